@@ -1,0 +1,186 @@
+"""Settings from the command line and ``[tool.pytest_escape]``, validated once.
+
+Every value, wherever it came from, goes through the same checks, so a bad
+value gets the same one-line message (saying where it came from and how to
+fix it) from the command line and from pyproject.toml.  Command-line options
+override the config file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+REPORT_FORMATS = ("term", "json")
+DEFAULT_REPORT_PATHS = {"json": "escape-report.json"}
+CONFIG_KEYS = ("paths", "workers", "timeout_factor", "fail_under", "report")
+
+
+class SettingsError(Exception):
+    """A bad option or config value; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    format: str
+    path: Path | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    rootdir: Path
+    paths: tuple[Path, ...] = ()
+    workers: int = 1
+    timeout_factor: float = 10.0
+    timeout_constant: float = 2.0
+    fail_under: float | None = None
+    reports: tuple[ReportRequest, ...] = field(default_factory=tuple)
+
+
+def load_pyproject(rootdir: Path) -> dict[str, Any]:
+    """The ``[tool.pytest_escape]`` table of ``rootdir/pyproject.toml`` (or {})."""
+    path = rootdir / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise SettingsError(f"{path} is not valid TOML ({e}); fix the file or remove it") from None
+    table = data.get("tool", {}).get("pytest_escape", {})
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [tool.pytest_escape] must be a table")
+    unknown = sorted(set(table) - set(CONFIG_KEYS))
+    if unknown:
+        raise SettingsError(
+            f"{path}: unknown key {unknown[0]!r} in [tool.pytest_escape]; "
+            f"known keys: {', '.join(CONFIG_KEYS)}"
+        )
+    return table
+
+
+def _number(value: Any, where: str, kind: type) -> float:
+    if isinstance(value, bool):
+        raise SettingsError(f"{where} must be a number, not {value!r}")
+    try:
+        return kind(value)  # type: ignore[no-any-return]
+    except (TypeError, ValueError):
+        noun = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{where} must be {noun}, not {value!r}") from None
+
+
+def parse_fail_under(value: Any, where: str) -> float:
+    score = _number(value, where, float)
+    if not 0 <= score <= 100:
+        raise SettingsError(f"{where} must be a score between 0 and 100, not {value!r}")
+    return score
+
+
+def parse_workers(value: Any, where: str) -> int:
+    workers = int(_number(value, where, int))
+    if workers < 1:
+        raise SettingsError(f"{where} must be at least 1, not {value!r}")
+    return workers
+
+
+def parse_timeout_factor(value: Any, where: str) -> float:
+    factor = _number(value, where, float)
+    if factor <= 0:
+        raise SettingsError(f"{where} must be greater than 0, not {value!r}")
+    return factor
+
+
+def parse_report(value: Any, where: str, rootdir: Path) -> ReportRequest:
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{where} must be FORMAT or FORMAT:PATH, not {value!r}")
+    fmt, _, raw_path = value.partition(":")
+    if fmt not in REPORT_FORMATS:
+        raise SettingsError(
+            f"{where}: unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}"
+        )
+    if fmt == "term":
+        if raw_path:
+            raise SettingsError(f"{where}: the term report takes no path")
+        return ReportRequest("term", None)
+    path = Path(raw_path or DEFAULT_REPORT_PATHS[fmt])
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    _check_writable(path, where)
+    return ReportRequest(fmt, path)
+
+
+def _check_writable(path: Path, where: str) -> None:
+    """Fail before the run, not after an hour of mutants, if a report cannot be written."""
+    if path.is_dir():
+        raise SettingsError(f"{where}: {path} is a directory; give a file path")
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise SettingsError(f"{where}: cannot write {path} ({parent} is not writable)")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise SettingsError(f"{where}: cannot write {path} (file is read-only)")
+
+
+def parse_paths(values: Any, where: str, rootdir: Path) -> tuple[Path, ...]:
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise SettingsError(f"{where} must be a list of paths, not {values!r}")
+    paths = []
+    for value in values:
+        if not isinstance(value, str):
+            raise SettingsError(f"{where} must be a list of paths, not {values!r}")
+        path = Path(value)
+        if not path.is_absolute():
+            path = rootdir / path
+        if not path.exists():
+            raise SettingsError(f"{where}: {value!r} does not exist (relative paths start at {rootdir})")
+        if path.is_file() and path.suffix != ".py":
+            raise SettingsError(f"{where}: {value!r} is not a Python file or a directory")
+        paths.append(path.resolve())
+    return tuple(paths)
+
+
+def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
+    """Merge the config file and the command line (which wins) into checked Settings."""
+    table = load_pyproject(rootdir)
+    src = "[tool.pytest_escape]"
+
+    def pick(key: str, option: str) -> tuple[Any, str] | None:
+        if cli.get(key) is not None:
+            return cli[key], option
+        if key in table:
+            return table[key], f"{src} {key}"
+        return None
+
+    settings: dict[str, Any] = {"rootdir": rootdir, "workers": os.cpu_count() or 1}
+    if (got := pick("paths", "--escape-paths")) is not None:
+        # command-line paths are relative to where pytest was started
+        base = Path.cwd() if got[1].startswith("--") else rootdir
+        settings["paths"] = parse_paths(got[0], got[1], base)
+    if (got := pick("workers", "--escape-workers")) is not None:
+        settings["workers"] = parse_workers(*got)
+    if (got := pick("timeout_factor", "--escape-timeout-factor")) is not None:
+        settings["timeout_factor"] = parse_timeout_factor(*got)
+    if (got := pick("fail_under", "--escape-fail-under")) is not None:
+        settings["fail_under"] = parse_fail_under(*got)
+    reports: list[ReportRequest] = [ReportRequest("term", None)]
+    if (got := pick("report", "--escape-report")) is not None:
+        values, where = got
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, (list, tuple)):
+            raise SettingsError(f"{where} must be a list like ['json:results.json'], not {values!r}")
+        base = Path.cwd()
+        reports = [parse_report(v, where, base) for v in values]
+        if not any(r.format == "term" for r in reports):
+            reports.insert(0, ReportRequest("term", None))
+    settings["reports"] = tuple(reports)
+    return Settings(**settings)

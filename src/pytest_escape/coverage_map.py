@@ -1,0 +1,101 @@
+"""The baseline run: which test executes which line of the targets, and how long
+each test takes, measured on the original code with coverage.py.
+
+One coverage.py dynamic context per test (set by us around each test's whole
+protocol, so fixtures that call target code count as that test's coverage).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import coverage
+import pytest
+
+
+@dataclass
+class Baseline:
+    """What the original code did under the tests."""
+
+    #: nodeids in collection order
+    tests: list[str] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+    test_files: dict[str, str] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    #: file -> line -> nodeids that executed it
+    lines: dict[Path, dict[int, set[str]]] = field(default_factory=dict)
+
+    def tests_on_lines(self, path: Path, lines: Iterable[int]) -> set[str]:
+        by_line = self.lines.get(path, {})
+        found: set[str] = set()
+        for line in lines:
+            found |= by_line.get(line, set())
+        return found
+
+
+class BaselineRecorder:
+    """A pytest plugin object that records the baseline while the user's tests run."""
+
+    def __init__(self, rootdir: Path) -> None:
+        self.baseline = Baseline()
+        self._cov = coverage.Coverage(
+            data_file=None,
+            include=[f"{rootdir}/*"],
+            omit=["*/site-packages/*", "*/.venv/*", "*/venv/*", "*/conftest.py"],
+            config_file=False,
+            branch=False,
+        )
+        self._cov.set_option(
+            "run:disable_warnings", ["no-data-collected", "module-not-measured", "module-not-imported"]
+        )
+        self._durations: dict[str, float] = defaultdict(float)
+        self._started = False
+
+    def start(self) -> None:
+        self._cov.start()
+        self._started = True
+
+    def stop(self) -> None:
+        if self._started:
+            self._cov.stop()
+            self._started = False
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.baseline.tests = [item.nodeid for item in session.items]
+        self.baseline.test_files = {item.nodeid: str(item.path) for item in session.items}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        self._cov.switch_context(item.nodeid)
+        try:
+            return (yield)
+        finally:
+            self._cov.switch_context("")
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self._durations[report.nodeid] += report.duration
+        if report.failed and report.nodeid not in self.baseline.failed:
+            self.baseline.failed.append(report.nodeid)
+
+    def finish(self, target_files: Iterable[Path]) -> Baseline:
+        """Stop measuring and fold coverage.py's data into line -> tests maps."""
+        self.stop()
+        self.baseline.durations = dict(self._durations)
+        data = self._cov.get_data()
+        data.set_query_contexts(None)
+        measured = {Path(f).resolve(): f for f in data.measured_files()}
+        for path in target_files:
+            name = measured.get(path)
+            if name is None:
+                continue
+            by_line: dict[int, set[str]] = {}
+            for line, contexts in data.contexts_by_lineno(name).items():
+                tests = {c for c in contexts if c}
+                if tests:
+                    by_line[line] = tests
+            self.baseline.lines[path] = by_line
+        return self.baseline

@@ -1,0 +1,1 @@
+"""Running mutants: forked children, per-mutant test selection, timeouts."""

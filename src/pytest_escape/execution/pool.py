@@ -1,0 +1,153 @@
+"""Run jobs in forked children, a few at a time, each with a wall-clock limit.
+
+A child must report its verdict explicitly through a pipe: a child that dies,
+or exits 0 without writing, is ``died`` (an ``error`` mutant), never a pass.
+Each child leads its own process group, so a timeout kills whatever the test
+started too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+REPORTED = "reported"
+TIMED_OUT = "timeout"
+DIED = "died"
+
+
+@dataclass
+class Job:
+    key: str
+    timeout: float
+    #: runs in the child; returns a JSON-serialisable verdict
+    run: Callable[[], dict[str, Any]]
+
+
+@dataclass
+class Outcome:
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    detail: str = ""
+    duration: float = 0.0
+
+
+@dataclass
+class _Running:
+    job: Job
+    pid: int
+    fd: int
+    started: float
+    buffer: bytearray = field(default_factory=bytearray)
+
+
+def _child(job: Job, write_fd: int) -> None:
+    """Never returns: runs the job and leaves through ``os._exit``."""
+    code = 70
+    try:
+        os.setpgid(0, 0)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        payload = json.dumps(job.run()).encode() + b"\n"
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(write_fd, view) :]
+        code = 0
+    except BaseException:  # noqa: BLE001 - anything a mutant raises ends the child
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _start(job: Job) -> _Running:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        os.close(read_fd)
+        _child(job, write_fd)
+    os.close(write_fd)
+    return _Running(job=job, pid=pid, fd=read_fd, started=time.monotonic())
+
+
+def _describe_exit(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        return f"child killed by {name} without reporting"
+    return f"child exited with code {os.WEXITSTATUS(status)} without reporting"
+
+
+def _reap(run: _Running) -> Outcome:
+    _, status = os.waitpid(run.pid, 0)
+    os.close(run.fd)
+    duration = time.monotonic() - run.started
+    line = bytes(run.buffer).split(b"\n", 1)[0]
+    if line:
+        try:
+            return Outcome(REPORTED, payload=json.loads(line), duration=duration)
+        except ValueError:
+            pass
+    return Outcome(DIED, detail=_describe_exit(status), duration=duration)
+
+
+def _kill(run: _Running) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(run.pid, signal.SIGKILL)
+            break
+        except (ProcessLookupError, PermissionError):
+            continue
+
+
+def run_forked(
+    jobs: Iterable[Job],
+    workers: int,
+    on_outcome: Callable[[Job, Outcome], None],
+) -> None:
+    """Run every job in its own forked child, ``workers`` at a time."""
+    pending = list(jobs)
+    pending.reverse()
+    running: dict[int, _Running] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                run = _start(pending.pop())
+                running[run.fd] = run
+            now = time.monotonic()
+            wait = min(r.started + r.job.timeout for r in running.values()) - now
+            ready, _, _ = select.select(list(running), [], [], max(0.0, min(wait, 0.5)))
+            for fd in ready:
+                run = running[fd]
+                chunk = os.read(fd, 65536)
+                if chunk:
+                    run.buffer += chunk
+                    continue
+                del running[fd]
+                on_outcome(run.job, _reap(run))
+            now = time.monotonic()
+            for fd, run in list(running.items()):
+                if now - run.started > run.job.timeout:
+                    _kill(run)
+                    del running[fd]
+                    os.waitpid(run.pid, 0)
+                    os.close(run.fd)
+                    on_outcome(run.job, Outcome(TIMED_OUT, duration=now - run.started))
+    finally:
+        for run in running.values():
+            _kill(run)
+            try:
+                os.waitpid(run.pid, 0)
+            except ChildProcessError:
+                pass

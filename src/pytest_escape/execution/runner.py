@@ -1,0 +1,100 @@
+"""The main process's side of the mutation phase: start the worker, stream its
+events, and stop it (and every child it forked) if the run is interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .worker import WORKER_ENV
+
+
+@dataclass
+class WorkerReport:
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    excluded: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    unreachable: list[dict[str, str]] = field(default_factory=list)
+    done: bool = False
+    returncode: int = 0
+    log_tail: str = ""
+
+
+def run_worker(
+    plan: dict[str, Any],
+    cwd: Path,
+    on_result: Callable[[dict[str, Any]], None],
+) -> WorkerReport:
+    """Run the mutation worker to the end; ``on_result`` sees each verdict as it lands."""
+    report = WorkerReport()
+    tmp = Path(tempfile.mkdtemp(prefix="pytest-escape-"))
+    try:
+        plan_path = tmp / "plan.json"
+        plan_path.write_text(json.dumps(plan), encoding="utf-8")
+        read_fd, write_fd = os.pipe()
+        env = dict(os.environ, **{WORKER_ENV: "1"})
+        env.pop("MUTANT_UNDER_TEST", None)
+        with (tmp / "worker.log").open("wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "pytest_escape.execution.worker", str(plan_path), str(write_fd)],
+                pass_fds=[write_fd],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+            )
+        os.close(write_fd)
+        try:
+            with os.fdopen(read_fd, "r", encoding="utf-8") as events:
+                for line in events:
+                    _handle(json.loads(line), report, on_result)
+            report.returncode = proc.wait()
+        except BaseException:
+            _stop(proc)
+            raise
+        if not report.done:
+            text = (tmp / "worker.log").read_text(encoding="utf-8", errors="replace")
+            report.log_tail = "\n".join(text.strip().splitlines()[-15:])
+        return report
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _handle(event: dict[str, Any], report: WorkerReport, on_result: Callable[[dict[str, Any]], None]) -> None:
+    kind = event.pop("event")
+    if kind == "result":
+        report.results[event["id"]] = event
+        on_result(event)
+    elif kind == "excluded":
+        report.excluded[event["test"]] = event["reason"]
+    elif kind == "collected":
+        report.missing = event["missing"]
+    elif kind == "unreachable":
+        report.unreachable.append(event)
+    elif kind == "done":
+        report.done = True
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM lets the worker kill its children; SIGKILL the group if it lingers."""
+    try:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=5)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()

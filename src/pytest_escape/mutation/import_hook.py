@@ -1,0 +1,65 @@
+"""Serve mutated modules from memory, so the user's files are never written.
+
+A ``sys.meta_path`` finder placed before every other finder answers for the
+target modules only, with a loader that compiles the trampolined code under the
+original file name (``__file__`` and relative data files keep working).
+Everything else is left to Python's normal machinery.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from types import CodeType, ModuleType
+
+
+class _MutatedSourceLoader(importlib.machinery.SourceFileLoader):
+    """Loads one module's mutated code; never reads or writes bytecode caches."""
+
+    def __init__(self, fullname: str, path: str, code: str) -> None:
+        super().__init__(fullname, path)
+        self._code = code
+
+    def get_source(self, fullname: str) -> str:
+        return self._code
+
+    def get_code(self, fullname: str) -> CodeType:
+        return compile(self._code, self.path, "exec", dont_inherit=True)
+
+
+class MutantFinder(importlib.abc.MetaPathFinder):
+    """Finds the target modules in memory; ``code_by_module`` maps name -> (path, code)."""
+
+    def __init__(self, code_by_module: Mapping[str, tuple[str, str]]) -> None:
+        self._code_by_module = dict(code_by_module)
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None = None,
+        target: ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        entry = self._code_by_module.get(fullname)
+        if entry is None:
+            return None
+        filename, code = entry
+        is_package = os.path.basename(filename) == "__init__.py"
+        return importlib.util.spec_from_file_location(
+            fullname,
+            filename,
+            loader=_MutatedSourceLoader(fullname, filename, code),
+            submodule_search_locations=[os.path.dirname(filename)] if is_package else None,
+        )
+
+    def served_by_us(self, module: ModuleType) -> bool:
+        return isinstance(getattr(module, "__loader__", None), _MutatedSourceLoader)
+
+
+def install(code_by_module: Mapping[str, tuple[str, str]]) -> MutantFinder:
+    finder = MutantFinder(code_by_module)
+    sys.meta_path.insert(0, finder)
+    return finder

@@ -1,0 +1,88 @@
+"""JSON in Stryker's mutation-testing-report-schema (schemaVersion "2").
+
+Our own data rides along in extra keys, which the schema allows: each mutant
+gets ``x-escape`` (module, function, diff lines) and the document gets
+``x-escape`` with the whole results model minus the sources (already in
+``files``), so every other format can be rebuilt from this file alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results
+
+STRYKER_STATUS = {
+    KILLED: "Killed",
+    SURVIVED: "Survived",
+    TIMEOUT: "Timeout",
+    NO_COVERAGE: "NoCoverage",
+    ERROR: "RuntimeError",
+}
+THRESHOLDS = {"high": 80, "low": 60}
+
+
+def _mutant(m: MutantResult) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": m.id,
+        "mutatorName": m.operator,
+        "replacement": m.replacement,
+        "location": {
+            "start": {"line": m.line, "column": m.column + 1},
+            "end": {"line": m.end_line, "column": m.end_column + 1},
+        },
+        "status": STRYKER_STATUS[m.status],
+        "coveredBy": list(m.covered_by),
+        "duration": round(m.duration * 1000, 1),
+        "x-escape": {"module": m.module, "function": m.function, "before": m.before, "after": m.after},
+    }
+    if m.killed_by:
+        entry["killedBy"] = [m.killed_by]
+    if m.status_reason:
+        entry["statusReason"] = m.status_reason
+    return entry
+
+
+def to_stryker(results: Results) -> dict[str, Any]:
+    files: dict[str, Any] = {
+        f.path: {"language": "python", "source": f.source, "mutants": []} for f in results.files
+    }
+    for m in results.mutants:
+        files[m.file]["mutants"].append(_mutant(m))
+    test_files: dict[str, Any] = {}
+    for t in results.tests:
+        test_files.setdefault(t.file, {"tests": []})["tests"].append({"id": t.id, "name": t.id})
+    model = results.to_dict()
+    for f in model["files"]:
+        f.pop("source")
+    thresholds = dict(THRESHOLDS)
+    if results.fail_under is not None:
+        thresholds["low"] = int(results.fail_under)
+        thresholds["high"] = max(thresholds["high"], thresholds["low"])
+    return {
+        "schemaVersion": "2",
+        "thresholds": thresholds,
+        "projectRoot": results.project_root,
+        "files": files,
+        "testFiles": test_files,
+        "framework": {"name": "pytest-escape", "version": results.tool_version},
+        "x-escape": model,
+    }
+
+
+def write_json(results: Results, path: Path) -> None:
+    """Write atomically: a crash mid-write never leaves half a report behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".escape-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(to_stryker(results), f, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,64 @@
+"""The per-module table and the list of surviving mutants, as plain text lines."""
+
+from __future__ import annotations
+
+from ..model import SURVIVED, MutantResult, Results, Tally
+
+DEFAULT_SURVIVOR_LIMIT = 10
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+def _row(name: str, tally: Tally, width: int) -> str:
+    counts = (tally.total, tally.killed, tally.survived, tally.timeout, tally.no_coverage, tally.error)
+    return f"{name:<{width}} " + " ".join(f"{c:>8}" for c in counts) + f" {_score(tally.score):>7}"
+
+
+def render_table(results: Results) -> list[str]:
+    modules = results.by_module()
+    width = max([len("Module"), len("TOTAL"), *(len(m) for m in modules)])
+    header = f"{'Module':<{width}} " + " ".join(
+        f"{h:>8}" for h in ("Mutants", "Killed", "Survived", "Timeout", "NoCov", "Error")
+    ) + f" {'Score':>7}"
+    lines = [header, "-" * len(header)]
+    for name in sorted(modules):
+        lines.append(_row(name, Tally.of(modules[name]), width))
+    lines.append("-" * len(header))
+    lines.append(_row("TOTAL", results.tally(), width))
+    return lines
+
+
+def describe_survivor(mutant: MutantResult) -> list[str]:
+    old, new = mutant.diff_lines()
+    return [
+        f"{mutant.file}:{mutant.line}: {mutant.operator} in {mutant.function} ({mutant.id})",
+        f"    - {old}",
+        f"    + {new}",
+    ]
+
+
+def render_terminal(results: Results, verbosity: int = 0) -> list[str]:
+    lines = render_table(results)
+    survivors = [m for m in results.mutants if m.status == SURVIVED]
+    if survivors:
+        limit = None if verbosity > 0 else DEFAULT_SURVIVOR_LIMIT
+        shown = survivors if limit is None else survivors[:limit]
+        lines.append("")
+        lines.append(f"Surviving mutants ({len(survivors)}):")
+        for mutant in shown:
+            lines.extend(describe_survivor(mutant))
+        if len(shown) < len(survivors):
+            lines.append(f"... and {len(survivors) - len(shown)} more (use -v to list all)")
+    for test, reason in results.excluded_tests.items():
+        lines.append(f"warning: excluded {test}: {reason}")
+    for warning in results.warnings:
+        lines.append(f"warning: {warning}")
+    tally = results.tally()
+    lines.append("")
+    lines.append(
+        f"mutation score {_score(tally.score)} (covered {_score(tally.covered_score)}): "
+        f"{tally.detected} detected of {tally.total} mutants in {results.duration:.1f} s"
+    )
+    return lines

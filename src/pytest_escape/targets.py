@@ -1,0 +1,157 @@
+"""Which files are under test, and under which module names they are imported.
+
+Tests, conftest files, virtual environments and third-party code are never
+targets.  Without ``--escape-paths`` the candidates are the packages under
+``src/`` or, in a flat layout, the top-level packages and modules of the
+rootdir; after the baseline run only the flat-layout candidates that the tests
+actually imported are kept (a ``tools/`` folder next to the package is not
+code under test just because it is there).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+SKIP_DIRS = {
+    "tests",
+    "test",
+    "testing",
+    "docs",
+    "doc",
+    "examples",
+    "benchmarks",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "__pycache__",
+}
+SKIP_FILES = {"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py"}
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    module: str
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Files that may be mutated, before we know what the tests import."""
+
+    files: tuple[Path, ...]
+    #: top-level package dirs / module files, for the header and the import filter
+    roots: tuple[Path, ...]
+    explicit: bool
+    src_layout: bool
+
+    def describe(self, rootdir: Path) -> str:
+        names = ", ".join(_rel(r, rootdir) + ("/" if r.is_dir() else "") for r in self.roots)
+        how = "given" if self.explicit else ("src layout" if self.src_layout else "imported by the tests")
+        return f"{names or 'nothing'} ({len(self.files)} files, {how})"
+
+
+def _rel(path: Path, rootdir: Path) -> str:
+    try:
+        return str(path.relative_to(rootdir))
+    except ValueError:
+        return str(path)
+
+
+def is_test_file(path: Path) -> bool:
+    name = path.name
+    return name in SKIP_FILES or name.startswith("test_") or name.endswith("_test.py")
+
+
+def _is_venv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").exists() or (path / "bin" / "activate").exists()
+
+
+def _python_files(directory: Path) -> Iterator[Path]:
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith(".") or path.name in SKIP_DIRS:
+            continue
+        if path.is_dir():
+            if not _is_venv(path):
+                yield from _python_files(path)
+        elif path.suffix == ".py" and not is_test_file(path):
+            yield path.resolve()
+
+
+def _top_level(directory: Path) -> list[Path]:
+    roots = []
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith((".", "_")) or path.name in SKIP_DIRS:
+            continue
+        if path.is_dir() and (path / "__init__.py").is_file() and not _is_venv(path):
+            roots.append(path.resolve())
+        elif path.is_file() and path.suffix == ".py" and not is_test_file(path):
+            roots.append(path.resolve())
+    return roots
+
+
+def find_candidates(rootdir: Path, explicit: Iterable[Path] = ()) -> Candidates:
+    explicit = tuple(explicit)
+    if explicit:
+        files = [p for p in explicit if p.is_file()]
+        for directory in (p for p in explicit if p.is_dir()):
+            files.extend(_python_files(directory))
+        return Candidates(tuple(dict.fromkeys(files)), explicit, explicit=True, src_layout=False)
+    src = rootdir / "src"
+    if src.is_dir() and (roots := _top_level(src)):
+        return Candidates(_files_of(roots), tuple(roots), explicit=False, src_layout=True)
+    roots = _top_level(rootdir)
+    return Candidates(_files_of(roots), tuple(roots), explicit=False, src_layout=False)
+
+
+def _files_of(roots: Iterable[Path]) -> tuple[Path, ...]:
+    files: list[Path] = []
+    for root in roots:
+        files.extend(_python_files(root) if root.is_dir() else [root])
+    return tuple(files)
+
+
+def module_name_from_path(path: Path) -> str:
+    """Dotted name, counting up the directories that are packages."""
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    parent = path.parent
+    while (parent / "__init__.py").is_file():
+        parts.insert(0, parent.name)
+        parent = parent.parent
+    return ".".join(parts)
+
+
+def imported_names(modules: dict[str, ModuleType] | None = None) -> dict[Path, str]:
+    """File -> module name, for every module loaded from a file right now."""
+    names: dict[Path, str] = {}
+    for name, module in list((modules if modules is not None else sys.modules).items()):
+        filename = getattr(module, "__file__", None)
+        if not filename or not isinstance(filename, str) or not filename.endswith(".py"):
+            continue
+        try:
+            names.setdefault(Path(filename).resolve(), name)
+        except OSError:
+            continue
+    return names
+
+
+def select_targets(candidates: Candidates, test_files: set[Path]) -> list[Target]:
+    """The final targets: candidates minus collected test modules, named as imported.
+
+    In a flat layout a top-level package or module is kept only if the tests
+    imported something from it.
+    """
+    loaded = imported_names()
+    files = [f for f in candidates.files if f not in test_files]
+    if not candidates.explicit and not candidates.src_layout:
+        used_roots = {
+            root
+            for root in candidates.roots
+            if any(f == root or root in f.parents for f in loaded)
+        }
+        files = [f for f in files if any(f == r or r in f.parents for r in used_roots)]
+    return [Target(path=f, module=loaded.get(f) or module_name_from_path(f)) for f in files]
