@@ -123,6 +123,8 @@ class Results:
     warnings: list[str] = field(default_factory=list)
     fail_under: float | None = None
     duration: float = 0.0
+    #: wall-clock seconds per phase, for benchmarks and for users asking "why so slow?"
+    timings: dict[str, float] = field(default_factory=dict)
     model_version: int = MODEL_VERSION
 
     def tally(self) -> Tally:

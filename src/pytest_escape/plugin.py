@@ -31,6 +31,18 @@ from .report.progress import Progress
 from .targets import Candidates, Target, find_candidates, select_targets
 
 PROBES_PER_MODULE = 5
+# Appended to the user's arguments for the worker (later options win):
+# - the worker imports this package before pytest starts, so pytest cannot
+#   assertion-rewrite it; under ``filterwarnings = error`` that warning is fatal;
+# - pytest's long tracebacks read and parse the source of every frame: 85 % of a
+#   killed mutant's time on isodate.  We keep only the first line.
+WORKER_ARGS = [
+    "-p",
+    "no:cacheprovider",
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+    "--tb=native",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -87,6 +99,7 @@ class EscapeSession:
         self.sys_path = list(sys.path)
         self.started = time.monotonic()
         self.messages: list[str] = []
+        self.timings: dict[str, float] = {}
         self.results: Results | None = None
 
     # -- hooks -----------------------------------------------------------
@@ -113,6 +126,7 @@ class EscapeSession:
             self.messages.append(f"escape analysis skipped: pytest exited with {int(exitstatus)}")
             return
         test_files = {Path(f).resolve() for f in baseline.test_files.values()}
+        self.timings["baseline"] = time.monotonic() - self.started
         targets = select_targets(self.candidates, test_files)
         try:
             mutated = [self._mutate(t) for t in targets]
@@ -120,6 +134,7 @@ class EscapeSession:
             self.messages.append(f"escape: {e}")
             session.exitstatus = EscapeExit.USAGE_ERROR
             return
+        self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
         session.exitstatus = self._run_mutants(session, targets, mutated, baseline)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -232,12 +247,14 @@ class EscapeSession:
                 m.tests_run = verdict.get("tests_run", 0)
                 m.duration = verdict.get("duration", 0.0)
             results.excluded_tests = dict(report.excluded)
+            self.timings.update(report.phases)
             if report.missing:
                 results.warnings.append(
                     f"{len(report.missing)} tests of the baseline were not collected again by the "
                     f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
                 )
         results.duration = time.monotonic() - self.started
+        results.timings = {k: round(v, 3) for k, v in self.timings.items()}
         for request in settings.reports:
             if request.format == "json" and request.path is not None:
                 try:
@@ -261,7 +278,7 @@ class EscapeSession:
     ) -> WorkerReport:
         settings = self.settings
         plan = {
-            "args": list(self.config.invocation_params.args) + ["-p", "no:cacheprovider"],
+            "args": list(self.config.invocation_params.args) + WORKER_ARGS,
             "sys_path": self.sys_path,
             "modules": {m.module: [str(t.path), m.code] for t, m in zip(targets, mutated) if m.mutants},
             "workers": settings.workers,

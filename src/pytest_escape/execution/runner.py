@@ -24,6 +24,8 @@ class WorkerReport:
     excluded: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     unreachable: list[dict[str, str]] = field(default_factory=list)
+    #: seconds per worker phase (collect, clean check, forced failure, mutants)
+    phases: dict[str, float] = field(default_factory=dict)
     done: bool = False
     returncode: int = 0
     log_tail: str = ""
@@ -82,6 +84,8 @@ def _handle(event: dict[str, Any], report: WorkerReport, on_result: Callable[[di
         report.missing = event["missing"]
     elif kind == "unreachable":
         report.unreachable.append(event)
+    elif kind == "phase":
+        report.phases[event["name"]] = event["seconds"]
     elif kind == "done":
         report.done = True
 

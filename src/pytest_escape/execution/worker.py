@@ -8,10 +8,13 @@ file the main process shows only if something goes wrong.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import re
 import signal
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -56,25 +59,37 @@ class Emitter:
         self._file.flush()
 
 
-def _match_items(session: pytest.Session, baseline_ids: list[str]) -> dict[str, pytest.Item]:
-    """Baseline nodeid -> collected item.
+_AUTO_ID = re.compile(r"(?<=[\[-])([A-Za-z_]\w*?)\d+(?=[-\]])")
 
-    Some suites parametrize with values that change at every collection (a
-    ``datetime.now()`` in an id); when the collection has the same length, an
-    unknown id falls back to the item at the same position with the same
-    function name.
+
+def _normalized(nodeid: str) -> str:
+    """A nodeid with pytest's positional auto-ids (``expected11``) blanked out."""
+    return _AUTO_ID.sub(r"\1#", nodeid)
+
+
+def _match_items(session: pytest.Session, baseline_ids: list[str]) -> dict[str, pytest.Item]:
+    """Baseline nodeid -> the same test in this collection.
+
+    Parametrizing from a ``set`` gives the same cases different auto-ids in
+    another process (hash randomization), so an id that is not found exactly is
+    looked up with the auto-id numbers blanked out, if that is unambiguous on
+    both sides.  Anything else (an id built from ``datetime.now()``) is missing:
+    guessing would run the wrong test.
     """
     by_id = {item.nodeid: item for item in session.items}
-    same_shape = len(session.items) == len(baseline_ids)
-    found: dict[str, pytest.Item] = {}
-    for index, nodeid in enumerate(baseline_ids):
-        item = by_id.get(nodeid)
-        if item is None and same_shape:
-            candidate = session.items[index]
-            if candidate.nodeid.split("[", 1)[0] == nodeid.split("[", 1)[0]:
-                item = candidate
-        if item is not None:
-            found[nodeid] = item
+    found = {nodeid: by_id[nodeid] for nodeid in baseline_ids if nodeid in by_id}
+    unmatched_items = [item for item in session.items if item.nodeid not in found]
+    groups: dict[str, list[pytest.Item]] = {}
+    for item in unmatched_items:
+        groups.setdefault(_normalized(item.nodeid), []).append(item)
+    wanted: dict[str, list[str]] = {}
+    for nodeid in baseline_ids:
+        if nodeid not in found:
+            wanted.setdefault(_normalized(nodeid), []).append(nodeid)
+    for key, nodeids in wanted.items():
+        items = groups.get(key, [])
+        if len(nodeids) == 1 and len(items) == 1:
+            found[nodeids[0]] = items[0]
     return found
 
 
@@ -82,6 +97,7 @@ class WorkerPlugin:
     def __init__(self, plan: dict[str, Any], emit: Emitter) -> None:
         self.plan = plan
         self.emit = emit
+        self._last = time.monotonic()
 
     def _timeout(self, tests: list[str]) -> float:
         durations = self.plan["durations"]
@@ -99,12 +115,23 @@ class WorkerPlugin:
         items = _match_items(session, self.plan["tests"])
         missing = [t for t in self.plan["tests"] if t not in items]
         self.emit("collected", count=len(session.items), missing=missing)
+        self._phase("collect")
+        gc.collect()
+        gc.freeze()  # children then leave the parent's objects alone: fewer copy-on-write faults
         excluded = self._clean_check(items)
-        if not self._probe(items, excluded):
-            return True
-        self._mutants(items, excluded)
-        self.emit("done")
+        self._phase("clean check")
+        reachable = self._probe(items, excluded)
+        self._phase("forced failure")
+        if reachable:
+            self._mutants(items, excluded)
+            self._phase("mutants")
+            self.emit("done")
         return True
+
+    def _phase(self, name: str) -> None:
+        now = time.monotonic()
+        self.emit("phase", name=name, seconds=round(now - self._last, 3))
+        self._last = now
 
     def _clean_check(self, items: dict[str, pytest.Item]) -> set[str]:
         """Every selected test, alone in a child with no mutant, must pass."""
