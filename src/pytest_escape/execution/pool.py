@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 REPORTED = "reported"
+#: returned by ``on_outcome`` to drop every job still pending
+STOP: list[Job] = []
 TIMED_OUT = "timeout"
 DIED = "died"
 
@@ -29,6 +31,8 @@ class Job:
     timeout: float
     #: runs in the child; returns a JSON-serialisable verdict
     run: Callable[[], dict[str, Any]]
+    #: what the caller needs to interpret the outcome
+    tag: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -59,7 +63,10 @@ def _child(job: Job, write_fd: int) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        payload = json.dumps(job.run()).encode() + b"\n"
+        began = time.perf_counter()
+        verdict = job.run()
+        verdict["child_seconds"] = round(time.perf_counter() - began, 5)
+        payload = json.dumps(verdict).encode() + b"\n"
         view = memoryview(payload)
         while view:
             view = view[os.write(write_fd, view) :]
@@ -116,12 +123,24 @@ def _kill(run: _Running) -> None:
 def run_forked(
     jobs: Iterable[Job],
     workers: int,
-    on_outcome: Callable[[Job, Outcome], None],
+    on_outcome: Callable[[Job, Outcome], Iterable[Job] | None],
 ) -> None:
-    """Run every job in its own forked child, ``workers`` at a time."""
+    """Run every job in its own forked child, ``workers`` at a time.
+
+    ``on_outcome`` may return follow-up jobs; they run before the remaining
+    ones.  Returning ``STOP`` drops everything still pending.
+    """
     pending = list(jobs)
     pending.reverse()
     running: dict[int, _Running] = {}
+
+    def settle(job: Job, outcome: Outcome) -> None:
+        more = on_outcome(job, outcome)
+        if more is STOP:
+            pending.clear()
+        elif more:
+            pending.extend(reversed(list(more)))
+
     try:
         while pending or running:
             while pending and len(running) < workers:
@@ -137,7 +156,7 @@ def run_forked(
                     run.buffer += chunk
                     continue
                 del running[fd]
-                on_outcome(run.job, _reap(run))
+                settle(run.job, _reap(run))
             now = time.monotonic()
             for fd, run in list(running.items()):
                 if now - run.started > run.job.timeout:
@@ -145,7 +164,7 @@ def run_forked(
                     del running[fd]
                     os.waitpid(run.pid, 0)
                     os.close(run.fd)
-                    on_outcome(run.job, Outcome(TIMED_OUT, duration=now - run.started))
+                    settle(run.job, Outcome(TIMED_OUT, duration=now - run.started))
     finally:
         for run in running.values():
             _kill(run)

@@ -58,8 +58,12 @@ def run_worker(
             )
         os.close(write_fd)
         try:
+            trace = os.environ.get("PYTEST_ESCAPE_TRACE")  # developer aid: raw worker events
             with os.fdopen(read_fd, "r", encoding="utf-8") as events:
                 for line in events:
+                    if trace:
+                        with open(trace, "a", encoding="utf-8") as out:
+                            out.write(line)
                     _handle(json.loads(line), report, on_result)
             report.returncode = proc.wait()
         except BaseException:
@@ -76,8 +80,10 @@ def run_worker(
 def _handle(event: dict[str, Any], report: WorkerReport, on_result: Callable[[dict[str, Any]], None]) -> None:
     kind = event.pop("event")
     if kind == "result":
+        rerun = event.pop("rerun", False)
         report.results[event["id"]] = event
-        on_result(event)
+        if not rerun:
+            on_result(event)
     elif kind == "excluded":
         report.excluded[event["test"]] = event["reason"]
     elif kind == "collected":

@@ -1,4 +1,4 @@
-"""Which tests a mutant is run against: the ones that executed its statement."""
+"""Which tests a mutant is run against, in which order."""
 
 from __future__ import annotations
 
@@ -9,15 +9,30 @@ from ..mutation import MutantSpec
 
 
 def covering_tests(spec: MutantSpec, path: Path, baseline: Baseline) -> list[str]:
-    """Tests that executed the mutated statement, fastest first.
+    """The tests that executed the mutated statement, then the function's other tests.
 
-    A mutant in a ``def`` line (a default value) runs at import time, under no
-    test; the tests that executed the function's body are the ones that see it.
+    Line coverage alone is order-dependent: a line that fills a module-level
+    cache runs only under whichever test called the function first (isodate's
+    regex cache; with parametrize over a ``set`` that test changes with the
+    hash seed, and so did verdicts).  In a child the cache starts empty, so
+    every test of the function can meet the mutant; a mutant survives only if
+    none of them notices.  Line tests go first because they kill fastest, and
+    a mutant on a line no test executes has no coverage: nothing is run.
+
+    A mutant in a ``def`` line (a default value) runs at import time, under
+    no test; the tests that executed the function's body are its tests.
     """
+    body = range(spec.function_span.start_line + 1, spec.function_span.end_line + 1)
     if spec.in_signature:
-        lines: range | list[int] = range(spec.function_span.start_line + 1, spec.function_span.end_line + 1)
+        line_tests = baseline.tests_on_lines(path, body)
     else:
-        lines = [spec.statement.start_line]
-    tests = baseline.tests_on_lines(path, lines)
+        line_tests = baseline.tests_on_lines(path, [spec.statement.start_line])
+    if not line_tests:
+        return []
+    others = baseline.tests_on_lines(path, body) - line_tests
     order = {t: i for i, t in enumerate(baseline.tests)}
-    return sorted(tests, key=lambda t: (baseline.durations.get(t, 0.0), order.get(t, 0)))
+
+    def fastest(tests: set[str]) -> list[str]:
+        return sorted(tests, key=lambda t: (baseline.durations.get(t, 0.0), order.get(t, 0)))
+
+    return fastest(line_tests) + fastest(others)

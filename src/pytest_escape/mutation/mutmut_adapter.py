@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 import mutmut.configuration
@@ -26,8 +28,9 @@ from mutmut.mutation.file_mutation import (
 from mutmut.mutation.mutators import mutation_operators
 from mutmut.mutation.pragma_handling import get_ignored_lines
 from mutmut.mutation.trampoline import set_mutant_under_test
-from mutmut.mutation.trampoline_templates import mangle_function_name
+from mutmut.mutation.trampoline_templates import mangle_function_name, trampoline_imports
 
+from .schemata import FunctionSite, build_schemata
 from .types import MutantSpec, MutatedModule, Span
 
 MUTMUT_VERSION = "3.8.1"
@@ -95,17 +98,47 @@ def _tagged_operators(
     return [(node_type, tag(op)) for node_type, op in mutation_operators]
 
 
-def _function_names(module: cst.Module) -> dict[cst.CSTNode, tuple[str, str | None]]:
-    """Top-level functions and methods, as mutmut's trampoline generator sees them."""
-    names: dict[cst.CSTNode, tuple[str, str | None]] = {}
+def _span(pos: Any) -> Span:
+    return Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+
+
+def _first_line(node: cst.FunctionDef | cst.ClassDef, positions: Any) -> int:
+    """First line of a definition, decorators included (libcst starts it at ``def``)."""
+    return min([positions[node].start.line, *(positions[d].start.line for d in node.decorators)])
+
+
+def _is_classmethod(node: cst.FunctionDef) -> bool:
+    # mutmut's own rule in function_trampoline_arrangement
+    return len(node.decorators) == 1 and m.matches(node.decorators[0].decorator, m.Name("classmethod"))
+
+
+@dataclass
+class _Tops:
+    #: function node -> (name, class name), as mutmut's trampoline generator sees them
+    functions: dict[cst.CSTNode, tuple[str, str | None]]
+    #: function node -> first and last line of its module-level statement
+    extent: dict[cst.CSTNode, tuple[int, int]]
+    #: first line of the first module-level def or class: where mutmut puts its import
+    first_line: int
+
+
+def _top_statements(module: cst.Module, positions: Any) -> _Tops:
+    tops = _Tops({}, {}, 0)
     for statement in module.body:
+        if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        first = _first_line(statement, positions)
+        extent = (first, positions[statement].end.line)
+        tops.first_line = tops.first_line or first
         if isinstance(statement, cst.FunctionDef):
-            names[statement] = (statement.name.value, None)
-        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            tops.functions[statement] = (statement.name.value, None)
+            tops.extent[statement] = extent
+        elif isinstance(statement.body, cst.IndentedBlock):
             for method in statement.body.body:
                 if isinstance(method, cst.FunctionDef):
-                    names[method] = (method.name.value, statement.name.value)
-    return names
+                    tops.functions[method] = (method.name.value, statement.name.value)
+                    tops.extent[method] = extent
+    return tops
 
 
 def _statement_span(
@@ -137,11 +170,40 @@ def _replace_span(lines: list[str], span: Span, replacement: str) -> list[str]:
     return text.split("\n")
 
 
-def _render(module: cst.Module, node: cst.CSTNode) -> str:
-    """A node's code without its own parentheses: libcst's positions exclude them."""
-    if getattr(node, "lpar", None):
-        node = node.with_changes(lpar=[], rpar=[])  # type: ignore[call-arg]
+def _render(module: cst.Module, node: cst.CSTNode, own_parens: int) -> str:
+    """A node's code without the ``own_parens`` parentheses libcst's positions exclude.
+
+    The original node's parentheses stay in the source around the spliced
+    span, so they are dropped from the replacement; parentheses a mutant
+    brings (``not (a or b)`` -> ``(a or b)``) are kept.
+    """
+    lpar = getattr(node, "lpar", None)
+    if own_parens and lpar:
+        rpar = node.rpar  # type: ignore[attr-defined]
+        keep = max(len(lpar) - own_parens, 0)
+        node = node.with_changes(lpar=lpar[len(lpar) - keep :], rpar=rpar[:keep])  # type: ignore[call-arg]
     return module.code_for_node(node)
+
+
+def _render_statement(module: cst.Module, node: cst.BaseCompoundStatement, indent: str) -> str:
+    """A compound statement (a ``match`` missing a ``case``) rendered at ``indent``.
+
+    ``code_for_node`` renders nested blocks from column 0; wrapping the node in
+    a block indented like the original puts every line where it belongs,
+    without touching the text of multi-line strings.
+    """
+    holder = cst.Module(
+        body=[cst.If(test=cst.Name("True"), body=cst.IndentedBlock(body=[node], indent=indent))],
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+    )
+    code = holder.code_for_node(holder.body[0])
+    first_newline = code.index(module.default_newline) + len(module.default_newline)
+    return code[first_newline + len(indent) :].rstrip("\r\n")
+
+
+def _own_parens(node: cst.CSTNode) -> int:
+    return len(getattr(node, "lpar", ()) or ())
 
 
 def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule:
@@ -162,27 +224,42 @@ def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule
     positions = wrapper.resolve(PositionProvider)
     parents = wrapper.resolve(ParentNodeProvider)
 
-    mutated = combine_mutations_to_source(
-        visited, visitor.mutations, visitor.ignored_classes, visitor.ignored_functions
-    )
     lines = source.split("\n")
-    function_names = _function_names(wrapper.module)
+    tops = _top_statements(wrapper.module, positions)
+    sites: list[FunctionSite] = []
     specs: list[MutantSpec] = []
     for function_node, mutations in group_by_top_level_node(visitor.mutations).items():
-        if function_node not in function_names:
-            continue  # mutmut drops these too (e.g. methods of single-line classes)
-        name, class_name = function_names[function_node]
+        if function_node not in tops.functions:
+            continue  # mutmut drops these too (e.g. methods of nested classes)
+        assert isinstance(function_node, cst.FunctionDef)
+        name, class_name = tops.functions[function_node]
         mangled = mangle_function_name(name=name, class_name=class_name)
         qualname = f"{class_name}.{name}" if class_name else name
-        fpos = positions[function_node]
-        function_span = Span(fpos.start.line, fpos.start.column, fpos.end.line, fpos.end.column)
+        function_span = _span(positions[function_node])
+        top_first, top_end = tops.extent[function_node]
+        site = FunctionSite(
+            mangled=mangled,
+            class_name=class_name,
+            first_line=_first_line(function_node, positions),
+            def_line=function_span.start_line,
+            name_span=_span(positions[function_node.name]),
+            end_line=function_span.end_line,
+            is_classmethod=_is_classmethod(function_node),
+            top_first_line=top_first,
+            top_end_line=top_end,
+        )
+        sites.append(site)
         for index, mutation in enumerate(mutations, start=1):
-            pos = positions[mutation.original_node]
-            span = Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
+            span = _span(positions[mutation.original_node])
             statement, in_signature = _statement_span(mutation.original_node, parents, positions)
-            replacement = _render(visited, mutation.mutated_node)
-            original = _render(visited, mutation.original_node)
-            before = lines[span.start_line - 1 : span.end_line]
+            parens = _own_parens(mutation.original_node)
+            if isinstance(mutation.mutated_node, cst.BaseCompoundStatement):
+                line = lines[span.start_line - 1]
+                indent = line[: len(line) - len(line.lstrip())]
+                replacement = _render_statement(visited, mutation.mutated_node, indent)
+            else:
+                replacement = _render(visited, mutation.mutated_node, parens)
+            site.mutants.append((f"{mangled}__mutmut_{index}", span, replacement))
             specs.append(
                 MutantSpec(
                     id=f"{module_name}.{mangled}__mutmut_{index}",
@@ -193,22 +270,34 @@ def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule
                     statement=statement,
                     function_span=function_span,
                     in_signature=in_signature,
-                    original=original,
+                    original=_render(visited, mutation.original_node, parens),
                     replacement=replacement,
-                    before=tuple(before),
+                    before=tuple(lines[span.start_line - 1 : span.end_line]),
                     after=tuple(_replace_span(lines, span, replacement)),
                 )
             )
-    expected = {f"{module_name}.{n}" for n in mutated.mutant_names}
-    produced = {spec.id for spec in specs}
-    if expected != produced:
-        raise RuntimeError(
-            f"mutmut {MUTMUT_VERSION} adapter out of step with mutmut's trampoline "
-            f"naming for {filename}: {sorted(expected ^ produced)[:3]}"
-        )
+    code = build_schemata(source, trampoline_imports.lstrip("\n"), tops.first_line, sites)
     return MutatedModule(
         module=module_name,
         filename=filename,
-        code=mutated.code if specs else source,
+        code=code,
         mutants=tuple(specs),
     )
+
+
+def mutmut_schemata(source: str, filename: str) -> tuple[str, list[str]]:
+    """mutmut's own trampolined module and mutant names for ``source``.
+
+    Slow; for tests that prove ``mutate_module``'s faster layout is the same
+    module, and for the benchmark's cross-check.
+    """
+    _neutral_mutmut_config()
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module)
+    ignored = get_ignored_lines(filename, source, wrapper, None)
+    visitor = MutationVisitor(mutation_operators, ignored, None)
+    visited = wrapper.visit(visitor)
+    mutated = combine_mutations_to_source(
+        visited, visitor.mutations, visitor.ignored_classes, visitor.ignored_functions
+    )
+    return mutated.code, list(mutated.mutant_names)

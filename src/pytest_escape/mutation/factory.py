@@ -1,0 +1,52 @@
+"""Generate mutants in background processes while the user's tests run.
+
+Generation is CPU-bound libcst work that depends only on the source files,
+so it overlaps with the baseline run on the other cores instead of adding to
+the wall-clock after it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from .mutmut_adapter import mutate_module
+from .types import MutatedModule
+
+
+class TargetSyntaxError(Exception):
+    """libcst cannot parse a target file; the message is one line for the user."""
+
+
+def _generate(module: str, path: str) -> MutatedModule | str:
+    import libcst
+
+    source = Path(path).read_text(encoding="utf-8")
+    try:
+        return mutate_module(module, source, path)
+    except libcst.ParserSyntaxError as e:
+        return f"line {e.raw_line}: {e.message}"
+
+
+class MutantFactory:
+    def __init__(self, files: dict[Path, str], workers: int) -> None:
+        """``files`` maps each candidate file to the module name it will probably have."""
+        context = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context)
+        self._futures: dict[tuple[Path, str], Future[MutatedModule | str]] = {
+            (path, module): self._pool.submit(_generate, module, str(path)) for path, module in files.items()
+        }
+
+    def get(self, path: Path, module: str) -> MutatedModule:
+        future = self._futures.get((path, module))
+        result = future.result() if future is not None else _generate(module, str(path))
+        if isinstance(result, str):
+            raise TargetSyntaxError(
+                f"cannot parse {path} ({result}); fix the syntax error or leave the file out "
+                "with --escape-paths"
+            )
+        return result
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,291 @@
+"""One ``pytest --escape`` run: the order of the phases and what the user sees.
+
+The phases (DESIGN.md): settings -> targets -> baseline run (the user's own
+test run, with coverage per test) -> mutants -> execution in a worker ->
+results -> reports -> gate.  Each phase lives in its own module; this one
+only wires them together.  It is imported only when ``--escape`` is given,
+so a plain ``pytest`` run never pays for libcst and mutmut.
+"""
+
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import __version__
+from .config import SettingsError, build_settings
+from .coverage_map import Baseline, BaselineRecorder
+from .execution.runner import WorkerReport, run_worker
+from .execution.selection import covering_tests
+from .gate import EscapeExit, judge
+from .model import NO_COVERAGE, FileInfo, MutantResult, Results, TestInfo
+from .mutation import MUTMUT_VERSION, MutatedModule
+from .mutation.factory import MutantFactory, TargetSyntaxError
+from .report import render_terminal, write_json
+from .report.progress import Progress
+from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
+
+PROBES_PER_MODULE = 5
+# Appended to the user's arguments for the worker (later options win):
+# - the worker imports this package before pytest starts, so pytest cannot
+#   assertion-rewrite it; under ``filterwarnings = error`` that warning is fatal;
+# - pytest's long tracebacks read and parse the source of every frame: 85 % of a
+#   killed mutant's time on isodate.  We keep only the first line.
+WORKER_ARGS = [
+    "-p",
+    "no:cacheprovider",
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+    "--tb=native",
+]
+
+
+class EscapeSession:
+    """State of one ``pytest --escape`` run, kept on the config's stash."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        cli = {
+            "paths": config.getoption("escape_paths"),
+            "workers": config.getoption("escape_workers"),
+            "timeout_factor": config.getoption("escape_timeout_factor"),
+            "fail_under": config.getoption("escape_fail_under"),
+            "report": config.getoption("escape_report"),
+        }
+        try:
+            self.settings = build_settings(config.rootpath, cli)
+        except SettingsError as e:
+            raise pytest.UsageError(f"escape: {e}") from None
+        self.candidates: Candidates = find_candidates(config.rootpath, self.settings.paths)
+        if not self.candidates.files:
+            raise pytest.UsageError(
+                f"escape: found no code to mutate under {config.rootpath}; "
+                "name it with --escape-paths PATH or [tool.pytest_escape] paths"
+            )
+        self.recorder = BaselineRecorder(config.rootpath)
+        self.factory = MutantFactory(
+            {path: module_name_from_path(path) for path in self.candidates.files}, self.settings.workers
+        )
+        self.sys_path = list(sys.path)
+        self.started = time.monotonic()
+        self.messages: list[str] = []
+        self.timings: dict[str, float] = {}
+        self.results: Results | None = None
+
+    # -- hooks -----------------------------------------------------------
+
+    def pytest_report_header(self, config: pytest.Config) -> str:
+        s = self.settings
+        return (
+            f"escape: mutating {self.candidates.describe(config.rootpath)}; "
+            f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s"
+        )
+
+    def close(self) -> None:
+        self.recorder.stop()
+        self.factory.close()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        try:
+            self._finish(session, exitstatus)
+        finally:
+            self.factory.close()
+
+    def _finish(self, session: pytest.Session, exitstatus: int) -> None:
+        baseline = self.recorder.finish(self.candidates.files)
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            return
+        if baseline.failed:
+            self.messages.append(
+                f"escape analysis needs a passing test suite: {len(baseline.failed)} failed; "
+                "fix or deselect them, then run again (nothing was scored)"
+            )
+            return
+        if exitstatus != pytest.ExitCode.OK:
+            self.messages.append(f"escape analysis skipped: pytest exited with {int(exitstatus)}")
+            return
+        test_files = {Path(f).resolve() for f in baseline.test_files.values()}
+        self.timings["baseline"] = time.monotonic() - self.started
+        targets = select_targets(self.candidates, test_files)
+        try:
+            mutated = [self.factory.get(t.path, t.module) for t in targets]
+        except TargetSyntaxError as e:
+            self.messages.append(f"escape: {e}")
+            session.exitstatus = EscapeExit.USAGE_ERROR
+            return
+        self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
+        session.exitstatus = self._run_mutants(session, targets, mutated, baseline)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.messages and self.results is None:
+            return
+        terminalreporter.write_sep("=", "escape: mutation testing")
+        if self.results is not None:
+            verbosity = self.config.get_verbosity()
+            for line in render_terminal(self.results, verbosity):
+                terminalreporter.write_line(line)
+        for message in self.messages:
+            terminalreporter.write_line(message, bold=True, red=True)
+
+    # -- phases ------------------------------------------------------------
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.config.rootpath).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _run_mutants(
+        self,
+        session: pytest.Session,
+        targets: list[Target],
+        mutated: list[MutatedModule],
+        baseline: Baseline,
+    ) -> int:
+        settings = self.settings
+        results = Results(
+            project_root=str(self.config.rootpath),
+            tool_version=__version__,
+            mutmut_version=MUTMUT_VERSION,
+            fail_under=settings.fail_under,
+            files=[
+                FileInfo(self._rel(t.path), t.module, t.path.read_text(encoding="utf-8")) for t in targets
+            ],
+            tests=[TestInfo(t, self._rel(Path(baseline.test_files[t])), baseline.durations.get(t, 0.0))
+                   for t in baseline.tests],
+        )
+        mutants: dict[str, MutantResult] = {}
+        jobs: list[dict[str, Any]] = []
+        probes: dict[str, list[str]] = {}
+        for target, module in zip(targets, mutated):
+            module_tests: set[str] = set()
+            for spec in module.mutants:
+                tests = covering_tests(spec, target.path, baseline)
+                mutants[spec.id] = MutantResult(
+                    id=spec.id,
+                    module=spec.module,
+                    file=self._rel(target.path),
+                    function=spec.function,
+                    operator=spec.operator,
+                    line=spec.span.start_line,
+                    column=spec.span.start_col,
+                    end_line=spec.span.end_line,
+                    end_column=spec.span.end_col,
+                    original=spec.original,
+                    replacement=spec.replacement,
+                    before=list(spec.before),
+                    after=list(spec.after),
+                    status=NO_COVERAGE,
+                    covered_by=tests,
+                )
+                if tests:
+                    jobs.append({"id": spec.id, "tests": tests})
+                    module_tests.update(tests)
+                else:
+                    mutants[spec.id].status_reason = f"no test executes line {spec.statement.start_line}"
+            if module_tests:
+                probes[module.module] = sorted(module_tests, key=lambda t: baseline.durations.get(t, 0.0))[
+                    :PROBES_PER_MODULE
+                ]
+        results.mutants = list(mutants.values())
+        self.results = results
+        if jobs:
+            report = self._execute(session, targets, mutated, baseline, jobs, probes)
+            if report.unreachable:
+                self.results = None
+                for entry in report.unreachable:
+                    self.messages.append(
+                        f"escape: mutants do not reach module {entry['module']}: {entry['test']} passed "
+                        "with every mutated function forced to fail; the tests import that code from "
+                        "somewhere else (an installed copy, another sys.path entry?). Run with "
+                        "--escape-paths pointing at the code the tests import"
+                    )
+                return EscapeExit.MUTANTS_UNREACHABLE
+            if not report.done:
+                self.results = None
+                self.messages.append(
+                    f"escape: the mutation worker stopped unexpectedly (exit {report.returncode}); "
+                    f"last lines of its output:\n{report.log_tail}"
+                )
+                return EscapeExit.INTERNAL_ERROR
+            for mutant_id, verdict in report.results.items():
+                m = mutants[mutant_id]
+                m.status = verdict["status"]
+                m.killed_by = verdict.get("killed_by")
+                m.status_reason = verdict.get("reason")
+                m.tests_run = verdict.get("tests_run", 0)
+                m.duration = verdict.get("duration", 0.0)
+            results.excluded_tests = dict(report.excluded)
+            self.timings.update(report.phases)
+            if report.missing:
+                results.warnings.append(
+                    f"{len(report.missing)} tests of the baseline were not collected again by the "
+                    f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
+                )
+        results.duration = time.monotonic() - self.started
+        results.timings = {k: round(v, 3) for k, v in self.timings.items()}
+        for request in settings.reports:
+            if request.format == "json" and request.path is not None:
+                try:
+                    write_json(results, request.path)
+                except OSError as e:
+                    self.messages.append(f"escape: cannot write {request.path}: {e.strerror}")
+                    return EscapeExit.USAGE_ERROR
+        verdict = judge(results)
+        if verdict.message:
+            self.messages.append(verdict.message)
+        return verdict.exit
+
+    def _execute(
+        self,
+        session: pytest.Session,
+        targets: list[Target],
+        mutated: list[MutatedModule],
+        baseline: Baseline,
+        jobs: list[dict[str, Any]],
+        probes: dict[str, list[str]],
+    ) -> WorkerReport:
+        settings = self.settings
+        plan = {
+            "args": list(self.config.invocation_params.args) + WORKER_ARGS,
+            "sys_path": self.sys_path,
+            "modules": {m.module: [str(t.path), m.code] for t, m in zip(targets, mutated) if m.mutants},
+            "workers": settings.workers,
+            "timeout_factor": settings.timeout_factor,
+            "timeout_constant": settings.timeout_constant,
+            "tests": baseline.tests,
+            "durations": baseline.durations,
+            "probes": probes,
+            "jobs": jobs,
+        }
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        live = bool(reporter is not None and reporter.hasmarkup)
+
+        def write(line: str) -> None:
+            if reporter is None:
+                return
+            if live:
+                reporter.rewrite(line, erase=True)
+            else:
+                reporter.write_line(line)
+
+        if reporter is not None:
+            reporter.write_line("")
+            reporter.write_line(
+                f"escape: running {len(jobs)} mutants against their covering tests "
+                f"({settings.workers} workers)"
+            )
+        progress = Progress(len(jobs), live, write)
+        report = run_worker(plan, self.config.invocation_params.dir, lambda r: progress.update(r["status"]))
+        if live and reporter is not None:
+            reporter.write_line("")
+        return report
+
+
