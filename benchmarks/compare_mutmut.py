@@ -42,7 +42,8 @@ pytest_add_cli_args_test_selection = ["tests/"]""",
     "marshmallow": """source_paths = ["src/marshmallow/"]
 pytest_add_cli_args_test_selection = ["tests/"]
 process_isolation = "forkserver"
-pytest_add_cli_args = ["--deselect", "tests/test_deserialization.py::TestFieldDeserialization::test_invalid_datetime_deserialization"]""",
+pytest_add_cli_args = ["--deselect", "tests/test_deserialization.py::TestFieldDeserialization::"""
+    """test_invalid_datetime_deserialization"]""",
     "schema": """source_paths = ["schema/"]
 pytest_add_cli_args_test_selection = ["test_schema.py"]
 also_copy = ["LICENSE-MIT"]""",
@@ -51,7 +52,17 @@ pytest_add_cli_args = ["-o", "addopts="]
 pytest_add_cli_args_test_selection = ["tests/"]
 also_copy = [".pytest.ini"]""",
 }
-MUTMUT_STATUS = {1: "killed", 3: "killed", 0: "survived", 33: "no coverage", 5: "no coverage", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
+MUTMUT_STATUS = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    33: "no coverage",
+    5: "no coverage",
+    36: "timeout",
+    24: "timeout",
+    -24: "timeout",
+    152: "timeout",
+}
 DETECTED = {"killed", "timeout"}
 
 
@@ -62,11 +73,20 @@ def projects(corpus: Path) -> dict[str, dict[str, str]]:
 
 def fresh_copy(corpus: Path, project_dir: str, into: Path) -> Path:
     target = into / project_dir
-    shutil.copytree(corpus / project_dir, target, ignore=shutil.ignore_patterns("__pycache__", "mutants", ".pytest_cache"))
+    shutil.copytree(
+        corpus / project_dir, target, ignore=shutil.ignore_patterns("__pycache__", "mutants", ".pytest_cache")
+    )
     return target
 
 
-def timed(cmd: str, cwd: Path, log: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
+def venv_env(**extra: str) -> dict[str, str]:
+    """The corpus commands say ``python`` and ``mutmut``: make them this venv's."""
+    bindir = str(Path(sys.executable).parent)
+    return dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""), **extra)
+
+
+def timed(cmd: str, cwd: Path, log: Path) -> tuple[float, int]:
+    env = venv_env()
     started = time.monotonic()
     with log.open("w") as out:
         rc = subprocess.call(["bash", "-c", cmd], cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -77,7 +97,10 @@ def run_escape(row: dict[str, str], workdir: Path, logs: Path) -> tuple[float, d
     project = fresh_copy(CORPUS, row["project_dir"], workdir)
     report = logs / f"{row['name']}-escape.json"
     cmd = f"{row['test_command']} --escape --escape-report json:{report}"
-    wall, rc = timed(cmd, project, logs / f"{row['name']}-escape.log")
+    log = logs / f"{row['name']}-escape.log"
+    wall, rc = timed(cmd, project, log)
+    if not report.exists():
+        sys.exit(f"pytest --escape wrote no report for {row['name']} (exit {rc}):\n{log.read_text()[-3000:]}")
     data = json.loads(report.read_text())
     model = data["x-escape"]
     return wall, {m["id"]: m["status"] for m in model["mutants"]}, {"rc": rc, "timings": model["timings"]}
@@ -97,7 +120,7 @@ def run_mutmut(row: dict[str, str], workdir: Path, logs: Path) -> tuple[float, d
 
 def adjudicate(row: dict[str, str], mutmut_project: Path, mutant: str) -> bool:
     """True if the project's whole suite, run normally with ``mutant`` on, fails."""
-    env = dict(os.environ, MUTANT_UNDER_TEST=mutant)
+    env = venv_env(MUTANT_UNDER_TEST=mutant)
     cmd = row["test_command"].replace(" -q ", " -q -x ")
     rc = subprocess.call(
         ["bash", "-c", f"timeout 300 {cmd}"],
@@ -111,7 +134,9 @@ def adjudicate(row: dict[str, str], mutmut_project: Path, mutant: str) -> bool:
 
 def main() -> int:
     global CORPUS
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("corpus", type=Path)
     parser.add_argument("names", nargs="+")
     parser.add_argument("--adjudicate", type=int, default=0, metavar="N")
@@ -130,7 +155,10 @@ def main() -> int:
             (root / "escape").mkdir(exist_ok=True)
             (root / "mutmut").mkdir(exist_ok=True)
             escape_wall, ours, extra = run_escape(row, root / "escape", logs)
-            print(f"   pytest --escape: {escape_wall:.1f} s, exit {extra['rc']}, phases {extra['timings']}", flush=True)
+            print(
+                f"   pytest --escape: {escape_wall:.1f} s, exit {extra['rc']}, phases {extra['timings']}",
+                flush=True,
+            )
             mutmut_wall, theirs, mutmut_project = run_mutmut(row, root / "mutmut", logs)
             print(f"   mutmut run:      {mutmut_wall:.1f} s", flush=True)
             both = sorted(set(ours) & set(theirs))
@@ -154,7 +182,11 @@ def main() -> int:
                     detectable = adjudicate(row, mutmut_project, mutant)
                     winner = "escape" if (ours[mutant] in DETECTED) == detectable else "mutmut"
                     right[winner] += 1
-                result["adjudicated"] = {"sample": len(sample), "escape right": right["escape"], "mutmut right": right["mutmut"]}
+                result["adjudicated"] = {
+                    "sample": len(sample),
+                    "escape right": right["escape"],
+                    "mutmut right": right["mutmut"],
+                }
                 confirmed = right["escape"] / len(sample)
                 # the disagreements the suite itself settles in our favour are not errors of ours
                 result["agreement_after_adjudication_estimate"] = round(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,9 +104,7 @@ def parse_report(value: Any, where: str, rootdir: Path) -> ReportRequest:
         raise SettingsError(f"{where} must be FORMAT or FORMAT:PATH, not {value!r}")
     fmt, _, raw_path = value.partition(":")
     if fmt not in REPORT_FORMATS:
-        raise SettingsError(
-            f"{where}: unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}"
-        )
+        raise SettingsError(f"{where}: unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
     if fmt == "term":
         if raw_path:
             raise SettingsError(f"{where}: the term report takes no path")
@@ -118,16 +117,23 @@ def parse_report(value: Any, where: str, rootdir: Path) -> ReportRequest:
 
 
 def _check_writable(path: Path, where: str) -> None:
-    """Fail before the run, not after an hour of mutants, if a report cannot be written."""
+    """Fail before the run, not after an hour of mutants, if a report cannot be written.
+
+    Tried for real (``os.access`` says yes to root everywhere, even in /proc).
+    """
     if path.is_dir():
         raise SettingsError(f"{where}: {path} is a directory; give a file path")
     parent = path.parent
     while not parent.exists():
         parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise SettingsError(f"{where}: cannot write {path} ({parent} is not writable)")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise SettingsError(f"{where}: cannot write {path} (file is read-only)")
+    try:
+        probe = tempfile.mkdtemp(prefix=".escape-probe-", dir=parent)
+        os.rmdir(probe)
+        if path.exists():
+            with path.open("a"):
+                pass
+    except OSError as e:
+        raise SettingsError(f"{where}: cannot write {path} ({e.strerror} in {parent})") from None
 
 
 def parse_paths(values: Any, where: str, rootdir: Path) -> tuple[Path, ...]:

@@ -47,7 +47,7 @@ class MutantResult:
 
     def diff_lines(self) -> tuple[str, str]:
         """One-line ``-``/``+`` view of the change (first differing line)."""
-        for old, new in zip(self.before, self.after):
+        for old, new in zip(self.before, self.after, strict=False):
             if old != new:
                 return old.strip(), new.strip()
         return " ".join(s.strip() for s in self.before), " ".join(s.strip() for s in self.after)

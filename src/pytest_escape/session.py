@@ -7,10 +7,8 @@ only wires them together.  It is imported only when ``--escape`` is given,
 so a plain ``pytest`` run never pays for libcst and mutmut.
 """
 
-
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,8 +23,9 @@ from .execution.runner import WorkerReport, run_worker
 from .execution.selection import covering_tests
 from .gate import EscapeExit, judge
 from .model import NO_COVERAGE, FileInfo, MutantResult, Results, TestInfo
-from .mutation import MUTMUT_VERSION, MutatedModule
+from .mutation import MutatedModule
 from .mutation.factory import MutantFactory, TargetSyntaxError
+from .mutation.mutmut_adapter import MUTMUT_VERSION
 from .report import render_terminal, write_json
 from .report.progress import Progress
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
@@ -158,13 +157,15 @@ class EscapeSession:
             files=[
                 FileInfo(self._rel(t.path), t.module, t.path.read_text(encoding="utf-8")) for t in targets
             ],
-            tests=[TestInfo(t, self._rel(Path(baseline.test_files[t])), baseline.durations.get(t, 0.0))
-                   for t in baseline.tests],
+            tests=[
+                TestInfo(t, self._rel(Path(baseline.test_files[t])), baseline.durations.get(t, 0.0))
+                for t in baseline.tests
+            ],
         )
         mutants: dict[str, MutantResult] = {}
         jobs: list[dict[str, Any]] = []
         probes: dict[str, list[str]] = {}
-        for target, module in zip(targets, mutated):
+        for target, module in zip(targets, mutated, strict=True):
             module_tests: set[str] = set()
             for spec in module.mutants:
                 tests = covering_tests(spec, target.path, baseline)
@@ -197,7 +198,18 @@ class EscapeSession:
         results.mutants = list(mutants.values())
         self.results = results
         if jobs:
-            report = self._execute(session, targets, mutated, baseline, jobs, probes)
+            try:
+                report = self._execute(session, targets, mutated, baseline, jobs, probes)
+            except KeyboardInterrupt:
+                # The worker and every child it forked are gone (runner.py);
+                # nothing was written to the project.  Partial verdicts are not
+                # a score, so none is shown.
+                self.results = None
+                self.messages.append(
+                    f"escape: interrupted during the mutation phase ({len(jobs)} mutants planned); "
+                    "nothing was scored and no source file was changed"
+                )
+                return EscapeExit.INTERRUPTED
             if report.unreachable:
                 self.results = None
                 for entry in report.unreachable:
@@ -212,16 +224,16 @@ class EscapeSession:
                 self.results = None
                 self.messages.append(
                     f"escape: the mutation worker stopped unexpectedly (exit {report.returncode}); "
-                    f"last lines of its output:\n{report.log_tail}"
+                    f"last lines of its output:\n{report.log_tail or '(no output)'}"
                 )
                 return EscapeExit.INTERNAL_ERROR
-            for mutant_id, verdict in report.results.items():
+            for mutant_id, outcome in report.results.items():
                 m = mutants[mutant_id]
-                m.status = verdict["status"]
-                m.killed_by = verdict.get("killed_by")
-                m.status_reason = verdict.get("reason")
-                m.tests_run = verdict.get("tests_run", 0)
-                m.duration = verdict.get("duration", 0.0)
+                m.status = outcome["status"]
+                m.killed_by = outcome.get("killed_by")
+                m.status_reason = outcome.get("reason")
+                m.tests_run = outcome.get("tests_run", 0)
+                m.duration = outcome.get("duration", 0.0)
             results.excluded_tests = dict(report.excluded)
             self.timings.update(report.phases)
             if report.missing:
@@ -256,7 +268,9 @@ class EscapeSession:
         plan = {
             "args": list(self.config.invocation_params.args) + WORKER_ARGS,
             "sys_path": self.sys_path,
-            "modules": {m.module: [str(t.path), m.code] for t, m in zip(targets, mutated) if m.mutants},
+            "modules": {
+                m.module: [str(t.path), m.code] for t, m in zip(targets, mutated, strict=True) if m.mutants
+            },
             "workers": settings.workers,
             "timeout_factor": settings.timeout_factor,
             "timeout_constant": settings.timeout_constant,
@@ -266,7 +280,9 @@ class EscapeSession:
             "jobs": jobs,
         }
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        live = bool(reporter is not None and reporter.hasmarkup)
+        # Rewriting one line only makes sense on a terminal; a CI log (even one
+        # with colour forced on) gets a line every ten seconds instead.
+        live = reporter is not None and sys.stdout.isatty()
 
         def write(line: str) -> None:
             if reporter is None:
@@ -287,5 +303,3 @@ class EscapeSession:
         if live and reporter is not None:
             reporter.write_line("")
         return report
-
-

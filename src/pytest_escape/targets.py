@@ -149,9 +149,7 @@ def select_targets(candidates: Candidates, test_files: set[Path]) -> list[Target
     files = [f for f in candidates.files if f not in test_files]
     if not candidates.explicit and not candidates.src_layout:
         used_roots = {
-            root
-            for root in candidates.roots
-            if any(f == root or root in f.parents for f in loaded)
+            root for root in candidates.roots if any(f == root or root in f.parents for f in loaded)
         }
         files = [f for f in files if any(f == r or r in f.parents for r in used_roots)]
     return [Target(path=f, module=loaded.get(f) or module_name_from_path(f)) for f in files]

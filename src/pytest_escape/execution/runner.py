@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .worker import WORKER_ENV
+from ..plugin import WORKER_ENV
 
 
 @dataclass

@@ -15,16 +15,16 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from _pytest.runner import runtestprotocol
 
-from ..mutation import FORCED_FAILURE, activate
 from ..mutation.import_hook import install
-from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked
-
+from ..mutation.mutmut_adapter import FORCED_FAILURE, activate
 from ..plugin import WORKER_ENV
+from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked
 
 
 def _first_line(report: pytest.TestReport) -> str:
@@ -46,6 +46,11 @@ def run_items(items: list[pytest.Item], mutant: str | None) -> dict[str, Any]:
             if report.failed:
                 return {"outcome": "failed", "message": _first_line(report), "ran": index + 1}
     return {"outcome": "passed", "ran": len(items)}
+
+
+def _runner(items: list[pytest.Item], mutant: str | None) -> Callable[[], dict[str, Any]]:
+    """What a forked child runs: ``items`` under ``mutant``."""
+    return lambda: run_items(items, mutant)
 
 
 class Emitter:
@@ -150,7 +155,12 @@ class WorkerPlugin:
             run_forked(rerun, self.plan["workers"], self._settle)
         self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
         self.emit("done")
-        return True
+        # Nothing is left to do: the verdicts are sent, no fixture was set up in
+        # this process, and finishing the session would only print a summary to
+        # a log nobody reads (which makes hypothesis import itself: 1.3 s).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
     # -- jobs ----------------------------------------------------------------
 
@@ -164,7 +174,7 @@ class WorkerPlugin:
         job = Job(
             key=test,
             timeout=self._timeout([test]),
-            run=lambda item=self.items[test]: run_items([item], FORCED_FAILURE),
+            run=_runner([self.items[test]], FORCED_FAILURE),
             tag=("probe", module, tests, attempt),
         )
         return job
@@ -172,15 +182,18 @@ class WorkerPlugin:
     def _mutant(self, entry: dict[str, Any], excluded: set[str], rerun: bool = False) -> Job | None:
         tests = [t for t in entry["tests"] if t in self.items and t not in excluded]
         if not tests:
-            reason = "its covering tests fail without it" if excluded else "its covering tests were not collected"
-            self._record({"id": entry["id"], "status": "no coverage", "reason": reason, "tests_run": 0}, rerun)
+            reason = (
+                "its covering tests fail without it" if excluded else "its covering tests were not collected"
+            )
+            self._record(
+                {"id": entry["id"], "status": "no coverage", "reason": reason, "tests_run": 0}, rerun
+            )
             return None
         self.tests_of[entry["id"]] = tests
-        selected = [self.items[t] for t in tests]
         job = Job(
             key=entry["id"],
             timeout=self._timeout(tests),
-            run=lambda: run_items(selected, entry["id"]),
+            run=_runner([self.items[t] for t in tests], entry["id"]),
             tag=("mutant", rerun),
         )
         return job
@@ -190,7 +203,7 @@ class WorkerPlugin:
         return Job(
             key=test,
             timeout=self._timeout([test]),
-            run=lambda: run_items([self.items[test]], None),
+            run=_runner([self.items[test]], None),
             tag=("check",),
         )
 
@@ -214,7 +227,10 @@ class WorkerPlugin:
                 reason = {
                     TIMED_OUT: "timed out when run alone without a mutant",
                     DIED: outcome.detail,
-                }.get(outcome.kind, f"fails when run alone without a mutant: {outcome.payload.get('message', '')}")
+                }.get(
+                    outcome.kind,
+                    f"fails when run alone without a mutant: {outcome.payload.get('message', '')}",
+                )
                 self.emit("excluded", test=job.key, reason=reason)
             return None
         result = self._verdict(job, outcome)

@@ -1,22 +1,11 @@
-"""Planting faults: mutmut's operators behind one adapter, and the import hook
-that serves mutated modules from memory."""
+"""Planting faults: mutmut's operators behind one adapter (``mutmut_adapter``),
+a text layout of the mutant schemata, and the import hook that serves mutated
+modules from memory.
 
-from .mutmut_adapter import (
-    FORCED_FAILURE,
-    FORCED_FAILURE_EXCEPTION,
-    MUTMUT_VERSION,
-    activate,
-    mutate_module,
-)
+Importing this package is cheap; mutant generation (libcst) lives in
+``mutmut_adapter.generate`` and is imported only where mutants are made.
+"""
+
 from .types import MutantSpec, MutatedModule, Span
 
-__all__ = [
-    "FORCED_FAILURE",
-    "FORCED_FAILURE_EXCEPTION",
-    "MUTMUT_VERSION",
-    "MutantSpec",
-    "MutatedModule",
-    "Span",
-    "activate",
-    "mutate_module",
-]
+__all__ = ["MutantSpec", "MutatedModule", "Span"]

@@ -11,7 +11,6 @@ import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from .mutmut_adapter import mutate_module
 from .types import MutatedModule
 
 
@@ -20,12 +19,20 @@ class TargetSyntaxError(Exception):
 
 
 def _generate(module: str, path: str) -> MutatedModule | str:
+    # Imported here, in the generating process: libcst costs 0.8 s to import
+    # and the main process never needs it.
     import libcst
+
+    from .mutmut_adapter.generate import mutate_module
 
     source = Path(path).read_text(encoding="utf-8")
     try:
         return mutate_module(module, source, path)
     except libcst.ParserSyntaxError as e:
+        try:  # Python's own message is the one users know
+            compile(source, path, "exec", dont_inherit=True)
+        except SyntaxError as py:
+            return f"line {py.lineno}: {py.msg}"
         return f"line {e.raw_line}: {e.message}"
 
 

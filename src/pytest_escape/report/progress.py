@@ -31,8 +31,7 @@ class Progress:
         self._done += 1
         self._counts[status] += 1
         now = time.monotonic()
-        if self.live:
-            self._write(self.line())
-        elif now - self._last >= self._every or self._done == self.total:
+        every = 0.1 if self.live else self._every
+        if now - self._last >= every or self._done == self.total:
             self._last = now
             self._write(self.line())

@@ -19,9 +19,11 @@ def _row(name: str, tally: Tally, width: int) -> str:
 def render_table(results: Results) -> list[str]:
     modules = results.by_module()
     width = max([len("Module"), len("TOTAL"), *(len(m) for m in modules)])
-    header = f"{'Module':<{width}} " + " ".join(
-        f"{h:>8}" for h in ("Mutants", "Killed", "Survived", "Timeout", "NoCov", "Error")
-    ) + f" {'Score':>7}"
+    header = (
+        f"{'Module':<{width}} "
+        + " ".join(f"{h:>8}" for h in ("Mutants", "Killed", "Survived", "Timeout", "NoCov", "Error"))
+        + f" {'Score':>7}"
+    )
     lines = [header, "-" * len(header)]
     for name in sorted(modules):
         lines.append(_row(name, Tally.of(modules[name]), width))

@@ -1,10 +1,6 @@
-"""The only module that imports mutmut.
+"""Planting mutants with mutmut's operators (the heavy half of the adapter).
 
-mutmut's internals are not a stable API: everything we take from it (its libcst
-operators, its pragma handling, its trampoline code generator and its mutant
-naming) passes through here, and ``tests/test_mutmut_adapter.py`` pins the exact
-output for a fixed input, so an upgrade that changes any of it fails our tests
-instead of silently changing users' results.
+Imported only where mutants are generated: it pulls in libcst.
 """
 
 from __future__ import annotations
@@ -17,9 +13,8 @@ from typing import Any
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
-
 import mutmut.configuration
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 from mutmut.mutation.file_mutation import (
     MutationVisitor,
     combine_mutations_to_source,
@@ -27,31 +22,12 @@ from mutmut.mutation.file_mutation import (
 )
 from mutmut.mutation.mutators import mutation_operators
 from mutmut.mutation.pragma_handling import get_ignored_lines
-from mutmut.mutation.trampoline import set_mutant_under_test
 from mutmut.mutation.trampoline_templates import mangle_function_name, trampoline_imports
 
-from .schemata import FunctionSite, build_schemata
-from .types import MutantSpec, MutatedModule, Span
+from ..schemata import FunctionSite, build_schemata
+from ..types import MutantSpec, MutatedModule, Span
 
-MUTMUT_VERSION = "3.8.1"
-
-#: The mutant name that makes every trampoline raise: proves mutated code is reached.
-FORCED_FAILURE = "fail"
-FORCED_FAILURE_EXCEPTION = "MutmutProgrammaticFailException"
-
-__all__ = [
-    "FORCED_FAILURE",
-    "FORCED_FAILURE_EXCEPTION",
-    "MUTMUT_VERSION",
-    "activate",
-    "mutate_module",
-]
-
-
-def activate(mutant_id: str | None) -> None:
-    """Make ``mutant_id`` the live mutant in this process (``None``/"" = original)."""
-    set_mutant_under_test(mutant_id or "")
-
+__all__ = ["mutate_module", "mutmut_schemata"]
 
 _config_ready = False
 
@@ -104,7 +80,7 @@ def _span(pos: Any) -> Span:
 
 def _first_line(node: cst.FunctionDef | cst.ClassDef, positions: Any) -> int:
     """First line of a definition, decorators included (libcst starts it at ``def``)."""
-    return min([positions[node].start.line, *(positions[d].start.line for d in node.decorators)])
+    return int(min([positions[node].start.line, *(positions[d].start.line for d in node.decorators)]))
 
 
 def _is_classmethod(node: cst.FunctionDef) -> bool:
@@ -181,7 +157,7 @@ def _render(module: cst.Module, node: cst.CSTNode, own_parens: int) -> str:
     if own_parens and lpar:
         rpar = node.rpar  # type: ignore[attr-defined]
         keep = max(len(lpar) - own_parens, 0)
-        node = node.with_changes(lpar=lpar[len(lpar) - keep :], rpar=rpar[:keep])  # type: ignore[call-arg]
+        node = node.with_changes(lpar=lpar[len(lpar) - keep :], rpar=rpar[:keep])
     return module.code_for_node(node)
 
 

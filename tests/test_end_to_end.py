@@ -1,0 +1,254 @@
+"""``pytest --escape`` on small generated projects: statuses, selection, layouts."""
+
+from __future__ import annotations
+
+from conftest import Project, first
+
+CALC = """
+def clamp(x, lo, hi):
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+def scale(x, factor=2):
+    return x * factor + 1
+"""
+
+PRICING = """
+def fee(amount):
+    if amount >= 100:
+        return 0
+    return 5
+
+
+def scale(x, factor=2):
+    return x * factor + 1
+
+
+def unused(x):
+    return x * 2
+"""
+
+STRONG_TESTS = """
+from pricing import fee, scale
+
+def test_fee_at_threshold():
+    assert fee(100) == 0
+
+def test_fee_below_threshold():
+    assert fee(99) == 5
+
+def test_scale():
+    assert scale(3) == 7
+    assert scale(3, 3) == 10
+"""
+
+
+def test_weak_suite_leaves_the_expected_survivors(project: Project) -> None:
+    project.write(
+        {
+            "calc.py": CALC,
+            "test_calc.py": """
+                from calc import clamp, scale
+
+                def test_clamp_runs():
+                    # checks nothing that the boundaries decide
+                    assert clamp(-5, 0, 10) == 0
+                    assert clamp(50, 0, 10) == 10
+                    assert clamp(5, 0, 10) == 5
+
+                def test_scale():
+                    assert scale(3) == 7
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "calc.py")
+    assert result.ret == 0
+    mutants = project.mutants()
+    by_change = {(m["before"][0].strip(), m["after"][0].strip()): m for m in mutants.values()}
+    # the boundary mutants are exactly the ones this suite cannot see
+    assert by_change[("if x < lo:", "if x <= lo:")]["status"] == "survived"
+    assert by_change[("if x > hi:", "if x >= hi:")]["status"] == "survived"
+    # every mutant of scale() is seen, and we know by which test
+    in_scale = [m for m in mutants.values() if "x_scale__" in m["id"]]
+    assert len(in_scale) >= 3
+    assert all(m["status"] == "killed" and m["killed_by"] == "test_calc.py::test_scale" for m in in_scale)
+    # survivors are listed with file:line, operator and a one-line diff
+    result.stdout.fnmatch_lines(
+        [
+            "*escape: mutation testing*",
+            "calc.py:2: swap_op in clamp (calc.x_clamp__mutmut_*)",
+            "    - if x < lo:",
+            "    + if x <= lo:",
+        ]
+    )
+
+
+def test_strong_suite_kills_every_covered_mutant(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": STRONG_TESTS})
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == 0
+    statuses = project.statuses()
+    covered = {k: v for k, v in statuses.items() if "x_unused__" not in k}
+    assert len(covered) >= 6 and set(covered.values()) == {"killed"}
+    result.stdout.fnmatch_lines(["mutation score *% (covered 100.0%)*"])
+    model = project.results()["x-escape"]
+    covered = [m for m in model["mutants"] if m["status"] != "no coverage"]
+    assert covered and all(m["status"] == "killed" for m in covered)
+
+
+def test_mutant_on_an_uncovered_line_is_no_coverage_and_runs_nothing(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": STRONG_TESTS})
+    project.run("--escape-paths", "pricing.py")
+    unused = [m for m in project.mutants().values() if "x_unused__" in m["id"]]
+    assert unused, "the adapter should plant mutants in unused()"
+    for mutant in unused:
+        assert mutant["status"] == "no coverage"
+        assert mutant["tests_run"] == 0
+        assert mutant["covered_by"] == []
+        assert mutant["status_reason"].startswith("no test executes line")
+
+
+def test_infinite_loop_mutant_times_out_and_the_run_finishes(project: Project) -> None:
+    project.write(
+        {
+            "loop.py": """
+                def countdown(n):
+                    steps = 0
+                    while n > 0:
+                        n -= 1
+                        steps += 1
+                    return steps
+            """,
+            "test_loop.py": """
+                from loop import countdown
+
+                def test_countdown():
+                    assert countdown(3) == 3
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "loop.py", "--escape-timeout-factor", "1")
+    assert result.ret == 0
+    mutants = project.mutants()
+    # `n -= 1` -> `n += 1` never reaches 0
+    forever = first(mutants, lambda m: m["before"] == ["        n -= 1"] and m["after"] == ["        n += 1"])
+    assert forever["status"] == "timeout"
+    assert "no verdict after" in forever["status_reason"]
+    assert project.results()["files"]["loop.py"]["mutants"]  # the report was written
+
+
+def test_src_layout_with_methods_static_class_methods_and_parametrize(project: Project) -> None:
+    project.write(
+        {
+            "pyproject.toml": """
+                [tool.pytest.ini_options]
+                pythonpath = ["src"]
+            """,
+            "src/geo/__init__.py": "",
+            "src/geo/shapes.py": """
+                class Rect:
+                    def __init__(self, w, h):
+                        self.w = w
+                        self.h = h
+
+                    def area(self):
+                        return self.w * self.h
+
+                    @staticmethod
+                    def unit():
+                        return Rect(1, 1)
+
+                    @classmethod
+                    def square(cls, side):
+                        return cls(side, side)
+            """,
+            "tests/test_shapes.py": """
+                import pytest
+                from geo.shapes import Rect
+
+                @pytest.mark.parametrize("w,h,area", [(2, 3, 6), (4, 5, 20)])
+                def test_area(w, h, area):
+                    assert Rect(w, h).area() == area
+
+                def test_unit():
+                    assert Rect.unit().area() == 1
+
+                def test_square():
+                    assert Rect.square(3).area() == 9
+            """,
+        }
+    )
+    result = project.run()
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["escape: mutating src/geo/ (2 files, src layout)*"])
+    mutants = project.mutants()
+    assert all(m["module"] == "geo.shapes" for m in mutants.values())
+    area = first(mutants, lambda m: "xǁRectǁarea__" in m["id"])
+    assert area["status"] == "killed"
+    assert area["killed_by"].startswith("tests/test_shapes.py::")
+    unit = [m for m in mutants.values() if "xǁRectǁunit__" in m["id"]]
+    square = [m for m in mutants.values() if "xǁRectǁsquare__" in m["id"]]
+    assert unit and square
+    assert {m["status"] for m in unit + square} <= {"killed", "survived"}
+    assert any(m["status"] == "killed" for m in square)
+
+
+def test_flat_layout_with_root_conftest_only_mutates_imported_packages(project: Project) -> None:
+    project.write(
+        {
+            "conftest.py": """
+                import pytest
+                from inventory.stock import Stock
+
+                @pytest.fixture
+                def stock():
+                    return Stock({"apple": 3})
+            """,
+            "inventory/__init__.py": "",
+            "inventory/stock.py": """
+                class Stock:
+                    def __init__(self, items):
+                        self.items = dict(items)
+
+                    def take(self, name, n=1):
+                        if self.items.get(name, 0) < n:
+                            raise ValueError(name)
+                        self.items[name] -= n
+                        return self.items[name]
+            """,
+            "tools/__init__.py": "",
+            "tools/release.py": """
+                def bump(version):
+                    return version + 1
+            """,
+            "tests/test_stock.py": """
+                import pytest
+
+                def test_take(stock):
+                    assert stock.take("apple", 2) == 1
+
+                def test_take_too_many(stock):
+                    with pytest.raises(ValueError):
+                        stock.take("apple", 4)
+            """,
+        }
+    )
+    result = project.run()
+    assert result.ret == 0
+    modules = {m["module"] for m in project.mutants().values()}
+    # tools/ is a package in the rootdir, but no test imports it
+    assert modules == {"inventory.stock"}
+    assert project.statuses()  # and mutants ran through the conftest fixture
+    assert "killed" in project.statuses().values()
+
+
+def test_source_files_are_byte_identical_after_a_run(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": STRONG_TESTS})
+    before = project.source_hashes()
+    project.run("--escape-paths", "pricing.py")
+    assert project.source_hashes() == before
+    assert not list(project.path.rglob("mutants"))

@@ -1,0 +1,213 @@
+"""Every exit code ``pytest --escape`` documents, each from a real run."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Project
+
+from pytest_escape.gate import EscapeExit
+
+PRICING = """
+def fee(amount):
+    if amount >= 100:
+        return 0
+    return 5
+"""
+GOOD_TESTS = """
+from pricing import fee
+
+def test_threshold():
+    assert fee(100) == 0
+    assert fee(99) == 5
+"""
+WEAK_TESTS = """
+from pricing import fee
+
+def test_runs():
+    assert fee(500) is not None
+"""
+
+
+def test_ok_is_zero(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": GOOD_TESTS})
+    result = project.run("--escape-fail-under", "90")
+    assert result.ret == EscapeExit.OK == 0
+
+
+def test_score_below_threshold(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": WEAK_TESTS})
+    result = project.run("--escape-fail-under", "80")
+    assert result.ret == EscapeExit.SCORE_BELOW_THRESHOLD == 10
+    result.stdout.fnmatch_lines(["escape: mutation score *% is below --escape-fail-under 80 %"])
+
+
+def test_threshold_from_pyproject_and_cli_overrides_it(project: Project) -> None:
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "test_pricing.py": WEAK_TESTS,
+            "pyproject.toml": "[tool.pytest_escape]\nfail_under = 80\n",
+        }
+    )
+    assert project.run().ret == EscapeExit.SCORE_BELOW_THRESHOLD
+    assert project.run("--escape-fail-under", "0").ret == EscapeExit.OK
+
+
+def test_failing_baseline_scores_nothing(project: Project) -> None:
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "test_pricing.py": GOOD_TESTS + "\ndef test_broken():\n    assert fee(1) == 6\n",
+        }
+    )
+    result = project.run()
+    assert result.ret == EscapeExit.TESTS_FAILED == 1
+    result.stdout.fnmatch_lines(["escape analysis needs a passing test suite: 1 failed;*"])
+    assert not project.report.exists()
+    assert "escape: running" not in result.stdout.str()
+
+
+def test_no_mutants_measured_fails_the_gate(project: Project) -> None:
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "test_other.py": "def test_nothing_of_pricing():\n    assert 1 + 1 == 2\n",
+        }
+    )
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == EscapeExit.NO_MUTANTS_MEASURED == 11
+    result.stdout.fnmatch_lines(["escape: no mutants measured (4 generated, 4 without covering tests)*"])
+    # the report says so too, and does not claim a score
+    assert "100.0%" not in result.stdout.str()
+
+
+def test_mutants_that_do_not_reach_the_tested_code_stop_the_run(project: Project) -> None:
+    # The tests load pricing.py under a name of their own, bypassing the import
+    # system: mutated code served for "pricing" never reaches them.
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "test_pricing.py": """
+                import importlib.util
+                import pathlib
+
+                spec = importlib.util.spec_from_file_location(
+                    "pricing_by_path", pathlib.Path(__file__).parent / "pricing.py"
+                )
+                pricing = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(pricing)
+
+                def test_threshold():
+                    assert pricing.fee(100) == 0
+                    assert pricing.fee(99) == 5
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == EscapeExit.MUTANTS_UNREACHABLE == 12
+    result.stdout.fnmatch_lines(["escape: mutants do not reach module pricing: *test_threshold passed*"])
+    assert "Module  Mutants" not in result.stdout.str()  # no score is shown
+
+
+def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project) -> None:
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "test_pricing.py": GOOD_TESTS,
+            "conftest.py": """
+                import os
+                if os.environ.get("PYTEST_ESCAPE_WORKER"):
+                    raise RuntimeError("conftest refuses to run in the worker")
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == EscapeExit.INTERNAL_ERROR == 3
+    result.stdout.fnmatch_lines(
+        [
+            "escape: the mutation worker stopped unexpectedly (exit 4)*",
+            "*conftest refuses to run in the worker*",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--escape-paths", "nowhere.py"], "escape: --escape-paths: 'nowhere.py' does not exist*"),
+        (["--escape-fail-under", "high"], "escape: --escape-fail-under must be a number, not 'high'"),
+        (
+            ["--escape-fail-under", "101"],
+            "escape: --escape-fail-under must be a score between 0 and 100, not '101'",
+        ),
+        (["--escape-workers", "0"], "escape: --escape-workers must be at least 1, not '0'"),
+        (["--escape-workers", "two"], "escape: --escape-workers must be a whole number, not 'two'"),
+        (
+            ["--escape-timeout-factor", "-1"],
+            "escape: --escape-timeout-factor must be greater than 0, not '-1'",
+        ),
+        (
+            ["--escape-report", "pdf:out.pdf"],
+            "escape: --escape-report: unknown report format 'pdf'; use one of term, json",
+        ),
+        (
+            ["--escape-report", "json:/proc/escape/report.json"],
+            "escape: --escape-report: cannot write /proc/escape/report.json (* in /proc)",
+        ),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_a_usage_error(
+    project: Project, args: list[str], message: str
+) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": GOOD_TESTS})
+    before = project.source_hashes()
+    result = project.run(*args)
+    assert result.ret == EscapeExit.USAGE_ERROR == 4
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert "Traceback" not in result.stderr.str()
+    assert project.source_hashes() == before
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "message"),
+    [
+        # pytest reads pyproject.toml first and says so itself
+        (
+            "[tool.pytest_escape\nfail_under = 3\n",
+            "*/pyproject.toml: Expected ']' at the end of a table declaration*",
+        ),
+        (
+            "[tool.pytest_escape]\nfail_undr = 3\n",
+            "escape: */pyproject.toml: unknown key 'fail_undr' in [[]tool.pytest_escape]; known keys: *",
+        ),
+        (
+            "[tool.pytest_escape]\ntimeout_factor = 'long'\n",
+            "escape: [[]tool.pytest_escape] timeout_factor must be a number, not 'long'",
+        ),
+        (
+            "[tool.pytest_escape]\npaths = 'src'\n",
+            "escape: [[]tool.pytest_escape] paths must be a list of paths, not 'src'",
+        ),
+    ],
+)
+def test_broken_config_is_a_usage_error(project: Project, pyproject: str, message: str) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": GOOD_TESTS, "pyproject.toml": pyproject})
+    result = project.run()
+    assert result.ret == EscapeExit.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+def test_syntax_error_in_a_target_is_a_usage_error(project: Project) -> None:
+    # The tests never import broken.py, so pytest itself does not notice.
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "broken.py": "def oops(:\n    pass\n",
+            "test_pricing.py": GOOD_TESTS,
+        }
+    )
+    before = project.source_hashes()
+    result = project.run("--escape-paths", "pricing.py", "broken.py")
+    assert result.ret == EscapeExit.USAGE_ERROR
+    result.stdout.fnmatch_lines(["escape: cannot parse */broken.py (line 1: *); fix the syntax error*"])
+    assert project.source_hashes() == before

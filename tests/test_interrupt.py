@@ -1,0 +1,81 @@
+"""Ctrl-C in the middle of the mutation phase: a clean stop, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import Project
+
+SLOW_TESTS = """
+import time
+from pricing import fee
+
+def test_fee_slowly():
+    time.sleep(0.3)
+    assert fee(100) == 0
+    assert fee(99) == 2
+    assert fee(5) == 5
+"""
+PRICING = """
+def fee(amount):
+    if amount >= 100:
+        return 0
+    if amount >= 50:
+        return 2
+    if amount >= 10:
+        return 4
+    return 5
+"""
+
+
+def processes_in(directory: Path) -> list[int]:
+    """Live processes whose working directory is ``directory`` (the worker and its children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if Path(os.readlink(entry / "cwd")) == directory:
+                stat = (entry / "stat").read_text()
+                if stat.rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": SLOW_TESTS})
+    before = project.source_hashes()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "1"],
+        cwd=project.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    seen = []
+    deadline = time.monotonic() + 60
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("escape: running"):
+            break
+        assert time.monotonic() < deadline, "".join(seen)
+    assert seen and seen[-1].startswith("escape: running"), "".join(seen)
+    time.sleep(0.8)  # mutants are running now
+    proc.send_signal(signal.SIGINT)
+    output = "".join(seen) + proc.stdout.read()
+    assert proc.wait(timeout=30) == 2, output
+    assert "escape: interrupted during the mutation phase" in output
+    assert "Traceback" not in output
+    assert project.source_hashes() == before
+    deadline = time.monotonic() + 5
+    while processes_in(project.path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_in(project.path) == []

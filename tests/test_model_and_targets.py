@@ -1,0 +1,76 @@
+"""Scores follow Stryker's definitions and never claim what was not measured;
+targets are named the way the tests import them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_escape.gate import EscapeExit, judge
+from pytest_escape.model import MutantResult, Results, Tally
+from pytest_escape.targets import find_candidates, module_name_from_path
+
+
+def mutant(status: str) -> MutantResult:
+    return MutantResult(
+        id=f"m.x_f__mutmut_{status}", module="m", file="m.py", function="f", operator="number",
+        line=1, column=0, end_line=1, end_column=1, original="1", replacement="2",
+        before=["x = 1"], after=["x = 2"], status=status,
+    )  # fmt: skip
+
+
+def results(*statuses: str, fail_under: float | None = None) -> Results:
+    return Results("/p", "0", "3.8.1", mutants=[mutant(s) for s in statuses], fail_under=fail_under)
+
+
+def test_scores_follow_strykers_definitions() -> None:
+    tally = Tally.of(results("killed", "timeout", "survived", "no coverage", "error").mutants)
+    assert (tally.detected, tally.measured) == (2, 3)
+    assert tally.score == pytest.approx(100 * 2 / 4)  # errors are not in the denominator
+    assert tally.covered_score == pytest.approx(100 * 2 / 3)
+
+
+def test_nothing_measured_is_no_score_and_fails_the_gate() -> None:
+    only_uncovered = results("no coverage", "no coverage", "error")
+    assert only_uncovered.tally().score is None
+    verdict = judge(only_uncovered)
+    assert verdict.exit == EscapeExit.NO_MUTANTS_MEASURED
+    assert verdict.message is not None and "no mutants measured" in verdict.message
+    assert judge(results()).exit == EscapeExit.NO_MUTANTS_MEASURED
+
+
+def test_gate_compares_the_mutation_score_with_the_threshold() -> None:
+    assert judge(results("killed", "survived", fail_under=50)).exit == EscapeExit.OK
+    assert judge(results("killed", "survived", fail_under=50.1)).exit == EscapeExit.SCORE_BELOW_THRESHOLD
+
+
+def test_results_round_trip_through_a_dict() -> None:
+    original = results("killed", "survived")
+    assert Results.from_dict(original.to_dict()) == original
+    with pytest.raises(ValueError, match="model version"):
+        Results.from_dict({**original.to_dict(), "model_version": 99})
+
+
+def test_module_names_count_package_directories(tmp_path: Path) -> None:
+    (tmp_path / "src" / "pkg" / "sub").mkdir(parents=True)
+    for init in ("src/pkg/__init__.py", "src/pkg/sub/__init__.py"):
+        (tmp_path / init).write_text("")
+    (tmp_path / "src" / "pkg" / "sub" / "mod.py").write_text("")
+    assert module_name_from_path(tmp_path / "src" / "pkg" / "sub" / "mod.py") == "pkg.sub.mod"
+    assert module_name_from_path(tmp_path / "src" / "pkg" / "__init__.py") == "pkg"
+
+
+def test_candidates_skip_tests_venvs_and_conftest(tmp_path: Path) -> None:
+    for name in ("app/__init__.py", "app/core.py", "app/test_core.py", "app/conftest.py",
+                 "tests/test_x.py", ".venv/lib/x.py", "setup.py", "tool.py"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("")
+    found = find_candidates(tmp_path)
+    assert not found.src_layout
+    assert {p.relative_to(tmp_path).as_posix() for p in found.files} == {
+        "app/__init__.py",
+        "app/core.py",
+        "tool.py",
+    }

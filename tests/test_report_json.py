@@ -1,0 +1,69 @@
+"""The JSON report: valid against Stryker's schema, and complete enough to rebuild from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from conftest import Project
+
+SCHEMA = Path(__file__).parent / "schemas" / "mutation-testing-report-schema-3.8.4.json"
+
+PRICING = """
+def fee(amount):
+    if amount >= 100:
+        return 0
+    return 5
+
+
+def unused(x):
+    return x * 2
+"""
+TESTS = """
+from pricing import fee
+
+def test_fee():
+    assert fee(100) == 0
+"""
+
+
+def test_json_report_validates_against_the_stryker_schema(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": TESTS})
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == 0
+    report = project.results()
+    jsonschema.validate(report, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert report["schemaVersion"] == "2"
+    assert report["projectRoot"] == str(project.path)
+    file = report["files"]["pricing.py"]
+    assert file["source"] == (project.path / "pricing.py").read_text(encoding="utf-8")
+    mutants = {m["id"]: m for m in file["mutants"]}
+    assert set(mutants) == {f"pricing.x_fee__mutmut_{i}" for i in range(1, 5)} | {
+        f"pricing.x_unused__mutmut_{i}" for i in range(1, 3)
+    }
+    statuses = {m["status"] for m in mutants.values()}
+    assert statuses <= {"Killed", "Survived", "NoCoverage"} and "NoCoverage" in statuses
+    killed = [m for m in mutants.values() if m["status"] == "Killed"]
+    assert killed and all(m["killedBy"] == ["test_pricing.py::test_fee"] for m in killed)
+    assert all(m["coveredBy"] == ["test_pricing.py::test_fee"] for m in killed)
+    # locations are 1-based and span exactly the mutated text
+    location = mutants["pricing.x_fee__mutmut_1"]["location"]
+    line = file["source"].splitlines()[location["start"]["line"] - 1]
+    assert location["start"]["line"] == location["end"]["line"] == 2
+    assert line[location["start"]["column"] - 1 : location["end"]["column"] - 1].strip() == ">= 100"
+    assert mutants["pricing.x_fee__mutmut_1"]["replacement"].strip() == "> 100"
+    assert report["testFiles"]["test_pricing.py"]["tests"] == [
+        {"id": "test_pricing.py::test_fee", "name": "test_pricing.py::test_fee"}
+    ]
+    model = report["x-escape"]
+    assert model["model_version"] == 1
+    assert {m["id"] for m in model["mutants"]} == set(mutants)
+
+
+def test_json_report_path_is_validated_before_the_run(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": TESTS})
+    (project.path / "taken").mkdir()
+    result = project.run("--escape-report", "json:taken")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(["ERROR: escape: --escape-report: */taken is a directory; give a file path"])
