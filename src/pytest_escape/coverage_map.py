@@ -39,12 +39,13 @@ class Baseline:
 class BaselineRecorder:
     """A pytest plugin object that records the baseline while the user's tests run."""
 
-    def __init__(self, rootdir: Path) -> None:
+    def __init__(self, files: Iterable[Path]) -> None:
         self.baseline = Baseline()
+        # Only the candidate files: tracing the tests' own lines too made the
+        # baseline of python-slugify 40 % slower for data nobody reads.
         self._cov = coverage.Coverage(
             data_file=None,
-            include=[f"{rootdir}/*"],
-            omit=["*/site-packages/*", "*/.venv/*", "*/venv/*", "*/conftest.py"],
+            include=[str(f) for f in files],
             config_file=False,
             branch=False,
         )

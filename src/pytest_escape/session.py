@@ -67,7 +67,7 @@ class EscapeSession:
                 f"escape: found no code to mutate under {config.rootpath}; "
                 "name it with --escape-paths PATH or [tool.pytest_escape] paths"
             )
-        self.recorder = BaselineRecorder(config.rootpath)
+        self.recorder = BaselineRecorder(self.candidates.files)
         self.factory = MutantFactory(
             {path: module_name_from_path(path) for path in self.candidates.files}, self.settings.workers
         )
