@@ -252,3 +252,28 @@ def test_source_files_are_byte_identical_after_a_run(project: Project) -> None:
     project.run("--escape-paths", "pricing.py")
     assert project.source_hashes() == before
     assert not list(project.path.rglob("mutants"))
+
+
+def test_a_failing_subtest_kills_the_mutant(project: Project) -> None:
+    # pytest reports subtest failures through a hook, not in the test's own
+    # reports; a mutant caught only inside a subtest must still be killed.
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "test_pricing.py": """
+                import unittest
+                from pricing import fee
+
+                class FeeTests(unittest.TestCase):
+                    def test_table(self):
+                        for amount, expected in [(100, 0), (99, 5)]:
+                            with self.subTest(amount=amount):
+                                self.assertEqual(fee(amount), expected)
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == 0
+    in_fee = {k: m for k, m in project.mutants().items() if "x_fee__" in k}
+    assert in_fee and {m["status"] for m in in_fee.values()} == {"killed"}
+    assert all(m["killed_by"] == "test_pricing.py::FeeTests::test_table" for m in in_fee.values())

@@ -46,7 +46,7 @@ WORKER_ARGS = [
 
 
 class EscapeSession:
-    """State of one ``pytest --escape`` run, kept on the config's stash."""
+    """One ``pytest --escape`` run, registered as a plugin for its hooks."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config

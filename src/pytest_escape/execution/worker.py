@@ -33,6 +33,12 @@ def _first_line(report: pytest.TestReport) -> str:
     return str(message).strip().splitlines()[0][:300] if str(message).strip() else report.when
 
 
+#: failed reports that reach pytest_runtest_logreport while a test runs in a
+#: child: subtests (``self.subTest``, the ``subtests`` fixture) report their
+#: failures there, not in what ``runtestprotocol`` returns
+_hook_failures: list[pytest.TestReport] = []
+
+
 def run_items(items: list[pytest.Item], mutant: str | None) -> dict[str, Any]:
     """Run ``items`` in order under ``mutant``; stop at the first failure.
 
@@ -42,9 +48,11 @@ def run_items(items: list[pytest.Item], mutant: str | None) -> dict[str, Any]:
     activate(mutant)
     for index, item in enumerate(items):
         nextitem = items[index + 1] if index + 1 < len(items) else None
-        for report in runtestprotocol(item, nextitem=nextitem, log=False):
-            if report.failed:
-                return {"outcome": "failed", "message": _first_line(report), "ran": index + 1}
+        _hook_failures.clear()
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+        failed = [r for r in reports if r.failed] + _hook_failures
+        if failed:
+            return {"outcome": "failed", "message": _first_line(failed[0]), "ran": index + 1}
     return {"outcome": "passed", "ran": len(items)}
 
 
@@ -122,6 +130,10 @@ class WorkerPlugin:
         self.checked: dict[str, bool] = {}
         self.reached: set[str] = set()
         self.unreachable: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            _hook_failures.append(report)
 
     def _timeout(self, tests: list[str]) -> float:
         durations = self.plan["durations"]
