@@ -52,7 +52,8 @@ class Candidates:
     def describe(self, rootdir: Path) -> str:
         names = ", ".join(_rel(r, rootdir) + ("/" if r.is_dir() else "") for r in self.roots)
         how = "given" if self.explicit else ("src layout" if self.src_layout else "imported by the tests")
-        return f"{names or 'nothing'} ({len(self.files)} files, {how})"
+        count = f"{len(self.files)} file{'' if len(self.files) == 1 else 's'}"
+        return f"{names or 'nothing'} ({count}, {how})"
 
 
 def _rel(path: Path, rootdir: Path) -> str:
