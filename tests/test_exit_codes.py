@@ -147,6 +147,10 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
             "escape: --escape-timeout-factor must be greater than 0, not '-1'",
         ),
         (
+            ["-n", "2"],
+            "escape: pytest-xdist (-n/--dist) is not supported with --escape yet; run without -n*",
+        ),
+        (
             ["--escape-report", "pdf:out.pdf"],
             "escape: --escape-report: unknown report format 'pdf'; use one of term, json",
         ),

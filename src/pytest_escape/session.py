@@ -50,6 +50,13 @@ class EscapeSession:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        if config.getoption("numprocesses", default=None) or config.getoption("dist", "no") != "no":
+            # The tests would run in xdist's processes, out of our coverage's
+            # sight: every mutant would look uncovered.  Issue 6 adds support.
+            raise pytest.UsageError(
+                "escape: pytest-xdist (-n/--dist) is not supported with --escape yet; "
+                "run without -n (pytest-escape runs mutants in parallel itself: --escape-workers)"
+            )
         cli = {
             "paths": config.getoption("escape_paths"),
             "workers": config.getoption("escape_workers"),
