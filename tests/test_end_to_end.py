@@ -277,3 +277,31 @@ def test_a_failing_subtest_kills_the_mutant(project: Project) -> None:
     in_fee = {k: m for k, m in project.mutants().items() if "x_fee__" in k}
     assert in_fee and {m["status"] for m in in_fee.values()} == {"killed"}
     assert all(m["killed_by"] == "test_pricing.py::FeeTests::test_table" for m in in_fee.values())
+
+
+def test_a_child_that_exits_0_without_reporting_is_an_error_not_a_survivor(project: Project) -> None:
+    project.write(
+        {
+            "gate.py": """
+                import os
+
+                def check(n):
+                    if n > 0:
+                        return "ok"
+                    os._exit(0)  # a mutant that reaches this ends the process "successfully"
+            """,
+            "test_gate.py": """
+                from gate import check
+
+                def test_check():
+                    assert check(1) == "ok"
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "gate.py")
+    assert result.ret == 0
+    mutants = project.mutants()
+    exits = first(mutants, lambda m: m["before"] == ["    if n > 0:"] and m["after"] == ["    if n > 1:"])
+    assert exits["status"] == "error"
+    assert exits["status_reason"] == "child exited with code 0 without reporting"
+    assert exits["status"] != "survived"
