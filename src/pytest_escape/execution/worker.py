@@ -39,6 +39,10 @@ def _first_line(report: pytest.TestReport) -> str:
 _hook_failures: list[pytest.TestReport] = []
 
 
+def _brief_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    return excinfo.exconly(tryshort=True)
+
+
 def run_items(items: list[pytest.Item], mutant: str | None) -> dict[str, Any]:
     """Run ``items`` in order under ``mutant``; stop at the first failure.
 
@@ -47,6 +51,10 @@ def run_items(items: list[pytest.Item], mutant: str | None) -> dict[str, Any]:
     """
     activate(mutant)
     for index, item in enumerate(items):
+        # This child is thrown away and reports one line; pytest's failure
+        # representation (a traceback with source for every frame) was the
+        # most expensive part of a killed mutant.
+        item.repr_failure = _brief_failure  # type: ignore[method-assign]
         nextitem = items[index + 1] if index + 1 < len(items) else None
         _hook_failures.clear()
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
