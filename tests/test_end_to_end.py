@@ -76,6 +76,16 @@ def test_weak_suite_leaves_the_expected_survivors(project: Project) -> None:
     in_scale = [m for m in mutants.values() if "x_scale__" in m["id"]]
     assert len(in_scale) >= 3
     assert all(m["status"] == "killed" and m["killed_by"] == "test_calc.py::test_scale" for m in in_scale)
+    # with the first line of the failure that killed it
+    assert all(m["status_reason"].startswith("assert ") for m in in_scale)
+    # a header line says what is mutated; a progress line reports the phase
+    result.stdout.fnmatch_lines(
+        [
+            "escape: mutating calc.py (1 file, given); 2 workers, timeout 10x + 2 s",
+            "escape: running * mutants against their covering tests (2 workers)",
+            "escape: */* mutants, * killed, * survived, */s, ETA * s",
+        ]
+    )
     # survivors are listed with file:line, operator and a one-line diff
     result.stdout.fnmatch_lines(
         [
@@ -305,3 +315,29 @@ def test_a_child_that_exits_0_without_reporting_is_an_error_not_a_survivor(proje
     assert exits["status"] == "error"
     assert exits["status_reason"] == "child exited with code 0 without reporting"
     assert exits["status"] != "survived"
+
+
+def test_survivor_list_is_capped_by_default_and_complete_with_v(project: Project) -> None:
+    project.write(
+        {
+            "labels.py": """
+                def label(n):
+                    return ["zero", "one", "two", "three", "four", "five", "six"][n]
+            """,
+            "test_labels.py": """
+                from labels import label
+
+                def test_label_is_text():
+                    assert isinstance(label(0), str)
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "labels.py")
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    assert len(survivors) > 10
+    result.stdout.fnmatch_lines(
+        [f"Surviving mutants ({len(survivors)}):", f"... and {len(survivors) - 10} more (use -v to list all)"]
+    )
+    verbose = project.run("--escape-paths", "labels.py", "-v")
+    assert verbose.stdout.str().count("labels.py:2: string in label") == len(survivors)
+    assert "use -v to list all" not in verbose.stdout.str()
