@@ -55,14 +55,25 @@ class BaselineRecorder:
         self._durations: dict[str, float] = defaultdict(float)
         self._started = False
 
-    def start(self) -> None:
-        self._cov.start()
-        self._started = True
-
     def stop(self) -> None:
         if self._started:
             self._cov.stop()
             self._started = False
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        """Measure exactly while the tests run.
+
+        Innermost of the wrappers, so any other measurement started before
+        ours is stopped after it: coverage.py's collectors must stop in the
+        reverse order of their starts.
+        """
+        self._cov.start()
+        self._started = True
+        try:
+            return (yield)
+        finally:
+            self.stop()
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:

@@ -51,7 +51,6 @@ def pytest_configure(config: pytest.Config) -> None:
     escape = EscapeSession(config)
     config.pluginmanager.register(escape, "escape-session")
     config.pluginmanager.register(escape.recorder, "escape-baseline")
-    escape.recorder.start()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import coverage
 import pytest
 
 from . import __version__
@@ -56,6 +57,13 @@ class EscapeSession:
             raise pytest.UsageError(
                 "escape: pytest-xdist (-n/--dist) is not supported with --escape yet; "
                 "run without -n (pytest-escape runs mutants in parallel itself: --escape-workers)"
+            )
+        if coverage.Coverage.current() is not None:
+            # coverage.py pauses one measurement while another runs: the other
+            # report (pytest-cov's) would silently miss every test.
+            raise pytest.UsageError(
+                "escape: another coverage measurement is running (pytest-cov's --cov, or coverage run); "
+                "coverage.py cannot measure twice at once: run --escape without it (pytest-cov: add --no-cov)"
             )
         cli = {
             "paths": config.getoption("escape_paths"),
