@@ -67,6 +67,14 @@ def test_failing_baseline_scores_nothing(project: Project) -> None:
     assert "escape: running" not in result.stdout.str()
 
 
+def test_no_tests_collected_is_pytests_own_code_and_scores_nothing(project: Project) -> None:
+    project.write({"pricing.py": PRICING})
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == EscapeExit.NO_TESTS_COLLECTED == 5
+    result.stdout.fnmatch_lines(["escape analysis skipped: pytest exited with 5"])
+    assert not project.report.exists()
+
+
 def test_no_mutants_measured_fails_the_gate(project: Project) -> None:
     project.write(
         {
