@@ -341,3 +341,43 @@ def test_survivor_list_is_capped_by_default_and_complete_with_v(project: Project
     verbose = project.run("--escape-paths", "labels.py", "-v")
     assert verbose.stdout.str().count("labels.py:2: string in label") == len(survivors)
     assert "use -v to list all" not in verbose.stdout.str()
+
+
+def test_a_killer_that_fails_alone_is_excluded_and_its_kills_run_again(project: Project) -> None:
+    # test_depends passes in the suite only because test_a_sets ran first; alone
+    # (as in a mutant's child) it fails, mutant or not.  Its "kills" must not count.
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "state.py": "FLAG = False\n",
+            "test_a.py": """
+                import state
+
+                def test_a_sets():
+                    state.FLAG = True
+            """,
+            "test_b.py": """
+                import time
+                import state
+                from pricing import fee
+
+                def test_depends():
+                    assert state.FLAG, "needs test_a_sets first"
+                    assert fee(100) == 0
+
+                def test_fee():
+                    time.sleep(0.05)  # slower, so test_depends runs first and "kills"
+                    assert fee(100) == 0
+                    assert fee(99) == 5
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "pricing.py")
+    assert result.ret == 0
+    model = project.results()["x-escape"]
+    assert set(model["excluded_tests"]) == {"test_b.py::test_depends"}
+    assert "fails when run alone without a mutant" in model["excluded_tests"]["test_b.py::test_depends"]
+    in_fee = [m for m in model["mutants"] if "x_fee__" in m["id"]]
+    assert in_fee and all(m["status"] == "killed" for m in in_fee)
+    assert all(m["killed_by"] == "test_b.py::test_fee" for m in in_fee)
+    result.stdout.fnmatch_lines(["warning: excluded test_b.py::test_depends: fails when run alone*"])

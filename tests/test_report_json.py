@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -67,3 +69,30 @@ def test_json_report_path_is_validated_before_the_run(project: Project) -> None:
     result = project.run("--escape-report", "json:taken")
     assert result.ret == 4
     result.stderr.fnmatch_lines(["ERROR: escape: --escape-report: */taken is a directory; give a file path"])
+
+
+def test_relative_paths_in_pyproject_start_at_the_rootdir(project: Project) -> None:
+    """On the command line a path is relative to where pytest runs; in pyproject.toml, to the rootdir."""
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "tests/test_pricing.py": TESTS,
+            "pyproject.toml": """
+                [tool.pytest.ini_options]
+                pythonpath = ["."]
+
+                [tool.pytest_escape]
+                paths = ["pricing.py"]
+                report = ["json:reports/escape.json"]
+            """,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider"],
+        cwd=project.path / "tests",
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project.path / "reports" / "escape.json").is_file()
+    assert not (project.path / "tests" / "reports").exists()

@@ -21,6 +21,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 REPORT_FORMATS = ("term", "json")
+#: seconds added to every mutant's time limit, for forking and test set-up
+TIMEOUT_CONSTANT = 2.0
 DEFAULT_REPORT_PATHS = {"json": "escape-report.json"}
 CONFIG_KEYS = ("paths", "workers", "timeout_factor", "fail_under", "report")
 
@@ -41,7 +43,7 @@ class Settings:
     paths: tuple[Path, ...] = ()
     workers: int = 1
     timeout_factor: float = 10.0
-    timeout_constant: float = 2.0
+    timeout_constant: float = TIMEOUT_CONSTANT
     fail_under: float | None = None
     reports: tuple[ReportRequest, ...] = field(default_factory=tuple)
 
@@ -99,7 +101,7 @@ def parse_timeout_factor(value: Any, where: str) -> float:
     return factor
 
 
-def parse_report(value: Any, where: str, rootdir: Path) -> ReportRequest:
+def parse_report(value: Any, where: str, base: Path) -> ReportRequest:
     if not isinstance(value, str) or not value:
         raise SettingsError(f"{where} must be FORMAT or FORMAT:PATH, not {value!r}")
     fmt, _, raw_path = value.partition(":")
@@ -111,7 +113,7 @@ def parse_report(value: Any, where: str, rootdir: Path) -> ReportRequest:
         return ReportRequest("term", None)
     path = Path(raw_path or DEFAULT_REPORT_PATHS[fmt])
     if not path.is_absolute():
-        path = Path.cwd() / path
+        path = base / path
     _check_writable(path, where)
     return ReportRequest(fmt, path)
 
@@ -136,7 +138,7 @@ def _check_writable(path: Path, where: str) -> None:
         raise SettingsError(f"{where}: cannot write {path} ({e.strerror} in {parent})") from None
 
 
-def parse_paths(values: Any, where: str, rootdir: Path) -> tuple[Path, ...]:
+def parse_paths(values: Any, where: str, base: Path) -> tuple[Path, ...]:
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
         raise SettingsError(f"{where} must be a list of paths, not {values!r}")
     paths = []
@@ -145,9 +147,9 @@ def parse_paths(values: Any, where: str, rootdir: Path) -> tuple[Path, ...]:
             raise SettingsError(f"{where} must be a list of paths, not {values!r}")
         path = Path(value)
         if not path.is_absolute():
-            path = rootdir / path
+            path = base / path
         if not path.exists():
-            raise SettingsError(f"{where}: {value!r} does not exist (relative paths start at {rootdir})")
+            raise SettingsError(f"{where}: {value!r} does not exist (relative paths start at {base})")
         if path.is_file() and path.suffix != ".py":
             raise SettingsError(f"{where}: {value!r} is not a Python file or a directory")
         paths.append(path.resolve())
@@ -155,36 +157,37 @@ def parse_paths(values: Any, where: str, rootdir: Path) -> tuple[Path, ...]:
 
 
 def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
-    """Merge the config file and the command line (which wins) into checked Settings."""
-    table = load_pyproject(rootdir)
-    src = "[tool.pytest_escape]"
+    """Merge the config file and the command line (which wins) into checked Settings.
 
-    def pick(key: str, option: str) -> tuple[Any, str] | None:
+    Relative paths start where they were written: on the command line, at the
+    directory pytest was started from; in pyproject.toml, at the rootdir.
+    """
+    table = load_pyproject(rootdir)
+
+    def pick(key: str, option: str) -> tuple[Any, str, Path] | None:
+        """(value, where it came from, the directory its relative paths start at)."""
         if cli.get(key) is not None:
-            return cli[key], option
+            return cli[key], option, Path.cwd()
         if key in table:
-            return table[key], f"{src} {key}"
+            return table[key], f"[tool.pytest_escape] {key}", rootdir
         return None
 
     settings: dict[str, Any] = {"rootdir": rootdir, "workers": os.cpu_count() or 1}
     if (got := pick("paths", "--escape-paths")) is not None:
-        # command-line paths are relative to where pytest was started
-        base = Path.cwd() if got[1].startswith("--") else rootdir
-        settings["paths"] = parse_paths(got[0], got[1], base)
+        settings["paths"] = parse_paths(*got)
     if (got := pick("workers", "--escape-workers")) is not None:
-        settings["workers"] = parse_workers(*got)
+        settings["workers"] = parse_workers(*got[:2])
     if (got := pick("timeout_factor", "--escape-timeout-factor")) is not None:
-        settings["timeout_factor"] = parse_timeout_factor(*got)
+        settings["timeout_factor"] = parse_timeout_factor(*got[:2])
     if (got := pick("fail_under", "--escape-fail-under")) is not None:
-        settings["fail_under"] = parse_fail_under(*got)
+        settings["fail_under"] = parse_fail_under(*got[:2])
     reports: list[ReportRequest] = [ReportRequest("term", None)]
     if (got := pick("report", "--escape-report")) is not None:
-        values, where = got
+        values, where, base = got
         if isinstance(values, str):
             values = [values]
         if not isinstance(values, (list, tuple)):
             raise SettingsError(f"{where} must be a list like ['json:results.json'], not {values!r}")
-        base = Path.cwd()
         reports = [parse_report(v, where, base) for v in values]
         if not any(r.format == "term" for r in reports):
             reports.insert(0, ReportRequest("term", None))

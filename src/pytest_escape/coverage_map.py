@@ -41,11 +41,12 @@ class BaselineRecorder:
 
     def __init__(self, files: Iterable[Path]) -> None:
         self.baseline = Baseline()
+        self._files = tuple(files)
         # Only the candidate files: tracing the tests' own lines too made the
         # baseline of python-slugify 40 % slower for data nobody reads.
         self._cov = coverage.Coverage(
             data_file=None,
-            include=[str(f) for f in files],
+            include=[str(f) for f in self._files],
             config_file=False,
             branch=False,
         )
@@ -93,14 +94,14 @@ class BaselineRecorder:
         if report.failed and report.nodeid not in self.baseline.failed:
             self.baseline.failed.append(report.nodeid)
 
-    def finish(self, target_files: Iterable[Path]) -> Baseline:
+    def finish(self) -> Baseline:
         """Stop measuring and fold coverage.py's data into line -> tests maps."""
         self.stop()
         self.baseline.durations = dict(self._durations)
         data = self._cov.get_data()
         data.set_query_contexts(None)
         measured = {Path(f).resolve(): f for f in data.measured_files()}
-        for path in target_files:
+        for path in self._files:
             name = measured.get(path)
             if name is None:
                 continue

@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from .config import TIMEOUT_CONSTANT
 from .gate import EscapeExit
 
 WORKER_ENV = "PYTEST_ESCAPE_WORKER"
@@ -28,7 +29,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--escape-timeout-factor",
         metavar="F",
-        help="a mutant times out after F x its tests' baseline time + 2 s (default 10)",
+        help=f"a mutant times out after F x its tests' baseline time + {TIMEOUT_CONSTANT:g} s (default 10)",
     )
     group.addoption(
         "--escape-fail-under",

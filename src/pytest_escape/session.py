@@ -31,7 +31,8 @@ from .report import render_terminal, write_json
 from .report.progress import Progress
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
 
-PROBES_PER_MODULE = 5
+#: forced-failure probes per module: one test may swallow every exception
+PROBES_PER_MODULE = 3
 # Appended to the user's arguments for the worker (later options win):
 # - the worker imports this package before pytest starts, so pytest cannot
 #   assertion-rewrite it; under ``filterwarnings = error`` that warning is fatal;
@@ -113,7 +114,7 @@ class EscapeSession:
             self.factory.close()
 
     def _finish(self, session: pytest.Session, exitstatus: int) -> None:
-        baseline = self.recorder.finish(self.candidates.files)
+        baseline = self.recorder.finish()
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             return
         if baseline.failed:
@@ -135,7 +136,7 @@ class EscapeSession:
             session.exitstatus = EscapeExit.USAGE_ERROR
             return
         self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
-        session.exitstatus = self._run_mutants(session, targets, mutated, baseline)
+        session.exitstatus = self._run_mutants(targets, mutated, baseline)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.messages and self.results is None:
@@ -158,7 +159,6 @@ class EscapeSession:
 
     def _run_mutants(
         self,
-        session: pytest.Session,
         targets: list[Target],
         mutated: list[MutatedModule],
         baseline: Baseline,
@@ -214,7 +214,7 @@ class EscapeSession:
         self.results = results
         if jobs:
             try:
-                report = self._execute(session, targets, mutated, baseline, jobs, probes)
+                report = self._execute(targets, mutated, baseline, jobs, probes)
             except KeyboardInterrupt:
                 # The worker and every child it forked are gone (runner.py);
                 # nothing was written to the project.  Partial verdicts are not
@@ -272,7 +272,6 @@ class EscapeSession:
 
     def _execute(
         self,
-        session: pytest.Session,
         targets: list[Target],
         mutated: list[MutatedModule],
         baseline: Baseline,

@@ -124,7 +124,8 @@ class WorkerPlugin:
 
     - forced-failure probes: with every trampoline raising, a covering test of
       each module must fail, or mutants do not reach the code the tests
-      import (tried with up to three tests: one may swallow every exception);
+      import (each probe test given in the plan is tried until one fails:
+      one test may swallow every exception);
     - mutants: each against its covering tests, stopping at the first failure;
     - self-checks: a test that killed a mutant must pass alone without one;
       a test that fails alone is excluded and its kills are run again
@@ -141,8 +142,8 @@ class WorkerPlugin:
         self.killers: dict[str, list[str]] = {}
         self.verdicts: dict[str, dict[str, Any]] = {}
         self.checked: dict[str, bool] = {}
-        self.reached: set[str] = set()
-        self.unreachable: list[str] = []
+        #: module -> the last probe test, which passed with every trampoline raising
+        self.unreachable: dict[str, str] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
@@ -170,12 +171,15 @@ class WorkerPlugin:
         jobs += [job for entry in self.plan["jobs"] if (job := self._mutant(entry, excluded=set()))]
         run_forked(jobs, self.plan["workers"], self._settle)
         if self.unreachable:
-            for module in self.unreachable:
-                self.emit("unreachable", module=module, test=self.plan["probes"][module][0])
+            for module, test in self.unreachable.items():
+                self.emit("unreachable", module=module, test=test)
             return True
-        excluded = {test for test, passed in self.checked.items() if not passed}
-        again = [e for e in self.plan["jobs"] if self.verdicts[e["id"]].get("killed_by") in excluded]
-        if again:
+        # A re-run can find new killers, whose own checks may fail: repeat
+        # until every kill stands on a test that passes alone.
+        excluded: set[str] = set()
+        while newly := {t for t, passed in self.checked.items() if not passed} - excluded:
+            excluded |= newly
+            again = [e for e in self.plan["jobs"] if self.verdicts[e["id"]].get("killed_by") in newly]
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             run_forked(rerun, self.plan["workers"], self._settle)
         self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
@@ -190,10 +194,10 @@ class WorkerPlugin:
     # -- jobs ----------------------------------------------------------------
 
     def _probe(self, module: str, tests: list[str], attempt: int = 0) -> Job | None:
-        usable = [t for t in tests if t in self.items][:3]
+        usable = [t for t in tests if t in self.items]
         if attempt >= len(usable):
             if usable:
-                self.unreachable.append(module)
+                self.unreachable[module] = usable[-1]
             return None
         test = usable[attempt]
         job = Job(
@@ -243,7 +247,6 @@ class WorkerPlugin:
         if kind[0] == "probe":
             _, module, tests, attempt = kind
             if not passed:
-                self.reached.add(module)
                 return None
             retry = self._probe(module, tests, attempt + 1)
             if retry is None and self.unreachable:
