@@ -10,6 +10,8 @@ from pathlib import Path
 import jsonschema
 from conftest import Project
 
+from pytest_escape.model import MODEL_VERSION
+
 SCHEMA = Path(__file__).parent / "schemas" / "mutation-testing-report-schema-3.8.4.json"
 
 PRICING = """
@@ -59,7 +61,7 @@ def test_json_report_validates_against_the_stryker_schema(project: Project) -> N
         {"id": "test_pricing.py::test_fee", "name": "test_pricing.py::test_fee"}
     ]
     model = report["x-escape"]
-    assert model["model_version"] == 1
+    assert model["model_version"] == MODEL_VERSION
     assert {m["id"] for m in model["mutants"]} == set(mutants)
 
 

@@ -24,7 +24,21 @@ REPORT_FORMATS = ("term", "json")
 #: seconds added to every mutant's time limit, for forking and test set-up
 TIMEOUT_CONSTANT = 2.0
 DEFAULT_REPORT_PATHS = {"json": "escape-report.json"}
-CONFIG_KEYS = ("paths", "workers", "timeout_factor", "fail_under", "report")
+#: seconds one call of user code may take in a witness search before it counts as hanging
+CALL_TIMEOUT = 1.0
+DEFAULT_WITNESS_BUDGET = 60.0
+DEFAULT_EXAMPLES = 200
+CONFIG_KEYS = (
+    "paths",
+    "workers",
+    "timeout_factor",
+    "fail_under",
+    "report",
+    "witness_budget",
+    "examples",
+    "seed",
+    "write_tests",
+)
 
 
 class SettingsError(Exception):
@@ -46,6 +60,13 @@ class Settings:
     timeout_constant: float = TIMEOUT_CONSTANT
     fail_under: float | None = None
     reports: tuple[ReportRequest, ...] = field(default_factory=tuple)
+    #: total seconds for the witness search (0 turns it off)
+    witness_budget: float = DEFAULT_WITNESS_BUDGET
+    examples: int = DEFAULT_EXAMPLES
+    #: None: a fresh seed each run (printed in the header, to repeat it)
+    seed: int | None = None
+    write_tests: Path | None = None
+    call_timeout: float = CALL_TIMEOUT
 
 
 def load_pyproject(rootdir: Path) -> dict[str, Any]:
@@ -99,6 +120,37 @@ def parse_timeout_factor(value: Any, where: str) -> float:
     if factor <= 0:
         raise SettingsError(f"{where} must be greater than 0, not {value!r}")
     return factor
+
+
+def parse_budget(value: Any, where: str) -> float:
+    budget = _number(value, where, float)
+    if budget < 0:
+        raise SettingsError(f"{where} must be 0 (no witness search) or more seconds, not {value!r}")
+    return budget
+
+
+def parse_examples(value: Any, where: str) -> int:
+    examples = int(_number(value, where, int))
+    if examples < 1:
+        raise SettingsError(f"{where} must be at least 1, not {value!r}")
+    return examples
+
+
+def parse_seed(value: Any, where: str) -> int:
+    seed = int(_number(value, where, int))
+    if seed < 0:
+        raise SettingsError(f"{where} must be a whole number of 0 or more, not {value!r}")
+    return seed
+
+
+def parse_output_file(value: Any, where: str, base: Path) -> Path:
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{where} must be a file path, not {value!r}")
+    path = Path(value)
+    if not path.is_absolute():
+        path = base / path
+    _check_writable(path, where)
+    return path
 
 
 def parse_report(value: Any, where: str, base: Path) -> ReportRequest:
@@ -192,4 +244,12 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
         if not any(r.format == "term" for r in reports):
             reports.insert(0, ReportRequest("term", None))
     settings["reports"] = tuple(reports)
+    if (got := pick("witness_budget", "--escape-witness-budget")) is not None:
+        settings["witness_budget"] = parse_budget(*got[:2])
+    if (got := pick("examples", "--escape-examples")) is not None:
+        settings["examples"] = parse_examples(*got[:2])
+    if (got := pick("seed", "--escape-seed")) is not None:
+        settings["seed"] = parse_seed(*got[:2])
+    if (got := pick("write_tests", "--escape-write-tests")) is not None:
+        settings["write_tests"] = parse_output_file(*got)
     return Settings(**settings)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 
 KILLED = "killed"
 SURVIVED = "survived"
@@ -20,6 +20,49 @@ TIMEOUT = "timeout"
 NO_COVERAGE = "no coverage"
 ERROR = "error"
 STATUSES = (KILLED, SURVIVED, TIMEOUT, NO_COVERAGE, ERROR)
+
+# What the witness search concluded about a survivor
+WITNESSED = "witnessed"
+LIKELY_EQUIVALENT = "likely equivalent"
+PROVEN_EQUIVALENT = "proven equivalent"
+UNEXPLORABLE = "unexplorable"
+NON_DETERMINISTIC = "non-deterministic original"
+UNSAFE = "unsafe"
+NOT_SEARCHED = "not searched"
+VERDICTS = (
+    WITNESSED,
+    LIKELY_EQUIVALENT,
+    PROVEN_EQUIVALENT,
+    UNEXPLORABLE,
+    NON_DETERMINISTIC,
+    UNSAFE,
+    NOT_SEARCHED,
+)
+EQUIVALENT = (LIKELY_EQUIVALENT, PROVEN_EQUIVALENT)
+
+
+@dataclass
+class Witness:
+    """The witness search's finding for one surviving mutant."""
+
+    verdict: str
+    reason: str | None = None
+    #: the input, as a call (``bulk_discount(qty=10)``)
+    input: str | None = None
+    #: what the original and the mutant did with it
+    original: str | None = None
+    mutant: str | None = None
+    #: what differs: "return value", "exception type", "argument 'items'"...
+    difference: str | None = None
+    examples: int = 0
+    #: how many inputs executed the mutated line (None: not measured)
+    reached: int | None = None
+    seconds: float = 0.0
+    test_name: str | None = None
+    #: a regression test that passed on the original and failed on the mutant
+    test: str | None = None
+    #: why no test is given for a witness
+    test_dropped: str | None = None
 
 
 @dataclass
@@ -44,6 +87,7 @@ class MutantResult:
     covered_by: list[str] = field(default_factory=list)
     tests_run: int = 0
     duration: float = 0.0
+    witness: Witness | None = None
 
     def diff_lines(self) -> tuple[str, str]:
         """One-line ``-``/``+`` view of the change (first differing line)."""
@@ -63,6 +107,8 @@ class Tally:
     timeout: int = 0
     no_coverage: int = 0
     error: int = 0
+    #: survivors the witness search found no difference for (a subset of ``survived``)
+    equivalent: int = 0
 
     @classmethod
     def of(cls, mutants: Iterable[MutantResult]) -> Tally:
@@ -71,6 +117,8 @@ class Tally:
             tally.total += 1
             attr = m.status.replace(" ", "_")
             setattr(tally, attr, getattr(tally, attr) + 1)
+            if m.status == SURVIVED and m.witness is not None and m.witness.verdict in EQUIVALENT:
+                tally.equivalent += 1
         return tally
 
     @property
@@ -88,6 +136,13 @@ class Tally:
         if self.measured == 0:
             return None
         return 100.0 * self.detected / (self.detected + self.survived + self.no_coverage)
+
+    @property
+    def score_without_equivalent(self) -> float | None:
+        """The score with likely-equivalent survivors left out (shown; the gate uses ``score``)."""
+        if self.measured == 0:
+            return None
+        return 100.0 * self.detected / (self.detected + self.survived - self.equivalent + self.no_coverage)
 
     @property
     def covered_score(self) -> float | None:
@@ -146,6 +201,9 @@ class Results:
             raise ValueError(f"results model version {version!r} is not {MODEL_VERSION}")
         data = dict(data)
         data["files"] = [FileInfo(**f) for f in data["files"]]
-        data["mutants"] = [MutantResult(**m) for m in data["mutants"]]
+        data["mutants"] = [
+            MutantResult(**{**m, "witness": Witness(**m["witness"]) if m.get("witness") else None})
+            for m in data["mutants"]
+        ]
         data["tests"] = [TestInfo(**t) for t in data["tests"]]
         return cls(**data)

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from .config import TIMEOUT_CONSTANT
+from .config import DEFAULT_EXAMPLES, DEFAULT_WITNESS_BUDGET, TIMEOUT_CONSTANT
 from .gate import EscapeExit
 
 WORKER_ENV = "PYTEST_ESCAPE_WORKER"
@@ -41,6 +41,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         metavar="FORMAT[:PATH]",
         help="term, or json[:PATH] (Stryker schema); repeatable",
+    )
+    group.addoption(
+        "--escape-witness-budget",
+        metavar="SECONDS",
+        help="total time to search counter-examples for surviving mutants "
+        f"(default {DEFAULT_WITNESS_BUDGET:g}; 0 turns the search off)",
+    )
+    group.addoption(
+        "--escape-examples",
+        metavar="N",
+        help=f"inputs Hypothesis tries per surviving mutant (default {DEFAULT_EXAMPLES})",
+    )
+    group.addoption("--escape-seed", metavar="N", help="seed for the witness search, to repeat a run")
+    group.addoption(
+        "--escape-write-tests",
+        metavar="PATH",
+        help="write every verified regression test into one pytest file",
     )
 
 

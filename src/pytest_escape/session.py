@@ -9,6 +9,7 @@ so a plain ``pytest`` run never pays for libcst and mutmut.
 
 from __future__ import annotations
 
+import random
 import sys
 import time
 from pathlib import Path
@@ -23,11 +24,11 @@ from .coverage_map import Baseline, BaselineRecorder
 from .execution.runner import WorkerReport, run_worker
 from .execution.selection import covering_tests
 from .gate import EscapeExit, judge
-from .model import NO_COVERAGE, FileInfo, MutantResult, Results, TestInfo
+from .model import NO_COVERAGE, FileInfo, MutantResult, Results, TestInfo, Witness
 from .mutation import MutatedModule
 from .mutation.factory import MutantFactory, TargetSyntaxError
 from .mutation.mutmut_adapter import MUTMUT_VERSION
-from .report import render_terminal, write_json
+from .report import render_terminal, write_json, write_regression_tests
 from .report.progress import Progress
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
 
@@ -45,6 +46,33 @@ WORKER_ARGS = [
     "ignore::pytest.PytestAssertRewriteWarning",
     "--tb=native",
 ]
+
+
+def _test_docstring(mutant: MutantResult) -> str:
+    old, new = mutant.diff_lines()
+    return (
+        f"Kills mutant {mutant.id} ({mutant.file}:{mutant.line}, {mutant.operator}):\n"
+        f"    - {old}\n    + {new}\n    "
+    )
+
+
+def witness_from_finding(finding: dict[str, Any]) -> Witness:
+    """The worker's finding for one survivor, as the results model holds it."""
+    test = finding.get("test")
+    return Witness(
+        verdict=finding["verdict"],
+        reason=finding.get("reason"),
+        input=finding.get("input"),
+        original=finding.get("original"),
+        mutant=finding.get("mutant"),
+        difference=finding.get("difference"),
+        examples=finding.get("examples", 0),
+        reached=finding.get("reached"),
+        seconds=finding.get("seconds", 0.0),
+        test_name=test["name"] if test else None,
+        test=test["source"] if test else None,
+        test_dropped=finding.get("test_dropped"),
+    )
 
 
 class EscapeSession:
@@ -72,6 +100,10 @@ class EscapeSession:
             "timeout_factor": config.getoption("escape_timeout_factor"),
             "fail_under": config.getoption("escape_fail_under"),
             "report": config.getoption("escape_report"),
+            "witness_budget": config.getoption("escape_witness_budget"),
+            "examples": config.getoption("escape_examples"),
+            "seed": config.getoption("escape_seed"),
+            "write_tests": config.getoption("escape_write_tests"),
         }
         try:
             self.settings = build_settings(config.rootpath, cli)
@@ -87,9 +119,12 @@ class EscapeSession:
         self.factory = MutantFactory(
             {path: module_name_from_path(path) for path in self.candidates.files}, self.settings.workers
         )
+        self.seed = self.settings.seed if self.settings.seed is not None else random.randrange(10**6)
         self.sys_path = list(sys.path)
         self.started = time.monotonic()
         self.messages: list[str] = []
+        #: lines shown after the report, not as errors
+        self.notes: list[str] = []
         self.timings: dict[str, float] = {}
         self.results: Results | None = None
 
@@ -97,9 +132,14 @@ class EscapeSession:
 
     def pytest_report_header(self, config: pytest.Config) -> str:
         s = self.settings
+        witnesses = (
+            f"witness search {s.witness_budget:g} s, {s.examples} examples, --escape-seed {self.seed}"
+            if s.witness_budget > 0
+            else "no witness search"
+        )
         return (
             f"escape: mutating {self.candidates.describe(config.rootpath)}; "
-            f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s"
+            f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s; {witnesses}"
         )
 
     def close(self) -> None:
@@ -139,13 +179,15 @@ class EscapeSession:
         session.exitstatus = self._run_mutants(targets, mutated, baseline)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.messages and self.results is None:
+        if not self.messages and not self.notes and self.results is None:
             return
         terminalreporter.write_sep("=", "escape: mutation testing")
         if self.results is not None:
             verbosity = self.config.get_verbosity()
             for line in render_terminal(self.results, verbosity):
                 terminalreporter.write_line(line)
+        for note in self.notes:
+            terminalreporter.write_line(note)
         for message in self.messages:
             terminalreporter.write_line(message, bold=True, red=True)
 
@@ -202,7 +244,18 @@ class EscapeSession:
                     covered_by=tests,
                 )
                 if tests:
-                    jobs.append({"id": spec.id, "tests": tests})
+                    jobs.append(
+                        {
+                            "id": spec.id,
+                            "tests": tests,
+                            "module": spec.module,
+                            "function": spec.function,
+                            # where the mutated statement sits in the function's code
+                            "offset": spec.statement.start_line - spec.function_first_line,
+                            "in_signature": spec.in_signature,
+                            "doc": _test_docstring(mutants[spec.id]),
+                        }
+                    )
                     module_tests.update(tests)
                 else:
                     mutants[spec.id].status_reason = f"no test executes line {spec.statement.start_line}"
@@ -249,6 +302,8 @@ class EscapeSession:
                 m.status_reason = outcome.get("reason")
                 m.tests_run = outcome.get("tests_run", 0)
                 m.duration = outcome.get("duration", 0.0)
+            for mutant_id, finding in report.witnesses.items():
+                mutants[mutant_id].witness = witness_from_finding(finding)
             results.excluded_tests = dict(report.excluded)
             self.timings.update(report.phases)
             if report.missing:
@@ -258,6 +313,13 @@ class EscapeSession:
                 )
         results.duration = time.monotonic() - self.started
         results.timings = {k: round(v, 3) for k, v in self.timings.items()}
+        if settings.write_tests is not None:
+            try:
+                count = write_regression_tests(results, settings.write_tests)
+            except OSError as e:
+                self.messages.append(f"escape: cannot write {settings.write_tests}: {e.strerror}")
+                return EscapeExit.USAGE_ERROR
+            self.notes.append(f"escape: wrote {count} verified regression tests to {settings.write_tests}")
         for request in settings.reports:
             if request.format == "json" and request.path is not None:
                 try:
@@ -292,6 +354,12 @@ class EscapeSession:
             "durations": baseline.durations,
             "probes": probes,
             "jobs": jobs,
+            "witness": {
+                "budget": settings.witness_budget,
+                "examples": settings.examples,
+                "seed": self.seed,
+                "call_timeout": settings.call_timeout,
+            },
         }
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         # Rewriting one line only makes sense on a terminal; a CI log (even one
@@ -313,7 +381,19 @@ class EscapeSession:
                 f"({settings.workers} workers)"
             )
         progress = Progress(len(jobs), live, write)
-        report = run_worker(plan, self.config.invocation_params.dir, lambda r: progress.update(r["status"]))
+
+        def on_event(kind: str, event: dict[str, Any]) -> None:
+            if kind == "result":
+                progress.update(event["status"])
+            elif kind == "witnesses" and reporter is not None:
+                if live:
+                    reporter.write_line("")
+                reporter.write_line(
+                    f"escape: searching counter-examples for {event['survivors']} surviving mutants "
+                    f"(budget {event['budget']:g} s)"
+                )
+
+        report = run_worker(plan, self.config.invocation_params.dir, on_event)
         if live and reporter is not None:
             reporter.write_line("")
         return report

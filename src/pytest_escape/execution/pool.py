@@ -41,6 +41,8 @@ class Outcome:
     payload: dict[str, Any] = field(default_factory=dict)
     detail: str = ""
     duration: float = 0.0
+    #: what the child sent with ``stream`` before its verdict (kept even if it was killed)
+    streamed: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -52,9 +54,30 @@ class _Running:
     buffer: bytearray = field(default_factory=bytearray)
 
 
+#: in a child: where ``stream`` writes
+_stream_fd: int | None = None
+#: a streamed line starts with this byte; the verdict line does not
+_STREAM_MARK = b"\x1e"
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def stream(data: dict[str, Any]) -> None:
+    """From inside a job: send a partial finding to the parent now."""
+    if _stream_fd is None:
+        raise RuntimeError("stream() called outside a forked job")
+    _write_all(_stream_fd, _STREAM_MARK + json.dumps(data).encode() + b"\n")
+
+
 def _child(job: Job, write_fd: int) -> None:
     """Never returns: runs the job and leaves through ``os._exit``."""
+    global _stream_fd
     code = 70
+    _stream_fd = write_fd
     try:
         gc.disable()  # a short-lived child never needs a collection; each one touches every page
         os.setpgid(0, 0)
@@ -63,10 +86,7 @@ def _child(job: Job, write_fd: int) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        payload = json.dumps(job.run()).encode() + b"\n"
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write_fd, view) :]
+        _write_all(write_fd, json.dumps(job.run()).encode() + b"\n")
         code = 0
     except BaseException:  # noqa: BLE001 - anything a mutant raises ends the child
         code = 70
@@ -95,17 +115,29 @@ def _describe_exit(status: int) -> str:
     return f"child exited with code {os.WEXITSTATUS(status)} without reporting"
 
 
+def _parse(buffer: bytes) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """(streamed findings, the verdict or None) from a child's complete lines."""
+    streamed: list[dict[str, Any]] = []
+    verdict = None
+    for line in buffer.split(b"\n")[:-1]:
+        try:
+            if line.startswith(_STREAM_MARK):
+                streamed.append(json.loads(line[1:]))
+            elif verdict is None and line:
+                verdict = json.loads(line)
+        except ValueError:
+            continue
+    return streamed, verdict
+
+
 def _reap(run: _Running) -> Outcome:
     _, status = os.waitpid(run.pid, 0)
     os.close(run.fd)
     duration = time.monotonic() - run.started
-    line = bytes(run.buffer).split(b"\n", 1)[0]
-    if line:
-        try:
-            return Outcome(REPORTED, payload=json.loads(line), duration=duration)
-        except ValueError:
-            pass
-    return Outcome(DIED, detail=_describe_exit(status), duration=duration)
+    streamed, verdict = _parse(bytes(run.buffer))
+    if verdict is not None:
+        return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed)
+    return Outcome(DIED, detail=_describe_exit(status), duration=duration, streamed=streamed)
 
 
 def _kill(run: _Running) -> None:
@@ -161,7 +193,8 @@ def run_forked(
                     del running[fd]
                     os.waitpid(run.pid, 0)
                     os.close(run.fd)
-                    settle(run.job, Outcome(TIMED_OUT, duration=now - run.started))
+                    streamed, _ = _parse(bytes(run.buffer))
+                    settle(run.job, Outcome(TIMED_OUT, duration=now - run.started, streamed=streamed))
     finally:
         for run in running.values():
             _kill(run)

@@ -24,6 +24,8 @@ class WorkerReport:
     excluded: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     unreachable: list[dict[str, str]] = field(default_factory=list)
+    #: mutant id -> the witness stage's finding for that survivor
+    witnesses: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: seconds per worker phase (collect, clean check, forced failure, mutants)
     phases: dict[str, float] = field(default_factory=dict)
     done: bool = False
@@ -34,9 +36,10 @@ class WorkerReport:
 def run_worker(
     plan: dict[str, Any],
     cwd: Path,
-    on_result: Callable[[dict[str, Any]], None],
+    on_event: Callable[[str, dict[str, Any]], None],
 ) -> WorkerReport:
-    """Run the mutation worker to the end; ``on_result`` sees each verdict as it lands."""
+    """Run the mutation worker to the end; ``on_event`` sees each first verdict,
+    witness finding and stage start as it lands."""
     report = WorkerReport()
     tmp = Path(tempfile.mkdtemp(prefix="pytest-escape-"))
     try:
@@ -64,7 +67,7 @@ def run_worker(
                     if trace:
                         with open(trace, "a", encoding="utf-8") as out:
                             out.write(line)
-                    _handle(json.loads(line), report, on_result)
+                    _handle(json.loads(line), report, on_event)
             report.returncode = proc.wait()
         except BaseException:
             _stop(proc)
@@ -77,13 +80,20 @@ def run_worker(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _handle(event: dict[str, Any], report: WorkerReport, on_result: Callable[[dict[str, Any]], None]) -> None:
+def _handle(
+    event: dict[str, Any], report: WorkerReport, on_event: Callable[[str, dict[str, Any]], None]
+) -> None:
     kind = event.pop("event")
     if kind == "result":
         rerun = event.pop("rerun", False)
         report.results[event["id"]] = event
         if not rerun:
-            on_result(event)
+            on_event(kind, event)
+    elif kind == "witness":
+        report.witnesses[event["id"]] = event["finding"]
+        on_event(kind, event)
+    elif kind == "witnesses":
+        on_event(kind, event)
     elif kind == "excluded":
         report.excluded[event["test"]] = event["reason"]
     elif kind == "collected":

@@ -25,6 +25,7 @@ from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate
 from ..plugin import WORKER_ENV
 from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked
+from .witnesses import WitnessStage
 
 
 def _first_line(report: pytest.TestReport) -> str:
@@ -183,6 +184,7 @@ class WorkerPlugin:
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             run_forked(rerun, self.plan["workers"], self._settle)
         self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
+        self._witnesses()
         self.emit("done")
         # Nothing is left to do: the verdicts are sent, no fixture was set up in
         # this process, and finishing the session would only print a summary to
@@ -190,6 +192,30 @@ class WorkerPlugin:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
+    def _witnesses(self) -> None:
+        options = self.plan.get("witness")
+        survivors = [e for e in self.plan["jobs"] if self.verdicts[e["id"]].get("status") == "survived"]
+        if not options or not survivors or float(options["budget"]) <= 0:
+            return
+        started = time.monotonic()
+        self.emit("witnesses", survivors=len(survivors), budget=options["budget"])
+
+        def run_tests(tests: list[str]) -> object:
+            return run_items([(t, self.items[t]) for t in tests if t in self.items], None)
+
+        stage = WitnessStage(
+            options,
+            survivors,
+            self.plan["workers"],
+            run_tests,
+            lambda mutant_id, finding: self.emit("witness", id=mutant_id, finding=finding),
+        )
+        try:
+            run_forked(stage.jobs(), self.plan["workers"], stage.settle)
+        finally:
+            stage.close()
+        self.emit("phase", name="witnesses", seconds=round(time.monotonic() - started, 3))
 
     # -- jobs ----------------------------------------------------------------
 

@@ -27,6 +27,8 @@ class MutantSpec:
     #: the statement holding the mutated node: coverage.py records its first line
     statement: Span
     function_span: Span
+    #: the function's first line, decorators included (its code object's ``co_firstlineno``)
+    function_first_line: int
     #: mutated in a ``def`` line (a default value): runs at import, not in a test
     in_signature: bool
     original: str

@@ -8,13 +8,13 @@ gets ``x-escape`` (module, function, diff lines) and the document gets
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results
+from .files import write_atomic
 
 STRYKER_STATUS = {
     KILLED: "Killed",
@@ -44,6 +44,15 @@ def _mutant(m: MutantResult) -> dict[str, Any]:
         entry["killedBy"] = [m.killed_by]
     if m.status_reason:
         entry["statusReason"] = m.status_reason
+    if m.witness is not None:
+        entry["x-escape"]["witness"] = dataclasses.asdict(m.witness)
+        if not m.status_reason:
+            w = m.witness
+            entry["statusReason"] = (
+                f"{w.verdict}: {w.input} {w.original}; the mutant {w.mutant}"
+                if (w.input and w.mutant)
+                else f"{w.verdict}: {w.reason}"
+            )
     return entry
 
 
@@ -75,14 +84,4 @@ def to_stryker(results: Results) -> dict[str, Any]:
 
 
 def write_json(results: Results, path: Path) -> None:
-    """Write atomically: a crash mid-write never leaves half a report behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".escape-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(to_stryker(results), f, indent=1)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, json.dumps(to_stryker(results), indent=1))

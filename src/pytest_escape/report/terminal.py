@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import SURVIVED, MutantResult, Results, Tally
+from collections import Counter
+
+from ..model import SURVIVED, VERDICTS, WITNESSED, MutantResult, Results, Tally, Witness
 
 DEFAULT_SURVIVOR_LIMIT = 10
 
@@ -32,13 +34,45 @@ def render_table(results: Results) -> list[str]:
     return lines
 
 
+def describe_witness(witness: Witness) -> list[str]:
+    """The witness search's verdict, the input, and the verified test, indented under a survivor."""
+    if witness.verdict == WITNESSED:
+        lines = [f"    witnessed: {witness.input} {witness.original}; the mutant {witness.mutant}"]
+        if witness.test:
+            lines.append("    regression test (passes on the original, fails on the mutant):")
+            lines.extend(f"        {line}".rstrip() for line in witness.test.splitlines())
+        elif witness.test_dropped:
+            lines.append(f"    no regression test: {witness.test_dropped}")
+        return lines
+    return [f"    {witness.verdict}: {witness.reason}"]
+
+
 def describe_survivor(mutant: MutantResult) -> list[str]:
     old, new = mutant.diff_lines()
-    return [
+    lines = [
         f"{mutant.file}:{mutant.line}: {mutant.operator} in {mutant.function} ({mutant.id})",
         f"    - {old}",
         f"    + {new}",
     ]
+    if mutant.witness is not None:
+        lines.extend(describe_witness(mutant.witness))
+    return lines
+
+
+def witness_summary(survivors: list[MutantResult]) -> str | None:
+    """``witnesses: 3 witnessed (3 verified tests), 1 likely equivalent``, or None if none searched."""
+    found = [m.witness for m in survivors if m.witness is not None]
+    if not found:
+        return None
+    counts = Counter(w.verdict for w in found)
+    parts = []
+    for verdict in VERDICTS:
+        if counts[verdict]:
+            part = f"{counts[verdict]} {verdict}"
+            if verdict == WITNESSED:
+                part += f" ({sum(1 for w in found if w.test)} verified regression tests)"
+            parts.append(part)
+    return "witnesses: " + ", ".join(parts)
 
 
 def render_terminal(results: Results, verbosity: int = 0) -> list[str]:
@@ -53,14 +87,22 @@ def render_terminal(results: Results, verbosity: int = 0) -> list[str]:
             lines.extend(describe_survivor(mutant))
         if len(shown) < len(survivors):
             lines.append(f"... and {len(survivors) - len(shown)} more (use -v to list all)")
+        summary = witness_summary(survivors)
+        if summary:
+            lines.append(summary)
     for test, reason in results.excluded_tests.items():
         lines.append(f"warning: excluded {test}: {reason}")
     for warning in results.warnings:
         lines.append(f"warning: {warning}")
     tally = results.tally()
     lines.append("")
+    without = (
+        f"; {_score(tally.score_without_equivalent)} without the {tally.equivalent} likely equivalent"
+        if tally.equivalent
+        else ""
+    )
     lines.append(
-        f"mutation score {_score(tally.score)} (covered {_score(tally.covered_score)}): "
+        f"mutation score {_score(tally.score)} (covered {_score(tally.covered_score)}{without}): "
         f"{tally.detected} detected of {tally.total} mutants in {results.duration:.1f} s"
     )
     return lines

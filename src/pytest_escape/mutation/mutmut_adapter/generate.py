@@ -245,6 +245,7 @@ def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule
                     span=span,
                     statement=statement,
                     function_span=function_span,
+                    function_first_line=site.first_line,
                     in_signature=in_signature,
                     original=_render(visited, mutation.original_node, parens),
                     replacement=replacement,

@@ -1,0 +1,161 @@
+"""The witness stage, run by the mutation worker after the mutants: jobs for the pool.
+
+One search job per function with survivors (its child records the tests'
+arguments once, then searches each survivor in turn, streaming findings),
+and, for each regression test a search emits, two verification jobs in fresh
+children: the test must pass on the original and fail on the mutant.  Only
+then is it reported as verified; otherwise it is dropped, with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..model import NOT_SEARCHED, UNSAFE
+from ..witness.job import search_function, verify_test
+from .pool import REPORTED, TIMED_OUT, Job, Outcome, stream
+
+#: a survivor's search never gets less than this, whatever the budget says
+MIN_SHARE = 0.5
+#: nor more than this: past it, more time rarely finds what 200 examples did not
+MAX_SHARE = 20.0
+#: tests run per function to record the arguments they pass
+OBSERVE_TESTS = 10
+#: the child's allowance for recording arguments and setting up, on top of the searches
+SETUP_SECONDS = 15.0
+
+
+class WitnessStage:
+    """Schedules searches and verifications; ``emit`` gets one final finding per survivor."""
+
+    def __init__(
+        self,
+        options: dict[str, Any],
+        survivors: list[dict[str, Any]],
+        workers: int,
+        run_tests: Callable[[list[str]], object],
+        emit: Callable[[str, dict[str, Any]], None],
+    ) -> None:
+        self.options = dict(options)
+        self.survivors = survivors
+        self.run_tests = run_tests
+        self.emit = emit
+        budget = float(options["budget"])
+        share = budget * workers / max(len(survivors), 1)
+        self.options["seconds_per_survivor"] = min(max(share, MIN_SHARE), MAX_SHARE)
+        self.deadline = time.monotonic() + budget
+        self.root = tempfile.mkdtemp(prefix="pytest-escape-witness-")
+        self.options["sandbox_root"] = self.root
+        #: mutant id -> the finding waiting for its test's two verification runs
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.checks: dict[str, dict[str, dict[str, Any]]] = {}
+        self.by_id = {s["id"]: s for s in survivors}
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def jobs(self) -> list[Job]:
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for survivor in self.survivors:
+            groups.setdefault((survivor["module"], survivor["function"]), []).append(survivor)
+        return [self._search(module, function, group) for (module, function), group in groups.items()]
+
+    def _search(self, module: str, function: str, group: list[dict[str, Any]]) -> Job:
+        tests: list[str] = []
+        for survivor in group:
+            tests += [t for t in survivor["tests"] if t not in tests]
+        tests = tests[:OBSERVE_TESTS]
+        options, deadline = self.options, self.deadline
+
+        def run() -> dict[str, Any]:
+            if time.monotonic() > deadline:
+                for survivor in group:
+                    stream(
+                        {
+                            "id": survivor["id"],
+                            "witness": {
+                                "verdict": NOT_SEARCHED,
+                                "reason": f"the witness budget ({options['budget']:g} s) was spent; "
+                                "raise --escape-witness-budget",
+                            },
+                        }
+                    )
+                return {"done": True}
+            return search_function(module, function, group, lambda: self.run_tests(tests), options, stream)
+
+        timeout = SETUP_SECONDS + float(options["seconds_per_survivor"]) * 1.5 * len(group)
+        return Job(key=f"witness {module}.{function}", timeout=timeout, run=run, tag=("witness", group))
+
+    def _verify(self, mutant_id: str, test: dict[str, Any], mutant: str | None) -> Job:
+        source = test["source"]
+        timeout = float(self.options["call_timeout"]) * 4 + 10
+        root = self.root
+        call_timeout = float(self.options["call_timeout"])
+        return Job(
+            key=f"verify {mutant_id} {'mutant' if mutant else 'original'}",
+            timeout=timeout,
+            run=lambda: verify_test(source, test["name"], mutant, call_timeout, root),
+            tag=("verify", mutant_id, "mutant" if mutant else "original"),
+        )
+
+    def settle(self, job: Job, outcome: Outcome) -> list[Job] | None:
+        if job.tag[0] == "verify":
+            self._settle_verify(job, outcome)
+            return None
+        group: list[dict[str, Any]] = job.tag[1]
+        more: list[Job] = []
+        seen: set[str] = set()
+        for item in outcome.streamed:
+            mutant_id, finding = item["id"], item["witness"]
+            seen.add(mutant_id)
+            test = finding.get("test")
+            if test:
+                self.pending[mutant_id] = finding
+                more += [self._verify(mutant_id, test, None), self._verify(mutant_id, test, mutant_id)]
+            else:
+                self.emit(mutant_id, finding)
+        left = [s for s in group if s["id"] not in seen]
+        if left and outcome.kind != REPORTED:
+            # the survivor being searched took the child down; the rest get a new child
+            stuck = left.pop(0)
+            how = (
+                f"no answer after {job.timeout:.0f} s (a call that does not return to Python?)"
+                if outcome.kind == TIMED_OUT
+                else outcome.detail
+            )
+            self.emit(stuck["id"], {"verdict": UNSAFE, "reason": f"the search stopped: {how}"})
+            if left:
+                more.append(self._search(left[0]["module"], left[0]["function"], left))
+        return more or None
+
+    def _settle_verify(self, job: Job, outcome: Outcome) -> None:
+        """Both runs in: report the finding, with its test only if it proved itself."""
+        _, mutant_id, side = job.tag
+        if outcome.kind == REPORTED:
+            result = outcome.payload
+        elif outcome.kind == TIMED_OUT:
+            result = {"outcome": "failed", "message": "did not finish"}
+        else:
+            result = {"outcome": "died", "message": outcome.detail}
+        checks = self.checks.setdefault(mutant_id, {})
+        checks[side] = result
+        if len(checks) < 2:
+            return
+        finding = self.pending.pop(mutant_id)
+        original, mutant = checks["original"], checks["mutant"]
+        if original["outcome"] != "passed":
+            reason = f"dropped: fails on the original ({original.get('message', original['outcome'])})"
+        elif mutant["outcome"] != "failed":
+            reason = f"dropped: does not fail on the mutant ({mutant['outcome']})"
+        else:
+            reason = None
+        if reason:
+            finding.pop("test")
+            finding["test_dropped"] = reason
+        else:
+            finding["test"]["verified"] = True
+        self.emit(mutant_id, finding)

@@ -1,0 +1,177 @@
+"""The function a witness search attacks, and calling it with one input.
+
+Every call runs on fresh copies of the input (the original and the mutant
+must see the same values, and a call may change its arguments), inside the
+sandbox guard and a per-call time limit, with the chosen mutant switched on
+only for the duration of the call.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import itertools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import CodeType, FrameType
+from typing import Any
+
+from ..mutation.mutmut_adapter import activate
+from .compare import HUNG, RAISED, RETURNED, CallOutcome
+from .literals import Built, Shaped
+from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
+from .strategies import OMITTED, Call
+
+FUNCTION = "function"
+METHOD = "method"
+CLASSMETHOD = "classmethod"
+STATICMETHOD = "staticmethod"
+#: a generator's output is compared as a list of at most this many items
+GENERATOR_ITEMS = 1000
+_IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), frozenset, tuple, range)
+
+
+@dataclass
+class Target:
+    module: str
+    qualname: str
+    kind: str
+    #: what to call: the (trampolined) function, or the class attribute of a method
+    function: Callable[..., Any]
+    #: the class of an instance method (``self`` is built or observed)
+    owner: type | None
+    signature: inspect.Signature
+
+    @property
+    def name(self) -> str:
+        return self.qualname.rpartition(".")[2]
+
+
+class NotCallable(Exception):
+    pass
+
+
+def resolve(module_name: str, qualname: str) -> Target:
+    """The live (trampolined) function ``qualname`` of the imported module."""
+    module = sys.modules.get(module_name)
+    if module is None:
+        raise NotCallable(f"module {module_name} is not imported in this process")
+    owner_name, _, name = qualname.rpartition(".")
+    if owner_name:
+        owner = getattr(module, owner_name, None)
+        if not isinstance(owner, type):
+            raise NotCallable(f"{owner_name} is not a class of {module_name}")
+        static = inspect.getattr_static(owner, name, None)
+        kind = (
+            CLASSMETHOD
+            if isinstance(static, classmethod)
+            else STATICMETHOD
+            if isinstance(static, staticmethod)
+            else METHOD
+        )
+        function = getattr(owner, name, None)
+    else:
+        owner, kind, function = None, FUNCTION, getattr(module, name, None)
+    if not callable(function):
+        raise NotCallable(f"{module_name}.{qualname} is not a function")
+    if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
+        raise NotCallable("coroutines are not searched yet")
+    return Target(
+        module=module_name,
+        qualname=qualname,
+        kind=kind,
+        function=function,
+        owner=owner if kind == METHOD else None,
+        signature=inspect.signature(function),
+    )
+
+
+def split_arguments(
+    signature: inspect.Signature, arguments: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """Positional and keyword arguments for a call, from values by parameter name."""
+    params = list(signature.parameters.values())
+    spread = any(p.kind == p.VAR_POSITIONAL and arguments.get(p.name) for p in params)
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for index, p in enumerate(params):
+        if p.name not in arguments or arguments[p.name] is OMITTED:
+            continue
+        value = arguments[p.name]
+        if p.kind == p.VAR_POSITIONAL:
+            args.extend(value)
+        elif p.kind == p.VAR_KEYWORD:
+            kwargs.update(value)
+        elif p.kind == p.POSITIONAL_ONLY or (p.kind == p.POSITIONAL_OR_KEYWORD and (spread or index == 0)):
+            args.append(value)
+        else:
+            kwargs[p.name] = value
+    return args, kwargs
+
+
+def fresh(value: Any) -> Any:
+    if isinstance(value, (Built, Shaped)):
+        return value.make(copy.deepcopy)
+    return copy.deepcopy(value)
+
+
+class LineProbe:
+    """Did a call execute one line of one code object?  (A narrow ``sys.settrace``.)"""
+
+    def __init__(self, code: CodeType, line: int) -> None:
+        self.code = code
+        self.line = line
+        self.hit = False
+
+    def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "line" and frame.f_lineno == self.line:
+            self.hit = True
+        return self._local
+
+    def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if frame.f_code is self.code:
+            return self._local
+        return None
+
+
+class Caller:
+    """Calls a target with one input, under the original or one mutant."""
+
+    def __init__(self, target: Target, guard: Guard, timeout: float) -> None:
+        self.target = target
+        self.guard = guard
+        self.timeout = timeout
+
+    def __call__(self, call: Call, mutant: str | None, probe: LineProbe | None = None) -> CallOutcome:
+        arguments: dict[str, Any] = {}
+        activate(mutant)
+        try:
+            with time_limit(self.timeout), self.guard:
+                arguments = {name: fresh(value) for name, value in call.arguments}
+                args, kwargs = split_arguments(self.target.signature, arguments)
+                if probe is not None:
+                    sys.settrace(probe)
+                try:
+                    value = self.target.function(*args, **kwargs)
+                    if inspect.isgenerator(value):
+                        value = list(itertools.islice(value, GENERATOR_ITEMS))
+                finally:
+                    if probe is not None:
+                        sys.settrace(None)
+            outcome = CallOutcome(RETURNED, value=value)
+        except CallTimeout:
+            outcome = CallOutcome(HUNG)
+        except SandboxViolation:
+            raise
+        except BaseException as e:  # noqa: BLE001 - whatever the code raises is its outcome
+            outcome = CallOutcome(RAISED, error=e)
+        finally:
+            activate(None)
+        if self.guard.violation is not None:
+            # user code swallowed the refusal; the call still tried it
+            raise SandboxViolation(self.guard.violation)
+        outcome.arguments = {
+            name: value for name, value in arguments.items() if not isinstance(value, _IMMUTABLE)
+        }
+        return outcome

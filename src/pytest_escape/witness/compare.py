@@ -1,0 +1,125 @@
+"""What one call did, and whether two calls did the same thing.
+
+The differential search runs the original and the mutant on copies of the
+same input and compares everything a caller could observe: the return value,
+the exception, and what became of the mutable arguments (a mutant that drops
+``items.pop()`` changes nothing but the argument).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+RETURNED = "returned"
+RAISED = "raised"
+#: the call ran past the per-call time limit
+HUNG = "hung"
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_MAX_DEPTH = 20
+
+
+@dataclass
+class CallOutcome:
+    """The observable result of one call."""
+
+    kind: str
+    value: Any = None
+    #: for RAISED: the exception
+    error: BaseException | None = None
+    #: the arguments (and ``self``) after the call, by parameter name
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if self.kind == RETURNED:
+            return f"returns {show(self.value)}"
+        if self.kind == RAISED and self.error is not None:
+            return f"raises {exception_text(self.error)}"
+        return "does not return (ran past the per-call time limit)"
+
+
+def safe_repr(value: Any, limit: int = 200) -> str:
+    try:
+        text = repr(value)
+    except Exception as e:  # noqa: BLE001 - a broken __repr__ must not stop the report
+        text = f"<unrepresentable {type(value).__name__}: {type(e).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def show(value: Any) -> str:
+    """``repr``, except that a plain object shows its attributes, not its address."""
+    text = safe_repr(value)
+    state = getattr(value, "__dict__", None)
+    if " object at 0x" in text and isinstance(state, dict):
+        inner = " ".join(f"{k}={safe_repr(v, 60)}" for k, v in state.items())
+        return f"<{type(value).__name__} {inner}>"[:200]
+    return text
+
+
+def exception_text(error: BaseException) -> str:
+    message = _message(error)
+    return f"{type(error).__name__}({message!r})" if message else type(error).__name__
+
+
+def _message(error: BaseException) -> str:
+    try:
+        return _ADDRESS.sub("", str(error))
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def same_value(a: Any, b: Any, depth: int = 0) -> bool:
+    """Equal in exact type and value; NaN equals NaN; containers compared item by item."""
+    if depth > _MAX_DEPTH:
+        return True  # deeper than any reasonable value: give up, do not claim a difference
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or a == b
+    if isinstance(a, complex):
+        return same_value(a.real, b.real) and same_value(a.imag, b.imag)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y, depth + 1) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Mapping):
+        if len(a) != len(b) or list(a) != list(b):
+            # insertion order is observable (iteration, repr): a dict built in
+            # another order is a different output
+            return False
+        return all(same_value(a[k], b[k], depth + 1) for k in a)
+    try:
+        if a == b:
+            return True
+    except Exception:  # noqa: BLE001 - a broken __eq__ falls through to the state
+        pass
+    if isinstance(a, (set, frozenset, int, str, bytes, bool)) or a is None:
+        return False
+    if getattr(type(a), "__eq__", None) is object.__eq__ and hasattr(a, "__dict__"):
+        # no value semantics: compare the state, not identity
+        return same_value(vars(a), vars(b), depth + 1)
+    return _ADDRESS.sub("", safe_repr(a, 10_000)) == _ADDRESS.sub("", safe_repr(b, 10_000))
+
+
+def same_outcome(a: CallOutcome, b: CallOutcome) -> bool:
+    return difference(a, b) is None
+
+
+def difference(a: CallOutcome, b: CallOutcome) -> str | None:
+    """What differs between two outcomes ("return value", "argument 'items'"...), or None."""
+    if a.kind != b.kind:
+        return "outcome"
+    if a.kind == RETURNED and not same_value(a.value, b.value):
+        return "return value"
+    if a.kind == RAISED:
+        assert a.error is not None and b.error is not None
+        if type(a.error) is not type(b.error):
+            return "exception type"
+        if _message(a.error) != _message(b.error):
+            return "exception message"
+    for name, before in a.arguments.items():
+        if name in b.arguments and not same_value(before, b.arguments[name]):
+            return f"argument {name!r}"
+    return None

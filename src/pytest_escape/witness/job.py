@@ -1,0 +1,169 @@
+"""What a witness child does: search one function's survivors, and verify a test.
+
+Both run in children forked by the mutation worker, so the target modules
+are already imported with every mutant loaded, and the tests are collected.
+Findings are streamed to the parent one survivor at a time: a child killed
+halfway loses only the survivor it was working on.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..model import UNEXPLORABLE, UNSAFE, WITNESSED
+from ..mutation.mutmut_adapter import activate, mutant_code, original_code, recording_calls
+from . import sandbox
+from .calls import Caller, LineProbe, NotCallable, resolve
+from .compare import HUNG, RAISED, RETURNED
+from .literals import NotLiteral, describe
+from .regression import render
+from .search import Finding, Search
+from .strategies import OMITTED, Seeds, Unexplorable, call_strategy
+
+#: calls of the function recorded while its tests run (deep copies)
+MAX_RECORDED = 200
+#: the tests' own run, to record arguments, stops after this long
+OBSERVE_SECONDS = 5.0
+
+
+def observe(module: str, qualname: str, run_tests: Callable[[], object]) -> list[dict[str, Any]]:
+    """The arguments the tests passed to ``qualname`` (bounded, deep-copied at call time)."""
+    calls: list[dict[str, Any]] = []
+
+    def record(arguments: dict[str, Any]) -> None:
+        if len(calls) < MAX_RECORDED:
+            try:
+                calls.append(copy.deepcopy(arguments))
+            except Exception:  # noqa: BLE001 - uncopyable input: not a seed
+                pass
+
+    activate(None)
+    try:
+        with recording_calls(module, qualname, record):
+            run_tests()
+    except Exception:  # noqa: BLE001 - seeds are a bonus; the search runs without them
+        pass
+    return calls
+
+
+def _global_constants(module: str, names: tuple[str, ...]) -> list[Any]:
+    """Module-level constants a function reads (``qty >= BULK_THRESHOLD``): literals by another name."""
+    namespace = vars(sys.modules[module])
+    return [namespace[n] for n in names if isinstance(namespace.get(n), (int, float, str)) and n in namespace]
+
+
+def _outcome_text(kind: str, text: str) -> str:
+    return text if kind in (RETURNED, RAISED, HUNG) else kind
+
+
+def finding_to_dict(finding: Finding, seconds: float) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "verdict": finding.verdict,
+        "reason": finding.reason,
+        "examples": finding.examples,
+        "reached": finding.reached,
+        "seconds": round(seconds, 3),
+    }
+    if finding.original is not None and finding.mutant is not None:
+        out["original"] = _outcome_text(finding.original.kind, finding.original.describe())
+        out["mutant"] = _outcome_text(finding.mutant.kind, finding.mutant.describe())
+        out["difference"] = finding.difference
+    return out
+
+
+def _describe_call(target_name: str, arguments: dict[str, Any]) -> str:
+    inner = ", ".join(f"{k}={describe(v)}" for k, v in arguments.items() if v is not OMITTED)
+    return f"{target_name}({inner})"
+
+
+def search_function(
+    module: str,
+    qualname: str,
+    survivors: list[dict[str, Any]],
+    run_tests: Callable[[], object],
+    options: dict[str, Any],
+    stream: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Search every survivor of one function; stream ``{"id": ..., "witness": {...}}`` per survivor."""
+    started = time.monotonic()
+    try:
+        target = resolve(module, qualname)
+    except NotCallable as e:
+        for survivor in survivors:
+            stream({"id": survivor["id"], "witness": {"verdict": UNEXPLORABLE, "reason": str(e)}})
+        return {"done": True}
+    observed = observe(module, qualname, run_tests)
+    share = float(options["seconds_per_survivor"])
+    sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=options.get("sandbox_root"))
+    guard = sandbox.Guard()
+    caller = Caller(target, guard, float(options["call_timeout"]))
+    original = original_code(module, qualname)
+    for survivor in survivors:
+        began = time.monotonic()
+        mutant_id = survivor["id"]
+        code = mutant_code(mutant_id, qualname)
+        seeds = Seeds.from_code(
+            [original, code],
+            extra=_global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
+        )
+        try:
+            strategy = call_strategy(target.function, target.owner, observed, seeds)
+        except Unexplorable as e:
+            stream({"id": mutant_id, "witness": {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}})
+            continue
+        # a default value is evaluated at definition time: no line of the call shows it
+        probe = (
+            None if survivor["in_signature"] else LineProbe(code, code.co_firstlineno + survivor["offset"])
+        )
+        search = Search(caller, mutant_id, probe, share, int(options["examples"]), int(options["seed"]))
+        finding = search.run(strategy)
+        result = finding_to_dict(finding, time.monotonic() - began)
+        if finding.call is not None:
+            result["input"] = _describe_call(target.qualname, finding.call.as_dict())
+        if finding.verdict == WITNESSED and finding.call is not None:
+            assert finding.original is not None and finding.mutant is not None and finding.difference
+            try:
+                test = render(
+                    target,
+                    mutant_id,
+                    finding.call,
+                    finding.original,
+                    finding.mutant,
+                    finding.difference,
+                    survivor["doc"],
+                )
+                result["test"] = {"name": test.name, "source": test.source}
+            except NotLiteral as e:
+                result["test_dropped"] = f"not emitted: {e}"
+        stream({"id": mutant_id, "witness": result})
+    return {"done": True, "seconds": round(time.monotonic() - started, 3)}
+
+
+def verify_test(
+    source: str, name: str, mutant: str | None, call_timeout: float, sandbox_root: str | None
+) -> dict[str, Any]:
+    """Run one emitted test under the original (``mutant=None``) or a mutant, sandboxed."""
+    sandbox.enter(cpu_seconds=call_timeout * 4 + 10, root=sandbox_root)
+    guard = sandbox.Guard()
+    namespace: dict[str, Any] = {"__name__": "pytest_escape_regression"}
+    try:
+        exec(compile(source, f"<regression test {name}>", "exec"), namespace)  # noqa: S102
+    except Exception as e:  # noqa: BLE001
+        return {"outcome": "broken", "message": f"{type(e).__name__}: {e}"}
+    activate(mutant)
+    try:
+        with sandbox.time_limit(call_timeout * 2), guard:
+            namespace[name]()
+    except sandbox.CallTimeout:
+        return {"outcome": "failed", "message": "did not finish (the mutant hangs)"}
+    except sandbox.SandboxViolation as e:
+        return {"outcome": UNSAFE, "message": str(e)}
+    except BaseException as e:  # noqa: BLE001 - a failing test is the point
+        return {"outcome": "failed", "message": f"{type(e).__name__}: {str(e)[:200]}"}
+    finally:
+        activate(None)
+    return {"outcome": "passed"}

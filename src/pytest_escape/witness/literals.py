@@ -1,0 +1,219 @@
+"""Values as Python source a regression test can hold.
+
+A witness is only worth a test if its input can be written down: every
+literal is evaluated back and compared with the value it came from, so an
+object whose ``repr`` does not round-trip is refused (with the reason) rather
+than emitted as a test that fails for the wrong reason.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from .compare import same_value, show
+
+_MAX_DEPTH = 12
+_MAX_LENGTH = 4000
+
+
+class NotLiteral(Exception):
+    """The value cannot be written as source that evaluates back to it."""
+
+
+@dataclass
+class Literal:
+    source: str
+    #: import lines the source needs (``import math``, ``from pkg.mod import Point``)
+    imports: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Built:
+    """An object the search made by calling ``cls(**kwargs)``: written back as that call."""
+
+    cls: type
+    kwargs: tuple[tuple[str, Any], ...]
+
+    def make(self, copy: Any) -> Any:
+        return self.cls(**{k: copy(v) for k, v in self.kwargs})
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """An instance given by its attributes: how instances seen in the tests (and
+    variations of them) are held, so a test can write them back."""
+
+    cls: type
+    state: tuple[tuple[str, Any], ...]
+
+    def make(self, copy: Any) -> Any:
+        obj = cast(Any, self.cls).__new__(self.cls)
+        obj.__dict__.update({k: copy(v) for k, v in self.state})
+        return obj
+
+
+def shaped(value: Any) -> Any:
+    """``value`` as a ``Shaped`` if it is a plain instance (attributes in ``__dict__``)."""
+    cls = type(value)
+    if (
+        not isinstance(value, (Shaped, Built))
+        and isinstance(getattr(value, "__dict__", None), dict)
+        and not hasattr(cls, "__slots__")
+        and cls.__module__ not in ("builtins",)
+        and not isinstance(value, type)
+    ):
+        return Shaped(cls, tuple(vars(value).items()))
+    return value
+
+
+def describe(value: Any) -> str:
+    """A short, readable form of an input value for the terminal report."""
+    if isinstance(value, Built):
+        return f"{value.cls.__name__}(" + ", ".join(f"{k}={describe(v)}" for k, v in value.kwargs) + ")"
+    if isinstance(value, Shaped):
+        return f"<{value.cls.__name__} " + " ".join(f"{k}={describe(v)}" for k, v in value.state) + ">"
+    return show(value)
+
+
+def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
+    """Source lines that bind ``name`` to ``value``; raises ``NotLiteral``."""
+    if not isinstance(value, Shaped):
+        found = literal(value)
+        return [f"{name} = {found.source}"], found.imports
+    where = importable_name(value.cls)
+    if where is None:
+        raise NotLiteral(f"{value.cls.__qualname__} cannot be imported by name")
+    imports = {where[0]} - {""}
+    cls = where[1]
+    try:
+        required = any(
+            p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            for p in inspect.signature(value.cls).parameters.values()
+        )
+    except (TypeError, ValueError):
+        required = True
+    # Cart() then its attributes reads like a test; __new__ only when the constructor needs arguments
+    lines = [f"{name} = {cls}.__new__({cls})" if required else f"{name} = {cls}()"]
+    for attribute, attribute_value in value.state:
+        if not attribute.isidentifier():
+            raise NotLiteral(f"attribute {attribute!r} is not an identifier")
+        found = literal(attribute_value)
+        imports |= found.imports
+        lines.append(f"{name}.{attribute} = {found.source}")
+    return lines, imports
+
+
+def importable_name(obj: Any) -> tuple[str, str] | None:
+    """(import line, name) for a module-level class or function, if importable as-is."""
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", "")
+    if not module or not qualname:
+        return None
+    if module == "builtins":
+        return ("", qualname)
+    top = qualname.split(".")[0]
+    if "<" in qualname or getattr(sys.modules.get(module), top, None) is None:
+        return None
+    return (f"from {module} import {top}", qualname)
+
+
+def _float(value: float) -> Literal:
+    if math.isnan(value):
+        return Literal("float('nan')")
+    if math.isinf(value):
+        return Literal("float('inf')" if value > 0 else "-float('inf')")
+    return Literal(repr(value))
+
+
+def _join(parts: list[Literal], template: str) -> Literal:
+    imports: set[str] = set()
+    for part in parts:
+        imports |= part.imports
+    return Literal(template.format(", ".join(p.source for p in parts)), imports)
+
+
+def _build(value: Any, depth: int) -> Literal:
+    if depth > _MAX_DEPTH:
+        raise NotLiteral("nested too deeply")
+    if value is None or isinstance(value, (bool, int, str, bytes)) and type(value) in (bool, int, str, bytes):
+        return Literal(repr(value))
+    if type(value) is float:
+        return _float(value)
+    if type(value) is complex:
+        real, imag = _float(value.real), _float(value.imag)
+        return Literal(f"complex({real.source}, {imag.source})")
+    if type(value) is list:
+        return _join([_build(v, depth + 1) for v in value], "[{}]")
+    if type(value) is tuple:
+        parts = [_build(v, depth + 1) for v in value]
+        return _join(parts, "({},)" if len(parts) == 1 else "({})")
+    if type(value) in (set, frozenset):
+        try:
+            items = sorted(value)
+        except TypeError:
+            items = sorted(value, key=repr)
+        parts = [_build(v, depth + 1) for v in items]
+        if type(value) is frozenset:
+            return _join(parts, "frozenset({{{}}})" if parts else "frozenset()")
+        return _join(parts, "{{{}}}" if parts else "set()")
+    if type(value) is dict:
+        imports: set[str] = set()
+        items_src = []
+        for k, v in value.items():
+            key, val = _build(k, depth + 1), _build(v, depth + 1)
+            imports |= key.imports | val.imports
+            items_src.append(f"{key.source}: {val.source}")
+        return Literal("{" + ", ".join(items_src) + "}", imports)
+    if isinstance(value, Built):
+        name = importable_name(value.cls)
+        if name is None:
+            raise NotLiteral(f"{value.cls.__qualname__} cannot be imported by name")
+        args = [(k, _build(v, depth + 1)) for k, v in value.kwargs]
+        imports = {name[0]} - {""}
+        for _, arg in args:
+            imports |= arg.imports
+        return Literal(f"{name[1]}(" + ", ".join(f"{k}={a.source}" for k, a in args) + ")", imports)
+    if isinstance(value, enum.Enum):
+        name = importable_name(type(value))
+        if name is None:
+            raise NotLiteral(f"enum {type(value).__qualname__} cannot be imported by name")
+        return Literal(f"{name[1]}.{value.name}", {name[0]} - {""})
+    return _by_repr(value)
+
+
+def _by_repr(value: Any) -> Literal:
+    """Objects whose ``repr`` is a constructor call of an importable class."""
+    cls = type(value)
+    name = importable_name(cls)
+    if name is None:
+        raise NotLiteral(f"{cls.__qualname__} cannot be imported by name")
+    try:
+        source = repr(value)
+    except Exception as e:  # noqa: BLE001
+        raise NotLiteral(f"repr() of {cls.__qualname__} failed ({type(e).__name__})") from None
+    return Literal(source, {name[0]} - {""})
+
+
+def literal(value: Any) -> Literal:
+    """``value`` as source; raises ``NotLiteral`` unless it evaluates back to an equal value."""
+    built = _build(value, 0)
+    if len(built.source) > _MAX_LENGTH:
+        raise NotLiteral(f"its source would be {len(built.source)} characters long")
+    namespace: dict[str, Any] = {}
+    try:
+        for line in sorted(built.imports):
+            exec(line, namespace)  # noqa: S102 - our own import lines
+        back = eval(built.source, namespace)  # noqa: S307 - checking our own literal
+    except Exception as e:  # noqa: BLE001
+        raise NotLiteral(
+            f"repr of {type(value).__qualname__} does not evaluate back ({type(e).__name__})"
+        ) from None
+    original = value.make(lambda v: v) if isinstance(value, Built) else value
+    if not same_value(back, original):
+        raise NotLiteral(f"repr of {type(original).__qualname__} does not round-trip")
+    return built

@@ -1,0 +1,190 @@
+"""A pytest regression test from a witness: the input, and the original's behaviour pinned.
+
+The test is plain source (imports first, then one ``def test_...``) so it can
+be shown, verified by running it, and written to a file the user keeps.  It
+pins only what tells the original from the mutant: the return value (or its
+``repr`` where ``==`` cannot tell them apart), the exception, or the state of
+the argument that changed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .calls import METHOD, Target
+from .compare import RAISED, RETURNED, CallOutcome, safe_repr
+from .literals import Literal, NotLiteral, importable_name, literal, setup_lines, shaped
+from .strategies import OMITTED, Call
+
+_IDENTIFIER = re.compile(r"\W+")
+
+
+@dataclass
+class RegressionTest:
+    name: str
+    imports: list[str]
+    body: str
+
+    @property
+    def source(self) -> str:
+        return "\n".join(self.imports) + "\n\n\n" + self.body
+
+
+def test_name(target: Target, mutant_id: str) -> str:
+    number = mutant_id.rpartition("__mutmut_")[2]
+    module = target.module.rpartition(".")[2]
+    name = _IDENTIFIER.sub("_", f"{module}_{target.qualname}").strip("_").lower()
+    return f"test_{name}_mutant_{number}"
+
+
+def _exception_class(error: BaseException) -> tuple[str, str]:
+    """(import line or "", name) for an exception's class."""
+    cls = type(error)
+    if getattr(builtins, cls.__name__, None) is cls:
+        return "", cls.__name__
+    found = importable_name(cls)
+    if found is None:
+        raise NotLiteral(f"exception class {cls.__qualname__} cannot be imported by name")
+    return found
+
+
+def _render_args(target: Target, values: dict[str, Literal], names: dict[str, str]) -> str:
+    """The argument list as source; ``names`` maps parameters held in variables."""
+    parts: list[str] = []
+    params = list(target.signature.parameters.values())
+    if target.kind == METHOD:
+        params = params[1:]
+    spread = any(p.kind == p.VAR_POSITIONAL and values[p.name].source not in ("()", "[]") for p in params)
+    for p in params:
+        if p.name not in names and p.name not in values:
+            continue  # left out: its default applies
+        source = names.get(p.name) or values[p.name].source
+        if p.kind == p.VAR_POSITIONAL:
+            if source not in ("()", "[]"):
+                parts.append(f"*{source}")
+        elif p.kind == p.VAR_KEYWORD:
+            if source != "{}":
+                parts.append(f"**{source}")
+        elif p.kind == p.POSITIONAL_ONLY or (p.kind == p.POSITIONAL_OR_KEYWORD and spread):
+            parts.append(source)
+        else:
+            parts.append(f"{p.name}={source}")
+    return ", ".join(parts)
+
+
+def _pin_value(value: Any, mutant: CallOutcome) -> tuple[list[str], set[str]]:
+    """Assertions on ``result`` that hold for ``value`` and tell it from the mutant's."""
+    if value is None or isinstance(value, bool):
+        return [f"assert result is {value!r}"], set()
+    if isinstance(value, float) and value != value:
+        return ["assert math.isnan(result)"], {"import math"}
+    equal_to_mutant = False
+    if mutant.kind == RETURNED:
+        try:
+            equal_to_mutant = bool(value == mutant.value)
+        except Exception:  # noqa: BLE001
+            equal_to_mutant = False
+    try:
+        pinned = literal(value)
+    except NotLiteral:
+        if equal_to_mutant or mutant.kind != RETURNED or safe_repr(value) == safe_repr(mutant.value):
+            raise
+        if shaped(value) is not value:
+            # a plain object: its attributes are what a caller sees
+            state = literal(vars(value))
+            return [f"assert vars(result) == {state.source}"], state.imports
+        # No literal, but the repr tells them apart and has no address in it
+        text = safe_repr(value, 4000)
+        if " at 0x" in text:
+            raise
+        return [f"assert repr(result) == {text!r}"], set()
+    lines = [f"assert result == {pinned.source}"]
+    if equal_to_mutant:
+        # equal by ==, yet different (1 vs 1.0, key order): the repr tells
+        lines.append(f"assert repr(result) == {safe_repr(value, 4000)!r}")
+    return lines, pinned.imports
+
+
+def render(
+    target: Target,
+    mutant_id: str,
+    call: Call,
+    original: CallOutcome,
+    mutant: CallOutcome,
+    difference: str,
+    docstring: str,
+) -> RegressionTest:
+    """The test's source; raises ``NotLiteral`` (with the reason) when it cannot be written."""
+    imports: set[str] = set()
+    values: dict[str, Literal] = {}
+    params = list(target.signature.parameters.values())
+    self_name = params[0].name if target.kind == METHOD else None
+    body: list[str] = []
+    names: dict[str, str] = {}
+    for name, value in call.arguments:
+        if value is OMITTED:
+            continue
+        try:
+            if name == self_name:
+                lines, needed = setup_lines(value, "obj")
+                body.extend(lines)
+                imports |= needed
+                names[name] = "obj"
+            else:
+                values[name] = literal(value)
+                imports |= values[name].imports
+        except NotLiteral as e:
+            raise NotLiteral(f"argument {name!r}: {e}") from None
+    imports.add(f"from {target.module} import {target.qualname.split('.')[0]}")
+    watched = difference.removeprefix("argument ").strip("'") if difference.startswith("argument ") else None
+    callee = f"obj.{target.name}" if self_name else target.qualname
+    if watched and watched not in names:
+        body.append(f"{watched} = {values[watched].source}")
+        names[watched] = watched
+    call_source = f"{callee}({_render_args(target, values, names)})"
+    if original.kind == RAISED:
+        assert original.error is not None
+        line, cls = _exception_class(original.error)
+        if line:
+            imports.add(line)
+        imports.add("import pytest")
+        match = ""
+        if mutant.kind == RAISED and type(mutant.error) is type(original.error):
+            message = str(original.error)
+            match = f", match={'^' + re.escape(message) + '$'!r}"
+        body.append(f"with pytest.raises({cls}{match}):")
+        body.append(f"    {call_source}")
+    elif difference in ("return value", "outcome"):
+        body.append(f"result = {call_source}")
+        try:
+            checks, needed = _pin_value(original.value, mutant)
+        except NotLiteral as e:
+            if mutant.kind == RETURNED:
+                raise NotLiteral(f"return value: {e}") from None
+            checks, needed = [], set()  # the mutant raises or hangs: the call alone tells
+        body.extend(checks)
+        imports |= needed
+    else:
+        body.append(call_source)
+    if watched:
+        after = original.arguments.get(watched)
+        subject = names[watched]
+        if watched == self_name:
+            # the instance itself rarely has a round-tripping repr; its state does
+            after, subject = vars(after), f"vars({subject})"
+        try:
+            state = literal(after)
+        except NotLiteral as e:
+            raise NotLiteral(f"argument {watched!r} after the call: {e}") from None
+        imports |= state.imports
+        body.append(f"assert {subject} == {state.source}")
+    name = test_name(target, mutant_id)
+    doc = docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = f'def {name}():\n    """{doc}"""\n' + "".join(f"    {line}\n" for line in body)
+    ordered = sorted(i for i in imports if i.startswith("import ")) + sorted(
+        i for i in imports if i.startswith("from ")
+    )
+    return RegressionTest(name=name, imports=ordered, body=text)

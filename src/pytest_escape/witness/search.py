@@ -1,0 +1,171 @@
+"""The differential search: an input on which the original and the mutant differ.
+
+Hypothesis runs programmatically (``find``) with settings built here, never
+the user's profile: no database, no deadline, a bounded number of examples
+and a wall-clock budget.  Every example runs the original twice (a
+disagreement means the function is non-deterministic, which is reported, not
+blamed on the tests) and the mutant once.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
+
+from ..model import LIKELY_EQUIVALENT, NON_DETERMINISTIC, UNEXPLORABLE, UNSAFE, WITNESSED
+from .calls import Caller, LineProbe
+from .compare import HUNG, RAISED, CallOutcome, difference
+from .sandbox import SandboxViolation
+from .strategies import Call
+
+
+@dataclass
+class Finding:
+    verdict: str
+    reason: str | None = None
+    call: Call | None = None
+    original: CallOutcome | None = None
+    mutant: CallOutcome | None = None
+    difference: str | None = None
+    #: inputs tried (each on the original twice and the mutant once)
+    examples: int = 0
+    #: of those, how many executed the mutated line in the mutant (None: unknown)
+    reached: int | None = None
+
+
+class _NonDeterministic(BaseException):
+    def __init__(self, call: Call, first: CallOutcome, second: CallOutcome) -> None:
+        super().__init__()
+        self.call, self.first, self.second = call, first, second
+
+
+def hypothesis_settings(max_examples: int) -> settings:
+    return settings(
+        parent=settings.get_profile("default"),
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        verbosity=Verbosity.quiet,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+
+
+def _resource_failure(outcome: CallOutcome) -> bool:
+    return outcome.kind == HUNG or (outcome.kind == RAISED and isinstance(outcome.error, MemoryError))
+
+
+class Search:
+    """One survivor's search (not reusable)."""
+
+    def __init__(
+        self,
+        caller: Caller,
+        mutant: str,
+        probe: LineProbe | None,
+        seconds: float,
+        max_examples: int,
+        seed: int,
+    ) -> None:
+        self.caller = caller
+        self.mutant = mutant
+        self.probe = probe
+        self.deadline = time.monotonic() + seconds
+        self.max_examples = max_examples
+        self.seed = seed
+        self.examples = 0
+        self.reached = 0
+        #: inputs on which the original itself ran out of time or memory
+        self.starved = 0
+        self.out_of_time = False
+
+    def _differs(self, call: Call) -> bool:
+        if time.monotonic() > self.deadline:
+            self.out_of_time = True
+            return False
+        self.examples += 1
+        first = self.caller(call, None)
+        if _resource_failure(first):
+            self.starved += 1
+            return False
+        second = self.caller(call, None)
+        if difference(first, second) is not None:
+            raise _NonDeterministic(call, first, second)
+        if self.probe is not None:
+            self.probe.hit = False
+        mutant = self.caller(call, self.mutant, self.probe)
+        if self.probe is not None and self.probe.hit:
+            self.reached += 1
+        return difference(first, mutant) is not None
+
+    def run(self, strategy: st.SearchStrategy[Call]) -> Finding:
+        rng = random.Random(f"{self.seed}:{self.mutant}")
+        try:
+            call = find(strategy, self._differs, settings=hypothesis_settings(self.max_examples), random=rng)
+        except SandboxViolation as e:
+            return self._finding(UNSAFE, f"the sandbox refused {e}")
+        except _NonDeterministic as e:
+            return self._finding(
+                NON_DETERMINISTIC,
+                f"the original {e.first.describe()} and then {e.second.describe()} on the same input",
+                call=e.call,
+                original=e.first,
+                mutant=e.second,
+            )
+        except (NoSuchExample, Unsatisfiable):
+            return self._nothing_found()
+        except HypothesisException as e:
+            return self._finding(UNEXPLORABLE, f"hypothesis could not generate inputs: {e}".splitlines()[0])
+        return self._confirm(call)
+
+    def _confirm(self, call: Call) -> Finding:
+        """Run the witness afresh: the original twice must agree and the mutant must differ."""
+        try:
+            first = self.caller(call, None)
+            second = self.caller(call, None)
+            mutant = self.caller(call, self.mutant)
+        except SandboxViolation as e:
+            return self._finding(UNSAFE, f"the sandbox refused {e}")
+        if difference(first, second) is not None:
+            return self._finding(
+                NON_DETERMINISTIC,
+                f"the original {first.describe()} and then {second.describe()} on the same input",
+                call=call,
+                original=first,
+                mutant=second,
+            )
+        what = difference(first, mutant)
+        if what is None:
+            return self._finding(
+                LIKELY_EQUIVALENT, "a difference was seen once but did not repeat on a fresh run"
+            )
+        return self._finding(WITNESSED, None, call=call, original=first, mutant=mutant, difference=what)
+
+    def _nothing_found(self) -> Finding:
+        if self.examples and self.starved == self.examples:
+            return self._finding(
+                UNSAFE,
+                f"the original ran out of time ({self.caller.timeout:g} s per call) or memory "
+                f"on all {self.examples} inputs tried",
+            )
+        spent = " (time budget spent)" if self.out_of_time else ""
+        reached = f"; {self.reached} reached the mutated line" if self.probe is not None else ""
+        return self._finding(LIKELY_EQUIVALENT, f"no difference on {self.examples} inputs{spent}{reached}")
+
+    def _finding(self, verdict: str, reason: str | None, **found: Any) -> Finding:
+        return Finding(
+            verdict,
+            reason,
+            examples=self.examples,
+            reached=self.reached if self.probe is not None else None,
+            **found,
+        )

@@ -1,0 +1,353 @@
+"""Hypothesis strategies for a function's inputs.
+
+Four sources, mixed: type hints (``st.from_type``), default values,
+parameter-name heuristics, and the argument values the tests themselves passed
+(recorded while they ran).  The mutated site's literals are seeded in too
+(c-1, c, c+1, 0, +-1): Hypothesis rarely draws one exact small integer, and
+boundary mutants (``>=`` -> ``>``) differ on exactly one.
+
+A parameter none of these can feed makes the function *unexplorable*, and the
+message names it.  Paths, files, sockets and callables get nothing by default,
+even with a type hint: feeding them generated values is how a search deletes
+files.  ``st.register_type_strategy`` in a conftest opts a type back in.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import os
+import pathlib
+import re
+import socket
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from types import CodeType
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .compare import safe_repr
+from .literals import Built, Shaped, shaped
+
+MAX_SEEDS = 40
+MAX_OBSERVED = 40
+
+
+class _Omitted:
+    """A parameter left out of the call, so its default applies (the mutant's
+    default, when the mutant changed it)."""
+
+    def __repr__(self) -> str:
+        return "<omitted>"
+
+    def __deepcopy__(self, memo: Any) -> _Omitted:
+        return self
+
+
+OMITTED = _Omitted()
+
+
+class Unexplorable(Exception):
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"parameter {parameter!r}: {reason}")
+        self.parameter = parameter
+        self.reason = reason
+
+
+@dataclass
+class Seeds:
+    """Literals of the original and mutated code, grown into boundary values."""
+
+    ints: list[int] = field(default_factory=list)
+    floats: list[float] = field(default_factory=list)
+    strings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_code(cls, codes: Iterable[CodeType], extra: Iterable[Any] = ()) -> Seeds:
+        """Seeds from the constants of ``codes`` (nested code too) and ``extra`` values."""
+        ints: set[int] = {0, 1, -1}
+        # fractions Hypothesis seldom draws, where rounding and precision mutants show
+        floats: set[float] = {0.0, 0.5, 0.1, 0.01, 0.001, 1 / 3}
+        strings: set[str] = {""}
+        for constant in [*_constants(codes), *extra]:
+            if isinstance(constant, bool):
+                continue
+            if isinstance(constant, int) and abs(constant) < 2**63:
+                ints |= {constant - 1, constant, constant + 1}
+                floats.add(float(constant))
+                if 0 < constant < 8:  # round(x, 2): the digits just past it
+                    floats |= {10.0**-constant, 10.0 ** -(constant + 1), 1.5 * 10.0 ** -(constant + 1)}
+            elif isinstance(constant, float):
+                floats |= {constant, constant - 1, constant + 1}
+            elif isinstance(constant, str) and len(constant) <= 100:
+                strings.add(constant)
+        return cls(
+            sorted(ints, key=abs)[:MAX_SEEDS],
+            sorted(floats, key=abs)[:MAX_SEEDS],
+            sorted(strings, key=len)[:MAX_SEEDS],
+        )
+
+    def matching(self, hint: Any) -> list[Any]:
+        """The seeds that are instances of ``hint`` (none if it is not a runtime type)."""
+        out: list[Any] = []
+        for value in [*self.ints, *self.floats, *self.strings]:
+            try:
+                if isinstance(value, hint) and not (isinstance(value, bool)):
+                    out.append(value)
+            except TypeError:
+                return []
+        return out
+
+
+def _constants(codes: Iterable[CodeType]) -> Iterable[Any]:
+    for code in codes:
+        for constant in code.co_consts:
+            if isinstance(constant, CodeType):
+                yield from _constants([constant])
+            elif isinstance(constant, (tuple, frozenset)):
+                yield from constant
+            else:
+                yield constant
+
+
+_UNSAFE_TYPES: tuple[type, ...] = (pathlib.PurePath, io.IOBase, socket.socket, os.PathLike)
+_UNSAFE_NAMES = re.compile(
+    r"^(path|paths|file|files|filename|fname|fp|fh|fd|stream|sock|socket|conn|connection|callback|cb|fn"
+    r"|func|function|handler|hook|client|session|db|directory|dir|dirname|folder|url)$|_(path|file|dir)$"
+)
+_NAME_HEURISTICS: list[tuple[re.Pattern[str], Callable[[], st.SearchStrategy[Any]]]] = [
+    (
+        re.compile(r"^(is|has|should|can|allow|enable|use)_|^(flag|strict|verbose|force|reverse)$"),
+        st.booleans,
+    ),
+    (
+        re.compile(
+            r"^(n|i|j|k|count|num|number|size|length|len|index|idx|qty|quantity|limit|offset|width|height"
+            r"|depth|level|year|month|day|days|hour|hours|minute|minutes|second|seconds|age|times|steps|start"
+            r"|stop|end|step|pos|position|max_\w+|min_\w+|\w+_count|\w+_size|\w+_len|\w+_index)$"
+        ),
+        st.integers,
+    ),
+    (
+        re.compile(r"^(x|y|z|a|b|price|rate|ratio|weight|factor|score|percent|amount|total|value|val)$"),
+        lambda: st.one_of(st.integers(), st.floats(allow_nan=True)),
+    ),
+    (
+        re.compile(
+            r"^(s|text|name|string|word|title|label|prefix|suffix|sep|separator|key|message|msg|line|char"
+            r"|pattern|slug|email|code|token|tag|lang|locale|fmt|format|\w+_name|\w+_str|\w+_text)$"
+        ),
+        st.text,
+    ),
+    (
+        re.compile(r"^(items|values|xs|elements|numbers|nums|lst|seq|sequence|data|rows|args|parts)$"),
+        lambda: st.one_of(st.lists(st.integers()), st.lists(st.text())),
+    ),
+]
+
+
+def _registered(hint: Any) -> bool:
+    try:
+        from hypothesis.strategies._internal.types import _global_type_lookup
+    except ImportError:  # pragma: no cover - hypothesis moved it; be safe
+        return False
+    return hint in _global_type_lookup
+
+
+def _unsafe_hint(hint: Any) -> bool:
+    origin = typing.get_origin(hint) or hint
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return any(_unsafe_hint(arg) for arg in typing.get_args(hint) if arg is not type(None))
+    if origin in (typing.IO, typing.TextIO, typing.BinaryIO):
+        return True
+    if origin is Callable or str(origin).startswith(("typing.Callable", "collections.abc.Callable")):
+        return True
+    if isinstance(origin, type):
+        return issubclass(origin, _UNSAFE_TYPES) and not _registered(hint)
+    return False
+
+
+def _seeded(base: st.SearchStrategy[Any], seeds: list[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(base, st.sampled_from(seeds)) if seeds else base
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    seen: set[str] = set()
+    for value in values:
+        key = f"{type(value).__qualname__}:{safe_repr(value, 10_000)}"
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+        if len(out) >= MAX_OBSERVED:
+            break
+    return out
+
+
+_SIMPLE = (bool, int, float, str, bytes, complex)
+
+
+def parameter_strategy(
+    param: inspect.Parameter,
+    hint: Any,
+    observed: list[Any],
+    seeds: Seeds,
+) -> st.SearchStrategy[Any]:
+    """Inputs for one parameter; raises ``Unexplorable`` when nothing can feed it."""
+    name = param.name
+    parts: list[st.SearchStrategy[Any]] = []
+    if hint is not inspect.Parameter.empty:
+        if _unsafe_hint(hint):
+            raise Unexplorable(
+                name,
+                f"type {getattr(hint, '__name__', hint)} gets no generated values (files, paths, "
+                "sockets and callables are left alone; register a strategy to opt in)",
+            )
+        parts.append(_seeded(st.from_type(hint), seeds.matching(hint)))
+    else:
+        if _UNSAFE_NAMES.search(name) and not observed:
+            raise Unexplorable(name, "no type hint, and its name suggests a path, file or callable")
+        types = {type(v) for v in observed}
+        if param.default is not inspect.Parameter.empty and param.default is not None:
+            types.add(type(param.default))
+        simple = sorted((t for t in types if t in _SIMPLE), key=lambda t: t.__name__)
+        for t in simple:
+            parts.append(_seeded(st.from_type(t), seeds.matching(t)))
+        if not simple and not observed:
+            for pattern, make in _NAME_HEURISTICS:
+                if pattern.search(name):
+                    base = make()
+                    parts.append(_seeded(base, [*seeds.ints, *seeds.strings]))
+                    break
+    if param.default is not inspect.Parameter.empty:
+        parts.insert(0, st.just(OMITTED))
+    if observed:
+        parts.append(st.sampled_from(_unique(observed)))
+    if not parts:
+        raise Unexplorable(name, "no type hint, default value, telling name or value seen in the tests")
+    return st.one_of(parts)
+
+
+def _hints(function: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(function)
+    except Exception:  # noqa: BLE001 - unresolvable forward references: use what is plain
+        raw = getattr(function, "__annotations__", {}) or {}
+        return {k: v for k, v in raw.items() if not isinstance(v, str)}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One input: every parameter's value by name (``self`` included for methods)."""
+
+    arguments: tuple[tuple[str, Any], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.arguments)
+
+
+def _fillable(param: inspect.Parameter) -> bool:
+    return param.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+
+
+def constructor_strategy(cls: type, seeds: Seeds) -> st.SearchStrategy[Built]:
+    """``cls(...)`` with generated arguments, remembered as a ``Built`` so a test can write it."""
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        raise Unexplorable("self", f"cannot read the signature of {cls.__qualname__}()") from None
+    hints = _hints(vars(cls).get("__init__") or cls)
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for param in signature.parameters.values():
+        if not _fillable(param):
+            continue
+        try:
+            fields[param.name] = parameter_strategy(param, hints.get(param.name, param.empty), [], seeds)
+        except Unexplorable as e:
+            raise Unexplorable(
+                "self", f"no way to build {cls.__qualname__}: {e} (and the tests passed no instance)"
+            ) from None
+    return st.fixed_dictionaries(fields).map(lambda kw: Built(cls, tuple(kw.items())))
+
+
+def call_strategy(
+    function: Callable[..., Any],
+    owner: type | None,
+    observed: list[dict[str, Any]],
+    seeds: Seeds,
+) -> st.SearchStrategy[Call]:
+    """Whole calls: generated ones first (they shrink simplest), then the tests' own calls.
+
+    ``owner`` is the class of an instance method: its ``self`` comes from the
+    instances the tests used, or from building one.
+    """
+    signature = inspect.signature(function)
+    hints = _hints(function)
+    if owner is not None and signature.parameters:
+        first = next(iter(signature.parameters))
+        observed = [{**call, first: shaped(call[first])} if first in call else call for call in observed]
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for index, param in enumerate(signature.parameters.values()):
+        values = [call[param.name] for call in observed if param.name in call]
+        if not _fillable(param):
+            if values:
+                fields[param.name] = st.sampled_from(_unique(values))
+            else:
+                fields[param.name] = st.just(() if param.kind == param.VAR_POSITIONAL else {})
+            continue
+        if index == 0 and owner is not None:
+            shapes = [shaped(v) for v in values]
+            strategies = [st.sampled_from(_unique(shapes))] if shapes else []
+            varied = _variations([s for s in shapes if isinstance(s, Shaped) and s.cls is owner], seeds)
+            if varied is not None:
+                strategies.append(varied)
+            try:
+                strategies.insert(0, constructor_strategy(owner, seeds))
+            except Unexplorable:
+                if not strategies:
+                    raise
+            fields[param.name] = st.one_of(strategies)
+            continue
+        fields[param.name] = parameter_strategy(param, hints.get(param.name, param.empty), values, seeds)
+    generated = st.fixed_dictionaries(fields).map(lambda kw: Call(tuple(kw.items())))
+    if not observed:
+        return generated
+    seen = st.sampled_from(_unique_calls(observed)).map(lambda kw: Call(tuple(kw.items())))
+    return st.one_of(generated, seen)
+
+
+def _variations(shapes: list[Shaped], seeds: Seeds) -> st.SearchStrategy[Shaped] | None:
+    """Instances like the tests' ones, with attributes recombined: a cart with the
+    lines of two tests' carts is one no test built, and ``total = x`` for
+    ``total += x`` only shows with two lines."""
+    if not shapes:
+        return None
+    values: dict[str, list[Any]] = {}
+    for shape in shapes:
+        for name, value in shape.state:
+            values.setdefault(name, []).append(value)
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for name, seen in values.items():
+        parts: list[st.SearchStrategy[Any]] = [st.sampled_from(_unique(seen))]
+        elements = [e for v in seen if type(v) in (list, tuple) for e in v]
+        if elements and type(seen[0]) in (list, tuple):
+            container = type(seen[0])
+            parts.append(st.lists(st.sampled_from(_unique(elements)), max_size=6).map(container))
+        for t in sorted({type(v) for v in seen if type(v) in _SIMPLE}, key=lambda t: t.__name__):
+            parts.append(_seeded(st.from_type(t), seeds.matching(t)))
+        fields[name] = st.one_of(parts)
+    cls = shapes[0].cls
+    return st.fixed_dictionaries(fields).map(lambda state: Shaped(cls, tuple(state.items())))
+
+
+def _unique_calls(observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for call in observed:
+        key = repr(sorted((k, type(v).__qualname__, safe_repr(v, 10_000)) for k, v in call.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(call)
+    return out[:MAX_OBSERVED]
