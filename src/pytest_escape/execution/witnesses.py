@@ -25,6 +25,8 @@ MIN_SHARE = 0.5
 MAX_SHARE = 20.0
 #: tests run per function to record the arguments they pass
 OBSERVE_TESTS = 10
+#: survivors one search child takes on
+SURVIVORS_PER_CHILD = 10
 #: the child's allowance for recording arguments and setting up, on top of the searches
 SETUP_SECONDS = 15.0
 
@@ -62,7 +64,13 @@ class WitnessStage:
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for survivor in self.survivors:
             groups.setdefault((survivor["module"], survivor["function"]), []).append(survivor)
-        return [self._search(module, function, group) for (module, function), group in groups.items()]
+        # a long-lived search child grows (Hypothesis's engines, captured output)
+        # until its memory limit: a fresh child every few survivors
+        return [
+            self._search(module, function, group[start : start + SURVIVORS_PER_CHILD])
+            for (module, function), group in groups.items()
+            for start in range(0, len(group), SURVIVORS_PER_CHILD)
+        ]
 
     def _search(self, module: str, function: str, group: list[dict[str, Any]]) -> Job:
         tests: list[str] = []

@@ -8,8 +8,10 @@ only for the duration of the call.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
+import io
 import itertools
 import sys
 from collections.abc import Callable
@@ -19,7 +21,7 @@ from typing import Any
 
 from ..mutation.mutmut_adapter import activate
 from .compare import HUNG, RAISED, RETURNED, CallOutcome
-from .literals import Built, Shaped
+from .literals import REBUILT
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import OMITTED, Call
 
@@ -111,7 +113,7 @@ def split_arguments(
 
 
 def fresh(value: Any) -> Any:
-    if isinstance(value, (Built, Shaped)):
+    if isinstance(value, REBUILT):
         return value.make(copy.deepcopy)
     return copy.deepcopy(value)
 
@@ -145,9 +147,15 @@ class Caller:
 
     def __call__(self, call: Call, mutant: str | None, probe: LineProbe | None = None) -> CallOutcome:
         arguments: dict[str, Any] = {}
+        printed = io.StringIO()
         activate(mutant)
         try:
-            with time_limit(self.timeout), self.guard:
+            with (
+                time_limit(self.timeout),
+                contextlib.redirect_stdout(printed),
+                contextlib.redirect_stderr(printed),
+                self.guard,
+            ):
                 arguments = {name: fresh(value) for name, value in call.arguments}
                 args, kwargs = split_arguments(self.target.signature, arguments)
                 if probe is not None:
@@ -171,6 +179,7 @@ class Caller:
         if self.guard.violation is not None:
             # user code swallowed the refusal; the call still tried it
             raise SandboxViolation(self.guard.violation)
+        outcome.output = printed.getvalue()
         outcome.arguments = {
             name: value for name, value in arguments.items() if not isinstance(value, _IMMUTABLE)
         }

@@ -18,6 +18,8 @@ RETURNED = "returned"
 RAISED = "raised"
 #: the call ran past the per-call time limit
 HUNG = "hung"
+#: a difference in what the call printed (a CLI's help text, a log line)
+PRINTED = "printed output"
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _MAX_DEPTH = 20
@@ -33,6 +35,8 @@ class CallOutcome:
     error: BaseException | None = None
     #: the arguments (and ``self``) after the call, by parameter name
     arguments: dict[str, Any] = field(default_factory=dict)
+    #: what the call printed (stdout and stderr, interleaved)
+    output: str = ""
 
     def describe(self) -> str:
         if self.kind == RETURNED:
@@ -103,6 +107,17 @@ def same_value(a: Any, b: Any, depth: int = 0) -> bool:
     return _ADDRESS.sub("", safe_repr(a, 10_000)) == _ADDRESS.sub("", safe_repr(b, 10_000))
 
 
+def printed_difference(a: CallOutcome, b: CallOutcome) -> tuple[str, str]:
+    """The first line where two outputs differ (each side; "" where one has none)."""
+    ours, theirs = a.output.splitlines(), b.output.splitlines()
+    for index in range(max(len(ours), len(theirs))):
+        mine = ours[index] if index < len(ours) else ""
+        other = theirs[index] if index < len(theirs) else ""
+        if mine != other:
+            return mine, other
+    return "", ""
+
+
 def same_outcome(a: CallOutcome, b: CallOutcome) -> bool:
     return difference(a, b) is None
 
@@ -122,4 +137,6 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
     for name, before in a.arguments.items():
         if name in b.arguments and not same_value(before, b.arguments[name]):
             return f"argument {name!r}"
+    if _ADDRESS.sub("", a.output) != _ADDRESS.sub("", b.output):
+        return PRINTED
     return None

@@ -9,16 +9,18 @@ halfway loses only the survivor it was working on.
 from __future__ import annotations
 
 import copy
+import os
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
 from ..model import UNEXPLORABLE, UNSAFE, WITNESSED
 from ..mutation.mutmut_adapter import activate, mutant_code, original_code, recording_calls
 from . import sandbox
-from .calls import Caller, LineProbe, NotCallable, resolve
-from .compare import HUNG, RAISED, RETURNED
+from .calls import Caller, LineProbe, NotCallable, Target, resolve
+from .compare import PRINTED, printed_difference, safe_repr
 from .literals import NotLiteral, describe
 from .regression import render
 from .search import Finding, Search
@@ -56,22 +58,21 @@ def _global_constants(module: str, names: tuple[str, ...]) -> list[Any]:
     return [namespace[n] for n in names if isinstance(namespace.get(n), (int, float, str)) and n in namespace]
 
 
-def _outcome_text(kind: str, text: str) -> str:
-    return text if kind in (RETURNED, RAISED, HUNG) else kind
-
-
-def finding_to_dict(finding: Finding, seconds: float) -> dict[str, Any]:
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {
         "verdict": finding.verdict,
         "reason": finding.reason,
         "examples": finding.examples,
         "reached": finding.reached,
-        "seconds": round(seconds, 3),
     }
     if finding.original is not None and finding.mutant is not None:
-        out["original"] = _outcome_text(finding.original.kind, finding.original.describe())
-        out["mutant"] = _outcome_text(finding.mutant.kind, finding.mutant.describe())
+        out["original"] = finding.original.describe()
+        out["mutant"] = finding.mutant.describe()
         out["difference"] = finding.difference
+        if finding.difference == PRINTED:
+            ours, theirs = printed_difference(finding.original, finding.mutant)
+            out["original"] += f" and prints {safe_repr(ours, 100)}"
+            out["mutant"] += f" and prints {safe_repr(theirs, 100)}"
     return out
 
 
@@ -101,46 +102,67 @@ def search_function(
     sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=options.get("sandbox_root"))
     guard = sandbox.Guard()
     caller = Caller(target, guard, float(options["call_timeout"]))
-    original = original_code(module, qualname)
     for survivor in survivors:
         began = time.monotonic()
-        mutant_id = survivor["id"]
-        code = mutant_code(mutant_id, qualname)
-        seeds = Seeds.from_code(
-            [original, code],
-            extra=_global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
-        )
         try:
-            strategy = call_strategy(target.function, target.owner, observed, seeds)
-        except Unexplorable as e:
-            stream({"id": mutant_id, "witness": {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}})
-            continue
-        # a default value is evaluated at definition time: no line of the call shows it
-        probe = (
-            None if survivor["in_signature"] else LineProbe(code, code.co_firstlineno + survivor["offset"])
-        )
-        search = Search(caller, mutant_id, probe, share, int(options["examples"]), int(options["seed"]))
-        finding = search.run(strategy)
-        result = finding_to_dict(finding, time.monotonic() - began)
-        if finding.call is not None:
-            result["input"] = _describe_call(target.qualname, finding.call.as_dict())
-        if finding.verdict == WITNESSED and finding.call is not None:
-            assert finding.original is not None and finding.mutant is not None and finding.difference
-            try:
-                test = render(
-                    target,
-                    mutant_id,
-                    finding.call,
-                    finding.original,
-                    finding.mutant,
-                    finding.difference,
-                    survivor["doc"],
-                )
-                result["test"] = {"name": test.name, "source": test.source}
-            except NotLiteral as e:
-                result["test_dropped"] = f"not emitted: {e}"
-        stream({"id": mutant_id, "witness": result})
+            result = _search_one(target, module, qualname, survivor, caller, observed, options)
+        except Exception as e:  # noqa: BLE001 - one survivor's failure must not cost the others
+            where = traceback.extract_tb(e.__traceback__)[-1]
+            result = {
+                "verdict": UNEXPLORABLE,
+                "reason": f"the search itself failed: {type(e).__name__}: {e} "
+                f"({os.path.basename(where.filename)}:{where.lineno})",
+            }
+        result["seconds"] = round(time.monotonic() - began, 3)
+        stream({"id": survivor["id"], "witness": result})
     return {"done": True, "seconds": round(time.monotonic() - started, 3)}
+
+
+def _search_one(
+    target: Target,
+    module: str,
+    qualname: str,
+    survivor: dict[str, Any],
+    caller: Caller,
+    observed: list[dict[str, Any]],
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """One survivor's finding (without its timing)."""
+    mutant_id = survivor["id"]
+    original = original_code(module, qualname)
+    code = mutant_code(mutant_id, qualname)
+    seeds = Seeds.from_code(
+        [original, code],
+        extra=_global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
+    )
+    try:
+        strategy = call_strategy(target.function, target.owner, observed, seeds)
+    except Unexplorable as e:
+        return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
+    # a default value is evaluated at definition time: no line of the call shows it
+    probe = None if survivor["in_signature"] else LineProbe(code, code.co_firstlineno + survivor["offset"])
+    share = float(options["seconds_per_survivor"])
+    search = Search(caller, mutant_id, probe, share, int(options["examples"]), int(options["seed"]))
+    finding = search.run(strategy)
+    result = finding_to_dict(finding)
+    if finding.call is not None:
+        result["input"] = _describe_call(target.qualname, finding.call.as_dict())
+    if finding.verdict == WITNESSED and finding.call is not None:
+        assert finding.original is not None and finding.mutant is not None and finding.difference
+        try:
+            test = render(
+                target,
+                mutant_id,
+                finding.call,
+                finding.original,
+                finding.mutant,
+                finding.difference,
+                survivor["doc"],
+            )
+            result["test"] = {"name": test.name, "source": test.source}
+        except NotLiteral as e:
+            result["test_dropped"] = f"not emitted: {e}"
+    return result
 
 
 def verify_test(

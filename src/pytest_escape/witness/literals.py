@@ -8,8 +8,10 @@ than emitted as a test that fails for the wrong reason.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import inspect
+import itertools
 import math
 import sys
 from dataclasses import dataclass, field
@@ -18,6 +20,9 @@ from typing import Any, cast
 from .compare import same_value, show
 
 _MAX_DEPTH = 12
+#: Py_TPFLAGS_HEAPTYPE: set on classes made by a class statement
+_HEAPTYPE = 1 << 9
+_STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
 
 
@@ -57,15 +62,45 @@ class Shaped:
         return obj
 
 
+@dataclass(frozen=True)
+class OneShot:
+    """An iterator argument, held as its items: every call gets a fresh iterator
+    (deep copies of one shared iterator would share, or lose, its position)."""
+
+    items: tuple[Any, ...]
+
+    def make(self, copy: Any) -> Any:
+        return iter(copy(list(self.items)))
+
+
+#: generated iterators are drawn up to this many items
+ONE_SHOT_ITEMS = 100
+
+
+def settled(value: Any) -> Any:
+    """A one-shot iterator as a ``OneShot``; anything else unchanged."""
+    try:
+        if hasattr(value, "__next__") and iter(value) is value:
+            return OneShot(tuple(itertools.islice(value, ONE_SHOT_ITEMS)))
+    except Exception:  # noqa: BLE001 - not iterable after all
+        pass
+    return value
+
+
+#: values the search holds in a rebuildable form (each has ``make(copy)``)
+REBUILT = (Built, Shaped, OneShot)
+
+
 def shaped(value: Any) -> Any:
     """``value`` as a ``Shaped`` if it is a plain instance (attributes in ``__dict__``)."""
     cls = type(value)
     if (
-        not isinstance(value, (Shaped, Built))
+        not isinstance(value, (*REBUILT, type))
         and isinstance(getattr(value, "__dict__", None), dict)
-        and not hasattr(cls, "__slots__")
-        and cls.__module__ not in ("builtins",)
-        and not isinstance(value, type)
+        # Python classes all the way down (a tzinfo base holds no state): no
+        # state hidden in a C base such as a dict, a date or an exception
+        and all(c in _STATELESS_BASES or c.__flags__ & _HEAPTYPE for c in cls.__mro__)
+        and not any("__slots__" in vars(c) for c in cls.__mro__)
     ):
         return Shaped(cls, tuple(vars(value).items()))
     return value
@@ -77,6 +112,8 @@ def describe(value: Any) -> str:
         return f"{value.cls.__name__}(" + ", ".join(f"{k}={describe(v)}" for k, v in value.kwargs) + ")"
     if isinstance(value, Shaped):
         return f"<{value.cls.__name__} " + " ".join(f"{k}={describe(v)}" for k, v in value.state) + ">"
+    if isinstance(value, OneShot):
+        return f"iter({show(list(value.items))})"
     return show(value)
 
 
@@ -169,6 +206,8 @@ def _build(value: Any, depth: int) -> Literal:
             imports |= key.imports | val.imports
             items_src.append(f"{key.source}: {val.source}")
         return Literal("{" + ", ".join(items_src) + "}", imports)
+    if isinstance(value, OneShot):
+        return _join([_build(list(value.items), depth + 1)], "iter({})")
     if isinstance(value, Built):
         name = importable_name(value.cls)
         if name is None:
@@ -196,6 +235,12 @@ def _by_repr(value: Any) -> Literal:
         source = repr(value)
     except Exception as e:  # noqa: BLE001
         raise NotLiteral(f"repr() of {cls.__qualname__} failed ({type(e).__name__})") from None
+    module = cls.__module__
+    if source.startswith(f"{module}."):
+        # datetime.date(2020, 1, 2): the repr names the module, not the class
+        return Literal(
+            source, {f"import {module.split('.')[0]}"} if "." not in module else {f"import {module}"}
+        )
     return Literal(source, {name[0]} - {""})
 
 
@@ -213,6 +258,8 @@ def literal(value: Any) -> Literal:
         raise NotLiteral(
             f"repr of {type(value).__qualname__} does not evaluate back ({type(e).__name__})"
         ) from None
+    if isinstance(value, OneShot):
+        return built  # an iterator never equals another: the items were checked on the way
     original = value.make(lambda v: v) if isinstance(value, Built) else value
     if not same_value(back, original):
         raise NotLiteral(f"repr of {type(original).__qualname__} does not round-trip")

@@ -10,13 +10,16 @@ the argument that changed.
 from __future__ import annotations
 
 import builtins
+import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from .calls import METHOD, Target
-from .compare import RAISED, RETURNED, CallOutcome, safe_repr
-from .literals import Literal, NotLiteral, importable_name, literal, setup_lines, shaped
+from .compare import PRINTED, RAISED, RETURNED, CallOutcome, safe_repr
+from .literals import Literal, NotLiteral, Shaped, importable_name, literal, setup_lines, shaped
+from .sandbox import PRINT_COLUMNS
 from .strategies import OMITTED, Call
 
 _IDENTIFIER = re.compile(r"\W+")
@@ -75,6 +78,24 @@ def _render_args(target: Target, values: dict[str, Literal], names: dict[str, st
     return ", ".join(parts)
 
 
+def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
+    """An assertion on ``out`` that holds for the original's output and not the mutant's.
+
+    One line of it, not all: the rest may name the program (``sys.argv[0]``
+    differs between this run and the user's) or wrap differently.
+    """
+    if not original.output:
+        return 'assert out.getvalue() == ""'
+    program = os.path.basename(sys.argv[0])
+    theirs = set(mutant.output.splitlines())
+    for line in original.output.splitlines():
+        if line.strip() and line not in theirs and program not in line:
+            return f"assert {line!r} in out.getvalue()"
+    raise NotLiteral(
+        "the printed difference is in a line that names the program, or only in the mutant's output"
+    )
+
+
 def _pin_value(value: Any, mutant: CallOutcome) -> tuple[list[str], set[str]]:
     """Assertions on ``result`` that hold for ``value`` and tell it from the mutant's."""
     if value is None or isinstance(value, bool):
@@ -90,12 +111,12 @@ def _pin_value(value: Any, mutant: CallOutcome) -> tuple[list[str], set[str]]:
     try:
         pinned = literal(value)
     except NotLiteral:
-        if equal_to_mutant or mutant.kind != RETURNED or safe_repr(value) == safe_repr(mutant.value):
-            raise
         if shaped(value) is not value:
             # a plain object: its attributes are what a caller sees
             state = literal(vars(value))
             return [f"assert vars(result) == {state.source}"], state.imports
+        if equal_to_mutant or mutant.kind != RETURNED or safe_repr(value) == safe_repr(mutant.value):
+            raise
         # No literal, but the repr tells them apart and has no address in it
         text = safe_repr(value, 4000)
         if " at 0x" in text:
@@ -128,11 +149,12 @@ def render(
         if value is OMITTED:
             continue
         try:
-            if name == self_name:
-                lines, needed = setup_lines(value, "obj")
+            if name == self_name or isinstance(value, Shaped):
+                variable = "obj" if name == self_name else name
+                lines, needed = setup_lines(value, variable)
                 body.extend(lines)
                 imports |= needed
-                names[name] = "obj"
+                names[name] = variable
             else:
                 values[name] = literal(value)
                 imports |= values[name].imports
@@ -145,6 +167,7 @@ def render(
         body.append(f"{watched} = {values[watched].source}")
         names[watched] = watched
     call_source = f"{callee}({_render_args(target, values, names)})"
+    after_lines: list[str] = []
     if original.kind == RAISED:
         assert original.error is not None
         line, cls = _exception_class(original.error)
@@ -155,24 +178,35 @@ def render(
         if mutant.kind == RAISED and type(mutant.error) is type(original.error):
             message = str(original.error)
             match = f", match={'^' + re.escape(message) + '$'!r}"
-        body.append(f"with pytest.raises({cls}{match}):")
-        body.append(f"    {call_source}")
+        call_lines = [f"with pytest.raises({cls}{match}):", f"    {call_source}"]
     elif difference in ("return value", "outcome"):
-        body.append(f"result = {call_source}")
+        call_lines = [f"result = {call_source}"]
         try:
-            checks, needed = _pin_value(original.value, mutant)
+            after_lines, needed = _pin_value(original.value, mutant)
         except NotLiteral as e:
             if mutant.kind == RETURNED:
                 raise NotLiteral(f"return value: {e}") from None
-            checks, needed = [], set()  # the mutant raises or hangs: the call alone tells
-        body.extend(checks)
+            needed = set()  # the mutant raises or hangs: the call alone tells
         imports |= needed
     else:
-        body.append(call_source)
+        call_lines = [call_source]
+    if difference == PRINTED:
+        imports |= {"import contextlib", "import io", "import os", "from unittest import mock"}
+        body.append("out = io.StringIO()")
+        # a fixed width: argparse wraps its help to the terminal's
+        body.append(
+            "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), "
+            f"mock.patch.dict(os.environ, {{'COLUMNS': '{PRINT_COLUMNS}'}}):"
+        )
+        body.extend(f"    {line}" for line in call_lines)
+        after_lines.append(_pin_output(original, mutant))
+    else:
+        body.extend(call_lines)
+    body.extend(after_lines)
     if watched:
         after = original.arguments.get(watched)
         subject = names[watched]
-        if watched == self_name:
+        if watched == self_name or shaped(after) is not after:
             # the instance itself rarely has a round-tripping repr; its state does
             after, subject = vars(after), f"vars({subject})"
         try:

@@ -24,6 +24,8 @@ from typing import Any
 #: headroom over the address space already mapped when the sandbox is entered
 MEMORY_HEADROOM = 1 << 30
 MAX_FILE_SIZE = 1 << 20
+#: the terminal width user code sees here, and in the regression tests that pin its output
+PRINT_COLUMNS = 80
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _BLOCKED = {
@@ -156,7 +158,7 @@ def enter(cpu_seconds: float, root: str | None = None) -> str:
     os.mkdir(home)
     os.mkdir(tmp)
     os.chdir(scratch)
-    os.environ.update(HOME=home, TMPDIR=tmp, TEMP=tmp, TMP=tmp)
+    os.environ.update(HOME=home, TMPDIR=tmp, TEMP=tmp, TMP=tmp, COLUMNS=str(PRINT_COLUMNS))
     tempfile.tempdir = tmp
     sys.dont_write_bytecode = True
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException, NoSuchExample, Unsatisfiable
+from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
 from ..model import LIKELY_EQUIVALENT, NON_DETERMINISTIC, UNEXPLORABLE, UNSAFE, WITNESSED
 from .calls import Caller, LineProbe
@@ -37,6 +37,14 @@ class Finding:
     examples: int = 0
     #: of those, how many executed the mutated line in the mutant (None: unknown)
     reached: int | None = None
+
+
+#: this many inputs in a row on which the original never finished: stop, it is not the input
+STARVED_LIMIT = 3
+
+
+class _Starved(BaseException):
+    pass
 
 
 class _NonDeterministic(BaseException):
@@ -86,6 +94,7 @@ class Search:
         self.reached = 0
         #: inputs on which the original itself ran out of time or memory
         self.starved = 0
+        self.starved_by: set[str] = set()
         self.out_of_time = False
 
     def _differs(self, call: Call) -> bool:
@@ -96,6 +105,11 @@ class Search:
         first = self.caller(call, None)
         if _resource_failure(first):
             self.starved += 1
+            self.starved_by.add(
+                f"time ({self.caller.timeout:g} s per call)" if first.kind == HUNG else "memory"
+            )
+            if self.starved >= STARVED_LIMIT and self.starved == self.examples:
+                raise _Starved()
             return False
         second = self.caller(call, None)
         if difference(first, second) is not None:
@@ -113,6 +127,8 @@ class Search:
             call = find(strategy, self._differs, settings=hypothesis_settings(self.max_examples), random=rng)
         except SandboxViolation as e:
             return self._finding(UNSAFE, f"the sandbox refused {e}")
+        except _Starved:
+            return self._starved()
         except _NonDeterministic as e:
             return self._finding(
                 NON_DETERMINISTIC,
@@ -123,6 +139,12 @@ class Search:
             )
         except (NoSuchExample, Unsatisfiable):
             return self._nothing_found()
+        except Flaky:
+            return self._finding(
+                NON_DETERMINISTIC,
+                "a difference appeared once and did not repeat: the outcome depends on state "
+                "left behind by earlier calls",
+            )
         except HypothesisException as e:
             return self._finding(UNEXPLORABLE, f"hypothesis could not generate inputs: {e}".splitlines()[0])
         return self._confirm(call)
@@ -150,13 +172,16 @@ class Search:
             )
         return self._finding(WITNESSED, None, call=call, original=first, mutant=mutant, difference=what)
 
+    def _starved(self) -> Finding:
+        return self._finding(
+            UNSAFE,
+            f"the original ran out of {' and '.join(sorted(self.starved_by))} "
+            f"on all {self.examples} inputs tried",
+        )
+
     def _nothing_found(self) -> Finding:
         if self.examples and self.starved == self.examples:
-            return self._finding(
-                UNSAFE,
-                f"the original ran out of time ({self.caller.timeout:g} s per call) or memory "
-                f"on all {self.examples} inputs tried",
-            )
+            return self._starved()
         spent = " (time budget spent)" if self.out_of_time else ""
         reached = f"; {self.reached} reached the mutated line" if self.probe is not None else ""
         return self._finding(LIKELY_EQUIVALENT, f"no difference on {self.examples} inputs{spent}{reached}")

@@ -14,6 +14,9 @@ files.  ``st.register_type_strategy`` in a conftest opts a type back in.
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import fractions
 import inspect
 import io
 import os
@@ -26,10 +29,11 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
+from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
 from .compare import safe_repr
-from .literals import Built, Shaped, shaped
+from .literals import Built, Shaped, settled, shaped
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40
@@ -83,6 +87,8 @@ class Seeds:
                 floats |= {constant, constant - 1, constant + 1}
             elif isinstance(constant, str) and len(constant) <= 100:
                 strings.add(constant)
+                if constant.startswith("--"):
+                    strings |= {"--help", "-h"}  # a command line: its help is output too
         return cls(
             sorted(ints, key=abs)[:MAX_SEEDS],
             sorted(floats, key=abs)[:MAX_SEEDS],
@@ -169,6 +175,33 @@ def _unsafe_hint(hint: Any) -> bool:
     return False
 
 
+def _resolvable(hint: Any) -> bool:
+    """Whether ``st.from_type(hint)`` can draw a value (tried once, quietly)."""
+    if hint in (Any, object) or isinstance(hint, typing.TypeVar):
+        return False
+    try:
+        return _RESOLVABLE[hint]
+    except (KeyError, TypeError):
+        pass
+    try:
+        find(
+            st.from_type(hint),
+            lambda _: True,
+            settings=settings(database=None, max_examples=1, phases=[Phase.generate], deadline=None),
+        )
+        works = True
+    except Exception:  # noqa: BLE001 - ResolutionFailed, InvalidArgument, or the type's own error
+        works = False
+    try:
+        _RESOLVABLE[hint] = works
+    except TypeError:  # an unhashable hint: ask again next time
+        pass
+    return works
+
+
+_RESOLVABLE: dict[Any, bool] = {}
+
+
 def _seeded(base: st.SearchStrategy[Any], seeds: list[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(base, st.sampled_from(seeds)) if seeds else base
 
@@ -187,6 +220,86 @@ def _unique(values: Iterable[Any]) -> list[Any]:
 
 
 _SIMPLE = (bool, int, float, str, bytes, complex)
+#: value types Hypothesis can generate, seen in the tests' arguments (Decimal months in isodate)
+_VALUE_TYPES = (
+    decimal.Decimal,
+    fractions.Fraction,
+    datetime.date,
+    datetime.datetime,
+    datetime.time,
+    datetime.timedelta,
+)
+
+
+def _observed_type_strategy(t: type, seeds: Seeds) -> st.SearchStrategy[Any] | None:
+    if t in _SIMPLE:
+        return _seeded(st.from_type(t), seeds.matching(t))
+    if t is decimal.Decimal:
+        # finite only: a signalling NaN makes every comparison raise, in both versions alike
+        return _seeded(st.decimals(allow_nan=False, allow_infinity=False), [t(i) for i in seeds.ints])
+    if t is fractions.Fraction:
+        return _seeded(st.fractions(), [t(i) for i in seeds.ints])
+    if t in _VALUE_TYPES:
+        return st.from_type(t)
+    return None
+
+
+@st.composite
+def _edited(draw: st.DrawFn, strings: list[str]) -> str:
+    """One of ``strings`` changed a little: characters replaced by one of their
+    kind, inserted or deleted, or the head of one joined to the tail of another.
+
+    A parser's tests pass it valid strings; the branches they miss sit one or
+    two characters away (a fraction, a sign, a comma for a dot, a missing
+    field), which random text almost never hits.
+    """
+    pool = "".join(strings)
+    digits = sorted(set(pool) & set("0123456789")) or list("0123456789")
+    letters = sorted(c for c in set(pool) if c.isalpha()) or ["a"]
+    marks = sorted(c for c in set(pool) | set(".,:+-") if not c.isalnum())
+    text = draw(st.sampled_from(strings))
+    for _ in range(draw(st.integers(1, 3))):
+        op = draw(st.sampled_from(("replace", "replace", "insert", "delete", "splice")))
+        if op == "splice":
+            other = draw(st.sampled_from(strings))
+            text = text[: draw(st.integers(0, len(text)))] + other[draw(st.integers(0, len(other))) :]
+            continue
+        if op != "insert" and not text:
+            continue
+        at = draw(st.integers(0, len(text) - (0 if op == "insert" else 1)))
+        if op == "delete":
+            text = text[:at] + text[at + 1 :]
+            continue
+        near = text[at] if op == "replace" else draw(st.sampled_from(text or "0"))
+        kind = digits if near.isdigit() else letters if near.isalpha() else marks
+        char = draw(st.sampled_from(kind))
+        text = text[:at] + char + text[at + (op == "replace") :]
+    return text
+
+
+def _from_observed(observed: list[Any], seeds: Seeds) -> list[st.SearchStrategy[Any]]:
+    """The tests' own values for a parameter, and values grown from them."""
+    if not observed:
+        return []
+    shapes = [shaped(v) for v in observed]
+    parts: list[st.SearchStrategy[Any]] = [st.sampled_from(_unique(shapes))]
+    strings = _unique(v for v in observed if type(v) is str)
+    if strings:
+        parts.append(_edited(strings))
+    elements = [e for v in observed if type(v) is list for e in v]
+    if elements:
+        # argv-like lists: the tests' items (and the site's strings) recombined
+        extra = seeds.strings if any(type(e) is str for e in elements) else []
+        parts.append(st.lists(st.sampled_from(_unique([*elements, *extra])), max_size=8))
+    classes: dict[type, list[Shaped]] = {}
+    for shape in shapes:
+        if isinstance(shape, Shaped):
+            classes.setdefault(shape.cls, []).append(shape)
+    for group in classes.values():
+        varied = _variations(group, seeds)
+        if varied is not None:
+            parts.append(varied)
+    return parts
 
 
 def parameter_strategy(
@@ -198,6 +311,9 @@ def parameter_strategy(
     """Inputs for one parameter; raises ``Unexplorable`` when nothing can feed it."""
     name = param.name
     parts: list[st.SearchStrategy[Any]] = []
+    if hint is not inspect.Parameter.empty and not _resolvable(hint):
+        # Any, object, a TypeVar or a type Hypothesis cannot build: as good as no hint
+        hint = inspect.Parameter.empty
     if hint is not inspect.Parameter.empty:
         if _unsafe_hint(hint):
             raise Unexplorable(
@@ -212,10 +328,13 @@ def parameter_strategy(
         types = {type(v) for v in observed}
         if param.default is not inspect.Parameter.empty and param.default is not None:
             types.add(type(param.default))
-        simple = sorted((t for t in types if t in _SIMPLE), key=lambda t: t.__name__)
-        for t in simple:
-            parts.append(_seeded(st.from_type(t), seeds.matching(t)))
-        if not simple and not observed:
+        derived = False
+        for t in sorted(types, key=lambda t: t.__name__):
+            made = _observed_type_strategy(t, seeds)
+            if made is not None:
+                parts.append(made)
+                derived = True
+        if not derived and not observed:
             for pattern, make in _NAME_HEURISTICS:
                 if pattern.search(name):
                     base = make()
@@ -223,8 +342,7 @@ def parameter_strategy(
                     break
     if param.default is not inspect.Parameter.empty:
         parts.insert(0, st.just(OMITTED))
-    if observed:
-        parts.append(st.sampled_from(_unique(observed)))
+    parts += _from_observed(observed, seeds)
     if not parts:
         raise Unexplorable(name, "no type hint, default value, telling name or value seen in the tests")
     return st.one_of(parts)
@@ -285,9 +403,8 @@ def call_strategy(
     """
     signature = inspect.signature(function)
     hints = _hints(function)
-    if owner is not None and signature.parameters:
-        first = next(iter(signature.parameters))
-        observed = [{**call, first: shaped(call[first])} if first in call else call for call in observed]
+    # plain objects are held by their attributes, so a test can write them down
+    observed = [{name: shaped(value) for name, value in call.items()} for call in observed]
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for index, param in enumerate(signature.parameters.values()):
         values = [call[param.name] for call in observed if param.name in call]
@@ -298,11 +415,7 @@ def call_strategy(
                 fields[param.name] = st.just(() if param.kind == param.VAR_POSITIONAL else {})
             continue
         if index == 0 and owner is not None:
-            shapes = [shaped(v) for v in values]
-            strategies = [st.sampled_from(_unique(shapes))] if shapes else []
-            varied = _variations([s for s in shapes if isinstance(s, Shaped) and s.cls is owner], seeds)
-            if varied is not None:
-                strategies.append(varied)
+            strategies = _from_observed(values, seeds)
             try:
                 strategies.insert(0, constructor_strategy(owner, seeds))
             except Unexplorable:
@@ -311,7 +424,9 @@ def call_strategy(
             fields[param.name] = st.one_of(strategies)
             continue
         fields[param.name] = parameter_strategy(param, hints.get(param.name, param.empty), values, seeds)
-    generated = st.fixed_dictionaries(fields).map(lambda kw: Call(tuple(kw.items())))
+    generated = st.fixed_dictionaries(fields).map(
+        lambda kw: Call(tuple((k, settled(v)) for k, v in kw.items()))
+    )
     if not observed:
         return generated
     seen = st.sampled_from(_unique_calls(observed)).map(lambda kw: Call(tuple(kw.items())))
@@ -335,8 +450,10 @@ def _variations(shapes: list[Shaped], seeds: Seeds) -> st.SearchStrategy[Shaped]
         if elements and type(seen[0]) in (list, tuple):
             container = type(seen[0])
             parts.append(st.lists(st.sampled_from(_unique(elements)), max_size=6).map(container))
-        for t in sorted({type(v) for v in seen if type(v) in _SIMPLE}, key=lambda t: t.__name__):
-            parts.append(_seeded(st.from_type(t), seeds.matching(t)))
+        for t in sorted({type(v) for v in seen}, key=lambda t: t.__name__):
+            made = _observed_type_strategy(t, seeds)
+            if made is not None:
+                parts.append(made)
         fields[name] = st.one_of(parts)
     cls = shapes[0].cls
     return st.fixed_dictionaries(fields).map(lambda state: Shaped(cls, tuple(state.items())))

@@ -1,0 +1,306 @@
+"""Witnesses for surviving mutants: each verdict, the regression tests, and the sandbox.
+
+Every project here is run through the real plugin (baseline, mutants, the
+worker's forked witness children), and the assertions are on the JSON model.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from conftest import Project
+
+from pytest_escape.model import (
+    LIKELY_EQUIVALENT,
+    NON_DETERMINISTIC,
+    UNEXPLORABLE,
+    UNSAFE,
+    VERDICTS,
+    WITNESSED,
+)
+from pytest_escape.witness.strategies import Seeds
+
+SHOP = """
+import random
+from typing import Callable
+
+
+def is_bulk(qty: int) -> bool:
+    return qty >= 1013
+
+
+def record(log: list, event: str) -> None:
+    log.append(event.upper())
+
+
+def clamp(x: int, lo: int, hi: int) -> int:
+    if lo > hi:  # pragma: no mutate
+        raise ValueError("empty range")
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+def jitter(n: int) -> float:
+    return n + random.random()
+
+
+def apply(fn: Callable[[int], int], x: int) -> int:
+    return fn(x) + 1
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def bump(self, by: int = 1) -> int:
+        self.count += by
+        return self.count
+"""
+
+SHOP_TESTS = """
+from shop import Counter, apply, clamp, is_bulk, jitter, record
+
+
+def test_runs_everything():
+    # runs the code, checks nothing the mutants change
+    assert is_bulk(5) in (True, False)
+    record([], "x")
+    assert clamp(5, 0, 10) == 5
+    assert clamp(-1, 0, 10) == 0
+    assert clamp(11, 0, 10) == 10
+    assert jitter(1) > 0
+    assert apply(lambda v: v, 1) > 0
+    Counter().bump()
+"""
+
+
+def _by_function(mutants: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for m in mutants.values():
+        out.setdefault(m["function"], []).append(m)
+    return out
+
+
+def _witness(m: dict[str, Any]) -> dict[str, Any]:
+    assert m["status"] == "survived", m
+    assert m["witness"] is not None, m
+    return m["witness"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def shop(project: Project) -> Project:
+    project.write({"shop.py": SHOP, "test_shop.py": SHOP_TESTS})
+    return project
+
+
+def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
+    result = shop.run("--escape-paths", "shop.py", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    functions = _by_function(shop.mutants())
+    survivors = [m for ms in functions.values() for m in ms if m["status"] == "survived"]
+    assert survivors and all(m["witness"]["verdict"] in VERDICTS for m in survivors)
+
+    # a boundary 1013 that plain Hypothesis does not draw: found through the seeded literal
+    (boundary,) = [m for m in functions["is_bulk"] if ">" in m["replacement"] and "=" not in m["replacement"]]
+    w = _witness(boundary)
+    assert w["verdict"] == WITNESSED
+    assert w["input"] == "is_bulk(qty=1013)"
+    assert (w["original"], w["mutant"]) == ("returns True", "returns False")
+    assert "assert result is True" in w["test"]
+
+    # a mutant that only changes what happens to an argument
+    (upper,) = [m for m in functions["record"] if "lower" in m["replacement"]]
+    w = _witness(upper)
+    assert w["verdict"] == WITNESSED
+    assert w["difference"] == "argument 'log'"
+    assert "log = " in w["test"] and "assert log == [" in w["test"]
+
+    # a method: self is an instance, its state is part of the outcome
+    bumps = [_witness(m) for m in functions["Counter.bump"] if m["status"] == "survived"]
+    assert bumps and all(w["verdict"] == WITNESSED and w["test"] for w in bumps)
+    assert any("obj = Counter()" in w["test"] and "obj.bump(" in w["test"] for w in bumps)
+
+    # x > hi -> x >= hi returns hi == x: equivalent, and never blamed on the tests
+    (equivalent,) = [m for m in functions["clamp"] if m["before"][0].strip() == "if x > hi:"]
+    w = _witness(equivalent)
+    assert w["verdict"] == LIKELY_EQUIVALENT
+    assert w["examples"] > 50 and w["reached"] > 0 and w["test"] is None
+
+    # the original itself disagrees with itself: reported, not blamed on the tests
+    jitters = [_witness(m) for m in functions["jitter"] if m["status"] == "survived"]
+    assert jitters and all(w["verdict"] == NON_DETERMINISTIC for w in jitters)
+
+    # a callable parameter gets no generated values; the verdict names it
+    applies = [_witness(m) for m in functions["apply"] if m["status"] == "survived"]
+    assert applies and all(w["verdict"] == UNEXPLORABLE and "'fn'" in w["reason"] for w in applies)
+
+    # the terminal report shows the verdicts under the survivors, and a summary
+    out = result.stdout.str()
+    assert "witnessed: is_bulk(qty=1013) returns True; the mutant returns False" in out
+    assert "regression test (passes on the original, fails on the mutant):" in out
+    assert "likely equivalent: no difference on" in out
+    assert "witnesses: " in out and " likely equivalent" in out
+    # the Stryker mutant carries the finding as an extra key
+    stryker = shop.results()["files"]["shop.py"]["mutants"]
+    assert any(m.get("x-escape", {}).get("witness", {}).get("verdict") == WITNESSED for m in stryker)
+
+
+def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Project) -> None:
+    target = shop.path / "test_escape_regressions.py"
+    result = shop.run("--escape-paths", "shop.py", "--escape-seed", "2", "--escape-write-tests", str(target))
+    assert result.ret == 0, result.stdout.str()
+    first = shop.mutants()
+    witnessed = {k for k, m in first.items() if m["witness"] and m["witness"]["test"]}
+    assert len(witnessed) >= 5
+    text = target.read_text(encoding="utf-8")
+    compile(text, str(target), "exec")  # valid Python
+    assert text.count("\ndef test_") == len(witnessed)
+    assert f"wrote {len(witnessed)} verified regression tests to" in result.stdout.str()
+
+    # the written file passes on the unmutated code, in a plain pytest run
+    plain = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target)],
+        cwd=shop.path,
+        capture_output=True,
+        text=True,
+    )
+    assert plain.returncode == 0, plain.stdout
+    assert f"{len(witnessed)} passed" in plain.stdout
+
+    # ... and with it in the suite, every mutant it was written for is killed
+    again = shop.run("--escape-paths", "shop.py", "--escape-witness-budget", "0")
+    assert again.ret == 0
+    second = shop.mutants()
+    assert {k: second[k]["status"] for k in witnessed} == dict.fromkeys(witnessed, "killed")
+    assert all(second[k]["killed_by"].startswith("test_escape_regressions.py::") for k in witnessed)
+
+
+def test_same_seed_same_witnesses(shop: Project) -> None:
+    shop.run("--escape-paths", "shop.py", "--escape-seed", "7")
+    first = {k: (m["witness"] or {}).get("input") for k, m in shop.mutants().items()}
+    shop.run("--escape-paths", "shop.py", "--escape-seed", "7")
+    second = {k: (m["witness"] or {}).get("input") for k, m in shop.mutants().items()}
+    assert first == second
+    assert any(first.values())
+
+
+def test_budget_zero_turns_the_search_off(shop: Project) -> None:
+    result = shop.run("--escape-paths", "shop.py", "--escape-witness-budget", "0")
+    assert result.ret == 0
+    assert all(m["witness"] is None for m in shop.mutants().values())
+    assert "no witness search" in result.stdout.str()
+    assert "searching counter-examples" not in result.stdout.str()
+
+
+HOSTILE = """
+import os
+import shutil
+import socket
+import subprocess
+
+CANARY_DIR = os.environ["CANARY_DIR"]
+PORT = int(os.environ["CANARY_PORT"])
+DRY_RUN = False
+
+
+def wipe(name: str) -> int:
+    if not DRY_RUN:  # pragma: no mutate
+        shutil.rmtree(os.path.join(CANARY_DIR, name))  # pragma: no mutate
+    return len(name) + 1
+
+
+def scribble(name: str) -> int:
+    if not DRY_RUN:  # pragma: no mutate
+        with open(os.path.join(CANARY_DIR, "new-" + name), "w") as f:  # pragma: no mutate
+            f.write("x")  # pragma: no mutate
+    return len(name) + 1
+
+
+def phone(message: str) -> int:
+    if not DRY_RUN:  # pragma: no mutate
+        with socket.create_connection(("127.0.0.1", PORT), timeout=2) as s:  # pragma: no mutate
+            s.sendall(message.encode())  # pragma: no mutate
+    return len(message) + 1
+
+
+def spawn(name: str) -> int:
+    if not DRY_RUN:  # pragma: no mutate
+        subprocess.run(["touch", os.path.join(CANARY_DIR, "spawned-" + name)])  # pragma: no mutate
+    return len(name) + 1
+
+
+def spin(n: int) -> int:
+    while not DRY_RUN:  # pragma: no mutate
+        pass
+    return n + 1
+
+
+def hog(n: int) -> int:
+    if not DRY_RUN:  # pragma: no mutate
+        blocks = []  # pragma: no mutate
+        for _ in range(200):  # pragma: no mutate
+            blocks.append(bytearray(10**8))  # pragma: no mutate
+    return n + 1
+"""
+
+HOSTILE_TESTS = """
+import hostile
+
+
+def test_dry_run(monkeypatch):
+    monkeypatch.setattr(hostile, "DRY_RUN", True)
+    for f in (hostile.wipe, hostile.scribble, hostile.phone, hostile.spawn):
+        f("x")
+    hostile.spin(1)
+    hostile.hog(1)
+"""
+
+
+def test_hostile_functions_are_contained(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    canaries = project.path / "canaries"
+    canaries.mkdir()
+    (canaries / "keep.txt").write_text("precious", encoding="utf-8")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.setblocking(False)
+    monkeypatch.setenv("CANARY_DIR", str(canaries))
+    monkeypatch.setenv("CANARY_PORT", str(listener.getsockname()[1]))
+    project.write({"hostile.py": HOSTILE, "test_hostile.py": HOSTILE_TESTS})
+    before = project.source_hashes()
+    try:
+        result = project.run("--escape-paths", "hostile.py", "--escape-seed", "3")
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    finally:
+        listener.close()
+    assert result.ret == 0, result.stdout.str()
+    assert sorted(os.listdir(canaries)) == ["keep.txt"]
+    assert (canaries / "keep.txt").read_text(encoding="utf-8") == "precious"
+    assert project.source_hashes() == before
+    verdicts = {m["function"]: m["witness"] for m in project.mutants().values() if m["status"] == "survived"}
+    assert set(verdicts) == {"wipe", "scribble", "phone", "spawn", "spin", "hog"}
+    assert all(w["verdict"] == UNSAFE for w in verdicts.values()), verdicts
+    assert "removing a directory tree" in verdicts["wipe"]["reason"]
+    assert "writing a file" in verdicts["scribble"]["reason"]
+    assert "network" in verdicts["phone"]["reason"] or "DNS" in verdicts["phone"]["reason"]
+    assert "starting a process" in verdicts["spawn"]["reason"]
+    assert "ran out of time" in verdicts["spin"]["reason"]
+    assert "ran out of memory" in verdicts["hog"]["reason"]
+
+
+def test_seeds_grow_literals_into_boundaries() -> None:
+    def f(qty: int) -> bool:
+        return qty >= 1013 and qty != 7
+
+    seeds = Seeds.from_code([f.__code__])
+    assert {1012, 1013, 1014, 6, 7, 8, 0, 1, -1} <= set(seeds.ints)
+    assert 1013.0 in seeds.floats

@@ -1,0 +1,141 @@
+"""The witness stage's pure parts: comparing outcomes, writing values as source,
+seeding strategies.  (The search itself runs end to end in test_witness.py.)"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import inspect
+import math
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import pytest
+
+from pytest_escape.witness.compare import RAISED, RETURNED, CallOutcome, difference, same_value
+from pytest_escape.witness.literals import Built, NotLiteral, Shaped, literal, setup_lines, shaped
+from pytest_escape.witness.strategies import OMITTED, Seeds, Unexplorable, parameter_strategy
+
+
+class Point:
+    def __init__(self, x: int = 0, y: int = 0) -> None:
+        self.x, self.y = x, y
+
+
+def test_same_value_is_strict_about_type_and_kind_of_nan() -> None:
+    assert same_value(float("nan"), float("nan"))
+    assert not same_value(1, 1.0)  # equal by ==, yet a different answer
+    assert not same_value(True, 1)
+    assert same_value([1, (2, {"a": 3})], [1, (2, {"a": 3})])
+    assert not same_value({"a": 1, "b": 2}, {"b": 2, "a": 1})  # iteration order is observable
+    assert same_value(Point(1, 2), Point(1, 2))  # no __eq__: compared by state
+    assert not same_value(Point(1, 2), Point(1, 3))
+
+
+def test_difference_names_what_differs() -> None:
+    ok = CallOutcome(RETURNED, value=[1])
+    assert difference(ok, CallOutcome(RETURNED, value=[1])) is None
+    assert difference(ok, CallOutcome(RETURNED, value=[2])) == "return value"
+    assert difference(ok, CallOutcome(RAISED, error=ValueError("x"))) == "outcome"
+    assert difference(
+        CallOutcome(RAISED, error=ValueError("a")), CallOutcome(RAISED, error=KeyError("a"))
+    ) == ("exception type")
+    assert difference(
+        CallOutcome(RAISED, error=ValueError("a")), CallOutcome(RAISED, error=ValueError("b"))
+    ) == ("exception message")
+    before = CallOutcome(RETURNED, value=None, arguments={"items": [1, 2]})
+    after = CallOutcome(RETURNED, value=None, arguments={"items": [1]})
+    assert difference(before, after) == "argument 'items'"
+
+
+@pytest.mark.parametrize(
+    ("value", "source"),
+    [
+        (float("nan"), "float('nan')"),
+        (-float("inf"), "-float('inf')"),
+        ((1,), "(1,)"),
+        ({3, 1}, "{1, 3}"),
+        (frozenset(), "frozenset()"),
+        ({"k": [1.5, None, b"x"]}, "{'k': [1.5, None, b'x']}"),
+        (decimal.Decimal("1.5"), "Decimal('1.5')"),
+        (datetime.date(2020, 1, 2), "datetime.date(2020, 1, 2)"),
+    ],
+)
+def test_literals_evaluate_back_to_the_value(value: Any, source: str) -> None:
+    found = literal(value)
+    assert found.source == source
+    namespace: dict[str, Any] = {}
+    for line in found.imports:
+        exec(line, namespace)
+    assert same_value(eval(found.source, namespace), value)
+
+
+def test_values_without_a_faithful_literal_are_refused() -> None:
+    with pytest.raises(NotLiteral, match="does not"):
+        literal(object())
+    with pytest.raises(NotLiteral, match="cannot be imported"):
+        setup_lines(Shaped(type("Local", (), {}), ()), "obj")  # a class made on the fly
+
+
+def test_instances_are_written_by_their_attributes() -> None:
+    value = shaped(Point(3, 4))
+    assert isinstance(value, Shaped)
+    lines, imports = setup_lines(value, "p")
+    assert lines == ["p = Point()", "p.x = 3", "p.y = 4"]
+    assert imports == {f"from {__name__} import Point"}
+    assert shaped(datetime.date(2020, 1, 1)) == datetime.date(2020, 1, 1)  # C state: left alone
+    assert literal(Built(Point, (("x", 1), ("y", 2)))).source == "Point(x=1, y=2)"
+
+
+def test_parameters_get_strategies_or_a_reason() -> None:
+    def f(qty: int, path: str = "", *, label, callback, when=None):  # type: ignore[no-untyped-def]
+        return qty
+
+    params = inspect.signature(f).parameters
+    seeds = Seeds.from_code([f.__code__])
+    assert parameter_strategy(params["qty"], int, [], seeds) is not None
+    # a default can be left out, so that the mutant's default shows
+    assert "just(<omitted>)" in repr(parameter_strategy(params["path"], str, [], seeds))
+    assert OMITTED is not None
+    with pytest.raises(Unexplorable, match="'callback'.*path, file or callable"):
+        parameter_strategy(params["callback"], inspect.Parameter.empty, [], seeds)
+    with pytest.raises(Unexplorable, match="'when'"):
+        # only None to go on: a default, but no type to grow values from
+        parameter_strategy(
+            params["when"].replace(default=inspect.Parameter.empty), params["when"].empty, [], seeds
+        )
+    # ...but the tests' own values are enough
+    assert parameter_strategy(params["label"], inspect.Parameter.empty, ["a", "b"], seeds) is not None
+
+
+def test_seeds_include_module_constants_and_fractions() -> None:
+    seeds = Seeds.from_code([], extra=[10, 2.5, "abc"])
+    assert {9, 10, 11} <= set(seeds.ints)
+    assert {2.5, 1.5, 3.5, 0.001} <= {round(f, 6) for f in seeds.floats}
+    assert "abc" in seeds.strings
+    assert not math.isnan(sum(seeds.floats))
+
+
+def test_guard_blocks_side_effects_only_while_armed(tmp_path: Any) -> None:
+    # audit hooks cannot be removed: try it in a fresh interpreter
+    script = textwrap.dedent(
+        f"""
+        import os
+        from pytest_escape.witness.sandbox import Guard, SandboxViolation
+        guard = Guard()
+        open({str(tmp_path / "before")!r}, "w").close()   # disarmed: allowed
+        try:
+            with guard:
+                open({str(tmp_path / "during")!r}, "w")
+        except SandboxViolation as e:
+            print("blocked:", e)
+        with guard:
+            open({str(tmp_path / "before")!r}).read()       # reading stays allowed
+        print("violation:", guard.violation)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert "blocked: writing a file (open" in out
+    assert (tmp_path / "before").exists() and not (tmp_path / "during").exists()
