@@ -26,6 +26,7 @@ from pytest_escape.model import (
 from pytest_escape.witness.strategies import Seeds
 
 SHOP = """
+import argparse
 import random
 from typing import Callable
 
@@ -56,6 +57,12 @@ def apply(fn: Callable[[int], int], x: int) -> int:
     return fn(x) + 1
 
 
+def cli(argv: list) -> int:
+    parser = argparse.ArgumentParser(description="Shop tool")
+    parser.add_argument("--count", type=int, default=1, help="How many items to take")
+    return parser.parse_args(argv).count
+
+
 class Counter:
     def __init__(self) -> None:
         self.count = 0
@@ -66,7 +73,7 @@ class Counter:
 """
 
 SHOP_TESTS = """
-from shop import Counter, apply, clamp, is_bulk, jitter, record
+from shop import Counter, apply, clamp, cli, is_bulk, jitter, record
 
 
 def test_runs_everything():
@@ -79,6 +86,7 @@ def test_runs_everything():
     assert jitter(1) > 0
     assert apply(lambda v: v, 1) > 0
     Counter().bump()
+    assert cli(["--count", "2"]) == 2  # never looks at the help text
 """
 
 
@@ -141,6 +149,14 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
     # a callable parameter gets no generated values; the verdict names it
     applies = [_witness(m) for m in functions["apply"] if m["status"] == "survived"]
     assert applies and all(w["verdict"] == UNEXPLORABLE and "'fn'" in w["reason"] for w in applies)
+
+    # what a call prints is behaviour too: a CLI's help text
+    helps = [
+        _witness(m) for m in functions["cli"] if m["operator"] == "string" and "How many" in m["original"]
+    ]
+    assert helps and all(w["verdict"] == WITNESSED for w in helps)
+    assert all(w["difference"] == "printed output" and "-h" in w["input"] for w in helps), helps
+    assert all("redirect_stdout" in w["test"] and "How many items to take" in w["test"] for w in helps)
 
     # the terminal report shows the verdicts under the survivors, and a summary
     out = result.stdout.str()

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from pytest_escape.witness.compare import RAISED, RETURNED, CallOutcome, difference, same_value
-from pytest_escape.witness.literals import Built, NotLiteral, Shaped, literal, setup_lines, shaped
-from pytest_escape.witness.strategies import OMITTED, Seeds, Unexplorable, parameter_strategy
+from pytest_escape.witness.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
+from pytest_escape.witness.strategies import Seeds, Unexplorable, parameter_strategy
 
 
 class Point:
@@ -87,6 +87,8 @@ def test_instances_are_written_by_their_attributes() -> None:
     assert imports == {f"from {__name__} import Point"}
     assert shaped(datetime.date(2020, 1, 1)) == datetime.date(2020, 1, 1)  # C state: left alone
     assert literal(Built(Point, (("x", 1), ("y", 2)))).source == "Point(x=1, y=2)"
+    # a left-out argument is left out of the call too
+    assert literal(Built(Point, (("x", OMITTED), ("y", 2)))).source == "Point(y=2)"
 
 
 def test_parameters_get_strategies_or_a_reason() -> None:

@@ -21,9 +21,9 @@ from typing import Any
 
 from ..mutation.mutmut_adapter import activate
 from .compare import HUNG, RAISED, RETURNED, CallOutcome
-from .literals import REBUILT
+from .literals import OMITTED, REBUILT
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
-from .strategies import OMITTED, Call
+from .strategies import Call
 
 FUNCTION = "function"
 METHOD = "method"

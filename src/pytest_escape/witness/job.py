@@ -21,10 +21,10 @@ from ..mutation.mutmut_adapter import activate, mutant_code, original_code, reco
 from . import sandbox
 from .calls import Caller, LineProbe, NotCallable, Target, resolve
 from .compare import PRINTED, printed_difference, safe_repr
-from .literals import NotLiteral, describe
+from .literals import OMITTED, NotLiteral, describe
 from .regression import render
 from .search import Finding, Search
-from .strategies import OMITTED, Seeds, Unexplorable, call_strategy
+from .strategies import Seeds, Unexplorable, call_strategy
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200

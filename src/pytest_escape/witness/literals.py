@@ -37,6 +37,20 @@ class Literal:
     imports: set[str] = field(default_factory=set)
 
 
+class _Omitted:
+    """A parameter left out of the call, so its default applies (the mutant's
+    default, when the mutant changed it)."""
+
+    def __repr__(self) -> str:
+        return "<omitted>"
+
+    def __deepcopy__(self, memo: Any) -> _Omitted:
+        return self
+
+
+OMITTED = _Omitted()
+
+
 @dataclass(frozen=True)
 class Built:
     """An object the search made by calling ``cls(**kwargs)``: written back as that call."""
@@ -45,7 +59,7 @@ class Built:
     kwargs: tuple[tuple[str, Any], ...]
 
     def make(self, copy: Any) -> Any:
-        return self.cls(**{k: copy(v) for k, v in self.kwargs})
+        return self.cls(**{k: copy(v) for k, v in self.kwargs if v is not OMITTED})
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,8 @@ def shaped(value: Any) -> Any:
 def describe(value: Any) -> str:
     """A short, readable form of an input value for the terminal report."""
     if isinstance(value, Built):
-        return f"{value.cls.__name__}(" + ", ".join(f"{k}={describe(v)}" for k, v in value.kwargs) + ")"
+        shown = ", ".join(f"{k}={describe(v)}" for k, v in value.kwargs if v is not OMITTED)
+        return f"{value.cls.__name__}({shown})"
     if isinstance(value, Shaped):
         return f"<{value.cls.__name__} " + " ".join(f"{k}={describe(v)}" for k, v in value.state) + ">"
     if isinstance(value, OneShot):
@@ -212,7 +227,7 @@ def _build(value: Any, depth: int) -> Literal:
         name = importable_name(value.cls)
         if name is None:
             raise NotLiteral(f"{value.cls.__qualname__} cannot be imported by name")
-        args = [(k, _build(v, depth + 1)) for k, v in value.kwargs]
+        args = [(k, _build(v, depth + 1)) for k, v in value.kwargs if v is not OMITTED]
         imports = {name[0]} - {""}
         for _, arg in args:
             imports |= arg.imports

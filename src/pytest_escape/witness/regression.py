@@ -18,9 +18,9 @@ from typing import Any
 
 from .calls import METHOD, Target
 from .compare import PRINTED, RAISED, RETURNED, CallOutcome, safe_repr
-from .literals import Literal, NotLiteral, Shaped, importable_name, literal, setup_lines, shaped
+from .literals import OMITTED, Literal, NotLiteral, Shaped, importable_name, literal, setup_lines, shaped
 from .sandbox import PRINT_COLUMNS
-from .strategies import OMITTED, Call
+from .strategies import Call
 
 _IDENTIFIER = re.compile(r"\W+")
 
@@ -90,7 +90,8 @@ def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
     theirs = set(mutant.output.splitlines())
     for line in original.output.splitlines():
         if line.strip() and line not in theirs and program not in line:
-            return f"assert {line!r} in out.getvalue()"
+            # a whole line: 'Shop tool' is a substring of the mutant's 'XXShop toolXX'
+            return f"assert {line!r} in out.getvalue().splitlines()"
     raise NotLiteral(
         "the printed difference is in a line that names the program, or only in the mutant's output"
     )

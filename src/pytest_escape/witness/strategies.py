@@ -33,24 +33,10 @@ from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
 from .compare import safe_repr
-from .literals import Built, Shaped, settled, shaped
+from .literals import OMITTED, Built, Shaped, settled, shaped
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40
-
-
-class _Omitted:
-    """A parameter left out of the call, so its default applies (the mutant's
-    default, when the mutant changed it)."""
-
-    def __repr__(self) -> str:
-        return "<omitted>"
-
-    def __deepcopy__(self, memo: Any) -> _Omitted:
-        return self
-
-
-OMITTED = _Omitted()
 
 
 class Unexplorable(Exception):
