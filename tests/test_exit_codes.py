@@ -149,6 +149,13 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
             "escape: --escape-fail-under must be a score between 0 and 100, not '101'",
         ),
         (["--escape-workers", "0"], "escape: --escape-workers must be at least 1, not '0'"),
+        (["--escape-examples", "0"], "escape: --escape-examples must be at least 1, not '0'"),
+        (
+            ["--escape-witness-budget", "-5"],
+            "escape: --escape-witness-budget must be 0 (no witness search) or more seconds, not '-5'",
+        ),
+        (["--escape-seed", "lucky"], "escape: --escape-seed must be a whole number, not 'lucky'"),
+        (["--escape-write-tests", "."], "escape: --escape-write-tests: * is a directory; give a file path"),
         (["--escape-workers", "two"], "escape: --escape-workers must be a whole number, not 'two'"),
         (
             ["--escape-timeout-factor", "-1"],
@@ -199,6 +206,10 @@ def test_bad_input_is_one_clear_line_and_a_usage_error(
         (
             "[tool.pytest_escape]\ntimeout_factor = 'long'\n",
             "escape: [[]tool.pytest_escape] timeout_factor must be a number, not 'long'",
+        ),
+        (
+            "[tool.pytest_escape]\nexamples = 2.5\n",
+            "escape: [[]tool.pytest_escape] examples must be a whole number, not 2.5",
         ),
         (
             "[tool.pytest_escape]\npaths = 'src'\n",

@@ -164,6 +164,8 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
     assert "regression test (passes on the original, fails on the mutant):" in out
     assert "likely equivalent: no difference on" in out
     assert "witnesses: " in out and " likely equivalent" in out
+    # Hypothesis ran with no database and its home in the sandbox: nothing in the project
+    assert not (shop.path / ".hypothesis").exists()
     # the Stryker mutant carries the finding as an extra key
     stryker = shop.results()["files"]["shop.py"]["mutants"]
     assert any(m.get("x-escape", {}).get("witness", {}).get("verdict") == WITNESSED for m in stryker)

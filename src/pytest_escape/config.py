@@ -94,6 +94,9 @@ def load_pyproject(rootdir: Path) -> dict[str, Any]:
 def _number(value: Any, where: str, kind: type) -> float:
     if isinstance(value, bool):
         raise SettingsError(f"{where} must be a number, not {value!r}")
+    if kind is int and isinstance(value, float) and not value.is_integer():
+        # int(2.5) would quietly make it 2
+        raise SettingsError(f"{where} must be a whole number, not {value!r}")
     try:
         return kind(value)  # type: ignore[no-any-return]
     except (TypeError, ValueError):
