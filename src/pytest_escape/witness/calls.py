@@ -14,6 +14,7 @@ import inspect
 import io
 import itertools
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType, FrameType
@@ -154,8 +155,12 @@ class Caller:
                 time_limit(self.timeout),
                 contextlib.redirect_stdout(printed),
                 contextlib.redirect_stderr(printed),
+                # a warning prints once per place, so it would make the second
+                # run of the same input look different
+                warnings.catch_warnings(),
                 self.guard,
             ):
+                warnings.simplefilter("ignore")
                 arguments = {name: fresh(value) for name, value in call.arguments}
                 args, kwargs = split_arguments(self.target.signature, arguments)
                 if probe is not None:

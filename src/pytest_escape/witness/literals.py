@@ -143,8 +143,10 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     imports = {where[0]} - {""}
     cls = where[1]
     try:
+        # Cls() only when its signature says plainly that no argument is needed
+        # (``*args, **kwargs`` often pass a required one on to a base class)
         required = any(
-            p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            p.default is p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
             for p in inspect.signature(value.cls).parameters.values()
         )
     except (TypeError, ValueError):

@@ -47,6 +47,14 @@ class _Starved(BaseException):
     pass
 
 
+class _OutOfTime(BaseException):
+    """The survivor's share of the budget is spent: stop now, keep what was found.
+
+    Answering ``False`` instead would make Hypothesis see an input that
+    differed stop differing while it shrinks, and call the test flaky.
+    """
+
+
 class _NonDeterministic(BaseException):
     def __init__(self, call: Call, first: CallOutcome, second: CallOutcome) -> None:
         super().__init__()
@@ -96,11 +104,13 @@ class Search:
         self.starved = 0
         self.starved_by: set[str] = set()
         self.out_of_time = False
+        #: the latest input that differed: Hypothesis shrinks, so the smallest so far
+        self.best: Call | None = None
 
     def _differs(self, call: Call) -> bool:
         if time.monotonic() > self.deadline:
             self.out_of_time = True
-            return False
+            raise _OutOfTime()
         self.examples += 1
         first = self.caller(call, None)
         if _resource_failure(first):
@@ -119,7 +129,10 @@ class Search:
         mutant = self.caller(call, self.mutant, self.probe)
         if self.probe is not None and self.probe.hit:
             self.reached += 1
-        return difference(first, mutant) is not None
+        if difference(first, mutant) is None:
+            return False
+        self.best = call
+        return True
 
     def run(self, strategy: st.SearchStrategy[Call]) -> Finding:
         rng = random.Random(f"{self.seed}:{self.mutant}")
@@ -129,6 +142,8 @@ class Search:
             return self._finding(UNSAFE, f"the sandbox refused {e}")
         except _Starved:
             return self._starved()
+        except _OutOfTime:
+            return self._confirm(self.best) if self.best is not None else self._nothing_found()
         except _NonDeterministic as e:
             return self._finding(
                 NON_DETERMINISTIC,
@@ -140,6 +155,8 @@ class Search:
         except (NoSuchExample, Unsatisfiable):
             return self._nothing_found()
         except Flaky:
+            if self.best is not None:
+                return self._confirm(self.best)  # it decides, on fresh runs
             return self._finding(
                 NON_DETERMINISTIC,
                 "a difference appeared once and did not repeat: the outcome depends on state "
