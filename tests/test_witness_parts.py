@@ -141,3 +141,32 @@ def test_guard_blocks_side_effects_only_while_armed(tmp_path: Any) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert "blocked: writing a file (open" in out
     assert (tmp_path / "before").exists() and not (tmp_path / "during").exists()
+
+
+def test_iterators_are_held_as_items_and_rebuilt_for_every_run() -> None:
+    from pytest_escape.witness.calls import fresh
+    from pytest_escape.witness.literals import OneShot, settled
+
+    value = settled([iter([("a", "b")]), iter("xy")])
+    assert value == [OneShot((("a", "b"),)), OneShot(("x", "y"))]
+    first, second = fresh(value), fresh(value)
+    assert [list(i) for i in first] == [list(i) for i in second] == [[("a", "b")], ["x", "y"]]
+    assert literal(value[1]).source == "iter(['x', 'y'])"
+
+
+def test_difference_path_leads_to_the_part_that_differs() -> None:
+    import argparse
+
+    from pytest_escape.witness.compare import difference_path, follow
+
+    def parser(text: str) -> argparse.ArgumentParser:
+        made = argparse.ArgumentParser(prog="p")
+        made.add_argument("--count", help=text)
+        return made
+
+    ours, theirs = parser("How many"), parser("XXHow manyXX")
+    path = difference_path(ours, theirs)
+    # one of the ways to that help string (actions are shared with their groups)
+    assert path[0] == "._actions" and path[-1] == ".help"
+    assert (follow(ours, path), follow(theirs, path)) == ("How many", "XXHow manyXX")
+    assert difference_path({"a": [1, Point(1, 2)]}, {"a": [1, Point(1, 5)]}) == ["['a']", "[1]", ".y"]

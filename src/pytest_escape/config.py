@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,46 +105,32 @@ def _number(value: Any, where: str, kind: type) -> float:
         raise SettingsError(f"{where} must be {noun}, not {value!r}") from None
 
 
+def _checked(value: Any, where: str, kind: type, ok: Callable[[float], bool], requirement: str) -> float:
+    number = _number(value, where, kind)
+    if not ok(number):
+        raise SettingsError(f"{where} must be {requirement}, not {value!r}")
+    return number
+
+
 def parse_fail_under(value: Any, where: str) -> float:
-    score = _number(value, where, float)
-    if not 0 <= score <= 100:
-        raise SettingsError(f"{where} must be a score between 0 and 100, not {value!r}")
-    return score
+    return _checked(value, where, float, lambda n: 0 <= n <= 100, "a score between 0 and 100")
 
 
-def parse_workers(value: Any, where: str) -> int:
-    workers = int(_number(value, where, int))
-    if workers < 1:
-        raise SettingsError(f"{where} must be at least 1, not {value!r}")
-    return workers
+def parse_count(value: Any, where: str) -> int:
+    """Workers, examples: a whole number, at least 1."""
+    return int(_checked(value, where, int, lambda n: n >= 1, "at least 1"))
 
 
 def parse_timeout_factor(value: Any, where: str) -> float:
-    factor = _number(value, where, float)
-    if factor <= 0:
-        raise SettingsError(f"{where} must be greater than 0, not {value!r}")
-    return factor
+    return _checked(value, where, float, lambda n: n > 0, "greater than 0")
 
 
 def parse_budget(value: Any, where: str) -> float:
-    budget = _number(value, where, float)
-    if budget < 0:
-        raise SettingsError(f"{where} must be 0 (no witness search) or more seconds, not {value!r}")
-    return budget
-
-
-def parse_examples(value: Any, where: str) -> int:
-    examples = int(_number(value, where, int))
-    if examples < 1:
-        raise SettingsError(f"{where} must be at least 1, not {value!r}")
-    return examples
+    return _checked(value, where, float, lambda n: n >= 0, "0 (no witness search) or more seconds")
 
 
 def parse_seed(value: Any, where: str) -> int:
-    seed = int(_number(value, where, int))
-    if seed < 0:
-        raise SettingsError(f"{where} must be a whole number of 0 or more, not {value!r}")
-    return seed
+    return int(_checked(value, where, int, lambda n: n >= 0, "a whole number of 0 or more"))
 
 
 def parse_output_file(value: Any, where: str, base: Path) -> Path:
@@ -231,7 +218,7 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
     if (got := pick("paths", "--escape-paths")) is not None:
         settings["paths"] = parse_paths(*got)
     if (got := pick("workers", "--escape-workers")) is not None:
-        settings["workers"] = parse_workers(*got[:2])
+        settings["workers"] = parse_count(*got[:2])
     if (got := pick("timeout_factor", "--escape-timeout-factor")) is not None:
         settings["timeout_factor"] = parse_timeout_factor(*got[:2])
     if (got := pick("fail_under", "--escape-fail-under")) is not None:
@@ -250,7 +237,7 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
     if (got := pick("witness_budget", "--escape-witness-budget")) is not None:
         settings["witness_budget"] = parse_budget(*got[:2])
     if (got := pick("examples", "--escape-examples")) is not None:
-        settings["examples"] = parse_examples(*got[:2])
+        settings["examples"] = parse_count(*got[:2])
     if (got := pick("seed", "--escape-seed")) is not None:
         settings["seed"] = parse_seed(*got[:2])
     if (got := pick("write_tests", "--escape-write-tests")) is not None:

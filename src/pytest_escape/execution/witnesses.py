@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..model import NOT_SEARCHED, UNSAFE
-from ..witness.job import search_function, verify_test
+from ..model import UNSAFE
+from ..witness.job import not_searched, search_function, verify_test
 from .pool import REPORTED, TIMED_OUT, Job, Outcome, stream
 
 #: a survivor's search never gets less than this, whatever the budget says
@@ -47,9 +47,11 @@ class WitnessStage:
         self.run_tests = run_tests
         self.emit = emit
         budget = float(options["budget"])
-        share = budget * workers / max(len(survivors), 1)
+        # a fifth of the budget goes on recording arguments, forking and verifying
+        share = 0.8 * budget * workers / max(len(survivors), 1)
         self.options["seconds_per_survivor"] = min(max(share, MIN_SHARE), MAX_SHARE)
         self.deadline = time.monotonic() + budget
+        self.options["deadline"] = self.deadline  # CLOCK_MONOTONIC: the same clock in the children
         self.root = tempfile.mkdtemp(prefix="pytest-escape-witness-")
         self.options["sandbox_root"] = self.root
         #: mutant id -> the finding waiting for its test's two verification runs
@@ -82,16 +84,7 @@ class WitnessStage:
         def run() -> dict[str, Any]:
             if time.monotonic() > deadline:
                 for survivor in group:
-                    stream(
-                        {
-                            "id": survivor["id"],
-                            "witness": {
-                                "verdict": NOT_SEARCHED,
-                                "reason": f"the witness budget ({options['budget']:g} s) was spent; "
-                                "raise --escape-witness-budget",
-                            },
-                        }
-                    )
+                    stream({"id": survivor["id"], "witness": not_searched(options["budget"])})
                 return {"done": True}
             return search_function(module, function, group, lambda: self.run_tests(tests), options, stream)
 

@@ -114,8 +114,11 @@ def split_arguments(
 
 
 def fresh(value: Any) -> Any:
+    """A new copy of an input value, rebuilding what the search holds rebuildable."""
     if isinstance(value, REBUILT):
-        return value.make(copy.deepcopy)
+        return value.make(fresh)
+    if type(value) in (list, tuple) and any(isinstance(item, REBUILT) for item in value):
+        return type(value)(fresh(item) for item in value)
     return copy.deepcopy(value)
 
 

@@ -76,24 +76,30 @@ def _message(error: BaseException) -> str:
         return ""
 
 
-def same_value(a: Any, b: Any, depth: int = 0) -> bool:
-    """Equal in exact type and value; NaN equals NaN; containers compared item by item."""
-    if depth > _MAX_DEPTH:
-        return True  # deeper than any reasonable value: give up, do not claim a difference
+def same_value(a: Any, b: Any, _inside: tuple[int, ...] = ()) -> bool:
+    """Equal in exact type and value; NaN equals NaN; containers compared item by item.
+
+    ``_inside`` holds the objects of ``a`` being compared further up: a
+    reference back to one of them (an argparse action's ``container``) is
+    taken as equal here, and any difference is found where it really is.
+    """
+    if len(_inside) > _MAX_DEPTH or id(a) in _inside:
+        return True  # deeper than any reasonable value, or a cycle: claim no difference here
     if type(a) is not type(b):
         return False
     if isinstance(a, float):
         return (math.isnan(a) and math.isnan(b)) or a == b
     if isinstance(a, complex):
         return same_value(a.real, b.real) and same_value(a.imag, b.imag)
+    inside = (*_inside, id(a))
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same_value(x, y, depth + 1) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same_value(x, y, inside) for x, y in zip(a, b, strict=True))
     if isinstance(a, Mapping):
         if len(a) != len(b) or list(a) != list(b):
             # insertion order is observable (iteration, repr): a dict built in
             # another order is a different output
             return False
-        return all(same_value(a[k], b[k], depth + 1) for k in a)
+        return all(same_value(a[k], b[k], inside) for k in a)
     try:
         if a == b:
             return True
@@ -103,7 +109,7 @@ def same_value(a: Any, b: Any, depth: int = 0) -> bool:
         return False
     if getattr(type(a), "__eq__", None) is object.__eq__ and hasattr(a, "__dict__"):
         # no value semantics: compare the state, not identity
-        return same_value(vars(a), vars(b), depth + 1)
+        return same_value(vars(a), vars(b), inside)
     return _ADDRESS.sub("", safe_repr(a, 10_000)) == _ADDRESS.sub("", safe_repr(b, 10_000))
 
 
@@ -116,6 +122,49 @@ def printed_difference(a: CallOutcome, b: CallOutcome) -> tuple[str, str]:
         if mine != other:
             return mine, other
     return "", ""
+
+
+def _plain_state(value: Any) -> dict[str, Any] | None:
+    state = getattr(value, "__dict__", None)
+    if isinstance(state, dict) and getattr(type(value), "__eq__", None) is object.__eq__:
+        return state
+    return None
+
+
+def difference_path(a: Any, b: Any, _inside: tuple[int, ...] = ()) -> list[str]:
+    """Accessors from ``a`` down to the first part that differs from ``b``'s
+    (``["._actions", "[3]", ".help"]``); empty when they differ as wholes.
+
+    A test pins that one part: an argparse parser or a report object has no
+    literal, but its mutated help string or total does.
+    """
+    if len(_inside) > _MAX_DEPTH or type(a) is not type(b):
+        return []
+    inside = (*_inside, id(a))
+    if isinstance(a, (list, tuple)) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            if not same_value(x, y, inside):
+                return [f"[{index}]", *difference_path(x, y, inside)]
+        return []
+    if isinstance(a, dict) and list(a) == list(b):
+        for key in a:
+            if isinstance(key, (str, int)) and not same_value(a[key], b[key], inside):
+                return [f"[{key!r}]", *difference_path(a[key], b[key], inside)]
+        return []
+    mine, theirs = _plain_state(a), _plain_state(b)
+    if mine is not None and theirs is not None and list(mine) == list(theirs):
+        state = (*inside, id(mine))
+        for name, value in mine.items():
+            if name.isidentifier() and not same_value(value, theirs[name], state):
+                return [f".{name}", *difference_path(value, theirs[name], state)]
+    return []
+
+
+def follow(value: Any, path: list[str]) -> Any:
+    """The part of ``value`` that ``path`` (from ``difference_path``) leads to."""
+    for step in path:
+        value = getattr(value, step[1:]) if step.startswith(".") else value[eval(step[1:-1])]  # noqa: S307
+    return value
 
 
 def same_outcome(a: CallOutcome, b: CallOutcome) -> bool:

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from ..model import UNEXPLORABLE, UNSAFE, WITNESSED
+from ..model import NOT_SEARCHED, UNEXPLORABLE, UNSAFE, WITNESSED
 from ..mutation.mutmut_adapter import activate, mutant_code, original_code, recording_calls
 from . import sandbox
 from .calls import Caller, LineProbe, NotCallable, Target, resolve
@@ -81,6 +81,13 @@ def _describe_call(target_name: str, arguments: dict[str, Any]) -> str:
     return f"{target_name}({inner})"
 
 
+def not_searched(budget: float) -> dict[str, Any]:
+    return {
+        "verdict": NOT_SEARCHED,
+        "reason": f"the witness budget ({budget:g} s) was spent; raise --escape-witness-budget",
+    }
+
+
 def search_function(
     module: str,
     qualname: str,
@@ -104,6 +111,9 @@ def search_function(
     caller = Caller(target, guard, float(options["call_timeout"]))
     for survivor in survivors:
         began = time.monotonic()
+        if began > float(options.get("deadline", float("inf"))):
+            stream({"id": survivor["id"], "witness": not_searched(options["budget"])})
+            continue
         try:
             result = _search_one(target, module, qualname, survivor, caller, observed, options)
         except Exception as e:  # noqa: BLE001 - one survivor's failure must not cost the others
@@ -141,7 +151,9 @@ def _search_one(
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
     # a default value is evaluated at definition time: no line of the call shows it
     probe = None if survivor["in_signature"] else LineProbe(code, code.co_firstlineno + survivor["offset"])
-    share = float(options["seconds_per_survivor"])
+    # never far past the stage's end: the last survivors get what is left
+    left = float(options.get("deadline", float("inf"))) - time.monotonic()
+    share = min(float(options["seconds_per_survivor"]), max(left, 0.2))
     search = Search(caller, mutant_id, probe, share, int(options["examples"]), int(options["seed"]))
     finding = search.run(strategy)
     result = finding_to_dict(finding)

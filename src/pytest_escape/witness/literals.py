@@ -91,11 +91,16 @@ class OneShot:
 ONE_SHOT_ITEMS = 100
 
 
-def settled(value: Any) -> Any:
-    """A one-shot iterator as a ``OneShot``; anything else unchanged."""
+def settled(value: Any, depth: int = 0) -> Any:
+    """One-shot iterators (also inside lists and tuples) as ``OneShot``; anything else unchanged."""
+    if depth > 3:
+        return value
+    if type(value) in (list, tuple):
+        return type(value)(settled(item, depth + 1) for item in value)
     try:
         if hasattr(value, "__next__") and iter(value) is value:
-            return OneShot(tuple(itertools.islice(value, ONE_SHOT_ITEMS)))
+            items = itertools.islice(value, ONE_SHOT_ITEMS)
+            return OneShot(tuple(settled(item, depth + 1) for item in items))
     except Exception:  # noqa: BLE001 - not iterable after all
         pass
     return value

@@ -3,8 +3,8 @@
 The test is plain source (imports first, then one ``def test_...``) so it can
 be shown, verified by running it, and written to a file the user keeps.  It
 pins only what tells the original from the mutant: the return value (or its
-``repr`` where ``==`` cannot tell them apart), the exception, or the state of
-the argument that changed.
+``repr`` where ``==`` cannot tell them apart), the exception, the state of the
+argument that changed, or a line the original prints.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .calls import METHOD, Target
-from .compare import PRINTED, RAISED, RETURNED, CallOutcome, safe_repr
+from .compare import PRINTED, RAISED, RETURNED, CallOutcome, difference_path, follow, safe_repr
 from .literals import OMITTED, Literal, NotLiteral, Shaped, importable_name, literal, setup_lines, shaped
 from .sandbox import PRINT_COLUMNS
 from .strategies import Call
@@ -60,7 +60,10 @@ def _render_args(target: Target, values: dict[str, Literal], names: dict[str, st
     params = list(target.signature.parameters.values())
     if target.kind == METHOD:
         params = params[1:]
-    spread = any(p.kind == p.VAR_POSITIONAL and values[p.name].source not in ("()", "[]") for p in params)
+    spread = any(
+        p.kind == p.VAR_POSITIONAL and p.name in values and values[p.name].source not in ("()", "[]")
+        for p in params
+    )
     for p in params:
         if p.name not in names and p.name not in values:
             continue  # left out: its default applies
@@ -97,12 +100,12 @@ def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
     )
 
 
-def _pin_value(value: Any, mutant: CallOutcome) -> tuple[list[str], set[str]]:
-    """Assertions on ``result`` that hold for ``value`` and tell it from the mutant's."""
+def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tuple[list[str], set[str]]:
+    """Assertions on ``subject`` that hold for ``value`` and tell it from the mutant's."""
     if value is None or isinstance(value, bool):
-        return [f"assert result is {value!r}"], set()
+        return [f"assert {subject} is {value!r}"], set()
     if isinstance(value, float) and value != value:
-        return ["assert math.isnan(result)"], {"import math"}
+        return [f"assert math.isnan({subject})"], {"import math"}
     equal_to_mutant = False
     if mutant.kind == RETURNED:
         try:
@@ -112,21 +115,25 @@ def _pin_value(value: Any, mutant: CallOutcome) -> tuple[list[str], set[str]]:
     try:
         pinned = literal(value)
     except NotLiteral:
+        if mutant.kind == RETURNED and (path := difference_path(value, mutant.value)):
+            # no literal for the whole: pin the one part that differs
+            part = CallOutcome(RETURNED, value=follow(mutant.value, path))
+            return _pin_value(follow(value, path), part, subject + "".join(path))
         if shaped(value) is not value:
             # a plain object: its attributes are what a caller sees
             state = literal(vars(value))
-            return [f"assert vars(result) == {state.source}"], state.imports
+            return [f"assert vars({subject}) == {state.source}"], state.imports
         if equal_to_mutant or mutant.kind != RETURNED or safe_repr(value) == safe_repr(mutant.value):
             raise
         # No literal, but the repr tells them apart and has no address in it
         text = safe_repr(value, 4000)
         if " at 0x" in text:
             raise
-        return [f"assert repr(result) == {text!r}"], set()
-    lines = [f"assert result == {pinned.source}"]
+        return [f"assert repr({subject}) == {text!r}"], set()
+    lines = [f"assert {subject} == {pinned.source}"]
     if equal_to_mutant:
         # equal by ==, yet different (1 vs 1.0, key order): the repr tells
-        lines.append(f"assert repr(result) == {safe_repr(value, 4000)!r}")
+        lines.append(f"assert repr({subject}) == {safe_repr(value, 4000)!r}")
     return lines, pinned.imports
 
 

@@ -76,6 +76,13 @@ def hypothesis_settings(max_examples: int) -> settings:
     )
 
 
+def _unsteady(first: CallOutcome, second: CallOutcome) -> str:
+    what = difference(first, second)
+    if what in ("return value", "outcome", "exception type", "exception message"):
+        return f"the original {first.describe()} and then {second.describe()} on the same input"
+    return f"on the same input, two runs of the original leave a different {what}"
+
+
 def _resource_failure(outcome: CallOutcome) -> bool:
     return outcome.kind == HUNG or (outcome.kind == RAISED and isinstance(outcome.error, MemoryError))
 
@@ -147,7 +154,7 @@ class Search:
         except _NonDeterministic as e:
             return self._finding(
                 NON_DETERMINISTIC,
-                f"the original {e.first.describe()} and then {e.second.describe()} on the same input",
+                _unsteady(e.first, e.second),
                 call=e.call,
                 original=e.first,
                 mutant=e.second,
@@ -177,7 +184,7 @@ class Search:
         if difference(first, second) is not None:
             return self._finding(
                 NON_DETERMINISTIC,
-                f"the original {first.describe()} and then {second.describe()} on the same input",
+                _unsteady(first, second),
                 call=call,
                 original=first,
                 mutant=second,
