@@ -170,3 +170,21 @@ def test_difference_path_leads_to_the_part_that_differs() -> None:
     assert path[0] == "._actions" and path[-1] == ".help"
     assert (follow(ours, path), follow(theirs, path)) == ("How many", "XXHow manyXX")
     assert difference_path({"a": [1, Point(1, 2)]}, {"a": [1, Point(1, 5)]}) == ["['a']", "[1]", ".y"]
+
+
+def test_files_paths_and_callables_are_refused_unless_registered() -> None:
+    import io
+    import os
+    import pathlib
+
+    from hypothesis import strategies as st
+
+    class Handle(io.StringIO):
+        pass
+
+    param = inspect.Parameter("where", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    for hint in (pathlib.Path, os.PathLike, Handle, io.TextIOBase):
+        with pytest.raises(Unexplorable, match="gets no generated values"):
+            parameter_strategy(param, hint, [], Seeds())
+    st.register_type_strategy(Handle, st.builds(Handle, st.text()))  # the user opts in
+    assert parameter_strategy(param, Handle, [], Seeds()) is not None

@@ -141,6 +141,10 @@ _NAME_HEURISTICS: list[tuple[re.Pattern[str], Callable[[], st.SearchStrategy[Any
 
 
 def _registered(hint: Any) -> bool:
+    """Whether a strategy was registered for ``hint`` (by the user: Hypothesis's
+    own one for ``os.PathLike`` makes paths, which is what we refuse)."""
+    if hint is os.PathLike:
+        return False
     try:
         from hypothesis.strategies._internal.types import _global_type_lookup
     except ImportError:  # pragma: no cover - hypothesis moved it; be safe
@@ -297,16 +301,16 @@ def parameter_strategy(
     """Inputs for one parameter; raises ``Unexplorable`` when nothing can feed it."""
     name = param.name
     parts: list[st.SearchStrategy[Any]] = []
+    if hint is not inspect.Parameter.empty and _unsafe_hint(hint):
+        raise Unexplorable(
+            name,
+            f"type {getattr(hint, '__name__', hint)} gets no generated values (files, paths, "
+            "sockets and callables are left alone; register a strategy to opt in)",
+        )
     if hint is not inspect.Parameter.empty and not _resolvable(hint):
         # Any, object, a TypeVar or a type Hypothesis cannot build: as good as no hint
         hint = inspect.Parameter.empty
     if hint is not inspect.Parameter.empty:
-        if _unsafe_hint(hint):
-            raise Unexplorable(
-                name,
-                f"type {getattr(hint, '__name__', hint)} gets no generated values (files, paths, "
-                "sockets and callables are left alone; register a strategy to opt in)",
-            )
         parts.append(_seeded(st.from_type(hint), seeds.matching(hint)))
     else:
         if _UNSAFE_NAMES.search(name) and not observed:
