@@ -31,6 +31,7 @@ def test_same_value_is_strict_about_type_and_kind_of_nan() -> None:
     assert same_value([1, (2, {"a": 3})], [1, (2, {"a": 3})])
     assert not same_value({"a": 1, "b": 2}, {"b": 2, "a": 1})  # iteration order is observable
     assert same_value(Point(1, 2), Point(1, 2))  # no __eq__: compared by state
+    assert same_value({Point(1, 2): "a"}, {Point(1, 2): "a"})  # keys too
     assert not same_value(Point(1, 2), Point(1, 3))
 
 

@@ -95,11 +95,12 @@ def same_value(a: Any, b: Any, _inside: tuple[int, ...] = ()) -> bool:
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(same_value(x, y, inside) for x, y in zip(a, b, strict=True))
     if isinstance(a, Mapping):
-        if len(a) != len(b) or list(a) != list(b):
-            # insertion order is observable (iteration, repr): a dict built in
-            # another order is a different output
-            return False
-        return all(same_value(a[k], b[k], inside) for k in a)
+        # key by key, in order: insertion order is observable (iteration, repr),
+        # and keys may be objects that only compare equal by their state
+        return len(a) == len(b) and all(
+            same_value(ka, kb, inside) and same_value(va, vb, inside)
+            for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True)
+        )
     try:
         if a == b:
             return True

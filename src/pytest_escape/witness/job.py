@@ -32,11 +32,19 @@ MAX_RECORDED = 200
 OBSERVE_SECONDS = 5.0
 
 
+def _test_double(value: Any) -> bool:
+    return type(value).__module__.startswith("unittest.mock") or any(
+        type(v).__module__.startswith("unittest.mock") for v in getattr(value, "__dict__", {}).values()
+    )
+
+
 def observe(module: str, qualname: str, run_tests: Callable[[], object]) -> list[dict[str, Any]]:
     """The arguments the tests passed to ``qualname`` (bounded, deep-copied at call time)."""
     calls: list[dict[str, Any]] = []
 
     def record(arguments: dict[str, Any]) -> None:
+        if any(_test_double(v) for v in arguments.values()):
+            return  # a Mock stands in for something else, and records every call made on it
         if len(calls) < MAX_RECORDED:
             try:
                 calls.append(copy.deepcopy(arguments))
