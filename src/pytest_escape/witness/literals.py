@@ -58,6 +58,9 @@ class Built:
     cls: type
     kwargs: tuple[tuple[str, Any], ...]
 
+    def __repr__(self) -> str:
+        return describe(self)
+
     def make(self, copy: Any) -> Any:
         return self.cls(**{k: copy(v) for k, v in self.kwargs if v is not OMITTED})
 
@@ -69,6 +72,9 @@ class Shaped:
 
     cls: type
     state: tuple[tuple[str, Any], ...]
+
+    def __repr__(self) -> str:
+        return describe(self)
 
     def make(self, copy: Any) -> Any:
         obj = cast(Any, self.cls).__new__(self.cls)
@@ -119,7 +125,8 @@ def shaped(value: Any) -> Any:
         # Python classes all the way down (a tzinfo base holds no state): no
         # state hidden in a C base such as a dict, a date or an exception
         and all(c in _STATELESS_BASES or c.__flags__ & _HEAPTYPE for c in cls.__mro__)
-        and not any("__slots__" in vars(c) for c in cls.__mro__)
+        # an empty __slots__ (typing.Generic's) still leaves a __dict__ for the state
+        and not any(vars(c).get("__slots__") for c in cls.__mro__)
     ):
         return Shaped(cls, tuple(vars(value).items()))
     return value
@@ -239,6 +246,12 @@ def _build(value: Any, depth: int) -> Literal:
         for _, arg in args:
             imports |= arg.imports
         return Literal(f"{name[1]}(" + ", ".join(f"{k}={a.source}" for k, a in args) + ")", imports)
+    if isinstance(value, type) or inspect.isfunction(value) or inspect.isbuiltin(value):
+        # a class or function, by its name (a lambda or a local one has none)
+        found = importable_name(value)
+        if found is None:
+            raise NotLiteral(f"{getattr(value, '__qualname__', value)!s} cannot be imported by name")
+        return Literal(found[1], {found[0]} - {""})
     if isinstance(value, enum.Enum):
         name = importable_name(type(value))
         if name is None:

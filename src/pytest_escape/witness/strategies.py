@@ -33,7 +33,7 @@ from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
 from .compare import safe_repr
-from .literals import OMITTED, Built, Shaped, settled, shaped
+from .literals import OMITTED, Built, Shaped, describe, settled, shaped
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40
@@ -302,6 +302,16 @@ def parameter_strategy(
     name = param.name
     parts: list[st.SearchStrategy[Any]] = []
     if hint is not inspect.Parameter.empty and _unsafe_hint(hint):
+        # the tests' own values (and None, where allowed) are fine; generated ones are not
+        safe: list[st.SearchStrategy[Any]] = []
+        if param.default is not inspect.Parameter.empty:
+            safe.append(st.just(OMITTED))
+        if type(None) in typing.get_args(hint):
+            safe.append(st.none())
+        if observed:
+            safe.append(st.sampled_from(_unique(shaped(v) for v in observed)))
+        if safe:
+            return st.one_of(safe)
         raise Unexplorable(
             name,
             f"type {getattr(hint, '__name__', hint)} gets no generated values (files, paths, "
@@ -354,6 +364,11 @@ class Call:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.arguments)
+
+    def __repr__(self) -> str:
+        # Hypothesis may print an example; a half-built user object's own
+        # __repr__ can raise, which must not end the search
+        return "Call(" + ", ".join(f"{k}={describe(v)}" for k, v in self.arguments) + ")"
 
 
 def _fillable(param: inspect.Parameter) -> bool:
