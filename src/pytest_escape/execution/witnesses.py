@@ -9,6 +9,7 @@ then is it reported as verified; otherwise it is dropped, with the reason.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..model import UNSAFE
-from ..witness.job import not_searched, search_function, verify_test
+from ..witness.job import not_searched, search_function, verify_test, warm_up
 from .pool import REPORTED, TIMED_OUT, Job, Outcome, stream
 
 #: a survivor's search never gets less than this, whatever the budget says
@@ -54,6 +55,7 @@ class WitnessStage:
         self.options["deadline"] = self.deadline  # CLOCK_MONOTONIC: the same clock in the children
         self.root = tempfile.mkdtemp(prefix="pytest-escape-witness-")
         self.options["sandbox_root"] = self.root
+        warm_up(os.path.join(self.root, "hypothesis"))
         #: mutant id -> the finding waiting for its test's two verification runs
         self.pending: dict[str, dict[str, Any]] = {}
         self.checks: dict[str, dict[str, dict[str, Any]]] = {}
