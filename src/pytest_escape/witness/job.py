@@ -20,7 +20,7 @@ from ..model import NOT_SEARCHED, UNEXPLORABLE, UNSAFE, WITNESSED
 from ..mutation.mutmut_adapter import activate, mutant_code, original_code, recording_calls
 from . import sandbox
 from .calls import Caller, LineProbe, NotCallable, Target, resolve
-from .compare import PRINTED, printed_difference, safe_repr
+from .compare import PRINTED, printed_difference, safe_repr, show
 from .literals import OMITTED, NotLiteral, describe
 from .regression import render
 from .search import Finding, Search
@@ -77,6 +77,10 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         out["original"] = finding.original.describe()
         out["mutant"] = finding.mutant.describe()
         out["difference"] = finding.difference
+        if finding.difference and finding.difference.startswith("argument "):
+            name = finding.difference.removeprefix("argument ").strip("'")
+            for side, outcome in (("original", finding.original), ("mutant", finding.mutant)):
+                out[side] += f" and leaves {name} = {show(outcome.arguments.get(name))}"
         if finding.difference == PRINTED:
             ours, theirs = printed_difference(finding.original, finding.mutant)
             out["original"] += f" and prints {safe_repr(ours, 100)}"
