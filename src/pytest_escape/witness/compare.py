@@ -77,29 +77,36 @@ def _message(error: BaseException) -> str:
         return ""
 
 
-def same_value(a: Any, b: Any, _inside: tuple[int, ...] = ()) -> bool:
+def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth: int = 0) -> bool:
     """Equal in exact type and value; NaN equals NaN; containers compared item by item.
 
-    ``_inside`` holds the objects of ``a`` being compared further up: a
-    reference back to one of them (an argparse action's ``container``) is
-    taken as equal here, and any difference is found where it really is.
+    Each pair of objects is compared once (``_seen``): a pair met again is
+    either being compared further up (a cycle, such as an argparse action's
+    ``container``) or already found equal. Without this, the shared parts of
+    an argparse parser made one comparison take longer than a search's budget.
     """
-    if len(_inside) > _MAX_DEPTH or id(a) in _inside:
-        return True  # deeper than any reasonable value, or a cycle: claim no difference here
+    if _depth > _MAX_DEPTH:
+        return True  # deeper than any reasonable value: claim no difference here
     if type(a) is not type(b):
         return False
     if isinstance(a, float):
         return (math.isnan(a) and math.isnan(b)) or a == b
     if isinstance(a, complex):
         return same_value(a.real, b.real) and same_value(a.imag, b.imag)
-    inside = (*_inside, id(a))
+    seen = set() if _seen is None else _seen
+    pair = (id(a), id(b))
+    if pair in seen:
+        return True
+    deeper = _depth + 1
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same_value(x, y, inside) for x, y in zip(a, b, strict=True))
+        seen.add(pair)
+        return len(a) == len(b) and all(same_value(x, y, seen, deeper) for x, y in zip(a, b, strict=True))
     if isinstance(a, Mapping):
+        seen.add(pair)
         # key by key, in order: insertion order is observable (iteration, repr),
         # and keys may be objects that only compare equal by their state
         return len(a) == len(b) and all(
-            same_value(ka, kb, inside) and same_value(va, vb, inside)
+            same_value(ka, kb, seen, deeper) and same_value(va, vb, seen, deeper)
             for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True)
         )
     try:
@@ -111,7 +118,8 @@ def same_value(a: Any, b: Any, _inside: tuple[int, ...] = ()) -> bool:
         return False
     if getattr(type(a), "__eq__", None) is object.__eq__ and hasattr(a, "__dict__"):
         # no value semantics: compare the state, not identity
-        return same_value(vars(a), vars(b), inside)
+        seen.add(pair)
+        return same_value(vars(a), vars(b), seen, deeper)
     return _ADDRESS.sub("", safe_repr(a, 10_000)) == _ADDRESS.sub("", safe_repr(b, 10_000))
 
 
@@ -133,32 +141,32 @@ def _plain_state(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def difference_path(a: Any, b: Any, _inside: tuple[int, ...] = ()) -> list[str]:
+def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> list[str]:
     """Accessors from ``a`` down to the first part that differs from ``b``'s
     (``["._actions", "[3]", ".help"]``); empty when they differ as wholes.
 
     A test pins that one part: an argparse parser or a report object has no
     literal, but its mutated help string or total does.
     """
-    if len(_inside) > _MAX_DEPTH or type(a) is not type(b):
+    pair = (id(a), id(b))
+    if len(_path) > _MAX_DEPTH or type(a) is not type(b) or pair in _path:
         return []
-    inside = (*_inside, id(a))
+    path = (*_path, pair)
     if isinstance(a, (list, tuple)) and len(a) == len(b):
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            if not same_value(x, y, inside):
-                return [f"[{index}]", *difference_path(x, y, inside)]
+            if not same_value(x, y, set(path)):
+                return [f"[{index}]", *difference_path(x, y, path)]
         return []
     if isinstance(a, dict) and list(a) == list(b):
         for key in a:
-            if isinstance(key, (str, int)) and not same_value(a[key], b[key], inside):
-                return [f"[{key!r}]", *difference_path(a[key], b[key], inside)]
+            if isinstance(key, (str, int)) and not same_value(a[key], b[key], set(path)):
+                return [f"[{key!r}]", *difference_path(a[key], b[key], path)]
         return []
     mine, theirs = _plain_state(a), _plain_state(b)
     if mine is not None and theirs is not None and list(mine) == list(theirs):
-        state = (*inside, id(mine))
         for name, value in mine.items():
-            if name.isidentifier() and not same_value(value, theirs[name], state):
-                return [f".{name}", *difference_path(value, theirs[name], state)]
+            if name.isidentifier() and not same_value(value, theirs[name], set(path)):
+                return [f".{name}", *difference_path(value, theirs[name], path)]
     return []
 
 
