@@ -77,6 +77,10 @@ def _message(error: BaseException) -> str:
         return ""
 
 
+def _shown(value: Any) -> str:
+    return _ADDRESS.sub("", safe_repr(value, 10_000))
+
+
 def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth: int = 0) -> bool:
     """Equal in exact type and value; NaN equals NaN; containers compared item by item.
 
@@ -111,7 +115,10 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
         )
     try:
         if a == b:
-            return True
+            # Equal by the class's own ==, and shown the same where the class
+            # chose how to show itself: Duration(years=1.0) == Duration(years=1),
+            # but a caller who prints it, or reads .years, sees the difference.
+            return getattr(type(a), "__repr__", None) is object.__repr__ or _shown(a) == _shown(b)
     except Exception:  # noqa: BLE001 - a broken __eq__ falls through to the state
         pass
     if isinstance(a, (set, frozenset, int, str, bytes, bool)) or a is None:
@@ -120,7 +127,7 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
         # no value semantics: compare the state, not identity
         seen.add(pair)
         return same_value(vars(a), vars(b), seen, deeper)
-    return _ADDRESS.sub("", safe_repr(a, 10_000)) == _ADDRESS.sub("", safe_repr(b, 10_000))
+    return _shown(a) == _shown(b)
 
 
 def printed_difference(a: CallOutcome, b: CallOutcome) -> tuple[str, str]:

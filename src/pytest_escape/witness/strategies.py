@@ -415,6 +415,12 @@ def call_strategy(
     """
     signature = inspect.signature(function)
     hints = _hints(function)
+    # values the tests passed to any parameter: a guess for one they never set
+    # (``totimedelta(start=None, end=None)``, tested with start only)
+    own = next(iter(signature.parameters), None) if owner is not None else None
+    pool = _unique(
+        shaped(v) for call in observed for name, v in call.items() if v is not None and name != own
+    )
     # plain objects are held by their attributes, so a test can write them down
     observed = [{name: shaped(value) for name, value in call.items()} for call in observed]
     fields: dict[str, st.SearchStrategy[Any]] = {}
@@ -435,7 +441,11 @@ def call_strategy(
                     raise
             fields[param.name] = st.one_of(strategies)
             continue
-        fields[param.name] = parameter_strategy(param, hints.get(param.name, param.empty), values, seeds)
+        hint = hints.get(param.name, param.empty)
+        if hint is param.empty and param.default is None and all(v is None for v in values):
+            # only ever left at None by the tests: try what they passed elsewhere
+            values = [*values[:1], *pool]
+        fields[param.name] = parameter_strategy(param, hint, values, seeds)
     generated = st.fixed_dictionaries(fields).map(
         lambda kw: Call(tuple((k, settled(v)) for k, v in kw.items()))
     )
