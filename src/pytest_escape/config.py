@@ -198,6 +198,22 @@ def parse_paths(values: Any, where: str, base: Path) -> tuple[Path, ...]:
     return tuple(paths)
 
 
+#: settings key (its option is ``--escape-`` + the key with dashes) -> its check
+_VALUES: dict[str, Callable[[Any, str], Any]] = {
+    "workers": parse_count,
+    "timeout_factor": parse_timeout_factor,
+    "fail_under": parse_fail_under,
+    "witness_budget": parse_budget,
+    "examples": parse_count,
+    "seed": parse_seed,
+}
+#: the same for settings that are paths (relative to where they were written)
+_PATHS: dict[str, Callable[[Any, str, Path], Any]] = {
+    "paths": parse_paths,
+    "write_tests": parse_output_file,
+}
+
+
 def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
     """Merge the config file and the command line (which wins) into checked Settings.
 
@@ -215,14 +231,12 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
         return None
 
     settings: dict[str, Any] = {"rootdir": rootdir, "workers": os.cpu_count() or 1}
-    if (got := pick("paths", "--escape-paths")) is not None:
-        settings["paths"] = parse_paths(*got)
-    if (got := pick("workers", "--escape-workers")) is not None:
-        settings["workers"] = parse_count(*got[:2])
-    if (got := pick("timeout_factor", "--escape-timeout-factor")) is not None:
-        settings["timeout_factor"] = parse_timeout_factor(*got[:2])
-    if (got := pick("fail_under", "--escape-fail-under")) is not None:
-        settings["fail_under"] = parse_fail_under(*got[:2])
+    for key, parse in _VALUES.items():
+        if (got := pick(key, "--escape-" + key.replace("_", "-"))) is not None:
+            settings[key] = parse(*got[:2])
+    for key, parse_path in _PATHS.items():
+        if (got := pick(key, "--escape-" + key.replace("_", "-"))) is not None:
+            settings[key] = parse_path(*got)
     reports: list[ReportRequest] = [ReportRequest("term", None)]
     if (got := pick("report", "--escape-report")) is not None:
         values, where, base = got
@@ -234,12 +248,4 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
         if not any(r.format == "term" for r in reports):
             reports.insert(0, ReportRequest("term", None))
     settings["reports"] = tuple(reports)
-    if (got := pick("witness_budget", "--escape-witness-budget")) is not None:
-        settings["witness_budget"] = parse_budget(*got[:2])
-    if (got := pick("examples", "--escape-examples")) is not None:
-        settings["examples"] = parse_count(*got[:2])
-    if (got := pick("seed", "--escape-seed")) is not None:
-        settings["seed"] = parse_seed(*got[:2])
-    if (got := pick("write_tests", "--escape-write-tests")) is not None:
-        settings["write_tests"] = parse_output_file(*got)
     return Settings(**settings)
