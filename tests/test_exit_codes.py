@@ -155,6 +155,10 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
             "escape: --escape-witness-budget must be 0 (no witness search) or more seconds, not '-5'",
         ),
         (["--escape-seed", "lucky"], "escape: --escape-seed must be a whole number, not 'lucky'"),
+        (
+            ["--escape-witness-backend", "z3"],
+            "escape: --escape-witness-backend must be one of hypothesis, crosshair, not 'z3'",
+        ),
         (["--escape-write-tests", "."], "escape: --escape-write-tests: * is a directory; give a file path"),
         (["--escape-workers", "two"], "escape: --escape-workers must be a whole number, not 'two'"),
         (

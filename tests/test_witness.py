@@ -335,3 +335,50 @@ def test_seeds_grow_literals_into_boundaries() -> None:
     seeds = Seeds.from_code([f.__code__])
     assert {1012, 1013, 1014, 6, 7, 8, 0, 1, -1} <= set(seeds.ints)
     assert 1013.0 in seeds.floats
+
+
+SOLVED = """
+def magic(x: int) -> int:
+    if x * 3 == 4000000002:
+        return 1
+    return 0
+
+
+def clamp(x: int, lo: int, hi: int) -> int:
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+"""
+
+SOLVED_TESTS = """
+from solved import clamp, magic
+
+
+def test_runs():
+    assert magic(5) == 0
+    assert clamp(5, 0, 10) == 5
+    assert clamp(-1, 0, 10) == 0
+    assert clamp(11, 0, 10) == 10
+"""
+
+
+def test_crosshair_solves_what_sampling_misses_and_proves_equivalence(project: Project) -> None:
+    project.write({"solved.py": SOLVED, "test_solved.py": SOLVED_TESTS})
+    result = project.run(
+        "--escape-paths", "solved.py", "--escape-seed", "4", "--escape-witness-backend", "crosshair"
+    )
+    assert result.ret == 0, result.stdout.str()
+    mutants = project.mutants()
+    # only x = 1333333334 separates 4000000002 from 4000000003: CrossHair computes it
+    (magic,) = [m for m in mutants.values() if m["replacement"] == "4000000003"]
+    w = _witness(magic)
+    assert w["verdict"] == WITNESSED and w["reason"] == "found by CrossHair"
+    assert w["input"] == "magic(x=1333333334)" and "assert result == 1" in w["test"]
+    # x > hi -> x >= hi: every path explored, no difference
+    (boundary,) = [
+        m for m in mutants.values() if m["before"][0].strip() == "if x > hi:" and ">=" in m["replacement"]
+    ]
+    assert _witness(boundary)["verdict"] == "proven equivalent"
+    assert "CrossHair explored every path" in _witness(boundary)["reason"]

@@ -8,6 +8,7 @@ override the config file.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import tempfile
@@ -39,7 +40,9 @@ CONFIG_KEYS = (
     "examples",
     "seed",
     "write_tests",
+    "witness_backend",
 )
+WITNESS_BACKENDS = ("hypothesis", "crosshair")
 
 
 class SettingsError(Exception):
@@ -67,6 +70,8 @@ class Settings:
     #: None: a fresh seed each run (printed in the header, to repeat it)
     seed: int | None = None
     write_tests: Path | None = None
+    #: "crosshair": survivors Hypothesis did not separate also get a symbolic search
+    witness_backend: str = "hypothesis"
     call_timeout: float = CALL_TIMEOUT
 
 
@@ -131,6 +136,14 @@ def parse_budget(value: Any, where: str) -> float:
 
 def parse_seed(value: Any, where: str) -> int:
     return int(_checked(value, where, int, lambda n: n >= 0, "a whole number of 0 or more"))
+
+
+def parse_backend(value: Any, where: str) -> str:
+    if value not in WITNESS_BACKENDS:
+        raise SettingsError(f"{where} must be one of {', '.join(WITNESS_BACKENDS)}, not {value!r}")
+    if value == "crosshair" and importlib.util.find_spec("crosshair") is None:
+        raise SettingsError(f"{where} crosshair needs CrossHair: pip install 'pytest-escape[crosshair]'")
+    return str(value)
 
 
 def parse_output_file(value: Any, where: str, base: Path) -> Path:
@@ -206,6 +219,7 @@ _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "witness_budget": parse_budget,
     "examples": parse_count,
     "seed": parse_seed,
+    "witness_backend": parse_backend,
 }
 #: the same for settings that are paths (relative to where they were written)
 _PATHS: dict[str, Callable[[Any, str, Path], Any]] = {

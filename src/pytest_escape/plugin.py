@@ -55,6 +55,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--escape-seed", metavar="N", help="seed for the witness search, to repeat a run")
     group.addoption(
+        "--escape-witness-backend",
+        metavar="NAME",
+        help="hypothesis (default), or crosshair: survivors Hypothesis did not separate also get "
+        "a time-capped symbolic search (pip install 'pytest-escape[crosshair]')",
+    )
+    group.addoption(
         "--escape-write-tests",
         metavar="PATH",
         help="write every verified regression test into one pytest file",

@@ -104,6 +104,7 @@ class EscapeSession:
             "examples": config.getoption("escape_examples"),
             "seed": config.getoption("escape_seed"),
             "write_tests": config.getoption("escape_write_tests"),
+            "witness_backend": config.getoption("escape_witness_backend"),
         }
         try:
             self.settings = build_settings(config.rootpath, cli)
@@ -359,6 +360,7 @@ class EscapeSession:
                 "examples": settings.examples,
                 "seed": self.seed,
                 "call_timeout": settings.call_timeout,
+                "backend": settings.witness_backend,
             },
         }
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")

@@ -16,15 +16,22 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from ..model import NOT_SEARCHED, UNEXPLORABLE, UNSAFE, WITNESSED
-from ..mutation.mutmut_adapter import activate, mutant_code, original_code, recording_calls
+from ..model import LIKELY_EQUIVALENT, NOT_SEARCHED, PROVEN_EQUIVALENT, UNEXPLORABLE, UNSAFE, WITNESSED
+from ..mutation.mutmut_adapter import (
+    activate,
+    mutant_code,
+    mutant_function,
+    original_code,
+    original_function,
+    recording_calls,
+)
 from . import sandbox
-from .calls import Caller, LineProbe, NotCallable, Target, resolve
+from .calls import FUNCTION, Caller, LineProbe, NotCallable, Target, resolve
 from .compare import PRINTED, printed_difference, safe_repr, show
 from .literals import OMITTED, NotLiteral, describe
 from .regression import render
 from .search import Finding, Search
-from .strategies import Seeds, Unexplorable, call_strategy
+from .strategies import Call, Seeds, Unexplorable, call_strategy
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200
@@ -190,6 +197,8 @@ def _search_one(
     examples = int(options["examples"]) if target.signature.parameters else 1
     search = Search(caller, mutant_id, probe, share, examples, int(options["seed"]))
     finding = search.run(strategy)
+    if finding.verdict == LIKELY_EQUIVALENT and options.get("backend") == "crosshair":
+        finding = _symbolic(target, survivor["id"], search, finding, max(share, 2.0))
     result = finding_to_dict(finding)
     if finding.call is not None:
         result["input"] = _describe_call(target.qualname, finding.call.as_dict())
@@ -209,6 +218,50 @@ def _search_one(
         except NotLiteral as e:
             result["test_dropped"] = f"not emitted: {e}"
     return result
+
+
+def _symbolic(target: Target, mutant_id: str, search: Search, finding: Finding, seconds: float) -> Finding:
+    """CrossHair on a survivor Hypothesis did not separate: a witness, a proof, or a note."""
+    if target.kind != FUNCTION:
+        finding.reason = f"{finding.reason}; CrossHair is tried on plain functions only"
+        return finding
+    from .symbolic import diff
+
+    try:
+        with search.caller.guard:  # symbolic values still run the user's code: same walls
+            found = diff(
+                original_function(target.module, target.qualname),
+                mutant_function(mutant_id, target.qualname),
+                seconds,
+            )
+    except sandbox.SandboxViolation as e:
+        finding.reason = f"{finding.reason}; CrossHair stopped: the sandbox refused {e}"
+        return finding
+    except BaseException as e:  # noqa: BLE001 - CrossHair's internal errors are BaseExceptions; keep the first finding
+        finding.reason = f"{finding.reason}; CrossHair failed: {type(e).__name__}: {e}"
+        return finding
+    if found.arguments is not None:
+        namespace = vars(sys.modules[target.module])
+        try:
+            values = {name: eval(text, dict(namespace)) for name, text in found.arguments.items()}  # noqa: S307
+        except Exception:  # noqa: BLE001 - CrossHair's repr is not always Python
+            finding.reason = (
+                f"{finding.reason}; CrossHair found a difference at {found.arguments}, not replayable"
+            )
+            return finding
+        confirmed = search.confirm(Call(tuple(values.items())))
+        confirmed.reason = "found by CrossHair" if confirmed.verdict == WITNESSED else confirmed.reason
+        return confirmed
+    if found.exhausted:
+        return Finding(
+            PROVEN_EQUIVALENT,
+            "CrossHair explored every path of both versions: no difference",
+            examples=finding.examples,
+            reached=finding.reached,
+        )
+    note = found.error or f"none found in {seconds:g} s"
+    finding.reason = f"{finding.reason}; CrossHair: {note}"
+    return finding
 
 
 def verify_test(

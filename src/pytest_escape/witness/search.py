@@ -150,7 +150,7 @@ class Search:
         except _Starved:
             return self._starved()
         except _OutOfTime:
-            return self._confirm(self.best) if self.best is not None else self._nothing_found()
+            return self.confirm(self.best) if self.best is not None else self._nothing_found()
         except _NonDeterministic as e:
             return self._finding(
                 NON_DETERMINISTIC,
@@ -163,7 +163,7 @@ class Search:
             return self._nothing_found()
         except Flaky:
             if self.best is not None:
-                return self._confirm(self.best)  # it decides, on fresh runs
+                return self.confirm(self.best)  # it decides, on fresh runs
             return self._finding(
                 NON_DETERMINISTIC,
                 "a difference appeared once and did not repeat: the outcome depends on state "
@@ -171,9 +171,9 @@ class Search:
             )
         except HypothesisException as e:
             return self._finding(UNEXPLORABLE, f"hypothesis could not generate inputs: {e}".splitlines()[0])
-        return self._confirm(call)
+        return self.confirm(call)
 
-    def _confirm(self, call: Call) -> Finding:
+    def confirm(self, call: Call) -> Finding:
         """Run the witness afresh: the original twice must agree and the mutant must differ."""
         try:
             first = self.caller(call, None)

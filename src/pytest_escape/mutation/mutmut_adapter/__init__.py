@@ -64,6 +64,17 @@ def _code(function: Any) -> CodeType:
     return code
 
 
+def original_function(module: str, qualname: str) -> Any:
+    """The original (unmutated) copy of ``qualname``, callable without the trampoline."""
+    return _mutants_dict(module, qualname)["_mutmut_orig"]
+
+
+def mutant_function(mutant_id: str, qualname: str) -> Any:
+    """One mutant's copy of the function, callable without the trampoline."""
+    module, _, name = mutant_id.rpartition(".")
+    return _mutants_dict(module, qualname)[name]
+
+
 def original_code(module: str, qualname: str) -> CodeType:
     """The code object of the original (unmutated) ``qualname``, as loaded."""
     return _code(_mutants_dict(module, qualname)["_mutmut_orig"])
@@ -110,6 +121,8 @@ __all__ = [
     "MUTMUT_VERSION",
     "activate",
     "mutant_code",
+    "mutant_function",
     "original_code",
+    "original_function",
     "recording_calls",
 ]
