@@ -350,13 +350,20 @@ def clamp(x: int, lo: int, hi: int) -> int:
     if x > hi:
         return hi
     return x
+
+
+def bare_clamp(x, lo, hi):
+    if x > hi:
+        return hi
+    return x
 """
 
 SOLVED_TESTS = """
-from solved import clamp, magic
+from solved import bare_clamp, clamp, magic
 
 
 def test_runs():
+    assert bare_clamp(5, 0, 10) == 5
     assert magic(5) == 0
     assert clamp(5, 0, 10) == 5
     assert clamp(-1, 0, 10) == 0
@@ -378,7 +385,19 @@ def test_crosshair_solves_what_sampling_misses_and_proves_equivalence(project: P
     assert w["input"] == "magic(x=1333333334)" and "assert result == 1" in w["test"]
     # x > hi -> x >= hi: every path explored, no difference
     (boundary,) = [
-        m for m in mutants.values() if m["before"][0].strip() == "if x > hi:" and ">=" in m["replacement"]
+        m
+        for m in mutants.values()
+        if m["function"] == "clamp" and m["before"][0].strip() == "if x > hi:" and ">=" in m["replacement"]
     ]
     assert _witness(boundary)["verdict"] == "proven equivalent"
     assert "CrossHair explored every path" in _witness(boundary)["reason"]
+    # the same mutant without type hints: CrossHair models too little to prove anything
+    bare = [
+        m
+        for m in mutants.values()
+        if m["function"] == "bare_clamp"
+        and m["before"][0].strip() == "if x > hi:"
+        and ">=" in m["replacement"]
+    ][0]
+    assert _witness(bare)["verdict"] == LIKELY_EQUIVALENT
+    assert "CrossHair" in _witness(bare)["reason"]

@@ -9,6 +9,7 @@ halfway loses only the survivor it was working on.
 from __future__ import annotations
 
 import copy
+import inspect
 import os
 import sys
 import time
@@ -250,8 +251,25 @@ def _symbolic(target: Target, mutant_id: str, search: Search, finding: Finding, 
             )
             return finding
         confirmed = search.confirm(Call(tuple(values.items())))
-        confirmed.reason = "found by CrossHair" if confirmed.verdict == WITNESSED else confirmed.reason
-        return confirmed
+        if confirmed.verdict == WITNESSED:
+            confirmed.reason = "found by CrossHair"
+            return confirmed
+        # its symbolic objects can behave in ways no real value does
+        finding.reason = (
+            f"{finding.reason}; CrossHair reported a difference at {found.arguments} that did not replay"
+        )
+        return finding
+    unannotated = [
+        p.name for p in target.signature.parameters.values() if p.annotation is inspect.Parameter.empty
+    ]
+    if found.exhausted and unannotated:
+        # without a hint CrossHair explores only what it can guess the type to be:
+        # on isodate it "proved" mutants a date and a %Y format tell apart
+        finding.reason = (
+            f"{finding.reason}; CrossHair exhausted the paths it could model, but "
+            f"{', '.join(unannotated)} {'has' if len(unannotated) == 1 else 'have'} no type hint: no proof"
+        )
+        return finding
     if found.exhausted:
         return Finding(
             PROVEN_EQUIVALENT,
