@@ -306,6 +306,7 @@ class EscapeSession:
             for mutant_id, finding in report.witnesses.items():
                 mutants[mutant_id].witness = witness_from_finding(finding)
             results.excluded_tests = dict(report.excluded)
+            results.warnings.extend(report.warnings)
             self.timings.update(report.phases)
             if report.missing:
                 results.warnings.append(

@@ -24,6 +24,8 @@ class WorkerReport:
     excluded: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     unreachable: list[dict[str, str]] = field(default_factory=list)
+    #: things the user should know that did not stop the run
+    warnings: list[str] = field(default_factory=list)
     #: mutant id -> the witness stage's finding for that survivor
     witnesses: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: seconds per worker phase (collect, clean check, forced failure, mutants)
@@ -94,6 +96,8 @@ def _handle(
         on_event(kind, event)
     elif kind == "witnesses":
         on_event(kind, event)
+    elif kind == "warning":
+        report.warnings.append(event["message"])
     elif kind == "excluded":
         report.excluded[event["test"]] = event["reason"]
     elif kind == "collected":

@@ -184,7 +184,10 @@ class WorkerPlugin:
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             run_forked(rerun, self.plan["workers"], self._settle)
         self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
-        self._witnesses()
+        try:
+            self._witnesses()
+        except Exception as e:  # noqa: BLE001 - the mutants' verdicts are in; keep them
+            self.emit("warning", message=f"the witness search stopped early: {type(e).__name__}: {e}")
         self.emit("done")
         # Nothing is left to do: the verdicts are sent, no fixture was set up in
         # this process, and finishing the session would only print a summary to
