@@ -1,0 +1,1 @@
+"""Per-test verdicts and the evidence behind them (issue 4)."""
