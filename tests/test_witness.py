@@ -68,6 +68,17 @@ def cli(argv: list) -> int:
     return parser.parse_args(argv).count
 
 
+class Basket:
+    def __init__(self) -> None:
+        self.items = []
+
+    def total(self) -> int:
+        result = 0
+        for n in self.items:
+            result += n
+        return result
+
+
 class Counter:
     def __init__(self) -> None:
         self.count = 0
@@ -80,7 +91,7 @@ class Counter:
 SHOP_TESTS = """
 from unittest import mock
 
-from shop import Counter, apply, clamp, cli, is_bulk, jitter, notify, record
+from shop import Basket, Counter, apply, clamp, cli, is_bulk, jitter, notify, record
 
 
 def test_runs_everything():
@@ -94,6 +105,9 @@ def test_runs_everything():
     assert apply(lambda v: v, 1) > 0
     notify(mock.Mock(), "hi")
     Counter().bump()
+    basket = Basket()
+    basket.items.append(2)
+    assert basket.total() >= 0  # one item: += and = agree
     assert cli(["--count", "2"]) == 2  # never looks at the help text
 """
 
@@ -143,6 +157,12 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
     bumps = [_witness(m) for m in functions["Counter.bump"] if m["status"] == "survived"]
     assert bumps and all(w["verdict"] == WITNESSED and w["test"] for w in bumps)
     assert any("obj = Counter()" in w["test"] and "obj.bump(" in w["test"] for w in bumps)
+
+    # `result = n` for `result += n` shows only with two items: no test built such a
+    # basket, the search does, by recombining the tests' own baskets' items
+    (summing,) = [m for m in functions["Basket.total"] if m["operator"] == "augmented_assignment"]
+    w = _witness(summing)
+    assert w["verdict"] == WITNESSED and "items=[2, 2" in w["input"] and "obj.items = [2, 2" in w["test"]
 
     # x > hi -> x >= hi returns hi == x: equivalent, and never blamed on the tests
     (equivalent,) = [m for m in functions["clamp"] if m["before"][0].strip() == "if x > hi:"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import inspect
-import math
 import subprocess
 import sys
 import textwrap
@@ -101,7 +100,6 @@ def test_parameters_get_strategies_or_a_reason() -> None:
     assert parameter_strategy(params["qty"], int, [], seeds) is not None
     # a default can be left out, so that the mutant's default shows
     assert "just(<omitted>)" in repr(parameter_strategy(params["path"], str, [], seeds))
-    assert OMITTED is not None
     with pytest.raises(Unexplorable, match="'callback'.*path, file or callable"):
         parameter_strategy(params["callback"], inspect.Parameter.empty, [], seeds)
     with pytest.raises(Unexplorable, match="'when'"):
@@ -118,7 +116,6 @@ def test_seeds_include_module_constants_and_fractions() -> None:
     assert {9, 10, 11} <= set(seeds.ints)
     assert {2.5, 1.5, 3.5, 0.001} <= {round(f, 6) for f in seeds.floats}
     assert "abc" in seeds.strings
-    assert not math.isnan(sum(seeds.floats))
 
 
 def test_guard_blocks_side_effects_only_while_armed(tmp_path: Any) -> None:

@@ -19,7 +19,7 @@ import coverage
 import pytest
 
 from . import __version__
-from .config import SettingsError, build_settings
+from .config import CONFIG_KEYS, SettingsError, build_settings
 from .coverage_map import Baseline, BaselineRecorder
 from .execution.runner import WorkerReport, run_worker
 from .execution.selection import covering_tests
@@ -56,25 +56,6 @@ def _test_docstring(mutant: MutantResult) -> str:
     )
 
 
-def witness_from_finding(finding: dict[str, Any]) -> Witness:
-    """The worker's finding for one survivor, as the results model holds it."""
-    test = finding.get("test")
-    return Witness(
-        verdict=finding["verdict"],
-        reason=finding.get("reason"),
-        input=finding.get("input"),
-        original=finding.get("original"),
-        mutant=finding.get("mutant"),
-        difference=finding.get("difference"),
-        examples=finding.get("examples", 0),
-        reached=finding.get("reached"),
-        seconds=finding.get("seconds", 0.0),
-        test_name=test["name"] if test else None,
-        test=test["source"] if test else None,
-        test_dropped=finding.get("test_dropped"),
-    )
-
-
 class EscapeSession:
     """One ``pytest --escape`` run, registered as a plugin for its hooks."""
 
@@ -94,18 +75,8 @@ class EscapeSession:
                 "escape: another coverage measurement is running (pytest-cov's --cov, or coverage run); "
                 "coverage.py cannot measure twice at once: run --escape without it (pytest-cov: add --no-cov)"
             )
-        cli = {
-            "paths": config.getoption("escape_paths"),
-            "workers": config.getoption("escape_workers"),
-            "timeout_factor": config.getoption("escape_timeout_factor"),
-            "fail_under": config.getoption("escape_fail_under"),
-            "report": config.getoption("escape_report"),
-            "witness_budget": config.getoption("escape_witness_budget"),
-            "examples": config.getoption("escape_examples"),
-            "seed": config.getoption("escape_seed"),
-            "write_tests": config.getoption("escape_write_tests"),
-            "witness_backend": config.getoption("escape_witness_backend"),
-        }
+        # every config key has its option: --escape-<key with dashes>
+        cli = {key: config.getoption(f"escape_{key}") for key in CONFIG_KEYS}
         try:
             self.settings = build_settings(config.rootpath, cli)
         except SettingsError as e:
@@ -304,7 +275,8 @@ class EscapeSession:
                 m.tests_run = outcome.get("tests_run", 0)
                 m.duration = outcome.get("duration", 0.0)
             for mutant_id, finding in report.witnesses.items():
-                mutants[mutant_id].witness = witness_from_finding(finding)
+                # the worker sends the fields of a Witness
+                mutants[mutant_id].witness = Witness(**finding)
             results.excluded_tests = dict(report.excluded)
             results.warnings.extend(report.warnings)
             self.timings.update(report.phases)

@@ -59,7 +59,6 @@ class WitnessStage:
         #: mutant id -> the finding waiting for its test's two verification runs
         self.pending: dict[str, dict[str, Any]] = {}
         self.checks: dict[str, dict[str, dict[str, Any]]] = {}
-        self.by_id = {s["id"]: s for s in survivors}
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -93,15 +92,14 @@ class WitnessStage:
         timeout = SETUP_SECONDS + float(options["seconds_per_survivor"]) * 1.5 * len(group)
         return Job(key=f"witness {module}.{function}", timeout=timeout, run=run, tag=("witness", group))
 
-    def _verify(self, mutant_id: str, test: dict[str, Any], mutant: str | None) -> Job:
-        source = test["source"]
-        timeout = float(self.options["call_timeout"]) * 4 + 10
-        root = self.root
+    def _verify(self, mutant_id: str, finding: dict[str, Any], mutant: str | None) -> Job:
+        source, name = finding["test"], finding["test_name"]
         call_timeout = float(self.options["call_timeout"])
+        root = self.root
         return Job(
             key=f"verify {mutant_id} {'mutant' if mutant else 'original'}",
-            timeout=timeout,
-            run=lambda: verify_test(source, test["name"], mutant, call_timeout, root),
+            timeout=call_timeout * 4 + 10,
+            run=lambda: verify_test(source, name, mutant, call_timeout, root),
             tag=("verify", mutant_id, "mutant" if mutant else "original"),
         )
 
@@ -115,10 +113,9 @@ class WitnessStage:
         for item in outcome.streamed:
             mutant_id, finding = item["id"], item["witness"]
             seen.add(mutant_id)
-            test = finding.get("test")
-            if test:
+            if finding.get("test"):
                 self.pending[mutant_id] = finding
-                more += [self._verify(mutant_id, test, None), self._verify(mutant_id, test, mutant_id)]
+                more += [self._verify(mutant_id, finding, None), self._verify(mutant_id, finding, mutant_id)]
             else:
                 self.emit(mutant_id, finding)
         left = [s for s in group if s["id"] not in seen]
@@ -157,8 +154,5 @@ class WitnessStage:
         else:
             reason = None
         if reason:
-            finding.pop("test")
-            finding["test_dropped"] = reason
-        else:
-            finding["test"]["verified"] = True
+            finding.update(test=None, test_name=None, test_dropped=reason)
         self.emit(mutant_id, finding)

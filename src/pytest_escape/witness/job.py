@@ -36,8 +36,6 @@ from .strategies import Call, Seeds, Unexplorable, call_strategy
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200
-#: the tests' own run, to record arguments, stops after this long
-OBSERVE_SECONDS = 5.0
 
 
 def _test_double(value: Any) -> bool:
@@ -75,6 +73,7 @@ def _global_constants(module: str, names: tuple[str, ...]) -> list[Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as the fields of ``model.Witness`` (the parent adds the rest)."""
     out: dict[str, Any] = {
         "verdict": finding.verdict,
         "reason": finding.reason,
@@ -215,7 +214,7 @@ def _search_one(
                 finding.difference,
                 survivor["doc"],
             )
-            result["test"] = {"name": test.name, "source": test.source}
+            result.update(test_name=test.name, test=test.source)
         except NotLiteral as e:
             result["test_dropped"] = f"not emitted: {e}"
     return result

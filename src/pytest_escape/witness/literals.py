@@ -1,4 +1,6 @@
-"""Values as Python source a regression test can hold.
+"""Values as Python source a regression test can hold, and the forms in which
+the search holds inputs so that they can be written (``Built``, ``Shaped``,
+``OneShot``, ``OMITTED``).
 
 A witness is only worth a test if its input can be written down: every
 literal is evaluated back and compared with the value it came from, so an

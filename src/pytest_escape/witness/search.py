@@ -152,13 +152,8 @@ class Search:
         except _OutOfTime:
             return self.confirm(self.best) if self.best is not None else self._nothing_found()
         except _NonDeterministic as e:
-            return self._finding(
-                NON_DETERMINISTIC,
-                _unsteady(e.first, e.second),
-                call=e.call,
-                original=e.first,
-                mutant=e.second,
-            )
+            # the reason holds both runs; the mutant never ran, so no outcome is labelled its
+            return self._finding(NON_DETERMINISTIC, _unsteady(e.first, e.second), call=e.call)
         except (NoSuchExample, Unsatisfiable):
             return self._nothing_found()
         except Flaky:
@@ -182,13 +177,7 @@ class Search:
         except SandboxViolation as e:
             return self._finding(UNSAFE, f"the sandbox refused {e}")
         if difference(first, second) is not None:
-            return self._finding(
-                NON_DETERMINISTIC,
-                _unsteady(first, second),
-                call=call,
-                original=first,
-                mutant=second,
-            )
+            return self._finding(NON_DETERMINISTIC, _unsteady(first, second), call=call)
         what = difference(first, mutant)
         if what is None:
             return self._finding(

@@ -1,10 +1,12 @@
 """Hypothesis strategies for a function's inputs.
 
-Four sources, mixed: type hints (``st.from_type``), default values,
-parameter-name heuristics, and the argument values the tests themselves passed
-(recorded while they ran).  The mutated site's literals are seeded in too
-(c-1, c, c+1, 0, +-1): Hypothesis rarely draws one exact small integer, and
-boundary mutants (``>=`` -> ``>``) differ on exactly one.
+Sources, mixed with ``one_of``: type hints (``st.from_type``), default values
+(and leaving them out), parameter-name heuristics, and the argument values the
+tests themselves passed (recorded while they ran), with values grown from
+them: edited strings, recombined lists and objects.  The mutated site's
+literals are seeded in too (c-1, c, c+1, 0, +-1): Hypothesis rarely draws one
+exact small integer, and boundary mutants (``>=`` -> ``>``) differ on exactly
+one.
 
 A parameter none of these can feed makes the function *unexplorable*, and the
 message names it.  Paths, files, sockets and callables get nothing by default,
@@ -37,6 +39,8 @@ from .literals import OMITTED, Built, Shaped, describe, settled, shaped
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40
+#: how deep recombined objects go (an object's attributes' attributes...)
+_VARIATION_DEPTH = 2
 
 
 class Unexplorable(Exception):
@@ -267,8 +271,9 @@ def _edited(draw: st.DrawFn, strings: list[str]) -> str:
     return text
 
 
-def _from_observed(observed: list[Any], seeds: Seeds) -> list[st.SearchStrategy[Any]]:
-    """The tests' own values for a parameter, and values grown from them."""
+def _from_observed(observed: list[Any], seeds: Seeds, depth: int = 0) -> list[st.SearchStrategy[Any]]:
+    """The tests' own values for a parameter (or an attribute), and values grown
+    from them: edited strings, recombined lists, recombined objects."""
     if not observed:
         return []
     shapes = [shaped(v) for v in observed]
@@ -276,13 +281,14 @@ def _from_observed(observed: list[Any], seeds: Seeds) -> list[st.SearchStrategy[
     strings = _unique(v for v in observed if type(v) is str)
     if strings:
         parts.append(_edited(strings))
-    lists = [v for v in observed if type(v) is list]
+    lists = [v for v in observed if type(v) in (list, tuple)]
     elements = [e for v in lists for e in v]
     if elements:
         # argv-like lists: the tests' items (and the site's strings) recombined
         extra = seeds.strings if any(type(e) is str for e in elements) else []
-        parts.append(st.lists(st.sampled_from(_unique([*elements, *extra])), max_size=8))
-        if "--help" in seeds.strings:
+        items = st.lists(st.sampled_from(_unique([*elements, *extra])), max_size=8)
+        parts.append(items.map(type(lists[0])))
+        if "--help" in seeds.strings and type(lists[0]) is list:
             # a command line's help is one flag away from any argv the tests used;
             # drawn among forty seeds it took a hundred inputs to come up
             asks = [[flag] for flag in ("--help", "-h")]
@@ -292,10 +298,8 @@ def _from_observed(observed: list[Any], seeds: Seeds) -> list[st.SearchStrategy[
     for shape in shapes:
         if isinstance(shape, Shaped):
             classes.setdefault(shape.cls, []).append(shape)
-    for group in classes.values():
-        varied = _variations(group, seeds)
-        if varied is not None:
-            parts.append(varied)
+    if depth < _VARIATION_DEPTH:  # objects hold objects, sometimes in a cycle
+        parts += [_variations(group, seeds, depth + 1) for group in classes.values()]
     return parts
 
 
@@ -455,23 +459,17 @@ def call_strategy(
     return st.one_of(generated, seen)
 
 
-def _variations(shapes: list[Shaped], seeds: Seeds) -> st.SearchStrategy[Shaped] | None:
-    """Instances like the tests' ones, with attributes recombined: a cart with the
-    lines of two tests' carts is one no test built, and ``total = x`` for
-    ``total += x`` only shows with two lines."""
-    if not shapes:
-        return None
+def _variations(shapes: list[Shaped], seeds: Seeds, depth: int) -> st.SearchStrategy[Shaped]:
+    """Instances like the tests' ones, with attributes recombined and grown: a
+    cart with the lines of two tests' carts is one no test built, and
+    ``total = x`` for ``total += x`` only shows with two lines."""
     values: dict[str, list[Any]] = {}
     for shape in shapes:
         for name, value in shape.state:
             values.setdefault(name, []).append(value)
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for name, seen in values.items():
-        parts: list[st.SearchStrategy[Any]] = [st.sampled_from(_unique(seen))]
-        elements = [e for v in seen if type(v) in (list, tuple) for e in v]
-        if elements and type(seen[0]) in (list, tuple):
-            container = type(seen[0])
-            parts.append(st.lists(st.sampled_from(_unique(elements)), max_size=6).map(container))
+        parts = _from_observed(seen, seeds, depth)
         for t in sorted({type(v) for v in seen}, key=lambda t: t.__name__):
             made = _observed_type_strategy(t, seeds)
             if made is not None:
