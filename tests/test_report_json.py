@@ -57,9 +57,13 @@ def test_json_report_validates_against_the_stryker_schema(project: Project) -> N
     assert location["start"]["line"] == location["end"]["line"] == 2
     assert line[location["start"]["column"] - 1 : location["end"]["column"] - 1].strip() == ">= 100"
     assert mutants["pricing.x_fee__mutmut_1"]["replacement"].strip() == "> 100"
-    assert report["testFiles"]["test_pricing.py"]["tests"] == [
-        {"id": "test_pricing.py::test_fee", "name": "test_pricing.py::test_fee"}
-    ]
+    (test,) = report["testFiles"]["test_pricing.py"]["tests"]
+    assert (test["id"], test["name"]) == ("test_pricing.py::test_fee", "test_pricing.py::test_fee")
+    assert test["x-escape"]["verdict"] == "checks"
+    assert test["x-escape"]["mutantsKilled"] == test["x-escape"]["killedByCheck"] >= 3
+    # the functions' labels ride along with their file
+    labels = {f["name"]: f["label"] for f in file["x-escape"]["functions"]}
+    assert labels["fee"] == "tested"
     model = report["x-escape"]
     assert model["model_version"] == MODEL_VERSION
     assert {m["id"] for m in model["mutants"]} == set(mutants)

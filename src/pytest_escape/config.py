@@ -23,6 +23,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 REPORT_FORMATS = ("term", "json")
+#: findings ``fail_on`` can name (model.FINDINGS)
+FAIL_ON = ("pseudo-tested", "confirming-only")
 #: seconds added to every mutant's time limit, for forking and test set-up
 TIMEOUT_CONSTANT = 2.0
 DEFAULT_REPORT_PATHS = {"json": "escape-report.json"}
@@ -41,6 +43,8 @@ CONFIG_KEYS = (
     "seed",
     "write_tests",
     "witness_backend",
+    "fail_on",
+    "matrix",
 )
 WITNESS_BACKENDS = ("hypothesis", "crosshair")
 
@@ -73,6 +77,10 @@ class Settings:
     #: "crosshair": survivors Hypothesis did not separate also get a symbolic search
     witness_backend: str = "hypothesis"
     call_timeout: float = CALL_TIMEOUT
+    #: findings that fail the gate, from FAIL_ON
+    fail_on: tuple[str, ...] = ()
+    #: run every mutant against all its covering tests (the full kill matrix)
+    matrix: bool = False
 
 
 def load_pyproject(rootdir: Path) -> dict[str, Any]:
@@ -144,6 +152,27 @@ def parse_backend(value: Any, where: str) -> str:
     if value == "crosshair" and importlib.util.find_spec("crosshair") is None:
         raise SettingsError(f"{where} crosshair needs CrossHair: pip install 'pytest-escape[crosshair]'")
     return str(value)
+
+
+def parse_fail_on(value: Any, where: str) -> tuple[str, ...]:
+    """``pseudo-tested,confirming-only`` on the command line, a list in the config;
+    ``none`` turns off what the config file asked for."""
+    if value == "none":
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+        raise SettingsError(f"{where} must name findings like 'pseudo-tested,confirming-only', not {value!r}")
+    names = tuple(i.strip() for i in items if i.strip())
+    for name in names:
+        if name not in FAIL_ON:
+            raise SettingsError(f"{where}: unknown finding {name!r}; use one or more of {', '.join(FAIL_ON)}")
+    return names
+
+
+def parse_flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise SettingsError(f"{where} must be true or false, not {value!r}")
+    return value
 
 
 def parse_output_file(value: Any, where: str, base: Path) -> Path:
@@ -220,6 +249,8 @@ _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "examples": parse_count,
     "seed": parse_seed,
     "witness_backend": parse_backend,
+    "fail_on": parse_fail_on,
+    "matrix": parse_flag,
 }
 #: the same for settings that are paths (relative to where they were written)
 _PATHS: dict[str, Callable[[Any, str, Path], Any]] = {

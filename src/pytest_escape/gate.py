@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .model import Results
+from .model import CONFIRMING_ONLY, PSEUDO_TESTED, Results
 
 
 class EscapeExit(enum.IntEnum):
@@ -27,6 +27,8 @@ class EscapeExit(enum.IntEnum):
     NO_MUTANTS_MEASURED = 11
     #: mutants do not reach the code the tests import (import-path mismatch)
     MUTANTS_UNREACHABLE = 12
+    #: a finding named in --escape-fail-on exists (pseudo-tested functions, confirming-only tests)
+    FINDINGS = 13
 
 
 @dataclass(frozen=True)
@@ -50,4 +52,32 @@ def judge(results: Results) -> Verdict:
             EscapeExit.SCORE_BELOW_THRESHOLD,
             f"escape: mutation score {score:.1f} % is below --escape-fail-under {results.fail_under:g} %",
         )
+    findings = _findings(results)
+    if findings:
+        return Verdict(EscapeExit.FINDINGS, "\n".join(findings))
     return Verdict(EscapeExit.OK, None)
+
+
+def _findings(results: Results) -> list[str]:
+    """One line per finding kind named in ``fail_on`` that exists."""
+    lines = []
+    if PSEUDO_TESTED in results.fail_on:
+        names = [f.qualname for f in results.functions if f.label == PSEUDO_TESTED]
+        if names:
+            lines.append(
+                f"escape: {len(names)} pseudo-tested function{'s' if len(names) != 1 else ''} "
+                f"({_first(names)}) and --escape-fail-on {PSEUDO_TESTED}"
+            )
+    if CONFIRMING_ONLY in results.fail_on:
+        names = [t.id for t in results.tests if t.verdict == CONFIRMING_ONLY]
+        if names:
+            lines.append(
+                f"escape: {len(names)} confirming-only test{'s' if len(names) != 1 else ''} "
+                f"({_first(names)}) and --escape-fail-on {CONFIRMING_ONLY}"
+            )
+    return lines
+
+
+def _first(names: list[str], shown: int = 3) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

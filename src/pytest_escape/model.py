@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 
 KILLED = "killed"
 SURVIVED = "survived"
@@ -39,6 +39,36 @@ VERDICTS = (
     NOT_SEARCHED,
 )
 EQUIVALENT = (LIKELY_EQUIVALENT, PROVEN_EQUIVALENT)
+
+#: our own operator: a function's whole body replaced by a default return
+EXTREME = "extreme"
+
+# What the extreme mutant and the regular mutants say about a function
+TESTED = "tested"
+PSEUDO_TESTED = "pseudo-tested"
+PARTIALLY_TESTED = "partially tested"
+NOT_COVERED = "not covered"
+LABELS = (TESTED, PSEUDO_TESTED, PARTIALLY_TESTED, NOT_COVERED)
+
+# What the kill data says about a test
+CHECKS = "checks"
+CONFIRMING_ONLY = "confirming-only"
+#: what ``--escape-fail-on`` accepts
+FINDINGS = (PSEUDO_TESTED, CONFIRMING_ONLY)
+
+
+@dataclass
+class Kill:
+    """One test failing on one mutant."""
+
+    test: str
+    #: the exception's type name ("AssertionError", "Failed", "TypeError"); None when not known
+    exception: str | None = None
+    #: the line of the test's own file the failure was raised from
+    line: int | None = None
+    #: the failure came from a check (an assertion, ``pytest.raises``, an
+    #: ``assert*`` call), not from the code crashing under the test
+    by_check: bool = False
 
 
 @dataclass
@@ -88,6 +118,10 @@ class MutantResult:
     tests_run: int = 0
     duration: float = 0.0
     witness: Witness | None = None
+    #: every test that failed on it (fail-fast: the first one only)
+    kills: list[Kill] = field(default_factory=list)
+    #: the tests that ran against it and passed
+    passed_by: list[str] = field(default_factory=list)
 
     def diff_lines(self) -> tuple[str, str]:
         """One-line ``-``/``+`` view of the change (first differing line)."""
@@ -159,10 +193,51 @@ class FileInfo:
 
 
 @dataclass
+class FunctionResult:
+    """A target function: what its extreme mutant and its regular mutants say."""
+
+    module: str
+    file: str
+    #: ``name`` or ``Class.name``
+    name: str
+    line: int
+    label: str
+    #: the tests that executed its body
+    covered_by: list[str] = field(default_factory=list)
+    mutants: int = 0
+    survived: int = 0
+    #: its extreme mutant, run against every covering test (None: the body is trivial)
+    extreme: MutantResult | None = None
+    reason: str | None = None
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.name}"
+
+
+@dataclass
+class SmellInfo:
+    tag: str
+    line: int
+    detail: str
+
+
+@dataclass
 class TestInfo:
     id: str
     file: str
     duration: float
+    #: CHECKS, CONFIRMING_ONLY, or None (not run against any mutant, or excluded)
+    verdict: str | None = None
+    reason: str | None = None
+    #: mutants (regular and extreme) it ran against, and how many it failed on
+    mutants_run: int = 0
+    mutants_killed: int = 0
+    #: of those failures, how many came from a check rather than a crash
+    killed_by_check: int = 0
+    #: the target functions it executes (``module.name``)
+    functions: list[str] = field(default_factory=list)
+    smells: list[SmellInfo] = field(default_factory=list)
 
 
 @dataclass
@@ -173,10 +248,15 @@ class Results:
     files: list[FileInfo] = field(default_factory=list)
     mutants: list[MutantResult] = field(default_factory=list)
     tests: list[TestInfo] = field(default_factory=list)
+    functions: list[FunctionResult] = field(default_factory=list)
     #: nodeid -> why it was left out of mutant runs
     excluded_tests: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     fail_under: float | None = None
+    #: findings that fail the gate (FINDINGS)
+    fail_on: list[str] = field(default_factory=list)
+    #: every mutant ran against all its covering tests (``--escape-matrix``)
+    matrix: bool = False
     duration: float = 0.0
     #: wall-clock seconds per phase, for benchmarks and for users asking "why so slow?"
     timings: dict[str, float] = field(default_factory=dict)
@@ -201,9 +281,22 @@ class Results:
             raise ValueError(f"results model version {version!r} is not {MODEL_VERSION}")
         data = dict(data)
         data["files"] = [FileInfo(**f) for f in data["files"]]
-        data["mutants"] = [
-            MutantResult(**{**m, "witness": Witness(**m["witness"]) if m.get("witness") else None})
-            for m in data["mutants"]
+        data["mutants"] = [_mutant(m) for m in data["mutants"]]
+        data["tests"] = [
+            TestInfo(**{**t, "smells": [SmellInfo(**x) for x in t["smells"]]}) for t in data["tests"]
         ]
-        data["tests"] = [TestInfo(**t) for t in data["tests"]]
+        data["functions"] = [
+            FunctionResult(**{**f, "extreme": _mutant(f["extreme"]) if f["extreme"] else None})
+            for f in data["functions"]
+        ]
         return cls(**data)
+
+
+def _mutant(data: dict[str, Any]) -> MutantResult:
+    return MutantResult(
+        **{
+            **data,
+            "witness": Witness(**data["witness"]) if data.get("witness") else None,
+            "kills": [Kill(**k) for k in data["kills"]],
+        }
+    )

@@ -61,6 +61,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "a time-capped symbolic search (pip install 'pytest-escape[crosshair]')",
     )
     group.addoption(
+        "--escape-fail-on",
+        metavar="FINDINGS",
+        help=f"exit {int(EscapeExit.FINDINGS)} if any of these findings exist: "
+        "pseudo-tested, confirming-only (comma-separated; none: off)",
+    )
+    group.addoption(
+        "--escape-matrix",
+        action="store_true",
+        default=None,
+        help="run every mutant against all its covering tests, not only until one fails "
+        "(exact per-test kill counts; slower)",
+    )
+    group.addoption(
         "--escape-write-tests",
         metavar="PATH",
         help="write every verified regression test into one pytest file",

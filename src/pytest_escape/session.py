@@ -24,10 +24,22 @@ from .coverage_map import Baseline, BaselineRecorder
 from .execution.runner import WorkerReport, run_worker
 from .execution.selection import covering_tests
 from .gate import EscapeExit, judge
-from .model import NO_COVERAGE, FileInfo, MutantResult, Results, TestInfo, Witness
-from .mutation import MutatedModule
+from .model import (
+    EXTREME,
+    NO_COVERAGE,
+    NOT_COVERED,
+    FileInfo,
+    FunctionResult,
+    Kill,
+    MutantResult,
+    Results,
+    TestInfo,
+    Witness,
+)
+from .mutation import MutantSpec, MutatedModule
 from .mutation.factory import MutantFactory, TargetSyntaxError
 from .mutation.mutmut_adapter import MUTMUT_VERSION
+from .oracle.verdicts import assess
 from .report import render_terminal, write_json, write_regression_tests
 from .report.progress import Progress
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
@@ -183,6 +195,8 @@ class EscapeSession:
             tool_version=__version__,
             mutmut_version=MUTMUT_VERSION,
             fail_under=settings.fail_under,
+            fail_on=list(settings.fail_on),
+            matrix=settings.matrix,
             files=[
                 FileInfo(self._rel(t.path), t.module, t.path.read_text(encoding="utf-8")) for t in targets
             ],
@@ -192,29 +206,29 @@ class EscapeSession:
             ],
         )
         mutants: dict[str, MutantResult] = {}
+        functions: dict[tuple[str, str], FunctionResult] = {}
         jobs: list[dict[str, Any]] = []
         probes: dict[str, list[str]] = {}
+        order = {t: i for i, t in enumerate(baseline.tests)}
         for target, module in zip(targets, mutated, strict=True):
             module_tests: set[str] = set()
             for spec in module.mutants:
                 tests = covering_tests(spec, target.path, baseline)
-                mutants[spec.id] = MutantResult(
-                    id=spec.id,
-                    module=spec.module,
-                    file=self._rel(target.path),
-                    function=spec.function,
-                    operator=spec.operator,
-                    line=spec.span.start_line,
-                    column=spec.span.start_col,
-                    end_line=spec.span.end_line,
-                    end_column=spec.span.end_col,
-                    original=spec.original,
-                    replacement=spec.replacement,
-                    before=list(spec.before),
-                    after=list(spec.after),
-                    status=NO_COVERAGE,
-                    covered_by=tests,
-                )
+                extreme = spec.operator == EXTREME
+                result = mutants[spec.id] = self._mutant(spec, target, tests)
+                key = (spec.module, spec.function)
+                if key not in functions:
+                    body = range(spec.function_span.start_line + 1, spec.function_span.end_line + 1)
+                    functions[key] = FunctionResult(
+                        module=spec.module,
+                        file=result.file,
+                        name=spec.function,
+                        line=spec.function_span.start_line,
+                        label=NOT_COVERED,
+                        covered_by=sorted(baseline.tests_on_lines(target.path, body), key=order.__getitem__),
+                    )
+                if extreme:
+                    functions[key].extreme = result
                 if tests:
                     jobs.append(
                         {
@@ -225,17 +239,21 @@ class EscapeSession:
                             # where the mutated statement sits in the function's code
                             "offset": spec.statement.start_line - spec.function_first_line,
                             "in_signature": spec.in_signature,
-                            "doc": _test_docstring(mutants[spec.id]),
+                            "doc": _test_docstring(result),
+                            # every covering test gets a verdict on it, not only the first to fail
+                            "all": extreme or settings.matrix,
+                            "extreme": extreme,
                         }
                     )
                     module_tests.update(tests)
                 else:
-                    mutants[spec.id].status_reason = f"no test executes line {spec.statement.start_line}"
+                    result.status_reason = f"no test executes line {spec.statement.start_line}"
             if module_tests:
                 probes[module.module] = sorted(module_tests, key=lambda t: baseline.durations.get(t, 0.0))[
                     :PROBES_PER_MODULE
                 ]
-        results.mutants = list(mutants.values())
+        results.mutants = [m for m in mutants.values() if m.operator != EXTREME]
+        results.functions = list(functions.values())
         self.results = results
         if jobs:
             try:
@@ -274,12 +292,17 @@ class EscapeSession:
                 m.status_reason = outcome.get("reason")
                 m.tests_run = outcome.get("tests_run", 0)
                 m.duration = outcome.get("duration", 0.0)
+                m.kills = [
+                    Kill(k["test"], k.get("exception"), k.get("line")) for k in outcome.get("kills", ())
+                ]
+                m.passed_by = list(outcome.get("passed", ()))
             for mutant_id, finding in report.witnesses.items():
                 # the worker sends the fields of a Witness
                 mutants[mutant_id].witness = Witness(**finding)
             results.excluded_tests = dict(report.excluded)
             results.warnings.extend(report.warnings)
             self.timings.update(report.phases)
+            assess(results, self._test_sources(results))
             if report.missing:
                 results.warnings.append(
                     f"{len(report.missing)} tests of the baseline were not collected again by the "
@@ -305,6 +328,35 @@ class EscapeSession:
         if verdict.message:
             self.messages.append(verdict.message)
         return verdict.exit
+
+    def _mutant(self, spec: MutantSpec, target: Target, tests: list[str]) -> MutantResult:
+        return MutantResult(
+            id=spec.id,
+            module=spec.module,
+            file=self._rel(target.path),
+            function=spec.function,
+            operator=spec.operator,
+            line=spec.span.start_line,
+            column=spec.span.start_col,
+            end_line=spec.span.end_line,
+            end_column=spec.span.end_col,
+            original=spec.original,
+            replacement=spec.replacement,
+            before=list(spec.before),
+            after=list(spec.after),
+            status=NO_COVERAGE,
+            covered_by=tests,
+        )
+
+    def _test_sources(self, results: Results) -> dict[str, str]:
+        """The text of each test file, for the oracle's smells and check lines."""
+        sources: dict[str, str] = {}
+        for name in {t.file for t in results.tests}:
+            try:
+                sources[name] = (self.config.rootpath / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # no smells for a file we cannot read; the verdicts stand
+        return sources
 
     def _execute(
         self,
@@ -351,9 +403,11 @@ class EscapeSession:
 
         if reporter is not None:
             reporter.write_line("")
+            extremes = sum(1 for job in jobs if job["extreme"])
             reporter.write_line(
-                f"escape: running {len(jobs)} mutants against their covering tests "
-                f"({settings.workers} workers)"
+                f"escape: running {len(jobs) - extremes} mutants and {extremes} extreme mutants "
+                f"(one per function) against their covering tests ({settings.workers} workers"
+                f"{', full kill matrix' if settings.matrix else ''})"
             )
         progress = Progress(len(jobs), live, write)
 

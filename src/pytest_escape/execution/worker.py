@@ -40,29 +40,58 @@ def _first_line(report: pytest.TestReport) -> str:
 _hook_failures: list[pytest.TestReport] = []
 
 
-def _brief_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-    return excinfo.exconly(tryshort=True)
+def _brief_failure(item: pytest.Item, sites: list[dict[str, Any]]) -> Callable[..., str]:
+    """A ``repr_failure`` for a thrown-away child: one line, and where it failed.
+
+    pytest's own representation (a traceback with source for every frame)
+    was the most expensive part of a killed mutant.  What we keep instead is
+    the exception's type and the line of the test's own file it came
+    through: the oracle stage tells a failing check from a crash with it.
+    """
+
+    def repr_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        line = None
+        for entry in excinfo.traceback:
+            if str(entry.path) == str(item.path):
+                line = entry.lineno + 1
+        sites.append({"exception": excinfo.typename, "line": line})
+        return excinfo.exconly(tryshort=True)
+
+    return repr_failure
 
 
-def run_items(tests: list[tuple[str, pytest.Item]], mutant: str | None) -> dict[str, Any]:
-    """Run the tests in order under ``mutant``; stop at the first failure.
+def run_items(
+    tests: list[tuple[str, pytest.Item]], mutant: str | None, keep_going: bool = False
+) -> dict[str, Any]:
+    """Run the tests in order under ``mutant``; stop at the first failure
+    unless ``keep_going``.
 
     Tests come with their baseline ids, which may differ from this
-    collection's nodeids; the failing one is reported by its baseline id.
+    collection's nodeids; failing ones are reported by their baseline ids,
+    with the tests that passed.
     """
     activate(mutant)
+    kills: list[dict[str, Any]] = []
+    passed: list[str] = []
     for index, (test_id, item) in enumerate(tests):
-        # This child is thrown away and reports one line; pytest's failure
-        # representation (a traceback with source for every frame) was the
-        # most expensive part of a killed mutant.
-        item.repr_failure = _brief_failure  # type: ignore[method-assign]
+        sites: list[dict[str, Any]] = []
+        item.repr_failure = _brief_failure(item, sites)  # type: ignore[method-assign]
         nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
         _hook_failures.clear()
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
         failed = [r for r in reports if r.failed] + _hook_failures
-        if failed:
-            return {"outcome": "failed", "test": test_id, "message": _first_line(failed[0]), "ran": index + 1}
-    return {"outcome": "passed", "ran": len(tests)}
+        if not failed:
+            passed.append(test_id)
+            continue
+        kills.append({"test": test_id, "message": _first_line(failed[0]), **(sites[0] if sites else {})})
+        if not keep_going:
+            break
+    result: dict[str, Any] = {"ran": len(passed) + len(kills), "passed": passed, "kills": kills}
+    if kills:
+        result.update(outcome="failed", test=kills[0]["test"], message=kills[0]["message"])
+    else:
+        result["outcome"] = "passed"
+    return result
 
 
 def _runner(tests: list[tuple[str, pytest.Item]], mutant: str | None) -> Callable[[], dict[str, Any]]:
@@ -180,7 +209,9 @@ class WorkerPlugin:
         excluded: set[str] = set()
         while newly := {t for t, passed in self.checked.items() if not passed} - excluded:
             excluded |= newly
-            again = [e for e in self.plan["jobs"] if self.verdicts[e["id"]].get("killed_by") in newly]
+            again = [
+                e for e in self.plan["jobs"] if newly.intersection(self.verdicts[e["id"]].get("killers", ()))
+            ]
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             run_forked(rerun, self.plan["workers"], self._settle)
         self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
@@ -198,7 +229,12 @@ class WorkerPlugin:
 
     def _witnesses(self) -> None:
         options = self.plan.get("witness")
-        survivors = [e for e in self.plan["jobs"] if self.verdicts[e["id"]].get("status") == "survived"]
+        # an extreme mutant's finding is the function's label, not a fault to witness
+        survivors = [
+            e
+            for e in self.plan["jobs"]
+            if self.verdicts[e["id"]].get("status") == "survived" and not e.get("extreme")
+        ]
         if not options or not survivors or float(options["budget"]) <= 0:
             return
         started = time.monotonic()
@@ -249,13 +285,15 @@ class WorkerPlugin:
             return None
         function = _function_of(entry["id"])
 
+        keep_going = bool(entry.get("all"))
+
         def run() -> dict[str, Any]:
             # Runs in the child, so it orders by the kills known when it was
             # forked: a test that killed a sibling mutant is the likeliest
             # killer (isodate: 165 of 198 multi-test kills), then fastest first.
-            hinted = [t for t in self.killers.get(function, ()) if t in tests]
+            hinted = [] if keep_going else [t for t in self.killers.get(function, ()) if t in tests]
             ordered = hinted + [t for t in tests if t not in hinted]
-            return run_items([(t, self.items[t]) for t in ordered], entry["id"])
+            return run_items([(t, self.items[t]) for t in ordered], entry["id"], keep_going)
 
         return Job(key=entry["id"], timeout=self._timeout(tests), run=run, tag=("mutant", rerun))
 
@@ -302,15 +340,16 @@ class WorkerPlugin:
         if killer in known:
             known.remove(killer)
         known.insert(0, killer)
-        if killer not in self.checked:
-            return [self._check(killer)]
-        return None
+        return [self._check(test) for test in result["killers"] if test not in self.checked] or None
 
     def _verdict(self, job: Job, outcome: Outcome) -> dict[str, Any]:
         result: dict[str, Any] = {"id": job.key, "duration": round(outcome.duration, 4)}
         if outcome.kind == REPORTED:
             payload = outcome.payload
             result["tests_run"] = payload.get("ran", 0)
+            result["kills"] = payload.get("kills", [])
+            result["killers"] = [k["test"] for k in result["kills"]]
+            result["passed"] = payload.get("passed", [])
             if payload["outcome"] == "failed":
                 result.update(status="killed", killed_by=payload["test"], reason=payload.get("message"))
             else:

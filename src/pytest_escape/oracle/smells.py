@@ -11,6 +11,7 @@ comes from the kill data, and the tags explain it.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 
 NO_ASSERTION = "no assertion"
@@ -24,6 +25,15 @@ PATCHED_UNIT = "unit under test patched out"
 
 _WEAK_CALLS = {"isinstance", "callable", "hasattr", "len", "bool", "type"}
 _CHECKING_CALLS = {"raises", "warns", "deprecated_call", "fail", "approx"}
+#: unittest's assertions that check only truthiness, presence or type
+_WEAK_ASSERT_CALLS = {
+    "assertTrue",
+    "assertFalse",
+    "assertIsNone",
+    "assertIsNotNone",
+    "assertIsInstance",
+    "assertNotIsInstance",
+}
 
 
 @dataclass(frozen=True)
@@ -47,14 +57,58 @@ def _called(node: ast.AST) -> str:
     return _name(node.func) if isinstance(node, ast.Call) else ""
 
 
-def _asserting_helpers(tree: ast.Module) -> set[str]:
+@functools.lru_cache(maxsize=16)
+def _parse(source: str) -> ast.Module:
+    """One parse per test file, however many of its tests are looked at."""
+    return ast.parse(source)
+
+
+@functools.lru_cache(maxsize=16)
+def check_lines(source: str) -> frozenset[int]:
+    """The lines of ``source`` that hold a check: ``assert`` statements, and
+    statements calling ``pytest.raises``, an ``assert*`` method or an
+    asserting helper of the file.
+
+    A test failing with an exception raised from one of these lines failed
+    in its check (``assert parse(s).year == 2000`` when ``parse`` returns
+    None), not merely because the code crashed under it.  Weak and
+    tautological assertions are left out: ``assert cart.total() is not None``
+    crashing on ``None.total`` says no more than the bare call would.
+    """
+    helpers = _asserting_helpers(source)
+
+    def checking(node: ast.AST) -> bool:
+        return any(
+            isinstance(n, ast.Call)
+            and (_checks(n) or _called(n).rpartition(".")[2] in helpers)
+            and _called(n).rpartition(".")[2] not in _WEAK_ASSERT_CALLS
+            for n in ast.walk(node)
+        )
+
+    spans: list[ast.expr | ast.stmt] = []
+    for node in ast.walk(_parse(source)):
+        if isinstance(node, ast.Assert):
+            if not (_is_weak(node.test) or _is_tautology(node.test)):
+                spans.append(node)
+        elif isinstance(node, ast.Expr) and checking(node):
+            spans.append(node)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            spans += [item.context_expr for item in node.items if checking(item.context_expr)]
+    lines: set[int] = set()
+    for span in spans:
+        lines.update(range(span.lineno, (span.end_lineno or span.lineno) + 1))
+    return frozenset(lines)
+
+
+@functools.lru_cache(maxsize=16)
+def _asserting_helpers(source: str) -> frozenset[str]:
     """Functions in the file that assert (a test calling one is checking)."""
     helpers: set[str] = set()
-    for node in tree.body:
+    for node in _parse(source).body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("test"):
             if any(isinstance(n, ast.Assert) or _checks(n) for n in ast.walk(node)):
                 helpers.add(node.name)
-    return helpers
+    return frozenset(helpers)
 
 
 def _checks(node: ast.AST) -> bool:
@@ -121,7 +175,7 @@ def smells(source: str, test_name: str, units: frozenset[str] = frozenset()) -> 
     ``units`` names the functions under test the test calls (from coverage):
     patching one of them out is a smell.
     """
-    tree = ast.parse(source)
+    tree = _parse(source)
     owner, _, name = test_name.rpartition(".")
     scope: list[ast.stmt] = tree.body
     if owner:
@@ -131,7 +185,7 @@ def smells(source: str, test_name: str, units: frozenset[str] = frozenset()) -> 
     if not found:
         return []
     function = found[0]
-    helpers = _asserting_helpers(tree)
+    helpers = _asserting_helpers(source)
     out: list[Smell] = []
     computed: dict[str, set[str]] = {}
     checking = False

@@ -41,7 +41,7 @@ def _mutant(m: MutantResult) -> dict[str, Any]:
         "x-escape": {"module": m.module, "function": m.function, "before": m.before, "after": m.after},
     }
     if m.killed_by:
-        entry["killedBy"] = [m.killed_by]
+        entry["killedBy"] = [k.test for k in m.kills] or [m.killed_by]
     if m.status_reason:
         entry["statusReason"] = m.status_reason
     if m.witness is not None:
@@ -62,9 +62,26 @@ def to_stryker(results: Results) -> dict[str, Any]:
     }
     for m in results.mutants:
         files[m.file]["mutants"].append(_mutant(m))
+    for f in results.functions:
+        # each file's functions with their labels, beside its mutants
+        labels = files[f.file].setdefault("x-escape", {"functions": []})["functions"]
+        labels.append({"name": f.name, "line": f.line, "label": f.label, "reason": f.reason})
     test_files: dict[str, Any] = {}
     for t in results.tests:
-        test_files.setdefault(t.file, {"tests": []})["tests"].append({"id": t.id, "name": t.id})
+        test_files.setdefault(t.file, {"tests": []})["tests"].append(
+            {
+                "id": t.id,
+                "name": t.id,
+                "x-escape": {
+                    "verdict": t.verdict,
+                    "reason": t.reason,
+                    "mutantsRun": t.mutants_run,
+                    "mutantsKilled": t.mutants_killed,
+                    "killedByCheck": t.killed_by_check,
+                    "smells": [dataclasses.asdict(s) for s in t.smells],
+                },
+            }
+        )
     model = results.to_dict()
     for f in model["files"]:
         f.pop("source")

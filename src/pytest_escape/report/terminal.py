@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import SURVIVED, VERDICTS, WITNESSED, MutantResult, Results, Tally, Witness
+from ..model import (
+    CONFIRMING_ONLY,
+    LABELS,
+    PSEUDO_TESTED,
+    SURVIVED,
+    VERDICTS,
+    WITNESSED,
+    MutantResult,
+    Results,
+    Tally,
+    Witness,
+)
 
 DEFAULT_SURVIVOR_LIMIT = 10
+#: findings listed per module and kind before "... and N more"
+DEFAULT_FINDING_LIMIT = 10
 
 
 def _score(value: float | None) -> str:
@@ -75,8 +88,42 @@ def witness_summary(survivors: list[MutantResult]) -> str | None:
     return "witnesses: " + ", ".join(parts)
 
 
+def render_findings(results: Results, verbosity: int = 0) -> list[str]:
+    """Per module: its functions' labels, its pseudo-tested functions and the
+    confirming-only tests that run it (each under the module of the first
+    target function it executes), with the reasons and the smells."""
+    if not results.functions:
+        return []
+    limit = None if verbosity > 0 else DEFAULT_FINDING_LIMIT
+    lines = ["", "Pseudo-tested functions and confirming-only tests:"]
+    module_of = {f.qualname: f.module for f in results.functions}
+    home = {t.id: module_of.get(t.functions[0]) for t in results.tests if t.functions}
+    for module in sorted(set(module_of.values())):
+        functions = [f for f in results.functions if f.module == module]
+        tests = [t for t in results.tests if home.get(t.id) == module]
+        counts = Counter(f.label for f in functions)
+        labels = ", ".join(f"{counts[label]} {label}" for label in LABELS if counts[label])
+        flagged = [t for t in tests if t.verdict == CONFIRMING_ONLY]
+        judged = [t for t in tests if t.verdict is not None]
+        lines.append(
+            f"{module}: {len(functions)} functions ({labels}); "
+            f"{len(flagged)} of {len(judged)} tests confirming-only"
+        )
+        pseudo = [f for f in functions if f.label == PSEUDO_TESTED]
+        for f in pseudo[:limit]:
+            lines.append(f"  pseudo-tested {f.name} ({f.file}:{f.line}): {f.reason}")
+        for t in flagged[:limit]:
+            lines.append(f"  confirming-only {t.id}: {t.reason}")
+            lines.extend(f"      {s.tag} (line {s.line}): {s.detail}" for s in t.smells)
+        hidden = len(pseudo) + len(flagged) - len(pseudo[:limit]) - len(flagged[:limit])
+        if hidden:
+            lines.append(f"  ... and {hidden} more (use -v to list all)")
+    return lines
+
+
 def render_terminal(results: Results, verbosity: int = 0) -> list[str]:
     lines = render_table(results)
+    lines.extend(render_findings(results, verbosity))
     survivors = [m for m in results.mutants if m.status == SURVIVED]
     if survivors:
         limit = None if verbosity > 0 else DEFAULT_SURVIVOR_LIMIT

@@ -24,6 +24,7 @@ from mutmut.mutation.mutators import mutation_operators
 from mutmut.mutation.pragma_handling import get_ignored_lines
 from mutmut.mutation.trampoline_templates import mangle_function_name, trampoline_imports
 
+from ..extreme import EXTREME, SUFFIX, extreme_body
 from ..schemata import FunctionSite, build_schemata
 from ..types import MutantSpec, MutatedModule, Span
 
@@ -52,6 +53,25 @@ def _neutral_mutmut_config() -> None:
         finally:
             os.chdir(old)
     _config_ready = True
+
+
+class _Visitor(MutationVisitor):
+    """mutmut's visitor, also noting the functions it would trampoline.
+
+    mutmut skips some functions whole (decorated ones, ``__new__``, enum
+    hooks, ``# pragma: no mutate`` on the ``def`` line); the extreme mutant
+    follows the same rules, so it only lands where the trampoline can switch it.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.functions: set[cst.FunctionDef] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        descend = super().on_visit(node)
+        if descend and isinstance(node, cst.FunctionDef) and self._should_mutate_node(node):
+            self.functions.add(node)
+        return descend
 
 
 def _operator_label(function: Callable[..., Any]) -> str:
@@ -138,6 +158,16 @@ def _statement_span(
     return Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column), False
 
 
+def _span_text(lines: list[str], span: Span) -> str:
+    text = "\n".join(lines[span.start_line - 1 : span.end_line])
+    cut = len(text) - len(lines[span.end_line - 1]) + span.end_col
+    return text[span.start_col : cut]
+
+
+def _order(node: cst.CSTNode | None, positions: Any) -> int:
+    return int(positions[node].start.line) if node is not None else 0
+
+
 def _replace_span(lines: list[str], span: Span, replacement: str) -> list[str]:
     """The source lines of ``span`` with the spanned text replaced."""
     first = lines[span.start_line - 1]
@@ -182,11 +212,13 @@ def _own_parens(node: cst.CSTNode) -> int:
     return len(getattr(node, "lpar", ()) or ())
 
 
-def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule:
+def mutate_module(module_name: str, source: str, filename: str, extreme: bool = True) -> MutatedModule:
     """Every mutmut mutant of ``source``, plus the trampolined code holding them all.
 
     Mutant ids are mutmut's mutant names (``pkg.mod.x_func__mutmut_3``), so they
-    are stable across runs and comparable with mutmut's own results.
+    are stable across runs and comparable with mutmut's own results.  With
+    ``extreme``, each function that can be trampolined also gets our extreme
+    mutant (``pkg.mod.x_func__mutmut_extreme``), after mutmut's.
 
     Raises ``cst.ParserSyntaxError`` if libcst cannot parse the file.
     """
@@ -195,7 +227,7 @@ def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule
     wrapper = MetadataWrapper(module)
     ignored = get_ignored_lines(filename, source, wrapper, None)
     labels: dict[int, str] = {}
-    visitor = MutationVisitor(_tagged_operators(labels), ignored, None)
+    visitor = _Visitor(_tagged_operators(labels), ignored, None)
     visited = wrapper.visit(visitor)
     positions = wrapper.resolve(PositionProvider)
     parents = wrapper.resolve(ParentNodeProvider)
@@ -204,10 +236,24 @@ def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule
     tops = _top_statements(wrapper.module, positions)
     sites: list[FunctionSite] = []
     specs: list[MutantSpec] = []
-    for function_node, mutations in group_by_top_level_node(visitor.mutations).items():
+    grouped: dict[Any, Any] = dict(group_by_top_level_node(visitor.mutations))
+    if extreme:
+        # every function mutmut would trampoline, in source order, even one
+        # without mutmut mutants (``return x``): its extreme mutant is the test
+        for node in tops.functions:
+            if node in visitor.functions:
+                grouped.setdefault(node, [])
+        grouped = dict(sorted(grouped.items(), key=lambda item: _order(item[0], positions)))
+    no_mutate = ignored.no_mutate_lines | ignored.ignore_node_lines
+    for function_node, mutations in grouped.items():
         if function_node not in tops.functions:
             continue  # mutmut drops these too (e.g. methods of nested classes)
         assert isinstance(function_node, cst.FunctionDef)
+        body = extreme_body(wrapper.module, function_node, positions, lines) if extreme else None
+        if body is not None and no_mutate.intersection(range(body.start[0], body.end[0] + 1)):
+            body = None  # it would delete a line the user said not to mutate
+        if not mutations and body is None:
+            continue
         name, class_name = tops.functions[function_node]
         mangled = mangle_function_name(name=name, class_name=class_name)
         qualname = f"{class_name}.{name}" if class_name else name
@@ -251,6 +297,27 @@ def mutate_module(module_name: str, source: str, filename: str) -> MutatedModule
                     replacement=replacement,
                     before=tuple(lines[span.start_line - 1 : span.end_line]),
                     after=tuple(_replace_span(lines, span, replacement)),
+                )
+            )
+        if body is not None:
+            span = Span(body.start[0], body.start[1], body.end[0], body.end[1])
+            statement = Span(body.start[0], body.start[1], body.start[0], body.start[1])
+            site.mutants.append((f"{mangled}__mutmut_{SUFFIX}", span, body.replacement))
+            specs.append(
+                MutantSpec(
+                    id=f"{module_name}.{mangled}__mutmut_{SUFFIX}",
+                    module=module_name,
+                    function=qualname,
+                    operator=EXTREME,
+                    span=span,
+                    statement=statement,
+                    function_span=function_span,
+                    function_first_line=site.first_line,
+                    in_signature=False,
+                    original=_span_text(lines, span),
+                    replacement=body.replacement,
+                    before=tuple(lines[span.start_line - 1 : span.end_line]),
+                    after=tuple(_replace_span(lines, span, body.replacement)),
                 )
             )
     code = build_schemata(source, trampoline_imports.lstrip("\n"), tops.first_line, sites)

@@ -1,0 +1,190 @@
+"""Per-function labels and per-test verdicts, folded from the kill data.
+
+The dynamic evidence decides: a function whose extreme mutant survives is
+pseudo-tested; a test that ran against mutants of the code it executes and
+never failed on one *by a check* only confirms what the code already does.
+The static smells of the test's own source are attached to explain why.
+
+Failures are split in two because a test with no assertion still fails when
+a mutant makes the code crash under it (``None.year``): that is the code
+noticing, not the test.  A failure counts as a check when its exception is
+an ``AssertionError`` or pytest's ``Failed`` (``pytest.raises``/``warns``/
+``fail``), or when it was raised from a line of the test file that holds a
+check (``assert parse(s).year == 2000`` with ``parse`` returning None).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ..model import (
+    CHECKS,
+    CONFIRMING_ONLY,
+    KILLED,
+    NO_COVERAGE,
+    NOT_COVERED,
+    PARTIALLY_TESTED,
+    PROVEN_EQUIVALENT,
+    PSEUDO_TESTED,
+    SURVIVED,
+    TESTED,
+    FunctionResult,
+    Kill,
+    MutantResult,
+    Results,
+    SmellInfo,
+    TestInfo,
+)
+from .smells import check_lines, smells
+
+#: exception types that only a check raises
+CHECK_EXCEPTIONS = frozenset({"AssertionError", "Failed"})
+
+
+def assess(results: Results, test_sources: dict[str, str]) -> None:
+    """Fill in kill kinds, function labels, per-test verdicts and smells.
+
+    ``test_sources`` maps a test file (as in ``TestInfo.file``) to its text.
+    """
+    files = {t.id: t.file for t in results.tests}
+    for mutant in _all_mutants(results):
+        for kill in mutant.kills:
+            kill.by_check = _is_check(kill, test_sources.get(files.get(kill.test, ""), ""))
+    for function in results.functions:
+        _label(function, results.mutants)
+    executes: dict[str, list[FunctionResult]] = defaultdict(list)
+    for function in results.functions:
+        for test_id in function.covered_by:
+            executes[test_id].append(function)
+    for test in results.tests:
+        test.functions = [f.qualname for f in executes.get(test.id, ())]
+        source = test_sources.get(test.file)
+        if source is not None:
+            units = frozenset(f.name for f in executes.get(test.id, ()))
+            try:
+                found = smells(source, _test_name(test.id), units)
+            except SyntaxError:
+                found = []
+            test.smells = [SmellInfo(s.tag, s.line, s.detail) for s in found]
+    _judge(results, executes)
+
+
+def _all_mutants(results: Results) -> Iterable[MutantResult]:
+    yield from results.mutants
+    yield from (f.extreme for f in results.functions if f.extreme is not None)
+
+
+def _is_check(kill: Kill, source: str) -> bool:
+    if kill.exception in CHECK_EXCEPTIONS:
+        return True
+    return kill.line is not None and bool(source) and kill.line in _lines(source)
+
+
+def _lines(source: str) -> frozenset[int]:
+    try:
+        return check_lines(source)
+    except SyntaxError:
+        return frozenset()
+
+
+def _test_name(nodeid: str) -> str:
+    """``tests/t.py::TestX::test_y[1-2]`` -> ``TestX.test_y`` (what ``smells`` looks up)."""
+    parts = nodeid.split("::")[1:]
+    if parts:
+        parts[-1] = parts[-1].partition("[")[0]
+    return ".".join(parts[-2:])
+
+
+def _label(function: FunctionResult, mutants: list[MutantResult]) -> None:
+    regular = [m for m in mutants if m.module == function.module and m.function == function.name]
+    survivors = [
+        m
+        for m in regular
+        if m.status == SURVIVED and not (m.witness is not None and m.witness.verdict == PROVEN_EQUIVALENT)
+    ]
+    function.mutants = len(regular)
+    function.survived = len(survivors)
+    extreme = function.extreme
+    if not function.covered_by:
+        function.label, function.reason = NOT_COVERED, "no test executes its body"
+    elif extreme is not None and extreme.status == SURVIVED:
+        tests = len(extreme.passed_by)
+        function.label = PSEUDO_TESTED
+        function.reason = (
+            f"{'its test passes' if tests == 1 else f'all {tests} covering tests pass'} "
+            f"when its body is replaced by '{extreme.replacement.splitlines()[0]}'"
+        )
+    elif survivors:
+        function.label = PARTIALLY_TESTED
+        function.reason = f"{len(survivors)} of {len(regular)} mutants survive"
+        if extreme is not None and extreme.status == KILLED:
+            function.reason += " (removing its body is noticed)"
+    else:
+        function.label, function.reason = TESTED, None
+        if extreme is not None and extreme.status == NO_COVERAGE and not regular:
+            function.label, function.reason = NOT_COVERED, extreme.status_reason
+
+
+def _judge(results: Results, executes: dict[str, list[FunctionResult]]) -> None:
+    run: dict[str, int] = defaultdict(int)
+    killed: dict[str, int] = defaultdict(int)
+    by_check: dict[str, int] = defaultdict(int)
+    crashes: dict[str, set[str]] = defaultdict(set)
+    for mutant in _all_mutants(results):
+        for test_id in mutant.passed_by:
+            run[test_id] += 1
+        for kill in mutant.kills:
+            run[kill.test] += 1
+            killed[kill.test] += 1
+            if kill.by_check:
+                by_check[kill.test] += 1
+            else:
+                crashes[kill.test].add(kill.exception or "an error")
+    for test in results.tests:
+        test.mutants_run, test.mutants_killed, test.killed_by_check = (
+            run[test.id],
+            killed[test.id],
+            by_check[test.id],
+        )
+        test.verdict, test.reason = _verdict(test, results, executes.get(test.id, []), crashes[test.id])
+
+
+def _verdict(
+    test: TestInfo, results: Results, functions: list[FunctionResult], crashes: set[str]
+) -> tuple[str | None, str | None]:
+    if test.id in results.excluded_tests:
+        return None, f"left out of mutant runs: {results.excluded_tests[test.id]}"
+    if not functions:
+        return None, "executes no target function"
+    if test.mutants_run == 0:
+        return None, "was not run against any mutant"
+    if test.killed_by_check:
+        return CHECKS, None
+    unsettled = [
+        f.name
+        for f in functions
+        if f.extreme is not None
+        and f.extreme.status not in (SURVIVED, KILLED, NO_COVERAGE)
+        and test.id not in f.extreme.passed_by
+    ]
+    if unsettled:
+        # a timed-out or crashed run of the extreme mutant hides whether this test noticed
+        return None, f"the run against the extreme mutant of {unsettled[0]} gave no per-test verdict"
+    names = [f.qualname for f in functions]
+    runs = " and ".join(names) if len(names) <= 2 else f"{', '.join(names[:2])} and {len(names) - 2} more"
+    reason = f"runs {runs} ({test.mutants_run} mutants), "
+    if test.mutants_killed:
+        kinds = ", ".join(sorted(crashes))
+        reason += f"fails on {test.mutants_killed} only by crashing ({kinds}), never in a check"
+    else:
+        reason += "fails on none"
+    passed_extreme = [e for f in functions if (e := f.extreme) is not None and test.id in e.passed_by]
+    # a procedure returning None anyway says less than "total returns 0.0"
+    passed_extreme.sort(key=lambda m: m.replacement == "return None")
+    if passed_extreme:
+        extreme = passed_extreme[0]
+        value = extreme.replacement.splitlines()[0].removeprefix("return").strip()
+        does = f"returns {value}" if value else "yields nothing"
+        reason += f", even when {extreme.module}.{extreme.function} {does}"
+    return CONFIRMING_ONLY, reason

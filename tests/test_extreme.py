@@ -1,0 +1,135 @@
+"""Our extreme-mutant operator: one mutant per function, its body replaced by a
+default return, switched by mutmut's trampoline like any other mutant."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from pytest_escape.mutation.extreme import neutral_value
+from pytest_escape.mutation.mutmut_adapter import activate
+from pytest_escape.mutation.mutmut_adapter.generate import mutate_module
+
+SOURCE = '''
+from typing import Iterator, Optional
+
+
+def total(xs: list[int]) -> int:
+    """Docstrings stay."""
+    return sum(xs)
+
+
+def names(xs) -> "list[str]":
+    return [str(x) for x in xs]
+
+
+def maybe(x) -> Optional[int]:
+    return x
+
+
+def count_up(n: int) -> Iterator[int]:
+    for i in range(n):
+        yield i
+
+
+async def fetch(x) -> str:
+    return str(x)
+
+
+def one_liner(x): return x + 1
+
+
+def stub():
+    ...
+
+
+def abstract():
+    raise NotImplementedError
+
+
+@property_like
+def decorated():
+    return 1
+
+
+def kept(x):
+    return x * 2  # pragma: no mutate
+
+
+class Box:
+    def __init__(self):
+        self.items = []
+
+    def size(self) -> int:
+        return len(self.items)
+'''
+
+
+@pytest.fixture
+def module() -> dict[str, Any]:
+    mutated = mutate_module("ex", SOURCE, "ex.py")
+    namespace: dict[str, Any] = {"__name__": "ex", "property_like": lambda f: f}
+    exec(compile(mutated.code, "ex.py", "exec"), namespace)
+    namespace["__extremes__"] = {m.function: m for m in mutated.mutants if m.operator == "extreme"}
+    yield namespace
+    activate(None)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value"),
+    [
+        ("int", "0"),
+        ("float", "0.0"),
+        ("str", '""'),
+        ("bool", "False"),
+        ("list[int]", "[]"),
+        ("typing.Dict[str, int]", "{}"),
+        ("set[str]", "set()"),
+        ("tuple[int, int]", "()"),
+        ("'list[str]'", "[]"),
+        ("Optional[int]", "None"),
+        ("int | None", "None"),
+        ("Decimal", "None"),
+        (None, "None"),
+    ],
+)
+def test_neutral_value_follows_the_return_annotation(annotation: str | None, value: str) -> None:
+    assert neutral_value(annotation) == value
+
+
+def test_one_extreme_mutant_per_function_that_does_something(module: dict[str, Any]) -> None:
+    extremes = module["__extremes__"]
+    assert set(extremes) == {
+        "total",
+        "names",
+        "maybe",
+        "count_up",
+        "fetch",
+        "one_liner",
+        "Box.__init__",
+        "Box.size",
+    }
+    # not mutated: bodies that already do nothing, decorated functions, pragma lines
+    assert extremes["total"].replacement == "return 0"
+    assert extremes["total"].id == "ex.x_total__mutmut_extreme"
+    assert extremes["names"].replacement == "return []"
+    assert extremes["count_up"].after == ("    return", "    yield")
+    assert extremes["one_liner"].after == ("def one_liner(x): return None",)
+
+
+def test_the_trampoline_switches_extreme_mutants(module: dict[str, Any]) -> None:
+    assert module["total"]([1, 2]) == 3
+    activate("ex.x_total__mutmut_extreme")
+    assert module["total"]([1, 2]) == 0
+    assert module["total"].__doc__ == "Docstrings stay."
+    activate("ex.x_count_up__mutmut_extreme")
+    assert list(module["count_up"](3)) == []  # still a generator, yielding nothing
+    activate("ex.x_fetch__mutmut_extreme")
+    assert asyncio.run(module["fetch"](1)) == ""  # still a coroutine
+    activate("ex.xǁBoxǁsize__mutmut_extreme")
+    assert module["Box"]().size() == 0
+    activate(None)
+    assert list(module["count_up"](3)) == [0, 1, 2]
+    assert asyncio.run(module["fetch"](1)) == "1"

@@ -1,0 +1,158 @@
+"""Pseudo-tested functions, confirming-only tests and their smells, end to end.
+
+One generated project holds each case the issue names: a function whose
+tests pass whatever it returns, one checked properly, one partially; tests
+with no assertion, an ``isinstance``-only assertion and a mirror oracle,
+beside strong tests that must not be flagged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import Project
+
+STATS = """
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
+def spread(xs):
+    return max(xs) - min(xs)
+
+
+def label(x):
+    if x > 10:
+        return "big"
+    return "small"
+
+
+def kind(x) -> str:
+    if x < 0:
+        return "negative"
+    return "positive"
+
+
+def clamp(x, lo, hi):
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+"""
+
+TESTS = """
+from stats import clamp, kind, label, mean, spread
+
+
+def test_mean():
+    assert mean([1, 2, 3]) == 2
+
+
+def test_mean_again():
+    assert mean([2, 2, 5]) == 3
+
+
+def test_label_runs():
+    label(3)
+    label(30)
+
+
+def test_kind_type():
+    assert isinstance(kind(-1), str)
+
+
+def test_spread_mirror():
+    expected = spread([1, 5])
+    assert spread([1, 5]) == expected
+
+
+def test_clamp():
+    assert clamp(5, 0, 10) == 5
+    assert clamp(-1, 0, 10) == 0
+"""
+
+CONFIG = """
+[tool.pytest_escape]
+fail_on = ["pseudo-tested", "confirming-only"]
+"""
+
+
+def _tests(project: Project) -> dict[str, dict[str, Any]]:
+    return {t["id"].rpartition("::")[2]: t for t in project.results()["x-escape"]["tests"]}
+
+
+def _labels(project: Project) -> dict[str, str]:
+    return {f["name"]: f["label"] for f in project.results()["x-escape"]["functions"]}
+
+
+def test_pseudo_tested_functions_and_confirming_only_tests(project: Project) -> None:
+    project.write({"stats.py": STATS, "test_stats.py": TESTS, "pyproject.toml": CONFIG})
+    result = project.run("--escape-witness-budget", "0")
+
+    assert _labels(project) == {
+        "mean": "tested",
+        "spread": "pseudo-tested",  # the mirror oracle passes on None == None
+        "label": "pseudo-tested",  # called, never checked
+        "kind": "pseudo-tested",  # "" is a str too
+        "clamp": "partially tested",  # the hi boundary is never checked
+    }
+    tests = _tests(project)
+    verdicts = {name: t["verdict"] for name, t in tests.items()}
+    assert verdicts == {
+        "test_mean": "checks",
+        "test_mean_again": "checks",
+        "test_label_runs": "confirming-only",
+        "test_kind_type": "confirming-only",
+        "test_spread_mirror": "confirming-only",
+        "test_clamp": "checks",
+    }
+    tags = {name: {s["tag"] for s in t["smells"]} for name, t in tests.items()}
+    assert "no assertion" in tags["test_label_runs"]
+    assert "weak oracle" in tags["test_kind_type"]
+    assert "mirror oracle" in tags["test_spread_mirror"]
+    assert tags["test_mean"] == tags["test_clamp"] == set()
+    # every flagged test ran against mutants of what it executes and failed on none by a check
+    for name in ("test_label_runs", "test_kind_type", "test_spread_mirror"):
+        assert tests[name]["mutants_run"] > 0 and tests[name]["killed_by_check"] == 0
+    assert 'even when stats.kind returns ""' in tests["test_kind_type"]["reason"]
+
+    # the extreme mutants do not count in the mutation score
+    mutants = project.results()["x-escape"]["mutants"]
+    assert all(m["operator"] != "extreme" for m in mutants)
+
+    # the gate, from [tool.pytest_escape] fail_on
+    assert result.ret == 13
+    result.stdout.fnmatch_lines(
+        [
+            "stats: 5 functions (1 tested, 3 pseudo-tested, 1 partially tested); "
+            "3 of 6 tests confirming-only",
+            "  pseudo-tested label (stats.py:9): its test passes when its body is replaced by 'return None'",
+            "  confirming-only test_stats.py::test_label_runs: runs stats.label (* mutants), fails on none, "
+            "even when stats.label returns None",
+            "      no assertion (line 12): no assert, pytest.raises or assert_* call",
+            "escape: 3 pseudo-tested functions (stats.spread, stats.label, stats.kind) and "
+            "--escape-fail-on pseudo-tested",
+            "escape: 3 confirming-only tests (*) and --escape-fail-on confirming-only",
+        ]
+    )
+
+
+def test_matrix_runs_every_mutant_against_all_its_tests(project: Project) -> None:
+    project.write({"stats.py": STATS, "test_stats.py": TESTS, "pyproject.toml": CONFIG})
+    project.run("--escape-witness-budget", "0", "--escape-paths", "stats.py")
+    fail_fast = project.mutants()
+    # the command line turns off the config's fail_on
+    result = project.run("--escape-witness-budget", "0", "--escape-matrix", "--escape-fail-on", "none")
+    assert result.ret == 0
+    matrix = project.mutants()
+    assert project.results()["x-escape"]["matrix"] is True
+    both = {"test_stats.py::test_mean", "test_stats.py::test_mean_again"}
+    # mean's mutants: fail-fast stops at the first test; the matrix asks both
+    for mutant_id, mutant in matrix.items():
+        if mutant["function"] != "mean" or mutant["status"] != "killed":
+            continue
+        assert len(fail_fast[mutant_id]["kills"]) == 1
+        killers = {k["test"] for k in mutant["kills"]} | set(mutant["passed_by"])
+        assert killers == both
+    assert any({k["test"] for k in m["kills"]} == both for m in matrix.values())
