@@ -25,6 +25,7 @@ import ast
 import csv
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,8 @@ def corpus_row(corpus: Path, name: str) -> dict[str, str]:
 
 def run_escape(project: Path, row: dict[str, str], python: str, report: Path) -> dict[str, Any]:
     command = row["test_command"].replace("python -m pytest", f"{python} -m pytest", 1)
+    # keep the caller's PYTHONPATH (a snapshot of pytest-escape under benchmark) after the project's
+    command = re.sub(r"PYTHONPATH=(\S+)", r"PYTHONPATH=\1${PYTHONPATH:+:$PYTHONPATH}", command)
     command += f" {ESCAPE_ARGS} --escape-report json:{report}"
     started = time.monotonic()
     done = subprocess.run(command, shell=True, cwd=project, capture_output=True, text=True)

@@ -166,6 +166,11 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
             "escape: --escape-timeout-factor must be greater than 0, not '-1'",
         ),
         (
+            ["--escape-fail-on", "pseudo"],
+            "escape: --escape-fail-on: unknown finding 'pseudo'; use one or more of pseudo-tested, "
+            "confirming-only",
+        ),
+        (
             ["-n", "2"],
             "escape: pytest-xdist (-n/--dist) is not supported with --escape yet; run without -n*",
         ),
@@ -214,6 +219,15 @@ def test_bad_input_is_one_clear_line_and_a_usage_error(
         (
             "[tool.pytest_escape]\nexamples = 2.5\n",
             "escape: [[]tool.pytest_escape] examples must be a whole number, not 2.5",
+        ),
+        (
+            "[tool.pytest_escape]\nmatrix = 'yes'\n",
+            "escape: [[]tool.pytest_escape] matrix must be true or false, not 'yes'",
+        ),
+        (
+            "[tool.pytest_escape]\nfail_on = [1]\n",
+            "escape: [[]tool.pytest_escape] fail_on must name findings like 'pseudo-tested,confirming-only', "
+            "not [[]1]",
         ),
         (
             "[tool.pytest_escape]\npaths = 'src'\n",

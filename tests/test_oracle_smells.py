@@ -13,6 +13,7 @@ from pytest_escape.oracle.smells import (
     TAUTOLOGY,
     UNREACHABLE_ASSERT,
     WEAK,
+    check_lines,
     smells,
 )
 
@@ -113,3 +114,33 @@ def test_each_smell_is_tagged_on_its_line() -> None:
 
 def test_a_missing_test_has_no_smells() -> None:
     assert smells(TESTS, "test_not_there") == []
+
+
+def test_check_lines_are_the_lines_a_failing_check_comes_from() -> None:
+    source = textwrap.dedent(
+        """
+        import pytest
+
+        def helper(x):
+            assert x
+
+        def test_a(self):
+            assert parse("x").year == (
+                2000
+            )
+            assert parse("y") is not None
+            self.assertEqual(parse("z").year, 1)
+            self.assertIsNotNone(parse("w"))
+            with pytest.raises(ValueError):
+                parse("")
+            helper(parse("v"))
+            parse("u").year
+        """
+    )
+    lines = check_lines(source)
+    assert {8, 9, 10} <= lines  # a constraining assert, all its lines
+    assert 11 not in lines  # weak: crashing on None.attr says no more than the bare call
+    assert 12 in lines and 13 not in lines  # assertEqual counts, assertIsNotNone does not
+    assert 14 in lines and 15 not in lines  # the raises line, not the body it guards
+    assert 16 in lines  # a helper of the file that asserts
+    assert 17 not in lines  # a bare expression checks nothing
