@@ -58,6 +58,13 @@ def kept(x):
     return x * 2  # pragma: no mutate
 
 
+def wrapping(f):
+    @property_like
+    def inner():
+        return f()
+    return inner
+
+
 class Box:
     def __init__(self):
         self.items = []
@@ -108,6 +115,7 @@ def test_one_extreme_mutant_per_function_that_does_something(module: dict[str, A
         "count_up",
         "fetch",
         "one_liner",
+        "wrapping",
         "Box.__init__",
         "Box.size",
     }
@@ -117,6 +125,8 @@ def test_one_extreme_mutant_per_function_that_does_something(module: dict[str, A
     assert extremes["names"].replacement == "return []"
     assert extremes["count_up"].after == ("    return", "    yield")
     assert extremes["one_liner"].after == ("def one_liner(x): return None",)
+    # a decorated inner function goes whole, decorators included
+    assert extremes["wrapping"].after == ("    return None",)
 
 
 def test_the_trampoline_switches_extreme_mutants(module: dict[str, Any]) -> None:

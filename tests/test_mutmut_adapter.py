@@ -125,3 +125,14 @@ def test_only_the_adapter_imports_mutmut() -> None:
         if "mutmut_adapter" not in p.parts and pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("path", FILES_FOR_EQUIVALENCE, ids=lambda p: p.name)
+def test_extreme_mutants_keep_the_module_valid(path: Path) -> None:
+    """The extreme mutants are spliced in beside mutmut's: the module still compiles,
+    and mutmut's own mutants are unchanged by them."""
+    source = path.read_text(encoding="utf-8")
+    with_extremes = mutate_module("m", source, str(path))
+    compile(with_extremes.code, str(path), "exec", dont_inherit=True)
+    regular = [m.id for m in with_extremes.mutants if m.operator != "extreme"]
+    assert regular == [m.id for m in mutate_module("m", source, str(path), extreme=False).mutants]

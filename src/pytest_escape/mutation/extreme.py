@@ -139,7 +139,10 @@ def extreme_body(
     value = "" if yields.found else neutral_value(annotation)
     if _does_nothing(module, statements, value or "None"):
         return None
-    first = positions[statements[0]]  # type: ignore[index]
+    head = statements[0]
+    decorators = getattr(head, "decorators", ())
+    # libcst starts a decorated def at ``def``; its decorators go with it
+    first = positions[decorators[0] if decorators else head]  # type: ignore[index]
     last = positions[statements[-1]]  # type: ignore[index]
     if yields.found:
         line = lines[first.start.line - 1]

@@ -51,8 +51,11 @@ def assess(results: Results, test_sources: dict[str, str]) -> None:
     for mutant in _all_mutants(results):
         for kill in mutant.kills:
             kill.by_check = _is_check(kill, test_sources.get(files.get(kill.test, ""), ""))
+    regular: dict[tuple[str, str], list[MutantResult]] = defaultdict(list)
+    for mutant in results.mutants:
+        regular[mutant.module, mutant.function].append(mutant)
     for function in results.functions:
-        _label(function, results.mutants)
+        _label(function, regular[function.module, function.name])
     executes: dict[str, list[FunctionResult]] = defaultdict(list)
     for function in results.functions:
         for test_id in function.covered_by:
@@ -96,8 +99,7 @@ def _test_name(nodeid: str) -> str:
     return ".".join(parts[-2:])
 
 
-def _label(function: FunctionResult, mutants: list[MutantResult]) -> None:
-    regular = [m for m in mutants if m.module == function.module and m.function == function.name]
+def _label(function: FunctionResult, regular: list[MutantResult]) -> None:
     survivors = [
         m
         for m in regular
