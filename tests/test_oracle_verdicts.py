@@ -156,3 +156,39 @@ def test_matrix_runs_every_mutant_against_all_its_tests(project: Project) -> Non
         killers = {k["test"] for k in mutant["kills"]} | set(mutant["passed_by"])
         assert killers == both
     assert any({k["test"] for k in m["kills"]} == both for m in matrix.values())
+
+
+def test_a_test_that_never_met_a_mutant_it_would_catch_is_not_flagged(project: Project) -> None:
+    """Fail-fast runs stop at the first test that fails: the second test never
+    meets ``n * 3``, and the extreme mutant (``{}``) only makes it crash.
+    Before calling it confirming-only, it is run against what the first caught."""
+    project.write(
+        {
+            "conf.py": """
+                def config(n) -> dict:
+                    return {"n": n * 2}
+            """,
+            "test_conf.py": """
+                from conf import config
+
+                def test_two():
+                    v = config(2)["n"]
+                    assert v == 4
+
+                def test_three():
+                    v = config(3)["n"]
+                    assert v == 6
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 0
+    assert {t["verdict"] for t in _tests(project).values()} == {"checks"}
+    # fail-fast gives each regular mutant one killer; the second test's extra run
+    # against a mutant the first caught is what credits it with a check
+    checked_twice = [
+        m
+        for m in project.mutants().values()
+        if len({k["test"] for k in m["kills"] if k["by_check"] and k["exception"] == "AssertionError"}) == 2
+    ]
+    assert checked_twice

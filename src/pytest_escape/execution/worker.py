@@ -23,6 +23,7 @@ from _pytest.runner import runtestprotocol
 
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate
+from ..oracle.verdicts import is_check
 from ..plugin import WORKER_ENV
 from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked
 from .witnesses import WitnessStage
@@ -97,6 +98,10 @@ def run_items(
 def _runner(tests: list[tuple[str, pytest.Item]], mutant: str | None) -> Callable[[], dict[str, Any]]:
     """What a forked child runs: ``tests`` under ``mutant``."""
     return lambda: run_items(tests, mutant)
+
+
+#: mutants a test without a check kill is still tried against before it is called confirming-only
+CONFIRM_LIMIT = 200
 
 
 def _function_of(mutant_id: str) -> str:
@@ -174,6 +179,8 @@ class WorkerPlugin:
         self.checked: dict[str, bool] = {}
         #: module -> the last probe test, which passed with every trampoline raising
         self.unreachable: dict[str, str] = {}
+        #: test file -> its text, for telling a failing check from a crash
+        self.sources: dict[str, str] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
@@ -215,6 +222,9 @@ class WorkerPlugin:
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             run_forked(rerun, self.plan["workers"], self._settle)
         self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
+        started = time.monotonic()
+        run_forked(self._confirmations(), self.plan["workers"], self._settle)
+        self.emit("phase", name="confirm", seconds=round(time.monotonic() - started, 3))
         try:
             self._witnesses()
         except Exception as e:  # noqa: BLE001 - the mutants' verdicts are in; keep them
@@ -255,6 +265,84 @@ class WorkerPlugin:
         finally:
             stage.close()
         self.emit("phase", name="witnesses", seconds=round(time.monotonic() - started, 3))
+
+    # -- confirming-only candidates ------------------------------------------
+
+    def _is_check(self, test: str, kill: dict[str, Any]) -> bool:
+        path = str(self.items[test].path) if test in self.items else ""
+        if path not in self.sources:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    self.sources[path] = f.read()
+            except (OSError, UnicodeDecodeError):
+                self.sources[path] = ""
+        return is_check(kill.get("exception"), kill.get("line"), self.sources[path])
+
+    def _confirmations(self) -> list[Job]:
+        """A second chance for every test that met mutants but failed on none by a check.
+
+        Fail-fast runs stop at the first failing test, so a test that would
+        have caught a mutant may never meet it, and which test meets which
+        mutant depends on the order the workers happened to learn kills in.
+        Before a test is called confirming-only, it runs alone against the
+        killed mutants of what it executes (those some test caught by a check
+        first), until one of them fails in a check or up to CONFIRM_LIMIT:
+        the verdict then does not depend on scheduling.
+        """
+        ran: dict[str, set[str]] = {}
+        credited: set[str] = set()
+        caught: set[str] = set()
+        for entry in self.plan["jobs"]:
+            verdict = self.verdicts[entry["id"]]
+            for test in verdict.get("passed", ()):
+                ran.setdefault(test, set()).add(entry["id"])
+            for kill in verdict.get("kills", ()):
+                ran.setdefault(kill["test"], set()).add(entry["id"])
+                if self._is_check(kill["test"], kill):
+                    credited.add(kill["test"])
+                    caught.add(entry["id"])
+        jobs = []
+        for test in sorted(set(ran) - credited):
+            if self.checked.get(test) is False:
+                continue  # excluded: it fails alone
+            queue = sorted(
+                (
+                    e["id"]
+                    for e in self.plan["jobs"]
+                    if test in e["tests"]
+                    and e["id"] not in ran[test]
+                    and self.verdicts[e["id"]].get("status") in ("killed", "timeout")
+                ),
+                key=lambda mutant: (mutant not in caught, mutant),
+            )[:CONFIRM_LIMIT]
+            if queue:
+                jobs.append(self._confirm(test, queue, 0))
+        return jobs
+
+    def _confirm(self, test: str, queue: list[str], index: int) -> Job:
+        return Job(
+            key=f"{test} @ {queue[index]}",
+            timeout=self._timeout([test]),
+            run=_runner([(test, self.items[test])], queue[index]),
+            tag=("confirm", test, queue, index),
+        )
+
+    def _settle_confirm(self, test: str, queue: list[str], index: int, outcome: Outcome) -> list[Job] | None:
+        verdict = self.verdicts[queue[index]]
+        if outcome.kind == REPORTED:
+            kills = outcome.payload.get("kills", [])
+            if kills:
+                verdict.setdefault("kills", []).append(kills[0])
+                verdict.setdefault("killers", []).append(test)
+            else:
+                verdict.setdefault("passed", []).append(test)
+            self.emit("result", rerun=True, **verdict)
+            if kills and self._is_check(test, kills[0]):
+                # a kill stands on a test that passes alone, as every kill does
+                return [self._check(test)] if test not in self.checked else None
+        if index + 1 < len(queue):
+            return [self._confirm(test, queue, index + 1)]
+        return None
 
     # -- jobs ----------------------------------------------------------------
 
@@ -319,6 +407,8 @@ class WorkerPlugin:
             if retry is None and self.unreachable:
                 return STOP
             return [retry] if retry else None
+        if kind[0] == "confirm":
+            return self._settle_confirm(kind[1], kind[2], kind[3], outcome)
         if kind[0] == "check":
             if not passed:
                 self.checked[job.key] = False

@@ -79,9 +79,15 @@ def _all_mutants(results: Results) -> Iterable[MutantResult]:
 
 
 def _is_check(kill: Kill, source: str) -> bool:
-    if kill.exception in CHECK_EXCEPTIONS:
+    return is_check(kill.exception, kill.line, source)
+
+
+def is_check(exception: str | None, line: int | None, source: str) -> bool:
+    """Did a test fail in a check: the exception a check raises, or any
+    exception raised through a line of ``source`` (its file) that holds one?"""
+    if exception in CHECK_EXCEPTIONS:
         return True
-    return kill.line is not None and bool(source) and kill.line in _lines(source)
+    return line is not None and bool(source) and line in _lines(source)
 
 
 def _lines(source: str) -> frozenset[int]:
