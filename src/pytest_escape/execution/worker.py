@@ -155,13 +155,15 @@ class WorkerPlugin:
     """Runs the whole mutation phase from ``pytest_runtestloop`` of the worker's session.
 
     One pool of forked children runs three kinds of jobs, so none of them
-    waits for another phase to drain:
+    waits for another phase to drain (then second chances for would-be
+    confirming-only tests, and the witness search, each in a pool of its own):
 
     - forced-failure probes: with every trampoline raising, a covering test of
       each module must fail, or mutants do not reach the code the tests
       import (each probe test given in the plan is tried until one fails:
       one test may swallow every exception);
-    - mutants: each against its covering tests, stopping at the first failure;
+    - mutants: each against its covering tests, stopping at the first failure
+      (extreme mutants, and every mutant with ``--escape-matrix``: all of them);
     - self-checks: a test that killed a mutant must pass alone without one;
       a test that fails alone is excluded and its kills are run again
       without it (checking only killers costs a third of checking every
