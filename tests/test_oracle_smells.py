@@ -141,6 +141,6 @@ def test_check_lines_are_the_lines_a_failing_check_comes_from() -> None:
     assert {8, 9, 10} <= lines  # a constraining assert, all its lines
     assert 11 not in lines  # weak: crashing on None.attr says no more than the bare call
     assert 12 in lines and 13 not in lines  # assertEqual counts, assertIsNotNone does not
-    assert 14 in lines and 15 not in lines  # the raises line, not the body it guards
+    assert 14 in lines and 15 in lines  # an exception escaping pytest.raises(ValueError) was rejected
     assert 16 in lines  # a helper of the file that asserts
     assert 17 not in lines  # a bare expression checks nothing

@@ -192,3 +192,40 @@ def test_a_test_that_never_met_a_mutant_it_would_catch_is_not_flagged(project: P
         if len({k["test"] for k in m["kills"] if k["by_check"] and k["exception"] == "AssertionError"}) == 2
     ]
     assert checked_twice
+
+
+def test_a_decorator_whose_body_runs_only_at_import_is_not_covered(project: Project) -> None:
+    """Its mutants cannot be switched on in a test (the wrapper was made at import,
+    from the original): it is not covered, whatever its nested wrapper's lines say."""
+    project.write(
+        {
+            "deco.py": """
+                import functools
+
+                def logged(f):
+                    @functools.wraps(f)
+                    def wrapper(*args):
+                        return f(*args)
+                    return wrapper
+
+                @logged
+                def double(x):
+                    return x * 2
+            """,
+            "test_deco.py": """
+                from deco import double
+
+                def test_double():
+                    assert double(3) == 6
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 11  # nothing measured
+    functions = {f["name"]: f for f in project.results()["x-escape"]["functions"]}
+    assert functions["logged"]["label"] == "not covered"
+    assert "runs only at import" in functions["logged"]["reason"]
+    assert functions["logged"]["covered_by"] == []
+    # double is decorated: mutmut leaves it alone, so the test meets no mutant
+    (test,) = project.results()["x-escape"]["tests"]
+    assert test["verdict"] is None and test["reason"] == "executes no target function"

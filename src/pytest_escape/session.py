@@ -44,6 +44,10 @@ from .report import render_terminal, write_json, write_regression_tests
 from .report.progress import Progress
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
 
+IMPORT_ONLY = (
+    "no test calls it: its body runs only at import (a decorator or factory), "
+    "so no mutant of it can be switched on in a test"
+)
 #: forced-failure probes per module: one test may swallow every exception
 PROBES_PER_MODULE = 3
 # Appended to the user's arguments for the worker (later options win):
@@ -228,7 +232,13 @@ class EscapeSession:
                         covered_by=sorted(baseline.tests_on_lines(target.path, body), key=order.__getitem__),
                     )
                 if extreme:
+                    # the function runs under a test only if its first statement
+                    # does: a decorator's nested wrapper runs in tests, its own
+                    # body only at import, where no mutant can be switched on
                     functions[key].extreme = result
+                    if not tests and functions[key].covered_by:
+                        result.status_reason = IMPORT_ONLY
+                    functions[key].covered_by = tests
                 if tests:
                     jobs.append(
                         {
@@ -246,7 +256,7 @@ class EscapeSession:
                         }
                     )
                     module_tests.update(tests)
-                else:
+                elif not result.status_reason:
                     result.status_reason = f"no test executes line {spec.statement.start_line}"
             if module_tests:
                 probes[module.module] = sorted(module_tests, key=lambda t: baseline.durations.get(t, 0.0))[
@@ -302,12 +312,12 @@ class EscapeSession:
             results.excluded_tests = dict(report.excluded)
             results.warnings.extend(report.warnings)
             self.timings.update(report.phases)
-            assess(results, self._test_sources(results))
             if report.missing:
                 results.warnings.append(
                     f"{len(report.missing)} tests of the baseline were not collected again by the "
                     f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
                 )
+        assess(results, self._test_sources(results))
         results.duration = time.monotonic() - self.started
         results.timings = {k: round(v, 3) for k, v in self.timings.items()}
         if settings.write_tests is not None:

@@ -71,7 +71,9 @@ def check_lines(source: str) -> frozenset[int]:
 
     A test failing with an exception raised from one of these lines failed
     in its check (``assert parse(s).year == 2000`` when ``parse`` returns
-    None), not merely because the code crashed under it.  Weak and
+    None), not merely because the code crashed under it; so is the body of
+    a ``with pytest.raises(E)`` block, since an exception that escapes it is
+    one the check did not accept.  Weak and
     tautological assertions are left out: ``assert cart.total() is not None``
     crashing on ``None.total`` says no more than the bare call would.
     """
@@ -94,6 +96,9 @@ def check_lines(source: str) -> frozenset[int]:
             spans.append(node)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             spans += [item.context_expr for item in node.items if checking(item.context_expr)]
+            if any(_called(item.context_expr).rpartition(".")[2] == "raises" for item in node.items):
+                # an exception escaping ``pytest.raises(ValueError)`` is one the check rejected
+                spans += node.body
     lines: set[int] = set()
     for span in spans:
         lines.update(range(span.lineno, (span.end_lineno or span.lineno) + 1))

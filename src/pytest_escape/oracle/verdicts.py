@@ -115,7 +115,10 @@ def _label(function: FunctionResult, regular: list[MutantResult]) -> None:
     function.survived = len(survivors)
     extreme = function.extreme
     if not function.covered_by:
-        function.label, function.reason = NOT_COVERED, "no test executes its body"
+        function.label = NOT_COVERED
+        function.reason = (
+            extreme.status_reason if extreme is not None else None
+        ) or "no test executes its body"
     elif extreme is not None and extreme.status == SURVIVED:
         tests = len(extreme.passed_by)
         function.label = PSEUDO_TESTED
