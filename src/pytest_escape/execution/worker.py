@@ -25,7 +25,7 @@ from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate
 from ..oracle.verdicts import is_check
 from ..plugin import WORKER_ENV
-from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked
+from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked, stream
 from .witnesses import WitnessStage
 
 
@@ -287,9 +287,10 @@ class WorkerPlugin:
         have caught a mutant may never meet it, and which test meets which
         mutant depends on the order the workers happened to learn kills in.
         Before a test is called confirming-only, it runs alone against the
-        killed mutants of what it executes (those some test caught by a check
-        first), until one of them fails in a check or up to CONFIRM_LIMIT:
-        the verdict then does not depend on scheduling.
+        mutants of what it executes that some other test caught by a check
+        (a crash-only kill is no chance for a check), in id order, until one
+        fails in a check or up to CONFIRM_LIMIT: the verdict then does not
+        depend on scheduling.
         """
         ran: dict[str, set[str]] = {}
         credited: set[str] = set()
@@ -311,40 +312,59 @@ class WorkerPlugin:
                 (
                     e["id"]
                     for e in self.plan["jobs"]
-                    if test in e["tests"]
-                    and e["id"] not in ran[test]
-                    and self.verdicts[e["id"]].get("status") in ("killed", "timeout")
+                    if test in e["tests"] and e["id"] not in ran[test] and e["id"] in caught
                 ),
-                key=lambda mutant: (mutant not in caught, mutant),
             )[:CONFIRM_LIMIT]
             if queue:
                 jobs.append(self._confirm(test, queue, 0))
         return jobs
 
     def _confirm(self, test: str, queue: list[str], index: int) -> Job:
+        """One child runs ``test`` against ``queue[index:]`` in turn, streaming each
+        outcome, until it fails in a check.
+
+        One fork per test rather than per (test, mutant): on semver, forking
+        for each pair tripled the run.  A mutant that leaves state behind can
+        only make a later run fail, which credits the test a check: the
+        direction that flags fewer tests, never more.
+        """
+        item = self.items[test]
+        todo = queue[index:]
+
+        def run() -> dict[str, Any]:
+            for mutant in todo:
+                result = run_items([(test, item)], mutant)
+                kills = result.get("kills", [])
+                stream({"mutant": mutant, "kill": kills[0] if kills else None})
+                if kills and self._is_check(test, kills[0]):
+                    break
+            return {"outcome": "done"}
+
         return Job(
-            key=f"{test} @ {queue[index]}",
-            timeout=self._timeout([test]),
-            run=_runner([(test, self.items[test])], queue[index]),
+            key=f"{test} @ {todo[0]}",
+            timeout=self._timeout([test] * len(todo)),
+            run=run,
             tag=("confirm", test, queue, index),
         )
 
     def _settle_confirm(self, test: str, queue: list[str], index: int, outcome: Outcome) -> list[Job] | None:
-        verdict = self.verdicts[queue[index]]
-        if outcome.kind == REPORTED:
-            kills = outcome.payload.get("kills", [])
-            if kills:
-                verdict.setdefault("kills", []).append(kills[0])
+        done = index
+        for run in outcome.streamed:
+            verdict = self.verdicts[run["mutant"]]
+            done += 1
+            kill = run["kill"]
+            if kill:
+                verdict.setdefault("kills", []).append(kill)
                 verdict.setdefault("killers", []).append(test)
             else:
                 verdict.setdefault("passed", []).append(test)
             self.emit("result", rerun=True, **verdict)
-            if kills and self._is_check(test, kills[0]):
+            if kill and self._is_check(test, kill):
                 # a kill stands on a test that passes alone, as every kill does
                 return [self._check(test)] if test not in self.checked else None
-        if index + 1 < len(queue):
-            return [self._confirm(test, queue, index + 1)]
-        return None
+        if outcome.kind != REPORTED:
+            done += 1  # the mutant it was on when it hung or died: no verdict, go on after it
+        return [self._confirm(test, queue, done)] if done < len(queue) else None
 
     # -- jobs ----------------------------------------------------------------
 
