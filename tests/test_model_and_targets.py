@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from pytest_escape import model
 from pytest_escape.gate import EscapeExit, judge
-from pytest_escape.model import MutantResult, Results, Tally
+from pytest_escape.model import (
+    FunctionResult,
+    Kill,
+    MutantResult,
+    Results,
+    SmellInfo,
+    Tally,
+    Witness,
+)
 from pytest_escape.targets import find_candidates, module_name_from_path
 
 
@@ -45,9 +54,48 @@ def test_gate_compares_the_mutation_score_with_the_threshold() -> None:
     assert judge(results("killed", "survived", fail_under=50.1)).exit == EscapeExit.SCORE_BELOW_THRESHOLD
 
 
+def test_gate_fails_on_the_findings_named_in_fail_on() -> None:
+    found = results("killed", "survived")
+    found.functions = [FunctionResult("m", "m.py", "f", 1, "pseudo-tested", ["t.py::test_a"])]
+    found.tests = [model.TestInfo("t.py::test_a", "t.py", 0.1, verdict="confirming-only")]
+    assert judge(found).exit == EscapeExit.OK  # findings are reported, not gated, by default
+    found.fail_on = ["confirming-only"]
+    verdict = judge(found)
+    assert verdict.exit == EscapeExit.FINDINGS == 13
+    assert verdict.message == (
+        "escape: 1 confirming-only test (t.py::test_a) and --escape-fail-on confirming-only"
+    )
+    found.fail_on = ["pseudo-tested", "confirming-only"]
+    assert judge(found).message is not None and len(judge(found).message.splitlines()) == 2
+    found.fail_under = 90  # both gates fail: both reasons shown, the score's exit code
+    both = judge(found)
+    assert both.exit == EscapeExit.SCORE_BELOW_THRESHOLD and both.message is not None
+    assert len(both.message.splitlines()) == 3 and "below --escape-fail-under 90" in both.message
+    found.fail_under = None
+    found.tests[0].verdict = "checks"
+    found.functions[0].label = "tested"
+    assert judge(found).exit == EscapeExit.OK
+
+
 def test_results_round_trip_through_a_dict() -> None:
     original = results("killed", "survived")
-    assert Results.from_dict(original.to_dict()) == original
+    original.mutants[0].kills = [Kill("t.py::test_a", "AssertionError", 3, by_check=True)]
+    original.mutants[1].passed_by = ["t.py::test_a"]
+    original.mutants[1].witness = Witness("likely equivalent", reason="200 inputs")
+    extreme = mutant("survived")
+    extreme.operator = "extreme"
+    original.functions = [
+        FunctionResult("m", "m.py", "f", 1, "pseudo-tested", ["t.py::test_a"], extreme=extreme)
+    ]
+    original.tests = [
+        model.TestInfo(
+            "t.py::test_a", "t.py", 0.1, verdict="checks", smells=[SmellInfo("weak oracle", 4, "len")]
+        )
+    ]
+    original.fail_on = ["pseudo-tested"]
+    back = Results.from_dict(original.to_dict())
+    assert back == original
+    assert isinstance(back.mutants[0].kills[0], Kill) and isinstance(back.functions[0].extreme, MutantResult)
     with pytest.raises(ValueError, match="model version"):
         Results.from_dict({**original.to_dict(), "model_version": 99})
 

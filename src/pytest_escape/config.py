@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .model import FINDINGS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 REPORT_FORMATS = ("term", "json")
-#: findings ``fail_on`` can name (model.FINDINGS)
-FAIL_ON = ("pseudo-tested", "confirming-only")
 #: seconds added to every mutant's time limit, for forking and test set-up
 TIMEOUT_CONSTANT = 2.0
 DEFAULT_REPORT_PATHS = {"json": "escape-report.json"}
@@ -77,7 +77,7 @@ class Settings:
     #: "crosshair": survivors Hypothesis did not separate also get a symbolic search
     witness_backend: str = "hypothesis"
     call_timeout: float = CALL_TIMEOUT
-    #: findings that fail the gate, from FAIL_ON
+    #: findings that fail the gate (model.FINDINGS)
     fail_on: tuple[str, ...] = ()
     #: run every mutant against all its covering tests (the full kill matrix)
     matrix: bool = False
@@ -162,10 +162,12 @@ def parse_fail_on(value: Any, where: str) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
         raise SettingsError(f"{where} must name findings like 'pseudo-tested,confirming-only', not {value!r}")
-    names = tuple(i.strip() for i in items if i.strip())
+    names = tuple(dict.fromkeys(i.strip() for i in items if i.strip()))
     for name in names:
-        if name not in FAIL_ON:
-            raise SettingsError(f"{where}: unknown finding {name!r}; use one or more of {', '.join(FAIL_ON)}")
+        if name not in FINDINGS:
+            raise SettingsError(
+                f"{where}: unknown finding {name!r}; use one or more of {', '.join(FINDINGS)}"
+            )
     return names
 
 

@@ -47,33 +47,35 @@ def judge(results: Results) -> Verdict:
             "covering tests): there is no score to gate on; add tests that execute the targets "
             "or point --escape-paths at the code they test",
         )
+    # every failing reason gets its line; the exit code is the first one's
+    reasons: list[tuple[EscapeExit, str]] = []
     if results.fail_under is not None and score < results.fail_under:
-        return Verdict(
-            EscapeExit.SCORE_BELOW_THRESHOLD,
-            f"escape: mutation score {score:.1f} % is below --escape-fail-under {results.fail_under:g} %",
+        reasons.append(
+            (
+                EscapeExit.SCORE_BELOW_THRESHOLD,
+                f"escape: mutation score {score:.1f} % is below --escape-fail-under {results.fail_under:g} %",
+            )
         )
-    findings = _findings(results)
-    if findings:
-        return Verdict(EscapeExit.FINDINGS, "\n".join(findings))
+    reasons += [(EscapeExit.FINDINGS, line) for line in _findings(results)]
+    if reasons:
+        return Verdict(reasons[0][0], "\n".join(line for _, line in reasons))
     return Verdict(EscapeExit.OK, None)
 
 
 def _findings(results: Results) -> list[str]:
     """One line per finding kind named in ``fail_on`` that exists."""
+    found = {
+        PSEUDO_TESTED: ("function", [f.qualname for f in results.functions if f.label == PSEUDO_TESTED]),
+        CONFIRMING_ONLY: ("test", [t.id for t in results.tests if t.verdict == CONFIRMING_ONLY]),
+    }
     lines = []
-    if PSEUDO_TESTED in results.fail_on:
-        names = [f.qualname for f in results.functions if f.label == PSEUDO_TESTED]
+    for finding in results.fail_on:
+        noun, names = found[finding]
         if names:
+            plural = "s" if len(names) != 1 else ""
             lines.append(
-                f"escape: {len(names)} pseudo-tested function{'s' if len(names) != 1 else ''} "
-                f"({_first(names)}) and --escape-fail-on {PSEUDO_TESTED}"
-            )
-    if CONFIRMING_ONLY in results.fail_on:
-        names = [t.id for t in results.tests if t.verdict == CONFIRMING_ONLY]
-        if names:
-            lines.append(
-                f"escape: {len(names)} confirming-only test{'s' if len(names) != 1 else ''} "
-                f"({_first(names)}) and --escape-fail-on {CONFIRMING_ONLY}"
+                f"escape: {len(names)} {finding} {noun}{plural} ({_first(names)}) "
+                f"and --escape-fail-on {finding}"
             )
     return lines
 

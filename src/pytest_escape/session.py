@@ -72,6 +72,22 @@ def _test_docstring(mutant: MutantResult) -> str:
     )
 
 
+def _function(
+    spec: MutantSpec, file: str, target: Target, baseline: Baseline, order: dict[str, int]
+) -> FunctionResult:
+    """A function's record, covered by the tests that executed any line of its body
+    (its extreme mutant, if it has one, narrows that to its first statement)."""
+    body = range(spec.function_span.start_line + 1, spec.function_span.end_line + 1)
+    return FunctionResult(
+        module=spec.module,
+        file=file,
+        name=spec.function,
+        line=spec.function_span.start_line,
+        label=NOT_COVERED,
+        covered_by=sorted(baseline.tests_on_lines(target.path, body), key=order.__getitem__),
+    )
+
+
 class EscapeSession:
     """One ``pytest --escape`` run, registered as a plugin for its hooks."""
 
@@ -222,23 +238,16 @@ class EscapeSession:
                 result = mutants[spec.id] = self._mutant(spec, target, tests)
                 key = (spec.module, spec.function)
                 if key not in functions:
-                    body = range(spec.function_span.start_line + 1, spec.function_span.end_line + 1)
-                    functions[key] = FunctionResult(
-                        module=spec.module,
-                        file=result.file,
-                        name=spec.function,
-                        line=spec.function_span.start_line,
-                        label=NOT_COVERED,
-                        covered_by=sorted(baseline.tests_on_lines(target.path, body), key=order.__getitem__),
-                    )
+                    functions[key] = _function(spec, result.file, target, baseline, order)
                 if extreme:
                     # the function runs under a test only if its first statement
                     # does: a decorator's nested wrapper runs in tests, its own
                     # body only at import, where no mutant can be switched on
-                    functions[key].extreme = result
-                    if not tests and functions[key].covered_by:
+                    function = functions[key]
+                    function.extreme = result
+                    if not tests and function.covered_by:
                         result.status_reason = IMPORT_ONLY
-                    functions[key].covered_by = tests
+                    function.covered_by = tests
                 if tests:
                     jobs.append(
                         {

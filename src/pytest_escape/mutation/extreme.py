@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..model import EXTREME
+from .types import Span
 
 __all__ = ["EXTREME", "SUFFIX", "ExtremeBody", "extreme_body", "neutral_value"]
 #: the mutant's name in the mutants dict: ``x_f__mutmut_extreme``; keeping
@@ -53,10 +54,10 @@ _NEUTRAL = {
 
 @dataclass(frozen=True)
 class ExtremeBody:
-    """Where the body starts and ends (1-based lines, 0-based columns) and what replaces it."""
+    """The statements replaced (docstring excluded), their text, and what replaces them."""
 
-    start: tuple[int, int]
-    end: tuple[int, int]
+    span: Span
+    original: str
     replacement: str
 
 
@@ -150,8 +151,7 @@ def extreme_body(
         replacement = f"return\n{indent}yield" if indent else "return; yield"
     else:
         replacement = f"return {value}"
-    return ExtremeBody(
-        (first.start.line, first.start.column),
-        (last.end.line, last.end.column),
-        replacement,
-    )
+    span = Span(first.start.line, first.start.column, last.end.line, last.end.column)
+    text = "\n".join(lines[span.start_line - 1 : span.end_line])
+    original = text[span.start_col : len(text) - len(lines[span.end_line - 1]) + span.end_col]
+    return ExtremeBody(span, original, replacement)

@@ -158,12 +158,6 @@ def _statement_span(
     return Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column), False
 
 
-def _span_text(lines: list[str], span: Span) -> str:
-    text = "\n".join(lines[span.start_line - 1 : span.end_line])
-    cut = len(text) - len(lines[span.end_line - 1]) + span.end_col
-    return text[span.start_col : cut]
-
-
 def _order(node: cst.CSTNode | None, positions: Any) -> int:
     return int(positions[node].start.line) if node is not None else 0
 
@@ -250,7 +244,7 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
             continue  # mutmut drops these too (e.g. methods of nested classes)
         assert isinstance(function_node, cst.FunctionDef)
         body = extreme_body(wrapper.module, function_node, positions, lines) if extreme else None
-        if body is not None and no_mutate.intersection(range(body.start[0], body.end[0] + 1)):
+        if body is not None and no_mutate.intersection(range(body.span.start_line, body.span.end_line + 1)):
             body = None  # it would delete a line the user said not to mutate
         if not mutations and body is None:
             continue
@@ -300,8 +294,9 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
                 )
             )
         if body is not None:
-            span = Span(body.start[0], body.start[1], body.end[0], body.end[1])
-            statement = Span(body.start[0], body.start[1], body.start[0], body.start[1])
+            span = body.span
+            # coverage.py files the body under its first statement's line
+            statement = Span(span.start_line, span.start_col, span.start_line, span.start_col)
             site.mutants.append((f"{mangled}__mutmut_{SUFFIX}", span, body.replacement))
             specs.append(
                 MutantSpec(
@@ -314,7 +309,7 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
                     function_span=function_span,
                     function_first_line=site.first_line,
                     in_signature=False,
-                    original=_span_text(lines, span),
+                    original=body.original,
                     replacement=body.replacement,
                     before=tuple(lines[span.start_line - 1 : span.end_line]),
                     after=tuple(_replace_span(lines, span, body.replacement)),
