@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from pytest_escape.model import Results
+from pytest_escape.report.stryker_json import read_json
 
 pytest_plugins = ["pytester"]
 
@@ -61,3 +67,97 @@ def first(mutants: dict[str, dict[str, Any]], match: Callable[[dict[str, Any]], 
     found = [m for m in mutants.values() if match(m)]
     assert found, "no mutant matches"
     return found[0]
+
+
+#: A small project whose run has one of everything the reports show: a killed
+#: mutant, a survivor with a witness and a verified regression test, a
+#: pseudo-tested function, a confirming-only test, two modules, and markup in
+#: the code, a docstring and a test id that a report must show as text.
+SAMPLE = {
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+        """,
+    "src/demo/__init__.py": "",
+    "src/demo/pricing.py": '''
+        def label(name: str) -> str:
+            """Greets <b>you</b> & friends."""
+            if name:
+                return "</script><script>alert(1)</script>" + name
+            return "<none>"
+
+
+        def bulk_discount(qty: int) -> float:
+            if qty >= 10:
+                return 0.1
+            return 0.0
+
+
+        def tax(amount: float) -> float:
+            return round(amount * 0.2, 2)
+        ''',
+    "src/demo/util.py": """
+        def clamp(x: int, low: int, high: int) -> int:
+            if x < low:
+                return low
+            if x > high:
+                return high
+            return x
+
+
+        def unused(x: int) -> int:
+            return x * 2
+        """,
+    "tests/test_pricing.py": """
+        import pytest
+
+        from demo.pricing import bulk_discount, label, tax
+
+
+        def test_bulk():
+            assert bulk_discount(20) == 0.1
+            assert bulk_discount(1) == 0.0
+
+
+        @pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>"])
+        def test_label(name):
+            assert label(name).endswith(name)
+            assert label("") == "<none>"
+
+
+        def test_tax_runs():
+            tax(10)
+        """,
+    "tests/test_util.py": """
+        from demo.util import clamp
+
+
+        def test_clamp():
+            assert clamp(5, 0, 10) == 5
+            assert clamp(-1, 0, 10) == 0
+            assert clamp(11, 0, 10) == 10
+        """,
+}
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The JSON results of one real ``pytest --escape`` run of SAMPLE (once per worker)."""
+    root = tmp_path_factory.mktemp("sample")
+    for name, text in SAMPLE.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    report = root / "escape-report.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "2",
+         "--escape-seed", "1", "--escape-witness-budget", "30", "--escape-report", f"json:{report}"],
+        cwd=root, capture_output=True, text=True, check=False,
+    )
+    assert report.is_file(), done.stdout + done.stderr
+    return report
+
+
+@pytest.fixture
+def sample_results(sample_report: Path) -> Results:
+    return read_json(sample_report)

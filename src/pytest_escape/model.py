@@ -8,6 +8,8 @@ a ``Results``; nothing downstream looks at the engine.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -290,6 +292,26 @@ class Results:
             for f in data["functions"]
         ]
         return cls(**data)
+
+
+def fingerprints(mutants: Iterable[MutantResult]) -> dict[str, str]:
+    """Mutant id -> a key that survives edits elsewhere in the file.
+
+    Mutant ids number mutants in file order and line numbers move, so neither
+    can say "the same mutant" across two runs (the baseline ratchet, SARIF's
+    ``partialFingerprints``).  The key is what the mutant *is*: its module,
+    function, operator and the changed line before and after, plus an
+    occurrence count for identical changes in one function.
+    """
+    seen: Counter[str] = Counter()
+    keys = {}
+    for m in sorted(mutants, key=lambda m: (m.module, m.line, m.column, m.id)):
+        old, new = m.diff_lines()
+        text = "\0".join((m.module, m.function, m.operator, m.original, m.replacement, old, new))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        seen[digest] += 1
+        keys[m.id] = f"{digest}:{seen[digest]}"
+    return keys
 
 
 def _mutant(data: dict[str, Any]) -> MutantResult:

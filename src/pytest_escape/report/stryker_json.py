@@ -102,3 +102,37 @@ def to_stryker(results: Results) -> dict[str, Any]:
 
 def write_json(results: Results, path: Path) -> None:
     write_atomic(path, json.dumps(to_stryker(results), indent=1))
+
+
+class NotAResultsFile(Exception):
+    """The file is not a results JSON this version can read; the message is one line."""
+
+
+def from_stryker(document: Any) -> Results:
+    """The ``Results`` a report was written from: its model, with the sources put back."""
+    if not isinstance(document, dict) or not isinstance(document.get("x-escape"), dict):
+        raise NotAResultsFile("it is not a pytest-escape JSON report (no 'x-escape' key)")
+    model = dict(document["x-escape"])
+    sources = {path: entry.get("source", "") for path, entry in document.get("files", {}).items()}
+    try:
+        model["files"] = [{**f, "source": sources.get(f["path"], "")} for f in model["files"]]
+        return Results.from_dict(model)
+    except ValueError as e:
+        raise NotAResultsFile(f"{e}; write it again with this version of pytest-escape") from None
+    except (KeyError, TypeError) as e:
+        raise NotAResultsFile(f"its results model is incomplete or damaged ({e!r})") from None
+
+
+def read_json(path: Path) -> Results:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise NotAResultsFile(f"cannot read {path}: {e.strerror}") from None
+    try:
+        document = json.loads(text)
+    except ValueError as e:
+        raise NotAResultsFile(f"{path} is not JSON ({e})") from None
+    try:
+        return from_stryker(document)
+    except NotAResultsFile as e:
+        raise NotAResultsFile(f"{path}: {e}") from None
