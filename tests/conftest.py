@@ -150,9 +150,26 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     report = root / "escape-report.json"
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "2",
-         "--escape-seed", "1", "--escape-witness-budget", "30", "--escape-report", f"json:{report}"],
-        cwd=root, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--escape",
+            "-p",
+            "no:cacheprovider",
+            "--escape-workers",
+            "2",
+            "--escape-seed",
+            "1",
+            "--escape-witness-budget",
+            "30",
+            "--escape-report",
+            f"json:{report}",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert report.is_file(), done.stdout + done.stderr
     return report

@@ -20,6 +20,7 @@ from ..model import (
     FunctionResult,
     MutantResult,
     Results,
+    SmellInfo,
     Tally,
     TestInfo,
     Witness,
@@ -98,3 +99,47 @@ def module_summaries(results: Results) -> list[ModuleSummary]:
         if home in summaries:
             summaries[home].tests.append(test)
     return list(summaries.values())
+
+
+def diff_text(mutant: MutantResult) -> list[str]:
+    """``- old`` and ``+ new``: the changed line, shown the same in every format."""
+    old, new = mutant.diff_lines()
+    return [f"- {old}", f"+ {new}"]
+
+
+def mutant_place(mutant: MutantResult) -> str:
+    """``src/a.py:9: swap_op mutant in f``: where a mutant is, for plain-text reports."""
+    return f"{mutant.file}:{mutant.line}: {mutant.operator} mutant in {mutant.function}"
+
+
+def survivor_text(mutant: MutantResult) -> list[str]:
+    """A survivor as plain lines for a CI annotation or a failure body: where it
+    is, the change, what the witness search found and the test that kills it."""
+    lines = [f"{mutant_place(mutant)} survived ({mutant.id})", *diff_text(mutant)]
+    if mutant.witness is not None:
+        lines.append(witness_sentence(mutant.witness))
+        if mutant.witness.test:
+            lines.append("regression test (passes on the original, fails on the mutant):")
+            lines.extend(mutant.witness.test.rstrip("\n").splitlines())
+        elif mutant.witness.test_dropped:
+            lines.append(f"no regression test: {mutant.witness.test_dropped}")
+    return lines
+
+
+def smell_text(smell: SmellInfo) -> str:
+    """``no assertion (line 17): no assert ...``: one smell of a flagged test."""
+    return f"{smell.tag} (line {smell.line}): {smell.detail}"
+
+
+def survivors(results: Results) -> list[MutantResult]:
+    return [m for m in results.mutants if m.status == SURVIVED]
+
+
+def pseudo_tested(results: Results) -> list[FunctionResult]:
+    return [f for f in results.functions if f.label == PSEUDO_TESTED]
+
+
+def confirming_only(results: Results) -> list[TestInfo]:
+    """Every flagged test, including one that executes no target function
+    (which ``module_summaries`` has no module to list under)."""
+    return [t for t in results.tests if t.verdict == CONFIRMING_ONLY]

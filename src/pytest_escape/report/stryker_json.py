@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results
+from .describe import witness_sentence
 from .files import write_atomic
 
 STRYKER_STATUS = {
@@ -47,12 +48,7 @@ def _mutant(m: MutantResult) -> dict[str, Any]:
     if m.witness is not None:
         entry["x-escape"]["witness"] = dataclasses.asdict(m.witness)
         if not m.status_reason:
-            w = m.witness
-            entry["statusReason"] = (
-                f"{w.verdict}: {w.input} {w.original}; the mutant {w.mutant}"
-                if (w.input and w.mutant)
-                else f"{w.verdict}: {w.reason}"
-            )
+            entry["statusReason"] = witness_sentence(m.witness)
     return entry
 
 

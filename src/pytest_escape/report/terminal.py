@@ -1,13 +1,20 @@
-"""The per-module table and the list of surviving mutants, as plain text lines."""
+"""The terminal report: the per-module table, the findings and the survivors.
+
+Lines are lists of (text, style) pieces so pytest's terminal writer can colour
+them when it colours its own output (``--color``), and the same lines print
+as plain text (``render_terminal``) for logs and ``pytest-escape report``.
+
+How much is shown follows pytest's verbosity: ``-qq`` the score sentence,
+``-q`` the table too, the default adds findings and survivors (ten of each),
+``-v`` lifts the caps and ``-vv`` also lists every detected mutant.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from ..model import (
-    CONFIRMING_ONLY,
-    LABELS,
-    PSEUDO_TESTED,
+    DETECTED_STATUSES,
     SURVIVED,
     VERDICTS,
     WITNESSED,
@@ -16,56 +23,71 @@ from ..model import (
     Tally,
     Witness,
 )
+from .describe import ModuleSummary, module_summaries, score_text, witness_sentence
 
 DEFAULT_SURVIVOR_LIMIT = 10
 #: findings listed per module and kind before "... and N more"
 DEFAULT_FINDING_LIMIT = 10
+#: score colours, as in Stryker's default thresholds
+HIGH, LOW = 80.0, 60.0
+
+#: a piece of a line and its style: None, or a pytest markup name ("red", "green", "bold", ...)
+Piece = tuple[str, str | None]
+Line = list[Piece]
 
 
-def _score(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f}%"
+def _plain(text: str) -> Line:
+    return [(text, None)]
 
 
-def _row(name: str, tally: Tally, width: int) -> str:
+def _styled(text: str, style: str | None) -> Line:
+    return [(text, style)]
+
+
+def score_style(value: float | None) -> str:
+    if value is None or value < LOW:
+        return "red"
+    return "green" if value >= HIGH else "yellow"
+
+
+def _row(name: str, tally: Tally, width: int) -> Line:
     counts = (tally.total, tally.killed, tally.survived, tally.timeout, tally.no_coverage, tally.error)
-    return f"{name:<{width}} " + " ".join(f"{c:>8}" for c in counts) + f" {_score(tally.score):>7}"
+    cells = f"{name:<{width}} " + " ".join(f"{c:>8}" for c in counts)
+    return [(cells, None), (f" {score_text(tally.score):>7}", score_style(tally.score))]
 
 
-def render_table(results: Results) -> list[str]:
-    modules = results.by_module()
-    width = max([len("Module"), len("TOTAL"), *(len(m) for m in modules)])
+def styled_table(results: Results, summaries: list[ModuleSummary]) -> list[Line]:
+    width = max([len("Module"), len("TOTAL"), *(len(s.module) for s in summaries)])
     header = (
         f"{'Module':<{width}} "
         + " ".join(f"{h:>8}" for h in ("Mutants", "Killed", "Survived", "Timeout", "NoCov", "Error"))
         + f" {'Score':>7}"
     )
-    lines = [header, "-" * len(header)]
-    for name in sorted(modules):
-        lines.append(_row(name, Tally.of(modules[name]), width))
-    lines.append("-" * len(header))
-    lines.append(_row("TOTAL", results.tally(), width))
+    rule = _plain("-" * len(header))
+    lines = [_styled(header, "bold"), rule]
+    lines.extend(_row(s.module, s.tally, width) for s in summaries)
+    return [*lines, rule, _row("TOTAL", results.tally(), width)]
+
+
+def describe_witness(witness: Witness) -> list[Line]:
+    """The witness search's verdict, the input, and the verified test, indented under a survivor."""
+    style = "yellow" if witness.verdict == WITNESSED else None
+    lines = [_styled(f"    {witness_sentence(witness)}", style)]
+    if witness.verdict == WITNESSED:
+        if witness.test:
+            lines.append(_plain("    regression test (passes on the original, fails on the mutant):"))
+            lines.extend(_plain(f"        {line}".rstrip()) for line in witness.test.splitlines())
+        elif witness.test_dropped:
+            lines.append(_plain(f"    no regression test: {witness.test_dropped}"))
     return lines
 
 
-def describe_witness(witness: Witness) -> list[str]:
-    """The witness search's verdict, the input, and the verified test, indented under a survivor."""
-    if witness.verdict == WITNESSED:
-        lines = [f"    witnessed: {witness.input} {witness.original}; the mutant {witness.mutant}"]
-        if witness.test:
-            lines.append("    regression test (passes on the original, fails on the mutant):")
-            lines.extend(f"        {line}".rstrip() for line in witness.test.splitlines())
-        elif witness.test_dropped:
-            lines.append(f"    no regression test: {witness.test_dropped}")
-        return lines
-    return [f"    {witness.verdict}: {witness.reason}"]
-
-
-def describe_survivor(mutant: MutantResult) -> list[str]:
+def describe_survivor(mutant: MutantResult) -> list[Line]:
     old, new = mutant.diff_lines()
     lines = [
-        f"{mutant.file}:{mutant.line}: {mutant.operator} in {mutant.function} ({mutant.id})",
-        f"    - {old}",
-        f"    + {new}",
+        _styled(f"{mutant.file}:{mutant.line}: {mutant.operator} in {mutant.function} ({mutant.id})", "bold"),
+        _styled(f"    - {old}", "red"),
+        _styled(f"    + {new}", "green"),
     ]
     if mutant.witness is not None:
         lines.extend(describe_witness(mutant.witness))
@@ -88,68 +110,100 @@ def witness_summary(survivors: list[MutantResult]) -> str | None:
     return "witnesses: " + ", ".join(parts)
 
 
-def render_findings(results: Results, verbosity: int = 0) -> list[str]:
+def styled_findings(summaries: list[ModuleSummary], limit: int | None) -> list[Line]:
     """Per module: its functions' labels, its pseudo-tested functions and the
-    confirming-only tests that run it (each under the module of the first
-    target function it executes), with the reasons and the smells."""
-    if not results.functions:
+    confirming-only tests that call it home, with the reasons and the smells."""
+    if not any(s.functions for s in summaries):
         return []
-    limit = None if verbosity > 0 else DEFAULT_FINDING_LIMIT
-    lines = ["", "Pseudo-tested functions and confirming-only tests:"]
-    module_of = {f.qualname: f.module for f in results.functions}
-    home = {t.id: module_of.get(t.functions[0]) for t in results.tests if t.functions}
-    for module in sorted(set(module_of.values())):
-        functions = [f for f in results.functions if f.module == module]
-        tests = [t for t in results.tests if home.get(t.id) == module]
-        counts = Counter(f.label for f in functions)
-        labels = ", ".join(f"{counts[label]} {label}" for label in LABELS if counts[label])
-        flagged = [t for t in tests if t.verdict == CONFIRMING_ONLY]
-        judged = [t for t in tests if t.verdict is not None]
+    lines = [_plain(""), _styled("Pseudo-tested functions and confirming-only tests:", "bold")]
+    for s in summaries:
+        if not s.functions:
+            continue
+        pseudo, flagged = s.pseudo_tested, s.confirming_only
         lines.append(
-            f"{module}: {len(functions)} functions ({labels}); "
-            f"{len(flagged)} of {len(judged)} tests confirming-only"
+            _plain(
+                f"{s.module}: {len(s.functions)} functions ({s.label_counts()}); "
+                f"{len(flagged)} of {len(s.judged_tests)} tests confirming-only"
+            )
         )
-        pseudo = [f for f in functions if f.label == PSEUDO_TESTED]
         for f in pseudo[:limit]:
-            lines.append(f"  pseudo-tested {f.name} ({f.file}:{f.line}): {f.reason}")
+            lines.append(
+                [("  pseudo-tested ", "yellow"), (f"{f.name} ({f.file}:{f.line}): {f.reason}", None)]
+            )
         for t in flagged[:limit]:
-            lines.append(f"  confirming-only {t.id}: {t.reason}")
-            lines.extend(f"      {s.tag} (line {s.line}): {s.detail}" for s in t.smells)
+            lines.append([("  confirming-only ", "yellow"), (f"{t.id}: {t.reason}", None)])
+            lines.extend(_plain(f"      {x.tag} (line {x.line}): {x.detail}") for x in t.smells)
         hidden = len(pseudo) + len(flagged) - len(pseudo[:limit]) - len(flagged[:limit])
         if hidden:
-            lines.append(f"  ... and {hidden} more (use -v to list all)")
+            lines.append(_plain(f"  ... and {hidden} more (use -v to list all)"))
+    return lines
+
+
+def styled_survivors(results: Results, limit: int | None) -> list[Line]:
+    survivors = [m for m in results.mutants if m.status == SURVIVED]
+    if not survivors:
+        return []
+    shown = survivors if limit is None else survivors[:limit]
+    lines = [_plain(""), _styled(f"Surviving mutants ({len(survivors)}):", "red")]
+    for mutant in shown:
+        lines.extend(describe_survivor(mutant))
+    if len(shown) < len(survivors):
+        lines.append(_plain(f"... and {len(survivors) - len(shown)} more (use -v to list all)"))
+    summary = witness_summary(survivors)
+    if summary:
+        lines.append(_plain(summary))
+    return lines
+
+
+def styled_detected(results: Results) -> list[Line]:
+    """Every killed or timed-out mutant and what caught it (``-vv``)."""
+    detected = [m for m in results.mutants if m.status in DETECTED_STATUSES]
+    if not detected:
+        return []
+    lines = [_plain(""), _styled(f"Detected mutants ({len(detected)}):", "green")]
+    for m in detected:
+        by = f"killed by {m.killed_by}" if m.killed_by else m.status
+        lines.append(_plain(f"{m.file}:{m.line}: {m.operator} in {m.function} ({m.id}): {by}"))
+    return lines
+
+
+def score_sentence(results: Results) -> Line:
+    tally = results.tally()
+    without = (
+        f"; {score_text(tally.score_without_equivalent)} without the {tally.equivalent} likely equivalent"
+        if tally.equivalent
+        else ""
+    )
+    return [
+        ("mutation score ", None),
+        (score_text(tally.score), score_style(tally.score)),
+        (
+            f" (covered {score_text(tally.covered_score)}{without}): "
+            f"{tally.detected} detected of {tally.total} mutants in {results.duration:.1f} s",
+            None,
+        ),
+    ]
+
+
+def styled_terminal(results: Results, verbosity: int = 0) -> list[Line]:
+    """The whole report at pytest's verbosity (-2 .. 2)."""
+    lines: list[Line] = []
+    if verbosity >= -1:
+        summaries = module_summaries(results)
+        lines.extend(styled_table(results, summaries))
+        if verbosity >= 0:
+            limit = None if verbosity > 0 else DEFAULT_FINDING_LIMIT
+            lines.extend(styled_findings(summaries, limit))
+            lines.extend(styled_survivors(results, None if verbosity > 0 else DEFAULT_SURVIVOR_LIMIT))
+            if verbosity >= 2:
+                lines.extend(styled_detected(results))
+            lines.extend(_plain(f"warning: excluded {t}: {why}") for t, why in results.excluded_tests.items())
+        lines.extend(_styled(f"warning: {w}", "yellow") for w in results.warnings)
+        lines.append(_plain(""))
+    lines.append(score_sentence(results))
     return lines
 
 
 def render_terminal(results: Results, verbosity: int = 0) -> list[str]:
-    lines = render_table(results)
-    lines.extend(render_findings(results, verbosity))
-    survivors = [m for m in results.mutants if m.status == SURVIVED]
-    if survivors:
-        limit = None if verbosity > 0 else DEFAULT_SURVIVOR_LIMIT
-        shown = survivors if limit is None else survivors[:limit]
-        lines.append("")
-        lines.append(f"Surviving mutants ({len(survivors)}):")
-        for mutant in shown:
-            lines.extend(describe_survivor(mutant))
-        if len(shown) < len(survivors):
-            lines.append(f"... and {len(survivors) - len(shown)} more (use -v to list all)")
-        summary = witness_summary(survivors)
-        if summary:
-            lines.append(summary)
-    for test, reason in results.excluded_tests.items():
-        lines.append(f"warning: excluded {test}: {reason}")
-    for warning in results.warnings:
-        lines.append(f"warning: {warning}")
-    tally = results.tally()
-    lines.append("")
-    without = (
-        f"; {_score(tally.score_without_equivalent)} without the {tally.equivalent} likely equivalent"
-        if tally.equivalent
-        else ""
-    )
-    lines.append(
-        f"mutation score {_score(tally.score)} (covered {_score(tally.covered_score)}{without}): "
-        f"{tally.detected} detected of {tally.total} mutants in {results.duration:.1f} s"
-    )
-    return lines
+    """The report as plain text lines."""
+    return ["".join(text for text, _ in line) for line in styled_terminal(results, verbosity)]

@@ -1,0 +1,707 @@
+"""The self-contained HTML report: ``index.html`` and one page per module.
+
+Every page carries its own styles and (module pages only) one small inline
+script; nothing is fetched, so the report works from ``file://``, an archived
+CI artifact or an air-gapped machine.  A Content-Security-Policy allows only
+that script (by its hash), so markup that slipped through escaping still could
+not run, but nothing should slip through: every string from the results
+(source code, test ids, messages, witness text) goes through ``_e``.
+
+Each mutant's details are a closed ``<details id="m-ID">`` right after its
+source line, and its marker a link to ``#m-ID``: without the script the link
+still shows the details' summary (CSS ``:target``), with it the details open.
+The pages hold no data for the script, so no JSON is embedded at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import quote
+
+from ..model import (
+    KILLED,
+    STATUSES,
+    SURVIVED,
+    FunctionResult,
+    MutantResult,
+    Results,
+    Tally,
+    TestInfo,
+    Witness,
+)
+from .describe import (
+    ModuleSummary,
+    confirming_only,
+    module_summaries,
+    score_text,
+    smell_text,
+    witness_sentence,
+)
+from .files import write_atomic
+from .terminal import HIGH, LOW
+from .terminal import score_sentence as styled_score_sentence
+
+INDEX = "index.html"
+#: markers side by side in the gutter before they wrap
+MARKERS_PER_ROW = 4
+
+_CSS = """
+:root {
+  --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --panel: #f6f8fa;
+  --link: #0969da; --code-bg: #ffffff; --ln: #8c959f;
+  --killed: #1a7f37; --survived: #cf222e; --timeout: #9a6700; --no-coverage: #6e7781; --error: #8250df;
+  --killed-bg: #dafbe1; --survived-bg: #ffebe9; --timeout-bg: #fff8c5; --no-coverage-bg: #eaeef2;
+  --error-bg: #fbefff; --good: #2da44e; --fair: #d4a72c; --poor: #cf222e;
+  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono",
+    "Liberation Mono", monospace;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #3d444d; --panel: #151b23;
+    --link: #4493f8; --code-bg: #0d1117; --ln: #6e7681;
+    --killed: #3fb950; --survived: #f85149; --timeout: #d29922; --no-coverage: #9198a1; --error: #ab7df8;
+    --killed-bg: #12261e; --survived-bg: #2d1519; --timeout-bg: #272115; --no-coverage-bg: #1c2128;
+    --error-bg: #221a33;
+  }
+}
+* { box-sizing: border-box; }
+body {
+  margin: 0; padding: 24px 32px 48px; background: var(--bg); color: var(--fg);
+  font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+}
+a { color: var(--link); text-decoration: none; }
+a:hover { text-decoration: underline; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--border); }
+h3 { font-size: 15px; margin: 16px 0 6px; }
+code, pre, .mono { font-family: var(--mono); font-size: 12.5px; }
+.muted { color: var(--muted); }
+.crumbs { font-size: 13px; margin-bottom: 8px; }
+.sentence { font-size: 15px; margin: 10px 0 0; }
+.warnings { margin: 12px 0 0; padding: 8px 12px 8px 28px; background: var(--timeout-bg);
+  border: 1px solid var(--border); border-radius: 6px; }
+table.grid { border-collapse: collapse; margin: 8px 0; }
+table.grid th, table.grid td { padding: 5px 10px; border-bottom: 1px solid var(--border); text-align: left;
+  vertical-align: top; }
+table.grid th { background: var(--panel); font-weight: 600; white-space: nowrap; }
+table.grid td.reason { min-width: 220px; }
+table.grid td.tests-cell { min-width: 260px; max-width: 420px; overflow-wrap: anywhere; }
+table.grid td.num, table.grid th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.grid tfoot td { font-weight: 600; border-top: 2px solid var(--border); }
+td.score { white-space: nowrap; min-width: 170px; }
+.bar { display: inline-block; width: 90px; height: 9px; margin-left: 8px; background: var(--panel);
+  border: 1px solid var(--border); border-radius: 5px; overflow: hidden; vertical-align: middle; }
+.fill { height: 100%; }
+.fill.score-good { background: var(--good); }
+.fill.score-fair { background: var(--fair); }
+.fill.score-poor { background: var(--poor); }
+.badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; font-weight: 600;
+  line-height: 18px; white-space: nowrap; border: 1px solid currentColor; }
+.killed { --c: var(--killed); --cbg: var(--killed-bg); }
+.survived { --c: var(--survived); --cbg: var(--survived-bg); }
+.timeout { --c: var(--timeout); --cbg: var(--timeout-bg); }
+.no-coverage { --c: var(--no-coverage); --cbg: var(--no-coverage-bg); }
+.error { --c: var(--error); --cbg: var(--error-bg); }
+.badge.killed, .badge.survived, .badge.timeout, .badge.no-coverage, .badge.error {
+  color: var(--c); background: var(--cbg); }
+.label-tested { color: var(--killed); background: var(--killed-bg); }
+.label-pseudo-tested { color: var(--survived); background: var(--survived-bg); }
+.label-partially-tested { color: var(--timeout); background: var(--timeout-bg); }
+.label-not-covered { color: var(--no-coverage); background: var(--no-coverage-bg); }
+.legend { display: flex; gap: 14px; flex-wrap: wrap; margin: 6px 0 10px; font-size: 13px; }
+.findings li { margin: 4px 0; }
+.findings .smell { color: var(--muted); font-size: 13px; }
+ul.tests { margin: 0; padding-left: 18px; }
+.source-wrap { border: 1px solid var(--border); border-radius: 6px; overflow-x: auto;
+  background: var(--code-bg); }
+table.source { border-collapse: collapse; width: 100%; font-family: var(--mono); font-size: 12.5px;
+  line-height: 20px; }
+table.source td { padding: 0; vertical-align: top; }
+table.source td.ln { width: 1%; padding: 0 10px 0 12px; text-align: right; color: var(--ln);
+  user-select: none; white-space: nowrap; }
+table.source td.ln a { color: inherit; }
+table.source td.markers { padding: 0 8px 0 2px; text-align: right; }
+table.source td.code { white-space: pre; tab-size: 4; padding-right: 16px; }
+table.source tr.line.has-survived td.code { background: var(--survived-bg); }
+table.source tr.line.has-no-coverage td.code { background: var(--no-coverage-bg); }
+table.source tr.line:target td { background: var(--timeout-bg); }
+a.marker { display: inline-block; min-width: 18px; height: 16px; margin: 2px 1px 0; padding: 0 3px;
+  border-radius: 8px; font: 600 10.5px/16px system-ui, sans-serif; text-align: center; color: #fff;
+  background: var(--c); text-decoration: none; vertical-align: top; }
+a.marker:hover { filter: brightness(1.15); text-decoration: none; }
+table.source tr.mutants td { padding: 0; }
+details.mutant { display: none; margin: 4px 12px 8px; border: 1px solid var(--border);
+  border-left: 4px solid var(--c); border-radius: 6px; background: var(--bg);
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 13.5px;
+  line-height: 1.5; white-space: normal; box-shadow: 0 1px 3px rgba(31, 35, 40, .12); }
+details.mutant[open], details.mutant:target { display: block; }
+details.mutant, tr.line { scroll-margin-top: 40vh; }
+details.mutant > summary { cursor: pointer; padding: 6px 10px; background: var(--cbg); }
+details.mutant > .body { padding: 8px 12px 10px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+pre.diff, pre.regression { margin: 0; padding: 6px 10px; background: var(--panel);
+  border: 1px solid var(--border); border-radius: 6px; overflow-x: auto; line-height: 18px; }
+pre.diff .del { color: var(--survived); display: block; }
+pre.diff .ins { color: var(--killed); display: block; }
+pre.diff mark { color: inherit; background: var(--cbg); outline: 1px solid currentColor; border-radius: 2px; }
+.regression-box { margin-top: 8px; }
+.regression-head { display: flex; align-items: center; justify-content: space-between; margin: 0 0 4px; }
+button.copy { font: inherit; font-size: 12px; padding: 2px 10px; cursor: pointer; color: var(--fg);
+  background: var(--panel); border: 1px solid var(--border); border-radius: 6px; }
+button.copy:hover { border-color: var(--muted); }
+.witness { font-weight: 600; }
+"""
+
+# Opens the details the URL's #fragment names (on load and when it changes;
+# the browser scrolls to it, ``scroll-margin-top`` keeps its source line in view),
+# toggles them when their marker is clicked again, and wires the Copy buttons.
+_SCRIPT = """
+(function () {
+  "use strict";
+  function target() {
+    var id = location.hash ? decodeURIComponent(location.hash.slice(1)) : "";
+    var el = id ? document.getElementById(id) : null;
+    return el && el.tagName === "DETAILS" ? el : null;
+  }
+  function openHash() {
+    var el = target();
+    if (el) { el.open = true; }
+  }
+  window.addEventListener("hashchange", openHash);
+  document.addEventListener("click", function (event) {
+    var marker = event.target.closest ? event.target.closest("a.marker") : null;
+    if (marker) {
+      var el = document.getElementById(decodeURIComponent(marker.hash.slice(1)));
+      if (el && el === target()) {
+        el.open = !el.open;
+        event.preventDefault();
+      }
+      return;
+    }
+    var button = event.target.closest ? event.target.closest("button.copy") : null;
+    if (!button) { return; }
+    var pre = document.getElementById(button.getAttribute("data-target"));
+    if (!pre) { return; }
+    function done(text) { button.textContent = text; }
+    function select() {
+      var range = document.createRange();
+      range.selectNodeContents(pre);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      done(copied ? "Copied" : "Selected: press Ctrl+C");
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(pre.textContent).then(function () { done("Copied"); }, select);
+    } else {
+      select();
+    }
+  });
+  openHash();
+})();
+"""
+
+
+def _e(value: object) -> str:
+    """Any text from the results, made safe for an element's content or an attribute value."""
+    return html.escape(str(value), quote=True)
+
+
+def _script_hash(script: str) -> str:
+    return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+
+
+def _page(title: str, body: str, script: str | None = None) -> str:
+    allowed = f"'sha256-{_script_hash(script)}'" if script is not None else "'none'"
+    policy = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {allowed}"
+    tail = f"<script>{script}</script>\n" if script is not None else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(policy)}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="pytest-escape">\n'
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"{body}\n{tail}</body>\n</html>\n"
+    )
+
+
+def status_class(status: str) -> str:
+    """The CSS class of a status: ``no coverage`` -> ``no-coverage``."""
+    return re.sub(r"[^a-z0-9]+", "-", status.lower()).strip("-")
+
+
+def score_class(value: float | None) -> str | None:
+    """``score-good`` (>= 80), ``score-fair`` (>= 60), ``score-poor``; None when not measured
+    (the terminal's colours)."""
+    if value is None:
+        return None
+    if value >= HIGH:
+        return "score-good"
+    if value >= LOW:
+        return "score-fair"
+    return "score-poor"
+
+
+def render_score(value: float | None) -> str:
+    """The score as text and a bar as wide as the score, coloured by ``score_class``."""
+    text = score_text(value)
+    cls = score_class(value)
+    if value is None or cls is None:
+        return f'<span class="score-text">{_e(text)}</span>'
+    width = max(0.0, min(100.0, value))
+    return (
+        f'<span class="score-text">{_e(text)}</span>'
+        f'<span class="bar" title="{_e(text)}"><span class="fill {cls}" style="display:block;'
+        f'width:{width:.1f}%"></span></span>'
+    )
+
+
+def score_sentence(results: Results) -> str:
+    """The terminal report's last line, as plain text."""
+    return "".join(text for text, _ in styled_score_sentence(results))
+
+
+def page_names(modules: Iterable[str]) -> dict[str, str]:
+    """Module -> the file name of its page: only ``[A-Za-z0-9._-]``, never ``index.html``,
+    never two modules on one file (also on case-insensitive file systems)."""
+    names: dict[str, str] = {}
+    taken = {INDEX}
+    for module in modules:
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", module).strip(".")[:150] or "module"
+        name = f"{stem}.html"
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem}-{n}.html"
+        taken.add(name.lower())
+        names[module] = name
+    return names
+
+
+def _href(page: str, fragment: str | None = None) -> str:
+    url = quote(page)
+    return f"{url}#{quote(fragment, safe='')}" if fragment else url
+
+
+def _mutant_anchor(mutant: MutantResult) -> str:
+    return f"m-{mutant.id}"
+
+
+def _tally_cells(tally: Tally) -> str:
+    counts = (tally.total, tally.killed, tally.survived, tally.timeout, tally.no_coverage, tally.error)
+    cells = "".join(
+        f'<td class="num {name}">{count}</td>'
+        for name, count in zip(("mutants", *map(status_class, STATUSES)), counts, strict=True)
+    )
+    return (
+        cells
+        + f'<td class="score" data-score="{_e(score_text(tally.score))}">{render_score(tally.score)}</td>'
+    )
+
+
+def _smells(test: TestInfo) -> str:
+    if not test.smells:
+        return ""
+    items = "".join(f'<li class="smell">{_e(smell_text(s))}</li>' for s in test.smells)
+    return f'<ul class="smells">{items}</ul>'
+
+
+def _confirming_only_item(test: TestInfo) -> str:
+    return (
+        f'<li class="confirming-only" data-test="{_e(test.id)}">'
+        f'<span class="badge label-pseudo-tested">confirming-only</span> <code>{_e(test.id)}</code>: '
+        f"{_e(test.reason or '')}{_smells(test)}</li>"
+    )
+
+
+def render_findings(summary: ModuleSummary, page: str | None) -> str:
+    """A module's pseudo-tested functions and confirming-only tests, with reasons and smells."""
+    judged = summary.judged_tests
+    flagged = summary.confirming_only
+    head = (
+        f"{len(summary.functions)} functions ({_e(summary.label_counts() or 'none')}); "
+        f"{len(flagged)} of {len(judged)} tests confirming-only"
+    )
+    items: list[str] = []
+    for f in summary.pseudo_tested:
+        name = _e(f.name)
+        if page is not None:
+            name = f'<a href="{_e(_href(page, f"f-{f.name}"))}">{name}</a>'
+        items.append(
+            f'<li class="pseudo-tested" data-function="{_e(f.qualname)}">'
+            f'<span class="badge label-pseudo-tested">pseudo-tested</span> <code>{name}</code> '
+            f'<span class="muted">({_e(f.file)}:{f.line})</span>: {_e(f.reason or "")}</li>'
+        )
+    items.extend(_confirming_only_item(t) for t in flagged)
+    listed = f'<ul class="findings">{"".join(items)}</ul>' if items else ""
+    return f'<p class="muted">{head}</p>{listed}'
+
+
+def render_index(results: Results, summaries: list[ModuleSummary] | None = None) -> str:
+    """``index.html``: the per-module table, the findings per module, the warnings and the score."""
+    summaries = module_summaries(results) if summaries is None else summaries
+    pages = page_names(s.module for s in summaries)
+    header = "".join(
+        f'<th class="num">{h}</th>'
+        for h in ("Mutants", "Killed", "Survived", "Timeout", "No coverage", "Error")
+    )
+    rows = []
+    for s in summaries:
+        counts = []
+        if s.pseudo_tested:
+            counts.append(f"{len(s.pseudo_tested)} pseudo-tested")
+        if s.confirming_only:
+            counts.append(f"{len(s.confirming_only)} confirming-only")
+        findings = (
+            f'<a href="#f-{_e(s.module)}">{_e(", ".join(counts))}</a>'
+            if counts
+            else '<span class="muted">-</span>'
+        )
+        rows.append(
+            f'<tr class="module" data-module="{_e(s.module)}">'
+            f'<td class="name"><a href="{_e(_href(pages[s.module]))}">{_e(s.module)}</a></td>'
+            f'{_tally_cells(s.tally)}<td class="findings">{findings}</td></tr>'
+        )
+    table = (
+        '<table class="grid" id="modules">'
+        f"<thead><tr><th>Module</th>{header}<th>Score</th><th>Findings</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody>"
+        f'<tfoot><tr class="total" data-module="TOTAL"><td class="name">TOTAL</td>'
+        f"{_tally_cells(results.tally())}<td></td></tr></tfoot></table>"
+    )
+    warnings = [f"excluded {test}: {reason}" for test, reason in results.excluded_tests.items()]
+    warnings += results.warnings
+    warning_list = (
+        '<ul class="warnings" id="warnings">'
+        + "".join(f"<li>warning: {_e(w)}</li>" for w in warnings)
+        + "</ul>"
+        if warnings
+        else ""
+    )
+    findings = "".join(
+        f'<section class="module-findings" id="f-{_e(s.module)}" data-module="{_e(s.module)}">'
+        f'<h3><a href="{_e(_href(pages[s.module]))}">{_e(s.module)}</a></h3>'
+        f"{render_findings(s, pages[s.module])}</section>"
+        for s in summaries
+        if s.functions or s.tests
+    )
+    # flagged tests that execute no target function have no module to be listed under
+    listed = {t.id for s in summaries for t in s.tests}
+    others = [t for t in confirming_only(results) if t.id not in listed]
+    if others:
+        findings += (
+            '<section class="module-findings" id="f-other-tests"><h3>Tests outside any module</h3>'
+            f'<ul class="findings">{"".join(_confirming_only_item(t) for t in others)}</ul></section>'
+        )
+    findings_section = (
+        f'<h2>Pseudo-tested functions and confirming-only tests</h2><div id="findings">{findings}</div>'
+        if findings
+        else ""
+    )
+    survivors = [(s, m) for s in summaries for m in s.survivors]
+    survivor_items = "".join(
+        f'<li class="survivor" data-mutant="{_e(m.id)}">'
+        f'<a href="{_e(_href(pages[s.module], _mutant_anchor(m)))}"><code>{_e(m.file)}:{m.line}</code></a> '
+        f"{_e(m.operator)} in <code>{_e(m.function)}</code>: <code>{_e(m.diff_lines()[0])}</code> &rarr; "
+        f"<code>{_e(m.diff_lines()[1])}</code>"
+        + (f'<div class="muted">{_e(witness_sentence(m.witness))}</div>' if m.witness is not None else "")
+        + "</li>"
+        for s, m in survivors
+    )
+    survivor_section = (
+        f'<h2>Surviving mutants ({len(survivors)})</h2><ul id="survivors">{survivor_items}</ul>'
+        if survivors
+        else ""
+    )
+    gate = ""
+    if results.fail_under is not None:
+        gate = f" &middot; fail under {_e(score_text(results.fail_under))}"
+    body = (
+        "<header><h1>Mutation testing report</h1>"
+        f'<div class="muted">pytest-escape {_e(results.tool_version)} &middot; mutmut '
+        f"{_e(results.mutmut_version)} &middot; <code>{_e(results.project_root)}</code>{gate}</div>"
+        f'<p class="sentence" id="score">{_e(score_sentence(results))}</p>{warning_list}</header>'
+        f"<h2>Modules</h2>{table}{findings_section}{survivor_section}"
+    )
+    return _page("Mutation testing report", body)
+
+
+def _marked(line: str, start: int, end: int) -> str:
+    """The line with ``line[start:end]`` in ``<mark>``, less the span's surrounding blanks."""
+    span = line[start:end]
+    if span.strip():
+        start += len(span) - len(span.lstrip())
+        end -= len(span) - len(span.rstrip())
+    return f"{_e(line[:start])}<mark>{_e(line[start:end])}</mark>{_e(line[end:])}"
+
+
+def _diff(mutant: MutantResult) -> str:
+    """``-``/``+`` lines; the changed span marked when it is on one line."""
+    before, after = mutant.before, mutant.after
+    start, end, n = mutant.column, mutant.end_column, len(mutant.replacement)
+    if (
+        len(before) == 1
+        and len(after) == 1
+        and mutant.line == mutant.end_line
+        and before[0][start:end] == mutant.original
+        and after[0][start : start + n] == mutant.replacement
+    ):
+        dels, inss = [_marked(before[0], start, end)], [_marked(after[0], start, start + n)]
+    else:
+        dels, inss = [_e(x) for x in before], [_e(x) for x in after]
+    lines = [f'<span class="del">- {x}</span>' for x in dels] + [
+        f'<span class="ins">+ {x}</span>' for x in inss
+    ]
+    return f'<pre class="diff">{"".join(lines)}</pre>'
+
+
+def _test_list(tests: list[str], cls: str) -> str:
+    return f'<ul class="tests {cls}">' + "".join(f"<li><code>{_e(t)}</code></li>" for t in tests) + "</ul>"
+
+
+def _kills(mutant: MutantResult) -> str:
+    if not mutant.kills:
+        return _test_list([mutant.killed_by], "killed-by") if mutant.killed_by else ""
+    items = []
+    for k in mutant.kills:
+        how = "in a check" if k.by_check else "by crashing"
+        where = f", line {k.line}" if k.line is not None else ""
+        exc = f"{_e(k.exception)} " if k.exception else ""
+        items.append(f'<li><code>{_e(k.test)}</code> <span class="muted">({exc}{how}{where})</span></li>')
+    return f'<ul class="tests killed-by">{"".join(items)}</ul>'
+
+
+def _witness(mutant: MutantResult, witness: Witness) -> tuple[list[tuple[str, str]], str]:
+    """The witness search's facts for the mutant's list, and the regression test box."""
+    facts = [("Witness", f'<span class="witness">{_e(witness_sentence(witness))}</span>')]
+    for name, value in (
+        ("Input", witness.input),
+        ("Original", witness.original),
+        ("Mutant", witness.mutant),
+        ("Difference", witness.difference),
+    ):
+        if value:
+            facts.append((name, f"<code>{_e(value)}</code>"))
+    searched = f"{witness.examples} inputs"
+    if witness.reached is not None:
+        searched += f", {witness.reached} reached the mutated line"
+    facts.append(("Searched", f"{_e(searched)} in {witness.seconds:.2f} s"))
+    if witness.test_dropped and not witness.test:
+        facts.append(("No test", _e(witness.test_dropped)))
+    regression = ""
+    if witness.test:
+        pre_id = f"t-{mutant.id}"
+        regression = (
+            '<div class="regression-box"><div class="regression-head">'
+            "<span>Regression test (passes on the original, fails on the mutant)</span>"
+            f'<button type="button" class="copy" data-target="{_e(pre_id)}">Copy</button></div>'
+            f'<pre class="regression" id="{_e(pre_id)}">{_e(witness.test)}</pre></div>'
+        )
+    return facts, regression
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def render_mutant(mutant: MutantResult, number: int, open: bool = False) -> str:
+    """One mutant's ``<details class="mutant STATUS" id="m-ID">`` (closed unless ``open``)."""
+    cls = status_class(mutant.status)
+    facts = [
+        ("Id", f"<code>{_e(mutant.id)}</code>"),
+        ("Operator", _e(mutant.operator)),
+        ("Status", f'<span class="badge {cls}">{_e(mutant.status)}</span>'),
+        (
+            "Where",
+            f"<code>{_e(mutant.file)}:{mutant.line}:{mutant.column + 1}</code> in "
+            f"<code>{_e(mutant.function)}</code>",
+        ),
+        ("Change", _diff(mutant)),
+    ]
+    if mutant.status_reason:
+        facts.append(("Reason", f'<span class="status-reason">{_e(mutant.status_reason)}</span>'))
+    kills = _kills(mutant)
+    if kills:
+        facts.append(("Killed by", kills))
+    if mutant.passed_by:
+        facts.append(("Passed", _test_list(mutant.passed_by, "passed-by")))
+    facts.append(
+        ("Covered by", _test_list(mutant.covered_by, "covered-by") if mutant.covered_by else "no test")
+    )
+    if mutant.tests_run:
+        tests = "test" if mutant.tests_run == 1 else "tests"
+        facts.append(("Ran", f"{mutant.tests_run} {tests} in {mutant.duration:.2f} s"))
+    regression = ""
+    if mutant.witness is not None:
+        found, regression = _witness(mutant, mutant.witness)
+        facts.extend(found)
+    text = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
+    summary = (
+        f'<span class="badge {cls}">{_e(mutant.status)}</span> <b>#{number}</b> {_e(mutant.operator)} '
+        f'<span class="muted">line {mutant.line}</span> <code>{_e(_short(mutant.original))}</code> &rarr; '
+        f"<code>{_e(_short(mutant.replacement))}</code>"
+    )
+    return (
+        f'<details{" open" if open else ""} class="mutant {cls}" id="{_e(_mutant_anchor(mutant))}" '
+        f'data-status="{_e(mutant.status)}" data-mutant="{_e(mutant.id)}"><summary>{summary}</summary>'
+        f'<div class="body"><dl class="facts">{text}</dl>{regression}</div></details>'
+    )
+
+
+def _marker(mutant: MutantResult, number: int) -> str:
+    cls = status_class(mutant.status)
+    change = f"{_short(mutant.original, 40)} -> {_short(mutant.replacement, 40)}"
+    title = f"#{number} {mutant.status}: {mutant.operator} {change}"
+    return (
+        f'<a class="marker {cls}" href="{_e(_href("", _mutant_anchor(mutant)))}" '
+        f'data-status="{_e(mutant.status)}" data-mutant="{_e(mutant.id)}" title="{_e(title)}">{number}</a>'
+    )
+
+
+def _lines(source: str) -> list[str]:
+    """The source's lines as Python numbers them (only ``\\n``, ``\\r\\n`` and ``\\r`` end one)."""
+    lines = re.split(r"\r\n|\r|\n", source)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def render_source(
+    source: str, numbered: list[tuple[int, MutantResult]]
+) -> tuple[str, list[tuple[int, MutantResult]]]:
+    """The numbered source table with markers and details; and the mutants outside its lines."""
+    lines = _lines(source)
+    on_line: dict[int, list[tuple[int, MutantResult]]] = {}
+    elsewhere = []
+    for number, m in numbered:
+        if 1 <= m.line <= len(lines):
+            on_line.setdefault(m.line, []).append((number, m))
+        else:
+            elsewhere.append((number, m))
+    rows = []
+    for i, text in enumerate(lines, start=1):
+        here = on_line.get(i, [])
+        classes = ["line"]
+        if here:
+            classes.append("has-mutants")
+            statuses = {m.status for _, m in here}
+            for status in (SURVIVED, "no coverage"):
+                if status in statuses:
+                    classes.append(f"has-{status_class(status)}")
+                    break
+        markers = "".join(_marker(m, n) for n, m in here)
+        rows.append(
+            f'<tr class="{" ".join(classes)}" id="L{i}"><td class="ln"><a href="#L{i}">{i}</a></td>'
+            f'<td class="markers">{markers}</td><td class="code">{_e(text)}</td></tr>'
+        )
+        if here:
+            details = "".join(render_mutant(m, n) for n, m in here)
+            rows.append(f'<tr class="mutants" data-line="{i}"><td colspan="3">{details}</td></tr>')
+    most = min(MARKERS_PER_ROW, max((len(v) for v in on_line.values()), default=0))
+    columns = f'<colgroup><col><col style="width:{most * 23 + 12}px"><col></colgroup>'
+    table = f'<table class="source" id="source">{columns}<tbody>' + "".join(rows) + "</tbody></table>"
+    return f'<div class="source-wrap">{table}</div>', elsewhere
+
+
+def _function_row(f: FunctionResult) -> str:
+    label = status_class(f.label)
+    extreme = '<span class="muted">-</span>'
+    if f.extreme is not None:
+        x = f.extreme
+        killer = f" by <code>{_e(x.killed_by)}</code>" if x.status == KILLED and x.killed_by else ""
+        extreme = (
+            f"<code>{_e(_short(' '.join(a.strip() for a in x.after), 40))}</code> "
+            f'<span class="badge {status_class(x.status)}">{_e(x.status)}</span>{killer}'
+        )
+    covered = _test_list(f.covered_by, "covered-by") if f.covered_by else '<span class="muted">none</span>'
+    return (
+        f'<tr class="function" id="{_e(f"f-{f.name}")}" data-function="{_e(f.qualname)}" '
+        f'data-label="{_e(f.label)}">'
+        f'<td><a href="#L{f.line}"><code>{_e(f.name)}</code></a></td>'
+        f'<td><span class="badge label-{label}">{_e(f.label)}</span></td>'
+        f'<td class="num">{f.mutants}</td><td class="num">{f.survived}</td>'
+        f'<td class="reason">{_e(f.reason or "")}</td><td class="extreme">{extreme}</td>'
+        f'<td class="tests-cell">{covered}</td></tr>'
+    )
+
+
+def render_module(results: Results, summary: ModuleSummary) -> str:
+    """A module's page: its score, its functions, its source with one marker per mutant."""
+    source = next((f.source for f in results.files if f.module == summary.module), None)
+    mutants = sorted(summary.mutants, key=lambda m: (m.line, m.column, m.end_line, m.end_column))
+    numbered = list(enumerate(mutants, start=1))
+    if source is not None:
+        code, elsewhere = render_source(source, numbered)
+    else:
+        code, elsewhere = '<p class="muted">The source of this module is not in the results.</p>', numbered
+    if elsewhere:
+        code += '<h3>Mutants outside the source</h3><div class="elsewhere">'
+        code += "".join(render_mutant(m, n, open=True) for n, m in elsewhere)
+        code += "</div>"
+    legend = "".join(
+        f'<span><span class="badge {status_class(s)}">{_e(s)}</span> {count}</span>'
+        for s, count in zip(
+            STATUSES,
+            (
+                summary.tally.killed,
+                summary.tally.survived,
+                summary.tally.timeout,
+                summary.tally.no_coverage,
+                summary.tally.error,
+            ),
+            strict=True,
+        )
+    )
+    functions = ""
+    if summary.functions:
+        rows = "".join(_function_row(f) for f in summary.functions)
+        functions = (
+            "<h2>Functions</h2>"
+            '<table class="grid" id="functions"><thead><tr><th>Function</th><th>Label</th>'
+            '<th class="num">Mutants</th><th class="num">Survived</th><th>Reason</th>'
+            "<th>Body replaced by</th><th>Covered by</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+    findings = ""
+    if summary.pseudo_tested or summary.confirming_only:
+        findings = (
+            "<h2>Pseudo-tested functions and confirming-only tests</h2>"
+            f'<div id="findings">{render_findings(summary, None)}</div>'
+        )
+    file = f" &middot; <code>{_e(summary.file)}</code>" if summary.file else ""
+    flags = []
+    if summary.pseudo_tested:
+        flags.append(f"{len(summary.pseudo_tested)} pseudo-tested")
+    if summary.confirming_only:
+        flags.append(f"{len(summary.confirming_only)} confirming-only")
+    flagged = f' &middot; <a href="#findings">{_e(", ".join(flags))}</a>' if flags else ""
+    body = (
+        f'<nav class="crumbs"><a href="{INDEX}">&larr; All modules</a></nav>'
+        f'<header><h1 class="module-name">{_e(summary.module)}</h1>'
+        f'<div class="muted">{summary.tally.total} mutants{file}{flagged} &middot; score '
+        f"{render_score(summary.tally.score)}</div></header>"
+        f'<div class="legend">{legend}'
+        '<span class="muted">click a marker for the mutant&#x27;s details</span></div>'
+        f"{code}{functions}{findings}"
+    )
+    return _page(f"{summary.module} - mutation testing report", body, _SCRIPT)
+
+
+def write_html(results: Results, directory: Path) -> None:
+    """``DIRECTORY/index.html`` and ``DIRECTORY/<module>.html`` for every module."""
+    summaries = module_summaries(results)
+    pages = page_names(s.module for s in summaries)
+    write_atomic(directory / INDEX, render_index(results, summaries))
+    for summary in summaries:
+        write_atomic(directory / pages[summary.module], render_module(results, summary))

@@ -1,0 +1,427 @@
+"""The self-contained HTML report: its structure and escaping parsed with the
+stdlib, and its behaviour in a real (headless) Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pytest_escape.model import NO_COVERAGE, SURVIVED, FunctionResult, MutantResult, Results
+from pytest_escape.report.describe import module_summaries, score_text, witness_sentence
+from pytest_escape.report.html import (
+    page_names,
+    render_index,
+    render_module,
+    render_score,
+    score_class,
+    status_class,
+    write_html,
+)
+
+SCRIPT_LITERAL = "</script><script>alert(1)</script>"
+IMG_MARKUP = "<img src=x onerror=alert(1)>"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.parent = parent
+        self.children: list[Node | str] = []
+
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def iter(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
+        return [
+            n
+            for n in self.iter()
+            if (tag is None or n.tag == tag)
+            and (cls is None or cls in n.classes())
+            and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
+
+    def by_id(self, id: str) -> Node:
+        found = [n for n in self.iter() if n.attrs.get("id") == id]
+        assert len(found) == 1, f"{len(found)} elements with id {id!r}"
+        return found[0]
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def texts(self) -> Iterator[str]:
+        """Every text node on its own (one ``handle_data`` each)."""
+        for child in self.children:
+            if isinstance(child, str):
+                yield child
+            else:
+                yield from child.texts()
+
+
+class TreeBuilder(HTMLParser):
+    """A tiny DOM from the stdlib parser: what a browser sees as elements and as text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {}, None)
+        self.current = self.root
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, dict(attrs), self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.current.children.append(Node(tag, dict(attrs), self.current))
+
+    def handle_endtag(self, tag: str) -> None:
+        node: Node | None = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        assert node is not None and node.parent is not None, f"stray </{tag}>"
+        self.current = node.parent
+
+    def handle_data(self, data: str) -> None:
+        self.current.children.append(data)
+
+
+def parse(text: str) -> Node:
+    builder = TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+def page_text(root: Node) -> str:
+    """All text outside ``<script>`` and ``<style>``."""
+    return "".join(
+        t for n in root.iter() if n.tag not in ("script", "style") for t in n.children if isinstance(t, str)
+    )
+
+
+def assert_no_injection(root: Node, scripts: int) -> None:
+    assert len(root.find_all("script")) == scripts
+    assert root.find_all("img") == []
+    for node in root.iter():
+        assert not any(name.startswith("on") for name in node.attrs), (node.tag, node.attrs)
+
+
+def survivors_with_tests(results: Results, module: str) -> list[MutantResult]:
+    return [
+        m
+        for m in results.mutants
+        if m.module == module and m.status == SURVIVED and m.witness is not None and m.witness.test
+    ]
+
+
+# --- structure and escaping, without a browser ---------------------------------------
+
+
+def test_write_html_writes_index_and_one_page_per_module(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path / "report")
+    written = sorted(p.name for p in (tmp_path / "report").iterdir())
+    modules = [s.module for s in module_summaries(sample_results)]
+    assert {"demo.pricing", "demo.util"} <= set(modules)
+    assert written == sorted(["index.html", *(f"{m}.html" for m in modules)])
+
+
+def test_index_table_rows_scores_and_findings(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path)
+    root = parse((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert_no_injection(root, scripts=0)
+    table = root.by_id("modules")
+    summaries = module_summaries(sample_results)
+    rows = table.find_all("tr", cls="module")
+    assert [r.attrs["data-module"] for r in rows] == [s.module for s in summaries]
+    for row, summary in zip(rows, summaries, strict=True):
+        link = row.find_all("a")[0]
+        assert link.text() == summary.module
+        assert link.attrs["href"] == f"{summary.module}.html"
+        cells = {
+            c: row.find_all("td", cls=c)[0].text() for c in ("mutants", "survived", "killed", "no-coverage")
+        }
+        assert cells == {
+            "mutants": str(summary.tally.total),
+            "survived": str(summary.tally.survived),
+            "killed": str(summary.tally.killed),
+            "no-coverage": str(summary.tally.no_coverage),
+        }
+        assert row.find_all("td", cls="score")[0].text() == score_text(summary.tally.score)
+    (total,) = table.find_all("tr", cls="total")
+    assert total.find_all("td", cls="name")[0].text() == "TOTAL"
+    assert total.find_all("td", cls="mutants")[0].text() == str(len(sample_results.mutants))
+    assert total.find_all("td", cls="score")[0].text() == score_text(sample_results.tally().score)
+    # the score bar is as wide as the score and coloured by it
+    pricing = next(s for s in summaries if s.module == "demo.pricing")
+    (fill,) = [
+        n for n in rows[[s.module for s in summaries].index("demo.pricing")].iter() if "fill" in n.classes()
+    ]
+    assert f"width:{pricing.tally.score:.1f}%" in (fill.attrs["style"] or "")
+    assert score_class(pricing.tally.score) in fill.classes()
+    # a module without measured mutants shows n/a and no bar
+    for row, summary in zip(rows, summaries, strict=True):
+        if summary.tally.score is None:
+            assert row.find_all("td", cls="score")[0].text() == "n/a"
+            assert not [n for n in row.iter() if "bar" in n.classes()]
+
+    findings = root.by_id("findings")
+    (pseudo,) = findings.find_all("li", cls="pseudo-tested")
+    assert pseudo.attrs["data-function"] == "demo.pricing.tax"
+    assert "its test passes when its body is replaced" in pseudo.text()
+    (flagged,) = findings.find_all("li", cls="confirming-only")
+    assert flagged.attrs["data-test"] == "tests/test_pricing.py::test_tax_runs"
+    test = next(t for t in sample_results.tests if t.id == "tests/test_pricing.py::test_tax_runs")
+    assert test.reason and test.reason in flagged.text()
+    assert test.smells and all(s.tag in flagged.text() and s.detail in flagged.text() for s in test.smells)
+
+    text = page_text(root)
+    tally = sample_results.tally()
+    assert f"mutation score {score_text(tally.score)}" in root.by_id("score").text()
+    assert f"{tally.detected} detected of {tally.total} mutants" in text
+    # every survivor is listed with a link to its details
+    links = {a.attrs["href"] for a in root.by_id("survivors").find_all("a")}
+    for m in sample_results.mutants:
+        if m.status == SURVIVED:
+            assert f"{m.module}.html#m-{m.id}" in links
+
+
+def test_index_lists_warnings(sample_results: Results) -> None:
+    sample_results.warnings = ["odd <b>thing</b> & more"]
+    root = parse(render_index(sample_results))
+    assert root.by_id("warnings").text() == "warning: odd <b>thing</b> & more"
+    assert root.find_all("b") == []
+
+
+def test_module_page_escapes_code_and_test_ids(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path)
+    raw = (tmp_path / "demo.pricing.html").read_text(encoding="utf-8")
+    root = parse(raw)
+    assert_no_injection(root, scripts=1)
+    assert raw.count("<script") == 1 and raw.count("</script>") == 1
+    # the string literal is one source line's text, the test id a test's text
+    (line4,) = [n for n in root.find_all("tr", cls="line") if n.attrs["id"] == "L4"]
+    assert SCRIPT_LITERAL in line4.find_all("td", cls="code")[0].text()
+    assert any(SCRIPT_LITERAL in t for t in root.texts())
+    assert any(IMG_MARKUP in t for t in root.texts())
+    assert '"""Greets <b>you</b> & friends."""' in page_text(root)
+    # the docstring's <b> is text too: the only <b> elements are our own mutant numbers
+    assert all(n.parent is not None and n.parent.tag == "summary" for n in root.find_all("b"))
+
+
+def test_module_page_has_a_marker_and_details_per_mutant(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path)
+    for module in ("demo.pricing", "demo.util"):
+        root = parse((tmp_path / f"{module}.html").read_text(encoding="utf-8"))
+        mutants = [m for m in sample_results.mutants if m.module == module]
+        assert mutants
+        for m in mutants:
+            cls = status_class(m.status)
+            (marker,) = root.find_all("a", cls="marker", data_mutant=m.id)
+            assert marker.classes() == {"marker", cls}
+            assert marker.attrs["data-status"] == m.status
+            assert marker.attrs["href"] == f"#m-{m.id}"
+            # the marker sits on the mutant's line
+            row = marker.parent.parent if marker.parent else None
+            assert row is not None and row.attrs["id"] == f"L{m.line}"
+            details = root.by_id(f"m-{m.id}")
+            assert details.tag == "details" and "open" not in details.attrs
+            assert details.classes() == {"mutant", cls}
+            assert details.attrs["data-status"] == m.status
+            # placed in the row right after its line
+            holder = details.parent.parent if details.parent else None
+            assert holder is not None and holder.attrs["data-line"] == str(m.line)
+            text = details.text()
+            assert m.id in text and m.operator in text and m.status in text
+            old, new = m.diff_lines()
+            (pre,) = details.find_all("pre", cls="diff")
+            assert old in pre.text() and new in pre.text()
+            # the changed span is marked on both sides
+            assert [n.text() for n in pre.find_all("mark")] == [m.original.strip(), m.replacement.strip()]
+            assert all(t in text for t in m.covered_by)
+            if m.status_reason:
+                assert m.status_reason in text
+            for kill in m.kills:
+                assert kill.test in text
+                assert kill.exception is None or kill.exception in text
+        statuses = {m.status for m in mutants}
+        assert {n.attrs["data-status"] for n in root.find_all("a", cls="marker")} == statuses
+        assert len(root.find_all("a", cls="marker")) == len(mutants)
+    # no-coverage mutants in demo.util.unused
+    root = parse((tmp_path / "demo.util.html").read_text(encoding="utf-8"))
+    unused = [m for m in sample_results.mutants if m.function == "unused"]
+    assert unused and all(m.status == NO_COVERAGE for m in unused)
+    assert len(root.find_all("a", cls="no-coverage")) == len(unused)
+
+
+def test_survivor_details_show_the_witness_and_a_copyable_regression_test(
+    sample_results: Results, tmp_path: Path
+) -> None:
+    write_html(sample_results, tmp_path)
+    survivors = [m for m in sample_results.mutants if m.status == SURVIVED]
+    assert survivors_with_tests(sample_results, "demo.pricing")
+    pages = {
+        m: parse((tmp_path / f"{m}.html").read_text(encoding="utf-8")) for m in ("demo.pricing", "demo.util")
+    }
+    for m in survivors:
+        details = pages[m.module].by_id(f"m-{m.id}")
+        assert m.witness is not None
+        assert witness_sentence(m.witness) in details.text()
+        for part in (m.witness.input, m.witness.original, m.witness.mutant):
+            assert part is None or part in details.text()
+        pres = details.find_all("pre", cls="regression")
+        buttons = details.find_all("button", cls="copy")
+        if m.witness.test:
+            (pre,) = pres
+            assert pre.text() == m.witness.test
+            (button,) = buttons
+            assert button.attrs["data-target"] == pre.attrs["id"]
+        else:
+            assert pres == [] and buttons == []
+
+
+def test_module_page_lists_functions_with_labels(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path)
+    root = parse((tmp_path / "demo.pricing.html").read_text(encoding="utf-8"))
+    rows = root.by_id("functions").find_all("tr", cls="function")
+    functions: dict[str, FunctionResult] = {
+        f.qualname: f for f in sample_results.functions if f.module == "demo.pricing"
+    }
+    assert [r.attrs["data-function"] for r in rows] == list(functions)
+    for row in rows:
+        f = functions[row.attrs["data-function"] or ""]
+        assert row.attrs["data-label"] == f.label
+        assert f.label in row.text()
+        assert (f.reason or "") in row.text()
+    assert functions["demo.pricing.tax"].label == "pseudo-tested"
+    flagged = root.by_id("findings")
+    assert flagged.find_all("li", cls="pseudo-tested")[0].attrs["data-function"] == "demo.pricing.tax"
+    assert (
+        flagged.find_all("li", cls="confirming-only")[0].attrs["data-test"]
+        == "tests/test_pricing.py::test_tax_runs"
+    )
+
+
+def test_page_names_are_safe_and_distinct() -> None:
+    names = page_names(["demo.pricing", "a/b", "../x", "index", "Index", "ü", "demo_pricing", "a_b"])
+    assert names["demo.pricing"] == "demo.pricing.html"
+    assert len(set(n.lower() for n in names.values())) == len(names)
+    assert "index.html" not in {n.lower() for n in names.values()}
+    for name in names.values():
+        assert "/" not in name and not name.startswith(".")
+        assert all(c.isascii() and (c.isalnum() or c in "._-") for c in name)
+
+
+def test_score_colours_and_na() -> None:
+    assert score_class(80.0) == "score-good"
+    assert score_class(79.9) == "score-fair"
+    assert score_class(60.0) == "score-fair"
+    assert score_class(59.9) == "score-poor"
+    assert score_class(None) is None
+    assert parse(render_score(None)).text() == "n/a"
+    assert "width:0.0%" in render_score(0.0) and "score-poor" in render_score(0.0)
+
+
+def test_renders_a_module_without_source_or_mutants() -> None:
+    results = Results(project_root="/p", tool_version="0", mutmut_version="0")
+    index = parse(render_index(results))
+    assert index.by_id("modules").find_all("tr", cls="module") == []
+    assert (
+        index.by_id("modules").find_all("tr", cls="total")[0].find_all("td", cls="score")[0].text() == "n/a"
+    )
+    mutant = MutantResult(
+        id="m.x_f__mutmut_1", module="m", file="m.py", function="f", operator="number", line=3, column=0,
+        end_line=3, end_column=1, original="1", replacement="2", before=["1"], after=["2"], status=SURVIVED,
+    )  # fmt: skip
+    results.mutants.append(mutant)
+    (summary,) = module_summaries(results)
+    page = parse(render_module(results, summary))
+    # no source to put it on: listed, open, below
+    assert "open" in page.by_id("m-m.x_f__mutmut_1").attrs
+
+
+# --- in a real browser ------------------------------------------------------------------
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("ESCAPE_REQUIRE_CHROMIUM") == "1":
+            pytest.fail("ESCAPE_REQUIRE_CHROMIUM=1 but no chromium on PATH (apt-get install chromium)")
+        pytest.skip("chromium is not installed")
+    return found
+
+
+def run_chromium(tmp_path: Path, *args: str) -> str:
+    profile = tmp_path / "chromium-profile"
+    done = subprocess.run(
+        [
+            chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}", *args,
+        ],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_browser_renders_the_index(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path / "report")
+    dom = run_chromium(tmp_path, "--dump-dom", (tmp_path / "report" / "index.html").as_uri())
+    root = parse(dom)
+    rows = root.by_id("modules").find_all("tr", cls="module")
+    assert [r.attrs["data-module"] for r in rows] == [s.module for s in module_summaries(sample_results)]
+    assert root.by_id("modules").find_all("tr", cls="total")
+    assert root.find_all("li", cls="pseudo-tested", data_function="demo.pricing.tax")
+    assert root.find_all("li", cls="confirming-only", data_test="tests/test_pricing.py::test_tax_runs")
+    assert_no_injection(root, scripts=0)
+
+
+def test_browser_opens_the_mutant_in_the_url(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path / "report")
+    target = survivors_with_tests(sample_results, "demo.pricing")[0]
+    assert target.witness is not None and target.witness.test
+    url = (tmp_path / "report" / "demo.pricing.html").as_uri() + f"#m-{target.id}"
+    root = parse(run_chromium(tmp_path, "--dump-dom", url))
+    # the script ran: the details is open, no other one is
+    opened = [n for n in root.find_all("details", cls="mutant") if "open" in n.attrs]
+    assert [n.attrs["id"] for n in opened] == [f"m-{target.id}"]
+    details = opened[0]
+    assert witness_sentence(target.witness) in details.text()
+    assert details.find_all("pre", cls="regression")[0].text() == target.witness.test
+    assert details.find_all("button", cls="copy")
+    # the markup in the code and the test ids stayed text: nothing was injected
+    assert_no_injection(root, scripts=1)
+    assert any(SCRIPT_LITERAL in t for t in root.texts())
+    assert any(IMG_MARKUP in t for t in root.texts())
+
+
+def test_browser_screenshot(sample_results: Results, tmp_path: Path) -> None:
+    write_html(sample_results, tmp_path / "report")
+    # a plain survivor high on the page: headless screenshots show the unscrolled page
+    found = survivors_with_tests(sample_results, "demo.pricing")
+    target = next((m for m in found if m.function == "bulk_discount"), found[0])
+    url = (tmp_path / "report" / "demo.pricing.html").as_uri() + f"#m-{target.id}"
+    shot = tmp_path / "html-report.png"
+    run_chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,900", "--hide-scrollbars", url)
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(data) > 20_000  # a blank page is a few KB
+    keep = os.environ.get("ESCAPE_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, Path(keep) / "html-report.png")
