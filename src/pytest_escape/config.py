@@ -24,10 +24,19 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-REPORT_FORMATS = ("term", "json")
+REPORT_FORMATS = ("term", "json", "html", "sarif", "md", "junit")
 #: seconds added to every mutant's time limit, for forking and test set-up
 TIMEOUT_CONSTANT = 2.0
-DEFAULT_REPORT_PATHS = {"json": "escape-report.json"}
+#: where a report goes when no path is given (html: a directory)
+DEFAULT_REPORT_PATHS = {
+    "json": "escape-report.json",
+    "html": "escape-html",
+    "sarif": "escape.sarif",
+    "md": "escape-report.md",
+    "junit": "escape-junit.xml",
+}
+#: GitHub Actions' job summary file; ``--escape-report md`` without a path appends to it
+STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 #: seconds one call of user code may take in a witness search before it counts as hanging
 CALL_TIMEOUT = 1.0
 DEFAULT_WITNESS_BUDGET = 60.0
@@ -45,6 +54,9 @@ CONFIG_KEYS = (
     "witness_backend",
     "fail_on",
     "matrix",
+    "thresholds",
+    "baseline",
+    "baseline_tolerance",
 )
 WITNESS_BACKENDS = ("hypothesis", "crosshair")
 
@@ -56,7 +68,10 @@ class SettingsError(Exception):
 @dataclass(frozen=True)
 class ReportRequest:
     format: str
+    #: a file, or for html a directory; None for term
     path: Path | None
+    #: add to the end of the file instead of replacing it ($GITHUB_STEP_SUMMARY)
+    append: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,14 @@ class Settings:
     fail_on: tuple[str, ...] = ()
     #: run every mutant against all its covering tests (the full kill matrix)
     matrix: bool = False
+    #: module name or glob -> minimum score, from ``[tool.pytest_escape.thresholds]``
+    thresholds: dict[str, float] = field(default_factory=dict)
+    #: a saved results JSON the run must not fall behind (the ratchet)
+    baseline: Path | None = None
+    #: score points a module may drop below its baseline score before the gate fails
+    baseline_tolerance: float = 0.0
+    #: write this run's results as the new baseline instead of comparing with it
+    baseline_update: bool = False
 
 
 def load_pyproject(rootdir: Path) -> dict[str, Any]:
@@ -171,6 +194,28 @@ def parse_fail_on(value: Any, where: str) -> tuple[str, ...]:
     return names
 
 
+def parse_tolerance(value: Any, where: str) -> float:
+    return _checked(value, where, float, lambda n: 0 <= n <= 100, "a number of score points from 0 to 100")
+
+
+def parse_thresholds(value: Any, where: str) -> dict[str, float]:
+    """Module names or globs to minimum scores: ``{"shop.*" = 80}`` in the config,
+    ``shop.*=80 shop.cart=90`` on the command line."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        pairs = [v.rpartition("=")[::2] for v in value]
+        if not all(pattern for pattern, _ in pairs):
+            raise SettingsError(f"{where} takes MODULE=SCORE pairs like 'shop.*=80', not {value!r}")
+        value = dict(pairs)
+    if not isinstance(value, dict):
+        raise SettingsError(f'{where} must be a table like {{"pkg.*" = 80}}, not {value!r}')
+    thresholds = {}
+    for pattern, score in value.items():
+        if not pattern.strip() or any(c.isspace() for c in pattern):
+            raise SettingsError(f"{where}: {pattern!r} is not a module name or glob like 'pkg.*'")
+        thresholds[pattern] = parse_fail_under(score, f"{where} {pattern!r}")
+    return thresholds
+
+
 def parse_flag(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         raise SettingsError(f"{where} must be true or false, not {value!r}")
@@ -197,11 +242,24 @@ def parse_report(value: Any, where: str, base: Path) -> ReportRequest:
         if raw_path:
             raise SettingsError(f"{where}: the term report takes no path")
         return ReportRequest("term", None)
+    if fmt == "md" and not raw_path and os.environ.get(STEP_SUMMARY_ENV):
+        path = Path(os.environ[STEP_SUMMARY_ENV])
+        _check_writable(path, f"{where} (${STEP_SUMMARY_ENV})")
+        return ReportRequest("md", path, append=True)
     path = Path(raw_path or DEFAULT_REPORT_PATHS[fmt])
     if not path.is_absolute():
         path = base / path
-    _check_writable(path, where)
+    if fmt == "html":
+        _check_directory(path, where)
+    else:
+        _check_writable(path, where)
     return ReportRequest(fmt, path)
+
+
+def _check_directory(path: Path, where: str) -> None:
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{where}: {path} is a file; the html report needs a directory")
+    _check_writable(path / "index.html", where)
 
 
 def _check_writable(path: Path, where: str) -> None:
@@ -222,6 +280,14 @@ def _check_writable(path: Path, where: str) -> None:
                 pass
     except OSError as e:
         raise SettingsError(f"{where}: cannot write {path} ({e.strerror} in {parent})") from None
+
+
+def parse_baseline(value: Any, where: str, base: Path) -> Path:
+    """The baseline file must exist, unless this run writes it (checked in build_settings)."""
+    if not isinstance(value, str) or not value:
+        raise SettingsError(f"{where} must be a file path, not {value!r}")
+    path = Path(value)
+    return path if path.is_absolute() else base / path
 
 
 def parse_paths(values: Any, where: str, base: Path) -> tuple[Path, ...]:
@@ -253,11 +319,15 @@ _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "witness_backend": parse_backend,
     "fail_on": parse_fail_on,
     "matrix": parse_flag,
+    "thresholds": parse_thresholds,
+    "baseline_tolerance": parse_tolerance,
+    "baseline_update": parse_flag,
 }
 #: the same for settings that are paths (relative to where they were written)
 _PATHS: dict[str, Callable[[Any, str, Path], Any]] = {
     "paths": parse_paths,
     "write_tests": parse_output_file,
+    "baseline": parse_baseline,
 }
 
 
@@ -295,4 +365,21 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
         if not any(r.format == "term" for r in reports):
             reports.insert(0, ReportRequest("term", None))
     settings["reports"] = tuple(reports)
+    _check_baseline(settings)
     return Settings(**settings)
+
+
+def _check_baseline(settings: dict[str, Any]) -> None:
+    baseline: Path | None = settings.get("baseline")
+    if settings.get("baseline_update"):
+        if baseline is None:
+            raise SettingsError(
+                "--escape-baseline-update needs the file to write: add --escape-baseline FILE "
+                "or [tool.pytest_escape] baseline"
+            )
+        _check_writable(baseline, "--escape-baseline")
+    elif baseline is not None and not baseline.is_file():
+        raise SettingsError(
+            f"--escape-baseline: {baseline} does not exist; create it with "
+            "--escape-baseline-update (or drop the option)"
+        )

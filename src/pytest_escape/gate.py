@@ -7,9 +7,23 @@ can tell "the tests failed" from "the tests are too weak".
 from __future__ import annotations
 
 import enum
+import fnmatch
 from dataclasses import dataclass
+from pathlib import Path
 
-from .model import CONFIRMING_ONLY, PSEUDO_TESTED, Results
+from .model import (
+    CONFIRMING_ONLY,
+    DETECTED_STATUSES,
+    PSEUDO_TESTED,
+    SURVIVED,
+    MutantResult,
+    Results,
+    Tally,
+    fingerprints,
+)
+
+#: regressed mutants named one per line before "... and N more"
+SHOWN_REGRESSIONS = 10
 
 
 class EscapeExit(enum.IntEnum):
@@ -29,6 +43,18 @@ class EscapeExit(enum.IntEnum):
     MUTANTS_UNREACHABLE = 12
     #: a finding named in --escape-fail-on exists (pseudo-tested functions, confirming-only tests)
     FINDINGS = 13
+    #: worse than --escape-baseline: a module's score dropped, or a killed mutant now survives
+    BASELINE_REGRESSION = 14
+
+
+@dataclass(frozen=True)
+class Ratchet:
+    """A saved run the gate compares with (``--escape-baseline``)."""
+
+    results: Results
+    path: Path
+    #: score points a module may lose before it counts as a drop
+    tolerance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -37,7 +63,15 @@ class Verdict:
     message: str | None
 
 
-def judge(results: Results) -> Verdict:
+def judge(results: Results, baseline: Ratchet | None = None) -> Verdict:
+    """The exit code and one line per failing reason.
+
+    Without a baseline every module is held to its threshold and the total to
+    ``fail_under``.  With one, modules the baseline knows are held to the
+    baseline (no score drop beyond the tolerance, no killed mutant surviving)
+    and only new modules to the thresholds, with ``fail_under`` as their floor:
+    that is how a team adopts the gate without first fixing everything.
+    """
     tally = results.tally()
     score = tally.score
     if score is None:
@@ -49,13 +83,17 @@ def judge(results: Results) -> Verdict:
         )
     # every failing reason gets its line; the exit code is the first one's
     reasons: list[tuple[EscapeExit, str]] = []
-    if results.fail_under is not None and score < results.fail_under:
+    if baseline is None and results.fail_under is not None and score < results.fail_under:
         reasons.append(
             (
                 EscapeExit.SCORE_BELOW_THRESHOLD,
                 f"escape: mutation score {score:.1f} % is below --escape-fail-under {results.fail_under:g} %",
             )
         )
+    known = set(baseline.results.by_module()) if baseline is not None else set()
+    reasons += [(EscapeExit.SCORE_BELOW_THRESHOLD, line) for line in _thresholds(results, known, baseline)]
+    if baseline is not None:
+        reasons += [(EscapeExit.BASELINE_REGRESSION, line) for line in _regressions(results, baseline)]
     reasons += [(EscapeExit.FINDINGS, line) for line in _findings(results)]
     if reasons:
         return Verdict(reasons[0][0], "\n".join(line for _, line in reasons))
@@ -83,3 +121,86 @@ def _findings(results: Results) -> list[str]:
 def _first(names: list[str], shown: int = 3) -> str:
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
     return ", ".join(names[:shown]) + more
+
+
+def threshold_for(module: str, thresholds: dict[str, float]) -> tuple[str, float] | None:
+    """The (pattern, score) that applies to ``module``: the most specific match.
+
+    An exact name beats any glob; among globs, the one with the most literal
+    characters (``shop.cart*`` over ``shop.*`` over ``*``), then the longer.
+    """
+    matches = [(p, score) for p, score in thresholds.items() if fnmatch.fnmatchcase(module, p)]
+    if not matches:
+        return None
+
+    def specificity(item: tuple[str, float]) -> tuple[bool, int, int]:
+        pattern = item[0]
+        literal = sum(1 for c in pattern if c not in "*?[]")
+        return (pattern == module, literal, len(pattern))
+
+    return max(matches, key=specificity)
+
+
+def _thresholds(results: Results, known: set[str], baseline: Ratchet | None) -> list[str]:
+    """One line per module below its threshold (modules the baseline knows are skipped)."""
+    lines = []
+    for module, mutants in sorted(results.by_module().items()):
+        if module in known or not mutants:
+            continue
+        found = threshold_for(module, results.thresholds)
+        if found is not None:
+            minimum = found[1]
+            rule = f"its threshold {minimum:g} % ({found[0]!r})"
+        elif baseline is not None and results.fail_under is not None:
+            minimum = results.fail_under
+            rule = f"--escape-fail-under {minimum:g} % (it is new since the baseline)"
+        else:
+            continue
+        tally = Tally.of(mutants)
+        if tally.score is None:
+            lines.append(
+                f"escape: module {module}: no mutant measured ({tally.no_coverage} of {tally.total} "
+                f"without covering tests), so it cannot meet {rule}"
+            )
+        elif tally.score < minimum:
+            lines.append(f"escape: module {module} scores {tally.score:.1f} %, below {rule}")
+    return lines
+
+
+def _regressions(results: Results, baseline: Ratchet) -> list[str]:
+    """Module scores that dropped and mutants the baseline's tests killed that now live."""
+    lines = []
+    before = {name: Tally.of(ms).score for name, ms in baseline.results.by_module().items()}
+    for module, mutants in sorted(results.by_module().items()):
+        old, new = before.get(module), Tally.of(mutants).score
+        if old is None or not mutants:
+            continue
+        if new is None or new < old - baseline.tolerance:
+            tolerance = f", tolerance {baseline.tolerance:g}" if baseline.tolerance else ""
+            now = "nothing measured" if new is None else f"{new:.1f} %"
+            lines.append(
+                f"escape: module {module} dropped from {old:.1f} % to {now} "
+                f"(baseline {baseline.path.name}{tolerance})"
+            )
+    status = {m.id: m.status for m in baseline.results.mutants}
+    was_detected = {
+        key
+        for m_id, key in fingerprints(baseline.results.mutants).items()
+        if status[m_id] in DETECTED_STATUSES
+    }
+    keys = fingerprints(results.mutants)
+    lost = [m for m in results.mutants if m.status not in DETECTED_STATUSES and keys[m.id] in was_detected]
+    for m in lost[:SHOWN_REGRESSIONS]:
+        lines.append(f"escape: {_name(m)} was killed in the baseline and now {_now(m)}")
+    if len(lost) > SHOWN_REGRESSIONS:
+        lines.append(f"escape: ... and {len(lost) - SHOWN_REGRESSIONS} more mutants the baseline killed")
+    return lines
+
+
+def _name(m: MutantResult) -> str:
+    old, new = m.diff_lines()
+    return f"mutant {m.id} ({m.file}:{m.line}: {old!r} -> {new!r})"
+
+
+def _now(m: MutantResult) -> str:
+    return "survives" if m.status == SURVIVED else f"is {m.status}"

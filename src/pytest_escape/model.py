@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
+#: versions ``from_dict`` reads: 3 lacks only ``thresholds``, which defaults to none
+READABLE_VERSIONS = (3, 4)
 
 KILLED = "killed"
 SURVIVED = "survived"
@@ -22,6 +24,8 @@ TIMEOUT = "timeout"
 NO_COVERAGE = "no coverage"
 ERROR = "error"
 STATUSES = (KILLED, SURVIVED, TIMEOUT, NO_COVERAGE, ERROR)
+#: what counts toward the score as caught by the tests
+DETECTED_STATUSES = (KILLED, TIMEOUT)
 
 # What the witness search concluded about a survivor
 WITNESSED = "witnessed"
@@ -259,6 +263,8 @@ class Results:
     fail_on: list[str] = field(default_factory=list)
     #: every mutant ran against all its covering tests (``--escape-matrix``)
     matrix: bool = False
+    #: module name or glob -> minimum score (``[tool.pytest_escape.thresholds]``)
+    thresholds: dict[str, float] = field(default_factory=dict)
     duration: float = 0.0
     #: wall-clock seconds per phase, for benchmarks and for users asking "why so slow?"
     timings: dict[str, float] = field(default_factory=dict)
@@ -279,9 +285,12 @@ class Results:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Results:
         version = data.get("model_version")
-        if version != MODEL_VERSION:
-            raise ValueError(f"results model version {version!r} is not {MODEL_VERSION}")
-        data = dict(data)
+        if version not in READABLE_VERSIONS:
+            raise ValueError(
+                f"results model version {version!r} is not one this version reads "
+                f"({', '.join(map(str, READABLE_VERSIONS))})"
+            )
+        data = {**data, "model_version": MODEL_VERSION}
         data["files"] = [FileInfo(**f) for f in data["files"]]
         data["mutants"] = [_mutant(m) for m in data["mutants"]]
         data["tests"] = [

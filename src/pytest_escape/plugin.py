@@ -40,7 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--escape-report",
         action="append",
         metavar="FORMAT[:PATH]",
-        help="term, or json[:PATH] (Stryker schema); repeatable",
+        help="term, json[:FILE] (Stryker schema), html[:DIR], sarif[:FILE], md[:FILE] "
+        "(no FILE: appended to $GITHUB_STEP_SUMMARY when set), junit[:FILE]; repeatable",
     )
     group.addoption(
         "--escape-witness-budget",
@@ -72,6 +73,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="run every mutant against all its covering tests, not only until one fails "
         "(exact per-test kill counts; slower)",
+    )
+    group.addoption(
+        "--escape-thresholds",
+        nargs="+",
+        metavar="MODULE=SCORE",
+        help="minimum scores per module name or glob (shop.*=80 shop.cart=90); the most "
+        f"specific pattern wins; exit {int(EscapeExit.SCORE_BELOW_THRESHOLD)} if a module is below",
+    )
+    group.addoption(
+        "--escape-baseline",
+        metavar="FILE",
+        help="a saved JSON report: fail (exit "
+        f"{int(EscapeExit.BASELINE_REGRESSION)}) only if a module's score drops or a killed mutant "
+        "now survives; new modules are held to the thresholds",
+    )
+    group.addoption(
+        "--escape-baseline-tolerance",
+        metavar="POINTS",
+        help="score points a module may drop below the baseline (default 0)",
+    )
+    group.addoption(
+        "--escape-baseline-update",
+        action="store_true",
+        default=None,
+        help="write this run's results to the --escape-baseline file (accepting them)",
     )
     group.addoption(
         "--escape-write-tests",

@@ -23,7 +23,7 @@ from .config import CONFIG_KEYS, SettingsError, build_settings
 from .coverage_map import Baseline, BaselineRecorder
 from .execution.runner import WorkerReport, run_worker
 from .execution.selection import covering_tests
-from .gate import EscapeExit, judge
+from .gate import EscapeExit, Ratchet, judge
 from .model import (
     EXTREME,
     NO_COVERAGE,
@@ -40,8 +40,9 @@ from .mutation import MutantSpec, MutatedModule
 from .mutation.factory import MutantFactory, TargetSyntaxError
 from .mutation.mutmut_adapter import MUTMUT_VERSION
 from .oracle.verdicts import assess
-from .report import render_terminal, write_json, write_regression_tests
+from .report import NotAResultsFile, read_json, write_regression_tests, write_report
 from .report.progress import Progress
+from .report.terminal import styled_terminal
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
 
 IMPORT_ONLY = (
@@ -109,10 +110,21 @@ class EscapeSession:
             )
         # every config key has its option: --escape-<key with dashes>
         cli = {key: config.getoption(f"escape_{key}") for key in CONFIG_KEYS}
+        cli["baseline_update"] = config.getoption("escape_baseline_update")
         try:
             self.settings = build_settings(config.rootpath, cli)
         except SettingsError as e:
             raise pytest.UsageError(f"escape: {e}") from None
+        self.ratchet: Ratchet | None = None
+        if self.settings.baseline is not None and not self.settings.baseline_update:
+            # read now: a broken baseline must stop the run before the tests, not after the mutants
+            try:
+                saved = read_json(self.settings.baseline)
+            except NotAResultsFile as e:
+                raise pytest.UsageError(
+                    f"escape: --escape-baseline: {e}; write a new one with --escape-baseline-update"
+                ) from None
+            self.ratchet = Ratchet(saved, self.settings.baseline, self.settings.baseline_tolerance)
         self.candidates: Candidates = find_candidates(config.rootpath, self.settings.paths)
         if not self.candidates.files:
             raise pytest.UsageError(
@@ -141,9 +153,15 @@ class EscapeSession:
             if s.witness_budget > 0
             else "no witness search"
         )
+        gate = ""
+        if s.baseline_update:
+            gate = f"; writing the baseline {s.baseline}"
+        elif s.baseline is not None:
+            gate = f"; ratchet against {s.baseline} (tolerance {s.baseline_tolerance:g})"
         return (
             f"escape: mutating {self.candidates.describe(config.rootpath)}; "
-            f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s; {witnesses}"
+            f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s; "
+            f"{witnesses}{gate}"
         )
 
     def close(self) -> None:
@@ -187,9 +205,10 @@ class EscapeSession:
             return
         terminalreporter.write_sep("=", "escape: mutation testing")
         if self.results is not None:
-            verbosity = self.config.get_verbosity()
-            for line in render_terminal(self.results, verbosity):
-                terminalreporter.write_line(line)
+            for line in styled_terminal(self.results, self.config.get_verbosity()):
+                for text, style in line:
+                    terminalreporter.write(text, **({style: True} if style else {}))
+                terminalreporter.write("\n")
         for note in self.notes:
             terminalreporter.write_line(note)
         for message in self.messages:
@@ -217,6 +236,7 @@ class EscapeSession:
             fail_under=settings.fail_under,
             fail_on=list(settings.fail_on),
             matrix=settings.matrix,
+            thresholds=dict(settings.thresholds),
             files=[
                 FileInfo(self._rel(t.path), t.module, t.path.read_text(encoding="utf-8")) for t in targets
             ],
@@ -336,14 +356,25 @@ class EscapeSession:
                 self.messages.append(f"escape: cannot write {settings.write_tests}: {e.strerror}")
                 return EscapeExit.USAGE_ERROR
             self.notes.append(f"escape: wrote {count} verified regression tests to {settings.write_tests}")
-        for request in settings.reports:
-            if request.format == "json" and request.path is not None:
-                try:
-                    write_json(results, request.path)
-                except OSError as e:
-                    self.messages.append(f"escape: cannot write {request.path}: {e.strerror}")
-                    return EscapeExit.USAGE_ERROR
-        verdict = judge(results)
+        files = [(r.format, r.path, r.append) for r in settings.reports if r.path is not None]
+        if settings.baseline_update and settings.baseline is not None and results.tally().score is not None:
+            files.append(("json", settings.baseline, False))
+        for fmt, path, append in files:
+            try:
+                write_report(results, fmt, path, append)
+            except OSError as e:
+                self.messages.append(f"escape: cannot write {path}: {e.strerror}")
+                return EscapeExit.USAGE_ERROR
+        if settings.baseline_update and settings.baseline is not None:
+            if results.tally().score is None:
+                self.notes.append(f"escape: {settings.baseline} not written: no mutant was measured")
+            else:
+                self.notes.append(f"escape: wrote the new baseline to {settings.baseline}")
+        ratchet = self.ratchet
+        if settings.baseline_update and settings.baseline is not None:
+            # the run is the new baseline: judged against itself, only new-code rules could fail
+            ratchet = Ratchet(results, settings.baseline, settings.baseline_tolerance)
+        verdict = judge(results, ratchet)
         if verdict.message:
             self.messages.append(verdict.message)
         return verdict.exit

@@ -1,0 +1,93 @@
+"""The ``pytest-escape`` command: work on saved results without rerunning.
+
+``pytest-escape report RESULTS.json --format html:DIR`` rebuilds any report
+from the JSON one (it carries the whole results model); ``--gate`` applies
+the gate recorded in it (fail_under, thresholds, fail_on), optionally against
+a baseline, and exits with the same codes as ``pytest --escape``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from .config import SettingsError, parse_report, parse_tolerance
+from .gate import EscapeExit, Ratchet, judge
+from .report import NotAResultsFile, read_json, render_terminal, write_report
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits with our documented code (4), not 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(int(EscapeExit.USAGE_ERROR), f"pytest-escape: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pytest-escape", description="Work on pytest-escape's saved results.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    report = commands.add_parser(
+        "report",
+        help="rebuild reports from a saved JSON report",
+        description="Rebuild reports from a JSON report written by pytest --escape.",
+    )
+    report.add_argument("results", type=Path, metavar="RESULTS.json")
+    report.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMAT[:PATH]",
+        help="term (default), json, html[:DIR], sarif, md, junit, each with an optional path; repeatable",
+    )
+    report.add_argument(
+        "--gate",
+        action="store_true",
+        help="exit with the gate's code for these results (as pytest --escape would)",
+    )
+    report.add_argument("--baseline", type=Path, metavar="FILE", help="with --gate: compare with this")
+    report.add_argument("--baseline-tolerance", default="0", metavar="POINTS")
+    report.add_argument("-v", "--verbose", action="count", default=0, help="more detail in the term report")
+    report.add_argument("-q", "--quiet", action="count", default=0, help="less detail in the term report")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _report(args)
+    except (SettingsError, NotAResultsFile) as e:
+        print(f"pytest-escape: error: {e}", file=sys.stderr)
+        return int(EscapeExit.USAGE_ERROR)
+
+
+def _report(args: argparse.Namespace) -> int:
+    requests = [parse_report(f, "--format", Path.cwd()) for f in args.format or ["term"]]
+    ratchet = None
+    if args.baseline is not None:
+        if not args.gate:
+            raise SettingsError("--baseline only means something with --gate")
+        tolerance = parse_tolerance(args.baseline_tolerance, "--baseline-tolerance")
+        ratchet = Ratchet(read_json(args.baseline), args.baseline, tolerance)
+    results = read_json(args.results)
+    for request in requests:
+        if request.path is None:
+            print("\n".join(render_terminal(results, args.verbose - args.quiet)))
+            continue
+        try:
+            write_report(results, request.format, request.path, request.append)
+        except OSError as e:
+            raise SettingsError(f"cannot write {request.path}: {e.strerror}") from None
+        print(f"pytest-escape: wrote {request.format} report to {request.path}", file=sys.stderr)
+    if not args.gate:
+        return int(EscapeExit.OK)
+    verdict = judge(results, ratchet)
+    if verdict.message:
+        print(verdict.message, file=sys.stderr)
+    return int(verdict.exit)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
