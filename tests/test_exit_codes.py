@@ -180,7 +180,7 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
         ),
         (
             ["--escape-report", "pdf:out.pdf"],
-            "escape: --escape-report: unknown report format 'pdf'; use one of term, json, html, sarif, md, junit",
+            "escape: --escape-report: unknown report format 'pdf'; use one of term, json, html, sarif, md, *",
         ),
         (
             ["--escape-report", "json:/proc/escape/report.json"],

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
+from conftest import Project
 from markdown_it import MarkdownIt
 
 from pytest_escape.model import (
@@ -495,3 +497,50 @@ def test_write_markdown_replaces_or_appends(sample_results: Results, tmp_path: P
     fresh = tmp_path / "new" / "summary.md"
     write_markdown(sample_results, fresh, append=True)
     assert fresh.read_text(encoding="utf-8") == render_markdown(sample_results)
+
+
+def test_a_run_writes_every_format_it_is_asked_for(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin's side: --escape-report and ``report = [...]`` reach every writer."""
+    project.write(
+        {
+            "pricing.py": "def fee(a):\n    if a >= 100:\n        return 0\n    return 5\n",
+            "test_pricing.py": "from pricing import fee\n\ndef test_fee():\n    assert fee(500) == 0\n",
+            "pyproject.toml": '[tool.pytest_escape]\nreport = ["html:out/html", "junit:out/junit.xml"]\n',
+        }
+    )
+    summary = project.path / "summary.md"
+    summary.write_text("before\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    # the command line replaces the config's list
+    result = project.run(
+        "--escape-witness-budget", "0", "--escape-report", "sarif:out/x.sarif", "--escape-report", "md"
+    )
+    assert result.ret == 0, result.stdout.str()
+    assert not (project.path / "out" / "html").exists()
+    sarif = json.loads((project.path / "out" / "x.sarif").read_text(encoding="utf-8"))
+    annotated = {r["properties"].get("mutantId") for r in sarif["runs"][0]["results"]}
+    assert "pricing.x_fee__mutmut_2" in annotated  # >= 100 -> >= 101 survives fee(500)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("before\n") and "| pricing |" in text
+    # without options, the config's formats are written (project.run would add a json one)
+    plain = project.pytester.runpytest_subprocess(
+        "--escape", "-p", "no:cacheprovider", "--escape-witness-budget", "0"
+    )
+    assert plain.ret == 0
+    assert (project.path / "out" / "html" / "index.html").is_file()
+    assert (project.path / "out" / "html" / "pricing.html").is_file()
+    suites = ET.parse(project.path / "out" / "junit.xml").getroot()
+    assert [s.get("name") for s in suites] == ["pricing"]
+
+
+def test_an_html_report_path_that_is_a_file_is_a_usage_error(project: Project) -> None:
+    project.write(
+        {
+            "pricing.py": "def f():\n    return 1\n",
+            "test_p.py": "from pricing import f\ndef test_f():\n    assert f() == 1\n",
+        }
+    )
+    (project.path / "taken").write_text("", encoding="utf-8")
+    result = project.run("--escape-report", "html:taken")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(["*--escape-report: *taken is a file; the html report needs a directory"])
