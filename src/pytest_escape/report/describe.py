@@ -75,7 +75,7 @@ class ModuleSummary:
 
 
 def module_summaries(results: Results) -> list[ModuleSummary]:
-    """Every module with mutants or functions, sorted by name.
+    """Every module with mutants or target functions, sorted by name.
 
     A test is listed under the module of the first target function it
     executes, so each test appears once however many modules it touches.
@@ -83,7 +83,8 @@ def module_summaries(results: Results) -> list[ModuleSummary]:
     files = {f.module: f.path for f in results.files}
     mutants = results.by_module()
     module_of = {f.qualname: f.module for f in results.functions}
-    names = sorted(set(mutants) | set(module_of.values()))
+    # a file with nothing to mutate (an empty __init__.py) would only add a row of zeros
+    names = sorted({name for name, found in mutants.items() if found} | set(module_of.values()))
     summaries = {
         name: ModuleSummary(
             module=name,
