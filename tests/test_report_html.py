@@ -425,3 +425,19 @@ def test_browser_screenshot(sample_results: Results, tmp_path: Path) -> None:
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, Path(keep) / "html-report.png")
+
+
+def test_long_test_lists_are_capped_and_files_are_readable(sample_results: Results, tmp_path: Path) -> None:
+    """A mutant covered by hundreds of tests lists 20 of them (the JSON has all),
+    and the pages get the user's usual permissions, not mkstemp's 0600."""
+    many = [f"tests/test_x.py::test_{i}" for i in range(45)]
+    mutant = sample_results.mutants[0]
+    mutant.covered_by = many
+    write_html(sample_results, tmp_path / "out")
+    page = (tmp_path / "out" / f"{mutant.module}.html").read_text(encoding="utf-8")
+    assert "test_x.py::test_19<" in page and "test_x.py::test_20<" not in page
+    assert "and 25 more (all in the JSON report)" in page
+    mode = (tmp_path / "out" / "index.html").stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    assert mode == 0o666 & ~mask

@@ -47,6 +47,9 @@ from .terminal import HIGH, LOW
 from .terminal import score_sentence as styled_score_sentence
 
 INDEX = "index.html"
+#: tests listed per mutant or function before "and N more": on semver, full
+#: lists of a few hundred covering tests per mutant made a 9 MB module page
+SHOWN_TESTS = 20
 #: markers side by side in the gutter before they wrap
 MARKERS_PER_ROW = 4
 
@@ -466,7 +469,10 @@ def _diff(mutant: MutantResult) -> str:
 
 
 def _test_list(tests: list[str], cls: str) -> str:
-    return f'<ul class="tests {cls}">' + "".join(f"<li><code>{_e(t)}</code></li>" for t in tests) + "</ul>"
+    items = "".join(f"<li><code>{_e(t)}</code></li>" for t in tests[:SHOWN_TESTS])
+    if len(tests) > SHOWN_TESTS:
+        items += f'<li class="muted">and {len(tests) - SHOWN_TESTS} more (all in the JSON report)</li>'
+    return f'<ul class="tests {cls}">{items}</ul>'
 
 
 def _kills(mutant: MutantResult) -> str:
