@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from conftest import Project
@@ -60,6 +62,21 @@ def test_report_rebuilds_every_format_from_the_saved_json(sample_report: Path, t
     assert done.stderr.count("pytest-escape: wrote") == 5
 
 
+def test_a_pipe_is_written_into_not_replaced(sample_report: Path, tmp_path: Path) -> None:
+    """``--format json:/dev/stdout`` or a named pipe: renaming a file onto it (the atomic
+    write for regular files) would replace the device, as root even /dev/null."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    done = escape("report", sample_report, "--format", f"md:{pipe}")
+    reader.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received and received[0].startswith("## pytest-escape: mutation score")
+
+
 def test_md_without_a_path_appends_to_the_github_step_summary(sample_report: Path, tmp_path: Path) -> None:
     summary = tmp_path / "step-summary.md"
     summary.write_text("# Earlier step\n", encoding="utf-8")
@@ -80,7 +97,8 @@ def test_gate_exits_with_the_recorded_gate(sample_report: Path, tmp_path: Path) 
     assert "escape: module demo.util scores 0.0 %, below its threshold 5 % ('demo.util')" in done.stderr
     assert "demo.pricing scores" not in done.stderr  # 37.5 % >= 30 %
     # compared with itself, nothing regressed
-    same = escape("report", sample_report, "--gate", "--baseline", sample_report, "--format", "md:/dev/null")
+    quiet = f"md:{tmp_path / 'same.md'}"
+    same = escape("report", sample_report, "--gate", "--baseline", sample_report, "--format", quiet)
     assert same.returncode == EscapeExit.OK, same.stderr
 
 
@@ -136,7 +154,7 @@ def test_pytest_colours_the_report_when_asked(project: Project) -> None:
     )
     coloured = project.run("--escape-witness-budget", "0", "--color=yes")
     text = coloured.stdout.str()
-    assert "\x1b[31m" in text and "Surviving mutants (" in text  # red
+    assert "\x1b[31mSurviving mutants (" in text and "mutation score \x1b[31m" in text  # red
     assert "\x1b[32m    + " in text  # the mutant's line in green
     plain = project.run("--escape-witness-budget", "0", "--color=no", "-q")
     assert "\x1b[" not in plain.stdout.str()

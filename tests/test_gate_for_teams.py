@@ -173,6 +173,12 @@ def test_new_modules_are_judged_by_the_thresholds_not_the_baseline(project: Proj
 
 
 def test_a_broken_baseline_file_is_a_usage_error(project: Project) -> None:
+    write_shop(project, PYPROJECT + '[tool.pytest_escape]\nbaseline = "nowhere.json"\n')
+    result = project.run()
+    assert result.ret == EscapeExit.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*[[]tool.pytest_escape[]] baseline: *nowhere.json does not exist; create it*"]
+    )
     write_shop(project)
     (project.path / "broken.json").write_text("{not json", encoding="utf-8")
     result = project.run("--escape-baseline", "broken.json")

@@ -275,7 +275,8 @@ def _check_writable(path: Path, where: str) -> None:
     try:
         probe = tempfile.mkdtemp(prefix=".escape-probe-", dir=parent)
         os.rmdir(probe)
-        if path.exists():
+        if path.is_file():
+            # not a pipe or device: opening a pipe to probe it would block, or be its reader's EOF
             with path.open("a"):
                 pass
     except OSError as e:
@@ -283,7 +284,7 @@ def _check_writable(path: Path, where: str) -> None:
 
 
 def parse_baseline(value: Any, where: str, base: Path) -> Path:
-    """The baseline file must exist, unless this run writes it (checked in build_settings)."""
+    """Whether it must exist depends on --escape-baseline-update: see _check_baseline."""
     if not isinstance(value, str) or not value:
         raise SettingsError(f"{where} must be a file path, not {value!r}")
     path = Path(value)
@@ -365,11 +366,13 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
         if not any(r.format == "term" for r in reports):
             reports.insert(0, ReportRequest("term", None))
     settings["reports"] = tuple(reports)
-    _check_baseline(settings)
+    got = pick("baseline", "--escape-baseline")
+    _check_baseline(settings, got[1] if got else "--escape-baseline")
     return Settings(**settings)
 
 
-def _check_baseline(settings: dict[str, Any]) -> None:
+def _check_baseline(settings: dict[str, Any], where: str) -> None:
+    """The baseline must exist, unless this run writes it; then it must be writable."""
     baseline: Path | None = settings.get("baseline")
     if settings.get("baseline_update"):
         if baseline is None:
@@ -377,9 +380,9 @@ def _check_baseline(settings: dict[str, Any]) -> None:
                 "--escape-baseline-update needs the file to write: add --escape-baseline FILE "
                 "or [tool.pytest_escape] baseline"
             )
-        _check_writable(baseline, "--escape-baseline")
+        _check_writable(baseline, where)
     elif baseline is not None and not baseline.is_file():
         raise SettingsError(
-            f"--escape-baseline: {baseline} does not exist; create it with "
-            "--escape-baseline-update (or drop the option)"
+            f"{where}: {baseline} does not exist; "
+            "create it with --escape-baseline-update (or drop the option)"
         )

@@ -63,7 +63,7 @@ class Verdict:
     message: str | None
 
 
-def judge(results: Results, baseline: Ratchet | None = None) -> Verdict:
+def judge(results: Results, ratchet: Ratchet | None = None) -> Verdict:
     """The exit code and one line per failing reason.
 
     Without a baseline every module is held to its threshold and the total to
@@ -83,17 +83,16 @@ def judge(results: Results, baseline: Ratchet | None = None) -> Verdict:
         )
     # every failing reason gets its line; the exit code is the first one's
     reasons: list[tuple[EscapeExit, str]] = []
-    if baseline is None and results.fail_under is not None and score < results.fail_under:
+    if ratchet is None and results.fail_under is not None and score < results.fail_under:
         reasons.append(
             (
                 EscapeExit.SCORE_BELOW_THRESHOLD,
                 f"escape: mutation score {score:.1f} % is below --escape-fail-under {results.fail_under:g} %",
             )
         )
-    known = set(baseline.results.by_module()) if baseline is not None else set()
-    reasons += [(EscapeExit.SCORE_BELOW_THRESHOLD, line) for line in _thresholds(results, known, baseline)]
-    if baseline is not None:
-        reasons += [(EscapeExit.BASELINE_REGRESSION, line) for line in _regressions(results, baseline)]
+    reasons += [(EscapeExit.SCORE_BELOW_THRESHOLD, line) for line in _thresholds(results, ratchet)]
+    if ratchet is not None:
+        reasons += [(EscapeExit.BASELINE_REGRESSION, line) for line in _regressions(results, ratchet)]
     reasons += [(EscapeExit.FINDINGS, line) for line in _findings(results)]
     if reasons:
         return Verdict(reasons[0][0], "\n".join(line for _, line in reasons))
@@ -141,8 +140,9 @@ def threshold_for(module: str, thresholds: dict[str, float]) -> tuple[str, float
     return max(matches, key=specificity)
 
 
-def _thresholds(results: Results, known: set[str], baseline: Ratchet | None) -> list[str]:
+def _thresholds(results: Results, ratchet: Ratchet | None) -> list[str]:
     """One line per module below its threshold (modules the baseline knows are skipped)."""
+    known = set(ratchet.results.by_module()) if ratchet is not None else set()
     lines = []
     for module, mutants in sorted(results.by_module().items()):
         if module in known or not mutants:
@@ -151,7 +151,7 @@ def _thresholds(results: Results, known: set[str], baseline: Ratchet | None) -> 
         if found is not None:
             minimum = found[1]
             rule = f"its threshold {minimum:g} % ({found[0]!r})"
-        elif baseline is not None and results.fail_under is not None:
+        elif ratchet is not None and results.fail_under is not None:
             minimum = results.fail_under
             rule = f"--escape-fail-under {minimum:g} % (it is new since the baseline)"
         else:
@@ -167,25 +167,25 @@ def _thresholds(results: Results, known: set[str], baseline: Ratchet | None) -> 
     return lines
 
 
-def _regressions(results: Results, baseline: Ratchet) -> list[str]:
+def _regressions(results: Results, ratchet: Ratchet) -> list[str]:
     """Module scores that dropped and mutants the baseline's tests killed that now live."""
     lines = []
-    before = {name: Tally.of(ms).score for name, ms in baseline.results.by_module().items()}
+    before = {name: Tally.of(ms).score for name, ms in ratchet.results.by_module().items()}
     for module, mutants in sorted(results.by_module().items()):
         old, new = before.get(module), Tally.of(mutants).score
         if old is None or not mutants:
             continue
-        if new is None or new < old - baseline.tolerance:
-            tolerance = f", tolerance {baseline.tolerance:g}" if baseline.tolerance else ""
+        if new is None or new < old - ratchet.tolerance:
+            tolerance = f", tolerance {ratchet.tolerance:g}" if ratchet.tolerance else ""
             now = "nothing measured" if new is None else f"{new:.1f} %"
             lines.append(
                 f"escape: module {module} dropped from {old:.1f} % to {now} "
-                f"(baseline {baseline.path.name}{tolerance})"
+                f"(baseline {ratchet.path.name}{tolerance})"
             )
-    status = {m.id: m.status for m in baseline.results.mutants}
+    status = {m.id: m.status for m in ratchet.results.mutants}
     was_detected = {
         key
-        for m_id, key in fingerprints(baseline.results.mutants).items()
+        for m_id, key in fingerprints(ratchet.results.mutants).items()
         if status[m_id] in DETECTED_STATUSES
     }
     keys = fingerprints(results.mutants)

@@ -357,23 +357,22 @@ class EscapeSession:
                 return EscapeExit.USAGE_ERROR
             self.notes.append(f"escape: wrote {count} verified regression tests to {settings.write_tests}")
         files = [(r.format, r.path, r.append) for r in settings.reports if r.path is not None]
-        if settings.baseline_update and settings.baseline is not None and results.tally().score is not None:
-            files.append(("json", settings.baseline, False))
+        ratchet = self.ratchet
+        if settings.baseline_update and settings.baseline is not None:
+            # the run is the new baseline, so it is judged against itself: only new-code rules can fail
+            ratchet = Ratchet(results, settings.baseline, settings.baseline_tolerance)
+            if results.tally().score is None:
+                self.notes.append(f"escape: {settings.baseline} not written: no mutant was measured")
+            else:
+                files.append(("json", settings.baseline, False))
         for fmt, path, append in files:
             try:
                 write_report(results, fmt, path, append)
             except OSError as e:
                 self.messages.append(f"escape: cannot write {path}: {e.strerror}")
                 return EscapeExit.USAGE_ERROR
-        if settings.baseline_update and settings.baseline is not None:
-            if results.tally().score is None:
-                self.notes.append(f"escape: {settings.baseline} not written: no mutant was measured")
-            else:
-                self.notes.append(f"escape: wrote the new baseline to {settings.baseline}")
-        ratchet = self.ratchet
-        if settings.baseline_update and settings.baseline is not None:
-            # the run is the new baseline: judged against itself, only new-code rules could fail
-            ratchet = Ratchet(results, settings.baseline, settings.baseline_tolerance)
+            if path == settings.baseline and settings.baseline_update:
+                self.notes.append(f"escape: wrote the new baseline to {path}")
         verdict = judge(results, ratchet)
         if verdict.message:
             self.messages.append(verdict.message)

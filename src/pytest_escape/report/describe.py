@@ -26,6 +26,16 @@ from ..model import (
     Witness,
 )
 
+#: Stryker's default score bands: at least HIGH is good, at least LOW fair, below poor
+HIGH, LOW = 80.0, 60.0
+
+
+def score_band(value: float | None) -> str | None:
+    """``good``, ``fair`` or ``poor`` (None when nothing was measured), for colours and bars."""
+    if value is None:
+        return None
+    return "good" if value >= HIGH else "fair" if value >= LOW else "poor"
+
 
 def score_text(value: float | None) -> str:
     """``87.5%``; ``n/a`` when nothing was measured (never a made-up 100 %)."""

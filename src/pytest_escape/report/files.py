@@ -1,4 +1,10 @@
-"""Writing report files atomically: a crash mid-write never leaves half a file."""
+"""Writing report files atomically: a crash mid-write never leaves half a file.
+
+Only regular files are replaced.  A device or a pipe (``json:/dev/stdout``,
+a named pipe a CI step reads) is written into: renaming a temporary file onto
+it would put a regular file in its place, which as root means a broken
+``/dev/null`` for the whole machine.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,10 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, text: str) -> None:
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8") as f:
+            f.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".escape-", suffix=path.suffix, dir=path.parent)
     try:

@@ -38,12 +38,13 @@ from .describe import (
     ModuleSummary,
     confirming_only,
     module_summaries,
+    score_band,
     score_text,
     smell_text,
     witness_sentence,
 )
 from .files import write_atomic
-from .terminal import HIGH, LOW
+from .terminal import plain
 from .terminal import score_sentence as styled_score_sentence
 
 INDEX = "index.html"
@@ -246,13 +247,8 @@ def status_class(status: str) -> str:
 def score_class(value: float | None) -> str | None:
     """``score-good`` (>= 80), ``score-fair`` (>= 60), ``score-poor``; None when not measured
     (the terminal's colours)."""
-    if value is None:
-        return None
-    if value >= HIGH:
-        return "score-good"
-    if value >= LOW:
-        return "score-fair"
-    return "score-poor"
+    band = score_band(value)
+    return None if band is None else f"score-{band}"
 
 
 def render_score(value: float | None) -> str:
@@ -271,7 +267,7 @@ def render_score(value: float | None) -> str:
 
 def score_sentence(results: Results) -> str:
     """The terminal report's last line, as plain text."""
-    return "".join(text for text, _ in styled_score_sentence(results))
+    return plain(styled_score_sentence(results))
 
 
 def page_names(modules: Iterable[str]) -> dict[str, str]:

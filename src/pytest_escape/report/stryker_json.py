@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results
-from .describe import witness_sentence
+from .describe import HIGH, LOW, witness_sentence
 from .files import write_atomic
 
 STRYKER_STATUS = {
@@ -24,7 +24,7 @@ STRYKER_STATUS = {
     NO_COVERAGE: "NoCoverage",
     ERROR: "RuntimeError",
 }
-THRESHOLDS = {"high": 80, "low": 60}
+THRESHOLDS = {"high": int(HIGH), "low": int(LOW)}
 
 
 def _mutant(m: MutantResult) -> dict[str, Any]:

@@ -23,13 +23,13 @@ from ..model import (
     Tally,
     Witness,
 )
-from .describe import ModuleSummary, module_summaries, score_text, witness_sentence
+from .describe import ModuleSummary, module_summaries, score_band, score_text, witness_sentence
 
 DEFAULT_SURVIVOR_LIMIT = 10
 #: findings listed per module and kind before "... and N more"
 DEFAULT_FINDING_LIMIT = 10
-#: score colours, as in Stryker's default thresholds
-HIGH, LOW = 80.0, 60.0
+#: the colour of each score band (describe.score_band); an unmeasured score is red
+BAND_COLOURS = {"good": "green", "fair": "yellow", "poor": "red", None: "red"}
 
 #: a piece of a line and its style: None, or a pytest markup name ("red", "green", "bold", ...)
 Piece = tuple[str, str | None]
@@ -45,9 +45,7 @@ def _styled(text: str, style: str | None) -> Line:
 
 
 def score_style(value: float | None) -> str:
-    if value is None or value < LOW:
-        return "red"
-    return "green" if value >= HIGH else "yellow"
+    return BAND_COLOURS[score_band(value)]
 
 
 def _row(name: str, tally: Tally, width: int) -> Line:
@@ -204,6 +202,10 @@ def styled_terminal(results: Results, verbosity: int = 0) -> list[Line]:
     return lines
 
 
+def plain(line: Line) -> str:
+    return "".join(text for text, _ in line)
+
+
 def render_terminal(results: Results, verbosity: int = 0) -> list[str]:
     """The report as plain text lines."""
-    return ["".join(text for text, _ in line) for line in styled_terminal(results, verbosity)]
+    return [plain(line) for line in styled_terminal(results, verbosity)]
