@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 4
-#: versions ``from_dict`` reads: 3 lacks only ``thresholds``, which defaults to none
-READABLE_VERSIONS = (3, 4)
+MODEL_VERSION = 5
+#: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
+#: identity (revision, options, shard, since) and its cache counters; all default
+READABLE_VERSIONS = (3, 4, 5)
 
 KILLED = "killed"
 SURVIVED = "survived"
@@ -247,6 +248,17 @@ class TestInfo:
 
 
 @dataclass
+class Shard:
+    """Which part of a sharded run a results file holds (``--escape-shard K/N``)."""
+
+    index: int
+    count: int
+    #: a hash of every mutant id the unsharded run would have: shards of one
+    #: run share it, so ``merge`` can tell them from shards of another
+    plan: str
+
+
+@dataclass
 class Results:
     project_root: str
     tool_version: str
@@ -265,6 +277,16 @@ class Results:
     matrix: bool = False
     #: module name or glob -> minimum score (``[tool.pytest_escape.thresholds]``)
     thresholds: dict[str, float] = field(default_factory=dict)
+    #: a hash of the text of every target and test file: what the verdicts are about
+    revision: str = ""
+    #: the options that can change a verdict; shards merge only if they agree
+    options: dict[str, Any] = field(default_factory=dict)
+    shard: Shard | None = None
+    #: ``--escape-since``: only mutants on lines changed since this git revision
+    since: str | None = None
+    #: mutants run in this run, and mutants whose outcome came from the cache
+    executed: int = 0
+    from_cache: int = 0
     duration: float = 0.0
     #: wall-clock seconds per phase, for benchmarks and for users asking "why so slow?"
     timings: dict[str, float] = field(default_factory=dict)
@@ -300,6 +322,8 @@ class Results:
             FunctionResult(**{**f, "extreme": _mutant(f["extreme"]) if f["extreme"] else None})
             for f in data["functions"]
         ]
+        if data.get("shard"):
+            data["shard"] = Shard(**data["shard"])
         return cls(**data)
 
 
