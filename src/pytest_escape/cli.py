@@ -4,6 +4,12 @@
 from the JSON one (it carries the whole results model); ``--gate`` applies
 the gate recorded in it (fail_under, thresholds, fail_on), optionally against
 a baseline, and exits with the same codes as ``pytest --escape``.
+
+``pytest-escape merge A.json B.json ... -o MERGED.json`` puts the JSON
+reports of the shards of one run (``pytest --escape --escape-shard K/N``)
+back together: one results file, with function labels and test verdicts
+recomputed over all the shards' mutants, that ``report`` works on as on an
+unsharded run's.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import NoReturn
 from .config import SettingsError, parse_report, parse_tolerance
 from .gate import EscapeExit, Ratchet, judge
 from .report import NotAResultsFile, read_json, render_terminal, write_report
+from .shards import MergeError, merge
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,14 +58,28 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--baseline-tolerance", default="0", metavar="POINTS")
     report.add_argument("-v", "--verbose", action="count", default=0, help="more detail in the term report")
     report.add_argument("-q", "--quiet", action="count", default=0, help="less detail in the term report")
+    merging = commands.add_parser(
+        "merge",
+        help="merge the JSON reports of the shards of one run",
+        description="Merge the JSON reports of pytest --escape --escape-shard K/N runs into one.",
+    )
+    merging.add_argument("shards", type=Path, nargs="+", metavar="SHARD.json")
+    merging.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="MERGED.json",
+        help="where to write the merged JSON",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _report(args)
-    except (SettingsError, NotAResultsFile) as e:
+        return _merge(args) if args.command == "merge" else _report(args)
+    except (SettingsError, NotAResultsFile, MergeError) as e:
         print(f"pytest-escape: error: {e}", file=sys.stderr)
         return int(EscapeExit.USAGE_ERROR)
 
@@ -87,6 +108,20 @@ def _report(args: argparse.Namespace) -> int:
     if verdict.message:
         print(verdict.message, file=sys.stderr)
     return int(verdict.exit)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    parts = [read_json(path) for path in args.shards]
+    results = merge(parts, [str(path) for path in args.shards])
+    try:
+        write_report(results, "json", args.output)
+    except OSError as e:
+        raise SettingsError(f"cannot write {args.output}: {e.strerror}") from None
+    print(
+        f"pytest-escape: merged {len(parts)} shards ({len(results.mutants)} mutants) into {args.output}",
+        file=sys.stderr,
+    )
+    return int(EscapeExit.OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

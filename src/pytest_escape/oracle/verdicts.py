@@ -51,6 +51,30 @@ def assess(results: Results, test_sources: dict[str, str]) -> None:
     for mutant in _all_mutants(results):
         for kill in mutant.kills:
             kill.by_check = _is_check(kill, test_sources.get(files.get(kill.test, ""), ""))
+    executes = _fold(results)
+    for test in results.tests:
+        source = test_sources.get(test.file)
+        if source is not None:
+            units = frozenset(f.name for f in executes.get(test.id, ()))
+            try:
+                found = smells(source, _test_name(test.id), units)
+            except SyntaxError:
+                found = []
+            test.smells = [SmellInfo(s.tag, s.line, s.detail) for s in found]
+
+
+def reassess(results: Results) -> None:
+    """Recompute function labels and per-test verdicts from kills already classified.
+
+    For results put together from parts (merged shards), where the test
+    sources are gone: each ``Kill.by_check`` and each test's smells stay as
+    they were.
+    """
+    _fold(results)
+
+
+def _fold(results: Results) -> dict[str, list[FunctionResult]]:
+    """Labels, ``TestInfo.functions`` and verdicts; returns test id -> the functions it executes."""
     regular: dict[tuple[str, str], list[MutantResult]] = defaultdict(list)
     for mutant in results.mutants:
         regular[mutant.module, mutant.function].append(mutant)
@@ -62,15 +86,8 @@ def assess(results: Results, test_sources: dict[str, str]) -> None:
             executes[test_id].append(function)
     for test in results.tests:
         test.functions = [f.qualname for f in executes.get(test.id, ())]
-        source = test_sources.get(test.file)
-        if source is not None:
-            units = frozenset(f.name for f in executes.get(test.id, ()))
-            try:
-                found = smells(source, _test_name(test.id), units)
-            except SyntaxError:
-                found = []
-            test.smells = [SmellInfo(s.tag, s.line, s.detail) for s in found]
     _judge(results, executes)
+    return executes
 
 
 def _all_mutants(results: Results) -> Iterable[MutantResult]:
