@@ -32,11 +32,12 @@ class Project:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
-    def run(self, *args: str) -> pytest.RunResult:
+    def run(self, *args: str, cache: bool = False) -> pytest.RunResult:
         """A real ``pytest --escape`` in a fresh interpreter (in-process runs would
-        share coverage.py's C tracer with this session)."""
+        share coverage.py's C tracer with this session).  Without ``cache`` pytest's
+        cache directory, and with it pytest-escape's outcome cache, is off."""
         self.report = self.path / "escape-report.json"
-        full = ["--escape", "-p", "no:cacheprovider", "--escape-workers", "2", *args]
+        full = ["--escape", *([] if cache else ["-p", "no:cacheprovider"]), "--escape-workers", "2", *args]
         if not any(a.startswith("--escape-report") for a in args):
             full += ["--escape-report", f"json:{self.report}"]
         return self.pytester.runpytest_subprocess(*full)

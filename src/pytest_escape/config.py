@@ -57,6 +57,7 @@ CONFIG_KEYS = (
     "thresholds",
     "baseline",
     "baseline_tolerance",
+    "cache",
 )
 WITNESS_BACKENDS = ("hypothesis", "crosshair")
 
@@ -104,6 +105,14 @@ class Settings:
     baseline_tolerance: float = 0.0
     #: write this run's results as the new baseline instead of comparing with it
     baseline_update: bool = False
+    #: reuse and store outcomes in pytest's cache directory (``store.py``)
+    cache: bool = True
+    #: empty the cache before the run
+    clear_cache: bool = False
+    #: ``--escape-since``: mutate only lines changed since this git revision
+    since: str | None = None
+    #: ``--escape-shard K/N``: (K, N)
+    shard: tuple[int, int] | None = None
 
 
 def load_pyproject(rootdir: Path) -> dict[str, Any]:
@@ -291,6 +300,20 @@ def parse_baseline(value: Any, where: str, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
+def parse_revision(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip() or value.startswith("-"):
+        raise SettingsError(
+            f"{where} needs a git revision (a branch, tag or commit, e.g. origin/main), not {value!r}"
+        )
+    return value.strip()
+
+
+def parse_shard_option(value: Any, where: str) -> tuple[int, int]:
+    from .shards import parse_shard  # shards reads SettingsError from here
+
+    return parse_shard(value, where)
+
+
 def parse_paths(values: Any, where: str, base: Path) -> tuple[Path, ...]:
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
         raise SettingsError(f"{where} must be a list of paths, not {values!r}")
@@ -323,6 +346,10 @@ _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "thresholds": parse_thresholds,
     "baseline_tolerance": parse_tolerance,
     "baseline_update": parse_flag,
+    "cache": parse_flag,
+    "clear_cache": parse_flag,
+    "since": parse_revision,
+    "shard": parse_shard_option,
 }
 #: the same for settings that are paths (relative to where they were written)
 _PATHS: dict[str, Callable[[Any, str, Path], Any]] = {

@@ -100,6 +100,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write this run's results to the --escape-baseline file (accepting them)",
     )
     group.addoption(
+        "--escape-no-cache",
+        dest="escape_cache",
+        action="store_false",
+        default=None,
+        help="neither reuse nor store mutant outcomes in pytest's cache directory",
+    )
+    group.addoption(
+        "--escape-clear-cache",
+        action="store_true",
+        default=None,
+        help="empty pytest-escape's cache before the run (every mutant runs again)",
+    )
+    group.addoption(
+        "--escape-since",
+        metavar="REV",
+        help="mutate only lines added or changed since git revision REV (its merge-base with "
+        "HEAD, plus uncommitted changes); report and gate only those",
+    )
+    group.addoption(
+        "--escape-shard",
+        metavar="K/N",
+        help="run shard K of N (a deterministic share of the functions); combine the shards' "
+        "JSON reports with pytest-escape merge, then gate the merged file",
+    )
+    group.addoption(
         "--escape-write-tests",
         metavar="PATH",
         help="write every verified regression test into one pytest file",

@@ -9,6 +9,8 @@ so a plain ``pytest`` run never pays for libcst and mutmut.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import sys
 import time
@@ -19,6 +21,7 @@ import coverage
 import pytest
 
 from . import __version__
+from .cache_keys import KeyMaker
 from .config import CONFIG_KEYS, SettingsError, build_settings
 from .coverage_map import Baseline, BaselineRecorder
 from .execution.runner import WorkerReport, run_worker
@@ -28,11 +31,15 @@ from .model import (
     EXTREME,
     NO_COVERAGE,
     NOT_COVERED,
+    PROVEN_EQUIVALENT,
+    SURVIVED,
+    WITNESSED,
     FileInfo,
     FunctionResult,
     Kill,
     MutantResult,
     Results,
+    Shard,
     TestInfo,
     Witness,
 )
@@ -43,6 +50,9 @@ from .oracle.verdicts import assess
 from .report import NotAResultsFile, read_json, write_regression_tests, write_report
 from .report.progress import Progress
 from .report.terminal import styled_terminal
+from .shards import assign, plan_hash
+from .since import ChangedLines, SinceError, changed_lines
+from .store import COMPLETE, VERDICT, OutcomeStore
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
 
 IMPORT_ONLY = (
@@ -89,6 +99,47 @@ def _function(
     )
 
 
+def _apply(mutant: MutantResult, outcome: dict[str, Any]) -> None:
+    """A verdict from the worker or the cache (the same fields) onto its mutant."""
+    mutant.status = outcome["status"]
+    mutant.killed_by = outcome.get("killed_by")
+    mutant.status_reason = outcome.get("reason")
+    mutant.tests_run = outcome.get("tests_run", 0)
+    mutant.duration = outcome.get("duration", 0.0)
+    mutant.kills = [Kill(k["test"], k.get("exception"), k.get("line")) for k in outcome.get("kills", ())]
+    mutant.passed_by = list(outcome.get("passed", ()))
+    if outcome.get("witness"):
+        mutant.witness = Witness(**outcome["witness"])
+
+
+def mutants_in(results: Results) -> int:
+    """Every mutant of the run, extreme ones included."""
+    return len(results.mutants) + sum(1 for f in results.functions if f.extreme is not None)
+
+
+def _revision(files: list[tuple[str, Path]]) -> str:
+    """What the verdicts are about: every target and test file, by relative path and text.
+
+    Relative paths, so shards checked out in different directories agree.
+    """
+    digest = hashlib.sha256()
+    for name, path in sorted(files):
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _text(path: Path | None) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path is not None else ""
+    except OSError:
+        return ""
+
+
 class EscapeSession:
     """One ``pytest --escape`` run, registered as a plugin for its hooks."""
 
@@ -110,13 +161,25 @@ class EscapeSession:
             )
         # every config key has its option: --escape-<key with dashes>
         cli = {key: config.getoption(f"escape_{key}") for key in CONFIG_KEYS}
-        cli["baseline_update"] = config.getoption("escape_baseline_update")
+        for key in ("baseline_update", "clear_cache", "since", "shard"):
+            cli[key] = config.getoption(f"escape_{key}")
         try:
             self.settings = build_settings(config.rootpath, cli)
         except SettingsError as e:
             raise pytest.UsageError(f"escape: {e}") from None
         self.ratchet: Ratchet | None = None
-        if self.settings.baseline is not None and not self.settings.baseline_update:
+        partial = (
+            "--escape-shard" if self.settings.shard else "--escape-since" if self.settings.since else None
+        )
+        if partial and self.settings.baseline_update:
+            raise pytest.UsageError(
+                f"escape: --escape-baseline-update with {partial} would write a partial baseline; "
+                f"write it from a whole run (or from merged shards: pytest-escape merge)"
+            )
+        if partial and self.settings.baseline is not None:
+            # module scores of a part of the code cannot be held to a whole run's
+            self.notes.append(f"escape: the baseline {self.settings.baseline} is not applied with {partial}")
+        elif self.settings.baseline is not None and not self.settings.baseline_update:
             # read now: a broken baseline must stop the run before the tests, not after the mutants
             try:
                 saved = read_json(self.settings.baseline)
@@ -125,6 +188,12 @@ class EscapeSession:
                     f"escape: --escape-baseline: {e}; write a new one with --escape-baseline-update"
                 ) from None
             self.ratchet = Ratchet(saved, self.settings.baseline, self.settings.baseline_tolerance)
+        self.changed: ChangedLines | None = None
+        if self.settings.since is not None:
+            try:
+                self.changed = changed_lines(config.rootpath, self.settings.since)
+            except SinceError as e:
+                raise pytest.UsageError(f"escape: {e}") from None
         self.candidates: Candidates = find_candidates(config.rootpath, self.settings.paths)
         if not self.candidates.files:
             raise pytest.UsageError(
@@ -143,6 +212,28 @@ class EscapeSession:
         self.notes: list[str] = []
         self.timings: dict[str, float] = {}
         self.results: Results | None = None
+        self.cache_warnings: list[str] = []
+        self.store, self.cache_state = self._open_store()
+
+    def _open_store(self) -> tuple[OutcomeStore | None, str]:
+        """The cache, and how the header describes it."""
+        cache = getattr(self.config, "cache", None)
+        if cache is None:
+            return None, "no cache (pytest's cacheprovider is off)"
+        if not (self.settings.cache or self.settings.clear_cache):
+            return None, "no cache (--escape-no-cache)"
+        store = OutcomeStore(cache.mkdir("escape"), clear=self.settings.clear_cache)
+        # shown even if the run stops before the mutants; kept for the results too
+        self.notes.extend(store.warnings)
+        self.cache_warnings = list(store.warnings)
+        store.warnings.clear()
+        where = self._rel(store.path)
+        if not self.settings.cache:
+            store.close()
+            return None, f"cache {where} cleared, not used (--escape-no-cache)"
+        if not store.enabled:
+            return None, "no cache (see the note below)"
+        return store, f"cache {where}{' (cleared)' if self.settings.clear_cache else ''}"
 
     # -- hooks -----------------------------------------------------------
 
@@ -154,19 +245,25 @@ class EscapeSession:
             else "no witness search"
         )
         gate = ""
+        if s.since is not None and self.changed is not None:
+            gate += f"; only lines changed since {s.since} ({self.changed.base[:10]})"
+        if s.shard is not None:
+            gate += f"; shard {s.shard[0]}/{s.shard[1]}"
         if s.baseline_update:
-            gate = f"; writing the baseline {s.baseline}"
+            gate += f"; writing the baseline {s.baseline}"
         elif s.baseline is not None:
-            gate = f"; ratchet against {s.baseline} (tolerance {s.baseline_tolerance:g})"
+            gate += f"; ratchet against {s.baseline} (tolerance {s.baseline_tolerance:g})"
         return (
             f"escape: mutating {self.candidates.describe(config.rootpath)}; "
             f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s; "
-            f"{witnesses}{gate}"
+            f"{witnesses}; {self.cache_state}{gate}"
         )
 
     def close(self) -> None:
         self.recorder.stop()
         self.factory.close()
+        if self.store is not None:
+            self.store.close()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -198,6 +295,7 @@ class EscapeSession:
             session.exitstatus = EscapeExit.USAGE_ERROR
             return
         self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
+        self.factory.close()  # its generator processes would sit idle, holding memory, through the mutants
         session.exitstatus = self._run_mutants(targets, mutated, baseline)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -229,6 +327,7 @@ class EscapeSession:
         baseline: Baseline,
     ) -> int:
         settings = self.settings
+        test_paths = {Path(f).resolve() for f in baseline.test_files.values()}
         results = Results(
             project_root=str(self.config.rootpath),
             tool_version=__version__,
@@ -244,15 +343,34 @@ class EscapeSession:
                 TestInfo(t, self._rel(Path(baseline.test_files[t])), baseline.durations.get(t, 0.0))
                 for t in baseline.tests
             ],
+            revision=_revision([(self._rel(p), p) for p in [t.path for t in targets] + sorted(test_paths)]),
+            options={
+                **self._verdict_options(),
+                "paths": [self._rel(p) for p in settings.paths],
+                "since": settings.since,
+                "witness": self._witness_options(),
+            },
+            since=settings.since,
         )
+        sources = {t.path: f.source for t, f in zip(targets, results.files, strict=True)}
+        keys = KeyMaker(
+            self.config.rootpath.resolve(),
+            # the pytest configuration can change any outcome (addopts, filterwarnings)
+            {**self._verdict_options(), "ini": _text(self.config.inipath)},
+            {t: str(Path(f).resolve()) for t, f in baseline.test_files.items()},
+            (__version__, MUTMUT_VERSION),
+        )
+        specs = self._selected(targets, mutated, baseline, results)
         mutants: dict[str, MutantResult] = {}
         functions: dict[tuple[str, str], FunctionResult] = {}
         jobs: list[dict[str, Any]] = []
+        #: mutant id -> its cache key (mutants that run against tests)
+        key_of: dict[str, str] = {}
         probes: dict[str, list[str]] = {}
         order = {t: i for i, t in enumerate(baseline.tests)}
-        for target, module in zip(targets, mutated, strict=True):
+        for target, module_specs in specs:
             module_tests: set[str] = set()
-            for spec in module.mutants:
+            for spec in module_specs:
                 tests = covering_tests(spec, target.path, baseline)
                 extreme = spec.operator == EXTREME
                 result = mutants[spec.id] = self._mutant(spec, target, tests)
@@ -269,6 +387,7 @@ class EscapeSession:
                         result.status_reason = IMPORT_ONLY
                     function.covered_by = tests
                 if tests:
+                    key_of[spec.id] = keys.mutant_key(spec, target.path, sources[target.path], tests)
                     jobs.append(
                         {
                             "id": spec.id,
@@ -288,27 +407,39 @@ class EscapeSession:
                 elif not result.status_reason:
                     result.status_reason = f"no test executes line {spec.statement.start_line}"
             if module_tests:
-                probes[module.module] = sorted(module_tests, key=lambda t: baseline.durations.get(t, 0.0))[
+                probes[target.module] = sorted(module_tests, key=lambda t: baseline.durations.get(t, 0.0))[
                     :PROBES_PER_MODULE
                 ]
         results.mutants = [m for m in mutants.values() if m.operator != EXTREME]
         results.functions = list(functions.values())
         self.results = results
-        if jobs:
+        outcomes: dict[str, dict[str, Any]] = {}
+        to_run = self._reuse(jobs, key_of, mutants, outcomes)
+        results.from_cache = len(jobs) - sum(1 for job in to_run if "known" not in job)
+        results.executed = len(jobs) - results.from_cache
+        test_keys = {keys.test_key(t): t for t in baseline.tests}
+        if self.store is not None:
+            excluded = self.store.excluded(list(test_keys))
+            results.excluded_tests = {test_keys[k]: reason for k, reason in excluded.items()}
+        if to_run:
             try:
-                report = self._execute(targets, mutated, baseline, jobs, probes)
+                report = self._execute(targets, mutated, baseline, to_run, probes, key_of, outcomes)
             except KeyboardInterrupt:
                 # The worker and every child it forked are gone (runner.py);
                 # nothing was written to the project.  Partial verdicts are not
-                # a score, so none is shown.
+                # a score, so none is shown; the cache keeps them for the next run.
                 self.results = None
                 self.messages.append(
-                    f"escape: interrupted during the mutation phase ({len(jobs)} mutants planned); "
+                    f"escape: interrupted during the mutation phase ({len(to_run)} mutants planned); "
                     "nothing was scored and no source file was changed"
+                    + ("; the mutants that finished are cached for the next run" if self.store else "")
                 )
                 return EscapeExit.INTERRUPTED
             if report.unreachable:
                 self.results = None
+                if self.store is not None:
+                    # every verdict of this run was about code the tests never imported
+                    self.store.forget(key_of[job["id"]] for job in to_run)
                 for entry in report.unreachable:
                     self.messages.append(
                         f"escape: mutants do not reach module {entry['module']}: {entry['test']} passed "
@@ -325,26 +456,37 @@ class EscapeSession:
                 )
                 return EscapeExit.INTERNAL_ERROR
             for mutant_id, outcome in report.results.items():
-                m = mutants[mutant_id]
-                m.status = outcome["status"]
-                m.killed_by = outcome.get("killed_by")
-                m.status_reason = outcome.get("reason")
-                m.tests_run = outcome.get("tests_run", 0)
-                m.duration = outcome.get("duration", 0.0)
-                m.kills = [
-                    Kill(k["test"], k.get("exception"), k.get("line")) for k in outcome.get("kills", ())
-                ]
-                m.passed_by = list(outcome.get("passed", ()))
+                _apply(mutants[mutant_id], outcome)
             for mutant_id, finding in report.witnesses.items():
                 # the worker sends the fields of a Witness
                 mutants[mutant_id].witness = Witness(**finding)
-            results.excluded_tests = dict(report.excluded)
+            results.excluded_tests.update(report.excluded)
             results.warnings.extend(report.warnings)
             self.timings.update(report.phases)
             if report.missing:
                 results.warnings.append(
                     f"{len(report.missing)} tests of the baseline were not collected again by the "
                     f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
+                )
+            if self.store is not None:
+                self.store.put(
+                    (key_of[job["id"]], job["id"], COMPLETE, self._witness_options(), outcomes[job["id"]])
+                    for job in to_run
+                    if job["id"] in outcomes
+                )
+                inverse = {t: k for k, t in test_keys.items()}
+                self.store.put_excluded(
+                    (inverse[t], t, reason) for t, reason in report.excluded.items() if t in inverse
+                )
+        results.warnings.extend(self.cache_warnings)
+        if self.store is not None:
+            self.notes.extend(self.store.warnings)
+            results.warnings.extend(self.store.warnings)
+            self.store.warnings.clear()
+            if results.from_cache:
+                self.notes.append(
+                    f"escape: {results.executed} mutants run, {results.from_cache} taken from the cache "
+                    "(--escape-no-cache to run them all)"
                 )
         assess(results, self._test_sources(results))
         results.duration = time.monotonic() - self.started
@@ -373,10 +515,107 @@ class EscapeSession:
                 return EscapeExit.USAGE_ERROR
             if path == settings.baseline and settings.baseline_update:
                 self.notes.append(f"escape: wrote the new baseline to {path}")
+        if results.shard is not None:
+            self.notes.append(
+                f"escape: shard {results.shard.index}/{results.shard.count} is part of a run, so it is "
+                "not gated: merge the shards' JSON reports (pytest-escape merge A.json B.json ... "
+                "-o merged.json), then gate that (pytest-escape report merged.json --gate)"
+            )
+            return EscapeExit.OK
+        if self.changed is not None and not mutants_in(results):
+            self.notes.append(
+                f"escape: no code to mutate on the lines changed since {settings.since}: nothing to judge"
+            )
+            return EscapeExit.OK
         verdict = judge(results, ratchet)
         if verdict.message:
             self.messages.append(verdict.message)
         return verdict.exit
+
+    def _verdict_options(self) -> dict[str, Any]:
+        """The options a mutant's verdict depends on (the witness search's are apart)."""
+        s = self.settings
+        return {
+            "timeout_factor": s.timeout_factor,
+            "timeout_constant": s.timeout_constant,
+            "matrix": s.matrix,
+        }
+
+    def _witness_options(self) -> str:
+        s = self.settings
+        return json.dumps([s.witness_budget, s.examples, s.witness_backend])
+
+    def _selected(
+        self, targets: list[Target], mutated: list[MutatedModule], baseline: Baseline, results: Results
+    ) -> list[tuple[Target, list[MutantSpec]]]:
+        """Each target's mutants this run is about: lines changed since ``--escape-since``,
+        the functions of ``--escape-shard``."""
+        chosen = []
+        for target, module in zip(targets, mutated, strict=True):
+            specs = list(module.mutants)
+            if self.changed is not None:
+                changed = self.changed
+                specs = [
+                    spec
+                    for spec in specs
+                    if changed.touches(target.path, spec.function_first_line, spec.function_span.end_line)
+                    if spec.operator == EXTREME
+                    or changed.touches(target.path, spec.span.start_line, spec.span.end_line)
+                ]
+            chosen.append((target, specs))
+        if self.settings.shard is None:
+            return chosen
+        index, count = self.settings.shard
+        # A shard's share must come out the same on every machine, so the cost
+        # is counted, not timed: a mutant's covering tests are what it runs at
+        # most (a survivor); measured durations differ from machine to machine.
+        costs: dict[str, float] = {}
+        for target, specs in chosen:
+            for spec in specs:
+                unit = f"{spec.module}.{spec.function}"
+                costs[unit] = costs.get(unit, 0.0) + 1 + len(covering_tests(spec, target.path, baseline))
+        shard_of = assign(costs, count)
+        results.shard = Shard(index, count, plan_hash(spec.id for _, specs in chosen for spec in specs))
+        return [
+            (target, [spec for spec in specs if shard_of[f"{spec.module}.{spec.function}"] == index])
+            for target, specs in chosen
+        ]
+
+    def _reuse(
+        self,
+        jobs: list[dict[str, Any]],
+        key_of: dict[str, str],
+        mutants: dict[str, MutantResult],
+        outcomes: dict[str, dict[str, Any]],
+    ) -> list[dict[str, Any]]:
+        """The jobs the worker must run: cached outcomes are applied, and a verdict
+        from an unfinished run goes to the worker as known (it skips the run)."""
+        if self.store is None:
+            return jobs
+        stored = self.store.get(key_of[job["id"]] for job in jobs)
+        to_run = []
+        for job in jobs:
+            hit = stored.get(key_of[job["id"]])
+            if hit is None:
+                to_run.append(job)
+                continue
+            outcome = outcomes[job["id"]] = dict(hit.outcome)
+            _apply(mutants[job["id"]], outcome)
+            if hit.stage == COMPLETE and not self._search_again(job, outcome, hit.witness_options):
+                continue
+            to_run.append({**job, "known": {k: v for k, v in outcome.items() if k != "witness"}})
+        return to_run
+
+    def _search_again(self, job: dict[str, Any], outcome: dict[str, Any], options: str) -> bool:
+        """A finished survivor is searched again only if its search found nothing
+        and the search's options changed (a bigger budget may find a witness)."""
+        if job["extreme"] or outcome.get("status") != SURVIVED or self.settings.witness_budget <= 0:
+            return False
+        witness = outcome.get("witness") or {}
+        return (
+            witness.get("verdict") not in (WITNESSED, PROVEN_EQUIVALENT)
+            and options != self._witness_options()
+        )
 
     def _mutant(self, spec: MutantSpec, target: Target, tests: list[str]) -> MutantResult:
         return MutantResult(
@@ -414,8 +653,12 @@ class EscapeSession:
         baseline: Baseline,
         jobs: list[dict[str, Any]],
         probes: dict[str, list[str]],
+        key_of: dict[str, str],
+        outcomes: dict[str, dict[str, Any]],
     ) -> WorkerReport:
+        """Run ``jobs`` in the worker; every verdict is cached the moment it lands."""
         settings = self.settings
+        store = self.store
         plan = {
             "args": list(self.config.invocation_params.args) + WORKER_ARGS,
             "sys_path": self.sys_path,
@@ -450,19 +693,34 @@ class EscapeSession:
             else:
                 reporter.write_line(line)
 
+        fresh = [job for job in jobs if "known" not in job]
         if reporter is not None:
             reporter.write_line("")
-            extremes = sum(1 for job in jobs if job["extreme"])
+            extremes = sum(1 for job in fresh if job["extreme"])
+            resumed = len(jobs) - len(fresh)
             reporter.write_line(
-                f"escape: running {len(jobs) - extremes} mutants and {extremes} extreme mutants "
+                f"escape: running {len(fresh) - extremes} mutants and {extremes} extreme mutants "
                 f"(one per function) against their covering tests ({settings.workers} workers"
                 f"{', full kill matrix' if settings.matrix else ''})"
+                + (f"; {resumed} verdicts resumed from the cache" if resumed else "")
             )
-        progress = Progress(len(jobs), live, write)
+        progress = Progress(len(fresh), live, write)
 
         def on_event(kind: str, event: dict[str, Any]) -> None:
-            if kind == "result":
-                progress.update(event["status"])
+            if kind in ("result", "rerun"):
+                if kind == "result":
+                    progress.update(event["status"])
+                outcomes[event["id"]] = event
+                if store is not None:
+                    store.put([(key_of[event["id"]], event["id"], VERDICT, "", event)])
+            elif kind == "witness":
+                # the search comes last: with its finding, a survivor's outcome is final
+                outcome = outcomes.get(event["id"])
+                if outcome is not None and store is not None:
+                    outcome["witness"] = event["finding"]
+                    store.put(
+                        [(key_of[event["id"]], event["id"], COMPLETE, self._witness_options(), outcome)]
+                    )
             elif kind == "witnesses" and reporter is not None:
                 if live:
                     reporter.write_line("")

@@ -40,8 +40,9 @@ def run_worker(
     cwd: Path,
     on_event: Callable[[str, dict[str, Any]], None],
 ) -> WorkerReport:
-    """Run the mutation worker to the end; ``on_event`` sees each first verdict,
-    witness finding and stage start as it lands."""
+    """Run the mutation worker to the end; ``on_event`` sees each verdict
+    ("result", or "rerun" when it revises one), witness finding and stage
+    start as it lands."""
     report = WorkerReport()
     tmp = Path(tempfile.mkdtemp(prefix="pytest-escape-"))
     try:
@@ -87,10 +88,10 @@ def _handle(
 ) -> None:
     kind = event.pop("event")
     if kind == "result":
+        # a rerun revises a verdict already counted (second chances, excluded killers)
         rerun = event.pop("rerun", False)
         report.results[event["id"]] = event
-        if not rerun:
-            on_event(kind, event)
+        on_event("rerun" if rerun else kind, event)
     elif kind == "witness":
         report.witnesses[event["id"]] = event["finding"]
         on_event(kind, event)

@@ -207,7 +207,10 @@ class WorkerPlugin:
         gc.collect()
         gc.freeze()  # children then leave the parent's objects alone: fewer copy-on-write faults
         jobs = [job for module, tests in self.plan["probes"].items() if (job := self._probe(module, tests))]
-        jobs += [job for entry in self.plan["jobs"] if (job := self._mutant(entry, excluded=set()))]
+        jobs += self._known()
+        jobs += [
+            job for entry in self.plan["jobs"] if "known" not in entry and (job := self._mutant(entry, set()))
+        ]
         run_forked(jobs, self.plan["workers"], self._settle)
         if self.unreachable:
             for module, test in self.unreachable.items():
@@ -407,6 +410,30 @@ class WorkerPlugin:
 
         return Job(key=entry["id"], timeout=self._timeout(tests), run=run, tag=("mutant", rerun))
 
+    def _known(self) -> list[Job]:
+        """Take the verdicts the cache already holds (a resumed run) as if just run.
+
+        They still get what comes after a verdict in this run: their killers'
+        self-checks (a kill stands only on a test that passes alone), second
+        chances for would-be confirming-only tests, and the witness search.
+        """
+        checks: list[Job] = []
+        for entry in self.plan["jobs"]:
+            if "known" not in entry:
+                continue
+            verdict = self.verdicts[entry["id"]] = entry["known"]
+            for killer in verdict.get("killers", ()):
+                self._learn_killer(entry["id"], killer)
+                if killer in self.items and killer not in self.checked:
+                    checks.append(self._check(killer))
+        return checks
+
+    def _learn_killer(self, mutant_id: str, killer: str) -> None:
+        known = self.killers.setdefault(_function_of(mutant_id), [])
+        if killer in known:
+            known.remove(killer)
+        known.insert(0, killer)
+
     def _check(self, test: str) -> Job:
         self.checked[test] = True  # until proven otherwise; also marks it as queued
         return Job(
@@ -448,10 +475,7 @@ class WorkerPlugin:
         killer = result.get("killed_by")
         if not killer:
             return None
-        known = self.killers.setdefault(_function_of(job.key), [])
-        if killer in known:
-            known.remove(killer)
-        known.insert(0, killer)
+        self._learn_killer(job.key, killer)
         return [self._check(test) for test in result["killers"] if test not in self.checked] or None
 
     def _verdict(self, job: Job, outcome: Outcome) -> dict[str, Any]:

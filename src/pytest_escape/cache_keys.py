@@ -1,0 +1,202 @@
+"""What a mutant's outcome depends on, as one hash per mutant: the cache's key.
+
+An outcome can change when the mutated function changes, when code it calls
+in the same module changes, when the module's own statements outside
+functions change (constants, imports, class attributes), when the tests run
+against it or the conftest files they use change, or when the options, the
+pytest configuration or the tool change.  Each of those goes into the key;
+anything else (another function, another module's tests) does not, so an
+edit re-runs only the mutants it can affect.
+
+What the key cannot see is documented as a limit (docs/how-it-works.md):
+code in *other* modules the function calls, installed packages, data files
+the tests read.  ``--escape-no-cache`` is the way out.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .mutation import MutantSpec
+
+#: bump when what goes into a key changes, so old rows are never matched
+KEY_VERSION = 1
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class _ModuleFacts:
+    """One target file, read once: its functions' text and the module's skeleton."""
+
+    #: qualname (``f`` or ``Class.f``) -> the function's source, decorators included
+    sources: dict[str, str] = field(default_factory=dict)
+    #: qualname -> names it mentions (calls, attributes), for its callees
+    mentions: dict[str, set[str]] = field(default_factory=dict)
+    #: a hash of everything in the module that is not a function body
+    skeleton: str = ""
+
+
+def _is_test(name: str) -> bool:
+    return name.startswith("test")
+
+
+def _module_facts(text: str, pull: Callable[[str], bool] = lambda name: True) -> _ModuleFacts:
+    """Split a file into the functions ``pull`` picks (by name) and the rest, its skeleton."""
+    facts = _ModuleFacts()
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        # the mutation stage refuses such a file before any key is asked for
+        facts.skeleton = _digest(text)
+        return facts
+    lines = text.splitlines(keepends=True)
+
+    def visit(body: list[ast.stmt], prefix: str) -> list[ast.stmt]:
+        kept: list[ast.stmt] = []
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and pull(node.name):
+                name = prefix + node.name
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                facts.sources[name] = "".join(lines[first - 1 : node.end_lineno])
+                facts.mentions[name] = {
+                    n.id if isinstance(n, ast.Name) else n.attr
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Name | ast.Attribute)
+                }
+            elif isinstance(node, ast.ClassDef):
+                node.body = visit(node.body, f"{prefix}{node.name}.") or [ast.Pass()]
+                kept.append(node)
+            else:
+                kept.append(node)
+        return kept
+
+    skeleton = ast.Module(body=visit(tree.body, ""), type_ignores=[])
+    # ast.dump leaves out line numbers: adding a function or a blank line elsewhere changes nothing
+    facts.skeleton = _digest(ast.dump(skeleton))
+    return facts
+
+
+def _function_text(facts: _ModuleFacts, function: str) -> str:
+    """The function's source and that of every same-module function it reaches by name.
+
+    Matching by simple name over-approximates (``self.save`` matches every
+    ``save`` in the module): a needless re-run, never a stale verdict.
+    """
+    by_simple: dict[str, list[str]] = {}
+    for name in facts.sources:
+        by_simple.setdefault(name.rpartition(".")[2], []).append(name)
+    seen = {function}
+    todo = [function]
+    while todo:
+        for mentioned in facts.mentions.get(todo.pop(), ()):
+            for callee in by_simple.get(mentioned, ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    todo.append(callee)
+    return "\0".join(f"{name}\0{facts.sources.get(name, '')}" for name in sorted(seen))
+
+
+def _conftests(test_file: Path, rootdir: Path) -> list[Path]:
+    """The conftest.py files pytest loads for a test file: its directory and every parent up to rootdir."""
+    found = []
+    directory = test_file.parent
+    while True:
+        candidate = directory / "conftest.py"
+        if candidate.is_file():
+            found.append(candidate)
+        if directory == rootdir or directory.parent == directory or rootdir not in directory.parents:
+            break
+        directory = directory.parent
+    return found
+
+
+class KeyMaker:
+    """Builds the key of each mutant of one run; reads every file at most once."""
+
+    def __init__(
+        self,
+        rootdir: Path,
+        run_context: dict[str, Any],
+        test_files: dict[str, str],
+        versions: Iterable[str],
+    ) -> None:
+        self._rootdir = rootdir
+        self._test_files = test_files
+        self._modules: dict[Path, _ModuleFacts] = {}
+        self._file_hashes: dict[Path, str] = {}
+        self._test_hashes: dict[str, str] = {}
+        self._global = _digest(
+            str(KEY_VERSION),
+            *versions,
+            f"{sys.version_info.major}.{sys.version_info.minor}",
+            json.dumps(run_context, sort_keys=True, default=str),
+        )
+
+    def _file_hash(self, path: Path) -> str:
+        if path not in self._file_hashes:
+            try:
+                self._file_hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self._file_hashes[path] = "unreadable"
+        return self._file_hashes[path]
+
+    def _test_file(self, path: Path) -> _ModuleFacts:
+        if path not in self._modules:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            self._modules[path] = _module_facts(text, pull=_is_test)
+        return self._modules[path]
+
+    def test_key(self, test: str) -> str:
+        """A test's identity and the text it runs with: its own function, the rest
+        of its file (helpers, fixtures, imports) and the conftest files above it.
+
+        Adding a test to a file, or editing another test in it, leaves this key
+        alone; editing a helper or fixture in the file changes every test's.
+        """
+        if test not in self._test_hashes:
+            parts = [self._global, test]
+            if test in self._test_files:
+                file = Path(self._test_files[test])
+                facts = self._test_file(file)
+                # "tests/test_a.py::TestC::test_x[1-2]" -> "TestC.test_x"
+                qualname = ".".join(test.split("::")[1:]).partition("[")[0]
+                own = facts.sources.get(qualname)
+                # a test we cannot find by name (generated, doctest): the whole file
+                parts += [facts.skeleton, own] if own is not None else [self._file_hash(file)]
+                parts += [f"{p}\0{self._file_hash(p)}" for p in _conftests(file, self._rootdir)]
+            self._test_hashes[test] = _digest(*parts)
+        return self._test_hashes[test]
+
+    def mutant_key(self, spec: MutantSpec, path: Path, text: str, tests: Iterable[str]) -> str:
+        if path not in self._modules:
+            self._modules[path] = _module_facts(text)
+        facts = self._modules[path]
+        return _digest(
+            self._global,
+            spec.id,
+            spec.operator,
+            spec.original,
+            spec.replacement,
+            "\n".join(spec.before),
+            "\n".join(spec.after),
+            facts.skeleton,
+            _function_text(facts, spec.function),
+            *sorted(self.test_key(t) for t in set(tests)),
+        )

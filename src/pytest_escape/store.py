@@ -1,0 +1,202 @@
+"""The incremental cache: each mutant's outcome, stored the moment it is known.
+
+One SQLite database (stdlib ``sqlite3``) under pytest's cache directory, in
+WAL mode and committed after every outcome, so a run killed at any moment
+(SIGKILL included) loses at most the mutants that were still running.  Rows
+are keyed by ``cache_keys``: a row is used only if nothing its outcome
+depends on has changed, so the cache never needs invalidating by hand.
+
+An outcome is stored in two stages.  ``verdict``: the mutant ran and its
+status is known, but the run has not finished (later stages may still add
+second-chance kills and the witness); a resumed run hands it to the worker
+as known, which skips running it and does the rest.  ``complete``: the run
+finished with it; a later run uses it as it is.
+
+A database that is not ours, is damaged, or has another schema version is
+moved aside with a warning and a new one started: a cache is never trusted
+past a doubt.  Errors while writing turn the cache off for the rest of the
+run, with a warning; they never cost the run its results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+#: ``PRAGMA application_id``: "ESCP", so a foreign SQLite file is told apart
+APPLICATION_ID = 0x45534350
+VERDICT = "verdict"
+COMPLETE = "complete"
+FILENAME = "outcomes.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outcomes (
+    key TEXT PRIMARY KEY,
+    mutant TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    witness_options TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    stored REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS excluded (key TEXT PRIMARY KEY, test TEXT NOT NULL, reason TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    stage: str
+    #: the options of the witness search that produced ``outcome["witness"]``
+    witness_options: str
+    outcome: dict[str, Any]
+
+
+class CacheError(Exception):
+    """The database cannot be used; the message says why, in one line."""
+
+
+class OutcomeStore:
+    """The cache of one project; ``warnings`` collects what the user should hear."""
+
+    def __init__(self, directory: Path, clear: bool = False) -> None:
+        self.path = directory / FILENAME
+        self.warnings: list[str] = []
+        self._db: sqlite3.Connection | None = None
+        directory.mkdir(parents=True, exist_ok=True)
+        if clear:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        try:
+            self._db = self._open()
+        except CacheError as e:
+            aside = self._move_aside()
+            self.warnings.append(
+                f"escape: the cache {self.path} {e}; moved it to {aside.name} and started anew"
+            )
+            try:
+                self._db = self._open()
+            except CacheError as again:
+                self.warnings.append(f"escape: cache turned off for this run: {self.path} {again}")
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def _open(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = None
+        try:
+            # a second run at once waits for the other's write rather than failing
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            # look before writing anything: a file that is not ours is left as it was
+            application_id = db.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables or application_id != 0:
+                if application_id != APPLICATION_ID:
+                    raise CacheError("is not a pytest-escape cache")
+                row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                if row is None or row[0] != str(SCHEMA_VERSION):
+                    raise CacheError(f"has schema version {row[0] if row else None}, not {SCHEMA_VERSION}")
+                if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise CacheError("is damaged (quick_check failed)")
+            db.execute("PRAGMA journal_mode=WAL")
+            # durable across a process kill; only a power cut may lose the last rows
+            db.execute("PRAGMA synchronous=NORMAL")
+            if not tables:
+                # one transaction, idempotent: another run creating it at the same moment is fine
+                db.executescript(
+                    f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id={APPLICATION_ID}; "
+                    f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
+                )
+            return db
+        except sqlite3.Error as e:
+            if db is not None:
+                db.close()
+            raise CacheError(f"cannot be read ({e})") from None
+        except CacheError:
+            if db is not None:
+                db.close()
+            raise
+
+    def _move_aside(self) -> Path:
+        aside = self.path.with_name(f"{FILENAME}.broken-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+            except FileNotFoundError:
+                continue
+        return aside
+
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(sql, rows)
+            self._db.execute("COMMIT")
+        except sqlite3.Error as e:
+            self.warnings.append(
+                f"escape: cache turned off for the rest of this run: cannot write {self.path} ({e})"
+            )
+            self.close()
+
+    def _select(self, columns: str, table: str, keys: Iterable[str]) -> list[tuple[Any, ...]]:
+        if self._db is None:
+            return []
+        wanted = list(keys)
+        rows: list[tuple[Any, ...]] = []
+        try:
+            for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self._db.execute(f"SELECT {columns} FROM {table} WHERE key IN ({marks})", chunk)
+        except sqlite3.Error as e:
+            self.warnings.append(f"escape: cache not used: cannot read {self.path} ({e})")
+            self.close()
+            return []
+        return rows
+
+    def get(self, keys: Iterable[str]) -> dict[str, Stored]:
+        found: dict[str, Stored] = {}
+        for key, stage, options, outcome in self._select(
+            "key, stage, witness_options, outcome", "outcomes", keys
+        ):
+            try:
+                found[key] = Stored(stage, options, json.loads(outcome))
+            except ValueError:
+                continue  # a row we cannot read is a row we do not have
+        return found
+
+    def put(self, items: Iterable[tuple[str, str, str, str, dict[str, Any]]]) -> None:
+        """Store (key, mutant id, stage, witness options, outcome) rows, replacing older ones."""
+        now = time.time()
+        self._write(
+            "INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (key, mutant, stage, options, json.dumps(outcome), now)
+                for key, mutant, stage, options, outcome in items
+            ),
+        )
+
+    def excluded(self, keys: Iterable[str]) -> dict[str, str]:
+        """Test key -> reason, for the tests a finished run excluded (it failed alone)."""
+        return {key: reason for key, reason in self._select("key, reason", "excluded", keys)}
+
+    def forget(self, keys: Iterable[str]) -> None:
+        self._write("DELETE FROM outcomes WHERE key = ?", ((key,) for key in keys))
+
+    def put_excluded(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self._write("INSERT OR REPLACE INTO excluded VALUES (?, ?, ?)", rows)
+
+    def close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            finally:
+                self._db = None

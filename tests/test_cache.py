@@ -1,0 +1,257 @@
+"""The incremental cache and resume, end to end: real runs, a real SQLite file,
+a real SIGKILL.  The counters ``executed`` and ``from_cache`` in the JSON say
+what each run did."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Project
+
+PROJECT = {
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+        """,
+    "src/shop/__init__.py": "",
+    "src/shop/cart.py": """
+        def bulk(qty):
+            if qty >= 10:
+                return 0.1
+            return 0.0
+
+
+        def tax(amount):
+            return round(amount * 0.2, 2)
+        """,
+    "tests/test_cart.py": """
+        from shop.cart import bulk, tax
+
+
+        def test_bulk():
+            assert bulk(20) == 0.1
+            assert bulk(1) == 0.0
+
+
+        def test_tax():
+            assert tax(10) == 2.0
+        """,
+}
+#: the boundary survivor of test_bulk: ``qty > 10``
+BOUNDARY = "shop.cart.x_bulk__mutmut_1"
+DB = Path(".pytest_cache/d/escape/outcomes.sqlite")
+
+
+def model(project: Project) -> dict[str, Any]:
+    return project.results()["x-escape"]
+
+
+def planned(x: dict[str, Any], function: str | None = None) -> int:
+    """Mutants that run against tests, extreme ones included (what the counters count)."""
+    regular = [m for m in x["mutants"] if m["covered_by"] and function in (None, m["function"])]
+    extreme = [f for f in x["functions"] if f["extreme"] and f["extreme"]["covered_by"]]
+    return len(regular) + len([f for f in extreme if function in (None, f["name"])])
+
+
+def verdicts(x: dict[str, Any]) -> dict[str, Any]:
+    """Everything a report says about the mutants, functions and tests (no timings)."""
+    return {
+        "mutants": {m["id"]: (m["status"], m["killed_by"], m["witness"]) for m in x["mutants"]},
+        "functions": {f["name"]: f["label"] for f in x["functions"]},
+        "tests": {t["id"]: (t["verdict"], t["mutants_run"], t["mutants_killed"]) for t in x["tests"]},
+    }
+
+
+def test_a_rerun_with_nothing_changed_runs_no_mutant_and_reports_the_same(project: Project) -> None:
+    project.write(PROJECT)
+    first = project.run("--escape-witness-budget", "5", "--escape-seed", "1", cache=True)
+    assert first.ret == 0, first.stdout.str()
+    x1 = model(project)
+    assert x1["executed"] == planned(x1) > 10 and x1["from_cache"] == 0
+    assert any(m["witness"] and m["witness"]["verdict"] == "witnessed" for m in x1["mutants"])
+    table = [line for line in first.outlines if line.startswith(("shop.cart", "TOTAL"))]
+
+    again = project.run("--escape-witness-budget", "5", "--escape-seed", "1", cache=True)
+    assert again.ret == 0
+    x2 = model(project)
+    assert x2["executed"] == 0 and x2["from_cache"] == planned(x1)
+    assert verdicts(x2) == verdicts(x1)
+    assert [line for line in again.outlines if line.startswith(("shop.cart", "TOTAL"))] == table
+    again.stdout.fnmatch_lines([f"escape: 0 mutants run, {planned(x1)} taken from the cache*"])
+    assert "running" not in again.stdout.str()  # no worker was started
+
+    no_cache = project.run("--escape-witness-budget", "0", "--escape-no-cache", cache=True)
+    no_cache.stdout.fnmatch_lines(["escape: *no cache (--escape-no-cache)*"])
+    assert model(project)["executed"] == planned(x1)
+
+    cleared = project.run("--escape-witness-budget", "0", "--escape-clear-cache", cache=True)
+    assert model(project)["executed"] == planned(x1) and model(project)["from_cache"] == 0
+    cleared.stdout.fnmatch_lines(["escape: *cache .pytest_cache/d/escape/outcomes.sqlite (cleared)*"])
+
+
+def test_editing_a_function_reruns_exactly_its_mutants(project: Project) -> None:
+    project.write(PROJECT)
+    project.run("--escape-witness-budget", "0", cache=True)
+    before = model(project)
+    # the same behaviour, another text: only tax's mutants can have changed
+    cart = project.path / "src/shop/cart.py"
+    cart.write_text(cart.read_text().replace("round(amount * 0.2, 2)", "round(0.2 * amount, 2)"))
+    result = project.run("--escape-witness-budget", "0", cache=True)
+    assert result.ret == 0
+    after = model(project)
+    assert after["executed"] == planned(after, "tax") > 1
+    assert after["from_cache"] == planned(before, "bulk")
+    bulk = {m["id"]: m["status"] for m in after["mutants"] if m["function"] == "bulk"}
+    assert bulk == {m["id"]: m["status"] for m in before["mutants"] if m["function"] == "bulk"}
+
+
+def test_a_stronger_test_reruns_the_survivors_it_covers_and_kills_one(project: Project) -> None:
+    project.write(PROJECT)
+    project.run("--escape-witness-budget", "0", cache=True)
+    before = model(project)
+    assert {m["id"]: m["status"] for m in before["mutants"]}[BOUNDARY] == "survived"
+    tests = project.path / "tests/test_cart.py"
+    tests.write_text(
+        tests.read_text().replace(
+            "assert bulk(1) == 0.0", "assert bulk(1) == 0.0\n    assert bulk(10) == 0.1"
+        )
+    )
+    project.run("--escape-witness-budget", "0", cache=True)
+    after = model(project)
+    # test_bulk changed: bulk's mutants (its survivors included) ran again; tax's did not
+    assert after["executed"] == planned(after, "bulk")
+    assert after["from_cache"] == planned(after, "tax")
+    assert {m["id"]: m["status"] for m in after["mutants"]}[BOUNDARY] == "killed"
+
+
+def test_adding_a_test_reruns_only_the_mutants_it_covers(project: Project) -> None:
+    project.write(PROJECT)
+    project.run("--escape-witness-budget", "0", cache=True)
+    tests = project.path / "tests/test_cart.py"
+    tests.write_text(tests.read_text() + "\n\ndef test_tax_zero():\n    assert tax(0) == 0\n")
+    project.run("--escape-witness-budget", "0", cache=True)
+    after = model(project)
+    assert after["executed"] == planned(after, "tax") and after["from_cache"] == planned(after, "bulk")
+
+
+@pytest.mark.parametrize(
+    "damage, why",
+    [
+        (lambda db: db.write_bytes(b"this is not a database" * 100), "cannot be read"),
+        (
+            lambda db: sqlite3.connect(db).executescript(
+                "CREATE TABLE other (x); INSERT INTO other VALUES (1);"
+            ),
+            "is not a pytest-escape cache",
+        ),
+    ],
+    ids=["garbage", "foreign"],
+)
+def test_a_corrupt_or_foreign_database_is_moved_aside_never_trusted(
+    project: Project, damage: Any, why: str
+) -> None:
+    project.write(PROJECT)
+    project.run("--escape-witness-budget", "0", cache=True)
+    db = project.path / DB
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    damage(db)
+    damaged = db.read_bytes()
+    result = project.run("--escape-witness-budget", "0", cache=True)
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [f"escape: the cache *outcomes.sqlite {why}*; moved it to outcomes.sqlite.broken-*"]
+    )
+    x = model(project)
+    assert x["executed"] == planned(x) and x["from_cache"] == 0
+    assert any("moved it to" in w for w in x["warnings"])
+    aside = list(db.parent.glob("outcomes.sqlite.broken-*"))
+    assert [p.read_bytes() for p in aside if not p.name.endswith(("-wal", "-shm"))] == [damaged]
+    project.run("--escape-witness-budget", "0", cache=True)  # the new database works
+    assert model(project)["executed"] == 0
+
+
+SLOW = {
+    **PROJECT,
+    # every mutant's run takes a while, so the kill lands part-way
+    "tests/test_cart.py": """
+        import time
+
+        from shop.cart import bulk, tax
+
+
+        def test_bulk():
+            time.sleep(0.25)
+            assert bulk(20) == 0.1
+            assert bulk(1) == 0.0
+
+
+        def test_tax():
+            time.sleep(0.25)
+            assert tax(10) == 2.0
+        """,
+}
+
+
+def _stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("SELECT count(*) FROM outcomes").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_run_killed_part_way_resumes_without_rerunning_finished_mutants(project: Project) -> None:
+    project.write(SLOW)
+    hashes = project.source_hashes()
+    report = project.path / "killed.json"
+    args = [
+        "--escape",
+        "--escape-workers",
+        "2",
+        "--escape-witness-budget",
+        "0",
+        "--escape-report",
+        f"json:{report}",
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", *args],
+        cwd=project.path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    db = project.path / DB
+    deadline = time.monotonic() + 120
+    while _stored(db) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = _stored(db)
+    assert finished >= 3 and not report.exists()
+    assert project.source_hashes() == hashes  # nothing of the project was touched
+
+    resumed = project.run("--escape-witness-budget", "0", cache=True)
+    assert resumed.ret == 0, resumed.stdout.str()
+    x = model(project)
+    assert x["from_cache"] >= finished and x["executed"] == planned(x) - x["from_cache"]
+    resumed.stdout.fnmatch_lines(["escape: running *; * verdicts resumed from the cache"])
+
+    whole = project.run("--escape-witness-budget", "0", "--escape-no-cache", cache=True)
+    assert whole.ret == 0
+    fresh = model(project)
+    assert fresh["executed"] == planned(fresh)
+    assert {m["id"]: m["status"] for m in x["mutants"]} == {m["id"]: m["status"] for m in fresh["mutants"]}
+    assert verdicts(x)["functions"] == verdicts(fresh)["functions"]
+    assert {t: v[0] for t, v in verdicts(x)["tests"].items()} == {
+        t: v[0] for t, v in verdicts(fresh)["tests"].items()
+    }
+    assert project.source_hashes() == hashes
