@@ -146,11 +146,14 @@ class EscapeSession:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         if config.getoption("numprocesses", default=None) or config.getoption("dist", "no") != "no":
-            # The tests would run in xdist's processes, out of our coverage's
-            # sight: every mutant would look uncovered.  Issue 6 adds support.
+            # The tests would run in xdist's processes, out of our per-test
+            # coverage's sight: every mutant would look uncovered.  Refused
+            # rather than half-supported: --escape-workers already runs the
+            # mutants in parallel, and --escape-shard splits across machines.
             raise pytest.UsageError(
                 "escape: pytest-xdist (-n/--dist) is not supported with --escape yet; "
-                "run without -n (pytest-escape runs mutants in parallel itself: --escape-workers)"
+                "run without -n, or add -n 0 if it comes from addopts (pytest-escape runs mutants "
+                "in parallel itself: --escape-workers; across machines: --escape-shard K/N)"
             )
         if coverage.Coverage.current() is not None:
             # coverage.py pauses one measurement while another runs: the other
