@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .mutation import MutantSpec
+from .nodeids import normalized
 
 #: bump when what goes into a key changes, so old rows are never matched
 KEY_VERSION = 1
@@ -139,6 +140,8 @@ class KeyMaker:
         self._modules: dict[Path, _ModuleFacts] = {}
         self._file_hashes: dict[Path, str] = {}
         self._test_hashes: dict[str, str] = {}
+        #: (file, function) -> the hash of its text, its callees' and its module's skeleton
+        self._functions: dict[tuple[Path, str], str] = {}
         self._global = _digest(
             str(KEY_VERSION),
             *versions,
@@ -171,7 +174,8 @@ class KeyMaker:
         alone; editing a helper or fixture in the file changes every test's.
         """
         if test not in self._test_hashes:
-            parts = [self._global, test]
+            # the same test in every process: parametrize over a set numbers its cases anew each run
+            parts = [self._global, normalized(test)]
             if test in self._test_files:
                 file = Path(self._test_files[test])
                 facts = self._test_file(file)
@@ -185,9 +189,13 @@ class KeyMaker:
         return self._test_hashes[test]
 
     def mutant_key(self, spec: MutantSpec, path: Path, text: str, tests: Iterable[str]) -> str:
-        if path not in self._modules:
-            self._modules[path] = _module_facts(text)
-        facts = self._modules[path]
+        if (path, spec.function) not in self._functions:
+            if path not in self._modules:
+                self._modules[path] = _module_facts(text)
+            facts = self._modules[path]
+            self._functions[path, spec.function] = _digest(
+                facts.skeleton, _function_text(facts, spec.function)
+            )
         return _digest(
             self._global,
             spec.id,
@@ -196,7 +204,6 @@ class KeyMaker:
             spec.replacement,
             "\n".join(spec.before),
             "\n".join(spec.after),
-            facts.skeleton,
-            _function_text(facts, spec.function),
+            self._functions[path, spec.function],
             *sorted(self.test_key(t) for t in set(tests)),
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import re
 import signal
 import sys
 import time
@@ -23,6 +22,7 @@ from _pytest.runner import runtestprotocol
 
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate
+from ..nodeids import normalized
 from ..oracle.verdicts import is_check
 from ..plugin import WORKER_ENV
 from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked, stream
@@ -117,14 +117,6 @@ class Emitter:
         self._file.flush()
 
 
-_AUTO_ID = re.compile(r"(?<=[\[-])([A-Za-z_]\w*?)\d+(?=[-\]])")
-
-
-def _normalized(nodeid: str) -> str:
-    """A nodeid with pytest's positional auto-ids (``expected11``) blanked out."""
-    return _AUTO_ID.sub(r"\1#", nodeid)
-
-
 def _match_items(session: pytest.Session, baseline_ids: list[str]) -> dict[str, pytest.Item]:
     """Baseline nodeid -> the same test in this collection.
 
@@ -139,11 +131,11 @@ def _match_items(session: pytest.Session, baseline_ids: list[str]) -> dict[str, 
     unmatched_items = [item for item in session.items if item.nodeid not in found]
     groups: dict[str, list[pytest.Item]] = {}
     for item in unmatched_items:
-        groups.setdefault(_normalized(item.nodeid), []).append(item)
+        groups.setdefault(normalized(item.nodeid), []).append(item)
     wanted: dict[str, list[str]] = {}
     for nodeid in baseline_ids:
         if nodeid not in found:
-            wanted.setdefault(_normalized(nodeid), []).append(nodeid)
+            wanted.setdefault(normalized(nodeid), []).append(nodeid)
     for key, nodeids in wanted.items():
         items = groups.get(key, [])
         if len(nodeids) == 1 and len(items) == 1:
