@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from physical_limit import PhysicalLimit, default_workers, physical_limit, report_workers
-from tree_memory import MIB, TreeRun, run_tree
+from tree_memory import INTERVAL, MIB, TreeRun, run_tree
 
 # mutmut needs these per project (../shared/corpus/mutmut_baseline.sh, BASELINES.md);
 # pytest --escape gets none of them.
@@ -121,9 +121,13 @@ def venv_env(**extra: str) -> dict[str, str]:
     return dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""), **extra)
 
 
+#: ``--time-only``: no memory sampling (it slows down trees that fork a lot)
+SAMPLE_INTERVAL = INTERVAL
+
+
 def measured(cmd: str, cwd: Path, log: Path) -> TreeRun:
     """Run a shell command to its end: wall-clock, exit status, peak PSS of its tree."""
-    return run_tree(["bash", "-c", cmd], cwd=cwd, env=venv_env(), log=log)
+    return run_tree(["bash", "-c", cmd], cwd=cwd, env=venv_env(), log=log, interval=SAMPLE_INTERVAL)
 
 
 def run_plain(row: dict[str, str], workdir: Path, logs: Path) -> TreeRun:
@@ -364,8 +368,16 @@ def main() -> int:
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="write the logs and JSON reports here (default: discarded)"
     )
+    parser.add_argument(
+        "--time-only",
+        action="store_true",
+        help="do not sample memory: sampling takes the memory-map lock fork() needs, and slows both tools",
+    )
     args = parser.parse_args()
     CORPUS = args.corpus.resolve()
+    if args.time_only:
+        global SAMPLE_INTERVAL
+        SAMPLE_INTERVAL = 0.0
     rows = projects(CORPUS)
     unknown = [name for name in args.names if name not in rows]
     if unknown:
