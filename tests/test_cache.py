@@ -101,6 +101,11 @@ def test_editing_a_function_reruns_exactly_its_mutants(project: Project) -> None
     project.write(PROJECT)
     project.run("--escape-witness-budget", "0", cache=True)
     before = model(project)
+    # the gate's settings are in pyproject.toml too, but cannot change an outcome
+    pyproject = project.path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.pytest_escape]\nfail_under = 10\n")
+    project.run("--escape-witness-budget", "0", cache=True)
+    assert model(project)["executed"] == 0
     # the same behaviour, another text: only tax's mutants can have changed
     cart = project.path / "src/shop/cart.py"
     cart.write_text(cart.read_text().replace("round(amount * 0.2, 2)", "round(0.2 * amount, 2)"))

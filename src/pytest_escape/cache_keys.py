@@ -24,6 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
 from .mutation import MutantSpec
 from .nodeids import normalized
 
@@ -109,6 +114,21 @@ def _function_text(facts: _ModuleFacts, function: str) -> str:
                     seen.add(callee)
                     todo.append(callee)
     return "\0".join(f"{name}\0{facts.sources.get(name, '')}" for name in sorted(seen))
+
+
+def pytest_settings(inipath: Path | None) -> str:
+    """The text of pytest's configuration, which can change any outcome (addopts,
+    filterwarnings, markers).  Of a pyproject.toml only the ``[tool.pytest...]``
+    tables count: a new gate threshold or a version bump re-runs nothing."""
+    if inipath is None:
+        return ""
+    try:
+        if inipath.name != "pyproject.toml":
+            return inipath.read_text(encoding="utf-8", errors="replace")
+        with inipath.open("rb") as f:
+            return json.dumps(tomllib.load(f).get("tool", {}).get("pytest", {}), sort_keys=True, default=str)
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
 
 
 def _conftests(test_file: Path, rootdir: Path) -> list[Path]:
