@@ -156,6 +156,12 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
         ),
         (["--escape-seed", "lucky"], "escape: --escape-seed must be a whole number, not 'lucky'"),
         (
+            ["--escape-since=--all"],
+            "escape: --escape-since needs a git revision (a branch, tag or commit, e.g. origin/main), "
+            "not '--all'",
+        ),
+        (["--escape-shard", "3"], "escape: --escape-shard must be K/N (shard K of N) like 1/4, not '3'"),
+        (
             ["--escape-witness-backend", "z3"],
             "escape: --escape-witness-backend must be one of hypothesis, crosshair, not 'z3'",
         ),
@@ -223,6 +229,10 @@ def test_bad_input_is_one_clear_line_and_a_usage_error(
         (
             "[tool.pytest_escape]\nmatrix = 'yes'\n",
             "escape: [[]tool.pytest_escape] matrix must be true or false, not 'yes'",
+        ),
+        (
+            "[tool.pytest_escape]\ncache = 'off'\n",
+            "escape: [[]tool.pytest_escape] cache must be true or false, not 'off'",
         ),
         (
             "[tool.pytest_escape]\nfail_on = [1]\n",

@@ -295,6 +295,10 @@ class Results:
     def tally(self) -> Tally:
         return Tally.of(self.mutants)
 
+    def all_mutants(self) -> list[MutantResult]:
+        """The regular mutants and every function's extreme mutant (not in the score)."""
+        return self.mutants + [f.extreme for f in self.functions if f.extreme is not None]
+
     def by_module(self) -> dict[str, list[MutantResult]]:
         modules: dict[str, list[MutantResult]] = {f.module: [] for f in self.files}
         for m in self.mutants:

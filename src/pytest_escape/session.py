@@ -9,7 +9,6 @@ so a plain ``pytest`` run never pays for libcst and mutmut.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import sys
@@ -21,7 +20,7 @@ import coverage
 import pytest
 
 from . import __version__
-from .cache_keys import KeyMaker
+from .cache_keys import KeyMaker, pytest_settings
 from .config import CONFIG_KEYS, SettingsError, build_settings
 from .coverage_map import Baseline, BaselineRecorder
 from .execution.runner import WorkerReport, run_worker
@@ -31,9 +30,6 @@ from .model import (
     EXTREME,
     NO_COVERAGE,
     NOT_COVERED,
-    PROVEN_EQUIVALENT,
-    SURVIVED,
-    WITNESSED,
     FileInfo,
     FunctionResult,
     Kill,
@@ -50,9 +46,9 @@ from .oracle.verdicts import assess
 from .report import NotAResultsFile, read_json, write_regression_tests, write_report
 from .report.progress import Progress
 from .report.terminal import styled_terminal
-from .shards import assign, plan_hash
+from .shards import assign, plan_hash, revision
 from .since import ChangedLines, SinceError, changed_lines
-from .store import COMPLETE, VERDICT, OutcomeStore
+from .store import OutcomeStore, RunCache
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
 
 IMPORT_ONLY = (
@@ -110,34 +106,6 @@ def _apply(mutant: MutantResult, outcome: dict[str, Any]) -> None:
     mutant.passed_by = list(outcome.get("passed", ()))
     if outcome.get("witness"):
         mutant.witness = Witness(**outcome["witness"])
-
-
-def mutants_in(results: Results) -> int:
-    """Every mutant of the run, extreme ones included."""
-    return len(results.mutants) + sum(1 for f in results.functions if f.extreme is not None)
-
-
-def _revision(files: list[tuple[str, Path]]) -> str:
-    """What the verdicts are about: every target and test file, by relative path and text.
-
-    Relative paths, so shards checked out in different directories agree.
-    """
-    digest = hashlib.sha256()
-    for name, path in sorted(files):
-        digest.update(name.encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"unreadable")
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
-def _text(path: Path | None) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace") if path is not None else ""
-    except OSError:
-        return ""
 
 
 class EscapeSession:
@@ -346,7 +314,7 @@ class EscapeSession:
                 TestInfo(t, self._rel(Path(baseline.test_files[t])), baseline.durations.get(t, 0.0))
                 for t in baseline.tests
             ],
-            revision=_revision([(self._rel(p), p) for p in [t.path for t in targets] + sorted(test_paths)]),
+            revision=revision((self._rel(p), p) for p in [*(t.path for t in targets), *test_paths]),
             options={
                 **self._verdict_options(),
                 "paths": [self._rel(p) for p in settings.paths],
@@ -358,8 +326,7 @@ class EscapeSession:
         sources = {t.path: f.source for t, f in zip(targets, results.files, strict=True)}
         keys = KeyMaker(
             self.config.rootpath.resolve(),
-            # the pytest configuration can change any outcome (addopts, filterwarnings)
-            {**self._verdict_options(), "ini": _text(self.config.inipath)},
+            {**self._verdict_options(), "pytest": pytest_settings(self.config.inipath)},
             {t: str(Path(f).resolve()) for t, f in baseline.test_files.items()},
             (__version__, MUTMUT_VERSION),
         )
@@ -416,8 +383,10 @@ class EscapeSession:
         results.mutants = [m for m in mutants.values() if m.operator != EXTREME]
         results.functions = list(functions.values())
         self.results = results
-        outcomes: dict[str, dict[str, Any]] = {}
-        to_run = self._reuse(jobs, key_of, mutants, outcomes)
+        cache = RunCache(self.store, key_of, self._witness_options(), settings.witness_budget > 0)
+        to_run = cache.reuse(jobs)
+        for mutant_id, outcome in cache.outcomes.items():
+            _apply(mutants[mutant_id], outcome)
         results.from_cache = len(jobs) - sum(1 for job in to_run if "known" not in job)
         results.executed = len(jobs) - results.from_cache
         test_keys = {keys.test_key(t): t for t in baseline.tests}
@@ -426,7 +395,7 @@ class EscapeSession:
             results.excluded_tests = {test_keys[k]: reason for k, reason in excluded.items()}
         if to_run:
             try:
-                report = self._execute(targets, mutated, baseline, to_run, probes, key_of, outcomes)
+                report = self._execute(targets, mutated, baseline, to_run, probes, cache)
             except KeyboardInterrupt:
                 # The worker and every child it forked are gone (runner.py);
                 # nothing was written to the project.  Partial verdicts are not
@@ -440,9 +409,8 @@ class EscapeSession:
                 return EscapeExit.INTERRUPTED
             if report.unreachable:
                 self.results = None
-                if self.store is not None:
-                    # every verdict of this run was about code the tests never imported
-                    self.store.forget(key_of[job["id"]] for job in to_run)
+                # every verdict of this run was about code the tests never imported
+                cache.forget(job["id"] for job in to_run)
                 for entry in report.unreachable:
                     self.messages.append(
                         f"escape: mutants do not reach module {entry['module']}: {entry['test']} passed "
@@ -471,12 +439,8 @@ class EscapeSession:
                     f"{len(report.missing)} tests of the baseline were not collected again by the "
                     f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
                 )
+            cache.finish(job["id"] for job in to_run)
             if self.store is not None:
-                self.store.put(
-                    (key_of[job["id"]], job["id"], COMPLETE, self._witness_options(), outcomes[job["id"]])
-                    for job in to_run
-                    if job["id"] in outcomes
-                )
                 inverse = {t: k for k, t in test_keys.items()}
                 self.store.put_excluded(
                     (inverse[t], t, reason) for t, reason in report.excluded.items() if t in inverse
@@ -525,7 +489,7 @@ class EscapeSession:
                 "-o merged.json), then gate that (pytest-escape report merged.json --gate)"
             )
             return EscapeExit.OK
-        if self.changed is not None and not mutants_in(results):
+        if self.changed is not None and not results.all_mutants():
             self.notes.append(
                 f"escape: no code to mutate on the lines changed since {settings.since}: nothing to judge"
             )
@@ -558,12 +522,15 @@ class EscapeSession:
             specs = list(module.mutants)
             if self.changed is not None:
                 changed = self.changed
+                # an extreme mutant is about its whole function, a regular one about its own span
                 specs = [
                     spec
                     for spec in specs
-                    if changed.touches(target.path, spec.function_first_line, spec.function_span.end_line)
-                    if spec.operator == EXTREME
-                    or changed.touches(target.path, spec.span.start_line, spec.span.end_line)
+                    if changed.touches(
+                        target.path,
+                        spec.function_first_line if spec.operator == EXTREME else spec.span.start_line,
+                        spec.function_span.end_line if spec.operator == EXTREME else spec.span.end_line,
+                    )
                 ]
             chosen.append((target, specs))
         if self.settings.shard is None:
@@ -583,42 +550,6 @@ class EscapeSession:
             (target, [spec for spec in specs if shard_of[f"{spec.module}.{spec.function}"] == index])
             for target, specs in chosen
         ]
-
-    def _reuse(
-        self,
-        jobs: list[dict[str, Any]],
-        key_of: dict[str, str],
-        mutants: dict[str, MutantResult],
-        outcomes: dict[str, dict[str, Any]],
-    ) -> list[dict[str, Any]]:
-        """The jobs the worker must run: cached outcomes are applied, and a verdict
-        from an unfinished run goes to the worker as known (it skips the run)."""
-        if self.store is None:
-            return jobs
-        stored = self.store.get(key_of[job["id"]] for job in jobs)
-        to_run = []
-        for job in jobs:
-            hit = stored.get(key_of[job["id"]])
-            if hit is None:
-                to_run.append(job)
-                continue
-            outcome = outcomes[job["id"]] = dict(hit.outcome)
-            _apply(mutants[job["id"]], outcome)
-            if hit.stage == COMPLETE and not self._search_again(job, outcome, hit.witness_options):
-                continue
-            to_run.append({**job, "known": {k: v for k, v in outcome.items() if k != "witness"}})
-        return to_run
-
-    def _search_again(self, job: dict[str, Any], outcome: dict[str, Any], options: str) -> bool:
-        """A finished survivor is searched again only if its search found nothing
-        and the search's options changed (a bigger budget may find a witness)."""
-        if job["extreme"] or outcome.get("status") != SURVIVED or self.settings.witness_budget <= 0:
-            return False
-        witness = outcome.get("witness") or {}
-        return (
-            witness.get("verdict") not in (WITNESSED, PROVEN_EQUIVALENT)
-            and options != self._witness_options()
-        )
 
     def _mutant(self, spec: MutantSpec, target: Target, tests: list[str]) -> MutantResult:
         return MutantResult(
@@ -656,12 +587,10 @@ class EscapeSession:
         baseline: Baseline,
         jobs: list[dict[str, Any]],
         probes: dict[str, list[str]],
-        key_of: dict[str, str],
-        outcomes: dict[str, dict[str, Any]],
+        cache: RunCache,
     ) -> WorkerReport:
         """Run ``jobs`` in the worker; every verdict is cached the moment it lands."""
         settings = self.settings
-        store = self.store
         plan = {
             "args": list(self.config.invocation_params.args) + WORKER_ARGS,
             "sys_path": self.sys_path,
@@ -713,17 +642,9 @@ class EscapeSession:
             if kind in ("result", "rerun"):
                 if kind == "result":
                     progress.update(event["status"])
-                outcomes[event["id"]] = event
-                if store is not None:
-                    store.put([(key_of[event["id"]], event["id"], VERDICT, "", event)])
+                cache.verdict(event)
             elif kind == "witness":
-                # the search comes last: with its finding, a survivor's outcome is final
-                outcome = outcomes.get(event["id"])
-                if outcome is not None and store is not None:
-                    outcome["witness"] = event["finding"]
-                    store.put(
-                        [(key_of[event["id"]], event["id"], COMPLETE, self._witness_options(), outcome)]
-                    )
+                cache.witness(event["id"], event["finding"])
             elif kind == "witnesses" and reporter is not None:
                 if live:
                     reporter.write_line("")

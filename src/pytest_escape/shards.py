@@ -13,6 +13,7 @@ import hashlib
 import heapq
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .config import SettingsError
@@ -63,6 +64,22 @@ def plan_hash(mutant_ids: Iterable[str]) -> str:
     """What the unsharded run would run: equal for the shards of one run."""
     text = "\n".join(sorted(mutant_ids))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def revision(files: Iterable[tuple[str, Path]]) -> str:
+    """What the verdicts are about: every target and test file, by relative path and text.
+
+    Relative paths, so shards checked out in different directories agree.
+    """
+    digest = hashlib.sha256()
+    for name, path in sorted(files):
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
 
 
 class MergeError(Exception):
@@ -185,8 +202,7 @@ def _check(parts: Sequence[Results], names: Sequence[str]) -> None:
             f"shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {count} "
             f"{'are' if len(missing) > 1 else 'is'} missing; merge the results of all {count} shards"
         )
-    ran = [m.id for part in parts for m in part.mutants]
-    ran += [f.extreme.id for part in parts for f in part.functions if f.extreme is not None]
+    ran = [m.id for part in parts for m in part.all_mutants()]
     if plan_hash(ran) != first.plan:
         # each shard splits the run from its own coverage: flaky coverage can split it differently
         raise MergeError(

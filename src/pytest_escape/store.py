@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .model import PROVEN_EQUIVALENT, SURVIVED, WITNESSED
+
 SCHEMA_VERSION = 1
 #: ``PRAGMA application_id``: "ESCP", so a foreign SQLite file is told apart
 APPLICATION_ID = 0x45534350
@@ -200,3 +202,80 @@ class OutcomeStore:
                 self._db.close()
             finally:
                 self._db = None
+
+
+class RunCache:
+    """One run's use of the store: which jobs the cache spares, and every outcome
+    stored as it lands.  Without a store it only keeps the run's outcomes.
+
+    ``keys`` maps each mutant id that runs against tests to its cache key;
+    ``witness_options`` names the witness search's settings; ``searching``
+    says whether this run searches witnesses at all.
+    """
+
+    def __init__(
+        self, store: OutcomeStore | None, keys: dict[str, str], witness_options: str, searching: bool
+    ) -> None:
+        self.store = store
+        self.keys = keys
+        self.witness_options = witness_options
+        self.searching = searching
+        #: mutant id -> its latest outcome (the worker's "result" fields, maybe a "witness")
+        self.outcomes: dict[str, dict[str, Any]] = {}
+
+    def reuse(self, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The jobs the worker must run.  Cached outcomes go into ``outcomes``; a
+        verdict from an unfinished run goes to the worker as ``known`` (it skips
+        the mutant's own run and does the rest)."""
+        if self.store is None:
+            return jobs
+        stored = self.store.get(self.keys[job["id"]] for job in jobs)
+        to_run = []
+        for job in jobs:
+            hit = stored.get(self.keys[job["id"]])
+            if hit is None:
+                to_run.append(job)
+                continue
+            outcome = self.outcomes[job["id"]] = dict(hit.outcome)
+            if hit.stage == COMPLETE and not self._search_again(job, outcome, hit.witness_options):
+                continue
+            to_run.append({**job, "known": {k: v for k, v in outcome.items() if k != "witness"}})
+        return to_run
+
+    def _search_again(self, job: dict[str, Any], outcome: dict[str, Any], options: str) -> bool:
+        """A finished survivor is searched again only if its search found nothing
+        and the search's options changed (a bigger budget may find a witness)."""
+        if job["extreme"] or outcome.get("status") != SURVIVED or not self.searching:
+            return False
+        witness = outcome.get("witness") or {}
+        return (
+            witness.get("verdict") not in (WITNESSED, PROVEN_EQUIVALENT) and options != self.witness_options
+        )
+
+    def verdict(self, outcome: dict[str, Any]) -> None:
+        """A mutant's verdict, new or revised, from the worker."""
+        self.outcomes[outcome["id"]] = outcome
+        if self.store is not None:
+            self.store.put([(self.keys[outcome["id"]], outcome["id"], VERDICT, "", outcome)])
+
+    def witness(self, mutant_id: str, finding: dict[str, Any]) -> None:
+        """The search comes last: with its finding, a survivor's outcome is final."""
+        outcome = self.outcomes.get(mutant_id)
+        if outcome is None:
+            return
+        outcome["witness"] = finding
+        if self.store is not None:
+            self.store.put([(self.keys[mutant_id], mutant_id, COMPLETE, self.witness_options, outcome)])
+
+    def finish(self, mutant_ids: Iterable[str]) -> None:
+        """The run finished: these mutants' outcomes are final."""
+        if self.store is not None:
+            self.store.put(
+                (self.keys[i], i, COMPLETE, self.witness_options, self.outcomes[i])
+                for i in mutant_ids
+                if i in self.outcomes
+            )
+
+    def forget(self, mutant_ids: Iterable[str]) -> None:
+        if self.store is not None:
+            self.store.forget(self.keys[i] for i in mutant_ids)

@@ -16,7 +16,6 @@ check (``assert parse(s).year == 2000`` with ``parse`` returning None).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from ..model import (
     CHECKS,
@@ -48,7 +47,7 @@ def assess(results: Results, test_sources: dict[str, str]) -> None:
     ``test_sources`` maps a test file (as in ``TestInfo.file``) to its text.
     """
     files = {t.id: t.file for t in results.tests}
-    for mutant in _all_mutants(results):
+    for mutant in results.all_mutants():
         for kill in mutant.kills:
             kill.by_check = _is_check(kill, test_sources.get(files.get(kill.test, ""), ""))
     executes = _fold(results)
@@ -88,11 +87,6 @@ def _fold(results: Results) -> dict[str, list[FunctionResult]]:
         test.functions = [f.qualname for f in executes.get(test.id, ())]
     _judge(results, executes)
     return executes
-
-
-def _all_mutants(results: Results) -> Iterable[MutantResult]:
-    yield from results.mutants
-    yield from (f.extreme for f in results.functions if f.extreme is not None)
 
 
 def _is_check(kill: Kill, source: str) -> bool:
@@ -159,7 +153,7 @@ def _judge(results: Results, executes: dict[str, list[FunctionResult]]) -> None:
     killed: dict[str, int] = defaultdict(int)
     by_check: dict[str, int] = defaultdict(int)
     crashes: dict[str, set[str]] = defaultdict(set)
-    for mutant in _all_mutants(results):
+    for mutant in results.all_mutants():
         for test_id in mutant.passed_by:
             run[test_id] += 1
         for kill in mutant.kills:
