@@ -76,7 +76,7 @@ class Box:
 
 @pytest.fixture
 def module() -> dict[str, Any]:
-    mutated = mutate_module("ex", SOURCE, "ex.py")
+    mutated = mutate_module("ex", SOURCE, "ex.py", lazy=False)
     namespace: dict[str, Any] = {"__name__": "ex", "property_like": lambda f: f}
     exec(compile(mutated.code, "ex.py", "exec"), namespace)
     namespace["__extremes__"] = {m.function: m for m in mutated.mutants if m.operator == "extreme"}

@@ -9,16 +9,22 @@ and review the diff of ``tests/golden/shop.expected.json``.
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import os
 import re
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import pytest_escape
-from pytest_escape.mutation.mutmut_adapter import MUTMUT_VERSION, activate
+from pytest_escape.mutation.import_hook import install
+from pytest_escape.mutation.mutmut_adapter import MUTMUT_VERSION, activate, mutant_function, plant, register
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module, mutmut_schemata
+from pytest_escape.mutation.types import FunctionCopies
 
 GOLDEN = Path(__file__).parent / "golden"
 SRC = Path(pytest_escape.__file__).parent
@@ -84,7 +90,7 @@ FILES_FOR_EQUIVALENCE = [
 def test_schemata_layout_is_the_same_module_as_mutmuts(path: Path) -> None:
     """Our text layout must be AST-identical to mutmut's own generator."""
     source = path.read_text(encoding="utf-8")
-    ours = mutate_module("m", source, str(path), extreme=False)
+    ours = mutate_module("m", source, str(path), extreme=False, lazy=False)
     theirs, names = mutmut_schemata(source, str(path))
     assert sorted(m.id for m in ours.mutants) == sorted(f"m.{n}" for n in names)
     if names:
@@ -93,16 +99,62 @@ def test_schemata_layout_is_the_same_module_as_mutmuts(path: Path) -> None:
         assert ours.code == source
 
 
-def test_mutants_switch_on_and_off_in_one_module() -> None:
+@pytest.mark.parametrize("path", FILES_FOR_EQUIVALENCE, ids=lambda p: p.name)
+def test_lazy_copies_are_the_copies_of_the_whole_layout(path: Path) -> None:
+    """Each copy cut from ``functions`` is the function mutmut's layout holds
+    under that name, and the lazy layout is the whole one without them."""
+    source = path.read_text(encoding="utf-8")
+    whole = mutate_module("m", source, str(path), lazy=False)
+    lazy = mutate_module("m", source, str(path))
+    assert [m.id for m in lazy.mutants] == [m.id for m in whole.mutants]
+    defined = {
+        node.name: ast.dump(node)
+        for node in ast.walk(ast.parse(whole.code))
+        if isinstance(node, ast.FunctionDef) and "__mutmut_" in node.name
+    }
+    names = [name for function in lazy.functions for name in function.changes]
+    assert sorted(f"m.{name}" for name in names) == sorted(m.id for m in lazy.mutants)
+    for function in lazy.functions:
+        for name in function.changes:
+            if function.class_name:  # as plant compiles it: in a class statement, indented as it is
+                copy = ast.parse("class C:\n" + function.copy(name)).body[0].body[0]  # type: ignore[attr-defined]
+            else:
+                copy = ast.parse(function.copy(name)).body[0]
+            assert ast.dump(copy) == defined.pop(name), name
+    # what is left in the whole layout is the unchanged copies, which the lazy one keeps
+    lazy_defined = {n.name for n in ast.walk(ast.parse(lazy.code)) if isinstance(n, ast.FunctionDef)}
+    assert set(defined) == {n for n in lazy_defined if "__mutmut_" in n} != set()
+    assert all(n.endswith("__mutmut_orig") for n in defined)
+
+
+@pytest.fixture
+def load_module() -> Iterator[Callable[[str, str, bool], ModuleType]]:
+    """Import generated source as a real module through the import hook, as the worker does."""
+    loaded: list[str] = []
+    finders: list[object] = []
+
+    def load(name: str, source: str, lazy: bool = True) -> ModuleType:
+        mutated = mutate_module(name, source, f"{name}.py", lazy=lazy)
+        register(name, mutated.functions)
+        finders.append(install({name: (f"/nonexistent/{name}.py", mutated.code)}, on_load=plant))
+        loaded.append(name)
+        return importlib.import_module(name)
+
+    yield load
+    activate(None)
+    for name in loaded:
+        sys.modules.pop(name, None)
+    sys.meta_path[:] = [f for f in sys.meta_path if f not in finders]
+
+
+def test_mutants_switch_on_and_off_in_one_module(load_module: Callable[..., ModuleType]) -> None:
     source = (GOLDEN / "shop.py").read_text(encoding="utf-8")
-    module = mutate_module("golden_shop", source, "shop.py")
-    namespace: dict[str, object] = {"__name__": "golden_shop"}
-    exec(compile(module.code, "shop.py", "exec"), namespace)
-    tax = namespace["Cart"].tax  # type: ignore[attr-defined]
+    namespace = vars(load_module("golden_shop", source))
+    tax = namespace["Cart"].tax
     try:
         activate(None)
         assert tax(1) == 3
-        make = namespace["Cart"].make  # type: ignore[attr-defined]
+        make = namespace["Cart"].make
         assert make(1).items == [("x", 2)]
         activate("golden_shop.xǁCartǁmake__mutmut_1")  # cart = None: classmethods switch too
         with pytest.raises(AttributeError):
@@ -132,7 +184,115 @@ def test_extreme_mutants_keep_the_module_valid(path: Path) -> None:
     """The extreme mutants are spliced in beside mutmut's: the module still compiles,
     and mutmut's own mutants are unchanged by them."""
     source = path.read_text(encoding="utf-8")
-    with_extremes = mutate_module("m", source, str(path))
+    with_extremes = mutate_module("m", source, str(path), lazy=False)
     compile(with_extremes.code, str(path), "exec", dont_inherit=True)
     regular = [m.id for m in with_extremes.mutants if m.operator != "extreme"]
     assert regular == [m.id for m in mutate_module("m", source, str(path), extreme=False).mutants]
+
+
+PLANTING = """\
+from __future__ import annotations
+
+
+class Base:
+    def greet(self, name: str) -> str:
+        return "hi " + name
+
+
+class Child(Base):
+    LIMIT = 3
+    __secret = 10
+
+    def greet(self, name: str) -> str:
+        return super().greet(name) + "!"
+
+    def secret(self) -> int:
+        return self.__secret + 1
+
+    @classmethod
+    def make(cls, n: int) -> int:
+        return n * 2 + cls.LIMIT
+
+    @staticmethod
+    def twice(n: int) -> int:
+        return n * 2
+
+    @property
+    def limit(self) -> int:
+        return self.LIMIT + 1
+
+    def capped(self, n: int, cap: int = LIMIT) -> int:
+        return min(n, cap)
+
+
+def top(x: int) -> int:
+    if x > 2:
+        raise ValueError("big")
+    return x + 1
+"""
+
+
+def _observe(module: ModuleType) -> list[object]:
+    child = module.Child()
+    calls: list[Callable[[], object]] = [
+        lambda: child.greet("a"),
+        child.secret,
+        lambda: module.Child.make(2),
+        lambda: child.make(2),
+        lambda: module.Child.twice(3),
+        lambda: child.limit,
+        lambda: child.capped(5),
+        lambda: module.top(1),
+        lambda: module.top(5),
+    ]
+    seen: list[object] = []
+    for call in calls:
+        try:
+            seen.append(call())
+        except Exception as e:  # noqa: BLE001 - the exception is the observation
+            seen.append(type(e).__name__)
+    return seen
+
+
+def test_a_planted_copy_behaves_as_in_the_whole_layout(load_module: Callable[..., ModuleType]) -> None:
+    """super(), private names, classmethods, staticmethods, properties, class-level
+    default values and ``__future__`` annotations: every mutant gives the same
+    observations whether its copy was laid out with the module or planted into it."""
+    whole = load_module("plant_whole", PLANTING, False)
+    lazy = load_module("plant_lazy", PLANTING)
+    names = [n for f in mutate_module("m", PLANTING, "m.py").functions for n in f.changes]
+    assert len(names) > 15
+    differ = 0
+    for name in names:
+        activate(f"plant_whole.{name}")
+        expected = _observe(whole)
+        activate(f"plant_lazy.{name}")
+        assert _observe(lazy) == expected, name
+        activate(None)
+        differ += _observe(lazy) != expected
+    assert differ > 10  # the mutants change behaviour at all, so equal observations mean something
+    # the copy carries the module's __future__ flags and the function's own line numbers
+    activate("plant_lazy.x_top__mutmut_1")
+    planted = mutant_function("plant_lazy.x_top__mutmut_1", "top")
+    assert planted.__annotations__ == {"x": "int", "return": "int"}  # strings: annotations are postponed
+    assert planted.__code__.co_firstlineno == PLANTING.splitlines().index("def top(x: int) -> int:") + 1
+
+
+def test_a_module_imported_after_the_switch_gets_the_copy(load_module: Callable[..., ModuleType]) -> None:
+    functions = mutate_module("m", PLANTING, "m.py").functions
+    (top,) = [f for f in functions if f.dict_name == "mutants_x_top__mutmut"]
+    (minus,) = [name for name, (_, _, text) in top.changes.items() if text == "x - 1"]
+    activate(f"plant_late.{minus}")  # before the module exists
+    module = load_module("plant_late", PLANTING)
+    assert module.top(1) == 0
+    reloaded = importlib.reload(module)  # loaded again: the live mutant is planted again
+    assert minus in vars(reloaded)["mutants_x_top__mutmut"]
+    assert reloaded.top(1) == 0
+    activate(None)
+    assert reloaded.top(1) == 2
+
+
+def test_function_copies_survive_the_plan_json() -> None:
+    functions = mutate_module("m", PLANTING, "m.py").functions
+    again = tuple(FunctionCopies.from_json(json.loads(json.dumps(f.as_json()))) for f in functions)
+    assert again == functions

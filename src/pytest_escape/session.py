@@ -595,7 +595,9 @@ class EscapeSession:
             "args": list(self.config.invocation_params.args) + WORKER_ARGS,
             "sys_path": self.sys_path,
             "modules": {
-                m.module: [str(t.path), m.code] for t, m in zip(targets, mutated, strict=True) if m.mutants
+                m.module: [str(t.path), m.code, [f.as_json() for f in m.functions]]
+                for t, m in zip(targets, mutated, strict=True)
+                if m.mutants
             },
             "workers": settings.workers,
             "timeout_factor": settings.timeout_factor,

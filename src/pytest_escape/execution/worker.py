@@ -21,7 +21,8 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 from ..mutation.import_hook import install
-from ..mutation.mutmut_adapter import FORCED_FAILURE, activate
+from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
+from ..mutation.types import FunctionCopies
 from ..nodeids import normalized
 from ..oracle.verdicts import is_check
 from ..plugin import WORKER_ENV
@@ -502,7 +503,9 @@ def main(argv: list[str]) -> int:
     emit = Emitter(fd)
     os.environ[WORKER_ENV] = "1"
     sys.path[:] = plan["sys_path"]
-    install({name: (path, code) for name, (path, code) in plan["modules"].items()})
+    for name, (_, _, functions) in plan["modules"].items():
+        register(name, (FunctionCopies.from_json(f) for f in functions))
+    install({name: (path, code) for name, (path, code, _) in plan["modules"].items()}, on_load=plant)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
     try:
         code = pytest.main(plan["args"], plugins=[WorkerPlugin(plan, emit, started)])

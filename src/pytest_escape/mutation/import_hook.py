@@ -13,16 +13,25 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import CodeType, ModuleType
+
+#: called with each module the hook has just loaded
+OnLoad = Callable[[ModuleType], None]
 
 
 class _MutatedSourceLoader(importlib.machinery.SourceFileLoader):
     """Loads one module's mutated code; never reads or writes bytecode caches."""
 
-    def __init__(self, fullname: str, path: str, code: str) -> None:
+    def __init__(self, fullname: str, path: str, code: str, on_load: OnLoad | None) -> None:
         super().__init__(fullname, path)
         self._code = code
+        self._on_load = on_load
+
+    def exec_module(self, module: ModuleType) -> None:
+        super().exec_module(module)
+        if self._on_load is not None:
+            self._on_load(module)
 
     def get_source(self, fullname: str) -> str:
         return self._code
@@ -34,8 +43,9 @@ class _MutatedSourceLoader(importlib.machinery.SourceFileLoader):
 class MutantFinder(importlib.abc.MetaPathFinder):
     """Finds the target modules in memory; ``code_by_module`` maps name -> (path, code)."""
 
-    def __init__(self, code_by_module: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(self, code_by_module: Mapping[str, tuple[str, str]], on_load: OnLoad | None = None) -> None:
         self._code_by_module = dict(code_by_module)
+        self._on_load = on_load
 
     def find_spec(
         self,
@@ -51,7 +61,7 @@ class MutantFinder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(
             fullname,
             filename,
-            loader=_MutatedSourceLoader(fullname, filename, code),
+            loader=_MutatedSourceLoader(fullname, filename, code, self._on_load),
             submodule_search_locations=[os.path.dirname(filename)] if is_package else None,
         )
 
@@ -59,7 +69,8 @@ class MutantFinder(importlib.abc.MetaPathFinder):
         return isinstance(getattr(module, "__loader__", None), _MutatedSourceLoader)
 
 
-def install(code_by_module: Mapping[str, tuple[str, str]]) -> MutantFinder:
-    finder = MutantFinder(code_by_module)
+def install(code_by_module: Mapping[str, tuple[str, str]], on_load: OnLoad | None = None) -> MutantFinder:
+    """Serve ``code_by_module`` (name -> (path, code)); ``on_load(module)`` after each load."""
+    finder = MutantFinder(code_by_module, on_load)
     sys.meta_path.insert(0, finder)
     return finder

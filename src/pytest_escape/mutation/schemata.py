@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .types import Span
+from .types import FunctionCopies, Span
 
 
 @dataclass
@@ -43,32 +43,51 @@ def _offset(lines: list[str], first_line: int, line: int, col: int) -> int:
     return sum(len(lines[i]) for i in range(first_line - 1, line - 1)) + col
 
 
-def _copy(lines: list[str], site: FunctionSite, new_name: str, change: tuple[Span, str] | None) -> str:
-    """The function's text renamed to ``new_name``, with one span replaced."""
-    text = "".join(lines[site.first_line - 1 : site.end_line])
-    if change is not None:
-        span, replacement = change
-        start = _offset(lines, site.first_line, span.start_line, span.start_col)
-        end = _offset(lines, site.first_line, span.end_line, span.end_col)
-        text = text[:start] + replacement + text[end:]
-    # the name comes before anything a mutant may change on the def line
+def _lines(source: str) -> list[str]:
+    lines = source.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n"
+    return lines
+
+
+def _copies(lines: list[str], site: FunctionSite) -> FunctionCopies:
+    def offset(line: int, col: int) -> int:
+        return _offset(lines, site.first_line, line, col)
+
     name = site.name_span
-    start = _offset(lines, site.first_line, name.start_line, name.start_col)
-    end = _offset(lines, site.first_line, name.end_line, name.end_col)
-    return text[:start] + new_name + text[end:]
+    return FunctionCopies(
+        dict_name=site.dict_name,
+        class_name=site.class_name,
+        first_line=site.first_line,
+        text="".join(lines[site.first_line - 1 : site.end_line]),
+        name_start=offset(name.start_line, name.start_col),
+        name_end=offset(name.end_line, name.end_col),
+        changes={
+            mutant: (offset(span.start_line, span.start_col), offset(span.end_line, span.end_col), text)
+            for mutant, span, text in site.mutants
+        },
+    )
 
 
-def build_schemata(source: str, header: str, header_line: int, sites: list[FunctionSite]) -> str:
+def function_copies(source: str, sites: list[FunctionSite]) -> tuple[FunctionCopies, ...]:
+    """What each mutant's copy is cut from, for a module laid out without them."""
+    lines = _lines(source)
+    return tuple(_copies(lines, site) for site in sites)
+
+
+def build_schemata(
+    source: str, header: str, header_line: int, sites: list[FunctionSite], copies: bool = True
+) -> str:
     """The original source with trampolines, copies and mutant dicts spliced in.
 
     ``header`` (the trampoline import) goes before ``header_line``, the first
     line of the module's first function or class, as mutmut places it.
+    Without ``copies``, only each function's unchanged copy is laid out and
+    the mutants' dict entries are left for ``mutmut_adapter.plant`` to fill.
     """
     if not sites:
         return source
-    lines = source.splitlines(keepends=True)
-    if lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += "\n"
+    lines = _lines(source)
     before: dict[int, list[str]] = defaultdict(list)
     after: dict[int, list[str]] = defaultdict(list)
     groups: dict[int, list[FunctionSite]] = defaultdict(list)
@@ -82,16 +101,17 @@ def build_schemata(source: str, header: str, header_line: int, sites: list[Funct
             indent = def_text[: len(def_text) - len(def_text.lstrip())]
             flag = ", is_classmethod=True" if site.is_classmethod else ""
             before[site.def_line].append(f"{indent}@_mutmut_mutated({site.dict_name}{flag})\n")
-            copies = [_copy(lines, site, f"{site.mangled}__mutmut_orig", None)]
-            copies += [_copy(lines, site, name, (span, text)) for name, span, text in site.mutants]
-            after[site.end_line].extend(copies)
+            texts = _copies(lines, site)
+            after[site.end_line].append(texts.copy(f"{site.mangled}__mutmut_orig"))
+            if copies:
+                after[site.end_line].extend(texts.copy(name) for name, _, _ in site.mutants)
         top_end_line = group[0].top_end_line
         for site in group:
             prefix = f"{site.class_name}." if site.class_name else ""
             after[top_end_line].append(
                 f"{site.dict_name}['_mutmut_orig'] = {prefix}{site.mangled}__mutmut_orig\n"
             )
-            for name, _, _ in site.mutants:
+            for name, _, _ in site.mutants if copies else ():
                 after[top_end_line].append(f"{site.dict_name}['{name}'] = {prefix}{name}\n")
     out: list[str] = []
     for number, line in enumerate(lines, start=1):

@@ -13,18 +13,21 @@ background processes that generate them).
 """
 
 from __future__ import annotations
+import __future__
 
 import functools
 import importlib.metadata
 import inspect
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import Any
 
 from mutmut.mutation.trampoline import set_mutant_under_test
 from mutmut.mutation.trampoline_templates import CLASS_NAME_SEPARATOR
+
+from ..types import FunctionCopies
 
 MUTMUT_VERSION = "3.8.1"
 
@@ -39,9 +42,98 @@ if _installed != MUTMUT_VERSION:
     )
 
 
+#: module -> mutant name -> what its copy is cut from (modules served without copies)
+_copies: dict[str, dict[str, FunctionCopies]] = {}
+#: the live mutant, planted into its module when that module is (re)loaded
+_active = ""
+
+
+def register(module: str, functions: Iterable[FunctionCopies]) -> None:
+    """Tell ``plant`` where the mutants of ``module`` (served without copies) come from."""
+    _copies[module] = {name: function for function in functions for name in function.changes}
+
+
 def activate(mutant_id: str | None) -> None:
     """Make ``mutant_id`` the live mutant in this process (``None``/"" = original)."""
-    set_mutant_under_test(mutant_id or "")
+    global _active
+    _active = mutant_id or ""
+    set_mutant_under_test(_active)
+    _plant(_active)
+
+
+def plant(module: ModuleType) -> None:
+    """Put the live mutant's copy into ``module``, just loaded, if it belongs there.
+
+    The import hook calls this, so a module imported or reloaded after
+    ``activate`` gets the copy too.
+    """
+    if _active.rpartition(".")[0] == module.__name__:
+        _plant(_active)
+
+
+def _plant(mutant_id: str) -> None:
+    """Put ``mutant_id``'s copy into its module's mutants dict, if the module is
+    loaded and served without it.
+
+    The copy is compiled where mutmut's layout would
+    have defined it: a method inside its class (through ``_Into``, so
+    ``super()``, private names and class-level names resolve as they would),
+    a function in the module's namespace; with the module's ``__future__``
+    flags, at the original line numbers.
+    """
+    module_name, _, name = mutant_id.rpartition(".")
+    function = _copies.get(module_name, {}).get(name)
+    module = sys.modules.get(module_name)
+    if function is None or module is None:
+        return
+    table = getattr(module, function.dict_name, None)
+    if not isinstance(table, dict) or name in table:
+        return
+    namespace = vars(module)
+    flags = 0
+    for value in namespace.values():
+        if isinstance(value, __future__._Feature):
+            flags |= value.compiler_flag
+    filename = getattr(module, "__file__", None) or module_name
+    if function.class_name is None:
+        source = "\n" * (function.first_line - 1) + function.copy(name)
+        exec(compile(source, filename, "exec", flags=flags, dont_inherit=True), namespace)
+        table[name] = namespace[name]
+        return
+    owner = getattr(module, function.class_name)
+    into = _Into(owner)
+    header = f"class {function.class_name}(metaclass=__escape_into__):\n"
+    source = "\n" * (function.first_line - 2) + header + function.copy(name)
+    exec(
+        compile(source, filename, "exec", flags=flags, dont_inherit=True),
+        namespace,
+        {"__escape_into__": into},
+    )
+    setattr(owner, name, into.body[name])
+    table[name] = getattr(owner, name)
+
+
+class _Into:
+    """A metaclass stand-in that runs a class body against an existing class.
+
+    The body starts from the class's own namespace and its ``__class__`` cell
+    is the class, so a method defined in it is the method mutmut's layout
+    would have defined in the real class body.
+    """
+
+    def __init__(self, owner: type) -> None:
+        self.owner = owner
+        self.body: dict[str, Any] = {}
+
+    def __prepare__(self, name: str, bases: tuple[type, ...], **kwargs: Any) -> dict[str, Any]:
+        return dict(vars(self.owner))
+
+    def __call__(self, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> type:
+        cell = namespace.get("__classcell__")
+        if cell is not None:
+            cell.cell_contents = self.owner
+        self.body = namespace
+        return self.owner
 
 
 def _mangled(qualname: str) -> str:
@@ -71,6 +163,7 @@ def original_function(module: str, qualname: str) -> Any:
 
 def mutant_function(mutant_id: str, qualname: str) -> Any:
     """One mutant's copy of the function, callable without the trampoline."""
+    _plant(mutant_id)
     module, _, name = mutant_id.rpartition(".")
     return _mutants_dict(module, qualname)[name]
 
@@ -83,6 +176,7 @@ def original_code(module: str, qualname: str) -> CodeType:
 def mutant_code(mutant_id: str, qualname: str) -> CodeType:
     """The code object of one mutant: its first line is the first line of the
     function's copy (decorators included), laid out like the original."""
+    _plant(mutant_id)
     module, _, name = mutant_id.rpartition(".")
     return _code(_mutants_dict(module, qualname)[name])
 
@@ -124,5 +218,7 @@ __all__ = [
     "mutant_function",
     "original_code",
     "original_function",
+    "plant",
     "recording_calls",
+    "register",
 ]

@@ -25,7 +25,7 @@ from mutmut.mutation.pragma_handling import get_ignored_lines
 from mutmut.mutation.trampoline_templates import mangle_function_name, trampoline_imports
 
 from ..extreme import EXTREME, SUFFIX, extreme_body
-from ..schemata import FunctionSite, build_schemata
+from ..schemata import FunctionSite, build_schemata, function_copies
 from ..types import MutantSpec, MutatedModule, Span
 
 __all__ = ["mutate_module", "mutmut_schemata"]
@@ -206,8 +206,10 @@ def _own_parens(node: cst.CSTNode) -> int:
     return len(getattr(node, "lpar", ()) or ())
 
 
-def mutate_module(module_name: str, source: str, filename: str, extreme: bool = True) -> MutatedModule:
-    """Every mutmut mutant of ``source``, plus the trampolined code holding them all.
+def mutate_module(
+    module_name: str, source: str, filename: str, extreme: bool = True, lazy: bool = True
+) -> MutatedModule:
+    """Every mutmut mutant of ``source``, plus the trampolined code that serves them.
 
     Mutant ids are mutmut's mutant names (``pkg.mod.x_func__mutmut_3``), so they
     are stable across runs and comparable with mutmut's own results.  With
@@ -315,12 +317,13 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
                     after=tuple(_replace_span(lines, span, body.replacement)),
                 )
             )
-    code = build_schemata(source, trampoline_imports.lstrip("\n"), tops.first_line, sites)
+    code = build_schemata(source, trampoline_imports.lstrip("\n"), tops.first_line, sites, copies=not lazy)
     return MutatedModule(
         module=module_name,
         filename=filename,
         code=code,
         mutants=tuple(specs),
+        functions=function_copies(source, sites) if lazy else (),
     )
 
 
