@@ -9,6 +9,7 @@ file the main process shows only if something goes wrong.
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import signal
@@ -107,6 +108,21 @@ CONFIRM_LIMIT = 200
 
 def _function_of(mutant_id: str) -> str:
     return mutant_id.partition("__mutmut_")[0]
+
+
+def _round_robin(mutants: list[str]) -> list[str]:
+    """One mutant of each function in turn, each function's in the given order.
+
+    A test that checks one thing catches the mutants of the function that
+    computes it: meeting every function early finds that check sooner than
+    exhausting functions one by one (on slugify, a 0.17 s test met 171
+    mutants of two functions before the one it checks; this way, 20).
+    """
+    by_function: dict[str, list[str]] = {}
+    for mutant in mutants:
+        by_function.setdefault(_function_of(mutant), []).append(mutant)
+    rows = itertools.zip_longest(*by_function.values())
+    return [mutant for row in rows for mutant in row if mutant is not None]
 
 
 class Emitter:
@@ -284,9 +300,10 @@ class WorkerPlugin:
         mutant depends on the order the workers happened to learn kills in.
         Before a test is called confirming-only, it runs alone against the
         mutants of what it executes that some other test caught by a check
-        (a crash-only kill is no chance for a check), in id order, until one
-        fails in a check or up to CONFIRM_LIMIT: the verdict then does not
-        depend on scheduling.
+        (a crash-only kill is no chance for a check): the first
+        CONFIRM_LIMIT of them by id, until one fails in a check.  Which
+        mutants it may meet does not depend on scheduling, so neither does
+        the verdict; only how soon a check is found does.
         """
         ran: dict[str, set[str]] = {}
         credited: set[str] = set()
@@ -312,6 +329,7 @@ class WorkerPlugin:
                 ),
             )[:CONFIRM_LIMIT]
             if queue:
+                queue = _round_robin(queue)
                 jobs.append(self._confirm(test, queue, 0))
         return jobs
 
