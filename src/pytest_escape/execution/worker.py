@@ -81,7 +81,15 @@ def run_items(
         item.repr_failure = _brief_failure(item, sites)  # type: ignore[method-assign]
         nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
         _hook_failures.clear()
-        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+        try:
+            reports = runtestprotocol(item, nextitem=nextitem, log=False)
+        except (KeyboardInterrupt, pytest.exit.Exception) as e:
+            # pytest lets these through to stop the session; in a child, which
+            # ignores SIGINT, it is the code under test that raised them: the
+            # test failed (its teardown did not run; the child ends here)
+            name = type(e).__name__
+            kills.append({"test": test_id, "message": f"{name} raised in the test", "exception": name})
+            break
         failed = [r for r in reports if r.failed] + _hook_failures
         if not failed:
             passed.append(test_id)

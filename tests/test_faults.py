@@ -1,0 +1,65 @@
+"""Faults inside mutants (issue 7): whatever a mutant does to the process
+running it, the run completes and the mutant gets a status, never
+"survived" because a child happened to exit 0."""
+
+from __future__ import annotations
+
+import fnmatch
+
+import pytest
+from conftest import Project, first
+
+LOOP = "while True:\n        try:\n            time.sleep(0.01)\n        except:\n            pass"
+
+#: fault -> (the statement a mutant reaches, its status, its reason); "error" is
+#: a child that ended without a verdict, which is not scored
+FAULTS = {
+    "exit0": ("os._exit(0)", "error", "child exited with code 0 without reporting"),
+    "exit1": ("os._exit(1)", "error", "child exited with code 1 without reporting"),
+    "abort": ("os.abort()", "error", "child killed by SIGABRT without reporting"),
+    "segfault": ("ctypes.string_at(0)", "error", "child killed by SIGSEGV without reporting"),
+    "sys.exit(0)": ("sys.exit(0)", "killed", "SystemExit*"),
+    "SystemExit": ("raise SystemExit(3)", "killed", "SystemExit*"),
+    "KeyboardInterrupt": ("raise KeyboardInterrupt", "killed", "KeyboardInterrupt raised in the test"),
+    "BaseException": ("raise Stop()", "killed", "*Stop*"),
+    "loop, bare except": (LOOP, "timeout", "no verdict after *"),
+}
+
+TEST = """
+from faulty import check
+
+
+def test_check():
+    assert check(1) == "ok"
+"""
+
+
+def _module(statement: str) -> str:
+    # ``n > 0`` -> ``n > 1`` (a mutant) lets check(1) fall through to the fault
+    return (
+        "import ctypes\nimport os\nimport sys\nimport time\n\n\n"
+        "class Stop(BaseException):\n    pass\n\n\n"
+        "def check(n):\n"
+        "    if n > 0:\n"
+        "        return 'ok'\n"
+        f"    {statement}\n"
+    )
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_mutant_that_breaks_its_process_is_classified_and_the_run_completes(
+    project: Project, fault: str
+) -> None:
+    statement, status, reason = FAULTS[fault]
+    project.write({"faulty.py": _module(statement), "test_faulty.py": TEST})
+    before = project.source_hashes()
+    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0")
+    assert result.ret == 0, result.stdout.str()
+    mutants = project.mutants()
+    reaching = first(mutants, lambda m: m["before"] == ["    if n > 0:"] and m["after"] == ["    if n > 1:"])
+    assert reaching["status"] == status, reaching
+    assert fnmatch.fnmatchcase(reaching["status_reason"] or "", reason), reaching["status_reason"]
+    # one fault did not stop the run: the mutant that returns something else is caught as usual
+    other = first(mutants, lambda m: m["after"] == ["        return 'XXokXX'"])
+    assert other["status"] == "killed"
+    assert project.source_hashes() == before
