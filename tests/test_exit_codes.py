@@ -216,7 +216,12 @@ def test_bad_input_is_one_clear_line_and_a_usage_error(
         ),
         (
             "[tool.pytest_escape]\nfail_undr = 3\n",
-            "escape: */pyproject.toml: unknown key 'fail_undr' in [[]tool.pytest_escape]; known keys: *",
+            "escape: */pyproject.toml: unknown key 'fail_undr' in [[]tool.pytest_escape]; "
+            "did you mean 'fail_under'? known keys: *",
+        ),
+        (
+            "[tool.pytest_escape]\nzzz = 3\n",
+            "escape: */pyproject.toml: unknown key 'zzz' in [[]tool.pytest_escape]; known keys: *",
         ),
         (
             "[tool.pytest_escape]\ntimeout_factor = 'long'\n",

@@ -8,6 +8,7 @@ override the config file.
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import os
 import sys
@@ -130,9 +131,11 @@ def load_pyproject(rootdir: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: [tool.pytest_escape] must be a table")
     unknown = sorted(set(table) - set(CONFIG_KEYS))
     if unknown:
+        close = difflib.get_close_matches(unknown[0], CONFIG_KEYS, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         raise SettingsError(
             f"{path}: unknown key {unknown[0]!r} in [tool.pytest_escape]; "
-            f"known keys: {', '.join(CONFIG_KEYS)}"
+            f"{hint}known keys: {', '.join(CONFIG_KEYS)}"
         )
     return table
 
