@@ -63,3 +63,50 @@ def test_a_mutant_that_breaks_its_process_is_classified_and_the_run_completes(
     other = first(mutants, lambda m: m["after"] == ["        return 'XXokXX'"])
     assert other["status"] == "killed"
     assert project.source_hashes() == before
+
+
+def test_a_mutant_that_interrupts_a_second_chance_does_not_spoil_the_rest_of_it(project: Project) -> None:
+    """A second chance runs one test against several mutants in one child;
+    after a KeyboardInterrupt the test's teardown never ran, so the child must
+    not go on to the next mutant: the test would run with the last run's
+    fixture values, and fail in its check (a false kill, and a test called
+    "checks" that checks nothing about the code)."""
+    project.write(
+        {
+            "faulty.py": _module("raise KeyboardInterrupt"),
+            "test_faulty.py": """
+import time
+
+import pytest
+from faulty import check
+
+
+@pytest.fixture
+def fresh():
+    return []
+
+
+def test_check():
+    assert check(1) == "ok"
+
+
+def test_runs_only(fresh):
+    assert fresh == []  # a function-scoped fixture is new for every run
+    fresh.append(1)
+    time.sleep(0.05)  # slower: the checking test meets every mutant first
+    check(1)
+""",
+        }
+    )
+    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0")
+    assert result.ret == 0, result.stdout.str()
+    mutants = project.mutants()
+    runs_only = "test_faulty.py::test_runs_only"
+    interrupting = first(mutants, lambda m: m["after"] == ["    if n > 1:"])
+    assert [k["exception"] for k in interrupting["kills"] if k["test"] == runs_only] == ["KeyboardInterrupt"]
+    # met after the interrupting one, by a fresh child: it passes, as it does
+    returns_other = first(mutants, lambda m: m["after"] == ["        return 'XXokXX'"])
+    assert runs_only in returns_other["passed_by"]
+    assert [k for k in returns_other["kills"] if k["test"] == runs_only] == []
+    (verdict,) = [t for t in project.results()["x-escape"]["tests"] if t["id"] == runs_only]
+    assert verdict["verdict"] == "confirming-only"

@@ -53,14 +53,19 @@ def _brief_failure(item: pytest.Item, sites: list[dict[str, Any]]) -> Callable[.
     """
 
     def repr_failure(excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        line = None
-        for entry in excinfo.traceback:
-            if str(entry.path) == str(item.path):
-                line = entry.lineno + 1
-        sites.append({"exception": excinfo.typename, "line": line})
+        sites.append(_site(item, excinfo))
         return excinfo.exconly(tryshort=True)
 
     return repr_failure
+
+
+def _site(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
+    """The exception's type, and the last line of the test's own file it came through."""
+    line = None
+    for entry in excinfo.traceback:
+        if str(entry.path) == str(item.path):
+            line = entry.lineno + 1
+    return {"exception": excinfo.typename, "line": line}
 
 
 def run_items(
@@ -86,10 +91,11 @@ def run_items(
         except (KeyboardInterrupt, pytest.exit.Exception) as e:
             # pytest lets these through to stop the session; in a child, which
             # ignores SIGINT, it is the code under test that raised them: the
-            # test failed (its teardown did not run; the child ends here)
-            name = type(e).__name__
-            kills.append({"test": test_id, "message": f"{name} raised in the test", "exception": name})
-            break
+            # test failed.  Its teardown did not run, so nothing more may run
+            # in this process.
+            site = _site(item, pytest.ExceptionInfo.from_exception(e))
+            kills.append({"test": test_id, "message": f"{site['exception']} raised in the test", **site})
+            return _result(passed, kills) | {"interrupted": True}
         failed = [r for r in reports if r.failed] + _hook_failures
         if not failed:
             passed.append(test_id)
@@ -97,6 +103,10 @@ def run_items(
         kills.append({"test": test_id, "message": _first_line(failed[0]), **(sites[0] if sites else {})})
         if not keep_going:
             break
+    return _result(passed, kills)
+
+
+def _result(passed: list[str], kills: list[dict[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {"ran": len(passed) + len(kills), "passed": passed, "kills": kills}
     if kills:
         result.update(outcome="failed", test=kills[0]["test"], message=kills[0]["message"])
@@ -358,8 +368,8 @@ class WorkerPlugin:
                 result = run_items([(test, item)], mutant)
                 kills = result.get("kills", [])
                 stream({"mutant": mutant, "kill": kills[0] if kills else None})
-                if kills and self._is_check(test, kills[0]):
-                    break
+                if (kills and self._is_check(test, kills[0])) or result.get("interrupted"):
+                    break  # a check found; or this process is spoilt: the next child goes on
             return {"outcome": "done"}
 
         return Job(
