@@ -122,23 +122,25 @@ def command_line(pid: int, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _kib(path: str, field: bytes) -> int | None:
+    """The value of ``field`` (a "Name:" line in kB) in a /proc file, in bytes."""
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
 def memory(pid: int) -> tuple[int, str] | None:
     """(bytes, "pss" or "rss") of one process; None if it is gone."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
-            for line in f:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024, "pss"
-    except OSError:
-        pass
-    try:
-        with open(f"/proc/{pid}/status", "rb") as f:
-            for line in f:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1]) * 1024, "rss"
-    except OSError:
-        pass
-    return None  # gone, or a zombie (no VmRSS)
+    pss = _kib(f"/proc/{pid}/smaps_rollup", b"Pss:")
+    if pss is not None:
+        return pss, "pss"
+    rss = _kib(f"/proc/{pid}/status", b"VmRSS:")
+    return None if rss is None else (rss, "rss")  # None: gone, or a zombie (no VmRSS)
 
 
 class Sampler(threading.Thread):

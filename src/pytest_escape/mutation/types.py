@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -74,15 +74,7 @@ class FunctionCopies:
         return text[: self.name_start] + name + text[self.name_end :]
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "dict_name": self.dict_name,
-            "class_name": self.class_name,
-            "first_line": self.first_line,
-            "text": self.text,
-            "name_start": self.name_start,
-            "name_end": self.name_end,
-            "changes": self.changes,
-        }
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FunctionCopies:
