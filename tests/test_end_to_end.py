@@ -81,7 +81,8 @@ def test_weak_suite_leaves_the_expected_survivors(project: Project) -> None:
     # a header line says what is mutated; a progress line reports the phase
     result.stdout.fnmatch_lines(
         [
-            "escape: mutating calc.py (1 file, given); 2 workers, timeout 10x + 2 s; witness search 60 s, *",
+            "escape: mutating calc.py (1 file, given); 2 workers, timeout 10x + 2 s, 2048 MiB each; "
+            "witness search 60 s, *",
             "escape: running * mutants and * extreme mutants (one per function) against their covering "
             "tests (2 workers)",
             "escape: */* mutants, * killed, * survived, */s, ETA * s",
@@ -382,3 +383,50 @@ def test_a_killer_that_fails_alone_is_excluded_and_its_kills_run_again(project: 
     assert in_fee and all(m["status"] == "killed" for m in in_fee)
     assert all(m["killed_by"] == "test_b.py::test_fee" for m in in_fee)
     result.stdout.fnmatch_lines(["warning: excluded test_b.py::test_depends: fails when run alone*"])
+
+
+def test_a_killer_that_fails_only_after_another_test_is_excluded(project: Project) -> None:
+    # test_starts_clean passes in the suite (it runs first) and alone; in a
+    # mutant's child it runs after the faster test_registers, finds that
+    # test's entry, and fails: mutant or not.  Those "kills" must not count.
+    project.write(
+        {
+            "registry.py": """
+                _seen = []
+
+
+                def register(name, size):
+                    _seen.append(name)
+                    return size * 2
+
+
+                def seen():
+                    return list(_seen)
+            """,
+            "test_registry.py": """
+                import time
+                from registry import register, seen
+
+                def test_starts_clean():
+                    time.sleep(0.05)  # slower: in a mutant's child it runs second
+                    assert seen() == []
+                    register("first", 1)
+
+                def test_registers():
+                    register("x", 3)  # checks nothing
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "registry.py", "--escape-fail-under", "0")
+    assert result.ret == 0, result.stdout.str()
+    model = project.results()["x-escape"]
+    clean = "test_registry.py::test_starts_clean"
+    assert set(model["excluded_tests"]) == {clean}
+    assert model["excluded_tests"][clean].startswith(
+        "fails when run after test_registry.py::test_registers without a mutant: "
+    )
+    assert model["excluded_tests"][clean].endswith("(it depends on the order tests run in)")
+    in_register = [m for m in model["mutants"] if "x_register__" in m["id"]]
+    # nothing checks register: without the order-dependent "kills", all of them survive
+    assert in_register and all(m["status"] == "survived" for m in in_register), in_register
+    result.stdout.fnmatch_lines([f"warning: excluded {clean}: fails when run after*"])

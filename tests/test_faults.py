@@ -5,11 +5,26 @@ running it, the run completes and the mutant gets a status, never
 from __future__ import annotations
 
 import fnmatch
+from pathlib import Path
 
 import pytest
 from conftest import Project, first
 
 LOOP = "while True:\n        try:\n            time.sleep(0.01)\n        except:\n            pass"
+#: where a mutant notes the processes it leaves behind ({pids} in a statement)
+PIDS = "pids.txt"
+HOARD = "hoard = [bytearray(1 << 20) for _ in range(100_000)]"
+PRINT = 'sys.stdout.write("x" * 20_000_000)\n    sys.stderr.write("y" * 20_000_000)\n    return "printed"'
+THREAD = 'threading.Thread(target=time.sleep, args=(300,)).start()\n    return "left a thread"'
+SPAWN = 'note({pids}, subprocess.Popen(["sleep", "300"]).pid)\n    return "left a process"'
+# a grandchild that keeps the child's pipe open: the verdict must not wait for it
+FORK = (
+    "pid = os.fork()\n    if pid == 0:\n        time.sleep(300)\n        os._exit(0)\n"
+    "    note({pids}, pid)\n    return 'forked'"
+)
+STATE = (
+    'os.chdir("/")\n    os.environ["HOME"] = "/nowhere"\n    sys.path.insert(0, "/nowhere")\n    return "ok"'
+)
 
 #: fault -> (the statement a mutant reaches, its status, its reason); "error" is
 #: a child that ended without a verdict, which is not scored
@@ -23,7 +38,21 @@ FAULTS = {
     "KeyboardInterrupt": ("raise KeyboardInterrupt", "killed", "KeyboardInterrupt raised in the test"),
     "BaseException": ("raise Stop()", "killed", "*Stop*"),
     "loop, bare except": (LOOP, "timeout", "no verdict after *"),
+    "recursion": ("return check(n)", "killed", "RecursionError*"),
+    # only with --escape-memory-limit 64 (see ARGS)
+    "memory": (
+        HOARD,
+        "killed",
+        "MemoryError* (past the memory limit of 64 MiB per child: --escape-memory-limit)",
+    ),
+    "megabytes of output": (PRINT, "killed", "AssertionError*"),
+    "a thread left running": (THREAD, "killed", "AssertionError*"),
+    "a process left running": (SPAWN, "killed", "AssertionError*"),
+    "a grandchild holding the pipe": (FORK, "killed", "AssertionError*"),
+    # the next mutant's child starts from the worker's state, not this one's
+    "cwd, environment, sys.path": (STATE, "survived", ""),
 }
+ARGS = {"memory": ["--escape-memory-limit", "64"]}
 
 TEST = """
 from faulty import check
@@ -37,8 +66,9 @@ def test_check():
 def _module(statement: str) -> str:
     # ``n > 0`` -> ``n > 1`` (a mutant) lets check(1) fall through to the fault
     return (
-        "import ctypes\nimport os\nimport sys\nimport time\n\n\n"
+        "import ctypes\nimport os\nimport subprocess\nimport sys\nimport threading\nimport time\n\n\n"
         "class Stop(BaseException):\n    pass\n\n\n"
+        "def note(path, pid):\n    with open(path, 'a') as f:\n        f.write(f'{pid}\\n')\n\n\n"
         "def check(n):\n"
         "    if n > 0:\n"
         "        return 'ok'\n"
@@ -51,9 +81,10 @@ def test_a_mutant_that_breaks_its_process_is_classified_and_the_run_completes(
     project: Project, fault: str
 ) -> None:
     statement, status, reason = FAULTS[fault]
-    project.write({"faulty.py": _module(statement), "test_faulty.py": TEST})
+    pids = project.path / PIDS
+    project.write({"faulty.py": _module(statement.format(pids=repr(str(pids)))), "test_faulty.py": TEST})
     before = project.source_hashes()
-    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0")
+    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0", *ARGS.get(fault, []))
     assert result.ret == 0, result.stdout.str()
     mutants = project.mutants()
     reaching = first(mutants, lambda m: m["before"] == ["    if n > 0:"] and m["after"] == ["    if n > 1:"])
@@ -63,6 +94,19 @@ def test_a_mutant_that_breaks_its_process_is_classified_and_the_run_completes(
     other = first(mutants, lambda m: m["after"] == ["        return 'XXokXX'"])
     assert other["status"] == "killed"
     assert project.source_hashes() == before
+    # what a mutant started ended with its child
+    left = [int(pid) for pid in pids.read_text().split()] if pids.exists() else []
+    assert ("{pids}" in statement) == bool(left)
+    assert [pid for pid in left if _alive(pid)] == []
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie nobody reaped (in a container, PID 1 may never reap)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
 
 
 def test_a_mutant_that_interrupts_a_second_chance_does_not_spoil_the_rest_of_it(project: Project) -> None:

@@ -42,10 +42,13 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 CALL_TIMEOUT = 1.0
 DEFAULT_WITNESS_BUDGET = 60.0
 DEFAULT_EXAMPLES = 200
+#: MiB a forked child may allocate beyond the worker it was forked from
+DEFAULT_MEMORY_LIMIT = 2048
 CONFIG_KEYS = (
     "paths",
     "workers",
     "timeout_factor",
+    "memory_limit",
     "fail_under",
     "report",
     "witness_budget",
@@ -83,6 +86,8 @@ class Settings:
     workers: int = 1
     timeout_factor: float = 10.0
     timeout_constant: float = TIMEOUT_CONSTANT
+    #: MiB each forked child may allocate on top of what it inherits (0: no limit)
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
     fail_under: float | None = None
     reports: tuple[ReportRequest, ...] = field(default_factory=tuple)
     #: total seconds for the witness search (0 turns it off)
@@ -171,6 +176,10 @@ def parse_count(value: Any, where: str) -> int:
 
 def parse_timeout_factor(value: Any, where: str) -> float:
     return _checked(value, where, float, lambda n: n > 0, "greater than 0")
+
+
+def parse_memory_limit(value: Any, where: str) -> int:
+    return int(_checked(value, where, int, lambda n: n >= 0, "a whole number of MiB (0: no limit)"))
 
 
 def parse_budget(value: Any, where: str) -> float:
@@ -339,6 +348,7 @@ def parse_paths(values: Any, where: str, base: Path) -> tuple[Path, ...]:
 _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "workers": parse_count,
     "timeout_factor": parse_timeout_factor,
+    "memory_limit": parse_memory_limit,
     "fail_under": parse_fail_under,
     "witness_budget": parse_budget,
     "examples": parse_count,

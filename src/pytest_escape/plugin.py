@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from .config import DEFAULT_EXAMPLES, DEFAULT_WITNESS_BUDGET, TIMEOUT_CONSTANT
+from .config import DEFAULT_EXAMPLES, DEFAULT_MEMORY_LIMIT, DEFAULT_WITNESS_BUDGET, TIMEOUT_CONSTANT
 from .gate import EscapeExit
 
 WORKER_ENV = "PYTEST_ESCAPE_WORKER"
@@ -30,6 +30,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--escape-timeout-factor",
         metavar="F",
         help=f"a mutant times out after F x its tests' baseline time + {TIMEOUT_CONSTANT:g} s (default 10)",
+    )
+    group.addoption(
+        "--escape-memory-limit",
+        metavar="MIB",
+        help="memory each mutant's process may allocate; past it, the mutant's run fails "
+        f"with MemoryError (default {DEFAULT_MEMORY_LIMIT}; 0: no limit; Linux only)",
     )
     group.addoption(
         "--escape-fail-under",

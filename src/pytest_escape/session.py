@@ -224,9 +224,11 @@ class EscapeSession:
             gate += f"; writing the baseline {s.baseline}"
         elif s.baseline is not None:
             gate += f"; ratchet against {s.baseline} (tolerance {s.baseline_tolerance:g})"
+        memory = f"{s.memory_limit} MiB each" if s.memory_limit else "no memory limit"
         return (
             f"escape: mutating {self.candidates.describe(config.rootpath)}; "
-            f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s; "
+            f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s, "
+            f"{memory}; "
             f"{witnesses}; {self.cache_state}{gate}"
         )
 
@@ -505,6 +507,7 @@ class EscapeSession:
         return {
             "timeout_factor": s.timeout_factor,
             "timeout_constant": s.timeout_constant,
+            "memory_limit": s.memory_limit,
             "matrix": s.matrix,
         }
 
@@ -602,6 +605,7 @@ class EscapeSession:
             "workers": settings.workers,
             "timeout_factor": settings.timeout_factor,
             "timeout_constant": settings.timeout_constant,
+            "memory_limit": settings.memory_limit << 20,
             "tests": baseline.tests,
             "durations": baseline.durations,
             "probes": probes,

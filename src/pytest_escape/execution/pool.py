@@ -2,8 +2,9 @@
 
 A child must report its verdict explicitly through a pipe: a child that dies,
 or exits 0 without writing, is ``died`` (an ``error`` mutant), never a pass.
-Each child leads its own process group, so a timeout kills whatever the test
-started too.
+Each child leads its own process group, and the group is killed when the child
+is done (or out of time), so whatever the test started ends with it.  A
+memory limit keeps one runaway mutant from taking the machine down.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import resource
 import select
 import signal
 import time
@@ -23,6 +25,8 @@ REPORTED = "reported"
 STOP: list[Job] = []
 TIMED_OUT = "timeout"
 DIED = "died"
+#: a child's exit code when a MemoryError ended it outside any test
+_OUT_OF_MEMORY = 71
 
 
 @dataclass
@@ -73,7 +77,36 @@ def stream(data: dict[str, Any]) -> None:
     _write_all(_stream_fd, _STREAM_MARK + json.dumps(data).encode() + b"\n")
 
 
-def _child(job: Job, write_fd: int) -> None:
+def _data_size() -> int | None:
+    """This process's data segment (heap and private writable mappings), in bytes."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _limit_memory(extra: int) -> None:
+    """Let this child's data segment grow ``extra`` bytes beyond what it inherited.
+
+    RLIMIT_DATA rather than RLIMIT_AS: it counts what is written to (heap,
+    anonymous mappings), not the address space glibc and threads reserve
+    without using, which trips RLIMIT_AS long before memory runs short.  Past
+    the limit, an allocation fails and Python raises MemoryError.  Without
+    /proc (not Linux) there is no base to add to, and no limit.
+    """
+    base = _data_size()
+    if extra <= 0 or base is None:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    soft = base + extra if hard == resource.RLIM_INFINITY else min(base + extra, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _child(job: Job, write_fd: int, memory_limit: int) -> None:
     """Never returns: runs the job and leaves through ``os._exit``."""
     global _stream_fd
     code = 70
@@ -86,25 +119,29 @@ def _child(job: Job, write_fd: int) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        _limit_memory(memory_limit)
         _write_all(write_fd, json.dumps(job.run()).encode() + b"\n")
         code = 0
+    except MemoryError:
+        code = _OUT_OF_MEMORY
     except BaseException:  # noqa: BLE001 - anything a mutant raises ends the child
         code = 70
     finally:
         os._exit(code)
 
 
-def _start(job: Job) -> _Running:
+def _start(job: Job, memory_limit: int) -> _Running:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(read_fd)
-        _child(job, write_fd)
+        _child(job, write_fd, memory_limit)
     os.close(write_fd)
+    os.set_blocking(read_fd, False)
     return _Running(job=job, pid=pid, fd=read_fd, started=time.monotonic())
 
 
-def _describe_exit(status: int) -> str:
+def _describe_exit(status: int, memory_limit: int) -> str:
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         try:
@@ -112,7 +149,10 @@ def _describe_exit(status: int) -> str:
         except ValueError:
             name = str(sig)
         return f"child killed by {name} without reporting"
-    return f"child exited with code {os.WEXITSTATUS(status)} without reporting"
+    code = os.WEXITSTATUS(status)
+    if code == _OUT_OF_MEMORY and memory_limit > 0:
+        return f"child ran out of memory (limit {memory_limit >> 20} MiB per child) without reporting"
+    return f"child exited with code {code} without reporting"
 
 
 def _parse(buffer: bytes) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -130,14 +170,45 @@ def _parse(buffer: bytes) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     return streamed, verdict
 
 
-def _reap(run: _Running) -> Outcome:
-    _, status = os.waitpid(run.pid, 0)
+def _drain(run: _Running) -> bool:
+    """Read what the child has written so far; True once its pipe is closed."""
+    while True:
+        try:
+            chunk = os.read(run.fd, 65536)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            return True
+        run.buffer += chunk
+
+
+def _end_group(pid: int) -> None:
+    """Kill what a child left running in its process group (a server a test
+    started, a grandchild holding its pipe open).  The group's id cannot be
+    reused while any member lives, so this never reaches a stranger."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass  # nothing left, or the child never made its group
+
+
+def _reap(run: _Running, status: int | None, memory_limit: int) -> Outcome:
+    if status is None:
+        _, status = os.waitpid(run.pid, 0)
+    _end_group(run.pid)
+    _drain(run)
     os.close(run.fd)
     duration = time.monotonic() - run.started
     streamed, verdict = _parse(bytes(run.buffer))
     if verdict is not None:
         return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed)
-    return Outcome(DIED, detail=_describe_exit(status), duration=duration, streamed=streamed)
+    return Outcome(DIED, detail=_describe_exit(status, memory_limit), duration=duration, streamed=streamed)
+
+
+def _exited(run: _Running) -> int | None:
+    """The child's wait status if it has ended (its pipe may outlive it)."""
+    pid, status = os.waitpid(run.pid, os.WNOHANG)
+    return status if pid else None
 
 
 def _kill(run: _Running) -> None:
@@ -153,11 +224,13 @@ def run_forked(
     jobs: Iterable[Job],
     workers: int,
     on_outcome: Callable[[Job, Outcome], Iterable[Job] | None],
+    memory_limit: int = 0,
 ) -> None:
     """Run every job in its own forked child, ``workers`` at a time.
 
     ``on_outcome`` may return follow-up jobs; they run before the remaining
-    ones.  Returning ``STOP`` drops everything still pending.
+    ones.  Returning ``STOP`` drops everything still pending.  A child may
+    allocate ``memory_limit`` bytes beyond what it inherits (0: no limit).
     """
     pending = list(jobs)
     pending.reverse()
@@ -173,25 +246,27 @@ def run_forked(
     try:
         while pending or running:
             while pending and len(running) < workers:
-                run = _start(pending.pop())
+                run = _start(pending.pop(), memory_limit)
                 running[run.fd] = run
             now = time.monotonic()
             wait = min(r.started + r.job.timeout for r in running.values()) - now
             ready, _, _ = select.select(list(running), [], [], max(0.0, min(wait, 0.5)))
-            for fd in ready:
-                run = running[fd]
-                chunk = os.read(fd, 65536)
-                if chunk:
-                    run.buffer += chunk
-                    continue
-                del running[fd]
-                settle(run.job, _reap(run))
+            for fd, run in list(running.items()):
+                # A closed pipe means the child is done.  So does a child that
+                # ended while something it started still holds its pipe open:
+                # its verdict is in the pipe, the rest dies with its group.
+                closed = fd in ready and _drain(run)
+                status = None if closed else _exited(run)
+                if closed or status is not None:
+                    del running[fd]
+                    settle(run.job, _reap(run, status, memory_limit))
             now = time.monotonic()
             for fd, run in list(running.items()):
                 if now - run.started > run.job.timeout:
                     _kill(run)
                     del running[fd]
                     os.waitpid(run.pid, 0)
+                    _drain(run)
                     os.close(run.fd)
                     streamed, _ = _parse(bytes(run.buffer))
                     settle(run.job, Outcome(TIMED_OUT, duration=now - run.started, streamed=streamed))

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -95,7 +95,7 @@ def run_items(
             # in this process.
             site = _site(item, pytest.ExceptionInfo.from_exception(e))
             kills.append({"test": test_id, "message": f"{site['exception']} raised in the test", **site})
-            return _result(passed, kills) | {"interrupted": True}
+            return _result(passed, kills, tests) | {"interrupted": True}
         failed = [r for r in reports if r.failed] + _hook_failures
         if not failed:
             passed.append(test_id)
@@ -103,11 +103,20 @@ def run_items(
         kills.append({"test": test_id, "message": _first_line(failed[0]), **(sites[0] if sites else {})})
         if not keep_going:
             break
-    return _result(passed, kills)
+    return _result(passed, kills, tests)
 
 
-def _result(passed: list[str], kills: list[dict[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {"ran": len(passed) + len(kills), "passed": passed, "kills": kills}
+def _result(
+    passed: list[str], kills: list[dict[str, Any]], tests: list[tuple[str, pytest.Item]]
+) -> dict[str, Any]:
+    """``order``: the tests that ran, in turn (they run in order, and stop only after a kill)."""
+    ran = len(passed) + len(kills)
+    result: dict[str, Any] = {
+        "ran": ran,
+        "passed": passed,
+        "kills": kills,
+        "order": [test_id for test_id, _ in tests[:ran]],
+    }
     if kills:
         result.update(outcome="failed", test=kills[0]["test"], message=kills[0]["message"])
     else:
@@ -206,6 +215,8 @@ class WorkerPlugin:
         self.killers: dict[str, list[str]] = {}
         self.verdicts: dict[str, dict[str, Any]] = {}
         self.checked: dict[str, bool] = {}
+        #: killers also checked after the tests they followed
+        self.checked_after: set[str] = set()
         #: module -> the last probe test, which passed with every trampoline raising
         self.unreachable: dict[str, str] = {}
         #: test file -> its text, for telling a failing check from a crash
@@ -214,6 +225,9 @@ class WorkerPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
             _hook_failures.append(report)
+
+    def _run(self, jobs: Iterable[Job], settle: Callable[[Job, Outcome], Iterable[Job] | None]) -> None:
+        run_forked(jobs, self.plan["workers"], settle, int(self.plan.get("memory_limit", 0)))
 
     def _timeout(self, tests: list[str]) -> float:
         durations = self.plan["durations"]
@@ -238,7 +252,7 @@ class WorkerPlugin:
         jobs += [
             job for entry in self.plan["jobs"] if "known" not in entry and (job := self._mutant(entry, set()))
         ]
-        run_forked(jobs, self.plan["workers"], self._settle)
+        self._run(jobs, self._settle)
         if self.unreachable:
             for module, test in self.unreachable.items():
                 self.emit("unreachable", module=module, test=test)
@@ -252,10 +266,10 @@ class WorkerPlugin:
                 e for e in self.plan["jobs"] if newly.intersection(self.verdicts[e["id"]].get("killers", ()))
             ]
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
-            run_forked(rerun, self.plan["workers"], self._settle)
+            self._run(rerun, self._settle)
         self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
         started = time.monotonic()
-        run_forked(self._confirmations(), self.plan["workers"], self._settle)
+        self._run(self._confirmations(), self._settle)
         self.emit("phase", name="confirm", seconds=round(time.monotonic() - started, 3))
         try:
             self._witnesses()
@@ -293,7 +307,7 @@ class WorkerPlugin:
             lambda mutant_id, finding: self.emit("witness", id=mutant_id, finding=finding),
         )
         try:
-            run_forked(stage.jobs(), self.plan["workers"], stage.settle)
+            self._run(stage.jobs(), stage.settle)
         finally:
             stage.close()
         self.emit("phase", name="witnesses", seconds=round(time.monotonic() - started, 3))
@@ -393,7 +407,7 @@ class WorkerPlugin:
             self.emit("result", rerun=True, **verdict)
             if kill and self._is_check(test, kill):
                 # a kill stands on a test that passes alone, as every kill does
-                return [self._check(test)] if test not in self.checked else None
+                return self._checks([test], []) or None
         if outcome.kind != REPORTED:
             done += 1  # the mutant it was on when it hung or died: no verdict, go on after it
         return [self._confirm(test, queue, done)] if done < len(queue) else None
@@ -453,8 +467,9 @@ class WorkerPlugin:
             verdict = self.verdicts[entry["id"]] = entry["known"]
             for killer in verdict.get("killers", ()):
                 self._learn_killer(entry["id"], killer)
-                if killer in self.items and killer not in self.checked:
-                    checks.append(self._check(killer))
+            # stopping at the first failure, the tests that passed ran before the killer
+            before = [] if entry.get("all") else list(verdict.get("passed", ()))
+            checks += self._checks(verdict.get("killers", ()), before + verdict.get("killers", [])[:1])
         return checks
 
     def _learn_killer(self, mutant_id: str, killer: str) -> None:
@@ -463,13 +478,35 @@ class WorkerPlugin:
             known.remove(killer)
         known.insert(0, killer)
 
-    def _check(self, test: str) -> Job:
-        self.checked[test] = True  # until proven otherwise; also marks it as queued
+    def _checks(self, killers: Iterable[str], order: list[str]) -> list[Job]:
+        """Self-checks for the tests that killed a mutant, which ran in ``order``.
+
+        Each killer runs alone without a mutant, once.  A killer that ran
+        after other tests also runs after them without a mutant, the first
+        time: a test that fails only after another one fails because of their
+        order (state one leaves for the other), not because of the mutant.
+        """
+        jobs = []
+        for test in killers:
+            if test not in self.items:
+                continue
+            if test not in self.checked:
+                jobs.append(self._check(test, []))
+            before = [t for t in order[: order.index(test)] if t in self.items] if test in order else []
+            if before and test not in self.checked_after:
+                jobs.append(self._check(test, before))
+        return jobs
+
+    def _check(self, test: str, before: list[str]) -> Job:
+        self.checked.setdefault(test, True)  # until proven otherwise; also marks it as queued
+        if before:
+            self.checked_after.add(test)
+        tests = [*before, test]
         return Job(
             key=test,
-            timeout=self._timeout([test]),
-            run=_runner([(test, self.items[test])], None),
-            tag=("check",),
+            timeout=self._timeout(tests),
+            run=_runner([(t, self.items[t]) for t in tests], None),
+            tag=("check", before),
         )
 
     # -- outcomes ------------------------------------------------------------
@@ -488,16 +525,7 @@ class WorkerPlugin:
         if kind[0] == "confirm":
             return self._settle_confirm(kind[1], kind[2], kind[3], outcome)
         if kind[0] == "check":
-            if not passed:
-                self.checked[job.key] = False
-                reason = {
-                    TIMED_OUT: "timed out when run alone without a mutant",
-                    DIED: outcome.detail,
-                }.get(
-                    outcome.kind,
-                    f"fails when run alone without a mutant: {outcome.payload.get('message', '')}",
-                )
-                self.emit("excluded", test=job.key, reason=reason)
+            self._settle_check(job.key, kind[1], outcome)
             return None
         result = self._verdict(job, outcome)
         self._record(result, rerun=kind[1])
@@ -505,7 +533,25 @@ class WorkerPlugin:
         if not killer:
             return None
         self._learn_killer(job.key, killer)
-        return [self._check(test) for test in result["killers"] if test not in self.checked] or None
+        return self._checks(result["killers"], outcome.payload.get("order", [])) or None
+
+    def _settle_check(self, test: str, before: list[str], outcome: Outcome) -> None:
+        passed = outcome.kind == REPORTED and outcome.payload.get("outcome") == "passed"
+        if passed or self.checked.get(test) is False:
+            return
+        if outcome.kind == REPORTED and outcome.payload.get("test") != test:
+            return  # one of the tests before it failed: that says nothing about this one
+        where = "alone"
+        if before:
+            where = f"after {before[-1]}" + (f" and {len(before) - 1} more" if len(before) > 1 else "")
+        self.checked[test] = False
+        reason = {
+            TIMED_OUT: f"timed out when run {where} without a mutant",
+            DIED: outcome.detail,
+        }.get(outcome.kind, f"fails when run {where} without a mutant: {self._reason(outcome.payload)}")
+        if before:
+            reason += " (it depends on the order tests run in)"
+        self.emit("excluded", test=test, reason=reason)
 
     def _verdict(self, job: Job, outcome: Outcome) -> dict[str, Any]:
         result: dict[str, Any] = {"id": job.key, "duration": round(outcome.duration, 4)}
@@ -516,7 +562,7 @@ class WorkerPlugin:
             result["killers"] = [k["test"] for k in result["kills"]]
             result["passed"] = payload.get("passed", [])
             if payload["outcome"] == "failed":
-                result.update(status="killed", killed_by=payload["test"], reason=payload.get("message"))
+                result.update(status="killed", killed_by=payload["test"], reason=self._reason(payload))
             else:
                 result["status"] = "survived"
         elif outcome.kind == TIMED_OUT:
@@ -524,6 +570,14 @@ class WorkerPlugin:
         else:
             result.update(status="error", reason=outcome.detail)
         return result
+
+    def _reason(self, payload: dict[str, Any]) -> str:
+        """The first failure's message; a MemoryError says which limit it met."""
+        message = str(payload.get("message", ""))
+        limit = int(self.plan.get("memory_limit", 0))
+        if limit and (payload.get("kills") or [{}])[0].get("exception") == "MemoryError":
+            message += f" (past the memory limit of {limit >> 20} MiB per child: --escape-memory-limit)"
+        return message
 
     def _record(self, result: dict[str, Any], rerun: bool) -> None:
         result.setdefault("duration", 0.0)
