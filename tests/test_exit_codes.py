@@ -71,7 +71,9 @@ def test_no_tests_collected_is_pytests_own_code_and_scores_nothing(project: Proj
     project.write({"pricing.py": PRICING})
     result = project.run("--escape-paths", "pricing.py")
     assert result.ret == EscapeExit.NO_TESTS_COLLECTED == 5
-    result.stdout.fnmatch_lines(["escape analysis skipped: pytest exited with 5"])
+    result.stdout.fnmatch_lines(
+        ["escape: pytest collected no tests, so no mutant can be measured (nothing was scored); add tests*"]
+    )
     assert not project.report.exists()
 
 
@@ -257,7 +259,7 @@ def test_broken_config_is_a_usage_error(project: Project, pyproject: str, messag
     result.stderr.fnmatch_lines([f"ERROR: {message}"])
 
 
-def test_syntax_error_in_a_target_is_a_usage_error(project: Project) -> None:
+def test_a_target_with_a_syntax_error_is_skipped_and_the_run_goes_on(project: Project) -> None:
     # The tests never import broken.py, so pytest itself does not notice.
     project.write(
         {
@@ -267,7 +269,15 @@ def test_syntax_error_in_a_target_is_a_usage_error(project: Project) -> None:
         }
     )
     before = project.source_hashes()
-    result = project.run("--escape-paths", "pricing.py", "broken.py")
-    assert result.ret == EscapeExit.USAGE_ERROR
-    result.stdout.fnmatch_lines(["escape: cannot parse */broken.py (line 1: *); fix the syntax error*"])
+    result = project.run("--escape-paths", "pricing.py", "broken.py", "--escape-witness-budget", "0")
+    assert result.ret == EscapeExit.OK
+    warning = (
+        "skipped broken.py: cannot parse it (line 1: invalid syntax); fix the syntax error or leave "
+        "the file out with --escape-paths"
+    )
+    result.stdout.fnmatch_lines(["pricing * 100.0%", f"warning: {warning}", "mutation score 100.0%*"])
+    results = project.results()
+    assert results["x-escape"]["warnings"] == [warning]
+    assert [f["path"] for f in results["x-escape"]["files"]] == ["pricing.py"]
+    assert set(project.statuses().values()) == {"killed"}
     assert project.source_hashes() == before

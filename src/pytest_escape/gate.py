@@ -24,6 +24,8 @@ from .model import (
 
 #: regressed mutants named one per line before "... and N more"
 SHOWN_REGRESSIONS = 10
+#: how a results warning about a target that could not be mutated begins
+SKIPPED_TARGET = "skipped "
 
 
 class EscapeExit(enum.IntEnum):
@@ -75,6 +77,25 @@ def judge(results: Results, ratchet: Ratchet | None = None) -> Verdict:
     tally = results.tally()
     score = tally.score
     if score is None:
+        if tally.total == 0:
+            files = len(results.files)
+            # the session's warning for a file it could not read or parse
+            skipped = sum(1 for w in results.warnings if w.startswith(SKIPPED_TARGET))
+            parts = []
+            if files:
+                parts.append(
+                    f"the {files} target file{'s hold' if files != 1 else ' holds'} nothing to mutate"
+                )
+            if skipped:
+                parts.append(
+                    f"{skipped} file{'s were' if skipped != 1 else ' was'} skipped (see the warnings above)"
+                )
+            what = " and ".join(parts) or "the tests import none of the files to mutate"
+            return Verdict(
+                EscapeExit.NO_MUTANTS_MEASURED,
+                f"escape: no mutants measured: {what}, so there is no score to gate on; "
+                "point --escape-paths at the code the tests exercise",
+            )
         return Verdict(
             EscapeExit.NO_MUTANTS_MEASURED,
             f"escape: no mutants measured ({tally.total} generated, {tally.no_coverage} without "

@@ -25,7 +25,7 @@ from .config import CONFIG_KEYS, SettingsError, build_settings
 from .coverage_map import Baseline, BaselineRecorder
 from .execution.runner import WorkerReport, run_worker
 from .execution.selection import covering_tests
-from .gate import EscapeExit, Ratchet, judge
+from .gate import SKIPPED_TARGET, EscapeExit, Ratchet, judge
 from .model import (
     EXTREME,
     NO_COVERAGE,
@@ -40,7 +40,7 @@ from .model import (
     Witness,
 )
 from .mutation import MutantSpec, MutatedModule
-from .mutation.factory import MutantFactory, TargetSyntaxError
+from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
 from .oracle.verdicts import assess
 from .report import NotAResultsFile, read_json, write_regression_tests, write_report
@@ -113,6 +113,14 @@ class EscapeSession:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        #: lines shown after the report in red: why the run failed
+        self.messages: list[str] = []
+        #: lines shown after the report, not as errors
+        self.notes: list[str] = []
+        #: warnings about the targets (files left out or skipped), shown in the report
+        self.target_warnings: list[str] = []
+        #: tests whose call phase passed in the baseline run (none: every test was skipped)
+        self.passed: set[str] = set()
         if config.getoption("numprocesses", default=None) or config.getoption("dist", "no") != "no":
             # The tests would run in xdist's processes, out of our per-test
             # coverage's sight: every mutant would look uncovered.  Refused
@@ -158,6 +166,11 @@ class EscapeSession:
                 raise pytest.UsageError(
                     f"escape: --escape-baseline: {e}; write a new one with --escape-baseline-update"
                 ) from None
+            except UnicodeDecodeError:
+                raise pytest.UsageError(
+                    f"escape: --escape-baseline: {self.settings.baseline} is not a JSON report "
+                    "(it is not UTF-8 text); write a new one with --escape-baseline-update"
+                ) from None
             self.ratchet = Ratchet(saved, self.settings.baseline, self.settings.baseline_tolerance)
         self.changed: ChangedLines | None = None
         if self.settings.since is not None:
@@ -165,12 +178,10 @@ class EscapeSession:
                 self.changed = changed_lines(config.rootpath, self.settings.since)
             except SinceError as e:
                 raise pytest.UsageError(f"escape: {e}") from None
-        self.candidates: Candidates = find_candidates(config.rootpath, self.settings.paths)
-        if not self.candidates.files:
-            raise pytest.UsageError(
-                f"escape: found no code to mutate under {config.rootpath}; "
-                "name it with --escape-paths PATH or [tool.pytest_escape] paths"
-            )
+        self.candidates: Candidates = find_candidates(
+            config.rootpath, self.settings.paths, config.getini("python_files")
+        )
+        self._check_candidates()
         self.recorder = BaselineRecorder(self.candidates.files)
         self.factory = MutantFactory(
             {path: module_name_from_path(path) for path in self.candidates.files}, self.settings.workers
@@ -178,13 +189,39 @@ class EscapeSession:
         self.seed = self.settings.seed if self.settings.seed is not None else random.randrange(10**6)
         self.sys_path = list(sys.path)
         self.started = time.monotonic()
-        self.messages: list[str] = []
-        #: lines shown after the report, not as errors
-        self.notes: list[str] = []
         self.timings: dict[str, float] = {}
         self.results: Results | None = None
         self.cache_warnings: list[str] = []
         self.store, self.cache_state = self._open_store()
+
+    def _check_candidates(self) -> None:
+        """Something to mutate, or one line saying why not; test files named
+        explicitly are left out with a warning (or refused, if nothing else is left)."""
+        candidates, root = self.candidates, self.config.rootpath
+        left_out = [(self._rel(path), why) for path, why in candidates.left_out]
+        if candidates.files:
+            self.target_warnings.extend(
+                f"left out {name}: it is a test file ({why}); test files are never mutated"
+                for name, why in left_out
+            )
+            return
+        if left_out:
+            name, why = left_out[0]
+            raise pytest.UsageError(
+                f"escape: {name} is a test file ({why}), and test files are never mutated; "
+                "point --escape-paths (or [tool.pytest_escape] paths) at the code it tests"
+            )
+        if candidates.explicit:
+            names = ", ".join(self._rel(p) + ("/" if p.is_dir() else "") for p in candidates.roots)
+            raise pytest.UsageError(
+                f"escape: no Python code to mutate in {names} (test files, conftest.py and "
+                "virtual environments are left out); point --escape-paths (or [tool.pytest_escape] "
+                "paths) at the code under test"
+            )
+        raise pytest.UsageError(
+            f"escape: found no code to mutate under {root}; "
+            "name it with --escape-paths PATH or [tool.pytest_escape] paths"
+        )
 
     def _open_store(self) -> tuple[OutcomeStore | None, str]:
         """The cache, and how the header describes it."""
@@ -255,21 +292,50 @@ class EscapeSession:
                 "fix or deselect them, then run again (nothing was scored)"
             )
             return
+        if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+            self.messages.append(
+                "escape: pytest collected no tests, so no mutant can be measured (nothing was scored); "
+                "add tests, or check the test paths, -k and -m you gave"
+            )
+            return
         if exitstatus != pytest.ExitCode.OK:
             self.messages.append(f"escape analysis skipped: pytest exited with {int(exitstatus)}")
             return
+        self._only_passing_tests_cover(baseline)
         test_files = {Path(f).resolve() for f in baseline.test_files.values()}
         self.timings["baseline"] = time.monotonic() - self.started
-        targets = select_targets(self.candidates, test_files)
-        try:
-            mutated = [self.factory.get(t.path, t.module) for t in targets]
-        except TargetSyntaxError as e:
-            self.messages.append(f"escape: {e}")
-            session.exitstatus = EscapeExit.USAGE_ERROR
-            return
+        targets: list[Target] = []
+        mutated: list[MutatedModule] = []
+        for target in select_targets(self.candidates, test_files):
+            try:
+                mutated.append(self.factory.get(target.path, target.module))
+            except UnusableTarget as e:
+                # one broken file must not cost the others their run
+                self.target_warnings.append(f"{SKIPPED_TARGET}{self._rel(target.path)}: {e}")
+                continue
+            targets.append(target)
         self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
         self.factory.close()  # its generator processes would sit idle, holding memory, through the mutants
         session.exitstatus = self._run_mutants(targets, mutated, baseline)
+
+    def _only_passing_tests_cover(self, baseline: Baseline) -> None:
+        """Forget the coverage of tests that did not pass: a skipped or xfail test
+        that ran some code before it stopped would otherwise be a mutant's covering
+        test, and its expected failure a pass (a forced-failure probe that "passes"
+        says the mutants do not reach the code)."""
+        for by_line in baseline.lines.values():
+            for line, tests in list(by_line.items()):
+                if not tests <= self.passed:
+                    if kept := tests & self.passed:
+                        by_line[line] = kept
+                    else:
+                        del by_line[line]
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # An xfail test passes or fails whatever the code does (its failure is
+        # expected), and a skipped one checks nothing: neither can notice a mutant.
+        if report.when == "call" and report.passed and not hasattr(report, "wasxfail"):
+            self.passed.add(report.nodeid)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.messages and not self.notes and self.results is None:
@@ -280,6 +346,10 @@ class EscapeSession:
                 for text, style in line:
                     terminalreporter.write(text, **({style: True} if style else {}))
                 terminalreporter.write("\n")
+        else:
+            # no report to carry them (the run stopped before the results)
+            for warning in self.target_warnings:
+                terminalreporter.write_line(f"warning: {warning}", yellow=True)
         for note in self.notes:
             terminalreporter.write_line(note)
         for message in self.messages:
@@ -309,9 +379,8 @@ class EscapeSession:
             fail_on=list(settings.fail_on),
             matrix=settings.matrix,
             thresholds=dict(settings.thresholds),
-            files=[
-                FileInfo(self._rel(t.path), t.module, t.path.read_text(encoding="utf-8")) for t in targets
-            ],
+            # decoded as Python decodes them (a coding cookie, a BOM): factory.read_source
+            files=[FileInfo(self._rel(t.path), t.module, read_source(t.path)) for t in targets],
             tests=[
                 TestInfo(t, self._rel(Path(baseline.test_files[t])), baseline.durations.get(t, 0.0))
                 for t in baseline.tests
@@ -324,6 +393,7 @@ class EscapeSession:
                 "witness": self._witness_options(),
             },
             since=settings.since,
+            warnings=list(self.target_warnings),
         )
         sources = {t.path: f.source for t, f in zip(targets, results.files, strict=True)}
         keys = KeyMaker(
@@ -497,8 +567,18 @@ class EscapeSession:
             )
             return EscapeExit.OK
         verdict = judge(results, ratchet)
-        if verdict.message:
-            self.messages.append(verdict.message)
+        message = verdict.message
+        if verdict.exit == EscapeExit.NO_MUTANTS_MEASURED and baseline.tests and not self.passed:
+            # the generic line would ask for tests that execute the targets: they exist, but none ran
+            count = len(baseline.tests)
+            who, them = ("the only test was", "it") if count == 1 else (f"all {count} tests were", "them")
+            message = (
+                f"escape: no mutants measured: {who} skipped (or xfailed), so no test ran against "
+                f"the code: there is no score to gate on; make {them} run (check the skip and xfail "
+                "markers and their conditions)"
+            )
+        if message:
+            self.messages.append(message)
         return verdict.exit
 
     def _verdict_options(self) -> dict[str, Any]:

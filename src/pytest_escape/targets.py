@@ -10,6 +10,7 @@ code under test just because it is there).
 
 from __future__ import annotations
 
+import fnmatch
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ SKIP_DIRS = {
     "__pycache__",
 }
 SKIP_FILES = {"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py"}
+#: pytest's default ``python_files``
+TEST_FILE_PATTERNS = ("test_*.py", "*_test.py")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Candidates:
     roots: tuple[Path, ...]
     explicit: bool
     src_layout: bool
+    #: files named explicitly that are tests (or conftest files), left out, and why
+    left_out: tuple[tuple[Path, str], ...] = ()
 
     def describe(self, rootdir: Path) -> str:
         names = ", ".join(_rel(r, rootdir) + ("/" if r.is_dir() else "") for r in self.roots)
@@ -66,6 +71,20 @@ def _rel(path: Path, rootdir: Path) -> str:
 def is_test_file(path: Path) -> bool:
     name = path.name
     return name in SKIP_FILES or name.startswith("test_") or name.endswith("_test.py")
+
+
+def why_test_file(path: Path, patterns: Iterable[str] = TEST_FILE_PATTERNS) -> str | None:
+    """Why pytest treats ``path`` as a test file (its ``python_files`` patterns, or a
+    conftest), or None.  A pattern with a ``/`` is matched against the whole path."""
+    if path.name == "conftest.py":
+        return "pytest loads it as a conftest"
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch.fnmatch(path.as_posix(), pattern if pattern.startswith("/") else f"*/{pattern}"):
+                return f"pytest collects it: python_files {pattern!r}"
+        elif fnmatch.fnmatch(path.name, pattern):
+            return f"pytest collects it: python_files {pattern!r}"
+    return None
 
 
 def _is_venv(path: Path) -> bool:
@@ -95,13 +114,27 @@ def _top_level(directory: Path) -> list[Path]:
     return roots
 
 
-def find_candidates(rootdir: Path, explicit: Iterable[Path] = ()) -> Candidates:
+def find_candidates(
+    rootdir: Path, explicit: Iterable[Path] = (), test_patterns: Iterable[str] = TEST_FILE_PATTERNS
+) -> Candidates:
+    """The files to mutate: those of ``explicit`` (``--escape-paths``), else the
+    packages under ``src/`` or the rootdir's top level.  Test files are never
+    candidates; one named explicitly is recorded in ``left_out``."""
     explicit = tuple(explicit)
     if explicit:
-        files = [p for p in explicit if p.is_file()]
-        for directory in (p for p in explicit if p.is_dir()):
-            files.extend(_python_files(directory))
-        return Candidates(tuple(dict.fromkeys(files)), explicit, explicit=True, src_layout=False)
+        patterns = tuple(test_patterns)
+        files: list[Path] = []
+        left_out: list[tuple[Path, str]] = []
+        for path in explicit:
+            if path.is_dir():
+                files.extend(_python_files(path))
+            elif (why := why_test_file(path, patterns)) is not None:
+                left_out.append((path, why))
+            else:
+                files.append(path)
+        return Candidates(
+            tuple(dict.fromkeys(files)), explicit, explicit=True, src_layout=False, left_out=tuple(left_out)
+        )
     src = rootdir / "src"
     if src.is_dir() and (roots := _top_level(src)):
         return Candidates(_files_of(roots), tuple(roots), explicit=False, src_layout=True)
