@@ -230,7 +230,18 @@ class EscapeSession:
             return None, "no cache (pytest's cacheprovider is off)"
         if not (self.settings.cache or self.settings.clear_cache):
             return None, "no cache (--escape-no-cache)"
-        store = OutcomeStore(cache.mkdir("escape"), clear=self.settings.clear_cache)
+        try:
+            store = OutcomeStore(cache.mkdir("escape"), clear=self.settings.clear_cache)
+        except OSError as e:
+            # an unwritable or full cache directory costs the resume, not the run
+            where = getattr(cache, "_cachedir", None) or e.filename or "pytest's cache directory"
+            warning = (
+                f"escape: cache turned off for this run: cannot write {where} ({e.strerror or e}); "
+                "make it writable, set pytest's cache_dir elsewhere, or pass --escape-no-cache"
+            )
+            self.notes.append(warning)
+            self.cache_warnings = [warning]
+            return None, "no cache (see the note below)"
         # shown even if the run stops before the mutants; kept for the results too
         self.notes.extend(store.warnings)
         self.cache_warnings = list(store.warnings)
@@ -546,14 +557,24 @@ class EscapeSession:
                 self.notes.append(f"escape: {settings.baseline} not written: no mutant was measured")
             else:
                 files.append(("json", settings.baseline, False))
+        unwritten = []
         for fmt, path, append in files:
             try:
                 write_report(results, fmt, path, append)
             except OSError as e:
-                self.messages.append(f"escape: cannot write {path}: {e.strerror}")
-                return EscapeExit.USAGE_ERROR
+                # the other files are still written: one full disk or bad path loses one report
+                unwritten.append(f"escape: cannot write {path}: {e.strerror or e}")
+                continue
             if path == settings.baseline and settings.baseline_update:
                 self.notes.append(f"escape: wrote the new baseline to {path}")
+        if unwritten:
+            quick = ", and the cached verdicts make the rerun quick" if self.store else ""
+            self.messages.extend(unwritten)
+            self.messages.append(
+                "escape: free the space or fix the path and run again "
+                f"(the terminal report above is complete{quick})"
+            )
+            return EscapeExit.USAGE_ERROR
         if results.shard is not None:
             self.notes.append(
                 f"escape: shard {results.shard.index}/{results.shard.count} is part of a run, so it is "
