@@ -154,3 +154,38 @@ def test_runs_only(fresh):
     assert [k for k in returns_other["kills"] if k["test"] == runs_only] == []
     (verdict,) = [t for t in project.results()["x-escape"]["tests"] if t["id"] == runs_only]
     assert verdict["verdict"] == "confirming-only"
+
+
+def test_a_mutant_that_writes_the_project_is_reported_and_the_run_completes(project: Project) -> None:
+    """A mutant's run cannot be kept from the project's files (no privileges to
+    do so); what it does to the Python and configuration files is reported."""
+    statement = (
+        "open('generated.py', 'w').write('x = 1\\n')\n"
+        "    with open('helpers.py', 'a') as f:\n        f.write('# touched\\n')\n"
+        "    return 'wrote'"
+    )
+    project.write(
+        {
+            "faulty.py": _module(statement),
+            "helpers.py": "VALUE = 1\n",
+            "test_faulty.py": TEST,
+            "data.txt": "tests may write data files; they are not watched\n",
+        }
+    )
+    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0")
+    assert result.ret == 0, result.stdout.str()
+    assert first(project.mutants(), lambda m: m["after"] == ["    if n > 1:"])["status"] == "killed"
+    warning = (
+        "files of the project changed while the mutants ran: generated.py (new), helpers.py (changed); "
+        "the code under test or the tests wrote them under a mutant (pytest-escape never writes there): "
+        "check `git status` and restore them"
+    )
+    assert warning in project.results()["x-escape"]["warnings"]
+    result.stdout.fnmatch_lines([f"warning: {warning}"])
+
+
+def test_a_clean_run_reports_no_changed_files(project: Project) -> None:
+    project.write({"faulty.py": _module("return 'bad'"), "test_faulty.py": TEST})
+    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0")
+    assert result.ret == 0
+    assert not [w for w in project.results()["x-escape"]["warnings"] if "changed while" in w]

@@ -52,12 +52,14 @@ def processes_in(directory: Path) -> list[int]:
 def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Project) -> None:
     project.write({"pricing.py": PRICING, "test_pricing.py": SLOW_TESTS})
     before = project.source_hashes()
+    trace = project.path.parent / "events.jsonl"  # the worker's raw events, outside the project
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "1"],
         cwd=project.path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace)),
     )
     assert proc.stdout is not None
     seen = []
@@ -68,11 +70,24 @@ def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Projec
             break
         assert time.monotonic() < deadline, "".join(seen)
     assert seen and seen[-1].startswith("escape: running"), "".join(seen)
-    time.sleep(0.8)  # mutants are running now
+    # interrupt once some verdicts have landed, so there is a partial result
+    while proc.poll() is None and (not trace.exists() or trace.read_text().count('"event": "result"') < 3):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     output = "".join(seen) + proc.stdout.read()
     assert proc.wait(timeout=30) == 2, output
-    assert "escape: interrupted during the mutation phase" in output
+    # what finished is reported, per module, but not gated
+    lines = output.splitlines()
+    (headline,) = [line for line in lines if line.startswith("escape: interrupted during the mutation phase")]
+    assert headline.endswith(
+        "mutants finished; nothing was gated, no report file was written and no source file was changed"
+    ), headline
+    finished, planned = (int(n) for n in headline.split(": ")[2].split(" mutants")[0].split(" of "))
+    assert 2 <= finished < planned
+    (module,) = [line for line in lines if line.startswith("escape:   pricing: ")]
+    counts = [int(word) for word in module.replace(",", " ").replace(";", " ").split() if word.isdigit()]
+    assert sum(counts[:4]) >= finished and module.endswith(f"({planned - finished} not run)"), module
     assert "Traceback" not in output
     assert project.source_hashes() == before
     deadline = time.monotonic() + 5

@@ -19,7 +19,7 @@ from typing import Any
 import coverage
 import pytest
 
-from . import __version__
+from . import __version__, project_files
 from .cache_keys import KeyMaker, pytest_settings
 from .config import CONFIG_KEYS, SettingsError, build_settings
 from .coverage_map import Baseline, BaselineRecorder
@@ -36,6 +36,7 @@ from .model import (
     MutantResult,
     Results,
     Shard,
+    Tally,
     TestInfo,
     Witness,
 )
@@ -477,18 +478,10 @@ class EscapeSession:
             excluded = self.store.excluded(list(test_keys))
             results.excluded_tests = {test_keys[k]: reason for k, reason in excluded.items()}
         if to_run:
-            try:
-                report = self._execute(targets, mutated, baseline, to_run, probes, cache)
-            except KeyboardInterrupt:
-                # The worker and every child it forked are gone (runner.py);
-                # nothing was written to the project.  Partial verdicts are not
-                # a score, so none is shown; the cache keeps them for the next run.
+            report = self._execute(targets, mutated, baseline, to_run, probes, cache)
+            if report.interrupted:
                 self.results = None
-                self.messages.append(
-                    f"escape: interrupted during the mutation phase ({len(to_run)} mutants planned); "
-                    "nothing was scored and no source file was changed"
-                    + ("; the mutants that finished are cached for the next run" if self.store else "")
-                )
+                self.messages.extend(self._partial(results, mutants, report, to_run))
                 return EscapeExit.INTERRUPTED
             if report.unreachable:
                 self.results = None
@@ -601,6 +594,42 @@ class EscapeSession:
         if message:
             self.messages.append(message)
         return verdict.exit
+
+    def _partial(
+        self,
+        results: Results,
+        mutants: dict[str, MutantResult],
+        report: WorkerReport,
+        to_run: list[dict[str, Any]],
+    ) -> list[str]:
+        """What a Ctrl-C'd run found: the verdicts that landed, per module.
+
+        The worker and every child it forked are gone (runner.py), and nothing
+        was written to the project.  A partial score is shown but not gated,
+        and no report file is written: a file is what CI reads as the run.
+        Self-checks and second chances may still have changed these verdicts.
+        """
+        for mutant_id, outcome in report.results.items():
+            _apply(mutants[mutant_id], outcome)
+        pending = {job["id"] for job in to_run if "known" not in job} - report.results.keys()
+        # the regular mutants: extreme ones are not in a score
+        fresh = [m for m in results.mutants if m.id in {job["id"] for job in to_run if "known" not in job}]
+        finished = [m for m in results.mutants if m.id not in pending]
+        left = sum(1 for m in fresh if m.id in pending)
+        lines = [
+            f"escape: interrupted during the mutation phase: {len(fresh) - left} of {len(fresh)} mutants "
+            f"finished; nothing was gated, no report file was written and no source file was changed"
+            + ("; the finished mutants are cached for the next run" if self.store else "")
+        ]
+        for module in sorted({m.module for m in finished}):
+            tally = Tally.of(m for m in finished if m.module == module)
+            score = "no score" if tally.score is None else f"partial score {tally.score:.1f}%"
+            left = sum(1 for m in results.mutants if m.module == module and m.id in pending)
+            lines.append(
+                f"escape:   {module}: {tally.killed} killed, {tally.survived} survived, "
+                f"{tally.timeout} timeout, {tally.error} error; {score} ({left} not run)"
+            )
+        return lines
 
     def _verdict_options(self) -> dict[str, Any]:
         """The options a mutant's verdict depends on (the witness search's are apart)."""
@@ -760,7 +789,10 @@ class EscapeSession:
                     f"(budget {event['budget']:g} s)"
                 )
 
+        before = project_files.fingerprint(self.config.rootpath)
         report = run_worker(plan, self.config.invocation_params.dir, on_event)
         if live and reporter is not None:
             reporter.write_line("")
+        if changed := project_files.changes(before, project_files.fingerprint(self.config.rootpath)):
+            report.warnings.append(project_files.describe(changed))
         return report

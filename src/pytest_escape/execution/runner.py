@@ -31,6 +31,8 @@ class WorkerReport:
     #: seconds per worker phase (collect, clean check, forced failure, mutants)
     phases: dict[str, float] = field(default_factory=dict)
     done: bool = False
+    #: stopped by Ctrl-C: ``results`` holds the verdicts that landed before
+    interrupted: bool = False
     returncode: int = 0
     log_tail: str = ""
 
@@ -40,9 +42,9 @@ def run_worker(
     cwd: Path,
     on_event: Callable[[str, dict[str, Any]], None],
 ) -> WorkerReport:
-    """Run the mutation worker to the end; ``on_event`` sees each verdict
-    ("result", or "rerun" when it revises one), witness finding and stage
-    start as it lands."""
+    """Run the mutation worker to the end, or until Ctrl-C (``interrupted``);
+    ``on_event`` sees each verdict ("result", or "rerun" when it revises one),
+    witness finding and stage start as it lands."""
     report = WorkerReport()
     tmp = Path(tempfile.mkdtemp(prefix="pytest-escape-"))
     try:
@@ -72,6 +74,11 @@ def run_worker(
                             out.write(line)
                     _handle(json.loads(line), report, on_event)
             report.returncode = proc.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C: the verdicts that landed are the partial result
+            _stop(proc)
+            report.interrupted = True
+            return report
         except BaseException:
             _stop(proc)
             raise

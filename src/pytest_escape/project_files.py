@@ -1,0 +1,69 @@
+"""What the mutants' runs changed in the project's source files.
+
+pytest-escape never writes the project, but the code it runs can: a mutant
+that turns ``open(path, "r")`` into ``open(path, "w")``, or a test that
+cleans up the wrong directory under a mutant.  A child process cannot be
+kept from the project's files without privileges the tool does not have, so
+it is noticed instead: the Python and configuration files are fingerprinted
+before the mutants run and compared after, and any difference is reported.
+Data files are left out on purpose: tests write their own, and their
+contents (timestamps, caches) would differ run to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+#: besides Python files: the files that decide how the project builds and tests
+CONFIG_FILES = {"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"}
+SUFFIXES = {".py", ".pyi"}
+#: directories that are not the project's source (caches, environments, VCS)
+_SKIP = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
+
+
+def fingerprint(root: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every Python and configuration file under ``root``."""
+    prints: dict[str, str] = {}
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in _SKIP
+            and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
+        ]
+        for name in files:
+            if Path(name).suffix not in SUFFIXES and name not in CONFIG_FILES:
+                continue
+            path = os.path.join(directory, name)
+            try:
+                with open(path, "rb") as f:
+                    prints[os.path.relpath(path, root)] = hashlib.sha256(f.read()).hexdigest()
+            except OSError:
+                continue  # unreadable now and then: nothing to compare
+    return prints
+
+
+def changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """``path (changed|deleted|new)`` for each file that differs, sorted by path."""
+    found = []
+    for path in sorted(before.keys() | after.keys()):
+        if path not in after:
+            found.append(f"{path} (deleted)")
+        elif path not in before:
+            found.append(f"{path} (new)")
+        elif before[path] != after[path]:
+            found.append(f"{path} (changed)")
+    return found
+
+
+def describe(changed: list[str], shown: int = 5) -> str:
+    """The one-line warning for the report."""
+    more = f" and {len(changed) - shown} more" if len(changed) > shown else ""
+    return (
+        f"files of the project changed while the mutants ran: {', '.join(changed[:shown])}{more}; "
+        "the code under test or the tests wrote them under a mutant (pytest-escape never writes "
+        "there): check `git status` and restore them"
+    )
