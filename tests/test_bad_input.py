@@ -13,6 +13,7 @@ import pytest
 from conftest import Project
 
 from pytest_escape.gate import EscapeExit
+from pytest_escape.model import MODEL_VERSION
 
 PRICING = """
 def fee(amount):
@@ -298,12 +299,24 @@ def test_tests_that_import_none_of_the_code_say_so(project: Project) -> None:
             "write a new one with --escape-baseline-update",
         ),
         (
-            b'{"schemaVersion": "2", "files": {}, "x-escape": {"model_version": 1}}',
+            b'{"schemaVersion": "2", "files": {}, "x-escape": {"model_version": %d}}' % MODEL_VERSION,
             "escape: --escape-baseline: */base.json: its results model is incomplete or damaged (*); "
             "write a new one with --escape-baseline-update",
         ),
+        (
+            # a future model may lack keys this one needs: that is not damage
+            b'{"schemaVersion": "2", "files": {}, "x-escape": {"model_version": %d}}' % (MODEL_VERSION + 1),
+            f"escape: --escape-baseline: */base.json: it was written by a newer pytest-escape (model version "
+            f"{MODEL_VERSION + 1}; this one reads up to {MODEL_VERSION}): upgrade pytest-escape; "
+            "write a new one with --escape-baseline-update",
+        ),
+        (
+            b'{"schemaVersion": "2", "files": {}, "x-escape": {"model_version": 1}}',
+            "escape: --escape-baseline: */base.json: results model version 1 is not one this version reads "
+            "(*); write it again with this version of pytest-escape; write a new one*",
+        ),
     ],
-    ids=["other-json-report", "json-list", "text", "empty", "binary", "damaged"],
+    ids=["other-json-report", "json-list", "text", "empty", "binary", "damaged", "newer", "older"],
 )
 def test_a_baseline_that_is_not_ours_is_a_usage_error(project: Project, content: bytes, line: str) -> None:
     project.write({"pricing.py": PRICING, "test_pricing.py": GOOD_TESTS})
@@ -321,6 +334,31 @@ def test_a_missing_baseline_is_a_usage_error(project: Project) -> None:
         line="escape: --escape-baseline: */nowhere.json does not exist; create it with "
         "--escape-baseline-update (or drop the option)",
     )
+
+
+@pytest.mark.parametrize(
+    ("update", "line"),
+    [
+        (
+            (),
+            "escape: --escape-baseline: */baselines is a directory; give the baseline's file path "
+            "(a JSON report written with --escape-baseline-update)",
+        ),
+        (
+            ("--escape-baseline-update",),
+            "escape: --escape-baseline: */baselines is a directory; give a file path",
+        ),
+    ],
+    ids=["read", "update"],
+)
+def test_a_directory_as_the_baseline_is_a_usage_error(
+    project: Project, update: tuple[str, ...], line: str
+) -> None:
+    # it used to say the directory "does not exist"
+    project.write({"pricing.py": PRICING, "test_pricing.py": GOOD_TESTS})
+    (project.path / "baselines").mkdir()
+    _usage_error(project, "--escape-baseline", "baselines", *update, line=line)
+    assert list((project.path / "baselines").iterdir()) == []
 
 
 def test_a_baseline_with_a_shard_is_set_aside_with_a_note(project: Project) -> None:

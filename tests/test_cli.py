@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import Project
 
 from pytest_escape.gate import EscapeExit
-from pytest_escape.model import Results
+from pytest_escape.model import MODEL_VERSION, Results
 from pytest_escape.report import read_json, render_terminal
 from pytest_escape.report.describe import score_text
 
@@ -121,6 +121,35 @@ def test_bad_input_is_one_line_and_exit_4(sample_report: Path, tmp_path: Path) -
         done = escape(*args)
         assert done.returncode == EscapeExit.USAGE_ERROR == 4, (args, done.stderr)
         assert done.stderr.splitlines()[-1].startswith(message), (args, done.stderr)
+
+
+def test_a_file_this_version_cannot_read_is_one_line_and_exit_4(sample_report: Path, tmp_path: Path) -> None:
+    """Wherever a results file is read: the report, a --gate baseline, a shard to merge."""
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xff\xfe\x00\x01binary")  # it used to crash with a UnicodeDecodeError
+    newer = tmp_path / "newer.json"
+    # a future model may lack keys this one needs: it used to be called "incomplete or damaged"
+    document = json.loads(sample_report.read_text(encoding="utf-8"))
+    newer.write_text(
+        json.dumps({**document, "x-escape": {"model_version": MODEL_VERSION + 1}}), encoding="utf-8"
+    )
+    merged = tmp_path / "merged.json"
+    messages = {
+        binary: f"pytest-escape: error: {binary} is not a JSON report (it is not UTF-8 text)",
+        newer: f"pytest-escape: error: {newer}: it was written by a newer pytest-escape (model version "
+        f"{MODEL_VERSION + 1}; this one reads up to {MODEL_VERSION}): upgrade pytest-escape",
+    }
+    for bad, message in messages.items():
+        for args in (
+            ("report", bad),
+            ("report", sample_report, "--gate", "--baseline", bad),
+            ("merge", sample_report, bad, "-o", merged),
+        ):
+            done = escape(*args)
+            assert done.returncode == EscapeExit.USAGE_ERROR == 4, (args, done.stderr)
+            assert done.stderr.splitlines() == [message], (args, done.stderr)
+            assert done.stdout == ""
+    assert not merged.exists()
 
 
 def test_terminal_levels_follow_pytests_verbosity(sample_results: Results) -> None:

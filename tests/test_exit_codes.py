@@ -174,6 +174,14 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
             "escape: --escape-timeout-factor must be greater than 0, not '-1'",
         ),
         (
+            ["--escape-memory-limit", "-1"],
+            "escape: --escape-memory-limit must be 0 (no limit) or more MiB, not '-1'",
+        ),
+        (
+            ["--escape-memory-limit", "lots"],
+            "escape: --escape-memory-limit must be a whole number, not 'lots'",
+        ),
+        (
             ["--escape-fail-on", "pseudo"],
             "escape: --escape-fail-on: unknown finding 'pseudo'; use one or more of pseudo-tested, "
             "confirming-only",
@@ -232,6 +240,10 @@ def test_bad_input_is_one_clear_line_and_a_usage_error(
         (
             "[tool.pytest_escape]\nexamples = 2.5\n",
             "escape: [[]tool.pytest_escape] examples must be a whole number, not 2.5",
+        ),
+        (
+            "[tool.pytest_escape]\nmemory_limit = 1.5\n",
+            "escape: [[]tool.pytest_escape] memory_limit must be a whole number, not 1.5",
         ),
         (
             "[tool.pytest_escape]\nmatrix = 'yes'\n",

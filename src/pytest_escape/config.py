@@ -179,7 +179,7 @@ def parse_timeout_factor(value: Any, where: str) -> float:
 
 
 def parse_memory_limit(value: Any, where: str) -> int:
-    return int(_checked(value, where, int, lambda n: n >= 0, "a whole number of MiB (0: no limit)"))
+    return int(_checked(value, where, int, lambda n: n >= 0, "0 (no limit) or more MiB"))
 
 
 def parse_budget(value: Any, where: str) -> float:
@@ -421,6 +421,11 @@ def _check_baseline(settings: dict[str, Any], where: str) -> None:
                 "or [tool.pytest_escape] baseline"
             )
         _check_writable(baseline, where)
+    elif baseline is not None and baseline.is_dir():
+        raise SettingsError(
+            f"{where}: {baseline} is a directory; give the baseline's file path "
+            "(a JSON report written with --escape-baseline-update)"
+        )
     elif baseline is not None and not baseline.is_file():
         raise SettingsError(
             f"{where}: {baseline} does not exist; "

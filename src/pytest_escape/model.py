@@ -310,12 +310,7 @@ class Results:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Results:
-        version = data.get("model_version")
-        if version not in READABLE_VERSIONS:
-            raise ValueError(
-                f"results model version {version!r} is not one this version reads "
-                f"({', '.join(map(str, READABLE_VERSIONS))})"
-            )
+        check_version(data)
         data = {**data, "model_version": MODEL_VERSION}
         data["files"] = [FileInfo(**f) for f in data["files"]]
         data["mutants"] = [_mutant(m) for m in data["mutants"]]
@@ -329,6 +324,26 @@ class Results:
         if data.get("shard"):
             data["shard"] = Shard(**data["shard"])
         return cls(**data)
+
+
+def check_version(data: dict[str, Any]) -> None:
+    """Raise ``ValueError``, with what to do in its message, if ``from_dict`` cannot read
+    a model of this version.
+
+    Judged before any other key is read: a model this version does not read may
+    lack keys this version needs without being damaged.
+    """
+    version = data.get("model_version")
+    if type(version) is int and version > MODEL_VERSION:
+        raise ValueError(
+            f"it was written by a newer pytest-escape (model version {version}; this one reads up to "
+            f"{MODEL_VERSION}): upgrade pytest-escape"
+        )
+    if version not in READABLE_VERSIONS:
+        raise ValueError(
+            f"results model version {version!r} is not one this version reads "
+            f"({', '.join(map(str, READABLE_VERSIONS))}); write it again with this version of pytest-escape"
+        )
 
 
 def fingerprints(mutants: Iterable[MutantResult]) -> dict[str, str]:

@@ -167,11 +167,6 @@ class EscapeSession:
                 raise pytest.UsageError(
                     f"escape: --escape-baseline: {e}; write a new one with --escape-baseline-update"
                 ) from None
-            except UnicodeDecodeError:
-                raise pytest.UsageError(
-                    f"escape: --escape-baseline: {self.settings.baseline} is not a JSON report "
-                    "(it is not UTF-8 text); write a new one with --escape-baseline-update"
-                ) from None
             self.ratchet = Ratchet(saved, self.settings.baseline, self.settings.baseline_tolerance)
         self.changed: ChangedLines | None = None
         if self.settings.since is not None:

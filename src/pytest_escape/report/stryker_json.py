@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results
+from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results, check_version
 from .describe import HIGH, LOW, witness_sentence
 from .files import write_atomic
 
@@ -109,13 +109,16 @@ def from_stryker(document: Any) -> Results:
     if not isinstance(document, dict) or not isinstance(document.get("x-escape"), dict):
         raise NotAResultsFile("it is not a pytest-escape JSON report (no 'x-escape' key)")
     model = dict(document["x-escape"])
-    sources = {path: entry.get("source", "") for path, entry in document.get("files", {}).items()}
     try:
+        # the version first: a model this version does not read is not damaged for lacking keys
+        check_version(model)
+    except ValueError as e:
+        raise NotAResultsFile(str(e)) from None
+    try:
+        sources = {path: entry.get("source", "") for path, entry in document.get("files", {}).items()}
         model["files"] = [{**f, "source": sources.get(f["path"], "")} for f in model["files"]]
         return Results.from_dict(model)
-    except ValueError as e:
-        raise NotAResultsFile(f"{e}; write it again with this version of pytest-escape") from None
-    except (KeyError, TypeError) as e:
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
         raise NotAResultsFile(f"its results model is incomplete or damaged ({e!r})") from None
 
 
@@ -124,6 +127,9 @@ def read_json(path: Path) -> Results:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise NotAResultsFile(f"cannot read {path}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        # a binary file, or text in another encoding: never a report this tool wrote
+        raise NotAResultsFile(f"{path} is not a JSON report (it is not UTF-8 text)") from None
     try:
         document = json.loads(text)
     except ValueError as e:
