@@ -94,3 +94,40 @@ def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Projec
     while processes_in(project.path) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert processes_in(project.path) == []
+
+
+def test_a_sigkilled_pytest_takes_its_worker_and_children_with_it(project: Project) -> None:
+    """Nothing can run in a SIGKILLed process: the kernel tells the worker
+    (PR_SET_PDEATHSIG), which stops its children and removes its plan.  Until
+    then it noticed only when it next wrote an event, here after the 4 s test."""
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "test_pricing.py": SLOW_TESTS.replace("time.sleep(0.3)", "time.sleep(4)"),
+        }
+    )
+    tmp = project.path.parent / "private-tmp"
+    tmp.mkdir()
+    trace = project.path.parent / "events.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "1"],
+        cwd=project.path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace), TMPDIR=str(tmp)),
+    )
+    deadline = time.monotonic() + 60
+    # the worker has collected and forked its first child, which sleeps 4 s in the test
+    while not trace.exists() or '"phase"' not in trace.read_text():
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    while len(processes_in(project.path)) < 3:  # pytest, the worker, a child
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 2
+    while processes_in(project.path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_in(project.path) == []
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("pytest-escape-")] == []

@@ -49,7 +49,7 @@ def run_worker(
     tmp = Path(tempfile.mkdtemp(prefix="pytest-escape-"))
     try:
         plan_path = tmp / "plan.json"
-        plan_path.write_text(json.dumps(plan), encoding="utf-8")
+        plan_path.write_text(json.dumps({**plan, "parent": os.getpid()}), encoding="utf-8")
         read_fd, write_fd = os.pipe()
         env = dict(os.environ, **{WORKER_ENV: "1"})
         env.pop("MUTANT_UNDER_TEST", None)

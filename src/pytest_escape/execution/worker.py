@@ -12,15 +12,18 @@ import gc
 import itertools
 import json
 import os
+import shutil
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from _pytest.runner import runtestprotocol
 
+from ..lifetime import die_with_parent
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
 from ..mutation.types import FunctionCopies
@@ -597,10 +600,16 @@ def main(argv: list[str]) -> int:
         register(name, (FunctionCopies.from_json(f) for f in functions))
     install({name: (path, code) for name, (path, code, _) in plan["modules"].items()}, on_load=plant)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
+    # a SIGKILLed pytest cannot stop us: the kernel sends the SIGTERM instead
+    die_with_parent(plan["parent"], signal.SIGTERM)
     try:
         code = pytest.main(plan["args"], plugins=[WorkerPlugin(plan, emit, started)])
     except BrokenPipeError:
         return 3  # the main process went away: stop quietly
+    finally:
+        if os.getppid() != plan["parent"]:
+            # nobody is left to remove the plan directory (our own log is in it)
+            shutil.rmtree(Path(plan_path).parent, ignore_errors=True)
     return int(code)
 
 

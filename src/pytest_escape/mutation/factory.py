@@ -7,15 +7,13 @@ the wall-clock after it.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
 import tokenize
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from ..lifetime import die_with_parent
 from .types import MutatedModule
 
 
@@ -98,19 +96,6 @@ def _generate(module: str, path: str) -> MutatedModule | str:
         )
 
 
-def _die_with_parent(parent: int) -> None:
-    """A pytest killed with SIGKILL cannot shut its pool down: let the kernel end
-    the generators with it (Linux), instead of leaving them waiting forever."""
-    if sys.platform != "linux":
-        return
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # it died before the request was in place
-        os._exit(0)
-
-
 class MutantFactory:
     def __init__(self, files: dict[Path, str], workers: int) -> None:
         """``files`` maps each candidate file to the module name it will probably have."""
@@ -118,7 +103,7 @@ class MutantFactory:
         self._pool = ProcessPoolExecutor(
             max_workers=max(1, workers),
             mp_context=context,
-            initializer=_die_with_parent,
+            initializer=die_with_parent,
             initargs=(os.getpid(),),
         )
         self._futures: dict[tuple[Path, str], Future[MutatedModule | str]] = {

@@ -1,0 +1,32 @@
+"""Helper processes end with the pytest that started them.
+
+A pytest killed with SIGKILL cannot shut anything down, and a helper that
+does not notice goes on using the CPU (and the memory) of a run nobody waits
+for: the mutant generators would wait forever, and the mutation worker runs
+its children until it next writes an event, which can be seconds later.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
+    """Have the kernel send ``sig`` to this process when ``parent`` ends (Linux).
+
+    ``parent`` is the pid the caller expects as its parent, read before the
+    fork: if it already died, the request would never fire, so exit now.
+    """
+    if sys.platform != "linux":
+        return
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, sig)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(0)
