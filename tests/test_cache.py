@@ -260,3 +260,67 @@ def test_a_run_killed_part_way_resumes_without_rerunning_finished_mutants(projec
         t: v[0] for t, v in verdicts(fresh)["tests"].items()
     }
     assert project.source_hashes() == hashes
+
+
+SHUFFLED = {
+    "cal.py": """
+        def is_weekend(day):
+            return day.weekday() >= 5
+        """,
+    "conftest.py": """
+        import os
+
+        def pytest_sessionstart(session):
+            if not os.environ.get("PYTEST_ESCAPE_WORKER"):
+                open("ids.txt", "w").close()
+        """,
+    "test_cal.py": """
+        import os
+        from datetime import date
+
+        import pytest
+        from cal import is_weekend
+
+        # a set: pytest numbers the cases (day0, day1, ...) in an order the hash seed decides
+        DAYS = {date(2024, 1, d) for d in range(1, 8)}
+
+
+        @pytest.mark.parametrize("day", DAYS)
+        def test_weekend(request, day):
+            if not os.environ.get("PYTEST_ESCAPE_WORKER"):
+                with open("ids.txt", "a") as f:
+                    f.write(f"{request.node.nodeid} {day.isoformat()}\\n")
+            assert is_weekend(day) == (day.day in (6, 7))
+        """,
+}
+
+
+def test_cached_verdicts_name_the_same_cases_when_their_ids_are_numbered_anew(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``day3`` in one process may be another date than ``day3`` in the next:
+    a cached verdict must name its tests by what they are, not by their number."""
+    project.write(SHUFFLED)
+
+    def run(seed: str) -> tuple[dict[str, Any], dict[str, str]]:
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        result = project.run("--escape-witness-budget", "0", "--escape-paths", "cal.py", cache=True)
+        assert result.ret == 0, result.stdout.str()
+        lines = (project.path / "ids.txt").read_text().split("\n")
+        return model(project), dict(line.split(" ") for line in lines if line)
+
+    first, days1 = run("1")
+    second, days2 = run("2")
+    assert second["executed"] == 0  # every verdict came from the cache
+    saturday = "2024-01-06"
+    assert {d: i for i, d in days1.items()}[saturday] != {d: i for i, d in days2.items()}[saturday]
+    # the mutant only Saturday's case catches (>= 5 -> > 5): killed by Saturday, in both runs
+    for x, days in ((first, days1), (second, days2)):
+        (boundary,) = [m for m in x["mutants"] if m["after"] == ["    return day.weekday() > 5"]]
+        assert days[boundary["killed_by"]] == saturday
+        assert {days[k["test"]] for k in boundary["kills"]} == {saturday}
+        assert {t["id"] for t in x["tests"]} == set(days)
+    # and each case keeps its verdict, under its new id
+    verdict1 = {days1[t["id"]]: (t["verdict"], t["mutants_killed"]) for t in first["tests"]}
+    verdict2 = {days2[t["id"]]: (t["verdict"], t["mutants_killed"]) for t in second["tests"]}
+    assert verdict1 == verdict2

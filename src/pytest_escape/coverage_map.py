@@ -15,6 +15,8 @@ from pathlib import Path
 import coverage
 import pytest
 
+from .nodeids import item_identity
+
 
 @dataclass
 class Baseline:
@@ -24,6 +26,8 @@ class Baseline:
     tests: list[str] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
     test_files: dict[str, str] = field(default_factory=dict)
+    #: nodeid -> the test's identity in any process (``nodeids.identity``)
+    identities: dict[str, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     #: file -> line -> nodeids that executed it
     lines: dict[Path, dict[int, set[str]]] = field(default_factory=dict)
@@ -80,6 +84,7 @@ class BaselineRecorder:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.baseline.tests = [item.nodeid for item in session.items]
         self.baseline.test_files = {item.nodeid: str(item.path) for item in session.items}
+        self.baseline.identities = {item.nodeid: item_identity(item) for item in session.items}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:

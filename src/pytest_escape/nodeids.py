@@ -9,7 +9,9 @@ keys) compares them with those numbers blanked out.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from typing import Any
 
 _AUTO_ID = re.compile(r"(?<=[\[-])([A-Za-z_]\w*?)\d+(?=[-\]])")
 
@@ -17,3 +19,56 @@ _AUTO_ID = re.compile(r"(?<=[\[-])([A-Za-z_]\w*?)\d+(?=[-\]])")
 def normalized(nodeid: str) -> str:
     """A nodeid with pytest's positional auto-ids (``expected11``) blanked out."""
     return _AUTO_ID.sub(r"\1#", nodeid)
+
+
+def identity(nodeid: str, params: dict[str, Any] | None) -> str:
+    """The same test in every process, even among cases whose auto-ids differ.
+
+    A nodeid without auto-ids is its own identity.  Otherwise the blanked
+    nodeid alone is ambiguous (``expected#`` for every case), so the repr of
+    the case's parameter values tells them apart; a repr that names an
+    address (``<object at 0x...>``) differs per process, and such cases stay
+    ambiguous: matched by nothing rather than by a guess.
+    """
+    blank = normalized(nodeid)
+    if blank == nodeid or params is None:
+        return nodeid
+    try:
+        text = repr(sorted(params.items()))
+    except Exception:  # noqa: BLE001 - a parameter's own __repr__ may raise anything
+        return blank
+    if " at 0x" in text:
+        return blank
+    return f"{blank}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def item_identity(item: Any) -> str:
+    """``identity`` of a collected pytest item."""
+    callspec = getattr(item, "callspec", None)
+    return identity(item.nodeid, getattr(callspec, "params", None))
+
+
+def matcher(identities: dict[str, str]) -> dict[str, str]:
+    """Identity -> nodeid, for the identities exactly one test has."""
+    count: dict[str, int] = {}
+    for ident in identities.values():
+        count[ident] = count.get(ident, 0) + 1
+    return {ident: nodeid for nodeid, ident in identities.items() if count[ident] == 1}
+
+
+class Renamer:
+    """Another process's nodeid, with its identity, -> the same test's nodeid here."""
+
+    def __init__(self, identities: dict[str, str]) -> None:
+        """``identities``: this process's nodeid -> identity, for every test."""
+        self._unique = matcher(identities)
+        self._ids = set(identities)
+
+    def __call__(self, nodeid: str, ident: str) -> str | None:
+        """None when no test here has that identity, or several do."""
+        if ident in self._unique:
+            return self._unique[ident]
+        if ident == normalized(nodeid) and nodeid in self._ids:
+            # parameters with no stable repr: nothing better than the id itself
+            return nodeid
+        return None

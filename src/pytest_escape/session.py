@@ -462,7 +462,9 @@ class EscapeSession:
         results.mutants = [m for m in mutants.values() if m.operator != EXTREME]
         results.functions = list(functions.values())
         self.results = results
-        cache = RunCache(self.store, key_of, self._witness_options(), settings.witness_budget > 0)
+        cache = RunCache(
+            self.store, key_of, self._witness_options(), settings.witness_budget > 0, baseline.identities
+        )
         to_run = cache.reuse(jobs)
         for mutant_id, outcome in cache.outcomes.items():
             _apply(mutants[mutant_id], outcome)
@@ -732,6 +734,7 @@ class EscapeSession:
             "timeout_constant": settings.timeout_constant,
             "memory_limit": settings.memory_limit << 20,
             "tests": baseline.tests,
+            "identities": baseline.identities,
             "durations": baseline.durations,
             "probes": probes,
             "jobs": jobs,

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import PROVEN_EQUIVALENT, SURVIVED, WITNESSED
+from .nodeids import Renamer
 
 SCHEMA_VERSION = 1
 #: ``PRAGMA application_id``: "ESCP", so a foreign SQLite file is told apart
@@ -214,12 +215,20 @@ class RunCache:
     """
 
     def __init__(
-        self, store: OutcomeStore | None, keys: dict[str, str], witness_options: str, searching: bool
+        self,
+        store: OutcomeStore | None,
+        keys: dict[str, str],
+        witness_options: str,
+        searching: bool,
+        identities: dict[str, str] | None = None,
     ) -> None:
         self.store = store
         self.keys = keys
         self.witness_options = witness_options
         self.searching = searching
+        #: this run's nodeid -> the test's identity in any run (``nodeids.identity``)
+        self.identities = identities or {}
+        self._rename = Renamer(self.identities)
         #: mutant id -> its latest outcome (the worker's "result" fields, maybe a "witness")
         self.outcomes: dict[str, dict[str, Any]] = {}
 
@@ -233,14 +242,42 @@ class RunCache:
         to_run = []
         for job in jobs:
             hit = stored.get(self.keys[job["id"]])
-            if hit is None:
+            outcome = self._in_this_run(hit.outcome) if hit is not None else None
+            if hit is None or outcome is None:
                 to_run.append(job)
                 continue
-            outcome = self.outcomes[job["id"]] = dict(hit.outcome)
+            self.outcomes[job["id"]] = outcome
             if hit.stage == COMPLETE and not self._search_again(job, outcome, hit.witness_options):
                 continue
             to_run.append({**job, "known": {k: v for k, v in outcome.items() if k != "witness"}})
         return to_run
+
+    def _in_this_run(self, outcome: dict[str, Any]) -> dict[str, Any] | None:
+        """A stored outcome with its tests named by this run's nodeids, or None
+        if one of them is not found: the ids of parametrized cases can differ
+        from run to run, and a stale one would name another case, or none."""
+        # rows written before identities were stored have none: a miss, run again
+        stored = outcome.get("identities", {})
+        names: dict[str, str] = {}
+        for test in _tests_named(outcome):
+            ours = self._rename(test, stored[test]) if test in stored else None
+            if ours is None:
+                return None
+            names[test] = ours
+        renamed = {
+            **outcome,
+            "killers": [names[t] for t in outcome.get("killers", ())],
+            "passed": [names[t] for t in outcome.get("passed", ())],
+            "kills": [{**k, "test": names[k["test"]]} for k in outcome.get("kills", ())],
+        }
+        if outcome.get("killed_by"):
+            renamed["killed_by"] = names[outcome["killed_by"]]
+        renamed.pop("identities", None)
+        return renamed
+
+    def _stored(self, outcome: dict[str, Any]) -> dict[str, Any]:
+        """The outcome as stored: with the identity of every test it names."""
+        return {**outcome, "identities": {t: self.identities.get(t, t) for t in _tests_named(outcome)}}
 
     def _search_again(self, job: dict[str, Any], outcome: dict[str, Any], options: str) -> bool:
         """A finished survivor is searched again only if its search found nothing
@@ -256,7 +293,7 @@ class RunCache:
         """A mutant's verdict, new or revised, from the worker."""
         self.outcomes[outcome["id"]] = outcome
         if self.store is not None:
-            self.store.put([(self.keys[outcome["id"]], outcome["id"], VERDICT, "", outcome)])
+            self.store.put([(self.keys[outcome["id"]], outcome["id"], VERDICT, "", self._stored(outcome))])
 
     def witness(self, mutant_id: str, finding: dict[str, Any]) -> None:
         """The search comes last: with its finding, a survivor's outcome is final."""
@@ -265,13 +302,15 @@ class RunCache:
             return
         outcome["witness"] = finding
         if self.store is not None:
-            self.store.put([(self.keys[mutant_id], mutant_id, COMPLETE, self.witness_options, outcome)])
+            self.store.put(
+                [(self.keys[mutant_id], mutant_id, COMPLETE, self.witness_options, self._stored(outcome))]
+            )
 
     def finish(self, mutant_ids: Iterable[str]) -> None:
         """The run finished: these mutants' outcomes are final."""
         if self.store is not None:
             self.store.put(
-                (self.keys[i], i, COMPLETE, self.witness_options, self.outcomes[i])
+                (self.keys[i], i, COMPLETE, self.witness_options, self._stored(self.outcomes[i]))
                 for i in mutant_ids
                 if i in self.outcomes
             )
@@ -279,3 +318,12 @@ class RunCache:
     def forget(self, mutant_ids: Iterable[str]) -> None:
         if self.store is not None:
             self.store.forget(self.keys[i] for i in mutant_ids)
+
+
+def _tests_named(outcome: dict[str, Any]) -> set[str]:
+    """Every test an outcome names."""
+    named = set(outcome.get("killers", ())) | set(outcome.get("passed", ()))
+    named |= {k["test"] for k in outcome.get("kills", ())}
+    if outcome.get("killed_by"):
+        named.add(outcome["killed_by"])
+    return named

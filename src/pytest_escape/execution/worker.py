@@ -27,7 +27,7 @@ from ..lifetime import die_with_parent
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
 from ..mutation.types import FunctionCopies
-from ..nodeids import normalized
+from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
 from ..plugin import WORKER_ENV
 from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked, stream
@@ -164,29 +164,25 @@ class Emitter:
         self._file.flush()
 
 
-def _match_items(session: pytest.Session, baseline_ids: list[str]) -> dict[str, pytest.Item]:
+def _match_items(
+    session: pytest.Session, baseline_ids: list[str], identities: dict[str, str]
+) -> dict[str, pytest.Item]:
     """Baseline nodeid -> the same test in this collection.
 
-    Parametrizing from a ``set`` gives the same cases different auto-ids in
-    another process (hash randomization), so an id that is not found exactly is
-    looked up with the auto-id numbers blanked out, if that is unambiguous on
-    both sides.  Anything else (an id built from ``datetime.now()``) is missing:
+    Parametrizing from a ``set`` numbers the same cases differently in another
+    process (hash randomization; ``hash(None)`` before Python 3.12), so a
+    nodeid here may name another case than in the baseline: tests are matched
+    by identity (``nodeids.identity``: the blanked id and the parameters'
+    repr).  A test whose identity matches nothing, or several, is missing:
     guessing would run the wrong test.
     """
     by_id = {item.nodeid: item for item in session.items}
-    found = {nodeid: by_id[nodeid] for nodeid in baseline_ids if nodeid in by_id}
-    unmatched_items = [item for item in session.items if item.nodeid not in found]
-    groups: dict[str, list[pytest.Item]] = {}
-    for item in unmatched_items:
-        groups.setdefault(normalized(item.nodeid), []).append(item)
-    wanted: dict[str, list[str]] = {}
+    rename = Renamer({item.nodeid: item_identity(item) for item in session.items})
+    found = {}
     for nodeid in baseline_ids:
-        if nodeid not in found:
-            wanted.setdefault(normalized(nodeid), []).append(nodeid)
-    for key, nodeids in wanted.items():
-        items = groups.get(key, [])
-        if len(nodeids) == 1 and len(items) == 1:
-            found[nodeids[0]] = items[0]
+        ours = rename(nodeid, identities.get(nodeid, nodeid))
+        if ours is not None:
+            found[nodeid] = by_id[ours]
     return found
 
 
@@ -243,7 +239,7 @@ class WorkerPlugin:
         factory = getattr(session.config, "_tmp_path_factory", None)
         if factory is not None:
             factory.getbasetemp()  # one base dir, made before forking, shared by children
-        self.items = _match_items(session, self.plan["tests"])
+        self.items = _match_items(session, self.plan["tests"], self.plan.get("identities", {}))
         missing = [t for t in self.plan["tests"] if t not in self.items]
         self.emit("collected", count=len(session.items), missing=missing)
         self.emit("phase", name="collect", seconds=round(time.monotonic() - started, 3))
