@@ -42,6 +42,13 @@ class Project:
             full += ["--escape-report", f"json:{self.report}"]
         return self.pytester.runpytest_subprocess(*full)
 
+    def start(self, *args: str, **popen: Any) -> subprocess.Popen[Any]:
+        """``pytest --escape ARGS`` in the background, to kill it or to run two at
+        once; its output is thrown away unless ``popen`` says where it goes."""
+        popen.setdefault("stdout", subprocess.DEVNULL)
+        popen.setdefault("stderr", subprocess.DEVNULL)
+        return subprocess.Popen([sys.executable, "-m", "pytest", "--escape", *args], cwd=self.path, **popen)
+
     def results(self) -> dict[str, Any]:
         return json.loads(self.report.read_text(encoding="utf-8"))
 

@@ -11,23 +11,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import Project
+from test_exit_codes import GOOD_TESTS, PRICING
 
 from pytest_escape.gate import EscapeExit
 from pytest_escape.model import MODEL_VERSION
 
-PRICING = """
-def fee(amount):
-    if amount >= 100:
-        return 0
-    return 5
-"""
-GOOD_TESTS = """
-from pricing import fee
-
-def test_threshold():
-    assert fee(100) == 0
-    assert fee(99) == 5
-"""
 NO_WITNESS = ("--escape-witness-budget", "0")
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -218,20 +216,8 @@ def test_a_run_killed_part_way_resumes_without_rerunning_finished_mutants(projec
     project.write(SLOW)
     hashes = project.source_hashes()
     report = project.path / "killed.json"
-    args = [
-        "--escape",
-        "--escape-workers",
-        "2",
-        "--escape-witness-budget",
-        "0",
-        "--escape-report",
-        f"json:{report}",
-    ]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", *args],
-        cwd=project.path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    proc = project.start(
+        "--escape-workers", "2", "--escape-witness-budget", "0", "--escape-report", f"json:{report}"
     )
     db = project.path / DB
     deadline = time.monotonic() + 120

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -71,20 +70,13 @@ def test_two_runs_at_once_in_one_project_both_complete_with_the_same_results(pro
     hashes = project.source_hashes()
     reports = [project.path / f"run{i}.json" for i in (1, 2)]
     runs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "--escape",
-                "--escape-workers",
-                "2",
-                "--escape-witness-budget",
-                "0",
-                "--escape-report",
-                f"json:{report}",
-            ],
-            cwd=project.path,
+        project.start(
+            "--escape-workers",
+            "2",
+            "--escape-witness-budget",
+            "0",
+            "--escape-report",
+            f"json:{report}",
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )

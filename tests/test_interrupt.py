@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -53,9 +52,11 @@ def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Projec
     project.write({"pricing.py": PRICING, "test_pricing.py": SLOW_TESTS})
     before = project.source_hashes()
     trace = project.path.parent / "events.jsonl"  # the worker's raw events, outside the project
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "1"],
-        cwd=project.path,
+    proc = project.start(
+        "-p",
+        "no:cacheprovider",
+        "--escape-workers",
+        "1",
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -81,7 +82,8 @@ def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Projec
     lines = output.splitlines()
     (headline,) = [line for line in lines if line.startswith("escape: interrupted during the mutation phase")]
     assert headline.endswith(
-        "mutants finished; nothing was gated, no report file was written and no source file was changed"
+        "mutants finished; nothing was gated, no report file was written, and pytest-escape changed no "
+        "source file"
     ), headline
     finished, planned = (int(n) for n in headline.split(": ")[2].split(" mutants")[0].split(" of "))
     assert 2 <= finished < planned
@@ -109,11 +111,11 @@ def test_a_sigkilled_pytest_takes_its_worker_and_children_with_it(project: Proje
     tmp = project.path.parent / "private-tmp"
     tmp.mkdir()
     trace = project.path.parent / "events.jsonl"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "1"],
-        cwd=project.path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    proc = project.start(
+        "-p",
+        "no:cacheprovider",
+        "--escape-workers",
+        "1",
         env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace), TMPDIR=str(tmp)),
     )
     deadline = time.monotonic() + 60

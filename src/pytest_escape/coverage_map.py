@@ -29,7 +29,9 @@ class Baseline:
     #: nodeid -> the test's identity in any process (``nodeids.identity``)
     identities: dict[str, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
-    #: file -> line -> nodeids that executed it
+    #: tests whose call phase passed (not skipped, not xfail): the only ones that can notice a mutant
+    passed: set[str] = field(default_factory=set)
+    #: file -> line -> nodeids that executed it (passing tests only)
     lines: dict[Path, dict[int, set[str]]] = field(default_factory=dict)
 
     def tests_on_lines(self, path: Path, lines: Iterable[int]) -> set[str]:
@@ -98,6 +100,10 @@ class BaselineRecorder:
         self._durations[report.nodeid] += report.duration
         if report.failed and report.nodeid not in self.baseline.failed:
             self.baseline.failed.append(report.nodeid)
+        # An xfail test passes or fails whatever the code does (its failure is
+        # expected), and a skipped one checks nothing: neither can notice a mutant.
+        if report.when == "call" and report.passed and not hasattr(report, "wasxfail"):
+            self.baseline.passed.add(report.nodeid)
 
     def finish(self) -> Baseline:
         """Stop measuring and fold coverage.py's data into line -> tests maps."""
@@ -112,7 +118,9 @@ class BaselineRecorder:
                 continue
             by_line: dict[int, set[str]] = {}
             for line, contexts in data.contexts_by_lineno(name).items():
-                tests = {c for c in contexts if c}
+                # a skipped or xfail test that ran some code before it stopped would
+                # otherwise cover mutants, and its expected failure count as a pass
+                tests = {c for c in contexts if c in self.baseline.passed}
                 if tests:
                     by_line[line] = tests
             self.baseline.lines[path] = by_line

@@ -1,16 +1,18 @@
 """Test ids as another process will see them.
 
 pytest numbers parameters it cannot name (``expected11``), in the order the
-parameter values come.  Parametrizing from a ``set`` gives the same cases
-other numbers in another process (hash randomization), so anything that
-matches test ids across processes (the worker's collection, the cache's
-keys) compares them with those numbers blanked out.
+parameter values come.  Parametrizing from a ``set`` numbers the same cases
+differently in another process (hash randomization; ``hash(None)`` before
+Python 3.12), so ``expected11`` here may be another case there.  Anything
+that matches tests across processes (the worker's collection, the cache's
+keys and stored verdicts) goes by ``normalized`` ids or by ``identity``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from typing import Any
 
 _AUTO_ID = re.compile(r"(?<=[\[-])([A-Za-z_]\w*?)\d+(?=[-\]])")
@@ -26,9 +28,11 @@ def identity(nodeid: str, params: dict[str, Any] | None) -> str:
 
     A nodeid without auto-ids is its own identity.  Otherwise the blanked
     nodeid alone is ambiguous (``expected#`` for every case), so the repr of
-    the case's parameter values tells them apart; a repr that names an
-    address (``<object at 0x...>``) differs per process, and such cases stay
-    ambiguous: matched by nothing rather than by a guess.
+    the case's parameter values tells them apart.  A repr that names an
+    address (``<object at 0x...>``) differs per process: such a case's
+    identity is the blanked nodeid, which ``Renamer`` can only match by the
+    nodeid itself.  A repr that differs per process without an address (a
+    ``set`` of strings) matches nothing: the test is left out, not guessed.
     """
     blank = normalized(nodeid)
     if blank == nodeid or params is None:
@@ -48,20 +52,14 @@ def item_identity(item: Any) -> str:
     return identity(item.nodeid, getattr(callspec, "params", None))
 
 
-def matcher(identities: dict[str, str]) -> dict[str, str]:
-    """Identity -> nodeid, for the identities exactly one test has."""
-    count: dict[str, int] = {}
-    for ident in identities.values():
-        count[ident] = count.get(ident, 0) + 1
-    return {ident: nodeid for nodeid, ident in identities.items() if count[ident] == 1}
-
-
 class Renamer:
     """Another process's nodeid, with its identity, -> the same test's nodeid here."""
 
     def __init__(self, identities: dict[str, str]) -> None:
         """``identities``: this process's nodeid -> identity, for every test."""
-        self._unique = matcher(identities)
+        count = Counter(identities.values())
+        #: identity -> nodeid, for the identities exactly one test has
+        self._unique = {ident: nodeid for nodeid, ident in identities.items() if count[ident] == 1}
         self._ids = set(identities)
 
     def __call__(self, nodeid: str, ident: str) -> str | None:

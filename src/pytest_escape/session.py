@@ -120,8 +120,6 @@ class EscapeSession:
         self.notes: list[str] = []
         #: warnings about the targets (files left out or skipped), shown in the report
         self.target_warnings: list[str] = []
-        #: tests whose call phase passed in the baseline run (none: every test was skipped)
-        self.passed: set[str] = set()
         if config.getoption("numprocesses", default=None) or config.getoption("dist", "no") != "no":
             # The tests would run in xdist's processes, out of our per-test
             # coverage's sight: every mutant would look uncovered.  Refused
@@ -308,7 +306,6 @@ class EscapeSession:
         if exitstatus != pytest.ExitCode.OK:
             self.messages.append(f"escape analysis skipped: pytest exited with {int(exitstatus)}")
             return
-        self._only_passing_tests_cover(baseline)
         test_files = {Path(f).resolve() for f in baseline.test_files.values()}
         self.timings["baseline"] = time.monotonic() - self.started
         targets: list[Target] = []
@@ -324,25 +321,6 @@ class EscapeSession:
         self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
         self.factory.close()  # its generator processes would sit idle, holding memory, through the mutants
         session.exitstatus = self._run_mutants(targets, mutated, baseline)
-
-    def _only_passing_tests_cover(self, baseline: Baseline) -> None:
-        """Forget the coverage of tests that did not pass: a skipped or xfail test
-        that ran some code before it stopped would otherwise be a mutant's covering
-        test, and its expected failure a pass (a forced-failure probe that "passes"
-        says the mutants do not reach the code)."""
-        for by_line in baseline.lines.values():
-            for line, tests in list(by_line.items()):
-                if not tests <= self.passed:
-                    if kept := tests & self.passed:
-                        by_line[line] = kept
-                    else:
-                        del by_line[line]
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        # An xfail test passes or fails whatever the code does (its failure is
-        # expected), and a skipped one checks nothing: neither can notice a mutant.
-        if report.when == "call" and report.passed and not hasattr(report, "wasxfail"):
-            self.passed.add(report.nodeid)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.messages and not self.notes and self.results is None:
@@ -579,7 +557,7 @@ class EscapeSession:
             return EscapeExit.OK
         verdict = judge(results, ratchet)
         message = verdict.message
-        if verdict.exit == EscapeExit.NO_MUTANTS_MEASURED and baseline.tests and not self.passed:
+        if verdict.exit == EscapeExit.NO_MUTANTS_MEASURED and baseline.tests and not baseline.passed:
             # the generic line would ask for tests that execute the targets: they exist, but none ran
             count = len(baseline.tests)
             who, them = ("the only test was", "it") if count == 1 else (f"all {count} tests were", "them")
@@ -608,25 +586,27 @@ class EscapeSession:
         """
         for mutant_id, outcome in report.results.items():
             _apply(mutants[mutant_id], outcome)
-        pending = {job["id"] for job in to_run if "known" not in job} - report.results.keys()
-        # the regular mutants: extreme ones are not in a score
-        fresh = [m for m in results.mutants if m.id in {job["id"] for job in to_run if "known" not in job}]
+        this_run = {job["id"] for job in to_run if "known" not in job}
+        pending = this_run - report.results.keys()
+        # regular mutants only: extreme ones are not in a score
+        fresh = [m for m in results.mutants if m.id in this_run]
         finished = [m for m in results.mutants if m.id not in pending]
-        left = sum(1 for m in fresh if m.id in pending)
         lines = [
-            f"escape: interrupted during the mutation phase: {len(fresh) - left} of {len(fresh)} mutants "
-            f"finished; nothing was gated, no report file was written and no source file was changed"
+            f"escape: interrupted during the mutation phase: {sum(m.id not in pending for m in fresh)} of "
+            f"{len(fresh)} mutants finished; nothing was gated, no report file was written, and "
+            "pytest-escape changed no source file"
             + ("; the finished mutants are cached for the next run" if self.store else "")
         ]
         for module in sorted({m.module for m in finished}):
             tally = Tally.of(m for m in finished if m.module == module)
             score = "no score" if tally.score is None else f"partial score {tally.score:.1f}%"
-            left = sum(1 for m in results.mutants if m.module == module and m.id in pending)
+            left = sum(1 for m in fresh if m.module == module and m.id in pending)
             lines.append(
                 f"escape:   {module}: {tally.killed} killed, {tally.survived} survived, "
                 f"{tally.timeout} timeout, {tally.error} error; {score} ({left} not run)"
             )
-        return lines
+        # what the mutants' runs did to the project (project_files) is true of a partial run too
+        return lines + [f"escape: warning: {w}" for w in report.warnings]
 
     def _verdict_options(self) -> dict[str, Any]:
         """The options a mutant's verdict depends on (the witness search's are apart)."""

@@ -69,8 +69,8 @@ def _rel(path: Path, rootdir: Path) -> str:
 
 
 def is_test_file(path: Path) -> bool:
-    name = path.name
-    return name in SKIP_FILES or name.startswith("test_") or name.endswith("_test.py")
+    """A file auto-detection leaves out: tests (pytest's default patterns) and tooling files."""
+    return path.name in SKIP_FILES or why_test_file(path) is not None
 
 
 def why_test_file(path: Path, patterns: Iterable[str] = TEST_FILE_PATTERNS) -> str | None:

@@ -467,6 +467,7 @@ class WorkerPlugin:
             for killer in verdict.get("killers", ()):
                 self._learn_killer(entry["id"], killer)
             # stopping at the first failure, the tests that passed ran before the killer
+            # (with those of second chances, which ran elsewhere: a stricter context)
             before = [] if entry.get("all") else list(verdict.get("passed", ()))
             checks += self._checks(verdict.get("killers", ()), before + verdict.get("killers", [])[:1])
         return checks
