@@ -604,6 +604,9 @@ def main(argv: list[str]) -> int:
     except BrokenPipeError:
         return 3  # the main process went away: stop quietly
     finally:
+        # A dead parent sends two notices, a broken pipe and the SIGTERM: the
+        # second must not cut the removal below short.  We are ending anyway.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if os.getppid() != plan["parent"]:
             # nobody is left to remove the plan directory (our own log is in it)
             shutil.rmtree(Path(plan_path).parent, ignore_errors=True)
