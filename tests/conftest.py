@@ -38,6 +38,8 @@ class Project:
         cache directory, and with it pytest-escape's outcome cache, is off."""
         self.report = self.path / "escape-report.json"
         full = ["--escape", *([] if cache else ["-p", "no:cacheprovider"]), "--escape-workers", "2", *args]
+        if not any(a.startswith("--escape-property-budget") for a in args):
+            full += ["--escape-property-budget", "0"]  # the tests of properties ask for them
         if not any(a.startswith("--escape-report") for a in args):
             full += ["--escape-report", f"json:{self.report}"]
         return self.pytester.runpytest_subprocess(*full)
@@ -47,6 +49,8 @@ class Project:
         once; its output is thrown away unless ``popen`` says where it goes."""
         popen.setdefault("stdout", subprocess.DEVNULL)
         popen.setdefault("stderr", subprocess.DEVNULL)
+        if not any(a.startswith("--escape-property-budget") for a in args):
+            args += ("--escape-property-budget", "0")
         return subprocess.Popen([sys.executable, "-m", "pytest", "--escape", *args], cwd=self.path, **popen)
 
     def results(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import FINDINGS
+from .model import FINDINGS, PROPERTIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,6 +41,9 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 #: seconds one call of user code may take in a witness search before it counts as hanging
 CALL_TIMEOUT = 1.0
 DEFAULT_WITNESS_BUDGET = 60.0
+DEFAULT_PROPERTY_BUDGET = 60.0
+#: the entries of ``[tool.pytest_escape.properties]`` (``--escape-properties KEY=VALUE``)
+PROPERTY_KEYS = ("skip", "round_trips", "idempotent", "check")
 DEFAULT_EXAMPLES = 200
 #: MiB a forked child may allocate beyond the worker it was forked from
 DEFAULT_MEMORY_LIMIT = 2048
@@ -53,6 +56,8 @@ CONFIG_KEYS = (
     "report",
     "witness_budget",
     "examples",
+    "property_budget",
+    "properties",
     "seed",
     "write_tests",
     "witness_backend",
@@ -93,6 +98,10 @@ class Settings:
     #: total seconds for the witness search (0 turns it off)
     witness_budget: float = DEFAULT_WITNESS_BUDGET
     examples: int = DEFAULT_EXAMPLES
+    #: total seconds for the property checks (0 turns them off)
+    property_budget: float = DEFAULT_PROPERTY_BUDGET
+    #: ``[tool.pytest_escape.properties]``: skip, round_trips, idempotent, check (PROPERTY_KEYS)
+    properties: dict[str, list[Any]] = field(default_factory=dict)
     #: None: a fresh seed each run (printed in the header, to repeat it)
     seed: int | None = None
     write_tests: Path | None = None
@@ -213,6 +222,57 @@ def parse_fail_on(value: Any, where: str) -> tuple[str, ...]:
                 f"{where}: unknown finding {name!r}; use one or more of {', '.join(FINDINGS)}"
             )
     return names
+
+
+def _property_name(name: str, where: str) -> str:
+    name = name.strip().replace("-", " ").replace("_", " ")
+    if name not in PROPERTIES:
+        raise SettingsError(f"{where}: unknown property {name!r}; use one of {', '.join(PROPERTIES)}")
+    return name
+
+
+def parse_properties(value: Any, where: str) -> dict[str, list[Any]]:
+    """``[tool.pytest_escape.properties]`` (a table), or ``KEY=VALUE`` words on the
+    command line: ``skip=pkg.mod.f:determinism round_trips=pkg.a.pack,pkg.a.unpack``."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        table: dict[str, list[Any]] = {}
+        for word in value:
+            key, sep, item = word.partition("=")
+            key = key.strip().replace("-", "_")
+            if not sep or not item.strip():
+                raise SettingsError(f"{where} takes KEY=VALUE words like 'skip=pkg.mod.f', not {word!r}")
+            table.setdefault(key, []).append(item.split(",") if key == "round_trips" else item)
+        value = table
+    if not isinstance(value, dict):
+        raise SettingsError(f'{where} must be a table like {{skip = ["pkg.mod.f"]}}, not {value!r}')
+    out: dict[str, list[Any]] = {}
+    for key, items in value.items():
+        if key not in PROPERTY_KEYS:
+            close = difflib.get_close_matches(key, PROPERTY_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise SettingsError(f"{where}: unknown key {key!r}; {hint}known keys: {', '.join(PROPERTY_KEYS)}")
+        if not isinstance(items, list):
+            raise SettingsError(f"{where} {key} must be a list, not {items!r}")
+        if key == "round_trips":
+            for pair in items:
+                if not (
+                    isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, str) and n for n in pair)
+                ):
+                    example = "['pkg.codec.pack', 'pkg.codec.unpack']"
+                    raise SettingsError(f"{where} round_trips takes pairs like {example}, not {pair!r}")
+            out[key] = [[n.strip() for n in pair] for pair in items]
+            continue
+        if not all(isinstance(n, str) and n.strip() for n in items):
+            raise SettingsError(
+                f"{where} {key} takes function names or globs like 'pkg.mod.*', not {items!r}"
+            )
+        if key == "skip":
+            items = [
+                f"{n.rpartition(':')[0]}:{_property_name(n.rpartition(':')[2], where)}" if ":" in n else n
+                for n in (i.strip() for i in items)
+            ]
+        out[key] = [n.strip() for n in items]
+    return out
 
 
 def parse_tolerance(value: Any, where: str) -> float:
@@ -352,6 +412,8 @@ _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "fail_under": parse_fail_under,
     "witness_budget": parse_budget,
     "examples": parse_count,
+    "property_budget": parse_budget,
+    "properties": parse_properties,
     "seed": parse_seed,
     "witness_backend": parse_backend,
     "fail_on": parse_fail_on,

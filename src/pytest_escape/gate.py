@@ -14,6 +14,7 @@ from pathlib import Path
 from .model import (
     CONFIRMING_ONLY,
     DETECTED_STATUSES,
+    PROPERTY_FINDINGS,
     PSEUDO_TESTED,
     SURVIVED,
     MutantResult,
@@ -125,16 +126,20 @@ def _findings(results: Results) -> list[str]:
     found = {
         PSEUDO_TESTED: ("function", [f.qualname for f in results.functions if f.label == PSEUDO_TESTED]),
         CONFIRMING_ONLY: ("test", [t.id for t in results.tests if t.verdict == CONFIRMING_ONLY]),
+        PROPERTY_FINDINGS: (
+            "violated propert",
+            [f"{p.module}.{p.function} ({p.property})" for p in results.violations()],
+        ),
     }
     lines = []
     for finding in results.fail_on:
         noun, names = found[finding]
         if names:
-            plural = "s" if len(names) != 1 else ""
-            lines.append(
-                f"escape: {len(names)} {finding} {noun}{plural} ({_first(names)}) "
-                f"and --escape-fail-on {finding}"
-            )
+            if finding == PROPERTY_FINDINGS:
+                what = f"{noun}{'y' if len(names) == 1 else 'ies'}"
+            else:
+                what = f"{finding} {noun}{'s' if len(names) != 1 else ''}"
+            lines.append(f"escape: {len(names)} {what} ({_first(names)}) and --escape-fail-on {finding}")
     return lines
 
 

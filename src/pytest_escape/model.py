@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 5
+MODEL_VERSION = 6
 #: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
-#: identity (revision, options, shard, since) and its cache counters; all default
-READABLE_VERSIONS = (3, 4, 5)
+#: identity (revision, options, shard, since) and its cache counters, 5 lacks
+#: ``properties``; all default
+READABLE_VERSIONS = (3, 4, 5, 6)
 
 KILLED = "killed"
 SURVIVED = "survived"
@@ -60,8 +61,21 @@ LABELS = (TESTED, PSEUDO_TESTED, PARTIALLY_TESTED, NOT_COVERED)
 # What the kill data says about a test
 CHECKS = "checks"
 CONFIRMING_ONLY = "confirming-only"
+# Properties checked on the code itself, independent of the tests
+CRASH = "crash"
+CONTRACT = "contract"
+DETERMINISM = "determinism"
+ROUND_TRIP = "round trip"
+IDEMPOTENCE = "idempotence"
+PROPERTIES = (CRASH, CONTRACT, DETERMINISM, ROUND_TRIP, IDEMPOTENCE)
+# What a property check concluded
+HELD = "held"
+VIOLATED = "violated"
+NOT_CHECKED = "not checked"
+#: the ``--escape-fail-on`` name for violated properties
+PROPERTY_FINDINGS = "properties"
 #: what ``--escape-fail-on`` accepts
-FINDINGS = (PSEUDO_TESTED, CONFIRMING_ONLY)
+FINDINGS = (PSEUDO_TESTED, CONFIRMING_ONLY, PROPERTY_FINDINGS)
 
 
 @dataclass
@@ -99,6 +113,39 @@ class Witness:
     #: a regression test that passed on the original and failed on the mutant
     test: str | None = None
     #: why no test is given for a witness
+    test_dropped: str | None = None
+
+
+@dataclass
+class PropertyResult:
+    """One property of one function, checked with generated inputs.
+
+    A violation is an observation about the code, not about its tests: the
+    tests may well confirm the behaviour (their expected values computed from
+    it).  It fails the gate only with ``--escape-fail-on properties``.
+    """
+
+    module: str
+    file: str
+    #: ``name`` or ``Class.name``
+    function: str
+    line: int
+    property: str
+    outcome: str
+    #: why it was not checked, or what was expected where it was violated
+    reason: str | None = None
+    #: a round trip's other function (``module.name``)
+    partner: str | None = None
+    examples: int = 0
+    seconds: float = 0.0
+    #: the smallest input found that breaks it, as a call
+    input: str | None = None
+    #: what the code did with that input
+    observed: str | None = None
+    test_name: str | None = None
+    #: a regression test marked ``xfail(strict=True)``, seen to fail today
+    test: str | None = None
+    #: why no test is given for a violation
     test_dropped: str | None = None
 
 
@@ -267,6 +314,8 @@ class Results:
     mutants: list[MutantResult] = field(default_factory=list)
     tests: list[TestInfo] = field(default_factory=list)
     functions: list[FunctionResult] = field(default_factory=list)
+    #: property checks of the target functions (``--escape-property-budget``)
+    properties: list[PropertyResult] = field(default_factory=list)
     #: nodeid -> why it was left out of mutant runs
     excluded_tests: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -299,6 +348,9 @@ class Results:
         """The regular mutants and every function's extreme mutant (not in the score)."""
         return self.mutants + [f.extreme for f in self.functions if f.extreme is not None]
 
+    def violations(self) -> list[PropertyResult]:
+        return [p for p in self.properties if p.outcome == VIOLATED]
+
     def by_module(self) -> dict[str, list[MutantResult]]:
         modules: dict[str, list[MutantResult]] = {f.module: [] for f in self.files}
         for m in self.mutants:
@@ -321,6 +373,7 @@ class Results:
             FunctionResult(**{**f, "extreme": _mutant(f["extreme"]) if f["extreme"] else None})
             for f in data["functions"]
         ]
+        data["properties"] = [PropertyResult(**p) for p in data.get("properties", [])]
         if data.get("shard"):
             data["shard"] = Shard(**data["shard"])
         return cls(**data)

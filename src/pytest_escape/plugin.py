@@ -10,7 +10,13 @@ import os
 
 import pytest
 
-from .config import DEFAULT_EXAMPLES, DEFAULT_MEMORY_LIMIT, DEFAULT_WITNESS_BUDGET, TIMEOUT_CONSTANT
+from .config import (
+    DEFAULT_EXAMPLES,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_PROPERTY_BUDGET,
+    DEFAULT_WITNESS_BUDGET,
+    TIMEOUT_CONSTANT,
+)
 from .gate import EscapeExit
 
 WORKER_ENV = "PYTEST_ESCAPE_WORKER"
@@ -60,6 +66,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help=f"inputs Hypothesis tries per surviving mutant (default {DEFAULT_EXAMPLES})",
     )
+    group.addoption(
+        "--escape-property-budget",
+        metavar="SECONDS",
+        help="total time to check properties of the functions under test: crashes on valid "
+        "input, return annotations, determinism, round trips, idempotence "
+        f"(default {DEFAULT_PROPERTY_BUDGET:g}; 0 turns the checks off)",
+    )
+    group.addoption(
+        "--escape-properties",
+        nargs="+",
+        metavar="KEY=VALUE",
+        help="add or silence property checks: skip=PATTERN[:PROPERTY], round_trips=FORWARD,BACKWARD, "
+        "idempotent=PATTERN, check=PATTERN (private functions); patterns are globs of module.function",
+    )
     group.addoption("--escape-seed", metavar="N", help="seed for the witness search, to repeat a run")
     group.addoption(
         "--escape-witness-backend",
@@ -71,7 +91,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--escape-fail-on",
         metavar="FINDINGS",
         help=f"exit {int(EscapeExit.FINDINGS)} if any of these findings exist: "
-        "pseudo-tested, confirming-only (comma-separated; none: off)",
+        "pseudo-tested, confirming-only, properties (comma-separated; none: off)",
     )
     group.addoption(
         "--escape-matrix",

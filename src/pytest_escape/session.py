@@ -30,10 +30,12 @@ from .model import (
     EXTREME,
     NO_COVERAGE,
     NOT_COVERED,
+    PROPERTIES,
     FileInfo,
     FunctionResult,
     Kill,
     MutantResult,
+    PropertyResult,
     Results,
     Shard,
     Tally,
@@ -70,6 +72,17 @@ WORKER_ARGS = [
     "ignore::pytest.PytestAssertRewriteWarning",
     "--tb=native",
 ]
+
+
+def _properties(found: list[dict[str, Any]], functions: list[FunctionResult]) -> list[PropertyResult]:
+    """The worker's property results, placed in their functions' files."""
+    where = {(f.module, f.name): f for f in functions}
+    results = []
+    for fields in found:
+        function = where[(fields["module"], fields["function"])]
+        results.append(PropertyResult(file=function.file, line=function.line, **fields))
+    order = {p: i for i, p in enumerate(PROPERTIES)}
+    return sorted(results, key=lambda r: (r.module, r.line, r.function, order.get(r.property, 99)))
 
 
 def _test_docstring(mutant: MutantResult) -> str:
@@ -257,6 +270,9 @@ class EscapeSession:
             if s.witness_budget > 0
             else "no witness search"
         )
+        properties = (
+            f"property checks {s.property_budget:g} s" if s.property_budget > 0 else "no property checks"
+        )
         gate = ""
         if s.since is not None and self.changed is not None:
             gate += f"; only lines changed since {s.since} ({self.changed.base[:10]})"
@@ -271,7 +287,7 @@ class EscapeSession:
             f"escape: mutating {self.candidates.describe(config.rootpath)}; "
             f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s, "
             f"{memory}; "
-            f"{witnesses}; {self.cache_state}{gate}"
+            f"{witnesses}; {properties}; {self.cache_state}{gate}"
         )
 
     def close(self) -> None:
@@ -452,8 +468,9 @@ class EscapeSession:
         if self.store is not None:
             excluded = self.store.excluded(list(test_keys))
             results.excluded_tests = {test_keys[k]: reason for k, reason in excluded.items()}
-        if to_run:
-            report = self._execute(targets, mutated, baseline, to_run, probes, cache)
+        checks = self._property_checks(results.functions, baseline)
+        if to_run or checks:
+            report = self._execute(targets, mutated, baseline, to_run, probes, cache, checks)
             if report.interrupted:
                 self.results = None
                 self.messages.extend(self._partial(results, mutants, report, to_run))
@@ -482,6 +499,7 @@ class EscapeSession:
             for mutant_id, finding in report.witnesses.items():
                 # the worker sends the fields of a Witness
                 mutants[mutant_id].witness = Witness(**finding)
+            results.properties = _properties(report.properties, results.functions)
             results.excluded_tests.update(report.excluded)
             results.warnings.extend(report.warnings)
             self.timings.update(report.phases)
@@ -608,6 +626,25 @@ class EscapeSession:
         # what the mutants' runs did to the project (project_files) is true of a partial run too
         return lines + [f"escape: warning: {w}" for w in report.warnings]
 
+    def _property_checks(self, functions: list[FunctionResult], baseline: Baseline) -> list[dict[str, Any]]:
+        """The functions whose properties the worker checks, with the tests that run them
+        (fastest first: they record the arguments a function is called with)."""
+        if self.settings.property_budget <= 0:
+            return []
+        durations = baseline.durations
+        siblings: dict[str, list[str]] = {}
+        for f in functions:
+            siblings.setdefault(f.module, []).append(f.name)
+        return [
+            {
+                "module": f.module,
+                "function": f.name,
+                "tests": sorted(f.covered_by, key=lambda t: durations.get(t, 0.0)),
+                "siblings": siblings[f.module],
+            }
+            for f in sorted(functions, key=lambda f: (f.module, f.line))
+        ]
+
     def _verdict_options(self) -> dict[str, Any]:
         """The options a mutant's verdict depends on (the witness search's are apart)."""
         s = self.settings
@@ -698,8 +735,10 @@ class EscapeSession:
         jobs: list[dict[str, Any]],
         probes: dict[str, list[str]],
         cache: RunCache,
+        checks: list[dict[str, Any]],
     ) -> WorkerReport:
-        """Run ``jobs`` in the worker; every verdict is cached the moment it lands."""
+        """Run ``jobs`` in the worker, then the property ``checks``; every verdict is
+        cached the moment it lands."""
         settings = self.settings
         plan = {
             "args": list(self.config.invocation_params.args) + WORKER_ARGS,
@@ -725,6 +764,15 @@ class EscapeSession:
                 "call_timeout": settings.call_timeout,
                 "backend": settings.witness_backend,
             },
+            "properties": {
+                "budget": settings.property_budget,
+                "examples": settings.examples,
+                "seed": self.seed,
+                "call_timeout": settings.call_timeout,
+                "root": str(self.config.rootpath.resolve()),
+                "config": settings.properties,
+                "functions": checks,
+            },
         }
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         # Rewriting one line only makes sense on a terminal; a CI log (even one
@@ -740,7 +788,7 @@ class EscapeSession:
                 reporter.write_line(line)
 
         fresh = [job for job in jobs if "known" not in job]
-        if reporter is not None:
+        if reporter is not None and jobs:
             reporter.write_line("")
             extremes = sum(1 for job in fresh if job["extreme"])
             resumed = len(jobs) - len(fresh)
@@ -759,6 +807,13 @@ class EscapeSession:
                 cache.verdict(event)
             elif kind == "witness":
                 cache.witness(event["id"], event["finding"])
+            elif kind == "properties" and reporter is not None:
+                if live:
+                    reporter.write_line("")
+                reporter.write_line(
+                    f"escape: checking properties of {event['functions']} functions "
+                    f"(budget {event['budget']:g} s)"
+                )
             elif kind == "witnesses" and reporter is not None:
                 if live:
                     reporter.write_line("")

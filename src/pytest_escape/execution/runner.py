@@ -32,6 +32,8 @@ class WorkerReport:
     phases: dict[str, float] = field(default_factory=dict)
     done: bool = False
     #: stopped by Ctrl-C: ``results`` holds the verdicts that landed before
+    #: property results, as the fields of ``model.PropertyResult`` without file and line
+    properties: list[dict[str, Any]] = field(default_factory=list)
     interrupted: bool = False
     returncode: int = 0
     log_tail: str = ""
@@ -102,8 +104,10 @@ def _handle(
     elif kind == "witness":
         report.witnesses[event["id"]] = event["finding"]
         on_event(kind, event)
-    elif kind == "witnesses":
+    elif kind == "witnesses" or kind == "properties":
         on_event(kind, event)
+    elif kind == "property":
+        report.properties.append(event["result"])
     elif kind == "warning":
         report.warnings.append(event["message"])
     elif kind == "excluded":

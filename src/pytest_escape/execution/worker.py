@@ -31,6 +31,7 @@ from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
 from ..plugin import WORKER_ENV
 from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked, stream
+from .properties import PropertyStage
 from .witnesses import WitnessStage
 
 
@@ -274,6 +275,10 @@ class WorkerPlugin:
             self._witnesses()
         except Exception as e:  # noqa: BLE001 - the mutants' verdicts are in; keep them
             self.emit("warning", message=f"the witness search stopped early: {type(e).__name__}: {e}")
+        try:
+            self._properties()
+        except Exception as e:  # noqa: BLE001 - the same: what is in stays in
+            self.emit("warning", message=f"the property checks stopped early: {type(e).__name__}: {e}")
         self.emit("done")
         # Nothing is left to do: the verdicts are sent, no fixture was set up in
         # this process, and finishing the session would only print a summary to
@@ -294,15 +299,11 @@ class WorkerPlugin:
             return
         started = time.monotonic()
         self.emit("witnesses", survivors=len(survivors), budget=options["budget"])
-
-        def run_tests(tests: list[str]) -> object:
-            return run_items([(t, self.items[t]) for t in tests if t in self.items], None)
-
         stage = WitnessStage(
             options,
             survivors,
             self.plan["workers"],
-            run_tests,
+            self._run_tests,
             lambda mutant_id, finding: self.emit("witness", id=mutant_id, finding=finding),
         )
         try:
@@ -310,6 +311,28 @@ class WorkerPlugin:
         finally:
             stage.close()
         self.emit("phase", name="witnesses", seconds=round(time.monotonic() - started, 3))
+
+    def _properties(self) -> None:
+        options = self.plan.get("properties")
+        if not options or not options["functions"] or float(options["budget"]) <= 0:
+            return
+        started = time.monotonic()
+        self.emit("properties", functions=len(options["functions"]), budget=options["budget"])
+        stage = PropertyStage(
+            options,
+            self.plan["workers"],
+            self._run_tests,
+            lambda result: self.emit("property", result=result),
+        )
+        try:
+            self._run(stage.jobs(), stage.settle)
+        finally:
+            stage.close()
+        self.emit("phase", name="properties", seconds=round(time.monotonic() - started, 3))
+
+    def _run_tests(self, tests: list[str]) -> object:
+        """Run tests in this process (a search child records the arguments they pass)."""
+        return run_items([(t, self.items[t]) for t in tests if t in self.items], None)
 
     # -- confirming-only candidates ------------------------------------------
 

@@ -16,7 +16,7 @@ import html
 import re
 from pathlib import Path
 
-from ..model import EQUIVALENT, WITNESSED, MutantResult, Results
+from ..model import EQUIVALENT, PROPERTY_FINDINGS, WITNESSED, MutantResult, Results
 from .describe import (
     confirming_only,
     diff_text,
@@ -158,8 +158,46 @@ def _findings(results: Results) -> list[str]:
     return lines
 
 
+def _properties(results: Results) -> list[str]:
+    violated = results.violations()
+    if not violated:
+        return []
+    gating = (
+        " (they fail the gate: --escape-fail-on properties)" if PROPERTY_FINDINGS in results.fail_on else ""
+    )
+    lines = ["", f"### Violated properties ({len(violated)}){gating}", ""]
+    for p in violated[:FINDING_LIMIT]:
+        lines.append(
+            f"- {p.property}: {_code(f'{p.module}.{p.function}')} ({_code(f'{p.file}:{p.line}')}): "
+            f"{_code(p.input or '')} {_text(p.observed or '')}; expected {_text(p.reason or '')}"
+        )
+        if p.test:
+            name = html.escape(p.test_name or "regression test")
+            lines += [
+                "",
+                f"  <details><summary>Regression test <code>{name}</code> (xfail, strict: "
+                "fails today, passes once fixed)</summary>",
+                "",
+                *("  " + line if line else "" for line in _fenced(p.test, "python")),
+                "",
+                "  </details>",
+                "",
+            ]
+        elif p.test_dropped:
+            lines.append(f"  - no regression test: {_text(p.test_dropped)}")
+    lines += _more(len(violated))
+    return lines
+
+
 def render_markdown(results: Results) -> str:
-    lines = [*_heading(results), "", *_table(results), *_survivors(results), *_findings(results)]
+    lines = [
+        *_heading(results),
+        "",
+        *_table(results),
+        *_survivors(results),
+        *_findings(results),
+        *_properties(results),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,8 @@ them when it colours its own output (``--color``), and the same lines print
 as plain text (``render_terminal``) for logs and ``pytest-escape report``.
 
 How much is shown follows pytest's verbosity: ``-qq`` the score sentence,
-``-q`` the table too, the default adds findings and survivors (ten of each),
+``-q`` the table too, the default adds findings, survivors and violated
+properties (ten of each),
 ``-v`` lifts the caps and ``-vv`` also lists every detected mutant.
 """
 
@@ -15,10 +16,15 @@ from collections import Counter
 
 from ..model import (
     DETECTED_STATUSES,
+    HELD,
+    NOT_CHECKED,
+    PROPERTY_FINDINGS,
     SURVIVED,
     VERDICTS,
+    VIOLATED,
     WITNESSED,
     MutantResult,
+    PropertyResult,
     Results,
     Tally,
     Witness,
@@ -137,6 +143,57 @@ def styled_findings(summaries: list[ModuleSummary], limit: int | None) -> list[L
     return lines
 
 
+def property_summary(results: Results) -> str:
+    """``properties: 2 violated (2 verified regression tests), 14 held, 1 not checked``."""
+    counts = Counter(p.outcome for p in results.properties)
+    tests = sum(1 for p in results.violations() if p.test)
+    parts = [f"{counts[VIOLATED]} violated ({tests} verified regression tests)"] if counts[VIOLATED] else []
+    parts += [f"{counts[o]} {o}" for o in (HELD, NOT_CHECKED) if counts[o]]
+    return "properties: " + ", ".join(parts)
+
+
+def styled_properties(results: Results, limit: int | None) -> list[Line]:
+    """Violated properties per module (observations, not gate failures unless asked),
+    and at ``-v`` the ones that could not be checked, with why."""
+    if not results.properties:
+        return []
+    gating = PROPERTY_FINDINGS in results.fail_on
+    note = "failing the gate: --escape-fail-on properties" if gating else "observations, not gate failures"
+    lines = [_plain(""), _styled(f"Property findings ({note}):", "bold")]
+    modules: dict[str, list[PropertyResult]] = {}
+    for p in results.properties:
+        modules.setdefault(p.module, []).append(p)
+    for module, found in modules.items():
+        counts = Counter(p.outcome for p in found)
+        functions = len({p.function for p in found})
+        lines.append(
+            _plain(
+                f"{module}: {functions} functions checked; {counts[VIOLATED]} violated, "
+                f"{counts[HELD]} held, {counts[NOT_CHECKED]} not checked"
+            )
+        )
+        violated = [p for p in found if p.outcome == VIOLATED]
+        for p in violated[:limit]:
+            lines.append(
+                [
+                    (f"  {p.property} ", "red" if gating else "yellow"),
+                    (f"{p.function} ({p.file}:{p.line}): {p.input}: {p.observed}; expected {p.reason}", None),
+                ]
+            )
+            if p.test_name:
+                lines.append(_plain(f"      regression test {p.test_name} (xfail, strict)"))
+            elif p.test_dropped:
+                lines.append(_plain(f"      no regression test: {p.test_dropped}"))
+        if limit is not None and len(violated) > limit:
+            lines.append(_plain(f"  ... and {len(violated) - limit} more (use -v to list all)"))
+        if limit is None:
+            for p in found:
+                if p.outcome == NOT_CHECKED:
+                    lines.append(_plain(f"  not checked {p.property} of {p.function}: {p.reason}"))
+    lines.append(_plain(property_summary(results)))
+    return lines
+
+
 def styled_survivors(results: Results, limit: int | None) -> list[Line]:
     survivors = [m for m in results.mutants if m.status == SURVIVED]
     if not survivors:
@@ -193,6 +250,7 @@ def styled_terminal(results: Results, verbosity: int = 0) -> list[Line]:
             limit = None if verbosity > 0 else DEFAULT_FINDING_LIMIT
             lines.extend(styled_findings(summaries, limit))
             lines.extend(styled_survivors(results, None if verbosity > 0 else DEFAULT_SURVIVOR_LIMIT))
+            lines.extend(styled_properties(results, None if verbosity > 0 else DEFAULT_FINDING_LIMIT))
             if verbosity >= 2:
                 lines.extend(styled_detected(results))
             lines.extend(_plain(f"warning: excluded {t}: {why}") for t, why in results.excluded_tests.items())

@@ -141,6 +141,14 @@ class LineProbe:
         return None
 
 
+class _InSetup(Exception):
+    """Building the input failed, before the target was called."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class Caller:
     """Calls a target with one input, under the original or one mutant."""
 
@@ -164,7 +172,10 @@ class Caller:
                 self.guard,
             ):
                 warnings.simplefilter("ignore")
-                arguments = {name: fresh(value) for name, value in call.arguments}
+                try:
+                    arguments = {name: fresh(value) for name, value in call.arguments}
+                except Exception as e:  # noqa: BLE001 - a constructor refused its generated arguments
+                    raise _InSetup(e) from e
                 args, kwargs = split_arguments(self.target.signature, arguments)
                 if probe is not None:
                     sys.settrace(probe)
@@ -178,6 +189,8 @@ class Caller:
             outcome = CallOutcome(RETURNED, value=value)
         except CallTimeout:
             outcome = CallOutcome(HUNG)
+        except _InSetup as e:
+            outcome = CallOutcome(RAISED, error=e.error, in_setup=True)
         except SandboxViolation:
             raise
         except BaseException as e:  # noqa: BLE001 - whatever the code raises is its outcome

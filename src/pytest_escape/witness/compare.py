@@ -37,6 +37,9 @@ class CallOutcome:
     arguments: dict[str, Any] = field(default_factory=dict)
     #: what the call printed (stdout and stderr, interleaved)
     output: str = ""
+    #: RAISED while building the input (a constructor refusing its arguments),
+    #: not by the call itself
+    in_setup: bool = False
 
     def describe(self) -> str:
         if self.kind == RETURNED:

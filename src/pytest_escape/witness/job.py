@@ -66,7 +66,7 @@ def observe(module: str, qualname: str, run_tests: Callable[[], object]) -> list
     return calls
 
 
-def _global_constants(module: str, names: tuple[str, ...]) -> list[Any]:
+def global_constants(module: str, names: tuple[str, ...]) -> list[Any]:
     """Module-level constants a function reads (``qty >= BULK_THRESHOLD``): literals by another name."""
     namespace = vars(sys.modules[module])
     return [namespace[n] for n in names if isinstance(namespace.get(n), (int, float, str)) and n in namespace]
@@ -182,7 +182,7 @@ def _search_one(
     code = mutant_code(mutant_id, qualname)
     seeds = Seeds.from_code(
         [original, code],
-        extra=_global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
+        extra=global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
     )
     try:
         strategy = call_strategy(target.function, target.owner, observed, seeds)
@@ -301,7 +301,12 @@ def verify_test(
     except sandbox.SandboxViolation as e:
         return {"outcome": UNSAFE, "message": str(e)}
     except BaseException as e:  # noqa: BLE001 - a failing test is the point
-        return {"outcome": "failed", "message": f"{type(e).__name__}: {str(e)[:200]}"}
+        return {
+            "outcome": "failed",
+            "message": f"{type(e).__name__}: {str(e)[:200]}",
+            # what a test marked xfail(raises=...) is judged by
+            "exceptions": [c.__name__ for c in type(e).__mro__],
+        }
     finally:
         activate(None)
     return {"outcome": "passed"}

@@ -43,7 +43,7 @@ def test_name(target: Target, mutant_id: str) -> str:
     return f"test_{name}_mutant_{number}"
 
 
-def _exception_class(error: BaseException) -> tuple[str, str]:
+def exception_class(error: BaseException) -> tuple[str, str]:
     """(import line or "", name) for an exception's class."""
     cls = type(error)
     if getattr(builtins, cls.__name__, None) is cls:
@@ -137,6 +137,57 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
     return lines, pinned.imports
 
 
+@dataclass
+class CallSource:
+    """A call of the target as test source: the lines that set up its input,
+    and the call expression itself."""
+
+    setup: list[str]
+    imports: set[str]
+    expression: str
+    #: parameters held in variables (``self`` as ``obj``, objects, ``held``)
+    names: dict[str, str]
+
+
+def call_source(
+    target: Target, call: Call, held: tuple[str, ...] = (), given: dict[str, str] | None = None
+) -> CallSource:
+    """``call`` as source; raises ``NotLiteral`` when an argument cannot be written.
+
+    ``held`` names parameters to pass through a variable of their own name,
+    to look at them after the call; ``given`` passes parameters as existing
+    expressions (``{"text": "once"}``) instead of their values in ``call``.
+    """
+    imports: set[str] = set()
+    values: dict[str, Literal] = {}
+    params = list(target.signature.parameters.values())
+    self_name = params[0].name if target.kind == METHOD else None
+    setup: list[str] = []
+    names: dict[str, str] = dict(given or {})
+    for name, value in call.arguments:
+        if value is OMITTED or name in names:
+            continue
+        try:
+            if name == self_name or isinstance(value, Shaped):
+                variable = "obj" if name == self_name else name
+                lines, needed = setup_lines(value, variable)
+                setup.extend(lines)
+                imports |= needed
+                names[name] = variable
+            else:
+                values[name] = literal(value)
+                imports |= values[name].imports
+        except NotLiteral as e:
+            raise NotLiteral(f"argument {name!r}: {e}") from None
+    imports.add(f"from {target.module} import {target.qualname.split('.')[0]}")
+    for name in held:
+        if name not in names and name in values:
+            setup.append(f"{name} = {values[name].source}")
+            names[name] = name
+    callee = f"{names[self_name]}.{target.name}" if self_name else target.qualname
+    return CallSource(setup, imports, f"{callee}({_render_args(target, values, names)})", names)
+
+
 def render(
     target: Target,
     mutant_id: str,
@@ -147,38 +198,15 @@ def render(
     docstring: str,
 ) -> RegressionTest:
     """The test's source; raises ``NotLiteral`` (with the reason) when it cannot be written."""
-    imports: set[str] = set()
-    values: dict[str, Literal] = {}
-    params = list(target.signature.parameters.values())
-    self_name = params[0].name if target.kind == METHOD else None
-    body: list[str] = []
-    names: dict[str, str] = {}
-    for name, value in call.arguments:
-        if value is OMITTED:
-            continue
-        try:
-            if name == self_name or isinstance(value, Shaped):
-                variable = "obj" if name == self_name else name
-                lines, needed = setup_lines(value, variable)
-                body.extend(lines)
-                imports |= needed
-                names[name] = variable
-            else:
-                values[name] = literal(value)
-                imports |= values[name].imports
-        except NotLiteral as e:
-            raise NotLiteral(f"argument {name!r}: {e}") from None
-    imports.add(f"from {target.module} import {target.qualname.split('.')[0]}")
     watched = difference.removeprefix("argument ").strip("'") if difference.startswith("argument ") else None
-    callee = f"obj.{target.name}" if self_name else target.qualname
-    if watched and watched not in names:
-        body.append(f"{watched} = {values[watched].source}")
-        names[watched] = watched
-    call_source = f"{callee}({_render_args(target, values, names)})"
+    source = call_source(target, call, (watched,) if watched else ())
+    imports, body, names = source.imports, source.setup, source.names
+    self_name = list(target.signature.parameters)[0] if target.kind == METHOD else None
+    expression = source.expression
     after_lines: list[str] = []
     if original.kind == RAISED:
         assert original.error is not None
-        line, cls = _exception_class(original.error)
+        line, cls = exception_class(original.error)
         if line:
             imports.add(line)
         imports.add("import pytest")
@@ -186,9 +214,9 @@ def render(
         if mutant.kind == RAISED and type(mutant.error) is type(original.error):
             message = str(original.error)
             match = f", match={'^' + re.escape(message) + '$'!r}"
-        call_lines = [f"with pytest.raises({cls}{match}):", f"    {call_source}"]
+        call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
     elif difference in ("return value", "outcome"):
-        call_lines = [f"result = {call_source}"]
+        call_lines = [f"result = {expression}"]
         try:
             after_lines, needed = _pin_value(original.value, mutant)
         except NotLiteral as e:
@@ -197,7 +225,7 @@ def render(
             needed = set()  # the mutant raises or hangs: the call alone tells
         imports |= needed
     else:
-        call_lines = [call_source]
+        call_lines = [expression]
     if difference == PRINTED:
         imports |= {"import contextlib", "import io", "import os", "from unittest import mock"}
         body.append("out = io.StringIO()")
@@ -223,9 +251,16 @@ def render(
             raise NotLiteral(f"argument {watched!r} after the call: {e}") from None
         imports |= state.imports
         body.append(f"assert {subject} == {state.source}")
-    name = test_name(target, mutant_id)
+    return test_source(test_name(target, mutant_id), docstring, body, imports)
+
+
+def test_source(
+    name: str, docstring: str, body: list[str], imports: set[str], marks: tuple[str, ...] = ()
+) -> RegressionTest:
+    """One ``def test_...`` with its imports, ordered as isort would."""
     doc = docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = f'def {name}():\n    """{doc}"""\n' + "".join(f"    {line}\n" for line in body)
+    decorators = "".join(f"{mark}\n" for mark in marks)
+    text = f'{decorators}def {name}():\n    """{doc}"""\n' + "".join(f"    {line}\n" for line in body)
     ordered = sorted(i for i in imports if i.startswith("import ")) + sorted(
         i for i in imports if i.startswith("from ")
     )

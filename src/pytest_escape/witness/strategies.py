@@ -271,9 +271,12 @@ def _edited(draw: st.DrawFn, strings: list[str]) -> str:
     return text
 
 
-def _from_observed(observed: list[Any], seeds: Seeds, depth: int = 0) -> list[st.SearchStrategy[Any]]:
+def _from_observed(
+    observed: list[Any], seeds: Seeds, depth: int = 0, valid_only: bool = False
+) -> list[st.SearchStrategy[Any]]:
     """The tests' own values for a parameter (or an attribute), and values grown
-    from them: edited strings, recombined lists, recombined objects."""
+    from them: edited strings, recombined lists, recombined objects (not with
+    ``valid_only``: an object's attributes recombined can break its invariants)."""
     if not observed:
         return []
     shapes = [shaped(v) for v in observed]
@@ -298,7 +301,7 @@ def _from_observed(observed: list[Any], seeds: Seeds, depth: int = 0) -> list[st
     for shape in shapes:
         if isinstance(shape, Shaped):
             classes.setdefault(shape.cls, []).append(shape)
-    if depth < _VARIATION_DEPTH:  # objects hold objects, sometimes in a cycle
+    if depth < _VARIATION_DEPTH and not valid_only:  # objects hold objects, sometimes in a cycle
         parts += [_variations(group, seeds, depth + 1) for group in classes.values()]
     return parts
 
@@ -308,8 +311,13 @@ def parameter_strategy(
     hint: Any,
     observed: list[Any],
     seeds: Seeds,
+    valid_only: bool = False,
 ) -> st.SearchStrategy[Any]:
-    """Inputs for one parameter; raises ``Unexplorable`` when nothing can feed it."""
+    """Inputs for one parameter; raises ``Unexplorable`` when nothing can feed it.
+
+    ``valid_only``: only values the type hint or the tests vouch for, no
+    guesses from the parameter's name.
+    """
     name = param.name
     parts: list[st.SearchStrategy[Any]] = []
     if hint is not inspect.Parameter.empty and _unsafe_hint(hint):
@@ -345,7 +353,7 @@ def parameter_strategy(
             if made is not None:
                 parts.append(made)
                 derived = True
-        if not derived and not observed:
+        if not derived and not observed and not valid_only:
             for pattern, make in _NAME_HEURISTICS:
                 if pattern.search(name):
                     base = make()
@@ -353,7 +361,7 @@ def parameter_strategy(
                     break
     if param.default is not inspect.Parameter.empty:
         parts.insert(0, st.just(OMITTED))
-    parts += _from_observed(observed, seeds)
+    parts += _from_observed(observed, seeds, valid_only=valid_only)
     if not parts:
         raise Unexplorable(name, "no type hint, default value, telling name or value seen in the tests")
     return st.one_of(parts)
@@ -411,11 +419,14 @@ def call_strategy(
     owner: type | None,
     observed: list[dict[str, Any]],
     seeds: Seeds,
+    valid_only: bool = False,
 ) -> st.SearchStrategy[Call]:
     """Whole calls: generated ones first (they shrink simplest), then the tests' own calls.
 
     ``owner`` is the class of an instance method: its ``self`` comes from the
-    instances the tests used, or from building one.
+    instances the tests used, or from building one.  ``valid_only`` keeps to
+    inputs the type hints or the tests vouch for (a property's counter-example
+    must be one a caller may pass).
     """
     signature = inspect.signature(function)
     hints = _hints(function)
@@ -437,7 +448,7 @@ def call_strategy(
                 fields[param.name] = st.just(() if param.kind == param.VAR_POSITIONAL else {})
             continue
         if index == 0 and owner is not None:
-            strategies = _from_observed(values, seeds)
+            strategies = _from_observed(values, seeds, valid_only=valid_only)
             try:
                 strategies.insert(0, constructor_strategy(owner, seeds))
             except Unexplorable:
@@ -446,10 +457,15 @@ def call_strategy(
             fields[param.name] = st.one_of(strategies)
             continue
         hint = hints.get(param.name, param.empty)
-        if hint is param.empty and param.default is None and all(v is None for v in values):
+        if (
+            hint is param.empty
+            and param.default is None
+            and all(v is None for v in values)
+            and not valid_only
+        ):
             # only ever left at None by the tests: try what they passed elsewhere
             values = [*values[:1], *pool]
-        fields[param.name] = parameter_strategy(param, hint, values, seeds)
+        fields[param.name] = parameter_strategy(param, hint, values, seeds, valid_only)
     generated = st.fixed_dictionaries(fields).map(
         lambda kw: Call(tuple((k, settled(v)) for k, v in kw.items()))
     )

@@ -1,0 +1,468 @@
+"""What a property child does: check one function's properties, one at a time.
+
+It runs in a child forked by the mutation worker (the target modules
+imported, every mutant switched off), records the arguments the function's
+tests pass, enters the witness sandbox, and for each property asks
+Hypothesis for the smallest valid input that breaks it.  A counter-example
+counts only if it breaks the property again on two fresh calls.  Results are
+streamed one property at a time: a child killed halfway loses only the one
+it was on.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import random
+import sys
+import time
+import traceback
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import FunctionType
+from typing import Any
+
+from hypothesis import find
+from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
+
+from ..model import CONTRACT, CRASH, DETERMINISM, HELD, IDEMPOTENCE, NOT_CHECKED, ROUND_TRIP, VIOLATED
+from ..mutation.mutmut_adapter import activate, original_code, original_function
+from ..witness import sandbox
+from ..witness.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
+from ..witness.compare import HUNG, RAISED, RETURNED, CallOutcome, show
+from ..witness.job import global_constants, observe
+from ..witness.literals import OMITTED, NotLiteral, describe
+from ..witness.search import hypothesis_settings
+from ..witness.strategies import Call, Seeds, Unexplorable, call_strategy
+from . import contracts, infer
+from .regression import render
+
+
+class _OutOfTime(BaseException):
+    """This property's share of the budget is spent: keep the best input so far."""
+
+
+@dataclass
+class Broken:
+    """What one input did to a property."""
+
+    #: what the code did, in words
+    observed: str
+    #: the exception the regression test will raise today (``AssertionError`` for a wrong value)
+    raises: BaseException | None = None
+    #: property-specific facts the test is written from
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """One function under check, with what every property needs."""
+
+    target: Target
+    caller: Caller
+    strategy: Any
+    plan: infer.Plan
+    options: dict[str, Any]
+    project: Callable[[str], bool]
+    #: the return annotation (contract)
+    hint: Any = None
+    #: the parameter a round trip or a normaliser transforms
+    data: str = ""
+    #: a round trip's partner, and the parameter it takes
+    backward: Caller | None = None
+    backward_parameter: str = ""
+    #: calls that ran past the per-call time limit, and all calls, for this property
+    hung: int = 0
+    calls: int = 0
+
+    def call(self, call: Call, caller: Caller | None = None) -> CallOutcome:
+        outcome = (caller or self.caller)(call, None)
+        self.calls += 1
+        if outcome.kind == HUNG:
+            self.hung += 1
+        return outcome
+
+
+def _unwrap(function: FunctionType) -> FunctionType:
+    """The original body behind a trampoline (the function itself if it has none)."""
+    try:
+        found = original_function(function.__module__, function.__qualname__)
+    except Exception:  # noqa: BLE001 - not a function under test: its own body is the body
+        return function
+    return found if isinstance(found, FunctionType) else function
+
+
+def _data_parameter(target: Target) -> str | None:
+    """The parameter a round trip or a normaliser transforms: the first one,
+    ``self`` for a method, with every other parameter optional."""
+    params = list(target.signature.parameters.values())
+    if not params or params[0].kind in (params[0].VAR_POSITIONAL, params[0].VAR_KEYWORD):
+        return None
+    rest = params[1:]
+    if any(p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in rest):
+        return None
+    return params[0].name
+
+
+def _equal(a: Any, b: Any) -> bool | None:
+    """``a == b``, or None when ``==`` cannot judge (NaN inside, equality by identity)."""
+    try:
+        if not bool(a == copy.deepcopy(a)):
+            return None
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - a broken __eq__ or an uncopyable value
+        return None
+
+
+def _rejects(error: BaseException, ctx: Context) -> bool:
+    """The function raised ``error`` on purpose (or as Python's way of saying
+    "right type, wrong value"), not because it broke."""
+    if not isinstance(error, Exception) or isinstance(error, NotImplementedError):
+        return True  # SystemExit (a CLI's usage error), KeyboardInterrupt...
+    names = {c.__name__ for c in type(error).__mro__}
+    if names & ctx.plan.documented:
+        return True
+    if infer.raised_on_purpose(error, ctx.project):
+        return True
+    # undocumented, a ValueError is how Python rejects a value of the right type
+    # (int("x")); a function that documents its errors promises no others
+    return not ctx.plan.documented and isinstance(error, ValueError)
+
+
+def _expected_errors(ctx: Context) -> str:
+    documented = sorted(ctx.plan.documented)
+    if documented:
+        return f"a value, or one of the errors it documents ({', '.join(documented)})"
+    return "a value, or an error it raises on purpose"
+
+
+# -- the properties ------------------------------------------------------
+
+
+def _crash(ctx: Context, call: Call) -> Broken | None:
+    outcome = ctx.call(call)
+    if outcome.kind != RAISED or outcome.in_setup or outcome.error is None or _rejects(outcome.error, ctx):
+        return None
+    return Broken(f"raises {_error_text(outcome.error)}", outcome.error)
+
+
+def _contract(ctx: Context, call: Call) -> Broken | None:
+    outcome = ctx.call(call)
+    if outcome.kind != RETURNED:
+        return None
+    try:
+        found = contracts.violation(outcome.value, ctx.hint)
+    except contracts.Unjudgeable:
+        return None
+    if found is None:
+        return None
+    return Broken(f"returns {show(outcome.value)}: {found.describe()}", facts={"violation": found})
+
+
+def _determinism(ctx: Context, call: Call) -> Broken | None:
+    first = ctx.call(call)
+    try:
+        # the second call may change what the first returned (a shared default list)
+        answer = copy.deepcopy(first.value)
+    except Exception:  # noqa: BLE001 - uncopyable: compare what is left of it
+        answer = first.value
+    second = ctx.call(call)
+    if HUNG in (first.kind, second.kind) or first.in_setup or second.in_setup:
+        return None
+    if first.kind == second.kind == RETURNED:
+        if _equal(answer, second.value) is not False:
+            return None
+        first.value = answer
+    elif first.kind == second.kind == RAISED:
+        if type(first.error) is type(second.error):
+            return None
+    raised = first.error if first.kind == RAISED else second.error if second.kind == RAISED else None
+    return Broken(f"first {_brief(first)}, then {_brief(second)}", raised)
+
+
+def _round_trip(ctx: Context, call: Call) -> Broken | None:
+    data = ctx.data
+    encoded = ctx.call(call)
+    if encoded.kind != RETURNED:
+        return None  # the crash check's business
+    backward = ctx.backward
+    assert backward is not None
+    decoded = ctx.call(Call(((ctx.backward_parameter, encoded.value),)), backward)
+    if decoded.kind == HUNG or decoded.in_setup:
+        return None
+    partner = backward.target.qualname
+    if decoded.kind == RAISED:
+        assert decoded.error is not None
+        return Broken(
+            f"{ctx.target.qualname} returns {show(encoded.value)}, which {partner} cannot read: "
+            f"it raises {_error_text(decoded.error)}",
+            decoded.error,
+        )
+    value = fresh(call.as_dict()[data])
+    if _equal(decoded.value, value) is not False:
+        return None
+    return Broken(
+        f"{ctx.target.qualname} returns {show(encoded.value)}, and {partner} turns that into "
+        f"{show(decoded.value)}, not the input back"
+    )
+
+
+def _idempotence(ctx: Context, call: Call) -> Broken | None:
+    data = ctx.data
+    once = ctx.call(call)
+    if once.kind != RETURNED:
+        return None
+    given = fresh(call.as_dict()[data])
+    if type(once.value) is not type(given):
+        return None  # its output is not an input of the same kind: idempotence does not apply
+    again = Call(tuple((k, once.value if k == data else v) for k, v in call.arguments))
+    twice = ctx.call(again)
+    if twice.kind == HUNG or twice.in_setup:
+        return None
+    if twice.kind == RAISED:
+        assert twice.error is not None
+        return Broken(
+            f"returns {show(once.value)}, and raises {_error_text(twice.error)} on that", twice.error
+        )
+    if _equal(twice.value, once.value) is not False:
+        return None
+    return Broken(f"returns {show(once.value)}, and {show(twice.value)} when given that")
+
+
+_CHECKS: dict[str, Callable[[Context, Call], Broken | None]] = {
+    CRASH: _crash,
+    CONTRACT: _contract,
+    DETERMINISM: _determinism,
+    ROUND_TRIP: _round_trip,
+    IDEMPOTENCE: _idempotence,
+}
+#: what each property expects, for the report
+_EXPECTED = {
+    CONTRACT: "a value of its return annotation",
+    DETERMINISM: "the same outcome for the same input",
+    ROUND_TRIP: "the input back",
+    IDEMPOTENCE: "its own output back unchanged",
+}
+
+
+def _brief(outcome: CallOutcome) -> str:
+    text = outcome.describe()
+    return text if len(text) <= 90 else text[:87] + "..."
+
+
+def _error_text(error: BaseException) -> str:
+    message = str(error)
+    return f"{type(error).__name__}({message!r})" if message else type(error).__name__
+
+
+# -- the search ----------------------------------------------------------
+
+
+def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, str | None]:
+    """(the smallest input found to break ``prop`` or None, inputs tried, why it stopped early)."""
+    check = _CHECKS[prop]
+    deadline = time.monotonic() + seconds
+    tried = 0
+    best: list[Call] = []
+
+    def broken(call: Call) -> bool:
+        nonlocal tried
+        if time.monotonic() > deadline:
+            raise _OutOfTime()
+        tried += 1
+        if check(ctx, call) is None:
+            return False
+        best.append(call)
+        return True
+
+    options = ctx.options
+    examples = int(options["examples"]) if ctx.target.signature.parameters else 1
+    rng = random.Random(f"{options['seed']}:{ctx.target.module}.{ctx.target.qualname}:{prop}")
+    try:
+        return find(ctx.strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
+    except (NoSuchExample, Unsatisfiable):
+        return None, tried, None
+    except (_OutOfTime, Flaky):
+        return (best[-1] if best else None), tried, "time budget spent" if not best else None
+    except HypothesisException as e:
+        return None, tried, f"hypothesis could not generate inputs: {e}".splitlines()[0]
+
+
+def _result(prop: str, outcome: str, reason: str | None = None, **fields: Any) -> dict[str, Any]:
+    return {"property": prop, "outcome": outcome, "reason": reason, **fields}
+
+
+def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
+    ctx.hung = ctx.calls = 0
+    partner = ctx.plan.partner if prop == ROUND_TRIP else None
+    try:
+        call, tried, note = _search(ctx, prop, seconds)
+        # a counter-example counts if it breaks the property on two fresh tries
+        seen = [] if call is None else [_CHECKS[prop](ctx, call), _CHECKS[prop](ctx, call)]
+    except sandbox.SandboxViolation as e:
+        return _result(prop, NOT_CHECKED, f"the sandbox refused {e}", partner=partner)
+    if ctx.calls and ctx.hung == ctx.calls:
+        why = f"every call ran past the time limit ({ctx.caller.timeout:g} s)"
+        return _result(prop, NOT_CHECKED, why, partner=partner, examples=tried)
+    if call is None:
+        if tried == 0:
+            return _result(prop, NOT_CHECKED, note or "no input could be built", partner=partner)
+        return _result(prop, HELD, note, partner=partner, examples=tried)
+    broken = seen[-1]
+    if broken is None or seen[0] is None:
+        why = "a violation appeared once and did not repeat"
+        return _result(prop, NOT_CHECKED, why, partner=partner, examples=tried)
+    expected = _expected_errors(ctx) if prop == CRASH else _EXPECTED[prop]
+    found = _result(
+        prop,
+        VIOLATED,
+        expected,
+        partner=partner,
+        examples=tried,
+        input=_describe_call(ctx.target, call),
+        observed=broken.observed,
+    )
+    backward = ctx.backward.target if prop == ROUND_TRIP and ctx.backward is not None else None
+    try:
+        test = render(
+            ctx.target, prop, call, broken.raises, broken.facts, ctx.data, backward, broken.observed, expected
+        )
+    except NotLiteral as e:
+        found["test_dropped"] = f"not emitted: {e}"
+    else:
+        found.update(test_name=test.name, test=test.source, raises=test.raises)
+    return found
+
+
+def _describe_call(target: Target, call: Call) -> str:
+    inner = ", ".join(f"{k}={describe(v)}" for k, v in call.arguments if v is not OMITTED)
+    return f"{target.qualname}({inner})"
+
+
+# -- the child -----------------------------------------------------------
+
+
+def _return_hint(original: Callable[..., Any]) -> Any:
+    """The return annotation if ``contracts`` can judge it, else None."""
+    try:
+        hints = typing.get_type_hints(original)
+    except Exception:  # noqa: BLE001 - an unresolvable forward reference: no contract to check
+        return None
+    if "return" not in hints or inspect.isgeneratorfunction(original):
+        return None
+    try:
+        contracts.check_hint(hints["return"])
+    except contracts.Unjudgeable:
+        return None
+    return hints["return"]
+
+
+def check_function(
+    entry: dict[str, Any],
+    run_tests: Callable[[], object],
+    options: dict[str, Any],
+    stream: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Check every property of one function; stream ``{"plan": [...]}``, then one result per property."""
+    module, qualname = entry["module"], entry["function"]
+    started = time.monotonic()
+    activate(None)
+    try:
+        target = resolve(module, qualname)
+        original = original_function(module, qualname)
+    except (NotCallable, KeyError) as e:
+        stream({"plan": [CRASH]})
+        stream(_result(CRASH, NOT_CHECKED, str(e)))
+        return {"done": True}
+    project = infer.in_project(str(options["root"]))
+    config = infer.PropertyConfig.from_json(options.get("config", {}))
+    plan = infer.plan(sys.modules[module], qualname, original, entry["siblings"], config, project, _unwrap)
+    hint = _return_hint(original) if CONTRACT in plan.properties else None
+    if hint is None and CONTRACT in plan.properties:
+        plan.properties.remove(CONTRACT)  # no annotation it can judge: nothing to hold it to
+    stream({"plan": plan.properties + list(plan.left_out)})
+    for prop, reason in plan.left_out.items():
+        stream(_result(prop, NOT_CHECKED, reason))
+    if not plan.properties:
+        return {"done": True}
+    if time.monotonic() > float(options.get("deadline", float("inf"))):
+        spent = (
+            f"the property budget ({float(options['budget']):g} s) was spent; raise --escape-property-budget"
+        )
+        for prop in plan.properties:
+            stream(_result(prop, NOT_CHECKED, spent, partner=plan.partner if prop == ROUND_TRIP else None))
+        return {"done": True}
+    observed = observe(module, qualname, run_tests)
+    code = original_code(module, qualname)
+    seeds = Seeds.from_code([code], extra=global_constants(module, tuple(code.co_names)))
+    share = float(options["seconds_per_function"])
+    sandbox.enter(cpu_seconds=share * 2 + 30, root=options.get("sandbox_root"))
+    caller = Caller(target, sandbox.Guard(), float(options["call_timeout"]))
+    try:
+        strategy = call_strategy(target.function, target.owner, observed, seeds, valid_only=True)
+    except Unexplorable as e:
+        for prop in plan.properties:
+            stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {e}"))
+        return {"done": True}
+    ctx = Context(target, caller, strategy, plan, options, project, hint=hint)
+    checks = list(plan.properties)
+    for index, prop in enumerate(checks):
+        began = time.monotonic()
+        left = float(options.get("deadline", float("inf"))) - began
+        seconds = min(share - (began - started), left) / max(len(checks) - index, 1)
+        try:
+            why = _prepare(ctx, prop)
+            result = (
+                _result(prop, NOT_CHECKED, why, partner=plan.partner if prop == ROUND_TRIP else None)
+                if why
+                else _check_one(ctx, prop, max(seconds, 0.2))
+            )
+        except Exception as e:  # noqa: BLE001 - one property's failure must not cost the others
+            where = traceback.extract_tb(e.__traceback__)[-1]
+            result = _result(
+                prop, NOT_CHECKED, f"the check itself failed: {type(e).__name__}: {e} (line {where.lineno})"
+            )
+        result["seconds"] = round(time.monotonic() - began, 3)
+        stream(result)
+    return {"done": True}
+
+
+def _prepare(ctx: Context, prop: str) -> str | None:
+    """Set up what ``prop`` needs; the reason it cannot be checked, or None."""
+    if prop not in (ROUND_TRIP, IDEMPOTENCE):
+        return None
+    data = _data_parameter(ctx.target)
+    if data is None:
+        return "it takes more than one required argument"
+    ctx.data = data
+    if prop == IDEMPOTENCE:
+        return None
+    module, _, qualname = _split(ctx.plan.partner or "")
+    try:
+        backward = resolve(module, qualname)
+    except NotCallable as e:
+        return f"its partner cannot be called: {e}"
+    if backward.kind not in (FUNCTION, STATICMETHOD, CLASSMETHOD):
+        return f"its partner {qualname} is an instance method"
+    required = [
+        p
+        for p in backward.signature.parameters.values()
+        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+    params = list(backward.signature.parameters.values())
+    if len(required) > 1 or not params:
+        return f"its partner {qualname} takes more than one required argument"
+    ctx.backward = Caller(backward, ctx.caller.guard, ctx.caller.timeout)
+    ctx.backward_parameter = params[0].name
+    return None
+
+
+def _split(full: str) -> tuple[str, str, str]:
+    """``module.Class.name`` -> (module, ".", "Class.name"), the module being the longest imported prefix."""
+    parts = full.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:cut])
+        if module in sys.modules:
+            return module, ".", ".".join(parts[cut:])
+    return "", "", full

@@ -1,0 +1,387 @@
+"""Property findings: bugs the tests confirm, found without a mutant (issue 8).
+
+Each planted bug below has tests written from its buggy output, so they pass
+and kill its mutants; only the property checks can see it.  Correct
+neighbours (a working codec, a documented ValueError, an idempotent
+normaliser) must stay quiet.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Project
+
+from pytest_escape.model import Results
+from pytest_escape.report.stryker_json import read_json
+
+TEXTKIT = """
+    import itertools
+
+    _ids = itertools.count()
+
+
+    def encode(text: str) -> str:
+        \"\"\"Escape newlines so the text fits on one line (the backslash is forgotten).\"\"\"
+        return text.replace("\\n", "\\\\n")
+
+
+    def decode(text: str) -> str:
+        return text.replace("\\\\n", "\\n")
+
+
+    def hex_encode(text: str) -> str:
+        return text.encode("utf-8").hex()
+
+
+    def hex_decode(text: str) -> str:
+        return bytes.fromhex(text).decode("utf-8")
+
+
+    def initials(name: str) -> str:
+        return "".join(part[0].upper() for part in name.split(" "))
+
+
+    def average(values: list[int]) -> float:
+        if not values:
+            return None
+        return sum(values) / len(values)
+
+
+    def add_tag(tag: str, tags: list = []) -> list:
+        tags.append(tag)
+        return tags
+
+
+    def label(name: str) -> str:
+        return f"{name}-{next(_ids)}"
+
+
+    def normalize_spaces(text: str) -> str:
+        return text.replace("  ", " ")
+
+
+    def normalize_case(text: str) -> str:
+        return text.strip().lower()
+
+
+    def parse_age(text: str) -> int:
+        \"\"\"Read an age.
+
+        Raises:
+            ValueError: if the text is not a whole number.
+        \"\"\"
+        if not text.strip().isdigit():
+            raise ValueError(f"not an age: {text!r}")
+        return int(text)
+"""
+
+# written from the code's own output: every one passes, the bugs included
+TEXTKIT_TESTS = """
+    from textkit import (add_tag, average, decode, encode, hex_decode, hex_encode, initials,
+                         label, normalize_case, normalize_spaces, parse_age)
+
+
+    def test_encode():
+        assert encode("a\\nb") == "a\\\\nb"
+
+
+    def test_decode():
+        assert decode("a\\\\nb") == "a\\nb"
+
+
+    def test_hex():
+        assert hex_encode("hi") == "6869"
+        assert hex_decode("6869") == "hi"
+
+
+    def test_initials():
+        assert initials("ada lovelace") == "AL"
+
+
+    def test_average():
+        assert average([1, 2, 3]) == 2
+
+
+    def test_add_tag():
+        assert add_tag("x", []) == ["x"]
+
+
+    def test_label():
+        assert label("a").startswith("a-")
+
+
+    def test_normalize():
+        assert normalize_spaces("a  b") == "a b"
+        assert normalize_case(" A ") == "a"
+
+
+    def test_parse_age():
+        assert parse_age("42") == 42
+"""
+
+PROPERTY_RUN = ("--escape-witness-budget", "0", "--escape-property-budget", "60", "--escape-seed", "1")
+
+
+def by_function(results: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(p["function"], p["property"]): p for p in results["x-escape"]["properties"]}
+
+
+@dataclass
+class Run:
+    """One ``pytest --escape`` run of a generated project, shared by a module's tests."""
+
+    path: Path
+    ret: int
+    stdout: pytest.LineMatcher
+    found: dict[tuple[str, str], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def textkit(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The planted bugs, run once (about ten seconds) for the tests that read the results."""
+    root = tmp_path_factory.mktemp("textkit")
+    for name, text in {"textkit.py": TEXTKIT, "test_textkit.py": TEXTKIT_TESTS}.items():
+        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    report = root / "escape-report.json"
+    command = [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "2"]
+    command += [*PROPERTY_RUN, "--escape-write-tests", "test_found.py", "--escape-report", f"json:{report}"]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert report.is_file(), done.stdout + done.stderr
+    found = by_function(json.loads(report.read_text(encoding="utf-8")))
+    return Run(root, done.returncode, pytest.LineMatcher(done.stdout.splitlines()), found)
+
+
+def violated(found: dict[tuple[str, str], dict[str, Any]]) -> set[tuple[str, str]]:
+    return {key for key, p in found.items() if p["outcome"] == "violated"}
+
+
+def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
+    found = textkit.found
+    assert textkit.ret == 0  # observations: the gate ignores them
+    assert violated(found) == {
+        ("encode", "round trip"),
+        ("label", "determinism"),
+        ("initials", "crash"),
+        ("average", "contract"),
+        ("add_tag", "determinism"),
+        ("normalize_spaces", "idempotence"),
+    }
+    # the correct neighbours were checked, and held
+    assert found[("hex_encode", "round trip")]["outcome"] == "held"
+    assert found[("hex_encode", "round trip")]["partner"] == "textkit.hex_decode"
+    assert found[("normalize_case", "idempotence")]["outcome"] == "held"
+    assert found[("parse_age", "crash")]["outcome"] == "held"  # its own, documented ValueError
+    assert found[("parse_age", "crash")]["examples"] > 50
+
+
+def test_state_kept_between_calls_is_not_determinism(textkit: Run) -> None:
+    """label's counter is state no name in its code gives away: the check sees it answer twice."""
+    label = textkit.found[("label", "determinism")]
+    assert label["outcome"] == "violated"
+    assert label["observed"].startswith("first returns '-")
+
+
+def test_each_finding_has_a_minimal_counter_example(textkit: Run) -> None:
+    found = textkit.found
+    assert found[("encode", "round trip")]["input"] == "encode(text='\\\\n')"
+    assert found[("initials", "crash")]["input"] == "initials(name='')"
+    assert "IndexError" in found[("initials", "crash")]["observed"]
+    assert found[("average", "contract")]["input"] == "average(values=[])"
+    assert "result is None" in found[("average", "contract")]["observed"]
+    assert found[("normalize_spaces", "idempotence")]["input"] == "normalize_spaces(text='   ')"
+    assert found[("add_tag", "determinism")]["input"] == "add_tag(tag='')"
+
+
+def test_regression_tests_are_strict_xfails_that_fail_today(textkit: Run, pytester: pytest.Pytester) -> None:
+    found = textkit.found
+    for key in violated(found):
+        p = found[key]
+        assert p["test"], (key, p["test_dropped"])
+        assert "@pytest.mark.xfail(raises=" in p["test"] and "strict=True" in p["test"]
+    assert "raises=IndexError" in found[("initials", "crash")]["test"]
+    assert "assert decode(encode(text=text)) == text" in found[("encode", "round trip")]["test"]
+    # committed as they are, they keep the suite green: each fails the way its mark says
+    pytester.makepyfile(textkit=textwrap.dedent(TEXTKIT))
+    (pytester.path / "test_found.py").write_text((textkit.path / "test_found.py").read_text())
+    run = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_found.py")
+    run.assert_outcomes(xfailed=len(violated(found)))
+
+
+def test_fixing_the_code_turns_its_test_into_a_strict_failure(
+    textkit: Run, pytester: pytest.Pytester
+) -> None:
+    """Strict: once the bug is gone the test passes, and pytest says the mark must come off."""
+    test = textkit.found[("initials", "crash")]["test"]
+    pytester.makepyfile(
+        textkit="def initials(name: str) -> str:\n    return ''.join(p[:1].upper() for p in name.split())\n",
+        test_fixed=test,
+    )
+    run = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_fixed.py")
+    assert run.ret == 1
+    run.stdout.fnmatch_lines(["*XPASS(strict)*"])
+
+
+def test_the_report_lists_findings_as_observations(textkit: Run) -> None:
+    textkit.stdout.fnmatch_lines(
+        [
+            "Property findings (observations, not gate failures):",
+            "textkit: * functions checked; 6 violated, * held, * not checked",
+            "  round trip encode (textkit.py:*): encode(text='\\\\n'): *; expected the input back",
+            "      regression test test_textkit_decode_undoes_encode (xfail, strict)",
+        ]
+    )
+    textkit.stdout.fnmatch_lines(["properties: 6 violated (6 verified regression tests), * held*"])
+    textkit.stdout.fnmatch_lines(["*property checks 60 s*"])  # the header says they ran
+
+
+def test_fail_on_properties_makes_them_gate_failures_and_config_silences(project: Project) -> None:
+    project.write(
+        {
+            "textkit.py": TEXTKIT,
+            "test_textkit.py": TEXTKIT_TESTS,
+            "pyproject.toml": """
+                [tool.pytest_escape.properties]
+                skip = ["textkit.encode:round-trip", "textkit.add_tag", "textkit.label"]
+                idempotent = ["textkit.initials"]
+            """,
+        }
+    )
+    result = project.run(*PROPERTY_RUN, "--escape-fail-on", "properties")
+    found = by_function(project.results())
+    assert ("encode", "round trip") not in found  # silenced
+    assert not any(name in ("add_tag", "label") for name, _ in found)
+    assert ("encode", "crash") in found  # only the round trip was silenced
+    # added by config, not a normaliser by name: 'a b' -> 'AB', but 'AB' -> 'A'
+    assert found[("initials", "idempotence")]["outcome"] == "violated"
+    assert result.ret == 13
+    result.stdout.fnmatch_lines(["escape: 4 violated properties (*) and --escape-fail-on properties"])
+
+
+def test_round_trip_pairs_and_normalisers_named_on_the_command_line(project: Project) -> None:
+    project.write(
+        {
+            "wire.py": """
+                def squash(words: list[str]) -> str:
+                    return ",".join(words)
+
+
+                def spread(text: str) -> list[str]:
+                    return text.split(",")
+            """,
+            "test_wire.py": """
+                from wire import spread, squash
+
+
+                def test_both():
+                    assert spread(squash(["a", "b"])) == ["a", "b"]
+            """,
+        }
+    )
+    project.run(*PROPERTY_RUN, "--escape-properties", "round_trips=wire.squash,wire.spread")
+    found = by_function(project.results())
+    trip = found[("squash", "round trip")]
+    assert trip["outcome"] == "violated"
+    assert trip["partner"] == "wire.spread"
+    assert trip["input"] in ("squash(words=[])", "squash(words=[','])")
+    assert ("spread", "round trip") not in found  # one direction: the one named
+
+
+def test_a_user_registered_strategy_feeds_the_checks(project: Project) -> None:
+    """No strategy for Money: unexplorable.  A conftest registering one makes the
+    crash on a zero amount findable."""
+    project.write(
+        {
+            "money.py": """
+                class Money:
+                    def __init__(self, cents):
+                        self.cents = cents
+
+
+                def share(total: Money, people: int) -> int:
+                    return total.cents // people
+            """,
+            "test_money.py": """
+                from money import Money, share
+
+
+                def test_share():
+                    assert share(Money(100), 4) == 25
+            """,
+            "conftest.py": """
+                from hypothesis import strategies as st
+
+                from money import Money
+
+                st.register_type_strategy(Money, st.builds(Money, st.integers(0, 10_000)))
+            """,
+        }
+    )
+    project.run(*PROPERTY_RUN)
+    crash = by_function(project.results())[("share", "crash")]
+    assert crash["outcome"] == "violated"
+    assert "ZeroDivisionError" in crash["observed"]
+    assert crash["input"].endswith("people=0)")
+
+
+def test_impure_functions_are_not_held_to_determinism(project: Project) -> None:
+    project.write(
+        {
+            "stamp.py": """
+                import random
+                import time
+
+
+                def stamp(text: str) -> str:
+                    return f"{text}@{time.time()}"
+
+
+                def pick(options: list[int]) -> int:
+                    return random.choice(options) if options else 0
+            """,
+            "test_stamp.py": """
+                from stamp import pick, stamp
+
+
+                def test_stamp():
+                    assert stamp("a").startswith("a@")
+                    assert pick([3]) == 3
+            """,
+        }
+    )
+    project.run(*PROPERTY_RUN)
+    found = by_function(project.results())
+    assert found[("stamp", "determinism")]["outcome"] == "not checked"
+    assert "'time'" in found[("stamp", "determinism")]["reason"]
+    assert found[("pick", "determinism")]["outcome"] == "not checked"
+    assert "'choice'" in found[("pick", "determinism")]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["sikp=x"], "unknown key 'sikp'; did you mean 'skip'?"),
+        (["skip=pkg.f:speed"], "unknown property 'speed'; use one of crash, contract"),
+        (["skip"], "takes KEY=VALUE words like 'skip=pkg.mod.f'"),
+        (["round_trips=pkg.a"], "round_trips takes pairs like"),
+    ],
+)
+def test_bad_property_options_say_what_is_wrong(project: Project, words: list[str], message: str) -> None:
+    project.write({"mod.py": "def f(x):\n    return x\n", "test_mod.py": "def test_f():\n    pass\n"})
+    result = project.run("--escape-properties", *words)
+    assert result.ret == 4
+    assert message in result.stderr.str()
+
+
+def test_property_results_survive_the_json_round_trip(textkit: Run) -> None:
+    results = read_json(textkit.path / "escape-report.json")
+    assert isinstance(results, Results)
+    assert {(p.function, p.property) for p in results.violations()} == violated(textkit.found)
+    assert all(p.file == "textkit.py" and p.line > 0 for p in results.properties)
