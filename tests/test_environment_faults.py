@@ -96,3 +96,15 @@ def test_two_runs_at_once_in_one_project_both_complete_with_the_same_results(pro
     project.run("--escape-witness-budget", "0", cache=True)
     assert model(project)["executed"] == 0
     assert project.source_hashes() == hashes
+
+
+def test_a_cache_dir_set_on_the_command_line_under_filterwarnings_error(project: Project) -> None:
+    """The worker's pytest runs without the cacheprovider, so ``-o cache_dir`` is an
+    option it does not know; under ``filterwarnings = error`` that warning stopped it."""
+    project.write({**PROJECT, "pytest.ini": "[pytest]\npythonpath = src\nfilterwarnings =\n    error\n"})
+    elsewhere = project.path.parent / "elsewhere"
+    result = project.run("--escape-witness-budget", "0", "-o", f"cache_dir={elsewhere}", cache=True)
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    x = model(project)
+    assert x["executed"] == planned(x) > 10
+    assert (elsewhere / "escape").is_dir() or any(elsewhere.rglob("*.sqlite*"))

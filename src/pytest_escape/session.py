@@ -65,11 +65,16 @@ PROBES_PER_MODULE = 3
 #   assertion-rewrite it; under ``filterwarnings = error`` that warning is fatal;
 # - pytest's long tracebacks read and parse the source of every frame: 85 % of a
 #   killed mutant's time on isodate.  We keep only the first line.
+# - without the cacheprovider, the user's ``-o cache_dir=...`` is an unknown
+#   option to the worker's pytest, which warns (fatal, again, under ``error``);
+#   any other unknown option has already warned in the main process.
 WORKER_ARGS = [
     "-p",
     "no:cacheprovider",
     "-W",
     "ignore::pytest.PytestAssertRewriteWarning",
+    "-W",
+    "ignore:Unknown config option:pytest.PytestConfigWarning",
     "--tb=native",
 ]
 
