@@ -69,6 +69,9 @@ class Context:
     hint: Any = None
     #: the parameter a round trip or a normaliser transforms
     data: str = ""
+    #: inputs with only ``data`` set, every other parameter at its default: a
+    #: normaliser or a codec promises its property with its default settings
+    data_strategy: Any = None
     #: a round trip's partner, and the parameter it takes
     backward: Caller | None = None
     backward_parameter: str = ""
@@ -107,6 +110,8 @@ def _data_parameter(target: Target) -> str | None:
 
 def _equal(a: Any, b: Any) -> bool | None:
     """``a == b``, or None when ``==`` cannot judge (NaN inside, equality by identity)."""
+    if getattr(type(a), "__eq__", None) is object.__eq__:
+        return None  # equal only to itself: a function, a plain object
     try:
         if not bool(a == copy.deepcopy(a)):
             return None
@@ -120,6 +125,8 @@ def _rejects(error: BaseException, ctx: Context) -> bool:
     "right type, wrong value"), not because it broke."""
     if not isinstance(error, Exception) or isinstance(error, NotImplementedError):
         return True  # SystemExit (a CLI's usage error), KeyboardInterrupt...
+    if isinstance(error, (OSError, ImportError, RecursionError, MemoryError, OverflowError)):
+        return True  # the world outside (stdin, a missing optional module) or the machine's limits
     names = {c.__name__ for c in type(error).__mro__}
     if names & ctx.plan.documented:
         return True
@@ -138,6 +145,17 @@ def _expected_errors(ctx: Context) -> str:
 
 
 # -- the properties ------------------------------------------------------
+
+
+_UNBUILT = object()
+
+
+def _input(call: Call, name: str) -> Any:
+    """A fresh copy of one argument, or ``_UNBUILT`` if its constructor refuses."""
+    try:
+        return fresh(call.as_dict()[name])
+    except Exception:  # noqa: BLE001 - the call itself would have failed in setup
+        return _UNBUILT
 
 
 def _crash(ctx: Context, call: Call) -> Broken | None:
@@ -199,8 +217,8 @@ def _round_trip(ctx: Context, call: Call) -> Broken | None:
             f"it raises {_error_text(decoded.error)}",
             decoded.error,
         )
-    value = fresh(call.as_dict()[data])
-    if _equal(decoded.value, value) is not False:
+    value = _input(call, data)
+    if value is _UNBUILT or _equal(decoded.value, value) is not False:
         return None
     return Broken(
         f"{ctx.target.qualname} returns {show(encoded.value)}, and {partner} turns that into "
@@ -213,8 +231,8 @@ def _idempotence(ctx: Context, call: Call) -> Broken | None:
     once = ctx.call(call)
     if once.kind != RETURNED:
         return None
-    given = fresh(call.as_dict()[data])
-    if type(once.value) is not type(given):
+    given = _input(call, data)
+    if given is _UNBUILT or type(once.value) is not type(given):
         return None  # its output is not an input of the same kind: idempotence does not apply
     again = Call(tuple((k, once.value if k == data else v) for k, v in call.arguments))
     twice = ctx.call(again)
@@ -279,8 +297,9 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
     options = ctx.options
     examples = int(options["examples"]) if ctx.target.signature.parameters else 1
     rng = random.Random(f"{options['seed']}:{ctx.target.module}.{ctx.target.qualname}:{prop}")
+    strategy = ctx.data_strategy if prop in (ROUND_TRIP, IDEMPOTENCE) else ctx.strategy
     try:
-        return find(ctx.strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
+        return find(strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
     except (NoSuchExample, Unsatisfiable):
         return None, tried, None
     except (_OutOfTime, Flaky):
@@ -343,6 +362,26 @@ def _describe_call(target: Target, call: Call) -> str:
 # -- the child -----------------------------------------------------------
 
 
+def _valid(original: Callable[..., Any], observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tests' calls whose every argument fits its type hint: a test may pass
+    ``max_length=1.5`` to see it refused, and a call that returned anyway is not
+    a caller's valid input."""
+    try:
+        hints = typing.get_type_hints(original)
+    except Exception:  # noqa: BLE001 - unresolvable hints: nothing to filter by
+        return observed
+
+    def fits(name: str, value: Any) -> bool:
+        if name not in hints:
+            return True
+        try:
+            return contracts.violation(value, hints[name]) is None
+        except contracts.Unjudgeable:
+            return True
+
+    return [call for call in observed if all(fits(k, v) for k, v in call.items())]
+
+
 def _return_hint(original: Callable[..., Any]) -> Any:
     """The return annotation if ``contracts`` can judge it, else None."""
     try:
@@ -393,7 +432,7 @@ def check_function(
         for prop in plan.properties:
             stream(_result(prop, NOT_CHECKED, spent, partner=plan.partner if prop == ROUND_TRIP else None))
         return {"done": True}
-    observed = observe(module, qualname, run_tests)
+    observed = _valid(original, observe(module, qualname, run_tests, returned_only=True))
     code = original_code(module, qualname)
     seeds = Seeds.from_code([code], extra=global_constants(module, tuple(code.co_names)))
     share = float(options["seconds_per_function"])
@@ -436,6 +475,9 @@ def _prepare(ctx: Context, prop: str) -> str | None:
     if data is None:
         return "it takes more than one required argument"
     ctx.data = data
+    ctx.data_strategy = ctx.strategy.map(
+        lambda call: Call(tuple((k, v) for k, v in call.arguments if k == data))
+    )
     if prop == IDEMPOTENCE:
         return None
     module, _, qualname = _split(ctx.plan.partner or "")

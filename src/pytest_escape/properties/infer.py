@@ -40,8 +40,8 @@ ROUND_TRIP_VERBS = (
     ("wrap", "unwrap"),
 )
 _NORMALISER = re.compile(
-    r"^(normali[sz]e|clean|canonical|saniti[sz]e|strip|sort|dedupe|dedup|deduplicate|slugify)"
-    r"|slugify$"
+    r"^(normali[sz]e|clean|canonical|canonicali[sz]e|saniti[sz]e|strip|sort|dedupe|dedup|deduplicate"
+    r"|slugify)(_|$)|slugify$"
 )
 #: names in a function's code that make its answer depend on more than its input
 _IMPURE_NAMES = frozenset(
@@ -126,12 +126,12 @@ def documented_raises(doc: str | None) -> set[str]:
         body = lines[index + 1 :]
         if body and set(body[0].strip()) == {"-"}:
             body = body[1:]  # NumPy's underline
-        for entry in body:
+        for at, entry in enumerate(body):
             if not entry.strip():
                 continue
-            if len(entry) - len(entry.lstrip()) < indent or (
-                len(entry) - len(entry.lstrip()) == indent and entry.strip().endswith(":")
-            ):
+            depth = len(entry) - len(entry.lstrip())
+            underlined = at + 1 < len(body) and set(body[at + 1].strip()) == {"-"}
+            if depth < indent or (depth == indent and (entry.strip().endswith(":") or underlined)):
                 break  # the next section
             found = _EXCEPTION_NAME.match(entry)
             if found and found.group(1)[0].isupper():

@@ -44,26 +44,38 @@ def _test_double(value: Any) -> bool:
     )
 
 
-def observe(module: str, qualname: str, run_tests: Callable[[], object]) -> list[dict[str, Any]]:
-    """The arguments the tests passed to ``qualname`` (bounded, deep-copied at call time)."""
-    calls: list[dict[str, Any]] = []
+def observe(
+    module: str, qualname: str, run_tests: Callable[[], object], returned_only: bool = False
+) -> list[dict[str, Any]]:
+    """The arguments the tests passed to ``qualname`` (bounded, deep-copied at call time).
 
-    def record(arguments: dict[str, Any]) -> None:
+    ``returned_only``: leave out calls that raised.  A test that checks
+    ``f(1.5)`` raises TypeError passes an input it does not call valid.
+    """
+    calls: list[dict[str, Any] | None] = []
+
+    def record(arguments: dict[str, Any]) -> int | None:
         if any(_test_double(v) for v in arguments.values()):
-            return  # a Mock stands in for something else, and records every call made on it
+            return None  # a Mock stands in for something else, and records every call made on it
         if len(calls) < MAX_RECORDED:
             try:
                 calls.append(copy.deepcopy(arguments))
             except Exception:  # noqa: BLE001 - uncopyable input: not a seed
-                pass
+                return None
+            return len(calls) - 1
+        return None
+
+    def raised(index: int) -> None:
+        if returned_only:
+            calls[index] = None
 
     activate(None)
     try:
-        with recording_calls(module, qualname, record):
+        with recording_calls(module, qualname, record, raised):
             run_tests()
     except Exception:  # noqa: BLE001 - seeds are a bonus; the search runs without them
         pass
-    return calls
+    return [call for call in calls if call is not None]
 
 
 def global_constants(module: str, names: tuple[str, ...]) -> list[Any]:

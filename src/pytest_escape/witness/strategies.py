@@ -16,8 +16,10 @@ files.  ``st.register_type_strategy`` in a conftest opts a type back in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
+import enum
 import fractions
 import inspect
 import io
@@ -225,6 +227,37 @@ _VALUE_TYPES = (
 )
 
 
+_PLAIN_VALUES = (*_SIMPLE, bytearray, type(None), *_VALUE_TYPES)
+_CONTAINERS = (list, tuple, set, frozenset, dict)
+
+
+def vouched_for(hint: Any) -> bool:
+    """Whether any value ``st.from_type(hint)`` draws is one a caller may pass.
+
+    Plain values, enums, dataclasses and containers of them are; a class
+    Hypothesis builds by guessing its constructor's arguments is not (an
+    empty ``argparse.Namespace`` is type-valid and means nothing), unless the
+    user registered a strategy for it.
+    """
+    if hint in (None, Any) or _registered(hint):
+        return hint is not Any
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return all(vouched_for(arm) for arm in typing.get_args(hint))
+    if origin is typing.Literal:
+        return True
+    if origin is not None:
+        base = origin if isinstance(origin, type) else None
+        if base is None or not (issubclass(base, _CONTAINERS) or base.__module__ == "collections.abc"):
+            return False
+        return all(arg is Ellipsis or vouched_for(arg) for arg in typing.get_args(hint))
+    if not isinstance(hint, type):
+        return False
+    if issubclass(hint, _PLAIN_VALUES) or issubclass(hint, enum.Enum):
+        return True
+    return dataclasses.is_dataclass(hint)
+
+
 def _observed_type_strategy(t: type, seeds: Seeds) -> st.SearchStrategy[Any] | None:
     if t in _SIMPLE:
         return _seeded(st.from_type(t), seeds.matching(t))
@@ -339,6 +372,14 @@ def parameter_strategy(
     if hint is not inspect.Parameter.empty and not _resolvable(hint):
         # Any, object, a TypeVar or a type Hypothesis cannot build: as good as no hint
         hint = inspect.Parameter.empty
+    if valid_only and hint is not inspect.Parameter.empty and not vouched_for(hint):
+        if not observed and param.default is inspect.Parameter.empty:
+            raise Unexplorable(
+                name,
+                f"type {getattr(hint, '__name__', hint)} gets only the tests' own values here, and they "
+                "passed none (register a strategy for it to opt in)",
+            )
+        hint = inspect.Parameter.empty  # the tests' own values, below
     if hint is not inspect.Parameter.empty:
         parts.append(_seeded(st.from_type(hint), seeds.matching(hint)))
     else:
@@ -394,7 +435,7 @@ def _fillable(param: inspect.Parameter) -> bool:
     return param.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
-def constructor_strategy(cls: type, seeds: Seeds) -> st.SearchStrategy[Built]:
+def constructor_strategy(cls: type, seeds: Seeds, valid_only: bool = False) -> st.SearchStrategy[Built]:
     """``cls(...)`` with generated arguments, remembered as a ``Built`` so a test can write it."""
     try:
         signature = inspect.signature(cls)
@@ -406,7 +447,9 @@ def constructor_strategy(cls: type, seeds: Seeds) -> st.SearchStrategy[Built]:
         if not _fillable(param):
             continue
         try:
-            fields[param.name] = parameter_strategy(param, hints.get(param.name, param.empty), [], seeds)
+            fields[param.name] = parameter_strategy(
+                param, hints.get(param.name, param.empty), [], seeds, valid_only
+            )
         except Unexplorable as e:
             raise Unexplorable(
                 "self", f"no way to build {cls.__qualname__}: {e} (and the tests passed no instance)"
@@ -450,7 +493,7 @@ def call_strategy(
         if index == 0 and owner is not None:
             strategies = _from_observed(values, seeds, valid_only=valid_only)
             try:
-                strategies.insert(0, constructor_strategy(owner, seeds))
+                strategies.insert(0, constructor_strategy(owner, seeds, valid_only))
             except Unexplorable:
                 if not strategies:
                     raise

@@ -182,8 +182,14 @@ def mutant_code(mutant_id: str, qualname: str) -> CodeType:
 
 
 @contextmanager
-def recording_calls(module: str, qualname: str, record: Callable[[dict[str, Any]], None]) -> Iterator[None]:
-    """Call ``record(arguments by name)`` for every call that reaches the original.
+def recording_calls(
+    module: str,
+    qualname: str,
+    record: Callable[[dict[str, Any]], Any],
+    raised: Callable[[Any], None] | None = None,
+) -> Iterator[None]:
+    """Call ``record(arguments by name)`` for every call that reaches the original,
+    and ``raised(what record returned)`` when that call then raises.
 
     The trampoline looks the original up in the mutants dict on every call,
     so swapping the entry sees calls made through any reference to the
@@ -195,13 +201,19 @@ def recording_calls(module: str, qualname: str, record: Callable[[dict[str, Any]
 
     @functools.wraps(original)
     def spy(*args: Any, **kwargs: Any) -> Any:
+        token = None
         try:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            record(dict(bound.arguments))
+            token = record(dict(bound.arguments))
         except Exception:  # noqa: BLE001 - a call we cannot record is just not recorded
             pass
-        return original(*args, **kwargs)
+        try:
+            return original(*args, **kwargs)
+        except BaseException:
+            if raised is not None and token is not None:
+                raised(token)
+            raise
 
     table["_mutmut_orig"] = spy
     try:

@@ -1,0 +1,184 @@
+"""The parts of the property checks that need no run: which properties apply
+(names, docstrings, impure code) and how a value is judged against its hint."""
+
+from __future__ import annotations
+
+import random
+import time
+import typing
+from typing import Any, Literal
+
+import pytest
+
+from pytest_escape.properties import contracts, infer
+
+
+def everywhere(filename: str) -> bool:
+    return True
+
+
+@pytest.mark.parametrize(
+    ("doc", "names"),
+    [
+        (
+            "Read it.\n\n    Raises:\n        ValueError: if bad.\n        KeyError: if missing.\n",
+            {"ValueError", "KeyError"},
+        ),
+        (
+            "Read it.\n\nRaises\n------\nISO8601Error\n    If bad.\n\nReturns\n-------\nint\n",
+            {"ISO8601Error"},
+        ),
+        (
+            "Read it.\n\n:param x: a value\n:raises ValueError, errors.ParseError: if bad\n",
+            {"ValueError", "ParseError"},
+        ),
+        (
+            "Read it.\n\n    Raises:\n        ValueError: bad.\n\n    Returns:\n        Thing: no error.\n",
+            {"ValueError"},
+        ),
+        ("Raises a ValueError on bad input.", set()),
+        (None, set()),
+    ],
+)
+def test_documented_raises_reads_google_numpy_and_sphinx(doc: str | None, names: set[str]) -> None:
+    assert infer.documented_raises(doc) == names
+
+
+def test_round_trip_partners_are_matched_by_name() -> None:
+    names = [
+        "encode", "decode", "b32encode", "b32decode", "to_json", "from_json", "date_isoformat",
+        "parse_date", "str_to_dict", "dict_to_str", "dumps", "loads", "package", "unpackage",
+        "compress", "serialize",
+    ]  # fmt: skip
+    assert infer.round_trip_partners(names) == {
+        "encode": "decode",
+        "b32encode": "b32decode",
+        "to_json": "from_json",
+        "date_isoformat": "parse_date",
+        "str_to_dict": "dict_to_str",
+        "dict_to_str": "str_to_dict",
+        "dumps": "loads",
+    }
+
+
+def test_normalisers_are_told_by_name() -> None:
+    assert all(map(infer.normaliser, ["normalize", "normalise_path", "clean_text", "strip_tags", "slugify"]))
+    assert all(map(infer.normaliser, ["_sanitize", "canonical_name", "sort_keys", "dedupe", "make_slugify"]))
+    assert not any(map(infer.normaliser, ["parse", "cleaner_count", "unsorted", "format"]))
+
+
+def stamp(text: str) -> str:
+    return f"{text}{time.time()}"
+
+
+def pick(options: list[int]) -> int:
+    return random.choice(options)
+
+
+def read(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
+def pure(x: int) -> int:
+    return x * 2
+
+
+def calls_stamp(text: str) -> str:
+    return stamp(text).upper()
+
+
+def test_impure_names_are_found_in_the_code_and_its_callees() -> None:
+    assert infer.impure_name(stamp, everywhere) == "time"
+    assert infer.impure_name(pick, everywhere) == "choice"
+    assert infer.impure_name(read, everywhere) == "open"
+    assert infer.impure_name(pure, everywhere) is None
+    assert infer.impure_name(calls_stamp, everywhere) == "time"
+    # a callee outside the project is not read
+    assert infer.impure_name(calls_stamp, lambda filename: filename != __file__) is None
+
+
+def crash(items: list[int]) -> int:
+    return items[0]
+
+
+def refuse(items: list[int]) -> int:
+    if not items:
+        raise IndexError("no items")
+    return items[0]
+
+
+def insist(items: list[int]) -> int:
+    assert items, "no items"
+    return items[0]
+
+
+def test_an_error_raised_on_purpose_is_told_from_a_crash() -> None:
+    for function, deliberate in ((crash, False), (refuse, True), (insist, True)):
+        with pytest.raises((IndexError, AssertionError)) as info:
+            function([])
+        assert infer.raised_on_purpose(info.value, everywhere) is deliberate, function
+    # a raise in code outside the project is a library's decision, not the function's
+    with pytest.raises(IndexError) as info:
+        refuse([])
+    assert not infer.raised_on_purpose(info.value, lambda filename: False)
+
+
+def test_config_skips_by_glob_and_property() -> None:
+    config = infer.PropertyConfig(skip=["pkg.legacy.*", "pkg.codec.encode:round trip"])
+    assert config.skipped("pkg.legacy.old", "crash")
+    assert config.skipped("pkg.codec.encode", "round trip")
+    assert not config.skipped("pkg.codec.encode", "crash")
+    assert not config.skipped("pkg.codec.decode", "round trip")
+
+
+class Point:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("value", "hint", "where"),
+    [
+        (1, float, None),
+        (True, int, None),
+        (None, float, "result"),
+        ("1", int | None, "result"),
+        ([1, "2"], list[int], "result[1]"),
+        ((1, "a"), tuple[int, str], None),
+        ((1, 2, 3), tuple[int, str], "len(result)"),
+        ((1, 2, "3"), tuple[int, ...], "result[2]"),
+        ({"a": 1, "b": "2"}, dict[str, int], "result['b']"),
+        ({1: 1}, dict[str, int], "result"),
+        ({1, "2"}, set[int], "result"),
+        ("b", Literal["a", "c"], "result"),
+        ([[1], [2, None]], list[list[int]], "result[1][1]"),
+        ([Point()], list[Point], None),
+        ([1], typing.List[int], None),  # noqa: UP006 - the old spelling is judged the same
+        ("x", Any, None),
+    ],
+)
+def test_violations_name_the_part_that_breaks_the_hint(value: Any, hint: Any, where: str | None) -> None:
+    found = contracts.violation(value, hint)
+    assert (found.path if found else None) == where
+
+
+def test_a_violation_is_an_assertion_that_fails_on_the_value() -> None:
+    for value, hint in [([1, "2"], list[int]), (None, float), ({1, "2"}, set[int]), ("b", Literal["a"])]:
+        found = contracts.violation(value, hint)
+        assert found is not None
+        assertion, imports = found.assertion()
+        assert imports == set()
+        with pytest.raises(AssertionError):
+            exec(assertion, {"result": value})  # noqa: S102
+    found = contracts.violation(None, Point)
+    assert found is not None
+    assert found.assertion() == ("assert isinstance(result, Point)", {f"from {__name__} import Point"})
+
+
+def test_hints_it_cannot_judge_are_refused_before_any_call() -> None:
+    T = typing.TypeVar("T")
+    for hint in (typing.Callable[[int], int], typing.Iterator[int], T, list[T], "Point"):
+        with pytest.raises(contracts.Unjudgeable):
+            contracts.check_hint(hint)
+    for hint in (int, list[int] | None, dict[str, tuple[int, ...]], Literal[1, 2], Point, Any):
+        contracts.check_hint(hint)
