@@ -440,9 +440,10 @@ def check_function(
     caller = Caller(target, sandbox.Guard(), float(options["call_timeout"]))
     try:
         strategy = call_strategy(target.function, target.owner, observed, seeds, valid_only=True)
-    except Unexplorable as e:
+    except Exception as e:  # noqa: BLE001 - Unexplorable, or a hint Hypothesis chokes on
+        unbuilt = str(e) if isinstance(e, Unexplorable) else f"{type(e).__name__}: {e}"
         for prop in plan.properties:
-            stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {e}"))
+            stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}"))
         return {"done": True}
     ctx = Context(target, caller, strategy, plan, options, project, hint=hint)
     checks = list(plan.properties)
@@ -457,7 +458,7 @@ def check_function(
                 if why
                 else _check_one(ctx, prop, max(seconds, 0.2))
             )
-        except Exception as e:  # noqa: BLE001 - one property's failure must not cost the others
+        except BaseException as e:  # noqa: BLE001 - one property's failure must not cost the others
             where = traceback.extract_tb(e.__traceback__)[-1]
             result = _result(
                 prop, NOT_CHECKED, f"the check itself failed: {type(e).__name__}: {e} (line {where.lineno})"

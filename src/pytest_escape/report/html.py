@@ -19,16 +19,22 @@ import base64
 import hashlib
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
 from ..model import (
+    HELD,
     KILLED,
+    NOT_CHECKED,
+    PROPERTY_FINDINGS,
     STATUSES,
     SURVIVED,
+    VIOLATED,
     FunctionResult,
     MutantResult,
+    PropertyResult,
     Results,
     Tally,
     TestInfo,
@@ -161,6 +167,14 @@ button.copy { font: inherit; font-size: 12px; padding: 2px 10px; cursor: pointer
   background: var(--panel); border: 1px solid var(--border); border-radius: 6px; }
 button.copy:hover { border-color: var(--muted); }
 .witness { font-weight: 600; }
+.badge.property-observation { color: var(--timeout); background: var(--timeout-bg); }
+.badge.property-failing { color: var(--survived); background: var(--survived-bg); }
+li.property-violation { margin: 6px 0 12px; }
+li.property-violation > dl.facts { margin: 4px 0 0; }
+li.property-violation:target { background: var(--timeout-bg); }
+details.regression, details.not-checked { margin-top: 6px; }
+h2 .gate-note { font-size: 13px; font-weight: 400; }
+details.regression > summary, details.not-checked > summary { cursor: pointer; }
 """
 
 # Opens the details the URL's #fragment names (on load and when it changes;
@@ -346,10 +360,138 @@ def render_findings(summary: ModuleSummary, page: str | None) -> str:
     return f'<p class="muted">{head}</p>{listed}'
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def property_counts(found: list[PropertyResult]) -> str:
+    """``3 functions checked; 1 violated, 7 held, 1 not checked``: one module's property checks."""
+    counts = Counter(p.outcome for p in found)
+    functions = _plural(len({p.function for p in found}), "function")
+    return (
+        f"{functions} checked; {counts[VIOLATED]} violated, {counts[HELD]} held, "
+        f"{counts[NOT_CHECKED]} not checked"
+    )
+
+
+def property_anchors(violated: list[PropertyResult]) -> list[str]:
+    """The ids of a module's violated properties on its page, in order: ``p-FUNCTION-PROPERTY``,
+    numbered on when one function breaks one property twice (round trips with two partners)."""
+    anchors: list[str] = []
+    taken: set[str] = set()
+    for p in violated:
+        stem = f"p-{p.function}-{status_class(p.property)}"
+        anchor, n = stem, 1
+        while anchor in taken:
+            n += 1
+            anchor = f"{stem}-{n}"
+        taken.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
+def _property_badge(p: PropertyResult, gating: bool) -> str:
+    cls = "property-failing" if gating else "property-observation"
+    return f'<span class="badge {cls}">{_e(p.property)}</span>'
+
+
+def _property_heading(results: Results, attrs: str = "") -> str:
+    """The section's ``<h2>``, saying whether its violations fail the gate."""
+    if PROPERTY_FINDINGS in results.fail_on:
+        note = "failing the gate: --escape-fail-on properties"
+    else:
+        note = "observations about the code, not gate failures unless --escape-fail-on properties"
+    return f'<h2{attrs}>Property findings <span class="muted gate-note">({_e(note)})</span></h2>'
+
+
+def _property_facts(p: PropertyResult) -> str:
+    facts = []
+    if p.input:
+        facts.append(("Input", f"<code>{_e(p.input)}</code>"))
+    if p.observed:
+        facts.append(("Observed", _e(p.observed)))
+    if p.reason:
+        facts.append(("Expected", _e(p.reason)))
+    if p.partner:
+        facts.append(("Round trip with", f"<code>{_e(p.partner)}</code>"))
+    facts.append(("Searched", f"{p.examples} inputs in {p.seconds:.2f} s"))
+    if p.test_dropped and not p.test:
+        facts.append(("No test", _e(p.test_dropped)))
+    return '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+
+
+def _property_test(p: PropertyResult, anchor: str) -> str:
+    """The violation's regression test, closed, with a Copy button (the module page's script)."""
+    if not p.test:
+        return ""
+    pre_id = f"t-{anchor}"
+    name = f" <code>{_e(p.test_name)}</code>" if p.test_name else ""
+    return (
+        f'<details class="regression"><summary>Regression test{name}</summary>'
+        '<div class="regression-box"><div class="regression-head">'
+        "<span>Marked xfail(strict=True): seen to fail today, it passes once the code is fixed</span>"
+        f'<button type="button" class="copy" data-target="{_e(pre_id)}">Copy</button></div>'
+        f'<pre class="regression" id="{_e(pre_id)}">{_e(p.test)}</pre></div></details>'
+    )
+
+
+def render_properties(
+    results: Results, found: list[PropertyResult], compact: bool = False, page: str | None = None
+) -> str:
+    """One module's property checks: the counts, and each violation with its counter-example.
+
+    On the module's own page with every fact, the regression test and what
+    could not be checked; ``compact`` (the index) one line each, linking to
+    the violation on ``page`` when the module has one.
+    """
+    gating = PROPERTY_FINDINGS in results.fail_on
+    violated = [p for p in found if p.outcome == VIOLATED]
+    items = []
+    for p, anchor in zip(violated, property_anchors(violated), strict=True):
+        where = f'<span class="muted">({_e(p.file)}:{p.line})</span>'
+        data = f'data-function="{_e(f"{p.module}.{p.function}")}" data-property="{_e(p.property)}"'
+        if compact:
+            name = f"<code>{_e(p.function)}</code>"
+            if page is not None:
+                name = f'<a href="{_e(_href(page, anchor))}">{name}</a>'
+            items.append(
+                f'<li class="property-violation" {data}>{_property_badge(p, gating)} {name} {where}: '
+                f"<code>{_e(p.input or '')}</code> {_e(p.observed or '')}; expected {_e(p.reason or '')}</li>"
+            )
+        else:
+            items.append(
+                f'<li class="property-violation" id="{_e(anchor)}" {data}>{_property_badge(p, gating)} '
+                f'<a href="{_e(_href("", f"L{p.line}"))}"><code>{_e(p.function)}</code></a> {where}'
+                f"{_property_facts(p)}{_property_test(p, anchor)}</li>"
+            )
+    listed = f'<ul class="findings properties">{"".join(items)}</ul>' if items else ""
+    unchecked = [p for p in found if p.outcome == NOT_CHECKED]
+    if unchecked and not compact:
+        reasons = "".join(
+            f'<li class="not-checked" data-function="{_e(f"{p.module}.{p.function}")}" '
+            f'data-property="{_e(p.property)}">{_e(p.property)} of <code>{_e(p.function)}</code>: '
+            f"{_e(p.reason or '')}</li>"
+            for p in unchecked
+        )
+        listed += (
+            f'<details class="not-checked"><summary>{len(unchecked)} not checked</summary>'
+            f'<ul class="findings">{reasons}</ul></details>'
+        )
+    return f'<p class="muted property-counts">{_e(property_counts(found))}</p>{listed}'
+
+
+def _properties_by_module(results: Results) -> dict[str, list[PropertyResult]]:
+    modules: dict[str, list[PropertyResult]] = {}
+    for p in results.properties:
+        modules.setdefault(p.module, []).append(p)
+    return modules
+
+
 def render_index(results: Results, summaries: list[ModuleSummary] | None = None) -> str:
     """``index.html``: the per-module table, the findings per module, the warnings and the score."""
     summaries = module_summaries(results) if summaries is None else summaries
     pages = page_names(s.module for s in summaries)
+    properties = _properties_by_module(results)
     header = "".join(
         f'<th class="num">{h}</th>'
         for h in ("Mutants", "Killed", "Survived", "Timeout", "No coverage", "Error")
@@ -361,11 +503,12 @@ def render_index(results: Results, summaries: list[ModuleSummary] | None = None)
             counts.append(f"{len(s.pseudo_tested)} pseudo-tested")
         if s.confirming_only:
             counts.append(f"{len(s.confirming_only)} confirming-only")
-        findings = (
-            f'<a href="#f-{_e(s.module)}">{_e(", ".join(counts))}</a>'
-            if counts
-            else '<span class="muted">-</span>'
-        )
+        links = [f'<a href="#f-{_e(s.module)}">{_e(", ".join(counts))}</a>'] if counts else []
+        violated = sum(1 for p in properties.get(s.module, []) if p.outcome == VIOLATED)
+        if violated:
+            text = f"{violated} {'property' if violated == 1 else 'properties'} violated"
+            links.append(f'<a href="#p-{_e(s.module)}">{_e(text)}</a>')
+        findings = ", ".join(links) or '<span class="muted">-</span>'
         rows.append(
             f'<tr class="module" data-module="{_e(s.module)}">'
             f'<td class="name"><a href="{_e(_href(pages[s.module]))}">{_e(s.module)}</a></td>'
@@ -407,6 +550,21 @@ def render_index(results: Results, summaries: list[ModuleSummary] | None = None)
         if findings
         else ""
     )
+    property_sections = "".join(
+        f'<section class="module-properties" id="p-{_e(module)}" data-module="{_e(module)}">'
+        + (
+            f'<h3><a href="{_e(_href(pages[module], "properties"))}">{_e(module)}</a></h3>'
+            if module in pages
+            else f"<h3>{_e(module)}</h3>"
+        )
+        + f"{render_properties(results, found, compact=True, page=pages.get(module))}</section>"
+        for module, found in sorted(properties.items())
+    )
+    property_section = (
+        f'{_property_heading(results)}<div id="property-findings">{property_sections}</div>'
+        if property_sections
+        else ""
+    )
     survivors = [(s, m) for s in summaries for m in s.survivors]
     survivor_items = "".join(
         f'<li class="survivor" data-mutant="{_e(m.id)}">'
@@ -430,7 +588,7 @@ def render_index(results: Results, summaries: list[ModuleSummary] | None = None)
         f'<div class="muted">pytest-escape {_e(results.tool_version)} &middot; mutmut '
         f"{_e(results.mutmut_version)} &middot; <code>{_e(results.project_root)}</code>{gate}</div>"
         f'<p class="sentence" id="score">{_e(score_sentence(results))}</p>{warning_list}</header>'
-        f"<h2>Modules</h2>{table}{findings_section}{survivor_section}"
+        f"<h2>Modules</h2>{table}{findings_section}{property_section}{survivor_section}"
     )
     return _page("Mutation testing report", body)
 
@@ -681,6 +839,11 @@ def render_module(results: Results, summary: ModuleSummary) -> str:
             "<h2>Pseudo-tested functions and confirming-only tests</h2>"
             f'<div id="findings">{render_findings(summary, None)}</div>'
         )
+    found = [p for p in results.properties if p.module == summary.module]
+    properties = ""
+    if found:
+        heading = _property_heading(results, ' id="properties"')
+        properties = f'{heading}<div id="property-findings">{render_properties(results, found)}</div>'
     file = f" &middot; <code>{_e(summary.file)}</code>" if summary.file else ""
     flags = []
     if summary.pseudo_tested:
@@ -688,6 +851,10 @@ def render_module(results: Results, summary: ModuleSummary) -> str:
     if summary.confirming_only:
         flags.append(f"{len(summary.confirming_only)} confirming-only")
     flagged = f' &middot; <a href="#findings">{_e(", ".join(flags))}</a>' if flags else ""
+    violated = sum(1 for p in found if p.outcome == VIOLATED)
+    if violated:
+        text = f"{violated} {'property' if violated == 1 else 'properties'} violated"
+        flagged += f' &middot; <a href="#properties">{_e(text)}</a>'
     body = (
         f'<nav class="crumbs"><a href="{INDEX}">&larr; All modules</a></nav>'
         f'<header><h1 class="module-name">{_e(summary.module)}</h1>'
@@ -695,7 +862,7 @@ def render_module(results: Results, summary: ModuleSummary) -> str:
         f"{render_score(summary.tally.score)}</div></header>"
         f'<div class="legend">{legend}'
         '<span class="muted">click a marker for the mutant&#x27;s details</span></div>'
-        f"{code}{functions}{findings}"
+        f"{code}{functions}{findings}{properties}"
     )
     return _page(f"{summary.module} - mutation testing report", body, _SCRIPT)
 

@@ -2,9 +2,11 @@
 
 Every finding becomes an annotation on the line it is about: a surviving
 mutant on the code it changed, a pseudo-tested function on its ``def``, a
-confirming-only test on its file.  ``partialFingerprints`` come from what a
-finding *is*, never from its line or its mutant number, so a dashboard keeps
-recognising it (and a dismissal of it) after unrelated edits move it.
+confirming-only test on its file, a violated property on the function's
+``def`` (a note, an error with ``--escape-fail-on properties``).
+``partialFingerprints`` come from what a finding *is*, never from its line
+or its mutant number, so a dashboard keeps recognising it (and a dismissal
+of it) after unrelated edits move it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..model import MutantResult, Results, fingerprints
+from ..model import PROPERTY_FINDINGS, MutantResult, PropertyResult, Results, fingerprints
 from .describe import confirming_only, pseudo_tested, smell_text, survivor_text, survivors
 from .files import write_atomic
 
@@ -24,9 +26,11 @@ INFORMATION_URI = "https://github.com/pytest-escape/pytest-escape"
 SRCROOT = "%SRCROOT%"
 PSEUDO_TESTED_RULE = "pseudo-tested-function"
 CONFIRMING_ONLY_RULE = "confirming-only-test"
+PROPERTY_RULE = "property-violation"
 MUTANT_FINGERPRINT = "escapeMutant/v1"
 FUNCTION_FINGERPRINT = "escapeFunction/v1"
 TEST_FINGERPRINT = "escapeTest/v1"
+PROPERTY_FINGERPRINT = "escapeProperty/v1"
 
 #: what each of mutmut's operators changes (the rule says it; unknown ones get a generic sentence)
 OPERATORS = {
@@ -98,6 +102,66 @@ FINDING_RULES = (
 )
 
 
+def _property_rule(level: str) -> dict[str, Any]:
+    rule = _rule(
+        PROPERTY_RULE,
+        "A function breaks a property on a generated input",
+        "Hypothesis generated valid inputs for the function and found one that breaks a property "
+        "the code should have whatever its tests say: it crashes, returns something its annotation "
+        "rules out, answers differently on the same input, fails a round trip such as "
+        "decode(encode(x)) == x, or changes a value it already normalised. The tests may confirm "
+        "this behaviour (their expected values computed from the code), so it is an observation "
+        "about the code, not about the tests.",
+        "Reproduce it with the counter-example in the message. Fix the code if the property should "
+        "hold (the regression test, when given, is marked xfail(strict=True) and passes once it is "
+        "fixed); otherwise skip the check in [tool.pytest_escape.properties] "
+        '(skip = ["pkg.mod.function:property"]). It fails the gate only with '
+        "--escape-fail-on properties.",
+    )
+    rule["defaultConfiguration"] = {"level": level}
+    return rule
+
+
+def property_text(p: PropertyResult) -> list[str]:
+    """A violation as plain lines: what broke, on which input, and the test that pins it."""
+    lines = [
+        f"{p.property} violated by {p.module}.{p.function}: {p.input or ''} {p.observed or ''}; "
+        f"expected {p.reason or ''}"
+    ]
+    if p.partner:
+        lines.append(f"round trip with {p.partner}")
+    if p.test:
+        lines.append("regression test (xfail, strict: fails today, passes once fixed):")
+        lines.extend(p.test.rstrip("\n").splitlines())
+    elif p.test_dropped:
+        lines.append(f"no regression test: {p.test_dropped}")
+    return lines
+
+
+def _property_result(p: PropertyResult, rule_index: int, level: str) -> dict[str, Any]:
+    # what the finding is, never where: one function's one property (with one partner)
+    key = "\0".join((p.module, p.function, p.property, p.partner or ""))
+    return {
+        "ruleId": PROPERTY_RULE,
+        "ruleIndex": rule_index,
+        "level": level,
+        "message": {"text": "\n".join(property_text(p))},
+        "locations": [_location(p.file, {"startLine": p.line})],
+        "partialFingerprints": {PROPERTY_FINGERPRINT: _fingerprint("property", key)},
+        "properties": {
+            "module": p.module,
+            "function": f"{p.module}.{p.function}",
+            "property": p.property,
+            "partner": p.partner,
+            "input": p.input,
+            "observed": p.observed,
+            "expected": p.reason,
+            "examples": p.examples,
+            "testName": p.test_name,
+        },
+    }
+
+
 def _location(uri: str, region: dict[str, int] | None = None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": quote(uri), "uriBaseId": SRCROOT}}
     if region is not None:
@@ -138,6 +202,11 @@ def to_sarif(results: Results) -> dict[str, Any]:
     surviving = survivors(results)
     operators = sorted({m.operator for m in surviving})
     rules = [_mutant_rule(op) for op in operators] + list(FINDING_RULES)
+    violated = results.violations()
+    # a note (an observation about the code) unless the gate fails on it
+    property_level = "error" if PROPERTY_FINDINGS in results.fail_on else "note"
+    if violated:
+        rules.append(_property_rule(property_level))
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     keys = fingerprints(results.mutants)
     found = [_mutant_result(m, index[f"mutant/{m.operator}"], keys[m.id]) for m in surviving]
@@ -167,6 +236,7 @@ def to_sarif(results: Results) -> dict[str, Any]:
                 "properties": {"test": t.id, "smells": [s.tag for s in t.smells]},
             }
         )
+    found.extend(_property_result(p, index[PROPERTY_RULE], property_level) for p in violated)
     tally = results.tally()
     return {
         "$schema": SCHEMA,
