@@ -37,6 +37,13 @@ def everywhere(filename: str) -> bool:
             {"ValueError"},
         ),
         ("Raises a ValueError on bad input.", set()),
+        # marshmallow's Context.get: documented in the parameter's prose
+        (
+            "Get it.\n\n:param default: Returned if none is set.\n    If not provided, a "
+            ":exc:`LookupError` is raised.\n",
+            {"LookupError"},
+        ),
+        ("Check it; raises :exc:`~marshmallow.exceptions.ValidationError` if bad.", {"ValidationError"}),
         (None, set()),
     ],
 )

@@ -66,6 +66,8 @@ _MAX_CODES = 200
 _GOOGLE_RAISES = re.compile(r"^\s*Raises\s*:\s*$")
 _NUMPY_RAISES = re.compile(r"^\s*Raises\s*$")
 _SPHINX_RAISES = re.compile(r":raises?\s+([\w., ]+):")
+#: ":exc:`LookupError` is raised" in prose: documented, if not in a section
+_PROSE_RAISES = re.compile(r":exc:`~?([\w.]+)`[^.]*\braised?\b|\braises?\s+(?:an?\s+)?:exc:`~?([\w.]+)`")
 _EXCEPTION_NAME = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::|$|\()")
 
 
@@ -112,12 +114,15 @@ def public(qualname: str) -> bool:
 
 
 def documented_raises(doc: str | None) -> set[str]:
-    """Exception names in a docstring's Raises section (Google, NumPy or Sphinx style)."""
+    """Exception names in a docstring's Raises section (Google, NumPy or Sphinx style),
+    or named with ``:exc:`` in a sentence that says it is raised."""
     if not doc:
         return set()
     names: set[str] = set()
     for match in _SPHINX_RAISES.finditer(doc):
         names |= {n.strip().rpartition(".")[2] for n in match.group(1).split(",") if n.strip()}
+    for match in _PROSE_RAISES.finditer(doc):
+        names.add((match.group(1) or match.group(2)).rpartition(".")[2])
     lines = doc.expandtabs().splitlines()
     for index, line in enumerate(lines):
         if not (_GOOGLE_RAISES.match(line) or _NUMPY_RAISES.match(line)):
