@@ -184,7 +184,7 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
         (
             ["--escape-fail-on", "pseudo"],
             "escape: --escape-fail-on: unknown finding 'pseudo'; use one or more of pseudo-tested, "
-            "confirming-only",
+            "confirming-only, properties",
         ),
         (
             ["-n", "2"],

@@ -98,6 +98,7 @@ def split(results: Results, count: int) -> list[Results]:
         part.functions = [f for f in part.functions if shards[f.qualname] == index]
         mine = {(f.module, f.name) for f in part.functions}
         part.mutants = [m for m in part.mutants if (m.module, m.function) in mine]
+        part.properties = [r for r in part.properties if (r.module, r.function) in mine]
         part.shard = Shard(index, count, plan)
         part.executed = len(part.mutants)
         # a shard judges its tests on its own mutants; its smells may be a subset

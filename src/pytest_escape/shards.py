@@ -105,6 +105,9 @@ def merge(parts: Sequence[Results], names: Sequence[str] | None = None) -> Resul
     rank = {(f.module, f.name): i for i, f in enumerate(functions)}
     mutants = [m for p in ordered for m in p.mutants]
     mutants.sort(key=lambda m: rank.get((m.module, m.function), len(rank)))
+    # a shard checks the properties of its own functions
+    properties = [r for p in ordered for r in p.properties]
+    properties.sort(key=lambda r: rank.get((r.module, r.function), len(rank)))
     timings: dict[str, float] = {}
     for part in ordered:
         for key, seconds in part.timings.items():
@@ -121,6 +124,7 @@ def merge(parts: Sequence[Results], names: Sequence[str] | None = None) -> Resul
         mutants=mutants,
         tests=_tests(ordered),
         functions=functions,
+        properties=properties,
         excluded_tests=excluded,
         warnings=list(dict.fromkeys(w for p in ordered for w in p.warnings)),
         fail_under=first.fail_under,
