@@ -182,8 +182,8 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert found[("parse_age", "crash")]["examples"] > 50
 
 
-def test_state_kept_between_calls_is_not_determinism(textkit: Run) -> None:
-    """label's counter is state no name in its code gives away: the check sees it answer twice."""
+def test_state_kept_between_calls_breaks_determinism(textkit: Run) -> None:
+    """label's counter is state no name in its code gives away: two calls show it."""
     label = textkit.found[("label", "determinism")]
     assert label["outcome"] == "violated"
     assert label["observed"].startswith("first returns '-")
@@ -378,6 +378,19 @@ def test_bad_property_options_say_what_is_wrong(project: Project, words: list[st
     result = project.run("--escape-properties", *words)
     assert result.ret == 4
     assert message in result.stderr.str()
+
+
+def test_a_bad_properties_table_in_the_config_is_one_line(project: Project) -> None:
+    project.write(
+        {
+            "mod.py": "def f(x):\n    return x\n",
+            "test_mod.py": "def test_f():\n    pass\n",
+            "pyproject.toml": '[tool.pytest_escape.properties]\nskip = "mod.f"\n',
+        }
+    )
+    result = project.run()
+    assert result.ret == 4
+    assert "escape: [tool.pytest_escape] properties skip must be a list, not 'mod.f'" in result.stderr.str()
 
 
 def test_property_results_survive_the_json_round_trip(textkit: Run) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import pytest
 
+from pytest_escape.execution.properties import drop_reason
 from pytest_escape.properties import contracts, infer
 
 
@@ -137,6 +138,31 @@ def test_config_skips_by_glob_and_property() -> None:
     assert config.skipped("pkg.codec.encode", "round trip")
     assert not config.skipped("pkg.codec.encode", "crash")
     assert not config.skipped("pkg.codec.decode", "round trip")
+
+
+def test_a_skipped_property_is_not_reported_as_not_checked_either() -> None:
+    """stamp reads the clock: determinism is left out, with a reason, unless the user silenced it."""
+    module = __import__(__name__)
+    config = infer.PropertyConfig()
+    found = infer.plan(module, "stamp", stamp, ["stamp"], config, everywhere)
+    assert "determinism" in found.left_out and "determinism" not in found.properties
+    config = infer.PropertyConfig(skip=[f"{__name__}.stamp:determinism"])
+    found = infer.plan(module, "stamp", stamp, ["stamp"], config, everywhere)
+    assert found.left_out == {} and found.properties == ["crash", "contract"]
+
+
+def test_a_property_test_is_kept_only_if_it_fails_today_as_its_mark_says() -> None:
+    failed = {"outcome": "failed", "message": "IndexError: boom", "exceptions": ["IndexError", "LookupError"]}
+    assert drop_reason("IndexError", failed) is None
+    assert drop_reason("LookupError", failed) is None  # raises= accepts a base class
+    assert (
+        drop_reason("AssertionError", failed)
+        == "dropped: it fails today with IndexError: boom, not AssertionError"
+    )
+    assert drop_reason("AssertionError", {"outcome": "passed"}) == "dropped: it passes today"
+    assert drop_reason("AssertionError", {"outcome": "died", "message": "child killed by SIGKILL"}) == (
+        "dropped: it fails today with child killed by SIGKILL, not AssertionError"
+    )
 
 
 class Point:

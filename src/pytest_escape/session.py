@@ -812,20 +812,18 @@ class EscapeSession:
                 cache.verdict(event)
             elif kind == "witness":
                 cache.witness(event["id"], event["finding"])
-            elif kind == "properties" and reporter is not None:
-                if live:
-                    reporter.write_line("")
-                reporter.write_line(
-                    f"escape: checking properties of {event['functions']} functions "
-                    f"(budget {event['budget']:g} s)"
-                )
-            elif kind == "witnesses" and reporter is not None:
-                if live:
-                    reporter.write_line("")
-                reporter.write_line(
-                    f"escape: searching counter-examples for {event['survivors']} surviving mutants "
-                    f"(budget {event['budget']:g} s)"
-                )
+            elif kind == "witnesses":
+                stage_line(f"searching counter-examples for {event['survivors']} surviving mutants", event)
+            elif kind == "properties":
+                stage_line(f"checking properties of {event['functions']} functions", event)
+
+        def stage_line(what: str, event: dict[str, Any]) -> None:
+            """A stage after the mutants starts: one line, under the finished progress line."""
+            if reporter is None:
+                return
+            if live:
+                reporter.write_line("")
+            reporter.write_line(f"escape: {what} (budget {event['budget']:g} s)")
 
         before = project_files.fingerprint(self.config.rootpath)
         report = run_worker(plan, self.config.invocation_params.dir, on_event)

@@ -21,6 +21,7 @@ from ..model import NOT_CHECKED
 from ..properties.check import check_function
 from ..witness.job import verify_test, warm_up
 from .pool import REPORTED, TIMED_OUT, Job, Outcome, stream
+from .witnesses import verification_run
 
 #: a function's checks never get less than this, whatever the budget says
 MIN_SHARE = 1.0
@@ -30,6 +31,16 @@ MAX_SHARE = 30.0
 OBSERVE_TESTS = 10
 #: the child's allowance for recording arguments and setting up, on top of the checks
 SETUP_SECONDS = 15.0
+
+
+def drop_reason(expected: str, run: dict[str, Any]) -> str | None:
+    """Why a property's test is not shown, from its one run today: it must fail
+    with the exception its ``xfail(raises=...)`` names (or a subclass)."""
+    if run["outcome"] == "passed":
+        return "dropped: it passes today"
+    if expected not in run.get("exceptions", ()):
+        return f"dropped: it fails today with {run.get('message', run['outcome'])}, not {expected}"
+    return None
 
 
 class PropertyStage:
@@ -127,19 +138,7 @@ class PropertyStage:
     def _settle_verify(self, job: Job, outcome: Outcome) -> None:
         """The test's run is in: keep it if it failed the way its mark says."""
         result = self.pending.pop(job.tag[1])
-        expected = result.pop("raises", "AssertionError")
-        if outcome.kind == REPORTED:
-            run = outcome.payload
-        elif outcome.kind == TIMED_OUT:
-            run = {"outcome": "failed", "message": "did not finish"}
-        else:
-            run = {"outcome": "died", "message": outcome.detail}
-        if run["outcome"] == "passed":
-            reason = "dropped: it passes today"
-        elif expected not in run.get("exceptions", ()):
-            reason = f"dropped: it fails today with {run.get('message', run['outcome'])}, not {expected}"
-        else:
-            reason = None
+        reason = drop_reason(result.pop("raises", "AssertionError"), verification_run(outcome))
         if reason:
             result.update(test=None, test_name=None, test_dropped=reason)
         self.emit(result)

@@ -104,7 +104,7 @@ def _handle(
     elif kind == "witness":
         report.witnesses[event["id"]] = event["finding"]
         on_event(kind, event)
-    elif kind == "witnesses" or kind == "properties":
+    elif kind in ("witnesses", "properties"):
         on_event(kind, event)
     elif kind == "property":
         report.properties.append(event["result"])

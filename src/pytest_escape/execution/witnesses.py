@@ -32,6 +32,16 @@ SURVIVORS_PER_CHILD = 10
 SETUP_SECONDS = 15.0
 
 
+def verification_run(outcome: Outcome) -> dict[str, Any]:
+    """A verification job's outcome as ``verify_test``'s answer, also when its child
+    never answered (it hung, or died)."""
+    if outcome.kind == REPORTED:
+        return dict(outcome.payload)
+    if outcome.kind == TIMED_OUT:
+        return {"outcome": "failed", "message": "did not finish"}
+    return {"outcome": "died", "message": outcome.detail}
+
+
 class WitnessStage:
     """Schedules searches and verifications; ``emit`` gets one final finding per survivor."""
 
@@ -135,14 +145,8 @@ class WitnessStage:
     def _settle_verify(self, job: Job, outcome: Outcome) -> None:
         """Both runs in: report the finding, with its test only if it proved itself."""
         _, mutant_id, side = job.tag
-        if outcome.kind == REPORTED:
-            result = outcome.payload
-        elif outcome.kind == TIMED_OUT:
-            result = {"outcome": "failed", "message": "did not finish"}
-        else:
-            result = {"outcome": "died", "message": outcome.detail}
         checks = self.checks.setdefault(mutant_id, {})
-        checks[side] = result
+        checks[side] = verification_run(outcome)
         if len(checks) < 2:
             return
         finding = self.pending.pop(mutant_id)

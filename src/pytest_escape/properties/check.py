@@ -30,9 +30,9 @@ from ..model import CONTRACT, CRASH, DETERMINISM, HELD, IDEMPOTENCE, NOT_CHECKED
 from ..mutation.mutmut_adapter import activate, original_code, original_function
 from ..witness import sandbox
 from ..witness.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
-from ..witness.compare import HUNG, RAISED, RETURNED, CallOutcome, show
-from ..witness.job import global_constants, observe
-from ..witness.literals import OMITTED, NotLiteral, describe
+from ..witness.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, show
+from ..witness.job import describe_call, global_constants, observe
+from ..witness.literals import NotLiteral
 from ..witness.search import hypothesis_settings
 from ..witness.strategies import Call, Seeds, Unexplorable, call_strategy
 from . import contracts, infer
@@ -162,7 +162,7 @@ def _crash(ctx: Context, call: Call) -> Broken | None:
     outcome = ctx.call(call)
     if outcome.kind != RAISED or outcome.in_setup or outcome.error is None or _rejects(outcome.error, ctx):
         return None
-    return Broken(f"raises {_error_text(outcome.error)}", outcome.error)
+    return Broken(f"raises {exception_text(outcome.error)}", outcome.error)
 
 
 def _contract(ctx: Context, call: Call) -> Broken | None:
@@ -214,7 +214,7 @@ def _round_trip(ctx: Context, call: Call) -> Broken | None:
         assert decoded.error is not None
         return Broken(
             f"{ctx.target.qualname} returns {show(encoded.value)}, which {partner} cannot read: "
-            f"it raises {_error_text(decoded.error)}",
+            f"it raises {exception_text(decoded.error)}",
             decoded.error,
         )
     value = _input(call, data)
@@ -241,7 +241,7 @@ def _idempotence(ctx: Context, call: Call) -> Broken | None:
     if twice.kind == RAISED:
         assert twice.error is not None
         return Broken(
-            f"returns {show(once.value)}, and raises {_error_text(twice.error)} on that", twice.error
+            f"returns {show(once.value)}, and raises {exception_text(twice.error)} on that", twice.error
         )
     if _equal(twice.value, once.value) is not False:
         return None
@@ -267,11 +267,6 @@ _EXPECTED = {
 def _brief(outcome: CallOutcome) -> str:
     text = outcome.describe()
     return text if len(text) <= 90 else text[:87] + "..."
-
-
-def _error_text(error: BaseException) -> str:
-    message = str(error)
-    return f"{type(error).__name__}({message!r})" if message else type(error).__name__
 
 
 # -- the search ----------------------------------------------------------
@@ -302,44 +297,50 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
         return find(strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
     except (NoSuchExample, Unsatisfiable):
         return None, tried, None
-    except (_OutOfTime, Flaky):
-        return (best[-1] if best else None), tried, "time budget spent" if not best else None
+    except _OutOfTime:
+        return (best[-1] if best else None), tried, None if best else "time budget spent"
+    except Flaky:
+        # a violation seen once and not again: the confirmation below decides
+        return (best[-1] if best else None), tried, None
     except HypothesisException as e:
         return None, tried, f"hypothesis could not generate inputs: {e}".splitlines()[0]
 
 
-def _result(prop: str, outcome: str, reason: str | None = None, **fields: Any) -> dict[str, Any]:
-    return {"property": prop, "outcome": outcome, "reason": reason, **fields}
+def _result(
+    prop: str, outcome: str, reason: str | None, plan: infer.Plan | None, **fields: Any
+) -> dict[str, Any]:
+    partner = plan.partner if plan is not None and prop == ROUND_TRIP else None
+    return {"property": prop, "outcome": outcome, "reason": reason, "partner": partner, **fields}
 
 
 def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     ctx.hung = ctx.calls = 0
-    partner = ctx.plan.partner if prop == ROUND_TRIP else None
+    plan = ctx.plan
     try:
         call, tried, note = _search(ctx, prop, seconds)
         # a counter-example counts if it breaks the property on two fresh tries
         seen = [] if call is None else [_CHECKS[prop](ctx, call), _CHECKS[prop](ctx, call)]
     except sandbox.SandboxViolation as e:
-        return _result(prop, NOT_CHECKED, f"the sandbox refused {e}", partner=partner)
+        return _result(prop, NOT_CHECKED, f"the sandbox refused {e}", plan)
     if ctx.calls and ctx.hung == ctx.calls:
         why = f"every call ran past the time limit ({ctx.caller.timeout:g} s)"
-        return _result(prop, NOT_CHECKED, why, partner=partner, examples=tried)
+        return _result(prop, NOT_CHECKED, why, plan, examples=tried)
     if call is None:
         if tried == 0:
-            return _result(prop, NOT_CHECKED, note or "no input could be built", partner=partner)
-        return _result(prop, HELD, note, partner=partner, examples=tried)
+            return _result(prop, NOT_CHECKED, note or "no input could be built", plan)
+        return _result(prop, HELD, note, plan, examples=tried)
     broken = seen[-1]
     if broken is None or seen[0] is None:
         why = "a violation appeared once and did not repeat"
-        return _result(prop, NOT_CHECKED, why, partner=partner, examples=tried)
+        return _result(prop, NOT_CHECKED, why, plan, examples=tried)
     expected = _expected_errors(ctx) if prop == CRASH else _EXPECTED[prop]
     found = _result(
         prop,
         VIOLATED,
         expected,
-        partner=partner,
+        plan,
         examples=tried,
-        input=_describe_call(ctx.target, call),
+        input=describe_call(ctx.target.qualname, call.as_dict()),
         observed=broken.observed,
     )
     backward = ctx.backward.target if prop == ROUND_TRIP and ctx.backward is not None else None
@@ -352,11 +353,6 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     else:
         found.update(test_name=test.name, test=test.source, raises=test.raises)
     return found
-
-
-def _describe_call(target: Target, call: Call) -> str:
-    inner = ", ".join(f"{k}={describe(v)}" for k, v in call.arguments if v is not OMITTED)
-    return f"{target.qualname}({inner})"
 
 
 # -- the child -----------------------------------------------------------
@@ -412,7 +408,7 @@ def check_function(
         original = original_function(module, qualname)
     except (NotCallable, KeyError) as e:
         stream({"plan": [CRASH]})
-        stream(_result(CRASH, NOT_CHECKED, str(e)))
+        stream(_result(CRASH, NOT_CHECKED, str(e), None))
         return {"done": True}
     project = infer.in_project(str(options["root"]))
     config = infer.PropertyConfig.from_json(options.get("config", {}))
@@ -422,7 +418,7 @@ def check_function(
         plan.properties.remove(CONTRACT)  # no annotation it can judge: nothing to hold it to
     stream({"plan": plan.properties + list(plan.left_out)})
     for prop, reason in plan.left_out.items():
-        stream(_result(prop, NOT_CHECKED, reason))
+        stream(_result(prop, NOT_CHECKED, reason, plan))
     if not plan.properties:
         return {"done": True}
     if time.monotonic() > float(options.get("deadline", float("inf"))):
@@ -430,7 +426,7 @@ def check_function(
             f"the property budget ({float(options['budget']):g} s) was spent; raise --escape-property-budget"
         )
         for prop in plan.properties:
-            stream(_result(prop, NOT_CHECKED, spent, partner=plan.partner if prop == ROUND_TRIP else None))
+            stream(_result(prop, NOT_CHECKED, spent, plan))
         return {"done": True}
     observed = _valid(original, observe(module, qualname, run_tests, returned_only=True))
     code = original_code(module, qualname)
@@ -443,7 +439,7 @@ def check_function(
     except Exception as e:  # noqa: BLE001 - Unexplorable, or a hint Hypothesis chokes on
         unbuilt = str(e) if isinstance(e, Unexplorable) else f"{type(e).__name__}: {e}"
         for prop in plan.properties:
-            stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}"))
+            stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}", plan))
         return {"done": True}
     ctx = Context(target, caller, strategy, plan, options, project, hint=hint)
     checks = list(plan.properties)
@@ -454,15 +450,12 @@ def check_function(
         try:
             why = _prepare(ctx, prop)
             result = (
-                _result(prop, NOT_CHECKED, why, partner=plan.partner if prop == ROUND_TRIP else None)
-                if why
-                else _check_one(ctx, prop, max(seconds, 0.2))
+                _result(prop, NOT_CHECKED, why, plan) if why else _check_one(ctx, prop, max(seconds, 0.2))
             )
         except BaseException as e:  # noqa: BLE001 - one property's failure must not cost the others
             where = traceback.extract_tb(e.__traceback__)[-1]
-            result = _result(
-                prop, NOT_CHECKED, f"the check itself failed: {type(e).__name__}: {e} (line {where.lineno})"
-            )
+            failed = f"the check itself failed: {type(e).__name__}: {e} (line {where.lineno})"
+            result = _result(prop, NOT_CHECKED, failed, plan)
         result["seconds"] = round(time.monotonic() - began, 3)
         stream(result)
     return {"done": True}
@@ -481,7 +474,7 @@ def _prepare(ctx: Context, prop: str) -> str | None:
     )
     if prop == IDEMPOTENCE:
         return None
-    module, _, qualname = _split(ctx.plan.partner or "")
+    module, qualname = _split(ctx.plan.partner or "")
     try:
         backward = resolve(module, qualname)
     except NotCallable as e:
@@ -501,11 +494,11 @@ def _prepare(ctx: Context, prop: str) -> str | None:
     return None
 
 
-def _split(full: str) -> tuple[str, str, str]:
-    """``module.Class.name`` -> (module, ".", "Class.name"), the module being the longest imported prefix."""
+def _split(full: str) -> tuple[str, str]:
+    """``module.Class.name`` -> (module, "Class.name"), the module being the longest imported prefix."""
     parts = full.split(".")
     for cut in range(len(parts) - 1, 0, -1):
         module = ".".join(parts[:cut])
         if module in sys.modules:
-            return module, ".", ".".join(parts[cut:])
-    return "", "", full
+            return module, ".".join(parts[cut:])
+    return "", full

@@ -107,7 +107,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def _describe_call(target_name: str, arguments: dict[str, Any]) -> str:
+def describe_call(target_name: str, arguments: dict[str, Any]) -> str:
+    """An input as the call a reader would write (``bulk_discount(qty=10)``)."""
     inner = ", ".join(f"{k}={describe(v)}" for k, v in arguments.items() if v is not OMITTED)
     return f"{target_name}({inner})"
 
@@ -213,7 +214,7 @@ def _search_one(
         finding = _symbolic(target, survivor["id"], search, finding, max(share, 2.0))
     result = finding_to_dict(finding)
     if finding.call is not None:
-        result["input"] = _describe_call(target.qualname, finding.call.as_dict())
+        result["input"] = describe_call(target.qualname, finding.call.as_dict())
     if finding.verdict == WITNESSED and finding.call is not None:
         assert finding.original is not None and finding.mutant is not None and finding.difference
         try:

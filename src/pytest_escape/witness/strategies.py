@@ -27,6 +27,7 @@ import os
 import pathlib
 import re
 import socket
+import types
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ def _constants(codes: Iterable[CodeType]) -> Iterable[Any]:
                 yield constant
 
 
+_UNIONS = (typing.Union, types.UnionType)
 _UNSAFE_TYPES: tuple[type, ...] = (pathlib.PurePath, io.IOBase, socket.socket, os.PathLike)
 _UNSAFE_NAMES = re.compile(
     r"^(path|paths|file|files|filename|fname|fp|fh|fd|stream|sock|socket|conn|connection|callback|cb|fn"
@@ -160,7 +162,7 @@ def _registered(hint: Any) -> bool:
 
 def _unsafe_hint(hint: Any) -> bool:
     origin = typing.get_origin(hint) or hint
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in _UNIONS:
         return any(_unsafe_hint(arg) for arg in typing.get_args(hint) if arg is not type(None))
     if origin in (typing.IO, typing.TextIO, typing.BinaryIO):
         return True
@@ -242,7 +244,7 @@ def vouched_for(hint: Any) -> bool:
     if hint in (None, Any) or _registered(hint):
         return hint is not Any
     origin = typing.get_origin(hint)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in _UNIONS:
         return all(vouched_for(arm) for arm in typing.get_args(hint))
     if origin is typing.Literal:
         return True
