@@ -23,9 +23,11 @@ from pytest_escape.model import Results
 from pytest_escape.report.stryker_json import read_json
 
 TEXTKIT = """
+    import contextvars
     import itertools
 
     _ids = itertools.count()
+    unit = contextvars.ContextVar("unit")
 
 
     def encode(text: str) -> str:
@@ -81,12 +83,27 @@ TEXTKIT = """
         if not text.strip().isdigit():
             raise ValueError(f"not an age: {text!r}")
         return int(text)
+
+
+    class Box:
+        def __init__(self, kind):
+            self.kind = kind
+
+
+    def postage(box, rates):
+        \"\"\"Correct for every box whose kind its rates name, as every caller's are.\"\"\"
+        return rates[box.kind] * 2
+
+
+    def weight(box):
+        \"\"\"Correct, in the unit its caller sets first.\"\"\"
+        return f"{box.kind} in {unit.get()}"
 """
 
 # written from the code's own output: every one passes, the bugs included
 TEXTKIT_TESTS = """
-    from textkit import (add_tag, average, decode, encode, hex_decode, hex_encode, initials,
-                         label, normalize_case, normalize_spaces, parse_age)
+    from textkit import (Box, add_tag, average, decode, encode, hex_decode, hex_encode, initials,
+                         label, normalize_case, normalize_spaces, parse_age, postage, unit, weight)
 
 
     def test_encode():
@@ -125,6 +142,19 @@ TEXTKIT_TESTS = """
 
     def test_parse_age():
         assert parse_age("42") == 42
+
+
+    def test_postage():
+        assert postage(Box("letter"), {"letter": 1}) == 2
+        assert postage(Box("parcel"), {"parcel": 5}) == 10
+
+
+    def test_weight():
+        token = unit.set("kg")
+        try:
+            assert weight(Box("parcel")) == "parcel in kg"
+        finally:
+            unit.reset(token)
 """
 
 PROPERTY_RUN = ("--escape-witness-budget", "0", "--escape-property-budget", "60", "--escape-seed", "1")
@@ -180,6 +210,23 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert found[("normalize_case", "idempotence")]["outcome"] == "held"
     assert found[("parse_age", "crash")]["outcome"] == "held"  # its own, documented ValueError
     assert found[("parse_age", "crash")]["examples"] > 50
+
+
+def test_arguments_the_tests_pass_together_are_drawn_together(textkit: Run) -> None:
+    """postage(Box("letter"), {"parcel": 5}) is a KeyError no caller meets:
+    a box and its rates come from one call of the tests, never two."""
+    postage = textkit.found[("postage", "crash")]
+    assert postage["outcome"] == "held", postage
+    assert postage["examples"] >= 1
+
+
+def test_a_call_that_needs_its_tests_setup_is_not_replayed(textkit: Run) -> None:
+    """weight() reads a context variable its test sets: made outside the test,
+    the tests' call raises LookupError, which is the test's setup missing, not a crash."""
+    weight = textkit.found[("weight", "crash")]
+    assert weight["outcome"] == "not checked", weight
+    assert "1 of the tests' 1 calls were left out" in weight["reason"]
+    assert "depend on what the tests set up" in weight["reason"]
 
 
 def test_state_kept_between_calls_breaks_determinism(textkit: Run) -> None:

@@ -32,9 +32,9 @@ from ..witness import sandbox
 from ..witness.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
 from ..witness.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, show
 from ..witness.job import describe_call, global_constants, observe
-from ..witness.literals import NotLiteral
+from ..witness.literals import NotLiteral, shaped
 from ..witness.search import hypothesis_settings
-from ..witness.strategies import Call, Seeds, Unexplorable, call_strategy
+from ..witness.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
 from . import contracts, infer
 from .regression import render
 
@@ -378,6 +378,29 @@ def _valid(original: Callable[..., Any], observed: list[dict[str, Any]]) -> list
     return [call for call in observed if all(fits(k, v) for k, v in call.items())]
 
 
+def _replayable(caller: Caller, observed: list[dict[str, Any]], seconds: float) -> list[dict[str, Any]]:
+    """The tests' calls that still return when made here, outside their tests.
+
+    A call that raises or hangs here depended on what its test set up (a
+    context entered, a module patched, a fixture's state); inputs drawn from
+    it would report that as the function's crash.
+    """
+    kept = []
+    deadline = time.monotonic() + seconds
+    for call in unique_calls(observed):
+        if time.monotonic() > deadline:
+            kept.append(call)  # no time to try: kept, as before this filter
+            continue
+        try:
+            outcome = caller(Call(tuple((k, shaped(v)) for k, v in call.items())), None)
+        except sandbox.SandboxViolation:
+            kept.append(call)  # the checks meet the refusal too, and say so
+            continue
+        if outcome.kind == RETURNED:
+            kept.append(call)
+    return kept
+
+
 def _return_hint(original: Callable[..., Any]) -> Any:
     """The return annotation if ``contracts`` can judge it, else None."""
     try:
@@ -434,10 +457,17 @@ def check_function(
     share = float(options["seconds_per_function"])
     sandbox.enter(cpu_seconds=share * 2 + 30, root=options.get("sandbox_root"))
     caller = Caller(target, sandbox.Guard(), float(options["call_timeout"]))
+    recorded = len(unique_calls(observed))
+    observed = _replayable(caller, observed, share / 4)
     try:
         strategy = call_strategy(target.function, target.owner, observed, seeds, valid_only=True)
     except Exception as e:  # noqa: BLE001 - Unexplorable, or a hint Hypothesis chokes on
         unbuilt = str(e) if isinstance(e, Unexplorable) else f"{type(e).__name__}: {e}"
+        if len(observed) < recorded:
+            unbuilt += (
+                f" ({recorded - len(observed)} of the tests' {recorded} calls were left out: "
+                "made outside their tests, they fail, so they depend on what the tests set up)"
+            )
         for prop in plan.properties:
             stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}", plan))
         return {"done": True}

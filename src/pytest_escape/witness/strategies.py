@@ -484,7 +484,19 @@ def call_strategy(
     # plain objects are held by their attributes, so a test can write them down
     observed = [{name: shaped(value) for name, value in call.items()} for call in observed]
     fields: dict[str, st.SearchStrategy[Any]] = {}
+    # valid_only: what the hints do not vouch for comes from the tests alone,
+    # and from one test's call at a time (a schema from one test and the object
+    # another test dumped with it is an input no caller makes)
+    tied = [
+        param.name
+        for index, param in enumerate(signature.parameters.values())
+        if valid_only and not _drawn_alone(param, hints, observed, index == 0 and owner is not None)
+    ]
+    if len(tied) < 2:
+        tied = []
     for index, param in enumerate(signature.parameters.values()):
+        if param.name in tied:
+            continue
         values = [call[param.name] for call in observed if param.name in call]
         if not _fillable(param):
             if values:
@@ -511,13 +523,38 @@ def call_strategy(
             # only ever left at None by the tests: try what they passed elsewhere
             values = [*values[:1], *pool]
         fields[param.name] = parameter_strategy(param, hint, values, seeds, valid_only)
-    generated = st.fixed_dictionaries(fields).map(
-        lambda kw: Call(tuple((k, settled(v)) for k, v in kw.items()))
-    )
+    order = list(signature.parameters)
+    if tied:
+        together = [{name: call[name] for name in tied} for call in unique_calls(observed)]
+        generated = st.tuples(st.sampled_from(together), st.fixed_dictionaries(fields)).map(
+            lambda pair: Call(tuple((k, settled({**pair[0], **pair[1]}[k])) for k in order))
+        )
+    else:
+        generated = st.fixed_dictionaries(fields).map(
+            lambda kw: Call(tuple((k, settled(v)) for k, v in kw.items()))
+        )
     if not observed:
         return generated
-    seen = st.sampled_from(_unique_calls(observed)).map(lambda kw: Call(tuple(kw.items())))
+    seen = st.sampled_from(unique_calls(observed)).map(lambda kw: Call(tuple(kw.items())))
     return st.one_of(generated, seen)
+
+
+def _drawn_alone(
+    param: inspect.Parameter, hints: dict[str, Any], observed: list[dict[str, Any]], own: bool
+) -> bool:
+    """valid_only: whether a parameter's values may be drawn regardless of the
+    others': its hint vouches for every value, or the tests passed it plain
+    scalars only (a type's values are all alike).  A parameter the tests always
+    set is tied to the rest of their call otherwise, ``self`` among them."""
+    values = [call[param.name] for call in observed if param.name in call]
+    if not values or len(values) < len(observed):
+        return True  # nothing to tie: parameter_strategy generates it or says why not
+    if own:
+        return False
+    hint = hints.get(param.name, param.empty)
+    if hint is not param.empty and _resolvable(hint) and not _unsafe_hint(hint):
+        return vouched_for(hint)
+    return _fillable(param) and all(isinstance(v, (*_SIMPLE, type(None))) for v in values)
 
 
 def _variations(shapes: list[Shaped], seeds: Seeds, depth: int) -> st.SearchStrategy[Shaped]:
@@ -540,7 +577,8 @@ def _variations(shapes: list[Shaped], seeds: Seeds, depth: int) -> st.SearchStra
     return st.fixed_dictionaries(fields).map(lambda state: Shaped(cls, tuple(state.items())))
 
 
-def _unique_calls(observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def unique_calls(observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first ``MAX_OBSERVED`` distinct calls, by their arguments' types and reprs."""
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for call in observed:
