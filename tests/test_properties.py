@@ -25,6 +25,7 @@ from pytest_escape.report.stryker_json import read_json
 TEXTKIT = """
     import contextvars
     import itertools
+    import re
 
     _ids = itertools.count()
     unit = contextvars.ContextVar("unit")
@@ -85,6 +86,10 @@ TEXTKIT = """
         return int(text)
 
 
+    def matches(text: str, pattern: str) -> bool:
+        return re.search(pattern, text) is not None
+
+
     class Box:
         def __init__(self, kind):
             self.kind = kind
@@ -95,6 +100,20 @@ TEXTKIT = """
         return rates[box.kind] * 2
 
 
+    def kinds(boxes, many=False):
+        if many:
+            return [box.kind for box in boxes]
+        return boxes.kind
+
+
+    def lookup(table: dict[str, int], key: str) -> int:
+        return table[key] * 2
+
+
+    def attribute(table: dict[str, int], name: str):
+        return getattr(table, name, None)
+
+
     def weight(box):
         \"\"\"Correct, in the unit its caller sets first.\"\"\"
         return f"{box.kind} in {unit.get()}"
@@ -102,8 +121,9 @@ TEXTKIT = """
 
 # written from the code's own output: every one passes, the bugs included
 TEXTKIT_TESTS = """
-    from textkit import (Box, add_tag, average, decode, encode, hex_decode, hex_encode, initials,
-                         label, normalize_case, normalize_spaces, parse_age, postage, unit, weight)
+    from textkit import (Box, add_tag, attribute, average, decode, encode, hex_decode, hex_encode,
+                         initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
+                         parse_age, postage, unit, weight)
 
 
     def test_encode():
@@ -144,9 +164,26 @@ TEXTKIT_TESTS = """
         assert parse_age("42") == 42
 
 
+    def test_matches():
+        assert matches("abc", "b")
+
+
     def test_postage():
         assert postage(Box("letter"), {"letter": 1}) == 2
         assert postage(Box("parcel"), {"parcel": 5}) == 10
+
+
+    def test_kinds():
+        assert kinds([Box("letter"), Box("parcel")], many=True) == ["letter", "parcel"]
+        assert kinds(Box("letter")) == "letter"
+
+
+    def test_lookup():
+        assert lookup({"a": 1}, "a") == 2
+
+
+    def test_attribute():
+        assert attribute({"a": 1}, "get") is not None
 
 
     def test_weight():
@@ -210,6 +247,8 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert found[("normalize_case", "idempotence")]["outcome"] == "held"
     assert found[("parse_age", "crash")]["outcome"] == "held"  # its own, documented ValueError
     assert found[("parse_age", "crash")]["examples"] > 50
+    # re.error is how Python refuses a string that is no pattern, like a ValueError
+    assert found[("matches", "crash")]["outcome"] == "held"
 
 
 def test_arguments_the_tests_pass_together_are_drawn_together(textkit: Run) -> None:
@@ -218,6 +257,22 @@ def test_arguments_the_tests_pass_together_are_drawn_together(textkit: Run) -> N
     postage = textkit.found[("postage", "crash")]
     assert postage["outcome"] == "held", postage
     assert postage["examples"] >= 1
+
+
+def test_options_come_with_the_arguments_they_were_chosen_for(textkit: Run) -> None:
+    """kinds(Box("letter"), many=True) is no caller's call: many=True came with a list."""
+    assert textkit.found[("kinds", "crash")]["outcome"] == "held"
+
+
+def test_a_missing_key_the_caller_asked_for_is_no_crash(textkit: Run) -> None:
+    """lookup({}, "") raises KeyError(""): the caller's key is not there, as with a dict."""
+    assert textkit.found[("lookup", "crash")]["outcome"] == "held"
+    assert textkit.found[("lookup", "crash")]["examples"] > 10
+
+
+def test_values_equal_only_to_themselves_are_not_judged(textkit: Run) -> None:
+    """attribute(d, "get") returns a bound method of a fresh copy each time: not comparable."""
+    assert textkit.found[("attribute", "determinism")]["outcome"] == "held"
 
 
 def test_a_call_that_needs_its_tests_setup_is_not_replayed(textkit: Run) -> None:

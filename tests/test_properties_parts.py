@@ -215,3 +215,16 @@ def test_hints_it_cannot_judge_are_refused_before_any_call() -> None:
             contracts.check_hint(hint)
     for hint in (int, list[int] | None, dict[str, tuple[int, ...]], Literal[1, 2], Point, Any):
         contracts.check_hint(hint)
+
+
+def test_an_argument_of_a_hint_it_cannot_judge_is_not_judged() -> None:
+    """``_valid`` asks this of every recorded argument: semver's
+    ``category: Type[Warning] = DeprecationWarning`` ended its child (``list(DeprecationWarning)``)."""
+    for value, hint in [
+        (DeprecationWarning, type[Warning]),
+        (DeprecationWarning, typing.Type[Warning]),  # noqa: UP006 - the spelling semver uses
+        (len, typing.Callable[[str], int]),
+        (iter([1]), typing.Iterator[int]),
+    ]:
+        with pytest.raises(contracts.Unjudgeable):
+            contracts.violation(value, hint)

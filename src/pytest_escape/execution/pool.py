@@ -16,8 +16,10 @@ import resource
 import select
 import signal
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 REPORTED = "reported"
@@ -62,6 +64,8 @@ class _Running:
 _stream_fd: int | None = None
 #: a streamed line starts with this byte; the verdict line does not
 _STREAM_MARK = b"\x1e"
+#: a child's last words: the exception that ended it without a verdict
+_LAST_WORDS_MARK = b"\x1f"
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -124,10 +128,22 @@ def _child(job: Job, write_fd: int, memory_limit: int) -> None:
         code = 0
     except MemoryError:
         code = _OUT_OF_MEMORY
-    except BaseException:  # noqa: BLE001 - anything a mutant raises ends the child
+    except BaseException as e:  # noqa: BLE001 - anything a mutant raises ends the child
         code = 70
+        _last_words(write_fd, e)
     finally:
         os._exit(code)
+
+
+def _last_words(fd: int, error: BaseException) -> None:
+    """Say which exception ended the child, and where: "exited with code 70"
+    alone sends whoever reads the report to a debugger."""
+    try:
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        words = f"{type(error).__name__}: {error}"[:300] + f" (at {Path(where.filename).name}:{where.lineno})"
+        _write_all(fd, _LAST_WORDS_MARK + words.encode("utf-8", "replace").replace(b"\n", b" ") + b"\n")
+    except BaseException:  # noqa: BLE001 - the exit code still says the child failed
+        pass
 
 
 def _start(job: Job, memory_limit: int) -> _Running:
@@ -155,19 +171,22 @@ def _describe_exit(status: int, memory_limit: int) -> str:
     return f"child exited with code {code} without reporting"
 
 
-def _parse(buffer: bytes) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """(streamed findings, the verdict or None) from a child's complete lines."""
+def _parse(buffer: bytes) -> tuple[list[dict[str, Any]], dict[str, Any] | None, str]:
+    """(streamed findings, the verdict or None, last words) from a child's complete lines."""
     streamed: list[dict[str, Any]] = []
     verdict = None
+    words = ""
     for line in buffer.split(b"\n")[:-1]:
         try:
-            if line.startswith(_STREAM_MARK):
+            if line.startswith(_LAST_WORDS_MARK):
+                words = line[1:].decode("utf-8", "replace")
+            elif line.startswith(_STREAM_MARK):
                 streamed.append(json.loads(line[1:]))
             elif verdict is None and line:
                 verdict = json.loads(line)
         except ValueError:
             continue
-    return streamed, verdict
+    return streamed, verdict, words
 
 
 def _drain(run: _Running) -> bool:
@@ -199,10 +218,11 @@ def _reap(run: _Running, status: int | None, memory_limit: int) -> Outcome:
     _drain(run)
     os.close(run.fd)
     duration = time.monotonic() - run.started
-    streamed, verdict = _parse(bytes(run.buffer))
+    streamed, verdict, words = _parse(bytes(run.buffer))
     if verdict is not None:
         return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed)
-    return Outcome(DIED, detail=_describe_exit(status, memory_limit), duration=duration, streamed=streamed)
+    detail = _describe_exit(status, memory_limit) + (f": {words}" if words else "")
+    return Outcome(DIED, detail=detail, duration=duration, streamed=streamed)
 
 
 def _exited(run: _Running) -> int | None:
@@ -268,7 +288,7 @@ def run_forked(
                     os.waitpid(run.pid, 0)
                     _drain(run)
                     os.close(run.fd)
-                    streamed, _ = _parse(bytes(run.buffer))
+                    streamed, _, _ = _parse(bytes(run.buffer))
                     settle(run.job, Outcome(TIMED_OUT, duration=now - run.started, streamed=streamed))
     finally:
         for run in running.values():

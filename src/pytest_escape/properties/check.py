@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import inspect
 import random
+import re
 import sys
 import time
 import traceback
@@ -110,8 +111,8 @@ def _data_parameter(target: Target) -> str | None:
 
 def _equal(a: Any, b: Any) -> bool | None:
     """``a == b``, or None when ``==`` cannot judge (NaN inside, equality by identity)."""
-    if getattr(type(a), "__eq__", None) is object.__eq__:
-        return None  # equal only to itself: a function, a plain object
+    if getattr(type(a), "__eq__", None) is object.__eq__ or (callable(a) and not isinstance(a, type)):
+        return None  # equal only to itself: a plain object, a function, a bound method (d.items)
     try:
         if not bool(a == copy.deepcopy(a)):
             return None
@@ -120,9 +121,11 @@ def _equal(a: Any, b: Any) -> bool | None:
         return None
 
 
-def _rejects(error: BaseException, ctx: Context) -> bool:
+def _rejects(error: BaseException, ctx: Context, call: Call) -> bool:
     """The function raised ``error`` on purpose (or as Python's way of saying
     "right type, wrong value"), not because it broke."""
+    if isinstance(error, KeyError) and error.args and _given(error.args[0], call):
+        return True  # the key asked for was the caller's: pluck(rows, key='0') on rows without it
     if not isinstance(error, Exception) or isinstance(error, NotImplementedError):
         return True  # SystemExit (a CLI's usage error), KeyboardInterrupt...
     if isinstance(error, (OSError, ImportError, RecursionError, MemoryError, OverflowError)):
@@ -133,8 +136,20 @@ def _rejects(error: BaseException, ctx: Context) -> bool:
     if infer.raised_on_purpose(error, ctx.project):
         return True
     # undocumented, a ValueError is how Python rejects a value of the right type
-    # (int("x")); a function that documents its errors promises no others
-    return not ctx.plan.documented and isinstance(error, ValueError)
+    # (int("x")), and re.error how it rejects a string that is no pattern; a
+    # function that documents its errors promises no others
+    return not ctx.plan.documented and isinstance(error, (ValueError, re.error))
+
+
+def _given(value: Any, call: Call) -> bool:
+    """Whether ``value`` is one of the call's arguments, as passed."""
+    for _, argument in call.arguments:
+        try:
+            if type(argument) is type(value) and bool(argument == value):
+                return True
+        except Exception:  # noqa: BLE001 - a broken __eq__ says nothing
+            continue
+    return False
 
 
 def _expected_errors(ctx: Context) -> str:
@@ -160,7 +175,12 @@ def _input(call: Call, name: str) -> Any:
 
 def _crash(ctx: Context, call: Call) -> Broken | None:
     outcome = ctx.call(call)
-    if outcome.kind != RAISED or outcome.in_setup or outcome.error is None or _rejects(outcome.error, ctx):
+    if (
+        outcome.kind != RAISED
+        or outcome.in_setup
+        or outcome.error is None
+        or _rejects(outcome.error, ctx, call)
+    ):
         return None
     return Broken(f"raises {exception_text(outcome.error)}", outcome.error)
 

@@ -484,16 +484,7 @@ def call_strategy(
     # plain objects are held by their attributes, so a test can write them down
     observed = [{name: shaped(value) for name, value in call.items()} for call in observed]
     fields: dict[str, st.SearchStrategy[Any]] = {}
-    # valid_only: what the hints do not vouch for comes from the tests alone,
-    # and from one test's call at a time (a schema from one test and the object
-    # another test dumped with it is an input no caller makes)
-    tied = [
-        param.name
-        for index, param in enumerate(signature.parameters.values())
-        if valid_only and not _drawn_alone(param, hints, observed, index == 0 and owner is not None)
-    ]
-    if len(tied) < 2:
-        tied = []
+    tied = _tied(signature, hints, observed, owner is not None) if valid_only else []
     for index, param in enumerate(signature.parameters.values()):
         if param.name in tied:
             continue
@@ -539,22 +530,35 @@ def call_strategy(
     return st.one_of(generated, seen)
 
 
-def _drawn_alone(
-    param: inspect.Parameter, hints: dict[str, Any], observed: list[dict[str, Any]], own: bool
-) -> bool:
-    """valid_only: whether a parameter's values may be drawn regardless of the
-    others': its hint vouches for every value, or the tests passed it plain
-    scalars only (a type's values are all alike).  A parameter the tests always
-    set is tied to the rest of their call otherwise, ``self`` among them."""
-    values = [call[param.name] for call in observed if param.name in call]
-    if not values or len(values) < len(observed):
-        return True  # nothing to tie: parameter_strategy generates it or says why not
-    if own:
-        return False
+def _tied(
+    signature: inspect.Signature, hints: dict[str, Any], observed: list[dict[str, Any]], method: bool
+) -> list[str]:
+    """valid_only: the parameters drawn together from one recorded call.
+
+    What the hints do not vouch for comes from the tests alone, and from one
+    test's call at a time: a schema from one test and the object another test
+    dumped with it is an input no caller makes.  Once anything is tied, so are
+    the options (parameters with a default): the test chose ``many=True`` for
+    the list it dumped.  Only required parameters the hints vouch for vary.
+    """
+    params = list(signature.parameters.values())
+    always = [p for p in params if observed and all(p.name in call for call in observed)]
+    context = [p for p in always if (method and p is params[0]) or not _drawn_alone(p, hints, observed)]
+    if not context:
+        return []
+    tied = [p.name for p in always if p in context or p.default is not p.empty or not _fillable(p)]
+    return tied if len(tied) > 1 else []
+
+
+def _drawn_alone(param: inspect.Parameter, hints: dict[str, Any], observed: list[dict[str, Any]]) -> bool:
+    """Whether a parameter's values may be drawn whatever the others are: its
+    hint vouches for every value, or the tests passed it values of one plain
+    type only (strings are strings)."""
     hint = hints.get(param.name, param.empty)
     if hint is not param.empty and _resolvable(hint) and not _unsafe_hint(hint):
         return vouched_for(hint)
-    return _fillable(param) and all(isinstance(v, (*_SIMPLE, type(None))) for v in values)
+    kinds = {type(call[param.name]) for call in observed} - {type(None)}
+    return _fillable(param) and len(kinds) == 1 and kinds <= set(_SIMPLE)
 
 
 def _variations(shapes: list[Shaped], seeds: Seeds, depth: int) -> st.SearchStrategy[Shaped]:
