@@ -114,6 +114,11 @@ TEXTKIT = """
         return getattr(table, name, None)
 
 
+    def span(value, low, high):
+        \"\"\"Where value lies between low and high (which differ, as in every call made).\"\"\"
+        return (value - low) / (high - low)
+
+
     def weight(box):
         \"\"\"Correct, in the unit its caller sets first.\"\"\"
         return f"{box.kind} in {unit.get()}"
@@ -123,7 +128,7 @@ TEXTKIT = """
 TEXTKIT_TESTS = """
     from textkit import (Box, add_tag, attribute, average, decode, encode, hex_decode, hex_encode,
                          initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
-                         parse_age, postage, unit, weight)
+                         parse_age, postage, span, unit, weight)
 
 
     def test_encode():
@@ -184,6 +189,10 @@ TEXTKIT_TESTS = """
 
     def test_attribute():
         assert attribute({"a": 1}, "get") is not None
+
+
+    def test_span():
+        assert span(5, 0, 10) == 0.5
 
 
     def test_weight():
@@ -273,6 +282,15 @@ def test_a_missing_key_the_caller_asked_for_is_no_crash(textkit: Run) -> None:
 def test_values_equal_only_to_themselves_are_not_judged(textkit: Run) -> None:
     """attribute(d, "get") returns a bound method of a fresh copy each time: not comparable."""
     assert textkit.found[("attribute", "determinism")]["outcome"] == "held"
+
+
+def test_a_crash_needs_an_input_the_hints_call_valid(textkit: Run) -> None:
+    """span(0, 0, 0) divides by zero, but nothing says 0, 0, 0 is a valid call: with no
+    hints, the crash check keeps to the tests' own values, while the checks that hold
+    for any value (determinism) still vary them."""
+    assert textkit.found[("span", "crash")]["outcome"] == "held"
+    assert textkit.found[("span", "determinism")]["outcome"] == "held"
+    assert textkit.found[("span", "determinism")]["examples"] > textkit.found[("span", "crash")]["examples"]
 
 
 def test_a_call_that_needs_its_tests_setup_is_not_replayed(textkit: Run) -> None:

@@ -66,6 +66,10 @@ class Context:
     plan: infer.Plan
     options: dict[str, Any]
     project: Callable[[str], bool]
+    #: inputs for the crash check: generated only where a hint vouches for the
+    #: type (else None, with ``untyped`` saying why)
+    typed_strategy: Any = None
+    untyped: str = ""
     #: the return annotation (contract)
     hint: Any = None
     #: the parameter a round trip or a normaliser transforms
@@ -312,7 +316,9 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
     options = ctx.options
     examples = int(options["examples"]) if ctx.target.signature.parameters else 1
     rng = random.Random(f"{options['seed']}:{ctx.target.module}.{ctx.target.qualname}:{prop}")
-    strategy = ctx.data_strategy if prop in (ROUND_TRIP, IDEMPOTENCE) else ctx.strategy
+    strategy = {ROUND_TRIP: ctx.data_strategy, IDEMPOTENCE: ctx.data_strategy, CRASH: ctx.typed_strategy}.get(
+        prop, ctx.strategy
+    )
     try:
         return find(strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
     except (NoSuchExample, Unsatisfiable):
@@ -492,6 +498,15 @@ def check_function(
             stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}", plan))
         return {"done": True}
     ctx = Context(target, caller, strategy, plan, options, project, hint=hint)
+    if CRASH in plan.properties:
+        # a crash must come from a type-valid input, so no guessing at types
+        # the code does not name: the other checks hold for any value at all
+        try:
+            ctx.typed_strategy = call_strategy(
+                target.function, target.owner, observed, seeds, typed_only=True
+            )
+        except Exception as e:  # noqa: BLE001 - as above
+            ctx.untyped = str(e) if isinstance(e, Unexplorable) else f"{type(e).__name__}: {e}"
     checks = list(plan.properties)
     for index, prop in enumerate(checks):
         began = time.monotonic()
@@ -513,6 +528,8 @@ def check_function(
 
 def _prepare(ctx: Context, prop: str) -> str | None:
     """Set up what ``prop`` needs; the reason it cannot be checked, or None."""
+    if prop == CRASH and ctx.typed_strategy is None:
+        return f"no type-valid input can be generated: {ctx.untyped}"
     if prop not in (ROUND_TRIP, IDEMPOTENCE):
         return None
     data = _data_parameter(ctx.target)

@@ -465,14 +465,19 @@ def call_strategy(
     observed: list[dict[str, Any]],
     seeds: Seeds,
     valid_only: bool = False,
+    typed_only: bool = False,
 ) -> st.SearchStrategy[Call]:
     """Whole calls: generated ones first (they shrink simplest), then the tests' own calls.
 
     ``owner`` is the class of an instance method: its ``self`` comes from the
     instances the tests used, or from building one.  ``valid_only`` keeps to
     inputs the type hints or the tests vouch for (a property's counter-example
-    must be one a caller may pass).
+    must be one a caller may pass).  ``typed_only`` (with ``valid_only``) also
+    gives a parameter without a usable hint only the tests' own values, not
+    others of their type: ``fquotmod(0, 0, 0)`` is ints, and still no call a
+    caller makes.
     """
+    valid_only = valid_only or typed_only
     signature = inspect.signature(function)
     hints = _hints(function)
     # values the tests passed to any parameter: a guess for one they never set
@@ -484,7 +489,7 @@ def call_strategy(
     # plain objects are held by their attributes, so a test can write them down
     observed = [{name: shaped(value) for name, value in call.items()} for call in observed]
     fields: dict[str, st.SearchStrategy[Any]] = {}
-    tied = _tied(signature, hints, observed, owner is not None) if valid_only else []
+    tied = _tied(signature, hints, observed, owner is not None, typed_only) if valid_only else []
     for index, param in enumerate(signature.parameters.values()):
         if param.name in tied:
             continue
@@ -505,6 +510,9 @@ def call_strategy(
             fields[param.name] = st.one_of(strategies)
             continue
         hint = hints.get(param.name, param.empty)
+        if typed_only and not _typed(hint):
+            fields[param.name] = _recorded(param, values)
+            continue
         if (
             hint is param.empty
             and param.default is None
@@ -530,8 +538,28 @@ def call_strategy(
     return st.one_of(generated, seen)
 
 
+def _typed(hint: Any) -> bool:
+    return hint is not inspect.Parameter.empty and _resolvable(hint)
+
+
+def _recorded(param: inspect.Parameter, values: list[Any]) -> st.SearchStrategy[Any]:
+    """The tests' own values for a parameter (or its default), nothing grown from them."""
+    parts: list[st.SearchStrategy[Any]] = []
+    if param.default is not inspect.Parameter.empty:
+        parts.append(st.just(OMITTED))
+    if values:
+        parts.append(st.sampled_from(_unique(values)))
+    if not parts:
+        raise Unexplorable(param.name, "no type hint, and the tests passed it no value")
+    return st.one_of(parts)
+
+
 def _tied(
-    signature: inspect.Signature, hints: dict[str, Any], observed: list[dict[str, Any]], method: bool
+    signature: inspect.Signature,
+    hints: dict[str, Any],
+    observed: list[dict[str, Any]],
+    method: bool,
+    typed_only: bool,
 ) -> list[str]:
     """valid_only: the parameters drawn together from one recorded call.
 
@@ -543,7 +571,13 @@ def _tied(
     """
     params = list(signature.parameters.values())
     always = [p for p in params if observed and all(p.name in call for call in observed)]
-    context = [p for p in always if (method and p is params[0]) or not _drawn_alone(p, hints, observed)]
+    context = [
+        p
+        for p in always
+        if (method and p is params[0])
+        or not _drawn_alone(p, hints, observed)
+        or (typed_only and not _typed(hints.get(p.name, p.empty)))
+    ]
     if not context:
         return []
     tied = [p.name for p in always if p in context or p.default is not p.empty or not _fillable(p)]
@@ -553,12 +587,12 @@ def _tied(
 def _drawn_alone(param: inspect.Parameter, hints: dict[str, Any], observed: list[dict[str, Any]]) -> bool:
     """Whether a parameter's values may be drawn whatever the others are: its
     hint vouches for every value, or the tests passed it values of one plain
-    type only (strings are strings)."""
+    type only (strings are strings, times are times)."""
     hint = hints.get(param.name, param.empty)
     if hint is not param.empty and _resolvable(hint) and not _unsafe_hint(hint):
         return vouched_for(hint)
     kinds = {type(call[param.name]) for call in observed} - {type(None)}
-    return _fillable(param) and len(kinds) == 1 and kinds <= set(_SIMPLE)
+    return _fillable(param) and len(kinds) == 1 and kinds <= {*_SIMPLE, *_VALUE_TYPES}
 
 
 def _variations(shapes: list[Shaped], seeds: Seeds, depth: int) -> st.SearchStrategy[Shaped]:
