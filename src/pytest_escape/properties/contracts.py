@@ -174,12 +174,10 @@ def violation(value: Any, hint: Any, path: str = "result") -> Violation | None:
     if origin is typing.Literal:
         ok = any(type(value) is type(v) and value == v for v in args)
         return None if ok else Violation(path, args, value, literal=True)
-    if origin is not None and not (
-        isinstance(origin, type) and issubclass(origin, (*_SEQUENCES, *_SETS, *_MAPPINGS, tuple))
-    ):
-        raise Unjudgeable(
-            f"{hint!r}"
-        )  # type[X], Callable[...], a generic class: what its items are is unknown
+    containers = (*_SEQUENCES, *_SETS, *_MAPPINGS, tuple)
+    if origin is not None and not (isinstance(origin, type) and issubclass(origin, containers)):
+        # type[X], Callable[...], a generic class: what a value of it holds is unknown
+        raise Unjudgeable(f"{hint!r}")
     classes = _outer(hint)
     if not _instance(value, classes):
         return Violation(path, classes, value)
