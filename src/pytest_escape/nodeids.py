@@ -60,13 +60,19 @@ class Renamer:
         count = Counter(identities.values())
         #: identity -> nodeid, for the identities exactly one test has
         self._unique = {ident: nodeid for nodeid, ident in identities.items() if count[ident] == 1}
-        self._ids = set(identities)
+        self._identities = dict(identities)
+        blanks = Counter(normalized(nodeid) for nodeid in identities)
+        #: nodeids no other test here shares a blanked id with: no renumbering can swap them
+        self._alone = {nodeid for nodeid in identities if blanks[normalized(nodeid)] == 1}
 
     def __call__(self, nodeid: str, ident: str) -> str | None:
-        """None when no test here has that identity, or several do."""
+        """None when no test here has that identity, or several do and the
+        nodeid itself cannot settle it."""
         if ident in self._unique:
             return self._unique[ident]
-        if ident == normalized(nodeid) and nodeid in self._ids:
-            # parameters with no stable repr: nothing better than the id itself
+        if nodeid in self._identities and (self._identities[nodeid] == ident or nodeid in self._alone):
+            # the same id with the same parameters (equal cases: either one is
+            # right), or the only case of its test (a frozenset's repr differs
+            # per process, but there is nothing to confuse it with)
             return nodeid
         return None
