@@ -175,7 +175,16 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
         ),
         (
             ["--escape-memory-limit", "-1"],
-            "escape: --escape-memory-limit must be 0 (no limit) or more MiB, not '-1'",
+            "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '-1'",
+        ),
+        (
+            # setrlimit refused it in every child: every mutant an error, exit 11
+            ["--escape-memory-limit", "99999999999999"],
+            "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '99999999999999'",
+        ),
+        (
+            ["--escape-property-budget", "-1"],
+            "escape: --escape-property-budget must be 0 (no property checks) or more seconds, not '-1'",
         ),
         (
             ["--escape-memory-limit", "lots"],

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import pytest
 
+from pytest_escape.config import parse_properties
 from pytest_escape.execution.properties import drop_reason
 from pytest_escape.properties import contracts, infer
 
@@ -138,6 +139,16 @@ def test_config_skips_by_glob_and_property() -> None:
     assert config.skipped("pkg.codec.encode", "round trip")
     assert not config.skipped("pkg.codec.encode", "crash")
     assert not config.skipped("pkg.codec.decode", "round trip")
+
+
+def test_command_line_words_name_several_functions_with_commas() -> None:
+    """skip=a,b used to be one glob, 'a,b', that matched nothing, silently."""
+    words = ["skip=pkg.a,pkg.b:crash", "skip=pkg.c", "idempotent=pkg.tidy", "round_trips=pkg.pack,pkg.unpack"]
+    assert parse_properties(words, "--escape-properties") == {
+        "skip": ["pkg.a", "pkg.b:crash", "pkg.c"],
+        "idempotent": ["pkg.tidy"],
+        "round_trips": [["pkg.pack", "pkg.unpack"]],
+    }
 
 
 def test_a_skipped_property_is_not_reported_as_not_checked_either() -> None:

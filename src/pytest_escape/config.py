@@ -187,12 +187,24 @@ def parse_timeout_factor(value: Any, where: str) -> float:
     return _checked(value, where, float, lambda n: n > 0, "greater than 0")
 
 
+#: 16 TiB: beyond any machine this runs on, and far inside what setrlimit takes
+MAX_MEMORY_LIMIT = 1 << 24
+
+
 def parse_memory_limit(value: Any, where: str) -> int:
-    return int(_checked(value, where, int, lambda n: n >= 0, "0 (no limit) or more MiB"))
+    return int(
+        _checked(
+            value, where, int, lambda n: 0 <= n <= MAX_MEMORY_LIMIT, f"0 (no limit) to {MAX_MEMORY_LIMIT} MiB"
+        )
+    )
 
 
 def parse_budget(value: Any, where: str) -> float:
     return _checked(value, where, float, lambda n: n >= 0, "0 (no witness search) or more seconds")
+
+
+def parse_property_budget(value: Any, where: str) -> float:
+    return _checked(value, where, float, lambda n: n >= 0, "0 (no property checks) or more seconds")
 
 
 def parse_seed(value: Any, where: str) -> int:
@@ -241,7 +253,10 @@ def parse_properties(value: Any, where: str) -> dict[str, list[Any]]:
             key = key.strip().replace("-", "_")
             if not sep or not item.strip():
                 raise SettingsError(f"{where} takes KEY=VALUE words like 'skip=pkg.mod.f', not {word!r}")
-            table.setdefault(key, []).append(item.split(",") if key == "round_trips" else item)
+            if key == "round_trips":
+                table.setdefault(key, []).append(item.split(","))
+            else:  # a name never holds a comma: skip=a,b is two of them
+                table.setdefault(key, []).extend(n for n in item.split(",") if n.strip())
         value = table
     if not isinstance(value, dict):
         raise SettingsError(f'{where} must be a table like {{skip = ["pkg.mod.f"]}}, not {value!r}')
@@ -412,7 +427,7 @@ _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "fail_under": parse_fail_under,
     "witness_budget": parse_budget,
     "examples": parse_count,
-    "property_budget": parse_budget,
+    "property_budget": parse_property_budget,
     "properties": parse_properties,
     "seed": parse_seed,
     "witness_backend": parse_backend,

@@ -297,3 +297,4 @@ def run_forked(
                 os.waitpid(run.pid, 0)
             except ChildProcessError:
                 pass
+            os.close(run.fd)

@@ -31,9 +31,9 @@ class WorkerReport:
     #: seconds per worker phase (collect, clean check, forced failure, mutants)
     phases: dict[str, float] = field(default_factory=dict)
     done: bool = False
-    #: stopped by Ctrl-C: ``results`` holds the verdicts that landed before
     #: property results, as the fields of ``model.PropertyResult`` without file and line
     properties: list[dict[str, Any]] = field(default_factory=list)
+    #: stopped by Ctrl-C: ``results`` holds the verdicts that landed before
     interrupted: bool = False
     returncode: int = 0
     log_tail: str = ""
