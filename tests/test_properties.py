@@ -26,6 +26,7 @@ TEXTKIT = """
     import contextvars
     import itertools
     import re
+    from typing import Any
 
     _ids = itertools.count()
     unit = contextvars.ContextVar("unit")
@@ -119,6 +120,48 @@ TEXTKIT = """
         return (value - low) / (high - low)
 
 
+    def pack(text: str = "") -> str:
+        return text.encode("utf-8").hex()
+
+
+    def unpack(text: str = "") -> str:
+        return bytes.fromhex(text).decode("utf-8")
+
+
+    def scaled(x: float) -> list:
+        return [x * 0.0]
+
+
+    class Grid:
+        def __init__(self, size=3):
+            self.cells = list(range(size))
+
+        def first(self) -> int:
+            return self.cells[0]
+
+
+    def label_of(n) -> str:
+        return str(n) if n else None
+
+
+    class _Proxy:
+        def __getattr__(self, name):
+            raise RuntimeError("working outside of application context")
+
+
+    current_app = _Proxy()
+
+
+    def app_name(prefix: str) -> str:
+        if prefix == "?":
+            return current_app.name
+        return prefix + "-app"
+
+
+    def ident(x: int) -> Any:
+        return x
+
+
     def weight(box):
         \"\"\"Correct, in the unit its caller sets first.\"\"\"
         return f"{box.kind} in {unit.get()}"
@@ -128,7 +171,8 @@ TEXTKIT = """
 TEXTKIT_TESTS = """
     from textkit import (Box, add_tag, attribute, average, decode, encode, hex_decode, hex_encode,
                          initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
-                         parse_age, postage, span, unit, weight)
+                         parse_age, postage, span, unit, weight, pack, unpack, scaled, Grid,
+                         label_of, app_name, ident)
 
 
     def test_encode():
@@ -193,6 +237,30 @@ TEXTKIT_TESTS = """
 
     def test_span():
         assert span(5, 0, 10) == 0.5
+
+
+    def test_pack():
+        assert unpack(pack("hi")) == "hi"
+
+
+    def test_scaled():
+        assert scaled(2.0) == [0.0]
+
+
+    def test_grid():
+        assert Grid(3).first() == 0
+
+
+    def test_label_of():
+        assert label_of(5) == "5"
+
+
+    def test_app_name():
+        assert app_name("x") == "x-app"
+
+
+    def test_ident():
+        assert ident(3) == 3
 
 
     def test_weight():
@@ -291,6 +359,38 @@ def test_a_crash_needs_an_input_the_hints_call_valid(textkit: Run) -> None:
     assert textkit.found[("span", "crash")]["outcome"] == "held"
     assert textkit.found[("span", "determinism")]["outcome"] == "held"
     assert textkit.found[("span", "determinism")]["examples"] > textkit.found[("span", "crash")]["examples"]
+
+
+def test_a_codec_whose_argument_has_a_default_is_checked_with_it(textkit: Run) -> None:
+    """pack(text: str = ""): a draw that leaves text out is pack(""), not a value to compare."""
+    found = textkit.found[("pack", "round trip")]
+    assert (found["outcome"], found["partner"]) == ("held", "textkit.unpack"), found
+
+
+def test_nan_inside_a_container_is_not_judged(textkit: Run) -> None:
+    """scaled(inf) is [nan] twice: equal as values, unequal to ==."""
+    assert textkit.found[("scaled", "determinism")]["outcome"] == "held"
+
+
+def test_an_instance_the_tests_built_is_not_rebuilt_from_guesses(textkit: Run) -> None:
+    """The tests only use Grid(3); Grid(size=0).first() is an IndexError no caller meets."""
+    assert textkit.found[("Grid.first", "crash")]["outcome"] == "held"
+
+
+def test_a_contract_needs_an_input_the_hints_call_valid(textkit: Run) -> None:
+    """label_of(0) returns None under -> str, but nothing says 0 is a valid n."""
+    assert textkit.found[("label_of", "contract")]["outcome"] == "held"
+
+
+def test_a_global_that_raises_when_looked_at_does_not_lose_the_function(textkit: Run) -> None:
+    """A flask-style proxy raises on any attribute: reading app_name's globals must survive it."""
+    assert textkit.found[("app_name", "crash")]["outcome"] == "held"
+    assert textkit.found[("app_name", "determinism")]["outcome"] == "held"
+
+
+def test_an_any_return_is_held_to_no_contract(textkit: Run) -> None:
+    assert ("ident", "contract") not in textkit.found
+    assert textkit.found[("ident", "crash")]["outcome"] == "held"
 
 
 def test_a_call_that_needs_its_tests_setup_is_not_replayed(textkit: Run) -> None:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..model import NOT_CHECKED
+from ..model import CRASH, NOT_CHECKED
 from ..properties.check import check_function
 from ..witness.job import verify_test, warm_up
 from .pool import REPORTED, TIMED_OUT, Job, Outcome, stream
@@ -123,7 +123,8 @@ class PropertyStage:
                 self.emit(result)
         if outcome.kind != REPORTED:
             how = f"no answer after {job.timeout:.0f} s" if outcome.kind == TIMED_OUT else outcome.detail
-            for prop in planned:
+            # a child that died before its plan still leaves the function in the report
+            for prop in planned or [CRASH]:
                 if prop not in done:
                     self.emit(
                         {

@@ -18,7 +18,6 @@ import re
 import sys
 import time
 import traceback
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FunctionType
@@ -31,11 +30,11 @@ from ..model import CONTRACT, CRASH, DETERMINISM, HELD, IDEMPOTENCE, NOT_CHECKED
 from ..mutation.mutmut_adapter import activate, original_code, original_function
 from ..witness import sandbox
 from ..witness.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
-from ..witness.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, show
+from ..witness.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, same_value, show
 from ..witness.job import describe_call, global_constants, observe
-from ..witness.literals import NotLiteral, shaped
+from ..witness.literals import OMITTED, NotLiteral, shaped
 from ..witness.search import hypothesis_settings
-from ..witness.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
+from ..witness.strategies import Call, Seeds, Unexplorable, call_strategy, type_hints, unique_calls
 from . import contracts, infer
 from .regression import render
 
@@ -120,9 +119,13 @@ def _equal(a: Any, b: Any) -> bool | None:
     try:
         if not bool(a == copy.deepcopy(a)):
             return None
-        return bool(a == b)
+        if bool(a == b):
+            return True
     except Exception:  # noqa: BLE001 - a broken __eq__ or an uncopyable value
         return None
+    # deepcopy keeps a float as it is, so [nan] == deepcopy([nan]); a fresh nan is
+    # not equal to it, yet the two values are the same
+    return None if same_value(a, b) else False
 
 
 def _rejects(error: BaseException, ctx: Context, call: Call) -> bool:
@@ -316,9 +319,13 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
     options = ctx.options
     examples = int(options["examples"]) if ctx.target.signature.parameters else 1
     rng = random.Random(f"{options['seed']}:{ctx.target.module}.{ctx.target.qualname}:{prop}")
-    strategy = {ROUND_TRIP: ctx.data_strategy, IDEMPOTENCE: ctx.data_strategy, CRASH: ctx.typed_strategy}.get(
-        prop, ctx.strategy
-    )
+    typed = ctx.typed_strategy
+    strategy = {
+        ROUND_TRIP: ctx.data_strategy,
+        IDEMPOTENCE: ctx.data_strategy,
+        CRASH: typed,
+        CONTRACT: typed,
+    }.get(prop, ctx.strategy)
     try:
         return find(strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
     except (NoSuchExample, Unsatisfiable):
@@ -388,10 +395,7 @@ def _valid(original: Callable[..., Any], observed: list[dict[str, Any]]) -> list
     """The tests' calls whose every argument fits its type hint: a test may pass
     ``max_length=1.5`` to see it refused, and a call that returned anyway is not
     a caller's valid input."""
-    try:
-        hints = typing.get_type_hints(original)
-    except Exception:  # noqa: BLE001 - unresolvable hints: nothing to filter by
-        return observed
+    hints = type_hints(original)
 
     def fits(name: str, value: Any) -> bool:
         if name not in hints:
@@ -429,12 +433,9 @@ def _replayable(caller: Caller, observed: list[dict[str, Any]], seconds: float) 
 
 def _return_hint(original: Callable[..., Any]) -> Any:
     """The return annotation if ``contracts`` can judge it, else None."""
-    try:
-        hints = typing.get_type_hints(original)
-    except Exception:  # noqa: BLE001 - an unresolvable forward reference: no contract to check
-        return None
-    if "return" not in hints or inspect.isgeneratorfunction(original):
-        return None
+    hints = type_hints(original)
+    if hints.get("return", Any) in (Any, object) or inspect.isgeneratorfunction(original):
+        return None  # nothing to hold it to
     try:
         contracts.check_hint(hints["return"])
     except contracts.Unjudgeable:
@@ -498,9 +499,10 @@ def check_function(
             stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}", plan))
         return {"done": True}
     ctx = Context(target, caller, strategy, plan, options, project, hint=hint)
-    if CRASH in plan.properties:
-        # a crash must come from a type-valid input, so no guessing at types
-        # the code does not name: the other checks hold for any value at all
+    if CRASH in plan.properties or CONTRACT in plan.properties:
+        # a crash or a broken contract must come from a type-valid input, so no
+        # guessing at types the code does not name: the other checks hold for
+        # any value at all
         try:
             ctx.typed_strategy = call_strategy(
                 target.function, target.owner, observed, seeds, typed_only=True
@@ -528,7 +530,7 @@ def check_function(
 
 def _prepare(ctx: Context, prop: str) -> str | None:
     """Set up what ``prop`` needs; the reason it cannot be checked, or None."""
-    if prop == CRASH and ctx.typed_strategy is None:
+    if prop in (CRASH, CONTRACT) and ctx.typed_strategy is None:
         return f"no type-valid input can be generated: {ctx.untyped}"
     if prop not in (ROUND_TRIP, IDEMPOTENCE):
         return None
@@ -536,8 +538,10 @@ def _prepare(ctx: Context, prop: str) -> str | None:
     if data is None:
         return "it takes more than one required argument"
     ctx.data = data
+    default = ctx.target.signature.parameters[data].default
     ctx.data_strategy = ctx.strategy.map(
-        lambda call: Call(tuple((k, v) for k, v in call.arguments if k == data))
+        # a default left out is still the input the property is about: spell it out
+        lambda call: Call(tuple((k, default if v is OMITTED else v) for k, v in call.arguments if k == data))
     )
     if prop == IDEMPOTENCE:
         return None

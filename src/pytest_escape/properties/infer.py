@@ -179,8 +179,11 @@ def impure_name(
             if depth >= _CALL_DEPTH:
                 continue
             for name in inner.co_names:
-                callee = names.get(name)
-                callee = getattr(callee, "__func__", callee)
+                try:
+                    callee = names.get(name)
+                    callee = getattr(callee, "__func__", callee)
+                except Exception:  # noqa: BLE001 - a proxy (flask's current_app) raises on any look
+                    continue
                 if isinstance(callee, FunctionType) and project(callee.__code__.co_filename):
                     callee = unwrap(callee)
                     todo.append((callee.__code__, callee.__globals__, depth + 1))

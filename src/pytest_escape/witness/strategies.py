@@ -410,7 +410,9 @@ def parameter_strategy(
     return st.one_of(parts)
 
 
-def _hints(function: Callable[..., Any]) -> dict[str, Any]:
+def type_hints(function: Callable[..., Any]) -> dict[str, Any]:
+    """``typing.get_type_hints``, or the annotations that are not strings when a
+    forward reference cannot be resolved: one bad hint must not hide the rest."""
     try:
         return typing.get_type_hints(function)
     except Exception:  # noqa: BLE001 - unresolvable forward references: use what is plain
@@ -443,7 +445,7 @@ def constructor_strategy(cls: type, seeds: Seeds, valid_only: bool = False) -> s
         signature = inspect.signature(cls)
     except (TypeError, ValueError):
         raise Unexplorable("self", f"cannot read the signature of {cls.__qualname__}()") from None
-    hints = _hints(vars(cls).get("__init__") or cls)
+    hints = type_hints(vars(cls).get("__init__") or cls)
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for param in signature.parameters.values():
         if not _fillable(param):
@@ -479,7 +481,7 @@ def call_strategy(
     """
     valid_only = valid_only or typed_only
     signature = inspect.signature(function)
-    hints = _hints(function)
+    hints = type_hints(function)
     # values the tests passed to any parameter: a guess for one they never set
     # (``totimedelta(start=None, end=None)``, tested with start only)
     own = next(iter(signature.parameters), None) if owner is not None else None
@@ -503,7 +505,8 @@ def call_strategy(
         if index == 0 and owner is not None:
             strategies = _from_observed(values, seeds, valid_only=valid_only)
             try:
-                strategies.insert(0, constructor_strategy(owner, seeds, valid_only))
+                if not (typed_only and values):  # built from guessed arguments: not the tests' objects
+                    strategies.insert(0, constructor_strategy(owner, seeds, valid_only))
             except Unexplorable:
                 if not strategies:
                     raise
