@@ -122,3 +122,16 @@ def test_candidates_skip_tests_venvs_and_conftest(tmp_path: Path) -> None:
         "app/core.py",
         "tool.py",
     }
+
+
+def test_the_project_s_own_test_patterns_apply_inside_directories(tmp_path: Path) -> None:
+    """python_files = check_*.py: a directory's check_x.py is a test file too, not a target."""
+    for name in ("app/__init__.py", "app/core.py", "app/check_core.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    patterns = ("check_*.py",)
+    for found in (
+        find_candidates(tmp_path, test_patterns=patterns),
+        find_candidates(tmp_path, [tmp_path / "app"], patterns),
+    ):
+        assert {p.name for p in found.files} == {"__init__.py", "core.py"}

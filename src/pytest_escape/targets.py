@@ -68,9 +68,9 @@ def _rel(path: Path, rootdir: Path) -> str:
         return str(path)
 
 
-def is_test_file(path: Path) -> bool:
-    """A file auto-detection leaves out: tests (pytest's default patterns) and tooling files."""
-    return path.name in SKIP_FILES or why_test_file(path) is not None
+def is_test_file(path: Path, patterns: Iterable[str] = TEST_FILE_PATTERNS) -> bool:
+    """A file a directory's walk leaves out: tests (pytest's ``python_files``) and tooling files."""
+    return path.name in SKIP_FILES or why_test_file(path, patterns) is not None
 
 
 def why_test_file(path: Path, patterns: Iterable[str] = TEST_FILE_PATTERNS) -> str | None:
@@ -91,25 +91,25 @@ def _is_venv(path: Path) -> bool:
     return (path / "pyvenv.cfg").exists() or (path / "bin" / "activate").exists()
 
 
-def _python_files(directory: Path) -> Iterator[Path]:
+def _python_files(directory: Path, patterns: tuple[str, ...]) -> Iterator[Path]:
     for path in sorted(directory.iterdir()):
         if path.name.startswith(".") or path.name in SKIP_DIRS:
             continue
         if path.is_dir():
             if not _is_venv(path):
-                yield from _python_files(path)
-        elif path.suffix == ".py" and not is_test_file(path):
+                yield from _python_files(path, patterns)
+        elif path.suffix == ".py" and not is_test_file(path, patterns):
             yield path.resolve()
 
 
-def _top_level(directory: Path) -> list[Path]:
+def _top_level(directory: Path, patterns: tuple[str, ...]) -> list[Path]:
     roots = []
     for path in sorted(directory.iterdir()):
         if path.name.startswith((".", "_")) or path.name in SKIP_DIRS:
             continue
         if path.is_dir() and (path / "__init__.py").is_file() and not _is_venv(path):
             roots.append(path.resolve())
-        elif path.is_file() and path.suffix == ".py" and not is_test_file(path):
+        elif path.is_file() and path.suffix == ".py" and not is_test_file(path, patterns):
             roots.append(path.resolve())
     return roots
 
@@ -121,13 +121,13 @@ def find_candidates(
     packages under ``src/`` or the rootdir's top level.  Test files are never
     candidates; one named explicitly is recorded in ``left_out``."""
     explicit = tuple(explicit)
+    patterns = tuple(test_patterns)
     if explicit:
-        patterns = tuple(test_patterns)
         files: list[Path] = []
         left_out: list[tuple[Path, str]] = []
         for path in explicit:
             if path.is_dir():
-                files.extend(_python_files(path))
+                files.extend(_python_files(path, patterns))
             elif (why := why_test_file(path, patterns)) is not None:
                 left_out.append((path, why))
             else:
@@ -136,16 +136,16 @@ def find_candidates(
             tuple(dict.fromkeys(files)), explicit, explicit=True, src_layout=False, left_out=tuple(left_out)
         )
     src = rootdir / "src"
-    if src.is_dir() and (roots := _top_level(src)):
-        return Candidates(_files_of(roots), tuple(roots), explicit=False, src_layout=True)
-    roots = _top_level(rootdir)
-    return Candidates(_files_of(roots), tuple(roots), explicit=False, src_layout=False)
+    if src.is_dir() and (roots := _top_level(src, patterns)):
+        return Candidates(_files_of(roots, patterns), tuple(roots), explicit=False, src_layout=True)
+    roots = _top_level(rootdir, patterns)
+    return Candidates(_files_of(roots, patterns), tuple(roots), explicit=False, src_layout=False)
 
 
-def _files_of(roots: Iterable[Path]) -> tuple[Path, ...]:
+def _files_of(roots: Iterable[Path], patterns: tuple[str, ...]) -> tuple[Path, ...]:
     files: list[Path] = []
     for root in roots:
-        files.extend(_python_files(root) if root.is_dir() else [root])
+        files.extend(_python_files(root, patterns) if root.is_dir() else [root])
     return tuple(files)
 
 
