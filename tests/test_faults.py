@@ -192,3 +192,12 @@ def test_a_clean_run_reports_no_changed_files(project: Project) -> None:
     result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0")
     assert result.ret == 0
     assert not [w for w in project.results()["x-escape"]["warnings"] if "changed while" in w]
+
+
+def test_files_tests_write_where_pytest_keeps_them_are_no_change(project: Project) -> None:
+    """--basetemp inside the project: a test's generated .py in tmp_path is not the project's."""
+    writes = TEST + '\n\ndef test_generates(tmp_path):\n    (tmp_path / "made.py").write_text("x = 1")\n'
+    project.write({"faulty.py": _module("return 'bad'"), "test_faulty.py": writes})
+    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0", "--basetemp=scratch")
+    assert result.ret == 0
+    assert not [w for w in project.results()["x-escape"]["warnings"] if "changed while" in w]

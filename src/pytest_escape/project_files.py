@@ -14,25 +14,30 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from .targets import NOT_SOURCE_DIRS, is_venv
 
 #: besides Python files: the files that decide how the project builds and tests
 CONFIG_FILES = {"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"}
 SUFFIXES = {".py", ".pyi"}
-#: directories that are not the project's source (caches, environments, VCS)
-_SKIP = {"__pycache__", "node_modules", "site-packages", "build", "dist"}
 
 
-def fingerprint(root: Path) -> dict[str, str]:
-    """Relative path -> sha256 of every Python and configuration file under ``root``."""
+def fingerprint(root: Path, leave_out: Iterable[Path] = ()) -> dict[str, str]:
+    """Relative path -> sha256 of every Python and configuration file under
+    ``root``, but not under ``leave_out`` (where pytest writes: ``--basetemp``,
+    its cache), nor in hidden, build or environment directories."""
     prints: dict[str, str] = {}
+    skipped = {os.path.realpath(p) for p in leave_out}
     for directory, dirs, files in os.walk(root):
         dirs[:] = [
             d
             for d in dirs
             if not d.startswith(".")
-            and d not in _SKIP
-            and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
+            and d not in NOT_SOURCE_DIRS
+            and not is_venv(Path(directory, d))
+            and os.path.realpath(os.path.join(directory, d)) not in skipped
         ]
         for name in files:
             if Path(name).suffix not in SUFFIXES and name not in CONFIG_FILES:

@@ -732,6 +732,19 @@ class EscapeSession:
                 continue  # no smells for a file we cannot read; the verdicts stand
         return sources
 
+    def _pytest_directories(self) -> list[Path]:
+        """Where pytest itself writes (``--basetemp``, its cache): a test's files
+        there are no change to the project."""
+        invoked = self.config.invocation_params.dir
+        found = []
+        try:
+            found.append(self.config.rootpath / str(self.config.getini("cache_dir")))
+        except ValueError:
+            pass  # -p no:cacheprovider: no cache_dir, and no cache
+        if basetemp := self.config.option.basetemp:
+            found.append(invoked / basetemp)
+        return found
+
     def _execute(
         self,
         targets: list[Target],
@@ -825,10 +838,11 @@ class EscapeSession:
                 reporter.write_line("")
             reporter.write_line(f"escape: {what} (budget {event['budget']:g} s)")
 
-        before = project_files.fingerprint(self.config.rootpath)
+        root, pytest_writes = self.config.rootpath, self._pytest_directories()
+        before = project_files.fingerprint(root, pytest_writes)
         report = run_worker(plan, self.config.invocation_params.dir, on_event)
         if live and reporter is not None:
             reporter.write_line("")
-        if changed := project_files.changes(before, project_files.fingerprint(self.config.rootpath)):
+        if changed := project_files.changes(before, project_files.fingerprint(root, pytest_writes)):
             report.warnings.append(project_files.describe(changed))
         return report

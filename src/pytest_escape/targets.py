@@ -17,20 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-SKIP_DIRS = {
-    "tests",
-    "test",
-    "testing",
-    "docs",
-    "doc",
-    "examples",
-    "benchmarks",
-    "build",
-    "dist",
-    "node_modules",
-    "site-packages",
-    "__pycache__",
-}
+#: directories that hold no source of the project's own (caches, builds, environments)
+NOT_SOURCE_DIRS = {"build", "dist", "node_modules", "site-packages", "__pycache__"}
+#: and those whose source is not mutated
+SKIP_DIRS = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", *NOT_SOURCE_DIRS}
 SKIP_FILES = {"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py"}
 #: pytest's default ``python_files``
 TEST_FILE_PATTERNS = ("test_*.py", "*_test.py")
@@ -87,7 +77,7 @@ def why_test_file(path: Path, patterns: Iterable[str] = TEST_FILE_PATTERNS) -> s
     return None
 
 
-def _is_venv(path: Path) -> bool:
+def is_venv(path: Path) -> bool:
     return (path / "pyvenv.cfg").exists() or (path / "bin" / "activate").exists()
 
 
@@ -96,7 +86,7 @@ def _python_files(directory: Path, patterns: tuple[str, ...]) -> Iterator[Path]:
         if path.name.startswith(".") or path.name in SKIP_DIRS:
             continue
         if path.is_dir():
-            if not _is_venv(path):
+            if not is_venv(path):
                 yield from _python_files(path, patterns)
         elif path.suffix == ".py" and not is_test_file(path, patterns):
             yield path.resolve()
@@ -107,7 +97,7 @@ def _top_level(directory: Path, patterns: tuple[str, ...]) -> list[Path]:
     for path in sorted(directory.iterdir()):
         if path.name.startswith((".", "_")) or path.name in SKIP_DIRS:
             continue
-        if path.is_dir() and (path / "__init__.py").is_file() and not _is_venv(path):
+        if path.is_dir() and (path / "__init__.py").is_file() and not is_venv(path):
             roots.append(path.resolve())
         elif path.is_file() and path.suffix == ".py" and not is_test_file(path, patterns):
             roots.append(path.resolve())
