@@ -419,7 +419,7 @@ def _replayable(caller: Caller, observed: list[dict[str, Any]], seconds: float) 
     deadline = time.monotonic() + seconds
     for call in unique_calls(observed):
         if time.monotonic() > deadline:
-            kept.append(call)  # no time to try: kept, as before this filter
+            kept.append(call)  # no time left to try it: given the benefit of the doubt
             continue
         try:
             outcome = caller(Call(tuple((k, shaped(v)) for k, v in call.items())), None)
@@ -552,16 +552,11 @@ def _prepare(ctx: Context, prop: str) -> str | None:
         return f"its partner cannot be called: {e}"
     if backward.kind not in (FUNCTION, STATICMETHOD, CLASSMETHOD):
         return f"its partner {qualname} is an instance method"
-    required = [
-        p
-        for p in backward.signature.parameters.values()
-        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    ]
-    params = list(backward.signature.parameters.values())
-    if len(required) > 1 or not params:
+    backward_data = _data_parameter(backward)
+    if backward_data is None:
         return f"its partner {qualname} takes more than one required argument"
     ctx.backward = Caller(backward, ctx.caller.guard, ctx.caller.timeout)
-    ctx.backward_parameter = params[0].name
+    ctx.backward_parameter = backward_data
     return None
 
 

@@ -491,7 +491,7 @@ def call_strategy(
     # plain objects are held by their attributes, so a test can write them down
     observed = [{name: shaped(value) for name, value in call.items()} for call in observed]
     fields: dict[str, st.SearchStrategy[Any]] = {}
-    tied = _tied(signature, hints, observed, owner is not None, typed_only) if valid_only else []
+    tied = _tied(signature, hints, observed, typed_only) if valid_only else []
     for index, param in enumerate(signature.parameters.values()):
         if param.name in tied:
             continue
@@ -561,14 +561,14 @@ def _tied(
     signature: inspect.Signature,
     hints: dict[str, Any],
     observed: list[dict[str, Any]],
-    method: bool,
     typed_only: bool,
 ) -> list[str]:
     """valid_only: the parameters drawn together from one recorded call.
 
     What the hints do not vouch for comes from the tests alone, and from one
     test's call at a time: a schema from one test and the object another test
-    dumped with it is an input no caller makes.  Once anything is tied, so are
+    dumped with it is an input no caller makes (a ``self`` is always one of
+    them: an instance is never a plain value).  Once anything is tied, so are
     the options (parameters with a default): the test chose ``many=True`` for
     the list it dumped.  Only required parameters the hints vouch for vary.
     """
@@ -577,9 +577,7 @@ def _tied(
     context = [
         p
         for p in always
-        if (method and p is params[0])
-        or not _drawn_alone(p, hints, observed)
-        or (typed_only and not _typed(hints.get(p.name, p.empty)))
+        if not _drawn_alone(p, hints, observed) or (typed_only and not _typed(hints.get(p.name, p.empty)))
     ]
     if not context:
         return []
