@@ -8,6 +8,7 @@ file the main process shows only if something goes wrong.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import itertools
 import json
@@ -620,20 +621,25 @@ def main(argv: list[str]) -> int:
         register(name, (FunctionCopies.from_json(f) for f in functions))
     install({name: (path, code) for name, (path, code, _) in plan["modules"].items()}, on_load=plant)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
+    # A dead parent sends two notices, a broken pipe and the SIGTERM; the
+    # second can land anywhere, even on the first line of a ``finally``.
+    # atexit runs however the interpreter ends short of os._exit (which
+    # only our forked children use), so the plan directory goes in any case.
+    atexit.register(_remove_if_orphaned, Path(plan_path).parent, plan["parent"])
     # a SIGKILLed pytest cannot stop us: the kernel sends the SIGTERM instead
     die_with_parent(plan["parent"], signal.SIGTERM)
     try:
         code = pytest.main(plan["args"], plugins=[WorkerPlugin(plan, emit, started)])
     except BrokenPipeError:
         return 3  # the main process went away: stop quietly
-    finally:
-        # A dead parent sends two notices, a broken pipe and the SIGTERM: the
-        # second must not cut the removal below short.  We are ending anyway.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if os.getppid() != plan["parent"]:
-            # nobody is left to remove the plan directory (our own log is in it)
-            shutil.rmtree(Path(plan_path).parent, ignore_errors=True)
     return int(code)
+
+
+def _remove_if_orphaned(plan_dir: Path, parent: int) -> None:
+    """Remove the plan directory (our own log is in it) if pytest is gone and cannot."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # ending already: a late notice must not cut this short
+    if os.getppid() != parent:
+        shutil.rmtree(plan_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
