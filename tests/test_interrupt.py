@@ -8,7 +8,10 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from conftest import Project
+
+from pytest_escape.execution.worker import Emitter, _remove_if_orphaned
 
 SLOW_TESTS = """
 import time
@@ -134,3 +137,23 @@ def test_a_sigkilled_pytest_takes_its_worker_and_children_with_it(project: Proje
     assert processes_in(project.path) == []
     left = {p.name: sorted(f.name for f in p.iterdir()) for p in tmp.glob("pytest-escape-*")}
     assert left == {}
+
+
+def test_a_broken_event_pipe_is_reason_enough_to_remove_the_plan(tmp_path: Path) -> None:
+    """The kernel closes a dying pytest's pipe before it reparents the worker:
+    in between, getppid() still names pytest, and a worker that decided by it
+    alone left its plan behind (a CI flake of the test above)."""
+    plan_dir = tmp_path / "pytest-escape-plan"
+    plan_dir.mkdir()
+    (plan_dir / "worker.log").write_text("log")
+    read_fd, write_fd = os.pipe()
+    emit = Emitter(write_fd)
+    emit("phase", name="collect", seconds=0.1)
+    _remove_if_orphaned(plan_dir, os.getppid(), emit.broken)
+    assert plan_dir.exists()  # our parent is alive and still reading: its directory
+    os.close(read_fd)
+    with pytest.raises(BrokenPipeError):
+        emit("phase", name="mutants", seconds=0.1)
+    assert emit.broken
+    _remove_if_orphaned(plan_dir, os.getppid(), emit.broken)
+    assert not plan_dir.exists()

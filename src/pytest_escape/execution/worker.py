@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from _pytest.runner import runtestprotocol
@@ -160,10 +160,17 @@ def _round_robin(mutants: list[str]) -> list[str]:
 class Emitter:
     def __init__(self, fd: int) -> None:
         self._file = os.fdopen(fd, "w", buffering=1)
+        #: the main process closed its end: it is dying, or stopping us and
+        #: will not read our log (it reads it only after reading to the end)
+        self.broken = False
 
     def __call__(self, event: str, **data: Any) -> None:
-        self._file.write(json.dumps({"event": event, **data}) + "\n")
-        self._file.flush()
+        try:
+            self._file.write(json.dumps({"event": event, **data}) + "\n")
+            self._file.flush()
+        except BrokenPipeError:
+            self.broken = True
+            raise
 
 
 def _match_items(
@@ -620,12 +627,16 @@ def main(argv: list[str]) -> int:
     for name, (_, _, functions) in plan["modules"].items():
         register(name, (FunctionCopies.from_json(f) for f in functions))
     install({name: (path, code) for name, (path, code, _) in plan["modules"].items()}, on_load=plant)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
-    # A dead parent sends two notices, a broken pipe and the SIGTERM; the
-    # second can land anywhere, even on the first line of a ``finally``.
-    # atexit runs however the interpreter ends short of os._exit (which
-    # only our forked children use), so the plan directory goes in any case.
-    atexit.register(_remove_if_orphaned, Path(plan_path).parent, plan["parent"])
+    plan_dir = Path(plan_path).parent
+    # A dead parent sends two notices, a broken pipe and the SIGTERM, in
+    # either order.  The kernel closes the pipe before it reparents us, so
+    # after a broken pipe getppid() can still name the dying parent; and the
+    # SIGTERM can land anywhere, even inside the atexit callback.  So both
+    # the signal handler and atexit (which runs however the interpreter ends
+    # short of os._exit, which only our forked children use) remove the
+    # plan directory, each deciding from what it knows then.
+    signal.signal(signal.SIGTERM, lambda *_: _end_on_sigterm(plan_dir, plan["parent"]))
+    atexit.register(lambda: _remove_if_orphaned(plan_dir, plan["parent"], emit.broken))
     # a SIGKILLed pytest cannot stop us: the kernel sends the SIGTERM instead
     die_with_parent(plan["parent"], signal.SIGTERM)
     try:
@@ -635,10 +646,16 @@ def main(argv: list[str]) -> int:
     return int(code)
 
 
-def _remove_if_orphaned(plan_dir: Path, parent: int) -> None:
-    """Remove the plan directory (our own log is in it) if pytest is gone and cannot."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # ending already: a late notice must not cut this short
-    if os.getppid() != parent:
+def _end_on_sigterm(plan_dir: Path, parent: int) -> NoReturn:
+    """The death notice comes after the kernel reparented us, so getppid() tells."""
+    _remove_if_orphaned(plan_dir, parent, pipe_broken=False)
+    sys.exit(2)
+
+
+def _remove_if_orphaned(plan_dir: Path, parent: int, pipe_broken: bool) -> None:
+    """Remove the plan directory (our own log is in it) if pytest is gone and
+    cannot, or has stopped reading us and will remove it anyway."""
+    if pipe_broken or os.getppid() != parent:
         shutil.rmtree(plan_dir, ignore_errors=True)
 
 
