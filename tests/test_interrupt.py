@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -35,6 +37,13 @@ def fee(amount):
 """
 
 
+def outside(project: Project, name: str) -> Path:
+    """A path of this test's own beside the project.  The project's parent is
+    shared by every test of the session: a trace there was another test's,
+    and its "phase" line had this test kill pytest while the worker started."""
+    return project.path.with_name(f"{project.path.name}-{name}")
+
+
 def processes_in(directory: Path) -> list[int]:
     """Live processes whose working directory is ``directory`` (the worker and its children)."""
     found = []
@@ -54,7 +63,7 @@ def processes_in(directory: Path) -> list[int]:
 def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Project) -> None:
     project.write({"pricing.py": PRICING, "test_pricing.py": SLOW_TESTS})
     before = project.source_hashes()
-    trace = project.path.parent / "events.jsonl"  # the worker's raw events, outside the project
+    trace = outside(project, "events.jsonl")  # the worker's raw events
     proc = project.start(
         "-p",
         "no:cacheprovider",
@@ -111,9 +120,9 @@ def test_a_sigkilled_pytest_takes_its_worker_and_children_with_it(project: Proje
             "test_pricing.py": SLOW_TESTS.replace("time.sleep(0.3)", "time.sleep(4)"),
         }
     )
-    tmp = project.path.parent / "private-tmp"
+    tmp = outside(project, "tmp")
     tmp.mkdir()
-    trace = project.path.parent / "events.jsonl"
+    trace = outside(project, "events.jsonl")
     proc = project.start(
         "-p",
         "no:cacheprovider",
@@ -156,4 +165,28 @@ def test_a_broken_event_pipe_is_reason_enough_to_remove_the_plan(tmp_path: Path)
         emit("phase", name="mutants", seconds=0.1)
     assert emit.broken
     _remove_if_orphaned(plan_dir, os.getppid(), emit.broken)
+    assert not plan_dir.exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death notice is Linux's")
+def test_a_worker_whose_pytest_died_before_it_started_removes_the_plan(tmp_path: Path) -> None:
+    """A pytest killed while its worker imports sends no notice the worker can
+    still receive: the worker must see for itself, first thing, and clean up."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    plan_dir = tmp_path / "pytest-escape-plan"
+    plan_dir.mkdir()
+    plan = {"parent": gone.pid, "sys_path": sys.path, "modules": {}, "args": ["--version"]}
+    (plan_dir / "plan.json").write_text(json.dumps(plan))
+    read_fd, write_fd = os.pipe()
+    worker = subprocess.run(
+        [sys.executable, "-m", "pytest_escape.execution.worker", str(plan_dir / "plan.json"), str(write_fd)],
+        pass_fds=[write_fd],
+        capture_output=True,
+        timeout=60,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as events:
+        assert events.read() == ""  # it ran nothing
+    assert worker.returncode == 0, worker.stderr
     assert not plan_dir.exists()

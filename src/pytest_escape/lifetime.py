@@ -12,15 +12,19 @@ import ctypes
 import os
 import signal
 import sys
+from collections.abc import Callable
 
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
+def die_with_parent(
+    parent: int, sig: int = signal.SIGKILL, on_orphaned: Callable[[], None] | None = None
+) -> None:
     """Have the kernel send ``sig`` to this process when ``parent`` ends (Linux).
 
     ``parent`` is the pid the caller expects as its parent, read before the
-    fork: if it already died, the request would never fire, so exit now.
+    fork: if it already died, the request would never fire, so exit now,
+    after ``on_orphaned`` cleans up what the parent left to us.
     """
     if sys.platform != "linux":
         return
@@ -29,4 +33,6 @@ def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:
+        if on_orphaned is not None:
+            on_orphaned()
         os._exit(0)

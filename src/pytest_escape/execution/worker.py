@@ -622,12 +622,7 @@ def main(argv: list[str]) -> int:
         plan = json.load(f)
     started = time.monotonic()
     emit = Emitter(fd)
-    os.environ[WORKER_ENV] = "1"
-    sys.path[:] = plan["sys_path"]
-    for name, (_, _, functions) in plan["modules"].items():
-        register(name, (FunctionCopies.from_json(f) for f in functions))
-    install({name: (path, code) for name, (path, code, _) in plan["modules"].items()}, on_load=plant)
-    plan_dir = Path(plan_path).parent
+    plan_dir, parent = Path(plan_path).parent, plan["parent"]
     # A dead parent sends two notices, a broken pipe and the SIGTERM, in
     # either order.  The kernel closes the pipe before it reparents us, so
     # after a broken pipe getppid() can still name the dying parent; and the
@@ -635,10 +630,17 @@ def main(argv: list[str]) -> int:
     # the signal handler and atexit (which runs however the interpreter ends
     # short of os._exit, which only our forked children use) remove the
     # plan directory, each deciding from what it knows then.
-    signal.signal(signal.SIGTERM, lambda *_: _end_on_sigterm(plan_dir, plan["parent"]))
-    atexit.register(lambda: _remove_if_orphaned(plan_dir, plan["parent"], emit.broken))
-    # a SIGKILLed pytest cannot stop us: the kernel sends the SIGTERM instead
-    die_with_parent(plan["parent"], signal.SIGTERM)
+    signal.signal(signal.SIGTERM, lambda *_: _end_on_sigterm(plan_dir, parent))
+    atexit.register(lambda: _remove_if_orphaned(plan_dir, parent, emit.broken))
+    # A SIGKILLed pytest cannot stop us: the kernel sends the SIGTERM instead.
+    # Asked first thing, so that a pytest killed while we started up (when
+    # no notice can come any more) still has its plan removed.
+    die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
+    os.environ[WORKER_ENV] = "1"
+    sys.path[:] = plan["sys_path"]
+    for name, (_, _, functions) in plan["modules"].items():
+        register(name, (FunctionCopies.from_json(f) for f in functions))
+    install({name: (path, code) for name, (path, code, _) in plan["modules"].items()}, on_load=plant)
     try:
         code = pytest.main(plan["args"], plugins=[WorkerPlugin(plan, emit, started)])
     except BrokenPipeError:
