@@ -39,6 +39,12 @@ FAULTS = {
     "BaseException": ("raise Stop()", "killed", "*Stop*"),
     "loop": ("while True:\n        pass", "timeout", "no verdict after *"),
     "loop, bare except": (LOOP, "timeout", "no verdict after *"),
+    # daemonising code closes every descriptor, the child's pipe with them
+    "closes its pipe, loops": (
+        "os.closerange(3, 65536)\n    while True:\n        pass",
+        "timeout",
+        "no verdict after *",
+    ),
     "recursion": ("return check(n)", "killed", "RecursionError*"),
     # only with --escape-memory-limit 64 (see ARGS)
     "memory": (

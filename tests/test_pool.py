@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import time
 from typing import Any
 
-from pytest_escape.execution.pool import DIED, Job, Outcome, run_forked, stream
+from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Job, Outcome, run_forked, stream
 
 
 def _run(job: Job) -> Outcome:
@@ -43,3 +45,33 @@ def test_last_words_are_one_line_and_come_only_from_an_exception() -> None:
     silent = _run(Job("k", 30.0, lambda: os._exit(3)))  # type: ignore[no-any-return]
     assert silent.kind == DIED
     assert silent.detail == "child exited with code 3 without reporting"
+
+
+def _closes_its_pipe_and_hangs() -> dict[str, Any]:
+    os.closerange(3, 65536)  # what daemonising code does before it goes on working
+    time.sleep(60)
+    return {}
+
+
+def _closes_its_pipe_and_exits() -> dict[str, Any]:
+    os.closerange(3, 65536)
+    os._exit(0)
+
+
+def test_a_child_that_closes_its_pipe_and_runs_on_is_timed_out() -> None:
+    """A closed pipe used to mean "done": the parent then waited for the child
+    to end, beyond its timeout, and the whole run hung with it."""
+    outcome = _run(Job("k", 1.0, _closes_its_pipe_and_hangs))
+    assert outcome.kind == TIMED_OUT  # waiting it out, the child ended on its own: "died"
+    ended = _run(Job("k", 30.0, _closes_its_pipe_and_exits))
+    assert (ended.kind, ended.detail) == (DIED, "child exited with code 0 without reporting")
+
+
+def test_many_quick_children_each_get_their_own_verdict() -> None:
+    """Verdicts arrive as pipes close, children end a moment later: every one
+    is matched to its job, none is lost or counted twice."""
+    seen: list[tuple[str, Outcome]] = []
+    jobs = [Job(str(n), 30.0, functools.partial(dict, n=n)) for n in range(40)]
+    run_forked(jobs, workers=2, on_outcome=lambda job, outcome: seen.append((job.key, outcome)))
+    assert sorted(key for key, _ in seen) == sorted(str(n) for n in range(40))
+    assert all(o.kind == REPORTED and o.payload == {"n": int(key)} for key, o in seen)

@@ -58,6 +58,10 @@ class _Running:
     fd: int
     started: float
     buffer: bytearray = field(default_factory=bytearray)
+    #: when the child's pipe reached its end (the child may not have ended yet)
+    closed_at: float | None = None
+    #: the child's wait status, once it is reaped
+    status: int | None = None
 
 
 #: in a child: where ``stream`` writes
@@ -211,24 +215,51 @@ def _end_group(pid: int) -> None:
         pass  # nothing left, or the child never made its group
 
 
-def _reap(run: _Running, status: int | None, memory_limit: int) -> Outcome:
-    if status is None:
-        _, status = os.waitpid(run.pid, 0)
+def _reap(run: _Running, memory_limit: int) -> Outcome:
+    """The outcome of a child that has ended (``_ended``)."""
     _end_group(run.pid)
+    if run.status is None:
+        _, run.status = os.waitpid(run.pid, 0)  # it has ended: this does not block
     _drain(run)
     os.close(run.fd)
     duration = time.monotonic() - run.started
     streamed, verdict, words = _parse(bytes(run.buffer))
     if verdict is not None:
         return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed)
-    detail = _describe_exit(status, memory_limit) + (f": {words}" if words else "")
+    detail = _describe_exit(run.status, memory_limit) + (f": {words}" if words else "")
     return Outcome(DIED, detail=detail, duration=duration, streamed=streamed)
 
 
-def _exited(run: _Running) -> int | None:
-    """The child's wait status if it has ended (its pipe may outlive it)."""
+#: waitid can look at an ended child without reaping it (not on every system)
+_CAN_PEEK = hasattr(os, "waitid") and hasattr(os, "WNOWAIT")
+
+
+def _ended(run: _Running) -> bool:
+    """Whether the child has ended.  Where waitid can, it stays unreaped, so
+    its pid, which is its group's id, is not free for a stranger to take
+    before ``_reap`` kills the group."""
+    if _CAN_PEEK:
+        return os.waitid(os.P_PID, run.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     pid, status = os.waitpid(run.pid, os.WNOHANG)
-    return status if pid else None
+    if pid:
+        run.status = status
+    return bool(pid)
+
+
+def _poll_interval(running: Iterable[_Running], now: float) -> float:
+    """How long select may wait for the next event.
+
+    A child whose pipe closed is not watched by select any more, only polled
+    until it ends: at once after the close (a child that wrote its verdict
+    ends within microseconds), more slowly after that (a child that closed
+    its pipe by hand and went on running has its timeout to reach).
+    """
+    interval = 0.5
+    for run in running:
+        interval = min(interval, run.started + run.job.timeout - now)
+        if run.closed_at is not None:
+            interval = min(interval, 0.001 if now - run.closed_at < 0.1 else 0.05)
+    return max(0.0, interval)
 
 
 def _kill(run: _Running) -> None:
@@ -268,18 +299,18 @@ def run_forked(
             while pending and len(running) < workers:
                 run = _start(pending.pop(), memory_limit)
                 running[run.fd] = run
-            now = time.monotonic()
-            wait = min(r.started + r.job.timeout for r in running.values()) - now
-            ready, _, _ = select.select(list(running), [], [], max(0.0, min(wait, 0.5)))
+            watched = [fd for fd, run in running.items() if run.closed_at is None]
+            ready, _, _ = select.select(watched, [], [], _poll_interval(running.values(), time.monotonic()))
             for fd, run in list(running.items()):
-                # A closed pipe means the child is done.  So does a child that
-                # ended while something it started still holds its pipe open:
-                # its verdict is in the pipe, the rest dies with its group.
-                closed = fd in ready and _drain(run)
-                status = None if closed else _exited(run)
-                if closed or status is not None:
+                if fd in ready and _drain(run):
+                    run.closed_at = time.monotonic()
+                # Done when the child has ended, whatever its pipe says: one
+                # may end while something it started still holds the pipe
+                # (its verdict is in the pipe, the rest dies with its group),
+                # or close its pipe and go on running into its timeout.
+                if _ended(run):
                     del running[fd]
-                    settle(run.job, _reap(run, status, memory_limit))
+                    settle(run.job, _reap(run, memory_limit))
             now = time.monotonic()
             for fd, run in list(running.items()):
                 if now - run.started > run.job.timeout:
