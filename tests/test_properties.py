@@ -165,6 +165,16 @@ TEXTKIT = """
     def weight(box):
         \"\"\"Correct, in the unit its caller sets first.\"\"\"
         return f"{box.kind} in {unit.get()}"
+
+
+    class Ruler:
+        def __init__(self, start: int, end: int) -> None:
+            self.start, self.end = start, end
+            self.density = 1 / (end - start)  # Hypothesis's first guess, Ruler(0, 0), breaks it
+
+
+    def spread(ruler: Ruler) -> int:
+        return abs(ruler.end - ruler.start)
 """
 
 # written from the code's own output: every one passes, the bugs included
@@ -400,6 +410,15 @@ def test_a_call_that_needs_its_tests_setup_is_not_replayed(textkit: Run) -> None
     assert weight["outcome"] == "not checked", weight
     assert "1 of the tests' 1 calls were left out" in weight["reason"]
     assert "depend on what the tests set up" in weight["reason"]
+
+
+def test_a_hint_hypothesis_cannot_build_is_named_in_the_reason(textkit: Run) -> None:
+    """No test calls spread(), and Ruler's constructor breaks on the first
+    guess: the reason must name the type, not claim there was no hint."""
+    spread = textkit.found[("spread", "crash")]
+    assert spread["outcome"] == "not checked", spread
+    assert "type Ruler: Hypothesis cannot build one, and the tests passed none" in spread["reason"]
+    assert "no type hint" not in spread["reason"]
 
 
 def test_state_kept_between_calls_breaks_determinism(textkit: Run) -> None:

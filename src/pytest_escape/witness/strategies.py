@@ -371,8 +371,11 @@ def parameter_strategy(
             f"type {getattr(hint, '__name__', hint)} gets no generated values (files, paths, "
             "sockets and callables are left alone; register a strategy to opt in)",
         )
+    unbuildable = ""
     if hint is not inspect.Parameter.empty and not _resolvable(hint):
         # Any, object, a TypeVar or a type Hypothesis cannot build: as good as no hint
+        if hint not in (Any, object) and not isinstance(hint, typing.TypeVar):
+            unbuildable = f"type {getattr(hint, '__name__', hint)}: Hypothesis cannot build one"
         hint = inspect.Parameter.empty
     if valid_only and hint is not inspect.Parameter.empty and not vouched_for(hint):
         if not observed and param.default is inspect.Parameter.empty:
@@ -405,6 +408,8 @@ def parameter_strategy(
     if param.default is not inspect.Parameter.empty:
         parts.insert(0, st.just(OMITTED))
     parts += _from_observed(observed, seeds, valid_only=valid_only)
+    if not parts and unbuildable:
+        raise Unexplorable(name, f"{unbuildable}, and the tests passed none (register a strategy for it)")
     if not parts:
         raise Unexplorable(name, "no type hint, default value, telling name or value seen in the tests")
     return st.one_of(parts)
