@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 import os
 import time
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Job, Outcome, run_forked, stream
 
 
-def _run(job: Job) -> Outcome:
+def _run(job: Job, memory_limit: int = 0) -> Outcome:
     outcomes: list[Outcome] = []
-    run_forked([job], workers=1, on_outcome=lambda _job, outcome: outcomes.append(outcome))
+    run_forked([job], workers=1, on_outcome=lambda _job, o: outcomes.append(o), memory_limit=memory_limit)
     (outcome,) = outcomes
     return outcome
 
@@ -75,3 +78,16 @@ def test_many_quick_children_each_get_their_own_verdict() -> None:
     run_forked(jobs, workers=2, on_outcome=lambda job, outcome: seen.append((job.key, outcome)))
     assert sorted(key for key, _ in seen) == sorted(str(n) for n in range(40))
     assert all(o.kind == REPORTED and o.payload == {"n": int(key)} for key, o in seen)
+
+
+def _hoards() -> dict[str, Any]:
+    hoard = [bytearray(1 << 20) for _ in range(4096)]  # 4 GiB: far past the limit, within the machine
+    return {"kept": len(hoard)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="the memory limit needs /proc")
+def test_a_child_past_its_memory_limit_outside_any_test_says_so() -> None:
+    """Exit 71 is the pool's own code for a MemoryError no test caught."""
+    outcome = _run(Job("k", 30.0, _hoards), 64 << 20)
+    assert outcome.kind == DIED
+    assert outcome.detail == "child ran out of memory (limit 64 MiB per child) without reporting"
