@@ -26,6 +26,12 @@ class Project:
         self.pytester = pytester
         self.path = pytester.path
 
+    def beside(self, name: str) -> Path:
+        """A path of this test's own next to the project, outside it.  The
+        project's parent is shared by the session's tests: a trace file there
+        was once another test's, and the test read it as its own."""
+        return self.path.with_name(f"{self.path.name}-{name}")
+
     def write(self, files: dict[str, str]) -> None:
         for name, text in files.items():
             target = self.path / name

@@ -102,7 +102,7 @@ def test_a_cache_dir_set_on_the_command_line_under_filterwarnings_error(project:
     """The worker's pytest runs without the cacheprovider, so ``-o cache_dir`` is an
     option it does not know; under ``filterwarnings = error`` that warning stopped it."""
     project.write({**PROJECT, "pytest.ini": "[pytest]\npythonpath = src\nfilterwarnings =\n    error\n"})
-    elsewhere = project.path.parent / "elsewhere"
+    elsewhere = project.beside("cache")
     result = project.run("--escape-witness-budget", "0", "-o", f"cache_dir={elsewhere}", cache=True)
     assert result.ret == EscapeExit.OK, result.stdout.str()
     x = model(project)

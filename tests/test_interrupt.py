@@ -37,13 +37,6 @@ def fee(amount):
 """
 
 
-def outside(project: Project, name: str) -> Path:
-    """A path of this test's own beside the project.  The project's parent is
-    shared by every test of the session: a trace there was another test's,
-    and its "phase" line had this test kill pytest while the worker started."""
-    return project.path.with_name(f"{project.path.name}-{name}")
-
-
 def processes_in(directory: Path) -> list[int]:
     """Live processes whose working directory is ``directory`` (the worker and its children)."""
     found = []
@@ -63,7 +56,7 @@ def processes_in(directory: Path) -> list[int]:
 def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Project) -> None:
     project.write({"pricing.py": PRICING, "test_pricing.py": SLOW_TESTS})
     before = project.source_hashes()
-    trace = outside(project, "events.jsonl")  # the worker's raw events
+    trace = project.beside("events.jsonl")  # the worker's raw events
     proc = project.start(
         "-p",
         "no:cacheprovider",
@@ -120,9 +113,9 @@ def test_a_sigkilled_pytest_takes_its_worker_and_children_with_it(project: Proje
             "test_pricing.py": SLOW_TESTS.replace("time.sleep(0.3)", "time.sleep(4)"),
         }
     )
-    tmp = outside(project, "tmp")
+    tmp = project.beside("tmp")
     tmp.mkdir()
-    trace = outside(project, "events.jsonl")
+    trace = project.beside("events.jsonl")
     proc = project.start(
         "-p",
         "no:cacheprovider",
