@@ -173,9 +173,14 @@ def _unsafe_hint(hint: Any) -> bool:
     return False
 
 
+def _says_nothing(hint: Any) -> bool:
+    """Any, object or a TypeVar: a hint that allows every value."""
+    return hint in (Any, object) or isinstance(hint, typing.TypeVar)
+
+
 def _resolvable(hint: Any) -> bool:
     """Whether ``st.from_type(hint)`` can draw a value (tried once, quietly)."""
-    if hint in (Any, object) or isinstance(hint, typing.TypeVar):
+    if _says_nothing(hint):
         return False
     try:
         return _RESOLVABLE[hint]
@@ -374,7 +379,7 @@ def parameter_strategy(
     unbuildable = ""
     if hint is not inspect.Parameter.empty and not _resolvable(hint):
         # Any, object, a TypeVar or a type Hypothesis cannot build: as good as no hint
-        if hint not in (Any, object) and not isinstance(hint, typing.TypeVar):
+        if not _says_nothing(hint):
             unbuildable = f"type {getattr(hint, '__name__', hint)}: Hypothesis cannot build one"
         hint = inspect.Parameter.empty
     if valid_only and hint is not inspect.Parameter.empty and not vouched_for(hint):
