@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -91,3 +93,82 @@ def test_a_child_past_its_memory_limit_outside_any_test_says_so() -> None:
     outcome = _run(Job("k", 30.0, _hoards), 64 << 20)
     assert outcome.kind == DIED
     assert outcome.detail == "child ran out of memory (limit 64 MiB per child) without reporting"
+
+
+#: a process that runs two children which each note their pid (and, with
+#: "group", a grandchild's) and sleep; a SIGTERM ends it as the worker's does
+_PARENT = """
+import os, signal, subprocess, sys, time
+from pathlib import Path
+from pytest_escape.execution.pool import Job, end_children, run_forked
+
+out = Path(sys.argv[1])
+
+def sleeper(n):
+    def run():
+        pids = [os.getpid()]
+        if sys.argv[2] == "group":
+            pids.append(subprocess.Popen(["sleep", "60"]).pid)
+        (out / f"{n}.tmp").write_text(" ".join(map(str, pids)))
+        (out / f"{n}.tmp").rename(out / f"{n}.pids")
+        time.sleep(60)
+        return {}
+    return run
+
+def on_sigterm(*_):
+    end_children()
+    os._exit(2)
+
+signal.signal(signal.SIGTERM, on_sigterm)
+run_forked([Job(str(n), 120.0, sleeper(n)) for n in range(2)], workers=2, on_outcome=lambda *_: None)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie left for a container's init to reap."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _start_parent(tmp_path: Path, mode: str) -> tuple[subprocess.Popen[bytes], list[int]]:
+    script = tmp_path / "parent.py"
+    script.write_text(_PARENT)
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path), mode])
+    deadline = time.monotonic() + 30
+    while len(found := sorted(tmp_path.glob("*.pids"))) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    return proc, [int(pid) for f in found for pid in f.read_text().split()]
+
+
+def _gone(pids: list[int]) -> list[int]:
+    """The pids still alive after a few seconds' grace (for a loaded machine)."""
+    deadline = time.monotonic() + 10
+    while any(map(_alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return [pid for pid in pids if _alive(pid)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_children_die_with_a_sigkilled_parent(tmp_path: Path) -> None:
+    """pytest SIGKILLs a worker that ignores its SIGTERM for 5 s; the worker's
+    children used to live on, each to the end of its test (here 60 s)."""
+    proc, pids = _start_parent(tmp_path, "alone")
+    proc.kill()
+    proc.wait()
+    assert _gone(pids) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs /proc")
+def test_end_children_stops_every_child_and_what_it_started(tmp_path: Path) -> None:
+    """The worker's SIGTERM handler leaves through os._exit at once, so
+    nothing unwinds to stop the children: ``end_children`` kills each one's
+    group, grandchildren too (which no death signal reaches)."""
+    proc, pids = _start_parent(tmp_path, "group")
+    assert len(pids) == 4
+    proc.terminate()
+    assert proc.wait() == 2
+    assert _gone(pids) == []

@@ -4,7 +4,9 @@ A child must report its verdict explicitly through a pipe: a child that dies,
 or exits 0 without writing, is ``died`` (an ``error`` mutant), never a pass.
 Each child leads its own process group, and the group is killed when the child
 is done (or out of time), so whatever the test started ends with it.  A
-memory limit keeps one runaway mutant from taking the machine down.
+memory limit keeps one runaway mutant from taking the machine down.  A child
+dies with the process that forked it, and ``end_children`` lets that process
+stop them all from a signal handler.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..lifetime import die_with_parent
 
 REPORTED = "reported"
 #: returned by ``on_outcome`` to drop every job still pending
@@ -64,6 +68,8 @@ class _Running:
     status: int | None = None
 
 
+#: the children started and not yet reaped, for ``end_children``
+_live: set[int] = set()
 #: in a child: where ``stream`` writes
 _stream_fd: int | None = None
 #: a streamed line starts with this byte; the verdict line does not
@@ -114,7 +120,7 @@ def _limit_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
-def _child(job: Job, write_fd: int, memory_limit: int) -> None:
+def _child(job: Job, write_fd: int, memory_limit: int, parent: int) -> None:
     """Never returns: runs the job and leaves through ``os._exit``."""
     global _stream_fd
     code = 70
@@ -122,7 +128,11 @@ def _child(job: Job, write_fd: int, memory_limit: int) -> None:
     try:
         gc.disable()  # a short-lived child never needs a collection; each one touches every page
         os.setpgid(0, 0)
+        # A parent SIGKILLed (by pytest, after its 5 s of grace, or by the
+        # kernel out of memory) cannot kill us: the kernel does.
+        die_with_parent(parent)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # held by ``_start``
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
@@ -152,10 +162,18 @@ def _last_words(fd: int, error: BaseException) -> None:
 
 def _start(job: Job, memory_limit: int) -> _Running:
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child, which never returns
-        os.close(read_fd)
-        _child(job, write_fd, memory_limit)
+    parent = os.getpid()
+    # A SIGTERM handler that ran between the fork and ``_live.add`` would
+    # not know this child: the signal waits until it is known.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns
+            os.close(read_fd)
+            _child(job, write_fd, memory_limit, parent)
+        _live.add(pid)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(write_fd)
     os.set_blocking(read_fd, False)
     return _Running(job=job, pid=pid, fd=read_fd, started=time.monotonic())
@@ -218,6 +236,7 @@ def _end_group(pid: int) -> None:
 def _reap(run: _Running, memory_limit: int) -> Outcome:
     """The outcome of a child that has ended (``_ended``)."""
     _end_group(run.pid)
+    _live.discard(run.pid)  # before its pid is free for a stranger to take
     if run.status is None:
         _, run.status = os.waitpid(run.pid, 0)  # it has ended: this does not block
     _drain(run)
@@ -262,13 +281,21 @@ def _poll_interval(running: Iterable[_Running], now: float) -> float:
     return max(0.0, interval)
 
 
-def _kill(run: _Running) -> None:
+def _kill(pid: int) -> None:
+    """Kill a child with its group (or alone, if it has not made its group yet)."""
     for kill in (os.killpg, os.kill):
         try:
-            kill(run.pid, signal.SIGKILL)
+            kill(pid, signal.SIGKILL)
             break
         except (ProcessLookupError, PermissionError):
             continue
+
+
+def end_children() -> None:
+    """Kill every running child with its group, from a SIGTERM handler of a
+    process about to leave through ``os._exit`` (nothing else will)."""
+    for pid in list(_live):
+        _kill(pid)
 
 
 def run_forked(
@@ -314,7 +341,8 @@ def run_forked(
             now = time.monotonic()
             for fd, run in list(running.items()):
                 if now - run.started > run.job.timeout:
-                    _kill(run)
+                    _kill(run.pid)
+                    _live.discard(run.pid)
                     del running[fd]
                     os.waitpid(run.pid, 0)
                     _drain(run)
@@ -323,7 +351,8 @@ def run_forked(
                     settle(run.job, Outcome(TIMED_OUT, duration=now - run.started, streamed=streamed))
     finally:
         for run in running.values():
-            _kill(run)
+            _kill(run.pid)
+            _live.discard(run.pid)
             try:
                 os.waitpid(run.pid, 0)
             except ChildProcessError:

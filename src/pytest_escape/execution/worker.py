@@ -31,7 +31,7 @@ from ..mutation.types import FunctionCopies
 from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
 from ..plugin import WORKER_ENV
-from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, run_forked, stream
+from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, end_children, run_forked, stream
 from .properties import PropertyStage
 from .witnesses import WitnessStage
 
@@ -628,8 +628,8 @@ def main(argv: list[str]) -> int:
     # after a broken pipe getppid() can still name the dying parent; and the
     # SIGTERM can land anywhere, even inside the atexit callback.  So both
     # the signal handler and atexit (which runs however the interpreter ends
-    # short of os._exit, which only our forked children use) remove the
-    # plan directory, each deciding from what it knows then.
+    # short of os._exit, which only the handler and our forked children use)
+    # remove the plan directory, each deciding from what it knows then.
     signal.signal(signal.SIGTERM, lambda *_: _end_on_sigterm(plan_dir, parent))
     atexit.register(lambda: _remove_if_orphaned(plan_dir, parent, emit.broken))
     # A SIGKILLed pytest cannot stop us: the kernel sends the SIGTERM instead.
@@ -649,9 +649,13 @@ def main(argv: list[str]) -> int:
 
 
 def _end_on_sigterm(plan_dir: Path, parent: int) -> NoReturn:
-    """The death notice comes after the kernel reparented us, so getppid() tells."""
+    """Stop now: a SIGTERM comes from a pytest that stops reading us (Ctrl-C)
+    or from the kernel when pytest died, and either way nobody waits for
+    what an unwinding pytest session would still do.  The death notice comes
+    after the kernel reparented us, so getppid() tells which it was."""
+    end_children()
     _remove_if_orphaned(plan_dir, parent, pipe_broken=False)
-    sys.exit(2)
+    os._exit(2)
 
 
 def _remove_if_orphaned(plan_dir: Path, parent: int, pipe_broken: bool) -> None:
