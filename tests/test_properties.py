@@ -646,3 +646,89 @@ def test_property_results_survive_the_json_round_trip(textkit: Run) -> None:
     assert isinstance(results, Results)
     assert {(p.function, p.property) for p in results.violations()} == violated(textkit.found)
     assert all(p.file == "textkit.py" and p.line > 0 for p in results.properties)
+
+
+WIRE = """
+    def squash(words: list[str]) -> str:
+        return ",".join(words)
+
+
+    def spread(text: str) -> list[str]:
+        return text.split(",")
+"""
+TIDY = """
+    def tidy(text: str) -> str:
+        return text.replace(",,", ",")
+"""
+TIDY_FIXED = """
+    def tidy(text: str) -> str:
+        while ",," in text:
+            text = text.replace(",,", ",")
+        return text
+"""
+WIRE_TESTS = """
+    from tidy import tidy
+    from wire import spread, squash
+
+
+    def test_both():
+        assert spread(squash(["a", "b"])) == ["a", "b"]
+        assert tidy("a,,b") == "a,b"
+"""
+
+
+def test_property_results_are_cached_until_what_they_depend_on_changes(project: Project) -> None:
+    """A rerun with nothing changed starts no check and reports what the first
+    found; an edit re-checks the functions of its module only; other options
+    re-check everything."""
+    project.write({"wire.py": WIRE, "tidy.py": TIDY, "test_wire.py": WIRE_TESTS})
+    named = ("--escape-properties", "round_trips=wire.squash,wire.spread", "idempotent=tidy.tidy")
+    run = ("--escape-witness-budget", "0", "--escape-property-budget", "20", *named)
+    first = project.run(*run, cache=True)
+    found = project.results()["x-escape"]["properties"]
+    assert by_function(project.results())[("squash", "round trip")]["outcome"] == "violated"
+    assert by_function(project.results())[("tidy", "idempotence")]["outcome"] == "violated"
+    first.stdout.fnmatch_lines(["escape: checking properties of 3 functions (budget 20 s)"])
+    again = project.run(*run, cache=True)
+    assert project.results()["x-escape"]["properties"] == found  # the seed differs: from the cache
+    again.stdout.fnmatch_lines(["escape: property checks of 0 functions run, 3 taken from the cache"])
+    assert "checking properties" not in again.stdout.str()
+    (project.path / "tidy.py").write_text(textwrap.dedent(TIDY_FIXED), encoding="utf-8")
+    edited = project.run(*run, cache=True)
+    edited.stdout.fnmatch_lines(
+        [
+            "escape: checking properties of 1 function* (budget 20 s)",
+            "escape: property checks of 1 function run, 2 taken from the cache",
+        ]
+    )
+    after = by_function(project.results())
+    assert after[("tidy", "idempotence")]["outcome"] == "held"
+    assert (
+        after[("squash", "round trip")]
+        == by_function({"x-escape": {"properties": found}})[("squash", "round trip")]
+    )
+    other = project.run(*run[:-3], "--escape-property-budget", "21", *named, cache=True)
+    other.stdout.fnmatch_lines(["escape: checking properties of 3 functions (budget 21 s)"])
+    assert "property checks of" not in other.stdout.str()  # none taken from the cache
+    # a conftest may register the strategies the checks draw from
+    project.write({"conftest.py": "from hypothesis import strategies as st\n"})
+    strategies = project.run(*run[:-3], "--escape-property-budget", "21", *named, cache=True)
+    strategies.stdout.fnmatch_lines(["escape: checking properties of 3 functions (budget 21 s)"])
+
+
+def test_results_that_time_or_chance_decided_are_not_cached(tmp_path: Path) -> None:
+    """A spent budget or a check that hung says nothing about the code: such a
+    function is checked again.  A function with nothing to check is final."""
+    from pytest_escape.store import OutcomeStore, PropertyCache
+
+    keys = {("m", "spent"): "k1", ("m", "held"): "k2", ("m", "private"): "k3"}
+    checks = [{"module": "m", "function": name} for _, name in keys]
+    results = [
+        {"module": "m", "function": "spent", "property": "crash", "outcome": "held"},
+        {"module": "m", "function": "spent", "property": "contract", "outcome": "not checked", "retry": True},
+        {"module": "m", "function": "held", "property": "crash", "outcome": "held"},
+    ]
+    PropertyCache(OutcomeStore(tmp_path), keys).finish(checks, results)
+    to_run, cached = PropertyCache(OutcomeStore(tmp_path), keys).reuse(checks)
+    assert [c["function"] for c in to_run] == ["spent"]
+    assert cached == [results[2]]

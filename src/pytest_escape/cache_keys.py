@@ -1,4 +1,5 @@
-"""What a mutant's outcome depends on, as one hash per mutant: the cache's key.
+"""What a mutant's outcome depends on, as one hash per mutant: the cache's key
+(and, coarser, what a function's property checks depend on).
 
 An outcome can change when the mutated function changes, when code it calls
 in the same module changes, when the module's own statements outside
@@ -162,6 +163,7 @@ class KeyMaker:
         self._test_hashes: dict[str, str] = {}
         #: (file, function) -> the hash of its text, its callees' and its module's skeleton
         self._functions: dict[tuple[Path, str], str] = {}
+        self._all_conftests: list[str] | None = None
         self._global = _digest(
             str(KEY_VERSION),
             *versions,
@@ -227,3 +229,30 @@ class KeyMaker:
             self._functions[path, spec.function],
             *sorted(self.test_key(t) for t in set(tests)),
         )
+
+    def property_key(self, module: str, text: str, function: str, tests: Iterable[str], options: str) -> str:
+        """What one function's property checks depend on.
+
+        Coarser than a mutant's key: the whole module's text (a check pairs
+        the function with a sibling for round trips, and runs what it calls);
+        the tests that record its arguments; every conftest, since one may
+        register a strategy the checks draw from; and the checks' options.
+        """
+        return _digest(
+            self._global,
+            "properties",
+            options,
+            module,
+            function,
+            _digest(text),
+            *sorted(self.test_key(t) for t in set(tests)),
+            *self._conftest_hashes(),
+        )
+
+    def _conftest_hashes(self) -> list[str]:
+        if self._all_conftests is None:
+            found: set[Path] = set()
+            for file in set(self._test_files.values()):
+                found.update(_conftests(Path(file), self._rootdir))
+            self._all_conftests = [f"{p}\0{self._file_hash(p)}" for p in sorted(found)]
+        return self._all_conftests

@@ -51,7 +51,7 @@ from .report.progress import Progress
 from .report.terminal import styled_terminal
 from .shards import assign, plan_hash, revision
 from .since import ChangedLines, SinceError, changed_lines
-from .store import OutcomeStore, RunCache
+from .store import OutcomeStore, PropertyCache, RunCache
 from .targets import Candidates, Target, find_candidates, module_name_from_path, select_targets
 
 IMPORT_ONLY = (
@@ -85,6 +85,7 @@ def _properties(found: list[dict[str, Any]], functions: list[FunctionResult]) ->
     results = []
     for fields in found:
         function = where[(fields["module"], fields["function"])]
+        fields = {k: v for k, v in fields.items() if k != "retry"}  # the cache's concern
         results.append(PropertyResult(file=function.file, line=function.line, **fields))
     order = {p: i for i, p in enumerate(PROPERTIES)}
     return sorted(results, key=lambda r: (r.module, r.line, r.function, order.get(r.property, 99)))
@@ -474,6 +475,18 @@ class EscapeSession:
             excluded = self.store.excluded(list(test_keys))
             results.excluded_tests = {test_keys[k]: reason for k, reason in excluded.items()}
         checks = self._property_checks(results.functions, baseline)
+        text_of = {t.module: sources[t.path] for t in targets}
+        property_cache = PropertyCache(
+            self.store,
+            {
+                (c["module"], c["function"]): keys.property_key(
+                    c["module"], text_of[c["module"]], c["function"], c["tests"], self._property_options()
+                )
+                for c in checks
+            },
+        )
+        checks, properties = property_cache.reuse(checks)
+        properties_from_cache = len(property_cache.keys) - len(checks)
         if to_run or checks:
             report = self._execute(targets, mutated, baseline, to_run, probes, cache, checks)
             if report.interrupted:
@@ -504,7 +517,7 @@ class EscapeSession:
             for mutant_id, finding in report.witnesses.items():
                 # the worker sends the fields of a Witness
                 mutants[mutant_id].witness = Witness(**finding)
-            results.properties = _properties(report.properties, results.functions)
+            properties += report.properties
             results.excluded_tests.update(report.excluded)
             results.warnings.extend(report.warnings)
             self.timings.update(report.phases)
@@ -514,11 +527,13 @@ class EscapeSession:
                     f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
                 )
             cache.finish(job["id"] for job in to_run)
+            property_cache.finish(checks, report.properties)
             if self.store is not None:
                 inverse = {t: k for k, t in test_keys.items()}
                 self.store.put_excluded(
                     (inverse[t], t, reason) for t, reason in report.excluded.items() if t in inverse
                 )
+        results.properties = _properties(properties, results.functions)
         results.warnings.extend(self.cache_warnings)
         if self.store is not None:
             self.notes.extend(self.store.warnings)
@@ -528,6 +543,12 @@ class EscapeSession:
                 self.notes.append(
                     f"escape: {results.executed} mutants run, {results.from_cache} taken from the cache "
                     "(--escape-no-cache to run them all)"
+                )
+            if properties_from_cache:
+                noun = "function" if len(checks) == 1 else "functions"
+                self.notes.append(
+                    f"escape: property checks of {len(checks)} {noun} run, {properties_from_cache} "
+                    "taken from the cache"
                 )
         assess(results, self._test_sources(results))
         results.duration = time.monotonic() - self.started
@@ -659,6 +680,14 @@ class EscapeSession:
             "memory_limit": s.memory_limit,
             "matrix": s.matrix,
         }
+
+    def _property_options(self) -> str:
+        """The options a function's property results depend on (not the seed:
+        a run without --escape-seed would never find its results again)."""
+        s = self.settings
+        return json.dumps(
+            [s.property_budget, s.examples, s.call_timeout, s.properties], sort_keys=True, default=str
+        )
 
     def _witness_options(self) -> str:
         s = self.settings

@@ -1,4 +1,5 @@
-"""The incremental cache: each mutant's outcome, stored the moment it is known.
+"""The incremental cache: each mutant's outcome, stored the moment it is known,
+and each function's property results, stored when its checks are done.
 
 One SQLite database (stdlib ``sqlite3``) under pytest's cache directory, in
 WAL mode and committed after every outcome, so a run killed at any moment
@@ -50,6 +51,11 @@ CREATE TABLE IF NOT EXISTS outcomes (
     stored REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS excluded (key TEXT PRIMARY KEY, test TEXT NOT NULL, reason TEXT NOT NULL);
+"""
+#: added after version 1 without a new version (older tools leave it alone):
+#: a cache made before has it only once a run stores property results
+_PROPERTIES = """
+CREATE TABLE IF NOT EXISTS properties (key TEXT PRIMARY KEY, results TEXT NOT NULL, stored REAL NOT NULL);
 """
 
 
@@ -114,7 +120,7 @@ class OutcomeStore:
             if not tables:
                 # one transaction, idempotent: another run creating it at the same moment is fine
                 db.executescript(
-                    f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id={APPLICATION_ID}; "
+                    f"BEGIN IMMEDIATE; {_SCHEMA} {_PROPERTIES} PRAGMA application_id={APPLICATION_ID}; "
                     f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
                 )
             return db
@@ -136,11 +142,13 @@ class OutcomeStore:
                 continue
         return aside
 
-    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]], before: str = "") -> None:
         if self._db is None:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
+            if before:
+                self._db.execute(before)
             self._db.executemany(sql, rows)
             self._db.execute("COMMIT")
         except sqlite3.Error as e:
@@ -196,6 +204,35 @@ class OutcomeStore:
 
     def put_excluded(self, rows: Iterable[tuple[str, str, str]]) -> None:
         self._write("INSERT OR REPLACE INTO excluded VALUES (?, ?, ?)", rows)
+
+    def property_results(self, keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """Key -> one function's property results, stored by a run that checked it."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        if not self._has_table("properties"):
+            return found
+        for key, results in self._select("key, results", "properties", keys):
+            try:
+                found[key] = json.loads(results)
+            except ValueError:
+                continue
+        return found
+
+    def put_property_results(self, rows: Iterable[tuple[str, list[dict[str, Any]]]]) -> None:
+        now = time.time()
+        self._write(
+            "INSERT OR REPLACE INTO properties VALUES (?, ?, ?)",
+            ((key, json.dumps(results), now) for key, results in rows),
+            before=_PROPERTIES,
+        )
+
+    def _has_table(self, name: str) -> bool:
+        if self._db is None:
+            return False
+        try:
+            query = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
+            return self._db.execute(query, (name,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
 
     def close(self) -> None:
         if self._db is not None:
@@ -327,3 +364,47 @@ def _tests_named(outcome: dict[str, Any]) -> set[str]:
     if outcome.get("killed_by"):
         named.add(outcome["killed_by"])
     return named
+
+
+class PropertyCache:
+    """One run's use of the store for property checks: which functions the
+    cache spares, and each function's results stored once they are final.
+
+    ``keys`` maps (module, function) to its ``property_key``.  A function's
+    results are stored only if none of them says ``retry`` (time or chance
+    decided it: a spent budget, a hang, a violation that did not repeat).
+    """
+
+    def __init__(self, store: OutcomeStore | None, keys: dict[tuple[str, str], str]) -> None:
+        self.store = store
+        self.keys = keys
+
+    def reuse(self, checks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(the checks still to run, the stored results of the others)."""
+        if self.store is None:
+            return checks, []
+        stored = self.store.property_results(self.keys[c["module"], c["function"]] for c in checks)
+        to_run, results = [], []
+        for check in checks:
+            hit = stored.get(self.keys[check["module"], check["function"]])
+            if hit is None:
+                to_run.append(check)
+            else:
+                results.extend(hit)
+        return to_run, results
+
+    def finish(self, checked: Iterable[dict[str, Any]], results: Iterable[dict[str, Any]]) -> None:
+        """A finished run's fresh results: store each checked function's final
+        ones (none at all, for a function with nothing to check, is final too)."""
+        if self.store is None:
+            return
+        by_function: dict[tuple[str, str], list[dict[str, Any]]] = {
+            (c["module"], c["function"]): [] for c in checked
+        }
+        for result in results:
+            by_function.setdefault((result["module"], result["function"]), []).append(result)
+        self.store.put_property_results(
+            (self.keys[where], found)
+            for where, found in by_function.items()
+            if where in self.keys and not any(r.get("retry") for r in found)
+        )

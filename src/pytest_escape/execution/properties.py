@@ -132,6 +132,7 @@ class PropertyStage:
                             "property": prop,
                             "outcome": NOT_CHECKED,
                             "reason": f"the check stopped: {how}",
+                            "retry": True,
                         }
                     )
         return more or None
@@ -142,4 +143,6 @@ class PropertyStage:
         reason = drop_reason(result.pop("raises", "AssertionError"), verification_run(outcome))
         if reason:
             result.update(test=None, test_name=None, test_dropped=reason)
+            if outcome.kind != REPORTED:
+                result["retry"] = True  # the test may well be good: its run hung or died
         self.emit(result)

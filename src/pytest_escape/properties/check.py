@@ -342,6 +342,10 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
 def _result(
     prop: str, outcome: str, reason: str | None, plan: infer.Plan | None, **fields: Any
 ) -> dict[str, Any]:
+    """One property's result.  ``retry=True`` marks one that time or chance
+    decided (a spent budget, a hang, a violation that did not repeat): the
+    cache keeps no function's results with such a one, so the next run checks
+    again."""
     partner = plan.partner if plan is not None and prop == ROUND_TRIP else None
     return {"property": prop, "outcome": outcome, "reason": reason, "partner": partner, **fields}
 
@@ -357,7 +361,7 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
         return _result(prop, NOT_CHECKED, f"the sandbox refused {e}", plan)
     if ctx.calls and ctx.hung == ctx.calls:
         why = f"every call ran past the time limit ({ctx.caller.timeout:g} s)"
-        return _result(prop, NOT_CHECKED, why, plan, examples=tried)
+        return _result(prop, NOT_CHECKED, why, plan, examples=tried, retry=True)
     if call is None:
         if tried == 0:
             return _result(prop, NOT_CHECKED, note or "no input could be built", plan)
@@ -365,7 +369,7 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     broken = seen[-1]
     if broken is None or seen[0] is None:
         why = "a violation appeared once and did not repeat"
-        return _result(prop, NOT_CHECKED, why, plan, examples=tried)
+        return _result(prop, NOT_CHECKED, why, plan, examples=tried, retry=True)
     expected = _expected_errors(ctx) if prop == CRASH else _EXPECTED[prop]
     found = _result(
         prop,
@@ -476,7 +480,7 @@ def check_function(
             f"the property budget ({float(options['budget']):g} s) was spent; raise --escape-property-budget"
         )
         for prop in plan.properties:
-            stream(_result(prop, NOT_CHECKED, spent, plan))
+            stream(_result(prop, NOT_CHECKED, spent, plan, retry=True))
         return {"done": True}
     observed = _valid(original, observe(module, qualname, run_tests, returned_only=True))
     code = original_code(module, qualname)
@@ -522,7 +526,7 @@ def check_function(
         except BaseException as e:  # noqa: BLE001 - one property's failure must not cost the others
             where = traceback.extract_tb(e.__traceback__)[-1]
             failed = f"the check itself failed: {type(e).__name__}: {e} (line {where.lineno})"
-            result = _result(prop, NOT_CHECKED, failed, plan)
+            result = _result(prop, NOT_CHECKED, failed, plan, retry=True)
         result["seconds"] = round(time.monotonic() - began, 3)
         stream(result)
     return {"done": True}
