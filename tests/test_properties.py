@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 from conftest import Project
 
+from pytest_escape.cache_keys import KeyMaker
 from pytest_escape.model import Results
 from pytest_escape.report.stryker_json import read_json
+from pytest_escape.store import OutcomeStore, PropertyCache
 
 TEXTKIT = """
     import contextvars
@@ -333,7 +335,9 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert found[("hex_encode", "round trip")]["partner"] == "textkit.hex_decode"
     assert found[("normalize_case", "idempotence")]["outcome"] == "held"
     assert found[("parse_age", "crash")]["outcome"] == "held"  # its own, documented ValueError
-    assert found[("parse_age", "crash")]["examples"] > 50
+    # searched, not merely replayed: the tests pass one value (the count of
+    # the rest depends on the machine's load, 48 on a busy CI runner)
+    assert found[("parse_age", "crash")]["examples"] >= 10
     # re.error is how Python refuses a string that is no pattern, like a ValueError
     assert found[("matches", "crash")]["outcome"] == "held"
 
@@ -679,8 +683,7 @@ WIRE_TESTS = """
 
 def test_property_results_are_cached_until_what_they_depend_on_changes(project: Project) -> None:
     """A rerun with nothing changed starts no check and reports what the first
-    found; an edit re-checks the functions of its module only; other options
-    re-check everything."""
+    found; an edit re-checks the functions of its module only."""
     project.write({"wire.py": WIRE, "tidy.py": TIDY, "test_wire.py": WIRE_TESTS})
     named = ("--escape-properties", "round_trips=wire.squash,wire.spread", "idempotent=tidy.tidy")
     run = ("--escape-witness-budget", "0", "--escape-property-budget", "20", *named)
@@ -707,20 +710,38 @@ def test_property_results_are_cached_until_what_they_depend_on_changes(project: 
         after[("squash", "round trip")]
         == by_function({"x-escape": {"properties": found}})[("squash", "round trip")]
     )
-    other = project.run(*run[:-3], "--escape-property-budget", "21", *named, cache=True)
-    other.stdout.fnmatch_lines(["escape: checking properties of 3 functions (budget 21 s)"])
-    assert "property checks of" not in other.stdout.str()  # none taken from the cache
-    # a conftest may register the strategies the checks draw from
-    project.write({"conftest.py": "from hypothesis import strategies as st\n"})
-    strategies = project.run(*run[:-3], "--escape-property-budget", "21", *named, cache=True)
-    strategies.stdout.fnmatch_lines(["escape: checking properties of 3 functions (budget 21 s)"])
+
+
+def test_a_property_key_changes_with_each_thing_the_checks_depend_on(tmp_path: Path) -> None:
+    """The module's text, the function, its tests, the options and every
+    conftest (one may register a strategy): each one changes the key."""
+    (tmp_path / "test_wire.py").write_text("def test_a():\n    pass\n\n\ndef test_b():\n    pass\n")
+    files = {f"test_wire.py::{t}": str(tmp_path / "test_wire.py") for t in ("test_a", "test_b")}
+
+    def key(
+        text: str = WIRE,
+        function: str = "squash",
+        tests: tuple[str, ...] = ("test_wire.py::test_a",),
+        options: str = "[20]",
+    ) -> str:
+        return KeyMaker(tmp_path, {}, files, ("1",)).property_key("wire", text, function, tests, options)
+
+    base = key()
+    assert key() == base
+    changed = [
+        key(text=WIRE + "\n# a comment\n"),
+        key(function="spread"),
+        key(tests=("test_wire.py::test_a", "test_wire.py::test_b")),
+        key(options="[21]"),
+    ]
+    (tmp_path / "conftest.py").write_text("from hypothesis import strategies as st\n")
+    changed.append(key())
+    assert base not in changed and len(set(changed)) == len(changed)
 
 
 def test_results_that_time_or_chance_decided_are_not_cached(tmp_path: Path) -> None:
     """A spent budget or a check that hung says nothing about the code: such a
     function is checked again.  A function with nothing to check is final."""
-    from pytest_escape.store import OutcomeStore, PropertyCache
-
     keys = {("m", "spent"): "k1", ("m", "held"): "k2", ("m", "private"): "k3"}
     checks = [{"module": "m", "function": name} for _, name in keys]
     results = [
