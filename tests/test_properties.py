@@ -497,7 +497,7 @@ def test_fail_on_properties_makes_them_gate_failures_and_config_silences(project
             """,
         }
     )
-    result = project.run(*PROPERTY_RUN, "--escape-examples", "50", "--escape-fail-on", "properties")
+    result = project.run(*PROPERTY_RUN, "--escape-fail-on", "properties")
     found = by_function(project.results())
     assert ("encode", "round trip") not in found  # silenced
     assert not any(name in ("add_tag", "label") for name, _ in found)
@@ -686,15 +686,7 @@ def test_property_results_are_cached_until_what_they_depend_on_changes(project: 
     found; an edit re-checks the functions of its module only."""
     project.write({"wire.py": WIRE, "tidy.py": TIDY, "test_wire.py": WIRE_TESTS})
     named = ("--escape-properties", "round_trips=wire.squash,wire.spread", "idempotent=tidy.tidy")
-    run = (
-        "--escape-witness-budget",
-        "0",
-        "--escape-property-budget",
-        "20",
-        "--escape-examples",
-        "50",
-        *named,
-    )
+    run = ("--escape-witness-budget", "0", "--escape-property-budget", "20", *named)
     first = project.run(*run, cache=True)
     found = project.results()["x-escape"]["properties"]
     assert by_function(project.results())[("squash", "round trip")]["outcome"] == "violated"
