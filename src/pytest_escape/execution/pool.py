@@ -341,20 +341,23 @@ def run_forked(
             now = time.monotonic()
             for fd, run in list(running.items()):
                 if now - run.started > run.job.timeout:
-                    _kill(run.pid)
-                    _live.discard(run.pid)
                     del running[fd]
-                    os.waitpid(run.pid, 0)
-                    _drain(run)
-                    os.close(run.fd)
+                    _stop(run)
                     streamed, _, _ = _parse(bytes(run.buffer))
                     settle(run.job, Outcome(TIMED_OUT, duration=now - run.started, streamed=streamed))
     finally:
         for run in running.values():
-            _kill(run.pid)
-            _live.discard(run.pid)
-            try:
-                os.waitpid(run.pid, 0)
-            except ChildProcessError:
-                pass
-            os.close(run.fd)
+            _stop(run)
+
+
+def _stop(run: _Running) -> None:
+    """Kill a child that has not ended (out of time, or the run is over), with
+    its group, and keep what it wrote."""
+    _kill(run.pid)
+    _live.discard(run.pid)
+    try:
+        os.waitpid(run.pid, 0)
+    except ChildProcessError:
+        pass  # reaped already (an exception cut in after ``_ended`` reaped it)
+    _drain(run)
+    os.close(run.fd)
