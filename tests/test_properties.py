@@ -753,3 +753,16 @@ def test_results_that_time_or_chance_decided_are_not_cached(tmp_path: Path) -> N
     to_run, cached = PropertyCache(OutcomeStore(tmp_path), keys).reuse(checks)
     assert [c["function"] for c in to_run] == ["spent"]
     assert cached == [results[2]]
+
+
+def test_a_spent_budget_is_checked_again_next_run(project: Project) -> None:
+    """Results the budget cut short say nothing about the code: they carry
+    ``retry`` from the check, and the next run checks those functions again."""
+    project.write({"wire.py": WIRE, "tidy.py": TIDY, "test_wire.py": WIRE_TESTS})
+    run = ("--escape-witness-budget", "0", "--escape-property-budget", "0.001", "--escape-examples", "10")
+    project.run(*run, cache=True)
+    reasons = {p["reason"] for p in project.results()["x-escape"]["properties"]}
+    assert reasons == {"the property budget (0.001 s) was spent; raise --escape-property-budget"}
+    again = project.run(*run, cache=True)
+    again.stdout.fnmatch_lines(["escape: checking properties of 3 functions (budget 0.001 s)"])
+    assert "property checks of" not in again.stdout.str()  # none taken from the cache
