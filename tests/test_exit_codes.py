@@ -196,14 +196,6 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
             "confirming-only, properties",
         ),
         (
-            ["-n", "2"],
-            "escape: pytest-xdist (-n/--dist) is not supported with --escape yet; run without -n*",
-        ),
-        (
-            ["--cov=pricing"],
-            "escape: another coverage measurement is running (pytest-cov's --cov, or coverage run)*--no-cov)",
-        ),
-        (
             ["--escape-report", "pdf:out.pdf"],
             "escape: --escape-report: unknown report format 'pdf'; use one of term, json, html, sarif, md, *",
         ),

@@ -130,6 +130,25 @@ class Settings:
     shard: tuple[int, int] | None = None
 
 
+def misnamed_table(tools: dict[str, Any]) -> str | None:
+    """The name of a ``[tool.*]`` table that was meant to be ``[tool.pytest_escape]``.
+
+    Such a table is otherwise ignored without a word, and the ``fail_under``
+    in it gates nothing.  Names that differ from ours only in separators or
+    case (``pytest-escape``, ``Pytest.Escape``), the bare ``escape``, and near
+    misspellings (``pytest_escpe``) count; pytest's own ``[tool.pytest]`` does not.
+    """
+    for name in tools:
+        if name == "pytest_escape":
+            continue
+        squashed = "".join(c for c in name.lower() if c.isalnum())
+        if squashed in ("pytestescape", "escape", "escapepytest"):
+            return name
+        if difflib.get_close_matches(name.lower(), ["pytest_escape", "pytest-escape"], n=1, cutoff=0.85):
+            return name
+    return None
+
+
 def load_pyproject(rootdir: Path) -> dict[str, Any]:
     """The ``[tool.pytest_escape]`` table of ``rootdir/pyproject.toml`` (or {})."""
     path = rootdir / "pyproject.toml"
@@ -140,7 +159,13 @@ def load_pyproject(rootdir: Path) -> dict[str, Any]:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise SettingsError(f"{path} is not valid TOML ({e}); fix the file or remove it") from None
-    table = data.get("tool", {}).get("pytest_escape", {})
+    tools = data.get("tool", {})
+    if isinstance(tools, dict) and (misnamed := misnamed_table(tools)) is not None:
+        raise SettingsError(
+            f"{path}: [tool.{misnamed}] is not read by pytest-escape; rename it [tool.pytest_escape] "
+            "(an underscore, not a hyphen)"
+        )
+    table = tools.get("pytest_escape", {}) if isinstance(tools, dict) else {}
     if not isinstance(table, dict):
         raise SettingsError(f"{path}: [tool.pytest_escape] must be a table")
     unknown = sorted(set(table) - set(CONFIG_KEYS))

@@ -15,6 +15,7 @@ from pathlib import Path
 import coverage
 import pytest
 
+from .doctests import is_doctest
 from .nodeids import item_identity
 
 
@@ -26,6 +27,9 @@ class Baseline:
     tests: list[str] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
     test_files: dict[str, str] = field(default_factory=dict)
+    #: nodeids of doctests (``--doctest-modules``, ``--doctest-glob``): their file is
+    #: the documented module (or a text file), not a test module
+    doctests: set[str] = field(default_factory=set)
     #: nodeid -> the test's identity in any process (``nodeids.identity``)
     identities: dict[str, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
@@ -40,6 +44,11 @@ class Baseline:
         for line in lines:
             found |= by_line.get(line, set())
         return found
+
+    def test_modules(self) -> set[Path]:
+        """The files that hold test functions: a doctest's file is the module it
+        documents (source, which is mutated like any other) or a text file."""
+        return {Path(f).resolve() for t, f in self.test_files.items() if t not in self.doctests}
 
 
 class BaselineRecorder:
@@ -87,6 +96,7 @@ class BaselineRecorder:
         self.baseline.tests = [item.nodeid for item in session.items]
         self.baseline.test_files = {item.nodeid: str(item.path) for item in session.items}
         self.baseline.identities = {item.nodeid: item_identity(item) for item in session.items}
+        self.baseline.doctests = {item.nodeid for item in session.items if is_doctest(item)}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:

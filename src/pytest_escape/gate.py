@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import fnmatch
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .model import (
     Tally,
     fingerprints,
 )
+from .wording import plural
 
 #: regressed mutants named one per line before "... and N more"
 SHOWN_REGRESSIONS = 10
@@ -79,24 +81,7 @@ def judge(results: Results, ratchet: Ratchet | None = None) -> Verdict:
     score = tally.score
     if score is None:
         if tally.total == 0:
-            files = len(results.files)
-            # the session's warning for a file it could not read or parse
-            skipped = sum(1 for w in results.warnings if w.startswith(SKIPPED_TARGET))
-            parts = []
-            if files:
-                parts.append(
-                    f"the {files} target file{'s hold' if files != 1 else ' holds'} nothing to mutate"
-                )
-            if skipped:
-                parts.append(
-                    f"{skipped} file{'s were' if skipped != 1 else ' was'} skipped (see the warnings above)"
-                )
-            what = " and ".join(parts) or "the tests import none of the files to mutate"
-            return Verdict(
-                EscapeExit.NO_MUTANTS_MEASURED,
-                f"escape: no mutants measured: {what}, so there is no score to gate on; "
-                "point --escape-paths at the code the tests exercise",
-            )
+            return Verdict(EscapeExit.NO_MUTANTS_MEASURED, nothing_to_mutate(results))
         return Verdict(
             EscapeExit.NO_MUTANTS_MEASURED,
             f"escape: no mutants measured ({tally.total} generated, {tally.no_coverage} without "
@@ -119,6 +104,44 @@ def judge(results: Results, ratchet: Ratchet | None = None) -> Verdict:
     if reasons:
         return Verdict(reasons[0][0], "\n".join(line for _, line in reasons))
     return Verdict(EscapeExit.OK, None)
+
+
+def nothing_to_mutate(results: Results) -> str:
+    """Why a run generated no mutant at all, from what it left out, and what to do.
+
+    Every cause is named (files left out, functions that take no mutant, files
+    that could not be parsed), so the advice matches the real cause: pointing
+    ``--escape-paths`` elsewhere does not help when every function is decorated.
+    """
+    files = len(results.files)
+    functions = [e for e in results.left_out if e.kind == "function"]
+    dropped = [e for e in results.left_out if e.kind in ("file", "directory")]
+    skipped = sum(1 for w in results.warnings if w.startswith(SKIPPED_TARGET))
+    parts = []
+    advice = "point --escape-paths at the code the tests exercise"
+    if files:
+        hold = "s hold" if files != 1 else " holds"
+        held = f"the {files} target file{hold} no function a mutant can be planted in"
+        if functions:
+            reasons = Counter(
+                "decorated (not mutated yet)" if e.reason.startswith("decorated") else e.reason
+                for e in functions
+            )
+            held += " (" + "; ".join(f"{plural(n, 'function')}: {r}" for r, n in reasons.items()) + ")"
+            if all(e.reason.startswith("decorated") for e in functions):
+                advice = (
+                    "decorated functions are not mutated yet, so this code cannot be scored; "
+                    "name other code with --escape-paths"
+                )
+        parts.append(held)
+    if skipped:
+        parts.append(f"{skipped} file{'s were' if skipped != 1 else ' was'} skipped (see the warnings above)")
+    elif dropped:
+        first = dropped[0]
+        more = f" and {len(dropped) - 1} more" if len(dropped) > 1 else ""
+        parts.append(f"every candidate was left out ({first.describe()}{more}; see the warnings above)")
+    what = " and ".join(parts) or "the tests import none of the files to mutate"
+    return f"escape: no mutants measured: {what}, so there is no score to gate on; {advice}"
 
 
 def _findings(results: Results) -> list[str]:

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 6
+MODEL_VERSION = 7
 #: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
 #: identity (revision, options, shard, since) and its cache counters, 5 lacks
 #: ``properties``; all default
-READABLE_VERSIONS = (3, 4, 5, 6)
+READABLE_VERSIONS = (3, 4, 5, 6, 7)
 
 KILLED = "killed"
 SURVIVED = "survived"
@@ -292,6 +292,36 @@ class TestInfo:
     #: the target functions it executes (``module.name``)
     functions: list[str] = field(default_factory=list)
     smells: list[SmellInfo] = field(default_factory=list)
+    #: a doctest (its file is the module it documents, or a text file): every
+    #: example is a check of the printed output, and it has no test source to smell
+    doctest: bool = False
+
+
+#: what a ``LeftOut`` names
+LEFT_OUT_KINDS = ("directory", "file", "function")
+
+
+@dataclass
+class LeftOut:
+    """Code under the candidates' roots that is not mutated, and why.
+
+    Nothing is dropped silently: a directory (vendored code, tests inside a
+    package), a file (not imported, collected as tests, unparsable) or a
+    function (decorated, ``__new__``, a nested class's method) that gets no
+    mutant is named here, so a score never looks more complete than it is.
+    """
+
+    kind: str
+    #: the file or directory, relative to the project root
+    path: str
+    reason: str
+    #: a function's ``Class.method`` name and ``def`` line
+    function: str | None = None
+    line: int | None = None
+
+    def describe(self) -> str:
+        what = f"{self.path}:{self.line} {self.function}" if self.function else self.path
+        return f"{what}: {self.reason}"
 
 
 @dataclass
@@ -318,6 +348,8 @@ class Results:
     properties: list[PropertyResult] = field(default_factory=list)
     #: nodeid -> why it was left out of mutant runs
     excluded_tests: dict[str, str] = field(default_factory=dict)
+    #: directories, files and functions that are not mutated, each with its reason
+    left_out: list[LeftOut] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fail_under: float | None = None
     #: findings that fail the gate (FINDINGS)
@@ -374,6 +406,7 @@ class Results:
             for f in data["functions"]
         ]
         data["properties"] = [PropertyResult(**p) for p in data.get("properties", [])]
+        data["left_out"] = [LeftOut(**x) for x in data.get("left_out", [])]
         if data.get("shard"):
             data["shard"] = Shard(**data["shard"])
         return cls(**data)

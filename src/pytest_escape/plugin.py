@@ -7,6 +7,7 @@ project that has pytest-escape installed.
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 
 import pytest
 
@@ -157,8 +158,62 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: what ``--escape`` switched off for its run, for the header (config.stash)
+SWITCHED_OFF = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> Generator[None, None, None]:
+    """pytest-cov's ``--cov`` is off in an escape run (and in its worker).
+
+    pytest-cov starts measuring in this very hook, before any configure hook
+    runs; a wrapper runs before every plain implementation, so clearing its
+    source here means it never starts.  coverage.py cannot measure twice at
+    once, and the baseline's per-test coverage is the one the run needs.
+    """
+    options = early_config.known_args_namespace
+    if getattr(options, "escape", False) and getattr(options, "cov_source", None):
+        sources = [s for s in options.cov_source if s is not True]
+        named = "=" + ",".join(map(str, sources)) if sources else ""
+        early_config.stash.setdefault(SWITCHED_OFF, []).append(
+            f"pytest-cov's --cov{named} is off for this run (coverage.py measures one thing at a "
+            "time, and the escape baseline measures each test's coverage itself)"
+        )
+        options.cov_source = None
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> Generator[None, object, object]:
+    """pytest-xdist's ``-n``/``--dist`` are off in an escape run (and in its worker).
+
+    The baseline needs every test's coverage, measured in this process, and
+    the mutants already run in parallel (``--escape-workers``).  A wrapper
+    runs before xdist's own ``pytest_cmdline_main``, which turns ``-n`` into
+    a distribution mode: with no processes asked for, it turns none on.
+    """
+    if config.getoption("escape", default=False):
+        workers = getattr(config.option, "numprocesses", None)
+        dist = getattr(config.option, "dist", "no")
+        if workers or dist not in (None, "no") or getattr(config.option, "distload", False):
+            given = f"-n {workers}" if workers else f"--dist {dist}"
+            config.option.numprocesses = 0
+            config.option.dist = "no"
+            config.option.distload = False
+            config.stash.setdefault(SWITCHED_OFF, []).append(
+                f"pytest-xdist's {given} is off for this run: the baseline measures each test's "
+                "coverage in one process, and the mutants run in parallel anyway (--escape-workers)"
+            )
+    return (yield)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("escape", default=False) or os.environ.get(WORKER_ENV):
+        return
+    if any(getattr(config.option, name, False) for name in ("collectonly", "setuponly", "setupplan")):
+        # no test runs, so there is no baseline: these only collect (or show fixtures), as asked
         return
     from .session import EscapeSession
 

@@ -34,6 +34,7 @@ from .model import (
     FileInfo,
     FunctionResult,
     Kill,
+    LeftOut,
     MutantResult,
     PropertyResult,
     Results,
@@ -46,7 +47,9 @@ from .mutation import MutantSpec, MutatedModule
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
 from .oracle.verdicts import assess
+from .plugin import SWITCHED_OFF
 from .report import NotAResultsFile, read_json, write_regression_tests, write_report
+from .report.describe import function_warnings, reach_sentence, unmapped_tests_warning
 from .report.progress import Progress
 from .report.terminal import styled_terminal
 from .shards import assign, plan_hash, revision
@@ -139,22 +142,14 @@ class EscapeSession:
         self.notes: list[str] = []
         #: warnings about the targets (files left out or skipped), shown in the report
         self.target_warnings: list[str] = []
-        if config.getoption("numprocesses", default=None) or config.getoption("dist", "no") != "no":
-            # The tests would run in xdist's processes, out of our per-test
-            # coverage's sight: every mutant would look uncovered.  Refused
-            # rather than half-supported: --escape-workers already runs the
-            # mutants in parallel, and --escape-shard splits across machines.
-            raise pytest.UsageError(
-                "escape: pytest-xdist (-n/--dist) is not supported with --escape yet; "
-                "run without -n, or add -n 0 if it comes from addopts (pytest-escape runs mutants "
-                "in parallel itself: --escape-workers; across machines: --escape-shard K/N)"
-            )
+        #: what under the candidates is not mutated, and why (Results.left_out)
+        self.left_out: list[LeftOut] = []
         if coverage.Coverage.current() is not None:
             # coverage.py pauses one measurement while another runs: the other
             # report (pytest-cov's) would silently miss every test.
             raise pytest.UsageError(
-                "escape: another coverage measurement is running (pytest-cov's --cov, or coverage run); "
-                "coverage.py cannot measure twice at once: run --escape without it (pytest-cov: add --no-cov)"
+                "escape: another coverage measurement is running (coverage run, or a plugin that starts "
+                "coverage.py); coverage.py cannot measure twice at once: run pytest --escape without it"
             )
         # every config key has its option: --escape-<key with dashes>
         cli = {key: config.getoption(f"escape_{key}") for key in CONFIG_KEYS}
@@ -269,7 +264,7 @@ class EscapeSession:
 
     # -- hooks -----------------------------------------------------------
 
-    def pytest_report_header(self, config: pytest.Config) -> str:
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
         s = self.settings
         witnesses = (
             f"witness search {s.witness_budget:g} s, {s.examples} examples, --escape-seed {self.seed}"
@@ -289,12 +284,13 @@ class EscapeSession:
         elif s.baseline is not None:
             gate += f"; ratchet against {s.baseline} (tolerance {s.baseline_tolerance:g})"
         memory = f"{s.memory_limit} MiB each" if s.memory_limit else "no memory limit"
-        return (
+        return [
             f"escape: mutating {self.candidates.describe(config.rootpath)}; "
             f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s, "
             f"{memory}; "
-            f"{witnesses}; {properties}; {self.cache_state}{gate}"
-        )
+            f"{witnesses}; {properties}; {self.cache_state}{gate}",
+            *(f"escape: {line}" for line in config.stash.get(SWITCHED_OFF, [])),
+        ]
 
     def close(self) -> None:
         self.recorder.stop()
@@ -328,18 +324,27 @@ class EscapeSession:
         if exitstatus != pytest.ExitCode.OK:
             self.messages.append(f"escape analysis skipped: pytest exited with {int(exitstatus)}")
             return
-        test_files = {Path(f).resolve() for f in baseline.test_files.values()}
+        test_files = baseline.test_modules()
         self.timings["baseline"] = time.monotonic() - self.started
         targets: list[Target] = []
         mutated: list[MutatedModule] = []
-        for target in select_targets(self.candidates, test_files):
+        selection = select_targets(self.candidates, test_files)
+        for path, why in (*self.candidates.skipped_dirs, *selection.dropped):
+            self._leave_out(LeftOut("directory" if path.is_dir() else "file", self._rel_dir(path), why))
+        for target in selection.targets:
             try:
-                mutated.append(self.factory.get(target.path, target.module))
+                module = self.factory.get(target.path, target.module)
             except UnusableTarget as e:
                 # one broken file must not cost the others their run
                 self.target_warnings.append(f"{SKIPPED_TARGET}{self._rel(target.path)}: {e}")
+                self.left_out.append(LeftOut("file", self._rel(target.path), str(e)))
                 continue
+            mutated.append(module)
             targets.append(target)
+            self.left_out.extend(
+                LeftOut("function", self._rel(target.path), f.reason, f.name, f.line) for f in module.skipped
+            )
+        self.target_warnings.extend(function_warnings(self.left_out))
         self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
         self.factory.close()  # its generator processes would sit idle, holding memory, through the mutants
         session.exitstatus = self._run_mutants(targets, mutated, baseline)
@@ -363,6 +368,14 @@ class EscapeSession:
             terminalreporter.write_line(message, bold=True, red=True)
 
     # -- phases ------------------------------------------------------------
+
+    def _leave_out(self, entry: LeftOut) -> None:
+        """A directory or file that is not mutated: named in a warning and in the results."""
+        self.left_out.append(entry)
+        self.target_warnings.append(f"not mutated: {entry.describe()}")
+
+    def _rel_dir(self, path: Path) -> str:
+        return self._rel(path) + ("/" if path.is_dir() else "")
 
     def _rel(self, path: Path) -> str:
         try:
@@ -389,7 +402,12 @@ class EscapeSession:
             # decoded as Python decodes them (a coding cookie, a BOM): factory.read_source
             files=[FileInfo(self._rel(t.path), t.module, read_source(t.path)) for t in targets],
             tests=[
-                TestInfo(t, self._rel(Path(baseline.test_files[t])), baseline.durations.get(t, 0.0))
+                TestInfo(
+                    t,
+                    self._rel(Path(baseline.test_files[t])),
+                    baseline.durations.get(t, 0.0),
+                    doctest=t in baseline.doctests,
+                )
                 for t in baseline.tests
             ],
             revision=revision((self._rel(p), p) for p in [*(t.path for t in targets), *test_paths]),
@@ -401,6 +419,7 @@ class EscapeSession:
             },
             since=settings.since,
             warnings=list(self.target_warnings),
+            left_out=list(self.left_out),
         )
         sources = {t.path: f.source for t, f in zip(targets, results.files, strict=True)}
         keys = KeyMaker(
@@ -462,6 +481,12 @@ class EscapeSession:
         results.mutants = [m for m in mutants.values() if m.operator != EXTREME]
         results.functions = list(functions.values())
         self.results = results
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("")
+            if self.config.get_verbosity() >= 0:
+                # after the baseline: the first moment the code under test is known
+                reporter.write_line(f"escape: {reach_sentence(results)}")
         cache = RunCache(
             self.store, key_of, self._witness_options(), settings.witness_budget > 0, baseline.identities
         )
@@ -551,6 +576,8 @@ class EscapeSession:
                     "taken from the cache"
                 )
         assess(results, self._test_sources(results))
+        if (unmapped := unmapped_tests_warning(results)) is not None:
+            results.warnings.append(unmapped)
         results.duration = time.monotonic() - self.started
         results.timings = {k: round(v, 3) for k, v in self.timings.items()}
         if settings.write_tests is not None:
@@ -836,7 +863,6 @@ class EscapeSession:
 
         fresh = [job for job in jobs if "known" not in job]
         if reporter is not None and jobs:
-            reporter.write_line("")
             extremes = sum(1 for job in fresh if job["extreme"])
             resumed = len(jobs) - len(fresh)
             reporter.write_line(

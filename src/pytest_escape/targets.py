@@ -22,6 +22,8 @@ NOT_SOURCE_DIRS = {"build", "dist", "node_modules", "site-packages", "__pycache_
 #: and those whose source is not mutated
 SKIP_DIRS = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", *NOT_SOURCE_DIRS}
 SKIP_FILES = {"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py"}
+#: directories of vendored third-party code inside a package
+VENDORED_DIRS = {"_vendor", "vendor", "_vendored", "vendored", "third_party", "_third_party", "_extern"}
 #: pytest's default ``python_files``
 TEST_FILE_PATTERNS = ("test_*.py", "*_test.py")
 
@@ -43,6 +45,9 @@ class Candidates:
     src_layout: bool
     #: files named explicitly that are tests (or conftest files), left out, and why
     left_out: tuple[tuple[Path, str], ...] = ()
+    #: directories with Python files inside the walked packages that are not
+    #: walked (tests, docs, vendored code), and why: named, never dropped silently
+    skipped_dirs: tuple[tuple[Path, str], ...] = ()
 
     def describe(self, rootdir: Path) -> str:
         names = ", ".join(_rel(r, rootdir) + ("/" if r.is_dir() else "") for r in self.roots)
@@ -81,13 +86,43 @@ def is_venv(path: Path) -> bool:
     return (path / "pyvenv.cfg").exists() or (path / "bin" / "activate").exists()
 
 
-def _python_files(directory: Path, patterns: tuple[str, ...]) -> Iterator[Path]:
+def skipped_dir_reason(path: Path) -> str | None:
+    """Why a directory inside a package is not walked for code to mutate, or None."""
+    name = path.name
+    if name in VENDORED_DIRS:
+        return "third-party code (vendored)"
+    if name in ("tests", "test", "testing"):
+        return "test code"
+    if name in ("docs", "doc", "examples", "benchmarks"):
+        return f"not the package's code ({name})"
+    if name in NOT_SOURCE_DIRS - {"__pycache__"}:
+        return f"build output or installed code ({name})"
+    if is_venv(path):
+        return "a virtual environment"
+    return None
+
+
+def _has_python(directory: Path) -> bool:
+    try:
+        return any(p.suffix == ".py" for p in directory.rglob("*.py"))
+    except OSError:
+        return False
+
+
+def _python_files(
+    directory: Path, patterns: tuple[str, ...], skipped: list[tuple[Path, str]] | None = None
+) -> Iterator[Path]:
+    """The source files under ``directory``; directories left out (with Python
+    files in them) are added to ``skipped`` with the reason."""
     for path in sorted(directory.iterdir()):
-        if path.name.startswith(".") or path.name in SKIP_DIRS:
+        if path.name.startswith(".") or path.name == "__pycache__":
             continue
         if path.is_dir():
-            if not is_venv(path):
-                yield from _python_files(path, patterns)
+            reason = skipped_dir_reason(path)
+            if reason is None:
+                yield from _python_files(path, patterns, skipped)
+            elif skipped is not None and _has_python(path):
+                skipped.append((path.resolve(), reason))
         elif path.suffix == ".py" and not is_test_file(path, patterns):
             yield path.resolve()
 
@@ -112,30 +147,40 @@ def find_candidates(
     candidates; one named explicitly is recorded in ``left_out``."""
     explicit = tuple(explicit)
     patterns = tuple(test_patterns)
+    skipped: list[tuple[Path, str]] = []
     if explicit:
         files: list[Path] = []
         left_out: list[tuple[Path, str]] = []
         for path in explicit:
             if path.is_dir():
-                files.extend(_python_files(path, patterns))
+                files.extend(_python_files(path, patterns, skipped))
             elif (why := why_test_file(path, patterns)) is not None:
                 left_out.append((path, why))
             else:
                 files.append(path)
         return Candidates(
-            tuple(dict.fromkeys(files)), explicit, explicit=True, src_layout=False, left_out=tuple(left_out)
+            tuple(dict.fromkeys(files)),
+            explicit,
+            explicit=True,
+            src_layout=False,
+            left_out=tuple(left_out),
+            skipped_dirs=tuple(skipped),
         )
     src = rootdir / "src"
     if src.is_dir() and (roots := _top_level(src, patterns)):
-        return Candidates(_files_of(roots, patterns), tuple(roots), explicit=False, src_layout=True)
+        files_found = _files_of(roots, patterns, skipped)
+        return Candidates(files_found, tuple(roots), False, True, skipped_dirs=tuple(skipped))
     roots = _top_level(rootdir, patterns)
-    return Candidates(_files_of(roots, patterns), tuple(roots), explicit=False, src_layout=False)
+    files_found = _files_of(roots, patterns, skipped)
+    return Candidates(files_found, tuple(roots), False, False, skipped_dirs=tuple(skipped))
 
 
-def _files_of(roots: Iterable[Path], patterns: tuple[str, ...]) -> tuple[Path, ...]:
+def _files_of(
+    roots: Iterable[Path], patterns: tuple[str, ...], skipped: list[tuple[Path, str]]
+) -> tuple[Path, ...]:
     files: list[Path] = []
     for root in roots:
-        files.extend(_python_files(root, patterns) if root.is_dir() else [root])
+        files.extend(_python_files(root, patterns, skipped) if root.is_dir() else [root])
     return tuple(files)
 
 
@@ -163,17 +208,36 @@ def imported_names(modules: dict[str, ModuleType] | None = None) -> dict[Path, s
     return names
 
 
-def select_targets(candidates: Candidates, test_files: set[Path]) -> list[Target]:
+@dataclass(frozen=True)
+class Selection:
+    """The files to mutate, and the candidates left out with the reason."""
+
+    targets: tuple[Target, ...]
+    #: (file or top-level package directory, why it is not mutated)
+    dropped: tuple[tuple[Path, str], ...] = ()
+
+
+def select_targets(candidates: Candidates, test_files: set[Path]) -> Selection:
     """The final targets: candidates minus collected test modules, named as imported.
 
     In a flat layout a top-level package or module is kept only if the tests
-    imported something from it.
+    imported something from it; the others are named in ``dropped``.
     """
     loaded = imported_names()
+    dropped: list[tuple[Path, str]] = [
+        (f, "pytest collects it as a test module") for f in candidates.files if f in test_files
+    ]
     files = [f for f in candidates.files if f not in test_files]
     if not candidates.explicit and not candidates.src_layout:
         used_roots = {
             root for root in candidates.roots if any(f == root or root in f.parents for f in loaded)
         }
+        dropped += [
+            (root, "no test imports it (flat layout: only what the tests import is code under test)")
+            for root in candidates.roots
+            if root not in used_roots
+        ]
         files = [f for f in files if any(f == r or r in f.parents for r in used_roots)]
-    return [Target(path=f, module=loaded.get(f) or module_name_from_path(f)) for f in files]
+    return Selection(
+        tuple(Target(path=f, module=loaded.get(f) or module_name_from_path(f)) for f in files), tuple(dropped)
+    )

@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 import pytest
 from _pytest.runner import runtestprotocol
 
+from ..doctests import failure_kind, is_doctest
 from ..lifetime import die_with_parent
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
@@ -66,6 +67,9 @@ def _brief_failure(item: pytest.Item, sites: list[dict[str, Any]]) -> Callable[.
 
 def _site(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
     """The exception's type, and the last line of the test's own file it came through."""
+    if is_doctest(item):
+        # a doctest's file is the documented module: a line there is code, not a check
+        return {"exception": failure_kind(excinfo.value), "line": None}
     line = None
     for entry in excinfo.traceback:
         if str(entry.path) == str(item.path):

@@ -83,6 +83,17 @@ class FunctionCopies:
 
 
 @dataclass(frozen=True)
+class SkippedFunction:
+    """A function of a target file that gets no mutant, and why."""
+
+    #: ``Class.method`` or ``function``
+    name: str
+    #: its ``def`` line
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class MutatedModule:
     """A target module's mutants and the code that serves them.
 
@@ -96,3 +107,5 @@ class MutatedModule:
     code: str
     mutants: tuple[MutantSpec, ...]
     functions: tuple[FunctionCopies, ...] = ()
+    #: functions no mutant can be planted in, with the reason (never dropped silently)
+    skipped: tuple[SkippedFunction, ...] = ()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..doctests import OUTPUT_MISMATCH
 from ..model import (
     CHECKS,
     CONFIRMING_ONLY,
@@ -37,8 +38,10 @@ from ..model import (
 )
 from .smells import check_lines, smells
 
-#: exception types that only a check raises
-CHECK_EXCEPTIONS = frozenset({"AssertionError", "Failed"})
+#: exception types that only a check raises (a doctest's ``DocTestFailure`` is an
+#: example whose printed output differs from the expected one; its
+#: ``UnexpectedException`` is the code crashing under the example)
+CHECK_EXCEPTIONS = frozenset({"AssertionError", "Failed", OUTPUT_MISMATCH})
 
 
 def assess(results: Results, test_sources: dict[str, str]) -> None:
@@ -46,14 +49,15 @@ def assess(results: Results, test_sources: dict[str, str]) -> None:
 
     ``test_sources`` maps a test file (as in ``TestInfo.file``) to its text.
     """
-    files = {t.id: t.file for t in results.tests}
+    # a doctest's file is the module it documents: its lines are no test's checks
+    files = {t.id: t.file for t in results.tests if not t.doctest}
     for mutant in results.all_mutants():
         for kill in mutant.kills:
             kill.by_check = _is_check(kill, test_sources.get(files.get(kill.test, ""), ""))
     executes = _fold(results)
     for test in results.tests:
         source = test_sources.get(test.file)
-        if source is not None:
+        if source is not None and not test.doctest:
             units = frozenset(f.name for f in executes.get(test.id, ()))
             try:
                 found = smells(source, _test_name(test.id), units)

@@ -9,6 +9,7 @@ disagree.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import (
@@ -18,6 +19,7 @@ from ..model import (
     SURVIVED,
     WITNESSED,
     FunctionResult,
+    LeftOut,
     MutantResult,
     Results,
     SmellInfo,
@@ -25,6 +27,7 @@ from ..model import (
     TestInfo,
     Witness,
 )
+from ..wording import plural
 
 #: Stryker's default score bands: at least HIGH is good, at least LOW fair, below poor
 HIGH, LOW = 80.0, 60.0
@@ -154,3 +157,59 @@ def confirming_only(results: Results) -> list[TestInfo]:
     """Every flagged test, including one that executes no target function
     (which ``module_summaries`` has no module to list under)."""
     return [t for t in results.tests if t.verdict == CONFIRMING_ONLY]
+
+
+#: how many names a warning about left-out functions or tests spells out
+NAMED_IN_WARNING = 5
+
+
+def _some(names: list[str], where: str = "x-escape.left_out") -> str:
+    """The first few names, and where the JSON report lists the rest."""
+    shown = ", ".join(names[:NAMED_IN_WARNING])
+    more = len(names) - NAMED_IN_WARNING
+    return shown + (f" and {more} more ({where} lists each)" if more > 0 else "")
+
+
+def function_warnings(left_out: Iterable[LeftOut]) -> list[str]:
+    """One warning per reason functions get no mutant, with their count and names.
+
+    Decorated functions are one group whatever their decorators: the reason
+    each carries (which decorators) stays in ``x-escape.left_out``.
+    """
+    groups: dict[str, list[str]] = {}
+    for entry in left_out:
+        if entry.kind != "function" or entry.function is None:
+            continue
+        reason = entry.reason
+        if reason.startswith("decorated"):
+            reason = "decorated functions are not mutated yet"
+        groups.setdefault(reason, []).append(f"{entry.path}::{entry.function}")
+    return [
+        f"not mutated: {len(names)} function{'s' if len(names) != 1 else ''} ({reason}): {_some(names)}"
+        for reason, names in groups.items()
+    ]
+
+
+def reach_sentence(results: Results) -> str:
+    """How much of the code is under test, and how much is not mutated: the
+    score describes the first part only, so every report says both."""
+    functions = {(f.module, f.name) for f in results.functions}
+    line = f"under test: {plural(len(results.files), 'file')}, {plural(len(functions), 'function')}"
+    kinds = Counter(entry.kind for entry in results.left_out)
+    if kinds:
+        parts = [plural(kinds[k], k) for k in ("directory", "file", "function") if kinds[k]]
+        line += f"; not mutated: {', '.join(parts)} (each named in the warnings, with the reason)"
+    return line
+
+
+def unmapped_tests_warning(results: Results) -> str | None:
+    """The tests that execute no line of the code under test, when there are any:
+    they can notice no mutant, so none of their verdicts is in the score."""
+    alone = [t.id for t in results.tests if not t.functions and t.id not in results.excluded_tests]
+    if not alone:
+        return None
+    return (
+        f"{plural(len(alone), 'test')} execute{'s' if len(alone) == 1 else ''} no line of the code "
+        f"under test, so no mutant can reach {'it' if len(alone) == 1 else 'them'}: "
+        f"{_some(alone, 'x-escape.tests')}"
+    )

@@ -40,6 +40,7 @@ from ..model import (
     TestInfo,
     Witness,
 )
+from ..wording import plural
 from .describe import (
     ModuleSummary,
     confirming_only,
@@ -360,14 +361,10 @@ def render_findings(summary: ModuleSummary, page: str | None) -> str:
     return f'<p class="muted">{head}</p>{listed}'
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def property_counts(found: list[PropertyResult]) -> str:
     """``3 functions checked; 1 violated, 7 held, 1 not checked``: one module's property checks."""
     counts = Counter(p.outcome for p in found)
-    functions = _plural(len({p.function for p in found}), "function")
+    functions = plural(len({p.function for p in found}), "function")
     return (
         f"{functions} checked; {counts[VIOLATED]} violated, {counts[HELD]} held, "
         f"{counts[NOT_CHECKED]} not checked"

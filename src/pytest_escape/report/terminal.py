@@ -29,7 +29,14 @@ from ..model import (
     Tally,
     Witness,
 )
-from .describe import ModuleSummary, module_summaries, score_band, score_text, witness_sentence
+from .describe import (
+    ModuleSummary,
+    module_summaries,
+    reach_sentence,
+    score_band,
+    score_text,
+    witness_sentence,
+)
 
 DEFAULT_SURVIVOR_LIMIT = 10
 #: findings listed per module and kind before "... and N more"
@@ -254,6 +261,8 @@ def styled_terminal(results: Results, verbosity: int = 0) -> list[Line]:
             if verbosity >= 2:
                 lines.extend(styled_detected(results))
             lines.extend(_plain(f"warning: excluded {t}: {why}") for t, why in results.excluded_tests.items())
+        if verbosity >= 0:
+            lines.append(_plain(reach_sentence(results)))
         lines.extend(_styled(f"warning: {w}", "yellow") for w in results.warnings)
         lines.append(_plain(""))
     lines.append(score_sentence(results))

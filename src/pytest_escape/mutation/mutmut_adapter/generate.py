@@ -16,6 +16,9 @@ import libcst.matchers as m
 import mutmut.configuration
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 from mutmut.mutation.file_mutation import (
+    ENUM_BASE_NAMES,
+    NEVER_MUTATE_ENUM_FUNCTION_NAMES,
+    NEVER_MUTATE_FUNCTION_NAMES,
     MutationVisitor,
     combine_mutations_to_source,
     group_by_top_level_node,
@@ -26,7 +29,7 @@ from mutmut.mutation.trampoline_templates import mangle_function_name, trampolin
 
 from ..extreme import EXTREME, SUFFIX, extreme_body
 from ..schemata import FunctionSite, build_schemata, function_copies
-from ..types import MutantSpec, MutatedModule, Span
+from ..types import MutantSpec, MutatedModule, SkippedFunction, Span
 
 __all__ = ["mutate_module", "mutmut_schemata"]
 
@@ -137,6 +140,80 @@ def _top_statements(module: cst.Module, positions: Any) -> _Tops:
     return tops
 
 
+def _every_function(
+    body: Any, owner: str | None = None, nested: bool = False
+) -> Iterator[tuple[cst.FunctionDef, str | None, bool]]:
+    """Each function and method of a module, with its class, and whether that
+    class is nested in another (mutmut plants nothing there); functions nested
+    in functions belong to theirs and are not listed."""
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            yield statement, owner, nested
+        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+            name = f"{owner}.{statement.name.value}" if owner else statement.name.value
+            yield from _every_function(statement.body.body, name, owner is not None)
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    node = decorator.decorator
+    if isinstance(node, cst.Call):
+        node = node.func
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _why_not_mutated(
+    node: cst.FunctionDef,
+    owner: str | None,
+    nested: bool,
+    enum_classes: set[str],
+    pragma: set[int],
+    line: int,
+) -> str:
+    """Why mutmut plants no mutant in ``node`` (mutmut's own rules, in its order)."""
+    if line in pragma:
+        return "'# pragma: no mutate' on its def line (or its class's)"
+    if nested:
+        return "a method of a nested class: mutmut mutates top-level functions and methods only"
+    name = node.name.value
+    if name in NEVER_MUTATE_FUNCTION_NAMES:
+        return f"mutmut never mutates {name}"
+    if owner in enum_classes and name in NEVER_MUTATE_ENUM_FUNCTION_NAMES:
+        return f"an Enum's {name}, which runs while the class is created"
+    if node.decorators:
+        names = ", ".join("@" + _decorator_name(d) for d in node.decorators)
+        return f"decorated ({names}): decorated functions are not mutated yet"
+    return "mutmut plants no mutant in it"
+
+
+def _skipped_functions(
+    module: cst.Module, positions: Any, mutated: set[cst.FunctionDef], pragma: set[int], planted: set[Any]
+) -> tuple[SkippedFunction, ...]:
+    """Every function of the module that gets no mutant, with the reason."""
+    enum_classes = {
+        statement.name.value
+        for statement in module.body
+        if isinstance(statement, cst.ClassDef)
+        and any(
+            isinstance(base.value, (cst.Name, cst.Attribute))
+            and (base.value.value if isinstance(base.value, cst.Name) else base.value.attr.value)
+            in ENUM_BASE_NAMES
+            for base in statement.bases
+        )
+    }
+    skipped = []
+    for node, owner, nested in _every_function(module.body):
+        if node in planted:
+            continue
+        line = positions[node].start.line
+        qualname = f"{owner}.{node.name.value}" if owner else node.name.value
+        if node in mutated and not nested:
+            reason = "nothing to mutate: no operator applies to its body"
+        else:
+            reason = _why_not_mutated(node, owner, nested, enum_classes, pragma, line)
+        skipped.append(SkippedFunction(qualname, line, reason))
+    return tuple(skipped)
+
+
 def _statement_span(
     node: cst.CSTNode,
     parents: Any,
@@ -241,6 +318,7 @@ def mutate_module(
                 grouped.setdefault(node, [])
         grouped = dict(sorted(grouped.items(), key=lambda item: _order(item[0], positions)))
     no_mutate = ignored.no_mutate_lines | ignored.ignore_node_lines
+    planted: set[Any] = set()
     for function_node, mutations in grouped.items():
         if function_node not in tops.functions:
             continue  # mutmut drops these too (e.g. methods of nested classes)
@@ -250,6 +328,7 @@ def mutate_module(
             body = None  # it would delete a line the user said not to mutate
         if not mutations and body is None:
             continue
+        planted.add(function_node)
         name, class_name = tops.functions[function_node]
         mangled = mangle_function_name(name=name, class_name=class_name)
         qualname = f"{class_name}.{name}" if class_name else name
@@ -324,6 +403,7 @@ def mutate_module(
         code=code,
         mutants=tuple(specs),
         functions=function_copies(source, sites) if lazy else (),
+        skipped=_skipped_functions(wrapper.module, positions, visitor.functions, no_mutate, planted),
     )
 
 
