@@ -71,8 +71,8 @@ def test_a_package_whose_only_code_is_broken_names_the_skipped_file(project: Pro
     result.stdout.fnmatch_lines(
         [
             "warning: skipped pkg/bad.py: cannot parse it (line 1: *)*",
-            "escape: no mutants measured: the 1 target file holds nothing to mutate and 1 file was "
-            "skipped (see the warnings above)*",
+            "escape: no mutants measured: the 1 target file holds no function a mutant can be planted in "
+            "and 1 file was skipped (see the warnings above)*",
         ]
     )
 
@@ -246,7 +246,10 @@ def test_a_target_without_functions_says_there_is_nothing_to_mutate(project: Pro
     result = _run(project, "--escape-paths", "settings.py")
     assert result.ret == EscapeExit.NO_MUTANTS_MEASURED
     result.stdout.fnmatch_lines(
-        ["escape: no mutants measured: the 1 target file holds nothing to mutate, so there is no score*"]
+        [
+            "escape: no mutants measured: the 1 target file holds no function a mutant can be planted in, "
+            "so there is no score*"
+        ]
     )
 
 
@@ -256,7 +259,11 @@ def test_tests_that_import_none_of_the_code_say_so(project: Project) -> None:
     result = _run(project)
     assert result.ret == EscapeExit.NO_MUTANTS_MEASURED
     result.stdout.fnmatch_lines(
-        ["escape: no mutants measured: the tests import none of the files to mutate, so there is no score*"]
+        [
+            "warning: not mutated: pricing.py: no test imports it *",
+            "escape: no mutants measured: every candidate was left out (pricing.py: no test imports it "
+            "(flat layout: *); see the warnings above), so there is no score*",
+        ]
     )
 
 
