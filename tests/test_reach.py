@@ -311,3 +311,68 @@ def test_exit_11_names_decorated_functions_as_the_real_reason(project: Project) 
             "functions are not mutated yet*"
         ]
     )
+
+
+ASYNC_PROJECT = {
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        asyncio_mode = "auto"
+        """,
+    "shop.py": """
+        async def discount(qty: int) -> float:
+            if qty >= 10:
+                return 0.1
+            return 0.0
+
+
+        class Store:
+            def __init__(self):
+                self.items = []
+
+            async def add(self, name: str) -> int:
+                self.items.append(name)
+                return len(self.items)
+        """,
+    "test_shop.py": """
+        import pytest
+
+        from shop import Store, discount
+
+
+        async def test_discount_auto_mode():
+            assert await discount(20) == 0.1
+
+
+        @pytest.mark.anyio
+        async def test_store_with_anyio():
+            assert await Store().add("a") == 1
+
+
+        @pytest.fixture
+        def anyio_backend():
+            return "asyncio"
+        """,
+}
+
+
+def test_async_code_is_mapped_killed_and_searched(project: Project) -> None:
+    pytest.importorskip("pytest_asyncio")
+    pytest.importorskip("anyio")
+    project.write(ASYNC_PROJECT)
+    written = project.beside("regression.py")
+    result = project.run("--escape-witness-budget", "30", "--escape-write-tests", str(written))
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    mutants = project.mutants()
+    killers = {k["test"] for m in mutants.values() for k in m["kills"]}
+    # tests of pytest-asyncio's auto mode and of anyio's marker both cover and kill
+    assert killers == {"test_shop.py::test_discount_auto_mode", "test_shop.py::test_store_with_anyio"}
+    # qty >= 10 -> qty > 10 survives (the test uses 20); the search runs the coroutine
+    boundary = next(m for m in mutants.values() if m["after"] == ["    if qty > 10:"])
+    assert boundary["status"] == "survived"
+    witness = boundary["witness"]
+    assert witness["verdict"] == "witnessed" and witness["original"] == "returns 0.1"
+    assert "result = asyncio.run(discount(qty=10))" in witness["test"]
+    assert "unexplorable" not in {(m.get("witness") or {}).get("verdict") for m in mutants.values()}
+    # the written tests are plain tests that pass on the original code
+    check = project.pytester.runpytest_subprocess(str(written), "-p", "no:cacheprovider")
+    assert check.ret == 0 and check.parseoutcomes()["passed"] >= 1

@@ -186,3 +186,37 @@ def test_files_paths_and_callables_are_refused_unless_registered() -> None:
             parameter_strategy(param, hint, [], Seeds())
     st.register_type_strategy(Handle, st.builds(Handle, st.text()))  # the user opts in
     assert parameter_strategy(param, Handle, [], Seeds()) is not None
+
+
+def test_a_coroutine_function_is_called_to_its_end_in_a_fresh_loop_each_time() -> None:
+    # the guard's audit hook stays for the life of the interpreter: a fresh one
+    script = textwrap.dedent(
+        """
+        import asyncio, sys, types
+        from pytest_escape.witness.calls import Caller, resolve
+        from pytest_escape.witness.sandbox import Guard
+        from pytest_escape.witness.strategies import Call
+        module = types.ModuleType("m")
+        exec(
+            "import asyncio\\n"
+            "loops = []\\n"
+            "async def double(x):\\n"
+            "    loops.append(asyncio.get_running_loop())\\n"
+            "    await asyncio.sleep(0)\\n"
+            "    return x * 2\\n"
+            "async def hang():\\n"
+            "    await asyncio.sleep(30)\\n",
+            module.__dict__,
+        )
+        sys.modules["m"] = module
+        target = resolve("m", "double")
+        caller = Caller(target, Guard(), 2.0)
+        first, second = (caller(Call((("x", 3),)), None) for _ in range(2))
+        print(target.is_async, first.kind, first.value, second.value)
+        print(module.loops[0] is not module.loops[1], all(loop.is_closed() for loop in module.loops))
+        hung = Caller(resolve("m", "hang"), caller.guard, 0.2)(Call(()), None)
+        print(hung.kind)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:3] == ["True returned 6 6", "True True", "hung"], out.stderr

@@ -8,6 +8,7 @@ only for the duration of the call.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import inspect
@@ -45,6 +46,8 @@ class Target:
     #: the class of an instance method (``self`` is built or observed)
     owner: type | None
     signature: inspect.Signature
+    #: an ``async def``: each call's coroutine runs to its end in a fresh event loop
+    is_async: bool = False
 
     @property
     def name(self) -> str:
@@ -78,8 +81,8 @@ def resolve(module_name: str, qualname: str) -> Target:
         owner, kind, function = None, FUNCTION, getattr(module, name, None)
     if not callable(function):
         raise NotCallable(f"{module_name}.{qualname} is not a function")
-    if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
-        raise NotCallable("coroutines are not searched yet")
+    if inspect.isasyncgenfunction(function):
+        raise NotCallable("async generators are not searched yet")
     return Target(
         module=module_name,
         qualname=qualname,
@@ -87,6 +90,7 @@ def resolve(module_name: str, qualname: str) -> Target:
         function=function,
         owner=owner if kind == METHOD else None,
         signature=inspect.signature(function),
+        is_async=inspect.iscoroutinefunction(function),
     )
 
 
@@ -141,6 +145,22 @@ class LineProbe:
         return None
 
 
+def _close(loop: asyncio.AbstractEventLoop) -> None:
+    """Close a call's event loop, cancelling what a timed-out call left running."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Task was destroyed but it is pending"
+        try:
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        except BaseException:  # noqa: BLE001 - a task that will not end is dropped with its loop
+            pass
+        finally:
+            loop.close()
+
+
 class _InSetup(Exception):
     """Building the input failed, before the target was called."""
 
@@ -160,6 +180,9 @@ class Caller:
     def __call__(self, call: Call, mutant: str | None, probe: LineProbe | None = None) -> CallOutcome:
         arguments: dict[str, Any] = {}
         printed = io.StringIO()
+        # A fresh loop per call, as asyncio.run would make, but made before the
+        # guard is armed (a loop opens a socket pair to wake itself).
+        loop = asyncio.new_event_loop() if self.target.is_async else None
         activate(mutant)
         try:
             with (
@@ -181,6 +204,8 @@ class Caller:
                     sys.settrace(probe)
                 try:
                     value = self.target.function(*args, **kwargs)
+                    if loop is not None and inspect.iscoroutine(value):
+                        value = loop.run_until_complete(value)
                     if inspect.isgenerator(value):
                         value = list(itertools.islice(value, GENERATOR_ITEMS))
                 finally:
@@ -197,6 +222,8 @@ class Caller:
             outcome = CallOutcome(RAISED, error=e)
         finally:
             activate(None)
+            if loop is not None:
+                _close(loop)
         if self.guard.violation is not None:
             # user code swallowed the refusal; the call still tried it
             raise SandboxViolation(self.guard.violation)
