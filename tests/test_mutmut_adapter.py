@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +22,7 @@ from types import ModuleType
 import pytest
 
 import pytest_escape
-from pytest_escape.mutation.import_hook import install
+from pytest_escape.mutation.import_hook import compile_served, install
 from pytest_escape.mutation.mutmut_adapter import MUTMUT_VERSION, activate, mutant_function, plant, register
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module, mutmut_schemata
 from pytest_escape.mutation.types import FunctionCopies
@@ -92,7 +93,9 @@ def test_schemata_layout_is_the_same_module_as_mutmuts(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     ours = mutate_module("m", source, str(path), extreme=False, lazy=False)
     theirs, names = mutmut_schemata(source, str(path))
-    assert sorted(m.id for m in ours.mutants) == sorted(f"m.{n}" for n in names)
+    # decorated functions are ours alone (switched by their code object, mutation.switch)
+    switched = {f"m.{name}" for f in ours.functions if f.switch for name in f.changes}
+    assert sorted(m.id for m in ours.mutants if m.id not in switched) == sorted(f"m.{n}" for n in names)
     if names:
         assert ast.dump(ast.parse(ours.code)) == ast.dump(ast.parse(theirs))
     else:
@@ -115,7 +118,7 @@ def test_lazy_copies_are_the_copies_of_the_whole_layout(path: Path) -> None:
     names = [name for function in lazy.functions for name in function.changes]
     assert sorted(f"m.{name}" for name in names) == sorted(m.id for m in lazy.mutants)
     for function in lazy.functions:
-        for name in function.changes:
+        for name in function.changes if not function.switch else ():  # no copy in any layout
             if function.class_name:  # as plant compiles it: in a class statement, indented as it is
                 copy = ast.parse("class C:\n" + function.copy(name)).body[0].body[0]  # type: ignore[attr-defined]
             else:
@@ -135,7 +138,7 @@ def load_module() -> Iterator[Callable[[str, str, bool], ModuleType]]:
 
     def load(name: str, source: str, lazy: bool = True) -> ModuleType:
         mutated = mutate_module(name, source, f"{name}.py", lazy=lazy)
-        register(name, mutated.functions)
+        register(name, mutated.functions, source)
         finders.append(install({name: (f"/nonexistent/{name}.py", mutated.code)}, on_load=plant))
         loaded.append(name)
         return importlib.import_module(name)
@@ -296,3 +299,40 @@ def test_function_copies_survive_the_plan_json() -> None:
     functions = mutate_module("m", PLANTING, "m.py").functions
     again = tuple(FunctionCopies.from_json(json.loads(json.dumps(f.as_json()))) for f in functions)
     assert again == functions
+
+
+def test_served_code_keeps_the_files_line_numbers(tmp_path: Path) -> None:
+    """Trampolines and copies add lines; the served module's code objects still
+    carry the file's numbers, so tracebacks and inspect.getsource read the file right."""
+    source = textwrap.dedent(
+        """
+        import inspect
+
+
+        def helper(x):
+            return x + 1
+
+
+        class Box:
+            def size(self):
+                raise ValueError("boom")
+
+            def text(self):
+                return inspect.getsource(type(self).size)
+        """
+    )
+    path = tmp_path / "lined.py"
+    path.write_text(source, encoding="utf-8")
+    mutated = mutate_module("lined", source, str(path))
+    assert len(mutated.code.splitlines()) > len(source.splitlines())  # lines were spliced in
+    namespace: dict[str, object] = {"__name__": "lined"}
+    exec(compile_served(mutated.code, str(path), mutated.line_map), namespace)  # noqa: S102
+    box = namespace["Box"]()  # type: ignore[operator]
+    orig = namespace["mutants_xǁBoxǁsize__mutmut"]["_mutmut_orig"]  # type: ignore[index]
+    assert orig.__code__.co_firstlineno == source.splitlines().index("    def size(self):") + 1
+    with pytest.raises(ValueError) as raised:
+        box.size()
+    assert (
+        raised.traceback[-1].lineno + 1 == source.splitlines().index('        raise ValueError("boom")') + 1
+    )
+    assert box.text().strip().startswith("def size(self):")

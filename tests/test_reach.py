@@ -202,38 +202,51 @@ def test_collect_only_only_collects(project: Project) -> None:
     assert not project.report.exists()
 
 
+HIDING_DECORATOR = """
+    class registered:
+        \"\"\"Keeps the function where nothing says it is there.\"\"\"
+
+        __slots__ = ("_target",)
+
+        def __init__(self, func):
+            self._target = func
+
+        def __call__(self, *args):
+            return self._target(*args)
+    """
+
+
 def test_nothing_under_the_packages_is_dropped_silently(project: Project) -> None:
     project.write(
         {
             "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
             "src/shop/__init__.py": "",
+            "src/shop/hooks.py": HIDING_DECORATOR,
             "src/shop/cart.py": """
-                import functools
+                from shop.hooks import registered
 
 
                 def total(prices):
                     return sum(prices)
 
 
-                @functools.lru_cache
+                @registered
                 def rate(code):
                     return 0.2 if code == "uk" else 0.0
-
-
-                class Cart:
-                    @property
-                    def empty(self):
-                        return True
                 """,
             "src/shop/broken.py": "def oops(:\n",
             "src/shop/_vendor/__init__.py": "",
             "src/shop/_vendor/six.py": "def helper():\n    return 1\n",
             "tests/test_cart.py": """
-                from shop.cart import total
+                from shop.cart import rate, total
 
 
                 def test_total():
                     assert total([1, 2]) == 3
+
+
+                def test_rate():
+                    assert rate("uk") == 0.2
 
 
                 def test_arithmetic():
@@ -245,23 +258,28 @@ def test_nothing_under_the_packages_is_dropped_silently(project: Project) -> Non
     assert result.ret == EscapeExit.OK, result.stdout.str()
     model = project.results()["x-escape"]
     left_out = {(x["kind"], x["path"], x["function"]): x["reason"] for x in model["left_out"]}
-    assert left_out[("directory", "src/shop/_vendor/", None)] == "third-party code (vendored)"
+    assert left_out == {
+        ("directory", "src/shop/_vendor/", None): "third-party code (vendored)",
+        ("file", "src/shop/broken.py", None): left_out[("file", "src/shop/broken.py", None)],
+        ("function", "src/shop/cart.py", "rate"): (
+            "decorated: its decorator keeps the function where pytest-escape cannot reach it "
+            "(no __wrapped__, closure cell or known attribute leads to it)"
+        ),
+    }
     assert left_out[("file", "src/shop/broken.py", None)].startswith("cannot parse it (line 1")
-    assert left_out[("function", "src/shop/cart.py", "rate")].startswith("decorated (@functools.lru_cache)")
-    assert left_out[("function", "src/shop/cart.py", "Cart.empty")].startswith("decorated (@property)")
+    assert "rate" not in {m["function"] for m in model["mutants"]}
     warnings = model["warnings"]
     assert "not mutated: src/shop/_vendor/: third-party code (vendored)" in warnings
+    assert any(
+        w.startswith("not mutated: 1 function (decorated: ") and w.endswith("src/shop/cart.py::rate")
+        for w in warnings
+    )
     assert (
-        "not mutated: 2 functions (decorated functions are not mutated yet): "
-        "src/shop/cart.py::rate, src/shop/cart.py::Cart.empty"
-    ) in warnings
-    assert (
-        "1 test executes no line of the code under test, so no mutant can reach it: "
-        "tests/test_cart.py::test_arithmetic"
+        "1 test runs no mutated function, so no mutant can reach it: tests/test_cart.py::test_arithmetic"
     ) in warnings
     result.stdout.fnmatch_lines(
         [
-            "escape: under test: 2 files, 1 function; not mutated: 1 directory, 1 file, 2 functions *",
+            "escape: under test: 3 files, 3 functions; not mutated: 1 directory, 1 file, 1 function *",
             "*warning: not mutated: src/shop/_vendor/: third-party code (vendored)",
         ]
     )
@@ -282,14 +300,15 @@ def test_a_flat_layout_module_no_test_imports_is_named(project: Project) -> None
     assert entry["reason"].startswith("no test imports it")
 
 
-def test_exit_11_names_decorated_functions_as_the_real_reason(project: Project) -> None:
+def test_exit_11_names_the_decorators_that_hide_every_function(project: Project) -> None:
     project.write(
         {
+            "hooks.py": HIDING_DECORATOR,
             "cached.py": """
-                import functools
+                from hooks import registered
 
 
-                @functools.cache
+                @registered
                 def square(x):
                     return x * x
                 """,
@@ -302,15 +321,170 @@ def test_exit_11_names_decorated_functions_as_the_real_reason(project: Project) 
                 """,
         }
     )
-    result = project.run()
+    result = project.run("--escape-paths", "cached.py")
     assert result.ret == EscapeExit.NO_MUTANTS_MEASURED
     result.stdout.fnmatch_lines(
         [
             "escape: no mutants measured: the 1 target file holds no function a mutant can be planted in "
-            "(1 function: decorated (not mutated yet)), so there is no score to gate on; decorated "
-            "functions are not mutated yet*"
+            "(1 function: decorated: its decorator keeps the function where pytest-escape cannot reach it*), "
+            "so there is no score to gate on; their decorators keep their mutants from being switched on*"
         ]
     )
+
+
+DECORATED = {
+    "deco.py": """
+        import functools
+        import inspect
+        import textwrap
+        from contextlib import contextmanager
+        from dataclasses import dataclass
+
+
+        def logged(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                return func(*args, **kwargs)
+            return wrapper
+
+
+        def rebuilt(func):
+            # like typeguard's @typechecked: the function is recompiled with code of its own
+            text = textwrap.dedent(inspect.getsource(func)).split("\\n", 1)[1]
+            namespace = {}
+            exec(compile(text.replace("return ", "return 0 + "), func.__code__.co_filename, "exec"),
+                 func.__globals__, namespace)
+            return namespace[func.__name__]
+
+
+        @functools.lru_cache(maxsize=None)
+        def square(x):
+            return x * x
+
+
+        NINE = square(3)  # cached at import, by the original, in every process
+
+
+        @logged
+        def add(a, b):
+            return a + b
+
+
+        @contextmanager
+        def opened(name):
+            yield name.upper()
+
+
+        @rebuilt
+        def scaled(x):
+            return x * 3
+
+
+        @dataclass
+        class Temp:
+            c: float
+
+            @property
+            def fahrenheit(self):
+                return self.c * 9 / 5 + 32
+
+            @fahrenheit.setter
+            def fahrenheit(self, f):
+                self.c = (f - 32) * 5 / 9
+        """,
+    "test_deco.py": """
+        from deco import Temp, add, opened, scaled, square
+
+
+        def test_square():
+            assert square(4) == 16
+
+
+        def test_add():
+            assert add(2, 3) == 5
+
+
+        def test_opened():
+            with opened("a") as value:
+                assert value == "A"
+
+
+        def test_scaled():
+            assert scaled(2) == 6
+
+
+        def test_fahrenheit():
+            temp = Temp(100)
+            assert temp.fahrenheit == 212
+            temp.fahrenheit = 32
+            assert temp.c == 0
+        """,
+}
+
+
+def test_decorated_functions_are_mutated_and_their_mutants_killed(project: Project) -> None:
+    project.write(DECORATED)
+    result = project.run("--escape-paths", "deco.py")
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    model = project.results()["x-escape"]
+    by_function: dict[str, set[str]] = {}
+    for m in model["mutants"]:
+        by_function.setdefault(m["function"], set()).add(m["status"])
+    assert by_function["square"] == {"killed"}
+    assert by_function["add"] == {"killed"}
+    assert by_function["opened"] == {"killed"}
+    assert by_function["Temp.fahrenheit"] == {"killed"}
+    assert "killed" in by_function["Temp.fahrenheit__setter"]
+    labels = {f["name"]: f["label"] for f in model["functions"]}
+    assert labels["square"] == labels["opened"] == labels["Temp.fahrenheit"] == "tested"
+    # the instrumenting decorator's function is named, not scored
+    (left,) = [x for x in model["left_out"] if x["kind"] == "function"]
+    assert (left["function"], left["path"]) == ("scaled", "deco.py")
+    assert "replaced the function's code with its own" in left["reason"]
+    assert "scaled" not in by_function
+
+
+def test_click_commands_and_typeguard_with_the_real_packages(project: Project) -> None:
+    pytest.importorskip("click")
+    pytest.importorskip("typeguard")
+    project.write(
+        {
+            "cli.py": """
+                import click
+                from typeguard import typechecked
+
+
+                @click.command()
+                @click.option("--name", default="world")
+                def hello(name):
+                    click.echo(f"hello {name}")
+
+
+                @typechecked
+                def triple(x: int) -> int:
+                    return x * 3
+                """,
+            "test_cli.py": """
+                from click.testing import CliRunner
+
+                from cli import hello, triple
+
+
+                def test_hello():
+                    assert CliRunner().invoke(hello, ["--name", "bob"]).output == "hello bob\\n"
+
+
+                def test_triple():
+                    assert triple(2) == 6
+                """,
+        }
+    )
+    result = project.run("--escape-paths", "cli.py")
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    model = project.results()["x-escape"]
+    assert {m["function"]: m["status"] for m in model["mutants"]}.get("hello") == "killed"
+    (left,) = model["left_out"]
+    assert left["function"] == "triple" and "typeguard" in left["reason"]
 
 
 ASYNC_PROJECT = {

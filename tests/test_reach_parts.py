@@ -21,6 +21,20 @@ from pytest_escape.report.describe import function_warnings, reach_sentence, unm
 from pytest_escape.targets import find_candidates
 from pytest_escape.wording import plural
 
+OVERLOADED = textwrap.dedent(
+    """
+
+    from typing import overload
+
+
+    @overload
+    def parse(x: int) -> int: ...
+    @overload
+    def parse(x: str) -> str: ...
+    def parse(x):
+        return x + x
+    """
+)
 SOURCE = textwrap.dedent(
     """
     import enum
@@ -73,25 +87,38 @@ SOURCE = textwrap.dedent(
 
 
 def test_every_function_without_a_mutant_is_named_with_mutmuts_reason() -> None:
-    module = mutate_module("shapes", SOURCE, "shapes.py")
+    module = mutate_module("shapes", SOURCE + OVERLOADED, "shapes.py")
     skipped = {(s.name, s.line): s.reason for s in module.skipped}
     assert skipped == {
-        ("cached", 12): "decorated (@functools.lru_cache): decorated functions are not mutated yet",
-        ("opened", 17): "decorated (@contextmanager): decorated functions are not mutated yet",
         ("Box.__new__", 22): "mutmut never mutates __new__",
-        ("Box.size", 26): "decorated (@property): decorated functions are not mutated yet",
-        ("Box.size", 30): "decorated (@size.setter): decorated functions are not mutated yet",
-        (
-            "Box.Inner.depth",
-            38,
-        ): "a method of a nested class: mutmut mutates top-level functions and methods only",
-        (
-            "Colour._generate_next_value_",
-            45,
-        ): "an Enum's _generate_next_value_, which runs while the class is created",
+        ("Box.Inner.depth", 38): (
+            "a method of a nested class: mutmut mutates top-level functions and methods only"
+        ),
+        ("Colour._generate_next_value_", 45): (
+            "an Enum's _generate_next_value_, which runs while the class is created"
+        ),
+        ("parse", 53): "a typing overload: a signature without a body of its own",
+        ("parse", 55): "a typing overload: a signature without a body of its own",
     }
-    # the functions that do get mutants are not named
-    assert {m.function for m in module.mutants} == {"plain", "Box.twice"}
+    # decorated functions are mutated, a property's setter under its own name
+    assert {m.function for m in module.mutants} == {
+        "plain",
+        "cached",
+        "opened",
+        "Box.size",
+        "Box.size__setter",
+        "Box.twice",
+        "parse",
+    }
+    switched = {f.dict_name for f in module.functions if f.switch}
+    assert switched == {
+        "mutants_x_cached__mutmut",
+        "mutants_x_opened__mutmut",
+        "mutants_xǁBoxǁsize__mutmut",
+        "mutants_xǁBoxǁsize__setter__mutmut",
+    }
+    # the module keeps their text as it was: no trampoline, no copy
+    assert "@functools.lru_cache(maxsize=None)\ndef cached(x):\n    return x * 2\n" in module.code
 
 
 def test_a_function_no_operator_applies_to_is_named_too() -> None:
@@ -170,14 +197,14 @@ def _results(**fields: object) -> Results:
 
 
 def test_exit_11_names_what_was_left_out_and_advises_accordingly() -> None:
-    decorated = LeftOut("function", "pkg/__init__.py", "decorated (@cache): ...", "square", 3)
+    decorated = LeftOut("function", "pkg/__init__.py", "decorated: hidden", "square", 3)
     results = _results(files=[FileInfo("pkg/__init__.py", "pkg", "")], left_out=[decorated])
     verdict = judge(results)
     assert verdict.exit == EscapeExit.NO_MUTANTS_MEASURED
     assert verdict.message == (
         "escape: no mutants measured: the 1 target file holds no function a mutant can be planted in "
-        "(1 function: decorated (not mutated yet)), so there is no score to gate on; decorated functions "
-        "are not mutated yet, so this code cannot be scored; name other code with --escape-paths"
+        "(1 function: decorated: hidden), so there is no score to gate on; their decorators keep their "
+        "mutants from being switched on, so this code cannot be scored; name other code with --escape-paths"
     )
     dropped = LeftOut("file", "tools.py", "no test imports it")
     message = nothing_to_mutate(_results(left_out=[dropped]))
@@ -188,7 +215,7 @@ def test_exit_11_names_what_was_left_out_and_advises_accordingly() -> None:
 def test_the_reach_sentence_and_warnings_count_what_is_left_out() -> None:
     left_out = [
         LeftOut("directory", "pkg/_vendor/", "third-party code (vendored)"),
-        *(LeftOut("function", "pkg/a.py", f"decorated (@d{i}): ...", f"f{i}", i) for i in range(7)),
+        *(LeftOut("function", "pkg/a.py", "decorated: hidden", f"f{i}", i) for i in range(7)),
         LeftOut("function", "pkg/a.py", "mutmut never mutates __new__", "C.__new__", 20),
     ]
     results = _results(files=[FileInfo("pkg/a.py", "pkg.a", "")], left_out=left_out)
@@ -197,7 +224,7 @@ def test_the_reach_sentence_and_warnings_count_what_is_left_out() -> None:
         "(each named in the warnings, with the reason)"
     )
     assert function_warnings(left_out) == [
-        "not mutated: 7 functions (decorated functions are not mutated yet): pkg/a.py::f0, pkg/a.py::f1, "
+        "not mutated: 7 functions (decorated: hidden): pkg/a.py::f0, pkg/a.py::f1, "
         "pkg/a.py::f2, pkg/a.py::f3, pkg/a.py::f4 and 2 more (x-escape.left_out lists each)",
         "not mutated: 1 function (mutmut never mutates __new__): pkg/a.py::C.__new__",
     ]
@@ -207,6 +234,6 @@ def test_the_reach_sentence_and_warnings_count_what_is_left_out() -> None:
 def test_tests_that_reach_no_code_under_test_are_named_unless_excluded() -> None:
     tests = [Info("t.py::a", "t.py", 0.0), Info("t.py::b", "t.py", 0.0, functions=["m.f"])]
     assert unmapped_tests_warning(_results(tests=tests)) == (
-        "1 test executes no line of the code under test, so no mutant can reach it: t.py::a"
+        "1 test runs no mutated function, so no mutant can reach it: t.py::a"
     )
     assert unmapped_tests_warning(_results(tests=tests, excluded_tests={"t.py::a": "flaky"})) is None

@@ -123,15 +123,12 @@ def nothing_to_mutate(results: Results) -> str:
         hold = "s hold" if files != 1 else " holds"
         held = f"the {files} target file{hold} no function a mutant can be planted in"
         if functions:
-            reasons = Counter(
-                "decorated (not mutated yet)" if e.reason.startswith("decorated") else e.reason
-                for e in functions
-            )
+            reasons = Counter(e.reason for e in functions)
             held += " (" + "; ".join(f"{plural(n, 'function')}: {r}" for r, n in reasons.items()) + ")"
             if all(e.reason.startswith("decorated") for e in functions):
                 advice = (
-                    "decorated functions are not mutated yet, so this code cannot be scored; "
-                    "name other code with --escape-paths"
+                    "their decorators keep their mutants from being switched on, so this code cannot "
+                    "be scored; name other code with --escape-paths"
                 )
         parts.append(held)
     if skipped:

@@ -9,6 +9,7 @@ so a plain ``pytest`` run never pays for libcst and mutmut.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import sys
@@ -43,7 +44,7 @@ from .model import (
     TestInfo,
     Witness,
 )
-from .mutation import MutantSpec, MutatedModule
+from .mutation import MutantSpec, MutatedModule, switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
 from .oracle.verdicts import assess
@@ -339,6 +340,7 @@ class EscapeSession:
                 self.target_warnings.append(f"{SKIPPED_TARGET}{self._rel(target.path)}: {e}")
                 self.left_out.append(LeftOut("file", self._rel(target.path), str(e)))
                 continue
+            module = self._switchable(target, module)
             mutated.append(module)
             targets.append(target)
             self.left_out.extend(
@@ -368,6 +370,46 @@ class EscapeSession:
             terminalreporter.write_line(message, bold=True, red=True)
 
     # -- phases ------------------------------------------------------------
+
+    def _switchable(self, target: Target, module: MutatedModule) -> MutatedModule:
+        """``module`` without the decorated functions whose mutants cannot be switched
+        on, each named with the reason (checked here, on the module the tests imported)."""
+        live = sys.modules.get(target.module)
+        if live is None:
+            return module  # no test imported it: its mutants have no coverage, and never run
+        dropped: dict[str, str] = {}
+        for function in module.functions:
+            if not function.switch:
+                continue
+            try:
+                switch.check(live, function, read_source(target.path))
+            except switch.NotSwitchable as e:
+                dropped[function.dict_name.removeprefix("mutants_").removesuffix("__mutmut")] = str(e)
+        if not dropped:
+            return module
+        kept = []
+        named: set[str] = set()
+        for spec in module.mutants:
+            mangled = spec.id.rpartition(".")[2].rpartition("__mutmut_")[0]
+            if mangled not in dropped:
+                kept.append(spec)
+            elif mangled not in named:
+                named.add(mangled)
+                self.left_out.append(
+                    LeftOut(
+                        "function",
+                        self._rel(target.path),
+                        f"decorated: {dropped[mangled]}",
+                        spec.function,
+                        spec.function_span.start_line,
+                    )
+                )
+        functions = tuple(
+            f
+            for f in module.functions
+            if f.dict_name.removeprefix("mutants_").removesuffix("__mutmut") not in dropped
+        )
+        return dataclasses.replace(module, mutants=tuple(kept), functions=functions)
 
     def _leave_out(self, entry: LeftOut) -> None:
         """A directory or file that is not mutated: named in a warning and in the results."""
@@ -818,7 +860,14 @@ class EscapeSession:
             "args": list(self.config.invocation_params.args) + WORKER_ARGS,
             "sys_path": self.sys_path,
             "modules": {
-                m.module: [str(t.path), m.code, [f.as_json() for f in m.functions]]
+                m.module: [
+                    str(t.path),
+                    m.code,
+                    [f.as_json() for f in m.functions],
+                    # switched (decorated) functions' copies compile inside the original text
+                    read_source(t.path) if any(f.switch for f in m.functions) else "",
+                    list(m.line_map),
+                ]
                 for t, m in zip(targets, mutated, strict=True)
                 if m.mutants
             },

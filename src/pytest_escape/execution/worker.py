@@ -642,9 +642,10 @@ def main(argv: list[str]) -> int:
     die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
     os.environ[WORKER_ENV] = "1"
     sys.path[:] = plan["sys_path"]
-    for name, (_, _, functions) in plan["modules"].items():
-        register(name, (FunctionCopies.from_json(f) for f in functions))
-    install({name: (path, code) for name, (path, code, _) in plan["modules"].items()}, on_load=plant)
+    for name, (_, _, functions, source, _) in plan["modules"].items():
+        register(name, (FunctionCopies.from_json(f) for f in functions), source)
+    served = {name: (path, code, lines) for name, (path, code, _, _, lines) in plan["modules"].items()}
+    install(served, on_load=plant)
     try:
         code = pytest.main(plan["args"], plugins=[WorkerPlugin(plan, emit, started)])
     except BrokenPipeError:

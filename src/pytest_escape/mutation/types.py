@@ -61,17 +61,29 @@ class FunctionCopies:
     name_end: int
     #: mutant function name -> (start, end, replacement): a change to ``text``
     changes: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    #: a decorated function, switched by swapping its code object in the child
+    #: (``mutation.switch``) instead of through a trampoline; ``text`` then starts
+    #: at the ``def`` line, without the decorators, and ``first_line`` is that line
+    switch: bool = False
+    #: the indentation of the body's first statement (a switched method's
+    #: mutant may need one more line in its body: ``switch._padded``)
+    body_indent: str = ""
 
-    def copy(self, name: str) -> str:
+    @property
+    def name(self) -> str:
+        """The function's own name, as written after ``def``."""
+        return self.text[self.name_start : self.name_end]
+
+    def copy(self, name: str, rename: str | None = None) -> str:
         """The text of mutant ``name`` (or of the unchanged copy if it has no
-        change), renamed to ``name``."""
+        change), renamed to ``rename`` (default: ``name``)."""
         text = self.text
         change = self.changes.get(name)
         if change is not None:
             start, end, replacement = change
             text = text[:start] + replacement + text[end:]
         # the name comes before anything a mutant may change on the def line
-        return text[: self.name_start] + name + text[self.name_end :]
+        return text[: self.name_start] + (rename or name) + text[self.name_end :]
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,3 +121,6 @@ class MutatedModule:
     functions: tuple[FunctionCopies, ...] = ()
     #: functions no mutant can be planted in, with the reason (never dropped silently)
     skipped: tuple[SkippedFunction, ...] = ()
+    #: for each line of ``code``, the line of the original source it stands for
+    #: (empty: ``code`` is the original): the served module keeps the file's line numbers
+    line_map: tuple[int, ...] = ()

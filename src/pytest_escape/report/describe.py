@@ -171,19 +171,11 @@ def _some(names: list[str], where: str = "x-escape.left_out") -> str:
 
 
 def function_warnings(left_out: Iterable[LeftOut]) -> list[str]:
-    """One warning per reason functions get no mutant, with their count and names.
-
-    Decorated functions are one group whatever their decorators: the reason
-    each carries (which decorators) stays in ``x-escape.left_out``.
-    """
+    """One warning per reason functions get no mutant, with their count and names."""
     groups: dict[str, list[str]] = {}
     for entry in left_out:
-        if entry.kind != "function" or entry.function is None:
-            continue
-        reason = entry.reason
-        if reason.startswith("decorated"):
-            reason = "decorated functions are not mutated yet"
-        groups.setdefault(reason, []).append(f"{entry.path}::{entry.function}")
+        if entry.kind == "function" and entry.function is not None:
+            groups.setdefault(entry.reason, []).append(f"{entry.path}::{entry.function}")
     return [
         f"not mutated: {len(names)} function{'s' if len(names) != 1 else ''} ({reason}): {_some(names)}"
         for reason, names in groups.items()
@@ -203,13 +195,13 @@ def reach_sentence(results: Results) -> str:
 
 
 def unmapped_tests_warning(results: Results) -> str | None:
-    """The tests that execute no line of the code under test, when there are any:
+    """The tests that run none of the mutated functions, when there are any:
     they can notice no mutant, so none of their verdicts is in the score."""
     alone = [t.id for t in results.tests if not t.functions and t.id not in results.excluded_tests]
     if not alone:
         return None
     return (
-        f"{plural(len(alone), 'test')} execute{'s' if len(alone) == 1 else ''} no line of the code "
-        f"under test, so no mutant can reach {'it' if len(alone) == 1 else 'them'}: "
+        f"{plural(len(alone), 'test')} run{'s' if len(alone) == 1 else ''} no mutated function, "
+        f"so no mutant can reach {'it' if len(alone) == 1 else 'them'}: "
         f"{_some(alone, 'x-escape.tests')}"
     )

@@ -27,6 +27,7 @@ from typing import Any
 from mutmut.mutation.trampoline import set_mutant_under_test
 from mutmut.mutation.trampoline_templates import CLASS_NAME_SEPARATOR
 
+from ..switch import Located, NotSwitchable, Switch, clone, recording
 from ..types import FunctionCopies
 
 MUTMUT_VERSION = "3.8.1"
@@ -46,18 +47,27 @@ if _installed != MUTMUT_VERSION:
 _copies: dict[str, dict[str, FunctionCopies]] = {}
 #: the live mutant, planted into its module when that module is (re)loaded
 _active = ""
+#: decorated functions' mutants, switched by swapping code objects
+_switch = Switch()
 
 
-def register(module: str, functions: Iterable[FunctionCopies]) -> None:
-    """Tell ``plant`` where the mutants of ``module`` (served without copies) come from."""
+def register(module: str, functions: Iterable[FunctionCopies], source: str = "") -> None:
+    """Tell ``plant`` where the mutants of ``module`` (served without copies) come
+    from; ``source`` is the module's original text, in which a switched
+    (decorated) function's copies are compiled."""
     _copies[module] = {name: function for function in functions for name in function.changes}
+    if source:
+        _switch.sources[module] = source
 
 
 def activate(mutant_id: str | None) -> None:
     """Make ``mutant_id`` the live mutant in this process (``None``/"" = original)."""
     global _active
+    _switch.restore()
     _active = mutant_id or ""
     set_mutant_under_test(_active)
+    if _active == FORCED_FAILURE:
+        _fail_switched()
     _plant(_active)
 
 
@@ -67,13 +77,30 @@ def plant(module: ModuleType) -> None:
     The import hook calls this, so a module imported or reloaded after
     ``activate`` gets the copy too.
     """
+    _switch.forget(module.__name__)
     if _active.rpartition(".")[0] == module.__name__:
         _plant(_active)
+    elif _active == FORCED_FAILURE:
+        _fail_switched(module.__name__)
+
+
+def _fail_switched(only: str | None = None) -> None:
+    """The forced-failure probe reaches switched functions too: no trampoline
+    raises for them, so their code is swapped for code that does."""
+    for module_name, functions in _copies.items():
+        module = sys.modules.get(module_name)
+        if module is None or (only is not None and module_name != only):
+            continue
+        for function in {f.dict_name: f for f in functions.values() if f.switch}.values():
+            try:
+                _switch.fail(module, function)
+            except NotSwitchable:
+                continue  # the session left its mutants out already
 
 
 def _plant(mutant_id: str) -> None:
     """Put ``mutant_id``'s copy into its module's mutants dict, if the module is
-    loaded and served without it.
+    loaded and served without it; or, for a decorated function, swap its code.
 
     The copy is compiled where mutmut's layout would
     have defined it: a method inside its class (through ``_Into``, so
@@ -85,6 +112,9 @@ def _plant(mutant_id: str) -> None:
     function = _copies.get(module_name, {}).get(name)
     module = sys.modules.get(module_name)
     if function is None or module is None:
+        return
+    if function.switch:
+        _switch.swap(module, function, name)
         return
     table = getattr(module, function.dict_name, None)
     if not isinstance(table, dict) or name in table:
@@ -136,6 +166,15 @@ class _Into:
         return self.owner
 
 
+def _switched(module: str, qualname: str) -> FunctionCopies | None:
+    """The copies of ``qualname`` if it is a switched (decorated) function."""
+    dict_name = f"mutants_{_mangled(qualname)}__mutmut"
+    for function in _copies.get(module, {}).values():
+        if function.switch and function.dict_name == dict_name:
+            return function
+    return None
+
+
 def _mangled(qualname: str) -> str:
     # mutmut's mangle_function_name, for the two forms it produces
     owner, _, name = qualname.rpartition(".")
@@ -156,28 +195,46 @@ def _code(function: Any) -> CodeType:
     return code
 
 
+def _located(module: str, qualname: str) -> tuple[FunctionCopies, Located] | None:
+    function = _switched(module, qualname)
+    if function is None:
+        return None
+    return function, _switch.where(sys.modules[module], function)
+
+
 def original_function(module: str, qualname: str) -> Any:
     """The original (unmutated) copy of ``qualname``, callable without the trampoline."""
+    if (switched := _located(module, qualname)) is not None:
+        located = switched[1]
+        return clone(located.functions[0], located.original)
     return _mutants_dict(module, qualname)["_mutmut_orig"]
 
 
 def mutant_function(mutant_id: str, qualname: str) -> Any:
     """One mutant's copy of the function, callable without the trampoline."""
-    _plant(mutant_id)
     module, _, name = mutant_id.rpartition(".")
+    if (switched := _located(module, qualname)) is not None:
+        function, located = switched
+        return clone(located.functions[0], _switch.code(sys.modules[module], function, name))
+    _plant(mutant_id)
     return _mutants_dict(module, qualname)[name]
 
 
 def original_code(module: str, qualname: str) -> CodeType:
     """The code object of the original (unmutated) ``qualname``, as loaded."""
+    if (switched := _located(module, qualname)) is not None:
+        return switched[1].original
     return _code(_mutants_dict(module, qualname)["_mutmut_orig"])
 
 
 def mutant_code(mutant_id: str, qualname: str) -> CodeType:
     """The code object of one mutant: its first line is the first line of the
-    function's copy (decorators included), laid out like the original."""
-    _plant(mutant_id)
+    function's copy (decorators included; a switched function's starts at
+    ``def``), laid out like the original."""
     module, _, name = mutant_id.rpartition(".")
+    if (switched := _located(module, qualname)) is not None:
+        return _switch.code(sys.modules[module], switched[0], name)
+    _plant(mutant_id)
     return _code(_mutants_dict(module, qualname)[name])
 
 
@@ -195,6 +252,11 @@ def recording_calls(
     so swapping the entry sees calls made through any reference to the
     function, including ``from module import f`` taken before.
     """
+    if (switched := _located(module, qualname)) is not None:
+        # no trampoline to listen on: the interpreter tells when its code runs
+        with recording(switched[1].original, record, raised):
+            yield
+        return
     table = _mutants_dict(module, qualname)
     original = table["_mutmut_orig"]
     signature = inspect.signature(original)

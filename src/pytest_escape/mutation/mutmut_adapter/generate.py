@@ -58,17 +58,72 @@ def _neutral_mutmut_config() -> None:
     _config_ready = True
 
 
+def _body_indent(node: cst.FunctionDef, positions: Any, lines: list[str]) -> str:
+    """The indentation of a function's first body statement ("" for a one-liner)."""
+    if not isinstance(node.body, cst.IndentedBlock) or not node.body.body:
+        return ""
+    start = positions[node.body.body[0]].start
+    return str(lines[start.line - 1][: start.column])
+
+
+def _label(node: cst.FunctionDef) -> str:
+    """The name a function goes by in mutant ids and reports: its own name, or
+    ``name__setter`` (``__deleter``) for a property's other accessors, which
+    share the getter's name."""
+    name = node.name.value
+    for decorator in node.decorators:
+        target = decorator.decorator
+        if (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == name
+            and target.attr.value in ("setter", "deleter")
+        ):
+            return f"{name}__{target.attr.value}"
+    return name
+
+
+def is_switched(node: cst.FunctionDef) -> bool:
+    """A decorated function that gets its mutants switched by swapping its code
+    object (``mutation.switch``) rather than through mutmut's trampoline.
+
+    mutmut trampolines only undecorated functions and those with a lone
+    ``@staticmethod`` or ``@classmethod``: it would have to copy the others
+    with their decorators (a second ``@app.route`` registration), or wrap a
+    ``property``.  Swapping the code of the function the decorators wrapped
+    needs neither: the decorators run once, on the original, as they always do.
+    """
+    if not node.decorators:
+        return False
+    if len(node.decorators) == 1:
+        only = node.decorators[0].decorator
+        if isinstance(only, cst.Name) and only.value in ("staticmethod", "classmethod"):
+            return False
+    return not any(_decorator_name(d).rpartition(".")[2] == "overload" for d in node.decorators)
+
+
 class _Visitor(MutationVisitor):
     """mutmut's visitor, also noting the functions it would trampoline.
 
-    mutmut skips some functions whole (decorated ones, ``__new__``, enum
-    hooks, ``# pragma: no mutate`` on the ``def`` line); the extreme mutant
-    follows the same rules, so it only lands where the trampoline can switch it.
+    mutmut skips some functions whole (``__new__``, enum hooks, ``# pragma: no
+    mutate`` on the ``def`` line, and decorated ones); the extreme mutant
+    follows the same rules.  Decorated functions are mutated here all the same
+    (``is_switched``): only their decorators stay untouched, as mutmut leaves them.
     """
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.functions: set[cst.FunctionDef] = set()
+
+    def _skip_node_and_children(self, node: cst.CSTNode) -> bool:
+        skip = bool(super()._skip_node_and_children(node))
+        if skip and isinstance(node, cst.FunctionDef) and is_switched(node):
+            # mutmut's rules before its decorator rule still hold
+            position = self.get_metadata(PositionProvider, node, None)
+            pragma = position is not None and position.start.line in self._ignored_node_lines
+            never = node.name.value in NEVER_MUTATE_FUNCTION_NAMES
+            return pragma or never or node in self._enum_creation_hooks
+        return skip
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         descend = super().on_visit(node)
@@ -179,9 +234,8 @@ def _why_not_mutated(
         return f"mutmut never mutates {name}"
     if owner in enum_classes and name in NEVER_MUTATE_ENUM_FUNCTION_NAMES:
         return f"an Enum's {name}, which runs while the class is created"
-    if node.decorators:
-        names = ", ".join("@" + _decorator_name(d) for d in node.decorators)
-        return f"decorated ({names}): decorated functions are not mutated yet"
+    if node.decorators and not is_switched(node):
+        return "a typing overload: a signature without a body of its own"
     return "mutmut plants no mutant in it"
 
 
@@ -330,15 +384,20 @@ def mutate_module(
             continue
         planted.add(function_node)
         name, class_name = tops.functions[function_node]
+        name = _label(function_node)
         mangled = mangle_function_name(name=name, class_name=class_name)
         qualname = f"{class_name}.{name}" if class_name else name
         function_span = _span(positions[function_node])
         top_first, top_end = tops.extent[function_node]
+        switched = is_switched(function_node)
         site = FunctionSite(
             mangled=mangled,
             class_name=class_name,
-            first_line=_first_line(function_node, positions),
+            # a switched function's copies are compiled without its decorators
+            first_line=function_span.start_line if switched else _first_line(function_node, positions),
             def_line=function_span.start_line,
+            switch=switched,
+            body_indent=_body_indent(function_node, positions, lines),
             name_span=_span(positions[function_node.name]),
             end_line=function_span.end_line,
             is_classmethod=_is_classmethod(function_node),
@@ -396,13 +455,17 @@ def mutate_module(
                     after=tuple(_replace_span(lines, span, body.replacement)),
                 )
             )
-    code = build_schemata(source, trampoline_imports.lstrip("\n"), tops.first_line, sites, copies=not lazy)
+    code, line_map = build_schemata(
+        source, trampoline_imports.lstrip("\n"), tops.first_line, sites, copies=not lazy
+    )
     return MutatedModule(
         module=module_name,
         filename=filename,
         code=code,
         mutants=tuple(specs),
-        functions=function_copies(source, sites) if lazy else (),
+        # a switched function's mutants are always cut from its copies: the module has no room for them
+        functions=function_copies(source, sites if lazy else [site for site in sites if site.switch]),
+        line_map=line_map,
         skipped=_skipped_functions(wrapper.module, positions, visitor.functions, no_mutate, planted),
     )
 

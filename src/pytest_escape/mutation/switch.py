@@ -1,0 +1,340 @@
+"""Switching a decorated function's mutants by swapping its code object.
+
+mutmut switches mutants through a trampoline it plants in place of each
+function, which it cannot do under decorators: copying a decorated function
+would run its decorators twice (a second ``@app.route`` registration), and a
+``property`` or ``contextmanager`` is not the function it wraps.  Real code is
+full of them (``functools.cache``, ``contextmanager``, click commands,
+property accessors), so leaving them out left most of some modules unscored.
+
+Here the decorators run once, on the original function, as they always do.
+In the process that runs a mutant, the function object they wrapped is found
+(through ``__wrapped__``, a closure cell, ``fget``/``fset``, ``__func__``, a
+``callback`` ...), and its ``__code__`` is replaced with the mutant's code,
+compiled from the function's own text at its own line numbers.  Everything
+that holds the function (the decorator's wrapper, a registry, a bound method)
+then runs the mutant.  ``restore`` puts the original code back, and every
+cache found on the way (``cache_clear``) is emptied at each switch, so a
+result the original computed is never served for the mutant.
+
+A decorator that replaces the function's code with its own (typeguard's
+``@typechecked`` instruments and recompiles it) leaves no function whose code
+is the source's: such a function is not switched, and the reason says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import CodeType, FrameType, FunctionType, MethodType, ModuleType
+from typing import Any
+
+from .types import FunctionCopies
+
+#: how deep the search for the wrapped function goes through wrappers and cells
+MAX_DEPTH = 8
+#: attributes in which wrappers keep what they wrap
+_HOLDERS = ("__wrapped__", "__func__", "func", "callback", "fget", "fset", "fdel", "function", "f", "_func")
+
+
+class NotSwitchable(Exception):
+    """The function's mutants cannot be switched on; the message says why (one line)."""
+
+
+def _latest(consts: tuple[Any, ...], name: str, line: int) -> CodeType:
+    """The code object named ``name`` defined last at or before ``line`` (a
+    property's setter shares its getter's name; each starts at its decorator)."""
+    found = [c for c in consts if isinstance(c, CodeType) and c.co_name == name and c.co_firstlineno <= line]
+    if not found:
+        raise NotSwitchable(f"its copy did not compile to a function named {name}")
+    return max(found, key=lambda c: c.co_firstlineno)
+
+
+def compile_copy(function: FunctionCopies, mutant: str, filename: str, source: str) -> CodeType:
+    """The code object of ``mutant``'s copy of ``function`` ("" for the unchanged copy).
+
+    The copy is compiled in place, inside the whole module's source: the same
+    line numbers, ``__future__`` imports and class, and the same bytecode the
+    module's own compilation gives (CPython compiles ``click.echo(...)``
+    differently when ``click`` is a module the file imports).
+    """
+    lines = source.splitlines(keepends=True)
+    start = function.first_line - 1
+    end = start + len(function.text.splitlines())
+    text = function.copy(mutant, rename=function.name)
+    if not text.endswith("\n"):
+        text += "\n"
+    module_code = compile("".join([*lines[:start], text, *lines[end:]]), filename, "exec", dont_inherit=True)
+    consts = module_code.co_consts
+    if function.class_name is not None:
+        consts = _latest(consts, function.class_name, function.first_line).co_consts
+    return _latest(consts, function.name, function.first_line)
+
+
+def _same_code(live: CodeType, reference: CodeType) -> bool:
+    """The live function runs the source's code (line numbers aside: the
+    served module may have moved it)."""
+    return (
+        live.co_name == reference.co_name
+        and live.co_code == reference.co_code
+        and live.co_varnames == reference.co_varnames
+        and live.co_freevars == reference.co_freevars
+    )
+
+
+def _held(obj: Any) -> Iterator[Any]:
+    """What a wrapper object holds that may be (or lead to) the wrapped function."""
+    if isinstance(obj, property):
+        yield from (obj.fget, obj.fset, obj.fdel)
+    elif isinstance(obj, (staticmethod, classmethod, MethodType)):
+        yield obj.__func__
+    elif isinstance(obj, functools.partial):
+        yield obj.func
+    if isinstance(obj, FunctionType):
+        for cell in obj.__closure__ or ():
+            try:
+                yield cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+    try:
+        state = vars(obj)
+    except TypeError:
+        return
+    for name in _HOLDERS:
+        if name in state:
+            yield state[name]
+
+
+@dataclass
+class Located:
+    """A decorated function as it lives in its module: the function objects
+    whose code is the source's, and the caches on the way to them."""
+
+    functions: list[FunctionType]
+    original: CodeType
+    caches: list[Any] = field(default_factory=list)
+
+
+def locate(holder: Any, function: FunctionCopies, reference: CodeType) -> Located:
+    """Find, under ``holder``'s attribute, the function objects running ``reference``'s code.
+
+    ``holder`` is the module or the class that defines the function.  Raises
+    ``NotSwitchable`` with the reason when none runs the source's code.
+    """
+    try:
+        start = vars(holder)[function.name]
+    except (KeyError, TypeError):
+        raise NotSwitchable(
+            f"{function.name} is not an attribute of its module or class after import"
+        ) from None
+    found: list[FunctionType] = []
+    caches: list[Any] = []
+    recompiled = False
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(start, 0)]
+    while stack:
+        obj, depth = stack.pop()
+        if id(obj) in seen or depth > MAX_DEPTH or obj is None:
+            continue
+        seen.add(id(obj))
+        if callable(getattr(obj, "cache_clear", None)):  # functools.cache and its kind
+            caches.append(obj)
+        if isinstance(obj, FunctionType) and obj.__code__.co_name == reference.co_name:
+            if _same_code(obj.__code__, reference):
+                found.append(obj)
+                continue
+            recompiled = True
+        stack.extend((held, depth + 1) for held in _held(obj))
+    if not found:
+        if recompiled:
+            raise NotSwitchable(
+                "its decorator replaced the function's code with its own (an instrumenting decorator, "
+                "like typeguard's @typechecked), so no mutant of the source can stand in for it"
+            )
+        raise NotSwitchable(
+            "its decorator keeps the function where pytest-escape cannot reach it "
+            "(no __wrapped__, closure cell or known attribute leads to it)"
+        )
+    return Located(found, found[0].__code__, caches)
+
+
+def _padded(function: FunctionCopies, mutant: str, filename: str, source: str) -> CodeType:
+    """A mutant's code with the ``__class__`` cell of its method kept: a mutant
+    that drops the method's ``super()`` call would otherwise need no cell, and
+    a code object only replaces one with as many free variables."""
+    if not function.body_indent:
+        raise NotSwitchable("the mutant drops the method's super() call, and the method is a one-liner")
+    text = function.text.rstrip("\n") + f"\n{function.body_indent}__class__  # keeps the method's cell\n"
+    return compile_copy(dataclasses.replace(function, text=text), mutant, filename, source)
+
+
+class Switch:
+    """The switched functions of this process: their mutants' code, where each
+    function lives, and which one runs a mutant now."""
+
+    def __init__(self) -> None:
+        #: module name -> its original source (the copies are compiled inside it)
+        self.sources: dict[str, str] = {}
+        #: (module name, dict name) -> where it lives (found on first use)
+        self._located: dict[tuple[str, str], Located] = {}
+        #: (module name, mutant name) -> its code
+        self._codes: dict[tuple[str, str], CodeType] = {}
+        #: functions whose code is swapped now -> their original code
+        self._swapped: dict[FunctionType, CodeType] = {}
+
+    def _source(self, module: ModuleType) -> str:
+        try:
+            return self.sources[module.__name__]
+        except KeyError:
+            raise NotSwitchable(f"the source of {module.__name__} was not registered") from None
+
+    def where(self, module: ModuleType, function: FunctionCopies) -> Located:
+        key = (module.__name__, function.dict_name)
+        if key not in self._located:
+            self._located[key] = check(module, function, self._source(module))
+        return self._located[key]
+
+    def code(self, module: ModuleType, function: FunctionCopies, mutant: str) -> CodeType:
+        """``mutant``'s code object (compiled once: a line probe must see this very object)."""
+        key = (module.__name__, mutant)
+        if key not in self._codes:
+            located = self.where(module, function)
+            filename, source = located.original.co_filename, self._source(module)
+            code = compile_copy(function, mutant, filename, source)
+            if len(code.co_freevars) != len(located.original.co_freevars):
+                code = _padded(function, mutant, filename, source)
+            self._codes[key] = code
+        return self._codes[key]
+
+    def swap(self, module: ModuleType, function: FunctionCopies, mutant: str) -> None:
+        """Make every function object of ``function`` run ``mutant``'s code."""
+        located = self.where(module, function)
+        code = self.code(module, function, mutant)
+        for target in located.functions:
+            self._swapped.setdefault(target, target.__code__)
+            target.__code__ = code
+        _clear(located.caches)
+
+    def fail(self, module: ModuleType, function: FunctionCopies) -> None:
+        """Make the function raise when called (the forced-failure probe)."""
+        located = self.where(module, function)
+        for target in located.functions:
+            self._swapped.setdefault(target, target.__code__)
+            target.__code__ = _failing(located.original)
+        _clear(located.caches)
+
+    def restore(self) -> None:
+        """Every swapped function runs its original code again; their caches are emptied."""
+        for target, code in self._swapped.items():
+            target.__code__ = code
+        self._swapped.clear()
+        for located in self._located.values():
+            _clear(located.caches)
+
+    def forget(self, module_name: str) -> None:
+        """A module was (re)loaded: its functions are new objects."""
+        for key in [k for k in self._located if k[0] == module_name]:
+            del self._located[key]
+
+
+def check(module: ModuleType, function: FunctionCopies, source: str) -> Located:
+    """Where ``function`` lives in ``module`` (loaded from ``source``), or
+    ``NotSwitchable`` with the reason."""
+    holder: Any = module
+    if function.class_name is not None:
+        holder = vars(module).get(function.class_name)
+        if not isinstance(holder, type):
+            raise NotSwitchable(f"{function.class_name} is not a class of {module.__name__} after import")
+    filename = getattr(module, "__file__", None) or module.__name__
+    return locate(holder, function, compile_copy(function, "", filename, source))
+
+
+def _clear(caches: list[Any]) -> None:
+    for cache in caches:
+        try:
+            cache.cache_clear()
+        except Exception:  # noqa: BLE001 - a cache that cannot be cleared is left as it is
+            continue
+
+
+def _failing(original: CodeType) -> CodeType:
+    """Code that raises at once, with the original's free variables (``__class__``):
+    a code object only replaces one with as many."""
+    name, cells = original.co_name, original.co_freevars
+    source = (
+        "def outer():\n"
+        + "".join(f"    {cell} = None\n" for cell in cells)
+        + f"    def {name}(*args, **kwargs):\n"
+        + "        raise RuntimeError('pytest-escape: forced failure (is the mutated code reached?)')\n"
+        + (f"        {', '.join(cells)}\n" if cells else "")
+        + f"    return {name}\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<pytest-escape>", "exec"), namespace)  # noqa: S102 - our own fixed text
+    code: CodeType = namespace["outer"]().__code__
+    return code
+
+
+def clone(function: FunctionType, code: CodeType) -> FunctionType:
+    """A standalone function like ``function`` that runs ``code`` (for the search
+    and the property checks, which compare the original and a mutant side by side)."""
+    made = FunctionType(
+        code, function.__globals__, function.__name__, function.__defaults__, function.__closure__
+    )
+    made.__kwdefaults__ = function.__kwdefaults__
+    made.__annotations__ = function.__annotations__
+    made.__qualname__ = function.__qualname__
+    made.__doc__ = function.__doc__
+    made.__module__ = function.__module__
+    return made
+
+
+@contextmanager
+def recording(
+    code: CodeType, record: Callable[[dict[str, Any]], Any], raised: Callable[[Any], None] | None
+) -> Iterator[None]:
+    """Call ``record(arguments by name)`` for every call that runs ``code``, and
+    ``raised(what record returned)`` when that call ends by an exception.
+
+    A switched function has no trampoline to listen on, so this listens to
+    the interpreter (``sys.settrace``), for the time the tests run only.
+    """
+    # parameters first in co_varnames: positional, keyword-only, then *args and **kwargs
+    count = code.co_argcount + code.co_kwonlyargcount
+    count += bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    names = code.co_varnames[:count]
+    previous = sys.gettrace()
+
+    def local(token: Any) -> Callable[[FrameType, str, Any], Any]:
+        state = {"unwinding": False}
+
+        def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+            if event == "exception":
+                state["unwinding"] = True
+            elif event == "line":
+                state["unwinding"] = False  # the exception was handled
+            elif event == "return" and state["unwinding"] and raised is not None and token is not None:
+                raised(token)
+            return tracer
+
+        return tracer
+
+    def calls(frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "call" and frame.f_code is code:
+            try:
+                token = record({name: frame.f_locals[name] for name in names if name in frame.f_locals})
+            except Exception:  # noqa: BLE001 - a call we cannot record is just not recorded
+                token = None
+            return local(token)
+        return None
+
+    sys.settrace(calls)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)

@@ -1,0 +1,227 @@
+"""Switching decorated functions' mutants by swapping code objects, on real
+modules built from source: the wrapped function is found through each kind of
+decorator, caches are emptied, and what cannot be switched says why."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pytest_escape.mutation.mutmut_adapter.generate import mutate_module
+from pytest_escape.mutation.switch import NotSwitchable, Switch, check, recording
+from pytest_escape.mutation.types import FunctionCopies
+
+SOURCE = textwrap.dedent(
+    '''
+    import functools
+    import inspect
+    import textwrap
+    from contextlib import contextmanager
+
+    CALLS = []
+
+
+    def logged(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            return func(*args, **kwargs)
+        return wrapper
+
+
+    class Hidden:
+        """Keeps the function where nothing says it is there."""
+
+        __slots__ = ("_target",)
+
+        def __init__(self, func):
+            self._target = func
+
+        def __call__(self, *args):
+            return self._target(*args)
+
+
+    def recompiled(func):
+        """Like typeguard: the function is rebuilt from its source, with more code in it."""
+        text = textwrap.dedent(inspect.getsource(func)).split("\\n", 1)[1]
+        text = text.replace("return ", "return 0 + ")
+        namespace = {}
+        exec(compile(text, func.__code__.co_filename, "exec"), func.__globals__, namespace)
+        return namespace[func.__name__]
+
+
+    @functools.lru_cache(maxsize=None)
+    def square(x):
+        CALLS.append(x)
+        return x * x
+
+
+    @logged
+    def add(a, b):
+        return a + b
+
+
+    @contextmanager
+    def opened(name):
+        yield name.upper()
+
+
+    @Hidden
+    def hidden(x):
+        return x + 1
+
+
+    @recompiled
+    def rebuilt(x):
+        return x + 1
+
+
+    class Base:
+        def greet(self):
+            return "hi"
+
+
+    class Temp(Base):
+        def __init__(self, c):
+            self._c = c
+
+        @property
+        def fahrenheit(self):
+            return self._c * 9 / 5 + 32
+
+        @fahrenheit.setter
+        def fahrenheit(self, f):
+            self._c = (f - 32) * 5 / 9
+
+        @logged
+        def greet(self):
+            return super().greet() + "!"
+    '''
+)
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> Iterator[tuple[types.ModuleType, dict[str, FunctionCopies], dict[str, str]]]:
+    """The module imported from a real file, its switched functions' copies by
+    qualname, and the id of each function's mutants by their new line."""
+    path = tmp_path / "decorated.py"
+    path.write_text(SOURCE)
+    module = types.ModuleType("decorated")
+    module.__file__ = str(path)
+    sys.modules["decorated"] = module
+    exec(compile(SOURCE, str(path), "exec"), vars(module))
+    mutated = mutate_module("decorated", SOURCE, str(path))
+    copies = {}
+    for function in mutated.functions:
+        if function.switch:
+            qualname = function.dict_name.removeprefix("mutants_").removesuffix("__mutmut")
+            copies[qualname.removeprefix("x_").replace("xǁ", "").replace("ǁ", ".")] = function
+    mutants = {
+        f"{spec.function}:{spec.after[0].strip()}": spec.id.rpartition(".")[2] for spec in mutated.mutants
+    }
+    yield module, copies, mutants
+    del sys.modules["decorated"]
+
+
+def test_each_kind_of_decorator_is_switched_and_restored(loaded: tuple) -> None:
+    module, copies, mutants = loaded
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    temp = module.Temp(100)
+    cases = [
+        ("add", "return a - b", lambda: module.add(2, 3), 5, -1),
+        ("opened", "yield name.lower()", lambda: module.opened("a").__enter__(), "A", "a"),
+        ("Temp.fahrenheit", "return self._c * 9 / 5 - 32", lambda: temp.fahrenheit, 212.0, 148.0),
+        ("Temp.greet", 'return super().greet() - "!"', lambda: module.Temp(0).greet(), "hi!", TypeError),
+    ]
+    for qualname, change, call, original, mutant in cases:
+        function = copies[qualname]
+        switch.swap(module, function, mutants[f"{qualname}:{change}"])
+        if isinstance(mutant, type):
+            with pytest.raises(mutant):
+                call()
+        else:
+            assert call() == mutant, qualname
+        switch.restore()
+        assert call() == original, qualname
+
+
+def test_a_property_setter_is_its_own_function(loaded: tuple) -> None:
+    module, copies, mutants = loaded
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    switch.swap(module, copies["Temp.fahrenheit__setter"], mutants["Temp.fahrenheit__setter:self._c = None"])
+    temp = module.Temp(100)
+    temp.fahrenheit = 32
+    assert temp._c is None
+    temp._c = 0
+    assert temp.fahrenheit == 32  # the getter, which shares the name, runs its own code
+    switch.restore()
+    temp.fahrenheit = 32
+    assert temp._c == 0
+
+
+def test_a_cached_result_of_the_original_is_never_served_for_the_mutant(loaded: tuple) -> None:
+    module, copies, mutants = loaded
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    assert module.square(3) == 9  # cached by the original
+    switch.swap(module, copies["square"], mutants["square:return x / x"])
+    assert module.square(3) == 1.0
+    switch.restore()
+    assert module.square(3) == 9
+    assert module.CALLS == [3, 3, 3]  # computed each time: the cache was emptied at each switch
+
+
+def test_what_cannot_be_switched_says_why(loaded: tuple) -> None:
+    module, copies, _ = loaded
+    with pytest.raises(NotSwitchable, match="cannot reach it"):
+        check(module, copies["hidden"], SOURCE)
+    with pytest.raises(NotSwitchable, match="replaced the function's code with its own"):
+        check(module, copies["rebuilt"], SOURCE)
+
+
+def test_a_mutant_that_drops_super_keeps_the_methods_cell(loaded: tuple) -> None:
+    module, copies, mutants = loaded
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    extreme = mutants["Temp.greet:return None"]
+    switch.swap(module, copies["Temp.greet"], extreme)
+    assert module.Temp(0).greet() is None
+    switch.restore()
+    assert module.Temp(0).greet() == "hi!"
+
+
+def test_the_forced_failure_reaches_a_switched_function(loaded: tuple) -> None:
+    module, copies, _ = loaded
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    switch.fail(module, copies["Temp.greet"])
+    with pytest.raises(RuntimeError, match="forced failure"):
+        module.Temp(0).greet()
+    switch.restore()
+    assert module.Temp(0).greet() == "hi!"
+
+
+def test_calls_of_a_switched_function_are_recorded_with_whether_they_raised(loaded: tuple) -> None:
+    module, copies, _ = loaded
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    code = switch.where(module, copies["add"]).original
+    calls: list[dict[str, object]] = []
+    failed: list[int] = []
+
+    def record(arguments: dict[str, object]) -> int:
+        calls.append(arguments)
+        return len(calls) - 1
+
+    with recording(code, record, failed.append):
+        module.add(1, 2)
+        with pytest.raises(TypeError):
+            module.add(1, "x")
+    assert calls == [{"a": 1, "b": 2}, {"a": 1, "b": "x"}]
+    assert failed == [1]
