@@ -19,12 +19,25 @@ from pytest_escape.report.stryker_json import read_json
 pytest_plugins = ["pytester"]
 
 
+#: "-p" arguments that keep the async plugins out of a generated project's run
+ASYNC_PLUGINS_OFF = ("no:asyncio", "no:anyio")
+
+
 class Project:
     """A generated project inside ``pytester.path`` and the results of running it."""
 
     def __init__(self, pytester: pytest.Pytester) -> None:
         self.pytester = pytester
         self.path = pytester.path
+        # pytest-asyncio (a test extra, for the async tests) warns in every run that
+        # does not set its loop scope, fatally under filterwarnings = error: generated
+        # projects run without it unless a test asks for it (Project.with_async)
+        pytester.plugins.extend(ASYNC_PLUGINS_OFF)
+
+    def with_async(self) -> None:
+        """Runs of this project load pytest-asyncio's and anyio's plugins."""
+        for plugin in ASYNC_PLUGINS_OFF:
+            self.pytester.plugins.remove(plugin)
 
     def beside(self, name: str) -> Path:
         """A path of this test's own next to the project, outside it.  The

@@ -115,11 +115,14 @@ def test_one_extreme_mutant_per_function_that_does_something(module: dict[str, A
         "count_up",
         "fetch",
         "one_liner",
+        "decorated",
         "wrapping",
         "Box.__init__",
         "Box.size",
     }
-    # not mutated: bodies that already do nothing, decorated functions, pragma lines
+    # decorated functions get one too (switched by their code object, mutation.switch)
+    assert extremes["decorated"].after == ("    return None",)
+    # not mutated: bodies that already do nothing, pragma lines
     assert extremes["total"].replacement == "return 0"
     assert extremes["total"].id == "ex.x_total__mutmut_extreme"
     assert extremes["names"].replacement == "return []"

@@ -532,6 +532,7 @@ ASYNC_PROJECT = {
 def test_async_code_is_mapped_killed_and_searched(project: Project) -> None:
     pytest.importorskip("pytest_asyncio")
     pytest.importorskip("anyio")
+    project.with_async()
     project.write(ASYNC_PROJECT)
     written = project.beside("regression.py")
     result = project.run("--escape-witness-budget", "30", "--escape-write-tests", str(written))
