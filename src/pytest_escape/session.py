@@ -193,7 +193,8 @@ class EscapeSession:
         self._check_candidates()
         self.recorder = BaselineRecorder(self.candidates.files)
         self.factory = MutantFactory(
-            {path: module_name_from_path(path) for path in self.candidates.files}, self.settings.workers
+            {path: module_name_from_path(path, self.candidates.roots) for path in self.candidates.files},
+            self.settings.workers,
         )
         self.seed = self.settings.seed if self.settings.seed is not None else random.randrange(10**6)
         self.sys_path = list(sys.path)

@@ -127,12 +127,22 @@ def _python_files(
             yield path.resolve()
 
 
+def _is_package(path: Path, patterns: tuple[str, ...]) -> bool:
+    """A regular package, or a namespace package: a directory without
+    ``__init__.py`` whose tree holds source files (PEP 420)."""
+    if not path.is_dir() or is_venv(path):
+        return False
+    if (path / "__init__.py").is_file():
+        return True
+    return path.name.isidentifier() and any(True for _ in _python_files(path, patterns))
+
+
 def _top_level(directory: Path, patterns: tuple[str, ...]) -> list[Path]:
     roots = []
     for path in sorted(directory.iterdir()):
         if path.name.startswith((".", "_")) or path.name in SKIP_DIRS:
             continue
-        if path.is_dir() and (path / "__init__.py").is_file() and not is_venv(path):
+        if _is_package(path, patterns):
             roots.append(path.resolve())
         elif path.is_file() and path.suffix == ".py" and not is_test_file(path, patterns):
             roots.append(path.resolve())
@@ -184,9 +194,15 @@ def _files_of(
     return tuple(files)
 
 
-def module_name_from_path(path: Path) -> str:
-    """Dotted name, counting up the directories that are packages."""
+def module_name_from_path(path: Path, roots: Iterable[Path] = ()) -> str:
+    """Dotted name, counting up the directories that are packages, or up to the
+    top-level package of ``roots`` that holds the file (a namespace package
+    has no ``__init__.py`` to count by)."""
     parts = [] if path.name == "__init__.py" else [path.stem]
+    for root in roots:
+        if root.is_dir() and root in path.parents:
+            relative = path.parent.relative_to(root.parent).parts
+            return ".".join([*relative, *parts])
     parent = path.parent
     while (parent / "__init__.py").is_file():
         parts.insert(0, parent.name)
@@ -239,5 +255,8 @@ def select_targets(candidates: Candidates, test_files: set[Path]) -> Selection:
         ]
         files = [f for f in files if any(f == r or r in f.parents for r in used_roots)]
     return Selection(
-        tuple(Target(path=f, module=loaded.get(f) or module_name_from_path(f)) for f in files), tuple(dropped)
+        tuple(
+            Target(path=f, module=loaded.get(f) or module_name_from_path(f, candidates.roots)) for f in files
+        ),
+        tuple(dropped),
     )
