@@ -100,6 +100,15 @@ SOURCE = textwrap.dedent(
         @logged
         def greet(self):
             return super().greet() + "!"
+
+
+    class _Vault:
+        @logged
+        def __secret(self):
+            return 42
+
+        def open(self):
+            return self.__secret()
     '''
 )
 
@@ -148,6 +157,16 @@ def test_each_kind_of_decorator_is_switched_and_restored(loaded: tuple) -> None:
             assert call() == mutant, qualname
         switch.restore()
         assert call() == original, qualname
+
+
+def test_a_private_method_is_found_under_its_mangled_name(loaded: tuple) -> None:
+    module, copies, mutants = loaded
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    switch.swap(module, copies["_Vault.__secret"], mutants["_Vault.__secret:return 43"])
+    assert module._Vault().open() == 43
+    switch.restore()
+    assert module._Vault().open() == 42
 
 
 def test_a_property_setter_is_its_own_function(loaded: tuple) -> None:

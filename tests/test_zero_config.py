@@ -153,3 +153,18 @@ def test_tests_inside_the_package_are_named_not_mutated(project: Project) -> Non
     }
     # the alias module has no function of its own; the real one is scored
     assert {f["module"] for f in model["files"]} >= {"shop.pricing", "store.pricing"}
+
+
+def test_cacheprovider_options_in_addopts_reach_the_worker(project: Project) -> None:
+    """--cache-clear, --ff and the like belong to pytest's cacheprovider; the
+    worker used to run without it, and stopped on them as unknown options."""
+    project.write(
+        {
+            "pytest.ini": "[pytest]\naddopts = --cache-clear --ff\n",
+            "pricing.py": PRICING,
+            "test_pricing.py": "from pricing import fee\n" + PRICING_TESTS,
+        }
+    )
+    result = project.run(cache=True)
+    assert result.ret == EscapeExit.OK, result.stdout.str() + result.stderr.str()
+    assert set(project.statuses().values()) == {"killed"}

@@ -69,12 +69,14 @@ PROBES_PER_MODULE = 3
 #   assertion-rewrite it; under ``filterwarnings = error`` that warning is fatal;
 # - pytest's long tracebacks read and parse the source of every frame: 85 % of a
 #   killed mutant's time on isodate.  We keep only the first line.
-# - without the cacheprovider, the user's ``-o cache_dir=...`` is an unknown
-#   option to the worker's pytest, which warns (fatal, again, under ``error``);
-#   any other unknown option has already warned in the main process.
+# - the worker keeps pytest's cacheprovider (the project's addopts may hold its
+#   options: ``--cache-clear``, ``--lf``, ``--ff``), pointed at a scratch
+#   directory of its own (``worker.main``), so it neither reads nor writes
+#   the project's cache; with ``-p no:cacheprovider`` on the command line,
+#   that ``cache_dir`` is an unknown option, which warns (fatal under
+#   ``filterwarnings = error``); any other unknown option has already warned
+#   in the main process.
 WORKER_ARGS = [
-    "-p",
-    "no:cacheprovider",
     "-W",
     "ignore::pytest.PytestAssertRewriteWarning",
     "-W",

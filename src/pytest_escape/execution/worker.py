@@ -647,7 +647,9 @@ def main(argv: list[str]) -> int:
     served = {name: (path, code, lines) for name, (path, code, _, _, lines) in plan["modules"].items()}
     install(served, on_load=plant)
     try:
-        code = pytest.main(plan["args"], plugins=[WorkerPlugin(plan, emit, started)])
+        # pytest's cache of the worker's own (session.WORKER_ARGS says why)
+        args = [*plan["args"], "-o", f"cache_dir={plan_dir / 'pytest-cache'}"]
+        code = pytest.main(args, plugins=[WorkerPlugin(plan, emit, started)])
     except BrokenPipeError:
         return 3  # the main process went away: stop quietly
     return int(code)

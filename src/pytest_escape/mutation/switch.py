@@ -126,8 +126,11 @@ def locate(holder: Any, function: FunctionCopies, reference: CodeType) -> Locate
     ``holder`` is the module or the class that defines the function.  Raises
     ``NotSwitchable`` with the reason when none runs the source's code.
     """
+    name = function.name
+    if isinstance(holder, type) and name.startswith("__") and not name.endswith("__"):
+        name = f"_{holder.__name__.lstrip('_')}{name}"  # a private name, as Python mangles it
     try:
-        start = vars(holder)[function.name]
+        start = vars(holder)[name]
     except (KeyError, TypeError):
         raise NotSwitchable(
             f"{function.name} is not an attribute of its module or class after import"
