@@ -551,3 +551,26 @@ def test_async_code_is_mapped_killed_and_searched(project: Project) -> None:
     # the written tests are plain tests that pass on the original code
     check = project.pytester.runpytest_subprocess(str(written), "-p", "no:cacheprovider")
     assert check.ret == 0 and check.parseoutcomes()["passed"] >= 1
+
+
+def test_a_doctest_text_file_is_a_test_that_checks(project: Project) -> None:
+    project.write(
+        {
+            "pytest.ini": "[pytest]\naddopts = --doctest-glob=*.txt\n",
+            "pricing.py": PRICING,
+            "guide.txt": """
+                The fee is waived from 100 on:
+
+                >>> from pricing import fee
+                >>> fee(100), fee(99)
+                (0, 5)
+                """,
+        }
+    )
+    result = project.run()
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    model = project.results()["x-escape"]
+    (test,) = model["tests"]
+    assert (test["id"], test["doctest"], test["verdict"]) == ("guide.txt::guide.txt", True, "checks")
+    assert {m["status"] for m in model["mutants"]} == {"killed"}
+    assert {k["exception"] for m in model["mutants"] for k in m["kills"]} == {"DocTestFailure"}
