@@ -33,8 +33,10 @@ else:  # pragma: no cover - exercised on 3.10 only
 from .mutation import MutantSpec
 from .nodeids import normalized
 
-#: bump when what goes into a key changes, so old rows are never matched
-KEY_VERSION = 1
+#: bump when what goes into a key changes, or how a mutant runs, so old rows are
+#: never matched (2: served modules keep the file's line numbers, the worker
+#: keeps pytest's cacheprovider, decorated functions are switched by code object)
+KEY_VERSION = 2
 
 
 def _digest(*parts: str) -> str:
