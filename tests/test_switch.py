@@ -113,6 +113,13 @@ SOURCE = textwrap.dedent(
 )
 
 
+def _switch() -> Switch:
+    """A process's switch, knowing the module's source."""
+    switch = Switch()
+    switch.sources["decorated"] = SOURCE
+    return switch
+
+
 @pytest.fixture
 def loaded(tmp_path: Path) -> Iterator[tuple[types.ModuleType, dict[str, FunctionCopies], dict[str, str]]]:
     """The module imported from a real file, its switched functions' copies by
@@ -138,8 +145,7 @@ def loaded(tmp_path: Path) -> Iterator[tuple[types.ModuleType, dict[str, Functio
 
 def test_each_kind_of_decorator_is_switched_and_restored(loaded: tuple) -> None:
     module, copies, mutants = loaded
-    switch = Switch()
-    switch.sources["decorated"] = SOURCE
+    switch = _switch()
     temp = module.Temp(100)
     cases = [
         ("add", "return a - b", lambda: module.add(2, 3), 5, -1),
@@ -161,8 +167,7 @@ def test_each_kind_of_decorator_is_switched_and_restored(loaded: tuple) -> None:
 
 def test_a_private_method_is_found_under_its_mangled_name(loaded: tuple) -> None:
     module, copies, mutants = loaded
-    switch = Switch()
-    switch.sources["decorated"] = SOURCE
+    switch = _switch()
     switch.swap(module, copies["_Vault.__secret"], mutants["_Vault.__secret:return 43"])
     assert module._Vault().open() == 43
     switch.restore()
@@ -171,8 +176,7 @@ def test_a_private_method_is_found_under_its_mangled_name(loaded: tuple) -> None
 
 def test_a_property_setter_is_its_own_function(loaded: tuple) -> None:
     module, copies, mutants = loaded
-    switch = Switch()
-    switch.sources["decorated"] = SOURCE
+    switch = _switch()
     switch.swap(module, copies["Temp.fahrenheit__setter"], mutants["Temp.fahrenheit__setter:self._c = None"])
     temp = module.Temp(100)
     temp.fahrenheit = 32
@@ -186,8 +190,7 @@ def test_a_property_setter_is_its_own_function(loaded: tuple) -> None:
 
 def test_a_cached_result_of_the_original_is_never_served_for_the_mutant(loaded: tuple) -> None:
     module, copies, mutants = loaded
-    switch = Switch()
-    switch.sources["decorated"] = SOURCE
+    switch = _switch()
     assert module.square(3) == 9  # cached by the original
     switch.swap(module, copies["square"], mutants["square:return x / x"])
     assert module.square(3) == 1.0
@@ -206,8 +209,7 @@ def test_what_cannot_be_switched_says_why(loaded: tuple) -> None:
 
 def test_a_mutant_that_drops_super_keeps_the_methods_cell(loaded: tuple) -> None:
     module, copies, mutants = loaded
-    switch = Switch()
-    switch.sources["decorated"] = SOURCE
+    switch = _switch()
     extreme = mutants["Temp.greet:return None"]
     switch.swap(module, copies["Temp.greet"], extreme)
     assert module.Temp(0).greet() is None
@@ -217,8 +219,7 @@ def test_a_mutant_that_drops_super_keeps_the_methods_cell(loaded: tuple) -> None
 
 def test_the_forced_failure_reaches_a_switched_function(loaded: tuple) -> None:
     module, copies, _ = loaded
-    switch = Switch()
-    switch.sources["decorated"] = SOURCE
+    switch = _switch()
     switch.fail(module, copies["Temp.greet"])
     with pytest.raises(RuntimeError, match="forced failure"):
         module.Temp(0).greet()
@@ -228,8 +229,7 @@ def test_the_forced_failure_reaches_a_switched_function(loaded: tuple) -> None:
 
 def test_calls_of_a_switched_function_are_recorded_with_whether_they_raised(loaded: tuple) -> None:
     module, copies, _ = loaded
-    switch = Switch()
-    switch.sources["decorated"] = SOURCE
+    switch = _switch()
     code = switch.where(module, copies["add"]).original
     calls: list[dict[str, object]] = []
     failed: list[int] = []
