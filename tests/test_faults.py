@@ -171,10 +171,13 @@ def test_runs_only(fresh):
 
 def test_a_mutant_that_writes_the_project_is_reported_and_the_run_completes(project: Project) -> None:
     """A mutant's run cannot be kept from the project's files (no privileges to
-    do so); what it does to the Python and configuration files is reported."""
+    do so); what it does to the Python and configuration files is reported, and
+    a data file it leaves behind (its content is the tests' business)."""
     statement = (
         "open('generated.py', 'w').write('x = 1\\n')\n"
         "    with open('helpers.py', 'a') as f:\n        f.write('# touched\\n')\n"
+        "    open('leftover.part', 'w').write('x')\n"
+        "    open('data.txt', 'a').write('more')\n"
         "    return 'wrote'"
     )
     project.write(
@@ -189,7 +192,8 @@ def test_a_mutant_that_writes_the_project_is_reported_and_the_run_completes(proj
     assert result.ret == 0, result.stdout.str()
     assert first(project.mutants(), lambda m: m["after"] == ["    if n > 1:"])["status"] == "killed"
     warning = (
-        "files of the project changed while the mutants ran: generated.py (new), helpers.py (changed); "
+        "files of the project changed while the mutants ran: generated.py (new), helpers.py (changed), "
+        "leftover.part (new); "
         "the code under test or the tests wrote them under a mutant (pytest-escape never writes there): "
         "check `git status` and restore them"
     )

@@ -6,8 +6,11 @@ cleans up the wrong directory under a mutant.  A child process cannot be
 kept from the project's files without privileges the tool does not have, so
 it is noticed instead: the Python and configuration files are fingerprinted
 before the mutants run and compared after, and any difference is reported.
-Data files are left out on purpose: tests write their own, and their
-contents (timestamps, caches) would differ run to run.
+Data files count by presence only: tests write their own, and their contents
+(timestamps, caches) differ run to run, but one that a mutant's run leaves
+behind, or deletes, outlives the run (boltons' ``atomic_save`` doctest,
+under a mutant, left ``file.txt.part``, and the project's own next test run
+failed on it).
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ from .targets import NOT_SOURCE_DIRS, is_venv
 #: besides Python files: the files that decide how the project builds and tests
 CONFIG_FILES = {"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"}
 SUFFIXES = {".py", ".pyi"}
+#: the fingerprint of a data file: only that it is there
+PRESENT = "present"
 
 
 def fingerprint(root: Path, leave_out: Iterable[Path] = ()) -> dict[str, str]:
     """Relative path -> sha256 of every Python and configuration file under
-    ``root``, but not under ``leave_out`` (where pytest writes: ``--basetemp``,
-    its cache), nor in hidden, build or environment directories."""
+    ``root`` (``PRESENT`` for any other file), but not under ``leave_out``
+    (where pytest writes: ``--basetemp``, its cache), nor in hidden, build or
+    environment directories."""
     prints: dict[str, str] = {}
     skipped = {os.path.realpath(p) for p in leave_out}
     for directory, dirs, files in os.walk(root):
@@ -40,9 +46,10 @@ def fingerprint(root: Path, leave_out: Iterable[Path] = ()) -> dict[str, str]:
             and os.path.realpath(os.path.join(directory, d)) not in skipped
         ]
         for name in files:
-            if Path(name).suffix not in SUFFIXES and name not in CONFIG_FILES:
-                continue
             path = os.path.join(directory, name)
+            if Path(name).suffix not in SUFFIXES and name not in CONFIG_FILES:
+                prints[os.path.relpath(path, root)] = PRESENT
+                continue
             try:
                 with open(path, "rb") as f:
                     prints[os.path.relpath(path, root)] = hashlib.sha256(f.read()).hexdigest()
