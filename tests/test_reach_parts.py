@@ -16,8 +16,8 @@ from pytest_escape.gate import EscapeExit, judge, nothing_to_mutate
 from pytest_escape.model import FileInfo, LeftOut, Results
 from pytest_escape.model import TestInfo as Info
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module
-from pytest_escape.oracle.verdicts import is_check
-from pytest_escape.report.describe import function_warnings, reach_sentence, unmapped_tests_warning
+from pytest_escape.oracle.verdicts import is_check, unmapped_tests_warning
+from pytest_escape.report.describe import function_warnings, reach_sentence
 from pytest_escape.targets import find_candidates
 from pytest_escape.wording import plural
 

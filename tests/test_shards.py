@@ -13,7 +13,7 @@ import pytest
 
 from pytest_escape.config import SettingsError
 from pytest_escape.gate import EscapeExit, judge
-from pytest_escape.model import EXTREME, Results, Shard, SmellInfo
+from pytest_escape.model import EXTREME, LeftOut, Results, Shard, SmellInfo
 from pytest_escape.oracle.verdicts import reassess
 from pytest_escape.report import read_json, write_report
 from pytest_escape.shards import MergeError, assign, merge, parse_shard, plan_hash
@@ -149,7 +149,10 @@ def test_merge_unions_smells_warnings_and_timings(sample_results: Results) -> No
     one.timings, two.timings = {"mutants": 5.0, "baseline": 1.0}, {"mutants": 7.0, "witnesses": 2.0}
     one.duration, two.duration = 10.0, 12.0
     one.excluded_tests, two.excluded_tests = {"t1": "flaky"}, {"t1": "flaky", "t2": "slow"}
+    vendored = LeftOut("directory", "src/demo/_vendor/", "third-party code (vendored)")
+    one.left_out, two.left_out = [copy.copy(vendored)], [copy.copy(vendored)]
     merged = merge([one, two])
+    assert merged.left_out == [vendored]
     assert merged.tests[0].smells == [mirror, bare]
     assert merged.warnings == ["slow worker", "a", "b"]
     assert merged.timings == {"mutants": 7.0, "baseline": 1.0, "witnesses": 2.0}

@@ -47,10 +47,10 @@ from .model import (
 from .mutation import MutantSpec, MutatedModule, switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
-from .oracle.verdicts import assess
+from .oracle.verdicts import assess, unmapped_tests_warning
 from .plugin import SWITCHED_OFF
 from .report import NotAResultsFile, read_json, write_regression_tests, write_report
-from .report.describe import function_warnings, reach_sentence, unmapped_tests_warning
+from .report.describe import function_warnings, reach_sentence
 from .report.progress import Progress
 from .report.terminal import styled_terminal
 from .shards import assign, plan_hash, revision
@@ -621,7 +621,8 @@ class EscapeSession:
                     "taken from the cache"
                 )
         assess(results, self._test_sources(results))
-        if (unmapped := unmapped_tests_warning(results)) is not None:
+        # a shard runs some of the functions: its merge names the tests that run none
+        if results.shard is None and (unmapped := unmapped_tests_warning(results)) is not None:
             results.warnings.append(unmapped)
         results.duration = time.monotonic() - self.started
         results.timings = {k: round(v, 3) for k, v in self.timings.items()}

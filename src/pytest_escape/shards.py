@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import SettingsError
-from .model import Results, Shard, SmellInfo, TestInfo
-from .oracle.verdicts import reassess
+from .model import LeftOut, Results, Shard, SmellInfo, TestInfo
+from .oracle.verdicts import reassess, unmapped_tests_warning
 
 _SHARD = re.compile(r"([0-9]+)/([0-9]+)")
 #: an option one shard has and another lacks differs even when its value is None
@@ -127,6 +127,10 @@ def merge(parts: Sequence[Results], names: Sequence[str] | None = None) -> Resul
         properties=properties,
         excluded_tests=excluded,
         warnings=list(dict.fromkeys(w for p in ordered for w in p.warnings)),
+        # what a run leaves out does not depend on the shard: every part names the same
+        left_out=list(
+            {(x.kind, x.path, x.function, x.line): x for p in ordered for x in p.left_out}.values()
+        ),
         fail_under=first.fail_under,
         fail_on=first.fail_on,
         matrix=first.matrix,
@@ -142,7 +146,14 @@ def merge(parts: Sequence[Results], names: Sequence[str] | None = None) -> Resul
     )
     # each shard judged its tests on its own mutants only
     reassess(merged)
+    if (unmapped := unmapped_tests_warning(merged)) is not None:
+        merged.warnings.append(unmapped)
     return merged
+
+
+def _left_out(parts: Sequence[Results]) -> list[LeftOut]:
+    """What the run left out, once (every shard names the same)."""
+    return list({(x.kind, x.path, x.function, x.line): x for p in parts for x in p.left_out}.values())
 
 
 def _check(parts: Sequence[Results], names: Sequence[str]) -> None:

@@ -8,3 +8,14 @@ def plural(count: int, word: str) -> str:
     if count == 1:
         return f"{count} {word}"
     return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+
+
+#: how many names a warning about left-out functions or tests spells out
+NAMED_IN_WARNING = 5
+
+
+def some_names(names: list[str], where: str = "x-escape.left_out") -> str:
+    """The first few names, and where the JSON report lists the rest."""
+    shown = ", ".join(names[:NAMED_IN_WARNING])
+    more = len(names) - NAMED_IN_WARNING
+    return shown + (f" and {more} more ({where} lists each)" if more > 0 else "")

@@ -36,6 +36,7 @@ from ..model import (
     SmellInfo,
     TestInfo,
 )
+from ..wording import plural, some_names
 from .smells import check_lines, smells
 
 #: exception types that only a check raises (a doctest's ``DocTestFailure`` is an
@@ -214,3 +215,16 @@ def _verdict(
         does = f"returns {value}" if value else "yields nothing"
         reason += f", even when {extreme.module}.{extreme.function} {does}"
     return CONFIRMING_ONLY, reason
+
+
+def unmapped_tests_warning(results: Results) -> str | None:
+    """The tests that run none of the mutated functions, when there are any:
+    they can notice no mutant, so none of their verdicts is in the score."""
+    alone = [t.id for t in results.tests if not t.functions and t.id not in results.excluded_tests]
+    if not alone:
+        return None
+    return (
+        f"{plural(len(alone), 'test')} run{'s' if len(alone) == 1 else ''} no mutated function, "
+        f"so no mutant can reach {'it' if len(alone) == 1 else 'them'}: "
+        f"{some_names(alone, 'x-escape.tests')}"
+    )

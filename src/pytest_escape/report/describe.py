@@ -27,7 +27,7 @@ from ..model import (
     TestInfo,
     Witness,
 )
-from ..wording import plural
+from ..wording import plural, some_names
 
 #: Stryker's default score bands: at least HIGH is good, at least LOW fair, below poor
 HIGH, LOW = 80.0, 60.0
@@ -159,17 +159,6 @@ def confirming_only(results: Results) -> list[TestInfo]:
     return [t for t in results.tests if t.verdict == CONFIRMING_ONLY]
 
 
-#: how many names a warning about left-out functions or tests spells out
-NAMED_IN_WARNING = 5
-
-
-def _some(names: list[str], where: str = "x-escape.left_out") -> str:
-    """The first few names, and where the JSON report lists the rest."""
-    shown = ", ".join(names[:NAMED_IN_WARNING])
-    more = len(names) - NAMED_IN_WARNING
-    return shown + (f" and {more} more ({where} lists each)" if more > 0 else "")
-
-
 def function_warnings(left_out: Iterable[LeftOut]) -> list[str]:
     """One warning per reason functions get no mutant, with their count and names."""
     groups: dict[str, list[str]] = {}
@@ -177,7 +166,7 @@ def function_warnings(left_out: Iterable[LeftOut]) -> list[str]:
         if entry.kind == "function" and entry.function is not None:
             groups.setdefault(entry.reason, []).append(f"{entry.path}::{entry.function}")
     return [
-        f"not mutated: {len(names)} function{'s' if len(names) != 1 else ''} ({reason}): {_some(names)}"
+        f"not mutated: {len(names)} function{'s' if len(names) != 1 else ''} ({reason}): {some_names(names)}"
         for reason, names in groups.items()
     ]
 
@@ -192,16 +181,3 @@ def reach_sentence(results: Results) -> str:
         parts = [plural(kinds[k], k) for k in ("directory", "file", "function") if kinds[k]]
         line += f"; not mutated: {', '.join(parts)} (each named in the warnings, with the reason)"
     return line
-
-
-def unmapped_tests_warning(results: Results) -> str | None:
-    """The tests that run none of the mutated functions, when there are any:
-    they can notice no mutant, so none of their verdicts is in the score."""
-    alone = [t.id for t in results.tests if not t.functions and t.id not in results.excluded_tests]
-    if not alone:
-        return None
-    return (
-        f"{plural(len(alone), 'test')} run{'s' if len(alone) == 1 else ''} no mutated function, "
-        f"so no mutant can reach {'it' if len(alone) == 1 else 'them'}: "
-        f"{_some(alone, 'x-escape.tests')}"
-    )
