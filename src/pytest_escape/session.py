@@ -378,14 +378,14 @@ class EscapeSession:
         """``module`` without the decorated functions whose mutants cannot be switched
         on, each named with the reason (checked here, on the module the tests imported)."""
         live = sys.modules.get(target.module)
-        if live is None:
-            return module  # no test imported it: its mutants have no coverage, and never run
+        switched = [f for f in module.functions if f.switch]
+        if live is None or not switched:
+            return module  # nothing decorated, or no test imported it (its mutants never run)
+        source = read_source(target.path)
         dropped: dict[str, str] = {}
-        for function in module.functions:
-            if not function.switch:
-                continue
+        for function in switched:
             try:
-                switch.check(live, function, read_source(target.path))
+                switch.check(live, function, source)
             except switch.NotSwitchable as e:
                 dropped[function.dict_name.removeprefix("mutants_").removesuffix("__mutmut")] = str(e)
         if not dropped:
