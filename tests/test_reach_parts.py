@@ -237,3 +237,36 @@ def test_tests_that_reach_no_code_under_test_are_named_unless_excluded() -> None
         "1 test runs no mutated function, so no mutant can reach it: t.py::a"
     )
     assert unmapped_tests_warning(_results(tests=tests, excluded_tests={"t.py::a": "flaky"})) is None
+
+
+def test_a_decorated_function_redefined_later_is_named_and_ids_stay_unique() -> None:
+    """singledispatch's ``@f.register def _(x: int)``: every ``_`` would share
+    mutant ids, and only the last is its module's attribute."""
+    source = textwrap.dedent(
+        """
+        import functools
+
+
+        @functools.singledispatch
+        def show(x):
+            return "thing"
+
+
+        @show.register
+        def _(x: int):
+            return "int " + str(x)
+
+
+        @show.register
+        def _(x: str):
+            return "str " + x
+        """
+    )
+    module = mutate_module("dispatch", source, "dispatch.py")
+    ids = [m.id for m in module.mutants]
+    assert len(ids) == len(set(ids))
+    assert {m.function for m in module.mutants} == {"show", "_"}
+    assert [m.span.start_line for m in module.mutants if m.function == "_"] != []
+    assert min(m.span.start_line for m in module.mutants if m.function == "_") > 13  # the last one
+    assert [(s.name, s.line) for s in module.skipped] == [("_", 11)]
+    assert module.skipped[0].reason.startswith("defined again later in the same scope under the same name")

@@ -239,8 +239,36 @@ def _why_not_mutated(
     return "mutmut plants no mutant in it"
 
 
+#: why a decorated function redefined later in its scope gets no mutant
+SHADOWED = (
+    "defined again later in the same scope under the same name (as singledispatch's register "
+    "often is): only the last definition is reachable by that name, so its mutants cannot be switched on"
+)
+
+
+def _shadowed(tops: _Tops) -> set[cst.FunctionDef]:
+    """Decorated functions that a later function of the same name and scope hides.
+
+    Their mutant ids would be the later one's (mutmut names a mutant by the
+    function's name), and nothing but the last definition is an attribute
+    of the module or class to switch it through.
+    """
+    functions = [
+        (node, owner) for node, (_, owner) in tops.functions.items() if isinstance(node, cst.FunctionDef)
+    ]
+    last = {(owner, _label(node)): node for node, owner in functions}
+    return {
+        node for node, owner in functions if is_switched(node) and last[(owner, _label(node))] is not node
+    }
+
+
 def _skipped_functions(
-    module: cst.Module, positions: Any, mutated: set[cst.FunctionDef], pragma: set[int], planted: set[Any]
+    module: cst.Module,
+    positions: Any,
+    mutated: set[cst.FunctionDef],
+    pragma: set[int],
+    planted: set[Any],
+    shadowed: set[cst.FunctionDef],
 ) -> tuple[SkippedFunction, ...]:
     """Every function of the module that gets no mutant, with the reason."""
     enum_classes = {
@@ -260,7 +288,9 @@ def _skipped_functions(
             continue
         line = positions[node].start.line
         qualname = f"{owner}.{node.name.value}" if owner else node.name.value
-        if node in mutated and not nested:
+        if node in shadowed:
+            reason = SHADOWED
+        elif node in mutated and not nested:
             reason = "nothing to mutate: no operator applies to its body"
         else:
             reason = _why_not_mutated(node, owner, nested, enum_classes, pragma, line)
@@ -373,8 +403,9 @@ def mutate_module(
         grouped = dict(sorted(grouped.items(), key=lambda item: _order(item[0], positions)))
     no_mutate = ignored.no_mutate_lines | ignored.ignore_node_lines
     planted: set[Any] = set()
+    shadowed = _shadowed(tops)
     for function_node, mutations in grouped.items():
-        if function_node not in tops.functions:
+        if function_node not in tops.functions or function_node in shadowed:
             continue  # mutmut drops these too (e.g. methods of nested classes)
         assert isinstance(function_node, cst.FunctionDef)
         body = extreme_body(wrapper.module, function_node, positions, lines) if extreme else None
@@ -466,7 +497,9 @@ def mutate_module(
         # a switched function's mutants are always cut from its copies: the module has no room for them
         functions=function_copies(source, sites if lazy else [site for site in sites if site.switch]),
         line_map=line_map,
-        skipped=_skipped_functions(wrapper.module, positions, visitor.functions, no_mutate, planted),
+        skipped=_skipped_functions(
+            wrapper.module, positions, visitor.functions, no_mutate, planted, shadowed
+        ),
     )
 
 
