@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module
-from pytest_escape.mutation.switch import NotSwitchable, Switch, check, recording
+from pytest_escape.mutation.switch import NotSwitchable, Switch, check, recording, switchable
 from pytest_escape.mutation.types import FunctionCopies
 
 SOURCE = textwrap.dedent(
@@ -244,3 +244,17 @@ def test_calls_of_a_switched_function_are_recorded_with_whether_they_raised(load
             module.add(1, "x")
     assert calls == [{"a": 1, "b": 2}, {"a": 1, "b": "x"}]
     assert failed == [1]
+
+
+def test_switchable_drops_what_cannot_be_switched_and_names_it(loaded: tuple) -> None:
+    module, _, _ = loaded
+    mutated = mutate_module("decorated", SOURCE, module.__file__)
+    kept = switchable(mutated, module, SOURCE)
+    assert {m.function for m in mutated.mutants} - {m.function for m in kept.mutants} == {"hidden", "rebuilt"}
+    assert not [
+        f for f in kept.functions if f.dict_name in ("mutants_x_hidden__mutmut", "mutants_x_rebuilt__mutmut")
+    ]
+    named = {s.name: s.reason for s in kept.skipped}
+    assert named["hidden"].startswith("decorated: its decorator keeps the function where")
+    assert named["rebuilt"].startswith("decorated: its decorator replaced the function's code")
+    assert "square" in {m.function for m in kept.mutants}  # what can be switched stays

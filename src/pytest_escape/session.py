@@ -9,7 +9,6 @@ so a plain ``pytest`` run never pays for libcst and mutmut.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import random
 import sys
@@ -343,7 +342,10 @@ class EscapeSession:
                 self.target_warnings.append(f"{SKIPPED_TARGET}{self._rel(target.path)}: {e}")
                 self.left_out.append(LeftOut("file", self._rel(target.path), str(e)))
                 continue
-            module = self._switchable(target, module)
+            live = sys.modules.get(target.module)
+            if live is not None and any(f.switch for f in module.functions):
+                # checked on the module the tests imported; one no test imported never runs a mutant
+                module = switch.switchable(module, live, read_source(target.path))
             mutated.append(module)
             targets.append(target)
             self.left_out.extend(
@@ -373,46 +375,6 @@ class EscapeSession:
             terminalreporter.write_line(message, bold=True, red=True)
 
     # -- phases ------------------------------------------------------------
-
-    def _switchable(self, target: Target, module: MutatedModule) -> MutatedModule:
-        """``module`` without the decorated functions whose mutants cannot be switched
-        on, each named with the reason (checked here, on the module the tests imported)."""
-        live = sys.modules.get(target.module)
-        switched = [f for f in module.functions if f.switch]
-        if live is None or not switched:
-            return module  # nothing decorated, or no test imported it (its mutants never run)
-        source = read_source(target.path)
-        dropped: dict[str, str] = {}
-        for function in switched:
-            try:
-                switch.check(live, function, source)
-            except switch.NotSwitchable as e:
-                dropped[function.dict_name.removeprefix("mutants_").removesuffix("__mutmut")] = str(e)
-        if not dropped:
-            return module
-        kept = []
-        named: set[str] = set()
-        for spec in module.mutants:
-            mangled = spec.id.rpartition(".")[2].rpartition("__mutmut_")[0]
-            if mangled not in dropped:
-                kept.append(spec)
-            elif mangled not in named:
-                named.add(mangled)
-                self.left_out.append(
-                    LeftOut(
-                        "function",
-                        self._rel(target.path),
-                        f"decorated: {dropped[mangled]}",
-                        spec.function,
-                        spec.function_span.start_line,
-                    )
-                )
-        functions = tuple(
-            f
-            for f in module.functions
-            if f.dict_name.removeprefix("mutants_").removesuffix("__mutmut") not in dropped
-        )
-        return dataclasses.replace(module, mutants=tuple(kept), functions=functions)
 
     def _leave_out(self, entry: LeftOut) -> None:
         """A directory or file that is not mutated: named in a warning and in the results."""

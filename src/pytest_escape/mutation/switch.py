@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from types import CodeType, FrameType, FunctionType, MethodType, ModuleType
 from typing import Any
 
-from .types import FunctionCopies
+from .types import FunctionCopies, MutatedModule, SkippedFunction
 
 #: how deep the search for the wrapped function goes through wrappers and cells
 MAX_DEPTH = 8
@@ -255,6 +255,36 @@ def check(module: ModuleType, function: FunctionCopies, source: str) -> Located:
             raise NotSwitchable(f"{function.class_name} is not a class of {module.__name__} after import")
     filename = getattr(module, "__file__", None) or module.__name__
     return locate(holder, function, compile_copy(function, "", filename, source))
+
+
+def switchable(module: MutatedModule, live: ModuleType, source: str) -> MutatedModule:
+    """``module`` without the decorated functions whose mutants cannot be switched
+    on in ``live`` (the module as the tests imported it), each one added to
+    ``skipped`` with the reason, so it is named like any function without mutants."""
+    dropped: dict[str, str] = {}
+    for function in module.functions:
+        if function.switch:
+            try:
+                check(live, function, source)
+            except NotSwitchable as e:
+                dropped[function.dict_name] = f"decorated: {e}"
+    if not dropped:
+        return module
+
+    def dict_name(spec_id: str) -> str:  # pkg.mod.x_f__mutmut_3 -> mutants_x_f__mutmut
+        return f"mutants_{spec_id.rpartition('.')[2].rpartition('__mutmut_')[0]}__mutmut"
+
+    skipped = {
+        dict_name(spec.id): SkippedFunction(spec.function, spec.function_span.start_line, reason)
+        for spec in module.mutants
+        if (reason := dropped.get(dict_name(spec.id))) is not None
+    }
+    return dataclasses.replace(
+        module,
+        mutants=tuple(spec for spec in module.mutants if dict_name(spec.id) not in dropped),
+        functions=tuple(f for f in module.functions if f.dict_name not in dropped),
+        skipped=(*module.skipped, *skipped.values()),
+    )
 
 
 def _clear(caches: list[Any]) -> None:

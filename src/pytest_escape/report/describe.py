@@ -166,7 +166,7 @@ def function_warnings(left_out: Iterable[LeftOut]) -> list[str]:
         if entry.kind == "function" and entry.function is not None:
             groups.setdefault(entry.reason, []).append(f"{entry.path}::{entry.function}")
     return [
-        f"not mutated: {len(names)} function{'s' if len(names) != 1 else ''} ({reason}): {some_names(names)}"
+        f"not mutated: {plural(len(names), 'function')} ({reason}): {some_names(names)}"
         for reason, names in groups.items()
     ]
 
