@@ -22,6 +22,7 @@ from types import ModuleType
 import pytest
 
 import pytest_escape
+from pytest_escape.execution.protocol import decode, to_json
 from pytest_escape.mutation.import_hook import compile_served, install
 from pytest_escape.mutation.mutmut_adapter import MUTMUT_VERSION, activate, mutant_function, plant, register
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module, mutmut_schemata
@@ -297,8 +298,9 @@ def test_a_module_imported_after_the_switch_gets_the_copy(load_module: Callable[
 
 def test_function_copies_survive_the_plan_json() -> None:
     functions = mutate_module("m", PLANTING, "m.py").functions
-    again = tuple(FunctionCopies.from_json(json.loads(json.dumps(f.as_json()))) for f in functions)
+    again = tuple(decode(FunctionCopies, json.loads(json.dumps(to_json(f)))) for f in functions)
     assert again == functions
+    assert any(f.changes for f in again)  # the (start, end, text) tuples came back as tuples
 
 
 def test_served_code_keeps_the_files_line_numbers(tmp_path: Path) -> None:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from pytest_escape.config import SettingsError
+from pytest_escape.config import SettingsError, parse_shard
 from pytest_escape.gate import EscapeExit, judge
 from pytest_escape.model import EXTREME, LeftOut, Results, Shard, SmellInfo
 from pytest_escape.oracle.verdicts import reassess
 from pytest_escape.report import read_json, write_report
-from pytest_escape.shards import MergeError, assign, merge, parse_shard, plan_hash
+from pytest_escape.shards import MergeError, assign, merge, plan_hash
 
 COMMAND = Path(sys.executable).parent / "pytest-escape"
 OPTIONS = {"matrix": False, "timeout_factor": 10.0, "paths": ["src"]}

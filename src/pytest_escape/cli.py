@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .config import SettingsError, parse_report, parse_tolerance
-from .gate import EscapeExit, Ratchet, judge
+from .gate import EscapeExit, Ratchet, decide
 from .report import NotAResultsFile, read_json, render_terminal, write_report
 from .shards import MergeError, merge
 
@@ -104,7 +104,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"pytest-escape: wrote {request.format} report to {request.path}", file=sys.stderr)
     if not args.gate:
         return int(EscapeExit.OK)
-    verdict = judge(results, ratchet)
+    verdict = decide(results, ratchet)
     if verdict.message:
         print(verdict.message, file=sys.stderr)
     return int(verdict.exit)

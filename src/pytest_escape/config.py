@@ -11,12 +11,15 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from .model import FINDINGS, PROPERTIES
 
@@ -69,6 +72,10 @@ CONFIG_KEYS = (
     "cache",
 )
 WITNESS_BACKENDS = ("hypothesis", "crosshair")
+
+
+#: what ``--escape`` switched off for its run (xdist, pytest-cov), for the header (config.stash)
+SWITCHED_OFF = pytest.StashKey[list[str]]()
 
 
 class SettingsError(Exception):
@@ -420,10 +427,20 @@ def parse_revision(value: Any, where: str) -> str:
     return value.strip()
 
 
-def parse_shard_option(value: Any, where: str) -> tuple[int, int]:
-    from .shards import parse_shard  # shards reads SettingsError from here
+_SHARD = re.compile(r"([0-9]+)/([0-9]+)")
 
-    return parse_shard(value, where)
+
+def parse_shard(value: Any, where: str) -> tuple[int, int]:
+    """``K/N`` -> ``(K, N)``, with 1 <= K <= N."""
+    match = _SHARD.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise SettingsError(f"{where} must be K/N (shard K of N) like 1/4, not {value!r}")
+    index, count = int(match[1]), int(match[2])
+    if count < 1:
+        raise SettingsError(f"{where} must split the run into 1 or more shards, not {value!r}")
+    if not 1 <= index <= count:
+        raise SettingsError(f"{where} must be K/N with 1 <= K <= N, like 1/{count}, not {value!r}")
+    return index, count
 
 
 def parse_paths(values: Any, where: str, base: Path) -> tuple[Path, ...]:
@@ -464,7 +481,7 @@ _VALUES: dict[str, Callable[[Any, str], Any]] = {
     "cache": parse_flag,
     "clear_cache": parse_flag,
     "since": parse_revision,
-    "shard": parse_shard_option,
+    "shard": parse_shard,
 }
 #: the same for settings that are paths (relative to where they were written)
 _PATHS: dict[str, Callable[[Any, str, Path], Any]] = {

@@ -66,6 +66,45 @@ class Ratchet:
 class Verdict:
     exit: EscapeExit
     message: str | None
+    #: the message explains why nothing was judged; it is not a failure
+    note: bool = False
+
+
+def decide(results: Results, ratchet: Ratchet | None = None, skipped_tests: int = 0) -> Verdict:
+    """The gate as ``pytest --escape`` and ``pytest-escape report --gate`` both apply it.
+
+    A shard is part of a run, so it is not gated (its merge is); a run about
+    changed lines that have no code to mutate has nothing to judge.
+    ``skipped_tests``: the run's every test was skipped (or xfailed), so none
+    could meet a mutant; the generic "no mutants measured" line would ask for
+    tests that exist.
+    """
+    if results.shard is not None:
+        return Verdict(
+            EscapeExit.OK,
+            f"escape: shard {results.shard.index}/{results.shard.count} is part of a run, so it is "
+            "not gated: merge the shards' JSON reports (pytest-escape merge A.json B.json ... "
+            "-o merged.json), then gate that (pytest-escape report merged.json --gate)",
+            note=True,
+        )
+    if results.since is not None and not results.all_mutants():
+        return Verdict(
+            EscapeExit.OK,
+            f"escape: no code to mutate on the lines changed since {results.since}: nothing to judge",
+            note=True,
+        )
+    verdict = judge(results, ratchet)
+    if verdict.exit == EscapeExit.NO_MUTANTS_MEASURED and skipped_tests:
+        who, them = (
+            ("the only test was", "it") if skipped_tests == 1 else (f"all {skipped_tests} tests were", "them")
+        )
+        return Verdict(
+            verdict.exit,
+            f"escape: no mutants measured: {who} skipped (or xfailed), so no test ran against "
+            f"the code: there is no score to gate on; make {them} run (check the skip and xfail "
+            "markers and their conditions)",
+        )
+    return verdict
 
 
 def judge(results: Results, ratchet: Ratchet | None = None) -> Verdict:

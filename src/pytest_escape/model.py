@@ -8,6 +8,7 @@ a ``Results``; nothing downstream looks at the engine.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
@@ -20,58 +21,122 @@ MODEL_VERSION = 7
 #: ``properties``; all default
 READABLE_VERSIONS = (3, 4, 5, 6, 7)
 
-KILLED = "killed"
-SURVIVED = "survived"
-TIMEOUT = "timeout"
-NO_COVERAGE = "no coverage"
-ERROR = "error"
-STATUSES = (KILLED, SURVIVED, TIMEOUT, NO_COVERAGE, ERROR)
+
+class StrEnum(str, enum.Enum):
+    """A string that is one of a fixed set: compares, hashes, formats and dumps to
+    JSON as its value (``enum.StrEnum`` of Python 3.11, which 3.10 lacks)."""
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
+
+
+class MutantStatus(StrEnum):
+    """What running a mutant against its covering tests came to."""
+
+    KILLED = "killed"
+    SURVIVED = "survived"
+    TIMEOUT = "timeout"
+    NO_COVERAGE = "no coverage"
+    ERROR = "error"
+
+
+KILLED = MutantStatus.KILLED
+SURVIVED = MutantStatus.SURVIVED
+TIMEOUT = MutantStatus.TIMEOUT
+NO_COVERAGE = MutantStatus.NO_COVERAGE
+ERROR = MutantStatus.ERROR
+STATUSES = tuple(MutantStatus)
 #: what counts toward the score as caught by the tests
 DETECTED_STATUSES = (KILLED, TIMEOUT)
 
-# What the witness search concluded about a survivor
-WITNESSED = "witnessed"
-LIKELY_EQUIVALENT = "likely equivalent"
-PROVEN_EQUIVALENT = "proven equivalent"
-UNEXPLORABLE = "unexplorable"
-NON_DETERMINISTIC = "non-deterministic original"
-UNSAFE = "unsafe"
-NOT_SEARCHED = "not searched"
-VERDICTS = (
-    WITNESSED,
-    LIKELY_EQUIVALENT,
-    PROVEN_EQUIVALENT,
-    UNEXPLORABLE,
-    NON_DETERMINISTIC,
-    UNSAFE,
-    NOT_SEARCHED,
-)
+
+class WitnessVerdict(StrEnum):
+    """What the witness search concluded about a survivor."""
+
+    WITNESSED = "witnessed"
+    LIKELY_EQUIVALENT = "likely equivalent"
+    PROVEN_EQUIVALENT = "proven equivalent"
+    UNEXPLORABLE = "unexplorable"
+    NON_DETERMINISTIC = "non-deterministic original"
+    UNSAFE = "unsafe"
+    NOT_SEARCHED = "not searched"
+
+
+WITNESSED = WitnessVerdict.WITNESSED
+LIKELY_EQUIVALENT = WitnessVerdict.LIKELY_EQUIVALENT
+PROVEN_EQUIVALENT = WitnessVerdict.PROVEN_EQUIVALENT
+UNEXPLORABLE = WitnessVerdict.UNEXPLORABLE
+NON_DETERMINISTIC = WitnessVerdict.NON_DETERMINISTIC
+UNSAFE = WitnessVerdict.UNSAFE
+NOT_SEARCHED = WitnessVerdict.NOT_SEARCHED
+VERDICTS = tuple(WitnessVerdict)
 EQUIVALENT = (LIKELY_EQUIVALENT, PROVEN_EQUIVALENT)
 
 #: our own operator: a function's whole body replaced by a default return
 EXTREME = "extreme"
 
-# What the extreme mutant and the regular mutants say about a function
-TESTED = "tested"
-PSEUDO_TESTED = "pseudo-tested"
-PARTIALLY_TESTED = "partially tested"
-NOT_COVERED = "not covered"
-LABELS = (TESTED, PSEUDO_TESTED, PARTIALLY_TESTED, NOT_COVERED)
 
-# What the kill data says about a test
-CHECKS = "checks"
-CONFIRMING_ONLY = "confirming-only"
-# Properties checked on the code itself, independent of the tests
-CRASH = "crash"
-CONTRACT = "contract"
-DETERMINISM = "determinism"
-ROUND_TRIP = "round trip"
-IDEMPOTENCE = "idempotence"
-PROPERTIES = (CRASH, CONTRACT, DETERMINISM, ROUND_TRIP, IDEMPOTENCE)
-# What a property check concluded
-HELD = "held"
-VIOLATED = "violated"
-NOT_CHECKED = "not checked"
+class FunctionLabel(StrEnum):
+    """What the extreme mutant and the regular mutants say about a function."""
+
+    TESTED = "tested"
+    PSEUDO_TESTED = "pseudo-tested"
+    PARTIALLY_TESTED = "partially tested"
+    NOT_COVERED = "not covered"
+
+
+TESTED = FunctionLabel.TESTED
+PSEUDO_TESTED = FunctionLabel.PSEUDO_TESTED
+PARTIALLY_TESTED = FunctionLabel.PARTIALLY_TESTED
+NOT_COVERED = FunctionLabel.NOT_COVERED
+LABELS = tuple(FunctionLabel)
+
+
+class TestVerdict(StrEnum):
+    """What the kill data says about a test."""
+
+    __test__ = False  # a name pytest would otherwise try to collect
+
+    CHECKS = "checks"
+    CONFIRMING_ONLY = "confirming-only"
+
+
+CHECKS = TestVerdict.CHECKS
+CONFIRMING_ONLY = TestVerdict.CONFIRMING_ONLY
+
+
+class PropertyKind(StrEnum):
+    """Properties checked on the code itself, independent of the tests."""
+
+    CRASH = "crash"
+    CONTRACT = "contract"
+    DETERMINISM = "determinism"
+    ROUND_TRIP = "round trip"
+    IDEMPOTENCE = "idempotence"
+
+
+CRASH = PropertyKind.CRASH
+CONTRACT = PropertyKind.CONTRACT
+DETERMINISM = PropertyKind.DETERMINISM
+ROUND_TRIP = PropertyKind.ROUND_TRIP
+IDEMPOTENCE = PropertyKind.IDEMPOTENCE
+PROPERTIES = tuple(PropertyKind)
+
+
+class PropertyOutcome(StrEnum):
+    """What a property check concluded."""
+
+    HELD = "held"
+    VIOLATED = "violated"
+    NOT_CHECKED = "not checked"
+
+
+HELD = PropertyOutcome.HELD
+VIOLATED = PropertyOutcome.VIOLATED
+NOT_CHECKED = PropertyOutcome.NOT_CHECKED
 #: the ``--escape-fail-on`` name for violated properties
 PROPERTY_FINDINGS = "properties"
 #: what ``--escape-fail-on`` accepts
@@ -96,7 +161,7 @@ class Kill:
 class Witness:
     """The witness search's finding for one surviving mutant."""
 
-    verdict: str
+    verdict: WitnessVerdict
     reason: str | None = None
     #: the input, as a call (``bulk_discount(qty=10)``)
     input: str | None = None
@@ -130,8 +195,8 @@ class PropertyResult:
     #: ``name`` or ``Class.name``
     function: str
     line: int
-    property: str
-    outcome: str
+    property: PropertyKind
+    outcome: PropertyOutcome
     #: why it was not checked, or what was expected where it was violated
     reason: str | None = None
     #: a round trip's other function (``module.name``)
@@ -165,7 +230,7 @@ class MutantResult:
     replacement: str
     before: list[str]
     after: list[str]
-    status: str
+    status: MutantStatus
     killed_by: str | None = None
     status_reason: str | None = None
     covered_by: list[str] = field(default_factory=list)
@@ -203,8 +268,16 @@ class Tally:
         tally = cls()
         for m in mutants:
             tally.total += 1
-            attr = m.status.replace(" ", "_")
-            setattr(tally, attr, getattr(tally, attr) + 1)
+            if m.status == KILLED:
+                tally.killed += 1
+            elif m.status == SURVIVED:
+                tally.survived += 1
+            elif m.status == TIMEOUT:
+                tally.timeout += 1
+            elif m.status == NO_COVERAGE:
+                tally.no_coverage += 1
+            else:
+                tally.error += 1
             if m.status == SURVIVED and m.witness is not None and m.witness.verdict in EQUIVALENT:
                 tally.equivalent += 1
         return tally
@@ -255,7 +328,7 @@ class FunctionResult:
     #: ``name`` or ``Class.name``
     name: str
     line: int
-    label: str
+    label: FunctionLabel
     #: the tests that executed its body
     covered_by: list[str] = field(default_factory=list)
     mutants: int = 0
@@ -282,7 +355,7 @@ class TestInfo:
     file: str
     duration: float
     #: CHECKS, CONFIRMING_ONLY, or None (not run against any mutant, or excluded)
-    verdict: str | None = None
+    verdict: TestVerdict | None = None
     reason: str | None = None
     #: mutants (regular and extreme) it ran against, and how many it failed on
     mutants_run: int = 0
@@ -399,13 +472,31 @@ class Results:
         data["files"] = [FileInfo(**f) for f in data["files"]]
         data["mutants"] = [_mutant(m) for m in data["mutants"]]
         data["tests"] = [
-            TestInfo(**{**t, "smells": [SmellInfo(**x) for x in t["smells"]]}) for t in data["tests"]
+            TestInfo(
+                **{
+                    **t,
+                    "verdict": TestVerdict(t["verdict"]) if t.get("verdict") else None,
+                    "smells": [SmellInfo(**x) for x in t["smells"]],
+                }
+            )
+            for t in data["tests"]
         ]
         data["functions"] = [
-            FunctionResult(**{**f, "extreme": _mutant(f["extreme"]) if f["extreme"] else None})
+            FunctionResult(
+                **{
+                    **f,
+                    "label": FunctionLabel(f["label"]),
+                    "extreme": _mutant(f["extreme"]) if f["extreme"] else None,
+                }
+            )
             for f in data["functions"]
         ]
-        data["properties"] = [PropertyResult(**p) for p in data.get("properties", [])]
+        data["properties"] = [
+            PropertyResult(
+                **{**p, "property": PropertyKind(p["property"]), "outcome": PropertyOutcome(p["outcome"])}
+            )
+            for p in data.get("properties", [])
+        ]
         data["left_out"] = [LeftOut(**x) for x in data.get("left_out", [])]
         if data.get("shard"):
             data["shard"] = Shard(**data["shard"])
@@ -452,11 +543,16 @@ def fingerprints(mutants: Iterable[MutantResult]) -> dict[str, str]:
     return keys
 
 
+def witness_from_dict(data: dict[str, Any]) -> Witness:
+    return Witness(**{**data, "verdict": WitnessVerdict(data["verdict"])})
+
+
 def _mutant(data: dict[str, Any]) -> MutantResult:
     return MutantResult(
         **{
             **data,
-            "witness": Witness(**data["witness"]) if data.get("witness") else None,
+            "status": MutantStatus(data["status"]),
+            "witness": witness_from_dict(data["witness"]) if data.get("witness") else None,
             "kills": [Kill(**k) for k in data["kills"]],
         }
     )

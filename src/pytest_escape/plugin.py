@@ -16,11 +16,11 @@ from .config import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_PROPERTY_BUDGET,
     DEFAULT_WITNESS_BUDGET,
+    SWITCHED_OFF,
     TIMEOUT_CONSTANT,
 )
+from .execution import WORKER_ENV
 from .gate import EscapeExit
-
-WORKER_ENV = "PYTEST_ESCAPE_WORKER"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -156,10 +156,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="write every verified regression test into one pytest file",
     )
-
-
-#: what ``--escape`` switched off for its run, for the header (config.stash)
-SWITCHED_OFF = pytest.StashKey[list[str]]()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -11,31 +11,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import heapq
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
-from .config import SettingsError
 from .model import LeftOut, Results, Shard, SmellInfo, TestInfo
 from .oracle.verdicts import reassess, unmapped_tests_warning
 
-_SHARD = re.compile(r"([0-9]+)/([0-9]+)")
 #: an option one shard has and another lacks differs even when its value is None
 _ABSENT = object()
-
-
-def parse_shard(value: Any, where: str) -> tuple[int, int]:
-    """``K/N`` -> ``(K, N)``, with 1 <= K <= N."""
-    match = _SHARD.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match is None:
-        raise SettingsError(f"{where} must be K/N (shard K of N) like 1/4, not {value!r}")
-    index, count = int(match[1]), int(match[2])
-    if count < 1:
-        raise SettingsError(f"{where} must split the run into 1 or more shards, not {value!r}")
-    if not 1 <= index <= count:
-        raise SettingsError(f"{where} must be K/N with 1 <= K <= N, like 1/{count}, not {value!r}")
-    return index, count
 
 
 def assign(costs: Mapping[str, float], count: int) -> dict[str, int]:

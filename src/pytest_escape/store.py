@@ -21,6 +21,7 @@ run, with a warning; they never cost the run its results.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -30,7 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import PROVEN_EQUIVALENT, SURVIVED, WITNESSED
+from .execution.protocol import MutantJob, PropertyCheck, PropertyFinding, Verdict, decode, to_json
+from .model import PROVEN_EQUIVALENT, SURVIVED, WITNESSED, Witness, witness_from_dict
 from .nodeids import Renamer
 
 SCHEMA_VERSION = 1
@@ -249,6 +251,10 @@ class RunCache:
     ``keys`` maps each mutant id that runs against tests to its cache key;
     ``witness_options`` names the witness search's settings; ``searching``
     says whether this run searches witnesses at all.
+
+    A stored outcome is a ``Verdict`` as JSON, with the survivor's witness and
+    the identity of every test it names (rows keep this layout across versions
+    of the protocol, so a cache outlives an upgrade that did not change it).
     """
 
     def __init__(
@@ -266,88 +272,97 @@ class RunCache:
         #: this run's nodeid -> the test's identity in any run (``nodeids.identity``)
         self.identities = identities or {}
         self._rename = Renamer(self.identities)
-        #: mutant id -> its latest outcome (the worker's "result" fields, maybe a "witness")
-        self.outcomes: dict[str, dict[str, Any]] = {}
+        #: mutant id -> its latest verdict, and the witness search's finding on it
+        self.outcomes: dict[str, Verdict] = {}
+        self.witnesses: dict[str, Witness] = {}
 
-    def reuse(self, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def reuse(self, jobs: list[MutantJob]) -> list[MutantJob]:
         """The jobs the worker must run.  Cached outcomes go into ``outcomes``; a
         verdict from an unfinished run goes to the worker as ``known`` (it skips
         the mutant's own run and does the rest)."""
         if self.store is None:
             return jobs
-        stored = self.store.get(self.keys[job["id"]] for job in jobs)
+        stored = self.store.get(self.keys[job.id] for job in jobs)
         to_run = []
         for job in jobs:
-            hit = stored.get(self.keys[job["id"]])
-            outcome = self._in_this_run(hit.outcome) if hit is not None else None
-            if hit is None or outcome is None:
+            hit = stored.get(self.keys[job.id])
+            found = self._in_this_run(hit.outcome) if hit is not None else None
+            if hit is None or found is None:
                 to_run.append(job)
                 continue
-            self.outcomes[job["id"]] = outcome
-            if hit.stage == COMPLETE and not self._search_again(job, outcome, hit.witness_options):
+            verdict, witness = found
+            self.outcomes[job.id] = verdict
+            if witness is not None:
+                self.witnesses[job.id] = witness
+            if hit.stage == COMPLETE and not self._search_again(job, verdict, witness, hit.witness_options):
                 continue
-            to_run.append({**job, "known": {k: v for k, v in outcome.items() if k != "witness"}})
+            to_run.append(dataclasses.replace(job, known=verdict))
         return to_run
 
-    def _in_this_run(self, outcome: dict[str, Any]) -> dict[str, Any] | None:
+    def _in_this_run(self, outcome: dict[str, Any]) -> tuple[Verdict, Witness | None] | None:
         """A stored outcome with its tests named by this run's nodeids, or None
         if one of them is not found: the ids of parametrized cases can differ
         from run to run, and a stale one would name another case, or none."""
         # rows written before identities were stored have none: a miss, run again
         stored = outcome.get("identities", {})
+        try:
+            verdict = decode(Verdict, {k: v for k, v in outcome.items() if k not in _BESIDE_THE_VERDICT})
+            witness = witness_from_dict(outcome["witness"]) if outcome.get("witness") else None
+        except (ValueError, TypeError, KeyError):
+            return None  # a row this version cannot read: run the mutant again
         names: dict[str, str] = {}
-        for test in _tests_named(outcome):
+        for test in _tests_named(verdict):
             ours = self._rename(test, stored[test]) if test in stored else None
             if ours is None:
                 return None
             names[test] = ours
-        renamed = {
-            **outcome,
-            "killers": [names[t] for t in outcome.get("killers", ())],
-            "passed": [names[t] for t in outcome.get("passed", ())],
-            "kills": [{**k, "test": names[k["test"]]} for k in outcome.get("kills", ())],
-        }
-        if outcome.get("killed_by"):
-            renamed["killed_by"] = names[outcome["killed_by"]]
-        renamed.pop("identities", None)
-        return renamed
+        renamed = dataclasses.replace(
+            verdict,
+            passed=tuple(names[t] for t in verdict.passed),
+            kills=tuple(dataclasses.replace(k, test=names[k.test]) for k in verdict.kills),
+            killed_by=names[verdict.killed_by] if verdict.killed_by else None,
+        )
+        return renamed, witness
 
-    def _stored(self, outcome: dict[str, Any]) -> dict[str, Any]:
+    def _stored(self, mutant_id: str) -> dict[str, Any]:
         """The outcome as stored: with the identity of every test it names."""
-        return {**outcome, "identities": {t: self.identities.get(t, t) for t in _tests_named(outcome)}}
+        verdict = self.outcomes[mutant_id]
+        row: dict[str, Any] = to_json(verdict)
+        row["killers"] = list(verdict.killers)  # read by versions before the typed protocol
+        if mutant_id in self.witnesses:
+            row["witness"] = to_json(self.witnesses[mutant_id])
+        row["identities"] = {t: self.identities.get(t, t) for t in _tests_named(verdict)}
+        return row
 
-    def _search_again(self, job: dict[str, Any], outcome: dict[str, Any], options: str) -> bool:
+    def _search_again(self, job: MutantJob, verdict: Verdict, witness: Witness | None, options: str) -> bool:
         """A finished survivor is searched again only if its search found nothing
         and the search's options changed (a bigger budget may find a witness)."""
-        if job["extreme"] or outcome.get("status") != SURVIVED or not self.searching:
+        if job.extreme or verdict.status != SURVIVED or not self.searching:
             return False
-        witness = outcome.get("witness") or {}
-        return (
-            witness.get("verdict") not in (WITNESSED, PROVEN_EQUIVALENT) and options != self.witness_options
-        )
+        found = witness.verdict if witness is not None else None
+        return found not in (WITNESSED, PROVEN_EQUIVALENT) and options != self.witness_options
 
-    def verdict(self, outcome: dict[str, Any]) -> None:
+    def verdict(self, verdict: Verdict) -> None:
         """A mutant's verdict, new or revised, from the worker."""
-        self.outcomes[outcome["id"]] = outcome
+        self.outcomes[verdict.id] = verdict
         if self.store is not None:
-            self.store.put([(self.keys[outcome["id"]], outcome["id"], VERDICT, "", self._stored(outcome))])
+            self.store.put([(self.keys[verdict.id], verdict.id, VERDICT, "", self._stored(verdict.id))])
 
-    def witness(self, mutant_id: str, finding: dict[str, Any]) -> None:
+    def witness(self, mutant_id: str, finding: Witness) -> None:
         """The search comes last: with its finding, a survivor's outcome is final."""
-        outcome = self.outcomes.get(mutant_id)
-        if outcome is None:
+        if mutant_id not in self.outcomes:
             return
-        outcome["witness"] = finding
+        self.witnesses[mutant_id] = finding
         if self.store is not None:
             self.store.put(
-                [(self.keys[mutant_id], mutant_id, COMPLETE, self.witness_options, self._stored(outcome))]
+                [(self.keys[mutant_id], mutant_id, COMPLETE, self.witness_options, self._stored(mutant_id))]
             )
 
     def finish(self, mutant_ids: Iterable[str]) -> None:
         """The run finished: these mutants' outcomes are final."""
         if self.store is not None:
             self.store.put(
-                (self.keys[i], i, COMPLETE, self.witness_options, self._stored(self.outcomes[i]))
+                (self.keys[i], i, COMPLETE, self.witness_options, self._stored(i))
                 for i in mutant_ids
                 if i in self.outcomes
             )
@@ -357,12 +372,15 @@ class RunCache:
             self.store.forget(self.keys[i] for i in mutant_ids)
 
 
-def _tests_named(outcome: dict[str, Any]) -> set[str]:
+#: what a stored outcome holds besides the fields of its ``Verdict``
+_BESIDE_THE_VERDICT = ("killers", "witness", "identities")
+
+
+def _tests_named(verdict: Verdict) -> set[str]:
     """Every test an outcome names."""
-    named = set(outcome.get("killers", ())) | set(outcome.get("passed", ()))
-    named |= {k["test"] for k in outcome.get("kills", ())}
-    if outcome.get("killed_by"):
-        named.add(outcome["killed_by"])
+    named = set(verdict.passed) | set(verdict.killers)
+    if verdict.killed_by:
+        named.add(verdict.killed_by)
     return named
 
 
@@ -379,32 +397,37 @@ class PropertyCache:
         self.store = store
         self.keys = keys
 
-    def reuse(self, checks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def reuse(self, checks: list[PropertyCheck]) -> tuple[list[PropertyCheck], list[PropertyFinding]]:
         """(the checks still to run, the stored results of the others)."""
         if self.store is None:
             return checks, []
-        stored = self.store.property_results(self.keys[c["module"], c["function"]] for c in checks)
-        to_run, results = [], []
+        stored = self.store.property_results(self.keys[c.module, c.function] for c in checks)
+        to_run: list[PropertyCheck] = []
+        results: list[PropertyFinding] = []
         for check in checks:
-            hit = stored.get(self.keys[check["module"], check["function"]])
-            if hit is None:
+            hit = stored.get(self.keys[check.module, check.function])
+            try:
+                found = [decode(PropertyFinding, r) for r in hit] if hit is not None else None
+            except (ValueError, TypeError, KeyError):
+                found = None  # a row this version cannot read: check again
+            if found is None:
                 to_run.append(check)
             else:
-                results.extend(hit)
+                results.extend(found)
         return to_run, results
 
-    def finish(self, checked: Iterable[dict[str, Any]], results: Iterable[dict[str, Any]]) -> None:
+    def finish(self, checked: Iterable[PropertyCheck], results: Iterable[PropertyFinding]) -> None:
         """A finished run's fresh results: store each checked function's final
         ones (none at all, for a function with nothing to check, is final too)."""
         if self.store is None:
             return
-        by_function: dict[tuple[str, str], list[dict[str, Any]]] = {
-            (c["module"], c["function"]): [] for c in checked
+        by_function: dict[tuple[str, str], list[PropertyFinding]] = {
+            (c.module, c.function): [] for c in checked
         }
         for result in results:
-            by_function.setdefault((result["module"], result["function"]), []).append(result)
+            by_function.setdefault((result.module, result.function), []).append(result)
         self.store.put_property_results(
-            (self.keys[where], found)
+            (self.keys[where], [to_json(r) for r in found])
             for where, found in by_function.items()
-            if where in self.keys and not any(r.get("retry") for r in found)
+            if where in self.keys and not any(r.retry for r in found)
         )

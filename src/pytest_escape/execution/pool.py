@@ -11,6 +11,7 @@ stop them all from a signal handler.
 
 from __future__ import annotations
 
+import enum
 import gc
 import json
 import os
@@ -26,11 +27,24 @@ from typing import Any
 
 from ..lifetime import die_with_parent
 
-REPORTED = "reported"
+
+class Ending(str, enum.Enum):
+    """How a child ended: it sent its verdict, ran out of time, or died without one.
+
+    Whether the tests in it passed or failed is the verdict's business
+    (``protocol.TestRun``): the pool only knows whether one arrived.
+    """
+
+    REPORTED = "reported"
+    TIMED_OUT = "timeout"
+    DIED = "died"
+
+
+REPORTED = Ending.REPORTED
+TIMED_OUT = Ending.TIMED_OUT
+DIED = Ending.DIED
 #: returned by ``on_outcome`` to drop every job still pending
 STOP: list[Job] = []
-TIMED_OUT = "timeout"
-DIED = "died"
 #: a child's exit code when a MemoryError ended it outside any test
 _OUT_OF_MEMORY = 71
 
@@ -47,7 +61,7 @@ class Job:
 
 @dataclass
 class Outcome:
-    kind: str
+    kind: Ending
     payload: dict[str, Any] = field(default_factory=dict)
     detail: str = ""
     duration: float = 0.0

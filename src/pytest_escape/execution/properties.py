@@ -21,6 +21,7 @@ from ..model import CRASH, NOT_CHECKED
 from ..properties.check import check_function
 from ..witness.job import verify_test, warm_up
 from .pool import REPORTED, TIMED_OUT, Job, Outcome, stream
+from .protocol import PropertyFinding, PropertyOptions, decode, to_json
 from .witnesses import verification_run
 
 #: a function's checks never get less than this, whatever the budget says
@@ -48,16 +49,16 @@ class PropertyStage:
 
     def __init__(
         self,
-        options: dict[str, Any],
+        options: PropertyOptions,
         workers: int,
         run_tests: Callable[[list[str]], object],
-        emit: Callable[[dict[str, Any]], None],
+        emit: Callable[[PropertyFinding], None],
     ) -> None:
-        self.options = dict(options)
-        self.functions: list[dict[str, Any]] = options["functions"]
+        self.options: dict[str, Any] = to_json(options)
+        self.functions: list[dict[str, Any]] = self.options["functions"]
         self.run_tests = run_tests
-        self.emit = emit
-        budget = float(options["budget"])
+        self._emit = emit
+        budget = options.budget
         share = 0.8 * budget * workers / max(len(self.functions), 1)
         self.options["seconds_per_function"] = min(max(share, MIN_SHARE), MAX_SHARE)
         self.deadline = time.monotonic() + budget
@@ -70,6 +71,9 @@ class PropertyStage:
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def emit(self, result: dict[str, Any]) -> None:
+        self._emit(decode(PropertyFinding, result))
 
     def jobs(self) -> list[Job]:
         return [self._check(entry) for entry in self.functions]

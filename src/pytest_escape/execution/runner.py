@@ -3,6 +3,7 @@ events, and stop it (and every child it forked) if the run is interrupted."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -13,45 +14,59 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ..plugin import WORKER_ENV
+from ..model import Witness
+from . import WORKER_ENV
+from .protocol import (
+    Collected,
+    Done,
+    PhaseDone,
+    PropertyChecked,
+    PropertyFinding,
+    TestExcluded,
+    Unreachable,
+    Verdict,
+    VerdictReached,
+    WitnessFound,
+    WorkerEvent,
+    WorkerPlan,
+    WorkerWarning,
+    decode_event,
+    to_json,
+)
 
 
 @dataclass
 class WorkerReport:
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What the worker sent, gathered: the input of ``assemble``."""
+
+    results: dict[str, Verdict] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
-    unreachable: list[dict[str, str]] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
+    unreachable: list[Unreachable] = field(default_factory=list)
     #: things the user should know that did not stop the run
     warnings: list[str] = field(default_factory=list)
     #: mutant id -> the witness stage's finding for that survivor
-    witnesses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    witnesses: dict[str, Witness] = field(default_factory=dict)
     #: seconds per worker phase (collect, clean check, forced failure, mutants)
     phases: dict[str, float] = field(default_factory=dict)
     done: bool = False
-    #: property results, as the fields of ``model.PropertyResult`` without file and line
-    properties: list[dict[str, Any]] = field(default_factory=list)
+    properties: list[PropertyFinding] = field(default_factory=list)
     #: stopped by Ctrl-C: ``results`` holds the verdicts that landed before
     interrupted: bool = False
     returncode: int = 0
     log_tail: str = ""
 
 
-def run_worker(
-    plan: dict[str, Any],
-    cwd: Path,
-    on_event: Callable[[str, dict[str, Any]], None],
-) -> WorkerReport:
+def run_worker(plan: WorkerPlan, cwd: Path, on_event: Callable[[WorkerEvent], None]) -> WorkerReport:
     """Run the mutation worker to the end, or until Ctrl-C (``interrupted``);
-    ``on_event`` sees each verdict ("result", or "rerun" when it revises one),
-    witness finding and stage start as it lands."""
+    ``on_event`` sees each event as it lands (verdicts, witness findings, stage starts)."""
     report = WorkerReport()
     tmp = Path(tempfile.mkdtemp(prefix="pytest-escape-"))
     try:
         plan_path = tmp / "plan.json"
-        plan_path.write_text(json.dumps({**plan, "parent": os.getpid()}), encoding="utf-8")
+        plan = dataclasses.replace(plan, parent=os.getpid())
+        plan_path.write_text(json.dumps(to_json(plan)), encoding="utf-8")
         read_fd, write_fd = os.pipe()
         env = dict(os.environ, **{WORKER_ENV: "1"})
         env.pop("MUTANT_UNDER_TEST", None)
@@ -74,7 +89,9 @@ def run_worker(
                     if trace:
                         with open(trace, "a", encoding="utf-8") as out:
                             out.write(line)
-                    _handle(json.loads(line), report, on_event)
+                    event = decode_event(line)
+                    gather(event, report)
+                    on_event(event)
             report.returncode = proc.wait()
         except KeyboardInterrupt:
             # Ctrl-C: the verdicts that landed are the partial result
@@ -92,33 +109,25 @@ def run_worker(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _handle(
-    event: dict[str, Any], report: WorkerReport, on_event: Callable[[str, dict[str, Any]], None]
-) -> None:
-    kind = event.pop("event")
-    if kind == "result":
-        # a rerun revises a verdict already counted (second chances, excluded killers)
-        rerun = event.pop("rerun", False)
-        report.results[event["id"]] = event
-        on_event("rerun" if rerun else kind, event)
-    elif kind == "witness":
-        report.witnesses[event["id"]] = event["finding"]
-        on_event(kind, event)
-    elif kind in ("witnesses", "properties"):
-        on_event(kind, event)
-    elif kind == "property":
-        report.properties.append(event["result"])
-    elif kind == "warning":
-        report.warnings.append(event["message"])
-    elif kind == "excluded":
-        report.excluded[event["test"]] = event["reason"]
-    elif kind == "collected":
-        report.missing = event["missing"]
-    elif kind == "unreachable":
+def gather(event: WorkerEvent, report: WorkerReport) -> None:
+    """One event into the report (the last verdict of a mutant stands)."""
+    if isinstance(event, VerdictReached):
+        report.results[event.verdict.id] = event.verdict
+    elif isinstance(event, WitnessFound):
+        report.witnesses[event.id] = event.witness
+    elif isinstance(event, PropertyChecked):
+        report.properties.append(event.result)
+    elif isinstance(event, WorkerWarning):
+        report.warnings.append(event.message)
+    elif isinstance(event, TestExcluded):
+        report.excluded[event.test] = event.reason
+    elif isinstance(event, Collected):
+        report.missing = event.missing
+    elif isinstance(event, Unreachable):
         report.unreachable.append(event)
-    elif kind == "phase":
-        report.phases[event["name"]] = event["seconds"]
-    elif kind == "done":
+    elif isinstance(event, PhaseDone):
+        report.phases[event.name] = event.seconds
+    elif isinstance(event, Done):
         report.done = True
 
 

@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..model import UNSAFE
+from ..model import UNSAFE, Witness, witness_from_dict
 from ..witness.job import not_searched, search_function, verify_test, warm_up
 from .pool import REPORTED, TIMED_OUT, Job, Outcome, stream
+from .protocol import MutantJob, WitnessOptions, to_json
 
 #: a survivor's search never gets less than this, whatever the budget says
 MIN_SHARE = 0.5
@@ -47,17 +48,17 @@ class WitnessStage:
 
     def __init__(
         self,
-        options: dict[str, Any],
-        survivors: list[dict[str, Any]],
+        options: WitnessOptions,
+        survivors: list[MutantJob],
         workers: int,
         run_tests: Callable[[list[str]], object],
-        emit: Callable[[str, dict[str, Any]], None],
+        emit: Callable[[str, Witness], None],
     ) -> None:
-        self.options = dict(options)
-        self.survivors = survivors
+        self.options: dict[str, Any] = to_json(options)
+        self.survivors = [to_json(s) for s in survivors]
         self.run_tests = run_tests
-        self.emit = emit
-        budget = float(options["budget"])
+        self._emit = emit
+        budget = options.budget
         # a fifth of the budget goes on recording arguments, forking and verifying
         share = 0.8 * budget * workers / max(len(survivors), 1)
         self.options["seconds_per_survivor"] = min(max(share, MIN_SHARE), MAX_SHARE)
@@ -72,6 +73,9 @@ class WitnessStage:
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def emit(self, mutant_id: str, finding: dict[str, Any]) -> None:
+        self._emit(mutant_id, witness_from_dict(finding))
 
     def jobs(self) -> list[Job]:
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}

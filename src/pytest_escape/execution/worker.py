@@ -9,6 +9,7 @@ file the main process shows only if something goes wrong.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import gc
 import itertools
 import json
@@ -17,7 +18,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,14 +27,38 @@ from _pytest.runner import runtestprotocol
 
 from ..doctests import failure_kind, is_doctest
 from ..lifetime import die_with_parent
+from ..model import NO_COVERAGE, SURVIVED, MutantStatus, Witness
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
-from ..mutation.types import FunctionCopies
 from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
-from ..plugin import WORKER_ENV
-from .pool import DIED, REPORTED, STOP, TIMED_OUT, Job, Outcome, end_children, run_forked, stream
+from . import WORKER_ENV
+from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, end_children, run_forked, stream
 from .properties import PropertyStage
+from .protocol import (
+    Collected,
+    Done,
+    KillRecord,
+    MutantJob,
+    PhaseDone,
+    PropertyChecked,
+    PropertyFinding,
+    SecondChance,
+    Stage,
+    StageStarted,
+    TestExcluded,
+    TestRun,
+    Unreachable,
+    Verdict,
+    VerdictReached,
+    WitnessFound,
+    WorkerEvent,
+    WorkerPlan,
+    WorkerWarning,
+    decode,
+    encode_event,
+    to_json,
+)
 from .witnesses import WitnessStage
 
 
@@ -49,7 +74,7 @@ def _first_line(report: pytest.TestReport) -> str:
 _hook_failures: list[pytest.TestReport] = []
 
 
-def _brief_failure(item: pytest.Item, sites: list[dict[str, Any]]) -> Callable[..., str]:
+def _brief_failure(item: pytest.Item, sites: list[tuple[str | None, int | None]]) -> Callable[..., str]:
     """A ``repr_failure`` for a thrown-away child: one line, and where it failed.
 
     pytest's own representation (a traceback with source for every frame)
@@ -65,21 +90,19 @@ def _brief_failure(item: pytest.Item, sites: list[dict[str, Any]]) -> Callable[.
     return repr_failure
 
 
-def _site(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
+def _site(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str | None, int | None]:
     """The exception's type, and the last line of the test's own file it came through."""
     if is_doctest(item):
         # a doctest's file is the documented module: a line there is code, not a check
-        return {"exception": failure_kind(excinfo.value), "line": None}
+        return failure_kind(excinfo.value), None
     line = None
     for entry in excinfo.traceback:
         if str(entry.path) == str(item.path):
             line = entry.lineno + 1
-    return {"exception": excinfo.typename, "line": line}
+    return excinfo.typename, line
 
 
-def run_items(
-    tests: list[tuple[str, pytest.Item]], mutant: str | None, keep_going: bool = False
-) -> dict[str, Any]:
+def run_items(tests: list[tuple[str, pytest.Item]], mutant: str | None, keep_going: bool = False) -> TestRun:
     """Run the tests in order under ``mutant``; stop at the first failure
     unless ``keep_going``.
 
@@ -88,10 +111,10 @@ def run_items(
     with the tests that passed.
     """
     activate(mutant)
-    kills: list[dict[str, Any]] = []
+    kills: list[KillRecord] = []
     passed: list[str] = []
     for index, (test_id, item) in enumerate(tests):
-        sites: list[dict[str, Any]] = []
+        sites: list[tuple[str | None, int | None]] = []
         item.repr_failure = _brief_failure(item, sites)  # type: ignore[method-assign]
         nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
         _hook_failures.clear()
@@ -102,40 +125,39 @@ def run_items(
             # ignores SIGINT, it is the code under test that raised them: the
             # test failed.  Its teardown did not run, so nothing more may run
             # in this process.
-            site = _site(item, pytest.ExceptionInfo.from_exception(e))
-            kills.append({"test": test_id, "message": f"{site['exception']} raised in the test", **site})
-            return _result(passed, kills, tests) | {"interrupted": True}
+            exception, line = _site(item, pytest.ExceptionInfo.from_exception(e))
+            kills.append(KillRecord(test_id, f"{exception} raised in the test", exception, line))
+            return _test_run(passed, kills, tests, interrupted=True)
         failed = [r for r in reports if r.failed] + _hook_failures
         if not failed:
             passed.append(test_id)
             continue
-        kills.append({"test": test_id, "message": _first_line(failed[0]), **(sites[0] if sites else {})})
+        exception, line = sites[0] if sites else (None, None)
+        kills.append(KillRecord(test_id, _first_line(failed[0]), exception, line))
         if not keep_going:
             break
-    return _result(passed, kills, tests)
+    return _test_run(passed, kills, tests)
 
 
-def _result(
-    passed: list[str], kills: list[dict[str, Any]], tests: list[tuple[str, pytest.Item]]
-) -> dict[str, Any]:
-    """``order``: the tests that ran, in turn (they run in order, and stop only after a kill)."""
+def _test_run(
+    passed: list[str],
+    kills: list[KillRecord],
+    tests: list[tuple[str, pytest.Item]],
+    interrupted: bool = False,
+) -> TestRun:
     ran = len(passed) + len(kills)
-    result: dict[str, Any] = {
-        "ran": ran,
-        "passed": passed,
-        "kills": kills,
-        "order": [test_id for test_id, _ in tests[:ran]],
-    }
-    if kills:
-        result.update(outcome="failed", test=kills[0]["test"], message=kills[0]["message"])
-    else:
-        result["outcome"] = "passed"
-    return result
+    order = tuple(test_id for test_id, _ in tests[:ran])
+    return TestRun(order, tuple(passed), tuple(kills), interrupted)
 
 
 def _runner(tests: list[tuple[str, pytest.Item]], mutant: str | None) -> Callable[[], dict[str, Any]]:
-    """What a forked child runs: ``tests`` under ``mutant``."""
-    return lambda: run_items(tests, mutant)
+    """What a forked child runs: ``tests`` under ``mutant``, its run as JSON for the pool."""
+    return lambda: to_json(run_items(tests, mutant))
+
+
+def _test_run_of(outcome: Outcome) -> TestRun | None:
+    """The run a child reported (None: it timed out or died first)."""
+    return decode(TestRun, outcome.payload) if outcome.kind == REPORTED else None
 
 
 #: mutants a test without a check kill is still tried against before it is called confirming-only
@@ -168,9 +190,9 @@ class Emitter:
         #: will not read our log (it reads it only after reading to the end)
         self.broken = False
 
-    def __call__(self, event: str, **data: Any) -> None:
+    def __call__(self, event: WorkerEvent) -> None:
         try:
-            self._file.write(json.dumps({"event": event, **data}) + "\n")
+            self._file.write(encode_event(event) + "\n")
             self._file.flush()
         except BrokenPipeError:
             self.broken = True
@@ -218,14 +240,14 @@ class WorkerPlugin:
       test: isodate has 87 killers among 280 tests).
     """
 
-    def __init__(self, plan: dict[str, Any], emit: Emitter, started: float) -> None:
+    def __init__(self, plan: WorkerPlan, emit: Emitter, started: float) -> None:
         self.plan = plan
         self.emit = emit
         self.started = started
         self.items: dict[str, pytest.Item] = {}
         #: function -> tests that killed its mutants, latest first
         self.killers: dict[str, list[str]] = {}
-        self.verdicts: dict[str, dict[str, Any]] = {}
+        self.verdicts: dict[str, Verdict] = {}
         self.checked: dict[str, bool] = {}
         #: killers also checked after the tests they followed
         self.checked_after: set[str] = set()
@@ -239,12 +261,12 @@ class WorkerPlugin:
             _hook_failures.append(report)
 
     def _run(self, jobs: Iterable[Job], settle: Callable[[Job, Outcome], Iterable[Job] | None]) -> None:
-        run_forked(jobs, self.plan["workers"], settle, int(self.plan.get("memory_limit", 0)))
+        run_forked(jobs, self.plan.workers, settle, self.plan.memory_limit)
 
-    def _timeout(self, tests: list[str]) -> float:
-        durations = self.plan["durations"]
+    def _timeout(self, tests: Iterable[str]) -> float:
+        durations = self.plan.durations
         budget = sum(durations.get(t, 0.0) for t in tests)
-        return float(self.plan["timeout_factor"] * budget + self.plan["timeout_constant"])
+        return self.plan.timeout_factor * budget + self.plan.timeout_constant
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
@@ -252,46 +274,43 @@ class WorkerPlugin:
         factory = getattr(session.config, "_tmp_path_factory", None)
         if factory is not None:
             factory.getbasetemp()  # one base dir, made before forking, shared by children
-        self.items = _match_items(session, self.plan["tests"], self.plan.get("identities", {}))
-        missing = [t for t in self.plan["tests"] if t not in self.items]
-        self.emit("collected", count=len(session.items), missing=missing)
-        self.emit("phase", name="collect", seconds=round(time.monotonic() - started, 3))
+        plan = self.plan
+        self.items = _match_items(session, list(plan.tests), plan.identities)
+        missing = tuple(t for t in plan.tests if t not in self.items)
+        self.emit(Collected(len(session.items), missing))
+        self.emit(PhaseDone("collect", round(time.monotonic() - started, 3)))
         started = time.monotonic()
         gc.collect()
         gc.freeze()  # children then leave the parent's objects alone: fewer copy-on-write faults
-        jobs = [job for module, tests in self.plan["probes"].items() if (job := self._probe(module, tests))]
+        jobs = [job for module, tests in plan.probes.items() if (job := self._probe(module, tests))]
         jobs += self._known()
-        jobs += [
-            job for entry in self.plan["jobs"] if "known" not in entry and (job := self._mutant(entry, set()))
-        ]
+        jobs += [job for entry in plan.jobs if entry.known is None and (job := self._mutant(entry, set()))]
         self._run(jobs, self._settle)
         if self.unreachable:
             for module, test in self.unreachable.items():
-                self.emit("unreachable", module=module, test=test)
+                self.emit(Unreachable(module, test))
             return True
         # A re-run can find new killers, whose own checks may fail: repeat
         # until every kill stands on a test that passes alone.
         excluded: set[str] = set()
         while newly := {t for t, passed in self.checked.items() if not passed} - excluded:
             excluded |= newly
-            again = [
-                e for e in self.plan["jobs"] if newly.intersection(self.verdicts[e["id"]].get("killers", ()))
-            ]
+            again = [e for e in plan.jobs if newly.intersection(self.verdicts[e.id].killers)]
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             self._run(rerun, self._settle)
-        self.emit("phase", name="mutants", seconds=round(time.monotonic() - started, 3))
+        self.emit(PhaseDone("mutants", round(time.monotonic() - started, 3)))
         started = time.monotonic()
         self._run(self._confirmations(), self._settle)
-        self.emit("phase", name="confirm", seconds=round(time.monotonic() - started, 3))
+        self.emit(PhaseDone("confirm", round(time.monotonic() - started, 3)))
         try:
             self._witnesses()
         except Exception as e:  # noqa: BLE001 - the mutants' verdicts are in; keep them
-            self.emit("warning", message=f"the witness search stopped early: {type(e).__name__}: {e}")
+            self.emit(WorkerWarning(f"the witness search stopped early: {type(e).__name__}: {e}"))
         try:
             self._properties()
         except Exception as e:  # noqa: BLE001 - the same: what is in stays in
-            self.emit("warning", message=f"the property checks stopped early: {type(e).__name__}: {e}")
-        self.emit("done")
+            self.emit(WorkerWarning(f"the property checks stopped early: {type(e).__name__}: {e}"))
+        self.emit(Done())
         # Nothing is left to do: the verdicts are sent, no fixture was set up in
         # this process, and finishing the session would only print a summary to
         # a log nobody reads (which makes hypothesis import itself: 1.3 s).
@@ -300,47 +319,40 @@ class WorkerPlugin:
         os._exit(0)
 
     def _witnesses(self) -> None:
-        options = self.plan.get("witness")
+        options = self.plan.witness
         # an extreme mutant's finding is the function's label, not a fault to witness
-        survivors = [
-            e
-            for e in self.plan["jobs"]
-            if self.verdicts[e["id"]].get("status") == "survived" and not e.get("extreme")
-        ]
-        if not options or not survivors or float(options["budget"]) <= 0:
+        survivors = [e for e in self.plan.jobs if self.verdicts[e.id].status == SURVIVED and not e.extreme]
+        if not survivors or options.budget <= 0:
             return
         started = time.monotonic()
-        self.emit("witnesses", survivors=len(survivors), budget=options["budget"])
-        stage = WitnessStage(
-            options,
-            survivors,
-            self.plan["workers"],
-            self._run_tests,
-            lambda mutant_id, finding: self.emit("witness", id=mutant_id, finding=finding),
-        )
+        self.emit(StageStarted(Stage.WITNESSES, len(survivors), options.budget))
+
+        def found(mutant_id: str, finding: Witness) -> None:
+            self.emit(WitnessFound(mutant_id, finding))
+
+        stage = WitnessStage(options, survivors, self.plan.workers, self._run_tests, found)
         try:
             self._run(stage.jobs(), stage.settle)
         finally:
             stage.close()
-        self.emit("phase", name="witnesses", seconds=round(time.monotonic() - started, 3))
+        self.emit(PhaseDone("witnesses", round(time.monotonic() - started, 3)))
 
     def _properties(self) -> None:
-        options = self.plan.get("properties")
-        if not options or not options["functions"] or float(options["budget"]) <= 0:
+        options = self.plan.properties
+        if not options.functions or options.budget <= 0:
             return
         started = time.monotonic()
-        self.emit("properties", functions=len(options["functions"]), budget=options["budget"])
-        stage = PropertyStage(
-            options,
-            self.plan["workers"],
-            self._run_tests,
-            lambda result: self.emit("property", result=result),
-        )
+        self.emit(StageStarted(Stage.PROPERTIES, len(options.functions), options.budget))
+
+        def checked(result: PropertyFinding) -> None:
+            self.emit(PropertyChecked(result))
+
+        stage = PropertyStage(options, self.plan.workers, self._run_tests, checked)
         try:
             self._run(stage.jobs(), stage.settle)
         finally:
             stage.close()
-        self.emit("phase", name="properties", seconds=round(time.monotonic() - started, 3))
+        self.emit(PhaseDone("properties", round(time.monotonic() - started, 3)))
 
     def _run_tests(self, tests: list[str]) -> object:
         """Run tests in this process (a search child records the arguments they pass)."""
@@ -348,7 +360,7 @@ class WorkerPlugin:
 
     # -- confirming-only candidates ------------------------------------------
 
-    def _is_check(self, test: str, kill: dict[str, Any]) -> bool:
+    def _is_check(self, test: str, kill: KillRecord) -> bool:
         path = str(self.items[test].path) if test in self.items else ""
         if path not in self.sources:
             try:
@@ -356,7 +368,7 @@ class WorkerPlugin:
                     self.sources[path] = f.read()
             except (OSError, UnicodeDecodeError):
                 self.sources[path] = ""
-        return is_check(kill.get("exception"), kill.get("line"), self.sources[path])
+        return is_check(kill.exception, kill.line, self.sources[path])
 
     def _confirmations(self) -> list[Job]:
         """A second chance for every test that met mutants but failed on none by a check.
@@ -374,24 +386,24 @@ class WorkerPlugin:
         ran: dict[str, set[str]] = {}
         credited: set[str] = set()
         caught: set[str] = set()
-        for entry in self.plan["jobs"]:
-            verdict = self.verdicts[entry["id"]]
-            for test in verdict.get("passed", ()):
-                ran.setdefault(test, set()).add(entry["id"])
-            for kill in verdict.get("kills", ()):
-                ran.setdefault(kill["test"], set()).add(entry["id"])
-                if self._is_check(kill["test"], kill):
-                    credited.add(kill["test"])
-                    caught.add(entry["id"])
+        for entry in self.plan.jobs:
+            verdict = self.verdicts[entry.id]
+            for test in verdict.passed:
+                ran.setdefault(test, set()).add(entry.id)
+            for kill in verdict.kills:
+                ran.setdefault(kill.test, set()).add(entry.id)
+                if self._is_check(kill.test, kill):
+                    credited.add(kill.test)
+                    caught.add(entry.id)
         jobs = []
         for test in sorted(set(ran) - credited):
             if self.checked.get(test) is False:
                 continue  # excluded: it fails alone
             queue = sorted(
                 (
-                    e["id"]
-                    for e in self.plan["jobs"]
-                    if test in e["tests"] and e["id"] not in ran[test] and e["id"] in caught
+                    e.id
+                    for e in self.plan.jobs
+                    if test in e.tests and e.id not in ran[test] and e.id in caught
                 ),
             )[:CONFIRM_LIMIT]
             if queue:
@@ -414,9 +426,9 @@ class WorkerPlugin:
         def run() -> dict[str, Any]:
             for mutant in todo:
                 result = run_items([(test, item)], mutant)
-                kills = result.get("kills", [])
-                stream({"mutant": mutant, "kill": kills[0] if kills else None})
-                if (kills and self._is_check(test, kills[0])) or result.get("interrupted"):
+                kill = result.first_failure
+                stream(to_json(SecondChance(mutant, kill)))
+                if (kill and self._is_check(test, kill)) or result.interrupted:
                     break  # a check found; or this process is spoilt: the next child goes on
             return {"outcome": "done"}
 
@@ -429,16 +441,17 @@ class WorkerPlugin:
 
     def _settle_confirm(self, test: str, queue: list[str], index: int, outcome: Outcome) -> list[Job] | None:
         done = index
-        for run in outcome.streamed:
-            verdict = self.verdicts[run["mutant"]]
+        for streamed in outcome.streamed:
+            run = decode(SecondChance, streamed)
+            verdict = self.verdicts[run.mutant]
             done += 1
-            kill = run["kill"]
+            kill = run.kill
             if kill:
-                verdict.setdefault("kills", []).append(kill)
-                verdict.setdefault("killers", []).append(test)
+                verdict = dataclasses.replace(verdict, kills=(*verdict.kills, kill))
             else:
-                verdict.setdefault("passed", []).append(test)
-            self.emit("result", rerun=True, **verdict)
+                verdict = dataclasses.replace(verdict, passed=(*verdict.passed, test))
+            self.verdicts[run.mutant] = verdict
+            self.emit(VerdictReached(verdict, rerun=True))
             if kill and self._is_check(test, kill):
                 # a kill stands on a test that passes alone, as every kill does
                 return self._checks([test], []) or None
@@ -448,7 +461,7 @@ class WorkerPlugin:
 
     # -- jobs ----------------------------------------------------------------
 
-    def _probe(self, module: str, tests: list[str], attempt: int = 0) -> Job | None:
+    def _probe(self, module: str, tests: tuple[str, ...], attempt: int = 0) -> Job | None:
         usable = [t for t in tests if t in self.items]
         if attempt >= len(usable):
             if usable:
@@ -463,19 +476,17 @@ class WorkerPlugin:
         )
         return job
 
-    def _mutant(self, entry: dict[str, Any], excluded: set[str], rerun: bool = False) -> Job | None:
-        tests = [t for t in entry["tests"] if t in self.items and t not in excluded]
+    def _mutant(self, entry: MutantJob, excluded: set[str], rerun: bool = False) -> Job | None:
+        tests = [t for t in entry.tests if t in self.items and t not in excluded]
         if not tests:
             reason = (
                 "its covering tests fail without it" if excluded else "its covering tests were not collected"
             )
-            self._record(
-                {"id": entry["id"], "status": "no coverage", "reason": reason, "tests_run": 0}, rerun
-            )
+            self._record(Verdict(entry.id, NO_COVERAGE, reason=reason), rerun)
             return None
-        function = _function_of(entry["id"])
+        function = _function_of(entry.id)
 
-        keep_going = bool(entry.get("all"))
+        keep_going = entry.all
 
         def run() -> dict[str, Any]:
             # Runs in the child, so it orders by the kills known when it was
@@ -483,9 +494,12 @@ class WorkerPlugin:
             # killer (isodate: 165 of 198 multi-test kills), then fastest first.
             hinted = [] if keep_going else [t for t in self.killers.get(function, ()) if t in tests]
             ordered = hinted + [t for t in tests if t not in hinted]
-            return run_items([(t, self.items[t]) for t in ordered], entry["id"], keep_going)
+            payload: dict[str, Any] = to_json(
+                run_items([(t, self.items[t]) for t in ordered], entry.id, keep_going)
+            )
+            return payload
 
-        return Job(key=entry["id"], timeout=self._timeout(tests), run=run, tag=("mutant", rerun))
+        return Job(key=entry.id, timeout=self._timeout(tests), run=run, tag=("mutant", rerun))
 
     def _known(self) -> list[Job]:
         """Take the verdicts the cache already holds (a resumed run) as if just run.
@@ -495,16 +509,16 @@ class WorkerPlugin:
         chances for would-be confirming-only tests, and the witness search.
         """
         checks: list[Job] = []
-        for entry in self.plan["jobs"]:
-            if "known" not in entry:
+        for entry in self.plan.jobs:
+            if entry.known is None:
                 continue
-            verdict = self.verdicts[entry["id"]] = entry["known"]
-            for killer in verdict.get("killers", ()):
-                self._learn_killer(entry["id"], killer)
+            verdict = self.verdicts[entry.id] = entry.known
+            for killer in verdict.killers:
+                self._learn_killer(entry.id, killer)
             # stopping at the first failure, the tests that passed ran before the killer
             # (with those of second chances, which ran elsewhere: a stricter context)
-            before = [] if entry.get("all") else list(verdict.get("passed", ()))
-            checks += self._checks(verdict.get("killers", ()), before + verdict.get("killers", [])[:1])
+            before = [] if entry.all else list(verdict.passed)
+            checks += self._checks(verdict.killers, before + list(verdict.killers[:1]))
         return checks
 
     def _learn_killer(self, mutant_id: str, killer: str) -> None:
@@ -513,7 +527,7 @@ class WorkerPlugin:
             known.remove(killer)
         known.insert(0, killer)
 
-    def _checks(self, killers: Iterable[str], order: list[str]) -> list[Job]:
+    def _checks(self, killers: Iterable[str], order: Sequence[str]) -> list[Job]:
         """Self-checks for the tests that killed a mutant, which ran in ``order``.
 
         Each killer runs alone without a mutant, once.  A killer that ran
@@ -548,7 +562,10 @@ class WorkerPlugin:
 
     def _settle(self, job: Job, outcome: Outcome) -> list[Job] | None:
         kind = job.tag
-        passed = outcome.kind == REPORTED and outcome.payload.get("outcome") == "passed"
+        if kind[0] == "confirm":
+            return self._settle_confirm(kind[1], kind[2], kind[3], outcome)
+        run = _test_run_of(outcome)
+        passed = run is not None and not run.failed
         if kind[0] == "probe":
             _, module, tests, attempt = kind
             if not passed:
@@ -557,76 +574,76 @@ class WorkerPlugin:
             if retry is None and self.unreachable:
                 return STOP
             return [retry] if retry else None
-        if kind[0] == "confirm":
-            return self._settle_confirm(kind[1], kind[2], kind[3], outcome)
         if kind[0] == "check":
-            self._settle_check(job.key, kind[1], outcome)
+            self._settle_check(job.key, kind[1], outcome, run)
             return None
-        result = self._verdict(job, outcome)
-        self._record(result, rerun=kind[1])
-        killer = result.get("killed_by")
-        if not killer:
+        verdict = self._verdict(job, outcome, run)
+        self._record(verdict, rerun=kind[1])
+        if verdict.killed_by is None or run is None:
             return None
-        self._learn_killer(job.key, killer)
-        return self._checks(result["killers"], outcome.payload.get("order", [])) or None
+        self._learn_killer(job.key, verdict.killed_by)
+        return self._checks(verdict.killers, run.order) or None
 
-    def _settle_check(self, test: str, before: list[str], outcome: Outcome) -> None:
-        passed = outcome.kind == REPORTED and outcome.payload.get("outcome") == "passed"
-        if passed or self.checked.get(test) is False:
+    def _settle_check(self, test: str, before: list[str], outcome: Outcome, run: TestRun | None) -> None:
+        if (run is not None and not run.failed) or self.checked.get(test) is False:
             return
-        if outcome.kind == REPORTED and outcome.payload.get("test") != test:
+        failure = run.first_failure if run is not None else None
+        if failure is not None and failure.test != test:
             return  # one of the tests before it failed: that says nothing about this one
         where = "alone"
         if before:
             where = f"after {before[-1]}" + (f" and {len(before) - 1} more" if len(before) > 1 else "")
         self.checked[test] = False
-        reason = {
-            TIMED_OUT: f"timed out when run {where} without a mutant",
-            DIED: outcome.detail,
-        }.get(outcome.kind, f"fails when run {where} without a mutant: {self._reason(outcome.payload)}")
+        if failure is not None:
+            reason = f"fails when run {where} without a mutant: {self._reason(failure)}"
+        elif outcome.kind == TIMED_OUT:
+            reason = f"timed out when run {where} without a mutant"
+        else:
+            reason = outcome.detail
         if before:
             reason += " (it depends on the order tests run in)"
-        self.emit("excluded", test=test, reason=reason)
+        self.emit(TestExcluded(test, reason))
 
-    def _verdict(self, job: Job, outcome: Outcome) -> dict[str, Any]:
-        result: dict[str, Any] = {"id": job.key, "duration": round(outcome.duration, 4)}
-        if outcome.kind == REPORTED:
-            payload = outcome.payload
-            result["tests_run"] = payload.get("ran", 0)
-            result["kills"] = payload.get("kills", [])
-            result["killers"] = [k["test"] for k in result["kills"]]
-            result["passed"] = payload.get("passed", [])
-            if payload["outcome"] == "failed":
-                result.update(status="killed", killed_by=payload["test"], reason=self._reason(payload))
-            else:
-                result["status"] = "survived"
-        elif outcome.kind == TIMED_OUT:
-            result.update(status="timeout", reason=f"no verdict after {job.timeout:.1f} s")
-        else:
-            result.update(status="error", reason=outcome.detail)
-        return result
+    def _verdict(self, job: Job, outcome: Outcome, run: TestRun | None) -> Verdict:
+        duration = round(outcome.duration, 4)
+        if run is not None:
+            failure = run.first_failure
+            return Verdict(
+                job.key,
+                MutantStatus.KILLED if failure else MutantStatus.SURVIVED,
+                duration,
+                tests_run=len(run.order),
+                kills=run.kills,
+                passed=run.passed,
+                killed_by=failure.test if failure else None,
+                reason=self._reason(failure) if failure else None,
+            )
+        if outcome.kind == TIMED_OUT:
+            return Verdict(
+                job.key, MutantStatus.TIMEOUT, duration, reason=f"no verdict after {job.timeout:.1f} s"
+            )
+        return Verdict(job.key, MutantStatus.ERROR, duration, reason=outcome.detail)
 
-    def _reason(self, payload: dict[str, Any]) -> str:
+    def _reason(self, failure: KillRecord) -> str:
         """The first failure's message; a MemoryError says which limit it met."""
-        message = str(payload.get("message", ""))
-        limit = int(self.plan.get("memory_limit", 0))
-        if limit and (payload.get("kills") or [{}])[0].get("exception") == "MemoryError":
+        message = failure.message
+        limit = self.plan.memory_limit
+        if limit and failure.exception == "MemoryError":
             message += f" (past the memory limit of {limit >> 20} MiB per child: --escape-memory-limit)"
         return message
 
-    def _record(self, result: dict[str, Any], rerun: bool) -> None:
-        result.setdefault("duration", 0.0)
-        self.verdicts[result["id"]] = result
-        self.emit("result", rerun=rerun, **result)
+    def _record(self, verdict: Verdict, rerun: bool) -> None:
+        self.verdicts[verdict.id] = verdict
+        self.emit(VerdictReached(verdict, rerun))
 
 
 def main(argv: list[str]) -> int:
     plan_path, fd = argv[0], int(argv[1])
     with open(plan_path, encoding="utf-8") as f:
-        plan = json.load(f)
+        plan = decode(WorkerPlan, json.load(f))
     started = time.monotonic()
     emit = Emitter(fd)
-    plan_dir, parent = Path(plan_path).parent, plan["parent"]
+    plan_dir, parent = Path(plan_path).parent, plan.parent
     # A dead parent sends two notices, a broken pipe and the SIGTERM, in
     # either order.  The kernel closes the pipe before it reparents us, so
     # after a broken pipe getppid() can still name the dying parent; and the
@@ -641,14 +658,14 @@ def main(argv: list[str]) -> int:
     # no notice can come any more) still has its plan removed.
     die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
     os.environ[WORKER_ENV] = "1"
-    sys.path[:] = plan["sys_path"]
-    for name, (_, _, functions, source, _) in plan["modules"].items():
-        register(name, (FunctionCopies.from_json(f) for f in functions), source)
-    served = {name: (path, code, lines) for name, (path, code, _, _, lines) in plan["modules"].items()}
+    sys.path[:] = plan.sys_path
+    for name, module in plan.modules.items():
+        register(name, module.functions, module.source)
+    served = {name: (m.path, m.code, list(m.line_map)) for name, m in plan.modules.items()}
     install(served, on_load=plant)
     try:
         # pytest's cache of the worker's own (session.WORKER_ARGS says why)
-        args = [*plan["args"], "-o", f"cache_dir={plan_dir / 'pytest-cache'}"]
+        args = [*plan.args, "-o", f"cache_dir={plan_dir / 'pytest-cache'}"]
         code = pytest.main(args, plugins=[WorkerPlugin(plan, emit, started)])
     except BrokenPipeError:
         return 3  # the main process went away: stop quietly

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -84,14 +83,6 @@ class FunctionCopies:
             text = text[:start] + replacement + text[end:]
         # the name comes before anything a mutant may change on the def line
         return text[: self.name_start] + (rename or name) + text[self.name_end :]
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FunctionCopies:
-        changes = {name: (int(s), int(e), str(r)) for name, (s, e, r) in data["changes"].items()}
-        return cls(**{**data, "changes": changes})
 
 
 @dataclass(frozen=True)

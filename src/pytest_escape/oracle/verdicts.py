@@ -35,6 +35,7 @@ from ..model import (
     Results,
     SmellInfo,
     TestInfo,
+    TestVerdict,
 )
 from ..wording import plural, some_names
 from .smells import check_lines, smells
@@ -179,7 +180,7 @@ def _judge(results: Results, executes: dict[str, list[FunctionResult]]) -> None:
 
 def _verdict(
     test: TestInfo, results: Results, functions: list[FunctionResult], crashes: set[str]
-) -> tuple[str | None, str | None]:
+) -> tuple[TestVerdict | None, str | None]:
     if test.id in results.excluded_tests:
         return None, f"left out of mutant runs: {results.excluded_tests[test.id]}"
     if not functions:

@@ -283,7 +283,7 @@ _CHECKS: dict[str, Callable[[Context, Call], Broken | None]] = {
     IDEMPOTENCE: _idempotence,
 }
 #: what each property expects, for the report
-_EXPECTED = {
+_EXPECTED: dict[str, str] = {
     CONTRACT: "a value of its return annotation",
     DETERMINISM: "the same outcome for the same input",
     ROUND_TRIP: "the input back",
@@ -320,12 +320,13 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
     examples = int(options["examples"]) if ctx.target.signature.parameters else 1
     rng = random.Random(f"{options['seed']}:{ctx.target.module}.{ctx.target.qualname}:{prop}")
     typed = ctx.typed_strategy
-    strategy = {
+    by_kind: dict[str, Any] = {
         ROUND_TRIP: ctx.data_strategy,
         IDEMPOTENCE: ctx.data_strategy,
         CRASH: typed,
         CONTRACT: typed,
-    }.get(prop, ctx.strategy)
+    }
+    strategy = by_kind.get(prop, ctx.strategy)
     try:
         return find(strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
     except (NoSuchExample, Unsatisfiable):

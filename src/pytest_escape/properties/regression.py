@@ -19,7 +19,7 @@ from ..witness.regression import call_source, exception_class, test_source
 from ..witness.strategies import Call
 
 _IDENTIFIER = re.compile(r"\W+")
-_SUFFIX = {
+_SUFFIX: dict[str, str] = {
     CRASH: "does_not_crash",
     CONTRACT: "returns_its_annotated_type",
     DETERMINISM: "is_deterministic",

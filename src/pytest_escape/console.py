@@ -1,0 +1,169 @@
+"""What ``pytest --escape`` prints while it runs: one small object over pytest's
+terminal reporter, in the manner of pytest-xdist's ``TerminalDistReporter``.
+
+The header, the reach sentence after the baseline, the line that starts the
+mutants, the progress line, a line per budgeted stage, and the summary after
+the tests (or the partial one after Ctrl-C).  The words come from pure
+functions below, which unit tests read without a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pytest
+
+from .config import Settings
+from .execution.protocol import MutantJob, Stage, StageStarted, Verdict, VerdictReached, WorkerEvent
+from .model import MutantResult, Results, Tally
+from .report.describe import reach_sentence
+from .report.progress import Progress
+from .report.terminal import styled_terminal
+
+STAGE_WORDS = {
+    Stage.WITNESSES: "searching counter-examples for {count} surviving mutants",
+    Stage.PROPERTIES: "checking properties of {count} functions",
+}
+
+
+def header(settings: Settings, *, seed: int, mutating: str, cache_state: str, since_base: str | None) -> str:
+    """The line ``pytest_report_header`` shows: what this run does, with which options."""
+    s = settings
+    witnesses = (
+        f"witness search {s.witness_budget:g} s, {s.examples} examples, --escape-seed {seed}"
+        if s.witness_budget > 0
+        else "no witness search"
+    )
+    properties = f"property checks {s.property_budget:g} s" if s.property_budget > 0 else "no property checks"
+    gate = ""
+    if s.since is not None and since_base is not None:
+        gate += f"; only lines changed since {s.since} ({since_base[:10]})"
+    if s.shard is not None:
+        gate += f"; shard {s.shard[0]}/{s.shard[1]}"
+    if s.baseline_update:
+        gate += f"; writing the baseline {s.baseline}"
+    elif s.baseline is not None:
+        gate += f"; ratchet against {s.baseline} (tolerance {s.baseline_tolerance:g})"
+    memory = f"{s.memory_limit} MiB each" if s.memory_limit else "no memory limit"
+    return (
+        f"escape: mutating {mutating}; "
+        f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s, "
+        f"{memory}; "
+        f"{witnesses}; {properties}; {cache_state}{gate}"
+    )
+
+
+def starting_line(jobs: Sequence[MutantJob], workers: int, matrix: bool) -> str:
+    """The line before the mutants run: how many, of which kind, and what the cache resumed."""
+    fresh = [job for job in jobs if job.known is None]
+    extremes = sum(1 for job in fresh if job.extreme)
+    resumed = len(jobs) - len(fresh)
+    return (
+        f"escape: running {len(fresh) - extremes} mutants and {extremes} extreme mutants "
+        f"(one per function) against their covering tests ({workers} workers"
+        f"{', full kill matrix' if matrix else ''})"
+        + (f"; {resumed} verdicts resumed from the cache" if resumed else "")
+    )
+
+
+def partial_lines(
+    mutants: Sequence[MutantResult], this_run: set[str], landed: Mapping[str, Verdict], cached: bool
+) -> list[str]:
+    """What a Ctrl-C'd run says: the verdicts that landed, per module.
+
+    ``mutants``: the regular mutants with every verdict known (from the cache
+    or this run); ``this_run``: the ids the worker was to run.  A partial
+    score is shown but not gated, and no report file is written: a file is
+    what CI reads as the run.
+    """
+    pending = this_run - landed.keys()
+    fresh = [m for m in mutants if m.id in this_run]
+    finished = [m for m in mutants if m.id not in pending]
+    lines = [
+        f"escape: interrupted during the mutation phase: {sum(m.id not in pending for m in fresh)} of "
+        f"{len(fresh)} mutants finished; nothing was gated, no report file was written, and "
+        "pytest-escape changed no source file"
+        + ("; the finished mutants are cached for the next run" if cached else "")
+    ]
+    for module in sorted({m.module for m in finished}):
+        tally = Tally.of(m for m in finished if m.module == module)
+        score = "no score" if tally.score is None else f"partial score {tally.score:.1f}%"
+        left = sum(1 for m in fresh if m.module == module and m.id in pending)
+        lines.append(
+            f"escape:   {module}: {tally.killed} killed, {tally.survived} survived, "
+            f"{tally.timeout} timeout, {tally.error} error; {score} ({left} not run)"
+        )
+    return lines
+
+
+class Console:
+    """pytest --escape's lines on the terminal (nothing, if pytest has no terminal reporter)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.reporter: Any = config.pluginmanager.get_plugin("terminalreporter")
+        self.verbosity = config.get_verbosity()
+        # Rewriting one line only makes sense on a terminal; a CI log (even one
+        # with colour forced on) gets a line every ten seconds instead.
+        self.live = self.reporter is not None and sys.stdout.isatty()
+        self.progress: Progress | None = None
+
+    def line(self, text: str, **style: bool) -> None:
+        if self.reporter is not None:
+            self.reporter.write_line(text, **style)
+
+    def reach(self, results: Results) -> None:
+        """After the baseline: the first moment the code under test is known."""
+        self.line("")
+        if self.verbosity >= 0:
+            self.line(f"escape: {reach_sentence(results)}")
+
+    def mutants_start(self, jobs: Sequence[MutantJob], workers: int, matrix: bool) -> None:
+        if jobs:
+            self.line(starting_line(jobs, workers, matrix))
+        self.progress = Progress(sum(1 for job in jobs if job.known is None), self.live, self._progress)
+
+    def _progress(self, text: str) -> None:
+        if self.reporter is None:
+            return
+        if self.live:
+            self.reporter.rewrite(text, erase=True)
+        else:
+            self.reporter.write_line(text)
+
+    def event(self, event: WorkerEvent) -> None:
+        """One event from the worker: a verdict moves the progress line, a stage gets its line."""
+        if isinstance(event, VerdictReached) and not event.rerun and self.progress is not None:
+            self.progress.update(event.verdict.status)
+        elif isinstance(event, StageStarted) and self.reporter is not None:
+            # a stage after the mutants starts: one line, under the finished progress line
+            if self.live:
+                self.line("")
+            words = STAGE_WORDS[event.stage].format(count=event.count)
+            self.line(f"escape: {words} (budget {event.budget:g} s)")
+
+    def mutants_end(self) -> None:
+        if self.live:
+            self.line("")
+
+    def summary(
+        self, results: Results | None, warnings: Iterable[str], notes: Iterable[str], messages: Iterable[str]
+    ) -> None:
+        """After pytest's own summary: the report, then notes, then what failed the run."""
+        if self.reporter is None:
+            return
+        self.reporter.write_sep("=", "escape: mutation testing")
+        if results is not None:
+            for line in styled_terminal(results, self.verbosity):
+                for text, style in line:
+                    self.reporter.write(text, **({style: True} if style else {}))
+                self.reporter.write("\n")
+        else:
+            # no report to carry them (the run stopped before the results)
+            for warning in warnings:
+                self.line(f"warning: {warning}", yellow=True)
+        for note in notes:
+            self.line(note)
+        for message in messages:
+            self.line(message, bold=True, red=True)

@@ -1,0 +1,407 @@
+"""The wire between the main process and the mutation worker, as typed values.
+
+The main process writes one ``WorkerPlan`` to a JSON file; the worker answers
+with one JSON line per ``WorkerEvent`` on a pipe.  Both ends build and read
+these frozen dataclasses, never bare dicts, so mypy checks every field on
+both sides of the process boundary; ``encode`` and ``decode`` are the only
+places that see JSON.
+
+``decode`` is one generic reader driven by the dataclasses' type hints (as
+Hypothesis declares each setting once): a new field needs no conversion code,
+and a field of the wrong type fails loudly at the boundary instead of deep in
+a stage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import json
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar, Union
+
+from ..model import MutantStatus, PropertyKind, PropertyOutcome, Witness
+from ..mutation.types import FunctionCopies
+
+T = TypeVar("T")
+
+
+# -- the plan ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModulePlan:
+    """A target module as the worker serves it."""
+
+    path: str
+    #: the module's code with its trampolines (``MutatedModule.code``)
+    code: str
+    functions: tuple[FunctionCopies, ...]
+    #: the original text, when a switched (decorated) function's copies compile inside it
+    source: str
+    #: for each line of ``code``, the original line it stands for
+    line_map: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class KillRecord:
+    """One test failing on one mutant, as the worker saw it."""
+
+    test: str
+    #: the failure's first line
+    message: str = ""
+    #: the exception's type name; a doctest's failure kind
+    exception: str | None = None
+    #: the line of the test's own file the failure came through
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """What a forked child that ran tests under one mutant (or none) sends back."""
+
+    __test__: ClassVar[bool] = False
+    #: the tests that ran, in turn (they run in order, and stop only after a kill)
+    order: tuple[str, ...] = ()
+    passed: tuple[str, ...] = ()
+    kills: tuple[KillRecord, ...] = ()
+    #: a test raised KeyboardInterrupt or pytest.exit: nothing more may run in that child
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.kills)
+
+    @property
+    def first_failure(self) -> KillRecord | None:
+        return self.kills[0] if self.kills else None
+
+
+@dataclass(frozen=True)
+class SecondChance:
+    """Streamed by a second-chance child: one test's run against one mutant."""
+
+    mutant: str
+    kill: KillRecord | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A mutant's outcome: from the worker, or from the cache (the same fields)."""
+
+    id: str
+    status: MutantStatus
+    duration: float = 0.0
+    tests_run: int = 0
+    #: every test that failed on it, in the order they ran (fail-fast: one)
+    kills: tuple[KillRecord, ...] = ()
+    #: the tests that ran against it and passed
+    passed: tuple[str, ...] = ()
+    killed_by: str | None = None
+    reason: str | None = None
+
+    @property
+    def killers(self) -> tuple[str, ...]:
+        return tuple(k.test for k in self.kills)
+
+
+@dataclass(frozen=True)
+class MutantJob:
+    """One mutant for the worker to run against its covering tests."""
+
+    id: str
+    tests: tuple[str, ...]
+    module: str
+    function: str
+    #: where the mutated statement sits in the function's code (for the witness probe)
+    offset: int
+    #: mutated in the ``def`` line: runs at import, so no line probe
+    in_signature: bool
+    #: the docstring of a regression test that kills it
+    doc: str
+    #: every covering test gets a verdict on it, not only the first to fail
+    all: bool
+    extreme: bool
+    #: a verdict from an unfinished earlier run: the worker skips the mutant's
+    #: own run and does what follows a verdict (self-checks, second chances, search)
+    known: Verdict | None = None
+
+
+@dataclass(frozen=True)
+class WitnessOptions:
+    budget: float
+    examples: int
+    seed: int
+    call_timeout: float
+    backend: str
+
+
+@dataclass(frozen=True)
+class PropertyConfig:
+    """``[tool.pytest_escape.properties]``, as the worker receives it."""
+
+    #: ``pattern`` (every property) or ``pattern:property``; patterns are globs of ``module.name``
+    skip: tuple[str, ...] = ()
+    #: extra pairs, ``(forward, backward)`` as ``module.name``
+    round_trips: tuple[tuple[str, ...], ...] = ()
+    #: extra normalisers (``module.name`` globs)
+    idempotent: tuple[str, ...] = ()
+    #: private functions to check too (``module.name`` globs)
+    check: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PropertyCheck:
+    """One function whose properties the worker checks."""
+
+    module: str
+    function: str
+    #: the tests that run it, fastest first: they record the arguments it is called with
+    tests: tuple[str, ...]
+    #: the other functions of its module (round-trip partners)
+    siblings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PropertyOptions:
+    budget: float
+    examples: int
+    seed: int
+    call_timeout: float
+    #: the project root: what "in the project" means for a partner function
+    root: str
+    config: PropertyConfig
+    functions: tuple[PropertyCheck, ...]
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """Everything the worker needs, written once before it starts."""
+
+    #: the user's pytest arguments, plus ``session.WORKER_ARGS``
+    args: tuple[str, ...]
+    sys_path: tuple[str, ...]
+    modules: dict[str, ModulePlan]
+    workers: int
+    timeout_factor: float
+    timeout_constant: float
+    #: bytes each child may allocate beyond what it inherited (0: no limit)
+    memory_limit: int
+    #: the baseline's tests, their identities (``nodeids.identity``) and durations
+    tests: tuple[str, ...]
+    identities: dict[str, str]
+    durations: dict[str, float]
+    #: module -> the tests its forced-failure probe tries, in turn
+    probes: dict[str, tuple[str, ...]]
+    jobs: tuple[MutantJob, ...]
+    witness: WitnessOptions
+    properties: PropertyOptions
+    #: the main process: the worker dies with it
+    parent: int = 0
+
+
+# -- the events ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The worker's collection is done; ``missing`` baseline tests were not found again."""
+
+    KIND: ClassVar[str] = "collected"
+    count: int
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhaseDone:
+    KIND: ClassVar[str] = "phase"
+    name: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class VerdictReached:
+    """A mutant's verdict; ``rerun``: it revises one already sent (second chances,
+    excluded killers)."""
+
+    KIND: ClassVar[str] = "result"
+    verdict: Verdict
+    rerun: bool = False
+
+
+@dataclass(frozen=True)
+class TestExcluded:
+    """A killer failed without a mutant: its kills do not count."""
+
+    __test__: ClassVar[bool] = False
+    KIND: ClassVar[str] = "excluded"
+    test: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """``test`` passed with every mutated function of ``module`` forced to fail."""
+
+    KIND: ClassVar[str] = "unreachable"
+    module: str
+    test: str
+
+
+class Stage(str, enum.Enum):
+    WITNESSES = "witnesses"
+    PROPERTIES = "properties"
+
+
+@dataclass(frozen=True)
+class StageStarted:
+    """A budgeted stage after the mutants starts, on ``count`` survivors or functions."""
+
+    KIND: ClassVar[str] = "stage"
+    stage: Stage
+    count: int
+    budget: float
+
+
+@dataclass(frozen=True)
+class WitnessFound:
+    """The witness search's final finding for one survivor."""
+
+    KIND: ClassVar[str] = "witness"
+    id: str
+    witness: Witness
+
+
+@dataclass(frozen=True)
+class PropertyFinding:
+    """One property of one function: the fields of ``model.PropertyResult``
+    except where the function is (the main process knows)."""
+
+    module: str
+    function: str
+    property: PropertyKind
+    outcome: PropertyOutcome
+    reason: str | None = None
+    partner: str | None = None
+    examples: int = 0
+    seconds: float = 0.0
+    input: str | None = None
+    observed: str | None = None
+    test_name: str | None = None
+    test: str | None = None
+    test_dropped: str | None = None
+    #: not a result to keep: the check stopped short (the cache's concern)
+    retry: bool = False
+
+
+@dataclass(frozen=True)
+class PropertyChecked:
+    KIND: ClassVar[str] = "property"
+    result: PropertyFinding
+
+
+@dataclass(frozen=True)
+class WorkerWarning:
+    """Something the user should know that did not stop the run."""
+
+    KIND: ClassVar[str] = "warning"
+    message: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """Every verdict is sent: the worker finished its work."""
+
+    KIND: ClassVar[str] = "done"
+
+
+WorkerEvent = (
+    Collected
+    | PhaseDone
+    | VerdictReached
+    | TestExcluded
+    | Unreachable
+    | StageStarted
+    | WitnessFound
+    | PropertyChecked
+    | WorkerWarning
+    | Done
+)
+EVENT_TYPES: dict[str, type[Any]] = {t.KIND: t for t in typing.get_args(WorkerEvent)}
+
+
+# -- JSON ------------------------------------------------------------------
+
+
+def to_json(value: Any) -> Any:
+    """A protocol value as JSON-ready data (enums as their values, tuples as lists)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value
+
+
+def encode_event(event: WorkerEvent) -> str:
+    """One line of the worker's pipe."""
+    return json.dumps({"event": event.KIND, **to_json(event)})
+
+
+def decode_event(line: str) -> WorkerEvent:
+    data = json.loads(line)
+    kind = data.pop("event")
+    event: WorkerEvent = decode(EVENT_TYPES[kind], data)
+    return event
+
+
+def decode(cls: type[T], data: Any) -> T:
+    """Build ``cls`` (a protocol dataclass) from JSON data, field by field from its type hints."""
+    return typing.cast(T, _decode(cls, data))
+
+
+@functools.cache
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _decode(tp: Any, data: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        options = typing.get_args(tp)
+        if data is None and type(None) in options:
+            return None
+        (inner,) = [o for o in options if o is not type(None)]
+        return _decode(inner, data)
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in data)
+        return tuple(_decode(a, v) for a, v in zip(args, data, strict=True))
+    if origin is list:
+        return [_decode(typing.get_args(tp)[0], v) for v in data]
+    if origin is dict:
+        key, value = typing.get_args(tp)
+        return {_decode(key, k): _decode(value, v) for k, v in data.items()}
+    if tp is Any:
+        return data
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        names = {f.name for f in dataclasses.fields(tp) if f.init}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"{tp.__name__} has no field {sorted(unknown)[0]!r}")
+        return tp(**{name: _decode(hints[name], value) for name, value in data.items()})
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(data)
+    if tp is float and isinstance(data, int) and not isinstance(data, bool):
+        return float(data)
+    if tp in (str, int, float, bool) and not isinstance(data, tp):
+        raise ValueError(f"expected {tp.__name__}, got {data!r}")
+    return data

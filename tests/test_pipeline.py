@@ -1,0 +1,468 @@
+"""The stages between the baseline and the gate, on typed values, without a process.
+
+plan -> (the worker's events) -> assemble -> deliver, and the wire between the
+main process and the worker.  Each test here guards a promise the end-to-end
+suite also shows through a real ``pytest --escape`` run; here it fails in
+milliseconds and names the stage that broke.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from pytest_escape import model, plan
+from pytest_escape.assemble import RunFacts, assemble, place_properties, with_verdict
+from pytest_escape.cli import main as cli_main
+from pytest_escape.config import ReportRequest, Settings
+from pytest_escape.console import header, partial_lines, starting_line
+from pytest_escape.coverage_map import Baseline
+from pytest_escape.deliver import deliver
+from pytest_escape.execution.protocol import (
+    EVENT_TYPES,
+    Collected,
+    Done,
+    KillRecord,
+    ModulePlan,
+    MutantJob,
+    PhaseDone,
+    PropertyCheck,
+    PropertyChecked,
+    PropertyConfig,
+    PropertyFinding,
+    PropertyOptions,
+    Stage,
+    StageStarted,
+    TestExcluded,
+    TestRun,
+    Unreachable,
+    Verdict,
+    VerdictReached,
+    WitnessFound,
+    WitnessOptions,
+    WorkerPlan,
+    WorkerWarning,
+    decode,
+    decode_event,
+    encode_event,
+    to_json,
+)
+from pytest_escape.gate import EscapeExit, decide
+from pytest_escape.model import (
+    EXTREME,
+    KILLED,
+    NO_COVERAGE,
+    NOT_COVERED,
+    PARTIALLY_TESTED,
+    PSEUDO_TESTED,
+    SURVIVED,
+    WITNESSED,
+    FileInfo,
+    MutantStatus,
+    PropertyKind,
+    PropertyOutcome,
+    Results,
+    Shard,
+    Witness,
+)
+from pytest_escape.mutation.types import FunctionCopies, MutantSpec, MutatedModule, Span
+from pytest_escape.report import write_json
+from pytest_escape.since import ChangedLines
+from pytest_escape.targets import Target
+
+PATH = Path("/project/src/calc.py")
+TARGET = Target(PATH, "calc")
+
+
+def spec(
+    number: int, function: str = "add", line: int = 3, operator: str = "number", first: int = 2, last: int = 4
+) -> MutantSpec:
+    """A mutant of ``function`` (lines ``first``..``last``) on ``line``."""
+    return MutantSpec(
+        id=f"calc.x_{function}__mutmut_{number}",
+        module="calc",
+        function=function,
+        operator=operator,
+        span=Span(line, 4, line, 9),
+        statement=Span(line, 4, line, 9),
+        function_span=Span(first, 0, last, 0),
+        function_first_line=first,
+        in_signature=False,
+        original="a + b",
+        replacement="a - b",
+        before=("    return a + b",),
+        after=("    return a - b",),
+    )
+
+
+def baseline(lines: dict[int, set[str]], durations: dict[str, float] | None = None) -> Baseline:
+    tests = sorted({t for found in lines.values() for t in found})
+    return Baseline(
+        tests=tests,
+        durations=durations or dict.fromkeys(tests, 0.1),
+        test_files=dict.fromkeys(tests, "/project/tests/test_calc.py"),
+        passed=set(tests),
+        lines={PATH: lines},
+    )
+
+
+def relative(path: Path) -> str:
+    return path.relative_to("/project").as_posix()
+
+
+def planned(specs: list[MutantSpec], base: Baseline, matrix: bool = False) -> plan.MutantPlan:
+    return plan.plan_mutants([(TARGET, specs)], base, relative, matrix, lambda s, t, tests: f"key:{s.id}")
+
+
+# -- the wire ------------------------------------------------------------------
+
+
+def every_event() -> list[object]:
+    verdict = Verdict(
+        "calc.x_add__mutmut_1",
+        MutantStatus.KILLED,
+        0.25,
+        tests_run=2,
+        kills=(KillRecord("t::b", "assert 1 == 2", "AssertionError", 7),),
+        passed=("t::a",),
+        killed_by="t::b",
+        reason="assert 1 == 2",
+    )
+    finding = PropertyFinding(
+        "calc", "add", PropertyKind.ROUND_TRIP, PropertyOutcome.VIOLATED, partner="calc.sub", retry=True
+    )
+    return [
+        Collected(3, ("t::gone",)),
+        PhaseDone("mutants", 1.5),
+        VerdictReached(verdict, rerun=True),
+        TestExcluded("t::flaky", "fails when run alone without a mutant: boom"),
+        Unreachable("calc", "t::a"),
+        StageStarted(Stage.PROPERTIES, 4, 60.0),
+        WitnessFound("calc.x_add__mutmut_1", Witness(WITNESSED, input="add(a=1, b=0)", examples=3)),
+        PropertyChecked(finding),
+        WorkerWarning("a test wrote src/out.txt"),
+        Done(),
+    ]
+
+
+def test_every_worker_event_survives_the_pipe_with_its_types() -> None:
+    events = every_event()
+    assert {type(e) for e in events} == set(EVENT_TYPES.values())  # one example of each kind
+    for event in events:
+        line = encode_event(event)  # type: ignore[arg-type]
+        assert "\n" not in line
+        again = decode_event(line)
+        assert again == event
+    verdict = decode_event(encode_event(events[2])).verdict  # type: ignore[arg-type,union-attr]
+    assert isinstance(verdict.status, MutantStatus) and isinstance(verdict.kills[0], KillRecord)
+    assert verdict.killers == ("t::b",)
+
+
+def test_the_worker_plan_round_trips_through_its_json_file() -> None:
+    copies = FunctionCopies("mutants_x_add__mutmut", None, 2, "def add(a, b):\n    return a + b\n", 4, 7)
+    copies = dataclasses.replace(copies, changes={"x_add__mutmut_1": (20, 25, "a - b")})
+    job = MutantJob("calc.x_add__mutmut_1", ("t::a",), "calc", "add", 1, False, "doc", False, False)
+    worker_plan = WorkerPlan(
+        args=("-q",),
+        sys_path=("/project/src",),
+        modules={"calc": ModulePlan("/project/src/calc.py", "code", (copies,), "", (1, 2, 3))},
+        workers=2,
+        timeout_factor=10.0,
+        timeout_constant=2.0,
+        memory_limit=1 << 31,
+        tests=("t::a",),
+        identities={"t::a": "t::a"},
+        durations={"t::a": 0.1},
+        probes={"calc": ("t::a",)},
+        jobs=(job, dataclasses.replace(job, id="calc.x_add__mutmut_2", known=Verdict("x", SURVIVED))),
+        witness=WitnessOptions(60.0, 200, 1, 1.0, "hypothesis"),
+        properties=PropertyOptions(
+            60.0,
+            200,
+            1,
+            1.0,
+            "/project",
+            PropertyConfig(round_trips=(("calc.enc", "calc.dec"),)),
+            (PropertyCheck("calc", "add", ("t::a",), ("add", "sub")),),
+        ),
+    )
+    again = decode(WorkerPlan, json.loads(json.dumps(to_json(worker_plan))))
+    assert again == worker_plan
+    assert again.modules["calc"].functions[0].changes["x_add__mutmut_1"] == (20, 25, "a - b")
+
+
+def test_a_malformed_message_fails_at_the_boundary() -> None:
+    with pytest.raises(ValueError, match="no field 'colour'"):
+        decode(KillRecord, {"test": "t", "colour": "red"})
+    with pytest.raises(ValueError, match="expected int"):
+        decode(TestRun, {"order": [], "passed": [], "kills": [{"test": "t", "line": "seven"}]})
+    with pytest.raises(ValueError):
+        decode(Verdict, {"id": "m", "status": "mostly dead"})
+
+
+# -- plan ----------------------------------------------------------------------
+
+
+def test_a_mutant_runs_against_its_line_s_tests_first_then_the_function_s() -> None:
+    base = baseline(
+        {4: {"t::slow", "t::fast"}, 3: {"t::line"}}, {"t::slow": 2.0, "t::fast": 0.1, "t::line": 0.5}
+    )
+    result = planned([spec(1, line=3)], base)
+    (job,) = result.jobs
+    assert job.tests == ("t::line", "t::fast", "t::slow")
+    assert job.offset == 1 and not job.all and not job.extreme
+    assert "- return a + b" in job.doc
+    assert result.keys == {job.id: f"key:{job.id}"}
+    assert result.probes == {"calc": ("t::fast", "t::line", "t::slow")}
+
+
+def test_a_mutant_no_test_executes_is_planned_with_no_coverage_and_why() -> None:
+    result = planned([spec(1, line=4)], baseline({3: {"t::a"}}))
+    assert result.jobs == [] and result.keys == {} and result.probes == {}
+    (mutant,) = result.mutants
+    assert mutant.status == NO_COVERAGE
+    assert mutant.status_reason == "no test executes line 4"
+
+
+def test_extreme_mutants_hang_off_their_function_and_run_every_test() -> None:
+    extreme = spec(0, line=3, operator=EXTREME)
+    result = planned([extreme, spec(1, line=3)], baseline({3: {"t::a", "t::b"}}))
+    assert [m.id for m in result.mutants] == [spec(1).id]  # only regular mutants are scored
+    (function,) = result.functions
+    assert function.extreme is not None and function.extreme.id == extreme.id
+    assert function.label == NOT_COVERED and function.covered_by == ["t::a", "t::b"]
+    assert [(j.id, j.all, j.extreme) for j in result.jobs] == [
+        (extreme.id, True, True),
+        (spec(1).id, False, False),
+    ]
+    assert all(j.all for j in planned([spec(1, line=3)], baseline({3: {"t::a"}}), matrix=True).jobs)
+
+
+def test_a_function_whose_body_runs_only_at_import_says_so() -> None:
+    # the body's other lines ran (a decorator's wrapper), its first statement never did
+    extreme = spec(0, line=3, operator=EXTREME)
+    result = planned([extreme], baseline({4: {"t::a"}}))
+    assert result.functions[0].extreme is not None
+    assert result.functions[0].extreme.status_reason == plan.IMPORT_ONLY
+    assert result.functions[0].covered_by == []
+
+
+def test_changed_lines_and_shards_choose_the_mutants() -> None:
+    module = MutatedModule("calc", str(PATH), "", (spec(1, line=3), spec(2, "sub", line=8, first=7, last=9)))
+    base = baseline({3: {"t::a"}, 8: {"t::b"}})
+    changed = ChangedLines("main", "abc", {PATH: frozenset({8})})
+    chosen, shard = plan.select([(TARGET, module)], base, changed, None)
+    assert [s.id for s in chosen[0][1]] == [spec(2, "sub").id] and shard is None
+    halves = [plan.select([(TARGET, module)], base, None, (k, 2)) for k in (1, 2)]
+    ids = [[s.id for s in chosen[0][1]] for chosen, _ in halves]
+    assert sorted(ids[0] + ids[1]) == sorted(s.id for s in module.mutants) and all(ids)
+    shards = [shard for _, shard in halves]
+    assert shards[0] is not None and shards[1] is not None and shards[0].plan == shards[1].plan
+
+
+def test_property_checks_list_a_function_s_tests_fastest_first_and_its_siblings() -> None:
+    result = planned(
+        [spec(1, line=3), spec(2, "sub", line=8, first=7, last=9)], baseline({3: {"t::a"}, 8: {"t::b"}})
+    )
+    result.functions[0].covered_by = ["t::slow", "t::fast"]
+    checks = plan.property_checks(result.functions, {"t::slow": 3.0, "t::fast": 0.1})
+    assert checks[0] == PropertyCheck("calc", "add", ("t::fast", "t::slow"), ("add", "sub"))
+    assert [c.function for c in checks] == ["add", "sub"]
+
+
+def test_the_worker_plan_carries_the_settings_and_the_config() -> None:
+    settings = Settings(
+        Path("/project"),
+        workers=3,
+        memory_limit=100,
+        properties={"skip": ["calc.*"], "round_trips": [["a", "b"]]},
+    )
+    module = MutatedModule("calc", str(PATH), "code", (spec(1),))
+    worker_plan = plan.worker_plan(
+        settings,
+        args=["-q"],
+        sys_path=["/project/src"],
+        seed=7,
+        root=Path("/project"),
+        mutated=[(TARGET, module)],
+        sources={PATH: "text"},
+        baseline=baseline({3: {"t::a"}}),
+        probes={},
+        jobs=[],
+        checks=[],
+    )
+    assert worker_plan.args[:1] == ("-q",) and "--tb=native" in worker_plan.args
+    assert worker_plan.memory_limit == 100 << 20 and worker_plan.workers == 3
+    assert worker_plan.witness.seed == worker_plan.properties.seed == 7
+    assert worker_plan.properties.config == PropertyConfig(skip=("calc.*",), round_trips=(("a", "b"),))
+    assert worker_plan.modules["calc"].source == ""  # no switched function: the text is not needed
+
+
+# -- assemble --------------------------------------------------------------------
+
+
+def skeleton_of(result: plan.MutantPlan, tests: list[str]) -> Results:
+    return Results(
+        project_root="/project",
+        tool_version="0",
+        mutmut_version="0",
+        files=[FileInfo("src/calc.py", "calc", "def add(a, b):\n    return a + b\n")],
+        mutants=result.mutants,
+        functions=result.functions,
+        tests=[model.TestInfo(t, "tests/test_calc.py", 0.1) for t in tests],
+    )
+
+
+def test_assemble_applies_verdicts_witnesses_and_the_oracle_without_touching_the_skeleton() -> None:
+    extreme, regular = spec(0, line=3, operator=EXTREME), spec(1, line=3)
+    skeleton = skeleton_of(planned([extreme, regular], baseline({3: {"t::a"}})), ["t::a"])
+    before = json.dumps(dataclasses.asdict(skeleton), sort_keys=True)
+    outcomes = {
+        extreme.id: Verdict(
+            extreme.id, KILLED, kills=(KillRecord("t::a", "boom", "AssertionError", 3),), killed_by="t::a"
+        ),
+        regular.id: Verdict(regular.id, SURVIVED, tests_run=1, passed=("t::a",)),
+    }
+    witness = Witness(WITNESSED, input="add(a=1, b=1)")
+    results = assemble(skeleton, outcomes, {regular.id: witness}, [], RunFacts(executed=2), {})
+    (mutant,) = results.mutants
+    assert mutant.status == SURVIVED and mutant.witness == witness and mutant.passed_by == ["t::a"]
+    (function,) = results.functions
+    assert function.extreme is not None and function.extreme.status == KILLED
+    assert function.label == PARTIALLY_TESTED  # the extreme mutant was killed, a regular one survived
+    assert results.executed == 2
+    assert json.dumps(dataclasses.asdict(skeleton), sort_keys=True) == before
+
+
+def test_a_function_whose_extreme_mutant_survives_is_pseudo_tested() -> None:
+    extreme = spec(0, line=3, operator=EXTREME)
+    skeleton = skeleton_of(planned([extreme], baseline({3: {"t::a"}})), ["t::a"])
+    outcomes = {extreme.id: Verdict(extreme.id, SURVIVED, tests_run=1, passed=("t::a",))}
+    results = assemble(skeleton, outcomes, {}, [], RunFacts(), {})
+    assert results.functions[0].label == PSEUDO_TESTED
+
+
+def test_property_findings_land_in_their_function_s_file_in_report_order() -> None:
+    result = planned([spec(1, line=3)], baseline({3: {"t::a"}}))
+    found = [
+        PropertyFinding("calc", "add", PropertyKind.DETERMINISM, PropertyOutcome.HELD),
+        PropertyFinding("calc", "add", PropertyKind.CRASH, PropertyOutcome.VIOLATED, retry=True),
+    ]
+    placed = place_properties(found, result.functions)
+    assert [p.property for p in placed] == [PropertyKind.CRASH, PropertyKind.DETERMINISM]
+    assert placed[0].file == "src/calc.py" and placed[0].line == 2
+
+
+def test_a_verdict_keeps_every_kill_with_where_it_failed() -> None:
+    blank = planned([spec(1, line=3)], baseline({3: {"t::a"}})).mutants[0]
+    verdict = Verdict(
+        blank.id, KILLED, 0.5, 1, (KillRecord("t::a", "x", "TypeError", None),), (), "t::a", "x"
+    )
+    mutant = with_verdict(blank, verdict)
+    assert (mutant.status, mutant.killed_by, mutant.status_reason, mutant.duration) == (
+        KILLED,
+        "t::a",
+        "x",
+        0.5,
+    )
+    assert [(k.test, k.exception, k.line) for k in mutant.kills] == [("t::a", "TypeError", None)]
+    assert blank.status == NO_COVERAGE
+
+
+# -- deliver and the gate ----------------------------------------------------------
+
+
+def scored(status: MutantStatus, **fields: object) -> Results:
+    blank = planned([spec(1, line=3)], baseline({3: {"t::a"}})).mutants[0]
+    skeleton = dataclasses.replace(skeleton_of(planned([], baseline({})), []), **fields)  # type: ignore[arg-type]
+    return dataclasses.replace(skeleton, mutants=[dataclasses.replace(blank, status=status)])
+
+
+def test_a_shard_is_not_gated_and_says_how_to_gate_the_whole_run() -> None:
+    verdict = decide(scored(SURVIVED, fail_under=90.0, shard=Shard(1, 2, "p")))
+    assert verdict.exit == EscapeExit.OK and verdict.note
+    assert verdict.message is not None and "pytest-escape merge" in verdict.message
+
+
+def test_since_with_nothing_to_mutate_has_nothing_to_judge() -> None:
+    results = dataclasses.replace(scored(SURVIVED), mutants=[], since="main")
+    verdict = decide(results)
+    assert (verdict.exit, verdict.note) == (EscapeExit.OK, True)
+    assert verdict.message == "escape: no code to mutate on the lines changed since main: nothing to judge"
+
+
+def test_all_tests_skipped_is_named_instead_of_asking_for_tests() -> None:
+    results = scored(NO_COVERAGE)
+    assert "add tests" in (decide(results).message or "")
+    verdict = decide(results, skipped_tests=3)
+    assert verdict.exit == EscapeExit.NO_MUTANTS_MEASURED
+    assert verdict.message is not None and "all 3 tests were skipped" in verdict.message
+
+
+def test_the_command_line_gate_words_the_verdict_as_the_run_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = scored(SURVIVED, fail_under=90.0)
+    write_json(results, tmp_path / "r.json")
+    settings = Settings(tmp_path, reports=(ReportRequest("json", tmp_path / "again.json"),))
+    delivered = deliver(results, settings, None)
+    assert delivered.exit == EscapeExit.SCORE_BELOW_THRESHOLD and (tmp_path / "again.json").exists()
+    assert (
+        cli_main(["report", str(tmp_path / "r.json"), "--gate", "--format", "json:" + str(tmp_path / "x")])
+        == 10
+    )
+    assert capsys.readouterr().err.strip().splitlines()[-1] == delivered.messages[-1]
+
+
+def test_a_report_that_cannot_be_written_fails_the_run_and_keeps_the_others(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    settings = Settings(
+        tmp_path,
+        reports=(ReportRequest("json", blocked / "r.json"), ReportRequest("json", tmp_path / "ok.json")),
+    )
+    delivered = deliver(scored(KILLED), settings, None, cached=True)
+    assert delivered.exit == EscapeExit.USAGE_ERROR
+    assert (tmp_path / "ok.json").exists()
+    assert delivered.messages[0].startswith(f"escape: cannot write {blocked / 'r.json'}")
+    assert "the cached verdicts make the rerun quick" in delivered.messages[-1]
+
+
+# -- what the terminal shows ---------------------------------------------------------
+
+
+def test_the_starting_line_counts_fresh_mutants_extremes_and_resumed_verdicts() -> None:
+    job = MutantJob("m1", ("t",), "calc", "add", 1, False, "", False, False)
+    jobs = [
+        job,
+        dataclasses.replace(job, id="m0", extreme=True, all=True),
+        dataclasses.replace(job, id="m2", known=Verdict("m2", KILLED)),
+    ]
+    assert starting_line(jobs, 2, matrix=True) == (
+        "escape: running 1 mutants and 1 extreme mutants (one per function) against their covering tests "
+        "(2 workers, full kill matrix); 1 verdicts resumed from the cache"
+    )
+
+
+def test_an_interrupted_run_shows_partial_scores_per_module() -> None:
+    blanks = planned([spec(1, line=3), spec(2, line=3), spec(3, line=3)], baseline({3: {"t::a"}})).mutants
+    landed = {blanks[0].id: Verdict(blanks[0].id, KILLED)}
+    mutants = [with_verdict(m, landed.get(m.id)) for m in blanks]
+    lines = partial_lines(mutants, {m.id for m in blanks}, landed, cached=True)
+    assert lines[0].startswith("escape: interrupted during the mutation phase: 1 of 3 mutants finished")
+    assert lines[0].endswith("the finished mutants are cached for the next run")
+    assert (
+        lines[1]
+        == "escape:   calc: 1 killed, 0 survived, 0 timeout, 0 error; partial score 100.0% (2 not run)"
+    )
+
+
+def test_the_header_names_the_search_seed_and_the_gate() -> None:
+    settings = Settings(Path("/p"), workers=2, witness_budget=0, baseline=Path("b.json"), shard=(1, 3))
+    line = header(settings, seed=5, mutating="src/calc.py", cache_state="no cache", since_base=None)
+    assert line.startswith("escape: mutating src/calc.py; 2 workers, timeout 10x + 2 s, 2048 MiB each;")
+    assert "no witness search" in line and "--escape-seed" not in line
+    assert line.endswith("no cache; shard 1/3; ratchet against b.json (tolerance 0)")
