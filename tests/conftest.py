@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pytest_escape.model import Results
-from pytest_escape.report.stryker_json import read_json
+from pytest_escape.results_io import read_json
 
 pytest_plugins = ["pytester"]
 

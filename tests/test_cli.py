@@ -14,8 +14,9 @@ from conftest import Project
 
 from pytest_escape.gate import EscapeExit
 from pytest_escape.model import MODEL_VERSION, Results
-from pytest_escape.report import read_json, render_terminal
+from pytest_escape.report import render_terminal
 from pytest_escape.report.describe import score_text
+from pytest_escape.results_io import read_json
 
 COMMAND = Path(sys.executable).parent / "pytest-escape"
 

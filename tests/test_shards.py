@@ -15,7 +15,8 @@ from pytest_escape.config import SettingsError, parse_shard
 from pytest_escape.gate import EscapeExit, judge
 from pytest_escape.model import EXTREME, LeftOut, Results, Shard, SmellInfo
 from pytest_escape.oracle.verdicts import reassess
-from pytest_escape.report import read_json, write_report
+from pytest_escape.report import write_report
+from pytest_escape.results_io import read_json
 from pytest_escape.shards import MergeError, assign, merge, plan_hash
 
 COMMAND = Path(sys.executable).parent / "pytest-escape"

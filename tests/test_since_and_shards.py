@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import SAMPLE, Project
 
-from pytest_escape.report import read_json
+from pytest_escape.results_io import read_json
 from pytest_escape.shards import merge
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -22,7 +22,8 @@ from typing import NoReturn
 
 from .config import SettingsError, parse_report, parse_tolerance
 from .gate import EscapeExit, Ratchet, decide
-from .report import NotAResultsFile, read_json, render_terminal, write_report
+from .report import render_terminal, write_report
+from .results_io import NotAResultsFile, read_json
 from .shards import MergeError, merge
 
 

@@ -15,7 +15,7 @@ from .junit import write_junit
 from .markdown import write_markdown
 from .regression_tests import render_regression_tests, write_regression_tests
 from .sarif import write_sarif
-from .stryker_json import NotAResultsFile, read_json, to_stryker, write_json
+from .stryker_json import to_stryker, write_json
 from .terminal import render_terminal
 
 #: format name -> writer of a file (html: a directory)
@@ -39,8 +39,6 @@ def write_report(results: Results, fmt: str, path: Path, append: bool = False) -
 
 __all__ = [
     "WRITERS",
-    "NotAResultsFile",
-    "read_json",
     "render_regression_tests",
     "render_terminal",
     "to_stryker",

@@ -4,6 +4,8 @@ Our own data rides along in extra keys, which the schema allows: each mutant
 gets ``x-escape`` (module, function, diff lines) and the document gets
 ``x-escape`` with the whole results model minus the sources (already in
 ``files``), so every other format can be rebuilt from this file alone.
+Reading it back is ``results_io``'s job: the gate, the ratchet and shard
+merging read results without depending on any report.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results, check_version
+from ..model import ERROR, KILLED, NO_COVERAGE, SURVIVED, TIMEOUT, MutantResult, Results
 from .describe import HIGH, LOW, witness_sentence
 from .files import write_atomic
 
@@ -98,43 +100,3 @@ def to_stryker(results: Results) -> dict[str, Any]:
 
 def write_json(results: Results, path: Path) -> None:
     write_atomic(path, json.dumps(to_stryker(results), indent=1))
-
-
-class NotAResultsFile(Exception):
-    """The file is not a results JSON this version can read; the message is one line."""
-
-
-def from_stryker(document: Any) -> Results:
-    """The ``Results`` a report was written from: its model, with the sources put back."""
-    if not isinstance(document, dict) or not isinstance(document.get("x-escape"), dict):
-        raise NotAResultsFile("it is not a pytest-escape JSON report (no 'x-escape' key)")
-    model = dict(document["x-escape"])
-    try:
-        # the version first: a model this version does not read is not damaged for lacking keys
-        check_version(model)
-    except ValueError as e:
-        raise NotAResultsFile(str(e)) from None
-    try:
-        sources = {path: entry.get("source", "") for path, entry in document.get("files", {}).items()}
-        model["files"] = [{**f, "source": sources.get(f["path"], "")} for f in model["files"]]
-        return Results.from_dict(model)
-    except (KeyError, TypeError, AttributeError, ValueError) as e:
-        raise NotAResultsFile(f"its results model is incomplete or damaged ({e!r})") from None
-
-
-def read_json(path: Path) -> Results:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise NotAResultsFile(f"cannot read {path}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        # a binary file, or text in another encoding: never a report this tool wrote
-        raise NotAResultsFile(f"{path} is not a JSON report (it is not UTF-8 text)") from None
-    try:
-        document = json.loads(text)
-    except ValueError as e:
-        raise NotAResultsFile(f"{path} is not JSON ({e})") from None
-    try:
-        return from_stryker(document)
-    except NotAResultsFile as e:
-        raise NotAResultsFile(f"{path}: {e}") from None
