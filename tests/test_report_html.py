@@ -3,6 +3,8 @@ stdlib, and its behaviour in a real (headless) Chromium."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ import pytest
 from pytest_escape.model import NO_COVERAGE, SURVIVED, FunctionResult, MutantResult, Results
 from pytest_escape.report.describe import module_summaries, score_text, witness_sentence
 from pytest_escape.report.html import (
+    HTMLFILES,
     page_names,
     render_index,
     render_module,
@@ -220,6 +223,28 @@ def test_module_page_escapes_code_and_test_ids(sample_results: Results, tmp_path
     assert '"""Greets <b>you</b> & friends."""' in page_text(root)
     # the docstring's <b> is text too: the only <b> elements are our own mutant numbers
     assert all(n.parent is not None and n.parent.tag == "summary" for n in root.find_all("b"))
+
+
+def test_the_content_policy_allows_exactly_the_shipped_script(
+    sample_results: Results, tmp_path: Path
+) -> None:
+    """The script comes from htmlfiles/ and the policy names its hash: an edit
+    to one without the other would leave a page whose script never runs."""
+    write_html(sample_results, tmp_path)
+    module = parse((tmp_path / "demo.pricing.html").read_text(encoding="utf-8"))
+    (script,) = module.find_all("script")
+    text = "".join(c for c in script.children if isinstance(c, str))
+    assert text == (HTMLFILES / "escape.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    (meta,) = module.find_all("meta", http_equiv="Content-Security-Policy")
+    assert meta.attrs["content"] == (
+        f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
+    )
+    index = parse((tmp_path / "index.html").read_text(encoding="utf-8"))
+    (meta,) = index.find_all("meta", http_equiv="Content-Security-Policy")
+    assert meta.attrs["content"].endswith("script-src 'none'") and index.find_all("script") == []
+    (style,) = index.find_all("style")
+    assert "".join(c for c in style.children if isinstance(c, str)) == (HTMLFILES / "style.css").read_text()
 
 
 def test_module_page_has_a_marker_and_details_per_mutant(sample_results: Results, tmp_path: Path) -> None:

@@ -16,9 +16,12 @@ The pages hold no data for the script, so no JSON is embedded at all.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
+import importlib.resources
 import re
+import string
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -61,173 +64,23 @@ SHOWN_TESTS = 20
 #: markers side by side in the gutter before they wrap
 MARKERS_PER_ROW = 4
 
-_CSS = """
-:root {
-  --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --panel: #f6f8fa;
-  --link: #0969da; --code-bg: #ffffff; --ln: #8c959f;
-  --killed: #1a7f37; --survived: #cf222e; --timeout: #9a6700; --no-coverage: #6e7781; --error: #8250df;
-  --killed-bg: #dafbe1; --survived-bg: #ffebe9; --timeout-bg: #fff8c5; --no-coverage-bg: #eaeef2;
-  --error-bg: #fbefff; --good: #2da44e; --fair: #d4a72c; --poor: #cf222e;
-  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono",
-    "Liberation Mono", monospace;
-}
-@media (prefers-color-scheme: dark) {
-  :root {
-    --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #3d444d; --panel: #151b23;
-    --link: #4493f8; --code-bg: #0d1117; --ln: #6e7681;
-    --killed: #3fb950; --survived: #f85149; --timeout: #d29922; --no-coverage: #9198a1; --error: #ab7df8;
-    --killed-bg: #12261e; --survived-bg: #2d1519; --timeout-bg: #272115; --no-coverage-bg: #1c2128;
-    --error-bg: #221a33;
-  }
-}
-* { box-sizing: border-box; }
-body {
-  margin: 0; padding: 24px 32px 48px; background: var(--bg); color: var(--fg);
-  font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-}
-a { color: var(--link); text-decoration: none; }
-a:hover { text-decoration: underline; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 17px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--border); }
-h3 { font-size: 15px; margin: 16px 0 6px; }
-code, pre, .mono { font-family: var(--mono); font-size: 12.5px; }
-.muted { color: var(--muted); }
-.crumbs { font-size: 13px; margin-bottom: 8px; }
-.sentence { font-size: 15px; margin: 10px 0 0; }
-.warnings { margin: 12px 0 0; padding: 8px 12px 8px 28px; background: var(--timeout-bg);
-  border: 1px solid var(--border); border-radius: 6px; }
-table.grid { border-collapse: collapse; margin: 8px 0; }
-table.grid th, table.grid td { padding: 5px 10px; border-bottom: 1px solid var(--border); text-align: left;
-  vertical-align: top; }
-table.grid th { background: var(--panel); font-weight: 600; white-space: nowrap; }
-table.grid td.reason { min-width: 220px; }
-table.grid td.tests-cell { min-width: 260px; max-width: 420px; overflow-wrap: anywhere; }
-table.grid td.num, table.grid th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.grid tfoot td { font-weight: 600; border-top: 2px solid var(--border); }
-td.score { white-space: nowrap; min-width: 170px; }
-.bar { display: inline-block; width: 90px; height: 9px; margin-left: 8px; background: var(--panel);
-  border: 1px solid var(--border); border-radius: 5px; overflow: hidden; vertical-align: middle; }
-.fill { height: 100%; }
-.fill.score-good { background: var(--good); }
-.fill.score-fair { background: var(--fair); }
-.fill.score-poor { background: var(--poor); }
-.badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; font-weight: 600;
-  line-height: 18px; white-space: nowrap; border: 1px solid currentColor; }
-.killed { --c: var(--killed); --cbg: var(--killed-bg); }
-.survived { --c: var(--survived); --cbg: var(--survived-bg); }
-.timeout { --c: var(--timeout); --cbg: var(--timeout-bg); }
-.no-coverage { --c: var(--no-coverage); --cbg: var(--no-coverage-bg); }
-.error { --c: var(--error); --cbg: var(--error-bg); }
-.badge.killed, .badge.survived, .badge.timeout, .badge.no-coverage, .badge.error {
-  color: var(--c); background: var(--cbg); }
-.label-tested { color: var(--killed); background: var(--killed-bg); }
-.label-pseudo-tested { color: var(--survived); background: var(--survived-bg); }
-.label-partially-tested { color: var(--timeout); background: var(--timeout-bg); }
-.label-not-covered { color: var(--no-coverage); background: var(--no-coverage-bg); }
-.legend { display: flex; gap: 14px; flex-wrap: wrap; margin: 6px 0 10px; font-size: 13px; }
-.findings li { margin: 4px 0; }
-.findings .smell { color: var(--muted); font-size: 13px; }
-ul.tests { margin: 0; padding-left: 18px; }
-.source-wrap { border: 1px solid var(--border); border-radius: 6px; overflow-x: auto;
-  background: var(--code-bg); }
-table.source { border-collapse: collapse; width: 100%; font-family: var(--mono); font-size: 12.5px;
-  line-height: 20px; }
-table.source td { padding: 0; vertical-align: top; }
-table.source td.ln { width: 1%; padding: 0 10px 0 12px; text-align: right; color: var(--ln);
-  user-select: none; white-space: nowrap; }
-table.source td.ln a { color: inherit; }
-table.source td.markers { padding: 0 8px 0 2px; text-align: right; }
-table.source td.code { white-space: pre; tab-size: 4; padding-right: 16px; }
-table.source tr.line.has-survived td.code { background: var(--survived-bg); }
-table.source tr.line.has-no-coverage td.code { background: var(--no-coverage-bg); }
-table.source tr.line:target td { background: var(--timeout-bg); }
-a.marker { display: inline-block; min-width: 18px; height: 16px; margin: 2px 1px 0; padding: 0 3px;
-  border-radius: 8px; font: 600 10.5px/16px system-ui, sans-serif; text-align: center; color: #fff;
-  background: var(--c); text-decoration: none; vertical-align: top; }
-a.marker:hover { filter: brightness(1.15); text-decoration: none; }
-table.source tr.mutants td { padding: 0; }
-details.mutant { display: none; margin: 4px 12px 8px; border: 1px solid var(--border);
-  border-left: 4px solid var(--c); border-radius: 6px; background: var(--bg);
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 13.5px;
-  line-height: 1.5; white-space: normal; box-shadow: 0 1px 3px rgba(31, 35, 40, .12); }
-details.mutant[open], details.mutant:target { display: block; }
-details.mutant, tr.line { scroll-margin-top: 40vh; }
-details.mutant > summary { cursor: pointer; padding: 6px 10px; background: var(--cbg); }
-details.mutant > .body { padding: 8px 12px 10px; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; }
-dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
-pre.diff, pre.regression { margin: 0; padding: 6px 10px; background: var(--panel);
-  border: 1px solid var(--border); border-radius: 6px; overflow-x: auto; line-height: 18px; }
-pre.diff .del { color: var(--survived); display: block; }
-pre.diff .ins { color: var(--killed); display: block; }
-pre.diff mark { color: inherit; background: var(--cbg); outline: 1px solid currentColor; border-radius: 2px; }
-.regression-box { margin-top: 8px; }
-.regression-head { display: flex; align-items: center; justify-content: space-between; margin: 0 0 4px; }
-button.copy { font: inherit; font-size: 12px; padding: 2px 10px; cursor: pointer; color: var(--fg);
-  background: var(--panel); border: 1px solid var(--border); border-radius: 6px; }
-button.copy:hover { border-color: var(--muted); }
-.witness { font-weight: 600; }
-.badge.property-observation { color: var(--timeout); background: var(--timeout-bg); }
-.badge.property-failing { color: var(--survived); background: var(--survived-bg); }
-li.property-violation { margin: 6px 0 12px; }
-li.property-violation > dl.facts { margin: 4px 0 0; }
-li.property-violation:target { background: var(--timeout-bg); }
-details.regression, details.not-checked { margin-top: 6px; }
-h2 .gate-note { font-size: 13px; font-weight: 400; }
-details.regression > summary, details.not-checked > summary { cursor: pointer; }
-"""
+#: the page's skeleton, style and script: files shipped with the package
+#: (``htmlfiles/``, as coverage.py ships its own), read once
+HTMLFILES = importlib.resources.files(__package__) / "htmlfiles"
 
-# Opens the details the URL's #fragment names (on load and when it changes;
-# the browser scrolls to it, ``scroll-margin-top`` keeps its source line in view),
-# toggles them when their marker is clicked again, and wires the Copy buttons.
-_SCRIPT = """
-(function () {
-  "use strict";
-  function target() {
-    var id = location.hash ? decodeURIComponent(location.hash.slice(1)) : "";
-    var el = id ? document.getElementById(id) : null;
-    return el && el.tagName === "DETAILS" ? el : null;
-  }
-  function openHash() {
-    var el = target();
-    if (el) { el.open = true; }
-  }
-  window.addEventListener("hashchange", openHash);
-  document.addEventListener("click", function (event) {
-    var marker = event.target.closest ? event.target.closest("a.marker") : null;
-    if (marker) {
-      var el = document.getElementById(decodeURIComponent(marker.hash.slice(1)));
-      if (el && el === target()) {
-        el.open = !el.open;
-        event.preventDefault();
-      }
-      return;
-    }
-    var button = event.target.closest ? event.target.closest("button.copy") : null;
-    if (!button) { return; }
-    var pre = document.getElementById(button.getAttribute("data-target"));
-    if (!pre) { return; }
-    function done(text) { button.textContent = text; }
-    function select() {
-      var range = document.createRange();
-      range.selectNodeContents(pre);
-      var selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-      var copied = false;
-      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
-      done(copied ? "Copied" : "Selected: press Ctrl+C");
-    }
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(pre.textContent).then(function () { done("Copied"); }, select);
-    } else {
-      select();
-    }
-  });
-  openHash();
-})();
-"""
+
+@functools.cache
+def _asset(name: str) -> str:
+    return (HTMLFILES / name).read_text(encoding="utf-8")
+
+
+def _css() -> str:
+    return _asset("style.css")
+
+
+def _script() -> str:
+    """The one script, run where the page is opened (links to a mutant open its details)."""
+    return _asset("escape.js")
 
 
 def _e(value: object) -> str:
@@ -239,18 +92,20 @@ def _script_hash(script: str) -> str:
     return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
-def _page(title: str, body: str, script: str | None = None) -> str:
+def content_policy(script: str | None) -> str:
+    """The page's Content-Security-Policy: nothing loads, and the one inline
+    script runs only if its text hashes to what the policy names."""
     allowed = f"'sha256-{_script_hash(script)}'" if script is not None else "'none'"
-    policy = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {allowed}"
-    tail = f"<script>{script}</script>\n" if script is not None else ""
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(policy)}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="generator" content="pytest-escape">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"{body}\n{tail}</body>\n</html>\n"
+    return f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {allowed}"
+
+
+def _page(title: str, body: str, script: str | None = None) -> str:
+    return string.Template(_asset("page.html")).substitute(
+        policy=_e(content_policy(script)),
+        title=_e(title),
+        style=_css(),
+        body=body,
+        script=f"<script>{script}</script>\n" if script is not None else "",
     )
 
 
@@ -861,7 +716,7 @@ def render_module(results: Results, summary: ModuleSummary) -> str:
         '<span class="muted">click a marker for the mutant&#x27;s details</span></div>'
         f"{code}{functions}{findings}{properties}"
     )
-    return _page(f"{summary.module} - mutation testing report", body, _SCRIPT)
+    return _page(f"{summary.module} - mutation testing report", body, _script())
 
 
 def write_html(results: Results, directory: Path) -> None:
