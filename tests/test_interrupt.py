@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import Project
 
+from pytest_escape.execution.protocol import PhaseDone
 from pytest_escape.execution.worker import Emitter, _remove_if_orphaned
 
 SLOW_TESTS = """
@@ -168,12 +169,12 @@ def test_a_broken_event_pipe_is_reason_enough_to_remove_the_plan(tmp_path: Path)
     (plan_dir / "worker.log").write_text("log")
     read_fd, write_fd = os.pipe()
     emit = Emitter(write_fd)
-    emit("phase", name="collect", seconds=0.1)
+    emit(PhaseDone("collect", 0.1))
     _remove_if_orphaned(plan_dir, os.getppid(), emit.broken)
     assert plan_dir.exists()  # our parent is alive and still reading: its directory
     os.close(read_fd)
     with pytest.raises(BrokenPipeError):
-        emit("phase", name="mutants", seconds=0.1)
+        emit(PhaseDone("mutants", 0.1))
     assert emit.broken
     _remove_if_orphaned(plan_dir, os.getppid(), emit.broken)
     assert not plan_dir.exists()

@@ -32,7 +32,6 @@ from pytest_escape.execution.protocol import (
     PropertyCheck,
     PropertyChecked,
     PropertyConfig,
-    PropertyFinding,
     PropertyOptions,
     Stage,
     StageStarted,
@@ -64,6 +63,7 @@ from pytest_escape.model import (
     MutantStatus,
     PropertyKind,
     PropertyOutcome,
+    PropertyResult,
     Results,
     Shard,
     Witness,
@@ -131,8 +131,8 @@ def every_event() -> list[object]:
         killed_by="t::b",
         reason="assert 1 == 2",
     )
-    finding = PropertyFinding(
-        "calc", "add", PropertyKind.ROUND_TRIP, PropertyOutcome.VIOLATED, partner="calc.sub", retry=True
+    finding = PropertyResult(
+        "calc", "add", PropertyKind.ROUND_TRIP, PropertyOutcome.VIOLATED, partner="calc.sub"
     )
     return [
         Collected(3, ("t::gone",)),
@@ -142,7 +142,7 @@ def every_event() -> list[object]:
         Unreachable("calc", "t::a"),
         StageStarted(Stage.PROPERTIES, 4, 60.0),
         WitnessFound("calc.x_add__mutmut_1", Witness(WITNESSED, input="add(a=1, b=0)", examples=3)),
-        PropertyChecked(finding),
+        PropertyChecked(finding, retry=True),
         WorkerWarning("a test wrote src/out.txt"),
         Done(),
     ]
@@ -348,8 +348,8 @@ def test_a_function_whose_extreme_mutant_survives_is_pseudo_tested() -> None:
 def test_property_findings_land_in_their_function_s_file_in_report_order() -> None:
     result = planned([spec(1, line=3)], baseline({3: {"t::a"}}))
     found = [
-        PropertyFinding("calc", "add", PropertyKind.DETERMINISM, PropertyOutcome.HELD),
-        PropertyFinding("calc", "add", PropertyKind.CRASH, PropertyOutcome.VIOLATED, retry=True),
+        PropertyResult("calc", "add", PropertyKind.DETERMINISM, PropertyOutcome.HELD),
+        PropertyResult("calc", "add", PropertyKind.CRASH, PropertyOutcome.VIOLATED),
     ]
     placed = place_properties(found, result.functions)
     assert [p.property for p in placed] == [PropertyKind.CRASH, PropertyKind.DETERMINISM]

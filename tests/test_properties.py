@@ -20,8 +20,9 @@ import pytest
 from conftest import Project
 
 from pytest_escape.cache_keys import KeyMaker
-from pytest_escape.model import Results
-from pytest_escape.report.stryker_json import read_json
+from pytest_escape.execution.protocol import PropertyCheck, PropertyChecked
+from pytest_escape.model import CONTRACT, CRASH, HELD, NOT_CHECKED, PropertyResult, Results
+from pytest_escape.results_io import read_json
 from pytest_escape.store import OutcomeStore, PropertyCache
 
 TEXTKIT = """
@@ -743,16 +744,17 @@ def test_results_that_time_or_chance_decided_are_not_cached(tmp_path: Path) -> N
     """A spent budget or a check that hung says nothing about the code: such a
     function is checked again.  A function with nothing to check is final."""
     keys = {("m", "spent"): "k1", ("m", "held"): "k2", ("m", "private"): "k3"}
-    checks = [{"module": "m", "function": name} for _, name in keys]
+    checks = [PropertyCheck("m", name, (), ()) for _, name in keys]
     results = [
-        {"module": "m", "function": "spent", "property": "crash", "outcome": "held"},
-        {"module": "m", "function": "spent", "property": "contract", "outcome": "not checked", "retry": True},
-        {"module": "m", "function": "held", "property": "crash", "outcome": "held"},
+        PropertyChecked(PropertyResult("m", "spent", CRASH, HELD)),
+        PropertyChecked(PropertyResult("m", "spent", CONTRACT, NOT_CHECKED), retry=True),
+        PropertyChecked(PropertyResult("m", "held", CRASH, HELD)),
     ]
     PropertyCache(OutcomeStore(tmp_path), keys).finish(checks, results)
     to_run, cached = PropertyCache(OutcomeStore(tmp_path), keys).reuse(checks)
-    assert [c["function"] for c in to_run] == ["spent"]
-    assert cached == [results[2]]
+    assert [c.function for c in to_run] == ["spent"]
+    assert cached == [results[2].result]
+    assert isinstance(cached[0].property, type(CRASH))  # typed again when read back
 
 
 def test_a_spent_budget_is_checked_again_next_run(project: Project) -> None:

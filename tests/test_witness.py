@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import Project
 
+from pytest_escape.inputs.strategies import Seeds
 from pytest_escape.model import (
     LIKELY_EQUIVALENT,
     NON_DETERMINISTIC,
@@ -23,7 +24,6 @@ from pytest_escape.model import (
     VERDICTS,
     WITNESSED,
 )
-from pytest_escape.witness.strategies import Seeds
 
 SHOP = """
 import argparse

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from pytest_escape.witness.compare import RAISED, RETURNED, CallOutcome, difference, same_value
-from pytest_escape.witness.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
-from pytest_escape.witness.strategies import Seeds, Unexplorable, parameter_strategy
+from pytest_escape.inputs.compare import RAISED, RETURNED, CallOutcome, difference, same_value
+from pytest_escape.inputs.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
+from pytest_escape.inputs.strategies import Seeds, Unexplorable, parameter_strategy
 
 
 class Point:
@@ -123,7 +123,7 @@ def test_guard_blocks_side_effects_only_while_armed(tmp_path: Any) -> None:
     script = textwrap.dedent(
         f"""
         import os
-        from pytest_escape.witness.sandbox import Guard, SandboxViolation
+        from pytest_escape.inputs.sandbox import Guard, SandboxViolation
         guard = Guard()
         open({str(tmp_path / "before")!r}, "w").close()   # disarmed: allowed
         try:
@@ -142,8 +142,8 @@ def test_guard_blocks_side_effects_only_while_armed(tmp_path: Any) -> None:
 
 
 def test_iterators_are_held_as_items_and_rebuilt_for_every_run() -> None:
-    from pytest_escape.witness.calls import fresh
-    from pytest_escape.witness.literals import OneShot, settled
+    from pytest_escape.inputs.calls import fresh
+    from pytest_escape.inputs.literals import OneShot, settled
 
     value = settled([iter([("a", "b")]), iter("xy")])
     assert value == [OneShot((("a", "b"),)), OneShot(("x", "y"))]
@@ -155,7 +155,7 @@ def test_iterators_are_held_as_items_and_rebuilt_for_every_run() -> None:
 def test_difference_path_leads_to_the_part_that_differs() -> None:
     import argparse
 
-    from pytest_escape.witness.compare import difference_path, follow
+    from pytest_escape.inputs.compare import difference_path, follow
 
     def parser(text: str) -> argparse.ArgumentParser:
         made = argparse.ArgumentParser(prog="p")
@@ -193,9 +193,9 @@ def test_a_coroutine_function_is_called_to_its_end_in_a_fresh_loop_each_time() -
     script = textwrap.dedent(
         """
         import asyncio, sys, types
-        from pytest_escape.witness.calls import Caller, resolve
-        from pytest_escape.witness.sandbox import Guard
-        from pytest_escape.witness.strategies import Call
+        from pytest_escape.inputs.calls import Caller, resolve
+        from pytest_escape.inputs.sandbox import Guard
+        from pytest_escape.inputs.strategies import Call
         module = types.ModuleType("m")
         exec(
             "import asyncio\\n"

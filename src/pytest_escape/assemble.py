@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .execution.protocol import PropertyFinding, Verdict
+from .execution.protocol import Verdict
 from .model import (
     EXTREME,
     PROPERTIES,
@@ -48,15 +48,14 @@ def with_verdict(
 
 
 def place_properties(
-    found: Sequence[PropertyFinding], functions: Sequence[FunctionResult]
+    found: Sequence[PropertyResult], functions: Sequence[FunctionResult]
 ) -> list[PropertyResult]:
-    """The worker's property findings, placed in their functions' files, in report order."""
+    """The property results, placed in their functions' files, in report order."""
     where = {(f.module, f.name): f for f in functions}
     results = []
-    for finding in found:
-        function = where[(finding.module, finding.function)]
-        fields = {f.name: getattr(finding, f.name) for f in dataclasses.fields(finding) if f.name != "retry"}
-        results.append(PropertyResult(file=function.file, line=function.line, **fields))
+    for result in found:
+        function = where[(result.module, result.function)]
+        results.append(dataclasses.replace(result, file=function.file, line=function.line))
     order = {p: i for i, p in enumerate(PROPERTIES)}
     return sorted(results, key=lambda r: (r.module, r.line, r.function, order.get(r.property, 99)))
 
@@ -78,7 +77,7 @@ def assemble(
     skeleton: Results,
     outcomes: Mapping[str, Verdict],
     witnesses: Mapping[str, Witness],
-    properties: Sequence[PropertyFinding],
+    properties: Sequence[PropertyResult],
     facts: RunFacts,
     test_sources: Mapping[str, str],
 ) -> Results:

@@ -188,13 +188,14 @@ class PropertyResult:
     A violation is an observation about the code, not about its tests: the
     tests may well confirm the behaviour (their expected values computed from
     it).  It fails the gate only with ``--escape-fail-on properties``.
+
+    The worker sends it without ``file`` and ``line``: ``assemble`` places it
+    in its function's file.
     """
 
     module: str
-    file: str
     #: ``name`` or ``Class.name``
     function: str
-    line: int
     property: PropertyKind
     outcome: PropertyOutcome
     #: why it was not checked, or what was expected where it was violated
@@ -212,6 +213,9 @@ class PropertyResult:
     test: str | None = None
     #: why no test is given for a violation
     test_dropped: str | None = None
+    file: str = ""
+    #: the function's ``def`` line
+    line: int = 0
 
 
 @dataclass

@@ -33,8 +33,8 @@ from .model import FileInfo, LeftOut, Results, TestInfo
 from .mutation import switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
-from .report import NotAResultsFile, read_json
 from .report.describe import function_warnings
+from .results_io import NotAResultsFile, read_json
 from .shards import revision
 from .since import ChangedLines, SinceError, changed_lines
 from .store import OutcomeStore, PropertyCache, RunCache
@@ -315,7 +315,7 @@ class EscapeSession:
             report = self._execute(mutated, sources, baseline, planned.probes, to_run, checks, cache, console)
             if (stopped := self._stopped(report, skeleton, to_run, cache)) is not None:
                 return stopped
-            properties += report.properties
+            properties += [checked.result for checked in report.properties]
             facts.excluded_tests.update(report.excluded)
             facts.warnings.extend(report.warnings)
             self.timings.update(report.phases)

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .execution.protocol import MutantJob, PropertyCheck, PropertyFinding, Verdict, decode, to_json
-from .model import PROVEN_EQUIVALENT, SURVIVED, WITNESSED, Witness, witness_from_dict
+from .execution.protocol import MutantJob, PropertyCheck, PropertyChecked, Verdict, decode, to_json
+from .model import PROVEN_EQUIVALENT, SURVIVED, WITNESSED, PropertyResult, Witness, witness_from_dict
 from .nodeids import Renamer
 
 SCHEMA_VERSION = 1
@@ -397,17 +397,17 @@ class PropertyCache:
         self.store = store
         self.keys = keys
 
-    def reuse(self, checks: list[PropertyCheck]) -> tuple[list[PropertyCheck], list[PropertyFinding]]:
+    def reuse(self, checks: list[PropertyCheck]) -> tuple[list[PropertyCheck], list[PropertyResult]]:
         """(the checks still to run, the stored results of the others)."""
         if self.store is None:
             return checks, []
         stored = self.store.property_results(self.keys[c.module, c.function] for c in checks)
         to_run: list[PropertyCheck] = []
-        results: list[PropertyFinding] = []
+        results: list[PropertyResult] = []
         for check in checks:
             hit = stored.get(self.keys[check.module, check.function])
             try:
-                found = [decode(PropertyFinding, r) for r in hit] if hit is not None else None
+                found = [decode(PropertyResult, r) for r in hit] if hit is not None else None
             except (ValueError, TypeError, KeyError):
                 found = None  # a row this version cannot read: check again
             if found is None:
@@ -416,18 +416,18 @@ class PropertyCache:
                 results.extend(found)
         return to_run, results
 
-    def finish(self, checked: Iterable[PropertyCheck], results: Iterable[PropertyFinding]) -> None:
+    def finish(self, checked: Iterable[PropertyCheck], results: Iterable[PropertyChecked]) -> None:
         """A finished run's fresh results: store each checked function's final
         ones (none at all, for a function with nothing to check, is final too)."""
         if self.store is None:
             return
-        by_function: dict[tuple[str, str], list[PropertyFinding]] = {
+        by_function: dict[tuple[str, str], list[PropertyChecked]] = {
             (c.module, c.function): [] for c in checked
         }
-        for result in results:
-            by_function.setdefault((result.module, result.function), []).append(result)
+        for found in results:
+            by_function.setdefault((found.result.module, found.result.function), []).append(found)
         self.store.put_property_results(
-            (self.keys[where], [to_json(r) for r in found])
+            (self.keys[where], [to_json(f.result) for f in found])
             for where, found in by_function.items()
-            if where in self.keys and not any(r.retry for r in found)
+            if where in self.keys and not any(f.retry for f in found)
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import fnmatch
 import functools
 import json
 import types
@@ -23,7 +24,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, Union
 
-from ..model import MutantStatus, PropertyKind, PropertyOutcome, Witness
+from ..model import MutantStatus, PropertyResult, Witness
 from ..mutation.types import FunctionCopies
 
 T = TypeVar("T")
@@ -152,6 +153,14 @@ class PropertyConfig:
     #: private functions to check too (``module.name`` globs)
     check: tuple[str, ...] = ()
 
+    def skipped(self, qualname: str, prop: str) -> bool:
+        """Whether ``skip`` silences ``prop`` (a property name) of ``qualname`` (``module.name``)."""
+        for entry in self.skip:
+            pattern, _, which = entry.rpartition(":") if ":" in entry else (entry, "", "")
+            if fnmatch.fnmatchcase(qualname, pattern) and which in ("", prop):
+                return True
+        return False
+
 
 @dataclass(frozen=True)
 class PropertyCheck:
@@ -276,31 +285,15 @@ class WitnessFound:
 
 
 @dataclass(frozen=True)
-class PropertyFinding:
-    """One property of one function: the fields of ``model.PropertyResult``
-    except where the function is (the main process knows)."""
-
-    module: str
-    function: str
-    property: PropertyKind
-    outcome: PropertyOutcome
-    reason: str | None = None
-    partner: str | None = None
-    examples: int = 0
-    seconds: float = 0.0
-    input: str | None = None
-    observed: str | None = None
-    test_name: str | None = None
-    test: str | None = None
-    test_dropped: str | None = None
-    #: not a result to keep: the check stopped short (the cache's concern)
-    retry: bool = False
-
-
-@dataclass(frozen=True)
 class PropertyChecked:
+    """One property of one function, checked (or not, with the reason)."""
+
     KIND: ClassVar[str] = "property"
-    result: PropertyFinding
+    result: PropertyResult
+    #: the check stopped short (a spent budget, a hang, a violation that did
+    #: not repeat): time or chance decided it, so the cache keeps no result
+    #: of its function and the next run checks again
+    retry: bool = False
 
 
 @dataclass(frozen=True)

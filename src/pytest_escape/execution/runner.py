@@ -22,7 +22,6 @@ from .protocol import (
     Done,
     PhaseDone,
     PropertyChecked,
-    PropertyFinding,
     TestExcluded,
     Unreachable,
     Verdict,
@@ -51,7 +50,7 @@ class WorkerReport:
     #: seconds per worker phase (collect, clean check, forced failure, mutants)
     phases: dict[str, float] = field(default_factory=dict)
     done: bool = False
-    properties: list[PropertyFinding] = field(default_factory=list)
+    properties: list[PropertyChecked] = field(default_factory=list)
     #: stopped by Ctrl-C: ``results`` holds the verdicts that landed before
     interrupted: bool = False
     returncode: int = 0
@@ -116,7 +115,7 @@ def gather(event: WorkerEvent, report: WorkerReport) -> None:
     elif isinstance(event, WitnessFound):
         report.witnesses[event.id] = event.witness
     elif isinstance(event, PropertyChecked):
-        report.properties.append(event.result)
+        report.properties.append(event)
     elif isinstance(event, WorkerWarning):
         report.warnings.append(event.message)
     elif isinstance(event, TestExcluded):

@@ -27,7 +27,7 @@ from _pytest.runner import runtestprotocol
 
 from ..doctests import failure_kind, is_doctest
 from ..lifetime import die_with_parent
-from ..model import NO_COVERAGE, SURVIVED, MutantStatus, Witness
+from ..model import NO_COVERAGE, SURVIVED, MutantStatus, PropertyResult, Witness
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
 from ..nodeids import Renamer, item_identity
@@ -42,7 +42,6 @@ from .protocol import (
     MutantJob,
     PhaseDone,
     PropertyChecked,
-    PropertyFinding,
     SecondChance,
     Stage,
     StageStarted,
@@ -59,6 +58,7 @@ from .protocol import (
     encode_event,
     to_json,
 )
+from .stage import BudgetedStage
 from .witnesses import WitnessStage
 
 
@@ -322,37 +322,42 @@ class WorkerPlugin:
         options = self.plan.witness
         # an extreme mutant's finding is the function's label, not a fault to witness
         survivors = [e for e in self.plan.jobs if self.verdicts[e.id].status == SURVIVED and not e.extreme]
-        if not survivors or options.budget <= 0:
-            return
-        started = time.monotonic()
-        self.emit(StageStarted(Stage.WITNESSES, len(survivors), options.budget))
 
         def found(mutant_id: str, finding: Witness) -> None:
             self.emit(WitnessFound(mutant_id, finding))
 
-        stage = WitnessStage(options, survivors, self.plan.workers, self._run_tests, found)
-        try:
-            self._run(stage.jobs(), stage.settle)
-        finally:
-            stage.close()
-        self.emit(PhaseDone("witnesses", round(time.monotonic() - started, 3)))
+        self._stage(
+            Stage.WITNESSES,
+            len(survivors),
+            options.budget,
+            lambda: WitnessStage(options, survivors, self.plan.workers, self._run_tests, found),
+        )
 
     def _properties(self) -> None:
         options = self.plan.properties
-        if not options.functions or options.budget <= 0:
+
+        def checked(result: PropertyResult, retry: bool) -> None:
+            self.emit(PropertyChecked(result, retry))
+
+        self._stage(
+            Stage.PROPERTIES,
+            len(options.functions),
+            options.budget,
+            lambda: PropertyStage(options, self.plan.workers, self._run_tests, checked),
+        )
+
+    def _stage(self, kind: Stage, count: int, budget: float, make: Callable[[], BudgetedStage]) -> None:
+        """Run a budgeted stage on ``count`` items, between its start and its phase time."""
+        if not count or budget <= 0:
             return
         started = time.monotonic()
-        self.emit(StageStarted(Stage.PROPERTIES, len(options.functions), options.budget))
-
-        def checked(result: PropertyFinding) -> None:
-            self.emit(PropertyChecked(result))
-
-        stage = PropertyStage(options, self.plan.workers, self._run_tests, checked)
+        self.emit(StageStarted(kind, count, budget))
+        stage = make()
         try:
             self._run(stage.jobs(), stage.settle)
         finally:
             stage.close()
-        self.emit(PhaseDone("properties", round(time.monotonic() - started, 3)))
+        self.emit(PhaseDone(kind.value, round(time.monotonic() - started, 3)))
 
     def _run_tests(self, tests: list[str]) -> object:
         """Run tests in this process (a search child records the arguments they pass)."""
@@ -640,10 +645,11 @@ class WorkerPlugin:
 def main(argv: list[str]) -> int:
     plan_path, fd = argv[0], int(argv[1])
     with open(plan_path, encoding="utf-8") as f:
-        plan = decode(WorkerPlan, json.load(f))
+        raw = json.load(f)
     started = time.monotonic()
     emit = Emitter(fd)
-    plan_dir, parent = Path(plan_path).parent, plan.parent
+    # the parent first: whatever else the plan holds, a dead parent's is removed
+    plan_dir, parent = Path(plan_path).parent, int(raw["parent"])
     # A dead parent sends two notices, a broken pipe and the SIGTERM, in
     # either order.  The kernel closes the pipe before it reparents us, so
     # after a broken pipe getppid() can still name the dying parent; and the
@@ -657,6 +663,7 @@ def main(argv: list[str]) -> int:
     # Asked first thing, so that a pytest killed while we started up (when
     # no notice can come any more) still has its plan removed.
     die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
+    plan = decode(WorkerPlan, raw)
     os.environ[WORKER_ENV] = "1"
     sys.path[:] = plan.sys_path
     for name, module in plan.modules.items():

@@ -301,3 +301,9 @@ def literal(value: Any) -> Literal:
     if not same_value(back, original):
         raise NotLiteral(f"repr of {type(original).__qualname__} does not round-trip")
     return built
+
+
+def describe_call(target_name: str, arguments: dict[str, Any]) -> str:
+    """An input as the call a reader would write (``bulk_discount(qty=10)``)."""
+    inner = ", ".join(f"{k}={describe(v)}" for k, v in arguments.items() if v is not OMITTED)
+    return f"{target_name}({inner})"

@@ -16,8 +16,10 @@ import resource
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
@@ -174,3 +176,24 @@ def enter(cpu_seconds: float, root: str | None = None) -> str:
     if mapped:
         _limit(resource.RLIMIT_AS, mapped + MEMORY_HEADROOM)
     return scratch
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What one search or check child may spend.
+
+    ``deadline`` is on CLOCK_MONOTONIC, the same clock in every child, so a
+    child forked late still stops when the stage does.
+    """
+
+    #: seconds per item (a survivor, a function)
+    seconds_each: float
+    deadline: float
+    #: the stage's scratch directory: each child's sandbox lives under it
+    sandbox_root: str
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def spent(self) -> bool:
+        return time.monotonic() > self.deadline

@@ -26,15 +26,24 @@ from typing import Any
 from hypothesis import find
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
+from ..execution.protocol import PropertyCheck, PropertyOptions
+from ..inputs import sandbox
+from ..inputs.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
+from ..inputs.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, same_value, show
+from ..inputs.literals import OMITTED, NotLiteral, describe_call, shaped
+from ..inputs.observe import global_constants, observe
+from ..inputs.sandbox import Allowance
+from ..inputs.strategies import (
+    Call,
+    Seeds,
+    Unexplorable,
+    call_strategy,
+    hypothesis_settings,
+    type_hints,
+    unique_calls,
+)
 from ..model import CONTRACT, CRASH, DETERMINISM, HELD, IDEMPOTENCE, NOT_CHECKED, ROUND_TRIP, VIOLATED
 from ..mutation.mutmut_adapter import activate, original_code, original_function
-from ..witness import sandbox
-from ..witness.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
-from ..witness.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, same_value, show
-from ..witness.job import describe_call, global_constants, observe
-from ..witness.literals import OMITTED, NotLiteral, shaped
-from ..witness.search import hypothesis_settings
-from ..witness.strategies import Call, Seeds, Unexplorable, call_strategy, type_hints, unique_calls
 from . import contracts, infer
 from .regression import render
 
@@ -63,7 +72,7 @@ class Context:
     caller: Caller
     strategy: Any
     plan: infer.Plan
-    options: dict[str, Any]
+    options: PropertyOptions
     project: Callable[[str], bool]
     #: inputs for the crash check: generated only where a hint vouches for the
     #: type (else None, with ``untyped`` saying why)
@@ -317,8 +326,8 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
         return True
 
     options = ctx.options
-    examples = int(options["examples"]) if ctx.target.signature.parameters else 1
-    rng = random.Random(f"{options['seed']}:{ctx.target.module}.{ctx.target.qualname}:{prop}")
+    examples = options.examples if ctx.target.signature.parameters else 1
+    rng = random.Random(f"{options.seed}:{ctx.target.module}.{ctx.target.qualname}:{prop}")
     typed = ctx.typed_strategy
     by_kind: dict[str, Any] = {
         ROUND_TRIP: ctx.data_strategy,
@@ -449,13 +458,14 @@ def _return_hint(original: Callable[..., Any]) -> Any:
 
 
 def check_function(
-    entry: dict[str, Any],
+    entry: PropertyCheck,
     run_tests: Callable[[], object],
-    options: dict[str, Any],
+    options: PropertyOptions,
+    allowance: Allowance,
     stream: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
     """Check every property of one function; stream ``{"plan": [...]}``, then one result per property."""
-    module, qualname = entry["module"], entry["function"]
+    module, qualname = entry.module, entry.function
     started = time.monotonic()
     activate(None)
     try:
@@ -465,9 +475,10 @@ def check_function(
         stream({"plan": [CRASH]})
         stream(_result(CRASH, NOT_CHECKED, str(e), None))
         return {"done": True}
-    project = infer.in_project(str(options["root"]))
-    config = infer.PropertyConfig.from_json(options.get("config", {}))
-    plan = infer.plan(sys.modules[module], qualname, original, entry["siblings"], config, project, _unwrap)
+    project = infer.in_project(options.root)
+    plan = infer.plan(
+        sys.modules[module], qualname, original, list(entry.siblings), options.config, project, _unwrap
+    )
     hint = _return_hint(original) if CONTRACT in plan.properties else None
     if hint is None and CONTRACT in plan.properties:
         plan.properties.remove(CONTRACT)  # no annotation it can judge: nothing to hold it to
@@ -476,19 +487,17 @@ def check_function(
         stream(_result(prop, NOT_CHECKED, reason, plan))
     if not plan.properties:
         return {"done": True}
-    if time.monotonic() > float(options.get("deadline", float("inf"))):
-        spent = (
-            f"the property budget ({float(options['budget']):g} s) was spent; raise --escape-property-budget"
-        )
+    if allowance.spent():
+        spent = f"the property budget ({options.budget:g} s) was spent; raise --escape-property-budget"
         for prop in plan.properties:
             stream(_result(prop, NOT_CHECKED, spent, plan, retry=True))
         return {"done": True}
     observed = _valid(original, observe(module, qualname, run_tests, returned_only=True))
     code = original_code(module, qualname)
     seeds = Seeds.from_code([code], extra=global_constants(module, tuple(code.co_names)))
-    share = float(options["seconds_per_function"])
-    sandbox.enter(cpu_seconds=share * 2 + 30, root=options.get("sandbox_root"))
-    caller = Caller(target, sandbox.Guard(), float(options["call_timeout"]))
+    share = allowance.seconds_each
+    sandbox.enter(cpu_seconds=share * 2 + 30, root=allowance.sandbox_root)
+    caller = Caller(target, sandbox.Guard(), options.call_timeout)
     recorded = len(unique_calls(observed))
     observed = _replayable(caller, observed, share / 4)
     try:
@@ -517,7 +526,7 @@ def check_function(
     checks = list(plan.properties)
     for index, prop in enumerate(checks):
         began = time.monotonic()
-        left = float(options.get("deadline", float("inf"))) - began
+        left = allowance.deadline - began
         seconds = min(share - (began - started), left) / max(len(checks) - index, 1)
         try:
             why = _prepare(ctx, prop)

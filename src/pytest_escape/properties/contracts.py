@@ -17,8 +17,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from ..witness.compare import show
-from ..witness.literals import NotLiteral, importable_name, literal
+from ..inputs.compare import show
+from ..inputs.literals import NotLiteral, importable_name, literal
 
 #: items of a container looked at (the first ones: a violation is found as surely, and fast)
 MAX_ITEMS = 200

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
+from ..execution.protocol import PropertyConfig
 from ..model import CONTRACT, CRASH, DETERMINISM, IDEMPOTENCE, ROUND_TRIP
 
 #: (forward, backward): ``backward(forward(x)) == x``
@@ -69,31 +70,6 @@ _SPHINX_RAISES = re.compile(r":raises?\s+([\w., ]+):")
 #: ":exc:`LookupError` is raised" in prose: documented, if not in a section
 _PROSE_RAISES = re.compile(r":exc:`~?([\w.]+)`[^.]*\braised?\b|\braises?\s+(?:an?\s+)?:exc:`~?([\w.]+)`")
 _EXCEPTION_NAME = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::|$|\()")
-
-
-@dataclass
-class PropertyConfig:
-    """``[tool.pytest_escape.properties]``, as the worker receives it."""
-
-    #: ``pattern`` (every property) or ``pattern:property``; patterns are globs of ``module.name``
-    skip: list[str] = field(default_factory=list)
-    #: extra pairs, ``[forward, backward]`` as ``module.name``
-    round_trips: list[list[str]] = field(default_factory=list)
-    #: extra normalisers (``module.name`` globs)
-    idempotent: list[str] = field(default_factory=list)
-    #: private functions to check too (``module.name`` globs)
-    check: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PropertyConfig:
-        return cls(**{k: list(v) for k, v in data.items()})
-
-    def skipped(self, qualname: str, prop: str) -> bool:
-        for entry in self.skip:
-            pattern, _, which = entry.rpartition(":") if ":" in entry else (entry, "", "")
-            if fnmatch.fnmatchcase(qualname, pattern) and which in ("", prop):
-                return True
-        return False
 
 
 @dataclass

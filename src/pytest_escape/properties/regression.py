@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..inputs.calls import Target
+from ..inputs.rendering import call_source, exception_class, test_source
+from ..inputs.strategies import Call
 from ..model import CONTRACT, CRASH, DETERMINISM, IDEMPOTENCE, ROUND_TRIP
-from ..witness.calls import Target
-from ..witness.regression import call_source, exception_class, test_source
-from ..witness.strategies import Call
 
 _IDENTIFIER = re.compile(r"\W+")
 _SUFFIX: dict[str, str] = {

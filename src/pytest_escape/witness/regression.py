@@ -9,31 +9,23 @@ argument that changed, or a line the original prints.
 
 from __future__ import annotations
 
-import builtins
 import os
 import re
 import sys
-from dataclasses import dataclass
 from typing import Any
 
-from .calls import METHOD, Target
-from .compare import PRINTED, RAISED, RETURNED, CallOutcome, difference_path, follow, safe_repr
-from .literals import OMITTED, Literal, NotLiteral, Shaped, importable_name, literal, setup_lines, shaped
-from .sandbox import PRINT_COLUMNS
-from .strategies import Call
+from ..inputs.calls import METHOD, Target
+from ..inputs.compare import PRINTED, RAISED, RETURNED, CallOutcome, difference_path, follow, safe_repr
+from ..inputs.literals import (
+    NotLiteral,
+    literal,
+    shaped,
+)
+from ..inputs.rendering import RegressionTest, call_source, exception_class, test_source
+from ..inputs.sandbox import PRINT_COLUMNS
+from ..inputs.strategies import Call
 
 _IDENTIFIER = re.compile(r"\W+")
-
-
-@dataclass
-class RegressionTest:
-    name: str
-    imports: list[str]
-    body: str
-
-    @property
-    def source(self) -> str:
-        return "\n".join(self.imports) + "\n\n\n" + self.body
 
 
 def test_name(target: Target, mutant_id: str) -> str:
@@ -41,44 +33,6 @@ def test_name(target: Target, mutant_id: str) -> str:
     module = target.module.rpartition(".")[2]
     name = _IDENTIFIER.sub("_", f"{module}_{target.qualname}").strip("_").lower()
     return f"test_{name}_mutant_{number}"
-
-
-def exception_class(error: BaseException) -> tuple[str, str]:
-    """(import line or "", name) for an exception's class."""
-    cls = type(error)
-    if getattr(builtins, cls.__name__, None) is cls:
-        return "", cls.__name__
-    found = importable_name(cls)
-    if found is None:
-        raise NotLiteral(f"exception class {cls.__qualname__} cannot be imported by name")
-    return found
-
-
-def _render_args(target: Target, values: dict[str, Literal], names: dict[str, str]) -> str:
-    """The argument list as source; ``names`` maps parameters held in variables."""
-    parts: list[str] = []
-    params = list(target.signature.parameters.values())
-    if target.kind == METHOD:
-        params = params[1:]
-    spread = any(
-        p.kind == p.VAR_POSITIONAL and p.name in values and values[p.name].source not in ("()", "[]")
-        for p in params
-    )
-    for p in params:
-        if p.name not in names and p.name not in values:
-            continue  # left out: its default applies
-        source = names.get(p.name) or values[p.name].source
-        if p.kind == p.VAR_POSITIONAL:
-            if source not in ("()", "[]"):
-                parts.append(f"*{source}")
-        elif p.kind == p.VAR_KEYWORD:
-            if source != "{}":
-                parts.append(f"**{source}")
-        elif p.kind == p.POSITIONAL_ONLY or (p.kind == p.POSITIONAL_OR_KEYWORD and spread):
-            parts.append(source)
-        else:
-            parts.append(f"{p.name}={source}")
-    return ", ".join(parts)
 
 
 def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
@@ -135,62 +89,6 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
         # equal by ==, yet different (1 vs 1.0, key order): the repr tells
         lines.append(f"assert repr({subject}) == {safe_repr(value, 4000)!r}")
     return lines, pinned.imports
-
-
-@dataclass
-class CallSource:
-    """A call of the target as test source: the lines that set up its input,
-    and the call expression itself."""
-
-    setup: list[str]
-    imports: set[str]
-    expression: str
-    #: parameters held in variables (``self`` as ``obj``, objects, ``held``)
-    names: dict[str, str]
-
-
-def call_source(
-    target: Target, call: Call, held: tuple[str, ...] = (), given: dict[str, str] | None = None
-) -> CallSource:
-    """``call`` as source; raises ``NotLiteral`` when an argument cannot be written.
-
-    ``held`` names parameters to pass through a variable of their own name,
-    to look at them after the call; ``given`` passes parameters as existing
-    expressions (``{"text": "once"}``) instead of their values in ``call``.
-    """
-    imports: set[str] = set()
-    values: dict[str, Literal] = {}
-    params = list(target.signature.parameters.values())
-    self_name = params[0].name if target.kind == METHOD else None
-    setup: list[str] = []
-    names: dict[str, str] = dict(given or {})
-    for name, value in call.arguments:
-        if value is OMITTED or name in names:
-            continue
-        try:
-            if name == self_name or isinstance(value, Shaped):
-                variable = "obj" if name == self_name else name
-                lines, needed = setup_lines(value, variable)
-                setup.extend(lines)
-                imports |= needed
-                names[name] = variable
-            else:
-                values[name] = literal(value)
-                imports |= values[name].imports
-        except NotLiteral as e:
-            raise NotLiteral(f"argument {name!r}: {e}") from None
-    imports.add(f"from {target.module} import {target.qualname.split('.')[0]}")
-    for name in held:
-        if name not in names and name in values:
-            setup.append(f"{name} = {values[name].source}")
-            names[name] = name
-    callee = f"{names[self_name]}.{target.name}" if self_name else target.qualname
-    expression = f"{callee}({_render_args(target, values, names)})"
-    if target.is_async:
-        # a plain test runs the coroutine as the search did, in a fresh event loop
-        imports.add("import asyncio")
-        expression = f"asyncio.run({expression})"
-    return CallSource(setup, imports, expression, names)
 
 
 def render(
@@ -257,16 +155,3 @@ def render(
         imports |= state.imports
         body.append(f"assert {subject} == {state.source}")
     return test_source(test_name(target, mutant_id), docstring, body, imports)
-
-
-def test_source(
-    name: str, docstring: str, body: list[str], imports: set[str], marks: tuple[str, ...] = ()
-) -> RegressionTest:
-    """One ``def test_...`` with its imports, ordered as isort would."""
-    doc = docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    decorators = "".join(f"{mark}\n" for mark in marks)
-    text = f'{decorators}def {name}():\n    """{doc}"""\n' + "".join(f"    {line}\n" for line in body)
-    ordered = sorted(i for i in imports if i.startswith("import ")) + sorted(
-        i for i in imports if i.startswith("from ")
-    )
-    return RegressionTest(name=name, imports=ordered, body=text)

@@ -14,15 +14,15 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, find, settings
+from hypothesis import find
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
+from ..inputs.calls import Caller, LineProbe
+from ..inputs.compare import HUNG, RAISED, CallOutcome, difference
+from ..inputs.sandbox import SandboxViolation
+from ..inputs.strategies import Call, hypothesis_settings
 from ..model import LIKELY_EQUIVALENT, NON_DETERMINISTIC, UNEXPLORABLE, UNSAFE, WITNESSED
-from .calls import Caller, LineProbe
-from .compare import HUNG, RAISED, CallOutcome, difference
-from .sandbox import SandboxViolation
-from .strategies import Call
 
 
 @dataclass
@@ -59,21 +59,6 @@ class _NonDeterministic(BaseException):
     def __init__(self, call: Call, first: CallOutcome, second: CallOutcome) -> None:
         super().__init__()
         self.call, self.first, self.second = call, first, second
-
-
-def hypothesis_settings(max_examples: int) -> settings:
-    return settings(
-        parent=settings.get_profile("default"),
-        max_examples=max_examples,
-        database=None,
-        deadline=None,
-        derandomize=False,
-        verbosity=Verbosity.quiet,
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),
-        report_multiple_bugs=False,
-        suppress_health_check=list(HealthCheck),
-        print_blob=False,
-    )
 
 
 def _unsteady(first: CallOutcome, second: CallOutcome) -> str:
