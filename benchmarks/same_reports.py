@@ -100,7 +100,9 @@ def run(python: str, out: Path, corpus: Path) -> None:
 
 #: a test verdict's reason counts the mutants it met and failed on, and how
 #: they crashed: which mutants a test meets is scheduled, as above
-COUNTS = re.compile(r"\(\d+ mutants\)|fails on \d+|only by crashing \([^)]*\)")
+COUNTS = re.compile(
+    r"\(\d+ mutants\)|fails on (?:none|\d+ only by crashing \([^)]*\), never in a check)|fails on \d+"
+)
 
 
 #: pytest's automatic parameter ids (``expected11``) number the cases of a
@@ -140,7 +142,8 @@ def differences(a: Any, b: Any, path: str = "$") -> list[str]:
                 found += differences(a[key], b[key], f"{path}.{key}")
         return found
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]")]
+        pairs = enumerate(zip(a, b, strict=True))
+        return [d for i, (x, y) in pairs for d in differences(x, y, f"{path}[{i}]")]
     if a != b:
         return [f"{path}: {json.dumps(a)[:200]} != {json.dumps(b)[:200]}"]
     return []
@@ -165,7 +168,8 @@ def diff(before: Path, after: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run")
     r.add_argument("--python", default=sys.executable)
