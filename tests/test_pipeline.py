@@ -417,6 +417,14 @@ def test_the_command_line_gate_words_the_verdict_as_the_run_does(
     assert capsys.readouterr().err.strip().splitlines()[-1] == delivered.messages[-1]
 
 
+def test_the_command_line_does_not_gate_a_shard_either(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_json(scored(SURVIVED, fail_under=90.0, shard=Shard(2, 3, "p")), tmp_path / "shard.json")
+    assert cli_main(["report", str(tmp_path / "shard.json"), "--gate", "--format", "json:/dev/null"]) == 0
+    assert "shard 2/3 is part of a run, so it is not gated" in capsys.readouterr().err
+
+
 def test_a_report_that_cannot_be_written_fails_the_run_and_keeps_the_others(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("")
