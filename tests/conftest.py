@@ -21,6 +21,10 @@ pytest_plugins = ["pytester"]
 
 #: "-p" arguments that keep the async plugins out of a generated project's run
 ASYNC_PLUGINS_OFF = ("no:asyncio", "no:anyio")
+#: Hypothesis's pytest plugin imports all of Hypothesis (a second) in its
+#: terminal summary, in every run; no generated project uses it (the witness
+#: and property children use Hypothesis as a library)
+PLUGINS_OFF = ("no:hypothesispytest",)
 
 
 class Project:
@@ -32,7 +36,7 @@ class Project:
         # pytest-asyncio (a test extra, for the async tests) warns in every run that
         # does not set its loop scope, fatally under filterwarnings = error: generated
         # projects run without it unless a test asks for it (Project.with_async)
-        pytester.plugins.extend(ASYNC_PLUGINS_OFF)
+        pytester.plugins.extend(ASYNC_PLUGINS_OFF + PLUGINS_OFF)
 
     def with_async(self) -> None:
         """Runs of this project load pytest-asyncio's and anyio's plugins."""
@@ -57,8 +61,7 @@ class Project:
         cache directory, and with it pytest-escape's outcome cache, is off."""
         self.report = self.path / "escape-report.json"
         full = ["--escape", *([] if cache else ["-p", "no:cacheprovider"]), "--escape-workers", "2", *args]
-        if not any(a.startswith("--escape-property-budget") for a in args):
-            full += ["--escape-property-budget", "0"]  # the tests of properties ask for them
+        full += _searches_off(args)
         if not any(a.startswith("--escape-report") for a in args):
             full += ["--escape-report", f"json:{self.report}"]
         return self.pytester.runpytest_subprocess(*full)
@@ -68,9 +71,11 @@ class Project:
         once; its output is thrown away unless ``popen`` says where it goes."""
         popen.setdefault("stdout", subprocess.DEVNULL)
         popen.setdefault("stderr", subprocess.DEVNULL)
-        if not any(a.startswith("--escape-property-budget") for a in args):
-            args += ("--escape-property-budget", "0")
-        return subprocess.Popen([sys.executable, "-m", "pytest", "--escape", *args], cwd=self.path, **popen)
+        args += tuple(_searches_off(args))
+        plugins = [f"-p{p}" for p in self.pytester.plugins if isinstance(p, str)]
+        return subprocess.Popen(
+            [sys.executable, "-m", "pytest", *plugins, "--escape", *args], cwd=self.path, **popen
+        )
 
     def results(self) -> dict[str, Any]:
         return json.loads(self.report.read_text(encoding="utf-8"))
@@ -87,6 +92,17 @@ class Project:
             for p in sorted(self.path.rglob("*.py"))
             if "__pycache__" not in p.parts
         }
+
+
+def _searches_off(args: tuple[str, ...]) -> list[str]:
+    """The witness search and the property checks cost seconds per run: a run has
+    them only if its test asks (``--escape-witness-budget 60``), as the tests of
+    witnesses and properties do."""
+    off = []
+    for stage in ("--escape-witness-budget", "--escape-property-budget"):
+        if not any(a.startswith(stage) for a in args):
+            off += [stage, "0"]
+    return off
 
 
 @pytest.fixture
@@ -188,6 +204,7 @@ def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--escape",
             "-p",
             "no:cacheprovider",
+            *(f"-p{p}" for p in PLUGINS_OFF),
             "--escape-workers",
             "2",
             "--escape-seed",

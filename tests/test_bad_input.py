@@ -9,12 +9,16 @@ no sense stop the run before the tests with exit 4.
 
 from __future__ import annotations
 
+import fnmatch
+from pathlib import Path
+
 import pytest
 from conftest import Project
 from test_exit_codes import GOOD_TESTS, PRICING
 
 from pytest_escape.gate import EscapeExit
 from pytest_escape.model import MODEL_VERSION
+from pytest_escape.results_io import NotAResultsFile, read_baseline
 
 NO_WITNESS = ("--escape-witness-budget", "0")
 
@@ -313,11 +317,23 @@ def test_tests_that_import_none_of_the_code_say_so(project: Project) -> None:
     ],
     ids=["other-json-report", "json-list", "text", "empty", "binary", "damaged", "newer", "older"],
 )
-def test_a_baseline_that_is_not_ours_is_a_usage_error(project: Project, content: bytes, line: str) -> None:
+def test_a_baseline_that_is_not_ours_is_named_with_what_to_do(
+    tmp_path: Path, content: bytes, line: str
+) -> None:
+    (tmp_path / "base.json").write_bytes(content)
+    with pytest.raises(NotAResultsFile) as refused:
+        read_baseline(tmp_path / "base.json", 0.0)
+    assert fnmatch.fnmatchcase(f"escape: {refused.value}", line), str(refused.value)
+    assert (tmp_path / "base.json").read_bytes() == content
+
+
+def test_a_baseline_that_is_not_ours_is_a_usage_error(project: Project) -> None:
+    """The one line above, from a real run (the other kinds of file: the test above)."""
     project.write({"pricing.py": PRICING, "test_pricing.py": GOOD_TESTS})
-    (project.path / "base.json").write_bytes(content)
+    (project.path / "base.json").write_bytes(b"mutation score: 80 %\n")
+    line = "escape: --escape-baseline: */base.json is not JSON (Expecting value: *); write a new one*"
     _usage_error(project, "--escape-baseline", "base.json", line=line)
-    assert (project.path / "base.json").read_bytes() == content
+    assert (project.path / "base.json").read_bytes() == b"mutation score: 80 %\n"
 
 
 def test_a_missing_baseline_is_a_usage_error(project: Project) -> None:

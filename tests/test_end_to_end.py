@@ -65,7 +65,7 @@ def test_weak_suite_leaves_the_expected_survivors(project: Project) -> None:
             """,
         }
     )
-    result = project.run("--escape-paths", "calc.py")
+    result = project.run("--escape-paths", "calc.py", "--escape-witness-budget", "60")
     assert result.ret == 0
     mutants = project.mutants()
     by_change = {(m["before"][0].strip(), m["after"][0].strip()): m for m in mutants.values()}

@@ -1,10 +1,15 @@
-"""Every exit code ``pytest --escape`` documents, each from a real run."""
+"""Every exit code ``pytest --escape`` documents, each from a real run; the
+one-line messages of bad options and config values, each from the settings."""
 
 from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
 
 import pytest
 from conftest import Project
 
+from pytest_escape.config import SettingsError, build_settings, command_line
 from pytest_escape.gate import EscapeExit
 
 PRICING = """
@@ -141,70 +146,84 @@ def test_a_crashing_worker_is_an_internal_error_with_its_output(project: Project
     )
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--escape-paths", "nowhere.py"], "escape: --escape-paths: 'nowhere.py' does not exist*"),
-        (["--escape-fail-under", "high"], "escape: --escape-fail-under must be a number, not 'high'"),
-        (
-            ["--escape-fail-under", "101"],
-            "escape: --escape-fail-under must be a score between 0 and 100, not '101'",
-        ),
-        (["--escape-workers", "0"], "escape: --escape-workers must be at least 1, not '0'"),
-        (["--escape-examples", "0"], "escape: --escape-examples must be at least 1, not '0'"),
-        (
-            ["--escape-witness-budget", "-5"],
-            "escape: --escape-witness-budget must be 0 (no witness search) or more seconds, not '-5'",
-        ),
-        (["--escape-seed", "lucky"], "escape: --escape-seed must be a whole number, not 'lucky'"),
-        (
-            ["--escape-since=--all"],
-            "escape: --escape-since needs a git revision (a branch, tag or commit, e.g. origin/main), "
-            "not '--all'",
-        ),
-        (["--escape-shard", "3"], "escape: --escape-shard must be K/N (shard K of N) like 1/4, not '3'"),
-        (
-            ["--escape-witness-backend", "z3"],
-            "escape: --escape-witness-backend must be one of hypothesis, crosshair, not 'z3'",
-        ),
-        (["--escape-write-tests", "."], "escape: --escape-write-tests: * is a directory; give a file path"),
-        (["--escape-workers", "two"], "escape: --escape-workers must be a whole number, not 'two'"),
-        (
-            ["--escape-timeout-factor", "-1"],
-            "escape: --escape-timeout-factor must be greater than 0, not '-1'",
-        ),
-        (
-            ["--escape-memory-limit", "-1"],
-            "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '-1'",
-        ),
-        (
-            # setrlimit refused it in every child: every mutant an error, exit 11
-            ["--escape-memory-limit", "99999999999999"],
-            "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '99999999999999'",
-        ),
-        (
-            ["--escape-property-budget", "-1"],
-            "escape: --escape-property-budget must be 0 (no property checks) or more seconds, not '-1'",
-        ),
-        (
-            ["--escape-memory-limit", "lots"],
-            "escape: --escape-memory-limit must be a whole number, not 'lots'",
-        ),
-        (
-            ["--escape-fail-on", "pseudo"],
-            "escape: --escape-fail-on: unknown finding 'pseudo'; use one or more of pseudo-tested, "
-            "confirming-only, properties",
-        ),
-        (
-            ["--escape-report", "pdf:out.pdf"],
-            "escape: --escape-report: unknown report format 'pdf'; use one of term, json, html, sarif, md, *",
-        ),
-        (
-            ["--escape-report", "json:/proc/escape/report.json"],
-            "escape: --escape-report: cannot write /proc/escape/report.json (* in /proc)",
-        ),
-    ],
-)
+#: (arguments, the one line the run stops with): build_settings decides each
+#: in a unit test below; a real run shows a few of them end to end
+BAD_OPTIONS = [
+    (["--escape-paths", "nowhere.py"], "escape: --escape-paths: 'nowhere.py' does not exist*"),
+    (["--escape-fail-under", "high"], "escape: --escape-fail-under must be a number, not 'high'"),
+    (
+        ["--escape-fail-under", "101"],
+        "escape: --escape-fail-under must be a score between 0 and 100, not '101'",
+    ),
+    (["--escape-workers", "0"], "escape: --escape-workers must be at least 1, not '0'"),
+    (["--escape-examples", "0"], "escape: --escape-examples must be at least 1, not '0'"),
+    (
+        ["--escape-witness-budget", "-5"],
+        "escape: --escape-witness-budget must be 0 (no witness search) or more seconds, not '-5'",
+    ),
+    (["--escape-seed", "lucky"], "escape: --escape-seed must be a whole number, not 'lucky'"),
+    (
+        ["--escape-since=--all"],
+        "escape: --escape-since needs a git revision (a branch, tag or commit, e.g. origin/main), "
+        "not '--all'",
+    ),
+    (["--escape-shard", "3"], "escape: --escape-shard must be K/N (shard K of N) like 1/4, not '3'"),
+    (
+        ["--escape-witness-backend", "z3"],
+        "escape: --escape-witness-backend must be one of hypothesis, crosshair, not 'z3'",
+    ),
+    (["--escape-write-tests", "."], "escape: --escape-write-tests: * is a directory; give a file path"),
+    (["--escape-workers", "two"], "escape: --escape-workers must be a whole number, not 'two'"),
+    (
+        ["--escape-timeout-factor", "-1"],
+        "escape: --escape-timeout-factor must be greater than 0, not '-1'",
+    ),
+    (
+        ["--escape-memory-limit", "-1"],
+        "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '-1'",
+    ),
+    (
+        # setrlimit refused it in every child: every mutant an error, exit 11
+        ["--escape-memory-limit", "99999999999999"],
+        "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '99999999999999'",
+    ),
+    (
+        ["--escape-property-budget", "-1"],
+        "escape: --escape-property-budget must be 0 (no property checks) or more seconds, not '-1'",
+    ),
+    (
+        ["--escape-memory-limit", "lots"],
+        "escape: --escape-memory-limit must be a whole number, not 'lots'",
+    ),
+    (
+        ["--escape-fail-on", "pseudo"],
+        "escape: --escape-fail-on: unknown finding 'pseudo'; use one or more of pseudo-tested, "
+        "confirming-only, properties",
+    ),
+    (
+        ["--escape-report", "pdf:out.pdf"],
+        "escape: --escape-report: unknown report format 'pdf'; use one of term, json, html, sarif, md, *",
+    ),
+    (
+        ["--escape-report", "json:/proc/escape/report.json"],
+        "escape: --escape-report: cannot write /proc/escape/report.json (* in /proc)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_OPTIONS)
+def test_each_bad_option_is_one_line_naming_it(
+    pytester: pytest.Pytester, args: list[str], message: str
+) -> None:
+    config = pytester.parseconfig("--escape", *args)
+    with pytest.raises(SettingsError) as refused:
+        build_settings(pytester.path, command_line(config))
+    assert fnmatch.fnmatchcase(f"escape: {refused.value}", message), str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+#: the plumbing, end to end: a value, a path, a file that cannot be written
+@pytest.mark.parametrize(("args", "message"), [BAD_OPTIONS[i] for i in (0, 1, len(BAD_OPTIONS) - 1)])
 def test_bad_input_is_one_clear_line_and_a_usage_error(
     project: Project, args: list[str], message: str
 ) -> None:
@@ -217,54 +236,64 @@ def test_bad_input_is_one_clear_line_and_a_usage_error(
     assert project.source_hashes() == before
 
 
-@pytest.mark.parametrize(
-    ("pyproject", "message"),
-    [
-        # pytest reads pyproject.toml first and says so itself
-        (
-            "[tool.pytest_escape\nfail_under = 3\n",
-            "*/pyproject.toml: Expected ']' at the end of a table declaration*",
-        ),
-        (
-            "[tool.pytest_escape]\nfail_undr = 3\n",
-            "escape: */pyproject.toml: unknown key 'fail_undr' in [[]tool.pytest_escape]; "
-            "did you mean 'fail_under'? known keys: *",
-        ),
-        (
-            "[tool.pytest_escape]\nzzz = 3\n",
-            "escape: */pyproject.toml: unknown key 'zzz' in [[]tool.pytest_escape]; known keys: *",
-        ),
-        (
-            "[tool.pytest_escape]\ntimeout_factor = 'long'\n",
-            "escape: [[]tool.pytest_escape] timeout_factor must be a number, not 'long'",
-        ),
-        (
-            "[tool.pytest_escape]\nexamples = 2.5\n",
-            "escape: [[]tool.pytest_escape] examples must be a whole number, not 2.5",
-        ),
-        (
-            "[tool.pytest_escape]\nmemory_limit = 1.5\n",
-            "escape: [[]tool.pytest_escape] memory_limit must be a whole number, not 1.5",
-        ),
-        (
-            "[tool.pytest_escape]\nmatrix = 'yes'\n",
-            "escape: [[]tool.pytest_escape] matrix must be true or false, not 'yes'",
-        ),
-        (
-            "[tool.pytest_escape]\ncache = 'off'\n",
-            "escape: [[]tool.pytest_escape] cache must be true or false, not 'off'",
-        ),
-        (
-            "[tool.pytest_escape]\nfail_on = [1]\n",
-            "escape: [[]tool.pytest_escape] fail_on must name findings like 'pseudo-tested,confirming-only', "
-            "not [[]1]",
-        ),
-        (
-            "[tool.pytest_escape]\npaths = 'src'\n",
-            "escape: [[]tool.pytest_escape] paths must be a list of paths, not 'src'",
-        ),
-    ],
-)
+#: (pyproject.toml, the line the run stops with)
+BAD_CONFIG = [
+    # pytest reads pyproject.toml first and says so itself
+    (
+        "[tool.pytest_escape\nfail_under = 3\n",
+        "*/pyproject.toml: Expected ']' at the end of a table declaration*",
+    ),
+    (
+        "[tool.pytest_escape]\nfail_undr = 3\n",
+        "escape: */pyproject.toml: unknown key 'fail_undr' in [[]tool.pytest_escape]; "
+        "did you mean 'fail_under'? known keys: *",
+    ),
+    (
+        "[tool.pytest_escape]\nzzz = 3\n",
+        "escape: */pyproject.toml: unknown key 'zzz' in [[]tool.pytest_escape]; known keys: *",
+    ),
+    (
+        "[tool.pytest_escape]\ntimeout_factor = 'long'\n",
+        "escape: [[]tool.pytest_escape] timeout_factor must be a number, not 'long'",
+    ),
+    (
+        "[tool.pytest_escape]\nexamples = 2.5\n",
+        "escape: [[]tool.pytest_escape] examples must be a whole number, not 2.5",
+    ),
+    (
+        "[tool.pytest_escape]\nmemory_limit = 1.5\n",
+        "escape: [[]tool.pytest_escape] memory_limit must be a whole number, not 1.5",
+    ),
+    (
+        "[tool.pytest_escape]\nmatrix = 'yes'\n",
+        "escape: [[]tool.pytest_escape] matrix must be true or false, not 'yes'",
+    ),
+    (
+        "[tool.pytest_escape]\ncache = 'off'\n",
+        "escape: [[]tool.pytest_escape] cache must be true or false, not 'off'",
+    ),
+    (
+        "[tool.pytest_escape]\nfail_on = [1]\n",
+        "escape: [[]tool.pytest_escape] fail_on must name findings like 'pseudo-tested,confirming-only', "
+        "not [[]1]",
+    ),
+    (
+        "[tool.pytest_escape]\npaths = 'src'\n",
+        "escape: [[]tool.pytest_escape] paths must be a list of paths, not 'src'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pyproject", "message"), BAD_CONFIG[1:])
+def test_each_broken_config_value_is_one_line_naming_it(tmp_path: Path, pyproject: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        build_settings(tmp_path, {})
+    assert fnmatch.fnmatchcase(f"escape: {refused.value}", message), str(refused.value)
+
+
+#: end to end: the file pytest itself cannot read, and a key of ours it can
+@pytest.mark.parametrize(("pyproject", "message"), BAD_CONFIG[:2])
 def test_broken_config_is_a_usage_error(project: Project, pyproject: str, message: str) -> None:
     project.write({"pricing.py": PRICING, "test_pricing.py": GOOD_TESTS, "pyproject.toml": pyproject})
     result = project.run()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Project, first
@@ -83,34 +84,79 @@ def _module(statement: str) -> str:
     )
 
 
-@pytest.mark.parametrize("fault", list(FAULTS))
-def test_a_mutant_that_breaks_its_process_is_classified_and_the_run_completes(
-    project: Project, fault: str
-) -> None:
-    statement, status, reason = FAULTS[fault]
-    if fault == "memory" and not Path("/proc/self/status").exists():
-        pytest.skip(
-            "the memory limit needs Linux's /proc; without it the mutant would take the machine's memory"
-        )
-    pids = project.path / PIDS
-    project.write({"faulty.py": _module(statement.format(pids=repr(str(pids)))), "test_faulty.py": TEST})
+def _name(fault: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in fault.lower())
+
+
+def _faulty(faults: list[str], notes: Path) -> tuple[str, str]:
+    """One module with a ``check_<fault>`` per fault, and one test per function.
+
+    All faults in one run: each mutant's child meets its fault, and every
+    other mutant must still get its own verdict, which one run per fault
+    never showed.  Each fault notes what it leaves behind in its own file.
+    """
+    module = (
+        "import ctypes\nimport os\nimport subprocess\nimport sys\nimport threading\nimport time\n\n\n"
+        "class Stop(BaseException):\n    pass\n\n\n"
+        "def note(path, pid):\n    with open(path, 'a') as f:\n        f.write(f'{pid}\\n')\n"
+    )
+    tests = ""
+    for fault in faults:
+        name = _name(fault)
+        statement = FAULTS[fault][0].format(pids=repr(str(notes / f"{name}.pids")))
+        statement = statement.replace("return check(n)", f"return check_{name}(n)")
+        # ``n > 0`` -> ``n > 1`` (a mutant) lets check(1) fall through to the fault
+        module += f"\n\ndef check_{name}(n):\n    if n > 0:\n        return 'ok'\n    {statement}\n"
+        tests += f"\n\ndef test_{name}():\n    from faulty import check_{name}\n\n"
+        tests += f"    assert check_{name}(1) == 'ok'\n"
+    return module, tests
+
+
+def _check_faults(project: Project, faults: list[str], *args: str) -> None:
+    notes = project.beside("pids")
+    notes.mkdir()
+    module, tests = _faulty(faults, notes)
+    project.write({"faulty.py": module, "test_faulty.py": tests})
     before = project.source_hashes()
     # no witness search: inputs below 1 would meet the fault in the original too
-    args = ["--escape-paths", "faulty.py", "--escape-fail-under", "0", "--escape-witness-budget", "0"]
-    result = project.run(*args, *ARGS.get(fault, []))
+    result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0", *args)
     assert result.ret == 0, result.stdout.str()
-    mutants = project.mutants()
-    reaching = first(mutants, lambda m: m["before"] == ["    if n > 0:"] and m["after"] == ["    if n > 1:"])
-    assert reaching["status"] == status, reaching
-    assert fnmatch.fnmatchcase(reaching["status_reason"] or "", reason), reaching["status_reason"]
-    # one fault did not stop the run: the mutant that returns something else is caught as usual
-    other = first(mutants, lambda m: m["after"] == ["        return 'XXokXX'"])
-    assert other["status"] == "killed"
+    by_function: dict[str, dict[tuple[str, ...], dict[str, Any]]] = {}
+    for m in project.mutants().values():
+        by_function.setdefault(m["function"], {})[tuple(m["after"])] = m
+    wrong = []
+    for fault in faults:
+        statement, status, reason = FAULTS[fault]
+        mutants = by_function[f"check_{_name(fault)}"]
+        reaching = mutants[("    if n > 1:",)]
+        if reaching["status"] != status or not fnmatch.fnmatchcase(reaching["status_reason"] or "", reason):
+            wrong.append(f"{fault}: {reaching['status']} ({reaching['status_reason']})")
+        # one fault did not stop the run: the mutant that returns something else is caught as usual
+        other = mutants[("        return 'XXokXX'",)]
+        if other["status"] != "killed":
+            wrong.append(f"{fault}: its other mutant is {other['status']}")
+        # what a mutant started ended with its child
+        noted = notes / f"{_name(fault)}.pids"
+        left = [int(pid) for pid in noted.read_text().split()] if noted.exists() else []
+        if ("{pids}" in statement) != bool(left) or any(_alive(pid) for pid in left):
+            wrong.append(f"{fault}: processes noted {left}, alive {[p for p in left if _alive(p)]}")
+    assert wrong == []
     assert project.source_hashes() == before
-    # what a mutant started ended with its child
-    left = [int(pid) for pid in pids.read_text().split()] if pids.exists() else []
-    assert ("{pids}" in statement) == bool(left)
-    assert [pid for pid in left if _alive(pid)] == []
+
+
+def test_mutants_that_break_their_process_are_classified_and_the_run_completes(project: Project) -> None:
+    """Every fault but the memory one, in one run."""
+    _check_faults(project, [fault for fault in FAULTS if fault not in ARGS])
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/status").exists(),
+    reason="the memory limit needs Linux's /proc; without it the mutant would take the machine's memory",
+)
+def test_a_mutant_past_the_memory_limit_is_killed_by_a_memory_error(project: Project) -> None:
+    """Its own run: the limit applies to every child, and the other faults'
+    megabytes of captured output would meet it too."""
+    _check_faults(project, ["memory"], *ARGS["memory"])
 
 
 def _alive(pid: int) -> bool:

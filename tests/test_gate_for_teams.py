@@ -117,21 +117,21 @@ def test_the_baseline_ratchet(project: Project) -> None:
     )
 
     # the team adopts the gate: tax is weak, but the baseline accepts it
-    update = project.run(*quick, "--escape-baseline-update", "--escape-fail-under", "90")
+    update = project.run(*quick, "--escape-baseline-update", "--escape-fail-under", "90", cache=True)
     assert update.ret == EscapeExit.OK, update.stdout.str()
     update.stdout.fnmatch_lines(["escape: wrote the new baseline to *escape-baseline.json"])
     saved = json.loads(baseline.read_text(encoding="utf-8"))
     assert saved["schemaVersion"] == "2" and saved["x-escape"]["mutants"]
 
     # unchanged code passes, although the total is below fail_under
-    same = project.run(*quick, "--escape-fail-under", "90")
+    same = project.run(*quick, "--escape-fail-under", "90", cache=True)
     assert same.ret == EscapeExit.OK, same.stdout.str()
     same.stdout.fnmatch_lines(["escape: mutating*ratchet against *escape-baseline.json (tolerance 0)"])
 
     # a weakened test: the mutants it killed are named, and the module's drop
     weak = TESTS.replace("    assert is_big(100) is True\n", "")
     project.write({"tests/test_shop.py": weak})
-    worse = project.run(*quick)
+    worse = project.run(*quick, cache=True)
     assert worse.ret == EscapeExit.BASELINE_REGRESSION == 14
     worse.stdout.fnmatch_lines(
         [
@@ -140,29 +140,21 @@ def test_the_baseline_ratchet(project: Project) -> None:
             "'return amount >= 100' -> 'return amount > 100') was killed in the baseline and now survives",
         ]
     )
-    # a tolerance wide enough for the drop still names the mutant that escaped
-    tolerant = project.run(*quick, "--escape-baseline-tolerance", "50")
-    assert tolerant.ret == EscapeExit.BASELINE_REGRESSION
-    assert "dropped from" not in tolerant.stdout.str()
-    assert "'return amount >= 100' -> 'return amount > 100') was killed" in tolerant.stdout.str()
-
-    # accepting the new state writes a baseline that then passes
-    assert project.run(*quick, "--escape-baseline-update").ret == EscapeExit.OK
-    assert project.run(*quick).ret == EscapeExit.OK
+    # a tolerance, lines that move, new modules: test_gate.py, on results values
 
 
 def test_new_modules_are_judged_by_the_thresholds_not_the_baseline(project: Project) -> None:
     write_shop(project)
     baseline = project.path / "base.json"
     quick = ("--escape-witness-budget", "0", "--escape-baseline", str(baseline))
-    assert project.run(*quick, "--escape-baseline-update").ret == EscapeExit.OK
+    assert project.run(*quick, "--escape-baseline-update", cache=True).ret == EscapeExit.OK
     project.write(
         {
             "src/shop/fees.py": "def fee(x):\n    return x + 1\n",
             "tests/test_fees.py": "from shop.fees import fee\n\ndef test_fee():\n    fee(1)\n",
         }
     )
-    result = project.run(*quick, "--escape-fail-under", "80")
+    result = project.run(*quick, "--escape-fail-under", "80", cache=True)
     assert result.ret == EscapeExit.SCORE_BELOW_THRESHOLD
     result.stdout.fnmatch_lines(
         ["escape: module shop.fees scores 0.0 %, below --escape-fail-under 80 % (it is new since*"]

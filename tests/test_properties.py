@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project
+from conftest import PLUGINS_OFF, Project
 
 from pytest_escape.cache_keys import KeyMaker
 from pytest_escape.execution.protocol import PropertyCheck, PropertyChecked
@@ -309,6 +309,7 @@ def textkit(tmp_path_factory: pytest.TempPathFactory) -> Run:
         (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     report = root / "escape-report.json"
     command = [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "2"]
+    command += [f"-p{p}" for p in PLUGINS_OFF]
     command += [*PROPERTY_RUN, "--escape-write-tests", "test_found.py", "--escape-report", f"json:{report}"]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     assert report.is_file(), done.stdout + done.stderr

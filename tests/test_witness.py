@@ -132,7 +132,7 @@ def shop(project: Project) -> Project:
 
 
 def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
-    result = shop.run("--escape-paths", "shop.py", "--escape-seed", "1")
+    result = shop.run("--escape-witness-budget", "60", "--escape-paths", "shop.py", "--escape-seed", "1")
     assert result.ret == 0, result.stdout.str()
     functions = _by_function(shop.mutants())
     survivors = [m for ms in functions.values() for m in ms if m["status"] == "survived"]
@@ -207,7 +207,16 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
 
 def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Project) -> None:
     target = shop.path / "test_escape_regressions.py"
-    result = shop.run("--escape-paths", "shop.py", "--escape-seed", "2", "--escape-write-tests", str(target))
+    result = shop.run(
+        "--escape-witness-budget",
+        "60",
+        "--escape-paths",
+        "shop.py",
+        "--escape-seed",
+        "2",
+        "--escape-write-tests",
+        str(target),
+    )
     assert result.ret == 0, result.stdout.str()
     first = shop.mutants()
     witnessed = {k for k, m in first.items() if m["witness"] and m["witness"]["test"]}
@@ -236,9 +245,9 @@ def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Pr
 
 
 def test_same_seed_same_witnesses(shop: Project) -> None:
-    shop.run("--escape-paths", "shop.py", "--escape-seed", "7")
+    shop.run("--escape-witness-budget", "60", "--escape-paths", "shop.py", "--escape-seed", "7")
     first = {k: (m["witness"] or {}).get("input") for k, m in shop.mutants().items()}
-    shop.run("--escape-paths", "shop.py", "--escape-seed", "7")
+    shop.run("--escape-witness-budget", "60", "--escape-paths", "shop.py", "--escape-seed", "7")
     second = {k: (m["witness"] or {}).get("input") for k, m in shop.mutants().items()}
     assert first == second
     assert any(first.values())
@@ -329,7 +338,9 @@ def test_hostile_functions_are_contained(project: Project, monkeypatch: pytest.M
     project.write({"hostile.py": HOSTILE, "test_hostile.py": HOSTILE_TESTS})
     before = project.source_hashes()
     try:
-        result = project.run("--escape-paths", "hostile.py", "--escape-seed", "3")
+        result = project.run(
+            "--escape-witness-budget", "60", "--escape-paths", "hostile.py", "--escape-seed", "3"
+        )
         with pytest.raises(BlockingIOError):
             listener.accept()  # nobody connected
     finally:
@@ -395,7 +406,14 @@ def test_runs():
 def test_crosshair_solves_what_sampling_misses_and_proves_equivalence(project: Project) -> None:
     project.write({"solved.py": SOLVED, "test_solved.py": SOLVED_TESTS})
     result = project.run(
-        "--escape-paths", "solved.py", "--escape-seed", "4", "--escape-witness-backend", "crosshair"
+        "--escape-paths",
+        "solved.py",
+        "--escape-seed",
+        "4",
+        "--escape-witness-backend",
+        "crosshair",
+        "--escape-witness-budget",
+        "60",
     )
     assert result.ret == 0, result.stdout.str()
     mutants = project.mutants()

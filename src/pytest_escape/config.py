@@ -491,6 +491,14 @@ _PATHS: dict[str, Callable[[Any, str, Path], Any]] = {
 }
 
 
+def command_line(config: pytest.Config) -> dict[str, Any]:
+    """The ``--escape-*`` options as given (None where not given), by config key:
+    every config key has its option, ``--escape-<key with dashes>``, and a few
+    options have no key (they make sense for one run only)."""
+    keys = (*CONFIG_KEYS, "baseline_update", "clear_cache", "since", "shard")
+    return {key: config.getoption(f"escape_{key}") for key in keys}
+
+
 def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
     """Merge the config file and the command line (which wins) into checked Settings.
 

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .gate import Ratchet
 from .model import Results, check_version
 from .report.stryker_json import write_json
 
@@ -56,4 +57,19 @@ def read_json(path: Path) -> Results:
         raise NotAResultsFile(f"{path}: {e}") from None
 
 
-__all__ = ["NotAResultsFile", "from_stryker", "read_json", "write_json"]
+def read_baseline(path: Path, tolerance: float) -> Ratchet:
+    """The saved run ``--escape-baseline`` names, as the gate's ratchet.
+
+    Read before the tests run: a broken baseline must stop the run at once,
+    not after the mutants.  ``NotAResultsFile`` says what is wrong and what to do.
+    """
+    try:
+        saved = read_json(path)
+    except NotAResultsFile as e:
+        raise NotAResultsFile(
+            f"--escape-baseline: {e}; write a new one with --escape-baseline-update"
+        ) from None
+    return Ratchet(saved, path, tolerance)
+
+
+__all__ = ["NotAResultsFile", "from_stryker", "read_baseline", "read_json", "write_json"]

@@ -22,7 +22,7 @@ import pytest
 from . import __version__, plan, project_files
 from .assemble import RunFacts, assemble, with_verdict
 from .cache_keys import KeyMaker, pytest_settings
-from .config import CONFIG_KEYS, SWITCHED_OFF, SettingsError, build_settings
+from .config import SWITCHED_OFF, SettingsError, build_settings, command_line
 from .console import Console, header, partial_lines
 from .coverage_map import Baseline, BaselineRecorder
 from .deliver import deliver
@@ -34,7 +34,7 @@ from .mutation import switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
 from .report.describe import function_warnings
-from .results_io import NotAResultsFile, read_json
+from .results_io import NotAResultsFile, read_baseline
 from .shards import revision
 from .since import ChangedLines, SinceError, changed_lines
 from .store import OutcomeStore, PropertyCache, RunCache
@@ -61,12 +61,8 @@ class EscapeSession:
                 "escape: another coverage measurement is running (coverage run, or a plugin that starts "
                 "coverage.py); coverage.py cannot measure twice at once: run pytest --escape without it"
             )
-        # every config key has its option: --escape-<key with dashes>
-        cli = {key: config.getoption(f"escape_{key}") for key in CONFIG_KEYS}
-        for key in ("baseline_update", "clear_cache", "since", "shard"):
-            cli[key] = config.getoption(f"escape_{key}")
         try:
-            self.settings = build_settings(config.rootpath, cli)
+            self.settings = build_settings(config.rootpath, command_line(config))
         except SettingsError as e:
             raise pytest.UsageError(f"escape: {e}") from None
         self.ratchet: Ratchet | None = None
@@ -82,14 +78,10 @@ class EscapeSession:
             # module scores of a part of the code cannot be held to a whole run's
             self.notes.append(f"escape: the baseline {self.settings.baseline} is not applied with {partial}")
         elif self.settings.baseline is not None and not self.settings.baseline_update:
-            # read now: a broken baseline must stop the run before the tests, not after the mutants
             try:
-                saved = read_json(self.settings.baseline)
+                self.ratchet = read_baseline(self.settings.baseline, self.settings.baseline_tolerance)
             except NotAResultsFile as e:
-                raise pytest.UsageError(
-                    f"escape: --escape-baseline: {e}; write a new one with --escape-baseline-update"
-                ) from None
-            self.ratchet = Ratchet(saved, self.settings.baseline, self.settings.baseline_tolerance)
+                raise pytest.UsageError(f"escape: {e}") from None
         self.changed: ChangedLines | None = None
         if self.settings.since is not None:
             try:
