@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import subprocess
@@ -188,9 +189,24 @@ SAMPLE = {
 
 
 @pytest.fixture(scope="session")
-def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The JSON results of one real ``pytest --escape`` run of SAMPLE (once per worker)."""
-    root = tmp_path_factory.mktemp("sample")
+def sample_report(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The JSON results of one real ``pytest --escape`` run of SAMPLE, made once
+    for the whole session: with pytest-xdist, the first worker to get here
+    runs it under a lock in the directory the workers share, and the others
+    read it (pytest-xdist's recipe for session fixtures)."""
+    if worker_id == "master":
+        return _sample_report(tmp_path_factory.mktemp("sample"))
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "sample.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        report = shared / "sample" / "escape-report.json"
+        if not report.is_file():
+            (shared / "sample").mkdir(exist_ok=True)
+            _sample_report(shared / "sample")
+        return report
+
+
+def _sample_report(root: Path) -> Path:
     for name, text in SAMPLE.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)

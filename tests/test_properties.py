@@ -285,6 +285,9 @@ TEXTKIT_TESTS = """
 """
 
 PROPERTY_RUN = ("--escape-witness-budget", "0", "--escape-property-budget", "60", "--escape-seed", "1")
+#: for a test whose property is broken by a value Hypothesis tries early (or
+#: decided before any call): a quarter of the examples, a quarter of the time
+QUICK_PROPERTIES = (*PROPERTY_RUN, "--escape-examples", "50")
 
 
 def by_function(results: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -494,7 +497,11 @@ def test_fail_on_properties_makes_them_gate_failures_and_config_silences(project
             "test_textkit.py": TEXTKIT_TESTS,
             "pyproject.toml": """
                 [tool.pytest_escape.properties]
-                skip = ["textkit.encode:round-trip", "textkit.add_tag", "textkit.label"]
+                skip = [
+                    "textkit.encode:round-trip", "textkit.add_tag", "textkit.label",
+                    # what this test does not read (a glob): it checks two functions, not thirty
+                    "textkit.[!ei]*", "textkit.ident",
+                ]
                 idempotent = ["textkit.initials"]
             """,
         }
@@ -507,7 +514,13 @@ def test_fail_on_properties_makes_them_gate_failures_and_config_silences(project
     # added by config, not a normaliser by name: 'a b' -> 'AB', but 'AB' -> 'A'
     assert found[("initials", "idempotence")]["outcome"] == "violated"
     assert result.ret == 13
-    result.stdout.fnmatch_lines(["escape: 4 violated properties (*) and --escape-fail-on properties"])
+    result.stdout.fnmatch_lines(
+        [
+            "escape: 2 violated properties (textkit.initials (crash), textkit.initials (idempotence)) "
+            "and --escape-fail-on properties"
+        ]
+    )
+    assert {name for name, _ in found} == {"encode", "initials"}
 
 
 def test_round_trip_pairs_and_normalisers_named_on_the_command_line(project: Project) -> None:
@@ -536,7 +549,7 @@ def test_round_trip_pairs_and_normalisers_named_on_the_command_line(project: Pro
         }
     )
     words = ("round_trips=wire.squash,wire.spread", "idempotent=wire.tidy")
-    project.run(*PROPERTY_RUN, "--escape-properties", *words)
+    project.run(*QUICK_PROPERTIES, "--escape-properties", *words)
     found = by_function(project.results())
     # tidy's name promises nothing; named, it is held to f(f(x)) == f(x), and ",,," breaks it
     assert found[("tidy", "idempotence")]["outcome"] == "violated"
@@ -578,7 +591,7 @@ def test_a_user_registered_strategy_feeds_the_checks(project: Project) -> None:
             """,
         }
     )
-    project.run(*PROPERTY_RUN)
+    project.run(*QUICK_PROPERTIES)
     crash = by_function(project.results())[("per_cent", "crash")]
     assert crash["outcome"] == "violated", crash
     assert "ZeroDivisionError" in crash["observed"]
@@ -610,7 +623,7 @@ def test_impure_functions_are_not_held_to_determinism(project: Project) -> None:
             """,
         }
     )
-    project.run(*PROPERTY_RUN)
+    project.run(*QUICK_PROPERTIES)
     found = by_function(project.results())
     assert found[("stamp", "determinism")]["outcome"] == "not checked"
     assert "'time'" in found[("stamp", "determinism")]["reason"]
@@ -688,7 +701,15 @@ def test_property_results_are_cached_until_what_they_depend_on_changes(project: 
     found; an edit re-checks the functions of its module only."""
     project.write({"wire.py": WIRE, "tidy.py": TIDY, "test_wire.py": WIRE_TESTS})
     named = ("--escape-properties", "round_trips=wire.squash,wire.spread", "idempotent=tidy.tidy")
-    run = ("--escape-witness-budget", "0", "--escape-property-budget", "20", *named)
+    run = (
+        "--escape-witness-budget",
+        "0",
+        "--escape-property-budget",
+        "20",
+        "--escape-examples",
+        "50",
+        *named,
+    )
     first = project.run(*run, cache=True)
     found = project.results()["x-escape"]["properties"]
     assert by_function(project.results())[("squash", "round trip")]["outcome"] == "violated"

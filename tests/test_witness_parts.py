@@ -9,6 +9,7 @@ import inspect
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,3 +221,24 @@ def test_a_coroutine_function_is_called_to_its_end_in_a_fresh_loop_each_time() -
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:3] == ["True returned 6 6", "True True", "hung"], out.stderr
+
+
+def test_hypothesis_tables_are_built_once_and_copied_into_each_fresh_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stage's Hypothesis home is fresh (the sandbox), and building its
+    unicode tables took two seconds a stage: they are kept between runs."""
+    from pytest_escape.inputs.strategies import TABLES, tables_cache, warm_up
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = tables_cache() / TABLES
+    warm_up(str(tmp_path / "first"))
+    assert kept.is_dir() and any(kept.rglob("charmap*"))
+    (kept / "marker").write_text("from the cache")
+    warm_up(str(tmp_path / "second"))
+    assert (tmp_path / "second" / TABLES / "marker").read_text() == "from the cache"
+    # a cache that cannot be written costs the time, never the warm-up
+    (tmp_path / "blocked").write_text("a file, not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    warm_up(str(tmp_path / "third"))  # (this process has its tables in memory by now)
+    assert (tmp_path / "blocked").read_text() == "a file, not a directory"
