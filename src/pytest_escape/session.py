@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from .deliver import deliver
 from .execution.protocol import MutantJob, PropertyCheck, VerdictReached, WitnessFound, WorkerEvent
 from .execution.runner import WorkerReport, run_worker
 from .gate import SKIPPED_TARGET, EscapeExit, Ratchet
-from .model import FileInfo, LeftOut, Results, TestInfo
+from .model import FileInfo, LeftOut, PropertyResult, Results, TestInfo
 from .mutation import switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
@@ -39,6 +40,23 @@ from .shards import revision
 from .since import ChangedLines, SinceError, changed_lines
 from .store import OutcomeStore, PropertyCache, RunCache
 from .targets import Candidates, find_candidates, module_name_from_path, select_targets
+
+
+@dataclass
+class Reused:
+    """What the cache spares a run, and where the run's own outcomes go."""
+
+    cache: RunCache
+    #: the jobs the worker runs (a verdict from an unfinished run rides along as ``known``)
+    to_run: list[MutantJob]
+    property_cache: PropertyCache
+    #: the functions whose properties the worker checks
+    checks: list[PropertyCheck]
+    #: the property results: the cache's, then the worker's
+    properties: list[PropertyResult]
+    #: a test's cache key -> its nodeid
+    test_keys: dict[str, str]
+    facts: RunFacts
 
 
 class EscapeSession:
@@ -255,12 +273,7 @@ class EscapeSession:
         settings, console = self.settings, Console(self.config)
         # decoded as Python decodes them (a coding cookie, a BOM): factory.read_source
         sources = {t.path: read_source(t.path) for t, _ in mutated}
-        keys = KeyMaker(
-            self.config.rootpath.resolve(),
-            {**plan.verdict_options(settings), "pytest": pytest_settings(self.config.inipath)},
-            {t: str(Path(f).resolve()) for t, f in baseline.test_files.items()},
-            (__version__, MUTMUT_VERSION),
-        )
+        keys = self._key_maker(baseline)
         chosen, shard = plan.select(mutated, baseline, self.changed, settings.shard)
         planned = plan.plan_mutants(
             chosen,
@@ -271,6 +284,48 @@ class EscapeSession:
         )
         skeleton = self._skeleton(mutated, sources, baseline, planned, shard)
         console.reach(skeleton)
+        reused = self._reuse(planned, baseline, keys, {t.module: sources[t.path] for t, _ in mutated})
+        if reused.to_run or reused.checks:
+            report = self._execute(mutated, sources, baseline, planned.probes, reused, console)
+            if (stopped := self._stopped(report, skeleton, reused)) is not None:
+                return stopped
+            self._keep(report, reused)
+        self._cache_notes(reused)
+        reused.facts.duration = time.monotonic() - self.started
+        reused.facts.timings = self.timings
+        self.results = assemble(
+            skeleton,
+            reused.cache.outcomes,
+            reused.cache.witnesses,
+            reused.properties,
+            reused.facts,
+            self._test_sources(skeleton),
+        )
+        delivered = deliver(
+            self.results,
+            settings,
+            self.ratchet,
+            skipped_tests=len(baseline.tests) if baseline.tests and not baseline.passed else 0,
+            cached=self.store is not None,
+        )
+        self.notes.extend(delivered.notes)
+        self.messages.extend(delivered.messages)
+        return delivered.exit
+
+    def _key_maker(self, baseline: Baseline) -> KeyMaker:
+        """The cache keys of this run: what every verdict depends on besides its own code and tests."""
+        return KeyMaker(
+            self.config.rootpath.resolve(),
+            {**plan.verdict_options(self.settings), "pytest": pytest_settings(self.config.inipath)},
+            {t: str(Path(f).resolve()) for t, f in baseline.test_files.items()},
+            (__version__, MUTMUT_VERSION),
+        )
+
+    def _reuse(
+        self, planned: plan.MutantPlan, baseline: Baseline, keys: KeyMaker, text_of: dict[str, str]
+    ) -> Reused:
+        """What the cache spares this run: verdicts, excluded tests, property results."""
+        settings = self.settings
         cache = RunCache(
             self.store,
             planned.keys,
@@ -290,7 +345,6 @@ class EscapeSession:
             if settings.property_budget > 0
             else []
         )
-        text_of = {t.module: sources[t.path] for t, _ in mutated}
         options = plan.property_options(settings)
         property_cache = PropertyCache(
             self.store,
@@ -302,58 +356,48 @@ class EscapeSession:
             },
         )
         checks, properties = property_cache.reuse(checks)
-        properties_from_cache = len(property_cache.keys) - len(checks)
-        if to_run or checks:
-            report = self._execute(mutated, sources, baseline, planned.probes, to_run, checks, cache, console)
-            if (stopped := self._stopped(report, skeleton, to_run, cache)) is not None:
-                return stopped
-            properties += [checked.result for checked in report.properties]
-            facts.excluded_tests.update(report.excluded)
-            facts.warnings.extend(report.warnings)
-            self.timings.update(report.phases)
-            if report.missing:
-                facts.warnings.append(
-                    f"{len(report.missing)} tests of the baseline were not collected again by the "
-                    f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
-                )
-            cache.finish(job.id for job in to_run)
-            property_cache.finish(checks, report.properties)
-            if self.store is not None:
-                inverse = {t: k for k, t in test_keys.items()}
-                self.store.put_excluded(
-                    (inverse[t], t, reason) for t, reason in report.excluded.items() if t in inverse
-                )
-        facts.warnings.extend(self.cache_warnings)
+        return Reused(cache, to_run, property_cache, checks, properties, test_keys, facts)
+
+    def _keep(self, report: WorkerReport, reused: Reused) -> None:
+        """A finished worker's findings into the run's facts, and its outcomes into the cache."""
+        facts = reused.facts
+        reused.properties += [checked.result for checked in report.properties]
+        facts.excluded_tests.update(report.excluded)
+        facts.warnings.extend(report.warnings)
+        self.timings.update(report.phases)
+        if report.missing:
+            facts.warnings.append(
+                f"{len(report.missing)} tests of the baseline were not collected again by the "
+                f"mutation worker (first: {report.missing[0]}); their mutants use the other tests"
+            )
+        reused.cache.finish(job.id for job in reused.to_run)
+        reused.property_cache.finish(reused.checks, report.properties)
         if self.store is not None:
-            self.notes.extend(self.store.warnings)
-            facts.warnings.extend(self.store.warnings)
-            self.store.warnings.clear()
-            if facts.from_cache:
-                self.notes.append(
-                    f"escape: {facts.executed} mutants run, {facts.from_cache} taken from the cache "
-                    "(--escape-no-cache to run them all)"
-                )
-            if properties_from_cache:
-                noun = "function" if len(checks) == 1 else "functions"
-                self.notes.append(
-                    f"escape: property checks of {len(checks)} {noun} run, {properties_from_cache} "
-                    "taken from the cache"
-                )
-        facts.duration = time.monotonic() - self.started
-        facts.timings = self.timings
-        self.results = assemble(
-            skeleton, cache.outcomes, cache.witnesses, properties, facts, self._test_sources(skeleton)
-        )
-        delivered = deliver(
-            self.results,
-            settings,
-            self.ratchet,
-            skipped_tests=len(baseline.tests) if baseline.tests and not baseline.passed else 0,
-            cached=self.store is not None,
-        )
-        self.notes.extend(delivered.notes)
-        self.messages.extend(delivered.messages)
-        return delivered.exit
+            inverse = {t: k for k, t in reused.test_keys.items()}
+            self.store.put_excluded(
+                (inverse[t], t, reason) for t, reason in report.excluded.items() if t in inverse
+            )
+
+    def _cache_notes(self, reused: Reused) -> None:
+        """What the cache said, and what it spared: notes for the user, warnings for the results."""
+        facts = reused.facts
+        facts.warnings.extend(self.cache_warnings)
+        if self.store is None:
+            return
+        self.notes.extend(self.store.warnings)
+        facts.warnings.extend(self.store.warnings)
+        self.store.warnings.clear()
+        if facts.from_cache:
+            self.notes.append(
+                f"escape: {facts.executed} mutants run, {facts.from_cache} taken from the cache "
+                "(--escape-no-cache to run them all)"
+            )
+        spared = len(reused.property_cache.keys) - len(reused.checks)
+        if spared:
+            noun = "function" if len(reused.checks) == 1 else "functions"
+            self.notes.append(
+                f"escape: property checks of {len(reused.checks)} {noun} run, {spared} taken from the cache"
+            )
 
     def _skeleton(
         self,
@@ -400,23 +444,21 @@ class EscapeSession:
             left_out=list(self.left_out),
         )
 
-    def _stopped(
-        self, report: WorkerReport, skeleton: Results, to_run: list[MutantJob], cache: RunCache
-    ) -> EscapeExit | None:
+    def _stopped(self, report: WorkerReport, skeleton: Results, reused: Reused) -> EscapeExit | None:
         """The exit code of a worker run that did not finish (None: it did)."""
         if report.interrupted:
             # the worker and every child it forked are gone (runner.py); nothing
             # was written to the project
-            outcomes = {**cache.outcomes, **report.results}
+            outcomes = {**reused.cache.outcomes, **report.results}
             mutants = [with_verdict(m, outcomes.get(m.id)) for m in skeleton.mutants]
-            this_run = {job.id for job in to_run if job.known is None}
+            this_run = {job.id for job in reused.to_run if job.known is None}
             self.messages.extend(partial_lines(mutants, this_run, report.results, self.store is not None))
             # what the mutants' runs did to the project (project_files) is true of a partial run too
             self.messages.extend(f"escape: warning: {w}" for w in report.warnings)
             return EscapeExit.INTERRUPTED
         if report.unreachable:
             # every verdict of this run was about code the tests never imported
-            cache.forget(job.id for job in to_run)
+            reused.cache.forget(job.id for job in reused.to_run)
             for entry in report.unreachable:
                 self.messages.append(
                     f"escape: mutants do not reach module {entry.module}: {entry.test} passed "
@@ -439,14 +481,12 @@ class EscapeSession:
         sources: dict[Path, str],
         baseline: Baseline,
         probes: dict[str, tuple[str, ...]],
-        jobs: list[MutantJob],
-        checks: list[PropertyCheck],
-        cache: RunCache,
+        reused: Reused,
         console: Console,
     ) -> WorkerReport:
-        """Run ``jobs`` in the worker, then the property ``checks``; every verdict is
-        cached the moment it lands."""
-        settings = self.settings
+        """Run the jobs the cache did not spare in the worker, then the property
+        checks; every verdict is cached the moment it lands."""
+        settings, cache, jobs = self.settings, reused.cache, reused.to_run
         worker_plan = plan.worker_plan(
             settings,
             args=self.config.invocation_params.args,
@@ -458,7 +498,7 @@ class EscapeSession:
             baseline=baseline,
             probes=probes,
             jobs=jobs,
-            checks=checks,
+            checks=reused.checks,
         )
         console.mutants_start(jobs, settings.workers, settings.matrix)
 
