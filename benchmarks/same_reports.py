@@ -106,9 +106,11 @@ def run(python: str, out: Path, corpus: Path, extras: list[str]) -> None:
 
 
 #: a test verdict's reason counts the mutants it met and failed on, and how
-#: they crashed: which mutants a test meets is scheduled, as above
+#: they crashed: which mutants a test meets is scheduled, as above; a timed-out
+#: mutant's reason gives its limit, which comes from measured test durations
 COUNTS = re.compile(
     r"\(\d+ mutants\)|fails on (?:none|\d+ only by crashing \([^)]*\), never in a check)|fails on \d+"
+    r"|no verdict after [0-9.]+ s"
 )
 
 
