@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest_escape
-from pytest_escape.execution.protocol import EVENT_TYPES, WorkerPlan
+from pytest_escape.execution.protocol import (
+    EVENT_TYPES,
+    PropertiesPlanned,
+    PropertyFound,
+    SecondChance,
+    TestRun,
+    WorkerPlan,
+)
+
+#: what forked children stream or send to the worker
+CHILD_MESSAGES = [TestRun, SecondChance, PropertiesPlanned, PropertyFound]
 
 PACKAGE = Path(pytest_escape.__file__).parent
 
@@ -109,6 +119,6 @@ def hints_reachable(root: type[Any]) -> list[tuple[str, Any]]:
 
 
 def test_nothing_on_the_worker_wire_is_untyped() -> None:
-    for root in [WorkerPlan, *EVENT_TYPES.values()]:
+    for root in [WorkerPlan, *EVENT_TYPES.values(), *CHILD_MESSAGES]:
         untyped = [where for where, tp in hints_reachable(root) if tp is Any]
         assert untyped == [], f"{root.__name__} carries Any at {untyped}"

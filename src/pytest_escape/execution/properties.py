@@ -10,13 +10,14 @@ and the violation is reported without it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from ..model import CRASH, NOT_CHECKED, PropertyResult
+from ..model import CRASH, NOT_CHECKED, PropertyKind, PropertyResult
 from ..properties.check import check_function
 from .pool import REPORTED, Job, Outcome, stream
-from .protocol import PropertyCheck, PropertyOptions, decode
+from .protocol import PropertiesPlanned, PropertyCheck, PropertyFound, PropertyOptions, decode
 from .stage import OBSERVE_TESTS, BudgetedStage, stopped, verification_run
 
 
@@ -47,15 +48,9 @@ class PropertyStage(BudgetedStage):
     ) -> None:
         super().__init__(options.budget, len(options.functions), workers, options.call_timeout, run_tests)
         self.options = options
-        self._emit = emit
-        #: verification job key -> the result waiting for it
-        self.pending: dict[str, dict[str, Any]] = {}
-
-    def emit(self, result: dict[str, Any]) -> None:
-        """A property's final result; ``retry`` in it says the cache must not keep it."""
-        fields = dict(result)
-        retry = bool(fields.pop("retry", False))
-        self._emit(decode(PropertyResult, fields), retry)
+        self.emit = emit
+        #: verification job key -> the finding waiting for it
+        self.pending: dict[str, PropertyFound] = {}
 
     def jobs(self) -> list[Job]:
         return [self._check(entry) for entry in self.options.functions]
@@ -74,46 +69,38 @@ class PropertyStage(BudgetedStage):
             self._settle_verify(job, outcome)
             return None
         entry: PropertyCheck = job.tag[1]
-        where = {"module": entry.module, "function": entry.function}
-        planned: list[str] = []
+        planned: tuple[PropertyKind, ...] = ()
         done: set[str] = set()
         more: list[Job] = []
         for item in outcome.streamed:
-            if "plan" in item:
-                planned = item["plan"]
+            if "properties" in item:
+                planned = decode(PropertiesPlanned, item).properties
                 continue
-            result = {**where, **item}
-            done.add(result["property"])
-            if result.get("test"):
-                key = f"verify {entry.module}.{entry.function} {result['property']}"
-                self.pending[key] = result
-                more.append(
-                    self.verification(key, result["test"], result["test_name"], None, ("verify", key))
-                )
+            found = decode(PropertyFound, item)
+            result = found.result
+            done.add(result.property)
+            if result.test and result.test_name:
+                key = f"verify {entry.module}.{entry.function} {result.property}"
+                self.pending[key] = found
+                more.append(self.verification(key, result.test, result.test_name, None, ("verify", key)))
             else:
-                self.emit(result)
+                self.emit(result, found.retry)
         if outcome.kind != REPORTED:
             how = stopped(job, outcome)
             # a child that died before its plan still leaves the function in the report
-            for prop in planned or [CRASH]:
+            for prop in planned or (CRASH,):
                 if prop not in done:
-                    self.emit(
-                        {
-                            **where,
-                            "property": prop,
-                            "outcome": NOT_CHECKED,
-                            "reason": f"the check stopped: {how}",
-                            "retry": True,
-                        }
-                    )
+                    reason = f"the check stopped: {how}"
+                    self.emit(PropertyResult(entry.module, entry.function, prop, NOT_CHECKED, reason), True)
         return more or None
 
     def _settle_verify(self, job: Job, outcome: Outcome) -> None:
         """The test's run is in: keep it if it failed the way its mark says."""
-        result = self.pending.pop(job.tag[1])
-        reason = drop_reason(result.pop("raises", "AssertionError"), verification_run(outcome))
-        if reason:
-            result.update(test=None, test_name=None, test_dropped=reason)
-            if outcome.kind != REPORTED:
-                result["retry"] = True  # the test may well be good: its run hung or died
-        self.emit(result)
+        found = self.pending.pop(job.tag[1])
+        reason = drop_reason(found.raises or "AssertionError", verification_run(outcome))
+        if not reason:
+            self.emit(found.result, found.retry)
+            return
+        dropped = dataclasses.replace(found.result, test=None, test_name=None, test_dropped=reason)
+        # the test may well be good when its run hung or died: check again next run
+        self.emit(dropped, found.retry or outcome.kind != REPORTED)

@@ -24,7 +24,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, Union
 
-from ..model import MutantStatus, PropertyResult, Witness
+from ..model import MutantStatus, PropertyKind, PropertyResult, Witness
 from ..mutation.types import FunctionCopies
 
 T = TypeVar("T")
@@ -184,6 +184,25 @@ class PropertyOptions:
     root: str
     config: PropertyConfig
     functions: tuple[PropertyCheck, ...]
+
+
+@dataclass(frozen=True)
+class PropertiesPlanned:
+    """Streamed first by a property child: the properties it will report on
+    (so a child that dies part-way still leaves each of them in the report)."""
+
+    properties: tuple[PropertyKind, ...]
+
+
+@dataclass(frozen=True)
+class PropertyFound:
+    """Streamed by a property child, one per property."""
+
+    result: PropertyResult
+    #: time or chance decided it (``PropertyChecked.retry``)
+    retry: bool = False
+    #: the exception the regression test's ``xfail(raises=...)`` names
+    raises: str | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,14 @@ from typing import Any
 from hypothesis import find
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
-from ..execution.protocol import PropertyCheck, PropertyOptions
+from ..execution.protocol import (
+    PropertiesPlanned,
+    PropertyCheck,
+    PropertyFound,
+    PropertyOptions,
+    decode,
+    to_json,
+)
 from ..inputs import sandbox
 from ..inputs.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
 from ..inputs.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, same_value, show
@@ -42,7 +49,18 @@ from ..inputs.strategies import (
     type_hints,
     unique_calls,
 )
-from ..model import CONTRACT, CRASH, DETERMINISM, HELD, IDEMPOTENCE, NOT_CHECKED, ROUND_TRIP, VIOLATED
+from ..model import (
+    CONTRACT,
+    CRASH,
+    DETERMINISM,
+    HELD,
+    IDEMPOTENCE,
+    NOT_CHECKED,
+    ROUND_TRIP,
+    VIOLATED,
+    PropertyKind,
+    PropertyResult,
+)
 from ..mutation.mutmut_adapter import activate, original_code, original_function
 from . import contracts, infer
 from .regression import render
@@ -464,16 +482,27 @@ def check_function(
     allowance: Allowance,
     stream: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
-    """Check every property of one function; stream ``{"plan": [...]}``, then one result per property."""
+    """Check every property of one function; stream its ``PropertiesPlanned``,
+    then a ``PropertyFound`` per property."""
     module, qualname = entry.module, entry.function
+
+    def planned(properties: list[str]) -> None:
+        stream(to_json(PropertiesPlanned(tuple(PropertyKind(p) for p in properties))))
+
+    def found(fields: dict[str, Any]) -> None:
+        fields = dict(fields)
+        retry, raises = bool(fields.pop("retry", False)), fields.pop("raises", None)
+        result = decode(PropertyResult, {"module": module, "function": qualname, **fields})
+        stream(to_json(PropertyFound(result, retry, raises)))
+
     started = time.monotonic()
     activate(None)
     try:
         target = resolve(module, qualname)
         original = original_function(module, qualname)
     except (NotCallable, KeyError) as e:
-        stream({"plan": [CRASH]})
-        stream(_result(CRASH, NOT_CHECKED, str(e), None))
+        planned([CRASH])
+        found(_result(CRASH, NOT_CHECKED, str(e), None))
         return {"done": True}
     project = infer.in_project(options.root)
     plan = infer.plan(
@@ -482,15 +511,15 @@ def check_function(
     hint = _return_hint(original) if CONTRACT in plan.properties else None
     if hint is None and CONTRACT in plan.properties:
         plan.properties.remove(CONTRACT)  # no annotation it can judge: nothing to hold it to
-    stream({"plan": plan.properties + list(plan.left_out)})
+    planned(plan.properties + list(plan.left_out))
     for prop, reason in plan.left_out.items():
-        stream(_result(prop, NOT_CHECKED, reason, plan))
+        found(_result(prop, NOT_CHECKED, reason, plan))
     if not plan.properties:
         return {"done": True}
     if allowance.spent():
         spent = f"the property budget ({options.budget:g} s) was spent; raise --escape-property-budget"
         for prop in plan.properties:
-            stream(_result(prop, NOT_CHECKED, spent, plan, retry=True))
+            found(_result(prop, NOT_CHECKED, spent, plan, retry=True))
         return {"done": True}
     observed = _valid(original, observe(module, qualname, run_tests, returned_only=True))
     code = original_code(module, qualname)
@@ -510,7 +539,7 @@ def check_function(
                 "made outside their tests, they fail, so they depend on what the tests set up)"
             )
         for prop in plan.properties:
-            stream(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}", plan))
+            found(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}", plan))
         return {"done": True}
     ctx = Context(target, caller, strategy, plan, options, project, hint=hint)
     if CRASH in plan.properties or CONTRACT in plan.properties:
@@ -538,7 +567,7 @@ def check_function(
             failed = f"the check itself failed: {type(e).__name__}: {e} (line {where.lineno})"
             result = _result(prop, NOT_CHECKED, failed, plan, retry=True)
         result["seconds"] = round(time.monotonic() - began, 3)
-        stream(result)
+        found(result)
     return {"done": True}
 
 
