@@ -76,7 +76,7 @@ UNORDERED_KEYS = {"coveredBy", "covered_by"}
 SCRATCH = "<scratch>"
 
 
-def run(python: str, out: Path, corpus: Path, extras: list[str]) -> None:
+def run(python: str, out: Path, corpus: Path, extras: list[str], only: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     python = os.path.abspath(python)  # not resolve(): a venv's python is a symlink to the base one
     targets = dict(TARGETS)
@@ -84,6 +84,8 @@ def run(python: str, out: Path, corpus: Path, extras: list[str]) -> None:
         name, _, where = entry.partition("=")
         targets[name] = (str(Path(where).resolve()), [*SEED, *NO_SEARCH])
     for name, (where, extra) in targets.items():
+        if only and name not in only:
+            continue
         source = ROOT / where if name == "example" else corpus / where
         with tempfile.TemporaryDirectory() as scratch:
             project = Path(scratch) / "project"
@@ -160,7 +162,7 @@ def differences(a: Any, b: Any, path: str = "$") -> list[str]:
 
 def diff(before: Path, after: Path) -> int:
     failed = 0
-    for name in sorted(p.stem for p in before.glob("*.exit")):
+    for name in sorted(p.stem for p in before.glob("*.exit") if (after / p.name).exists()):
         found: list[str] = []
         for suffix in (".exit", ".json"):
             a, b = (d / f"{name}{suffix}" for d in (before, after))
@@ -185,12 +187,13 @@ def main() -> None:
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--corpus", type=Path, default=Path("/tmp/corpus"))
     r.add_argument("--extra", action="append", default=[], metavar="NAME=DIR")
+    r.add_argument("--only", action="append", default=[], metavar="NAME", help="run only these targets")
     d = sub.add_parser("diff")
     d.add_argument("before", type=Path)
     d.add_argument("after", type=Path)
     args = parser.parse_args()
     if args.command == "run":
-        run(args.python, args.out, args.corpus, args.extra)
+        run(args.python, args.out, args.corpus, args.extra, args.only)
     else:
         sys.exit(diff(args.before, args.after))
 
