@@ -21,6 +21,7 @@ from pytest_escape.config import ReportRequest, Settings
 from pytest_escape.console import header, partial_lines, starting_line
 from pytest_escape.coverage_map import Baseline
 from pytest_escape.deliver import deliver
+from pytest_escape.execution.pool import REPORTED
 from pytest_escape.execution.protocol import (
     EVENT_TYPES,
     Collected,
@@ -192,6 +193,14 @@ def test_the_worker_plan_round_trips_through_its_json_file() -> None:
     again = decode(WorkerPlan, json.loads(json.dumps(to_json(worker_plan))))
     assert again == worker_plan
     assert again.modules["calc"].functions[0].changes["x_add__mutmut_1"] == (20, 25, "a - b")
+
+
+def test_statuses_read_as_their_words_everywhere() -> None:
+    """The enums replaced bare strings that reports print, format and dump:
+    each must still be its word (``str()`` of a plain str-Enum is ``Cls.NAME``)."""
+    for member in (MutantStatus.NO_COVERAGE, Stage.WITNESSES, REPORTED, PropertyKind.ROUND_TRIP):
+        assert str(member) == f"{member}" == member.value == json.loads(json.dumps(member))
+        assert member == member.value and hash(member) == hash(member.value)
 
 
 def test_a_malformed_message_fails_at_the_boundary() -> None:

@@ -11,7 +11,6 @@ stop them all from a signal handler.
 
 from __future__ import annotations
 
-import enum
 import gc
 import json
 import os
@@ -26,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from ..lifetime import die_with_parent
+from ..model import StrEnum
 
 
-class Ending(str, enum.Enum):
+class Ending(StrEnum):
     """How a child ended: it sent its verdict, ran out of time, or died without one.
 
     Whether the tests in it passed or failed is the verdict's business

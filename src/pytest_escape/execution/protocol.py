@@ -24,7 +24,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, Union
 
-from ..model import MutantStatus, PropertyKind, PropertyResult, Witness
+from ..model import MutantStatus, PropertyKind, PropertyResult, StrEnum, Witness
 from ..mutation.types import FunctionCopies
 
 T = TypeVar("T")
@@ -279,7 +279,9 @@ class Unreachable:
     test: str
 
 
-class Stage(str, enum.Enum):
+class Stage(StrEnum):
+    """Which budgeted stage a ``StageStarted`` is about."""
+
     WITNESSES = "witnesses"
     PROPERTIES = "properties"
 
