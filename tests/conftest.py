@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,22 @@ from pytest_escape.model import Results
 from pytest_escape.results_io import read_json
 
 pytest_plugins = ["pytester"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let the runs this suite starts keep their bytecode, as a user's runs do.
+
+    These machines set ``PYTHONDONTWRITEBYTECODE``.  Under it, every
+    interpreter a test started compiled pytest-escape again and, worse, had
+    pytest rewrite the assertions of all its modules again (pytest rewrites
+    every module of a plugin's distribution and caches the result only where
+    bytecode may be written): a second of each ``pytest --escape`` run, on
+    every run of the suite.  A user's machine caches both, so the suite's
+    runs now start as theirs do.  Set in the controller, before xdist starts
+    its workers, so that every process inherits it.
+    """
+    if not hasattr(config, "workerinput"):
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 #: "-p" arguments that keep the async plugins out of a generated project's run
