@@ -4,12 +4,15 @@ default return, switched by mutmut's trampoline like any other mutant."""
 from __future__ import annotations
 
 import asyncio
+import sys
+import types
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from pytest_escape.mutation.extreme import neutral_value
-from pytest_escape.mutation.mutmut_adapter import activate
+from pytest_escape.mutation.mutmut_adapter import activate, register
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module
 
 SOURCE = '''
@@ -75,13 +78,18 @@ class Box:
 
 
 @pytest.fixture
-def module() -> dict[str, Any]:
-    mutated = mutate_module("ex", SOURCE, "ex.py", lazy=False)
-    namespace: dict[str, Any] = {"__name__": "ex", "property_like": lambda f: f}
-    exec(compile(mutated.code, "ex.py", "exec"), namespace)
+def module() -> Iterator[dict[str, Any]]:
+    mutated = mutate_module("ex", SOURCE, "ex.py")
+    live = types.ModuleType("ex")
+    namespace: dict[str, Any] = vars(live)
+    namespace["property_like"] = lambda f: f
+    exec(compile(SOURCE, "ex.py", "exec"), namespace)
+    sys.modules["ex"] = live
+    register("ex", mutated.functions, SOURCE)
     namespace["__extremes__"] = {m.function: m for m in mutated.mutants if m.operator == "extreme"}
     yield namespace
     activate(None)
+    del sys.modules["ex"]
 
 
 @pytest.mark.parametrize(
@@ -132,7 +140,7 @@ def test_one_extreme_mutant_per_function_that_does_something(module: dict[str, A
     assert extremes["wrapping"].after == ("    return None",)
 
 
-def test_the_trampoline_switches_extreme_mutants(module: dict[str, Any]) -> None:
+def test_extreme_mutants_switch_on_and_off(module: dict[str, Any]) -> None:
     assert module["total"]([1, 2]) == 3
     activate("ex.x_total__mutmut_extreme")
     assert module["total"]([1, 2]) == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 import json
 import os
 import re
@@ -23,9 +24,10 @@ import pytest
 
 import pytest_escape
 from pytest_escape.execution.protocol import decode, to_json
-from pytest_escape.mutation.import_hook import compile_served, install
+from pytest_escape.mutation.import_hook import install
 from pytest_escape.mutation.mutmut_adapter import MUTMUT_VERSION, activate, mutant_function, plant, register
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module, mutmut_schemata
+from pytest_escape.mutation.switch import compile_copy
 from pytest_escape.mutation.types import FunctionCopies
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -88,59 +90,56 @@ FILES_FOR_EQUIVALENCE = [
 ]
 
 
-@pytest.mark.parametrize("path", FILES_FOR_EQUIVALENCE, ids=lambda p: p.name)
-def test_schemata_layout_is_the_same_module_as_mutmuts(path: Path) -> None:
-    """Our text layout must be AST-identical to mutmut's own generator."""
-    source = path.read_text(encoding="utf-8")
-    ours = mutate_module("m", source, str(path), extreme=False, lazy=False)
-    theirs, names = mutmut_schemata(source, str(path))
-    # decorated functions are ours alone (switched by their code object, mutation.switch)
-    switched = {f"m.{name}" for f in ours.functions if f.switch for name in f.changes}
-    assert sorted(m.id for m in ours.mutants if m.id not in switched) == sorted(f"m.{n}" for n in names)
-    if names:
-        assert ast.dump(ast.parse(ours.code)) == ast.dump(ast.parse(theirs))
+def _defined(code: str) -> dict[str, ast.FunctionDef]:
+    """Every function mutmut's layout defines for a mutant, by name, without its decorators."""
+    found = {}
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.FunctionDef) and "__mutmut_" in node.name:
+            node.decorator_list = []
+            found[node.name] = node
+    return found
+
+
+def _copy(function: FunctionCopies, name: str) -> ast.FunctionDef:
+    """``name``'s copy of ``function``, parsed as mutmut's layout would hold it."""
+    if function.class_name:  # a method: indented as it is, inside a class statement
+        node = ast.parse("class C:\n" + function.copy(name)).body[0].body[0]  # type: ignore[attr-defined]
     else:
-        assert ours.code == source
+        node = ast.parse(function.copy(name)).body[0]
+    assert isinstance(node, ast.FunctionDef)
+    return node
 
 
 @pytest.mark.parametrize("path", FILES_FOR_EQUIVALENCE, ids=lambda p: p.name)
-def test_lazy_copies_are_the_copies_of_the_whole_layout(path: Path) -> None:
-    """Each copy cut from ``functions`` is the function mutmut's layout holds
-    under that name, and the lazy layout is the whole one without them."""
+def test_each_copy_is_the_function_mutmuts_own_generator_defines(path: Path) -> None:
+    """mutmut's operators, applied as mutmut applies them: every mutant mutmut
+    generates is ours under its name, and the copy a child compiles is the
+    function mutmut's own layout defines for it.  Decorated functions'
+    mutants are ours alone (mutmut leaves them out)."""
     source = path.read_text(encoding="utf-8")
-    whole = mutate_module("m", source, str(path), lazy=False)
-    lazy = mutate_module("m", source, str(path))
-    assert [m.id for m in lazy.mutants] == [m.id for m in whole.mutants]
-    defined = {
-        node.name: ast.dump(node)
-        for node in ast.walk(ast.parse(whole.code))
-        if isinstance(node, ast.FunctionDef) and "__mutmut_" in node.name
-    }
-    names = [name for function in lazy.functions for name in function.changes]
-    assert sorted(f"m.{name}" for name in names) == sorted(m.id for m in lazy.mutants)
-    for function in lazy.functions:
-        for name in function.changes if not function.switch else ():  # no copy in any layout
-            if function.class_name:  # as plant compiles it: in a class statement, indented as it is
-                copy = ast.parse("class C:\n" + function.copy(name)).body[0].body[0]  # type: ignore[attr-defined]
-            else:
-                copy = ast.parse(function.copy(name)).body[0]
-            assert ast.dump(copy) == defined.pop(name), name
-    # what is left in the whole layout is the unchanged copies, which the lazy one keeps
-    lazy_defined = {n.name for n in ast.walk(ast.parse(lazy.code)) if isinstance(n, ast.FunctionDef)}
-    assert set(defined) == {n for n in lazy_defined if "__mutmut_" in n} != set()
-    assert all(n.endswith("__mutmut_orig") for n in defined)
+    ours = mutate_module("m", source, str(path), extreme=False)
+    theirs, names = mutmut_schemata(source, str(path))
+    defined = _defined(theirs)
+    ids = {m.id for m in ours.mutants}
+    assert {f"m.{name}" for name in names} <= ids
+    by_name = {name: function for function in ours.functions for name in function.changes}
+    for name in names:
+        assert ast.dump(_copy(by_name[name], name)) == ast.dump(defined[name]), name
+    mutmut_functions = {by_name[name].dict_name for name in names}
+    ours_alone = ids - {f"m.{name}" for name in names}
+    assert all(by_name[i.rpartition(".")[2]].dict_name not in mutmut_functions for i in ours_alone)
 
 
 @pytest.fixture
-def load_module() -> Iterator[Callable[[str, str, bool], ModuleType]]:
+def load_module() -> Iterator[Callable[[str, str], ModuleType]]:
     """Import generated source as a real module through the import hook, as the worker does."""
     loaded: list[str] = []
     finders: list[object] = []
 
-    def load(name: str, source: str, lazy: bool = True) -> ModuleType:
-        mutated = mutate_module(name, source, f"{name}.py", lazy=lazy)
+    def load(name: str, source: str) -> ModuleType:
+        mutated = mutate_module(name, source, f"{name}.py")
         register(name, mutated.functions, source)
-        finders.append(install({name: (f"/nonexistent/{name}.py", mutated.code)}, on_load=plant))
+        finders.append(install({name: (f"/nonexistent/{name}.py", source)}, on_load=plant))
         loaded.append(name)
         return importlib.import_module(name)
 
@@ -185,11 +184,16 @@ def test_only_the_adapter_imports_mutmut() -> None:
 
 @pytest.mark.parametrize("path", FILES_FOR_EQUIVALENCE, ids=lambda p: p.name)
 def test_extreme_mutants_keep_the_module_valid(path: Path) -> None:
-    """The extreme mutants are spliced in beside mutmut's: the module still compiles,
-    and mutmut's own mutants are unchanged by them."""
+    """The extreme mutants come beside mutmut's: each copy compiles inside the
+    module, and mutmut's own mutants are unchanged by them."""
     source = path.read_text(encoding="utf-8")
-    with_extremes = mutate_module("m", source, str(path), lazy=False)
-    compile(with_extremes.code, str(path), "exec", dont_inherit=True)
+    with_extremes = mutate_module("m", source, str(path))
+    extremes = [m for m in with_extremes.mutants if m.operator == "extreme"]
+    assert extremes
+    by_name = {name: function for function in with_extremes.functions for name in function.changes}
+    for mutant in extremes:
+        name = mutant.id.rpartition(".")[2]
+        compile_copy(by_name[name], name, str(path), source)
     regular = [m.id for m in with_extremes.mutants if m.operator != "extreme"]
     assert regular == [m.id for m in mutate_module("m", source, str(path), extreme=False).mutants]
 
@@ -258,42 +262,84 @@ def _observe(module: ModuleType) -> list[object]:
     return seen
 
 
-def test_a_planted_copy_behaves_as_in_the_whole_layout(load_module: Callable[..., ModuleType]) -> None:
-    """super(), private names, classmethods, staticmethods, properties, class-level
-    default values and ``__future__`` annotations: every mutant gives the same
-    observations whether its copy was laid out with the module or planted into it."""
-    whole = load_module("plant_whole", PLANTING, False)
-    lazy = load_module("plant_lazy", PLANTING)
-    names = [n for f in mutate_module("m", PLANTING, "m.py").functions for n in f.changes]
+def test_a_switched_mutant_behaves_as_under_mutmuts_own_trampoline(
+    load_module: Callable[..., ModuleType], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """super(), private names, classmethods, staticmethods, class-level default
+    values and ``__future__`` annotations: every mutant mutmut generates gives
+    the same observations switched on by its code object as under mutmut's
+    own runtime (its trampolined module, its ``MUTANT_UNDER_TEST``)."""
+    theirs_code, names = mutmut_schemata(PLANTING, "m.py")
+    ours = load_module("plant_ours", PLANTING)
+    install({"plant_theirs": ("/nonexistent/plant_theirs.py", theirs_code)})
+    theirs = importlib.import_module("plant_theirs")
     assert len(names) > 15
     differ = 0
-    for name in names:
-        activate(f"plant_whole.{name}")
-        expected = _observe(whole)
-        activate(f"plant_lazy.{name}")
-        assert _observe(lazy) == expected, name
-        activate(None)
-        differ += _observe(lazy) != expected
+    try:
+        original = _observe(ours)
+        for name in names:
+            monkeypatch.setenv("MUTANT_UNDER_TEST", f"plant_theirs.{name}")
+            expected = _observe(theirs)
+            activate(f"plant_ours.{name}")
+            assert _observe(ours) == expected, name
+            activate(None)
+            differ += expected != original
+    finally:
+        sys.modules.pop("plant_theirs", None)
     assert differ > 10  # the mutants change behaviour at all, so equal observations mean something
     # the copy carries the module's __future__ flags and the function's own line numbers
-    activate("plant_lazy.x_top__mutmut_1")
-    planted = mutant_function("plant_lazy.x_top__mutmut_1", "top")
-    assert planted.__annotations__ == {"x": "int", "return": "int"}  # strings: annotations are postponed
-    assert planted.__code__.co_firstlineno == PLANTING.splitlines().index("def top(x: int) -> int:") + 1
+    switched = mutant_function("plant_ours.x_top__mutmut_1", "top")
+    assert switched.__annotations__ == {"x": "int", "return": "int"}  # strings: annotations are postponed
+    assert switched.__code__.co_firstlineno == PLANTING.splitlines().index("def top(x: int) -> int:") + 1
 
 
-def test_a_module_imported_after_the_switch_gets_the_copy(load_module: Callable[..., ModuleType]) -> None:
+def test_a_module_imported_after_the_switch_gets_the_mutant(load_module: Callable[..., ModuleType]) -> None:
     functions = mutate_module("m", PLANTING, "m.py").functions
     (top,) = [f for f in functions if f.dict_name == "mutants_x_top__mutmut"]
     (minus,) = [name for name, (_, _, text) in top.changes.items() if text == "x - 1"]
     activate(f"plant_late.{minus}")  # before the module exists
     module = load_module("plant_late", PLANTING)
     assert module.top(1) == 0
-    reloaded = importlib.reload(module)  # loaded again: the live mutant is planted again
-    assert minus in vars(reloaded)["mutants_x_top__mutmut"]
+    reloaded = importlib.reload(module)  # loaded again: new function objects, switched again
     assert reloaded.top(1) == 0
     activate(None)
     assert reloaded.top(1) == 2
+
+
+def test_a_mutant_in_a_default_value_is_switched_on_with_its_function() -> None:
+    """Defaults belong to the function object, evaluated when ``def`` ran: a
+    mutant of one must change them with the code, and only the one it
+    rewrote (another default keeps its very object, a sentinel stays itself)."""
+    source = textwrap.dedent(
+        """
+        import functools
+
+        MISSING = object()
+
+        @functools.lru_cache(maxsize=None)
+        def scale(x, factor=3, *, marker=MISSING, offset=10):
+            return x * factor + offset if marker is MISSING else None
+        """
+    )
+    mutated = mutate_module("defaults_mod", source, "defaults_mod.py")
+    register("defaults_mod", mutated.functions, source)
+    install({"defaults_mod": ("/nonexistent/defaults_mod.py", source)}, on_load=plant)
+    module = importlib.import_module("defaults_mod")
+    try:
+        in_def = [m for m in mutated.mutants if m.in_signature]
+        assert {m.replacement for m in in_def} >= {"4", "11"}
+        for mutant in in_def:
+            activate(mutant.id)
+            expected = {"4": 2 * 4 + 10, "11": 2 * 3 + 11}.get(mutant.replacement)
+            if expected is not None:
+                assert module.scale(2) == expected, mutant.replacement
+            assert module.scale.__wrapped__.__kwdefaults__["marker"] is module.MISSING
+        activate(None)
+        assert module.scale(2) == 16  # restored, and the cache was emptied at each switch
+        assert module.scale.__wrapped__.__defaults__ == (3,)
+    finally:
+        activate(None)
+        sys.modules.pop("defaults_mod", None)
 
 
 def test_function_copies_survive_the_plan_json() -> None:
@@ -303,15 +349,16 @@ def test_function_copies_survive_the_plan_json() -> None:
     assert any(f.changes for f in again)  # the (start, end, text) tuples came back as tuples
 
 
-def test_served_code_keeps_the_files_line_numbers(tmp_path: Path) -> None:
-    """Trampolines and copies add lines; the served module's code objects still
-    carry the file's numbers, so tracebacks and inspect.getsource read the file right."""
+def test_the_module_a_test_imports_is_the_module_as_it_is(tmp_path: Path) -> None:
+    """No trampoline, no extra names: the namespace, signatures, reprs, line
+    numbers, tracebacks and source of every function are the plain import's,
+    so a test that checks any of them passes with or without pytest-escape."""
     source = textwrap.dedent(
         """
         import inspect
 
 
-        def helper(x):
+        def helper(x, *args, key=1, **kwargs):
             return x + 1
 
 
@@ -325,16 +372,25 @@ def test_served_code_keeps_the_files_line_numbers(tmp_path: Path) -> None:
     )
     path = tmp_path / "lined.py"
     path.write_text(source, encoding="utf-8")
-    mutated = mutate_module("lined", source, str(path))
-    assert len(mutated.code.splitlines()) > len(source.splitlines())  # lines were spliced in
-    namespace: dict[str, object] = {"__name__": "lined"}
-    exec(compile_served(mutated.code, str(path), mutated.line_map), namespace)  # noqa: S102
-    box = namespace["Box"]()  # type: ignore[operator]
-    orig = namespace["mutants_xǁBoxǁsize__mutmut"]["_mutmut_orig"]  # type: ignore[index]
-    assert orig.__code__.co_firstlineno == source.splitlines().index("    def size(self):") + 1
-    with pytest.raises(ValueError) as raised:
-        box.size()
-    assert (
-        raised.traceback[-1].lineno + 1 == source.splitlines().index('        raise ValueError("boom")') + 1
-    )
-    assert box.text().strip().startswith("def size(self):")
+    plain: dict[str, object] = {"__name__": "lined"}
+    exec(compile(source, str(path), "exec"), plain)  # noqa: S102
+    mutated = mutate_module("lined_served", source, str(path))
+    assert mutated.mutants
+    register("lined_served", mutated.functions, source)
+    finder = install({"lined_served": (str(path), source)}, on_load=plant)
+    try:
+        module = importlib.import_module("lined_served")
+        assert sorted(n for n in vars(module) if not n.startswith("__")) == sorted(
+            n for n in plain if not n.startswith("__")
+        )
+        assert str(inspect.signature(module.helper)) == "(x, *args, key=1, **kwargs)"
+        assert repr(module.helper).startswith("<function helper at ")
+        assert module.Box.size.__qualname__ == "Box.size"
+        box = module.Box()
+        with pytest.raises(ValueError) as raised:
+            box.size()
+        assert str(raised.traceback[-1].statement).strip() == 'raise ValueError("boom")'
+        assert box.text().strip().startswith("def size(self):")
+    finally:
+        sys.meta_path.remove(finder)
+        sys.modules.pop("lined_served", None)

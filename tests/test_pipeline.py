@@ -169,7 +169,7 @@ def test_the_worker_plan_round_trips_through_its_json_file() -> None:
     worker_plan = WorkerPlan(
         args=("-q",),
         sys_path=("/project/src",),
-        modules={"calc": ModulePlan("/project/src/calc.py", "code", (copies,), "", (1, 2, 3))},
+        modules={"calc": ModulePlan("/project/src/calc.py", (copies,), "def add(a, b):\n    return a + b\n")},
         workers=2,
         timeout_factor=10.0,
         timeout_constant=2.0,
@@ -260,7 +260,7 @@ def test_a_function_whose_body_runs_only_at_import_says_so() -> None:
 
 
 def test_changed_lines_and_shards_choose_the_mutants() -> None:
-    module = MutatedModule("calc", str(PATH), "", (spec(1, line=3), spec(2, "sub", line=8, first=7, last=9)))
+    module = MutatedModule("calc", str(PATH), (spec(1, line=3), spec(2, "sub", line=8, first=7, last=9)))
     base = baseline({3: {"t::a"}, 8: {"t::b"}})
     changed = ChangedLines("main", "abc", {PATH: frozenset({8})})
     chosen, shard = plan.select([(TARGET, module)], base, changed, None)
@@ -289,7 +289,7 @@ def test_the_worker_plan_carries_the_settings_and_the_config() -> None:
         memory_limit=100,
         properties={"skip": ["calc.*"], "round_trips": [["a", "b"]]},
     )
-    module = MutatedModule("calc", str(PATH), "code", (spec(1),))
+    module = MutatedModule("calc", str(PATH), (spec(1),))
     worker_plan = plan.worker_plan(
         settings,
         args=["-q"],
@@ -307,7 +307,7 @@ def test_the_worker_plan_carries_the_settings_and_the_config() -> None:
     assert worker_plan.memory_limit == 100 << 20 and worker_plan.workers == 3
     assert worker_plan.witness.seed == worker_plan.properties.seed == 7
     assert worker_plan.properties.config == PropertyConfig(skip=("calc.*",), round_trips=(("a", "b"),))
-    assert worker_plan.modules["calc"].source == ""  # no switched function: the text is not needed
+    assert worker_plan.modules["calc"].source == "text"  # the worker loads it, and compiles the mutants in it
 
 
 # -- assemble --------------------------------------------------------------------

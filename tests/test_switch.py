@@ -133,9 +133,8 @@ def loaded(tmp_path: Path) -> Iterator[tuple[types.ModuleType, dict[str, Functio
     mutated = mutate_module("decorated", SOURCE, str(path))
     copies = {}
     for function in mutated.functions:
-        if function.switch:
-            qualname = function.dict_name.removeprefix("mutants_").removesuffix("__mutmut")
-            copies[qualname.removeprefix("x_").replace("xǁ", "").replace("ǁ", ".")] = function
+        qualname = function.dict_name.removeprefix("mutants_").removesuffix("__mutmut")
+        copies[qualname.removeprefix("x_").replace("xǁ", "").replace("ǁ", ".")] = function
     mutants = {
         f"{spec.function}:{spec.after[0].strip()}": spec.id.rpartition(".")[2] for spec in mutated.mutants
     }

@@ -35,8 +35,9 @@ from .nodeids import normalized
 
 #: bump when what goes into a key changes, or how a mutant runs, so old rows are
 #: never matched (2: served modules keep the file's line numbers, the worker
-#: keeps pytest's cacheprovider, decorated functions are switched by code object)
-KEY_VERSION = 2
+#: keeps pytest's cacheprovider, decorated functions are switched by code object;
+#: 3: every function is, with its mutated defaults, and modules load as they are)
+KEY_VERSION = 3
 
 
 def _digest(*parts: str) -> str:

@@ -287,11 +287,8 @@ def worker_plan(
         modules={
             m.module: ModulePlan(
                 path=str(t.path),
-                code=m.code,
                 functions=m.functions,
-                # switched (decorated) functions' copies compile inside the original text
-                source=sources[t.path] if any(f.switch for f in m.functions) else "",
-                line_map=m.line_map,
+                source=sources[t.path],
             )
             for t, m in mutated
             if m.mutants

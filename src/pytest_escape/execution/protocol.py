@@ -38,13 +38,9 @@ class ModulePlan:
     """A target module as the worker serves it."""
 
     path: str
-    #: the module's code with its trampolines (``MutatedModule.code``)
-    code: str
     functions: tuple[FunctionCopies, ...]
-    #: the original text, when a switched (decorated) function's copies compile inside it
+    #: the module's text: the worker loads it, and compiles each mutant's copy inside it
     source: str
-    #: for each line of ``code``, the original line it stands for
-    line_map: tuple[int, ...]
 
 
 @dataclass(frozen=True)

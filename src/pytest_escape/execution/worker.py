@@ -228,7 +228,7 @@ class WorkerPlugin:
     waits for another phase to drain (then second chances for would-be
     confirming-only tests, and the witness search, each in a pool of its own):
 
-    - forced-failure probes: with every trampoline raising, a covering test of
+    - forced-failure probes: with every mutated function raising, a covering test of
       each module must fail, or mutants do not reach the code the tests
       import (each probe test given in the plan is tried until one fails:
       one test may swallow every exception);
@@ -251,7 +251,7 @@ class WorkerPlugin:
         self.checked: dict[str, bool] = {}
         #: killers also checked after the tests they followed
         self.checked_after: set[str] = set()
-        #: module -> the last probe test, which passed with every trampoline raising
+        #: module -> the last probe test, which passed with every mutated function raising
         self.unreachable: dict[str, str] = {}
         #: test file -> its text, for telling a failing check from a crash
         self.sources: dict[str, str] = {}
@@ -668,7 +668,7 @@ def main(argv: list[str]) -> int:
     sys.path[:] = plan.sys_path
     for name, module in plan.modules.items():
         register(name, module.functions, module.source)
-    served = {name: (m.path, m.code, list(m.line_map)) for name, m in plan.modules.items()}
+    served = {name: (m.path, m.source) for name, m in plan.modules.items()}
     install(served, on_load=plant)
     try:
         # pytest's cache of the worker's own (session.WORKER_ARGS says why)

@@ -41,7 +41,7 @@ class Target:
     module: str
     qualname: str
     kind: str
-    #: what to call: the (trampolined) function, or the class attribute of a method
+    #: what to call: the module's function (a mutant switches its code), or the class attribute of a method
     function: Callable[..., Any]
     #: the class of an instance method (``self`` is built or observed)
     owner: type | None
@@ -59,7 +59,7 @@ class NotCallable(Exception):
 
 
 def resolve(module_name: str, qualname: str) -> Target:
-    """The live (trampolined) function ``qualname`` of the imported module."""
+    """The live function ``qualname`` of the imported module."""
     module = sys.modules.get(module_name)
     if module is None:
         raise NotCallable(f"module {module_name} is not imported in this process")

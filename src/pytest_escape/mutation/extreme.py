@@ -6,8 +6,8 @@ stronger finding than any one survivor, and running one mutant per function
 against every covering test gives each test a verdict for every function it
 executes, cheaply.
 
-libcst only: the adapter decides which functions mutmut can trampoline and
-splices our replacement in beside mutmut's mutants.
+libcst only: the adapter decides which functions mutmut mutates and
+puts our replacement in beside mutmut's mutants.
 """
 
 from __future__ import annotations

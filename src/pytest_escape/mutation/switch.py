@@ -1,13 +1,15 @@
-"""Switching a decorated function's mutants by swapping its code object.
+"""Switching a function's mutants on by swapping its code object.
 
 mutmut switches mutants through a trampoline it plants in place of each
-function, which it cannot do under decorators: copying a decorated function
-would run its decorators twice (a second ``@app.route`` registration), and a
-``property`` or ``contextmanager`` is not the function it wraps.  Real code is
-full of them (``functools.cache``, ``contextmanager``, click commands,
-property accessors), so leaving them out left most of some modules unscored.
+function.  Tests can tell the trampolined module from the original (another
+signature and ``repr``, extra names in the module, another frame in a
+traceback, an instrumenting decorator wrapping the trampoline), and those
+that did failed without a mutant; nor can a trampoline go under decorators:
+copying a decorated function would run its decorators twice (a second
+``@app.route`` registration), and a ``property`` is not the function it wraps.
 
-Here the decorators run once, on the original function, as they always do.
+Here the module is the module as it is, and the decorators run once, on the
+original function, as they always do.
 In the process that runs a mutant, the function object they wrapped is found
 (through ``__wrapped__``, a closure cell, ``fget``/``fset``, ``__func__``, a
 ``callback`` ...), and its ``__code__`` is replaced with the mutant's code,
@@ -24,6 +26,7 @@ is the source's: such a function is not switched, and the reason says so.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import inspect
@@ -63,17 +66,28 @@ def compile_copy(function: FunctionCopies, mutant: str, filename: str, source: s
     module's own compilation gives (CPython compiles ``click.echo(...)``
     differently when ``click`` is a module the file imports).
     """
-    lines = source.splitlines(keepends=True)
-    start = function.first_line - 1
-    end = start + len(function.text.splitlines())
-    text = function.copy(mutant, rename=function.name)
-    if not text.endswith("\n"):
-        text += "\n"
-    module_code = compile("".join([*lines[:start], text, *lines[end:]]), filename, "exec", dont_inherit=True)
+    if mutant in function.changes:
+        lines = source.splitlines(keepends=True)
+        start = function.first_line - 1
+        end = start + len(function.text.splitlines())
+        text = function.copy(mutant, rename=function.name)
+        if not text.endswith("\n"):
+            text += "\n"
+        module_code = compile(
+            "".join([*lines[:start], text, *lines[end:]]), filename, "exec", dont_inherit=True
+        )
+    else:
+        # the unchanged copy is the module itself: compiled once for all its functions
+        module_code = _compiled(source, filename)
     consts = module_code.co_consts
     if function.class_name is not None:
         consts = _latest(consts, function.class_name, function.first_line).co_consts
     return _latest(consts, function.name, function.first_line)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(source: str, filename: str) -> CodeType:
+    return compile(source, filename, "exec", dont_inherit=True)
 
 
 def _same_code(live: CodeType, reference: CodeType) -> bool:
@@ -159,6 +173,10 @@ def locate(holder: Any, function: FunctionCopies, reference: CodeType) -> Locate
                 "its decorator replaced the function's code with its own (an instrumenting decorator, "
                 "like typeguard's @typechecked), so no mutant of the source can stand in for it"
             )
+        if not function.decorated:
+            raise NotSwitchable(
+                f"{function.name} is bound to something else after import, which does not lead to it"
+            )
         raise NotSwitchable(
             "its decorator keeps the function where pytest-escape cannot reach it "
             "(no __wrapped__, closure cell or known attribute leads to it)"
@@ -176,6 +194,74 @@ def _padded(function: FunctionCopies, mutant: str, filename: str, source: str) -
     return compile_copy(dataclasses.replace(function, text=text), mutant, filename, source)
 
 
+@dataclass(frozen=True)
+class Mutated:
+    """What a mutant changes in a function object: its code, and its default
+    values when the mutant is in the ``def`` line (``x=3`` -> ``x=4``).
+
+    Defaults are the function object's, evaluated once when ``def`` ran, so
+    swapping the code alone would leave such a mutant switched off.
+    """
+
+    code: CodeType
+    #: ``__defaults__`` and ``__kwdefaults__`` under the mutant (``None``: unchanged)
+    defaults: tuple[Any, ...] | None = None
+    kwdefaults: dict[str, Any] | None = None
+
+
+def _signature(text: str) -> ast.arguments:
+    """The parameters of the function whose text (from ``def``) is ``text``."""
+    indented = text[: len(text) - len(text.lstrip())] != ""
+    tree = ast.parse(("if True:\n" if indented else "") + text)
+    node = tree.body[0].body[0] if indented else tree.body[0]  # type: ignore[attr-defined]
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        raise NotSwitchable("its text is not a function definition")
+    return node.args
+
+
+def mutated_defaults(
+    function: FunctionCopies,
+    mutant: str,
+    live: FunctionType,
+    namespace: dict[str, Any],
+    scope: dict[str, Any],
+) -> tuple[tuple[Any, ...] | None, dict[str, Any] | None]:
+    """``live``'s default values under ``mutant``: each default the mutant
+    rewrote is evaluated again (in the module's ``namespace`` and the class's
+    ``scope``, where ``def`` evaluated it); every other keeps its very object
+    (a sentinel default stays the sentinel).  ``(None, None)``: none changed."""
+    before, after = (
+        _signature(function.copy("", function.name)),
+        _signature(function.copy(mutant, function.name)),
+    )
+    filename = live.__code__.co_filename
+
+    def value(expression: ast.expr) -> Any:
+        try:
+            return eval(compile(ast.Expression(expression), filename, "eval"), namespace, dict(scope))  # noqa: S307
+        except Exception as e:  # noqa: BLE001 - reported as the reason the mutant cannot run
+            raise NotSwitchable(f"its mutated default value raised {type(e).__name__}: {e}") from None
+
+    defaults: tuple[Any, ...] | None = None
+    old = live.__defaults__ or ()
+    if len(before.defaults) == len(after.defaults) == len(old) and any(
+        ast.dump(a) != ast.dump(b) for a, b in zip(before.defaults, after.defaults, strict=True)
+    ):
+        defaults = tuple(
+            kept if ast.dump(a) == ast.dump(b) else value(b)
+            for kept, a, b in zip(old, before.defaults, after.defaults, strict=True)
+        )
+    kwdefaults: dict[str, Any] | None = None
+    changed = {
+        arg.arg: b
+        for arg, a, b in zip(after.kwonlyargs, before.kw_defaults, after.kw_defaults, strict=True)
+        if a is not None and b is not None and ast.dump(a) != ast.dump(b)
+    }
+    if changed and live.__kwdefaults__ is not None:
+        kwdefaults = {**live.__kwdefaults__, **{name: value(e) for name, e in changed.items()}}
+    return defaults, kwdefaults
+
+
 class Switch:
     """The switched functions of this process: their mutants' code, where each
     function lives, and which one runs a mutant now."""
@@ -186,9 +272,9 @@ class Switch:
         #: (module name, dict name) -> where it lives (found on first use)
         self._located: dict[tuple[str, str], Located] = {}
         #: (module name, mutant name) -> its code
-        self._codes: dict[tuple[str, str], CodeType] = {}
+        self._codes: dict[tuple[str, str], Mutated] = {}
         #: functions whose code is swapped now -> their original code
-        self._swapped: dict[FunctionType, CodeType] = {}
+        self._swapped: dict[FunctionType, Mutated] = {}
 
     def _source(self, module: ModuleType) -> str:
         try:
@@ -204,6 +290,10 @@ class Switch:
 
     def code(self, module: ModuleType, function: FunctionCopies, mutant: str) -> CodeType:
         """``mutant``'s code object (compiled once: a line probe must see this very object)."""
+        return self.mutated(module, function, mutant).code
+
+    def mutated(self, module: ModuleType, function: FunctionCopies, mutant: str) -> Mutated:
+        """What ``mutant`` changes in the function object: its code, and its defaults."""
         key = (module.__name__, mutant)
         if key not in self._codes:
             located = self.where(module, function)
@@ -211,30 +301,43 @@ class Switch:
             code = compile_copy(function, mutant, filename, source)
             if len(code.co_freevars) != len(located.original.co_freevars):
                 code = _padded(function, mutant, filename, source)
-            self._codes[key] = code
+            owner = vars(module).get(function.class_name) if function.class_name else None
+            defaults, kwdefaults = mutated_defaults(
+                function, mutant, located.functions[0], vars(module), dict(vars(owner)) if owner else {}
+            )
+            self._codes[key] = Mutated(code, defaults, kwdefaults)
         return self._codes[key]
 
+    def _set(self, target: FunctionType, mutated: Mutated) -> None:
+        self._swapped.setdefault(target, Mutated(target.__code__, target.__defaults__, target.__kwdefaults__))
+        target.__code__ = mutated.code
+        if mutated.defaults is not None:
+            target.__defaults__ = mutated.defaults
+        if mutated.kwdefaults is not None:
+            target.__kwdefaults__ = mutated.kwdefaults
+
     def swap(self, module: ModuleType, function: FunctionCopies, mutant: str) -> None:
-        """Make every function object of ``function`` run ``mutant``'s code."""
+        """Make every function object of ``function`` run ``mutant``'s code, with its defaults."""
         located = self.where(module, function)
-        code = self.code(module, function, mutant)
+        mutated = self.mutated(module, function, mutant)
         for target in located.functions:
-            self._swapped.setdefault(target, target.__code__)
-            target.__code__ = code
+            self._set(target, mutated)
         _clear(located.caches)
 
     def fail(self, module: ModuleType, function: FunctionCopies) -> None:
         """Make the function raise when called (the forced-failure probe)."""
         located = self.where(module, function)
         for target in located.functions:
-            self._swapped.setdefault(target, target.__code__)
-            target.__code__ = _failing(located.original)
+            self._set(target, Mutated(_failing(located.original)))
         _clear(located.caches)
 
     def restore(self) -> None:
-        """Every swapped function runs its original code again; their caches are emptied."""
-        for target, code in self._swapped.items():
-            target.__code__ = code
+        """Every swapped function runs its original code again, with its own
+        defaults; their caches are emptied."""
+        for target, original in self._swapped.items():
+            target.__code__ = original.code
+            target.__defaults__ = original.defaults
+            target.__kwdefaults__ = original.kwdefaults
         self._swapped.clear()
         for located in self._located.values():
             _clear(located.caches)
@@ -263,11 +366,10 @@ def switchable(module: MutatedModule, live: ModuleType, source: str) -> MutatedM
     ``skipped`` with the reason, so it is named like any function without mutants."""
     dropped: dict[str, str] = {}
     for function in module.functions:
-        if function.switch:
-            try:
-                check(live, function, source)
-            except NotSwitchable as e:
-                dropped[function.dict_name] = f"decorated: {e}"
+        try:
+            check(live, function, source)
+        except NotSwitchable as e:
+            dropped[function.dict_name] = f"decorated: {e}" if function.decorated else str(e)
     if not dropped:
         return module
 
@@ -313,13 +415,19 @@ def _failing(original: CodeType) -> CodeType:
     return code
 
 
-def clone(function: FunctionType, code: CodeType) -> FunctionType:
-    """A standalone function like ``function`` that runs ``code`` (for the search
-    and the property checks, which compare the original and a mutant side by side)."""
+def clone(function: FunctionType, code: CodeType | Mutated) -> FunctionType:
+    """A standalone function like ``function`` that runs ``code`` (with a
+    mutant's defaults, if it has its own), for the search and the property
+    checks, which compare the original and a mutant side by side."""
+    mutated = code if isinstance(code, Mutated) else Mutated(code)
     made = FunctionType(
-        code, function.__globals__, function.__name__, function.__defaults__, function.__closure__
+        mutated.code,
+        function.__globals__,
+        function.__name__,
+        function.__defaults__ if mutated.defaults is None else mutated.defaults,
+        function.__closure__,
     )
-    made.__kwdefaults__ = function.__kwdefaults__
+    made.__kwdefaults__ = function.__kwdefaults__ if mutated.kwdefaults is None else mutated.kwdefaults
     made.__annotations__ = function.__annotations__
     made.__qualname__ = function.__qualname__
     made.__doc__ = function.__doc__
@@ -334,8 +442,8 @@ def recording(
     """Call ``record(arguments by name)`` for every call that runs ``code``, and
     ``raised(what record returned)`` when that call ends by an exception.
 
-    A switched function has no trampoline to listen on, so this listens to
-    the interpreter (``sys.settrace``), for the time the tests run only.
+    Nothing stands between a caller and the function to listen on, so this
+    listens to the interpreter (``sys.settrace``), for the time the tests run only.
     """
     # parameters first in co_varnames: positional, keyword-only, then *args and **kwargs
     count = code.co_argcount + code.co_kwonlyargcount

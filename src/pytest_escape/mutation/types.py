@@ -40,30 +40,26 @@ class MutantSpec:
 @dataclass(frozen=True)
 class FunctionCopies:
     """One mutated function's text, from which each of its mutants' copies is
-    cut in the process that runs that mutant.
-
-    Laying every copy out in one module made it 150 times the original on
-    schema (148,000 lines): compiling it took 1.4 s and 330 MiB at peak, and
-    every forked child paid for the pages.  ``mutmut_adapter.plant`` compiles
-    the one copy a child needs, at the function's own line numbers.
+    cut in the process that runs that mutant (``mutation.switch`` compiles the
+    one copy a child needs, inside the module's source, at its own lines).
     """
 
     #: the module's mutants dict for this function (``mutants_x_f__mutmut``)
     dict_name: str
     class_name: str | None
-    #: the function's first line in the original file, decorators included
+    #: the function's ``def`` line in the original file
     first_line: int
-    #: the function's original text, from its first decorator to its last line
+    #: the function's original text, from its ``def`` line (its decorators are
+    #: never copied: they ran once, on the original) to its last line
     text: str
     #: where the function's name is in ``text``
     name_start: int
     name_end: int
     #: mutant function name -> (start, end, replacement): a change to ``text``
     changes: dict[str, tuple[int, int, str]] = field(default_factory=dict)
-    #: a decorated function, switched by swapping its code object in the child
-    #: (``mutation.switch``) instead of through a trampoline; ``text`` then starts
-    #: at the ``def`` line, without the decorators, and ``first_line`` is that line
-    switch: bool = False
+    #: it has decorators (they ran once, on the original; the switch finds
+    #: the function they wrapped)
+    decorated: bool = False
     #: the indentation of the body's first statement (a switched method's
     #: mutant may need one more line in its body: ``switch._padded``)
     body_indent: str = ""
@@ -98,20 +94,15 @@ class SkippedFunction:
 
 @dataclass(frozen=True)
 class MutatedModule:
-    """A target module's mutants and the code that serves them.
+    """A target module's mutants, and the functions they are cut from.
 
-    ``code`` is mutmut's trampolined module; with ``functions`` (the default)
-    it holds only the trampolines and each function's unchanged copy, and the
-    mutants' copies are cut from ``functions`` where they run.
+    The module itself is served as it is: a mutant is switched on by swapping
+    its function's code object, in the process that runs it.
     """
 
     module: str
     filename: str
-    code: str
     mutants: tuple[MutantSpec, ...]
     functions: tuple[FunctionCopies, ...] = ()
     #: functions no mutant can be planted in, with the reason (never dropped silently)
     skipped: tuple[SkippedFunction, ...] = ()
-    #: for each line of ``code``, the line of the original source it stands for
-    #: (empty: ``code`` is the original): the served module keeps the file's line numbers
-    line_map: tuple[int, ...] = ()

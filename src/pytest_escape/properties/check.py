@@ -119,7 +119,8 @@ class Context:
 
 
 def _unwrap(function: FunctionType) -> FunctionType:
-    """The original body behind a trampoline (the function itself if it has none)."""
+    """The function running its original code whatever mutant is on (the
+    function itself if it is not under test)."""
     try:
         found = original_function(function.__module__, function.__qualname__)
     except Exception:  # noqa: BLE001 - not a function under test: its own body is the body

@@ -135,8 +135,8 @@ def impure_name(
     """A name in the function's code (or the project functions it calls) that
     reads the clock, randomness, files or the environment; None if there is none.
 
-    ``unwrap`` turns a called function into the one whose body to read (a
-    trampoline into its original).
+    ``unwrap`` turns a called function into the one whose body to read (the
+    original code of a function a mutant is switched on in).
     """
     start = getattr(function, "__code__", None)
     if start is None:

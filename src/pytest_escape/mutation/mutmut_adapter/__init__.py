@@ -1,30 +1,30 @@
 """The adapter around mutmut: the only place in pytest-escape that imports it.
 
 mutmut's internals are not a stable API.  Everything we take from it (its
-libcst operators, its pragma handling, its trampoline runtime and its mutant
-naming) passes through this package, and ``tests/test_mutmut_adapter.py`` pins
-the exact output for a fixed input, so an upgrade that changes any of it fails
-our tests instead of silently changing users' results.
+libcst operators, its pragma handling and its mutant naming) passes through
+this package, and ``tests/test_mutmut_adapter.py`` pins the exact output for
+a fixed input, so an upgrade that changes any of it fails our tests instead of
+silently changing users' results.
+
+mutmut's runtime (its trampolines) is not used: a mutant is switched on by
+swapping the code object of its function in the process that runs it
+(``mutation.switch``), so the module the tests import is the module as it is.
 
 Two halves, because their costs differ: this module is the runtime switch
-that mutated code needs (cheap to import, used in every mutant's process);
-``generate`` plants mutants with libcst (0.8 s to import, used only in the
-background processes that generate them).
+(cheap to import, used in every mutant's process); ``generate`` plants
+mutants with libcst (0.8 s to import, used only in the background processes
+that generate them).
 """
 
 from __future__ import annotations
-import __future__
 
-import functools
 import importlib.metadata
-import inspect
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import CodeType, ModuleType
 from typing import Any
 
-from mutmut.mutation.trampoline import set_mutant_under_test
 from mutmut.mutation.trampoline_templates import CLASS_NAME_SEPARATOR
 
 from ..switch import Located, NotSwitchable, Switch, clone, recording
@@ -32,7 +32,7 @@ from ..types import FunctionCopies
 
 MUTMUT_VERSION = "3.8.1"
 
-#: The mutant name that makes every trampoline raise: proves mutated code is reached.
+#: The mutant name that makes every mutated function raise: proves mutated code is reached.
 FORCED_FAILURE = "fail"
 
 _installed = importlib.metadata.version("mutmut")
@@ -43,21 +43,24 @@ if _installed != MUTMUT_VERSION:
     )
 
 
-#: module -> mutant name -> what its copy is cut from (modules served without copies)
+#: module -> mutant name -> the function it is a mutant of
 _copies: dict[str, dict[str, FunctionCopies]] = {}
-#: the live mutant, planted into its module when that module is (re)loaded
+#: module -> its mutated functions
+_functions: dict[str, tuple[FunctionCopies, ...]] = {}
+#: the live mutant, switched on again when its module is (re)loaded
 _active = ""
-#: decorated functions' mutants, switched by swapping code objects
+#: the mutated functions of this process, switched by swapping code objects
 _switch = Switch()
 
 
-def register(module: str, functions: Iterable[FunctionCopies], source: str = "") -> None:
-    """Tell ``plant`` where the mutants of ``module`` (served without copies) come
-    from; ``source`` is the module's original text, in which a switched
-    (decorated) function's copies are compiled."""
+def register(module: str, functions: Iterable[FunctionCopies], source: str) -> None:
+    """Tell the switch where the mutants of ``module`` come from; ``source`` is
+    the module's text, inside which each mutant's copy is compiled."""
+    functions = tuple(functions)
     _copies[module] = {name: function for function in functions for name in function.changes}
-    if source:
-        _switch.sources[module] = source
+    # every mutated function, even one whose only mutants are extreme ones
+    _functions[module] = functions
+    _switch.sources[module] = source
 
 
 def activate(mutant_id: str | None) -> None:
@@ -65,114 +68,54 @@ def activate(mutant_id: str | None) -> None:
     global _active
     _switch.restore()
     _active = mutant_id or ""
-    set_mutant_under_test(_active)
     if _active == FORCED_FAILURE:
-        _fail_switched()
-    _plant(_active)
+        _fail_everywhere()
+    else:
+        _switch_on(_active)
 
 
 def plant(module: ModuleType) -> None:
-    """Put the live mutant's copy into ``module``, just loaded, if it belongs there.
+    """Switch the live mutant on in ``module``, just (re)loaded, if it belongs there.
 
     The import hook calls this, so a module imported or reloaded after
-    ``activate`` gets the copy too.
+    ``activate`` runs the mutant too.
     """
     _switch.forget(module.__name__)
     if _active.rpartition(".")[0] == module.__name__:
-        _plant(_active)
+        _switch_on(_active)
     elif _active == FORCED_FAILURE:
-        _fail_switched(module.__name__)
+        _fail_everywhere(module.__name__)
 
 
-def _fail_switched(only: str | None = None) -> None:
-    """The forced-failure probe reaches switched functions too: no trampoline
-    raises for them, so their code is swapped for code that does."""
-    for module_name, functions in _copies.items():
+def _fail_everywhere(only: str | None = None) -> None:
+    """The forced-failure probe: every mutated function raises when called."""
+    for module_name, functions in _functions.items():
         module = sys.modules.get(module_name)
         if module is None or (only is not None and module_name != only):
             continue
-        for function in {f.dict_name: f for f in functions.values() if f.switch}.values():
+        for function in functions:
             try:
                 _switch.fail(module, function)
             except NotSwitchable:
                 continue  # the session left its mutants out already
 
 
-def _plant(mutant_id: str) -> None:
-    """Put ``mutant_id``'s copy into its module's mutants dict, if the module is
-    loaded and served without it; or, for a decorated function, swap its code.
-
-    The copy is compiled where mutmut's layout would
-    have defined it: a method inside its class (through ``_Into``, so
-    ``super()``, private names and class-level names resolve as they would),
-    a function in the module's namespace; with the module's ``__future__``
-    flags, at the original line numbers.
-    """
+def _switch_on(mutant_id: str) -> None:
+    """Swap ``mutant_id``'s code into its function, if its module is loaded."""
     module_name, _, name = mutant_id.rpartition(".")
     function = _copies.get(module_name, {}).get(name)
     module = sys.modules.get(module_name)
-    if function is None or module is None:
-        return
-    if function.switch:
+    if function is not None and module is not None:
         _switch.swap(module, function, name)
-        return
-    table = getattr(module, function.dict_name, None)
-    if not isinstance(table, dict) or name in table:
-        return
-    namespace = vars(module)
-    flags = 0
-    for value in namespace.values():
-        if isinstance(value, __future__._Feature):
-            flags |= value.compiler_flag
-    filename = getattr(module, "__file__", None) or module_name
-    if function.class_name is None:
-        source = "\n" * (function.first_line - 1) + function.copy(name)
-        exec(compile(source, filename, "exec", flags=flags, dont_inherit=True), namespace)
-        table[name] = namespace[name]
-        return
-    owner = getattr(module, function.class_name)
-    into = _Into(owner)
-    header = f"class {function.class_name}(metaclass=__escape_into__):\n"
-    source = "\n" * (function.first_line - 2) + header + function.copy(name)
-    exec(
-        compile(source, filename, "exec", flags=flags, dont_inherit=True),
-        namespace,
-        {"__escape_into__": into},
-    )
-    setattr(owner, name, into.body[name])
-    table[name] = getattr(owner, name)
 
 
-class _Into:
-    """A metaclass stand-in that runs a class body against an existing class.
-
-    The body starts from the class's own namespace and its ``__class__`` cell
-    is the class, so a method defined in it is the method mutmut's layout
-    would have defined in the real class body.
-    """
-
-    def __init__(self, owner: type) -> None:
-        self.owner = owner
-        self.body: dict[str, Any] = {}
-
-    def __prepare__(self, name: str, bases: tuple[type, ...], **kwargs: Any) -> dict[str, Any]:
-        return dict(vars(self.owner))
-
-    def __call__(self, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> type:
-        cell = namespace.get("__classcell__")
-        if cell is not None:
-            cell.cell_contents = self.owner
-        self.body = namespace
-        return self.owner
-
-
-def _switched(module: str, qualname: str) -> FunctionCopies | None:
-    """The copies of ``qualname`` if it is a switched (decorated) function."""
+def _function(module: str, qualname: str) -> FunctionCopies:
+    """The mutated function ``qualname`` of ``module``."""
     dict_name = f"mutants_{_mangled(qualname)}__mutmut"
-    for function in _copies.get(module, {}).values():
-        if function.switch and function.dict_name == dict_name:
+    for function in _functions.get(module, ()):
+        if function.dict_name == dict_name:
             return function
-    return None
+    raise LookupError(f"{module}.{qualname} has no mutants registered")
 
 
 def _mangled(qualname: str) -> str:
@@ -181,61 +124,34 @@ def _mangled(qualname: str) -> str:
     return f"x{CLASS_NAME_SEPARATOR}{owner}{CLASS_NAME_SEPARATOR}{name}" if owner else f"x_{name}"
 
 
-def _mutants_dict(module: str, qualname: str) -> dict[str, Any]:
-    table = getattr(sys.modules[module], f"mutants_{_mangled(qualname)}__mutmut", None)
-    if not isinstance(table, dict):
-        raise LookupError(f"{module}.{qualname} has no mutants loaded")
-    return table
-
-
-def _code(function: Any) -> CodeType:
-    code = getattr(getattr(function, "__func__", function), "__code__", None)
-    if not isinstance(code, CodeType):
-        raise LookupError(f"{function!r} has no code object")
-    return code
-
-
-def _located(module: str, qualname: str) -> tuple[FunctionCopies, Located] | None:
-    function = _switched(module, qualname)
-    if function is None:
-        return None
+def _located(module: str, qualname: str) -> tuple[FunctionCopies, Located]:
+    function = _function(module, qualname)
     return function, _switch.where(sys.modules[module], function)
 
 
 def original_function(module: str, qualname: str) -> Any:
-    """The original (unmutated) copy of ``qualname``, callable without the trampoline."""
-    if (switched := _located(module, qualname)) is not None:
-        located = switched[1]
-        return clone(located.functions[0], located.original)
-    return _mutants_dict(module, qualname)["_mutmut_orig"]
+    """The original (unmutated) ``qualname``, as a standalone function: it runs
+    the original code whatever mutant is switched on."""
+    located = _located(module, qualname)[1]
+    return clone(located.functions[0], located.original)
 
 
 def mutant_function(mutant_id: str, qualname: str) -> Any:
-    """One mutant's copy of the function, callable without the trampoline."""
+    """One mutant of the function, as a standalone function."""
     module, _, name = mutant_id.rpartition(".")
-    if (switched := _located(module, qualname)) is not None:
-        function, located = switched
-        return clone(located.functions[0], _switch.code(sys.modules[module], function, name))
-    _plant(mutant_id)
-    return _mutants_dict(module, qualname)[name]
+    function, located = _located(module, qualname)
+    return clone(located.functions[0], _switch.mutated(sys.modules[module], function, name))
 
 
 def original_code(module: str, qualname: str) -> CodeType:
     """The code object of the original (unmutated) ``qualname``, as loaded."""
-    if (switched := _located(module, qualname)) is not None:
-        return switched[1].original
-    return _code(_mutants_dict(module, qualname)["_mutmut_orig"])
+    return _located(module, qualname)[1].original
 
 
 def mutant_code(mutant_id: str, qualname: str) -> CodeType:
-    """The code object of one mutant: its first line is the first line of the
-    function's copy (decorators included; a switched function's starts at
-    ``def``), laid out like the original."""
+    """The code object of one mutant, compiled at the function's own lines."""
     module, _, name = mutant_id.rpartition(".")
-    if (switched := _located(module, qualname)) is not None:
-        return _switch.code(sys.modules[module], switched[0], name)
-    _plant(mutant_id)
-    return _code(_mutants_dict(module, qualname)[name])
+    return _switch.code(sys.modules[module], _located(module, qualname)[0], name)
 
 
 @contextmanager
@@ -245,43 +161,15 @@ def recording_calls(
     record: Callable[[dict[str, Any]], Any],
     raised: Callable[[Any], None] | None = None,
 ) -> Iterator[None]:
-    """Call ``record(arguments by name)`` for every call that reaches the original,
+    """Call ``record(arguments by name)`` for every call that runs the original,
     and ``raised(what record returned)`` when that call then raises.
 
-    The trampoline looks the original up in the mutants dict on every call,
-    so swapping the entry sees calls made through any reference to the
-    function, including ``from module import f`` taken before.
+    The interpreter tells when the function's code runs, so calls made
+    through any reference to it (a decorator's, a registry's, one taken by
+    ``from module import f`` before) are all seen.
     """
-    if (switched := _located(module, qualname)) is not None:
-        # no trampoline to listen on: the interpreter tells when its code runs
-        with recording(switched[1].original, record, raised):
-            yield
-        return
-    table = _mutants_dict(module, qualname)
-    original = table["_mutmut_orig"]
-    signature = inspect.signature(original)
-
-    @functools.wraps(original)
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        token = None
-        try:
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            token = record(dict(bound.arguments))
-        except Exception:  # noqa: BLE001 - a call we cannot record is just not recorded
-            pass
-        try:
-            return original(*args, **kwargs)
-        except BaseException:
-            if raised is not None and token is not None:
-                raised(token)
-            raise
-
-    table["_mutmut_orig"] = spy
-    try:
+    with recording(_located(module, qualname)[1].original, record, raised):
         yield
-    finally:
-        table["_mutmut_orig"] = original
 
 
 __all__ = [

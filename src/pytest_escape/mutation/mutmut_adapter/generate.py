@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
-import libcst.matchers as m
 import mutmut.configuration
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 from mutmut.mutation.file_mutation import (
@@ -25,10 +24,10 @@ from mutmut.mutation.file_mutation import (
 )
 from mutmut.mutation.mutators import mutation_operators
 from mutmut.mutation.pragma_handling import get_ignored_lines
-from mutmut.mutation.trampoline_templates import mangle_function_name, trampoline_imports
+from mutmut.mutation.trampoline_templates import mangle_function_name
 
 from ..extreme import EXTREME, SUFFIX, extreme_body
-from ..schemata import FunctionSite, build_schemata, function_copies
+from ..schemata import FunctionSite, function_copies
 from ..types import MutantSpec, MutatedModule, SkippedFunction, Span
 
 __all__ = ["mutate_module", "mutmut_schemata"]
@@ -84,26 +83,23 @@ def _label(node: cst.FunctionDef) -> str:
 
 
 def is_switched(node: cst.FunctionDef) -> bool:
-    """A decorated function that gets its mutants switched by swapping its code
-    object (``mutation.switch``) rather than through mutmut's trampoline.
+    """Whether ``node``'s mutants are switched on by swapping its code object
+    (``mutation.switch``): every function's are, except a typing overload's
+    (a signature without a body of its own, never the function that runs).
 
-    mutmut trampolines only undecorated functions and those with a lone
-    ``@staticmethod`` or ``@classmethod``: it would have to copy the others
-    with their decorators (a second ``@app.route`` registration), or wrap a
-    ``property``.  Swapping the code of the function the decorators wrapped
-    needs neither: the decorators run once, on the original, as they always do.
+    mutmut switches mutants through a trampoline planted in place of each
+    function, which real code could tell apart from the original: other
+    signatures and ``repr``s, ``MutantDict`` and ``_mutmut_mutated`` names in
+    the module's namespace, instrumenting decorators (typeguard's) wrapping
+    the trampoline instead of the code.  A test that checks any of these
+    failed without a mutant and was excluded.  Swapping the code of the
+    function object in the child leaves the module exactly as it imports.
     """
-    if not node.decorators:
-        return False
-    if len(node.decorators) == 1:
-        only = node.decorators[0].decorator
-        if isinstance(only, cst.Name) and only.value in ("staticmethod", "classmethod"):
-            return False
     return not any(_decorator_name(d).rpartition(".")[2] == "overload" for d in node.decorators)
 
 
 class _Visitor(MutationVisitor):
-    """mutmut's visitor, also noting the functions it would trampoline.
+    """mutmut's visitor, also noting the functions it mutates.
 
     mutmut skips some functions whole (``__new__``, enum hooks, ``# pragma: no
     mutate`` on the ``def`` line, and decorated ones); the extreme mutant
@@ -156,42 +152,22 @@ def _span(pos: Any) -> Span:
     return Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
 
 
-def _first_line(node: cst.FunctionDef | cst.ClassDef, positions: Any) -> int:
-    """First line of a definition, decorators included (libcst starts it at ``def``)."""
-    return int(min([positions[node].start.line, *(positions[d].start.line for d in node.decorators)]))
-
-
-def _is_classmethod(node: cst.FunctionDef) -> bool:
-    # mutmut's own rule in function_trampoline_arrangement
-    return len(node.decorators) == 1 and m.matches(node.decorators[0].decorator, m.Name("classmethod"))
-
-
 @dataclass
 class _Tops:
-    #: function node -> (name, class name), as mutmut's trampoline generator sees them
+    #: function node -> (name, class name): the module's functions and its
+    #: classes' methods, the functions mutmut mutates
     functions: dict[cst.CSTNode, tuple[str, str | None]]
-    #: function node -> first and last line of its module-level statement
-    extent: dict[cst.CSTNode, tuple[int, int]]
-    #: first line of the first module-level def or class: where mutmut puts its import
-    first_line: int
 
 
-def _top_statements(module: cst.Module, positions: Any) -> _Tops:
-    tops = _Tops({}, {}, 0)
+def _top_statements(module: cst.Module) -> _Tops:
+    tops = _Tops({})
     for statement in module.body:
-        if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            continue
-        first = _first_line(statement, positions)
-        extent = (first, positions[statement].end.line)
-        tops.first_line = tops.first_line or first
         if isinstance(statement, cst.FunctionDef):
             tops.functions[statement] = (statement.name.value, None)
-            tops.extent[statement] = extent
-        elif isinstance(statement.body, cst.IndentedBlock):
+        elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
             for method in statement.body.body:
                 if isinstance(method, cst.FunctionDef):
                     tops.functions[method] = (method.name.value, statement.name.value)
-                    tops.extent[method] = extent
     return tops
 
 
@@ -239,7 +215,7 @@ def _why_not_mutated(
     return "mutmut plants no mutant in it"
 
 
-#: why a decorated function redefined later in its scope gets no mutant
+#: why a function defined again later in its scope gets no mutant
 SHADOWED = (
     "defined again later in the same scope under the same name (as singledispatch's register "
     "often is): only the last definition is reachable by that name, so its mutants cannot be switched on"
@@ -247,7 +223,7 @@ SHADOWED = (
 
 
 def _shadowed(tops: _Tops) -> set[cst.FunctionDef]:
-    """Decorated functions that a later function of the same name and scope hides.
+    """Functions that a later function of the same name and scope hides.
 
     Their mutant ids would be the later one's (mutmut names a mutant by the
     function's name), and nothing but the last definition is an attribute
@@ -367,15 +343,13 @@ def _own_parens(node: cst.CSTNode) -> int:
     return len(getattr(node, "lpar", ()) or ())
 
 
-def mutate_module(
-    module_name: str, source: str, filename: str, extreme: bool = True, lazy: bool = True
-) -> MutatedModule:
-    """Every mutmut mutant of ``source``, plus the trampolined code that serves them.
+def mutate_module(module_name: str, source: str, filename: str, extreme: bool = True) -> MutatedModule:
+    """Every mutmut mutant of ``source``, and the functions they are cut from.
 
     Mutant ids are mutmut's mutant names (``pkg.mod.x_func__mutmut_3``), so they
     are stable across runs and comparable with mutmut's own results.  With
-    ``extreme``, each function that can be trampolined also gets our extreme
-    mutant (``pkg.mod.x_func__mutmut_extreme``), after mutmut's.
+    ``extreme``, each function mutmut mutates also gets our extreme mutant
+    (``pkg.mod.x_func__mutmut_extreme``), after mutmut's.
 
     Raises ``cst.ParserSyntaxError`` if libcst cannot parse the file.
     """
@@ -390,12 +364,12 @@ def mutate_module(
     parents = wrapper.resolve(ParentNodeProvider)
 
     lines = source.split("\n")
-    tops = _top_statements(wrapper.module, positions)
+    tops = _top_statements(wrapper.module)
     sites: list[FunctionSite] = []
     specs: list[MutantSpec] = []
     grouped: dict[Any, Any] = dict(group_by_top_level_node(visitor.mutations))
     if extreme:
-        # every function mutmut would trampoline, in source order, even one
+        # every function mutmut mutates, in source order, even one
         # without mutmut mutants (``return x``): its extreme mutant is the test
         for node in tops.functions:
             if node in visitor.functions:
@@ -419,21 +393,14 @@ def mutate_module(
         mangled = mangle_function_name(name=name, class_name=class_name)
         qualname = f"{class_name}.{name}" if class_name else name
         function_span = _span(positions[function_node])
-        top_first, top_end = tops.extent[function_node]
-        switched = is_switched(function_node)
         site = FunctionSite(
             mangled=mangled,
             class_name=class_name,
-            # a switched function's copies are compiled without its decorators
-            first_line=function_span.start_line if switched else _first_line(function_node, positions),
-            def_line=function_span.start_line,
-            switch=switched,
+            first_line=function_span.start_line,
+            decorated=bool(function_node.decorators),
             body_indent=_body_indent(function_node, positions, lines),
             name_span=_span(positions[function_node.name]),
             end_line=function_span.end_line,
-            is_classmethod=_is_classmethod(function_node),
-            top_first_line=top_first,
-            top_end_line=top_end,
         )
         sites.append(site)
         for index, mutation in enumerate(mutations, start=1):
@@ -486,17 +453,11 @@ def mutate_module(
                     after=tuple(_replace_span(lines, span, body.replacement)),
                 )
             )
-    code, line_map = build_schemata(
-        source, trampoline_imports.lstrip("\n"), tops.first_line, sites, copies=not lazy
-    )
     return MutatedModule(
         module=module_name,
         filename=filename,
-        code=code,
         mutants=tuple(specs),
-        # a switched function's mutants are always cut from its copies: the module has no room for them
-        functions=function_copies(source, sites if lazy else [site for site in sites if site.switch]),
-        line_map=line_map,
+        functions=function_copies(source, sites),
         skipped=_skipped_functions(
             wrapper.module, positions, visitor.functions, no_mutate, planted, shadowed
         ),
@@ -506,8 +467,8 @@ def mutate_module(
 def mutmut_schemata(source: str, filename: str) -> tuple[str, list[str]]:
     """mutmut's own trampolined module and mutant names for ``source``.
 
-    Slow; for tests that prove ``mutate_module``'s faster layout is the same
-    module, and for the benchmark's cross-check.
+    Slow; for the tests that prove ``mutate_module``'s copies are the
+    functions mutmut's own generator defines.
     """
     _neutral_mutmut_config()
     module = cst.parse_module(source)
