@@ -17,13 +17,16 @@ from conftest import Project
 
 from pytest_escape.inputs.strategies import Seeds
 from pytest_escape.model import (
+    EQUIVALENT,
     LIKELY_EQUIVALENT,
     NON_DETERMINISTIC,
+    NOT_REACHED,
     UNEXPLORABLE,
     UNSAFE,
     VERDICTS,
     WITNESSED,
 )
+from pytest_escape.witness.search import EVIDENCE
 
 SHOP = """
 import argparse
@@ -164,12 +167,13 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
     w = _witness(summing)
     assert w["verdict"] == WITNESSED and "items=[2, 2" in w["input"] and "obj.items = [2, 2" in w["test"]
 
-    # x > hi -> x >= hi returns hi == x: equivalent, and never blamed on the tests
+    # x > hi -> x >= hi returns hi == x: equivalent, and never blamed on the tests;
+    # the verdict stands on enough distinct inputs that ran the mutated line
     (equivalent,) = [m for m in functions["clamp"] if m["before"][0].strip() == "if x > hi:"]
     w = _witness(equivalent)
-    assert w["verdict"] == LIKELY_EQUIVALENT
-    # a real search before the verdict (how many depends on the machine's load)
-    assert w["examples"] >= 20 and w["reached"] > 0 and w["test"] is None
+    assert w["verdict"] == LIKELY_EQUIVALENT, w
+    assert w["reached_distinct"] >= EVIDENCE and w["reached"] >= w["reached_distinct"] and w["test"] is None
+    assert f"{w['reached_distinct']} distinct inputs reached the mutated line" in w["reason"]
 
     # the original itself disagrees with itself: reported, not blamed on the tests
     jitters = [_witness(m) for m in functions["jitter"] if m["status"] == "survived"]
@@ -203,6 +207,58 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
     # the Stryker mutant carries the finding as an extra key
     stryker = shop.results()["files"]["shop.py"]["mutants"]
     assert any(m.get("x-escape", {}).get("witness", {}).get("verdict") == WITNESSED for m in stryker)
+
+
+MODES = """
+_MODE = {"strict": False}
+
+
+def normalise(text: str) -> str:
+    if _MODE["strict"]:
+        return text.strip().lower()
+    return text.strip()
+"""
+
+MODES_TESTS = """
+import modes
+
+
+def test_strict():
+    modes._MODE["strict"] = True
+    try:
+        modes.normalise(" A ")  # runs the strict line, checks nothing
+    finally:
+        modes._MODE["strict"] = False
+
+
+def test_plain():
+    assert modes.normalise(" a ") == "a"
+"""
+
+
+def test_a_line_the_search_never_reaches_is_not_called_equivalent(project: Project) -> None:
+    """The strict branch runs only under state a test set and put back: the search's
+    inputs never reach it, so finding no difference there is no evidence, and the
+    survivor is neither called equivalent nor taken out of the score."""
+    project.write({"modes.py": MODES, "test_modes.py": MODES_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    strict = [
+        m
+        for m in project.mutants().values()
+        if m["before"][0].strip() == "return text.strip().lower()" and m["status"] == "survived"
+    ]
+    assert strict
+    for m in strict:
+        w = _witness(m)
+        assert w["verdict"] == NOT_REACHED, w
+        assert w["reached"] == w["reached_distinct"] == 0 and w["examples"] > 0
+        assert "none of them reached the mutated line" in w["reason"]
+    model = project.results()["x-escape"]
+    assert not any(m["witness"] and m["witness"]["verdict"] in EQUIVALENT for m in model["mutants"])
+    out = result.stdout.str()
+    assert "not reached by the search: no difference on" in out
+    assert "without the" not in out  # no score without equivalents: none is backed by evidence
 
 
 def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Project) -> None:

@@ -18,6 +18,8 @@ import pytest
 from pytest_escape.inputs.compare import RAISED, RETURNED, CallOutcome, difference, same_value
 from pytest_escape.inputs.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
 from pytest_escape.inputs.strategies import Seeds, Unexplorable, parameter_strategy
+from pytest_escape.model import LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED
+from pytest_escape.witness.search import EVIDENCE, no_difference
 
 
 class Point:
@@ -246,3 +248,25 @@ def test_hypothesis_tables_are_built_once_and_copied_into_each_fresh_home(tmp_pa
     # a cache that cannot be written costs the time, never the warm-up
     (tmp_path / "blocked").write_text("a file, not a directory")
     assert any(warm_up("third", tmp_path / "blocked").rglob("charmap*"))
+
+
+@pytest.mark.parametrize(
+    ("distinct", "needed", "verdict", "words"),
+    [
+        (None, EVIDENCE, NOT_REACHED, "whether an input used the mutated default value is not observed"),
+        (0, EVIDENCE, NOT_REACHED, "no difference on 200 inputs, and none of them reached the mutated line"),
+        (3, EVIDENCE, UNDER_EXPLORED, "only 3 distinct inputs reached the mutated line, and 20 must"),
+        (EVIDENCE - 1, EVIDENCE, UNDER_EXPLORED, "only 19 distinct inputs"),
+        (EVIDENCE, EVIDENCE, LIKELY_EQUIVALENT, "no difference on 200 inputs; 20 distinct inputs reached"),
+        (1, 1, LIKELY_EQUIVALENT, "1 distinct input reached the mutated line"),  # a function of nothing
+    ],
+)
+def test_no_difference_is_equivalence_only_with_enough_inputs_on_the_line(
+    distinct: int | None, needed: int, verdict: str, words: str
+) -> None:
+    got, reason = no_difference(200, False, distinct, needed)
+    assert (got, words in reason) == (verdict, True), reason
+
+
+def test_a_spent_budget_is_said() -> None:
+    assert no_difference(7, True, 0, EVIDENCE)[1].startswith("no difference on 7 inputs (time budget spent)")

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 7
+MODEL_VERSION = 8
 #: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
 #: identity (revision, options, shard, since) and its cache counters, 5 lacks
-#: ``properties``; all default
-READABLE_VERSIONS = (3, 4, 5, 6, 7)
+#: ``properties``, 7 lacks ``reached_distinct`` (and its likely equivalent
+#: verdicts were not backed by reach); all default
+READABLE_VERSIONS = (3, 4, 5, 6, 7, 8)
 
 
 class StrEnum(str, enum.Enum):
@@ -57,8 +58,16 @@ class WitnessVerdict(StrEnum):
     """What the witness search concluded about a survivor."""
 
     WITNESSED = "witnessed"
+    #: no difference, and enough distinct inputs reached the mutated line
+    #: (``witness.search.EVIDENCE``): the only verdict that backs equivalence
     LIKELY_EQUIVALENT = "likely equivalent"
     PROVEN_EQUIVALENT = "proven equivalent"
+    #: no difference, but no input was seen to reach the mutated line
+    NOT_REACHED = "not reached by the search"
+    #: no difference, but too few distinct inputs reached the mutated line
+    UNDER_EXPLORED = "too few inputs reached it"
+    #: a difference was seen once and did not repeat on a fresh run
+    UNREPRODUCED = "difference not reproduced"
     UNEXPLORABLE = "unexplorable"
     NON_DETERMINISTIC = "non-deterministic original"
     UNSAFE = "unsafe"
@@ -68,6 +77,9 @@ class WitnessVerdict(StrEnum):
 WITNESSED = WitnessVerdict.WITNESSED
 LIKELY_EQUIVALENT = WitnessVerdict.LIKELY_EQUIVALENT
 PROVEN_EQUIVALENT = WitnessVerdict.PROVEN_EQUIVALENT
+NOT_REACHED = WitnessVerdict.NOT_REACHED
+UNDER_EXPLORED = WitnessVerdict.UNDER_EXPLORED
+UNREPRODUCED = WitnessVerdict.UNREPRODUCED
 UNEXPLORABLE = WitnessVerdict.UNEXPLORABLE
 NON_DETERMINISTIC = WitnessVerdict.NON_DETERMINISTIC
 UNSAFE = WitnessVerdict.UNSAFE
@@ -173,6 +185,8 @@ class Witness:
     examples: int = 0
     #: how many inputs executed the mutated line (None: not measured)
     reached: int | None = None
+    #: how many distinct ones did (None: not measured)
+    reached_distinct: int | None = None
     seconds: float = 0.0
     test_name: str | None = None
     #: a regression test that passed on the original and failed on the mutant

@@ -628,12 +628,17 @@ def _variations(shapes: list[Shaped], seeds: Seeds, depth: int) -> st.SearchStra
     return st.fixed_dictionaries(fields).map(lambda state: Shaped(cls, tuple(state.items())))
 
 
+def call_key(arguments: dict[str, Any]) -> str:
+    """What tells two calls apart: their arguments' names, types and reprs."""
+    return repr(sorted((k, type(v).__qualname__, safe_repr(v, 10_000)) for k, v in arguments.items()))
+
+
 def unique_calls(observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The first ``MAX_OBSERVED`` distinct calls, by their arguments' types and reprs."""
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for call in observed:
-        key = repr(sorted((k, type(v).__qualname__, safe_repr(v, 10_000)) for k, v in call.items()))
+        key = call_key(call)
         if key not in seen:
             seen.add(key)
             out.append(call)

@@ -79,7 +79,9 @@ def _mutant_rule(operator: str) -> dict[str, Any]:
         "Add or strengthen an assertion that fails when the code behaves like the mutant. "
         "The witness in the message is an input on which the original and the mutant differ, "
         "and the regression test (when given) already pins it: review it and add it to the suite. "
-        "A 'likely equivalent' verdict means no input told them apart: the change may be harmless.",
+        "A 'likely equivalent' verdict means many distinct inputs reached the mutated line and none "
+        "told them apart: the change may be harmless. 'Not reached by the search' and 'too few "
+        "inputs reached it' mean the search is no evidence either way: write the test by hand.",
     )
 
 

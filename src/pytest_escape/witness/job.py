@@ -26,8 +26,10 @@ from ..inputs.sandbox import Allowance
 from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy
 from ..model import (
     LIKELY_EQUIVALENT,
+    NOT_REACHED,
     NOT_SEARCHED,
     PROVEN_EQUIVALENT,
+    UNDER_EXPLORED,
     UNEXPLORABLE,
     WITNESSED,
     Witness,
@@ -42,6 +44,10 @@ from ..mutation.mutmut_adapter import (
 from .regression import render
 from .search import Finding, Search
 
+#: what Hypothesis leaves for CrossHair: no difference seen, reached or not
+#: (solving for a guarded branch is what sampling cannot do)
+SYMBOLIC_NEXT = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED)
+
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     """A finding as the fields of ``model.Witness`` (the parent adds the rest)."""
@@ -50,6 +56,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "reason": finding.reason,
         "examples": finding.examples,
         "reached": finding.reached,
+        "reached_distinct": finding.reached_distinct,
     }
     if finding.original is not None and finding.mutant is not None:
         out["original"] = finding.original.describe()
@@ -143,7 +150,7 @@ def _search_one(
     examples = options.examples if target.signature.parameters else 1
     search = Search(caller, mutant_id, probe, share, examples, options.seed)
     finding = search.run(strategy)
-    if finding.verdict == LIKELY_EQUIVALENT and options.backend == "crosshair":
+    if finding.verdict in SYMBOLIC_NEXT and options.backend == "crosshair":
         finding = _symbolic(target, survivor.id, search, finding, max(share, 2.0))
     result = finding_to_dict(finding)
     if finding.call is not None:
@@ -221,6 +228,7 @@ def _symbolic(target: Target, mutant_id: str, search: Search, finding: Finding, 
             "CrossHair explored every path of both versions: no difference",
             examples=finding.examples,
             reached=finding.reached,
+            reached_distinct=finding.reached_distinct,
         )
     note = found.error or f"none found in {seconds:g} s"
     finding.reason = f"{finding.reason}; CrossHair: {note}"
