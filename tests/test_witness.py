@@ -261,6 +261,89 @@ def test_a_line_the_search_never_reaches_is_not_called_equivalent(project: Proje
     assert "without the" not in out  # no score without equivalents: none is backed by evidence
 
 
+LINKED = """
+class _Link:
+    __slots__ = ("key", "prev", "next")
+
+    def __init__(self, key=None):
+        self.key = key
+
+
+class Order:
+    # keys in use order, as a circular doubly linked list with a sentinel root
+
+    def __init__(self):
+        self.__root = root = _Link()
+        root.prev = root.next = root
+        self.__links = {}
+
+    def touch(self, key):
+        links = self.__links
+        link = links.get(key)
+        if link is None:
+            link = links[key] = _Link(key)
+        else:
+            link.prev.next = link.next
+            link.next.prev = link.prev
+        root = self.__root
+        last = root.prev
+        last.next = root.prev = link
+        link.prev = last
+        link.next = root
+
+    def oldest(self):
+        first = self.__root.next
+        if first is self.__root:
+            return None
+        return first.key
+
+    def size(self):
+        return len(self.__links)
+
+    def evict(self):
+        key = self.oldest()
+        if key is None:
+            raise KeyError("empty")
+        link = self.__links.pop(key)
+        link.prev.next = link.next
+        link.next.prev = link.prev
+        return key
+"""
+
+LINKED_TESTS = """
+from lru import Order
+
+
+def test_touch_and_evict():
+    order = Order()
+    order.touch("a")
+    order.touch("b")
+    order.touch("a")
+    assert order.oldest() == "b"
+    order.evict()
+    order.size()
+"""
+
+
+def test_linked_nodes_with_slots_and_private_names_are_searched_as_they_are(project: Project) -> None:
+    """A use-ordered key list: a ring of ``__slots__`` nodes, kept in name-mangled
+    attributes (``self.__root``, ``self.__links``) that share the nodes.  The
+    search copies an object's parts together (copied one by one, the index and
+    the ring became two structures) and compares slots as state (compared by
+    ``repr`` alone, two lists that differ in every link looked the same)."""
+    project.write({"lru.py": LINKED, "test_lru.py": LINKED_TESTS})
+    result = project.run("--escape-witness-budget", "30", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    relinking = [m for m in survivors if m["replacement"].endswith("= None") and "link" in m["before"][0]]
+    assert len(relinking) == 3, [m["before"] for m in survivors]
+    for m in relinking:
+        w = _witness(m)
+        assert (w["verdict"], w["difference"]) == (WITNESSED, "argument 'self'"), w
+    assert not any("itself failed" in (_witness(m)["reason"] or "") for m in survivors)
+    assert "_Order__root" in _witness(relinking[-1])["input"]  # shown by its attributes, slots included
+
+
 def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Project) -> None:
     target = shop.path / "test_escape_regressions.py"
     result = shop.run(

@@ -15,7 +15,17 @@ from typing import Any
 
 import pytest
 
-from pytest_escape.inputs.compare import RAISED, RETURNED, CallOutcome, difference, same_value
+from pytest_escape.inputs.calls import fresh, fresh_arguments
+from pytest_escape.inputs.compare import (
+    RAISED,
+    RETURNED,
+    UNSET,
+    CallOutcome,
+    difference,
+    object_state,
+    same_value,
+    show,
+)
 from pytest_escape.inputs.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
 from pytest_escape.inputs.strategies import Seeds, Unexplorable, parameter_strategy
 from pytest_escape.model import LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED
@@ -270,3 +280,56 @@ def test_no_difference_is_equivalence_only_with_enough_inputs_on_the_line(
 
 def test_a_spent_budget_is_said() -> None:
     assert no_difference(7, True, 0, EVIDENCE)[1].startswith("no difference on 7 inputs (time budget spent)")
+
+
+class _Node:
+    __slots__ = ("key", "__next")
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+
+    def link(self, other: _Node) -> None:
+        self.__next = other
+
+
+class _Tagged(_Node):
+    __slots__ = ("tag",)
+
+
+def _ring(*keys: int) -> _Node:
+    nodes = [_Node(k) for k in keys]
+    for node, after in zip(nodes, nodes[1:] + nodes[:1], strict=True):
+        node.link(after)
+    return nodes[0]
+
+
+def test_an_objects_state_holds_its_slots_by_the_names_code_reads() -> None:
+    tagged = _Tagged(1)
+    state = object_state(tagged)
+    assert state is not None
+    assert state["key"] == 1 and state["_Node__next"] is UNSET and state["tag"] is UNSET
+    assert object_state(3) is None and object_state([1]) is None
+    assert "key=1" in show(tagged)
+
+
+def test_rings_of_slotted_nodes_differ_where_one_link_does() -> None:
+    assert same_value(_ring(1, 2, 3), _ring(1, 2, 3))  # cycles end, equal rings are equal
+    assert not same_value(_ring(1, 2, 3), _ring(1, 2, 4))  # a key two links away
+    broken = _ring(1, 2, 3)
+    broken.link(broken)
+    assert not same_value(_ring(1, 2, 3), broken)
+
+
+def test_copies_of_one_call_share_what_the_originals_shared() -> None:
+    shared = [1]
+    copies = fresh_arguments((("a", shared), ("b", shared)))
+    assert copies["a"] is copies["b"] and copies["a"] is not shared
+    head = _Node(0)
+    head.link(head)
+    made = fresh(Shaped(_Holder, (("first", head), ("index", {0: head}))))
+    assert made.first is made.index[0] is not head
+
+
+class _Holder:
+    first: _Node
+    index: dict[int, _Node]

@@ -16,7 +16,7 @@ import io
 import itertools
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import CodeType, FrameType
 from typing import Any
@@ -117,13 +117,29 @@ def split_arguments(
     return args, kwargs
 
 
-def fresh(value: Any) -> Any:
-    """A new copy of an input value, rebuilding what the search holds rebuildable."""
+def fresh(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A new copy of an input value, rebuilding what the search holds rebuildable.
+
+    Copies made with one ``memo`` share what the originals shared: an
+    object's attributes, or two arguments, that hold the same node hold the
+    same copy of it.  Copied one by one, a linked structure's index and its
+    chain of nodes became two structures, and the code under test, which
+    unlinks through one and walks the other, failed in ways the real object
+    never does.
+    """
+    if memo is None:
+        memo = {}
     if isinstance(value, REBUILT):
-        return value.make(fresh)
+        return value.make(lambda part: fresh(part, memo))
     if type(value) in (list, tuple) and any(isinstance(item, REBUILT) for item in value):
-        return type(value)(fresh(item) for item in value)
-    return copy.deepcopy(value)
+        return type(value)(fresh(item, memo) for item in value)
+    return copy.deepcopy(value, memo)
+
+
+def fresh_arguments(arguments: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """New copies of one call's arguments, sharing what the originals shared."""
+    memo: dict[int, Any] = {}
+    return {name: fresh(value, memo) for name, value in arguments}
 
 
 class LineProbe:
@@ -196,7 +212,7 @@ class Caller:
             ):
                 warnings.simplefilter("ignore")
                 try:
-                    arguments = {name: fresh(value) for name, value in call.arguments}
+                    arguments = fresh_arguments(call.arguments)
                 except Exception as e:  # noqa: BLE001 - a constructor refused its generated arguments
                     raise _InSetup(e) from e
                 args, kwargs = split_arguments(self.target.signature, arguments)

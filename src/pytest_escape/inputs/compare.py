@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,11 +57,59 @@ def safe_repr(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+class _Unset:
+    """A slot never assigned: part of an object's state, equal only to itself."""
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+UNSET = _Unset()
+
+
+def _slot_names(cls: type) -> Iterator[tuple[type, str]]:
+    """Each slot of ``cls`` and its bases, with the class that declares it."""
+    for klass in cls.__mro__:
+        slots = vars(klass).get("__slots__")
+        for name in (slots,) if isinstance(slots, str) else slots or ():
+            if name not in ("__dict__", "__weakref__"):
+                yield klass, name
+
+
+def object_state(value: Any) -> dict[str, Any] | None:
+    """An object's attributes: its ``__dict__`` and its slots, each slot by the
+    name code reads it by (``__data`` in ``Cache`` as ``_Cache__data``), an
+    unassigned one as ``UNSET``; None for an object with neither.
+
+    A linked node with ``__slots__`` has no ``__dict__``: comparing only
+    ``__dict__`` made two lists that differ in every link look the same.
+    The slots are read through their descriptors, never a class's own
+    ``__getattr__``.
+    """
+    state: dict[str, Any] = {}
+    own = getattr(value, "__dict__", None)
+    if isinstance(own, dict):
+        state.update(own)
+    slotted = False
+    for klass, name in _slot_names(type(value)):
+        slotted = True
+        if name.startswith("__") and not name.endswith("__"):
+            name = f"_{klass.__name__.lstrip('_')}{name}"
+        descriptor = vars(klass).get(name)
+        try:
+            state[name] = descriptor.__get__(value, klass) if descriptor is not None else UNSET
+        except AttributeError:
+            state[name] = UNSET
+    if not slotted and not isinstance(own, dict):
+        return None
+    return state
+
+
 def show(value: Any) -> str:
     """``repr``, except that a plain object shows its attributes, not its address."""
     text = safe_repr(value)
-    state = getattr(value, "__dict__", None)
-    if " object at 0x" in text and isinstance(state, dict):
+    state = object_state(value) if " object at 0x" in text else None
+    if state is not None:
         inner = " ".join(f"{k}={safe_repr(v, 60)}" for k, v in state.items())
         return _ADDRESS.sub("", f"<{type(value).__name__} {inner}>"[:200])
     # an address changes from run to run; a report should not
@@ -126,10 +174,10 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
         pass
     if isinstance(a, (set, frozenset, int, str, bytes, bool)) or a is None:
         return False
-    if getattr(type(a), "__eq__", None) is object.__eq__ and hasattr(a, "__dict__"):
-        # no value semantics: compare the state, not identity
+    if getattr(type(a), "__eq__", None) is object.__eq__ and (state := object_state(a)) is not None:
+        # no value semantics: compare the state (slots included), not identity
         seen.add(pair)
-        return same_value(vars(a), vars(b), seen, deeper)
+        return same_value(state, object_state(b), seen, deeper)
     return _shown(a) == _shown(b)
 
 
@@ -145,9 +193,8 @@ def printed_difference(a: CallOutcome, b: CallOutcome) -> tuple[str, str]:
 
 
 def _plain_state(value: Any) -> dict[str, Any] | None:
-    state = getattr(value, "__dict__", None)
-    if isinstance(state, dict) and getattr(type(value), "__eq__", None) is object.__eq__:
-        return state
+    if getattr(type(value), "__eq__", None) is object.__eq__:
+        return object_state(value)
     return None
 
 
