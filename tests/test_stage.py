@@ -3,15 +3,18 @@ on a fake clock: the budget split, the deadline, and what a stopped child left."
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pytest_escape.execution import stage as stage_module
 from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Job, Outcome
-from pytest_escape.execution.stage import BudgetedStage, share, stopped, verification_run
+from pytest_escape.execution.stage import BudgetedStage, share, stopped, verification_runs
 from pytest_escape.inputs import sandbox
+from pytest_escape.inputs.verify import verify_tests
 
 
 class Clock:
@@ -58,8 +61,10 @@ def test_the_deadline_is_the_budget_from_the_start_on_the_children_s_clock(clock
         # a child for three items: its set-up, then each item's share and half again
         job = searches.child("witness m.f", 3, lambda: {}, ("witness",))
         assert job.timeout == pytest.approx(stage_module.SETUP_SECONDS + 8.0 * 1.5 * 3)
-        verify = searches.verification("verify m1 original", "def test_x(): pass", "test_x", None, ("v",))
-        assert verify.timeout == pytest.approx(1.0 * 4 + 10)
+        # each test gets two call limits and a second, the fresh interpreter half a minute
+        tests = [("def test_x(): pass", "test_x")] * 3
+        verify = searches.verification("verify m1 original", tests, None, ("v",))
+        assert verify.timeout == pytest.approx((1.0 * 2 + 1) * 3 + 30)
     finally:
         searches.close()
 
@@ -70,8 +75,44 @@ def test_a_stopped_child_says_whether_it_hung_or_died() -> None:
     assert stopped(job, Outcome(DIED, detail="child killed by SIGSEGV")) == "child killed by SIGSEGV"
 
 
-def test_a_verification_that_never_answered_is_a_failed_or_dead_run() -> None:
-    answered: dict[str, Any] = {"outcome": "passed"}
-    assert verification_run(Outcome(REPORTED, payload=answered)) == answered
-    assert verification_run(Outcome(TIMED_OUT)) == {"outcome": "failed", "message": "did not finish"}
-    assert verification_run(Outcome(DIED, detail="boom")) == {"outcome": "died", "message": "boom"}
+def test_a_verification_that_never_answered_is_a_failed_or_dead_run_of_each_test() -> None:
+    answered: list[dict[str, Any]] = [{"outcome": "passed"}, {"outcome": "failed", "message": "x"}]
+    assert verification_runs(Outcome(REPORTED, payload={"answers": answered}), 2) == answered
+    assert (
+        verification_runs(Outcome(TIMED_OUT), 2) == [{"outcome": "failed", "message": "did not finish"}] * 2
+    )
+    assert verification_runs(Outcome(DIED, detail="boom"), 1) == [{"outcome": "died", "message": "boom"}]
+
+
+def test_the_original_side_runs_in_a_fresh_interpreter_with_nothing_of_the_search_loaded(
+    tmp_path: Path,
+) -> None:
+    """The tests see the module as a plain run imports it, not as the search's
+    process holds it: a module-level cache this process filled, or a name it
+    planted, is not there; each test gets its own answer, a crash in one
+    costs the others nothing."""
+    (tmp_path / "counter_mod.py").write_text(
+        "SEEN = []\n\ndef count(x):\n    SEEN.append(x)\n    return len(SEEN)\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import counter_mod
+
+        counter_mod.count(1)  # the search's process has called it already
+        counter_mod.PLANTED = True
+        tests = [
+            ("import counter_mod\n\ndef test_a():\n    assert counter_mod.count(5) == 1\n", "test_a"),
+            (
+                "import counter_mod\n\ndef test_b():\n    assert not hasattr(counter_mod, 'PLANTED')\n",
+                "test_b",
+            ),
+            ("def test_c():\n    raise SystemExit(3)\n", "test_c"),
+            ("def test_d(:\n", "test_d"),
+            ("import sys\n\ndef test_e():\n    assert 'mutmut' not in sys.modules\n", "test_e"),
+        ]
+        answers = verify_tests(tests, None, 1.0, str(tmp_path))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("counter_mod", None)
+    assert [a["outcome"] for a in answers] == ["passed", "passed", "failed", "broken", "passed"], answers
+    assert answers[2]["message"] == "SystemExit: 3"

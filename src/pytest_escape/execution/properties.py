@@ -18,7 +18,7 @@ from ..model import CRASH, NOT_CHECKED, PropertyKind, PropertyResult
 from ..properties.check import check_function
 from .pool import REPORTED, Job, Outcome, stream
 from .protocol import PropertiesPlanned, PropertyCheck, PropertyFound, PropertyOptions, decode
-from .stage import OBSERVE_TESTS, BudgetedStage, stopped, verification_run
+from .stage import OBSERVE_TESTS, BudgetedStage, stopped, verification_runs
 
 
 def drop_reason(expected: str, run: dict[str, Any]) -> str | None:
@@ -72,6 +72,7 @@ class PropertyStage(BudgetedStage):
         planned: tuple[PropertyKind, ...] = ()
         done: set[str] = set()
         more: list[Job] = []
+        keys: list[str] = []
         for item in outcome.streamed:
             if "properties" in item:
                 planned = decode(PropertiesPlanned, item).properties
@@ -82,9 +83,14 @@ class PropertyStage(BudgetedStage):
             if result.test and result.test_name:
                 key = f"verify {entry.module}.{entry.function} {result.property}"
                 self.pending[key] = found
-                more.append(self.verification(key, result.test, result.test_name, None, ("verify", key)))
+                keys.append(key)
             else:
                 self.emit(result, found.retry)
+        if keys:
+            tests = [
+                (self.pending[k].result.test or "", self.pending[k].result.test_name or "") for k in keys
+            ]
+            more.append(self.verification(f"verify {job.key}", tests, None, ("verify", *keys)))
         if outcome.kind != REPORTED:
             how = stopped(job, outcome)
             # a child that died before its plan still leaves the function in the report
@@ -95,12 +101,14 @@ class PropertyStage(BudgetedStage):
         return more or None
 
     def _settle_verify(self, job: Job, outcome: Outcome) -> None:
-        """The test's run is in: keep it if it failed the way its mark says."""
-        found = self.pending.pop(job.tag[1])
-        reason = drop_reason(found.raises or "AssertionError", verification_run(outcome))
-        if not reason:
-            self.emit(found.result, found.retry)
-            return
-        dropped = dataclasses.replace(found.result, test=None, test_name=None, test_dropped=reason)
-        # the test may well be good when its run hung or died: check again next run
-        self.emit(dropped, found.retry or outcome.kind != REPORTED)
+        """The tests' runs are in: keep each that failed the way its mark says."""
+        keys: tuple[str, ...] = job.tag[1:]
+        for key, answer in zip(keys, verification_runs(outcome, len(keys)), strict=True):
+            found = self.pending.pop(key)
+            reason = drop_reason(found.raises or "AssertionError", answer)
+            if not reason:
+                self.emit(found.result, found.retry)
+                continue
+            dropped = dataclasses.replace(found.result, test=None, test_name=None, test_dropped=reason)
+            # the test may well be good when its run hung or died: check again next run
+            self.emit(dropped, found.retry or outcome.kind != REPORTED)

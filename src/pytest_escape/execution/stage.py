@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import warm_up
-from ..inputs.verify import verify_test
+from ..inputs.verify import Test, verify_tests
 from .pool import REPORTED, TIMED_OUT, Job, Outcome
 
 #: tests run per item to record the arguments they pass
@@ -38,14 +38,14 @@ def share(budget: float, items: int, workers: int, least: float, most: float) ->
     return min(max(WORK_SHARE * budget * workers / max(items, 1), least), most)
 
 
-def verification_run(outcome: Outcome) -> dict[str, Any]:
-    """A verification job's outcome as ``verify_test``'s answer, also when its child
-    never answered (it hung, or died)."""
+def verification_runs(outcome: Outcome, count: int) -> list[dict[str, Any]]:
+    """A verification job's outcome as ``verify_tests``'s answers, one per test,
+    also when its child never answered (it hung, or died)."""
     if outcome.kind == REPORTED:
-        return dict(outcome.payload)
+        return [dict(answer) for answer in outcome.payload["answers"]]
     if outcome.kind == TIMED_OUT:
-        return {"outcome": "failed", "message": "did not finish"}
-    return {"outcome": "died", "message": outcome.detail}
+        return [{"outcome": "failed", "message": "did not finish"}] * count
+    return [{"outcome": "died", "message": outcome.detail}] * count
 
 
 def stopped(job: Job, outcome: Outcome, hint: str = "") -> str:
@@ -97,12 +97,13 @@ class BudgetedStage:
         timeout = SETUP_SECONDS + self.allowance.seconds_each * 1.5 * items
         return Job(key=key, timeout=timeout, run=run, tag=tag)
 
-    def verification(self, key: str, source: str, name: str, mutant: str | None, tag: tuple[Any, ...]) -> Job:
-        """Run one emitted test, in a fresh child, under ``mutant`` (None: the original)."""
+    def verification(self, key: str, tests: list[Test], mutant: str | None, tag: tuple[Any, ...]) -> Job:
+        """Run emitted tests under ``mutant`` in a fresh child, or (None) on the
+        original in a fresh interpreter: ``verify_tests``."""
         call_timeout, root = self.call_timeout, self.allowance.sandbox_root
         return Job(
             key=key,
-            timeout=call_timeout * 4 + 10,
-            run=lambda: verify_test(source, name, mutant, call_timeout, root),
+            timeout=(call_timeout * 2 + 1) * len(tests) + 30,
+            run=lambda: {"answers": verify_tests(tests, mutant, call_timeout, root)},
             tag=tag,
         )

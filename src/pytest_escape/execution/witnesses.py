@@ -2,9 +2,10 @@
 
 One search job per function with survivors (its child records the tests'
 arguments once, then searches each survivor in turn, streaming findings),
-and, for each regression test a search emits, two verification jobs in fresh
-children: the test must pass on the original and fail on the mutant.  Only
-then is it reported as verified; otherwise it is dropped, with the reason.
+and verification jobs for the regression tests a search emits: all of them
+on the original in one fresh interpreter (each must pass), and each on its
+mutant in a fresh child (it must fail).  Only then is a test reported as
+verified; otherwise it is dropped, with the reason.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..model import UNSAFE, Witness
 from ..witness.job import not_searched, search_function
 from .pool import REPORTED, Job, Outcome, stream
 from .protocol import MutantJob, WitnessFound, WitnessOptions, decode, to_json
-from .stage import OBSERVE_TESTS, BudgetedStage, stopped, verification_run
+from .stage import OBSERVE_TESTS, BudgetedStage, stopped, verification_runs
 
 #: survivors one search child takes on
 SURVIVORS_PER_CHILD = 10
@@ -87,25 +88,23 @@ class WitnessStage(BudgetedStage):
         group: list[MutantJob] = job.tag[1]
         more: list[Job] = []
         seen: set[str] = set()
+        tested: list[str] = []
         for item in outcome.streamed:
             event = decode(WitnessFound, item)
             seen.add(event.id)
             finding = event.witness
             if finding.test and finding.test_name:
                 self.pending[event.id] = finding
-                for mutant in (None, event.id):
-                    side = "mutant" if mutant else "original"
-                    more.append(
-                        self.verification(
-                            f"verify {event.id} {side}",
-                            finding.test,
-                            finding.test_name,
-                            mutant,
-                            ("verify", event.id, side),
-                        )
-                    )
+                tested.append(event.id)
+                test = [(finding.test, finding.test_name)]
+                more.append(
+                    self.verification(f"verify {event.id} mutant", test, event.id, ("verify", event.id))
+                )
             else:
                 self.emit(event.id, finding)
+        if tested:
+            tests = [(self.pending[i].test or "", self.pending[i].test_name or "") for i in tested]
+            more.append(self.verification(f"verify {job.key} original", tests, None, ("verify", *tested)))
         left = [s for s in group if s.id not in seen]
         if left and outcome.kind != REPORTED:
             # the survivor being searched took the child down; the rest get a new child
@@ -117,12 +116,17 @@ class WitnessStage(BudgetedStage):
         return more or None
 
     def _settle_verify(self, job: Job, outcome: Outcome) -> None:
-        """Both runs in: report the finding, with its test only if it proved itself."""
-        _, mutant_id, side = job.tag
-        checks = self.checks.setdefault(mutant_id, {})
-        checks[side] = verification_run(outcome)
-        if len(checks) < 2:
-            return
+        """A run is in: each finding whose test has both runs is reported, with
+        its test only if it proved itself."""
+        ids: tuple[str, ...] = job.tag[1:]
+        side = "mutant" if job.key.endswith(" mutant") else "original"
+        for mutant_id, answer in zip(ids, verification_runs(outcome, len(ids)), strict=True):
+            checks = self.checks.setdefault(mutant_id, {})
+            checks[side] = answer
+            if len(checks) == 2:
+                self._verified(mutant_id, checks)
+
+    def _verified(self, mutant_id: str, checks: dict[str, dict[str, Any]]) -> None:
         finding = self.pending.pop(mutant_id)
         original, mutant = checks["original"], checks["mutant"]
         if original["outcome"] != "passed":

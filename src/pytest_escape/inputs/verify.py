@@ -1,31 +1,71 @@
-"""Running an emitted regression test in a fresh child.
+"""Running an emitted regression test before it is shown.
 
 A test is shown only after it proved itself: the witness stage runs it on
-the original and on the mutant, the property stage once on today's code,
-each time in a sandboxed child of its own.
+the original and on the mutant, the property stage once on today's code.
+
+On the original, it runs in a **fresh interpreter**: the project's modules
+imported from their files as a plain ``pytest`` run would, and nothing of
+pytest-escape's mutation machinery loaded (no import hook, no switched
+code, no state left by the search's earlier calls).  A test that passes
+there passes in the user's suite; one that passed only in the search's
+process (a witness that existed only while an instrumenting decorator was
+bypassed, or only after the search had filled a cache) is dropped.  On the
+mutant, it runs in a forked child of the search's process, where the
+mutant can be switched on.  Both sides are sandboxed.
+
+``python -m pytest_escape.inputs.verify`` is the fresh interpreter's side:
+it reads its request (JSON) on stdin and prints its answer on the last line
+of stdout after ``ANSWER``.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
 from ..model import UNSAFE
-from ..mutation.mutmut_adapter import activate
 from . import sandbox
 
+#: what starts the fresh interpreter's answer line (the code under test may print too)
+ANSWER = "pytest-escape verify: "
 
-def verify_test(
-    source: str, name: str, mutant: str | None, call_timeout: float, sandbox_root: str | None
-) -> dict[str, Any]:
-    """Run one emitted test under the original (``mutant=None``) or a mutant, sandboxed."""
-    sandbox.enter(cpu_seconds=call_timeout * 4 + 10, root=sandbox_root)
+
+#: an emitted test: its source, and the name of its test function
+Test = tuple[str, str]
+
+
+def verify_tests(
+    tests: list[Test], mutant: str | None, call_timeout: float, sandbox_root: str | None
+) -> list[dict[str, Any]]:
+    """Run emitted tests, in turn, under the original (``mutant=None``: all in
+    one fresh interpreter, as one suite) or under a mutant (here), sandboxed;
+    one answer per test."""
+    if mutant is None:
+        return _in_fresh_interpreter(tests, call_timeout, sandbox_root)
+    from ..mutation.mutmut_adapter import activate
+
+    activate(mutant)
+    try:
+        return run_tests(tests, call_timeout, sandbox_root)
+    finally:
+        activate(None)
+
+
+def run_tests(tests: list[Test], call_timeout: float, sandbox_root: str | None) -> list[dict[str, Any]]:
+    """Define and call each test in this process, sandboxed."""
+    sandbox.enter(cpu_seconds=(call_timeout * 2 + 1) * len(tests) + 10, root=sandbox_root)
+    return [_run_test(source, name, call_timeout) for source, name in tests]
+
+
+def _run_test(source: str, name: str, call_timeout: float) -> dict[str, Any]:
     guard = sandbox.Guard()
     namespace: dict[str, Any] = {"__name__": "pytest_escape_regression"}
     try:
         exec(compile(source, f"<regression test {name}>", "exec"), namespace)  # noqa: S102
     except Exception as e:  # noqa: BLE001
         return {"outcome": "broken", "message": f"{type(e).__name__}: {e}"}
-    activate(mutant)
     try:
         with sandbox.time_limit(call_timeout * 2), guard:
             namespace[name]()
@@ -40,6 +80,48 @@ def verify_test(
             # what a test marked xfail(raises=...) is judged by
             "exceptions": [c.__name__ for c in type(e).__mro__],
         }
-    finally:
-        activate(None)
     return {"outcome": "passed"}
+
+
+def _in_fresh_interpreter(
+    tests: list[Test], call_timeout: float, sandbox_root: str | None
+) -> list[dict[str, Any]]:
+    """``run_tests`` in a new Python process with this one's ``sys.path``."""
+    request = {
+        "tests": tests,
+        "call_timeout": call_timeout,
+        "sandbox_root": sandbox_root,
+        "sys_path": sys.path,
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", __name__],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=(call_timeout * 2 + 1) * len(tests) + 20,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return [{"outcome": "failed", "message": "did not finish in a fresh interpreter"}] * len(tests)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(ANSWER):
+            answers: list[dict[str, Any]] = json.loads(line.removeprefix(ANSWER))
+            return answers
+    tail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+    return [{"outcome": "died", "message": f"the fresh interpreter gave no answer: {tail[0][:200]}"}] * len(
+        tests
+    )
+
+
+def main() -> None:
+    request = json.loads(sys.stdin.read())
+    sys.path[:] = request["sys_path"]
+    tests = [(source, name) for source, name in request["tests"]]
+    answers = run_tests(tests, request["call_timeout"], request["sandbox_root"])
+    sys.stdout.flush()
+    print(ANSWER + json.dumps(answers), flush=True)
+
+
+if __name__ == "__main__":
+    main()
