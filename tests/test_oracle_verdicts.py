@@ -115,7 +115,18 @@ def test_pseudo_tested_functions_and_confirming_only_tests(project: Project) -> 
     # every flagged test ran against mutants of what it executes and failed on none by a check
     for name in ("test_label_runs", "test_kind_type", "test_spread_mirror"):
         assert tests[name]["mutants_run"] > 0 and tests[name]["killed_by_check"] == 0
-    assert 'even when stats.kind returns ""' in tests["test_kind_type"]["reason"]
+    # each flag carries its proof: a call the test made, whose result a mutant changed
+    evidence = tests["test_kind_type"]["evidence"]
+    assert (evidence["call"], evidence["original"], evidence["mutated"]) == (
+        "kind(x=-1)",
+        "returns 'negative'",
+        "returns ''",
+    )
+    assert evidence["mutant"].endswith("x_kind__mutmut_extreme")
+    assert (
+        "it called kind(x=-1), which returns 'negative'; under mutant x_kind__mutmut_extreme it returns ''"
+        in (tests["test_kind_type"]["reason"])
+    )
 
     # the extreme mutants do not count in the mutation score
     mutants = project.results()["x-escape"]["mutants"]
@@ -128,8 +139,9 @@ def test_pseudo_tested_functions_and_confirming_only_tests(project: Project) -> 
             "stats: 5 functions (1 tested, 3 pseudo-tested, 1 partially tested); "
             "3 of 6 tests confirming-only",
             "  pseudo-tested label (stats.py:9): its test passes when its body is replaced by 'return None'",
-            "  confirming-only test_stats.py::test_label_runs: runs stats.label (* mutants), fails on none, "
-            "even when stats.label returns None",
+            "  confirming-only test_stats.py::test_label_runs: runs stats.label (* mutants), fails on none; "
+            "it called label(x=3), which returns 'small'; under mutant x_label__mutmut_extreme it "
+            "returns None, and the test passed",
             "      no assertion (line 12): no assert, pytest.raises or assert_* call",
             "escape: 3 pseudo-tested functions (stats.spread, stats.label, stats.kind) and "
             "--escape-fail-on pseudo-tested",
@@ -230,3 +242,85 @@ def test_a_decorator_whose_body_runs_only_at_import_is_not_covered(project: Proj
     assert functions["double"]["label"] == "tested"
     (test,) = project.results()["x-escape"]["tests"]
     assert test["verdict"] == "checks"
+
+
+def test_a_precise_test_is_not_flagged_when_no_mutant_changed_its_own_result(project: Project) -> None:
+    """``clamp(-5, 0, 10) == 0`` checks exactly, and passes under every mutant it
+    meets: each returns 0 on its input too (the extreme one, ``return 0``, on
+    every input).  Nothing a mutant did to its own calls went unnoticed, so
+    it is not flagged (it was: "fails on none, even when clamp returns 0")."""
+    project.write(
+        {
+            "bounds.py": """
+                def clamp(x: int, lo: int, hi: int) -> int:
+                    if x < lo:
+                        return lo
+                    if x > hi:
+                        return hi
+                    return x
+                """,
+            "test_bounds.py": """
+                import unittest
+
+                from bounds import clamp
+
+
+                class TestClamp(unittest.TestCase):
+                    def test_below(self):
+                        self.assertEqual(clamp(-5, 0, 10), 0)
+                """,
+        }
+    )
+    result = project.run()
+    assert result.ret == 0, result.stdout.str()
+    (test,) = project.results()["x-escape"]["tests"]
+    assert test["verdict"] is None and test["evidence"] is None, test
+    assert test["mutants_run"] >= 2 and test["mutants_killed"] == 0
+    assert test["reason"].startswith("not flagged: it runs bounds.clamp (")
+    assert "no mutant it passed under was seen to change a result of its own calls" in test["reason"]
+    result.stdout.fnmatch_lines(["bounds: 1 functions (*); 0 of 1 tests confirming-only"])
+    assert "confirming-only test_bounds" not in result.stdout.str()
+
+
+def test_an_emitted_regression_test_is_never_flagged(project: Project) -> None:
+    """Emit the witnesses' tests, add them to the suite, run again: each
+    checks the one behaviour it pins, and none is called confirming-only."""
+    project.write(
+        {
+            "ages.py": """
+                def is_adult(age):
+                    if age < 0:
+                        raise ValueError("negative age")
+                    return age >= 18
+
+
+                def price(base, age):
+                    if is_adult(age):
+                        return base
+                    return base / 2
+                """,
+            "test_ages.py": """
+                from ages import is_adult, price
+
+
+                def test_runs():
+                    is_adult(30)
+                    price(10, 30)
+                """,
+        }
+    )
+    emitted = project.path / "test_emitted.py"
+    first = project.run(
+        "--escape-witness-budget", "30", "--escape-seed", "1", "--escape-write-tests", str(emitted)
+    )
+    assert first.ret == 0, first.stdout.str()
+    assert emitted.exists()
+    flagged = {t["id"] for t in project.results()["x-escape"]["tests"] if t["verdict"] == "confirming-only"}
+    assert flagged == {"test_ages.py::test_runs"}  # it called is_adult(30), which the extreme mutant changed
+    second = project.run("--escape-witness-budget", "0")
+    assert second.ret == 0, second.stdout.str()
+    tests = project.results()["x-escape"]["tests"]
+    added = [t for t in tests if t["file"] == "test_emitted.py"]
+    assert len(added) >= 2, [t["id"] for t in tests]
+    assert all(t["verdict"] != "confirming-only" for t in added), [(t["id"], t["reason"]) for t in added]
+    assert any(t["verdict"] == "checks" for t in added)

@@ -18,6 +18,7 @@ from .execution.protocol import Verdict
 from .model import (
     EXTREME,
     PROPERTIES,
+    Evidence,
     FunctionResult,
     Kill,
     MutantResult,
@@ -66,6 +67,8 @@ class RunFacts:
 
     #: nodeid -> why it was left out of mutant runs (its self-check failed)
     excluded_tests: dict[str, str] = field(default_factory=dict)
+    #: nodeid -> the proof that it only confirms (``execution.evidence``)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     executed: int = 0
     from_cache: int = 0
@@ -94,7 +97,7 @@ def assemble(
         skeleton,
         mutants=mutants,
         functions=functions,
-        tests=[dataclasses.replace(t) for t in skeleton.tests],
+        tests=[dataclasses.replace(t, evidence=facts.evidence.get(t.id, t.evidence)) for t in skeleton.tests],
         properties=place_properties(properties, functions),
         excluded_tests={**skeleton.excluded_tests, **facts.excluded_tests},
         warnings=[*skeleton.warnings, *facts.warnings],

@@ -19,7 +19,7 @@ MODEL_VERSION = 8
 #: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
 #: identity (revision, options, shard, since) and its cache counters, 5 lacks
 #: ``properties``, 7 lacks ``reached_distinct`` (and its likely equivalent
-#: verdicts were not backed by reach); all default
+#: verdicts were not backed by reach) and a test's ``evidence``; all default
 READABLE_VERSIONS = (3, 4, 5, 6, 7, 8)
 
 
@@ -368,6 +368,28 @@ class SmellInfo:
 
 
 @dataclass
+class Evidence:
+    """Proof that a test only confirms: a call the test itself made, whose
+    result a mutant changed while the test still passed."""
+
+    mutant: str
+    #: the call, as the test made it (``total(items=[1, 2])``)
+    call: str
+    #: what the original and the mutant did with it
+    original: str
+    mutated: str
+    #: "return value", or "argument 'items'" (its state after the call)
+    difference: str
+
+    def text(self) -> str:
+        """``called total(items=[1, 2]), which returns 3; under mutant x_total__mutmut_2 it returns 0``"""
+        return (
+            f"called {self.call}, which {self.original}; under mutant "
+            f"{self.mutant.rpartition('.')[2]} it {self.mutated}"
+        )
+
+
+@dataclass
 class TestInfo:
     id: str
     file: str
@@ -386,6 +408,8 @@ class TestInfo:
     #: a doctest (its file is the module it documents, or a text file): every
     #: example is a check of the printed output, and it has no test source to smell
     doctest: bool = False
+    #: what backs a confirming-only verdict (None: nothing does, so it is not given)
+    evidence: Evidence | None = None
 
 
 #: what a ``LeftOut`` names
@@ -495,6 +519,7 @@ class Results:
                     **t,
                     "verdict": TestVerdict(t["verdict"]) if t.get("verdict") else None,
                     "smells": [SmellInfo(**x) for x in t["smells"]],
+                    "evidence": Evidence(**t["evidence"]) if t.get("evidence") else None,
                 }
             )
             for t in data["tests"]

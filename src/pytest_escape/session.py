@@ -363,6 +363,7 @@ class EscapeSession:
         facts = reused.facts
         reused.properties += [checked.result for checked in report.properties]
         facts.excluded_tests.update(report.excluded)
+        facts.evidence.update(report.evidence)
         facts.warnings.extend(report.warnings)
         self.timings.update(report.phases)
         if report.missing:

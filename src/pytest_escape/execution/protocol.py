@@ -24,7 +24,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, Union
 
-from ..model import MutantStatus, PropertyKind, PropertyResult, StrEnum, Witness
+from ..model import Evidence, MutantStatus, PropertyKind, PropertyResult, StrEnum, Witness
 from ..mutation.types import FunctionCopies
 
 T = TypeVar("T")
@@ -267,6 +267,16 @@ class TestExcluded:
 
 
 @dataclass(frozen=True)
+class TestEvidence:
+    """What the evidence phase found for a confirming-only candidate (None: nothing)."""
+
+    __test__: ClassVar[bool] = False
+    KIND: ClassVar[str] = "evidence"
+    test: str
+    evidence: Evidence | None
+
+
+@dataclass(frozen=True)
 class Unreachable:
     """``test`` passed with every mutated function of ``module`` forced to fail."""
 
@@ -333,6 +343,7 @@ WorkerEvent = (
     | PhaseDone
     | VerdictReached
     | TestExcluded
+    | TestEvidence
     | Unreachable
     | StageStarted
     | WitnessFound

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Witness
+from ..model import Evidence, Witness
 from . import WORKER_ENV
 from .protocol import (
     Collected,
     Done,
     PhaseDone,
     PropertyChecked,
+    TestEvidence,
     TestExcluded,
     Unreachable,
     Verdict,
@@ -41,6 +42,8 @@ class WorkerReport:
 
     results: dict[str, Verdict] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)
+    #: test -> the proof that it only confirms (the evidence phase)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
     unreachable: list[Unreachable] = field(default_factory=list)
     #: things the user should know that did not stop the run
@@ -120,6 +123,9 @@ def gather(event: WorkerEvent, report: WorkerReport) -> None:
         report.warnings.append(event.message)
     elif isinstance(event, TestExcluded):
         report.excluded[event.test] = event.reason
+    elif isinstance(event, TestEvidence):
+        if event.evidence is not None:
+            report.evidence[event.test] = event.evidence
     elif isinstance(event, Collected):
         report.missing = event.missing
     elif isinstance(event, Unreachable):

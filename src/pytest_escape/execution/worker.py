@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -27,12 +28,12 @@ from _pytest.runner import runtestprotocol
 
 from ..doctests import failure_kind, is_doctest
 from ..lifetime import die_with_parent
-from ..model import NO_COVERAGE, SURVIVED, MutantStatus, PropertyResult, Witness
+from ..model import NO_COVERAGE, SURVIVED, Evidence, MutantStatus, PropertyResult, Witness
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
 from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
-from . import WORKER_ENV
+from . import WORKER_ENV, evidence
 from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, end_children, run_forked, stream
 from .properties import PropertyStage
 from .protocol import (
@@ -45,6 +46,7 @@ from .protocol import (
     SecondChance,
     Stage,
     StageStarted,
+    TestEvidence,
     TestExcluded,
     TestRun,
     Unreachable,
@@ -302,6 +304,13 @@ class WorkerPlugin:
         started = time.monotonic()
         self._run(self._confirmations(), self._settle)
         self.emit(PhaseDone("confirm", round(time.monotonic() - started, 3)))
+        started = time.monotonic()
+        scratch = tempfile.mkdtemp(prefix="pytest-escape-evidence-")
+        try:
+            self._run(self._evidence(scratch), self._settle)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        self.emit(PhaseDone("evidence", round(time.monotonic() - started, 3)))
         try:
             self._witnesses()
         except Exception as e:  # noqa: BLE001 - the mutants' verdicts are in; keep them
@@ -415,6 +424,49 @@ class WorkerPlugin:
                 queue = _round_robin(queue)
                 jobs.append(self._confirm(test, queue, 0))
         return jobs
+
+    def _evidence(self, scratch: str) -> list[Job]:
+        """A child per test that met mutants and still failed on none in a check,
+        looking for the proof that it only confirms (``execution.evidence``):
+        without it, the oracle does not flag the test."""
+        passed: dict[str, list[MutantJob]] = {}
+        credited: set[str] = set()
+        for entry in self.plan.jobs:
+            verdict = self.verdicts[entry.id]
+            for test in verdict.passed:
+                passed.setdefault(test, []).append(entry)
+            credited.update(kill.test for kill in verdict.kills if self._is_check(kill.test, kill))
+        jobs = []
+        for test in sorted(set(passed) - credited):
+            if test not in self.items or self.checked.get(test) is False:
+                continue
+            # the extreme mutant first: "returns 0" is the plainest evidence
+            entries = sorted(passed[test], key=lambda e: (not e.extreme, e.id))[: evidence.MUTANTS_TRIED]
+            suspects = [evidence.Suspect(e.id, e.module, e.function) for e in entries]
+            jobs.append(self._prove(test, suspects, scratch))
+        return jobs
+
+    def _prove(self, test: str, suspects: list[evidence.Suspect], scratch: str) -> Job:
+        item = self.items[test]
+        path = str(item.path)
+        doctest = is_doctest(item)
+
+        def callers(filename: str) -> bool:
+            # a doctest's examples are compiled as "<doctest name[n]>"
+            return filename.startswith("<doctest ") if doctest else filename == path
+
+        call_timeout = self.plan.witness.call_timeout
+
+        def run() -> dict[str, Any]:
+            functions = {(s.module, s.function) for s in suspects}
+            calls = evidence.record(lambda: not run_items([(test, item)], None).failed, functions, callers)
+            found = None
+            if calls is not None:
+                found = evidence.find(suspects, calls, call_timeout, scratch)
+            return {"evidence": to_json(found) if found is not None else None}
+
+        timeout = self._timeout([test]) + call_timeout * 3 * evidence.CALLS_KEPT * len(suspects) + 10
+        return Job(key=f"evidence {test}", timeout=timeout, run=run, tag=("evidence", test))
 
     def _confirm(self, test: str, queue: list[str], index: int) -> Job:
         """One child runs ``test`` against ``queue[index:]`` in turn, streaming each
@@ -569,6 +621,10 @@ class WorkerPlugin:
         kind = job.tag
         if kind[0] == "confirm":
             return self._settle_confirm(kind[1], kind[2], kind[3], outcome)
+        if kind[0] == "evidence":
+            found = outcome.payload.get("evidence") if outcome.kind == REPORTED else None
+            self.emit(TestEvidence(kind[1], decode(Evidence, found) if found is not None else None))
+            return None
         run = _test_run_of(outcome)
         passed = run is not None and not run.failed
         if kind[0] == "probe":

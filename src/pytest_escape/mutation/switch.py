@@ -31,7 +31,7 @@ import dataclasses
 import functools
 import inspect
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import CodeType, FrameType, FunctionType, MethodType, ModuleType
@@ -435,23 +435,34 @@ def clone(function: FunctionType, code: CodeType | Mutated) -> FunctionType:
     return made
 
 
-@contextmanager
-def recording(
-    code: CodeType, record: Callable[[dict[str, Any]], Any], raised: Callable[[Any], None] | None
-) -> Iterator[None]:
-    """Call ``record(arguments by name)`` for every call that runs ``code``, and
-    ``raised(what record returned)`` when that call ends by an exception.
+#: told of a call's start, with its arguments by name; what it returns, if not
+#: None, is told of the call's end: whether it raised, and what it returned
+OnCall = Callable[[dict[str, Any]], "Callable[[bool, Any], None] | None"]
 
-    Nothing stands between a caller and the function to listen on, so this
-    listens to the interpreter (``sys.settrace``), for the time the tests run only.
-    """
-    # parameters first in co_varnames: positional, keyword-only, then *args and **kwargs
+
+def parameters(code: CodeType) -> tuple[str, ...]:
+    """The parameters' names, in ``co_varnames`` order: positional, keyword-only,
+    then ``*args`` and ``**kwargs``."""
     count = code.co_argcount + code.co_kwonlyargcount
     count += bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
-    names = code.co_varnames[:count]
+    return code.co_varnames[:count]
+
+
+@contextmanager
+def watching(
+    codes: Mapping[CodeType, OnCall], callers: Callable[[str], bool] | None = None
+) -> Iterator[None]:
+    """Tell ``codes[code]`` of every call that runs one of ``codes``, at its
+    start and at its end; with ``callers``, only of calls made from code in a
+    file it accepts (a test's own calls, not those the code under test makes).
+
+    Nothing stands between a caller and the function to listen on, so this
+    listens to the interpreter (``sys.settrace``), for the time the tests run
+    only, and only the frames of these code objects are traced further.
+    """
     previous = sys.gettrace()
 
-    def local(token: Any) -> Callable[[FrameType, str, Any], Any]:
+    def local(end: Callable[[bool, Any], None]) -> Callable[[FrameType, str, Any], Any]:
         state = {"unwinding": False}
 
         def tracer(frame: FrameType, event: str, arg: Any) -> Any:
@@ -459,23 +470,51 @@ def recording(
                 state["unwinding"] = True
             elif event == "line":
                 state["unwinding"] = False  # the exception was handled
-            elif event == "return" and state["unwinding"] and raised is not None and token is not None:
-                raised(token)
+            elif event == "return":
+                end(state["unwinding"], arg)
             return tracer
 
         return tracer
 
     def calls(frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "call" and frame.f_code is code:
-            try:
-                token = record({name: frame.f_locals[name] for name in names if name in frame.f_locals})
-            except Exception:  # noqa: BLE001 - a call we cannot record is just not recorded
-                token = None
-            return local(token)
-        return None
+        if event != "call":
+            return None
+        on_call = codes.get(frame.f_code)
+        if on_call is None or (callers is not None and not callers(_caller_file(frame))):
+            return None
+        local_names = frame.f_locals
+        try:
+            end = on_call(
+                {name: local_names[name] for name in parameters(frame.f_code) if name in local_names}
+            )
+        except Exception:  # noqa: BLE001 - a call we cannot record is just not recorded
+            end = None
+        return local(end) if end is not None else None
 
     sys.settrace(calls)
     try:
         yield
     finally:
         sys.settrace(previous)
+
+
+def _caller_file(frame: FrameType) -> str:
+    caller = frame.f_back
+    return caller.f_code.co_filename if caller is not None else ""
+
+
+@contextmanager
+def recording(
+    code: CodeType, record: Callable[[dict[str, Any]], Any], raised: Callable[[Any], None] | None
+) -> Iterator[None]:
+    """Call ``record(arguments by name)`` for every call that runs ``code``, and
+    ``raised(what record returned)`` when that call ends by an exception."""
+
+    def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
+        token = record(arguments)
+        if raised is None or token is None:
+            return None
+        return lambda did_raise, _value: raised(token) if did_raise else None
+
+    with watching({code: on_call}):
+        yield

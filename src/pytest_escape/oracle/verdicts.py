@@ -178,6 +178,10 @@ def _judge(results: Results, executes: dict[str, list[FunctionResult]]) -> None:
         test.verdict, test.reason = _verdict(test, results, executes.get(test.id, []), crashes[test.id])
 
 
+#: how the reason of a test that was judged, and not flagged for want of evidence, starts
+NOT_FLAGGED = "not flagged: "
+
+
 def _verdict(
     test: TestInfo, results: Results, functions: list[FunctionResult], crashes: set[str]
 ) -> tuple[TestVerdict | None, str | None]:
@@ -207,15 +211,15 @@ def _verdict(
         reason += f"fails on {test.mutants_killed} only by crashing ({kinds}), never in a check"
     else:
         reason += "fails on none"
-    passed_extreme = [e for f in functions if (e := f.extreme) is not None and test.id in e.passed_by]
-    # a procedure returning None anyway says less than "total returns 0.0"
-    passed_extreme.sort(key=lambda m: m.replacement == "return None")
-    if passed_extreme:
-        extreme = passed_extreme[0]
-        value = extreme.replacement.splitlines()[0].removeprefix("return").strip()
-        does = f"returns {value}" if value else "yields nothing"
-        reason += f", even when {extreme.module}.{extreme.function} {does}"
-    return CONFIRMING_ONLY, reason
+    if test.evidence is None:
+        # a candidate, not a finding: the mutants it met may all have crashed
+        # first, or changed nothing on its own inputs (clamp(-5, 0, 10) is 0
+        # under "return 0" too)
+        return None, (
+            f"{NOT_FLAGGED}it {reason}, but no mutant it passed under was seen to change "
+            "a result of its own calls"
+        )
+    return CONFIRMING_ONLY, f"{reason}; it {test.evidence.text()}, and the test passed"
 
 
 def unmapped_tests_warning(results: Results) -> str | None:

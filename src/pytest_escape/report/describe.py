@@ -27,6 +27,7 @@ from ..model import (
     TestInfo,
     Witness,
 )
+from ..oracle.verdicts import NOT_FLAGGED
 from ..wording import plural, some_names
 
 #: Stryker's default score bands: at least HIGH is good, at least LOW fair, below poor
@@ -79,7 +80,8 @@ class ModuleSummary:
 
     @property
     def judged_tests(self) -> list[TestInfo]:
-        return [t for t in self.tests if t.verdict is not None]
+        """Tests with a verdict, and those judged but not flagged for want of evidence."""
+        return [t for t in self.tests if t.verdict is not None or (t.reason or "").startswith(NOT_FLAGGED)]
 
     def label_counts(self) -> str:
         """``2 tested, 1 pseudo-tested`` in LABELS order."""

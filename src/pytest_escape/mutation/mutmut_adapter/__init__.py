@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import importlib.metadata
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from types import CodeType, ModuleType
 from typing import Any
 
 from mutmut.mutation.trampoline_templates import CLASS_NAME_SEPARATOR
 
-from ..switch import Located, NotSwitchable, Switch, clone, recording
+from ..switch import Located, NotSwitchable, OnCall, Switch, clone, recording, watching
 from ..types import FunctionCopies
 
 MUTMUT_VERSION = "3.8.1"
@@ -172,6 +172,18 @@ def recording_calls(
         yield
 
 
+@contextmanager
+def watching_calls(
+    functions: Mapping[tuple[str, str], OnCall], callers: Callable[[str], bool] | None = None
+) -> Iterator[None]:
+    """``switch.watching`` on the original code of each (module, qualname)."""
+    codes = {
+        _located(module, qualname)[1].original: on_call for (module, qualname), on_call in functions.items()
+    }
+    with watching(codes, callers):
+        yield
+
+
 __all__ = [
     "FORCED_FAILURE",
     "MUTMUT_VERSION",
@@ -183,4 +195,5 @@ __all__ = [
     "plant",
     "recording_calls",
     "register",
+    "watching_calls",
 ]
