@@ -28,7 +28,7 @@ from typing import Any
 
 from ..inputs import sandbox
 from ..inputs.calls import Caller, NotCallable, resolve
-from ..inputs.compare import PRINTED, RETURNED, difference, same_value
+from ..inputs.compare import PRINTED, RETURNED, difference, same_value, show
 from ..inputs.literals import describe_call
 from ..inputs.strategies import Call
 from ..model import Evidence
@@ -117,12 +117,17 @@ def find(
             if mutated.kind != RETURNED:
                 continue  # a crash is no evidence against the test
             what = difference(again, mutated)
-            if what is not None and what != PRINTED:
-                return Evidence(
-                    suspect.mutant,
-                    describe_call(target.qualname, entry.arguments),
-                    again.describe(),
-                    mutated.describe(),
-                    what,
-                )
+            if what is None or what == PRINTED or (target.name == "__init__" and what == "argument 'self'"):
+                # a constructor's object is what the test goes on to use: a
+                # test that builds one to check something else is not weak
+                # for not checking how it was built
+                continue
+            original, changed = again.describe(), mutated.describe()
+            if what.startswith("argument "):
+                name = what.removeprefix("argument ").strip("'")
+                original += f" and leaves {name} as {show(again.arguments.get(name))}"
+                changed = f"leaves {name} as {show(mutated.arguments.get(name))}"
+            return Evidence(
+                suspect.mutant, describe_call(target.qualname, entry.arguments), original, changed, what
+            )
     return None
