@@ -24,6 +24,7 @@ import copy
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import CodeType, FrameType
 from typing import Any
 
 from ..inputs import sandbox
@@ -32,7 +33,7 @@ from ..inputs.compare import PRINTED, RETURNED, difference, same_value, show
 from ..inputs.literals import describe_call
 from ..inputs.strategies import Call
 from ..model import Evidence
-from ..mutation.mutmut_adapter import watching_calls
+from ..mutation.mutmut_adapter import mutated_codes, watching_calls
 
 #: calls of one function recorded per test: later ones rarely add evidence
 CALLS_KEPT = 20
@@ -58,8 +59,31 @@ class Suspect:
     function: str
 
 
+#: how far up the stack a call is traced back to the test that made it
+CALLER_DEPTH = 20
+
+
+def made_by_test(test_file: Callable[[str], bool], under_test: set[CodeType]) -> Callable[[FrameType], bool]:
+    """Whether a call was made by the test itself: the test's own file comes
+    up the stack before any mutated function does.  Frames of other code in
+    between (a decorator's wrapper, a library) are passed through; a call
+    the code under test makes is not the test's, whatever the test did."""
+
+    def accept(frame: FrameType) -> bool:
+        caller = frame.f_back
+        for _ in range(CALLER_DEPTH):
+            if caller is None or caller.f_code in under_test:
+                return False
+            if test_file(caller.f_code.co_filename):
+                return True
+            caller = caller.f_back
+        return False
+
+    return accept
+
+
 def record(
-    run_test: Callable[[], bool], functions: set[tuple[str, str]], callers: Callable[[str], bool]
+    run_test: Callable[[], bool], functions: set[tuple[str, str]], test_file: Callable[[str], bool]
 ) -> dict[tuple[str, str], list[Recorded]] | None:
     """Run the test on the original, recording its own calls of ``functions``;
     None if it did not pass (then nothing it did is evidence)."""
@@ -83,7 +107,8 @@ def record(
 
         return on_call
 
-    with watching_calls({key: watch(key) for key in functions}, callers):
+    accept = made_by_test(test_file, mutated_codes())
+    with watching_calls({key: watch(key) for key in functions}, accept):
         passed = run_test()
     return calls if passed else None
 

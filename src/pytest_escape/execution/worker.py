@@ -451,7 +451,7 @@ class WorkerPlugin:
         path = str(item.path)
         doctest = is_doctest(item)
 
-        def callers(filename: str) -> bool:
+        def test_file(filename: str) -> bool:
             # a doctest's examples are compiled as "<doctest name[n]>"
             return filename.startswith("<doctest ") if doctest else filename == path
 
@@ -459,7 +459,7 @@ class WorkerPlugin:
 
         def run() -> dict[str, Any]:
             functions = {(s.module, s.function) for s in suspects}
-            calls = evidence.record(lambda: not run_items([(test, item)], None).failed, functions, callers)
+            calls = evidence.record(lambda: not run_items([(test, item)], None).failed, functions, test_file)
             found = None
             if calls is not None:
                 found = evidence.find(suspects, calls, call_timeout, scratch)

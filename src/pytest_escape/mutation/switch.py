@@ -450,11 +450,11 @@ def parameters(code: CodeType) -> tuple[str, ...]:
 
 @contextmanager
 def watching(
-    codes: Mapping[CodeType, OnCall], callers: Callable[[str], bool] | None = None
+    codes: Mapping[CodeType, OnCall], accept: Callable[[FrameType], bool] | None = None
 ) -> Iterator[None]:
     """Tell ``codes[code]`` of every call that runs one of ``codes``, at its
-    start and at its end; with ``callers``, only of calls made from code in a
-    file it accepts (a test's own calls, not those the code under test makes).
+    start and at its end; with ``accept``, only of calls whose frame it
+    accepts (a test's own calls, not those the code under test makes).
 
     Nothing stands between a caller and the function to listen on, so this
     listens to the interpreter (``sys.settrace``), for the time the tests run
@@ -480,7 +480,7 @@ def watching(
         if event != "call":
             return None
         on_call = codes.get(frame.f_code)
-        if on_call is None or (callers is not None and not callers(_caller_file(frame))):
+        if on_call is None or (accept is not None and not accept(frame)):
             return None
         local_names = frame.f_locals
         try:
@@ -496,11 +496,6 @@ def watching(
         yield
     finally:
         sys.settrace(previous)
-
-
-def _caller_file(frame: FrameType) -> str:
-    caller = frame.f_back
-    return caller.f_code.co_filename if caller is not None else ""
 
 
 @contextmanager

@@ -22,7 +22,7 @@ import importlib.metadata
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from types import CodeType, ModuleType
+from types import CodeType, FrameType, ModuleType
 from typing import Any
 
 from mutmut.mutation.trampoline_templates import CLASS_NAME_SEPARATOR
@@ -174,14 +174,29 @@ def recording_calls(
 
 @contextmanager
 def watching_calls(
-    functions: Mapping[tuple[str, str], OnCall], callers: Callable[[str], bool] | None = None
+    functions: Mapping[tuple[str, str], OnCall], accept: Callable[[FrameType], bool] | None = None
 ) -> Iterator[None]:
     """``switch.watching`` on the original code of each (module, qualname)."""
     codes = {
         _located(module, qualname)[1].original: on_call for (module, qualname), on_call in functions.items()
     }
-    with watching(codes, callers):
+    with watching(codes, accept):
         yield
+
+
+def mutated_codes() -> set[CodeType]:
+    """The original code of every mutated function loaded in this process."""
+    codes = set()
+    for module_name, functions in _functions.items():
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        for function in functions:
+            try:
+                codes.add(_switch.where(module, function).original)
+            except NotSwitchable:
+                continue
+    return codes
 
 
 __all__ = [
@@ -195,5 +210,6 @@ __all__ = [
     "plant",
     "recording_calls",
     "register",
+    "mutated_codes",
     "watching_calls",
 ]
