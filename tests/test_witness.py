@@ -344,6 +344,49 @@ def test_linked_nodes_with_slots_and_private_names_are_searched_as_they_are(proj
     assert "_Order__root" in _witness(relinking[-1])["input"]  # shown by its attributes, slots included
 
 
+NOTES = """
+import warnings
+
+
+def tidy(text: str) -> str:
+    if "  " in text:
+        warnings.warn("double spaces collapsed", UserWarning)
+    return " ".join(text.split())
+"""
+
+NOTES_TESTS = """
+from notes import tidy
+
+
+def test_tidy():
+    assert tidy("a b") == "a b"
+    tidy("a  b")
+"""
+
+
+def test_what_a_call_warns_is_behaviour_too(project: Project) -> None:
+    """A mutant that changes only a warning is told apart by it, and its
+    regression test pins the warning: before, warnings were silenced during
+    the search's calls, and such mutants were called likely equivalent."""
+    project.write({"notes.py": NOTES, "test_notes.py": NOTES_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    shouting = [
+        m
+        for m in project.mutants().values()
+        if m["status"] == "survived"
+        and m["replacement"] in ('"XXdouble spaces collapsedXX"', '"DOUBLE SPACES COLLAPSED"')
+    ]
+    assert len(shouting) == 2
+    for m in shouting:
+        w = _witness(m)
+        assert (w["verdict"], w["difference"]) == (WITNESSED, "warnings"), w
+        assert "warns UserWarning('double spaces collapsed')" in w["original"]
+        assert (
+            "pytest.warns(UserWarning, match=" in w["test"]
+        )  # verified: passes on the code, fails on the mutant
+
+
 def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Project) -> None:
     target = shop.path / "test_escape_regressions.py"
     result = shop.run(

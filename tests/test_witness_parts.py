@@ -20,11 +20,13 @@ from pytest_escape.inputs.compare import (
     RAISED,
     RETURNED,
     UNSET,
+    WARNED,
     CallOutcome,
     difference,
     object_state,
     same_value,
     show,
+    warned_difference,
 )
 from pytest_escape.inputs.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
 from pytest_escape.inputs.strategies import Seeds, Unexplorable, parameter_strategy
@@ -333,3 +335,15 @@ def test_copies_of_one_call_share_what_the_originals_shared() -> None:
 class _Holder:
     first: _Node
     index: dict[int, _Node]
+
+
+def test_the_warnings_a_call_gives_are_part_of_its_outcome() -> None:
+    quiet = CallOutcome(RETURNED, value="a b")
+    warned = CallOutcome(RETURNED, value="a b", warned=((UserWarning, "collapsed"),))
+    louder = CallOutcome(RETURNED, value="a b", warned=((UserWarning, "COLLAPSED"),))
+    assert difference(warned, warned) is None
+    assert difference(warned, quiet) == difference(warned, louder) == WARNED
+    assert warned_difference(warned, louder) == ((UserWarning, "collapsed"), (UserWarning, "COLLAPSED"))
+    assert warned_difference(quiet, warned) == (None, (UserWarning, "collapsed"))
+    # a return value that differs is named first: it is what a test pins
+    assert difference(warned, CallOutcome(RETURNED, value="ab")) == "return value"

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..inputs import sandbox
 from ..inputs.calls import Caller, NotCallable, resolve
-from ..inputs.compare import PRINTED, RETURNED, difference, same_value, show
+from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.literals import describe_call
 from ..inputs.strategies import Call
 from ..model import Evidence
@@ -142,7 +142,7 @@ def find(
             if mutated.kind != RETURNED:
                 continue  # a crash is no evidence against the test
             what = difference(again, mutated)
-            if what is None or what == PRINTED or (target.name == "__init__" and what == "argument 'self'"):
+            if what in (None, PRINTED, WARNED) or (target.name == "__init__" and what == "argument 'self'"):
                 # a constructor's object is what the test goes on to use: a
                 # test that builds one to check something else is not weak
                 # for not checking how it was built

@@ -22,7 +22,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..mutation.mutmut_adapter import activate
-from .compare import HUNG, RAISED, RETURNED, CallOutcome
+from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning
 from .literals import OMITTED, REBUILT
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import Call
@@ -196,6 +196,8 @@ class Caller:
     def __call__(self, call: Call, mutant: str | None, probe: LineProbe | None = None) -> CallOutcome:
         arguments: dict[str, Any] = {}
         printed = io.StringIO()
+        heard: list[warnings.WarningMessage] = []
+        start = 0
         # A fresh loop per call, as asyncio.run would make, but made before the
         # guard is armed (a loop opens a socket pair to wake itself).
         loop = asyncio.new_event_loop() if self.target.is_async else None
@@ -205,17 +207,18 @@ class Caller:
                 time_limit(self.timeout),
                 contextlib.redirect_stdout(printed),
                 contextlib.redirect_stderr(printed),
-                # a warning prints once per place, so it would make the second
-                # run of the same input look different
-                warnings.catch_warnings(),
+                # every warning of every call is heard (a warning prints once
+                # per place, so printed ones made a second run look different)
+                warnings.catch_warnings(record=True) as heard,
                 self.guard,
             ):
-                warnings.simplefilter("ignore")
+                warnings.simplefilter("always")
                 try:
                     arguments = fresh_arguments(call.arguments)
                 except Exception as e:  # noqa: BLE001 - a constructor refused its generated arguments
                     raise _InSetup(e) from e
                 args, kwargs = split_arguments(self.target.signature, arguments)
+                start = len(heard)  # what building the input warned is not the call's
                 if probe is not None:
                     sys.settrace(probe)
                 try:
@@ -244,6 +247,7 @@ class Caller:
             # user code swallowed the refusal; the call still tried it
             raise SandboxViolation(self.guard.violation)
         outcome.output = printed.getvalue()
+        outcome.warned = tuple(heard_warning(w) for w in heard[start:])
         outcome.arguments = {
             name: value for name, value in arguments.items() if not isinstance(value, _IMMUTABLE)
         }

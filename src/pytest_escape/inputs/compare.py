@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,8 @@ RAISED = "raised"
 HUNG = "hung"
 #: a difference in what the call printed (a CLI's help text, a log line)
 PRINTED = "printed output"
+#: what differs when only the warnings a call gave do
+WARNED = "warnings"
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _MAX_DEPTH = 20
@@ -37,6 +40,8 @@ class CallOutcome:
     arguments: dict[str, Any] = field(default_factory=dict)
     #: what the call printed (stdout and stderr, interleaved)
     output: str = ""
+    #: the warnings it gave, in order: (category, message)
+    warned: tuple[tuple[type[Warning], str], ...] = ()
     #: RAISED while building the input (a constructor refusing its arguments),
     #: not by the call itself
     in_setup: bool = False
@@ -255,4 +260,25 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
             return f"argument {name!r}"
     if _ADDRESS.sub("", a.output) != _ADDRESS.sub("", b.output):
         return PRINTED
+    if a.warned != b.warned:
+        return WARNED
     return None
+
+
+def heard_warning(message: warnings.WarningMessage) -> tuple[type[Warning], str]:
+    """A warning a call gave: its category, and its text without addresses."""
+    return message.category, _ADDRESS.sub("", str(message.message))
+
+
+def warned_difference(a: CallOutcome, b: CallOutcome) -> tuple[tuple[type[Warning], str] | None, ...]:
+    """The first warning where two calls' warnings differ (each side; None where one has none)."""
+    for index in range(max(len(a.warned), len(b.warned))):
+        ours = a.warned[index] if index < len(a.warned) else None
+        theirs = b.warned[index] if index < len(b.warned) else None
+        if ours != theirs:
+            return ours, theirs
+    return None, None
+
+
+def warning_text(warning: tuple[type[Warning], str] | None) -> str:
+    return "no warning" if warning is None else f"{warning[0].__name__}({warning[1]!r})"

@@ -30,12 +30,16 @@ class RegressionTest:
 
 def exception_class(error: BaseException) -> tuple[str, str]:
     """(import line or "", name) for an exception's class."""
-    cls = type(error)
+    return warning_class(type(error))
+
+
+def warning_class(cls: type[BaseException]) -> tuple[str, str]:
+    """(import line or "", name) for an exception or warning class."""
     if getattr(builtins, cls.__name__, None) is cls:
         return "", cls.__name__
     found = importable_name(cls)
     if found is None:
-        raise NotLiteral(f"exception class {cls.__qualname__} cannot be imported by name")
+        raise NotLiteral(f"class {cls.__qualname__} cannot be imported by name")
     return found
 
 

@@ -19,7 +19,15 @@ from typing import Any
 from ..execution.protocol import MutantJob, WitnessOptions
 from ..inputs import sandbox
 from ..inputs.calls import FUNCTION, Caller, LineProbe, NotCallable, Target, resolve
-from ..inputs.compare import PRINTED, printed_difference, safe_repr, show
+from ..inputs.compare import (
+    PRINTED,
+    WARNED,
+    printed_difference,
+    safe_repr,
+    show,
+    warned_difference,
+    warning_text,
+)
 from ..inputs.literals import NotLiteral, describe_call
 from ..inputs.observe import global_constants, observe
 from ..inputs.sandbox import Allowance
@@ -70,6 +78,10 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             ours, theirs = printed_difference(finding.original, finding.mutant)
             out["original"] += f" and prints {safe_repr(ours, 100)}"
             out["mutant"] += f" and prints {safe_repr(theirs, 100)}"
+        if finding.difference == WARNED:
+            heard, other = warned_difference(finding.original, finding.mutant)
+            out["original"] += f" and warns {warning_text(heard)}"
+            out["mutant"] += f" and warns {warning_text(other)}"
     return out
 
 

@@ -15,13 +15,23 @@ import sys
 from typing import Any
 
 from ..inputs.calls import METHOD, Target
-from ..inputs.compare import PRINTED, RAISED, RETURNED, CallOutcome, difference_path, follow, safe_repr
+from ..inputs.compare import (
+    PRINTED,
+    RAISED,
+    RETURNED,
+    WARNED,
+    CallOutcome,
+    difference_path,
+    follow,
+    safe_repr,
+    warned_difference,
+)
 from ..inputs.literals import (
     NotLiteral,
     literal,
     shaped,
 )
-from ..inputs.rendering import RegressionTest, call_source, exception_class, test_source
+from ..inputs.rendering import RegressionTest, call_source, exception_class, test_source, warning_class
 from ..inputs.sandbox import PRINT_COLUMNS
 from ..inputs.strategies import Call
 
@@ -129,7 +139,21 @@ def render(
         imports |= needed
     else:
         call_lines = [expression]
-    if difference == PRINTED:
+    if difference == WARNED:
+        heard, other = warned_difference(original, mutant)
+        imports.add("import warnings")
+        if heard is None:
+            # the original warns nothing here: a warning turned into an error fails the mutant
+            body.append("with warnings.catch_warnings():")
+            body.append('    warnings.simplefilter("error")')
+        else:
+            line, cls = warning_class(heard[0])
+            if line:
+                imports.add(line)
+            imports.add("import pytest")
+            body.append(f"with pytest.warns({cls}, match={'^' + re.escape(heard[1]) + '$'!r}):")
+        body.extend(f"    {line}" for line in call_lines)
+    elif difference == PRINTED:
         imports |= {"import contextlib", "import io", "import os", "from unittest import mock"}
         body.append("out = io.StringIO()")
         # a fixed width: argparse wraps its help to the terminal's
