@@ -229,7 +229,7 @@ def test_a_mutant_runs_against_its_line_s_tests_first_then_the_function_s() -> N
     result = planned([spec(1, line=3)], base)
     (job,) = result.jobs
     assert job.tests == ("t::line", "t::fast", "t::slow")
-    assert job.offset == 1 and not job.all and not job.extreme
+    assert job.line == 3 and not job.all and not job.extreme
     assert "- return a + b" in job.doc
     assert result.keys == {job.id: f"key:{job.id}"}
     assert result.probes == {"calc": ("t::fast", "t::line", "t::slow")}

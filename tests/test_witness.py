@@ -217,6 +217,13 @@ def normalise(text: str) -> str:
     if _MODE["strict"]:
         return text.strip().lower()
     return text.strip()
+
+
+def width(x: int) -> int:
+    assert isinstance(x, int), (
+        "not an int: %r" % (x,)
+    )
+    return x
 """
 
 MODES_TESTS = """
@@ -233,6 +240,10 @@ def test_strict():
 
 def test_plain():
     assert modes.normalise(" a ") == "a"
+
+
+def test_width():
+    modes.width(3)  # the assert's message, on its own line, runs only when it fails
 """
 
 
@@ -254,6 +265,15 @@ def test_a_line_the_search_never_reaches_is_not_called_equivalent(project: Proje
         assert w["verdict"] == NOT_REACHED, w
         assert w["reached"] == w["reached_distinct"] == 0 and w["examples"] > 0
         assert "none of them reached the mutated line" in w["reason"]
+    # the message of an assert that holds is never evaluated: its line is the probe's, not the assert's
+    message = [
+        m
+        for m in project.mutants().values()
+        if '"not an int: %r"' in m["before"][0] and m["status"] == "survived"
+    ]
+    assert message and all(_witness(m)["verdict"] == NOT_REACHED for m in message), [
+        m["witness"] for m in message
+    ]
     model = project.results()["x-escape"]
     assert not any(m["witness"] and m["witness"]["verdict"] in EQUIVALENT for m in model["mutants"])
     out = result.stdout.str()

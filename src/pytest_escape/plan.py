@@ -162,7 +162,7 @@ def plan_mutants(
                         tests=tuple(tests),
                         module=spec.module,
                         function=spec.function,
-                        offset=spec.statement.start_line - spec.function_first_line,
+                        line=spec.span.start_line,
                         in_signature=spec.in_signature,
                         doc=_test_docstring(result),
                         all=extreme or matrix,

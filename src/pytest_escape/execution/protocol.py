@@ -113,8 +113,10 @@ class MutantJob:
     tests: tuple[str, ...]
     module: str
     function: str
-    #: where the mutated statement sits in the function's code (for the witness probe)
-    offset: int
+    #: the file's line of the mutated code, which the witness probe watches: the
+    #: mutated token's own line, not its statement's first (an assert's message
+    #: on the next line runs only when the assert fails)
+    line: int
     #: mutated in the ``def`` line: runs at import, so no line probe
     in_signature: bool
     #: the docstring of a regression test that kills it
