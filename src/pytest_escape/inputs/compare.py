@@ -180,9 +180,15 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
     if isinstance(a, (set, frozenset, int, str, bytes, bool)) or a is None:
         return False
     if getattr(type(a), "__eq__", None) is object.__eq__ and (state := object_state(a)) is not None:
-        # no value semantics: compare the state (slots included), not identity
+        # no value semantics: compare the state (slots included), not identity.
+        # Attribute by attribute, not as a mapping: the state dicts are made
+        # here and freed after, and a pair of their ids met again (reused by
+        # the next pair of dicts) would read as "already found equal"
         seen.add(pair)
-        return same_value(state, object_state(b), seen, deeper)
+        theirs = object_state(b) or {}
+        return list(state) == list(theirs) and all(
+            same_value(value, theirs[name], seen, deeper) for name, value in state.items()
+        )
     return _shown(a) == _shown(b)
 
 
