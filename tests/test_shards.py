@@ -13,7 +13,7 @@ import pytest
 
 from pytest_escape.config import SettingsError, parse_shard
 from pytest_escape.gate import EscapeExit, judge
-from pytest_escape.model import EXTREME, LeftOut, Results, Shard, SmellInfo
+from pytest_escape.model import EXTREME, Evidence, LeftOut, Results, Shard, SmellInfo
 from pytest_escape.oracle.verdicts import reassess
 from pytest_escape.report import write_report
 from pytest_escape.results_io import read_json
@@ -152,7 +152,11 @@ def test_merge_unions_smells_warnings_and_timings(sample_results: Results) -> No
     one.excluded_tests, two.excluded_tests = {"t1": "flaky"}, {"t1": "flaky", "t2": "slow"}
     vendored = LeftOut("directory", "src/demo/_vendor/", "third-party code (vendored)")
     one.left_out, two.left_out = [copy.copy(vendored)], [copy.copy(vendored)]
+    # the second shard's mutants gave the proof that its first test only confirms
+    proof = Evidence("demo.x_f__mutmut_1", "f(x=1)", "returns 2", "returns 0", "return value")
+    one.tests[0].evidence, two.tests[0].evidence = None, proof
     merged = merge([one, two])
+    assert merged.tests[0].evidence == proof
     assert merged.left_out == [vendored]
     assert merged.tests[0].smells == [mirror, bare]
     assert merged.warnings == ["slow worker", "a", "b"]

@@ -210,7 +210,9 @@ def _check(parts: Sequence[Results], names: Sequence[str]) -> None:
 
 
 def _tests(parts: Sequence[Results]) -> list[TestInfo]:
-    """Every part's tests, once each; smells found in any part are kept."""
+    """Every part's tests, once each; smells found in any part are kept, and
+    the evidence that a test only confirms from whichever part found it (each
+    shard replays a test's calls on its own mutants only)."""
     tests: dict[str, TestInfo] = {}
     for part in parts:
         for test in part.tests:
@@ -218,6 +220,7 @@ def _tests(parts: Sequence[Results]) -> list[TestInfo]:
             if kept is not test:
                 known = {(s.tag, s.line) for s in kept.smells}
                 kept.smells.extend(_new(test.smells, known))
+                kept.evidence = kept.evidence or test.evidence
     return list(tests.values())
 
 
