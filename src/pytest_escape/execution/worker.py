@@ -60,7 +60,7 @@ from .protocol import (
     encode_event,
     to_json,
 )
-from .stage import BudgetedStage
+from .stage import BudgetedStage, stopped
 from .witnesses import WitnessStage
 
 
@@ -623,6 +623,12 @@ class WorkerPlugin:
             return self._settle_confirm(kind[1], kind[2], kind[3], outcome)
         if kind[0] == "evidence":
             found = outcome.payload.get("evidence") if outcome.kind == REPORTED else None
+            if outcome.kind != REPORTED:
+                # the test is left unflagged for want of evidence: say why there is none
+                how = stopped(job, outcome)
+                self.emit(
+                    WorkerWarning(f"the search for evidence that {kind[1]} only confirms stopped: {how}")
+                )
             self.emit(TestEvidence(kind[1], decode(Evidence, found) if found is not None else None))
             return None
         run = _test_run_of(outcome)
