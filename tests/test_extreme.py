@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from pytest_escape.mutation.extreme import neutral_value
-from pytest_escape.mutation.mutmut_adapter import activate, register
+from pytest_escape.mutation.extreme import neutral_value, other_value
+from pytest_escape.mutation.mutmut_adapter import activate, plant, register
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module
 
 SOURCE = '''
@@ -86,7 +86,10 @@ def module() -> Iterator[dict[str, Any]]:
     exec(compile(SOURCE, "ex.py", "exec"), namespace)
     sys.modules["ex"] = live
     register("ex", mutated.functions, SOURCE)
-    namespace["__extremes__"] = {m.function: m for m in mutated.mutants if m.operator == "extreme"}
+    plant(live)  # as the import hook does: the switch forgets an earlier test's module "ex"
+    extremes = [m for m in mutated.mutants if m.operator == "extreme"]
+    namespace["__extremes__"] = {m.function: m for m in extremes if m.id.endswith("_extreme")}
+    namespace["__seconds__"] = {m.function: m for m in extremes if m.id.endswith("_extreme2")}
     yield namespace
     activate(None)
     del sys.modules["ex"]
@@ -112,6 +115,55 @@ def module() -> Iterator[dict[str, Any]]:
 )
 def test_neutral_value_follows_the_return_annotation(annotation: str | None, value: str) -> None:
     assert neutral_value(annotation) == value
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value"),
+    [
+        ("int", "1"),
+        ("float", "1.0"),
+        ("str", '"A"'),
+        ("bytes", 'b"A"'),
+        ("bool", "True"),
+        ("list[int]", "[0]"),
+        ("typing.Dict[str, int]", '{"": 0}'),
+        ("Mapping", "{None: None}"),
+        ("set[str]", '{""}'),
+        ("tuple[int, str]", '(0, "")'),
+        ("tuple[int, ...]", "(0,)"),
+        ("'list[str]'", '[""]'),
+        ("Sequence[List[int]]", "[[]]"),
+        ("Iterator[int]", "iter((0,))"),
+        # no opposite of None that would type-check: one extreme only
+        ("Optional[int]", None),
+        ("int | None", None),
+        ("Decimal", None),
+        (None, None),
+    ],
+)
+def test_the_other_extreme_is_the_opposite_value(annotation: str | None, value: str | None) -> None:
+    assert other_value(annotation) == value
+
+
+def test_a_second_extreme_where_the_return_type_has_an_opposite(module: dict[str, Any]) -> None:
+    seconds = module["__seconds__"]
+    # generators, None-returning and unannotated functions keep one extreme
+    assert set(seconds) == {"total", "names", "fetch", "Box.size"}
+    assert seconds["total"].replacement == "return 1"
+    assert seconds["total"].id == "ex.x_total__mutmut_extreme2"
+    assert seconds["names"].replacement == 'return [""]'
+    activate("ex.x_total__mutmut_extreme2")
+    assert module["total"]([5, 5]) == 1
+    activate("ex.xǁBoxǁsize__mutmut_extreme2")
+    assert module["Box"]().size() == 1
+    activate(None)
+    assert module["total"]([5, 5]) == 10
+
+
+def test_a_body_that_already_returns_the_opposite_gets_no_second_extreme() -> None:
+    source = "def one() -> int:\n    return 1\n"
+    mutants = mutate_module("o", source, "o.py").mutants
+    assert [m.replacement for m in mutants if m.operator == "extreme"] == ["return 0"]
 
 
 def test_one_extreme_mutant_per_function_that_does_something(module: dict[str, Any]) -> None:

@@ -244,41 +244,74 @@ def test_a_decorator_whose_body_runs_only_at_import_is_not_covered(project: Proj
     assert test["verdict"] == "checks"
 
 
-def test_a_precise_test_is_not_flagged_when_no_mutant_changed_its_own_result(project: Project) -> None:
-    """``clamp(-5, 0, 10) == 0`` checks exactly, and passes under every mutant it
-    meets: each returns 0 on its input too (the extreme one, ``return 0``, on
-    every input).  Nothing a mutant did to its own calls went unnoticed, so
-    it is not flagged (it was: "fails on none, even when clamp returns 0")."""
+def test_a_precise_test_is_not_flagged_and_its_function_not_pseudo_tested(project: Project) -> None:
+    """``clamp(-5, 0, 10) == 0`` checks exactly.  Its expected 0 is what the
+    extreme mutant ``return 0`` returns, so with that one extreme it passed
+    under every mutant it met and was flagged, and clamp was called
+    pseudo-tested.  The opposite extreme, ``return 1``, fails it in a check.
+
+    ``record`` keeps what it is given in a module list its test never reads:
+    the test passes whatever ``record`` does, but no mutant changed a result of
+    the test's own call (it returns None, and ``x`` is an int), so there is
+    no evidence and the test is not flagged, though ``record`` is
+    pseudo-tested."""
     project.write(
         {
             "bounds.py": """
+                SEEN = []
+
+
                 def clamp(x: int, lo: int, hi: int) -> int:
                     if x < lo:
                         return lo
                     if x > hi:
                         return hi
                     return x
+
+
+                def record(x: int) -> None:
+                    SEEN.append(x)
                 """,
             "test_bounds.py": """
                 import unittest
 
-                from bounds import clamp
+                from bounds import clamp, record
 
 
                 class TestClamp(unittest.TestCase):
                     def test_below(self):
                         self.assertEqual(clamp(-5, 0, 10), 0)
+
+
+                def test_record():
+                    record(3)
                 """,
         }
     )
-    result = project.run()
+    result = project.run("--escape-witness-budget", "0")
     assert result.ret == 0, result.stdout.str()
-    (test,) = project.results()["x-escape"]["tests"]
-    assert test["verdict"] is None and test["evidence"] is None, test
-    assert test["mutants_run"] >= 2 and test["mutants_killed"] == 0
-    assert test["reason"].startswith("not flagged: it runs bounds.clamp (")
-    assert "no mutant it passed under was seen to change a result of its own calls" in test["reason"]
-    result.stdout.fnmatch_lines(["bounds: 1 functions (*); 0 of 1 tests confirming-only"])
+    tests = _tests(project)
+    below = tests["test_below"]
+    assert below["verdict"] == "checks", below
+    assert below["killed_by_check"] >= 1
+    functions = {f["name"]: f for f in project.results()["x-escape"]["functions"]}
+    clamp = functions["clamp"]
+    assert clamp["label"] == "partially tested", clamp
+    assert (clamp["extreme"]["replacement"], clamp["extreme"]["status"]) == ("return 0", "survived")
+    assert (clamp["second_extreme"]["replacement"], clamp["second_extreme"]["status"]) == (
+        "return 1",
+        "killed",
+    )
+    assert clamp["reason"].endswith("(removing its body is noticed)")
+
+    record = tests["test_record"]
+    assert record["verdict"] is None and record["evidence"] is None, record
+    assert record["mutants_run"] >= 1 and record["mutants_killed"] == 0
+    assert record["reason"].startswith("not flagged: it runs bounds.record (")
+    assert "no mutant it passed under was seen to change a result of its own calls" in record["reason"]
+    assert functions["record"]["label"] == "pseudo-tested"
+    assert functions["record"]["second_extreme"] is None  # None has no opposite
+    result.stdout.fnmatch_lines(["bounds: 2 functions (*); 0 of 2 tests confirming-only"])
     assert "confirming-only test_bounds" not in result.stdout.str()
 
 

@@ -466,8 +466,8 @@ def test_the_starting_line_counts_fresh_mutants_extremes_and_resumed_verdicts() 
         dataclasses.replace(job, id="m2", known=Verdict("m2", KILLED)),
     ]
     assert starting_line(jobs, 2, matrix=True) == (
-        "escape: running 1 mutants and 1 extreme mutants (one per function) against their covering tests "
-        "(2 workers, full kill matrix); 1 verdicts resumed from the cache"
+        "escape: running 1 mutants and 1 extreme mutants (one or two per function) against their "
+        "covering tests (2 workers, full kill matrix); 1 verdicts resumed from the cache"
     )
 
 

@@ -86,13 +86,11 @@ def split(results: Results, count: int) -> list[Results]:
         f.qualname: float(
             sum(len(m.covered_by) for m in results.mutants if (m.module, m.function) == (f.module, f.name))
         )
-        + (len(f.covered_by) if f.extreme is not None else 0)
+        + len(f.covered_by) * len(f.extremes)
         for f in results.functions
     }
     shards = assign(costs, count)
-    plan = plan_hash(
-        [m.id for m in results.mutants] + [f.extreme.id for f in results.functions if f.extreme is not None]
-    )
+    plan = plan_hash([m.id for m in results.mutants] + [x.id for f in results.functions for x in f.extremes])
     parts = []
     for index in range(1, count + 1):
         part = copy.deepcopy(results)

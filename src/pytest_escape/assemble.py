@@ -48,6 +48,10 @@ def with_verdict(
     )
 
 
+def _extreme_verdict(blank: MutantResult | None, outcomes: Mapping[str, Verdict]) -> MutantResult | None:
+    return None if blank is None else with_verdict(blank, outcomes.get(blank.id))
+
+
 def place_properties(
     found: Sequence[PropertyResult], functions: Sequence[FunctionResult]
 ) -> list[PropertyResult]:
@@ -88,9 +92,11 @@ def assemble(
     ``test_sources`` the text of each test file, for the oracle's smells."""
     mutants = [with_verdict(m, outcomes.get(m.id), witnesses.get(m.id)) for m in skeleton.mutants]
     functions = [
-        dataclasses.replace(f, extreme=with_verdict(f.extreme, outcomes.get(f.extreme.id)))
-        if f.extreme is not None
-        else dataclasses.replace(f)
+        dataclasses.replace(
+            f,
+            extreme=_extreme_verdict(f.extreme, outcomes),
+            second_extreme=_extreme_verdict(f.second_extreme, outcomes),
+        )
         for f in skeleton.functions
     ]
     results = dataclasses.replace(

@@ -62,7 +62,7 @@ def starting_line(jobs: Sequence[MutantJob], workers: int, matrix: bool) -> str:
     resumed = len(jobs) - len(fresh)
     return (
         f"escape: running {len(fresh) - extremes} mutants and {extremes} extreme mutants "
-        f"(one per function) against their covering tests ({workers} workers"
+        f"(one or two per function) against their covering tests ({workers} workers"
         f"{', full kill matrix' if matrix else ''})"
         + (f"; {resumed} verdicts resumed from the cache" if resumed else "")
     )

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 8
+MODEL_VERSION = 9
 #: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
 #: identity (revision, options, shard, since) and its cache counters, 5 lacks
 #: ``properties``, 7 lacks ``reached_distinct`` (and its likely equivalent
-#: verdicts were not backed by reach) and a test's ``evidence``; all default
-READABLE_VERSIONS = (3, 4, 5, 6, 7, 8)
+#: verdicts were not backed by reach) and a test's ``evidence``, 8 lacks a
+#: function's ``second_extreme``; all default
+READABLE_VERSIONS = (3, 4, 5, 6, 7, 8, 9)
 
 
 class StrEnum(str, enum.Enum):
@@ -354,10 +355,17 @@ class FunctionResult:
     #: its extreme mutant, run against every covering test (None: the body is trivial)
     extreme: MutantResult | None = None
     reason: str | None = None
+    #: the opposite extreme (``return 1`` beside ``return 0``), where its return type has one
+    second_extreme: MutantResult | None = None
 
     @property
     def qualname(self) -> str:
         return f"{self.module}.{self.name}"
+
+    @property
+    def extremes(self) -> list[MutantResult]:
+        """Its extreme mutants: pseudo-tested means its tests passed under every one."""
+        return [x for x in (self.extreme, self.second_extreme) if x is not None]
 
 
 @dataclass
@@ -493,7 +501,7 @@ class Results:
 
     def all_mutants(self) -> list[MutantResult]:
         """The regular mutants and every function's extreme mutant (not in the score)."""
-        return self.mutants + [f.extreme for f in self.functions if f.extreme is not None]
+        return self.mutants + [x for f in self.functions for x in f.extremes]
 
     def violations(self) -> list[PropertyResult]:
         return [p for p in self.properties if p.outcome == VIOLATED]
@@ -530,6 +538,7 @@ class Results:
                     **f,
                     "label": FunctionLabel(f["label"]),
                     "extreme": _mutant(f["extreme"]) if f["extreme"] else None,
+                    "second_extreme": _mutant(f["second_extreme"]) if f.get("second_extreme") else None,
                 }
             )
             for f in data["functions"]

@@ -148,7 +148,11 @@ def plan_mutants(
                 # does: a decorator's nested wrapper runs in tests, its own
                 # body only at import, where no mutant can be switched on
                 function = functions[where]
-                function.extreme = result
+                # the generator puts the neutral extreme first, its opposite after
+                if function.extreme is None:
+                    function.extreme = result
+                else:
+                    function.second_extreme = result
                 if not tests and function.covered_by:
                     result.status_reason = IMPORT_ONLY
                 function.covered_by = tests

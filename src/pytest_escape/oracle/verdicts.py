@@ -131,22 +131,26 @@ def _label(function: FunctionResult, regular: list[MutantResult]) -> None:
     function.mutants = len(regular)
     function.survived = len(survivors)
     extreme = function.extreme
+    extremes = function.extremes
     if not function.covered_by:
         function.label = NOT_COVERED
         function.reason = (
             extreme.status_reason if extreme is not None else None
         ) or "no test executes its body"
-    elif extreme is not None and extreme.status == SURVIVED:
-        tests = len(extreme.passed_by)
+    elif extremes and all(x.status == SURVIVED for x in extremes):
+        # every extreme: a test that expects exactly one of them (0 from
+        # clamp(-5, 0, 10)) fails under the other
+        tests = len(set().union(*(x.passed_by for x in extremes)))
+        replaced = " or by ".join(f"'{x.replacement.splitlines()[0]}'" for x in extremes)
         function.label = PSEUDO_TESTED
         function.reason = (
             f"{'its test passes' if tests == 1 else f'all {tests} covering tests pass'} "
-            f"when its body is replaced by '{extreme.replacement.splitlines()[0]}'"
+            f"when its body is replaced by {replaced}"
         )
     elif survivors:
         function.label = PARTIALLY_TESTED
         function.reason = f"{len(survivors)} of {len(regular)} mutants survive"
-        if extreme is not None and extreme.status == KILLED:
+        if any(x.status == KILLED for x in extremes):
             function.reason += " (removing its body is noticed)"
     else:
         function.label, function.reason = TESTED, None
@@ -196,9 +200,8 @@ def _verdict(
     unsettled = [
         f.name
         for f in functions
-        if f.extreme is not None
-        and f.extreme.status not in (SURVIVED, KILLED, NO_COVERAGE)
-        and test.id not in f.extreme.passed_by
+        for x in f.extremes
+        if x.status not in (SURVIVED, KILLED, NO_COVERAGE) and test.id not in x.passed_by
     ]
     if unsettled:
         # a timed-out or crashed run of the extreme mutant hides whether this test noticed

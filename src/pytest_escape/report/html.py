@@ -626,16 +626,17 @@ def render_source(
     return f'<div class="source-wrap">{table}</div>', elsewhere
 
 
+def _extreme(x: MutantResult) -> str:
+    killer = f" by <code>{_e(x.killed_by)}</code>" if x.status == KILLED and x.killed_by else ""
+    return (
+        f"<code>{_e(_short(' '.join(a.strip() for a in x.after), 40))}</code> "
+        f'<span class="badge {status_class(x.status)}">{_e(x.status)}</span>{killer}'
+    )
+
+
 def _function_row(f: FunctionResult) -> str:
     label = status_class(f.label)
-    extreme = '<span class="muted">-</span>'
-    if f.extreme is not None:
-        x = f.extreme
-        killer = f" by <code>{_e(x.killed_by)}</code>" if x.status == KILLED and x.killed_by else ""
-        extreme = (
-            f"<code>{_e(_short(' '.join(a.strip() for a in x.after), 40))}</code> "
-            f'<span class="badge {status_class(x.status)}">{_e(x.status)}</span>{killer}'
-        )
+    extreme = "<br>".join(_extreme(x) for x in f.extremes) or '<span class="muted">-</span>'
     covered = _test_list(f.covered_by, "covered-by") if f.covered_by else '<span class="muted">none</span>'
     return (
         f'<tr class="function" id="{_e(f"f-{f.name}")}" data-function="{_e(f.qualname)}" '

@@ -26,7 +26,7 @@ from mutmut.mutation.mutators import mutation_operators
 from mutmut.mutation.pragma_handling import get_ignored_lines
 from mutmut.mutation.trampoline_templates import mangle_function_name
 
-from ..extreme import EXTREME, SUFFIX, extreme_body
+from ..extreme import EXTREME, SECOND_SUFFIX, SUFFIX, extreme_body
 from ..schemata import FunctionSite, function_copies
 from ..types import MutantSpec, MutatedModule, SkippedFunction, Span
 
@@ -348,8 +348,9 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
 
     Mutant ids are mutmut's mutant names (``pkg.mod.x_func__mutmut_3``), so they
     are stable across runs and comparable with mutmut's own results.  With
-    ``extreme``, each function mutmut mutates also gets our extreme mutant
-    (``pkg.mod.x_func__mutmut_extreme``), after mutmut's.
+    ``extreme``, each function mutmut mutates also gets our extreme mutants
+    (``pkg.mod.x_func__mutmut_extreme``, and ``..._extreme2`` where its return
+    type has an opposite value), after mutmut's.
 
     Raises ``cst.ParserSyntaxError`` if libcst cannot parse the file.
     """
@@ -435,24 +436,26 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
             span = body.span
             # coverage.py files the body under its first statement's line
             statement = Span(span.start_line, span.start_col, span.start_line, span.start_col)
-            site.mutants.append((f"{mangled}__mutmut_{SUFFIX}", span, body.replacement))
-            specs.append(
-                MutantSpec(
-                    id=f"{module_name}.{mangled}__mutmut_{SUFFIX}",
-                    module=module_name,
-                    function=qualname,
-                    operator=EXTREME,
-                    span=span,
-                    statement=statement,
-                    function_span=function_span,
-                    function_first_line=site.first_line,
-                    in_signature=False,
-                    original=body.original,
-                    replacement=body.replacement,
-                    before=tuple(lines[span.start_line - 1 : span.end_line]),
-                    after=tuple(_replace_span(lines, span, body.replacement)),
+            extremes = [(SUFFIX, body.replacement)] + ([(SECOND_SUFFIX, body.second)] if body.second else [])
+            for suffix, replacement in extremes:
+                site.mutants.append((f"{mangled}__mutmut_{suffix}", span, replacement))
+                specs.append(
+                    MutantSpec(
+                        id=f"{module_name}.{mangled}__mutmut_{suffix}",
+                        module=module_name,
+                        function=qualname,
+                        operator=EXTREME,
+                        span=span,
+                        statement=statement,
+                        function_span=function_span,
+                        function_first_line=site.first_line,
+                        in_signature=False,
+                        original=body.original,
+                        replacement=replacement,
+                        before=tuple(lines[span.start_line - 1 : span.end_line]),
+                        after=tuple(_replace_span(lines, span, replacement)),
+                    )
                 )
-            )
     return MutatedModule(
         module=module_name,
         filename=filename,
