@@ -51,6 +51,7 @@ from pytest_escape.execution.protocol import (
     encode_event,
     to_json,
 )
+from pytest_escape.execution.selection import covering_tests
 from pytest_escape.gate import EscapeExit, decide
 from pytest_escape.model import (
     EXTREME,
@@ -72,6 +73,7 @@ from pytest_escape.model import (
     Witness,
 )
 from pytest_escape.mutation.types import FunctionCopies, MutantSpec, MutatedModule, Span
+from pytest_escape.nodeids import source_order
 from pytest_escape.report import write_json
 from pytest_escape.since import ChangedLines
 from pytest_escape.targets import Target
@@ -279,13 +281,40 @@ def test_changed_lines_and_shards_choose_the_mutants() -> None:
     assert shards[0] is not None and shards[1] is not None and shards[0].plan == shards[1].plan
 
 
-def test_property_checks_list_a_function_s_tests_fastest_first_and_its_siblings() -> None:
-    result = planned(
-        [spec(1, line=3), spec(2, "sub", line=8, first=7, last=9)], baseline({3: {"t::a"}, 8: {"t::b"}})
+def test_a_mutant_s_tests_go_cheapest_first_whatever_their_measured_durations() -> None:
+    """Durations change from run to run, and with them killedBy and the
+    witnesses' seeds; lines run do not."""
+    lines = {3: {"t::wide", "t::narrow", "t::b"}, 4: {"t::wide", "t::other"}, 2: {"t::wide"}}
+    base = baseline(lines, {"t::wide": 0.001, "t::narrow": 5.0, "t::b": 5.0, "t::other": 0.0})
+    # the line's tests first (fewest lines run, then source order), then the function's others
+    assert covering_tests(spec(1, line=3), PATH, base) == ["t::b", "t::narrow", "t::wide", "t::other"]
+
+
+def test_tests_are_recorded_in_source_order_whatever_order_the_session_ran_them_in(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(
+        test_b="def test_z(): pass\ndef test_a(): pass\n",
+        test_a="import pytest\n@pytest.mark.parametrize('x', [3, 1, 2])\ndef test_p(x): pass\n",
     )
-    result.functions[0].covered_by = ["t::slow", "t::fast"]
-    checks = plan.property_checks(result.functions, {"t::slow": 3.0, "t::fast": 0.1})
-    assert checks[0] == PropertyCheck("calc", "add", ("t::fast", "t::slow"), ("add", "sub"))
+    items = pytester.getitems(pytester.path)
+    ordered = [item.nodeid for item in sorted(reversed(items), key=source_order)]
+    assert ordered == [
+        "test_a.py::test_p[3]",
+        "test_a.py::test_p[1]",
+        "test_a.py::test_p[2]",
+        "test_b.py::test_z",
+        "test_b.py::test_a",
+    ]
+
+
+def test_property_checks_list_a_function_s_tests_cheapest_first_and_its_siblings() -> None:
+    base = baseline({3: {"t::a", "t::wide"}, 4: {"t::wide"}, 8: {"t::b"}})
+    result = planned([spec(1, line=3), spec(2, "sub", line=8, first=7, last=9)], base)
+    result.functions[0].covered_by = ["t::wide", "t::a"]
+    checks = plan.property_checks(result.functions, base.cheapest_first)
+    assert checks[0] == PropertyCheck("calc", "add", ("t::a", "t::wide"), ("add", "sub"))
     assert [c.function for c in checks] == ["add", "sub"]
 
 

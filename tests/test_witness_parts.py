@@ -26,6 +26,7 @@ from pytest_escape.inputs.compare import (
     object_state,
     same_value,
     show,
+    stable_repr,
     warned_difference,
 )
 from pytest_escape.inputs.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
@@ -347,3 +348,18 @@ def test_the_warnings_a_call_gives_are_part_of_its_outcome() -> None:
     assert warned_difference(quiet, warned) == (None, (UserWarning, "collapsed"))
     # a return value that differs is named first: it is what a test pins
     assert difference(warned, CallOutcome(RETURNED, value="ab")) == "return value"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ({"y", "x"}, "{'x', 'y'}"),
+        (frozenset({3, 1}), "frozenset({1, 3})"),
+        ([{"b", "a"}, (1,)], "[{'a', 'b'}, (1,)]"),
+        ({"k": frozenset()}, "{'k': frozenset()}"),
+        ({1, "a"}, "{'a', 1}"),  # unorderable: by their reprs
+    ],
+)
+def test_sets_show_their_items_sorted_whatever_the_hash_seed(value: object, text: str) -> None:
+    assert stable_repr(value) == text == show(value)
+    assert eval(text) == value  # noqa: S307 - our own literal

@@ -7,6 +7,7 @@ protocol, so fixtures that call target code count as that test's coverage).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
@@ -16,14 +17,15 @@ import coverage
 import pytest
 
 from .doctests import is_doctest
-from .nodeids import item_identity
+from .nodeids import item_identity, source_order
 
 
 @dataclass
 class Baseline:
     """What the original code did under the tests."""
 
-    #: nodeids in collection order
+    #: nodeids in the order of their source (``nodeids.source_order``), which
+    #: pytest-randomly does not shuffle
     tests: list[str] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
     test_files: dict[str, str] = field(default_factory=dict)
@@ -44,6 +46,30 @@ class Baseline:
         for line in lines:
             found |= by_line.get(line, set())
         return found
+
+    @functools.cached_property
+    def _lines_run(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for by_line in self.lines.values():
+            for tests in by_line.values():
+                for test in tests:
+                    counts[test] += 1
+        return counts
+
+    def cheapest_first(self, tests: Iterable[str]) -> list[str]:
+        """``tests``, those that ran the fewest lines of the code under test
+        first, ties in source order.
+
+        A mutant stops at its first failing test, so cheap tests first kill
+        soonest, and the first tests are the ones whose arguments seed the
+        searches.  The cost is counted, not timed: measured durations change
+        from run to run, and with them the order, ``killedBy``, each test's
+        counts and the witnesses (the same ``--escape-seed`` must give the
+        same report).  Lines run is what a unit test has few of and an
+        integration test many.
+        """
+        order = {t: i for i, t in enumerate(self.tests)}
+        return sorted(tests, key=lambda t: (self._lines_run.get(t, 0), order.get(t, len(order)), t))
 
     def test_modules(self) -> set[Path]:
         """The files that hold test functions: a doctest's file is the module it
@@ -93,7 +119,8 @@ class BaselineRecorder:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.baseline.tests = [item.nodeid for item in session.items]
+        # in the order of their source, not of this session's (maybe shuffled) run
+        self.baseline.tests = [item.nodeid for item in sorted(session.items, key=source_order)]
         self.baseline.test_files = {item.nodeid: str(item.path) for item in session.items}
         self.baseline.identities = {item.nodeid: item_identity(item) for item in session.items}
         self.baseline.doctests = {item.nodeid for item in session.items if is_doctest(item)}

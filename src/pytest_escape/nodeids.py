@@ -52,6 +52,24 @@ def item_identity(item: Any) -> str:
     return identity(item.nodeid, getattr(callspec, "params", None))
 
 
+def source_order(item: Any) -> tuple[str, int, tuple[int, ...], str]:
+    """A sort key that puts tests in the order of their source, whatever
+    order the session runs them in.
+
+    pytest-randomly (or any plugin that reorders) shuffles ``session.items``
+    differently in every run.  The covering tests of a mutant run in this
+    order, the first to fail is its ``killedBy``, a regular mutant's later
+    tests never meet it (so each test's counts depend on it), and the search
+    records its seeds from the first tests: all of that follows the shuffle
+    unless the order is fixed here.  Parameter cases go in the order of their
+    values, then by id.
+    """
+    path, line, _ = item.location
+    callspec = getattr(item, "callspec", None)
+    indices = tuple(getattr(callspec, "indices", {}).values()) if callspec is not None else ()
+    return (str(path), -1 if line is None else int(line), indices, item.nodeid)
+
+
 class Renamer:
     """Another process's nodeid, with its identity, -> the same test's nodeid here."""
 

@@ -13,7 +13,7 @@ that, the cache's outcomes and the worker's events into the final ``Results``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ class MutantPlan:
     jobs: list[MutantJob] = field(default_factory=list)
     #: mutant id -> its cache key (the mutants in ``jobs``)
     keys: dict[str, str] = field(default_factory=dict)
-    #: module -> the tests its forced-failure probe tries (the fastest of its mutants' tests)
+    #: module -> the tests its forced-failure probe tries (the cheapest of its mutants' tests)
     probes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -177,8 +177,7 @@ def plan_mutants(
             elif not result.status_reason:
                 result.status_reason = f"no test executes line {spec.statement.start_line}"
         if module_tests:
-            fastest = sorted(module_tests, key=lambda t: baseline.durations.get(t, 0.0))
-            plan.probes[target.module] = tuple(fastest[:PROBES_PER_MODULE])
+            plan.probes[target.module] = tuple(baseline.cheapest_first(module_tests)[:PROBES_PER_MODULE])
     plan.functions = list(functions.values())
     return plan
 
@@ -228,9 +227,12 @@ def _test_docstring(mutant: MutantResult) -> str:
     )
 
 
-def property_checks(functions: Sequence[FunctionResult], durations: dict[str, float]) -> list[PropertyCheck]:
+def property_checks(
+    functions: Sequence[FunctionResult], order: Callable[[Iterable[str]], list[str]]
+) -> list[PropertyCheck]:
     """The functions whose properties the worker checks, with the tests that run them
-    (fastest first: they record the arguments a function is called with)."""
+    in ``order`` (``Baseline.cheapest_first``: the first record the arguments a
+    function is called with)."""
     siblings: dict[str, list[str]] = {}
     for f in functions:
         siblings.setdefault(f.module, []).append(f.name)
@@ -238,7 +240,7 @@ def property_checks(functions: Sequence[FunctionResult], durations: dict[str, fl
         PropertyCheck(
             module=f.module,
             function=f.name,
-            tests=tuple(sorted(f.covered_by, key=lambda t: durations.get(t, 0.0))),
+            tests=tuple(order(f.covered_by)),
             siblings=tuple(siblings[f.module]),
         )
         for f in sorted(functions, key=lambda f: (f.module, f.line))

@@ -341,7 +341,7 @@ class EscapeSession:
             excluded = self.store.excluded(list(test_keys))
             facts.excluded_tests = {test_keys[k]: reason for k, reason in excluded.items()}
         checks = (
-            plan.property_checks(planned.functions, baseline.durations)
+            plan.property_checks(planned.functions, baseline.cheapest_first)
             if settings.property_budget > 0
             else []
         )

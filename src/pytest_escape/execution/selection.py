@@ -16,7 +16,7 @@ def covering_tests(spec: MutantSpec, path: Path, baseline: Baseline) -> list[str
     regex cache; with parametrize over a ``set`` that test changes with the
     hash seed, and so did verdicts).  In a child the cache starts empty, so
     every test of the function can meet the mutant; a mutant survives only if
-    none of them notices.  Line tests go first because they kill fastest, and
+    none of them notices.  Line tests go first because they kill soonest (each group cheapest first), and
     a mutant on a line no test executes has no coverage: nothing is run.
 
     A mutant in a ``def`` line (a default value) runs at import time, under
@@ -30,9 +30,4 @@ def covering_tests(spec: MutantSpec, path: Path, baseline: Baseline) -> list[str
     if not line_tests:
         return []
     others = baseline.tests_on_lines(path, body) - line_tests
-    order = {t: i for i, t in enumerate(baseline.tests)}
-
-    def fastest(tests: set[str]) -> list[str]:
-        return sorted(tests, key=lambda t: (baseline.durations.get(t, 0.0), order.get(t, 0)))
-
-    return fastest(line_tests) + fastest(others)
+    return baseline.cheapest_first(line_tests) + baseline.cheapest_first(others)

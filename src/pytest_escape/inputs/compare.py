@@ -54,9 +54,37 @@ class CallOutcome:
         return "does not return (ran past the per-call time limit)"
 
 
+def stable_repr(value: Any, depth: int = 0) -> str:
+    """``repr``, with the items of sets in sorted order, also inside lists,
+    tuples and dicts: a set of strings is iterated in another order under
+    another ``PYTHONHASHSEED``, and the same run must give the same report."""
+    kind = type(value)
+    if depth > 5 or kind not in (set, frozenset, list, tuple, dict):
+        return repr(value)
+    if kind is dict:
+        return (
+            "{"
+            + ", ".join(f"{stable_repr(k, depth + 1)}: {stable_repr(v, depth + 1)}" for k, v in value.items())
+            + "}"
+        )
+    parts = [stable_repr(v, depth + 1) for v in value]
+    if kind is list:
+        return "[" + ", ".join(parts) + "]"
+    if kind is tuple:
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    try:
+        parts = [stable_repr(v, depth + 1) for v in sorted(value)]
+    except TypeError:
+        parts.sort()
+    if not parts:
+        return f"{kind.__name__}()"
+    inner = "{" + ", ".join(parts) + "}"
+    return inner if kind is set else f"frozenset({inner})"
+
+
 def safe_repr(value: Any, limit: int = 200) -> str:
     try:
-        text = repr(value)
+        text = stable_repr(value)
     except Exception as e:  # noqa: BLE001 - a broken __repr__ must not stop the report
         text = f"<unrepresentable {type(value).__name__}: {type(e).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
