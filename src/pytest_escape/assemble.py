@@ -48,8 +48,16 @@ def with_verdict(
     )
 
 
-def _extreme_verdict(blank: MutantResult | None, outcomes: Mapping[str, Verdict]) -> MutantResult | None:
-    return None if blank is None else with_verdict(blank, outcomes.get(blank.id))
+def _extreme_verdict(
+    blank: MutantResult | None, outcomes: Mapping[str, Verdict], order: Mapping[str, int]
+) -> MutantResult | None:
+    return None if blank is None else _in_order(with_verdict(blank, outcomes.get(blank.id)), order)
+
+
+def _in_order(mutant: MutantResult, order: Mapping[str, int]) -> MutantResult:
+    return dataclasses.replace(
+        mutant, passed_by=sorted(mutant.passed_by, key=lambda t: (order.get(t, len(order)), t))
+    )
 
 
 def place_properties(
@@ -90,12 +98,17 @@ def assemble(
 ) -> Results:
     """The finished results.  ``skeleton`` holds the blank records (``plan``);
     ``test_sources`` the text of each test file, for the oracle's smells."""
-    mutants = [with_verdict(m, outcomes.get(m.id), witnesses.get(m.id)) for m in skeleton.mutants]
+    # the tests a mutant met, in source order: the order they ran in follows
+    # each test's lines run, which a project's own hash(None) can change
+    order = {t.id: i for i, t in enumerate(skeleton.tests)}
+    mutants = [
+        _in_order(with_verdict(m, outcomes.get(m.id), witnesses.get(m.id)), order) for m in skeleton.mutants
+    ]
     functions = [
         dataclasses.replace(
             f,
-            extreme=_extreme_verdict(f.extreme, outcomes),
-            second_extreme=_extreme_verdict(f.second_extreme, outcomes),
+            extreme=_extreme_verdict(f.extreme, outcomes, order),
+            second_extreme=_extreme_verdict(f.second_extreme, outcomes, order),
         )
         for f in skeleton.functions
     ]

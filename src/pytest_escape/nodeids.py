@@ -52,7 +52,7 @@ def item_identity(item: Any) -> str:
     return identity(item.nodeid, getattr(callspec, "params", None))
 
 
-def source_order(item: Any) -> tuple[str, int, tuple[int, ...], str]:
+def source_order(item: Any) -> tuple[str, int, str, tuple[int, ...], str]:
     """A sort key that puts tests in the order of their source, whatever
     order the session runs them in.
 
@@ -62,12 +62,15 @@ def source_order(item: Any) -> tuple[str, int, tuple[int, ...], str]:
     tests never meet it (so each test's counts depend on it), and the search
     records its seeds from the first tests: all of that follows the shuffle
     unless the order is fixed here.  Parameter cases go in the order of their
-    values, then by id.
+    values; cases pytest numbers (``expected11``) go by ``identity`` first,
+    since their order and numbers follow a ``set``'s, which changes with
+    the hash seed.
     """
     path, line, _ = item.location
     callspec = getattr(item, "callspec", None)
     indices = tuple(getattr(callspec, "indices", {}).values()) if callspec is not None else ()
-    return (str(path), -1 if line is None else int(line), indices, item.nodeid)
+    numbered = item_identity(item) if normalized(item.nodeid) != item.nodeid else ""
+    return (str(path), -1 if line is None else int(line), numbered, indices, item.nodeid)
 
 
 class Renamer:

@@ -25,6 +25,13 @@ PRINTED = "printed output"
 WARNED = "warnings"
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def without_addresses(text: str) -> str:
+    """``text`` without object addresses (`` at 0x7f...``): they change from run to run."""
+    return _ADDRESS.sub("", text)
+
+
 _MAX_DEPTH = 20
 
 

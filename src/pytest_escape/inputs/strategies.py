@@ -84,10 +84,12 @@ class Seeds:
                 strings.add(constant)
                 if constant.startswith("--"):
                     strings |= {"--help", "-h"}  # a command line: its help is output too
+        # total orders: a set of strings iterates in another order under
+        # another PYTHONHASHSEED, and ties would follow it (and the searches with them)
         return cls(
-            sorted(ints, key=abs)[:MAX_SEEDS],
-            sorted(floats, key=abs)[:MAX_SEEDS],
-            sorted(strings, key=len)[:MAX_SEEDS],
+            sorted(ints, key=lambda i: (abs(i), i))[:MAX_SEEDS],
+            sorted(floats, key=lambda f: (abs(f), f))[:MAX_SEEDS],
+            sorted(strings, key=lambda s: (len(s), s))[:MAX_SEEDS],
         )
 
     def matching(self, hint: Any) -> list[Any]:
