@@ -79,6 +79,21 @@ TEXTKIT = """
         return text.strip().lower()
 
 
+    def squeeze_spaces(text: str) -> str:
+        \"\"\"A normaliser by what it does, not by its name: one pass misses runs of three.\"\"\"
+        return text.replace("  ", " ")
+
+
+    def tidy_tag(tag: str) -> str:
+        # ("#" + tag.lstrip("#").strip().lower() was this test's first draft,
+        # and the check found its bug: "# #x" -> "##x" -> "#x")
+        return "#" + tag.replace("#", "").strip().lower()
+
+
+    def shout(text: str) -> str:
+        return text + "!"
+
+
     def parse_age(text: str) -> int:
         \"\"\"Read an age.
 
@@ -185,7 +200,21 @@ TEXTKIT_TESTS = """
     from textkit import (Box, add_tag, attribute, average, decode, encode, hex_decode, hex_encode,
                          initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
                          parse_age, postage, span, unit, weight, pack, unpack, scaled, Grid,
-                         label_of, app_name, ident)
+                         label_of, app_name, ident, squeeze_spaces, tidy_tag, shout)
+
+
+    def test_squeeze_spaces():
+        assert squeeze_spaces("a  b") == "a b"
+        assert squeeze_spaces("a b") == "a b"
+
+
+    def test_tidy_tag():
+        assert tidy_tag("##News ") == "#news"
+        assert tidy_tag("x") == "#x"
+
+
+    def test_shout():
+        assert shout("hi") == "hi!"
 
 
     def test_encode():
@@ -334,6 +363,7 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
         ("average", "contract"),
         ("add_tag", "determinism"),
         ("normalize_spaces", "idempotence"),
+        ("squeeze_spaces", "idempotence"),
     }
     # the correct neighbours were checked, and held
     assert found[("hex_encode", "round trip")]["outcome"] == "held"
@@ -345,6 +375,29 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert found[("parse_age", "crash")]["examples"] >= 10
     # re.error is how Python refuses a string that is no pattern, like a ValueError
     assert found[("matches", "crash")]["outcome"] == "held"
+
+
+def test_a_normaliser_is_found_by_what_it_does_whatever_its_name(textkit: Run) -> None:
+    """``squeeze_spaces`` and ``tidy_tag`` settle every value their tests give
+    them, so they are checked as normalisers; ``shout`` changes its own output
+    again, and is not."""
+    squeeze = textkit.found[("squeeze_spaces", "idempotence")]
+    assert (squeeze["input"], squeeze["observed"]) == (
+        "squeeze_spaces(text='   ')",
+        "returns '  ', and ' ' when given that",
+    )
+    assert squeeze["reason"] == (
+        "its own output back unchanged, as for the value its tests passed "
+        "(a normaliser by what it does, whatever its name)"
+    )
+    assert squeeze["test"]  # a verified regression test
+    tidy = textkit.found[("tidy_tag", "idempotence")]
+    assert (tidy["outcome"], tidy["reason"]) == (
+        "held",
+        "as for each of the 2 values its tests passed (a normaliser by what it does, whatever its name)",
+    )
+    assert ("shout", "idempotence") not in textkit.found
+    assert ("initials", "idempotence") not in textkit.found  # "AL" -> "A": not settled
 
 
 def test_arguments_the_tests_pass_together_are_drawn_together(textkit: Run) -> None:
@@ -481,12 +534,12 @@ def test_the_report_lists_findings_as_observations(textkit: Run) -> None:
     textkit.stdout.fnmatch_lines(
         [
             "Property findings (observations, not gate failures):",
-            "textkit: * functions checked; 6 violated, * held, * not checked",
+            "textkit: * functions checked; 7 violated, * held, * not checked",
             "  round trip encode (textkit.py:*): encode(text='\\\\n'): *; expected the input back",
             "      regression test test_textkit_decode_undoes_encode (xfail, strict)",
         ]
     )
-    textkit.stdout.fnmatch_lines(["properties: 6 violated (6 verified regression tests), * held*"])
+    textkit.stdout.fnmatch_lines(["properties: 7 violated (7 verified regression tests), * held*"])
     textkit.stdout.fnmatch_lines(["*property checks 60 s*"])  # the header says they ran
 
 

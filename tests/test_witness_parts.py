@@ -363,3 +363,34 @@ def test_the_warnings_a_call_gives_are_part_of_its_outcome() -> None:
 def test_sets_show_their_items_sorted_whatever_the_hash_seed(value: object, text: str) -> None:
     assert stable_repr(value) == text == show(value)
     assert eval(text) == value  # noqa: S307 - our own literal
+
+
+def test_a_normaliser_is_told_by_what_it_does_with_its_tests_values() -> None:
+    """``normalises``: how many of the tests' values a function changed and then
+    gave back unchanged; 0 when any value changes again or changes kind."""
+    script = textwrap.dedent(
+        """
+        import sys, types
+        from pytest_escape.inputs.calls import Caller, resolve
+        from pytest_escape.inputs.sandbox import Guard
+        from pytest_escape.properties.check import normalises
+        module = types.ModuleType("m")
+        exec(
+            "def squeeze(s): return s.replace('  ', ' ')\\n"
+            "def shout(s): return s + '!'\\n"
+            "def same(s): return s\\n"
+            "def size(s): return len(s)\\n"
+            "def tidy(s, lower=True): return s.strip().lower() if lower else s.strip()\\n",
+            module.__dict__,
+        )
+        sys.modules["m"] = module
+        guard = Guard()
+        calls = [{"s": "a  b"}, {"s": "a b"}, {"s": " X "}]
+        print([normalises(Caller(resolve("m", name), guard, 2.0), calls, "s", 5.0)
+               for name in ("squeeze", "shout", "same", "size", "tidy")])
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    # squeeze changed "a  b" only, tidy " X " only; shout changes its output
+    # again, same changes nothing, size changes the kind of value
+    assert out.stdout.split("\n")[0] == "[1, 0, 0, 0, 1]", out.stderr

@@ -319,6 +319,40 @@ _EXPECTED: dict[str, str] = {
 }
 
 
+#: the tests' calls a function must give back unchanged, at most, before it
+#: is checked as a normaliser: each costs two calls
+NORMALISER_CALLS = 20
+
+
+def normalises(caller: Caller, observed: list[dict[str, Any]], data: str, seconds: float) -> int:
+    """How many of its tests' ``data`` values the function changed and then gave
+    back unchanged (``f(f(x)) == f(x) != x``); 0 as soon as one is not (its
+    output is another kind of value, or a second call changes it again).
+
+    Names miss normalisers (``squeeze_spaces``, ``tidy_tag``); behaviour does
+    not: a function that takes a value and returns one of the same kind, and
+    settles every value its tests give it, is a normaliser on their evidence.
+    ``shout(s) -> s + "!"`` or ``reverse`` change their output again, and are
+    left alone.
+    """
+    changed = 0
+    deadline = time.monotonic() + seconds
+    for arguments in unique_calls(observed)[:NORMALISER_CALLS]:
+        if data not in arguments or time.monotonic() > deadline:
+            continue
+        call = Call(tuple((k, shaped(v)) for k, v in arguments.items()))
+        given = _input(call, data)
+        once = caller(call, None)
+        if once.kind != RETURNED or given is _UNBUILT or type(once.value) is not type(given):
+            return 0
+        again = Call(tuple((k, once.value if k == data else v) for k, v in call.arguments))
+        twice = caller(again, None)
+        if twice.kind != RETURNED or _equal(twice.value, once.value) is not True:
+            return 0
+        changed += _equal(once.value, given) is False
+    return changed
+
+
 def _brief(outcome: CallOutcome) -> str:
     text = outcome.describe()
     return text if len(text) <= 90 else text[:87] + "..."
@@ -394,12 +428,14 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     if call is None:
         if tried == 0:
             return _result(prop, NOT_CHECKED, note or "no input could be built", plan)
-        return _result(prop, HELD, note, plan, examples=tried)
+        return _result(prop, HELD, note or plan.by_behaviour.get(prop), plan, examples=tried)
     broken = seen[-1]
     if broken is None or seen[0] is None:
         why = "a violation appeared once and did not repeat"
         return _result(prop, NOT_CHECKED, why, plan, examples=tried, retry=True)
     expected = _expected_errors(ctx) if prop == CRASH else _EXPECTED[prop]
+    if prop in plan.by_behaviour:
+        expected += f", {plan.by_behaviour[prop]}"
     found = _result(
         prop,
         VIOLATED,
@@ -530,6 +566,16 @@ def check_function(
     caller = Caller(target, sandbox.Guard(), options.call_timeout)
     recorded = len(unique_calls(observed))
     observed = _replayable(caller, observed, share / 4)
+    data = _data_parameter(target)
+    if data is not None and plan.may_add(IDEMPOTENCE, f"{module}.{qualname}", options.config):
+        changed = normalises(caller, observed, data, share / 8)
+        if changed:
+            plan.properties.append(IDEMPOTENCE)
+            values = "the value" if changed == 1 else f"each of the {changed} values"
+            plan.by_behaviour[IDEMPOTENCE] = (
+                f"as for {values} its tests passed (a normaliser by what it does, whatever its name)"
+            )
+            planned(plan.properties + list(plan.left_out))  # the parent keeps the latest plan
     try:
         strategy = call_strategy(target.function, target.owner, observed, seeds, valid_only=True)
     except Exception as e:  # noqa: BLE001 - Unexplorable, or a hint Hypothesis chokes on

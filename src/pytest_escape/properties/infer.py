@@ -83,6 +83,15 @@ class Plan:
     partner: str | None = None
     #: why a property that would apply by name does not (``property -> reason``)
     left_out: dict[str, str] = field(default_factory=dict)
+    #: public, or named by ``check``: the properties that need no name apply
+    wanted: bool = False
+    #: properties checked for what the function did with its tests' values, not
+    #: for its name (``property -> what it did``)
+    by_behaviour: dict[str, str] = field(default_factory=dict)
+
+    def may_add(self, prop: str, full: str, config: PropertyConfig) -> bool:
+        """Whether ``prop`` may still be added for the function's behaviour."""
+        return self.wanted and prop not in self.properties and not config.skipped(full, prop)
 
 
 def public(qualname: str) -> bool:
@@ -240,7 +249,9 @@ def plan(
     full = f"{module.__name__}.{qualname}"
     wanted = public(qualname) or any(fnmatch.fnmatchcase(full, p) for p in config.check)
     owner, _, name = qualname.rpartition(".")
-    found = Plan(properties=[], documented=documented_raises(getattr(original, "__doc__", None)))
+    found = Plan(
+        properties=[], documented=documented_raises(getattr(original, "__doc__", None)), wanted=wanted
+    )
     if wanted:
         found.properties += [CRASH, CONTRACT]
         if (hit := impure_name(original, project, unwrap)) is not None:
