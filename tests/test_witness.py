@@ -7,6 +7,7 @@ worker's forked witness children), and the assertions are on the JSON model.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -279,6 +280,51 @@ def test_a_line_the_search_never_reaches_is_not_called_equivalent(project: Proje
     out = result.stdout.str()
     assert "not reached by the search: no difference on" in out
     assert "without the" not in out  # no score without equivalents: none is backed by evidence
+
+
+RANGES = """
+def middle(lo: int, hi: int) -> int:
+    return lo + (hi - lo) // 2
+
+
+def width(lo: int, hi: int) -> int:
+    return hi - lo if hi >= lo else lo - hi
+"""
+
+RANGES_TESTS = """
+from ranges import middle, width
+
+
+def test_ranges():
+    for lo, hi in [(0, 10), (0, 4), (0, 7)]:
+        assert middle(lo, hi) >= lo
+        assert width(lo, hi) >= 0
+"""
+
+
+def test_a_witness_inside_what_the_tests_passed_is_chosen_over_one_outside(project: Project) -> None:
+    """The tests always pass ``lo <= hi`` (and ``lo = 0``, where ``hi - lo`` ->
+    ``hi + lo`` in middle changes nothing).  That mutant differs first, as
+    Hypothesis shrinks, at ``lo=1, hi=0``, which was its witness, and also at
+    ``lo=1, hi=1``: the witness now keeps to the domain.  ``lo - hi`` -> ``lo +
+    hi`` in width differs only when ``hi < lo``: its witness is shown as lying
+    outside, and listed last.  (The branch is on the line the tests run, so
+    the mutant is covered.)"""
+    project.write({"ranges.py": RANGES, "test_ranges.py": RANGES_TESTS})
+    result = project.run("--escape-witness-budget", "30", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    by_before = {(m["function"], m["after"][0].strip()): m for m in project.mutants().values()}
+    inside = _witness(by_before[("middle", "return lo + (hi + lo) // 2")])
+    assert inside["verdict"] == WITNESSED and inside["outside"] is None, inside
+    found = re.fullmatch(r"middle\(lo=(-?\d+), hi=(-?\d+)\)", inside["input"])
+    assert found is not None and int(found[1]) <= int(found[2]), inside["input"]
+    out = _witness(by_before[("width", "return hi - lo if hi >= lo else lo + hi")])
+    assert (out["verdict"], out["outside"]) == (WITNESSED, "lo > hi"), out
+    text = result.stdout.str()
+    assert "witnessed outside what your tests ever passed (lo > hi): width(lo=" in text
+    # listed after every survivor witnessed inside
+    survivors = text.split("Surviving mutants")[1]
+    assert survivors.index("outside what your tests ever passed") > survivors.index("middle(lo=")
 
 
 LINKED = """

@@ -394,3 +394,31 @@ def test_a_normaliser_is_told_by_what_it_does_with_its_tests_values() -> None:
     # squeeze changed "a  b" only, tidy " X " only; shout changes its output
     # again, same changes nothing, size changes the kind of value
     assert out.stdout.split("\n")[0] == "[1, 0, 0, 0, 1]", out.stderr
+
+
+def test_the_domain_is_what_every_one_of_the_tests_calls_kept_to() -> None:
+    from pytest_escape.inputs.domain import MIN_CALLS, learn, outside
+
+    calls = [
+        {"lo": 0, "hi": 10, "items": [1, 2], "name": "a"},
+        {"lo": 2, "hi": 4, "items": [3], "name": "b"},
+        {"lo": 1, "hi": 7, "items": [0, 5, 9], "name": None},
+    ]
+    domain = learn(calls, ["lo", "hi", "items", "name"])
+    texts = {r.broken_text() for r in domain}
+    assert texts == {
+        "lo is None",
+        "hi is None",
+        "items is None",
+        "items is empty",
+        "items is not sorted",
+        "lo > hi",
+    }
+    assert outside(domain, {"lo": 1, "hi": 0, "items": [2, 1]}) == ["items is not sorted", "lo > hi"]
+    assert outside(domain, {"lo": 1, "hi": 1, "items": [], "name": 3}) == ["items is empty"]
+    # a parameter left out keeps its default: not the search's to break
+    assert outside(domain, {"lo": 5}) == []
+    # too few calls to tell a relation from chance
+    assert learn(calls[: MIN_CALLS - 1], ["lo", "hi"]) == ()
+    # equal every time: no order to learn
+    assert [r.kind for r in learn([{"a": 1, "b": 1}] * MIN_CALLS, ["a", "b"])] == ["not None", "not None"]

@@ -20,7 +20,7 @@ MODEL_VERSION = 9
 #: identity (revision, options, shard, since) and its cache counters, 5 lacks
 #: ``properties``, 7 lacks ``reached_distinct`` (and its likely equivalent
 #: verdicts were not backed by reach) and a test's ``evidence``, 8 lacks a
-#: function's ``second_extreme``; all default
+#: function's ``second_extreme`` and a witness's ``outside``; all default
 READABLE_VERSIONS = (3, 4, 5, 6, 7, 8, 9)
 
 
@@ -194,6 +194,9 @@ class Witness:
     test: str | None = None
     #: why no test is given for a witness
     test_dropped: str | None = None
+    #: a witness only found outside what the tests always passed: how it lies
+    #: outside (``lo > hi``); such witnesses are listed last
+    outside: str | None = None
 
 
 @dataclass

@@ -46,10 +46,17 @@ def score_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}%"
 
 
+def in_report_order(survivors: list[MutantResult]) -> list[MutantResult]:
+    """Survivors as listed: those witnessed only outside what the tests ever
+    passed come last, since no caller may see their difference."""
+    return sorted(survivors, key=lambda m: m.witness is not None and m.witness.outside is not None)
+
+
 def witness_sentence(witness: Witness) -> str:
     """``witnessed: f(x=10) returns 1; the mutant returns 0``, or the verdict and its reason."""
     if witness.verdict == WITNESSED and witness.input and witness.mutant:
-        return f"{witness.verdict}: {witness.input} {witness.original}; the mutant {witness.mutant}"
+        where = f" outside what your tests ever passed ({witness.outside})" if witness.outside else ""
+        return f"{witness.verdict}{where}: {witness.input} {witness.original}; the mutant {witness.mutant}"
     return f"{witness.verdict}: {witness.reason}" if witness.reason else witness.verdict
 
 

@@ -31,6 +31,7 @@ from ..model import (
 )
 from .describe import (
     ModuleSummary,
+    in_report_order,
     module_summaries,
     reach_sentence,
     score_band,
@@ -202,7 +203,7 @@ def styled_properties(results: Results, limit: int | None) -> list[Line]:
 
 
 def styled_survivors(results: Results, limit: int | None) -> list[Line]:
-    survivors = [m for m in results.mutants if m.status == SURVIVED]
+    survivors = in_report_order([m for m in results.mutants if m.status == SURVIVED])
     if not survivors:
         return []
     shown = survivors if limit is None else survivors[:limit]

@@ -28,10 +28,11 @@ from ..inputs.compare import (
     warned_difference,
     warning_text,
 )
+from ..inputs.domain import Relation, learn, outside
 from ..inputs.literals import NotLiteral, describe_call
 from ..inputs.observe import global_constants, observe
 from ..inputs.sandbox import Allowance
-from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy
+from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
 from ..model import (
     LIKELY_EQUIVALENT,
     NOT_REACHED,
@@ -66,6 +67,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "reached": finding.reached,
         "reached_distinct": finding.reached_distinct,
     }
+    if finding.outside:
+        out["outside"] = ", ".join(finding.outside)
     if finding.original is not None and finding.mutant is not None:
         out["original"] = finding.original.describe()
         out["mutant"] = finding.mutant.describe()
@@ -109,6 +112,8 @@ def search_function(
             found(survivor.id, Witness(UNEXPLORABLE, reason=str(e)))
         return {"done": True}
     observed = observe(module, qualname, run_tests)
+    receiver = next(iter(target.signature.parameters), None) if target.owner is not None else None
+    domain = learn(unique_calls(observed), [p for p in target.signature.parameters if p != receiver])
     share = allowance.seconds_each
     sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=allowance.sandbox_root)
     guard = sandbox.Guard()
@@ -119,7 +124,9 @@ def search_function(
             found(survivor.id, not_searched(options.budget))
             continue
         try:
-            result = _search_one(target, module, qualname, survivor, caller, observed, options, allowance)
+            result = _search_one(
+                target, module, qualname, survivor, caller, observed, domain, options, allowance
+            )
         except Exception as e:  # noqa: BLE001 - one survivor's failure must not cost the others
             where = traceback.extract_tb(e.__traceback__)[-1]
             result = {
@@ -139,6 +146,7 @@ def _search_one(
     survivor: MutantJob,
     caller: Caller,
     observed: list[dict[str, Any]],
+    domain: tuple[Relation, ...],
     options: WitnessOptions,
     allowance: Allowance,
 ) -> dict[str, Any]:
@@ -161,8 +169,10 @@ def _search_one(
     share = min(allowance.seconds_each, max(allowance.left(), 0.2))
     # a function of nothing has one input: once is enough (semver's createparser)
     examples = options.examples if target.signature.parameters else 1
-    search = Search(caller, mutant_id, probe, share, examples, options.seed)
+    search = Search(caller, mutant_id, probe, share, examples, options.seed, domain)
     finding = search.run(strategy)
+    if finding.verdict != WITNESSED and search.stray is not None:
+        finding = _outside(search, strategy, max(allowance.left(), 0.5))
     if finding.verdict in SYMBOLIC_NEXT and options.backend == "crosshair":
         finding = _symbolic(target, survivor.id, search, finding, max(share, 2.0))
     result = finding_to_dict(finding)
@@ -184,6 +194,23 @@ def _search_one(
         except NotLiteral as e:
             result["test_dropped"] = f"not emitted: {e}"
     return result
+
+
+def _outside(search: Search, strategy: Any, seconds: float) -> Finding:
+    """No input inside what the tests always passed told the two apart, but one
+    outside did: search again without the domain, so that the witness shrinks
+    as any other, and say how it lies outside."""
+    assert search.stray is not None
+    again = Search(search.caller, search.mutant, None, seconds, search.max_examples, search.seed)
+    found = again.run(strategy)
+    if found.verdict != WITNESSED or found.call is None:
+        found = search.confirm(search.stray)  # the one seen, unshrunk
+    if found.call is not None:
+        found.outside = outside(search.domain, found.call.as_dict())
+    # the evidence is the first search's: those inputs kept to the domain
+    found.examples += search.examples
+    found.reached, found.reached_distinct = search.reached, len(search.reaching)
+    return found
 
 
 def _symbolic(target: Target, mutant_id: str, search: Search, finding: Finding, seconds: float) -> Finding:

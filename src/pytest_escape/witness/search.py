@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import find
@@ -20,6 +20,7 @@ from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatis
 
 from ..inputs.calls import Caller, LineProbe
 from ..inputs.compare import HUNG, RAISED, CallOutcome, difference
+from ..inputs.domain import Relation, outside
 from ..inputs.literals import describe_call
 from ..inputs.sandbox import SandboxViolation
 from ..inputs.strategies import Call, call_key, hypothesis_settings
@@ -49,6 +50,9 @@ class Finding:
     reached: int | None = None
     #: how many distinct inputs did (None: unknown)
     reached_distinct: int | None = None
+    #: how ``call`` breaks what the tests' own calls always kept to (``lo > hi``):
+    #: no input inside that domain told the two apart
+    outside: list[str] = field(default_factory=list)
 
 
 #: Distinct inputs that must reach the mutated line, with no difference seen on
@@ -126,6 +130,7 @@ class Search:
         seconds: float,
         max_examples: int,
         seed: int,
+        domain: tuple[Relation, ...] = (),
     ) -> None:
         self.caller = caller
         self.mutant = mutant
@@ -145,6 +150,10 @@ class Search:
         self.out_of_time = False
         #: the latest input that differed: Hypothesis shrinks, so the smallest so far
         self.best: Call | None = None
+        #: what the tests' own calls always kept to; a difference outside it is
+        #: kept aside (``stray``) while the search looks for one inside
+        self.domain = domain
+        self.stray: Call | None = None
 
     def _differs(self, call: Call) -> bool:
         if time.monotonic() > self.deadline:
@@ -170,6 +179,9 @@ class Search:
             self.reached += 1
             self.reaching.add(call_key(call.as_dict()))
         if difference(first, mutant) is None:
+            return False
+        if self.domain and outside(self.domain, call.as_dict()):
+            self.stray = self.stray or call
             return False
         self.best = call
         return True
