@@ -1,8 +1,11 @@
-"""The order a would-be confirming-only test meets mutants in its second chance."""
+"""The order a would-be confirming-only test meets mutants in its second chance, and
+how a kill is worded."""
 
 from __future__ import annotations
 
-from pytest_escape.execution.worker import _round_robin
+import pytest
+
+from pytest_escape.execution.worker import _first_line, _round_robin
 
 
 def test_second_chances_meet_each_function_in_turn() -> None:
@@ -14,3 +17,17 @@ def test_second_chances_meet_each_function_in_turn() -> None:
         "m.x_a__mutmut_2",
         "m.x_a__mutmut_3",
     ]
+
+
+def test_a_kill_message_names_no_address_and_no_checkout() -> None:
+    """Both differ from run to run, or from checkout to checkout; the same run
+    must give the same report (a doctest's failure names its file)."""
+    report = pytest.TestReport(
+        "pkg/m.py::m.f",
+        ("pkg/m.py", 1, "m.f"),
+        {},
+        "failed",
+        "Unexpected: <DocTest m.f from /work/co/pkg/m.py:44> with <A object at 0x7f2f80ec5390>\nmore",
+        "call",
+    )
+    assert _first_line(report, "/work/co") == "Unexpected: <DocTest m.f from pkg/m.py:44> with <A object>"

@@ -28,7 +28,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..inputs import sandbox
-from ..inputs.calls import Caller, NotCallable, resolve
+from ..inputs.calls import Caller, NotCallable, resolve, sentinels
 from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.literals import describe_call
 from ..inputs.strategies import Call
@@ -90,10 +90,12 @@ def record(
     calls: dict[tuple[str, str], list[Recorded]] = {key: [] for key in functions}
 
     def watch(key: tuple[str, str]) -> Callable[[dict[str, Any]], Callable[[bool, Any], None] | None]:
+        keep = sentinels(key[0])  # recorded as themselves: a copy of one means nothing
+
         def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
             if len(calls[key]) >= CALLS_KEPT:
                 return None
-            entry = Recorded(copy.deepcopy(arguments))
+            entry = Recorded(copy.deepcopy(arguments, dict(keep)))
             calls[key].append(entry)
 
             def end(raised: bool, value: Any) -> None:

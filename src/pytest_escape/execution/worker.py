@@ -65,13 +65,16 @@ from .stage import BudgetedStage, stopped
 from .witnesses import WitnessStage
 
 
-def _first_line(report: pytest.TestReport) -> str:
+def _first_line(report: pytest.TestReport, root: str) -> str:
     """The failure's first line, without object addresses (``<Duration
-    object at 0x7f2f...>``), which differ from run to run."""
+    object at 0x7f2f...>``) and with paths relative to ``root`` (a doctest's
+    failure names its file): both differ from run to run, or checkout to checkout."""
     crash = getattr(report.longrepr, "reprcrash", None)
     message = getattr(crash, "message", None) or report.longreprtext or report.when
     text = str(message).strip()
-    return without_addresses(text.splitlines()[0])[:300] if text else report.when
+    if not text:
+        return report.when
+    return without_addresses(text.splitlines()[0]).replace(root.rstrip(os.sep) + os.sep, "")[:300]
 
 
 #: failed reports that reach pytest_runtest_logreport while a test runs in a
@@ -139,7 +142,7 @@ def run_items(tests: list[tuple[str, pytest.Item]], mutant: str | None, keep_goi
             passed.append(test_id)
             continue
         exception, line = sites[0] if sites else (None, None)
-        kills.append(KillRecord(test_id, _first_line(failed[0]), exception, line))
+        kills.append(KillRecord(test_id, _first_line(failed[0], str(item.config.rootpath)), exception, line))
         if not keep_going:
             break
     return _test_run(passed, kills, tests)

@@ -16,6 +16,7 @@ import inspect
 import itertools
 import math
 import sys
+import types
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -74,6 +75,9 @@ class Shaped:
 
     cls: type
     state: tuple[tuple[str, Any], ...]
+    #: ``id`` of the instance it was taken from: a link back to it (a child
+    #: node's parent) is written as its name, not built again
+    origin: int = field(default=0, compare=False)
 
     def __repr__(self) -> str:
         return describe(self)
@@ -118,6 +122,18 @@ def settled(value: Any, depth: int = 0) -> Any:
 REBUILT = (Built, Shaped, OneShot)
 
 
+def is_sentinel(value: Any) -> bool:
+    """A value that means something only as itself: a bare ``object()``, or a
+    stateless instance of a class made by a class statement (``_Missing()``)."""
+    kind = type(value)
+    return kind is object or bool(
+        kind.__flags__ & _HEAPTYPE
+        and not isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType))
+        and getattr(value, "__dict__", None) == {}
+        and not any(vars(c).get("__slots__") for c in kind.__mro__)
+    )
+
+
 def shaped(value: Any) -> Any:
     """``value`` as a ``Shaped`` if it is a plain instance (attributes in ``__dict__``)."""
     cls = type(value)
@@ -130,7 +146,7 @@ def shaped(value: Any) -> Any:
         # an empty __slots__ (typing.Generic's) still leaves a __dict__ for the state
         and not any(vars(c).get("__slots__") for c in cls.__mro__)
     ):
-        return Shaped(cls, tuple(vars(value).items()))
+        return Shaped(cls, tuple(vars(value).items()), id(value))
     return value
 
 
@@ -146,15 +162,37 @@ def describe(value: Any) -> str:
     return show(value)
 
 
+#: plain objects one input may be written as (a tree's nodes), at most
+MAX_OBJECTS = 12
+
+
 def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
-    """Source lines that bind ``name`` to ``value``; raises ``NotLiteral``."""
+    """Source lines that bind ``name`` to ``value``; raises ``NotLiteral``.
+
+    A plain object is made bare and given its attributes.  An attribute that
+    is a plain object itself (a tree's child node, whose ``repr`` is no call)
+    gets lines of its own first, named after the attribute; one met again (a
+    link back to a parent) is written as its name.  intervaltree's witnesses
+    on a ``Node`` got no test at all when only the outer object was written.
+    """
     if not isinstance(value, Shaped):
         found = literal(value)
         return [f"{name} = {found.source}"], found.imports
+    lines: list[str] = []
+    imports: set[str] = set()
+    _object_lines(value, name, lines, imports, {value.origin: name} if value.origin else {})
+    return lines, imports
+
+
+def _object_lines(
+    value: Shaped, name: str, lines: list[str], imports: set[str], named: dict[int, str]
+) -> None:
+    if len(named) > MAX_OBJECTS:
+        raise NotLiteral(f"it holds more than {MAX_OBJECTS} objects")
     where = importable_name(value.cls)
     if where is None:
         raise NotLiteral(f"{value.cls.__qualname__} cannot be imported by name")
-    imports = {where[0]} - {""}
+    imports |= {where[0]} - {""}
     cls = where[1]
     try:
         # Cls() only when its signature says plainly that no argument is needed
@@ -166,14 +204,28 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     except (TypeError, ValueError):
         required = True
     # Cart() then its attributes reads like a test; __new__ only when the constructor needs arguments
-    lines = [f"{name} = {cls}.__new__({cls})" if required else f"{name} = {cls}()"]
+    lines.append(f"{name} = {cls}.__new__({cls})" if required else f"{name} = {cls}()")
     for attribute, attribute_value in value.state:
         if not attribute.isidentifier():
             raise NotLiteral(f"attribute {attribute!r} is not an identifier")
-        found = literal(attribute_value)
+        if id(attribute_value) in named:
+            lines.append(f"{name}.{attribute} = {named[id(attribute_value)]}")
+            continue
+        try:
+            found = literal(attribute_value)
+        except NotLiteral:
+            inner = shaped(attribute_value)
+            if not isinstance(inner, Shaped):
+                raise
+            child = f"{name}_{attribute.strip('_')}"
+            while child in named.values():
+                child += "_"
+            named[id(attribute_value)] = child
+            _object_lines(inner, child, lines, imports, named)
+            lines.append(f"{name}.{attribute} = {child}")
+            continue
         imports |= found.imports
         lines.append(f"{name}.{attribute} = {found.source}")
-    return lines, imports
 
 
 def importable_name(obj: Any) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..mutation.mutmut_adapter import activate, recording_calls
+from .calls import sentinels
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200
@@ -33,13 +34,14 @@ def observe(
     ``f(1.5)`` raises TypeError passes an input it does not call valid.
     """
     calls: list[dict[str, Any] | None] = []
+    keep = sentinels(module)  # recorded as themselves: a copy of one means nothing
 
     def record(arguments: dict[str, Any]) -> int | None:
         if any(_test_double(v) for v in arguments.values()):
             return None  # a Mock stands in for something else, and records every call made on it
         if len(calls) < MAX_RECORDED:
             try:
-                calls.append(copy.deepcopy(arguments))
+                calls.append(copy.deepcopy(arguments, dict(keep)))
             except Exception:  # noqa: BLE001 - uncopyable input: not a seed
                 return None
             return len(calls) - 1

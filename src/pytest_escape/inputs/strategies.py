@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
 
 from .compare import safe_repr
-from .literals import OMITTED, Built, Shaped, describe, settled, shaped
+from .literals import OMITTED, Built, Shaped, describe, is_sentinel, settled, shaped
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40
@@ -499,8 +499,23 @@ def call_strategy(
     # values the tests passed to any parameter: a guess for one they never set
     # (``totimedelta(start=None, end=None)``, tested with start only)
     own = next(iter(signature.parameters), None) if owner is not None else None
+    # a sentinel that is the parameter's own default (``absent = object()``,
+    # recorded as itself) was left out by the test: leave it out here too, so
+    # the call reads as the test's did (other defaults stay: a test's
+    # ``many=False`` belongs with the arguments it came with)
+    defaults = {p.name: p.default for p in signature.parameters.values() if is_sentinel(p.default)}
+    observed = [
+        {
+            name: OMITTED if name in defaults and value is defaults[name] else value
+            for name, value in call.items()
+        }
+        for call in observed
+    ]
     pool = _unique(
-        shaped(v) for call in observed for name, v in call.items() if v is not None and name != own
+        shaped(v)
+        for call in observed
+        for name, v in call.items()
+        if v is not None and v is not OMITTED and name != own
     )
     # plain objects are held by their attributes, so a test can write them down
     observed = [{name: shaped(value) for name, value in call.items()} for call in observed]

@@ -428,7 +428,8 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     if call is None:
         if tried == 0:
             return _result(prop, NOT_CHECKED, note or "no input could be built", plan)
-        return _result(prop, HELD, note or plan.by_behaviour.get(prop), plan, examples=tried)
+        held = "; ".join(x for x in (note, plan.by_behaviour.get(prop)) if x) or None
+        return _result(prop, HELD, held, plan, examples=tried)
     broken = seen[-1]
     if broken is None or seen[0] is None:
         why = "a violation appeared once and did not repeat"
