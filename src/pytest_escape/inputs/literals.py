@@ -20,7 +20,7 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from .compare import same_value, show
+from .compare import UNSET, object_state, same_value, show
 
 _MAX_DEPTH = 12
 #: Py_TPFLAGS_HEAPTYPE: set on classes made by a class statement
@@ -176,12 +176,37 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     on a ``Node`` got no test at all when only the outer object was written.
     """
     if not isinstance(value, Shaped):
-        found = literal(value)
-        return [f"{name} = {found.source}"], found.imports
+        try:
+            found = literal(value)
+        except NotLiteral:
+            view = _written_view(value)
+            if view is None:
+                raise
+            value = view
+        else:
+            return [f"{name} = {found.source}"], found.imports
     lines: list[str] = []
     imports: set[str] = set()
     _object_lines(value, name, lines, imports, {value.origin: name} if value.origin else {})
     return lines, imports
+
+
+def _written_view(value: Any) -> Shaped | None:
+    """A plain instance as a ``Shaped``, to write it down: its ``__dict__`` or,
+    for a class with ``__slots__`` (intervaltree's ``Node``), its assigned
+    slots, private ones by the mangled names code outside the class uses."""
+    view = shaped(value)
+    if isinstance(view, Shaped):
+        return view
+    cls = type(value)
+    if isinstance(value, (*REBUILT, type)) or not all(
+        c in _STATELESS_BASES or c.__flags__ & _HEAPTYPE for c in cls.__mro__
+    ):
+        return None
+    state = object_state(value)
+    if state is None:
+        return None
+    return Shaped(cls, tuple((k, v) for k, v in state.items() if v is not UNSET), id(value))
 
 
 def _object_lines(
@@ -214,8 +239,8 @@ def _object_lines(
         try:
             found = literal(attribute_value)
         except NotLiteral:
-            inner = shaped(attribute_value)
-            if not isinstance(inner, Shaped):
+            inner = _written_view(attribute_value)
+            if inner is None:
                 raise
             child = f"{name}_{attribute.strip('_')}"
             while child in named.values():
