@@ -537,3 +537,27 @@ def test_an_object_with_slots_is_written_by_its_slots() -> None:
         None,
     )
     assert "node._SlotNode__owner = 'me'" in lines
+
+
+class _NoneStepLike:
+    """A stateless singleton: no ``__dict__``, empty ``__slots__``."""
+
+    __slots__ = ()
+
+
+NONE_STEP = _NoneStepLike()
+
+
+def test_a_stateless_singleton_is_kept_and_written_as_its_global_name() -> None:
+    """pygtrie's ``_NONE_STEP``: copied, it is no longer the step the code
+    checks for; written, its repr is no call."""
+    import copy as copying
+
+    from pytest_escape.inputs.calls import sentinels
+    from pytest_escape.inputs.literals import is_sentinel, literal
+
+    assert is_sentinel(NONE_STEP)
+    assert id(NONE_STEP) in sentinels(__name__)
+    assert copying.deepcopy([NONE_STEP], dict(sentinels(__name__)))[0] is NONE_STEP
+    found = literal(NONE_STEP)
+    assert (found.source, found.imports) == ("NONE_STEP", {f"from {__name__} import NONE_STEP"})

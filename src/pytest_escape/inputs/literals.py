@@ -129,9 +129,23 @@ def is_sentinel(value: Any) -> bool:
     return kind is object or bool(
         kind.__flags__ & _HEAPTYPE
         and not isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType))
-        and getattr(value, "__dict__", None) == {}
+        # no state at all: an empty __dict__, or none and only empty __slots__
+        # (pygtrie's ``_NONE_STEP = _NoneStep()``)
+        and getattr(value, "__dict__", {}) == {}
         and not any(vars(c).get("__slots__") for c in kind.__mro__)
     )
+
+
+def _global_name(value: Any) -> Literal | None:
+    """A sentinel written as the module global it is (``from pygtrie import _NONE_STEP``)."""
+    where = type(value).__module__
+    module = sys.modules.get(where)
+    if module is None:
+        return None
+    for name, held in sorted(vars(module).items()):
+        if held is value and name.isidentifier():
+            return Literal(name, {f"from {where} import {name}"})
+    return None
 
 
 def shaped(value: Any) -> Any:
@@ -336,6 +350,8 @@ def _build(value: Any, depth: int) -> Literal:
         if name is None:
             raise NotLiteral(f"enum {type(value).__qualname__} cannot be imported by name")
         return Literal(f"{name[1]}.{value.name}", {name[0]} - {""})
+    if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
+        return named
     return _by_repr(value)
 
 
