@@ -561,3 +561,27 @@ def test_a_stateless_singleton_is_kept_and_written_as_its_global_name() -> None:
     assert copying.deepcopy([NONE_STEP], dict(sentinels(__name__)))[0] is NONE_STEP
     found = literal(NONE_STEP)
     assert (found.source, found.imports) == ("NONE_STEP", {f"from {__name__} import NONE_STEP"})
+
+
+class _ContextProxy:
+    """werkzeug's LocalProxy outside its context: even ``__dict__`` raises."""
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        raise RuntimeError("working outside of application context")
+
+
+class _Unorderable:
+    def __lt__(self, other: object) -> bool:
+        raise RuntimeError("no order")
+
+
+def test_values_that_raise_when_looked_at_are_no_sentinels_and_teach_no_domain() -> None:
+    """A module global that raises on any look must not cost the search of its
+    module's functions, nor a list whose items raise when sorted."""
+    from pytest_escape.inputs.domain import learn
+    from pytest_escape.inputs.literals import is_sentinel
+
+    assert is_sentinel(_ContextProxy()) is False
+    calls = [{"items": [_Unorderable(), _Unorderable()]} for _ in range(3)]
+    assert [r.kind for r in learn(calls, ["items"])] == ["not None", "non-empty"]  # no "sorted"

@@ -80,14 +80,14 @@ def learn(calls: Sequence[dict[str, Any]], parameters: Iterable[str]) -> tuple[R
         values = [call[name] for call in calls if name in call]
         if all(v is not None for v in values):
             found.append(Relation("not None", name))
-        if all(isinstance(v, _SIZED) for v in values) and all(len(v) > 0 for v in values):
-            found.append(Relation("non-empty", name))
-        if all(type(v) is list for v in values) and any(len(v) > 1 for v in values):
-            try:
+        try:
+            if all(isinstance(v, _SIZED) for v in values) and all(len(v) > 0 for v in values):
+                found.append(Relation("non-empty", name))
+            if all(type(v) is list for v in values) and any(len(v) > 1 for v in values):
                 if all(v == sorted(v) for v in values):
                     found.append(Relation("sorted", name))
-            except TypeError:
-                pass
+        except Exception:  # noqa: BLE001 - the values' own len, < or == failed: no relation learnt
+            continue
     for i, left in enumerate(names):
         for right in names[i + 1 :]:
             pairs = [(c[left], c[right]) for c in calls if left in c and right in c]

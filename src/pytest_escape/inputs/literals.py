@@ -126,14 +126,17 @@ def is_sentinel(value: Any) -> bool:
     """A value that means something only as itself: a bare ``object()``, or a
     stateless instance of a class made by a class statement (``_Missing()``)."""
     kind = type(value)
-    return kind is object or bool(
-        kind.__flags__ & _HEAPTYPE
-        and not isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType))
-        # no state at all: an empty __dict__, or none and only empty __slots__
-        # (pygtrie's ``_NONE_STEP = _NoneStep()``)
-        and getattr(value, "__dict__", {}) == {}
-        and not any(vars(c).get("__slots__") for c in kind.__mro__)
-    )
+    try:
+        return kind is object or bool(
+            kind.__flags__ & _HEAPTYPE
+            and not isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType))
+            # no state at all: an empty __dict__, or none and only empty __slots__
+            # (pygtrie's ``_NONE_STEP = _NoneStep()``)
+            and getattr(value, "__dict__", {}) == {}
+            and not any(vars(c).get("__slots__") for c in kind.__mro__)
+        )
+    except Exception:  # noqa: BLE001 - a proxy (werkzeug's LocalProxy) raises on any look
+        return False
 
 
 def _global_name(value: Any) -> Literal | None:

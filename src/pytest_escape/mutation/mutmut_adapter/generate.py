@@ -343,6 +343,46 @@ def _own_parens(node: cst.CSTNode) -> int:
     return len(getattr(node, "lpar", ()) or ())
 
 
+@dataclass(frozen=True)
+class _Where:
+    """The function a mutant is cut from, and the file's lines: what every
+    mutant of it shares, regular or extreme."""
+
+    module: str
+    qualname: str
+    site: FunctionSite
+    function_span: Span
+    lines: list[str]
+
+    def mutant(
+        self,
+        suffix: str,
+        operator: str,
+        span: Span,
+        statement: Span,
+        in_signature: bool,
+        original: str,
+        replacement: str,
+    ) -> MutantSpec:
+        """The mutant ``x_f__mutmut_<suffix>``, planted in the function's copies too."""
+        self.site.mutants.append((f"{self.site.mangled}__mutmut_{suffix}", span, replacement))
+        return MutantSpec(
+            id=f"{self.module}.{self.site.mangled}__mutmut_{suffix}",
+            module=self.module,
+            function=self.qualname,
+            operator=operator,
+            span=span,
+            statement=statement,
+            function_span=self.function_span,
+            function_first_line=self.site.first_line,
+            in_signature=in_signature,
+            original=original,
+            replacement=replacement,
+            before=tuple(self.lines[span.start_line - 1 : span.end_line]),
+            after=tuple(_replace_span(self.lines, span, replacement)),
+        )
+
+
 def mutate_module(module_name: str, source: str, filename: str, extreme: bool = True) -> MutatedModule:
     """Every mutmut mutant of ``source``, and the functions they are cut from.
 
@@ -404,6 +444,7 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
             end_line=function_span.end_line,
         )
         sites.append(site)
+        where = _Where(module_name, qualname, site, function_span, lines)
         for index, mutation in enumerate(mutations, start=1):
             span = _span(positions[mutation.original_node])
             statement, in_signature = _statement_span(mutation.original_node, parents, positions)
@@ -414,47 +455,21 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
                 replacement = _render_statement(visited, mutation.mutated_node, indent)
             else:
                 replacement = _render(visited, mutation.mutated_node, parens)
-            site.mutants.append((f"{mangled}__mutmut_{index}", span, replacement))
+            operator = labels.get(id(mutation.mutated_node), "unknown")
+            original = _render(visited, mutation.original_node, parens)
             specs.append(
-                MutantSpec(
-                    id=f"{module_name}.{mangled}__mutmut_{index}",
-                    module=module_name,
-                    function=qualname,
-                    operator=labels.get(id(mutation.mutated_node), "unknown"),
-                    span=span,
-                    statement=statement,
-                    function_span=function_span,
-                    function_first_line=site.first_line,
-                    in_signature=in_signature,
-                    original=_render(visited, mutation.original_node, parens),
-                    replacement=replacement,
-                    before=tuple(lines[span.start_line - 1 : span.end_line]),
-                    after=tuple(_replace_span(lines, span, replacement)),
-                )
+                where.mutant(str(index), operator, span, statement, in_signature, original, replacement)
             )
         if body is not None:
-            span = body.span
             # coverage.py files the body under its first statement's line
+            span = body.span
             statement = Span(span.start_line, span.start_col, span.start_line, span.start_col)
-            extremes = [(SUFFIX, body.replacement)] + ([(SECOND_SUFFIX, body.second)] if body.second else [])
-            for suffix, replacement in extremes:
-                site.mutants.append((f"{mangled}__mutmut_{suffix}", span, replacement))
+            specs.append(
+                where.mutant(SUFFIX, EXTREME, span, statement, False, body.original, body.replacement)
+            )
+            if body.second:
                 specs.append(
-                    MutantSpec(
-                        id=f"{module_name}.{mangled}__mutmut_{suffix}",
-                        module=module_name,
-                        function=qualname,
-                        operator=EXTREME,
-                        span=span,
-                        statement=statement,
-                        function_span=function_span,
-                        function_first_line=site.first_line,
-                        in_signature=False,
-                        original=body.original,
-                        replacement=replacement,
-                        before=tuple(lines[span.start_line - 1 : span.end_line]),
-                        after=tuple(_replace_span(lines, span, replacement)),
-                    )
+                    where.mutant(SECOND_SUFFIX, EXTREME, span, statement, False, body.original, body.second)
                 )
     return MutatedModule(
         module=module_name,
