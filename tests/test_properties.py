@@ -44,6 +44,15 @@ TEXTKIT = """
         return text.replace("\\\\n", "\\n")
 
 
+    def rle_encode(text: str) -> str:
+        \"\"\"Run-length encode, "aaab" -> "3a1b" (a count of ten takes two digits).\"\"\"
+        return "".join(f"{len(list(run))}{char}" for char, run in itertools.groupby(text))
+
+
+    def rle_decode(text: str) -> str:
+        return "".join(char * int(count) for count, char in re.findall(r"(\\d)(.)", text, re.S))
+
+
     def hex_encode(text: str) -> str:
         return text.encode("utf-8").hex()
 
@@ -200,7 +209,8 @@ TEXTKIT_TESTS = """
     from textkit import (Box, add_tag, attribute, average, decode, encode, hex_decode, hex_encode,
                          initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
                          parse_age, postage, span, unit, weight, pack, unpack, scaled, Grid,
-                         label_of, app_name, ident, squeeze_spaces, tidy_tag, shout)
+                         label_of, app_name, ident, squeeze_spaces, tidy_tag, shout,
+                         rle_decode, rle_encode)
 
 
     def test_squeeze_spaces():
@@ -223,6 +233,11 @@ TEXTKIT_TESTS = """
 
     def test_decode():
         assert decode("a\\\\nb") == "a\\nb"
+
+
+    def test_rle():
+        assert rle_encode("aaab") == "3a1b"
+        assert rle_decode("3a1b") == "aaab"
 
 
     def test_hex():
@@ -358,6 +373,7 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert textkit.ret == 0  # observations: the gate ignores them
     assert violated(found) == {
         ("encode", "round trip"),
+        ("rle_encode", "round trip"),
         ("label", "determinism"),
         ("initials", "crash"),
         ("average", "contract"),
@@ -497,8 +513,11 @@ def test_each_finding_has_a_minimal_counter_example(textkit: Run) -> None:
     assert "IndexError" in found[("initials", "crash")]["observed"]
     assert found[("average", "contract")]["input"] == "average(values=[])"
     assert "result is None" in found[("average", "contract")]["observed"]
-    assert found[("normalize_spaces", "idempotence")]["input"] == "normalize_spaces(text='   ')"
+    # the tests' own "a  b", one space longer
+    assert found[("normalize_spaces", "idempotence")]["input"] == "normalize_spaces(text='a   b')"
     assert found[("add_tag", "determinism")]["input"] == "add_tag(tag='')"
+    # grown from the tests' own "aaab": random text almost never holds ten equal characters in a row
+    assert found[("rle_encode", "round trip")]["input"] == "rle_encode(text='aaaaaaaaaa')"
 
 
 def test_regression_tests_are_strict_xfails_that_fail_today(textkit: Run, pytester: pytest.Pytester) -> None:
@@ -534,12 +553,12 @@ def test_the_report_lists_findings_as_observations(textkit: Run) -> None:
     textkit.stdout.fnmatch_lines(
         [
             "Property findings (observations, not gate failures):",
-            "textkit: * functions checked; 7 violated, * held, * not checked",
+            "textkit: * functions checked; 8 violated, * held, * not checked",
             "  round trip encode (textkit.py:*): encode(text='\\\\n'): *; expected the input back",
             "      regression test test_textkit_decode_undoes_encode (xfail, strict)",
         ]
     )
-    textkit.stdout.fnmatch_lines(["properties: 7 violated (7 verified regression tests), * held*"])
+    textkit.stdout.fnmatch_lines(["properties: 8 violated (8 verified regression tests), * held*"])
     textkit.stdout.fnmatch_lines(["*property checks 60 s*"])  # the header says they ran
 
 

@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 import typing
 from typing import Any, Literal
 
 import pytest
+from hypothesis import find
 
 from pytest_escape.config import parse_properties
 from pytest_escape.execution.properties import drop_reason
+from pytest_escape.inputs.strategies import hypothesis_settings
+from pytest_escape.inputs.structured import marks, structured
 from pytest_escape.properties import contracts, infer
 
 
@@ -239,3 +243,37 @@ def test_an_argument_of_a_hint_it_cannot_judge_is_not_judged() -> None:
     ]:
         with pytest.raises(contracts.Unjudgeable):
             contracts.violation(value, hint)
+
+
+# -- structured inputs (issue 20, item 8) --------------------------------
+
+
+def _first(strategy: Any, condition: Any) -> Any:
+    return find(strategy, condition, settings=hypothesis_settings(300), random=random.Random(0))
+
+
+def test_a_run_of_ten_equal_characters_grows_from_the_tests_own_text() -> None:
+    # a one-digit run-length count breaks on ten in a row; random text almost never has them
+    grown = structured(["aaab", ""])
+    assert grown is not None
+    assert _first(grown, lambda s: re.search(r"(.)\1{9}", s) is not None) == "a" * 10
+
+
+def test_separators_are_doubled_and_escaped_with_the_codes_own_marks() -> None:
+    # the tests' separator, doubled; the code's escape character before it
+    assert _first(structured(["a,b"]), lambda s: ",," in s) == "a,,b"
+    assert _first(structured(["a b"], constants=["^"]), lambda s: "^" in s) == "^a b"
+    # long literals are no escape characters
+    assert "?" not in marks(["ab"], constants=["why?"])
+
+
+def test_runs_grow_in_bytes_lists_and_tuples_keeping_their_type() -> None:
+    blob = _first(structured([b"xy"]), lambda b: b.count(b"x") >= 10)
+    assert type(blob) is bytes and blob.count(b"x") == 10
+    listed = _first(structured([[1, 2]]), lambda v: v.count(2) >= 3)
+    assert type(listed) is list and listed.count(2) == 3
+    assert type(_first(structured([(1,)]), lambda v: len(v) > 1)) is tuple
+
+
+def test_nothing_is_grown_from_values_without_structure() -> None:
+    assert structured([3, 4.5, None, [], ()]) is None

@@ -11,6 +11,7 @@ it was on.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import random
@@ -24,6 +25,7 @@ from types import FunctionType
 from typing import Any
 
 from hypothesis import find
+from hypothesis import strategies as st
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
 from ..execution.protocol import (
@@ -49,6 +51,7 @@ from ..inputs.strategies import (
     type_hints,
     unique_calls,
 )
+from ..inputs.structured import structured
 from ..model import (
     CONTRACT,
     CRASH,
@@ -103,6 +106,10 @@ class Context:
     #: inputs with only ``data`` set, every other parameter at its default: a
     #: normaliser or a codec promises its property with its default settings
     data_strategy: Any = None
+    #: the tests' own calls, and the string literals of the code under check
+    #: (structured inputs for a round trip or a normaliser grow from them)
+    observed: list[dict[str, Any]] = field(default_factory=list)
+    constants: list[str] = field(default_factory=list)
     #: a round trip's partner, and the parameter it takes
     backward: Caller | None = None
     backward_parameter: str = ""
@@ -589,7 +596,17 @@ def check_function(
         for prop in plan.properties:
             found(_result(prop, NOT_CHECKED, f"no valid input can be generated: {unbuilt}", plan))
         return {"done": True}
-    ctx = Context(target, caller, strategy, plan, options, project, hint=hint)
+    ctx = Context(
+        target,
+        caller,
+        strategy,
+        plan,
+        options,
+        project,
+        hint=hint,
+        observed=observed,
+        constants=seeds.strings,
+    )
     if CRASH in plan.properties or CONTRACT in plan.properties:
         # a crash or a broken contract must come from a type-valid input, so no
         # guessing at types the code does not name: the other checks hold for
@@ -630,12 +647,25 @@ def _prepare(ctx: Context, prop: str) -> str | None:
         return "it takes more than one required argument"
     ctx.data = data
     default = ctx.target.signature.parameters[data].default
-    ctx.data_strategy = ctx.strategy.map(
+    alone = ctx.strategy.map(
         # a default left out is still the input the property is about: spell it out
         lambda call: Call(tuple((k, default if v is OMITTED else v) for k, v in call.arguments if k == data))
     )
-    if prop == IDEMPOTENCE:
-        return None
+    constants = list(ctx.constants)
+    if prop == ROUND_TRIP:
+        why = _partner(ctx)
+        if why is not None:
+            return why
+        module, qualname = _split(ctx.plan.partner or "")
+        with contextlib.suppress(Exception):  # not under test: its literals are a bonus
+            constants += Seeds.from_code([original_code(module, qualname)]).strings
+    grown = structured([call[data] for call in ctx.observed if data in call], constants)
+    ctx.data_strategy = alone if grown is None else st.one_of(alone, grown.map(lambda v: Call(((data, v),))))
+    return None
+
+
+def _partner(ctx: Context) -> str | None:
+    """Resolve a round trip's partner into ``ctx``; the reason it cannot be called, or None."""
     module, qualname = _split(ctx.plan.partner or "")
     try:
         backward = resolve(module, qualname)
