@@ -452,6 +452,46 @@ def test_a_module_s_sentinels_are_passed_as_themselves_never_copied() -> None:
         del sys.modules["sentinel_demo"]
 
 
+class _Unset:
+    def __deepcopy__(self, memo: Any) -> _Unset:
+        return self  # a sentinel that copies as itself (pygtrie's _NoCopy)
+
+
+_UNSET = _Unset()
+
+
+def _joined(parts: list[str], sep: Any = _UNSET) -> str:
+    return ("," if sep is _UNSET else sep).join(parts)
+
+
+def test_a_sentinel_default_the_tests_passed_is_left_out_not_rebuilt() -> None:
+    """A recorded call that passed a sentinel default (``Trie.items`` passing
+    ``prefix=_SENTINEL`` on to ``iteritems``) is drawn with it left out.  The
+    marker for "left out" once went through ``shaped`` like a plain object and
+    came back a new object, which the call passed on: eight false crashes on
+    pygtrie."""
+    import pickle
+    import random
+
+    from hypothesis import find
+
+    from pytest_escape.inputs.strategies import call_strategy, hypothesis_settings
+
+    assert shaped(OMITTED) is OMITTED and pickle.loads(pickle.dumps(OMITTED)) is OMITTED
+    # nor is the sentinel itself rebuilt as a new object, which ``is _UNSET`` would miss
+    assert shaped(_UNSET) is _UNSET
+    strategy = call_strategy(_joined, None, [{"parts": ["a"], "sep": _UNSET}], Seeds(), valid_only=True)
+    drawn: list[Any] = []
+
+    def keep(call: Any) -> bool:
+        drawn.append(call.as_dict().get("sep", OMITTED))
+        return False
+
+    with pytest.raises(Exception, match="No examples"):
+        find(strategy, keep, settings=hypothesis_settings(50), random=random.Random(0))
+    assert drawn and all(sep is OMITTED for sep in drawn)
+
+
 class _TreeNode:
     """A plain object whose constructor needs an argument, and whose repr is no call."""
 

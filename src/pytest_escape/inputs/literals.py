@@ -42,13 +42,27 @@ class Literal:
 
 class _Omitted:
     """A parameter left out of the call, so its default applies (the mutant's
-    default, when the mutant changed it)."""
+    default, when the mutant changed it).
+
+    One object, recognised by identity: no ``__dict__`` (``shaped`` would
+    take it for a plain object and rebuild a new one, which the call then
+    passed on: ``Trie.iteritems(prefix=<_Omitted>)`` raised on pygtrie), and
+    copies and pickles of it are itself.
+    """
+
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return "<omitted>"
 
     def __deepcopy__(self, memo: Any) -> _Omitted:
         return self
+
+    def __copy__(self) -> _Omitted:
+        return self
+
+    def __reduce__(self) -> str:
+        return "OMITTED"
 
 
 OMITTED = _Omitted()
@@ -154,6 +168,10 @@ def _global_name(value: Any) -> Literal | None:
 def shaped(value: Any) -> Any:
     """``value`` as a ``Shaped`` if it is a plain instance (attributes in ``__dict__``)."""
     cls = type(value)
+    if is_sentinel(value) and _global_name(value) is not None:
+        # a module's sentinel means something only as itself: rebuilt, it is a
+        # value the caller gave (``sep is _UNSET`` fails, and ``sep.join`` raises)
+        return value
     if (
         not isinstance(value, (*REBUILT, type))
         and isinstance(getattr(value, "__dict__", None), dict)
