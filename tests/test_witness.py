@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -451,6 +452,56 @@ def test_what_a_call_warns_is_behaviour_too(project: Project) -> None:
         assert (
             "pytest.warns(UserWarning, match=" in w["test"]
         )  # verified: passes on the code, fails on the mutant
+
+
+CATALOG = """
+def kind(path):
+    \"\"\"The kind of file a path names, by its extension.\"\"\"
+    if path.endswith(".toml"):
+        return "toml"
+    return "text"
+"""
+
+CATALOG_TESTS = """
+import os
+
+from catalog import kind
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def test_kind():
+    assert kind(os.path.join(HERE, "data", "conf.toml")) in ("toml", "text")
+"""
+
+
+def test_a_path_in_the_checkout_is_written_relative_to_the_project(
+    project: Project, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A witness on the tests' own path to a data file: its regression test
+    finds the file from the project's module, so it passes in another
+    checkout (it used to hard-code this one's absolute path)."""
+    project.write({"catalog.py": CATALOG, "test_catalog.py": CATALOG_TESTS, "data/conf.toml": ""})
+    target = project.path / "test_escape_regressions.py"
+    result = project.run(
+        "--escape-witness-budget", "20", "--escape-seed", "1", "--escape-write-tests", str(target)
+    )
+    assert result.ret == 0, result.stdout.str()
+    witnessed = [_witness(m) for m in project.mutants().values() if m["status"] == "survived"]
+    assert witnessed and all(w["verdict"] == WITNESSED and w["test"] for w in witnessed), witnessed
+    text = target.read_text(encoding="utf-8")
+    assert str(project.path) not in text
+    assert "os.path.join(os.path.dirname(catalog.__file__), 'data/conf.toml')" in text
+    # the checkout moved: the tests still pass, and still kill their mutants
+    moved = tmp_path_factory.mktemp("elsewhere") / "checkout"
+    shutil.copytree(project.path, moved, ignore=shutil.ignore_patterns("escape-*", ".pytest_cache"))
+    plain = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", target.name],
+        cwd=moved,
+        capture_output=True,
+        text=True,
+    )
+    assert plain.returncode == 0 and f"{len(witnessed)} passed" in plain.stdout, plain.stdout
 
 
 def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Project) -> None:

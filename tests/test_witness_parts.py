@@ -625,3 +625,37 @@ def test_values_that_raise_when_looked_at_are_no_sentinels_and_teach_no_domain()
     assert is_sentinel(_ContextProxy()) is False
     calls = [{"items": [_Unorderable(), _Unorderable()]} for _ in range(3)]
     assert [r.kind for r in learn(calls, ["items"])] == ["not None", "non-empty"]  # no "sorted"
+
+
+def test_paths_in_the_checkout_are_written_from_the_project_package(tmp_path: Path) -> None:
+    """Absolute paths under the project root become source that finds them
+    from the project's own package; anything else stays as it is."""
+    import pathlib
+    import types
+
+    from pytest_escape.inputs import literals
+
+    package = types.ModuleType("zz_checkout_pkg")
+    package.__file__ = str(tmp_path / "src" / "zz_checkout_pkg" / "__init__.py")
+    package.__path__ = [str(tmp_path / "src" / "zz_checkout_pkg")]
+    sys.modules["zz_checkout_pkg"] = package
+    try:
+        literals.project_root(str(tmp_path))
+        data = str(tmp_path / "tests" / "data" / "a.toml")
+        written = literals._build(data, 0)
+        assert written.source == (
+            "os.path.normpath(os.path.join(os.path.dirname(zz_checkout_pkg.__file__), "
+            "'../../tests/data/a.toml'))"
+        )
+        assert written.imports == {"import os", "import zz_checkout_pkg"}
+        as_path = literals._build(pathlib.Path(data), 0)
+        assert (
+            as_path.source.startswith("pathlib.Path(os.path.normpath(")
+            and "import pathlib" in as_path.imports
+        )
+        # outside the checkout, relative, or not in normal form: written as it is
+        for kept in ("/elsewhere/a.toml", "tests/a.toml", data + "/", str(tmp_path) + "/x/../a"):
+            assert literals._build(kept, 0).source == repr(kept)
+    finally:
+        del sys.modules["zz_checkout_pkg"]
+        literals._CHECKOUT.clear()

@@ -28,6 +28,7 @@ from _pytest.runner import runtestprotocol
 
 from ..doctests import failure_kind, is_doctest
 from ..inputs.compare import without_addresses
+from ..inputs.literals import project_root
 from ..lifetime import die_with_parent
 from ..model import NO_COVERAGE, SURVIVED, Evidence, MutantStatus, PropertyResult, Witness
 from ..mutation.import_hook import install
@@ -721,6 +722,7 @@ def main(argv: list[str]) -> int:
     die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
     plan = decode(WorkerPlan, raw)
     os.environ[WORKER_ENV] = "1"
+    project_root(plan.properties.root)  # paths in regression tests, relative to the project
     sys.path[:] = plan.sys_path
     for name, module in plan.modules.items():
         register(name, module.functions, module.source)

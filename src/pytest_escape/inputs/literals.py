@@ -15,6 +15,9 @@ import enum
 import inspect
 import itertools
 import math
+import os
+import pathlib
+import re
 import sys
 import types
 from dataclasses import dataclass, field
@@ -185,6 +188,57 @@ def shaped(value: Any) -> Any:
     return value
 
 
+#: the project's checkout (``project_root``): a path in it is written relative to the project
+_CHECKOUT: list[str] = []
+_TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)$")
+
+
+def project_root(root: str) -> None:
+    """Where the project's checkout is, set once by the worker before the
+    searches fork: a path under it in an input is written relative to the
+    project's own code, not as the absolute path of this checkout."""
+    _CHECKOUT[:] = [os.path.normpath(root)]
+
+
+def _anchor(root: str) -> tuple[str, str] | None:
+    """The project's top-level module a path is written relative to, and its
+    directory: a package first, then a module, by name (not a test module)."""
+    found: list[tuple[bool, str, str]] = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if "." in name or not isinstance(file, str) or _TEST_MODULE.match(name):
+            continue
+        directory = os.path.dirname(os.path.abspath(file))
+        if _inside(directory, root):
+            found.append((not hasattr(module, "__path__"), name, directory))
+    return min(found)[1:] if found else None
+
+
+def _inside(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:  # another drive
+        return False
+
+
+def _project_path(text: str) -> Literal | None:
+    """An absolute path in the checkout, as source that finds it from the
+    project's package: ``os.path.normpath(os.path.join(os.path.dirname(
+    pkg.__file__), '../tests/data/a.toml'))``.  A test that hard-codes this
+    checkout's path fails in every other one."""
+    if not _CHECKOUT or not os.path.isabs(text) or os.path.normpath(text) != text:
+        return None
+    root = _CHECKOUT[0]
+    if not _inside(text, root) or (anchor := _anchor(root)) is None:
+        return None
+    name, directory = anchor
+    relative = os.path.relpath(text, directory)
+    return Literal(
+        f"os.path.normpath(os.path.join(os.path.dirname({name}.__file__), {relative!r}))",
+        {"import os", f"import {name}"},
+    )
+
+
 def describe(value: Any) -> str:
     """A short, readable form of an input value for the terminal report."""
     if isinstance(value, Built):
@@ -320,6 +374,10 @@ def _join(parts: list[Literal], template: str) -> Literal:
 def _build(value: Any, depth: int) -> Literal:
     if depth > _MAX_DEPTH:
         raise NotLiteral("nested too deeply")
+    if type(value) is str and (path := _project_path(value)) is not None:
+        return path
+    if type(value) in (pathlib.PosixPath, pathlib.WindowsPath) and (path := _project_path(str(value))):
+        return Literal(f"pathlib.Path({path.source})", path.imports | {"import pathlib"})
     if value is None or isinstance(value, (bool, int, str, bytes)) and type(value) in (bool, int, str, bytes):
         return Literal(repr(value))
     if type(value) is float:
