@@ -454,6 +454,38 @@ def test_what_a_call_warns_is_behaviour_too(project: Project) -> None:
         )  # verified: passes on the code, fails on the mutant
 
 
+DISTANCE = """
+def distance(a: int, b: int) -> int:
+    d = a - b
+    return d if d >= 0 else -d
+"""
+
+DISTANCE_TESTS = """
+from distance import distance
+
+
+def test_distance():
+    assert distance(3, 1) == 2
+    assert distance(1, 3) == 2
+"""
+
+
+def test_time_the_settled_survivors_leave_goes_to_the_unresolved(project: Project) -> None:
+    """``d >= 0`` -> ``d > 0`` is equivalent (``-0 == 0``): no difference in
+    the first round's 200 inputs, and the budget's rest buys it a deeper
+    search of five times as many, which the verdict reports."""
+    project.write({"distance.py": DISTANCE, "distance_test.py": DISTANCE_TESTS})
+    result = project.run("--escape-witness-budget", "30", "--escape-seed", "1", "-p", "no:randomly")
+    assert result.ret == 0, result.stdout.str()
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    # d >= 0 -> d > 0, and d >= 0 -> d >= 1: the same at d == 0
+    assert sorted(m["replacement"].strip() for m in survivors) == ["1", "> 0"], survivors
+    for m in survivors:
+        w = _witness(m)
+        assert (w["verdict"], w["examples"]) == (LIKELY_EQUIVALENT, 1000), w
+        assert w["reason"].startswith("no difference on 1000 inputs"), w
+
+
 CATALOG = """
 def kind(path):
     \"\"\"The kind of file a path names, by its extension.\"\"\"

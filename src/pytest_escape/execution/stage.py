@@ -75,6 +75,7 @@ class BudgetedStage:
         run_tests: Callable[[list[str]], object],
     ) -> None:
         self.budget = budget
+        self.workers = workers
         self.call_timeout = call_timeout
         self.run_tests = run_tests
         root = tempfile.mkdtemp(prefix=self.PREFIX)
@@ -92,9 +93,18 @@ class BudgetedStage:
     def settle(self, job: Job, outcome: Outcome) -> list[Job] | None:
         raise NotImplementedError
 
-    def child(self, key: str, items: int, run: Callable[[], dict[str, Any]], tag: tuple[Any, ...]) -> Job:
-        """A search or check child for ``items`` items: its set-up, then each item's share and half again."""
-        timeout = SETUP_SECONDS + self.allowance.seconds_each * 1.5 * items
+    def child(
+        self,
+        key: str,
+        items: int,
+        run: Callable[[], dict[str, Any]],
+        tag: tuple[Any, ...],
+        seconds_each: float | None = None,
+    ) -> Job:
+        """A search or check child for ``items`` items: its set-up, then each
+        item's share (``seconds_each``, else the stage's) and half again."""
+        each = self.allowance.seconds_each if seconds_each is None else seconds_each
+        timeout = SETUP_SECONDS + each * 1.5 * items
         return Job(key=key, timeout=timeout, run=run, tag=tag)
 
     def verification(self, key: str, tests: list[Test], mutant: str | None, tag: tuple[Any, ...]) -> Job:

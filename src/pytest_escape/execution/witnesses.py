@@ -6,6 +6,15 @@ and verification jobs for the regression tests a search emits: all of them
 on the original in one fresh interpreter (each must pass), and each on its
 mutant in a fresh child (it must fail).  Only then is a test reported as
 verified; otherwise it is dropped, with the reason.
+
+**Adaptive effort.**  Most survivors are settled well inside their share
+(a witness in a few inputs, or a function of nothing).  The time they leave
+goes to the survivors the first round left unresolved (no difference seen,
+or one seen that did not repeat): once every first-round search is in, they
+are searched again with ``DEEPER`` times the examples, sharing what is left
+of the budget.  A deeper finding replaces the first (the same seed replays
+the first round's inputs, then goes on); with no time left, or if the
+deeper child dies, the first finding stands.
 """
 
 from __future__ import annotations
@@ -14,14 +23,27 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from ..model import UNSAFE, Witness
+from ..inputs.sandbox import Allowance
+from ..model import (
+    LIKELY_EQUIVALENT,
+    NOT_REACHED,
+    UNDER_EXPLORED,
+    UNREPRODUCED,
+    UNSAFE,
+    WITNESSED,
+    Witness,
+)
 from ..witness.job import not_searched, search_function
 from .pool import REPORTED, Job, Outcome, stream
 from .protocol import MutantJob, WitnessFound, WitnessOptions, decode, to_json
-from .stage import OBSERVE_TESTS, BudgetedStage, stopped, verification_runs
+from .stage import OBSERVE_TESTS, BudgetedStage, share, stopped, verification_runs
 
 #: survivors one search child takes on
 SURVIVORS_PER_CHILD = 10
+#: first-round verdicts searched again with the time the first round left
+UNRESOLVED = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED, UNREPRODUCED)
+#: how many times the examples a deeper search may try
+DEEPER = 5
 
 
 class WitnessStage(BudgetedStage):
@@ -46,26 +68,37 @@ class WitnessStage(BudgetedStage):
         #: mutant id -> the finding waiting for its test's two verification runs
         self.pending: dict[str, Witness] = {}
         self.checks: dict[str, dict[str, dict[str, Any]]] = {}
+        #: first-round search children still out; unresolved findings wait for the deeper round
+        self.first_round = 0
+        self.held: dict[str, tuple[MutantJob, Witness]] = {}
 
     def jobs(self) -> list[Job]:
+        jobs = self._searches(self.survivors, self.options, self.allowance, deeper=False)
+        self.first_round = len(jobs)
+        return jobs
+
+    def _searches(
+        self, survivors: list[MutantJob], options: WitnessOptions, allowance: Allowance, deeper: bool
+    ) -> list[Job]:
         groups: dict[tuple[str, str], list[MutantJob]] = {}
-        for survivor in self.survivors:
+        for survivor in survivors:
             groups.setdefault((survivor.module, survivor.function), []).append(survivor)
         # a long-lived search child grows (Hypothesis's engines, captured output)
         # until its memory limit: a fresh child every few survivors
         return [
-            self._search(group[start : start + SURVIVORS_PER_CHILD])
+            self._search(group[start : start + SURVIVORS_PER_CHILD], options, allowance, deeper)
             for group in groups.values()
             for start in range(0, len(group), SURVIVORS_PER_CHILD)
         ]
 
-    def _search(self, group: list[MutantJob]) -> Job:
+    def _search(
+        self, group: list[MutantJob], options: WitnessOptions, allowance: Allowance, deeper: bool
+    ) -> Job:
         module, function = group[0].module, group[0].function
         tests: list[str] = []
         for survivor in group:
             tests += [t for t in survivor.tests if t not in tests]
         tests = tests[:OBSERVE_TESTS]
-        options, allowance = self.options, self.allowance
 
         def found(mutant_id: str, finding: Witness) -> None:
             stream(to_json(WitnessFound(mutant_id, finding)))
@@ -79,13 +112,37 @@ class WitnessStage(BudgetedStage):
                 module, function, group, lambda: self.run_tests(tests), options, allowance, found
             )
 
-        return self.child(f"witness {module}.{function}", len(group), run, ("witness", group))
+        key = f"witness {module}.{function}" + (" deeper" if deeper else "")
+        return self.child(key, len(group), run, ("witness", group, deeper), allowance.seconds_each)
+
+    def _deepen(self) -> list[Job]:
+        """The deeper round for the held findings, in the time the first left;
+        none (and the held findings reported as they are) if too little is left."""
+        held = [survivor for survivor, _ in self.held.values()]
+        each = share(self.allowance.left(), len(held), self.workers, 0.0, self.MAX_SHARE)
+        if not held or each < self.MIN_SHARE * 2:
+            self._release()
+            return []
+        options = dataclasses.replace(self.options, examples=self.options.examples * DEEPER)
+        allowance = dataclasses.replace(self.allowance, seconds_each=each)
+        return self._searches(held, options, allowance, deeper=True)
+
+    def _release(self) -> None:
+        """Report the held findings as they are."""
+        held, self.held = self.held, {}
+        for mutant_id, (_, finding) in held.items():
+            self.emit(mutant_id, finding)
+
+    def close(self) -> None:
+        self._release()  # a stage stopped early still reports every survivor it searched
+        super().close()
 
     def settle(self, job: Job, outcome: Outcome) -> list[Job] | None:
         if job.tag[0] == "verify":
             self._settle_verify(job, outcome)
             return None
         group: list[MutantJob] = job.tag[1]
+        deeper: bool = job.tag[2]
         more: list[Job] = []
         seen: set[str] = set()
         tested: list[str] = []
@@ -93,6 +150,18 @@ class WitnessStage(BudgetedStage):
             event = decode(WitnessFound, item)
             seen.add(event.id)
             finding = event.witness
+            if deeper:
+                first = self.held.pop(event.id)[1]
+                # not searched after all (the budget ran out), it broke, or time cut it
+                # shorter than the first: the first stands
+                if finding.verdict != WITNESSED and (
+                    finding.verdict not in UNRESOLVED or finding.examples < first.examples
+                ):
+                    finding = first
+            elif finding.verdict in UNRESOLVED:
+                survivor = next(s for s in group if s.id == event.id)
+                self.held[event.id] = (survivor, finding)
+                continue
             if finding.test and finding.test_name:
                 self.pending[event.id] = finding
                 tested.append(event.id)
@@ -106,13 +175,23 @@ class WitnessStage(BudgetedStage):
             tests = [(self.pending[i].test or "", self.pending[i].test_name or "") for i in tested]
             more.append(self.verification(f"verify {job.key} original", tests, None, ("verify", *tested)))
         left = [s for s in group if s.id not in seen]
+        if deeper:
+            # a deeper child that stopped: the first round's findings stand
+            for survivor in left:
+                if survivor.id in self.held:
+                    self.emit(survivor.id, self.held.pop(survivor.id)[1])
+            return more or None
         if left and outcome.kind != REPORTED:
             # the survivor being searched took the child down; the rest get a new child
             stuck = left.pop(0)
             how = stopped(job, outcome, " (a call that does not return to Python?)")
             self.emit(stuck.id, Witness(UNSAFE, reason=f"the search stopped: {how}"))
             if left:
-                more.append(self._search(left))
+                more.append(self._search(left, self.options, self.allowance, deeper=False))
+                self.first_round += 1
+        self.first_round -= 1
+        if self.first_round == 0:
+            more += self._deepen()
         return more or None
 
     def _settle_verify(self, job: Job, outcome: Outcome) -> None:
