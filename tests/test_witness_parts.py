@@ -659,3 +659,17 @@ def test_paths_in_the_checkout_are_written_from_the_project_package(tmp_path: Pa
     finally:
         del sys.modules["zz_checkout_pkg"]
         literals._CHECKOUT.clear()
+
+
+def test_a_self_contained_lambda_is_written_as_its_source() -> None:
+    """A test's callback has no name to import: a lambda that needs nothing
+    around it is written as its own source, told apart from another lambda
+    on its line by what it compiles to; one with a closure is refused."""
+    double = lambda v: v * 2  # noqa: E731
+    inc, dec = (lambda a: a + 1), (lambda a: a - 1)  # noqa: E731
+    step = 3
+    shifted = lambda z: z + step  # noqa: E731
+    assert literal(double).source == "lambda v: v * 2"
+    assert (literal(inc).source, literal(dec).source) == ("lambda a: a + 1", "lambda a: a - 1")
+    with pytest.raises(NotLiteral, match="variables around it"):
+        literal(shifted)

@@ -10,10 +10,13 @@ than emitted as a test that fails for the wrong reason.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import datetime
 import enum
 import inspect
 import itertools
+import linecache
 import math
 import os
 import pathlib
@@ -418,6 +421,8 @@ def _build(value: Any, depth: int) -> Literal:
         for _, arg in args:
             imports |= arg.imports
         return Literal(f"{name[1]}(" + ", ".join(f"{k}={a.source}" for k, a in args) + ")", imports)
+    if inspect.isfunction(value) and value.__name__ == "<lambda>":
+        return _lambda_source(value)
     if isinstance(value, type) or inspect.isfunction(value) or inspect.isbuiltin(value):
         # a class or function, by its name (a lambda or a local one has none)
         found = importable_name(value)
@@ -432,6 +437,46 @@ def _build(value: Any, depth: int) -> Literal:
     if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
         return named
     return _by_repr(value)
+
+
+def _lambda_source(function: types.FunctionType) -> Literal:
+    """A lambda as its own source (``lambda v: v * 2``): a test's callback
+    has no name to import, and its witnesses had no regression test.  Only a
+    self-contained one: no closure, and no name but its parameters and
+    builtins, so the source means in the test what it meant in the project."""
+    code = function.__code__
+    if function.__closure__ or function.__kwdefaults__:
+        raise NotLiteral("a lambda that uses variables around it cannot be written as source")
+    if any(not hasattr(builtins, name) for name in code.co_names):
+        raise NotLiteral(f"a lambda that uses {', '.join(code.co_names)} cannot be written as source")
+    try:
+        file = inspect.getsourcefile(function)
+        text = "".join(linecache.getlines(file)) if file else ""
+        tree = ast.parse(text)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        raise NotLiteral("a lambda whose source cannot be read") from None
+    parameters = list(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+    found = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Lambda)
+        and node.lineno == code.co_firstlineno
+        and [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)] == parameters
+    ]
+    sources = {segment for node in found if (segment := ast.get_source_segment(text, node)) is not None}
+    # two on one line with the same parameters: the one that compiles to this code
+    same = [source for source in sorted(sources) if "\n" not in source and _compiles_to(source, code)]
+    if len(same) != 1:
+        raise NotLiteral("a lambda that cannot be told apart from the others on its line")
+    return Literal(same[0])
+
+
+def _compiles_to(source: str, code: types.CodeType) -> bool:
+    try:
+        made = eval(compile(source, "<lambda>", "eval"), {})  # noqa: S307 - a lambda's own source, not called
+    except Exception:  # noqa: BLE001
+        return False
+    return inspect.isfunction(made) and _same_code(made.__code__, code)
 
 
 def _by_repr(value: Any) -> Literal:
@@ -453,6 +498,17 @@ def _by_repr(value: Any) -> Literal:
     return Literal(source, {name[0]} - {""})
 
 
+def _same_code(a: types.CodeType, b: types.CodeType) -> bool:
+    return (a.co_code, a.co_names, a.co_varnames, a.co_argcount) == (
+        b.co_code,
+        b.co_names,
+        b.co_varnames,
+        b.co_argcount,
+    ) and [c for c in a.co_consts if not isinstance(c, types.CodeType)] == [
+        c for c in b.co_consts if not isinstance(c, types.CodeType)
+    ]
+
+
 def literal(value: Any) -> Literal:
     """``value`` as source; raises ``NotLiteral`` unless it evaluates back to an equal value."""
     built = _build(value, 0)
@@ -470,6 +526,10 @@ def literal(value: Any) -> Literal:
     if isinstance(value, OneShot):
         return built  # an iterator never equals another: the items were checked on the way
     original = value.make(lambda v: v) if isinstance(value, Built) else value
+    if inspect.isfunction(original) and inspect.isfunction(back):
+        if _same_code(back.__code__, original.__code__) and back.__defaults__ == original.__defaults__:
+            return built  # a function equals only itself: the same code is the same lambda
+        raise NotLiteral("the lambda's source does not compile to its code")
     if not same_value(back, original):
         raise NotLiteral(f"repr of {type(original).__qualname__} does not round-trip")
     return built
