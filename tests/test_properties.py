@@ -53,6 +53,15 @@ TEXTKIT = """
         return "".join(char * int(count) for count, char in re.findall(r"(\\d)(.)", text, re.S))
 
 
+    def pick(items: list[int], indices: tuple[int, ...]) -> list[int]:
+        \"\"\"Correct for its one caller, whose indices are always in range.\"\"\"
+        return [items[i] for i in indices]
+
+
+    def first_two(items: list[int]) -> list[int]:
+        return pick(items, (0, 1)) if len(items) >= 2 else list(items)
+
+
     def hex_encode(text: str) -> str:
         return text.encode("utf-8").hex()
 
@@ -210,7 +219,7 @@ TEXTKIT_TESTS = """
                          initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
                          parse_age, postage, span, unit, weight, pack, unpack, scaled, Grid,
                          label_of, app_name, ident, squeeze_spaces, tidy_tag, shout,
-                         rle_decode, rle_encode)
+                         rle_decode, rle_encode, first_two)
 
 
     def test_squeeze_spaces():
@@ -238,6 +247,10 @@ TEXTKIT_TESTS = """
     def test_rle():
         assert rle_encode("aaab") == "3a1b"
         assert rle_decode("3a1b") == "aaab"
+
+
+    def test_first_two():
+        assert first_two([5, 6, 7]) == [5, 6]
 
 
     def test_hex():
@@ -382,6 +395,11 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
         ("squeeze_spaces", "idempotence"),
     }
     # the correct neighbours were checked, and held
+    # (pick only on what its one caller passes: items[i] for an index it never gives is no bug)
+    assert found[("pick", "crash")]["outcome"] == "held"
+    assert "no test calls it directly" in found[("pick", "crash")]["reason"]
+    # the tests call first_two: searched as usual
+    assert "no test calls it" not in (found[("first_two", "crash")]["reason"] or "")
     assert found[("hex_encode", "round trip")]["outcome"] == "held"
     assert found[("hex_encode", "round trip")]["partner"] == "textkit.hex_decode"
     assert found[("normalize_case", "idempotence")]["outcome"] == "held"

@@ -24,13 +24,13 @@ import copy
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import CodeType, FrameType
 from typing import Any
 
 from ..inputs import sandbox
 from ..inputs.calls import Caller, NotCallable, resolve, sentinels
 from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.literals import describe_call
+from ..inputs.observe import made_by_test
 from ..inputs.strategies import Call
 from ..model import Evidence
 from ..mutation.mutmut_adapter import mutated_codes, watching_calls
@@ -57,29 +57,6 @@ class Suspect:
     mutant: str
     module: str
     function: str
-
-
-#: how far up the stack a call is traced back to the test that made it
-CALLER_DEPTH = 20
-
-
-def made_by_test(test_file: Callable[[str], bool], under_test: set[CodeType]) -> Callable[[FrameType], bool]:
-    """Whether a call was made by the test itself: the test's own file comes
-    up the stack before any mutated function does.  Frames of other code in
-    between (a decorator's wrapper, a library) are passed through; a call
-    the code under test makes is not the test's, whatever the test did."""
-
-    def accept(frame: FrameType) -> bool:
-        caller = frame.f_back
-        for _ in range(CALLER_DEPTH):
-            if caller is None or caller.f_code in under_test:
-                return False
-            if test_file(caller.f_code.co_filename):
-                return True
-            caller = caller.f_back
-        return False
-
-    return accept
 
 
 def record(

@@ -10,9 +10,11 @@ from __future__ import annotations
 import copy
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import CodeType, FrameType
 from typing import Any
 
-from ..mutation.mutmut_adapter import activate, recording_calls
+from ..mutation.mutmut_adapter import activate, mutated_codes, recording_calls
 from .calls import sentinels
 
 #: calls of the function recorded while its tests run (deep copies)
@@ -25,6 +27,38 @@ def _test_double(value: Any) -> bool:
     )
 
 
+#: how far up the stack a call is traced back to the test that made it
+CALLER_DEPTH = 20
+
+
+def made_by_test(test_file: Callable[[str], bool], under_test: set[CodeType]) -> Callable[[FrameType], bool]:
+    """Whether a call was made by the test itself: the test's own file comes
+    up the stack before any mutated function does.  Frames of other code in
+    between (a decorator's wrapper, a library) are passed through; a call
+    the code under test makes is not the test's, whatever the test did."""
+
+    def accept(frame: FrameType) -> bool:
+        caller = frame.f_back
+        for _ in range(CALLER_DEPTH):
+            if caller is None or caller.f_code in under_test:
+                return False
+            if test_file(caller.f_code.co_filename):
+                return True
+            caller = caller.f_back
+        return False
+
+    return accept
+
+
+@dataclass
+class Observed:
+    """The calls recorded while the tests ran, and how many a test made itself."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    #: calls made by a test's own code, not through the project's (``made_by_test``)
+    direct: int = 0
+
+
 def observe(
     module: str, qualname: str, run_tests: Callable[[], object], returned_only: bool = False
 ) -> list[dict[str, Any]]:
@@ -33,12 +67,27 @@ def observe(
     ``returned_only``: leave out calls that raised.  A test that checks
     ``f(1.5)`` raises TypeError passes an input it does not call valid.
     """
+    return observe_calls(module, qualname, run_tests, returned_only).calls
+
+
+def observe_calls(
+    module: str,
+    qualname: str,
+    run_tests: Callable[[], object],
+    returned_only: bool = False,
+    test_file: Callable[[str], bool] | None = None,
+) -> Observed:
+    """``observe``, counting the calls a test made itself (files ``test_file`` accepts)."""
     calls: list[dict[str, Any] | None] = []
     keep = sentinels(module)  # recorded as themselves: a copy of one means nothing
+    found = Observed()
+    by_test = made_by_test(test_file, mutated_codes()) if test_file is not None else None
 
-    def record(arguments: dict[str, Any]) -> int | None:
+    def record(arguments: dict[str, Any], frame: FrameType) -> int | None:
         if any(_test_double(v) for v in arguments.values()):
             return None  # a Mock stands in for something else, and records every call made on it
+        if by_test is not None and by_test(frame):
+            found.direct += 1
         if len(calls) < MAX_RECORDED:
             try:
                 calls.append(copy.deepcopy(arguments, dict(keep)))
@@ -57,7 +106,8 @@ def observe(
             run_tests()
     except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
         pass
-    return [call for call in calls if call is not None]
+    found.calls = [call for call in calls if call is not None]
+    return found
 
 
 def global_constants(module: str, names: tuple[str, ...]) -> list[Any]:

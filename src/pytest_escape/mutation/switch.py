@@ -500,16 +500,24 @@ def watching(
 
 @contextmanager
 def recording(
-    code: CodeType, record: Callable[[dict[str, Any]], Any], raised: Callable[[Any], None] | None
+    code: CodeType,
+    record: Callable[[dict[str, Any], FrameType], Any],
+    raised: Callable[[Any], None] | None,
 ) -> Iterator[None]:
-    """Call ``record(arguments by name)`` for every call that runs ``code``, and
-    ``raised(what record returned)`` when that call ends by an exception."""
+    """Call ``record(arguments by name, the call's frame)`` for every call that
+    runs ``code``, and ``raised(what record returned)`` when that call ends by
+    an exception."""
+    frames: list[FrameType] = []
+
+    def seen(frame: FrameType) -> bool:
+        frames[:] = [frame]  # what on_call, called next, was called from
+        return True
 
     def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
-        token = record(arguments)
+        token = record(arguments, frames[0])
         if raised is None or token is None:
             return None
         return lambda did_raise, _value: raised(token) if did_raise else None
 
-    with watching({code: on_call}):
+    with watching({code: on_call}, seen):
         yield

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import inspect
+import os
 import random
 import re
 import sys
@@ -40,7 +42,7 @@ from ..inputs import sandbox
 from ..inputs.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
 from ..inputs.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, same_value, show
 from ..inputs.literals import OMITTED, NotLiteral, describe_call, shaped
-from ..inputs.observe import global_constants, observe
+from ..inputs.observe import global_constants, observe_calls
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import (
     Call,
@@ -110,6 +112,9 @@ class Context:
     #: (structured inputs for a round trip or a normaliser grow from them)
     observed: list[dict[str, Any]] = field(default_factory=list)
     constants: list[str] = field(default_factory=list)
+    #: set when no test calls the function itself: it is checked only on the
+    #: inputs the project's own code passed it, and the results say so
+    callers_only: str = ""
     #: a round trip's partner, and the parameter it takes
     backward: Caller | None = None
     backward_parameter: str = ""
@@ -435,7 +440,7 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     if call is None:
         if tried == 0:
             return _result(prop, NOT_CHECKED, note or "no input could be built", plan)
-        held = "; ".join(x for x in (note, plan.by_behaviour.get(prop)) if x) or None
+        held = "; ".join(x for x in (note, plan.by_behaviour.get(prop), ctx.callers_only) if x) or None
         return _result(prop, HELD, held, plan, examples=tried)
     broken = seen[-1]
     if broken is None or seen[0] is None:
@@ -444,6 +449,8 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     expected = _expected_errors(ctx) if prop == CRASH else _EXPECTED[prop]
     if prop in plan.by_behaviour:
         expected += f", {plan.by_behaviour[prop]}"
+    if ctx.callers_only:
+        expected += f", {ctx.callers_only}"
     found = _result(
         prop,
         VIOLATED,
@@ -508,6 +515,22 @@ def _replayable(caller: Caller, observed: list[dict[str, Any]], seconds: float) 
     return kept
 
 
+#: what the results of a function no test calls itself say
+CALLERS_ONLY = "on the inputs the project's own code passed it (no test calls it directly)"
+
+
+def _test_files(tests: tuple[str, ...], root: str) -> Callable[[str], bool]:
+    """Whether a code object's file is one of ``tests``' files (a doctest's
+    examples are compiled as ``<doctest ...>``)."""
+    files = {os.path.realpath(os.path.join(root, test.split("::")[0])) for test in tests}
+
+    @functools.cache
+    def judge(filename: str) -> bool:
+        return filename.startswith("<doctest ") or os.path.realpath(filename) in files
+
+    return judge
+
+
 def _return_hint(original: Callable[..., Any]) -> Any:
     """The return annotation if ``contracts`` can judge it, else None."""
     hints = type_hints(original)
@@ -566,7 +589,8 @@ def check_function(
         for prop in plan.properties:
             found(_result(prop, NOT_CHECKED, spent, plan, retry=True))
         return {"done": True}
-    observed = _valid(original, observe(module, qualname, run_tests, returned_only=True))
+    recorded_calls = observe_calls(module, qualname, run_tests, True, _test_files(entry.tests, options.root))
+    observed = _valid(original, recorded_calls.calls)
     code = original_code(module, qualname)
     seeds = Seeds.from_code([code], extra=global_constants(module, tuple(code.co_names)))
     share = allowance.seconds_each
@@ -584,8 +608,16 @@ def check_function(
                 f"as for {values} its tests passed (a normaliser by what it does, whatever its name)"
             )
             planned(plan.properties + list(plan.left_out))  # the parent keeps the latest plan
+    callers_only = ""
     try:
-        strategy = call_strategy(target.function, target.owner, observed, seeds, valid_only=True)
+        if observed and not recorded_calls.direct:
+            # only the project's own code calls it: its inputs must meet what those
+            # callers guarantee (an index into the container they pass with it),
+            # which no hint says, so it is held to the inputs they passed
+            callers_only = CALLERS_ONLY
+            strategy = st.sampled_from([Call(tuple((k, shaped(v)) for k, v in c.items())) for c in observed])
+        else:
+            strategy = call_strategy(target.function, target.owner, observed, seeds, valid_only=True)
     except Exception as e:  # noqa: BLE001 - Unexplorable, or a hint Hypothesis chokes on
         unbuilt = str(e) if isinstance(e, Unexplorable) else f"{type(e).__name__}: {e}"
         if len(observed) < recorded:
@@ -607,7 +639,10 @@ def check_function(
         observed=observed,
         constants=seeds.strings,
     )
-    if CRASH in plan.properties or CONTRACT in plan.properties:
+    ctx.callers_only = callers_only
+    if callers_only:
+        ctx.typed_strategy = strategy
+    elif CRASH in plan.properties or CONTRACT in plan.properties:
         # a crash or a broken contract must come from a type-valid input, so no
         # guessing at types the code does not name: the other checks hold for
         # any value at all
@@ -659,7 +694,11 @@ def _prepare(ctx: Context, prop: str) -> str | None:
         module, qualname = _split(ctx.plan.partner or "")
         with contextlib.suppress(Exception):  # not under test: its literals are a bonus
             constants += Seeds.from_code([original_code(module, qualname)]).strings
-    grown = structured([call[data] for call in ctx.observed if data in call], constants)
+    grown = (
+        None
+        if ctx.callers_only
+        else structured([call[data] for call in ctx.observed if data in call], constants)
+    )
     ctx.data_strategy = alone if grown is None else st.one_of(alone, grown.map(lambda v: Call(((data, v),))))
     return None
 

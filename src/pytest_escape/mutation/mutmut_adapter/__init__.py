@@ -158,10 +158,10 @@ def mutant_code(mutant_id: str, qualname: str) -> CodeType:
 def recording_calls(
     module: str,
     qualname: str,
-    record: Callable[[dict[str, Any]], Any],
+    record: Callable[[dict[str, Any], FrameType], Any],
     raised: Callable[[Any], None] | None = None,
 ) -> Iterator[None]:
-    """Call ``record(arguments by name)`` for every call that runs the original,
+    """Call ``record(arguments by name, the call's frame)`` for every call that runs the original,
     and ``raised(what record returned)`` when that call then raises.
 
     The interpreter tells when the function's code runs, so calls made
