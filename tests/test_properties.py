@@ -62,6 +62,16 @@ TEXTKIT = """
         return pick(items, (0, 1)) if len(items) >= 2 else list(items)
 
 
+    def b16_encode(data: str | bytes) -> bytes:
+        \"\"\"Correct: takes text or bytes, gives bytes (a str does not come back as a str).\"\"\"
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        return raw.hex().encode("ascii")
+
+
+    def b16_decode(data: bytes) -> bytes:
+        return bytes.fromhex(data.decode("ascii"))
+
+
     def hex_encode(text: str) -> str:
         return text.encode("utf-8").hex()
 
@@ -219,7 +229,7 @@ TEXTKIT_TESTS = """
                          initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
                          parse_age, postage, span, unit, weight, pack, unpack, scaled, Grid,
                          label_of, app_name, ident, squeeze_spaces, tidy_tag, shout,
-                         rle_decode, rle_encode, first_two)
+                         rle_decode, rle_encode, first_two, b16_decode, b16_encode)
 
 
     def test_squeeze_spaces():
@@ -251,6 +261,11 @@ TEXTKIT_TESTS = """
 
     def test_first_two():
         assert first_two([5, 6, 7]) == [5, 6]
+
+
+    def test_b16():
+        assert b16_encode("hi") == b"6869"
+        assert b16_decode(b16_encode(b"hi")) == b"hi"
 
 
     def test_hex():
@@ -402,6 +417,7 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert "no test calls it" not in (found[("first_two", "crash")]["reason"] or "")
     assert found[("hex_encode", "round trip")]["outcome"] == "held"
     assert found[("hex_encode", "round trip")]["partner"] == "textkit.hex_decode"
+    assert found[("b16_encode", "round trip")]["outcome"] == "held"  # str in, bytes back: as promised
     assert found[("normalize_case", "idempotence")]["outcome"] == "held"
     assert found[("parse_age", "crash")]["outcome"] == "held"  # its own, documented ValueError
     # searched, not merely replayed: the tests pass one value (the count of

@@ -21,6 +21,7 @@ import re
 import sys
 import time
 import traceback
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FunctionType
@@ -103,8 +104,10 @@ class Context:
     untyped: str = ""
     #: the return annotation (contract)
     hint: Any = None
-    #: the parameter a round trip or a normaliser transforms
+    #: the parameter a round trip or a normaliser transforms, and the types its
+    #: hint names (``str | bytes``: either kind is accepted, one is given back)
     data: str = ""
+    data_types: tuple[type, ...] = ()
     #: inputs with only ``data`` set, every other parameter at its default: a
     #: normaliser or a codec promises its property with its default settings
     data_strategy: Any = None
@@ -286,6 +289,10 @@ def _round_trip(ctx: Context, call: Call) -> Broken | None:
         )
     value = _input(call, data)
     if value is _UNBUILT or _equal(decoded.value, value) is not False:
+        return None
+    if type(decoded.value) is not type(value) and type(decoded.value) in ctx.data_types:
+        # it takes str or bytes, and gives bytes back: a str is not what it
+        # promises to return, only what it accepts (base58's b58encode)
         return None
     return Broken(
         f"{ctx.target.qualname} returns {show(encoded.value)}, and {partner} turns that into "
@@ -681,6 +688,8 @@ def _prepare(ctx: Context, prop: str) -> str | None:
     if data is None:
         return "it takes more than one required argument"
     ctx.data = data
+    hint = type_hints(ctx.target.function).get(data)
+    ctx.data_types = tuple(t for t in typing.get_args(hint) if isinstance(t, type) and t is not type(None))
     default = ctx.target.signature.parameters[data].default
     alone = ctx.strategy.map(
         # a default left out is still the input the property is about: spell it out
