@@ -99,3 +99,18 @@ def test_module_thresholds_name_each_failing_module_most_specific_pattern_first(
         "escape: module shop.cart scores 50.0 %, below its threshold 90 % ('shop.cart')",
         "escape: module shop.tax scores 0.0 %, below its threshold 40 % ('shop.*')",
     ]
+
+
+def test_a_property_violation_seen_only_outside_the_tests_inputs_fails_no_gate() -> None:
+    """``--escape-fail-on properties`` fails on a violation a caller's input
+    shows, not on one no caller was seen to pass (an empty alphabet)."""
+    from pytest_escape.model import PROPERTY_FINDINGS, VIOLATED, PropertyKind, PropertyResult
+
+    def violated(outside: str | None) -> PropertyResult:
+        return PropertyResult("base", "encode", PropertyKind.CRASH, VIOLATED, "a value", outside=outside)
+
+    caught = cart(KILLED)
+    away = judge(run(*caught, fail_on=[PROPERTY_FINDINGS], properties=[violated("alphabet is empty")]))
+    assert away.exit == EscapeExit.OK
+    inside = judge(run(*caught, fail_on=[PROPERTY_FINDINGS], properties=[violated(None)]))
+    assert inside.exit == EscapeExit.FINDINGS and "base.encode (crash)" in (inside.message or "")

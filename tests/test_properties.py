@@ -72,6 +72,11 @@ TEXTKIT = """
         return bytes.fromhex(data.decode("ascii"))
 
 
+    def pad_with(text: str, fill: str) -> str:
+        \"\"\"Pads to 4 with fill's first character: every caller passes a fill.\"\"\"
+        return text + fill[0] * (4 - len(text)) if len(text) < 4 else text
+
+
     def hex_encode(text: str) -> str:
         return text.encode("utf-8").hex()
 
@@ -229,7 +234,7 @@ TEXTKIT_TESTS = """
                          initials, kinds, label, lookup, matches, normalize_case, normalize_spaces,
                          parse_age, postage, span, unit, weight, pack, unpack, scaled, Grid,
                          label_of, app_name, ident, squeeze_spaces, tidy_tag, shout,
-                         rle_decode, rle_encode, first_two, b16_decode, b16_encode)
+                         rle_decode, rle_encode, first_two, b16_decode, b16_encode, pad_with)
 
 
     def test_squeeze_spaces():
@@ -266,6 +271,12 @@ TEXTKIT_TESTS = """
     def test_b16():
         assert b16_encode("hi") == b"6869"
         assert b16_decode(b16_encode(b"hi")) == b"hi"
+
+
+    def test_pad_with():
+        assert pad_with("ab", "*") == "ab**"
+        assert pad_with("abc", "-") == "abc-"
+        assert pad_with("x", "0") == "x000"
 
 
     def test_hex():
@@ -402,6 +413,7 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert violated(found) == {
         ("encode", "round trip"),
         ("rle_encode", "round trip"),
+        ("pad_with", "crash"),
         ("label", "determinism"),
         ("initials", "crash"),
         ("average", "contract"),
@@ -425,6 +437,21 @@ def test_each_planted_bug_is_found_and_nothing_else(textkit: Run) -> None:
     assert found[("parse_age", "crash")]["examples"] >= 10
     # re.error is how Python refuses a string that is no pattern, like a ValueError
     assert found[("matches", "crash")]["outcome"] == "held"
+
+
+def test_a_violation_only_outside_what_the_tests_passed_is_marked_and_listed_last(textkit: Run) -> None:
+    """Every call of pad_with passed a fill; an empty one crashes it.  That is
+    no caller's input: the finding says so, and comes after the others."""
+    pad = textkit.found[("pad_with", "crash")]
+    assert "fill is empty" in pad["outside"], pad
+    others = [p for p in textkit.found.values() if p["outcome"] == "violated" and p is not pad]
+    assert others and all(p.get("outside") is None for p in others)
+    textkit.stdout.fnmatch_lines(
+        ["  crash pad_with (*): *(seen only outside what your tests ever passed: *fill is empty*)"]
+    )
+    lines = textkit.stdout.lines
+    pad_line = next(i for i, line in enumerate(lines) if line.startswith("  crash pad_with"))
+    assert all(i < pad_line for i, line in enumerate(lines) if line.startswith("  round trip encode "))
 
 
 def test_a_normaliser_is_found_by_what_it_does_whatever_its_name(textkit: Run) -> None:
@@ -587,12 +614,12 @@ def test_the_report_lists_findings_as_observations(textkit: Run) -> None:
     textkit.stdout.fnmatch_lines(
         [
             "Property findings (observations, not gate failures):",
-            "textkit: * functions checked; 8 violated, * held, * not checked",
+            "textkit: * functions checked; 9 violated, * held, * not checked",
             "  round trip encode (textkit.py:*): encode(text='\\\\n'): *; expected the input back",
             "      regression test test_textkit_decode_undoes_encode (xfail, strict)",
         ]
     )
-    textkit.stdout.fnmatch_lines(["properties: 8 violated (8 verified regression tests), * held*"])
+    textkit.stdout.fnmatch_lines(["properties: 9 violated (9 verified regression tests), * held*"])
     textkit.stdout.fnmatch_lines(["*property checks 60 s*"])  # the header says they ran
 
 

@@ -187,7 +187,7 @@ def _findings(results: Results) -> list[str]:
         CONFIRMING_ONLY: ("test", [t.id for t in results.tests if t.verdict == CONFIRMING_ONLY]),
         PROPERTY_FINDINGS: (
             "violated propert",
-            [f"{p.module}.{p.function} ({p.property})" for p in results.violations()],
+            [f"{p.module}.{p.function} ({p.property})" for p in results.violations() if p.outside is None],
         ),
     }
     lines = []

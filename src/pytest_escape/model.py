@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 9
+MODEL_VERSION = 10
 #: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
 #: identity (revision, options, shard, since) and its cache counters, 5 lacks
 #: ``properties``, 7 lacks ``reached_distinct`` (and its likely equivalent
 #: verdicts were not backed by reach) and a test's ``evidence``, 8 lacks a
-#: function's ``second_extreme`` and a witness's ``outside``; all default
-READABLE_VERSIONS = (3, 4, 5, 6, 7, 8, 9)
+#: function's ``second_extreme`` and a witness's ``outside``, 9 a property's
+#: ``outside``; all default
+READABLE_VERSIONS = (3, 4, 5, 6, 7, 8, 9, 10)
 
 
 class StrEnum(str, enum.Enum):
@@ -231,6 +232,10 @@ class PropertyResult:
     test: str | None = None
     #: why no test is given for a violation
     test_dropped: str | None = None
+    #: a violation found only outside what the tests' calls always kept to:
+    #: how its input lies outside (``alphabet is empty``); listed last, and
+    #: never a gate failure (no caller was seen to pass such an input)
+    outside: str | None = None
     file: str = ""
     #: the function's ``def`` line
     line: int = 0
@@ -507,7 +512,9 @@ class Results:
         return self.mutants + [x for f in self.functions for x in f.extremes]
 
     def violations(self) -> list[PropertyResult]:
-        return [p for p in self.properties if p.outcome == VIOLATED]
+        """Violated properties, those seen only outside what the tests passed last."""
+        found = [p for p in self.properties if p.outcome == VIOLATED]
+        return sorted(found, key=lambda p: p.outside is not None)
 
     def by_module(self) -> dict[str, list[MutantResult]]:
         modules: dict[str, list[MutantResult]] = {f.module: [] for f in self.files}

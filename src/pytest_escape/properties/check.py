@@ -42,6 +42,7 @@ from ..execution.protocol import (
 from ..inputs import sandbox
 from ..inputs.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
 from ..inputs.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, same_value, show
+from ..inputs.domain import Relation, learn, outside
 from ..inputs.literals import OMITTED, NotLiteral, describe_call, shaped
 from ..inputs.observe import global_constants, observe_calls
 from ..inputs.sandbox import Allowance
@@ -118,6 +119,8 @@ class Context:
     #: set when no test calls the function itself: it is checked only on the
     #: inputs the project's own code passed it, and the results say so
     callers_only: str = ""
+    #: what every call the tests made kept to (``inputs.domain``)
+    domain: tuple[Relation, ...] = ()
     #: a round trip's partner, and the parameter it takes
     backward: Caller | None = None
     backward_parameter: str = ""
@@ -380,12 +383,26 @@ def _brief(outcome: CallOutcome) -> str:
 # -- the search ----------------------------------------------------------
 
 
-def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, str | None]:
-    """(the smallest input found to break ``prop`` or None, inputs tried, why it stopped early)."""
+@dataclass
+class _Searched:
+    #: the smallest input found to break the property inside ``domain``, or None
+    call: Call | None
+    tried: int
+    #: why it stopped early
+    note: str | None = None
+    #: the first input that broke it outside ``domain``
+    stray: Call | None = None
+
+
+def _search(ctx: Context, prop: str, seconds: float, domain: tuple[Relation, ...] = ()) -> _Searched:
+    """Search for an input that breaks ``prop``; one outside ``domain`` (what
+    every call the tests made kept to) is kept aside as ``stray`` while the
+    search goes on for one inside."""
     check = _CHECKS[prop]
     deadline = time.monotonic() + seconds
     tried = 0
     best: list[Call] = []
+    strays: list[Call] = []
 
     def broken(call: Call) -> bool:
         nonlocal tried
@@ -394,8 +411,14 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
         tried += 1
         if check(ctx, call) is None:
             return False
+        if domain and outside(domain, call.as_dict()):
+            strays.append(call)
+            return False
         best.append(call)
         return True
+
+    def searched(call: Call | None, note: str | None = None) -> _Searched:
+        return _Searched(call, tried, note, strays[0] if strays else None)
 
     options = ctx.options
     examples = options.examples if ctx.target.signature.parameters else 1
@@ -409,16 +432,16 @@ def _search(ctx: Context, prop: str, seconds: float) -> tuple[Call | None, int, 
     }
     strategy = by_kind.get(prop, ctx.strategy)
     try:
-        return find(strategy, broken, settings=hypothesis_settings(examples), random=rng), tried, None
+        return searched(find(strategy, broken, settings=hypothesis_settings(examples), random=rng))
     except (NoSuchExample, Unsatisfiable):
-        return None, tried, None
+        return searched(None)
     except _OutOfTime:
-        return (best[-1] if best else None), tried, None if best else "time budget spent"
+        return searched(best[-1] if best else None, None if best else "time budget spent")
     except Flaky:
         # a violation seen once and not again: the confirmation below decides
-        return (best[-1] if best else None), tried, None
+        return searched(best[-1] if best else None)
     except HypothesisException as e:
-        return None, tried, f"hypothesis could not generate inputs: {e}".splitlines()[0]
+        return searched(None, f"hypothesis could not generate inputs: {e}".splitlines()[0])
 
 
 def _result(
@@ -436,7 +459,14 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     ctx.hung = ctx.calls = 0
     plan = ctx.plan
     try:
-        call, tried, note = _search(ctx, prop, seconds)
+        first = _search(ctx, prop, seconds, ctx.domain)
+        call, tried, note, away = first.call, first.tried, first.note, None
+        if call is None and first.stray is not None:
+            # broken only outside what the tests' calls kept to: searched again
+            # without that, so the input shrinks as any other, and said so
+            again = _search(ctx, prop, seconds / 2)
+            call, tried = again.call or first.stray, tried + again.tried
+            away = ", ".join(outside(ctx.domain, call.as_dict())) or None
         # a counter-example counts if it breaks the property on two fresh tries
         seen = [] if call is None else [_CHECKS[prop](ctx, call), _CHECKS[prop](ctx, call)]
     except sandbox.SandboxViolation as e:
@@ -466,6 +496,7 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
         examples=tried,
         input=describe_call(ctx.target.qualname, call.as_dict()),
         observed=broken.observed,
+        outside=away,
     )
     backward = ctx.backward.target if prop == ROUND_TRIP and ctx.backward is not None else None
     try:
@@ -647,6 +678,8 @@ def check_function(
         constants=seeds.strings,
     )
     ctx.callers_only = callers_only
+    receiver = next(iter(target.signature.parameters), None) if target.owner is not None else None
+    ctx.domain = learn(observed, [p for p in target.signature.parameters if p != receiver])
     if callers_only:
         ctx.typed_strategy = strategy
     elif CRASH in plan.properties or CONTRACT in plan.properties:

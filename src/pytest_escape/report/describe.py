@@ -21,6 +21,7 @@ from ..model import (
     FunctionResult,
     LeftOut,
     MutantResult,
+    PropertyResult,
     Results,
     SmellInfo,
     Tally,
@@ -50,6 +51,11 @@ def in_report_order(survivors: list[MutantResult]) -> list[MutantResult]:
     """Survivors as listed: those witnessed only outside what the tests ever
     passed come last, since no caller may see their difference."""
     return sorted(survivors, key=lambda m: m.witness is not None and m.witness.outside is not None)
+
+
+def property_where(p: PropertyResult) -> str:
+    """`` (seen only outside what your tests ever passed: alphabet is empty)``, or ""."""
+    return f" (seen only outside what your tests ever passed: {p.outside})" if p.outside else ""
 
 
 def witness_sentence(witness: Witness) -> str:

@@ -48,6 +48,7 @@ from .describe import (
     ModuleSummary,
     confirming_only,
     module_summaries,
+    property_where,
     score_band,
     score_text,
     smell_text,
@@ -308,7 +309,8 @@ def render_properties(
                 name = f'<a href="{_e(_href(page, anchor))}">{name}</a>'
             items.append(
                 f'<li class="property-violation" {data}>{_property_badge(p, gating)} {name} {where}: '
-                f"<code>{_e(p.input or '')}</code> {_e(p.observed or '')}; expected {_e(p.reason or '')}</li>"
+                f"<code>{_e(p.input or '')}</code> {_e(p.observed or '')}; expected {_e(p.reason or '')}"
+                f"{_e(property_where(p))}</li>"
             )
         else:
             items.append(

@@ -21,6 +21,7 @@ from .describe import (
     confirming_only,
     diff_text,
     module_summaries,
+    property_where,
     pseudo_tested,
     score_text,
     smell_text,
@@ -170,6 +171,7 @@ def _properties(results: Results) -> list[str]:
         lines.append(
             f"- {p.property}: {_code(f'{p.module}.{p.function}')} ({_code(f'{p.file}:{p.line}')}): "
             f"{_code(p.input or '')} {_text(p.observed or '')}; expected {_text(p.reason or '')}"
+            f"{_text(property_where(p))}"
         )
         if p.test:
             name = html.escape(p.test_name or "regression test")

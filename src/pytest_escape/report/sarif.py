@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import PROPERTY_FINDINGS, MutantResult, PropertyResult, Results, fingerprints
-from .describe import confirming_only, pseudo_tested, smell_text, survivor_text, survivors
+from .describe import confirming_only, property_where, pseudo_tested, smell_text, survivor_text, survivors
 from .files import write_atomic
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -128,7 +128,7 @@ def property_text(p: PropertyResult) -> list[str]:
     """A violation as plain lines: what broke, on which input, and the test that pins it."""
     lines = [
         f"{p.property} violated by {p.module}.{p.function}: {p.input or ''} {p.observed or ''}; "
-        f"expected {p.reason or ''}"
+        f"expected {p.reason or ''}{property_where(p)}"
     ]
     if p.partner:
         lines.append(f"round trip with {p.partner}")

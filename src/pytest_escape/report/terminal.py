@@ -33,6 +33,7 @@ from .describe import (
     ModuleSummary,
     in_report_order,
     module_summaries,
+    property_where,
     reach_sentence,
     score_band,
     score_text,
@@ -180,14 +181,11 @@ def styled_properties(results: Results, limit: int | None) -> list[Line]:
                 f"{counts[HELD]} held, {counts[NOT_CHECKED]} not checked"
             )
         )
-        violated = [p for p in found if p.outcome == VIOLATED]
+        violated = sorted((p for p in found if p.outcome == VIOLATED), key=lambda p: p.outside is not None)
         for p in violated[:limit]:
-            lines.append(
-                [
-                    (f"  {p.property} ", "red" if gating else "yellow"),
-                    (f"{p.function} ({p.file}:{p.line}): {p.input}: {p.observed}; expected {p.reason}", None),
-                ]
-            )
+            said = f"{p.function} ({p.file}:{p.line}): {p.input}: {p.observed}; expected {p.reason}"
+            style = "red" if gating and not p.outside else "yellow"
+            lines.append([(f"  {p.property} ", style), (said + property_where(p), None)])
             if p.test_name:
                 lines.append(_plain(f"      regression test {p.test_name} (xfail, strict)"))
             elif p.test_dropped:
