@@ -1,8 +1,10 @@
 """Assertion stripping: does ``pytest --escape`` flag tests that check nothing?
 
-Takes a corpus project (``../shared/corpus``), runs ``pytest --escape`` on it
-once as it is, then, for each seed, removes the ``assert`` statements from
-N randomly chosen tests (keeping the expressions, so every call still
+Takes a corpus project (``../shared/corpus``, or any directory with a
+``corpus.tsv`` of the same columns), runs ``pytest --escape`` on it once as
+it is, then, for each seed, removes the ``assert`` statements and
+unittest's value checks (``self.assertEqual(a, b)`` -> ``(a, b)``) from N
+randomly chosen tests (keeping the expressions, so every call still
 happens) and runs it again.  A stripped test checks nothing any more: it
 should be flagged confirming-only, and no other test should become newly
 flagged.
@@ -81,9 +83,29 @@ def _find(tree: ast.Module, qualname: str) -> ast.FunctionDef | ast.AsyncFunctio
     return found[0] if found else None
 
 
+#: unittest's checks that take values (``assertRaises`` and friends call or
+#: wrap code, so a test using them is left out by the ``with`` rule or keeps
+#: a check)
+_UNITTEST_CHECK = re.compile(r"^(assert(?!Raises|Warns|Logs|NoLogs)[A-Z]\w*|fail[A-Z]\w*)$")
+
+
 class _Strip(ast.NodeTransformer):
     def visit_Assert(self, node: ast.Assert) -> ast.Expr:
         return ast.copy_location(ast.Expr(value=node.test), node)
+
+    def visit_Expr(self, node: ast.Expr) -> ast.Expr:
+        """``self.assertEqual(a, b)`` -> ``(a, b)``: every value is still computed, none checked."""
+        call = node.value
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == "self"
+            and _UNITTEST_CHECK.match(call.func.attr)
+        ):
+            values = [*call.args, *(k.value for k in call.keywords)]
+            return ast.copy_location(ast.Expr(value=ast.Tuple(elts=values, ctx=ast.Load())), node)
+        return node
 
 
 def stripped(source: str, qualnames: list[str]) -> str:
@@ -106,8 +128,8 @@ def eligible(project: Path, base: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         source = (project / file).read_text(encoding="utf-8")
         function = _find(ast.parse(source), qualname)
-        if function is None or not any(isinstance(n, ast.Assert) for n in ast.walk(function)):
-            continue
+        if function is None or stripped(source, [qualname]) == ast.unparse(ast.parse(source)) + "\n":
+            continue  # nothing to strip
         if any(isinstance(n, (ast.With, ast.AsyncWith)) for n in ast.walk(function)):
             continue  # ``with SE:`` (pytest.raises kept in a variable) would still check
         tags = {s.tag for s in smells(stripped(source, [qualname]), qualname)}
