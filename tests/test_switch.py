@@ -233,7 +233,8 @@ def test_calls_of_a_switched_function_are_recorded_with_whether_they_raised(load
     calls: list[dict[str, object]] = []
     failed: list[int] = []
 
-    def record(arguments: dict[str, object]) -> int:
+    def record(arguments: dict[str, object], frame: object) -> int:
+        assert getattr(frame, "f_code", None) is code  # the call's own frame, to trace its caller
         calls.append(arguments)
         return len(calls) - 1
 

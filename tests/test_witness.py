@@ -486,6 +486,52 @@ def test_time_the_settled_survivors_leave_goes_to_the_unresolved(project: Projec
         assert w["reason"].startswith("no difference on 1000 inputs"), w
 
 
+SHAPES = """
+import functools
+
+
+class Box:
+    def __init__(self, w: int, h: int) -> None:
+        self.w, self.h = w, h
+
+    @property
+    def area(self) -> int:
+        return self.w * self.h
+
+    @functools.cached_property
+    def half(self) -> int:
+        return self.w // 2
+"""
+
+SHAPES_TESTS = """
+from shapes import Box
+
+
+def test_box():
+    box = Box(2, 3)
+    assert box.area > 0
+    assert box.half >= 0
+"""
+
+
+def test_a_property_is_searched_through_its_getter_and_read_in_its_test(project: Project) -> None:
+    """A mutant inside a ``@property`` (or a ``cached_property``) is searched by
+    calling its getter on the tests' objects, and its regression test reads
+    the attribute (both were "not a function", unexplorable: 24 of pygtrie's
+    25 unexplorable survivors)."""
+    project.write({"shapes.py": SHAPES, "test_shapes.py": SHAPES_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    survivors = [
+        m for m in project.mutants().values() if m["status"] == "survived" and "area" in m["function"]
+    ]
+    assert survivors and all(_witness(m)["verdict"] == WITNESSED for m in survivors), survivors
+    assert all("result = obj.area\n" in _witness(m)["test"] for m in survivors)
+    halves = [m for m in project.mutants().values() if m["status"] == "survived" and "half" in m["function"]]
+    assert halves and all(_witness(m)["verdict"] == WITNESSED for m in halves), halves
+    assert all("result = obj.half\n" in _witness(m)["test"] for m in halves)
+
+
 CATALOG = """
 def kind(path):
     \"\"\"The kind of file a path names, by its extension.\"\"\"

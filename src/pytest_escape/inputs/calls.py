@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import functools
 import inspect
 import io
 import itertools
@@ -48,6 +49,8 @@ class Target:
     signature: inspect.Signature
     #: an ``async def``: each call's coroutine runs to its end in a fresh event loop
     is_async: bool = False
+    #: a property's getter: called with ``self`` alone, written as ``obj.name``
+    attribute: bool = False
 
     @property
     def name(self) -> str:
@@ -77,20 +80,45 @@ def resolve(module_name: str, qualname: str) -> Target:
             else METHOD
         )
         function = getattr(owner, name, None)
+        getter = _getter(static)
+        if getter is not None:
+            # a property: its getter is the code mutated, and reading it is the call
+            return _target(module_name, qualname, METHOD, getter, owner, attribute=True)
     else:
         owner, kind, function = None, FUNCTION, getattr(module, name, None)
     if not callable(function):
         raise NotCallable(f"{module_name}.{qualname} is not a function")
     if inspect.isasyncgenfunction(function):
         raise NotCallable("async generators are not searched yet")
+    return _target(module_name, qualname, kind, function, owner if kind == METHOD else None)
+
+
+def _getter(static: Any) -> Callable[..., Any] | None:
+    """The getter of a ``property`` or ``functools.cached_property``, or None."""
+    if isinstance(static, property):
+        return static.fget
+    if isinstance(static, functools.cached_property):
+        return static.func
+    return None
+
+
+def _target(
+    module: str,
+    qualname: str,
+    kind: str,
+    function: Callable[..., Any],
+    owner: type | None,
+    attribute: bool = False,
+) -> Target:
     return Target(
-        module=module_name,
+        module=module,
         qualname=qualname,
         kind=kind,
         function=function,
-        owner=owner if kind == METHOD else None,
+        owner=owner,
         signature=inspect.signature(function),
         is_async=inspect.iscoroutinefunction(function),
+        attribute=attribute,
     )
 
 
