@@ -532,6 +532,41 @@ def test_a_property_is_searched_through_its_getter_and_read_in_its_test(project:
     assert all("result = obj.half\n" in _witness(m)["test"] for m in halves)
 
 
+MONEY = """
+class Money:
+    def __init__(self, cents: int) -> None:
+        self.cents = cents
+
+    def __eq__(self, other):
+        if type(other) is type(self):  # the fast path
+            return self.cents == other.cents
+        return vars(self) == vars(other) if isinstance(other, Money) else NotImplemented
+"""
+
+MONEY_TESTS = """
+from money import Money
+
+
+def test_money():
+    assert Money(1) == Money(1)
+    assert Money(2) == Money(2)
+    assert Money(1) != Money(3)
+"""
+
+
+def test_a_comparison_is_searched_with_a_foreign_operand(project: Project) -> None:
+    """``type(self)`` -> ``type(None)`` makes ``money == None`` raise instead of
+    answering: no test compares with None, so the search offers it (one of
+    pygtrie's "likely equivalent" verdicts was this)."""
+    project.write({"money.py": MONEY, "test_money.py": MONEY_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    flipped = [m for m in project.mutants().values() if "if type(other) is type(None):" in m["after"][0]]
+    assert len(flipped) == 1 and flipped[0]["status"] == "survived", project.mutants()
+    w = _witness(flipped[0])
+    assert w["verdict"] == WITNESSED and "other=None" in w["input"], w
+
+
 CATALOG = """
 def kind(path):
     \"\"\"The kind of file a path names, by its extension.\"\"\"

@@ -554,6 +554,10 @@ def call_strategy(
             # only ever left at None by the tests: try what they passed elsewhere
             values = [*values[:1], *pool]
         fields[param.name] = parameter_strategy(param, hint, values, seeds, valid_only)
+        if index == 1 and owner is not None and not valid_only and function.__name__ in _COMPARISONS:
+            # Python compares anything with anything (``trie == None``): a comparison
+            # must answer for a foreign operand, which no test of it passes
+            fields[param.name] = st.one_of(fields[param.name], st.sampled_from(_FOREIGN))
     order = list(signature.parameters)
     if tied:
         together = [{name: call[name] for name in tied} for call in unique_calls(observed)]
@@ -568,6 +572,12 @@ def call_strategy(
         return generated
     seen = st.sampled_from(unique_calls(observed)).map(lambda kw: Call(tuple(kw.items())))
     return st.one_of(generated, seen)
+
+
+#: the data model's comparisons, whose other operand may be any object
+_COMPARISONS = frozenset({"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"})
+#: operands no test of a comparison passes: None first (``x == None``)
+_FOREIGN = (None, 0, "")
 
 
 def _typed(hint: Any) -> bool:
