@@ -89,6 +89,31 @@ def _find(tree: ast.Module, qualname: str) -> ast.FunctionDef | ast.AsyncFunctio
 _UNITTEST_CHECK = re.compile(r"^(assert(?!Raises|Warns|Logs|NoLogs)[A-Z]\w*|fail[A-Z]\w*)$")
 
 
+def defining(project: Path, file: str, qualname: str) -> tuple[str, str]:
+    """(file, ``Class.method``) where a test method is defined: a class of the
+    same file that does not define it inherits it from a base named there."""
+    *owners, name = qualname.split(".")
+    if len(owners) != 1:
+        return file, qualname
+    try:
+        tree = ast.parse((project / file).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return file, qualname
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    seen: set[str] = set()
+    todo = [owners[0]]
+    while todo:
+        current = todo.pop(0)
+        if current in seen or current not in classes:
+            continue
+        seen.add(current)
+        node = classes[current]
+        if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name for n in node.body):
+            return file, f"{current}.{name}"
+        todo += [b.id for b in node.bases if isinstance(b, ast.Name)]
+    return file, qualname
+
+
 class _Strip(ast.NodeTransformer):
     def visit_Assert(self, node: ast.Assert) -> ast.Expr:
         return ast.copy_location(ast.Expr(value=node.test), node)
@@ -161,16 +186,18 @@ def trial(
     before = {t["id"]: t["verdict"] for t in base["tests"]}
     now = {t["id"]: t for t in after["tests"]}
     picked_set = set(picked)
-    stripped_ids = [i for i in now if function_of(i) in picked_set]
+    # a test class inherits its base's test methods: TrieTestCase.test_equality
+    # stripped is CharTrieTestCase::test_equality stripped too
+    defined = {i: defining(pristine, *function_of(i)) for i in now}
+    stripped_ids = [i for i in now if defined[i] in picked_set]
     flagged = [i for i in stripped_ids if now[i]["verdict"] == "confirming-only"]
     functions_flagged = sum(
-        all(now[i]["verdict"] == "confirming-only" for i in stripped_ids if function_of(i) == f)
-        for f in picked
+        all(now[i]["verdict"] == "confirming-only" for i in stripped_ids if defined[i] == f) for f in picked
     )
     newly = [
         i
         for i, t in now.items()
-        if function_of(i) not in picked_set
+        if defined[i] not in picked_set
         and t["verdict"] == "confirming-only"
         and before.get(i) != t["verdict"]
     ]
