@@ -70,7 +70,11 @@ def described(pids: list[int]) -> list[str]:
 
 
 def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Project) -> None:
-    project.write({"pricing.py": PRICING, "test_pricing.py": SLOW_TESTS})
+    # slower under a mutant than in the baseline: on a loaded runner the three
+    # verdicts waited for can land late, and the rest must still be running
+    in_worker = "0.8 if os.environ.get('PYTEST_ESCAPE_WORKER') else 0.1"
+    slow = "import os\n" + SLOW_TESTS.replace("time.sleep(0.3)", f"time.sleep({in_worker})")
+    project.write({"pricing.py": PRICING, "test_pricing.py": slow})
     before = project.source_hashes()
     trace = project.beside("events.jsonl")  # the worker's raw events
     proc = project.start(
