@@ -69,6 +69,20 @@ def described(pids: list[int]) -> list[str]:
     return lines
 
 
+def _ctrl_c_as_in_a_shell() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _signal_state(pid: int) -> str:
+    """The process's ignored and blocked signal masks, for a failure's message."""
+    try:
+        status = (Path("/proc") / str(pid) / "status").read_text().splitlines()
+    except OSError:
+        return "no /proc status"
+    return " ".join(line for line in status if line.startswith(("SigBlk", "SigIgn")))
+
+
 def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Project) -> None:
     # slower under a mutant than in the baseline: on a loaded runner the three
     # verdicts waited for can land late, and the rest must still be running
@@ -86,8 +100,12 @@ def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Projec
         stderr=subprocess.STDOUT,
         text=True,
         env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace)),
+        # Ctrl-C as a shell delivers it: a process inherits an ignored or
+        # blocked SIGINT across exec, and the suite's own process may have one
+        preexec_fn=_ctrl_c_as_in_a_shell,
     )
     assert proc.stdout is not None
+    signals = _signal_state(proc.pid)
     seen = []
     deadline = time.monotonic() + 60
     for line in proc.stdout:
@@ -102,7 +120,7 @@ def test_sigint_during_mutants_stops_cleanly_and_changes_nothing(project: Projec
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     output = "".join(seen) + proc.stdout.read()
-    assert proc.wait(timeout=30) == 2, output
+    assert proc.wait(timeout=30) == 2, f"{signals}\n{output}"
     # what finished is reported, per module, but not gated
     lines = output.splitlines()
     (headline,) = [line for line in lines if line.startswith("escape: interrupted during the mutation phase")]
