@@ -56,6 +56,12 @@ class Target:
     def name(self) -> str:
         return self.qualname.rpartition(".")[2]
 
+    @property
+    def arguments(self) -> list[str]:
+        """Its parameters but a method's receiver (an object has no order to learn)."""
+        names = list(self.signature.parameters)
+        return names[1:] if self.owner is not None else names
+
 
 class NotCallable(Exception):
     pass

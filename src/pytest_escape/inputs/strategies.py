@@ -440,6 +440,11 @@ class Call:
 
     arguments: tuple[tuple[str, Any], ...]
 
+    @classmethod
+    def recorded(cls, arguments: dict[str, Any]) -> Call:
+        """A call the tests made, replayed: plain objects held by their attributes."""
+        return cls(tuple((k, shaped(v)) for k, v in arguments.items()))
+
     def as_dict(self) -> dict[str, Any]:
         return dict(self.arguments)
 

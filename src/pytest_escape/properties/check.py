@@ -43,7 +43,7 @@ from ..inputs import sandbox
 from ..inputs.calls import CLASSMETHOD, FUNCTION, STATICMETHOD, Caller, NotCallable, Target, fresh, resolve
 from ..inputs.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text, same_value, show
 from ..inputs.domain import Relation, learn, outside
-from ..inputs.literals import OMITTED, NotLiteral, describe_call, shaped
+from ..inputs.literals import OMITTED, NotLiteral, describe_call
 from ..inputs.observe import global_constants, observe_calls
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import (
@@ -362,7 +362,7 @@ def normalises(caller: Caller, observed: list[dict[str, Any]], data: str, second
     for arguments in unique_calls(observed)[:NORMALISER_CALLS]:
         if data not in arguments or time.monotonic() > deadline:
             continue
-        call = Call(tuple((k, shaped(v)) for k, v in arguments.items()))
+        call = Call.recorded(arguments)
         given = _input(call, data)
         once = caller(call, None)
         if once.kind != RETURNED or given is _UNBUILT or type(once.value) is not type(given):
@@ -544,7 +544,7 @@ def _replayable(caller: Caller, observed: list[dict[str, Any]], seconds: float) 
             kept.append(call)  # no time left to try it: given the benefit of the doubt
             continue
         try:
-            outcome = caller(Call(tuple((k, shaped(v)) for k, v in call.items())), None)
+            outcome = caller(Call.recorded(call), None)
         except sandbox.SandboxViolation:
             kept.append(call)  # the checks meet the refusal too, and say so
             continue
@@ -653,7 +653,7 @@ def check_function(
             # callers guarantee (an index into the container they pass with it),
             # which no hint says, so it is held to the inputs they passed
             callers_only = CALLERS_ONLY
-            strategy = st.sampled_from([Call(tuple((k, shaped(v)) for k, v in c.items())) for c in observed])
+            strategy = st.sampled_from([Call.recorded(c) for c in observed])
         else:
             strategy = call_strategy(target.function, target.owner, observed, seeds, valid_only=True)
     except Exception as e:  # noqa: BLE001 - Unexplorable, or a hint Hypothesis chokes on
@@ -676,10 +676,9 @@ def check_function(
         hint=hint,
         observed=observed,
         constants=seeds.strings,
+        callers_only=callers_only,
+        domain=learn(observed, target.arguments),
     )
-    ctx.callers_only = callers_only
-    receiver = next(iter(target.signature.parameters), None) if target.owner is not None else None
-    ctx.domain = learn(observed, [p for p in target.signature.parameters if p != receiver])
     if callers_only:
         ctx.typed_strategy = strategy
     elif CRASH in plan.properties or CONTRACT in plan.properties:

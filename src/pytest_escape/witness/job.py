@@ -112,8 +112,7 @@ def search_function(
             found(survivor.id, Witness(UNEXPLORABLE, reason=str(e)))
         return {"done": True}
     observed = observe(module, qualname, run_tests)
-    receiver = next(iter(target.signature.parameters), None) if target.owner is not None else None
-    domain = learn(unique_calls(observed), [p for p in target.signature.parameters if p != receiver])
+    domain = learn(unique_calls(observed), target.arguments)
     share = allowance.seconds_each
     sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=allowance.sandbox_root)
     guard = sandbox.Guard()
