@@ -417,7 +417,7 @@ import warnings
 
 def tidy(text: str) -> str:
     if "  " in text:
-        warnings.warn("double spaces collapsed", UserWarning)
+        warnings.warn("double spaces collapsed", UserWarning, stacklevel=2)
     return " ".join(text.split())
 """
 
@@ -452,6 +452,24 @@ def test_what_a_call_warns_is_behaviour_too(project: Project) -> None:
         assert (
             "pytest.warns(UserWarning, match=" in w["test"]
         )  # verified: passes on the code, fails on the mutant
+    # stacklevel=3, or none: the same warning, pointing away from the caller's
+    # line; the test pins where it points (pytest reports that line, and
+    # ``-W`` filters by module follow it)
+    moved = [
+        m
+        for m in project.mutants().values()
+        if m["status"] == "survived"
+        and "stacklevel=2" in m["before"][0]
+        and "stacklevel=2" not in m["after"][0]
+        and "UserWarning" in m["after"][0]
+        and "double spaces collapsed" in m["after"][0]
+    ]
+    assert len(moved) == 2, [m["replacement"] for m in project.mutants().values()]
+    for m in moved:
+        w = _witness(m)
+        assert (w["verdict"], w["difference"]) == (WITNESSED, "warnings"), w
+        assert "pointing at the call" in w["original"], w
+        assert "assert heard[0].filename == __file__" in w["test"], w["test"]
 
 
 DISTANCE = """

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,22 @@ import pytest
 
 from pytest_escape.inputs.calls import fresh, fresh_arguments
 from pytest_escape.inputs.compare import (
+    AT_THE_CALL,
+    BEYOND_THE_CALL,
     RAISED,
     RETURNED,
     UNSET,
     WARNED,
     CallOutcome,
+    Heard,
     difference,
+    heard_warning,
     object_state,
     same_value,
     show,
     stable_repr,
     warned_difference,
+    warning_text,
 )
 from pytest_escape.inputs.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
 from pytest_escape.inputs.strategies import Seeds, Unexplorable, parameter_strategy
@@ -339,15 +345,49 @@ class _Holder:
 
 
 def test_the_warnings_a_call_gives_are_part_of_its_outcome() -> None:
+    said = Heard(UserWarning, "collapsed", AT_THE_CALL)
     quiet = CallOutcome(RETURNED, value="a b")
-    warned = CallOutcome(RETURNED, value="a b", warned=((UserWarning, "collapsed"),))
-    louder = CallOutcome(RETURNED, value="a b", warned=((UserWarning, "COLLAPSED"),))
+    warned = CallOutcome(RETURNED, value="a b", warned=(said,))
+    louder = CallOutcome(RETURNED, value="a b", warned=(said._replace(message="COLLAPSED"),))
+    inside = CallOutcome(RETURNED, value="a b", warned=(said._replace(where="at notes.py:6"),))
     assert difference(warned, warned) is None
-    assert difference(warned, quiet) == difference(warned, louder) == WARNED
-    assert warned_difference(warned, louder) == ((UserWarning, "collapsed"), (UserWarning, "COLLAPSED"))
-    assert warned_difference(quiet, warned) == (None, (UserWarning, "collapsed"))
+    assert difference(warned, quiet) == difference(warned, louder) == difference(warned, inside) == WARNED
+    assert warned_difference(warned, louder) == (said, louder.warned[0])
+    assert warned_difference(quiet, warned) == (None, said)
+    # where it points is shown only when that is all that differs
+    assert warning_text(said, louder.warned[0]) == "UserWarning('collapsed')"
+    assert warning_text(said, inside.warned[0]) == "UserWarning('collapsed') pointing at the call"
+    assert warning_text(inside.warned[0], said) == "UserWarning('collapsed') pointing at notes.py:6"
     # a return value that differs is named first: it is what a test pins
     assert difference(warned, CallOutcome(RETURNED, value="ab")) == "return value"
+
+
+def _warning_at(stacklevel: int) -> warnings.WarningMessage:
+    with warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("always")
+        _warns(stacklevel)
+    return heard[0]
+
+
+def _warns(stacklevel: int) -> None:
+    warnings.warn("deprecated", DeprecationWarning, stacklevel=stacklevel)
+
+
+def test_a_warning_points_at_the_call_beyond_it_or_into_the_code() -> None:
+    """``stacklevel`` decides where a warning points: the caller's file (here
+    this test file plays the search's calling module), a file further out
+    on the stack, or a place in the code under test."""
+    this = __file__
+    outer = {"/site-packages/_pytest/python.py"}
+    assert heard_warning(_warning_at(2), this, outer).where == AT_THE_CALL
+    inside = heard_warning(_warning_at(1), "/elsewhere.py", outer)
+    assert inside.where == f"at {os.path.basename(this)}:{_LINE}"
+    beyond = _warning_at(2)
+    assert heard_warning(beyond, "/elsewhere.py", {this}).where == BEYOND_THE_CALL
+    assert heard_warning(_warning_at(99), this, outer).where == BEYOND_THE_CALL  # off the stack: "sys"
+
+
+_LINE = _warns.__code__.co_firstlineno + 1
 
 
 @pytest.mark.parametrize(

@@ -236,6 +236,16 @@ class _InSetup(Exception):
         self.error = error
 
 
+def _outer_files(frame: FrameType | None) -> set[str]:
+    """The files of the frames from ``frame`` outwards: the search's own
+    machinery, where a warning with too large a ``stacklevel`` points."""
+    files: set[str] = set()
+    while frame is not None:
+        files.add(frame.f_code.co_filename)
+        frame = frame.f_back
+    return files
+
+
 class Caller:
     """Calls a target with one input, under the original or one mutant."""
 
@@ -299,7 +309,10 @@ class Caller:
             # user code swallowed the refusal; the call still tried it
             raise SandboxViolation(self.guard.violation)
         outcome.output = printed.getvalue()
-        outcome.warned = tuple(heard_warning(w) for w in heard[start:])
+        if len(heard) > start:
+            outer = _outer_files(sys._getframe(1))
+            here = sys._getframe().f_code.co_filename
+            outcome.warned = tuple(heard_warning(w, here, outer) for w in heard[start:])
         outcome.arguments = {
             name: value for name, value in arguments.items() if not isinstance(value, _IMMUTABLE)
         }

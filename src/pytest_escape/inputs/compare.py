@@ -2,18 +2,20 @@
 
 The differential search runs the original and the mutant on copies of the
 same input and compares everything a caller could observe: the return value,
-the exception, and what became of the mutable arguments (a mutant that drops
-``items.pop()`` changes nothing but the argument).
+the exception, what became of the mutable arguments (a mutant that drops
+``items.pop()`` changes nothing but the argument), what it printed, and the
+warnings it gave, with where they point.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 RETURNED = "returned"
 RAISED = "raised"
@@ -47,8 +49,8 @@ class CallOutcome:
     arguments: dict[str, Any] = field(default_factory=dict)
     #: what the call printed (stdout and stderr, interleaved)
     output: str = ""
-    #: the warnings it gave, in order: (category, message)
-    warned: tuple[tuple[type[Warning], str], ...] = ()
+    #: the warnings it gave, in order
+    warned: tuple[Heard, ...] = ()
     #: RAISED while building the input (a constructor refusing its arguments),
     #: not by the call itself
     in_setup: bool = False
@@ -314,12 +316,46 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
     return None
 
 
-def heard_warning(message: warnings.WarningMessage) -> tuple[type[Warning], str]:
-    """A warning a call gave: its category, and its text without addresses."""
-    return message.category, _ADDRESS.sub("", str(message.message))
+#: where a warning points (``warnings.warn``'s ``stacklevel``): at the line
+#: that made the call (a test's own line, in a regression test) ...
+AT_THE_CALL = "at the call"
+#: ... or further out than the caller
+BEYOND_THE_CALL = "beyond the call"
 
 
-def warned_difference(a: CallOutcome, b: CallOutcome) -> tuple[tuple[type[Warning], str] | None, ...]:
+class Heard(NamedTuple):
+    """One warning a call gave: its category, its text without addresses, and
+    where it points.
+
+    Where it points is part of what a caller sees: a ``stacklevel`` mutant
+    moves the warning from the caller's line into the library, and pytest's
+    report, ``-W error::...:module`` filters and the "once per location"
+    rule all follow it.  Mutants switch by code object, at the original's
+    line numbers, so a place inside the project is compared as it is.
+    """
+
+    category: type[Warning]
+    message: str
+    where: str
+
+    def text(self) -> str:
+        return f"{self.category.__name__}({self.message!r})"
+
+
+def heard_warning(message: warnings.WarningMessage, call_file: str, outer_files: Set[str]) -> Heard:
+    """A warning a call gave, pointing at the call (``call_file``, the file of
+    the line that made it), beyond it (a file further out on the stack, or none:
+    ``sys``), or at a place in the code under test (``at file.py:line``)."""
+    if message.filename == call_file:
+        where = AT_THE_CALL
+    elif message.filename in outer_files or message.filename == "sys":
+        where = BEYOND_THE_CALL
+    else:
+        where = f"at {os.path.basename(message.filename)}:{message.lineno}"
+    return Heard(message.category, _ADDRESS.sub("", str(message.message)), where)
+
+
+def warned_difference(a: CallOutcome, b: CallOutcome) -> tuple[Heard | None, Heard | None]:
     """The first warning where two calls' warnings differ (each side; None where one has none)."""
     for index in range(max(len(a.warned), len(b.warned))):
         ours = a.warned[index] if index < len(a.warned) else None
@@ -329,5 +365,11 @@ def warned_difference(a: CallOutcome, b: CallOutcome) -> tuple[tuple[type[Warnin
     return None, None
 
 
-def warning_text(warning: tuple[type[Warning], str] | None) -> str:
-    return "no warning" if warning is None else f"{warning[0].__name__}({warning[1]!r})"
+def warning_text(warning: Heard | None, other: Heard | None = None) -> str:
+    """A warning as the report shows it; where it points only when that is
+    what differs from ``other``."""
+    if warning is None:
+        return "no warning"
+    if other is not None and other[:2] == warning[:2]:
+        return f"{warning.text()} pointing {warning.where}"
+    return warning.text()

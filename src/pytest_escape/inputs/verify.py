@@ -61,9 +61,11 @@ def run_tests(tests: list[Test], call_timeout: float, sandbox_root: str | None) 
 
 def _run_test(source: str, name: str, call_timeout: float) -> dict[str, Any]:
     guard = sandbox.Guard()
-    namespace: dict[str, Any] = {"__name__": "pytest_escape_regression"}
+    filename = f"<regression test {name}>"
+    # ``__file__`` as in a test file: a test may check that a warning points at its own line
+    namespace: dict[str, Any] = {"__name__": "pytest_escape_regression", "__file__": filename}
     try:
-        exec(compile(source, f"<regression test {name}>", "exec"), namespace)  # noqa: S102
+        exec(compile(source, filename, "exec"), namespace)  # noqa: S102
     except Exception as e:  # noqa: BLE001
         return {"outcome": "broken", "message": f"{type(e).__name__}: {e}"}
     try:

@@ -83,8 +83,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             out["mutant"] += f" and prints {safe_repr(theirs, 100)}"
         if finding.difference == WARNED:
             heard, other = warned_difference(finding.original, finding.mutant)
-            out["original"] += f" and warns {warning_text(heard)}"
-            out["mutant"] += f" and warns {warning_text(other)}"
+            out["original"] += f" and warns {warning_text(heard, other)}"
+            out["mutant"] += f" and warns {warning_text(other, heard)}"
     return out
 
 

@@ -16,11 +16,14 @@ from typing import Any
 
 from ..inputs.calls import METHOD, Target
 from ..inputs.compare import (
+    AT_THE_CALL,
+    BEYOND_THE_CALL,
     PRINTED,
     RAISED,
     RETURNED,
     WARNED,
     CallOutcome,
+    Heard,
     difference_path,
     follow,
     safe_repr,
@@ -101,6 +104,21 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
     return lines, pinned.imports
 
 
+def _pin_place(index: int, heard: Heard, other: Heard, imports: set[str]) -> list[str]:
+    """Asserts on where the original's warning points, which the mutant's does not."""
+    subject = f"heard[{index}]"
+    if heard.where == AT_THE_CALL:
+        # the test's own line made the call, as the search's did
+        return [f"assert {subject}.filename == __file__"]
+    if other.where == AT_THE_CALL:
+        return [f"assert {subject}.filename != __file__"]
+    if heard.where == BEYOND_THE_CALL:
+        raise NotLiteral("the warning points beyond the caller, to a frame a test does not have")
+    file, line = heard.where.removeprefix("at ").rsplit(":", 1)
+    imports.add("import os")
+    return [f"assert (os.path.basename({subject}.filename), {subject}.lineno) == ({file!r}, {int(line)})"]
+
+
 def render(
     target: Target,
     mutant_id: str,
@@ -147,11 +165,17 @@ def render(
             body.append("with warnings.catch_warnings():")
             body.append('    warnings.simplefilter("error")')
         else:
-            line, cls = warning_class(heard[0])
+            line, cls = warning_class(heard.category)
             if line:
                 imports.add(line)
             imports.add("import pytest")
-            body.append(f"with pytest.warns({cls}, match={'^' + re.escape(heard[1]) + '$'!r}):")
+            match = f"match={'^' + re.escape(heard.message) + '$'!r}"
+            if other is not None and other[:2] == heard[:2]:
+                # the same warning, pointing elsewhere (a ``stacklevel`` mutant)
+                body.append(f"with pytest.warns({cls}, {match}) as heard:")
+                after_lines[:0] = _pin_place(original.warned.index(heard), heard, other, imports)
+            else:
+                body.append(f"with pytest.warns({cls}, {match}):")
         body.extend(f"    {line}" for line in call_lines)
     elif difference == PRINTED:
         imports |= {"import contextlib", "import io", "import os", "from unittest import mock"}
