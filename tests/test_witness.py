@@ -411,6 +411,76 @@ def test_linked_nodes_with_slots_and_private_names_are_searched_as_they_are(proj
     assert "_Order__root" in _witness(relinking[-1])["input"]  # shown by its attributes, slots included
 
 
+CHAIN = """
+from collections.abc import Mapping
+
+
+class _Link:
+    __slots__ = ("key", "value", "next")
+
+    def __init__(self, key, value, after):
+        self.key, self.value, self.next = key, value, after
+
+
+class Chain(Mapping):
+    # a read-only mapping kept as linked nodes with __slots__
+
+    def __init__(self, items=()):
+        self._head = None
+        for key, value in reversed(list(dict(items).items())):
+            self._head = _Link(key, value, self._head)
+
+    def _links(self):
+        link = self._head
+        while link is not None:
+            yield link
+            link = link.next
+
+    def __getitem__(self, key):
+        for link in self._links():
+            if link.key == key:
+                return link.value
+        raise KeyError(key)
+
+    def __iter__(self):
+        return (link.key for link in self._links())
+
+    def __len__(self):
+        return sum(1 for _ in self._links())
+
+    def total(self):
+        result = 0
+        for link in self._links():
+            result += link.value
+        return result
+"""
+
+CHAIN_TESTS = """
+from chain import Chain
+
+
+def test_total_runs():
+    chain = Chain({f"k{i}": i for i in range(15)})
+    assert chain.total() is not None
+"""
+
+
+def test_a_receiver_of_many_linked_nodes_is_written_as_its_items(project: Project) -> None:
+    """A mapping of 15 linked nodes is more than a test can set up node by
+    node (at most 12 objects); its witnesses had no regression test.  Its
+    items, given to its own constructor, make the same object, and the test
+    is written that way and verified."""
+    project.write({"chain.py": CHAIN, "test_chain.py": CHAIN_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    summing = [m for m in project.mutants().values() if m["before"] == ["            result += link.value"]]
+    assert summing and all(m["status"] == "survived" for m in summing)
+    for m in summing:
+        w = _witness(m)
+        assert w["verdict"] == WITNESSED, w
+        assert "obj = Chain({'k0': 0, 'k1': 1," in (w["test"] or ""), w.get("test_dropped")
+
+
 NOTES = """
 import warnings
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,91 @@ def test_instances_are_written_by_their_attributes() -> None:
     assert literal(Built(Point, (("x", 1), ("y", 2)))).source == "Point(x=1, y=2)"
     # a left-out argument is left out of the call too
     assert literal(Built(Point, (("x", OMITTED), ("y", 2)))).source == "Point(y=2)"
+
+
+class _Link:
+    __slots__ = ("key", "value", "next")
+
+    def __init__(self, key: object, value: object, after: _Link | None) -> None:
+        self.key, self.value, self.next = key, value, after
+
+
+class Chain(MutableMapping[str, int]):
+    """A mapping kept as linked nodes with ``__slots__``: more objects than
+    a test lists attribute by attribute."""
+
+    def __init__(self, items: dict[str, int] | None = None) -> None:
+        self.head: _Link | None = None
+        self.size = 0
+        for key, value in (items or {}).items():
+            self[key] = value
+
+    def _links(self) -> Iterator[_Link]:
+        link = self.head
+        while link is not None:
+            yield link
+            link = link.next
+
+    def __getitem__(self, key: str) -> int:
+        for link in self._links():
+            if link.key == key:
+                return link.value  # type: ignore[return-value]
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, value: int) -> None:
+        for link in self._links():
+            if link.key == key:
+                link.value = value
+                return
+        last = None
+        for last in self._links():  # noqa: B007 - the last link
+            pass
+        made = _Link(key, value, None)
+        if last is None:
+            self.head = made
+        else:
+            last.next = made
+        self.size += 1
+
+    def __delitem__(self, key: str) -> None:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[str]:
+        return (link.key for link in self._links())  # type: ignore[misc]
+
+    def __len__(self) -> int:
+        return self.size
+
+
+class Counted(Chain):
+    """Its constructor cannot make its state: it counts the lookups made."""
+
+    def __init__(self, items: dict[str, int] | None = None) -> None:
+        super().__init__(items)
+        self.lookups = 0
+
+    def __getitem__(self, key: str) -> int:
+        self.lookups += 1
+        return super().__getitem__(key)
+
+
+def test_a_collection_is_written_as_its_items_when_they_make_it() -> None:
+    """A mapping of 20 linked nodes is refused attribute by attribute (more
+    than 12 objects) but written as ``Chain({...})``; a class whose
+    constructor cannot rebuild its state (a lookup count) is still refused."""
+    chain = Chain({f"k{i}": i for i in range(20)})
+    lines, imports = setup_lines(shaped(chain), "obj")
+    assert lines == ["obj = Chain({" + ", ".join(f"'k{i}': {i}" for i in range(20)) + "})"]
+    assert imports == {f"from {__name__} import Chain"}
+    assert literal(Chain({"a": 1})).source == "Chain({'a': 1})"  # an argument too
+    counted = Counted({"a": 1})
+    counted["a"]  # noqa: B018 - a lookup, counted
+    with pytest.raises(NotLiteral, match="evaluate back.*, and Counted.its items. does not make the same"):
+        literal(counted)
+    big = Counted({f"k{i}": i for i in range(20)})
+    big["k1"]  # noqa: B018
+    with pytest.raises(NotLiteral, match="more than 12 objects, and Counted.its items. does not make"):
+        setup_lines(shaped(big), "obj")
 
 
 def test_parameters_get_strategies_or_a_reason() -> None:

@@ -23,6 +23,7 @@ import pathlib
 import re
 import sys
 import types
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -37,6 +38,20 @@ _MAX_LENGTH = 4000
 
 class NotLiteral(Exception):
     """The value cannot be written as source that evaluates back to it."""
+
+
+class _NotACollection(NotLiteral):
+    """Not a collection of the project's: its items are not a way to write it."""
+
+
+def _either(refused: NotLiteral, value: Any) -> Literal:
+    """``value`` as its items (``_by_contents``), or ``refused`` with why that failed too."""
+    try:
+        return _by_contents(value)
+    except _NotACollection:
+        raise refused from None
+    except NotLiteral as also:
+        raise NotLiteral(f"{refused}, and {also}") from None
 
 
 @dataclass
@@ -266,6 +281,8 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     gets lines of its own first, named after the attribute; one met again (a
     link back to a parent) is written as its name.  intervaltree's witnesses
     on a ``Node`` got no test at all when only the outer object was written.
+    A collection is written as its items instead, when they make it
+    (``_by_contents``).
     """
     if not isinstance(value, Shaped):
         try:
@@ -277,9 +294,19 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
             value = view
         else:
             return [f"{name} = {found.source}"], found.imports
+    try:
+        # a collection reads best as its items (``Trie({'a': 1})``), when they make it
+        found = _by_contents(value)
+    except NotLiteral:
+        pass
+    else:
+        return [f"{name} = {found.source}"], found.imports
     lines: list[str] = []
     imports: set[str] = set()
-    _object_lines(value, name, lines, imports, {value.origin: name} if value.origin else {})
+    try:
+        _object_lines(value, name, lines, imports, {value.origin: name} if value.origin else {})
+    except NotLiteral as refused:
+        found = _either(refused, value)  # raises, with both reasons
     return lines, imports
 
 
@@ -509,20 +536,73 @@ def _same_code(a: types.CodeType, b: types.CodeType) -> bool:
     ]
 
 
-def literal(value: Any) -> Literal:
-    """``value`` as source; raises ``NotLiteral`` unless it evaluates back to an equal value."""
-    built = _build(value, 0)
+def _evaluated(built: Literal, value: Any) -> Any:
+    """What ``built`` evaluates to; raises ``NotLiteral`` when it is too long or fails."""
     if len(built.source) > _MAX_LENGTH:
         raise NotLiteral(f"its source would be {len(built.source)} characters long")
     namespace: dict[str, Any] = {}
     try:
         for line in sorted(built.imports):
             exec(line, namespace)  # noqa: S102 - our own import lines
-        back = eval(built.source, namespace)  # noqa: S307 - checking our own literal
+        return eval(built.source, namespace)  # noqa: S307 - checking our own literal
     except Exception as e:  # noqa: BLE001
         raise NotLiteral(
             f"repr of {type(value).__qualname__} does not evaluate back ({type(e).__name__})"
         ) from None
+
+
+def _by_contents(value: Any) -> Literal:
+    """A collection of a class of the project's written as its own constructor
+    given its contents: ``Trie({'a': 1, 'ab': 2})``, ``OrderedSet([3, 1])``.
+
+    A trie, a tree or a linked container holds more objects than a test can
+    list attribute by attribute (pygtrie's tries, seven witnesses without a
+    test), and its ``repr`` is seldom a call.  Its items are what a reader
+    knows it by.  The form is kept only when the object it makes holds the
+    same items, in the same order, and the same state (every attribute and
+    slot, compared as the search compares), so a constructor that sorts,
+    drops or re-links is caught here and the test is not written.
+    """
+    cls = value.cls if isinstance(value, Shaped) else type(value)
+    if (
+        issubclass(cls, (*REBUILT, Iterator))
+        or not issubclass(cls, Collection)
+        or not cls.__flags__ & _HEAPTYPE
+        or (where := importable_name(cls)) is None
+    ):
+        raise _NotACollection(f"{cls.__qualname__} is not a collection a test can build from its items")
+    try:
+        obj = value.make(lambda v: v) if isinstance(value, Shaped) else value
+        contents: Any = dict(obj.items()) if isinstance(obj, Mapping) else list(obj)
+    except Exception as e:  # noqa: BLE001 - its own iteration failed
+        raise NotLiteral(f"its items cannot be read ({type(e).__name__})") from None
+    inner = _build(contents, 1)
+    built = Literal(f"{where[1]}({inner.source})", inner.imports | ({where[0]} - {""}))
+    back = _evaluated(built, obj)
+    state, theirs = object_state(obj), object_state(back)
+    if not same_value(back, obj) or (
+        state is not None
+        and (
+            theirs is None
+            or list(state) != list(theirs)
+            or not all(same_value(v, theirs[k]) for k, v in state.items())
+        )
+    ):
+        raise NotLiteral(f"{where[1]}(its items) does not make the same {cls.__qualname__}")
+    return built
+
+
+def literal(value: Any) -> Literal:
+    """``value`` as source; raises ``NotLiteral`` unless it evaluates back to an equal value."""
+    try:
+        return _literal(value)
+    except NotLiteral as refused:
+        return _either(refused, value)
+
+
+def _literal(value: Any) -> Literal:
+    built = _build(value, 0)
+    back = _evaluated(built, value)
     if isinstance(value, OneShot):
         return built  # an iterator never equals another: the items were checked on the way
     original = value.make(lambda v: v) if isinstance(value, Built) else value
