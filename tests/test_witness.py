@@ -481,6 +481,77 @@ def test_a_receiver_of_many_linked_nodes_is_written_as_its_items(project: Projec
         assert "obj = Chain({'k0': 0, 'k1': 1," in (w["test"] or ""), w.get("test_dropped")
 
 
+PREFIXES = """
+_NONE = object()
+
+
+class _Node:
+    __slots__ = ("children", "value")
+
+    def __init__(self):
+        self.children = {}
+        self.value = _NONE
+
+
+class Prefixes:
+    def __init__(self):
+        self._root = _Node()
+
+    def put(self, key, value):
+        node = self._root
+        for char in key:
+            node = node.children.setdefault(char, _Node())
+        node.value = value
+
+    def size(self):
+        count = 1 if self._root.value is not _NONE else 0
+        stack = list(self._root.children.values())
+        while stack:
+            node = stack.pop()
+            if node.value is not _NONE:
+                count += 1
+            stack.extend(node.children.values())
+        return count
+"""
+
+PREFIXES_TESTS = """
+from prefixes import Prefixes
+
+
+def test_put_takes_any_key():
+    tree = Prefixes()
+    tree.put("", 1)
+    tree.put("ab", 2)
+
+
+def test_size_counts_the_keys():
+    tree = Prefixes()
+    tree.put("a", 1)
+    tree.put("b", 2)
+    assert tree.size() == 2
+"""
+
+
+def test_a_receiver_is_taken_to_a_state_another_test_reached(project: Project) -> None:
+    """``1 if root has a value`` -> ``2`` shows only on a tree with a value
+    at the empty key.  No test passed such a tree to ``size``, but one built
+    it with ``put('', ...)``: that call, replayed on a receiver, is the
+    witness, and the regression test replays it too."""
+    project.write({"prefixes.py": PREFIXES, "test_prefixes.py": PREFIXES_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    (root,) = [
+        m
+        for m in project.mutants().values()
+        if m["status"] == "survived"
+        and m["after"] == ["        count = 2 if self._root.value is not _NONE else 0"]
+    ]
+    w = _witness(root)
+    assert w["verdict"] == WITNESSED, w
+    assert ".put(key='', value=" in w["input"], w["input"]
+    assert "obj.put(key='', value=" in (w["test"] or ""), w.get("test_dropped")
+
+
 NOTES = """
 import warnings
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from pytest_escape.execution.protocol import MutantJob
+from pytest_escape.execution.witnesses import class_tests_of
 from pytest_escape.inputs.calls import fresh, fresh_arguments
 from pytest_escape.inputs.compare import (
     AT_THE_CALL,
@@ -36,7 +38,17 @@ from pytest_escape.inputs.compare import (
     warned_difference,
     warning_text,
 )
-from pytest_escape.inputs.literals import OMITTED, Built, NotLiteral, Shaped, literal, setup_lines, shaped
+from pytest_escape.inputs.literals import (
+    OMITTED,
+    Built,
+    NotLiteral,
+    Shaped,
+    Step,
+    Stepped,
+    literal,
+    setup_lines,
+    shaped,
+)
 from pytest_escape.inputs.strategies import Seeds, Unexplorable, parameter_strategy
 from pytest_escape.model import LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED
 from pytest_escape.witness.search import EVIDENCE, no_difference
@@ -198,6 +210,35 @@ def test_a_collection_is_written_as_its_items_when_they_make_it() -> None:
     big["k1"]  # noqa: B018
     with pytest.raises(NotLiteral, match="more than 12 objects, and Counted.its items. does not make"):
         setup_lines(shaped(big), "obj")
+
+
+def test_a_stepped_receiver_is_made_and_written_by_replaying_its_steps() -> None:
+    """``Stepped``: a receiver taken further by calls the tests made on its
+    class; made by replaying them on a fresh copy, written as the same
+    statements (item assignment and ``del`` as a reader writes them)."""
+    base = Chain({"a": 1})
+    stepped = Stepped(
+        base,
+        (
+            Step("__setitem__", (("key", "b"), ("value", 2))),
+            Step("setdefault", (("key", "c"), ("default", 3))),
+        ),
+    )
+    made = fresh(stepped)
+    assert dict(made) == {"a": 1, "b": 2, "c": 3} and dict(base) == {"a": 1}  # the base is copied
+    lines, imports = setup_lines(stepped, "obj")
+    assert lines == ["obj = Chain({'a': 1})", "obj['b'] = 2", "obj.setdefault(key='c', default=3)"]
+    assert imports == {f"from {__name__} import Chain"}
+    assert Step("__delitem__", (("key", "a"),)).source("obj").source == "del obj['a']"
+    assert repr(stepped).endswith(" after .__setitem__(key='b', value=2).setdefault(key='c', default=3)")
+
+
+def test_a_class_s_tests_are_those_of_all_its_methods() -> None:
+    def job(function: str, *tests: str) -> MutantJob:
+        return MutantJob(f"m.{function}_1", tests, "m", function, 1, False, "", False, False)
+
+    jobs = [job("f", "t::a"), job("C.put", "t::put", "t::both"), job("C.size", "t::both", "t::size")]
+    assert class_tests_of(jobs) == {("m", "C"): ["t::put", "t::both", "t::size"]}
 
 
 def test_parameters_get_strategies_or_a_reason() -> None:

@@ -20,7 +20,7 @@ deeper child dies, the first finding stands.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..inputs.sandbox import Allowance
@@ -46,6 +46,16 @@ UNRESOLVED = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED, UNREPRODUCED)
 DEEPER = 5
 
 
+def class_tests_of(jobs: Iterable[MutantJob]) -> dict[tuple[str, str], list[str]]:
+    """(module, class) -> the tests that run any of the class's mutated methods, in plan order."""
+    found: dict[tuple[str, str], dict[str, None]] = {}
+    for job in jobs:
+        owner, method, _ = job.function.partition(".")
+        if method:
+            found.setdefault((job.module, owner), {}).update(dict.fromkeys(job.tests))
+    return {key: list(tests) for key, tests in found.items()}
+
+
 class WitnessStage(BudgetedStage):
     """Schedules searches and verifications; ``emit`` gets one final finding per survivor."""
 
@@ -60,11 +70,15 @@ class WitnessStage(BudgetedStage):
         workers: int,
         run_tests: Callable[[list[str]], object],
         emit: Callable[[str, Witness], None],
+        class_tests: dict[tuple[str, str], list[str]] | None = None,
     ) -> None:
         super().__init__(options.budget, len(survivors), workers, options.call_timeout, run_tests)
         self.options = options
         self.survivors = survivors
         self.emit = emit
+        #: (module, class) -> the tests that run any of its mutated methods
+        #: (``class_tests_of``): where the steps a receiver can take are seen
+        self.class_tests = class_tests or {}
         #: mutant id -> the finding waiting for its test's two verification runs
         self.pending: dict[str, Witness] = {}
         self.checks: dict[str, dict[str, dict[str, Any]]] = {}
@@ -99,6 +113,10 @@ class WitnessStage(BudgetedStage):
         for survivor in group:
             tests += [t for t in survivor.tests if t not in tests]
         tests = tests[:OBSERVE_TESTS]
+        owner, method, _ = function.partition(".")
+        if method:
+            # a method's receiver may need a state another test of its class built
+            tests += [t for t in self.class_tests.get((module, owner), []) if t not in tests][:OBSERVE_TESTS]
 
         def found(mutant_id: str, finding: Witness) -> None:
             stream(to_json(WitnessFound(mutant_id, finding)))

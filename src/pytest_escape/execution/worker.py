@@ -63,7 +63,7 @@ from .protocol import (
     to_json,
 )
 from .stage import BudgetedStage, stopped
-from .witnesses import WitnessStage
+from .witnesses import WitnessStage, class_tests_of
 
 
 def _first_line(report: pytest.TestReport, root: str) -> str:
@@ -345,7 +345,9 @@ class WorkerPlugin:
             Stage.WITNESSES,
             len(survivors),
             options.budget,
-            lambda: WitnessStage(options, survivors, self.plan.workers, self._run_tests, found),
+            lambda: WitnessStage(
+                options, survivors, self.plan.workers, self._run_tests, found, class_tests_of(self.plan.jobs)
+            ),
         )
 
     def _properties(self) -> None:

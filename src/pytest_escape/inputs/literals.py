@@ -134,6 +134,52 @@ class OneShot:
         return iter(copy(list(self.items)))
 
 
+@dataclass(frozen=True)
+class Step:
+    """One call a test made on an instance of the class that changed it
+    (``trie['a'] = 1``, ``items.add(3)``): a way to reach a state."""
+
+    method: str
+    arguments: tuple[tuple[str, Any], ...]
+
+    def source(self, name: str) -> Literal:
+        """The step as a statement on the variable ``name``; raises ``NotLiteral``."""
+        parts = {k: literal(v) for k, v in self.arguments if v is not OMITTED}
+        imports: set[str] = set()
+        for part in parts.values():
+            imports |= part.imports
+        values = [part.source for part in parts.values()]
+        if self.method == "__setitem__" and len(values) == 2:
+            return Literal(f"{name}[{values[0]}] = {values[1]}", imports)
+        if self.method == "__delitem__" and len(values) == 1:
+            return Literal(f"del {name}[{values[0]}]", imports)
+        inner = ", ".join(f"{k}={part.source}" for k, part in parts.items())
+        return Literal(f"{name}.{self.method}({inner})", imports)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={describe(v)}" for k, v in self.arguments if v is not OMITTED)
+        return f".{self.method}({inner})"
+
+
+@dataclass(frozen=True)
+class Stepped:
+    """A receiver taken further by calls the tests made on other instances
+    of its class: a state no single test built (a trie with a value at the
+    empty key, a tree after a removal), reached the way a caller reaches it."""
+
+    base: Any
+    steps: tuple[Step, ...]
+
+    def __repr__(self) -> str:
+        return describe(self)
+
+    def make(self, copy: Any) -> Any:
+        obj = copy(self.base)
+        for step in self.steps:
+            getattr(obj, step.method)(**{k: copy(v) for k, v in step.arguments if v is not OMITTED})
+        return obj
+
+
 #: generated iterators are drawn up to this many items
 ONE_SHOT_ITEMS = 100
 
@@ -154,7 +200,7 @@ def settled(value: Any, depth: int = 0) -> Any:
 
 
 #: values the search holds in a rebuildable form (each has ``make(copy)``)
-REBUILT = (Built, Shaped, OneShot)
+REBUILT = (Built, Shaped, OneShot, Stepped)
 
 
 def is_sentinel(value: Any) -> bool:
@@ -266,6 +312,8 @@ def describe(value: Any) -> str:
         return f"<{value.cls.__name__} " + " ".join(f"{k}={describe(v)}" for k, v in value.state) + ">"
     if isinstance(value, OneShot):
         return f"iter({show(list(value.items))})"
+    if isinstance(value, Stepped):
+        return f"{describe(value.base)} after {''.join(repr(step) for step in value.steps)}"
     return show(value)
 
 
@@ -284,6 +332,13 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     A collection is written as its items instead, when they make it
     (``_by_contents``).
     """
+    if isinstance(value, Stepped):
+        base, needed = setup_lines(value.base, name)
+        for step in value.steps:
+            made = step.source(name)
+            base.append(made.source)
+            needed |= made.imports
+        return base, needed
     if not isinstance(value, Shaped):
         try:
             found = literal(value)

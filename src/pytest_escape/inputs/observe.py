@@ -8,14 +8,25 @@ does to them later does not change the record.
 from __future__ import annotations
 
 import copy
+import inspect
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import CodeType, FrameType
+from types import CodeType, FrameType, FunctionType
 from typing import Any
 
-from ..mutation.mutmut_adapter import activate, mutated_codes, recording_calls
+from ..mutation.mutmut_adapter import (
+    activate,
+    mutated_codes,
+    mutated_methods,
+    recording_calls,
+    watching_calls,
+)
+from ..mutation.switch import OnCall
 from .calls import sentinels
+from .compare import same_value
+from .literals import Step
+from .strategies import call_key
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200
@@ -108,6 +119,88 @@ def observe_calls(
         pass
     found.calls = [call for call in calls if call is not None]
     return found
+
+
+#: steps kept per class, and calls of its methods looked at for them
+MAX_STEPS = 60
+MAX_STEP_CALLS = 2000
+
+
+def observe_with_steps(
+    module: str, qualname: str, owner: str, run_tests: Callable[[], object]
+) -> tuple[list[dict[str, Any]], list[Step]]:
+    """``observe``, and in the same run of the tests, the calls they made on
+    instances of class ``owner`` that changed the instance (``Step``).
+
+    A method's survivor often needs a receiver in a state no test handed
+    to that method (a trie with a value at the empty key), yet another test
+    built it with a call of its own.  Only calls that returned and left the
+    instance different count: a lookup is no way to reach a state.  Only
+    methods whose parameters can all be named are kept, so a step can be
+    replayed, and written in a test, by keyword.
+    """
+    calls: list[dict[str, Any]] = []
+    steps: dict[str, Step] = {}
+    keep = sentinels(module)
+    cls = getattr(sys.modules[module], owner, None)
+    looked = [0]
+
+    def on_target(arguments: dict[str, Any]) -> None:
+        if len(calls) < MAX_RECORDED and not any(_test_double(v) for v in arguments.values()):
+            try:
+                calls.append(copy.deepcopy(arguments, dict(keep)))
+            except Exception:  # noqa: BLE001 - uncopyable input: not a seed
+                pass
+
+    def stepper(name: str, receiver: str) -> OnCall:
+        def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
+            looked[0] += 1
+            if len(steps) >= MAX_STEPS or looked[0] > MAX_STEP_CALLS:
+                return None
+            if any(_test_double(v) for v in arguments.values()) or receiver not in arguments:
+                return None
+            try:
+                before = copy.deepcopy(arguments, dict(keep))
+            except Exception:  # noqa: BLE001
+                return None
+
+            def ended(did_raise: bool, _value: Any) -> None:
+                if did_raise or same_value(before[receiver], arguments[receiver]):
+                    return
+                step = Step(name, tuple((k, v) for k, v in before.items() if k != receiver))
+                steps.setdefault(f"{name}:{call_key(dict(step.arguments))}", step)
+
+            return ended
+
+        return on_call
+
+    watched: dict[tuple[str, str], OnCall] = {}
+    for method in mutated_methods(module, owner) if cls is not None else []:
+        name = method.rpartition(".")[2]
+        function = vars(cls).get(name)
+        if not isinstance(function, FunctionType) or name in _NOT_STEPS:
+            continue
+        params = list(inspect.signature(function).parameters.values())
+        if params and all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in params):
+            watched[(module, method)] = stepper(name, params[0].name)
+    target_step = watched.pop((module, qualname), None)
+
+    def on_either(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
+        on_target(arguments)
+        return target_step(arguments) if target_step is not None else None
+
+    watched[(module, qualname)] = on_either
+    activate(None)
+    try:
+        with watching_calls(watched):
+            run_tests()
+    except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
+        pass
+    return calls, list(steps.values())
+
+
+#: methods that make, copy or tear an instance down rather than take it to another state
+_NOT_STEPS = frozenset({"__init__", "__new__", "__del__", "__copy__", "__deepcopy__", "__setstate__"})
 
 
 def global_constants(module: str, names: tuple[str, ...]) -> list[Any]:

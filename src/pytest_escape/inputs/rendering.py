@@ -13,7 +13,7 @@ import builtins
 from dataclasses import dataclass
 
 from .calls import METHOD, Target
-from .literals import OMITTED, Literal, NotLiteral, Shaped, importable_name, literal, setup_lines
+from .literals import OMITTED, Literal, NotLiteral, Shaped, Stepped, importable_name, literal, setup_lines
 from .strategies import Call
 
 
@@ -101,7 +101,7 @@ def call_source(
         if value is OMITTED or name in names:
             continue
         try:
-            if name == self_name or isinstance(value, Shaped):
+            if name == self_name or isinstance(value, (Shaped, Stepped)):
                 variable = "obj" if name == self_name else name
                 lines, needed = setup_lines(value, variable)
                 setup.extend(lines)

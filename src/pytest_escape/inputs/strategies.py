@@ -31,7 +31,7 @@ import socket
 import tempfile
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
 
 from .compare import safe_repr
-from .literals import OMITTED, Built, Shaped, describe, is_sentinel, settled, shaped
+from .literals import OMITTED, Built, Shaped, Step, Stepped, describe, is_sentinel, settled, shaped
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40
@@ -487,8 +487,13 @@ def call_strategy(
     seeds: Seeds,
     valid_only: bool = False,
     typed_only: bool = False,
+    steps: Sequence[Step] = (),
 ) -> st.SearchStrategy[Call]:
     """Whole calls: generated ones first (they shrink simplest), then the tests' own calls.
+
+    ``steps`` (calls the tests made that changed an instance of ``owner``)
+    also take a ``self`` one to three calls further (``Stepped``), after the
+    receivers as they are, which Hypothesis shrinks towards.
 
     ``owner`` is the class of an instance method: its ``self`` comes from the
     instances the tests used, or from building one.  ``valid_only`` keeps to
@@ -544,7 +549,11 @@ def call_strategy(
             except Unexplorable:
                 if not strategies:
                     raise
-            fields[param.name] = st.one_of(strategies)
+            receivers = st.one_of(strategies)
+            if steps and not valid_only:
+                walked = st.tuples(receivers, st.lists(st.sampled_from(list(steps)), min_size=1, max_size=3))
+                receivers = st.one_of(receivers, walked.map(lambda pair: Stepped(pair[0], tuple(pair[1]))))
+            fields[param.name] = receivers
             continue
         hint = hints.get(param.name, param.empty)
         if typed_only and not _typed(hint):

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..execution.protocol import MutantJob, WitnessOptions
 from ..inputs import sandbox
-from ..inputs.calls import FUNCTION, Caller, LineProbe, NotCallable, Target, resolve
+from ..inputs.calls import FUNCTION, METHOD, Caller, LineProbe, NotCallable, Target, resolve
 from ..inputs.compare import (
     PRINTED,
     WARNED,
@@ -29,8 +29,8 @@ from ..inputs.compare import (
     warning_text,
 )
 from ..inputs.domain import Relation, learn, outside
-from ..inputs.literals import NotLiteral, describe_call
-from ..inputs.observe import global_constants, observe
+from ..inputs.literals import NotLiteral, Step, describe_call
+from ..inputs.observe import global_constants, observe, observe_with_steps
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
 from ..model import (
@@ -111,7 +111,11 @@ def search_function(
         for survivor in survivors:
             found(survivor.id, Witness(UNEXPLORABLE, reason=str(e)))
         return {"done": True}
-    observed = observe(module, qualname, run_tests)
+    steps: list[Step] = []
+    if target.kind == METHOD and "." in qualname:
+        observed, steps = observe_with_steps(module, qualname, qualname.split(".")[0], run_tests)
+    else:
+        observed = observe(module, qualname, run_tests)
     domain = learn(unique_calls(observed), target.arguments)
     share = allowance.seconds_each
     sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=allowance.sandbox_root)
@@ -124,7 +128,7 @@ def search_function(
             continue
         try:
             result = _search_one(
-                target, module, qualname, survivor, caller, observed, domain, options, allowance
+                target, module, qualname, survivor, caller, observed, steps, domain, options, allowance
             )
         except Exception as e:  # noqa: BLE001 - one survivor's failure must not cost the others
             where = traceback.extract_tb(e.__traceback__)[-1]
@@ -145,6 +149,7 @@ def _search_one(
     survivor: MutantJob,
     caller: Caller,
     observed: list[dict[str, Any]],
+    steps: list[Step],
     domain: tuple[Relation, ...],
     options: WitnessOptions,
     allowance: Allowance,
@@ -158,7 +163,7 @@ def _search_one(
         extra=global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
     )
     try:
-        strategy = call_strategy(target.function, target.owner, observed, seeds)
+        strategy = call_strategy(target.function, target.owner, observed, seeds, steps=steps)
     except Unexplorable as e:
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
     # a default value is evaluated at definition time: no line of the call shows it

@@ -184,6 +184,11 @@ def watching_calls(
         yield
 
 
+def mutated_methods(module: str, class_name: str) -> list[str]:
+    """The qualnames of the mutated functions defined in class ``class_name`` of ``module``."""
+    return [f"{class_name}.{f.name}" for f in _functions.get(module, ()) if f.class_name == class_name]
+
+
 def mutated_codes() -> set[CodeType]:
     """The original code of every mutated function loaded in this process."""
     codes = set()
@@ -212,4 +217,5 @@ __all__ = [
     "register",
     "mutated_codes",
     "watching_calls",
+    "mutated_methods",
 ]
