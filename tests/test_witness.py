@@ -552,6 +552,90 @@ def test_a_receiver_is_taken_to_a_state_another_test_reached(project: Project) -
     assert "obj.put(key='', value=" in (w["test"] or ""), w.get("test_dropped")
 
 
+SPAN = """
+class Span:
+    __slots__ = ("_parts",)
+
+    def __init__(self, *parts):
+        self._parts = []
+        for part in parts:
+            if part > 0:
+                self._parts.append(part)
+
+    def __getattr__(self, name):
+        raise AttributeError
+
+    def __eq__(self, other):
+        return isinstance(other, Span) and self._parts == other._parts
+
+    def __hash__(self):
+        return hash(tuple(self._parts))
+
+    def __len__(self):
+        return len(self._parts)
+"""
+
+SPAN_TESTS = """
+from span import Span
+
+
+def test_span():
+    assert len(Span(1, 2)) == 2
+    Span(0)
+"""
+
+
+def test_a_slotted_instance_recorded_before_its_init_breaks_no_search(project: Project) -> None:
+    """``self`` recorded at the start of ``__init__`` has its slots unset: its
+    ``__hash__`` raised AttributeError inside Hypothesis, and the state a
+    survivor leaves could not be pinned with ``vars()`` (no ``__dict__``):
+    every survivor of portion's ``Interval.__init__`` was "the search itself
+    failed".  Now each is witnessed and its test pins the slot."""
+    project.write({"span.py": SPAN, "test_span.py": SPAN_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    assert len(survivors) == 2, survivors
+    for m in survivors:
+        w = _witness(m)
+        assert w["verdict"] == WITNESSED, w
+        assert "assert obj._parts == [" in (w["test"] or ""), w.get("test_dropped")
+
+
+WALK = """
+def walk(tree: dict, prefix: str):
+    if prefix not in tree:
+        raise KeyError(prefix)
+    for key in sorted(tree):
+        if key.startswith(prefix):
+            yield key
+"""
+
+WALK_TESTS = """
+import pytest
+from walk import walk
+
+
+def test_walk():
+    next(walk({"a": 1, "ab": 2}, "a"))
+    with pytest.raises(KeyError):
+        next(walk({}, "zz"))
+"""
+
+
+def test_a_generator_s_regression_test_draws_it(project: Project) -> None:
+    """A generator does nothing until drawn: the search draws it, and its
+    tests wrote the bare call, which raised nothing on the original code
+    (pygtrie's ``iteritems`` witnesses were dropped: "DID NOT RAISE")."""
+    project.write({"walk.py": WALK, "test_walk.py": WALK_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    (missing,) = [m for m in project.mutants().values() if m["after"] == ["        raise KeyError(None)"]]
+    w = _witness(missing)
+    assert w["verdict"] == WITNESSED, w
+    assert "    list(walk(tree=" in (w["test"] or ""), w.get("test_dropped")
+
+
 NOTES = """
 import warnings
 

@@ -260,6 +260,7 @@ class Caller:
         printed = io.StringIO()
         heard: list[warnings.WarningMessage] = []
         start = 0
+        generated = False
         # A fresh loop per call, as asyncio.run would make, but made before the
         # guard is armed (a loop opens a socket pair to wake itself).
         loop = asyncio.new_event_loop() if self.target.is_async else None
@@ -288,6 +289,7 @@ class Caller:
                     if loop is not None and inspect.iscoroutine(value):
                         value = loop.run_until_complete(value)
                     if inspect.isgenerator(value):
+                        generated = True
                         value = list(itertools.islice(value, GENERATOR_ITEMS))
                 finally:
                     if probe is not None:
@@ -309,6 +311,7 @@ class Caller:
             # user code swallowed the refusal; the call still tried it
             raise SandboxViolation(self.guard.violation)
         outcome.output = printed.getvalue()
+        outcome.generated = generated
         if len(heard) > start:
             outer = _outer_files(sys._getframe(1))
             here = sys._getframe().f_code.co_filename

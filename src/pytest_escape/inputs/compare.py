@@ -54,6 +54,9 @@ class CallOutcome:
     #: RAISED while building the input (a constructor refusing its arguments),
     #: not by the call itself
     in_setup: bool = False
+    #: the call gave a generator, drawn here as a list (what it raised, it
+    #: raised while drawn): a test has to draw it too
+    generated: bool = False
 
     def describe(self) -> str:
         if self.kind == RETURNED:
@@ -174,6 +177,16 @@ def _shown(value: Any) -> str:
     return _ADDRESS.sub("", safe_repr(value, 10_000))
 
 
+#: Py_TPFLAGS_HEAPTYPE: set on classes made by a class statement
+HEAPTYPE = 1 << 9
+
+
+def _all_python(cls: type) -> bool:
+    """Classes made by class statements all the way down: no state in a C base
+    (a dict's items, a date's fields) that its attributes would not show."""
+    return all(c is object or c.__flags__ & HEAPTYPE for c in cls.__mro__)
+
+
 def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth: int = 0) -> bool:
     """Equal in exact type and value; NaN equals NaN; containers compared item by item.
 
@@ -224,8 +237,13 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
         pass
     if isinstance(a, (set, frozenset, int, str, bytes, bool)) or a is None:
         return False
-    if getattr(type(a), "__eq__", None) is object.__eq__ and (state := object_state(a)) is not None:
-        # no value semantics: compare the state (slots included), not identity.
+    if (getattr(type(a), "__eq__", None) is object.__eq__ or _all_python(type(a))) and (
+        state := object_state(a)
+    ) is not None:
+        # no value semantics (or its own == says they differ, or failed):
+        # compare the state (slots included), not identity, nor a repr that
+        # shows no state (a mutant that left a slotted ``Span`` holding [0],
+        # not [], looked the same by ``repr``).
         # Attribute by attribute, not as a mapping: the state dicts are made
         # here and freed after, and a pair of their ids met again (reused by
         # the next pair of dicts) would read as "already found equal"

@@ -27,11 +27,9 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from .compare import UNSET, object_state, same_value, show
+from .compare import HEAPTYPE, UNSET, object_state, same_value, show
 
 _MAX_DEPTH = 12
-#: Py_TPFLAGS_HEAPTYPE: set on classes made by a class statement
-_HEAPTYPE = 1 << 9
 _STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
 
@@ -209,7 +207,7 @@ def is_sentinel(value: Any) -> bool:
     kind = type(value)
     try:
         return kind is object or bool(
-            kind.__flags__ & _HEAPTYPE
+            kind.__flags__ & HEAPTYPE
             and not isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType))
             # no state at all: an empty __dict__, or none and only empty __slots__
             # (pygtrie's ``_NONE_STEP = _NoneStep()``)
@@ -244,7 +242,7 @@ def shaped(value: Any) -> Any:
         and isinstance(getattr(value, "__dict__", None), dict)
         # Python classes all the way down (a tzinfo base holds no state): no
         # state hidden in a C base such as a dict, a date or an exception
-        and all(c in _STATELESS_BASES or c.__flags__ & _HEAPTYPE for c in cls.__mro__)
+        and all(c in _STATELESS_BASES or c.__flags__ & HEAPTYPE for c in cls.__mro__)
         # an empty __slots__ (typing.Generic's) still leaves a __dict__ for the state
         and not any(vars(c).get("__slots__") for c in cls.__mro__)
     ):
@@ -374,7 +372,7 @@ def _written_view(value: Any) -> Shaped | None:
         return view
     cls = type(value)
     if isinstance(value, (*REBUILT, type)) or not all(
-        c in _STATELESS_BASES or c.__flags__ & _HEAPTYPE for c in cls.__mro__
+        c in _STATELESS_BASES or c.__flags__ & HEAPTYPE for c in cls.__mro__
     ):
         return None
     state = object_state(value)
@@ -622,7 +620,7 @@ def _by_contents(value: Any) -> Literal:
     if (
         issubclass(cls, (*REBUILT, Iterator))
         or not issubclass(cls, Collection)
-        or not cls.__flags__ & _HEAPTYPE
+        or not cls.__flags__ & HEAPTYPE
         or (where := importable_name(cls)) is None
     ):
         raise _NotACollection(f"{cls.__qualname__} is not a collection a test can build from its items")

@@ -14,19 +14,22 @@ import re
 import sys
 from typing import Any
 
-from ..inputs.calls import METHOD, Target
+from ..inputs.calls import GENERATOR_ITEMS, METHOD, Target
 from ..inputs.compare import (
     AT_THE_CALL,
     BEYOND_THE_CALL,
     PRINTED,
     RAISED,
     RETURNED,
+    UNSET,
     WARNED,
     CallOutcome,
     Heard,
     difference_path,
     follow,
+    object_state,
     safe_repr,
+    same_value,
     warned_difference,
 )
 from ..inputs.literals import (
@@ -134,6 +137,13 @@ def render(
     imports, body, names = source.imports, source.setup, source.names
     self_name = list(target.signature.parameters)[0] if target.kind == METHOD else None
     expression = source.expression
+    if original.generated or mutant.generated:
+        # a generator does nothing until drawn: the search drew it, and so must the test
+        if original.kind == RETURNED and len(original.value) >= GENERATOR_ITEMS:
+            imports.add("import itertools")
+            expression = f"list(itertools.islice({expression}, {GENERATOR_ITEMS}))"
+        else:
+            expression = f"list({expression})"
     after_lines: list[str] = []
     if original.kind == RAISED:
         assert original.error is not None
@@ -191,15 +201,47 @@ def render(
         body.extend(call_lines)
     body.extend(after_lines)
     if watched:
-        after = original.arguments.get(watched)
-        subject = names[watched]
-        if watched == self_name or shaped(after) is not after:
-            # the instance itself rarely has a round-tripping repr; its state does
-            after, subject = vars(after), f"vars({subject})"
         try:
-            state = literal(after)
+            lines, needed = _pin_state(
+                original.arguments.get(watched),
+                mutant.arguments.get(watched),
+                names[watched],
+                watched == self_name,
+            )
         except NotLiteral as e:
             raise NotLiteral(f"argument {watched!r} after the call: {e}") from None
-        imports |= state.imports
-        body.append(f"assert {subject} == {state.source}")
+        imports |= needed
+        body.extend(lines)
     return test_source(test_name(target, mutant_id), docstring, body, imports)
+
+
+def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> tuple[list[str], set[str]]:
+    """Asserts on an argument's state after the call, which the mutant left otherwise.
+
+    An instance rarely has a round-tripping ``repr``; its attributes do:
+    ``vars(obj)`` when it has a ``__dict__``, and for one with ``__slots__``
+    (which ``vars`` refuses: the search of every such survivor failed) each
+    attribute the mutant left otherwise, by the name code outside reads it by.
+    """
+    if not (receiver or shaped(after) is not after):
+        state = literal(after)
+        return [f"assert {subject} == {state.source}"], state.imports
+    if isinstance(getattr(after, "__dict__", None), dict) and not _slotted(after):
+        state = literal(vars(after))
+        return [f"assert vars({subject}) == {state.source}"], state.imports
+    ours, theirs = object_state(after) or {}, object_state(mutant_after) or {}
+    lines: list[str] = []
+    imports: set[str] = set()
+    for name, value in ours.items():
+        if value is UNSET or not name.isidentifier() or (name in theirs and same_value(value, theirs[name])):
+            continue
+        pinned = literal(value)
+        imports |= pinned.imports
+        lines.append(f"assert {subject}.{name} == {pinned.source}")
+    if not lines:
+        raise NotLiteral(f"no attribute of {type(after).__qualname__} tells the two apart")
+    return lines, imports
+
+
+def _slotted(value: Any) -> bool:
+    return any(vars(c).get("__slots__") for c in type(value).__mro__)
