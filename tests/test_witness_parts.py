@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import inspect
+import math
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import textwrap
 import warnings
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -106,6 +107,18 @@ def test_literals_evaluate_back_to_the_value(value: Any, source: str) -> None:
     for line in found.imports:
         exec(line, namespace)
     assert same_value(eval(found.source, namespace), value)
+
+
+class Span(NamedTuple):
+    lower: float
+    upper: float
+
+
+def test_a_namedtuple_is_written_by_its_fields() -> None:
+    """Its ``repr`` shows the fields but may not evaluate (``lower=-inf``)."""
+    found = literal(Span(-math.inf, 2.5))
+    assert found.source == "Span(lower=-float('inf'), upper=2.5)"
+    assert found.imports == {f"from {__name__} import Span"}
 
 
 def test_values_without_a_faithful_literal_are_refused() -> None:

@@ -337,6 +337,7 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
             base.append(made.source)
             needed |= made.imports
         return base, needed
+    given = value  # a slotted instance's view cannot be made again: its items are read here
     if not isinstance(value, Shaped):
         try:
             found = literal(value)
@@ -349,7 +350,7 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
             return [f"{name} = {found.source}"], found.imports
     try:
         # a collection reads best as its items (``Trie({'a': 1})``), when they make it
-        found = _by_contents(value)
+        found = _by_contents(given)
     except NotLiteral:
         pass
     else:
@@ -359,7 +360,7 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     try:
         _object_lines(value, name, lines, imports, {value.origin: name} if value.origin else {})
     except NotLiteral as refused:
-        found = _either(refused, value)  # raises, with both reasons
+        found = _either(refused, given)  # raises, with both reasons
     return lines, imports
 
 
@@ -473,6 +474,20 @@ def _build(value: Any, depth: int) -> Literal:
     if type(value) is tuple:
         parts = [_build(v, depth + 1) for v in value]
         return _join(parts, "({},)" if len(parts) == 1 else "({})")
+    if isinstance(value, tuple) and isinstance(fields := getattr(type(value), "_fields", None), tuple):
+        # a namedtuple by its fields: its repr shows them, but not how to
+        # write them (portion's ``Atomic(lower=-inf, ...)``)
+        name = importable_name(type(value))
+        if name is None or len(fields) != len(value):
+            raise NotLiteral(f"{type(value).__qualname__} cannot be imported by name")
+        written = _join(
+            [
+                Literal(f"{k}={p.source}", p.imports)
+                for k, p in zip(fields, (_build(v, depth + 1) for v in value), strict=True)
+            ],
+            name[1] + "({})",
+        )
+        return Literal(written.source, written.imports | ({name[0]} - {""}))
     if type(value) in (set, frozenset):
         try:
             items = sorted(value)
