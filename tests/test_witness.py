@@ -636,6 +636,56 @@ def test_a_generator_s_regression_test_draws_it(project: Project) -> None:
     assert "    list(walk(tree=" in (w["test"] or ""), w.get("test_dropped")
 
 
+TICKETS = """
+import uuid
+
+
+class Ticket:
+    def __init__(self, title="untitled"):
+        self.id = uuid.uuid4().hex
+        self.title = title
+        self.tags = []
+
+    def tag(self, label):
+        if label not in self.tags:
+            self.tags.append(label)
+        return self.__weight()
+
+    def __weight(self):
+        return len(self.tags) * 2
+"""
+
+TICKETS_TESTS = """
+from tickets import Ticket
+
+
+def test_tag():
+    ticket = Ticket("printer jam")
+    ticket.tag("hardware")
+    ticket.tag("hardware")
+"""
+
+
+def test_a_receiver_built_with_a_random_id_is_set_aside_not_the_verdict(project: Project) -> None:
+    """``Ticket()`` draws a uuid, so two runs of the original on a built
+    receiver differ.  That input is set aside, not the survivor's verdict
+    (treelib: 134 of its survivors were "non-deterministic original" on
+    their first such input); the tests' own ticket, copied, is steady and
+    witnesses.  The private ``__weight`` is searched too, by its stored name
+    (it was "not a function")."""
+    project.write({"tickets.py": TICKETS, "test_tickets.py": TICKETS_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    tagging = [m for m in survivors if m["function"] == "Ticket.tag" and "not in" in m["before"][0]]
+    weighing = [m for m in survivors if m["function"] == "Ticket.__weight"]
+    assert tagging and weighing, [(m["function"], m["after"]) for m in survivors]
+    assert not any(_witness(m)["verdict"] == NON_DETERMINISTIC for m in survivors)
+    for m in tagging + weighing:
+        assert _witness(m)["verdict"] == WITNESSED, _witness(m)
+    assert "obj._Ticket__weight()" in (_witness(weighing[0])["test"] or ""), _witness(weighing[0])
+
+
 NOTES = """
 import warnings
 

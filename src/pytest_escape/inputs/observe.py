@@ -23,7 +23,7 @@ from ..mutation.mutmut_adapter import (
     watching_calls,
 )
 from ..mutation.switch import OnCall
-from .calls import sentinels
+from .calls import attribute_name, sentinels
 from .compare import same_value
 from .literals import Step
 from .strategies import call_key
@@ -176,7 +176,7 @@ def observe_with_steps(
 
     watched: dict[tuple[str, str], OnCall] = {}
     for method in mutated_methods(module, owner) if cls is not None else []:
-        name = method.rpartition(".")[2]
+        name = attribute_name(owner, method.rpartition(".")[2])
         function = vars(cls).get(name)
         if not isinstance(function, FunctionType) or name in _NOT_STEPS:
             continue

@@ -117,7 +117,7 @@ def call_source(
         if name not in names and name in values:
             setup.append(f"{name} = {values[name].source}")
             names[name] = name
-    callee = f"{names[self_name]}.{target.name}" if self_name else target.qualname
+    callee = f"{names[self_name]}.{target.name}" if self_name else target.callee
     expression = callee if target.attribute else f"{callee}({_render_args(target, values, names)})"
     if target.is_async:
         # a plain test runs the coroutine as the search did, in a fresh event loop

@@ -67,6 +67,9 @@ EVIDENCE = 20
 
 #: this many inputs in a row on which the original never finished: stop, it is not the input
 STARVED_LIMIT = 3
+#: this many inputs in a row on which the original disagreed with itself: the
+#: function is non-deterministic, not the inputs
+UNSTEADY_LIMIT = 10
 
 
 class _Starved(BaseException):
@@ -147,6 +150,9 @@ class Search:
         #: inputs on which the original itself ran out of time or memory
         self.starved = 0
         self.starved_by: set[str] = set()
+        #: inputs on which two runs of the original differed, set aside; the first of them
+        self.unsteady = 0
+        self.unsteady_first: _NonDeterministic | None = None
         self.out_of_time = False
         #: the latest input that differed: Hypothesis shrinks, so the smallest so far
         self.best: Call | None = None
@@ -171,7 +177,15 @@ class Search:
             return False
         second = self.caller(call, None)
         if difference(first, second) is not None:
-            raise _NonDeterministic(call, first, second)
+            # Set aside, not the verdict: an input may be unsteady where the
+            # function is not (a receiver built by a constructor that draws a
+            # uuid: treelib's ``Node()``; 134 survivors ended on their first such
+            # input), and the tests' own objects, copied, are steady.
+            self.unsteady += 1
+            self.unsteady_first = self.unsteady_first or _NonDeterministic(call, first, second)
+            if self.unsteady >= UNSTEADY_LIMIT and self.unsteady == self.examples:
+                raise self.unsteady_first
+            return False
         if self.probe is not None:
             self.probe.hit = False
         mutant = self.caller(call, self.mutant, self.probe)
@@ -242,8 +256,15 @@ class Search:
     def _nothing_found(self) -> Finding:
         if self.examples and self.starved == self.examples:
             return self._starved()
+        first = self.unsteady_first
+        if first is not None and self.unsteady == self.examples:
+            return self._finding(NON_DETERMINISTIC, _unsteady(first.first, first.second), call=first.call)
         distinct = len(self.reaching) if self.probe is not None else None
-        return self._finding(*no_difference(self.examples, self.out_of_time, distinct, self.needed))
+        verdict, reason = no_difference(self.examples, self.out_of_time, distinct, self.needed)
+        if first is not None:
+            what = difference(first.first, first.second)
+            reason += f"; {self.unsteady} set aside, on which two runs of the original differed ({what})"
+        return self._finding(verdict, reason)
 
     def _finding(self, verdict: str, reason: str | None, **found: Any) -> Finding:
         return Finding(
