@@ -686,6 +686,51 @@ def test_a_receiver_built_with_a_random_id_is_set_aside_not_the_verdict(project:
     assert "obj._Ticket__weight()" in (_witness(weighing[0])["test"] or ""), _witness(weighing[0])
 
 
+THERMOSTAT = """
+class Thermostat:
+    def __init__(self):
+        self._target = 20
+
+    @property
+    def target(self):
+        return self._target
+
+    @target.setter
+    def target(self, value):
+        if value > 30:
+            value = 30
+        self._target = value
+"""
+
+THERMOSTAT_TESTS = """
+from thermostat import Thermostat
+
+
+def test_target():
+    thermostat = Thermostat()
+    thermostat.target = 25
+    assert thermostat.target == 25
+"""
+
+
+def test_a_property_setter_is_searched_by_assigning(project: Project) -> None:
+    """A property's setter (mutmut's ``target__setter``) is searched with the
+    tests' objects and values, and its test assigns (``obj.target = 31``);
+    its survivors were "not a function"."""
+    project.write({"thermostat.py": THERMOSTAT, "test_thermostat.py": THERMOSTAT_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    setting = [
+        m
+        for m in project.mutants().values()
+        if m["status"] == "survived" and m["function"].endswith("__setter") and "> 30" in m["before"][0]
+    ]
+    assert setting, [(m["function"], m["status"]) for m in project.mutants().values()]
+    witnessed = [_witness(m) for m in setting if _witness(m)["verdict"] == WITNESSED]
+    assert witnessed, [_witness(m) for m in setting]
+    assert all(re.search(r"obj\.target = \d+", w["test"] or "") for w in witnessed), witnessed
+
+
 NOTES = """
 import warnings
 

@@ -51,12 +51,15 @@ class Target:
     is_async: bool = False
     #: a property's getter: called with ``self`` alone, written as ``obj.name``
     attribute: bool = False
+    #: a property's setter: called with ``self`` and the value, written as
+    #: ``obj.name = value``; what it returns is never seen (Python drops it)
+    setter: bool = False
 
     @property
     def name(self) -> str:
         """The attribute the function is reached by, from outside its class."""
         owner, _, name = self.qualname.rpartition(".")
-        return attribute_name(owner, name)
+        return attribute_name(owner, name.removesuffix(SETTER) if self.setter else name)
 
     @property
     def callee(self) -> str:
@@ -73,6 +76,10 @@ class Target:
 
 class NotCallable(Exception):
     pass
+
+
+#: how mutmut names a property's setter (its getter has the property's name)
+SETTER = "__setter"
 
 
 def attribute_name(owner: str, name: str) -> str:
@@ -108,6 +115,10 @@ def resolve(module_name: str, qualname: str) -> Target:
         if getter is not None:
             # a property: its getter is the code mutated, and reading it is the call
             return _target(module_name, qualname, METHOD, getter, owner, attribute=True)
+        prop = inspect.getattr_static(owner, name.removesuffix(SETTER), None)
+        if name.endswith(SETTER) and isinstance(prop, property) and prop.fset is not None:
+            # mutmut names a property's setter ``x__setter``: assigning is the call
+            return _target(module_name, qualname, METHOD, prop.fset, owner, setter=True)
     else:
         owner, kind, function = None, FUNCTION, getattr(module, name, None)
     if not callable(function):
@@ -133,6 +144,7 @@ def _target(
     function: Callable[..., Any],
     owner: type | None,
     attribute: bool = False,
+    setter: bool = False,
 ) -> Target:
     return Target(
         module=module,
@@ -143,6 +155,7 @@ def _target(
         signature=inspect.signature(function),
         is_async=inspect.iscoroutinefunction(function),
         attribute=attribute,
+        setter=setter,
     )
 
 
@@ -306,6 +319,8 @@ class Caller:
                     value = self.target.function(*args, **kwargs)
                     if loop is not None and inspect.iscoroutine(value):
                         value = loop.run_until_complete(value)
+                    if self.target.setter:
+                        value = None  # ``obj.x = v`` gives nothing back, whatever the setter returns
                     if inspect.isgenerator(value):
                         generated = True
                         value = list(itertools.islice(value, GENERATOR_ITEMS))

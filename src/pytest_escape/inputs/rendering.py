@@ -118,7 +118,13 @@ def call_source(
             setup.append(f"{name} = {values[name].source}")
             names[name] = name
     callee = f"{names[self_name]}.{target.name}" if self_name else target.callee
-    expression = callee if target.attribute else f"{callee}({_render_args(target, values, names)})"
+    if target.setter:
+        value = list(target.signature.parameters)[1]
+        expression = f"{callee} = {names.get(value) or values[value].source}"
+    elif target.attribute:
+        expression = callee
+    else:
+        expression = f"{callee}({_render_args(target, values, names)})"
     if target.is_async:
         # a plain test runs the coroutine as the search did, in a fresh event loop
         imports.add("import asyncio")

@@ -606,6 +606,9 @@ def check_function(
     try:
         target = resolve(module, qualname)
         original = original_function(module, qualname)
+        if target.setter:
+            # what it does is the state it leaves, which its getter's checks read
+            raise NotCallable(f"{target.callee} is a property's setter: properties are checked on functions")
     except (NotCallable, KeyError) as e:
         planned([CRASH])
         found(_result(CRASH, NOT_CHECKED, str(e), None))

@@ -156,7 +156,7 @@ def render(
             message = str(original.error)
             match = f", match={'^' + re.escape(message) + '$'!r}"
         call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
-    elif difference in ("return value", "outcome"):
+    elif difference in ("return value", "outcome") and not target.setter:
         call_lines = [f"result = {expression}"]
         try:
             after_lines, needed = _pin_value(original.value, mutant)
