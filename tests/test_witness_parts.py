@@ -3,6 +3,7 @@ seeding strategies.  (The search itself runs end to end in test_witness.py.)"""
 
 from __future__ import annotations
 
+import collections
 import datetime
 import decimal
 import inspect
@@ -119,6 +120,49 @@ def test_a_namedtuple_is_written_by_its_fields() -> None:
     found = literal(Span(-math.inf, 2.5))
     assert found.source == "Span(lower=-float('inf'), upper=2.5)"
     assert found.imports == {f"from {__name__} import Span"}
+
+
+class _Leaf:
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+
+class _Forest:
+    def __init__(self) -> None:
+        self.nodes: dict[str, _Leaf] = {}
+        self.order: list[_Leaf] = []
+
+
+def test_objects_held_in_a_dict_or_list_are_written_one_by_one() -> None:
+    """A tree that keeps its nodes in a dict (treelib's ``Tree._nodes``) is
+    written node by node, then the dict of their names; one node met again
+    in a list is its name."""
+    forest = _Forest()
+    a, b = _Leaf("a"), _Leaf("b")
+    forest.nodes = {"a": a, "b": b}
+    forest.order = [b, a]
+    lines, _ = setup_lines(shaped(forest), "obj")
+    assert lines == [
+        "obj = _Forest()",
+        "obj_nodes_0 = _Leaf.__new__(_Leaf)",
+        "obj_nodes_0.tag = 'a'",
+        "obj_nodes_1 = _Leaf.__new__(_Leaf)",
+        "obj_nodes_1.tag = 'b'",
+        "obj.nodes = {'a': obj_nodes_0, 'b': obj_nodes_1}",
+        "obj.order = [obj_nodes_1, obj_nodes_0]",
+    ]
+    namespace: dict[str, Any] = {"_Forest": _Forest, "_Leaf": _Leaf}
+    for line in lines:
+        exec(line, namespace)  # noqa: S102 - the lines under test
+    made = namespace["obj"]
+    assert made.order[0] is made.nodes["b"] and made.nodes["a"].tag == "a"
+
+
+def test_a_defaultdict_is_written_with_its_factory() -> None:
+    value: collections.defaultdict[str, list[int]] = collections.defaultdict(list, {"a": [1]})
+    found = literal(value)
+    assert found.source == "collections.defaultdict(list, {'a': [1]})"
+    assert found.imports == {"import collections"}
 
 
 def test_values_without_a_faithful_literal_are_refused() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import datetime
 import enum
 import inspect
@@ -406,24 +407,51 @@ def _object_lines(
     for attribute, attribute_value in value.state:
         if not attribute.isidentifier():
             raise NotLiteral(f"attribute {attribute!r} is not an identifier")
-        if id(attribute_value) in named:
-            lines.append(f"{name}.{attribute} = {named[id(attribute_value)]}")
-            continue
-        try:
-            found = literal(attribute_value)
-        except NotLiteral:
-            inner = _written_view(attribute_value)
-            if inner is None:
-                raise
-            child = f"{name}_{attribute.strip('_')}"
-            while child in named.values():
-                child += "_"
-            named[id(attribute_value)] = child
-            _object_lines(inner, child, lines, imports, named)
-            lines.append(f"{name}.{attribute} = {child}")
-            continue
-        imports |= found.imports
-        lines.append(f"{name}.{attribute} = {found.source}")
+        source = _part_source(attribute_value, f"{name}_{attribute.strip('_')}", lines, imports, named)
+        lines.append(f"{name}.{attribute} = {source}")
+
+
+def _part_source(value: Any, child: str, lines: list[str], imports: set[str], named: dict[int, str]) -> str:
+    """Source for one part of an object: a literal, the name of an object
+    written already (a link back), a plain object given lines of its own
+    first (named ``child``), or a dict, list or tuple of those.
+
+    A tree that keeps its nodes in a dict (treelib's ``Tree._nodes``, 75 of
+    its witnesses without a test) is written node by node, then the dict
+    of their names.
+    """
+    if id(value) in named:
+        return named[id(value)]
+    try:
+        found = literal(value)
+    except NotLiteral:
+        if type(value) is dict:
+            items = [
+                (literal(key), _part_source(item, f"{child}_{index}", lines, imports, named))
+                for index, (key, item) in enumerate(value.items())
+            ]
+            for key, _ in items:
+                imports |= key.imports
+            return "{" + ", ".join(f"{key.source}: {item}" for key, item in items) + "}"
+        if type(value) in (list, tuple):
+            parts = [
+                _part_source(item, f"{child}_{i}", lines, imports, named) for i, item in enumerate(value)
+            ]
+            return (
+                f"[{', '.join(parts)}]"
+                if type(value) is list
+                else f"({', '.join(parts)}{',' * (len(parts) == 1)})"
+            )
+        inner = _written_view(value)
+        if inner is None:
+            raise
+        while child in named.values():
+            child += "_"
+        named[id(value)] = child
+        _object_lines(inner, child, lines, imports, named)
+        return child
+    imports |= found.imports
+    return found.source
 
 
 def importable_name(obj: Any) -> tuple[str, str] | None:
@@ -488,6 +516,14 @@ def _build(value: Any, depth: int) -> Literal:
             name[1] + "({})",
         )
         return Literal(written.source, written.imports | ({name[0]} - {""}))
+    if type(value) is collections.defaultdict and value.default_factory is not None:
+        # its repr shows the factory as ``<class 'list'>``
+        factory = _build(value.default_factory, depth + 1)
+        contents = _build(dict(value), depth + 1)
+        return Literal(
+            f"collections.defaultdict({factory.source}, {contents.source})",
+            factory.imports | contents.imports | {"import collections"},
+        )
     if type(value) in (set, frozenset):
         try:
             items = sorted(value)
