@@ -136,6 +136,9 @@ class WitnessOptions:
     seed: int
     call_timeout: float
     backend: str
+    #: the deeper round: more examples, and receivers that take steps other
+    #: tests took on their class (``inputs.observe.observe_with_steps``)
+    deeper: bool = False
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ class WitnessStage(BudgetedStage):
             tests += [t for t in survivor.tests if t not in tests]
         tests = tests[:OBSERVE_TESTS]
         owner, method, _ = function.partition(".")
-        if method:
+        if method and deeper:
             # a method's receiver may need a state another test of its class built
             tests += [t for t in self.class_tests.get((module, owner), []) if t not in tests][:OBSERVE_TESTS]
 
@@ -141,7 +141,7 @@ class WitnessStage(BudgetedStage):
         if not held or each < self.MIN_SHARE * 2:
             self._release()
             return []
-        options = dataclasses.replace(self.options, examples=self.options.examples * DEEPER)
+        options = dataclasses.replace(self.options, examples=self.options.examples * DEEPER, deeper=True)
         allowance = dataclasses.replace(self.allowance, seconds_each=each)
         return self._searches(held, options, allowance, deeper=True)
 

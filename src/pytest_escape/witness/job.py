@@ -112,7 +112,7 @@ def search_function(
             found(survivor.id, Witness(UNEXPLORABLE, reason=str(e)))
         return {"done": True}
     steps: list[Step] = []
-    if target.kind == METHOD and "." in qualname:
+    if options.deeper and target.kind == METHOD and "." in qualname:
         observed, steps = observe_with_steps(module, qualname, qualname.split(".")[0], run_tests)
     else:
         observed = observe(module, qualname, run_tests)
