@@ -341,6 +341,11 @@ AT_THE_CALL = "at the call"
 BEYOND_THE_CALL = "beyond the call"
 
 
+#: the file a warning whose ``stacklevel`` is past the stack's top names
+#: (``sys`` up to Python 3.12, ``<sys>`` from 3.13)
+_OFF_THE_STACK = frozenset({"sys", "<sys>"})
+
+
 class Heard(NamedTuple):
     """One warning a call gave: its category, its text without addresses, and
     where it points.
@@ -362,11 +367,11 @@ class Heard(NamedTuple):
 
 def heard_warning(message: warnings.WarningMessage, call_file: str, outer_files: Set[str]) -> Heard:
     """A warning a call gave, pointing at the call (``call_file``, the file of
-    the line that made it), beyond it (a file further out on the stack, or none:
-    ``sys``), or at a place in the code under test (``at file.py:line``)."""
+    the line that made it), beyond it (a file further out on the stack, or
+    none), or at a place in the code under test (``at file.py:line``)."""
     if message.filename == call_file:
         where = AT_THE_CALL
-    elif message.filename in outer_files or message.filename == "sys":
+    elif message.filename in outer_files or message.filename in _OFF_THE_STACK:
         where = BEYOND_THE_CALL
     else:
         where = f"at {os.path.basename(message.filename)}:{message.lineno}"
