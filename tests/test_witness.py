@@ -669,7 +669,7 @@ def test_tag():
 def test_a_receiver_built_with_a_random_id_is_set_aside_not_the_verdict(project: Project) -> None:
     """``Ticket()`` draws a uuid, so two runs of the original on a built
     receiver differ.  For ``tag``, that input is set aside, not the survivor's verdict
-    (treelib: 134 of its survivors were "non-deterministic original" on
+    (treelib: 164 of its survivors were "non-deterministic original" on
     their first such input); the tests' own ticket, copied, is steady and
     witnesses.  The private ``__weight`` is searched too, by its stored name
     (it was "not a function")."""

@@ -179,7 +179,7 @@ class Search:
         if difference(first, second) is not None:
             # Set aside, not the verdict: an input may be unsteady where the
             # function is not (a receiver built by a constructor that draws a
-            # uuid: treelib's ``Node()``; 134 survivors ended on their first such
+            # uuid: treelib's ``Node()``; 164 survivors ended on their first such
             # input), and the tests' own objects, copied, are steady.
             self.unsteady += 1
             self.unsteady_first = self.unsteady_first or _NonDeterministic(call, first, second)
