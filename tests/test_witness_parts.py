@@ -122,6 +122,14 @@ def test_a_namedtuple_is_written_by_its_fields() -> None:
     assert found.imports == {f"from {__name__} import Span"}
 
 
+def _made(lines: list[str], imports: set[str], name: str) -> Any:
+    """What a test's setup lines bind ``name`` to, run after their imports."""
+    namespace: dict[str, Any] = {}
+    for line in [*sorted(imports), *lines]:
+        exec(line, namespace)  # noqa: S102 - the lines under test
+    return namespace[name]
+
+
 class _Leaf:
     def __init__(self, tag: str) -> None:
         self.tag = tag
@@ -141,7 +149,7 @@ def test_objects_held_in_a_dict_or_list_are_written_one_by_one() -> None:
     a, b = _Leaf("a"), _Leaf("b")
     forest.nodes = {"a": a, "b": b}
     forest.order = [b, a]
-    lines, _ = setup_lines(shaped(forest), "obj")
+    lines, imports = setup_lines(shaped(forest), "obj")
     assert lines == [
         "obj = _Forest()",
         "obj_nodes_0 = _Leaf.__new__(_Leaf)",
@@ -151,10 +159,7 @@ def test_objects_held_in_a_dict_or_list_are_written_one_by_one() -> None:
         "obj.nodes = {'a': obj_nodes_0, 'b': obj_nodes_1}",
         "obj.order = [obj_nodes_1, obj_nodes_0]",
     ]
-    namespace: dict[str, Any] = {"_Forest": _Forest, "_Leaf": _Leaf}
-    for line in lines:
-        exec(line, namespace)  # noqa: S102 - the lines under test
-    made = namespace["obj"]
+    made = _made(lines, imports, "obj")
     assert made.order[0] is made.nodes["b"] and made.nodes["a"].tag == "a"
 
 
@@ -746,10 +751,7 @@ def test_an_object_holding_objects_is_written_node_by_node() -> None:
         "node.left = node_left",
         "node.parent = None",
     ]
-    namespace: dict[str, Any] = {}
-    for line in [*sorted(imports), *lines]:
-        exec(line, namespace)  # noqa: S102 - the lines under test
-    built = namespace["node"]
+    built = _made(lines, imports, "node")
     assert (built.key, built.left.key, built.left.parent is built) == (2, 1, True)
 
 
@@ -789,10 +791,7 @@ def test_an_object_with_slots_is_written_by_its_slots() -> None:
     head = _SlotNode(1, "me")
     head.next = _SlotNode(2, "you")
     lines, imports = setup_lines(head, "node")
-    namespace: dict[str, Any] = {}
-    for line in [*sorted(imports), *lines]:
-        exec(line, namespace)  # noqa: S102 - the lines under test
-    built = namespace["node"]
+    built = _made(lines, imports, "node")
     assert (built.key, built.owner(), built.next.key, built.next.owner(), built.next.next) == (
         1,
         "me",

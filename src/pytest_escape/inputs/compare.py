@@ -181,6 +181,11 @@ def _shown(value: Any) -> str:
 HEAPTYPE = 1 << 9
 
 
+def slotted(cls: type) -> bool:
+    """Whether ``cls`` or a base declares non-empty ``__slots__`` (state outside ``__dict__``)."""
+    return any(vars(c).get("__slots__") for c in cls.__mro__)
+
+
 def _all_python(cls: type) -> bool:
     """Classes made by class statements all the way down: no state in a C base
     (a dict's items, a date's fields) that its attributes would not show."""

@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from .compare import HEAPTYPE, UNSET, object_state, same_value, show
+from .compare import HEAPTYPE, UNSET, object_state, same_value, show, slotted
 
 _MAX_DEPTH = 12
 _STATELESS_BASES = (object, datetime.tzinfo)
@@ -213,7 +213,7 @@ def is_sentinel(value: Any) -> bool:
             # no state at all: an empty __dict__, or none and only empty __slots__
             # (pygtrie's ``_NONE_STEP = _NoneStep()``)
             and getattr(value, "__dict__", {}) == {}
-            and not any(vars(c).get("__slots__") for c in kind.__mro__)
+            and not slotted(kind)
         )
     except Exception:  # noqa: BLE001 - a proxy (werkzeug's LocalProxy) raises on any look
         return False
@@ -245,7 +245,7 @@ def shaped(value: Any) -> Any:
         # state hidden in a C base such as a dict, a date or an exception
         and all(c in _STATELESS_BASES or c.__flags__ & HEAPTYPE for c in cls.__mro__)
         # an empty __slots__ (typing.Generic's) still leaves a __dict__ for the state
-        and not any(vars(c).get("__slots__") for c in cls.__mro__)
+        and not slotted(cls)
     ):
         return Shaped(cls, tuple(vars(value).items()), id(value))
     return value

@@ -30,6 +30,7 @@ from ..inputs.compare import (
     object_state,
     safe_repr,
     same_value,
+    slotted,
     warned_difference,
 )
 from ..inputs.literals import (
@@ -226,7 +227,7 @@ def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> t
     if not (receiver or shaped(after) is not after):
         state = literal(after)
         return [f"assert {subject} == {state.source}"], state.imports
-    if isinstance(getattr(after, "__dict__", None), dict) and not _slotted(after):
+    if isinstance(getattr(after, "__dict__", None), dict) and not slotted(type(after)):
         state = literal(vars(after))
         return [f"assert vars({subject}) == {state.source}"], state.imports
     ours, theirs = object_state(after) or {}, object_state(mutant_after) or {}
@@ -241,7 +242,3 @@ def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> t
     if not lines:
         raise NotLiteral(f"no attribute of {type(after).__qualname__} tells the two apart")
     return lines, imports
-
-
-def _slotted(value: Any) -> bool:
-    return any(vars(c).get("__slots__") for c in type(value).__mro__)
