@@ -6,8 +6,10 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +37,22 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if not hasattr(config, "workerinput"):
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        _share_the_user_cache(config)
+
+
+def _share_the_user_cache(config: pytest.Config) -> None:
+    """One user cache for every run this session starts, as a user has one
+    for all their runs: pytester points ``HOME`` into each test's own
+    folder, so without this each run had an empty cache, and generated
+    every mutant (a second of CPU) and built Hypothesis's tables again.
+    The cache is keyed by content (a file's text, a Hypothesis version), so
+    no test sees another's outcomes through it; a fresh one for each session,
+    removed at its end, so that no run of the suite depends on an earlier one."""
+    if "XDG_CACHE_HOME" in os.environ:
+        return
+    folder = tempfile.mkdtemp(prefix="pytest-escape-suite-cache-")
+    os.environ["XDG_CACHE_HOME"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 #: "-p" arguments that keep the async plugins out of a generated project's run

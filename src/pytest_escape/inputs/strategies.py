@@ -39,6 +39,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
 
+from ..user_cache import user_cache_dir
 from .compare import safe_repr
 from .literals import OMITTED, Built, Shaped, Step, Stepped, describe, is_sentinel, settled, shaped
 
@@ -726,8 +727,7 @@ def tables_cache() -> pathlib.Path:
     folder per Hypothesis version (the tables' format is Hypothesis's own)."""
     from hypothesis import __version__
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return pathlib.Path(base) / "pytest-escape" / f"hypothesis-{__version__}"
+    return user_cache_dir() / f"hypothesis-{__version__}"
 
 
 def warm_up(home: str) -> None:

@@ -3,18 +3,35 @@
 Generation is CPU-bound libcst work that depends only on the source files,
 so it overlaps with the baseline run on the other cores instead of adding to
 the wall-clock after it.
+
+Because it depends only on a file's text (and on the code that generates),
+its result is also kept in the user's cache, keyed by exactly that: a file
+unchanged since any earlier run, of any project, is not generated again.
+Most of a generation is importing libcst and mutmut (0.7 s of CPU in each
+generating process, for a file of any size), so a run whose files all hit
+starts no generating process at all.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
+import importlib.metadata
 import multiprocessing
 import os
+import pickle
+import sys
 import tokenize
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from ..lifetime import die_with_parent
+from ..user_cache import prune, user_cache_dir, write_atomically
 from .types import MutatedModule
+
+#: generated modules the cache keeps (the least recently used go first)
+CACHE_ENTRIES = 2000
 
 
 class UnusableTarget(Exception):
@@ -58,8 +75,9 @@ def _first_line(error: BaseException) -> str:
     return lines[0] if lines else "no message"
 
 
-def _generate(module: str, path: str) -> MutatedModule | str:
-    """The module's mutants, or why the file cannot be mutated (one line)."""
+def _generate(module: str, path: str, source: str | None = None) -> MutatedModule | str:
+    """The module's mutants, or why the file cannot be mutated (one line);
+    ``source``: the file's text as already read (the text its cache key is of)."""
     # Imported here, in the generating process: libcst costs 0.8 s to import
     # and the main process never needs it.
     import libcst
@@ -67,7 +85,8 @@ def _generate(module: str, path: str) -> MutatedModule | str:
     from .mutmut_adapter.generate import mutate_module
 
     try:
-        source = read_source(Path(path))
+        if source is None:
+            source = read_source(Path(path))
     except UnusableTarget as e:
         return str(e)
     try:
@@ -96,27 +115,109 @@ def _generate(module: str, path: str) -> MutatedModule | str:
         )
 
 
+@functools.lru_cache(maxsize=1)
+def _generator_version() -> str:
+    """What, besides a file's text, decides its mutants: this package's
+    generating code (its own text, so that an edited checkout never reads
+    a stale entry), mutmut's and libcst's versions, and Python's (its
+    grammar)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for source in sorted([*here.glob("*.py"), *here.glob("mutmut_adapter/*.py")]):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    for package in ("mutmut", "libcst"):
+        try:
+            digest.update(f"{package} {importlib.metadata.version(package)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{package} ?".encode())
+    digest.update(f"{sys.implementation.name} {sys.version_info[:2]}".encode())
+    return digest.hexdigest()
+
+
+class GeneratedCache:
+    """Generated modules in the user's cache, one file per (module name,
+    source text, generator version).  The file's path is not in the key (a
+    project's copy elsewhere generates the same mutants); it is put back on
+    reading.  Only modules are kept: a file that cannot be mutated says why
+    again at each run, from its current text."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else user_cache_dir() / "generated"
+
+    @staticmethod
+    def key(module: str, source: str) -> str:
+        digest = hashlib.sha256(f"{_generator_version()}\0{module}\0".encode())
+        digest.update(source.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def load(self, key: str, path: Path) -> MutatedModule | None:
+        entry = self.folder / f"{key}.pickle"
+        try:
+            module = pickle.loads(entry.read_bytes())  # noqa: S301 - the user's own cache
+            os.utime(entry)  # recently used: pruned last
+        except Exception:  # noqa: BLE001 - missing, unreadable or stale: generated again
+            return None
+        if not isinstance(module, MutatedModule):
+            return None
+        return dataclasses.replace(module, filename=str(path))
+
+    def keep(self, key: str, module: MutatedModule) -> None:
+        if write_atomically(self.folder / f"{key}.pickle", pickle.dumps(module)):
+            prune(self.folder, CACHE_ENTRIES)
+
+
 class MutantFactory:
-    def __init__(self, files: dict[Path, str], workers: int) -> None:
-        """``files`` maps each candidate file to the module name it will probably have."""
-        context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(
-            max_workers=max(1, workers),
-            mp_context=context,
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
-        )
+    def __init__(self, files: dict[Path, str], workers: int, cache: GeneratedCache | None = None) -> None:
+        """``files`` maps each candidate file to the module name it will probably have;
+        ``cache`` (default: the user's) holds earlier runs' generated modules."""
+        self._cache = cache if cache is not None else GeneratedCache()
+        self._found: dict[tuple[Path, str], MutatedModule] = {}
+        self._keys: dict[tuple[Path, str], str] = {}
+        sources: dict[tuple[Path, str], str] = {}
+        for path, module in files.items():
+            try:
+                sources[(path, module)] = read_source(path)
+            except UnusableTarget:
+                continue  # generated (and explained) in its process
+            key = self._keys[(path, module)] = self._cache.key(module, sources[(path, module)])
+            found = self._cache.load(key, path)
+            if found is not None:
+                self._found[(path, module)] = found
+        missing = [item for item in files.items() if item not in self._found]
+        self._pool: ProcessPoolExecutor | None = None
+        if missing:
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, min(workers, len(missing))),
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         self._futures: dict[tuple[Path, str], Future[MutatedModule | str]] = {
-            (path, module): self._pool.submit(_generate, module, str(path)) for path, module in files.items()
+            (path, module): self._pool.submit(_generate, module, str(path), sources.get((path, module)))
+            for path, module in missing
+            if self._pool is not None
         }
+
+    @property
+    def generating(self) -> int:
+        """How many files are generated in this run (the others were in the cache)."""
+        return len(self._futures)
 
     def get(self, path: Path, module: str) -> MutatedModule:
         """The file's mutants; ``UnusableTarget`` says why there are none."""
+        found = self._found.get((path, module))
+        if found is not None:
+            return found
         future = self._futures.get((path, module))
         result = future.result() if future is not None else _generate(module, str(path))
         if isinstance(result, str):
             raise UnusableTarget(result)
+        key = self._keys.get((path, module))
+        if key is not None and future is not None:
+            self._cache.keep(key, result)
         return result
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
