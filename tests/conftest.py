@@ -12,11 +12,13 @@ import sys
 import tempfile
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pytest_escape.config import DEFAULT_PROPERTY_BUDGET
 from pytest_escape.model import Results
 from pytest_escape.results_io import read_json
 
@@ -223,55 +225,70 @@ SAMPLE = {
 }
 
 
-@pytest.fixture(scope="session")
-def sample_report(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The JSON results of one real ``pytest --escape`` run of SAMPLE, made once
-    for the whole session: with pytest-xdist, the first worker to get here
-    runs it under a lock in the directory the workers share, and the others
-    read it (pytest-xdist's recipe for session fixtures)."""
+@dataclass(frozen=True)
+class SharedRun:
+    """One real ``pytest --escape`` run of a generated project, made once per
+    session for every test that only reads it (see ``shared_run``)."""
+
+    #: the project's folder (``report`` and anything else the run wrote beside it)
+    path: Path
+    report: Path
+    returncode: int
+    stdout: str
+
+    def results(self) -> dict[str, Any]:
+        return json.loads(self.report.read_text(encoding="utf-8"))
+
+    def mutants(self) -> dict[str, dict[str, Any]]:
+        return {m["id"]: m for m in self.results()["x-escape"]["mutants"]}
+
+
+def shared_run(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, files: dict[str, str], *args: str
+) -> SharedRun:
+    """``pytest --escape ARGS`` on ``files``, run once for the whole session:
+    with pytest-xdist, the first worker to get here runs it under a lock in
+    the directory the workers share, and the others read what it left
+    (pytest-xdist's recipe for session fixtures; a module-scoped fixture
+    would run once per worker).  The tests that read it must not change its
+    folder: one that runs the project again copies it first."""
     if worker_id == "master":
-        return _sample_report(tmp_path_factory.mktemp("sample"))
+        return _shared_run(tmp_path_factory.mktemp(name), files, args)
     shared = tmp_path_factory.getbasetemp().parent
-    with open(shared / "sample.lock", "w") as lock:
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        report = shared / "sample" / "escape-report.json"
-        if not report.is_file():
-            (shared / "sample").mkdir(exist_ok=True)
-            _sample_report(shared / "sample")
-        return report
+        root = shared / name
+        if (root / "run.json").is_file():
+            done = json.loads((root / "run.json").read_text(encoding="utf-8"))
+            return SharedRun(root / "project", root / "project" / "escape-report.json", *done)
+        root.mkdir(exist_ok=True)
+        return _shared_run(root, files, args)
 
 
-def _sample_report(root: Path) -> Path:
-    for name, text in SAMPLE.items():
-        target = root / name
+def _shared_run(root: Path, files: dict[str, str], args: tuple[str, ...]) -> SharedRun:
+    project = root / "project"
+    for file, text in files.items():
+        target = project / file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    report = root / "escape-report.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--escape",
-            "-p",
-            "no:cacheprovider",
-            *(f"-p{p}" for p in PLUGINS_OFF),
-            "--escape-workers",
-            "2",
-            "--escape-seed",
-            "1",
-            "--escape-witness-budget",
-            "30",
-            "--escape-report",
-            f"json:{report}",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    report = project / "escape-report.json"
+    command = [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider"]
+    command += [f"-p{p}" for p in (*ASYNC_PLUGINS_OFF, *PLUGINS_OFF)]
+    command += ["--escape-workers", "2", *args, *_searches_off(args), "--escape-report", f"json:{report}"]
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
     assert report.is_file(), done.stdout + done.stderr
-    return report
+    (root / "run.json").write_text(json.dumps([done.returncode, done.stdout]), encoding="utf-8")
+    return SharedRun(project, report, done.returncode, done.stdout)
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The JSON results of one real ``pytest --escape`` run of SAMPLE."""
+    # the property checks at their default budget, as a user's run has them
+    budget = f"{DEFAULT_PROPERTY_BUDGET:g}"
+    args = ("--escape-seed", "1", "--escape-witness-budget", "30", "--escape-property-budget", budget)
+    run = shared_run(tmp_path_factory, worker_id, "sample", SAMPLE, *args)
+    return run.report
 
 
 @pytest.fixture

@@ -8,16 +8,13 @@ normaliser) must stay quiet.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PLUGINS_OFF, Project
+from conftest import Project, shared_run
 
 from pytest_escape.cache_keys import KeyMaker
 from pytest_escape.execution.protocol import PropertyCheck, PropertyChecked
@@ -387,23 +384,16 @@ class Run:
     found: dict[tuple[str, str], dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
-def textkit(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The planted bugs, run once (about ten seconds) for the tests that read the results."""
-    root = tmp_path_factory.mktemp("textkit")
-    for name, text in {"textkit.py": TEXTKIT, "test_textkit.py": TEXTKIT_TESTS}.items():
-        (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    report = root / "escape-report.json"
-    command = [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider", "--escape-workers", "2"]
-    command += [f"-p{p}" for p in PLUGINS_OFF]
+@pytest.fixture(scope="session")
+def textkit(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Run:
+    """The planted bugs, run once per session (the slowest run of the suite) for the tests that read it."""
+    files = {"textkit.py": TEXTKIT, "test_textkit.py": TEXTKIT_TESTS}
     # forty functions: a budget that a loaded machine does not cut short (each
     # check stops at its examples long before on an idle one)
-    command += [*PROPERTY_RUN, "--escape-property-budget", "150"]
-    command += ["--escape-write-tests", "test_found.py", "--escape-report", f"json:{report}"]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
-    assert report.is_file(), done.stdout + done.stderr
-    found = by_function(json.loads(report.read_text(encoding="utf-8")))
-    return Run(root, done.returncode, pytest.LineMatcher(done.stdout.splitlines()), found)
+    args = (*PROPERTY_RUN, "--escape-property-budget", "150", "--escape-write-tests", "test_found.py")
+    done = shared_run(tmp_path_factory, worker_id, "textkit", files, *args)
+    found = by_function(done.results())
+    return Run(done.path, done.returncode, pytest.LineMatcher(done.stdout.splitlines()), found)
 
 
 def violated(found: dict[tuple[str, str], dict[str, Any]]) -> set[tuple[str, str]]:

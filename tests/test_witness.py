@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 import pytest
-from conftest import Project
+from conftest import Project, SharedRun, shared_run
 
 from pytest_escape.inputs.strategies import Seeds
 from pytest_escape.model import (
@@ -136,10 +136,31 @@ def shop(project: Project) -> Project:
     return project
 
 
-def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
-    result = shop.run("--escape-witness-budget", "60", "--escape-paths", "shop.py", "--escape-seed", "1")
-    assert result.ret == 0, result.stdout.str()
-    functions = _by_function(shop.mutants())
+#: the shop's search as the tests below read it (seed 1), writing its regression tests
+SHOP_RUN = (
+    "--escape-witness-budget",
+    "60",
+    "--escape-paths",
+    "shop.py",
+    "--escape-seed",
+    "1",
+    "--escape-write-tests",
+    "test_escape_regressions.py",
+)
+
+
+@pytest.fixture(scope="session")
+def shop_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> SharedRun:
+    """The shop searched once per session, for the tests that read that run;
+    one that runs the shop again does it in its own copy (``shop``)."""
+    return shared_run(
+        tmp_path_factory, worker_id, "shop", {"shop.py": SHOP, "test_shop.py": SHOP_TESTS}, *SHOP_RUN
+    )
+
+
+def test_every_survivor_gets_a_verdict_of_the_right_kind(shop_run: SharedRun) -> None:
+    assert shop_run.returncode == 0, shop_run.stdout
+    functions = _by_function(shop_run.mutants())
     survivors = [m for ms in functions.values() for m in ms if m["status"] == "survived"]
     assert survivors and all(m["witness"]["verdict"] in VERDICTS for m in survivors)
 
@@ -199,15 +220,15 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop: Project) -> None:
     assert all("redirect_stdout" in w["test"] and "How many items to take" in w["test"] for w in helps)
 
     # the terminal report shows the verdicts under the survivors, and a summary
-    out = result.stdout.str()
+    out = shop_run.stdout
     assert "witnessed: is_bulk(qty=1013) returns True; the mutant returns False" in out
     assert "regression test (passes on the original, fails on the mutant):" in out
     assert "likely equivalent: no difference on" in out
     assert "witnesses: " in out and " likely equivalent" in out
     # Hypothesis ran with no database and its home in the sandbox: nothing in the project
-    assert not (shop.path / ".hypothesis").exists()
+    assert not (shop_run.path / ".hypothesis").exists()
     # the Stryker mutant carries the finding as an extra key
-    stryker = shop.results()["files"]["shop.py"]["mutants"]
+    stryker = shop_run.results()["files"]["shop.py"]["mutants"]
     assert any(m.get("x-escape", {}).get("witness", {}).get("verdict") == WITNESSED for m in stryker)
 
 
@@ -958,31 +979,21 @@ def test_a_path_in_the_checkout_is_written_relative_to_the_project(
     assert plain.returncode == 0 and f"{len(witnessed)} passed" in plain.stdout, plain.stdout
 
 
-def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Project) -> None:
-    target = shop.path / "test_escape_regressions.py"
-    result = shop.run(
-        # each survivor's share is still several seconds: what the test reads takes under one
-        "--escape-witness-budget",
-        "20",
-        "--escape-paths",
-        "shop.py",
-        "--escape-seed",
-        "2",
-        "--escape-write-tests",
-        str(target),
-    )
-    assert result.ret == 0, result.stdout.str()
-    first = shop.mutants()
+def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(
+    shop: Project, shop_run: SharedRun
+) -> None:
+    first = shop_run.mutants()
     witnessed = {k for k, m in first.items() if m["witness"] and m["witness"]["test"]}
     assert len(witnessed) >= 5
-    text = target.read_text(encoding="utf-8")
-    compile(text, str(target), "exec")  # valid Python
+    text = (shop_run.path / "test_escape_regressions.py").read_text(encoding="utf-8")
+    compile(text, "test_escape_regressions.py", "exec")  # valid Python
     assert text.count("\ndef test_") == len(witnessed)
-    assert f"wrote {len(witnessed)} verified regression tests to" in result.stdout.str()
+    assert f"wrote {len(witnessed)} verified regression tests to" in shop_run.stdout
 
     # the written file passes on the unmutated code, in a plain pytest run
+    (shop.path / "test_escape_regressions.py").write_text(text, encoding="utf-8")
     plain = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_escape_regressions.py"],
         cwd=shop.path,
         capture_output=True,
         text=True,
@@ -998,10 +1009,9 @@ def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(shop: Pr
     assert all(second[k]["killed_by"].startswith("test_escape_regressions.py::") for k in witnessed)
 
 
-def test_same_seed_same_witnesses(shop: Project) -> None:
-    shop.run("--escape-witness-budget", "60", "--escape-paths", "shop.py", "--escape-seed", "7")
-    first = {k: (m["witness"] or {}).get("input") for k, m in shop.mutants().items()}
-    shop.run("--escape-witness-budget", "60", "--escape-paths", "shop.py", "--escape-seed", "7")
+def test_same_seed_same_witnesses(shop: Project, shop_run: SharedRun) -> None:
+    shop.run(*SHOP_RUN)
+    first = {k: (m["witness"] or {}).get("input") for k, m in shop_run.mutants().items()}
     second = {k: (m["witness"] or {}).get("input") for k, m in shop.mutants().items()}
     assert first == second
     assert any(first.values())
