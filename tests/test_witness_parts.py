@@ -458,6 +458,33 @@ def test_hypothesis_tables_are_built_once_and_copied_into_each_fresh_home(tmp_pa
     assert any(warm_up("third", tmp_path / "blocked").rglob("charmap*"))
 
 
+def test_the_project_s_constants_are_read_before_the_fork_and_kept_between_runs(tmp_path: Path) -> None:
+    """Hypothesis draws from the literals of the project's modules and parsed
+    them in every forked child: the warm-up reads them in the worker, and
+    Hypothesis's per-module files of them are kept in the user's cache."""
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "planted.py").write_text("LIMIT = 987654321\n")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2]); import planted\n"
+        "from pytest_escape.inputs.strategies import warm_up\n"
+        "from hypothesis.internal.conjecture import providers\n"
+        "warm_up(sys.argv[1])\n"
+        "print(987654321 in providers._local_constants.integers)\n"
+    )
+
+    def warm_up(home: str) -> str:
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+        command = [sys.executable, "-c", code, str(tmp_path / home), str(tmp_path / "project")]
+        return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+    assert warm_up("first") == "True"  # in memory before any child forks
+    (kept,) = (tmp_path / "cache").glob("pytest-escape/hypothesis-*/constants")
+    (entry,) = [p for p in kept.iterdir() if "planted.py" in p.read_text()]
+    assert "987654321" in entry.read_text()
+    entry.write_text(entry.read_text().replace("987654321", "123456789"))
+    assert warm_up("second") == "False"  # read from the kept file, not parsed again
+
+
 @pytest.mark.parametrize(
     ("distinct", "needed", "verdict", "words"),
     [

@@ -39,7 +39,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
 
-from ..user_cache import user_cache_dir
+from ..user_cache import prune, user_cache_dir
 from .compare import safe_repr
 from .literals import OMITTED, Built, Shaped, Step, Stepped, describe, is_sentinel, settled, shaped
 
@@ -759,10 +759,16 @@ def warm_up(home: str) -> None:
             pass
     if not kept.is_dir() and tables.is_dir():
         _keep(tables, kept)
-    _parse_local_constants()
+    _parse_local_constants(pathlib.Path(home))
 
 
-def _parse_local_constants() -> None:
+#: Hypothesis's own cache of each module's constants, by source hash
+CONSTANTS = "constants"
+#: module versions whose constants are kept between runs
+CONSTANTS_KEPT = 5000
+
+
+def _parse_local_constants(home: pathlib.Path) -> None:
     """Have Hypothesis read the constants of the project's modules now, once.
 
     Hypothesis draws about one value in twenty from the literals of every
@@ -774,13 +780,25 @@ def _parse_local_constants() -> None:
     parses only a module it imports itself; the constants a draw sees are
     the same.  The function is Hypothesis's own (not public): without it,
     this only costs the time it would have saved.
+
+    Hypothesis keeps what it read in its home, one file per module source
+    (by hash); the home is fresh for each stage, so that folder is the one
+    kept in the user's cache, and a module is parsed once while its text
+    stays the same, not once per stage of every run.
     """
+    kept = tables_cache() / CONSTANTS
+    try:
+        kept.mkdir(parents=True, exist_ok=True)
+        (home / CONSTANTS).symlink_to(kept, target_is_directory=True)
+    except OSError:
+        pass  # read into the fresh home instead
     try:
         from hypothesis.internal.conjecture.providers import _get_local_constants
 
         _get_local_constants()
     except Exception:  # noqa: BLE001 - a speed-up only
         pass
+    prune(kept, CONSTANTS_KEPT)
 
 
 def _keep(tables: pathlib.Path, kept: pathlib.Path) -> None:
