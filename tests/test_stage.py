@@ -3,6 +3,7 @@ on a fake clock: the budget split, the deadline, and what a stopped child left."
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,3 +117,25 @@ def test_the_original_side_runs_in_a_fresh_interpreter_with_nothing_of_the_searc
         sys.modules.pop("counter_mod", None)
     assert [a["outcome"] for a in answers] == ["passed", "passed", "failed", "broken", "passed"], answers
     assert answers[2]["message"] == "SystemExit: 3"
+
+
+def test_a_fresh_interpreter_s_sandbox_leaves_hypothesis_unimported_and_its_home_inside(
+    tmp_path: Path,
+) -> None:
+    """The interpreter that runs emitted tests on the original never needs
+    Hypothesis: entering the sandbox does not import it (a fifth of a second
+    of each such interpreter), and one the project imports later still keeps
+    its home in the scratch directory, never in the project."""
+    code = (
+        "import sys\n"
+        "from pytest_escape.inputs import sandbox\n"
+        "scratch = sandbox.enter(cpu_seconds=30, root=sys.argv[1])\n"
+        "print('hypothesis' in sys.modules)\n"
+        "from hypothesis.configuration import storage_directory\n"
+        "print(storage_directory('x').path.is_relative_to(scratch))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]
+    assert not (tmp_path / ".hypothesis").exists()
