@@ -151,6 +151,9 @@ def test_infinite_loop_mutant_times_out_and_the_run_finishes(project: Project) -
     assert forever["status"] == "timeout"
     assert "no verdict after" in forever["status_reason"]
     assert project.results()["files"]["loop.py"]["mutants"]  # the report was written
+    # the wall-clock the timed-out mutants held is in the timings, next to the phase's
+    timings = project.results()["x-escape"]["timings"]
+    assert 0 < timings["timeouts"] <= timings["mutants"]
 
 
 def test_src_layout_with_methods_static_class_methods_and_parametrize(project: Project) -> None:

@@ -52,6 +52,7 @@ from pytest_escape.execution.protocol import (
     to_json,
 )
 from pytest_escape.execution.selection import covering_tests
+from pytest_escape.execution.worker import held_by_timeouts
 from pytest_escape.gate import EscapeExit, decide
 from pytest_escape.model import (
     EXTREME,
@@ -519,3 +520,13 @@ def test_the_header_names_the_search_seed_and_the_gate() -> None:
     assert line.startswith("escape: mutating src/calc.py; 2 workers, timeout 10x + 2 s, 2048 MiB each;")
     assert "no witness search" in line and "--escape-seed" not in line
     assert line.endswith("no cache; shard 1/3; ratchet against b.json (tolerance 0)")
+
+
+def test_the_wall_clock_timeouts_held_is_their_seconds_shared_among_the_workers() -> None:
+    verdicts = [
+        Verdict("a", MutantStatus.TIMEOUT, 3.0),
+        Verdict("b", MutantStatus.TIMEOUT, 5.0),
+        Verdict("c", MutantStatus.KILLED, 7.0),
+    ]
+    assert held_by_timeouts(verdicts, 2) == 4.0
+    assert held_by_timeouts(verdicts[2:], 2) == 0.0

@@ -231,6 +231,16 @@ def _match_items(
     return found
 
 
+def held_by_timeouts(verdicts: Iterable[Verdict], workers: int) -> float:
+    """The seconds of the mutants phase's wall-clock that mutants which timed
+    out held: their children's seconds, shared among the workers that ran
+    side by side.  A mutant times out only at its limit (ten times its
+    tests' baseline seconds and more), so a few of them can take much of a
+    run: ``x-escape.timings.timeouts`` says how much, next to ``mutants``."""
+    held = sum(v.duration for v in verdicts if v.status == MutantStatus.TIMEOUT)
+    return round(held / max(1, workers), 3)
+
+
 class WorkerPlugin:
     """Runs the whole mutation phase from ``pytest_runtestloop`` of the worker's session.
 
@@ -307,6 +317,7 @@ class WorkerPlugin:
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             self._run(rerun, self._settle)
         self.emit(PhaseDone("mutants", round(time.monotonic() - started, 3)))
+        self.emit(PhaseDone("timeouts", held_by_timeouts(self.verdicts.values(), plan.workers)))
         started = time.monotonic()
         self._run(self._confirmations(), self._settle)
         self.emit(PhaseDone("confirm", round(time.monotonic() - started, 3)))
