@@ -6,10 +6,12 @@ compare each printed ETA with the time the phase really took after it.
 The project is copied to a scratch directory and run with the searches off
 (the ETA is the mutation phase's) and pytest's output not a terminal, so a
 progress line comes every ten seconds, as in a CI log.  For each line it
-prints the share done, the ETA printed (measured durations of what is
-left), the ETA an average rate gave (what is left at the mutants per second
-so far: the line's own rate), and the truth (the phase's last line minus
-this one); the error of each is (ETA - truth) / truth.
+prints the share done, the ETA printed, the ETA an average rate gives
+(what is left at the mutants per second so far: the line's own rate; the
+same as the printed one while the line uses that rate), and the truth (the
+phase's last line minus this one); the error of each is
+(ETA - truth) / truth.  An ETA that weighs what is left by its tests'
+baseline durations was tried this way and not kept: docs/benchmarks.md.
 """
 
 from __future__ import annotations

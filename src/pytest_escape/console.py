@@ -119,14 +119,10 @@ class Console:
         if self.verbosity >= 0:
             self.line(f"escape: {reach_sentence(results)}")
 
-    def mutants_start(
-        self, jobs: Sequence[MutantJob], workers: int, matrix: bool, durations: Mapping[str, float]
-    ) -> None:
-        """``durations``: each test's seconds in the baseline, which the ETA weighs mutants by."""
+    def mutants_start(self, jobs: Sequence[MutantJob], workers: int, matrix: bool) -> None:
         if jobs:
             self.line(starting_line(jobs, workers, matrix))
-        costs = {job.id: sum(durations.get(t, 0.0) for t in job.tests) for job in jobs if job.known is None}
-        self.progress = Progress(costs, self.live, self._progress)
+        self.progress = Progress(sum(1 for job in jobs if job.known is None), self.live, self._progress)
 
     def _progress(self, text: str) -> None:
         if self.reporter is None:
@@ -139,7 +135,7 @@ class Console:
     def event(self, event: WorkerEvent) -> None:
         """One event from the worker: a verdict moves the progress line, a stage gets its line."""
         if isinstance(event, VerdictReached) and not event.rerun and self.progress is not None:
-            self.progress.update(event.verdict.id, event.verdict.status)
+            self.progress.update(event.verdict.status)
         elif isinstance(event, StageStarted) and self.reporter is not None:
             # a stage after the mutants starts: one line, under the finished progress line
             if self.live:

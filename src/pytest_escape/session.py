@@ -501,7 +501,7 @@ class EscapeSession:
             jobs=jobs,
             checks=reused.checks,
         )
-        console.mutants_start(jobs, settings.workers, settings.matrix, baseline.durations)
+        console.mutants_start(jobs, settings.workers, settings.matrix)
 
         def on_event(event: WorkerEvent) -> None:
             if isinstance(event, VerdictReached):
