@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from conftest import Project, first
 
 CALC = """
@@ -433,3 +436,32 @@ def test_a_killer_that_fails_only_after_another_test_is_excluded(project: Projec
     # nothing checks register: without the order-dependent "kills", all of them survive
     assert in_register and all(m["status"] == "survived" for m in in_register), in_register
     result.stdout.fnmatch_lines([f"warning: excluded {clean}: fails when run after*"])
+
+
+def test_each_child_numbers_its_tmp_paths_in_a_base_of_its_own(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pytest numbers a test's ``tmp_path`` by listing its base directory: one
+    base shared by every child held every directory of the run, and each
+    ``tmp_path`` listed them all (13 times a plain run's time on tinydb)."""
+    seen = project.beside("tmp-paths.txt")
+    monkeypatch.setenv("TMP_PATHS_SEEN", str(seen))
+    project.write(
+        {
+            "calc.py": "def add(a, b):\n    return a + b\n",
+            "test_calc.py": """
+                import os
+                from calc import add
+
+                def test_add(tmp_path):
+                    with open(os.environ["TMP_PATHS_SEEN"], "a") as f:
+                        f.write(str(tmp_path) + "\\n")
+                    assert add(2, 3) == 5
+            """,
+        }
+    )
+    assert project.run("--escape-paths", "calc.py").ret == 0
+    in_children = [Path(p) for p in seen.read_text().split() if "/child-" in p]
+    # a mutant's child, a killer's self-check...: each in a base of its own
+    assert len(in_children) >= 2
+    assert len({p.parent for p in in_children}) == len(in_children)

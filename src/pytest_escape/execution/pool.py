@@ -134,7 +134,9 @@ def _limit_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
-def _child(job: Job, write_fd: int, memory_limit: int, parent: int) -> None:
+def _child(
+    job: Job, write_fd: int, memory_limit: int, parent: int, on_fork: Callable[[], None] | None
+) -> None:
     """Never returns: runs the job and leaves through ``os._exit``."""
     global _stream_fd
     code = 70
@@ -152,6 +154,8 @@ def _child(job: Job, write_fd: int, memory_limit: int, parent: int) -> None:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         _limit_memory(memory_limit)
+        if on_fork is not None:
+            on_fork()
         _write_all(write_fd, json.dumps(job.run()).encode() + b"\n")
         code = 0
     except MemoryError:
@@ -174,7 +178,7 @@ def _last_words(fd: int, error: BaseException) -> None:
         pass
 
 
-def _start(job: Job, memory_limit: int) -> _Running:
+def _start(job: Job, memory_limit: int, on_fork: Callable[[], None] | None = None) -> _Running:
     read_fd, write_fd = os.pipe()
     parent = os.getpid()
     # A SIGTERM handler that ran between the fork and ``_live.add`` would
@@ -184,7 +188,7 @@ def _start(job: Job, memory_limit: int) -> _Running:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             os.close(read_fd)
-            _child(job, write_fd, memory_limit, parent)
+            _child(job, write_fd, memory_limit, parent, on_fork)
         _live.add(pid)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
@@ -317,12 +321,14 @@ def run_forked(
     workers: int,
     on_outcome: Callable[[Job, Outcome], Iterable[Job] | None],
     memory_limit: int = 0,
+    on_fork: Callable[[], None] | None = None,
 ) -> None:
     """Run every job in its own forked child, ``workers`` at a time.
 
     ``on_outcome`` may return follow-up jobs; they run before the remaining
     ones.  Returning ``STOP`` drops everything still pending.  A child may
     allocate ``memory_limit`` bytes beyond what it inherits (0: no limit).
+    ``on_fork`` runs in each child before its job.
     """
     pending = list(jobs)
     pending.reverse()
@@ -338,7 +344,7 @@ def run_forked(
     try:
         while pending or running:
             while pending and len(running) < workers:
-                run = _start(pending.pop(), memory_limit)
+                run = _start(pending.pop(), memory_limit, on_fork)
                 running[run.fd] = run
             watched = [fd for fd, run in running.items() if run.closed_at is None]
             ready, _, _ = select.select(watched, [], [], _poll_interval(running.values(), time.monotonic()))

@@ -269,6 +269,8 @@ class WorkerPlugin:
         self.checked: dict[str, bool] = {}
         #: killers also checked after the tests they followed
         self.checked_after: set[str] = set()
+        #: pytest's factory of the tests' temporary directories (each child gets a base of its own)
+        self.tmp_factory: pytest.TempPathFactory | None = None
         #: module -> the last probe test, which passed with every mutated function raising
         self.unreachable: dict[str, str] = {}
         #: test file -> its text, for telling a failing check from a crash
@@ -279,7 +281,27 @@ class WorkerPlugin:
             _hook_failures.append(report)
 
     def _run(self, jobs: Iterable[Job], settle: Callable[[Job, Outcome], Iterable[Job] | None]) -> None:
-        run_forked(jobs, self.plan.workers, settle, self.plan.memory_limit)
+        run_forked(jobs, self.plan.workers, settle, self.plan.memory_limit, self._own_basetemp)
+
+    def _own_basetemp(self) -> None:
+        """In a child: a base directory of its own for the tests' ``tmp_path``,
+        inside the one all children share.
+
+        pytest numbers each test's directory by listing the base directory
+        for the highest number so far.  Shared by every child of the run, the
+        base held every directory every child made, and each ``tmp_path``
+        listed them all: tests that used it ran 13 times slower in a child
+        than in a plain run on tinydb, half of the children's time in that
+        listing.  A base of its own holds only this child's directories.
+        """
+        factory = self.tmp_factory
+        if factory is None:
+            return
+        try:
+            own = tempfile.mkdtemp(prefix="child-", dir=factory.getbasetemp())
+        except OSError:
+            return  # the shared base: slower, not wrong
+        factory._basetemp = Path(own)
 
     def _timeout(self, tests: Iterable[str]) -> float:
         durations = self.plan.durations
@@ -292,6 +314,7 @@ class WorkerPlugin:
         factory = getattr(session.config, "_tmp_path_factory", None)
         if factory is not None:
             factory.getbasetemp()  # one base dir, made before forking, shared by children
+        self.tmp_factory = factory
         plan = self.plan
         self.items = _match_items(session, list(plan.tests), plan.identities)
         missing = tuple(t for t in plan.tests if t not in self.items)
