@@ -116,10 +116,10 @@ class Project:
         )
 
     def results(self) -> dict[str, Any]:
-        return json.loads(self.report.read_text(encoding="utf-8"))
+        return read_report(self.report)
 
     def mutants(self) -> dict[str, dict[str, Any]]:
-        return {m["id"]: m for m in self.results()["x-escape"]["mutants"]}
+        return mutants_by_id(self.results())
 
     def statuses(self) -> dict[str, str]:
         return {k: m["status"] for k, m in self.mutants().items()}
@@ -130,6 +130,15 @@ class Project:
             for p in sorted(self.path.rglob("*.py"))
             if "__pycache__" not in p.parts
         }
+
+
+def read_report(report: Path) -> dict[str, Any]:
+    """A run's JSON report, as the tests read it."""
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def mutants_by_id(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {m["id"]: m for m in results["x-escape"]["mutants"]}
 
 
 def _searches_off(args: tuple[str, ...]) -> list[str]:
@@ -237,10 +246,10 @@ class SharedRun:
     stdout: str
 
     def results(self) -> dict[str, Any]:
-        return json.loads(self.report.read_text(encoding="utf-8"))
+        return read_report(self.report)
 
     def mutants(self) -> dict[str, dict[str, Any]]:
-        return {m["id"]: m for m in self.results()["x-escape"]["mutants"]}
+        return mutants_by_id(self.results())
 
 
 def shared_run(

@@ -6,12 +6,13 @@ cache folder is a temporary one.
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 from pathlib import Path
 
 import pytest
 
+from pytest_escape.mutation import factory as factory_module
 from pytest_escape.mutation.factory import GeneratedCache, MutantFactory, UnusableTarget
 from pytest_escape.user_cache import prune
 
@@ -68,11 +69,11 @@ def test_a_broken_entry_is_generated_again_and_a_file_that_cannot_be_mutated_is_
     path = _file(tmp_path / "one")
     MutantFactory({path: "clamp"}, 1, cache).get(path, "clamp")
     for entry in cache.folder.iterdir():
-        entry.write_bytes(b"not a pickle")
+        entry.write_text("{not json")
     factory = MutantFactory({path: "clamp"}, 1, cache)
     assert factory.generating == 1
     assert factory.get(path, "clamp").mutants
-    assert all(pickle.loads(e.read_bytes()) for e in cache.folder.iterdir())
+    assert all(json.loads(e.read_text())["module"] == "clamp" for e in cache.folder.iterdir())
 
     broken = _file(tmp_path / "two", "def f(:\n    pass\n")
     with pytest.raises(UnusableTarget, match="cannot parse it"):
@@ -82,8 +83,20 @@ def test_a_broken_entry_is_generated_again_and_a_file_that_cannot_be_mutated_is_
 
 def test_the_cache_keeps_the_most_recently_used(tmp_path: Path) -> None:
     for n in range(5):
-        entry = tmp_path / f"{n}.pickle"
+        entry = tmp_path / f"{n}.json"
         entry.write_bytes(b"x")
         os.utime(entry, (1000 + n, 1000 + n))
     prune(tmp_path, 3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2.pickle", "3.pickle", "4.pickle"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2.json", "3.json", "4.json"]
+
+
+def test_the_cache_is_pruned_once_the_run_is_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(factory_module, "CACHE_ENTRIES", 1)
+    cache = GeneratedCache(tmp_path / "cache")
+    one, two = _file(tmp_path / "one"), _file(tmp_path / "two", SOURCE.replace("low", "floor"))
+    factory = MutantFactory({one: "clamp", two: "clamp"}, 2, cache)
+    for path in (one, two):
+        factory.get(path, "clamp")
+    assert len(list(cache.folder.iterdir())) == 2  # both written while the run goes
+    factory.close()
+    assert len(list(cache.folder.iterdir())) == 1

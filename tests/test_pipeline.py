@@ -523,10 +523,16 @@ def test_the_header_names_the_search_seed_and_the_gate() -> None:
 
 
 def test_the_wall_clock_timeouts_held_is_their_seconds_shared_among_the_workers() -> None:
-    verdicts = [
-        Verdict("a", MutantStatus.TIMEOUT, 3.0),
-        Verdict("b", MutantStatus.TIMEOUT, 5.0),
-        Verdict("c", MutantStatus.KILLED, 7.0),
-    ]
-    assert held_by_timeouts(verdicts, 2) == 4.0
-    assert held_by_timeouts(verdicts[2:], 2) == 0.0
+    verdicts = {
+        "a": Verdict("a", MutantStatus.TIMEOUT, 3.0),
+        "b": Verdict("b", MutantStatus.TIMEOUT, 5.0),
+        "c": Verdict("c", MutantStatus.KILLED, 7.0),
+        "d": Verdict("d", MutantStatus.TIMEOUT, 11.0),
+    }
+    job = MutantJob("a", ("t",), "calc", "add", 1, False, "", False, False)
+    jobs = [job, dataclasses.replace(job, id="b"), dataclasses.replace(job, id="c")]
+    assert held_by_timeouts(jobs, verdicts, 2) == 4.0
+    # a timeout an earlier run left (resumed from the cache) took none of this run's time
+    resumed = dataclasses.replace(job, id="d", known=verdicts["d"])
+    assert held_by_timeouts([*jobs, resumed], verdicts, 2) == 4.0
+    assert held_by_timeouts(jobs[2:], verdicts, 2) == 0.0

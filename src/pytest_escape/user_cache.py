@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
 import tempfile
 
 
@@ -42,10 +43,28 @@ def write_atomically(path: pathlib.Path, data: bytes) -> bool:
     return True
 
 
+def keep_folder(source: pathlib.Path, target: pathlib.Path) -> None:
+    """Copy the folder ``source`` to ``target``: into a folder of our own,
+    then renamed into place, so a run reading the cache never sees half of it
+    (two runs at once: the second rename fails, and the first one's copy
+    stands).  Nothing is kept if it cannot be written."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = pathlib.Path(tempfile.mkdtemp(prefix=".staging-", dir=target.parent))
+        shutil.copytree(source, staging / target.name)
+        try:
+            os.rename(staging / target.name, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        pass
+
+
 def prune(folder: pathlib.Path, keep: int) -> None:
-    """Leave the ``keep`` most recently used files of ``folder`` (a hit
-    touches its file), so that a cache keyed by content does not grow with
-    every version of every file it ever saw."""
+    """Leave the ``keep`` files of ``folder`` modified last (the generated
+    mutants' cache touches an entry on each hit; Hypothesis's constants
+    files are as old as their writing), so that a cache keyed by content
+    does not grow with every version of every file it ever saw."""
     try:
         entries = [(p.stat().st_mtime, p) for p in folder.iterdir() if p.is_file()]
     except OSError:

@@ -19,7 +19,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -231,13 +231,19 @@ def _match_items(
     return found
 
 
-def held_by_timeouts(verdicts: Iterable[Verdict], workers: int) -> float:
+def held_by_timeouts(jobs: Iterable[MutantJob], verdicts: Mapping[str, Verdict], workers: int) -> float:
     """The seconds of the mutants phase's wall-clock that mutants which timed
-    out held: their children's seconds, shared among the workers that ran
-    side by side.  A mutant times out only at its limit (ten times its
-    tests' baseline seconds and more), so a few of them can take much of a
-    run: ``x-escape.timings.timeouts`` says how much, next to ``mutants``."""
-    held = sum(v.duration for v in verdicts if v.status == MutantStatus.TIMEOUT)
+    out in this run held: their children's seconds, shared among the workers
+    that ran side by side (a verdict an earlier run left, ``known``, took
+    none of this run's time).  A mutant times out only at its limit (ten
+    times its tests' baseline seconds and more), so a few of them can take
+    much of a run: ``x-escape.timings.timeouts`` says how much, next to
+    ``mutants``."""
+    held = 0.0
+    for job in jobs:
+        verdict = verdicts.get(job.id)
+        if job.known is None and verdict is not None and verdict.status == MutantStatus.TIMEOUT:
+            held += verdict.duration
     return round(held / max(1, workers), 3)
 
 
@@ -342,7 +348,7 @@ class WorkerPlugin:
             rerun = [job for entry in again if (job := self._mutant(entry, excluded, rerun=True))]
             self._run(rerun, self._settle)
         self.emit(PhaseDone("mutants", round(time.monotonic() - started, 3)))
-        self.emit(PhaseDone("timeouts", held_by_timeouts(self.verdicts.values(), plan.workers)))
+        self.emit(PhaseDone("timeouts", held_by_timeouts(plan.jobs, self.verdicts, plan.workers)))
         started = time.monotonic()
         self._run(self._confirmations(), self._settle)
         self.emit(PhaseDone("confirm", round(time.monotonic() - started, 3)))

@@ -28,7 +28,6 @@ import pathlib
 import re
 import shutil
 import socket
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -39,7 +38,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
 
-from ..user_cache import prune, user_cache_dir
+from ..user_cache import keep_folder, prune, user_cache_dir
 from .compare import safe_repr
 from .literals import OMITTED, Built, Shaped, Step, Stepped, describe, is_sentinel, settled, shaped
 
@@ -722,9 +721,10 @@ def hypothesis_settings(max_examples: int) -> settings:
 TABLES = "unicode_data"
 
 
-def tables_cache() -> pathlib.Path:
-    """Where the tables are kept between runs: the user's cache directory, one
-    folder per Hypothesis version (the tables' format is Hypothesis's own)."""
+def hypothesis_cache() -> pathlib.Path:
+    """Where Hypothesis's tables and per-module constants are kept between
+    runs: the user's cache directory, one folder per Hypothesis version (the
+    files' format is Hypothesis's own)."""
     from hypothesis import __version__
 
     return user_cache_dir() / f"hypothesis-{__version__}"
@@ -737,14 +737,14 @@ def warm_up(home: str) -> None:
     directory, which each sandboxed child moves to a fresh scratch directory:
     without this every child rebuilt them (8.7 of 10 s of a semver search).
     The home is fresh for each stage, so the tables are kept in
-    ``tables_cache()`` and copied in (2.1 s to build, 0.01 s to copy); a
+    ``hypothesis_cache()`` and copied in (2.1 s to build, 0.01 s to copy); a
     cache that cannot be read or written only costs the two seconds.
     """
     from hypothesis import Phase, find, settings
     from hypothesis import strategies as st
     from hypothesis.configuration import set_hypothesis_home_dir
 
-    kept, tables = tables_cache() / TABLES, pathlib.Path(home) / TABLES
+    kept, tables = hypothesis_cache() / TABLES, pathlib.Path(home) / TABLES
     try:
         if kept.is_dir():
             shutil.copytree(kept, tables, dirs_exist_ok=True)
@@ -758,7 +758,7 @@ def warm_up(home: str) -> None:
         except Exception:  # noqa: BLE001 - a warm-up only
             pass
     if not kept.is_dir() and tables.is_dir():
-        _keep(tables, kept)
+        keep_folder(tables, kept)
     _parse_local_constants(pathlib.Path(home))
 
 
@@ -786,7 +786,7 @@ def _parse_local_constants(home: pathlib.Path) -> None:
     kept in the user's cache, and a module is parsed once while its text
     stays the same, not once per stage of every run.
     """
-    kept = tables_cache() / CONSTANTS
+    kept = hypothesis_cache() / CONSTANTS
     try:
         kept.mkdir(parents=True, exist_ok=True)
         (home / CONSTANTS).symlink_to(kept, target_is_directory=True)
@@ -799,19 +799,3 @@ def _parse_local_constants(home: pathlib.Path) -> None:
     except Exception:  # noqa: BLE001 - a speed-up only
         pass
     prune(kept, CONSTANTS_KEPT)
-
-
-def _keep(tables: pathlib.Path, kept: pathlib.Path) -> None:
-    """Copy the tables to the cache: into a folder of our own, then renamed into
-    place, so a run reading the cache never sees half of them (two runs at
-    once: the second rename fails, and the first one's tables stand)."""
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        staging = pathlib.Path(tempfile.mkdtemp(prefix=".tables-", dir=kept.parent))
-        shutil.copytree(tables, staging / TABLES)
-        try:
-            os.rename(staging / TABLES, kept)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    except OSError:
-        pass

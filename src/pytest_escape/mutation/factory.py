@@ -18,14 +18,15 @@ import dataclasses
 import functools
 import hashlib
 import importlib.metadata
+import json
 import multiprocessing
 import os
-import pickle
 import sys
 import tokenize
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from ..execution.protocol import decode, to_json
 from ..lifetime import die_with_parent
 from ..user_cache import prune, user_cache_dir, write_atomically
 from .types import MutatedModule
@@ -136,8 +137,10 @@ def _generator_version() -> str:
 
 
 class GeneratedCache:
-    """Generated modules in the user's cache, one file per (module name,
-    source text, generator version).  The file's path is not in the key (a
+    """Generated modules in the user's cache, one JSON file per (module name,
+    source text, generator version), written and read with the worker
+    wire's typed conversion (``execution.protocol``), as the outcome store
+    does: nothing in it is executed on reading.  The file's path is not in the key (a
     project's copy elsewhere generates the same mutants); it is put back on
     reading.  Only modules are kept: a file that cannot be mutated says why
     again at each run, from its current text."""
@@ -152,19 +155,21 @@ class GeneratedCache:
         return digest.hexdigest()
 
     def load(self, key: str, path: Path) -> MutatedModule | None:
-        entry = self.folder / f"{key}.pickle"
+        entry = self.folder / f"{key}.json"
         try:
-            module = pickle.loads(entry.read_bytes())  # noqa: S301 - the user's own cache
+            module = decode(MutatedModule, json.loads(entry.read_text(encoding="utf-8")))
             os.utime(entry)  # recently used: pruned last
         except Exception:  # noqa: BLE001 - missing, unreadable or stale: generated again
             return None
-        if not isinstance(module, MutatedModule):
-            return None
         return dataclasses.replace(module, filename=str(path))
 
-    def keep(self, key: str, module: MutatedModule) -> None:
-        if write_atomically(self.folder / f"{key}.pickle", pickle.dumps(module)):
-            prune(self.folder, CACHE_ENTRIES)
+    def keep(self, key: str, module: MutatedModule) -> bool:
+        """Keep ``module`` under ``key``; False if the cache could not be written."""
+        text = json.dumps(to_json(module))
+        return write_atomically(self.folder / f"{key}.json", text.encode("utf-8"))
+
+    def prune(self) -> None:
+        prune(self.folder, CACHE_ENTRIES)
 
 
 class MutantFactory:
@@ -174,6 +179,8 @@ class MutantFactory:
         self._cache = cache if cache is not None else GeneratedCache()
         self._found: dict[tuple[Path, str], MutatedModule] = {}
         self._keys: dict[tuple[Path, str], str] = {}
+        #: entries written this run (the cache is pruned at ``close``)
+        self._kept = 0
         sources: dict[tuple[Path, str], str] = {}
         for path, module in files.items():
             try:
@@ -215,9 +222,12 @@ class MutantFactory:
             raise UnusableTarget(result)
         key = self._keys.get((path, module))
         if key is not None and future is not None:
-            self._cache.keep(key, result)
+            self._kept += self._cache.keep(key, result)
         return result
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._kept:
+            self._cache.prune()  # once per run, not once per file written
+            self._kept = 0
