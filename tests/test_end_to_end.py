@@ -139,10 +139,16 @@ def test_infinite_loop_mutant_times_out_and_the_run_finishes(project: Project) -
                     return steps
             """,
             "test_loop.py": """
+                import time
+
                 from loop import countdown
 
                 def test_countdown():
                     assert countdown(3) == 3
+
+                def test_slowly():
+                    time.sleep(0.5)
+                    assert countdown(2) == 2
             """,
         }
     )
@@ -152,7 +158,11 @@ def test_infinite_loop_mutant_times_out_and_the_run_finishes(project: Project) -
     # `n -= 1` -> `n += 1` never reaches 0
     forever = first(mutants, lambda m: m["before"] == ["        n -= 1"] and m["after"] == ["        n += 1"])
     assert forever["status"] == "timeout"
-    assert "no verdict after" in forever["status_reason"]
+    # stopped at the limit of the test it looped in (the quick one runs first),
+    # not at the limit of both: 1 x (0.5 s and more) + 2 s
+    reason = forever["status_reason"]
+    assert reason.endswith(": still in test_loop.py::test_countdown, past the limit for the tests up to it")
+    assert 2.0 <= float(reason.removeprefix("no verdict after ").partition(" s")[0]) < 2.5
     assert project.results()["files"]["loop.py"]["mutants"]  # the report was written
     # the wall-clock the timed-out mutants held is in the timings, next to the phase's
     timings = project.results()["x-escape"]["timings"]

@@ -21,7 +21,8 @@ from pytest_escape.config import ReportRequest, Settings
 from pytest_escape.console import header, partial_lines, starting_line
 from pytest_escape.coverage_map import Baseline
 from pytest_escape.deliver import deliver
-from pytest_escape.execution.pool import REPORTED
+from pytest_escape.execution.limits import Limits, timed_out
+from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
 from pytest_escape.execution.protocol import (
     EVENT_TYPES,
     Collected,
@@ -187,6 +188,7 @@ def test_the_worker_plan_round_trips_through_its_json_file() -> None:
         tests=("t::a",),
         identities={"t::a": "t::a"},
         durations={"t::a": 0.1},
+        fixture_durations={"t::a": 0.02},
         probes={"calc": ("t::a",)},
         jobs=(job, dataclasses.replace(job, id="calc.x_add__mutmut_2", known=Verdict("x", SURVIVED))),
         witness=WitnessOptions(60.0, 200, 1, 1.0, "hypothesis"),
@@ -536,3 +538,28 @@ def test_the_wall_clock_timeouts_held_is_their_seconds_shared_among_the_workers(
     resumed = dataclasses.replace(job, id="d", known=verdicts["d"])
     assert held_by_timeouts([*jobs, resumed], verdicts, 2) == 4.0
     assert held_by_timeouts(jobs[2:], verdicts, 2) == 0.0
+
+
+def test_each_test_s_limit_counts_the_calls_up_to_it_and_every_fixture_from_the_start() -> None:
+    """A fixture's setup moves to whichever test needs it first, so every
+    test's fixture seconds are in the first test's limit; the calls' seconds
+    add up test by test, and the last limit is the whole run's."""
+    limits = Limits(
+        factor=10.0,
+        constant=0.5,
+        durations={"quick": 0.01, "fixture": 1.02, "slow": 2.0},
+        fixtures={"quick": 0.0, "fixture": 1.0},
+    )
+    steps = limits.steps(["quick", "fixture", "slow"])
+    assert [s.name for s in steps] == ["quick", "fixture", "slow"]
+    assert [round(s.limit, 6) for s in steps] == [10.6, 10.8, 30.8]
+    assert steps[-1].limit == pytest.approx(limits.total(["quick", "fixture", "slow"]))
+    assert limits.steps([]) == ()
+
+
+def test_a_timeout_names_the_test_still_running_and_the_limit_it_met() -> None:
+    within = Outcome(TIMED_OUT, limit=2.345, step=Step("t.py::test_a", 2.345))
+    assert timed_out(within) == (
+        "no verdict after 2.3 s: still in t.py::test_a, past the limit for the tests up to it"
+    )
+    assert timed_out(Outcome(TIMED_OUT, limit=12.0)) == "no verdict after 12.0 s"

@@ -12,7 +12,17 @@ from typing import Any
 
 import pytest
 
-from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Job, Outcome, run_forked, stream
+from pytest_escape.execution.pool import (
+    DIED,
+    REPORTED,
+    TIMED_OUT,
+    Job,
+    Outcome,
+    Step,
+    run_forked,
+    step,
+    stream,
+)
 
 
 def _run(job: Job, memory_limit: int = 0) -> Outcome:
@@ -172,3 +182,34 @@ def test_end_children_stops_every_child_and_what_it_started(tmp_path: Path) -> N
     proc.terminate()
     assert proc.wait() == 2
     assert _gone(pids) == []
+
+
+def _steps_then_hangs(steps: int) -> dict[str, Any]:
+    for _ in range(steps):
+        step()
+    time.sleep(60)
+    return {}
+
+
+def test_a_child_is_held_to_the_limit_of_the_step_it_is_in() -> None:
+    """A job of steps ends at the limit of the step its child was in, and
+    says which: not at the last step's limit (its ``timeout``)."""
+    steps = (Step("first", 0.3), Step("second", 0.6), Step("third", 60.0))
+    for started, expected in [(0, None), (1, steps[0]), (2, steps[1])]:
+        job = Job("k", 60.0, functools.partial(_steps_then_hangs, started), steps=steps)
+        outcome = _run(job)
+        assert outcome.kind == TIMED_OUT
+        assert outcome.step == expected
+        assert outcome.limit == (expected or steps[0]).limit
+    # a job without steps keeps its one limit, whatever its child announces
+    outcome = _run(Job("k", 0.3, functools.partial(_steps_then_hangs, 2)))
+    assert (outcome.kind, outcome.step, outcome.limit) == (TIMED_OUT, None, 0.3)
+
+
+def test_a_step_mark_in_last_words_does_not_count_as_a_step() -> None:
+    def fails() -> dict[str, Any]:
+        raise ValueError("\x1d\n\x1d")
+
+    outcome = _run(Job("k", 30.0, fails, steps=(Step("only", 30.0),)))
+    assert outcome.kind == DIED
+    assert "\x1d" not in outcome.detail

@@ -28,6 +28,8 @@ class Baseline:
     #: pytest-randomly does not shuffle
     tests: list[str] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
+    #: the part of ``durations`` spent in setup and teardown (fixtures; ``execution.limits``)
+    fixture_durations: dict[str, float] = field(default_factory=dict)
     test_files: dict[str, str] = field(default_factory=dict)
     #: nodeids of doctests (``--doctest-modules``, ``--doctest-glob``): their file is
     #: the documented module (or a text file), not a test module
@@ -95,6 +97,7 @@ class BaselineRecorder:
             "run:disable_warnings", ["no-data-collected", "module-not-measured", "module-not-imported"]
         )
         self._durations: dict[str, float] = defaultdict(float)
+        self._fixture_durations: dict[str, float] = defaultdict(float)
         self._started = False
 
     def stop(self) -> None:
@@ -135,6 +138,8 @@ class BaselineRecorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self._durations[report.nodeid] += report.duration
+        if report.when != "call":
+            self._fixture_durations[report.nodeid] += report.duration
         if report.failed and report.nodeid not in self.baseline.failed:
             self.baseline.failed.append(report.nodeid)
         # An xfail test passes or fails whatever the code does (its failure is
@@ -146,6 +151,7 @@ class BaselineRecorder:
         """Stop measuring and fold coverage.py's data into line -> tests maps."""
         self.stop()
         self.baseline.durations = dict(self._durations)
+        self.baseline.fixture_durations = dict(self._fixture_durations)
         data = self._cov.get_data()
         data.set_query_contexts(None)
         measured = {Path(f).resolve(): f for f in data.measured_files()}

@@ -306,6 +306,7 @@ def worker_plan(
         tests=tuple(baseline.tests),
         identities=dict(baseline.identities),
         durations=dict(baseline.durations),
+        fixture_durations=dict(baseline.fixture_durations),
         probes=probes,
         jobs=tuple(jobs),
         witness=WitnessOptions(

@@ -223,6 +223,8 @@ class WorkerPlan:
     tests: tuple[str, ...]
     identities: dict[str, str]
     durations: dict[str, float]
+    #: the part of ``durations`` spent in setup and teardown
+    fixture_durations: dict[str, float]
     #: module -> the tests its forced-failure probe tries, in turn
     probes: dict[str, tuple[str, ...]]
     jobs: tuple[MutantJob, ...]

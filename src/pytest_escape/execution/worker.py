@@ -36,7 +36,8 @@ from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
 from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
 from . import WORKER_ENV, evidence
-from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, end_children, run_forked, stream
+from .limits import Limits, timed_out
+from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, end_children, run_forked, step, stream
 from .properties import PropertyStage
 from .protocol import (
     Collected,
@@ -124,6 +125,7 @@ def run_items(tests: list[tuple[str, pytest.Item]], mutant: str | None, keep_goi
     kills: list[KillRecord] = []
     passed: list[str] = []
     for index, (test_id, item) in enumerate(tests):
+        step()  # the pool holds the child to this test's limit from now on
         sites: list[tuple[str | None, int | None]] = []
         item.repr_failure = _brief_failure(item, sites)  # type: ignore[method-assign]
         nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
@@ -268,6 +270,9 @@ class WorkerPlugin:
 
     def __init__(self, plan: WorkerPlan, emit: Emitter, started: float) -> None:
         self.plan = plan
+        self.limits = Limits(
+            plan.timeout_factor, plan.timeout_constant, plan.durations, plan.fixture_durations
+        )
         self.emit = emit
         self.started = started
         self.items: dict[str, pytest.Item] = {}
@@ -312,9 +317,7 @@ class WorkerPlugin:
             return
 
     def _timeout(self, tests: Iterable[str]) -> float:
-        durations = self.plan.durations
-        budget = sum(durations.get(t, 0.0) for t in tests)
-        return self.plan.timeout_factor * budget + self.plan.timeout_constant
+        return self.limits.total(tests)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
@@ -604,7 +607,8 @@ class WorkerPlugin:
             )
             return payload
 
-        return Job(key=entry.id, timeout=self._timeout(tests), run=run, tag=("mutant", rerun))
+        steps = self.limits.steps(tests)
+        return Job(key=entry.id, timeout=steps[-1].limit, run=run, tag=("mutant", rerun), steps=steps)
 
     def _known(self) -> list[Job]:
         """Take the verdicts the cache already holds (a resumed run) as if just run.
@@ -725,9 +729,7 @@ class WorkerPlugin:
                 reason=self._reason(failure) if failure else None,
             )
         if outcome.kind == TIMED_OUT:
-            return Verdict(
-                job.key, MutantStatus.TIMEOUT, duration, reason=f"no verdict after {job.timeout:.1f} s"
-            )
+            return Verdict(job.key, MutantStatus.TIMEOUT, duration, reason=timed_out(outcome))
         return Verdict(job.key, MutantStatus.ERROR, duration, reason=outcome.detail)
 
     def _reason(self, failure: KillRecord) -> str:

@@ -1,0 +1,59 @@
+"""How long a child may run its tests before it is stopped as a timeout.
+
+A mutant's limit comes from the baseline's durations of the tests it runs:
+``factor`` times their seconds, plus ``constant`` seconds for what a run
+costs whatever its tests (the fork, a slow first import, a loaded machine).
+A timeout counts as a kill, so a limit too tight turns a slow survivor into
+a false kill; one too loose makes every mutant that loops forever cost it
+in full.
+
+The limit is checked test by test (``pool.Step``): by the end of a test, the
+child may have used ``factor`` times the seconds of the tests up to it, plus
+the constant.  The last test's limit is the whole run's, as before; a child
+looping in its first test is stopped at that test's limit instead.
+
+Fixtures move: a module- or session-scoped fixture is set up by the first
+test that needs it, and that test is not the same one in the baseline (the
+user's order) and in a child (cheapest first).  The seconds every test spent
+in setup and teardown are therefore counted from the first test on; only
+the calls' seconds accumulate test by test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .pool import Outcome, Step
+
+
+@dataclass(frozen=True)
+class Limits:
+    factor: float
+    constant: float
+    #: test -> baseline seconds, setup, call and teardown together
+    durations: Mapping[str, float]
+    #: test -> baseline seconds of its setup and teardown (its fixtures)
+    fixtures: Mapping[str, float]
+
+    def total(self, tests: Iterable[str]) -> float:
+        """The seconds ``tests`` may take together, from the child's start."""
+        return self.factor * sum(self.durations.get(t, 0.0) for t in tests) + self.constant
+
+    def steps(self, tests: Iterable[str]) -> tuple[Step, ...]:
+        """Each test's limit, counted from the child's start (the last one is ``total``)."""
+        tests = list(tests)
+        spent = sum(self.fixtures.get(t, 0.0) for t in tests)
+        steps = []
+        for test in tests:
+            spent += max(0.0, self.durations.get(test, 0.0) - self.fixtures.get(test, 0.0))
+            steps.append(Step(test, self.factor * spent + self.constant))
+        return tuple(steps)
+
+
+def timed_out(outcome: Outcome) -> str:
+    """A timeout's reason: the limit it met, and the test still running then."""
+    reason = f"no verdict after {outcome.limit:.1f} s"
+    if outcome.step is not None:
+        reason += f": still in {outcome.step.name}, past the limit for the tests up to it"
+    return reason
