@@ -448,6 +448,75 @@ def test_a_killer_that_fails_only_after_another_test_is_excluded(project: Projec
     result.stdout.fnmatch_lines([f"warning: excluded {clean}: fails when run after*"])
 
 
+def test_the_killers_of_one_run_are_checked_after_the_tests_they_followed_in_one_child(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extreme mutant's child runs every test, and all four fail: four
+    killers.  One child checks them all after the tests they followed,
+    stopping where test_c fails without a mutant (it runs after
+    test_registers in a child, first in the suite); test_d after it is not
+    judged, as its own check would have stopped at test_c too."""
+    seen = project.beside("runs.txt")
+    monkeypatch.setenv("RUNS_SEEN", str(seen))
+    project.write(
+        {
+            # touch() runs a line more: the tests that call it run last in a child
+            "calc.py": "def double(x):\n    return x * 2\n\n\ndef touch():\n    pass\n",
+            "registry.py": "seen = []\n",
+            "conftest.py": """
+                import os
+
+                import pytest
+
+                @pytest.hookimpl(wrapper=True)
+                def pytest_runtest_makereport(item, call):
+                    report = yield
+                    if report.when == "call":
+                        with open(os.environ["RUNS_SEEN"], "a") as f:
+                            f.write(f"{os.getpid()} {item.name} {report.outcome}\\n")
+                    return report
+            """,
+            "test_calc.py": """
+                import registry
+                from calc import double, touch
+
+                def test_c():  # third in a child, first in the suite
+                    touch()
+                    assert registry.seen == []
+                    assert double(3) == 6
+
+                def test_a():
+                    assert double(1) == 2
+
+                def test_b():
+                    registry.seen.append("b")
+                    assert double(2) == 4
+
+                def test_d():
+                    touch()
+                    assert double(4) == 8
+            """,
+        }
+    )
+    assert project.run("--escape-paths", "calc.py", "--escape-fail-under", "0").ret == 0
+    model = project.results()["x-escape"]
+    (double,) = model["functions"]
+    # run again without test_c: three killers are left
+    assert [k["test"] for k in double["extreme"]["kills"]] == [f"test_calc.py::test_{t}" for t in "abd"]
+    assert model["excluded_tests"] == {
+        "test_calc.py::test_c": "fails when run after test_calc.py::test_b and 1 more without a mutant: "
+        "AssertionError: assert ['b'] == [] (it depends on the order tests run in)"
+    }
+    runs: dict[str, list[tuple[str, str]]] = {}
+    for line in seen.read_text().splitlines():
+        pid, test, outcome = line.split()
+        runs.setdefault(pid, []).append((test, outcome))
+    # every mutant fails test_a first; the suite runs test_c first: what is
+    # left, running more than one test, checks killers after others
+    after = [run for run in runs.values() if len(run) > 1 and run[0] == ("test_a", "passed")]
+    assert after == [[("test_a", "passed"), ("test_b", "passed"), ("test_c", "failed")]]
+
+
 def test_each_child_numbers_its_tmp_paths_in_a_base_of_its_own(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -96,7 +96,7 @@ class Outcome:
     duration: float = 0.0
     #: what the child sent with ``stream`` before its verdict (kept even if it was killed)
     streamed: list[dict[str, Any]] = field(default_factory=list)
-    #: timed out: the step it was in (None: it had started none, or the job has none)
+    #: timed out or died: the step it was in (None: it had started none, or the job has none)
     step: Step | None = None
     #: timed out: the limit it was held to, in seconds from its start
     limit: float = 0.0
@@ -315,7 +315,8 @@ def _reap(run: _Running, memory_limit: int) -> Outcome:
     if verdict is not None:
         return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed)
     detail = _describe_exit(run.status, memory_limit) + (f": {words}" if words else "")
-    return Outcome(DIED, detail=detail, duration=duration, streamed=streamed)
+    step = run.job.step_at(run.steps)
+    return Outcome(DIED, detail=detail, duration=duration, streamed=streamed, step=step)
 
 
 #: waitid can look at an ended child without reaping it (not on every system)

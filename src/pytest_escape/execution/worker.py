@@ -635,28 +635,41 @@ class WorkerPlugin:
         after other tests also runs after them without a mutant, the first
         time: a test that fails only after another one fails because of their
         order (state one leaves for the other), not because of the mutant.
+
+        One child checks every such killer of ``order`` at once: it runs
+        ``order`` without a mutant up to the last of them, stopping at the
+        first failure, so each killer it reaches has run after exactly the
+        tests it followed, as a check of its own would.  An extreme mutant's
+        child runs all its tests and every one that fails is a killer: one
+        check each cost pygtrie 919 children running 134 s, as long as its
+        mutants.
         """
         jobs = []
+        tests = [t for t in order if t in self.items]
+        after = []
         for test in killers:
             if test not in self.items:
                 continue
             if test not in self.checked:
-                jobs.append(self._check(test, []))
-            before = [t for t in order[: order.index(test)] if t in self.items] if test in order else []
-            if before and test not in self.checked_after:
-                jobs.append(self._check(test, before))
+                self.checked[test] = True  # until proven otherwise; also marks it as queued
+                jobs.append(self._check([test], (test,)))
+            if test in tests[1:] and test not in self.checked_after:
+                self.checked_after.add(test)
+                after.append(test)
+        if after:
+            last = max(tests.index(t) for t in after)
+            jobs.append(self._check(tests[: last + 1], tuple(after)))
         return jobs
 
-    def _check(self, test: str, before: list[str]) -> Job:
-        self.checked.setdefault(test, True)  # until proven otherwise; also marks it as queued
-        if before:
-            self.checked_after.add(test)
-        tests = [*before, test]
+    def _check(self, tests: list[str], killers: tuple[str, ...]) -> Job:
+        """A child that runs ``tests`` without a mutant, to check ``killers`` among them."""
+        steps = self.limits.steps(tests)
         return Job(
-            key=test,
-            timeout=self._timeout(tests),
+            key=tests[-1],
+            timeout=steps[-1].limit,
             run=_runner([(t, self.items[t]) for t in tests], None),
-            tag=("check", before),
+            tag=("check", tests, killers),
+            steps=steps,
         )
 
     # -- outcomes ------------------------------------------------------------
@@ -686,7 +699,7 @@ class WorkerPlugin:
                 return STOP
             return [retry] if retry else None
         if kind[0] == "check":
-            self._settle_check(job.key, kind[1], outcome, run)
+            self._settle_check(kind[1], kind[2], outcome, run)
             return None
         verdict = self._verdict(job, outcome, run)
         self._record(verdict, rerun=kind[1])
@@ -694,12 +707,24 @@ class WorkerPlugin:
             return None
         return self._checks(verdict.killers, run.order) or None
 
-    def _settle_check(self, test: str, before: list[str], outcome: Outcome, run: TestRun | None) -> None:
-        if (run is not None and not run.failed) or self.checked.get(test) is False:
-            return
+    def _settle_check(
+        self, tests: list[str], killers: tuple[str, ...], outcome: Outcome, run: TestRun | None
+    ) -> None:
+        """Exclude the killer that failed (or hung, or ended its child) without
+        a mutant; the tests after it are not judged, as a check of their own
+        would stop at the same failure and say nothing about them."""
         failure = run.first_failure if run is not None else None
-        if failure is not None and failure.test != test:
+        if run is not None:
+            if failure is None:
+                return
+            test = failure.test
+        elif len(tests) == 1:
+            test = tests[0]
+        else:
+            test = outcome.step.name if outcome.step is not None else ""
+        if test not in killers or self.checked.get(test) is False:
             return  # one of the tests before it failed: that says nothing about this one
+        before = tests[: tests.index(test)]
         where = "alone"
         if before:
             where = f"after {before[-1]}" + (f" and {len(before) - 1} more" if len(before) > 1 else "")
