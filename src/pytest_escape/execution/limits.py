@@ -12,11 +12,22 @@ child may have used ``factor`` times the seconds of the tests up to it, plus
 the constant.  The last test's limit is the whole run's, as before; a child
 looping in its first test is stopped at that test's limit instead.
 
-Fixtures move: a module- or session-scoped fixture is set up by the first
-test that needs it, and that test is not the same one in the baseline (the
-user's order) and in a child (cheapest first).  The seconds every test spent
-in setup and teardown are therefore counted from the first test on; only
-the calls' seconds accumulate test by test.
+A timeout is a kill, so it needs the same evidence: the tests the child
+had begun, up to the one it hung in, are run again without the mutant
+(``worker``), under a limit that only a hang meets.  Done within the limit
+the mutant met, they confirm the timeout; done later, the limit was too
+tight there (a one-time cost this table could not foresee, a loaded
+machine) and the mutant runs again with those seconds added to its limits.
+
+One-time costs move: a module- or session-scoped fixture is set up by the
+first test that needs it, a module imported inside a function by the first
+test that calls it, a cache filled by the first test that asks, and the
+first test is not the same one in the baseline (the user's order) and in a
+child (fewest lines first).  So the seconds every test spent in setup and
+teardown count from the first test on, and so do the seconds of the
+slowest call among the tests (what a one-time cost paid in the baseline
+can be at most); only the other calls' seconds accumulate test by test.
+No limit exceeds the whole run's.
 """
 
 from __future__ import annotations
@@ -40,14 +51,17 @@ class Limits:
         """The seconds ``tests`` may take together, from the child's start."""
         return self.factor * sum(self.durations.get(t, 0.0) for t in tests) + self.constant
 
-    def steps(self, tests: Iterable[str]) -> tuple[Step, ...]:
-        """Each test's limit, counted from the child's start (the last one is ``total``)."""
+    def steps(self, tests: Iterable[str], slack: float = 0.0) -> tuple[Step, ...]:
+        """Each test's limit, counted from the child's start (the last one is
+        ``total``), each ``slack`` seconds later."""
         tests = list(tests)
-        spent = sum(self.fixtures.get(t, 0.0) for t in tests)
+        calls = [max(0.0, self.durations.get(t, 0.0) - self.fixtures.get(t, 0.0)) for t in tests]
+        spent = sum(self.fixtures.get(t, 0.0) for t in tests) + max(calls, default=0.0)
+        total = self.total(tests)
         steps = []
-        for test in tests:
-            spent += max(0.0, self.durations.get(test, 0.0) - self.fixtures.get(test, 0.0))
-            steps.append(Step(test, self.factor * spent + self.constant))
+        for test, call in zip(tests, calls, strict=True):
+            spent += call
+            steps.append(Step(test, min(total, self.factor * spent + self.constant) + slack))
         return tuple(steps)
 
 

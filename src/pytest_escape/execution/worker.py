@@ -37,7 +37,7 @@ from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
 from . import WORKER_ENV, evidence
 from .limits import Limits, timed_out
-from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, end_children, run_forked, step, stream
+from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, Step, end_children, run_forked, step, stream
 from .properties import PropertyStage
 from .protocol import (
     Collected,
@@ -586,7 +586,9 @@ class WorkerPlugin:
         )
         return job
 
-    def _mutant(self, entry: MutantJob, excluded: set[str], rerun: bool = False) -> Job | None:
+    def _mutant(
+        self, entry: MutantJob, excluded: set[str], rerun: bool = False, slack: float = 0.0
+    ) -> Job | None:
         tests = [t for t in entry.tests if t in self.items and t not in excluded]
         if not tests:
             reason = (
@@ -607,8 +609,46 @@ class WorkerPlugin:
             )
             return payload
 
-        steps = self.limits.steps(tests)
-        return Job(key=entry.id, timeout=steps[-1].limit, run=run, tag=("mutant", rerun), steps=steps)
+        steps = self.limits.steps(tests, slack)
+        tag = ("mutant", rerun, entry, frozenset(excluded), slack)
+        return Job(key=entry.id, timeout=steps[-1].limit, run=run, tag=tag, steps=steps)
+
+    @property
+    def _hang_limit(self) -> float:
+        """A limit only a hang meets: the whole suite's."""
+        return self.limits.total(self.plan.tests)
+
+    def _timing(self, job: Job, outcome: Outcome) -> Job:
+        """The tests a timed-out mutant's child had begun, up to the one it
+        hung in, run again without the mutant (``limits``: a timeout needs
+        the evidence a kill needs)."""
+        names = [s.name for s in job.steps]
+        begun = names[: names.index(outcome.step.name) + 1] if outcome.step is not None else names[:1]
+        return Job(
+            key=job.key,
+            timeout=max(self._hang_limit, outcome.limit),
+            run=_runner([(t, self.items[t]) for t in begun], None),
+            tag=("timing", job, outcome),
+        )
+
+    def _settle_timing(self, mutant: Job, hung: Outcome, outcome: Outcome) -> list[Job] | None:
+        """Confirm a timeout, or run the mutant again with the seconds its
+        tests needed without it added to its limits."""
+        _, rerun, entry, excluded, _ = mutant.tag
+        duration = round(hung.duration, 4)
+        if outcome.kind == REPORTED and outcome.duration <= hung.limit:
+            reason = f"{timed_out(hung)}; without the mutant they ran in {outcome.duration:.1f} s"
+            self._record(Verdict(mutant.key, MutantStatus.TIMEOUT, duration, reason=reason), rerun)
+            return None
+        if outcome.kind == REPORTED:
+            again = self._mutant(
+                entry, set(excluded), rerun, slack=self.plan.timeout_factor * outcome.duration
+            )
+            return [again] if again is not None else None
+        how = timed_out(outcome) if outcome.kind == TIMED_OUT else outcome.detail
+        reason = f"{timed_out(hung)}, and its tests do not finish without the mutant either: {how}"
+        self._record(Verdict(mutant.key, MutantStatus.ERROR, duration, reason=reason), rerun)
+        return None
 
     def _known(self) -> list[Job]:
         """Take the verdicts the cache already holds (a resumed run) as if just run.
@@ -699,31 +739,40 @@ class WorkerPlugin:
                 return STOP
             return [retry] if retry else None
         if kind[0] == "check":
-            self._settle_check(kind[1], kind[2], outcome, run)
-            return None
+            return self._settle_check(job, outcome, run)
+        if kind[0] == "timing":
+            return self._settle_timing(kind[1], kind[2], outcome)
+        if outcome.kind == TIMED_OUT and not kind[4]:
+            return [self._timing(job, outcome)]
         verdict = self._verdict(job, outcome, run)
         self._record(verdict, rerun=kind[1])
         if verdict.killed_by is None or run is None:
             return None
         return self._checks(verdict.killers, run.order) or None
 
-    def _settle_check(
-        self, tests: list[str], killers: tuple[str, ...], outcome: Outcome, run: TestRun | None
-    ) -> None:
+    def _settle_check(self, job: Job, outcome: Outcome, run: TestRun | None) -> list[Job] | None:
         """Exclude the killer that failed (or hung, or ended its child) without
         a mutant; the tests after it are not judged, as a check of their own
-        would stop at the same failure and say nothing about them."""
+        would stop at the same failure and say nothing about them.  A check
+        out of time runs again under a limit only a hang meets, before its
+        test is blamed: a one-time cost another test paid in the suite (an
+        import, a cache) is this one's to pay when it runs alone."""
+        tests, killers = job.tag[1], job.tag[2]
+        hang = self._hang_limit
+        if outcome.kind == TIMED_OUT and job.timeout < hang:
+            steps = tuple(Step(s.name, hang) for s in job.steps)
+            return [dataclasses.replace(job, timeout=hang, steps=steps)]
         failure = run.first_failure if run is not None else None
         if run is not None:
             if failure is None:
-                return
+                return None
             test = failure.test
         elif len(tests) == 1:
             test = tests[0]
         else:
             test = outcome.step.name if outcome.step is not None else ""
         if test not in killers or self.checked.get(test) is False:
-            return  # one of the tests before it failed: that says nothing about this one
+            return None  # one of the tests before it failed: that says nothing about this one
         before = tests[: tests.index(test)]
         where = "alone"
         if before:
@@ -732,12 +781,13 @@ class WorkerPlugin:
         if failure is not None:
             reason = f"fails when run {where} without a mutant: {self._reason(failure)}"
         elif outcome.kind == TIMED_OUT:
-            reason = f"timed out when run {where} without a mutant"
+            reason = f"timed out when run {where} without a mutant (no verdict after {outcome.limit:.1f} s)"
         else:
             reason = outcome.detail
         if before:
             reason += " (it depends on the order tests run in)"
         self.emit(TestExcluded(test, reason))
+        return None
 
     def _verdict(self, job: Job, outcome: Outcome, run: TestRun | None) -> Verdict:
         duration = round(outcome.duration, 4)
@@ -754,7 +804,10 @@ class WorkerPlugin:
                 reason=self._reason(failure) if failure else None,
             )
         if outcome.kind == TIMED_OUT:
-            return Verdict(job.key, MutantStatus.TIMEOUT, duration, reason=timed_out(outcome))
+            reason = timed_out(outcome)
+            if job.tag[4]:
+                reason += f" (its limits {job.tag[4]:.1f} s later: what its tests took without the mutant)"
+            return Verdict(job.key, MutantStatus.TIMEOUT, duration, reason=reason)
         return Verdict(job.key, MutantStatus.ERROR, duration, reason=outcome.detail)
 
     def _reason(self, failure: KillRecord) -> str:
