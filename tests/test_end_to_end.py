@@ -162,12 +162,11 @@ def test_infinite_loop_mutant_times_out_and_the_run_finishes(project: Project) -
     forever = first(mutants, lambda m: m["before"] == ["        n -= 1"] and m["after"] == ["        n += 1"])
     assert forever["status"] == "timeout"
     # stopped at the limit of the test it looped in (the quick one runs
-    # first): 1 x (its call, the slowest call, which may be a one-time cost
-    # that moved, and every setup) + 2 s; not at all four's, 1 x (0.9 s and more) + 2 s
+    # first): 1 x (its call and every setup) + 2 s; not at all four's, 1 x (0.9 s and more) + 2 s
     # and confirmed: without the mutant, that test took far less
     reason = forever["status_reason"]
     limit, _, rest = reason.removeprefix("no verdict after ").partition(" s: ")
-    assert 2.3 <= float(limit) < 2.9
+    assert 2.0 <= float(limit) < 2.9
     still, _, confirmed = rest.partition("; ")
     assert still == "still in test_loop.py::test_countdown, past the limit for the tests up to it"
     assert confirmed.startswith("without the mutant they ran in ")
@@ -180,36 +179,28 @@ def test_infinite_loop_mutant_times_out_and_the_run_finishes(project: Project) -
 def test_a_one_time_cost_that_moves_to_another_test_in_a_child_is_no_timeout(project: Project) -> None:
     """heavy takes 2.1 s to import, more than the limit's 2 s constant.  In
     the suite test_first imports it and test_second finds it imported; in a
-    child test_second runs first (it runs fewer lines), or alone (its
-    self-check, and the mutants of sub, which no other test runs), and pays
-    the import.  None of those may end as a false timeout, or exclude it."""
+    child test_second runs without test_first (its self-check, and the
+    mutants of sub, which test_first does not run) and pays the import.
+    Neither may end as a false timeout, or exclude it."""
     project.write(
         {
-            "calc.py": (
-                "def add(a, b):\n    return a + b\n\n\ndef touch():\n    pass\n    pass\n\n\n"
-                "def sub(a, b):\n    return a - b\n"
-            ),
+            "calc.py": "def sub(a, b):\n    return a - b\n",
             "heavy.py": "import time\n\ntime.sleep(2.1)\n",
             "test_calc.py": """
-                from calc import add, sub, touch
+                from calc import sub
 
                 def test_first():
                     import heavy  # noqa: F401
-                    touch()
-                    assert add(1, 2) == 3
 
                 def test_second():
                     import heavy  # noqa: F401
-                    assert add(2, 2) == 4
                     assert sub(3, 1) == 2
             """,
         }
     )
     assert project.run("--escape-paths", "calc.py").ret == 0
     mutants = project.mutants()
-    minus = first(mutants, lambda m: m["after"] == ["    return a - b"] and "x_add_" in m["id"])
-    assert (minus["status"], minus["killed_by"]) == ("killed", "test_calc.py::test_second")
-    plus = first(mutants, lambda m: m["after"] == ["    return a + b"] and "x_sub_" in m["id"])
+    plus = first(mutants, lambda m: m["after"] == ["    return a + b"])
     assert (plus["status"], plus["killed_by"]) == ("killed", "test_calc.py::test_second")
     assert not [m for m in mutants.values() if m["status"] == "timeout"]
     assert project.results()["x-escape"]["excluded_tests"] == {}
