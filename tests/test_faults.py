@@ -261,3 +261,53 @@ def test_files_tests_write_where_pytest_keeps_them_are_no_change(project: Projec
     result = project.run("--escape-paths", "faulty.py", "--escape-fail-under", "0", "--basetemp=scratch")
     assert result.ret == 0
     assert not [w for w in project.results()["x-escape"]["warnings"] if "changed while" in w]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="the memory limit needs Linux's /proc")
+def test_a_child_out_of_memory_outside_its_tests_is_a_kill_once_they_pass_without_the_mutant(
+    project: Project,
+) -> None:
+    """A mutant that exhausts memory can leave none for pytest to report the
+    MemoryError with, and its child ends outside any test (pygtrie: one
+    allocating in a loop).  The tests it had begun pass without the mutant,
+    so that is the mutant's doing: killed, not an unscored error.  Here a
+    hook stands in for pytest's reporting, failing only where the mutant ran."""
+    project.write(
+        {
+            "faulty.py": """
+                def check(n):
+                    if n > 0:
+                        return "ok"
+                    globals()["exhausted"] = True
+                    return "exhausted"
+            """,
+            "conftest.py": """
+                import pytest
+
+                @pytest.hookimpl(wrapper=True)
+                def pytest_runtest_makereport(item, call):
+                    report = yield
+                    import faulty
+
+                    if getattr(faulty, "exhausted", False):
+                        raise MemoryError
+                    return report
+            """,
+            "test_faulty.py": """
+                from faulty import check
+
+                def test_check():
+                    assert check(1) == "ok"
+            """,
+        }
+    )
+    args = ("--escape-paths", "faulty.py", "--escape-memory-limit", "64", "--escape-fail-under", "0")
+    assert project.run(*args).ret == 0
+    # ``n > 0`` -> ``n > 1`` lets check(1) reach the fault
+    reaching = first(project.mutants(), lambda m: m["after"] == ["    if n > 1:"])
+    assert (reaching["status"], reaching["killed_by"]) == ("killed", "test_faulty.py::test_check")
+    assert reaching["status_reason"] == (
+        "MemoryError: ran out of memory (limit 64 MiB per child: --escape-memory-limit) "
+        "in test_faulty.py::test_check; without the mutant the tests passed"
+    )
+    assert project.results()["x-escape"]["excluded_tests"] == {}

@@ -100,6 +100,8 @@ class Outcome:
     step: Step | None = None
     #: timed out: the limit it was held to, in seconds from its start
     limit: float = 0.0
+    #: died: a MemoryError past its memory limit ended it outside any test
+    out_of_memory: bool = False
 
 
 @dataclass
@@ -316,7 +318,8 @@ def _reap(run: _Running, memory_limit: int) -> Outcome:
         return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed)
     detail = _describe_exit(run.status, memory_limit) + (f": {words}" if words else "")
     step = run.job.step_at(run.steps)
-    return Outcome(DIED, detail=detail, duration=duration, streamed=streamed, step=step)
+    memory = os.WIFEXITED(run.status) and os.WEXITSTATUS(run.status) == _OUT_OF_MEMORY and memory_limit > 0
+    return Outcome(DIED, detail=detail, duration=duration, streamed=streamed, step=step, out_of_memory=memory)
 
 
 #: waitid can look at an ended child without reaping it (not on every system)

@@ -618,18 +618,51 @@ class WorkerPlugin:
         """A limit only a hang meets: the whole suite's."""
         return self.limits.total(self.plan.tests)
 
-    def _timing(self, job: Job, outcome: Outcome) -> Job:
-        """The tests a timed-out mutant's child had begun, up to the one it
-        hung in, run again without the mutant (``limits``: a timeout needs
-        the evidence a kill needs)."""
+    def _without_mutant(self, job: Job, outcome: Outcome) -> Job:
+        """The tests a mutant's child had begun, up to the one it hung in or
+        ran out of memory in, run again without the mutant: a timeout, or
+        memory run out, is a detection only if they do not do that without
+        it (``limits``: such a verdict needs the evidence a kill needs)."""
         names = [s.name for s in job.steps]
         begun = names[: names.index(outcome.step.name) + 1] if outcome.step is not None else names[:1]
         return Job(
             key=job.key,
             timeout=max(self._hang_limit, outcome.limit),
             run=_runner([(t, self.items[t]) for t in begun], None),
-            tag=("timing", job, outcome),
+            tag=("without", job, outcome, begun),
         )
+
+    def _settle_without(
+        self, mutant: Job, ended: Outcome, begun: list[str], outcome: Outcome
+    ) -> list[Job] | None:
+        if ended.kind == TIMED_OUT:
+            return self._settle_timing(mutant, ended, outcome)
+        _, rerun, *_ = mutant.tag
+        duration = round(ended.duration, 4)
+        run = _test_run_of(outcome)
+        if run is None or run.failed:
+            why = "they fail" if run is not None else "they do not finish"
+            reason = f"{ended.detail}; without the mutant {why} too"
+            self._record(Verdict(mutant.key, MutantStatus.ERROR, duration, reason=reason), rerun)
+            return None
+        test = begun[-1]
+        limit = self.plan.memory_limit >> 20
+        message = f"MemoryError: ran out of memory (limit {limit} MiB per child: --escape-memory-limit)"
+        kill = KillRecord(test, message, "MemoryError")
+        reason = f"{message} in {test}; without the mutant the tests passed"
+        verdict = Verdict(
+            mutant.key,
+            MutantStatus.KILLED,
+            duration,
+            tests_run=len(begun),
+            kills=(kill,),
+            passed=tuple(begun[:-1]),
+            killed_by=test,
+            reason=reason,
+        )
+        self._record(verdict, rerun)
+        self.checked_after.add(test)  # what this run without the mutant just did
+        return self._checks([test], begun) or None
 
     def _settle_timing(self, mutant: Job, hung: Outcome, outcome: Outcome) -> list[Job] | None:
         """Confirm a timeout, or run the mutant again with the seconds its
@@ -740,10 +773,10 @@ class WorkerPlugin:
             return [retry] if retry else None
         if kind[0] == "check":
             return self._settle_check(job, outcome, run)
-        if kind[0] == "timing":
-            return self._settle_timing(kind[1], kind[2], outcome)
-        if outcome.kind == TIMED_OUT and not kind[4]:
-            return [self._timing(job, outcome)]
+        if kind[0] == "without":
+            return self._settle_without(kind[1], kind[2], kind[3], outcome)
+        if (outcome.kind == TIMED_OUT and not kind[4]) or outcome.out_of_memory:
+            return [self._without_mutant(job, outcome)]
         verdict = self._verdict(job, outcome, run)
         self._record(verdict, rerun=kind[1])
         if verdict.killed_by is None or run is None:
