@@ -84,10 +84,10 @@ def test_weak_suite_leaves_the_expected_survivors(project: Project) -> None:
     # a header line says what is mutated; a progress line reports the phase
     result.stdout.fnmatch_lines(
         [
-            "escape: mutating calc.py (1 file, given); 2 workers, timeout 10x + 2 s, 2048 MiB each; "
+            "escape: mutating calc.py (1 file, given); 2 workers, timeout 10x + 2 s, memory limit auto; "
             "witness search 60 s, *",
             "escape: running * mutants and * extreme mutants (one or two per function) against their "
-            "covering tests (2 workers)",
+            "covering tests (2 workers, 512 MiB each (auto))",
             "escape: */* mutants, * killed, * survived, */s, ETA * s",
         ]
     )

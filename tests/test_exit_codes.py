@@ -180,12 +180,13 @@ BAD_OPTIONS = [
     ),
     (
         ["--escape-memory-limit", "-1"],
-        "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '-1'",
+        "escape: --escape-memory-limit must be auto, 0 (no limit) or up to 16777216 MiB, not '-1'",
     ),
     (
         # setrlimit refused it in every child: every mutant an error, exit 11
         ["--escape-memory-limit", "99999999999999"],
-        "escape: --escape-memory-limit must be 0 (no limit) to 16777216 MiB, not '99999999999999'",
+        "escape: --escape-memory-limit must be auto, 0 (no limit) or up to 16777216 MiB, "
+        "not '99999999999999'",
     ),
     (
         ["--escape-property-budget", "-1"],

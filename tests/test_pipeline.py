@@ -17,7 +17,7 @@ import pytest
 from pytest_escape import model, plan
 from pytest_escape.assemble import RunFacts, assemble, place_properties, with_verdict
 from pytest_escape.cli import main as cli_main
-from pytest_escape.config import ReportRequest, Settings
+from pytest_escape.config import AUTO_MEMORY_FLOOR, ReportRequest, Settings, parse_memory_limit
 from pytest_escape.console import header, partial_lines, starting_line
 from pytest_escape.coverage_map import Baseline
 from pytest_escape.deliver import deliver
@@ -344,6 +344,14 @@ def test_the_worker_plan_carries_the_settings_and_the_config() -> None:
     )
     assert worker_plan.args[:1] == ("-q",) and "--tb=native" in worker_plan.args
     assert worker_plan.memory_limit == 100 << 20 and worker_plan.workers == 3
+    # unless it is given, the memory limit follows what the tests grew their process by
+    automatic = dataclasses.replace(settings, memory_limit=None)
+    assert plan.memory_limit(automatic, Baseline(memory_growth=300 << 20)) == 1200
+    assert plan.memory_limit(automatic, Baseline(memory_growth=10 << 20)) == AUTO_MEMORY_FLOOR
+    assert parse_memory_limit("auto", "--escape-memory-limit") is None
+    assert (
+        plan.memory_limit(dataclasses.replace(settings, memory_limit=0), Baseline(memory_growth=1 << 30)) == 0
+    )
     assert worker_plan.witness.seed == worker_plan.properties.seed == 7
     assert worker_plan.properties.config == PropertyConfig(skip=("calc.*",), round_trips=(("a", "b"),))
     assert worker_plan.modules["calc"].source == "text"  # the worker loads it, and compiles the mutants in it
@@ -519,7 +527,7 @@ def test_an_interrupted_run_shows_partial_scores_per_module() -> None:
 def test_the_header_names_the_search_seed_and_the_gate() -> None:
     settings = Settings(Path("/p"), workers=2, witness_budget=0, baseline=Path("b.json"), shard=(1, 3))
     line = header(settings, seed=5, mutating="src/calc.py", cache_state="no cache", since_base=None)
-    assert line.startswith("escape: mutating src/calc.py; 2 workers, timeout 10x + 2 s, 2048 MiB each;")
+    assert line.startswith("escape: mutating src/calc.py; 2 workers, timeout 10x + 2 s, memory limit auto;")
     assert "no witness search" in line and "--escape-seed" not in line
     assert line.endswith("no cache; shard 1/3; ratchet against b.json (tolerance 0)")
 

@@ -48,8 +48,28 @@ DEFAULT_PROPERTY_BUDGET = 60.0
 #: the entries of ``[tool.pytest_escape.properties]`` (``--escape-properties KEY=VALUE``)
 PROPERTY_KEYS = ("skip", "round_trips", "idempotent", "check")
 DEFAULT_EXAMPLES = 200
-#: MiB a forked child may allocate beyond the worker it was forked from
-DEFAULT_MEMORY_LIMIT = 2048
+#: the automatic memory limit (the default): MiB a forked child may allocate
+#: beyond the worker it was forked from, this many times what the test run grew
+#: the baseline's process by, and never less than the floor
+AUTO_MEMORY_FACTOR = 4
+AUTO_MEMORY_FLOOR = 512
+
+
+def auto_memory_limit(growth: int) -> int:
+    """The default limit, in MiB, for tests that grew their process by ``growth`` bytes.
+
+    A child runs a few of the tests the baseline ran all of, so it needs no
+    more than the whole run grew by; four times that leaves room for what a
+    peak of resident memory does not show (memory reserved but not yet
+    touched), and the floor for suites too small to measure.  A fixed 2048
+    MiB let one runaway mutant's child reach 2 GiB, 30 times a plain run's
+    whole memory (pygtrie), and several workers at once could take a CI
+    machine's memory.  A test that needs more still passes its self-check
+    only if it fits: its exclusion names ``--escape-memory-limit``.
+    """
+    return max(AUTO_MEMORY_FLOOR, -(-AUTO_MEMORY_FACTOR * growth // (1 << 20)))
+
+
 CONFIG_KEYS = (
     "paths",
     "workers",
@@ -98,8 +118,9 @@ class Settings:
     workers: int = 1
     timeout_factor: float = 10.0
     timeout_constant: float = TIMEOUT_CONSTANT
-    #: MiB each forked child may allocate on top of what it inherits (0: no limit)
-    memory_limit: int = DEFAULT_MEMORY_LIMIT
+    #: MiB each forked child may allocate on top of what it inherits (0: no
+    #: limit; None: ``auto_memory_limit`` of the baseline's growth)
+    memory_limit: int | None = None
     fail_under: float | None = None
     reports: tuple[ReportRequest, ...] = field(default_factory=tuple)
     #: total seconds for the witness search (0 turns it off)
@@ -223,10 +244,16 @@ def parse_timeout_factor(value: Any, where: str) -> float:
 MAX_MEMORY_LIMIT = 1 << 24
 
 
-def parse_memory_limit(value: Any, where: str) -> int:
+def parse_memory_limit(value: Any, where: str) -> int | None:
+    if value == "auto":
+        return None
     return int(
         _checked(
-            value, where, int, lambda n: 0 <= n <= MAX_MEMORY_LIMIT, f"0 (no limit) to {MAX_MEMORY_LIMIT} MiB"
+            value,
+            where,
+            int,
+            lambda n: 0 <= n <= MAX_MEMORY_LIMIT,
+            f"auto, 0 (no limit) or up to {MAX_MEMORY_LIMIT} MiB",
         )
     )
 

@@ -46,7 +46,10 @@ def header(settings: Settings, *, seed: int, mutating: str, cache_state: str, si
         gate += f"; writing the baseline {s.baseline}"
     elif s.baseline is not None:
         gate += f"; ratchet against {s.baseline} (tolerance {s.baseline_tolerance:g})"
-    memory = f"{s.memory_limit} MiB each" if s.memory_limit else "no memory limit"
+    if s.memory_limit is None:
+        memory = "memory limit auto"
+    else:
+        memory = f"{s.memory_limit} MiB each" if s.memory_limit else "no memory limit"
     return (
         f"escape: mutating {mutating}; "
         f"{s.workers} workers, timeout {s.timeout_factor:g}x + {s.timeout_constant:g} s, "
@@ -55,14 +58,18 @@ def header(settings: Settings, *, seed: int, mutating: str, cache_state: str, si
     )
 
 
-def starting_line(jobs: Sequence[MutantJob], workers: int, matrix: bool) -> str:
-    """The line before the mutants run: how many, of which kind, and what the cache resumed."""
+def starting_line(
+    jobs: Sequence[MutantJob], workers: int, matrix: bool, auto_memory: int | None = None
+) -> str:
+    """The line before the mutants run: how many, of which kind, and what the
+    cache resumed; the automatic memory limit, known only after the baseline."""
     fresh = [job for job in jobs if job.known is None]
     extremes = sum(1 for job in fresh if job.extreme)
     resumed = len(jobs) - len(fresh)
     return (
         f"escape: running {len(fresh) - extremes} mutants and {extremes} extreme mutants "
         f"(one or two per function) against their covering tests ({workers} workers"
+        f"{f', {auto_memory} MiB each (auto)' if auto_memory else ''}"
         f"{', full kill matrix' if matrix else ''})"
         + (f"; {resumed} verdicts resumed from the cache" if resumed else "")
     )
@@ -119,9 +126,11 @@ class Console:
         if self.verbosity >= 0:
             self.line(f"escape: {reach_sentence(results)}")
 
-    def mutants_start(self, jobs: Sequence[MutantJob], workers: int, matrix: bool) -> None:
+    def mutants_start(
+        self, jobs: Sequence[MutantJob], workers: int, matrix: bool, auto_memory: int | None = None
+    ) -> None:
         if jobs:
-            self.line(starting_line(jobs, workers, matrix))
+            self.line(starting_line(jobs, workers, matrix, auto_memory))
         self.progress = Progress(sum(1 for job in jobs if job.known is None), self.live, self._progress)
 
     def _progress(self, text: str) -> None:

@@ -8,6 +8,8 @@ protocol, so fixtures that call target code count as that test's coverage).
 from __future__ import annotations
 
 import functools
+import resource
+import sys
 from collections import defaultdict
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ class Baseline:
     durations: dict[str, float] = field(default_factory=dict)
     #: the part of ``durations`` spent in setup and teardown (fixtures; ``execution.limits``)
     fixture_durations: dict[str, float] = field(default_factory=dict)
+    #: bytes the test run raised this process's peak resident memory by (``config.auto_memory_limit``)
+    memory_growth: int = 0
     test_files: dict[str, str] = field(default_factory=dict)
     #: nodeids of doctests (``--doctest-modules``, ``--doctest-glob``): their file is
     #: the documented module (or a text file), not a test module
@@ -115,10 +119,12 @@ class BaselineRecorder:
         """
         self._cov.start()
         self._started = True
+        peak = _peak_memory()
         try:
             return (yield)
         finally:
             self.stop()
+            self.baseline.memory_growth = max(0, _peak_memory() - peak)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -168,3 +174,9 @@ class BaselineRecorder:
                     by_line[line] = tests
             self.baseline.lines[path] = by_line
         return self.baseline
+
+
+def _peak_memory() -> int:
+    """This process's peak resident memory so far, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # kilobytes on Linux

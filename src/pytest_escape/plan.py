@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
+from .config import Settings, auto_memory_limit
 from .coverage_map import Baseline
 from .execution.protocol import (
     ModulePlan,
@@ -252,7 +252,8 @@ def verdict_options(settings: Settings) -> dict[str, Any]:
     return {
         "timeout_factor": settings.timeout_factor,
         "timeout_constant": settings.timeout_constant,
-        "memory_limit": settings.memory_limit,
+        # "auto", not the MiB it came to: the baseline's growth varies a little from run to run
+        "memory_limit": "auto" if settings.memory_limit is None else settings.memory_limit,
         "matrix": settings.matrix,
     }
 
@@ -302,7 +303,7 @@ def worker_plan(
         workers=settings.workers,
         timeout_factor=settings.timeout_factor,
         timeout_constant=settings.timeout_constant,
-        memory_limit=settings.memory_limit << 20,
+        memory_limit=memory_limit(settings, baseline) << 20,
         tests=tuple(baseline.tests),
         identities=dict(baseline.identities),
         durations=dict(baseline.durations),
@@ -331,3 +332,10 @@ def worker_plan(
             functions=tuple(checks),
         ),
     )
+
+
+def memory_limit(settings: Settings, baseline: Baseline) -> int:
+    """MiB each child may allocate: the one asked for, or the automatic one."""
+    if settings.memory_limit is None:
+        return auto_memory_limit(baseline.memory_growth)
+    return settings.memory_limit

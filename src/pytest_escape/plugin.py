@@ -12,8 +12,9 @@ from collections.abc import Generator
 import pytest
 
 from .config import (
+    AUTO_MEMORY_FACTOR,
+    AUTO_MEMORY_FLOOR,
     DEFAULT_EXAMPLES,
-    DEFAULT_MEMORY_LIMIT,
     DEFAULT_PROPERTY_BUDGET,
     DEFAULT_WITNESS_BUDGET,
     SWITCHED_OFF,
@@ -42,7 +43,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--escape-memory-limit",
         metavar="MIB",
         help="memory each mutant's process may allocate; past it, the mutant's run fails "
-        f"with MemoryError (default {DEFAULT_MEMORY_LIMIT}; 0: no limit; Linux only)",
+        f"with MemoryError (default auto: {AUTO_MEMORY_FACTOR}x what the tests grew their "
+        f"process by, at least {AUTO_MEMORY_FLOOR}; 0: no limit; Linux only)",
     )
     group.addoption(
         "--escape-fail-under",

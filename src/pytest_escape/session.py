@@ -501,7 +501,8 @@ class EscapeSession:
             jobs=jobs,
             checks=reused.checks,
         )
-        console.mutants_start(jobs, settings.workers, settings.matrix)
+        auto = worker_plan.memory_limit >> 20 if settings.memory_limit is None else None
+        console.mutants_start(jobs, settings.workers, settings.matrix, auto)
 
         def on_event(event: WorkerEvent) -> None:
             if isinstance(event, VerdictReached):
