@@ -311,3 +311,29 @@ def test_a_child_out_of_memory_outside_its_tests_is_a_kill_once_they_pass_withou
         "in test_faulty.py::test_check; without the mutant the tests passed"
     )
     assert project.results()["x-escape"]["excluded_tests"] == {}
+
+
+def test_the_automatic_memory_limit_follows_what_the_tests_grew_their_process_by(project: Project) -> None:
+    """A suite whose test holds 160 MiB gets at least 4 x that per child, not
+    the 512 MiB floor a small suite gets, and its kills are not MemoryErrors."""
+    project.write(
+        {
+            "calc.py": "def add(a, b):\n    return a + b\n",
+            "test_calc.py": """
+                from calc import add
+
+                HELD = []
+
+                def test_add():
+                    HELD.append(b"x" * (160 << 20))  # written, so resident
+                    assert add(2, 3) == 5
+            """,
+        }
+    )
+    result = project.run("--escape-paths", "calc.py")
+    assert result.ret == 0
+    line = next(line for line in result.stdout.lines if line.startswith("escape: running "))
+    mib = int(line.rpartition("(2 workers, ")[2].partition(" MiB each (auto))")[0])
+    assert mib >= 4 * 160
+    assert all(m["status"] == "killed" for m in project.mutants().values())
+    assert "MemoryError" not in result.stdout.str()
