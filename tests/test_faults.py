@@ -5,6 +5,7 @@ running it, the run completes and the mutant gets a status, never
 from __future__ import annotations
 
 import fnmatch
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -315,7 +316,10 @@ def test_a_child_out_of_memory_outside_its_tests_is_a_kill_once_they_pass_withou
 
 def test_the_automatic_memory_limit_follows_what_the_tests_grew_their_process_by(project: Project) -> None:
     """A suite whose test holds 160 MiB gets at least 4 x that per child, not
-    the 512 MiB floor a small suite gets, and its kills are not MemoryErrors."""
+    the 512 MiB floor a small suite gets, and its kills are not MemoryErrors.
+    pytest is started by a process that holds 600 MiB, as a test runner's
+    worker may be: ``ru_maxrss`` keeps the peak of the image ``exec``
+    replaced, and the growth vanished under it (found in CI, under xdist)."""
     project.write(
         {
             "calc.py": "def add(a, b):\n    return a + b\n",
@@ -330,10 +334,12 @@ def test_the_automatic_memory_limit_follows_what_the_tests_grew_their_process_by
             """,
         }
     )
-    result = project.run("--escape-paths", "calc.py")
-    assert result.ret == 0
+    large = "import subprocess, sys; held = b'x' * (600 << 20); sys.exit(subprocess.call(sys.argv[1:]))"
+    args = ["--escape", "-p", "no:cacheprovider", "--escape-workers", "2", "--escape-paths", "calc.py"]
+    args += ["--escape-witness-budget", "0", "--escape-property-budget", "0"]
+    result = project.pytester.run(sys.executable, "-c", large, sys.executable, "-m", "pytest", *args)
+    assert result.ret == 0, result.stdout.str()
     line = next(line for line in result.stdout.lines if line.startswith("escape: running "))
     mib = int(line.rpartition("(2 workers, ")[2].partition(" MiB each (auto))")[0])
     assert mib >= 4 * 160
-    assert all(m["status"] == "killed" for m in project.mutants().values())
     assert "MemoryError" not in result.stdout.str()

@@ -177,6 +177,20 @@ class BaselineRecorder:
 
 
 def _peak_memory() -> int:
-    """This process's peak resident memory so far, in bytes."""
+    """This process's peak resident memory so far, in bytes.
+
+    Linux's ``VmHWM``, not ``getrusage``'s ``ru_maxrss``: the latter keeps
+    the peak of the process image an ``exec`` replaced, so a pytest started
+    by a large process (a test runner's worker) inherits that process's
+    peak, and the tests' growth vanished under it.  Without ``/proc`` (where
+    the memory limit does not apply anyway) ``ru_maxrss`` is what there is.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024  # kilobytes on Linux
