@@ -8,8 +8,6 @@ protocol, so fixtures that call target code count as that test's coverage).
 from __future__ import annotations
 
 import functools
-import resource
-import sys
 from collections import defaultdict
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ import pytest
 
 from .doctests import is_doctest
 from .nodeids import item_identity, source_order
+from .process_memory import peak_resident
 
 
 @dataclass
@@ -119,12 +118,12 @@ class BaselineRecorder:
         """
         self._cov.start()
         self._started = True
-        peak = _peak_memory()
+        peak = peak_resident()
         try:
             return (yield)
         finally:
             self.stop()
-            self.baseline.memory_growth = max(0, _peak_memory() - peak)
+            self.baseline.memory_growth = max(0, peak_resident() - peak)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -174,23 +173,3 @@ class BaselineRecorder:
                     by_line[line] = tests
             self.baseline.lines[path] = by_line
         return self.baseline
-
-
-def _peak_memory() -> int:
-    """This process's peak resident memory so far, in bytes.
-
-    Linux's ``VmHWM``, not ``getrusage``'s ``ru_maxrss``: the latter keeps
-    the peak of the process image an ``exec`` replaced, so a pytest started
-    by a large process (a test runner's worker) inherits that process's
-    peak, and the tests' growth vanished under it.  Without ``/proc`` (where
-    the memory limit does not apply anyway) ``ru_maxrss`` is what there is.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # kilobytes on Linux

@@ -33,6 +33,7 @@ from typing import Any
 
 from ..lifetime import die_with_parent
 from ..model import StrEnum
+from ..process_memory import status_bytes
 
 
 class Ending(StrEnum):
@@ -154,18 +155,6 @@ def step() -> None:
         _write_all(_stream_fd, _STEP_MARK + b"\n")
 
 
-def _data_size() -> int | None:
-    """This process's data segment (heap and private writable mappings), in bytes."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmData:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return None
-
-
 def _limit_memory(extra: int) -> None:
     """Let this child's data segment grow ``extra`` bytes beyond what it inherited.
 
@@ -175,7 +164,7 @@ def _limit_memory(extra: int) -> None:
     the limit, an allocation fails and Python raises MemoryError.  Without
     /proc (not Linux) there is no base to add to, and no limit.
     """
-    base = _data_size()
+    base = status_bytes("VmData")  # the data segment: heap and private writable mappings
     if extra <= 0 or base is None:
         return
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
