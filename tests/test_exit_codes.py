@@ -194,7 +194,7 @@ BAD_OPTIONS = [
     ),
     (
         ["--escape-memory-limit", "lots"],
-        "escape: --escape-memory-limit must be a whole number, not 'lots'",
+        "escape: --escape-memory-limit must be auto or a whole number of MiB, not 'lots'",
     ),
     (
         ["--escape-fail-on", "pseudo"],

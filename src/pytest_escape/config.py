@@ -247,6 +247,8 @@ MAX_MEMORY_LIMIT = 1 << 24
 def parse_memory_limit(value: Any, where: str) -> int | None:
     if value == "auto":
         return None
+    if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
+        raise SettingsError(f"{where} must be auto or a whole number of MiB, not {value!r}")
     return int(
         _checked(
             value,
