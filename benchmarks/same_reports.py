@@ -162,7 +162,12 @@ def differences(a: Any, b: Any, path: str = "$") -> list[str]:
 
 def diff(before: Path, after: Path) -> int:
     failed = 0
-    for name in sorted(p.stem for p in before.glob("*.exit") if (after / p.name).exists()):
+    names = sorted(p.stem for p in before.glob("*.exit") if (after / p.name).exists())
+    if not names:
+        # "nothing printed, exit 0" read as "the same" once: say it
+        print(f"no project has a report (NAME.exit and NAME.json) in both {before} and {after}")
+        return 1
+    for name in names:
         found: list[str] = []
         for suffix in (".exit", ".json"):
             a, b = (d / f"{name}{suffix}" for d in (before, after))
