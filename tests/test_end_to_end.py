@@ -206,6 +206,60 @@ def test_a_one_time_cost_that_moves_to_another_test_in_a_child_is_no_timeout(pro
     assert project.results()["x-escape"]["excluded_tests"] == {}
 
 
+def test_a_slow_test_that_runs_few_lines_goes_after_a_fast_one_of_the_same_line(project: Project) -> None:
+    """test_many runs sub's one line many times, as a property-based test
+    does: by lines run it is as cheap as test_once, and comes first in the
+    source.  It must not be the test each mutant meets first."""
+    project.write(
+        {
+            "calc.py": "def sub(a, b):\n    return a - b\n",
+            "test_calc.py": """
+                import time
+                from calc import sub
+
+                def test_many():
+                    time.sleep(0.3)
+                    for i in range(100):
+                        assert sub(i, 1) == i - 1
+
+                def test_once():
+                    assert sub(3, 1) == 2
+            """,
+        }
+    )
+    assert project.run("--escape-paths", "calc.py", "--escape-witness-budget", "0").ret == 0
+    mutants = project.mutants()
+    plus = first(mutants, lambda m: m["after"] == ["    return a + b"])
+    assert plus["covered_by"] == ["test_calc.py::test_once", "test_calc.py::test_many"]
+    assert (plus["killed_by"], plus["tests_run"]) == ("test_calc.py::test_once", 1)
+
+
+def test_a_property_based_test_goes_after_an_example_based_one_of_the_same_line(project: Project) -> None:
+    """test_property is as fast and runs as few lines as test_example, and
+    comes first in the source; but a failing property-based test shrinks."""
+    project.write(
+        {
+            "calc.py": "def sub(a, b):\n    return a - b\n",
+            "test_calc.py": """
+                from hypothesis import given, settings, strategies as st
+                from calc import sub
+
+                @settings(max_examples=3, database=None)
+                @given(st.integers())
+                def test_property(a):
+                    assert sub(a, 0) == a
+
+                def test_example():
+                    assert sub(3, 1) == 2
+            """,
+        }
+    )
+    assert project.run("--escape-paths", "calc.py", "--escape-witness-budget", "0").ret == 0
+    plus = first(project.mutants(), lambda m: m["after"] == ["    return a + b"])
+    assert plus["covered_by"] == ["test_calc.py::test_example", "test_calc.py::test_property"]
+    assert (plus["killed_by"], plus["tests_run"]) == ("test_calc.py::test_example", 1)
+
+
 def test_src_layout_with_methods_static_class_methods_and_parametrize(project: Project) -> None:
     project.write(
         {

@@ -19,7 +19,7 @@ from pytest_escape.assemble import RunFacts, assemble, place_properties, with_ve
 from pytest_escape.cli import main as cli_main
 from pytest_escape.config import AUTO_MEMORY_FLOOR, ReportRequest, Settings, parse_memory_limit
 from pytest_escape.console import header, partial_lines, starting_line
-from pytest_escape.coverage_map import Baseline
+from pytest_escape.coverage_map import Baseline, time_class
 from pytest_escape.deliver import deliver
 from pytest_escape.execution.limits import Limits, timed_out
 from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
@@ -284,13 +284,33 @@ def test_changed_lines_and_shards_choose_the_mutants() -> None:
     assert shards[0] is not None and shards[1] is not None and shards[0].plan == shards[1].plan
 
 
-def test_a_mutant_s_tests_go_cheapest_first_whatever_their_measured_durations() -> None:
+def test_a_mutant_s_tests_go_cheapest_first_whatever_their_durations_below_a_tenth_of_a_second() -> None:
     """Durations change from run to run, and with them killedBy and the
     witnesses' seeds; lines run do not."""
     lines = {3: {"t::wide", "t::narrow", "t::b"}, 4: {"t::wide", "t::other"}, 2: {"t::wide"}}
-    base = baseline(lines, {"t::wide": 0.001, "t::narrow": 5.0, "t::b": 5.0, "t::other": 0.0})
+    base = baseline(lines, {"t::wide": 0.001, "t::narrow": 0.09, "t::b": 0.05, "t::other": 0.0})
     # the line's tests first (fewest lines run, then source order), then the function's others
     assert covering_tests(spec(1, line=3), PATH, base) == ["t::b", "t::narrow", "t::wide", "t::other"]
+
+
+def test_a_test_ten_times_slower_past_a_tenth_of_a_second_goes_after_the_faster_ones() -> None:
+    """A property-based test runs few lines many times: lines run call it cheap."""
+    lines = {3: {"t::wide", "t::narrow", "t::b"}, 4: {"t::wide", "t::other"}, 2: {"t::wide"}}
+    durations = {"t::wide": 0.001, "t::narrow": 0.9, "t::b": 1.5, "t::other": 0.0}
+    base = baseline(lines, durations)
+    assert covering_tests(spec(1, line=3), PATH, base) == ["t::wide", "t::narrow", "t::b", "t::other"]
+    # a slow setup is the fixture's, which lands on whichever test comes first: not the test's cost
+    base.fixture_durations = {"t::narrow": 0.85, "t::b": 1.45}
+    assert covering_tests(spec(1, line=3), PATH, base) == ["t::b", "t::narrow", "t::wide", "t::other"]
+    assert [time_class(s) for s in (0.0, 0.099, 0.1, 0.99, 1.0, 12.0)] == [0, 0, 1, 1, 2, 3]
+
+
+def test_a_property_based_test_goes_after_the_example_based_ones_of_its_decade() -> None:
+    """When it fails it shrinks, which its passing baseline time never showed."""
+    lines = {3: {"t::wide", "t::narrow", "t::b"}, 4: {"t::wide", "t::other"}, 2: {"t::wide"}}
+    base = baseline(lines, {"t::wide": 0.001, "t::narrow": 0.05, "t::b": 0.001, "t::other": 0.0})
+    base.property_based = {"t::b"}
+    assert covering_tests(spec(1, line=3), PATH, base) == ["t::narrow", "t::wide", "t::b", "t::other"]
 
 
 def test_tests_are_recorded_in_source_order_whatever_order_the_session_ran_them_in(

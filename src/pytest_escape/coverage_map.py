@@ -8,6 +8,7 @@ protocol, so fixtures that call target code count as that test's coverage).
 from __future__ import annotations
 
 import functools
+import math
 from collections import defaultdict
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,26 @@ import pytest
 from .doctests import is_doctest
 from .nodeids import item_identity, source_order
 from .process_memory import peak_resident
+
+#: call time from which ``time_class`` tells tests apart: below it, run-to-run noise
+#: is as large as the differences, and lines run order the tests instead
+SLOW_CALL = 0.1
+
+
+def time_class(call_seconds: float) -> int:
+    """0 below ``SLOW_CALL``, then one more per tenfold: 0.1-1 s is 1, 1-10 s is 2.
+
+    The call phase only: a fixture's setup lands on whichever test needs it
+    first, and moves with the order.
+    """
+    if call_seconds < SLOW_CALL:
+        return 0
+    return 1 + int(math.log10(call_seconds / SLOW_CALL))
+
+
+def is_property_based(item: pytest.Item) -> bool:
+    """A Hypothesis test (``@given``), marked so by Hypothesis itself."""
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
 
 
 @dataclass
@@ -37,6 +58,8 @@ class Baseline:
     #: nodeids of doctests (``--doctest-modules``, ``--doctest-glob``): their file is
     #: the documented module (or a text file), not a test module
     doctests: set[str] = field(default_factory=set)
+    #: nodeids of property-based tests (Hypothesis ``@given``): many examples, and a shrink when one fails
+    property_based: set[str] = field(default_factory=set)
     #: nodeid -> the test's identity in any process (``nodeids.identity``)
     identities: dict[str, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
@@ -62,19 +85,38 @@ class Baseline:
         return counts
 
     def cheapest_first(self, tests: Iterable[str]) -> list[str]:
-        """``tests``, those that ran the fewest lines of the code under test
-        first, ties in source order.
+        """``tests`` by the decade of their call time past 100 ms
+        (``time_class``), example-based before property-based, then those
+        that ran the fewest lines of the code under test first, ties in
+        source order.
 
         A mutant stops at its first failing test, so cheap tests first kill
         soonest, and the first tests are the ones whose arguments seed the
-        searches.  The cost is counted, not timed: measured durations change
-        from run to run, and with them the order, ``killedBy``, each test's
-        counts and the witnesses (the same ``--escape-seed`` must give the
-        same report).  Lines run is what a unit test has few of and an
-        integration test many.
+        searches.  Within a decade the cost is counted, not timed: measured
+        durations change from run to run, and with them the order,
+        ``killedBy``, each test's counts and the witnesses (the same
+        ``--escape-seed`` must give the same report).  Lines run is what a
+        unit test has few of and an integration test many.  But it misses a
+        test that runs a few lines many times: a property-based test (100
+        examples of one parser) or a loop.  On iso8601, such a test of
+        0.9 s ran first for 101 mutants that a 1 ms test also kills.  Only
+        a tenfold difference past 100 ms reorders, so noise moves a test
+        only when its time sits at a decade's edge.  Below that, a
+        property-based test still costs what its baseline never showed:
+        when it fails, it shrinks.  iso8601's 47 ms one took 0.5 s to kill
+        each of 60 mutants its 1 ms neighbours kill too.
         """
         order = {t: i for i, t in enumerate(self.tests)}
-        return sorted(tests, key=lambda t: (self._lines_run.get(t, 0), order.get(t, len(order)), t))
+        return sorted(
+            tests,
+            key=lambda t: (
+                time_class(self.durations.get(t, 0.0) - self.fixture_durations.get(t, 0.0)),
+                t in self.property_based,
+                self._lines_run.get(t, 0),
+                order.get(t, len(order)),
+                t,
+            ),
+        )
 
     def test_modules(self) -> set[Path]:
         """The files that hold test functions: a doctest's file is the module it
@@ -132,6 +174,7 @@ class BaselineRecorder:
         self.baseline.test_files = {item.nodeid: str(item.path) for item in session.items}
         self.baseline.identities = {item.nodeid: item_identity(item) for item in session.items}
         self.baseline.doctests = {item.nodeid for item in session.items if is_doctest(item)}
+        self.baseline.property_based = {item.nodeid for item in session.items if is_property_based(item)}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
