@@ -35,10 +35,11 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 DETECTED = ("killed", "timeout")
 SURVIVED = "survived"
@@ -61,6 +62,10 @@ class PhysicalLimit:
     detected_without_killer: int = 0
     #: test ids the estimate needed that have no baseline duration (charged 0)
     unknown_tests: set[str] = field(default_factory=set)
+    #: "baseline" (measured under coverage) or "plain" (a coverage-free run's)
+    durations_from: str = "baseline"
+    #: with plain durations: tests the plain run did not time, charged their baseline duration
+    baseline_fallbacks: set[str] = field(default_factory=set)
 
     @property
     def regular(self) -> float:
@@ -88,17 +93,31 @@ class PhysicalLimit:
             "counted": dict(self.counted),
             "detected_without_killer": self.detected_without_killer,
             "unknown_tests": len(self.unknown_tests),
+            "durations_from": self.durations_from,
+            "baseline_fallbacks": len(self.baseline_fallbacks),
         }
 
 
-def physical_limit(model: Mapping[str, Any], workers: int) -> PhysicalLimit:
-    """The estimate for one results model (the report's ``x-escape`` value)."""
+def physical_limit(
+    model: Mapping[str, Any], workers: int, plain: Mapping[str, float] | None = None
+) -> PhysicalLimit:
+    """The estimate for one results model (the report's ``x-escape`` value).
+
+    ``plain``: each test's seconds in a coverage-free run of the suite
+    (``junit_durations``).  The baseline's durations were measured under
+    coverage tracing, which slows pure-Python code 2-5x, so a limit built
+    from them flatters whatever is compared with it.
+    """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
     durations: dict[str, float] = {t["id"]: float(t["duration"]) for t in model["tests"]}
-    limit = PhysicalLimit(workers=workers)
+    limit = PhysicalLimit(workers=workers, durations_from="baseline" if plain is None else "plain")
 
     def duration(test: str) -> float:
+        if plain is not None:
+            if test in plain:
+                return plain[test]
+            limit.baseline_fallbacks.add(test)
         if test not in durations:
             limit.unknown_tests.add(test)
         return durations.get(test, 0.0)
@@ -136,6 +155,33 @@ def physical_limit(model: Mapping[str, Any], workers: int) -> PhysicalLimit:
         limit.counted[f"extreme {mutant['status']}"] += 1
     limit.children_serial = sum(float(m.get("duration") or 0.0) for m in itertools.chain(regular, extremes))
     return limit
+
+
+def junit_key(nodeid: str) -> str:
+    """The ``classname::name`` pytest's JUnit XML gives the test ``nodeid``.
+
+    The same mangling as ``_pytest.junitxml.mangle_test_address``: the file
+    path becomes a dotted name without ``.py``, the parameters stay on the
+    last part.
+    """
+    path, bracket, params = nodeid.partition("[")
+    names = path.split("::")
+    names[0] = names[0].replace("/", ".").removesuffix(".py")
+    names[-1] += bracket + params
+    return ".".join(names[:-1]) + "::" + names[-1]
+
+
+def junit_durations(xml: Path, nodeids: Iterable[str]) -> dict[str, float]:
+    """Each of ``nodeids``' seconds in a plain run's JUnit XML.
+
+    Written with ``-o junit_duration_report=total``: setup + call + teardown,
+    as the baseline counts them.  Tests the XML does not name are left out.
+    """
+    seconds: dict[str, float] = {}
+    for case in ElementTree.parse(xml).iter("testcase"):
+        key = f"{case.get('classname', '')}::{case.get('name', '')}"
+        seconds[key] = seconds.get(key, 0.0) + float(case.get("time") or 0.0)
+    return {nodeid: seconds[junit_key(nodeid)] for nodeid in nodeids if junit_key(nodeid) in seconds}
 
 
 def load_model(report: Path) -> dict[str, Any]:
@@ -222,6 +268,13 @@ def self_check() -> None:
     # with --escape-matrix a killed mutant runs every covering test: m1 0.30, m5 0.10
     matrix = physical_limit({**model, "matrix": True}, workers=1)
     assert abs(matrix.regular - (0.30 + 0.70 + 0.40 + 0.10)) < 1e-9, matrix.regular
+    # plain durations replace the baseline's; a test the plain run did not time keeps its own
+    plain = physical_limit(model, workers=1, plain={"t::a": 0.05, "t::b": 0.1})
+    # m1 b 0.1, m2 a+b+c 0.55, m3 c 0.40, m5 a 0.05
+    assert abs(plain.regular - (0.1 + 0.55 + 0.40 + 0.05)) < 1e-9, plain.regular
+    assert plain.baseline_fallbacks == {"t::c"} and plain.durations_from == "plain"
+    assert junit_key("tests/sub/test_x.py::TestA::test_b[1-a::b]") == "tests.sub.test_x.TestA::test_b[1-a::b]"
+    assert junit_key("test_y.py::test_z") == "test_y::test_z"
     print(f"self-check passed: {got}")
 
 

@@ -25,6 +25,7 @@ CPU (reading ~100 ``stat`` files), i.e. 2-4 % of one core at 50 ms.
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -56,6 +57,8 @@ class TreeRun:
     at_peak: list[tuple[int, str, int]] = field(default_factory=list)
     #: "pss", or "rss" / "pss+rss" when smaps_rollup could not be read for some process
     measure: str = "pss"
+    #: stopped at ``run_tree``'s cap, not finished
+    capped: bool = False
 
     @property
     def peak_mib(self) -> float:
@@ -69,6 +72,7 @@ class TreeRun:
         return {
             "wall_seconds": round(self.wall, 2),
             "returncode": self.returncode,
+            "capped": self.capped,
             "peak_mib": round(self.peak_mib, 1),
             "median_mib": round(self.median_mib, 1),
             "measure": self.measure,
@@ -187,8 +191,14 @@ def run_tree(
     env: Mapping[str, str] | None = None,
     log: Path | None = None,
     interval: float = INTERVAL,
+    cap: float | None = None,
 ) -> TreeRun:
     """Run ``argv`` to its end; its wall-clock and its tree's peak memory.
+
+    ``cap``: seconds after which the command's whole process group is
+    terminated (then killed 10 s later), and the run is marked ``capped``.
+    The command then runs in a session of its own, so nothing it started
+    (a peer tool's worker pool) outlives it to load the next measurement.
 
     ``interval`` 0 measures time only: reading another process's smaps takes
     its memory-map lock, which fork() also needs, so sampling a tree that
@@ -204,12 +214,25 @@ def run_tree(
             env=dict(env) if env is not None else None,
             stdout=out,
             stderr=subprocess.STDOUT if out is not None else None,
+            start_new_session=cap is not None,
         )
         sampler = Sampler(proc.pid, interval)
         if interval > 0:
             sampler.start()
-        returncode = proc.wait()
+        capped = False
+        try:
+            returncode = proc.wait(timeout=cap)
+        except subprocess.TimeoutExpired:
+            capped = True
+            _signal_group(proc.pid, signal.SIGTERM)
+            try:
+                returncode = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _signal_group(proc.pid, signal.SIGKILL)
+                returncode = proc.wait()
         wall = time.monotonic() - started
+        if cap is not None:
+            _signal_group(proc.pid, signal.SIGKILL)  # whatever the command left behind
         if interval > 0:
             sampler.stopped.set()
             sampler.join()
@@ -227,7 +250,15 @@ def run_tree(
         median_bytes=int(statistics.median(sampler.totals)) if sampler.totals else 0,
         samples=len(sampler.totals),
         measure=measure,
+        capped=capped,
     )
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def main() -> int:
