@@ -77,6 +77,7 @@ from pytest_escape.model import (
 from pytest_escape.mutation.types import FunctionCopies, MutantSpec, MutatedModule, Span
 from pytest_escape.nodeids import source_order
 from pytest_escape.report import write_json
+from pytest_escape.report.progress import Progress
 from pytest_escape.since import ChangedLines
 from pytest_escape.targets import Target
 
@@ -582,8 +583,11 @@ def test_each_test_s_limit_counts_the_calls_up_to_it_and_every_fixture_from_the_
     assert [s.name for s in steps] == ["quick", "fixture", "slow"]
     assert [round(s.limit, 6) for s in steps] == [10.6, 10.8, 30.8]
     assert steps[-1].limit == pytest.approx(limits.total(["quick", "fixture", "slow"]))
+    # the CPU limits: the same seconds, with a quarter of a second in place of the constant
+    assert [round(s.cpu or 0, 6) for s in steps] == [10.35, 10.55, 30.55]
     # a mutant run again after its tests took longer without it than its limit
-    assert [round(s.limit, 6) for s in limits.steps(["quick", "slow"], slack=3.0)] == [3.6, 23.6]
+    again = limits.steps(["quick", "slow"], slack=3.0)
+    assert [(round(s.limit, 6), round(s.cpu or 0, 6)) for s in again] == [(3.6, 3.35), (23.6, 23.35)]
     assert limits.steps([]) == ()
 
 
@@ -593,3 +597,18 @@ def test_a_timeout_names_the_test_still_running_and_the_limit_it_met() -> None:
         "no verdict after 2.3 s: still in t.py::test_a, past the limit for the tests up to it"
     )
     assert timed_out(Outcome(TIMED_OUT, limit=12.0)) == "no verdict after 12.0 s"
+    assert timed_out(Outcome(TIMED_OUT, limit=0.26, by_cpu=True)) == "no verdict after 0.3 s of CPU"
+
+
+def test_the_eta_is_the_mutants_left_at_the_mean_child_seconds_so_far_over_the_workers() -> None:
+    """Not the average rate: the killers' self-checks come with the first
+    kills, and would make the first lines' ETA several times the truth."""
+    now = [0.0]
+    lines: list[str] = []
+    progress = Progress(10, live=False, write=lines.append, every=0.0, workers=2, clock=lambda: now[0])
+    assert progress.eta() == 0.0  # nothing done: nothing to go by
+    now[0] = 4.0  # 4 s spent, of which the two mutants' children held 1 s and 3 s
+    progress.update("killed", 1.0)
+    progress.update("survived", 3.0)
+    assert progress.eta() == 8 * 2.0 / 2
+    assert lines[-1] == "escape: 2/10 mutants, 1 killed, 1 survived, 0.5/s, ETA 8 s"

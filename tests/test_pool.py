@@ -213,3 +213,37 @@ def test_a_step_mark_in_last_words_does_not_count_as_a_step() -> None:
     outcome = _run(Job("k", 30.0, fails, steps=(Step("only", 30.0),)))
     assert outcome.kind == DIED
     assert "\x1d" not in outcome.detail
+
+
+def _busy(seconds: float) -> dict[str, Any]:
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return {"done": True}
+
+
+def _sleeps(seconds: float) -> dict[str, Any]:
+    time.sleep(seconds)
+    return {"done": True}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="CPU seconds are read from /proc")
+def test_a_child_that_spins_is_stopped_at_its_cpu_limit_long_before_its_wall_clock_one() -> None:
+    """A loaded machine stretches wall-clock, not CPU time: the CPU limit can be
+    tight where the wall-clock one leaves slack."""
+    outcome = _run(Job("k", 60.0, functools.partial(_busy, 60.0), steps=(Step("only", 60.0, cpu=0.3),)))
+    assert (outcome.kind, outcome.by_cpu, outcome.limit) == (TIMED_OUT, True, 0.3)
+    assert outcome.duration < 10.0  # not the 60 s wall-clock limit
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="CPU seconds are read from /proc")
+def test_a_child_that_waits_without_the_cpu_meets_its_wall_clock_limit() -> None:
+    outcome = _run(Job("k", 60.0, functools.partial(_sleeps, 60.0), steps=(Step("only", 0.5, cpu=0.1),)))
+    assert (outcome.kind, outcome.by_cpu, outcome.limit) == (TIMED_OUT, False, 0.5)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="CPU seconds are read from /proc")
+def test_a_child_within_its_cpu_limit_reports_the_cpu_seconds_it_used() -> None:
+    outcome = _run(Job("k", 60.0, functools.partial(_busy, 0.2), steps=(Step("only", 60.0, cpu=5.0),)))
+    assert (outcome.kind, outcome.payload) == (REPORTED, {"done": True})
+    assert outcome.cpu is not None and 0.15 <= outcome.cpu < 2.0  # /proc counts in 10 ms ticks

@@ -131,7 +131,8 @@ class Console:
     ) -> None:
         if jobs:
             self.line(starting_line(jobs, workers, matrix, auto_memory))
-        self.progress = Progress(sum(1 for job in jobs if job.known is None), self.live, self._progress)
+        left = sum(1 for job in jobs if job.known is None)
+        self.progress = Progress(left, self.live, self._progress, workers=workers)
 
     def _progress(self, text: str) -> None:
         if self.reporter is None:
@@ -144,7 +145,7 @@ class Console:
     def event(self, event: WorkerEvent) -> None:
         """One event from the worker: a verdict moves the progress line, a stage gets its line."""
         if isinstance(event, VerdictReached) and not event.rerun and self.progress is not None:
-            self.progress.update(event.verdict.status)
+            self.progress.update(event.verdict.status, event.verdict.duration)
         elif isinstance(event, StageStarted) and self.reporter is not None:
             # a stage after the mutants starts: one line, under the finished progress line
             if self.live:

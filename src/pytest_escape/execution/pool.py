@@ -7,6 +7,16 @@ child stuck in its first test is stopped at that test's limit, not at the
 sum of all its tests' limits (pygtrie: one mutant looping in the first of
 372 tests waited 54 s).
 
+A step may also have a limit on the child's CPU seconds (Linux: read from
+``/proc``).  A loaded machine stretches wall-clock, not CPU time, so that
+limit can be tight where a wall-clock one cannot: a mutant that loops
+forever in a millisecond test is stopped after a fraction of a second of
+CPU, not after the seconds of slack a wall-clock limit must leave for a
+busy machine.  The wall-clock limit stays, for a child that hangs without
+using the CPU (a lock, a sleep).  CPU time cannot grow faster than wall
+time in one thread, so the parent reads it only when the limit could have
+been reached: no polling.
+
 A child must report its verdict explicitly through a pipe: a child that dies,
 or exits 0 without writing, is ``died`` (an ``error`` mutant), never a pass.
 Each child leads its own process group, and the group is killed when the child
@@ -63,6 +73,8 @@ class Step:
 
     name: str
     limit: float
+    #: the CPU seconds the child may have used by the step's end (None: no such limit)
+    cpu: float | None = None
 
 
 @dataclass
@@ -84,6 +96,12 @@ class Job:
             return self.timeout
         return self.steps[min(max(started, 1), len(self.steps)) - 1].limit
 
+    def cpu_limit(self, started: int) -> float | None:
+        """``limit``'s counterpart for the child's CPU seconds (None: none)."""
+        if not self.steps:
+            return None
+        return self.steps[min(max(started, 1), len(self.steps)) - 1].cpu
+
     def step_at(self, started: int) -> Step | None:
         """The step the child was in, once it had started ``started`` steps."""
         return self.steps[min(started, len(self.steps)) - 1] if self.steps and started else None
@@ -101,6 +119,10 @@ class Outcome:
     step: Step | None = None
     #: timed out: the limit it was held to, in seconds from its start
     limit: float = 0.0
+    #: timed out: the limit was on its CPU seconds, not its wall-clock ones
+    by_cpu: bool = False
+    #: reported or died: the CPU seconds the child used (None: cannot tell)
+    cpu: float | None = None
     #: died: a MemoryError past its memory limit ended it outside any test
     out_of_memory: bool = False
 
@@ -118,10 +140,56 @@ class _Running:
     status: int | None = None
     #: how many steps the child has said it started
     steps: int = 0
+    #: the child's CPU seconds when last read, and when that was
+    cpu_used: float = 0.0
+    cpu_read_at: float = 0.0
 
     @property
     def deadline(self) -> float:
         return self.started + self.job.limit(self.steps)
+
+    @property
+    def cpu_check(self) -> float:
+        """The first moment the child could have used up its CPU limit."""
+        limit = self.job.cpu_limit(self.steps)
+        if limit is None or not _CAN_READ_CPU:
+            return float("inf")
+        # at least 20 ms apart: a child that waits with its CPU seconds just under the
+        # limit would otherwise be read in a busy loop (the ticks are 10 ms anyway)
+        return max(self.cpu_read_at, self.started) + max(_CPU_RECHECK, limit - self.cpu_used)
+
+    def out_of_cpu(self, now: float) -> bool:
+        """Whether the child has used more CPU seconds than its step allows
+        (read only once it could have)."""
+        limit = self.job.cpu_limit(self.steps)
+        if limit is None:
+            return False
+        if self.cpu_used > limit:  # as last read (a step begun since may have raised the limit)
+            return True
+        if now < self.cpu_check:
+            return False
+        used = cpu_seconds(self.pid)
+        if used is None:
+            return False
+        self.cpu_used, self.cpu_read_at = used, now
+        return used > limit
+
+
+#: clock ticks per second of ``/proc/<pid>/stat``'s times
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_CAN_READ_CPU = Path("/proc/self/stat").exists()
+_CPU_RECHECK = 0.02
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The user + system CPU seconds process ``pid`` has used (None: cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rpartition(b")")[2].split()
+    except OSError:
+        return None
+    # after the command's closing parenthesis: state is field 3, utime 14 and stime 15
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 #: the children started and not yet reaped, for ``end_children``
@@ -295,6 +363,8 @@ def _end_group(pid: int) -> None:
 
 def _reap(run: _Running, memory_limit: int) -> Outcome:
     """The outcome of a child that has ended (``_ended``)."""
+    # an ended child not reaped yet still shows its CPU seconds (``_ended`` peeks where it can)
+    cpu = cpu_seconds(run.pid) if run.status is None else None
     _end_group(run.pid)
     _live.discard(run.pid)  # before its pid is free for a stranger to take
     if run.status is None:
@@ -304,11 +374,13 @@ def _reap(run: _Running, memory_limit: int) -> Outcome:
     duration = time.monotonic() - run.started
     streamed, verdict, words = _parse(bytes(run.buffer))
     if verdict is not None:
-        return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed)
+        return Outcome(REPORTED, payload=verdict, duration=duration, streamed=streamed, cpu=cpu)
     detail = _describe_exit(run.status, memory_limit) + (f": {words}" if words else "")
     step = run.job.step_at(run.steps)
     memory = os.WIFEXITED(run.status) and os.WEXITSTATUS(run.status) == _OUT_OF_MEMORY and memory_limit > 0
-    return Outcome(DIED, detail=detail, duration=duration, streamed=streamed, step=step, out_of_memory=memory)
+    return Outcome(
+        DIED, detail=detail, duration=duration, streamed=streamed, step=step, out_of_memory=memory, cpu=cpu
+    )
 
 
 #: waitid can look at an ended child without reaping it (not on every system)
@@ -337,7 +409,7 @@ def _poll_interval(running: Iterable[_Running], now: float) -> float:
     """
     interval = 0.5
     for run in running:
-        interval = min(interval, run.deadline - now)
+        interval = min(interval, run.deadline - now, run.cpu_check - now)
         if run.closed_at is not None:
             interval = min(interval, 0.001 if now - run.closed_at < 0.1 else 0.05)
     return max(0.0, interval)
@@ -404,7 +476,8 @@ def run_forked(
                     settle(run.job, _reap(run, memory_limit))
             now = time.monotonic()
             for fd, run in list(running.items()):
-                if _past_deadline(run, now):
+                by_cpu = _past_limit(run, now)
+                if by_cpu is not None:
                     del running[fd]
                     job, started = run.job, run.steps
                     _stop(run)
@@ -414,7 +487,8 @@ def run_forked(
                         duration=now - run.started,
                         streamed=streamed,
                         step=job.step_at(started),
-                        limit=job.limit(started),
+                        limit=(job.cpu_limit(started) or 0.0) if by_cpu else job.limit(started),
+                        by_cpu=by_cpu,
                     )
                     settle(job, timed_out)
     finally:
@@ -422,15 +496,18 @@ def run_forked(
             _stop(run)
 
 
-def _past_deadline(run: _Running, now: float) -> bool:
-    """Whether a child is out of time; a step it began just now moves its
-    deadline, so its pipe is read before it is judged."""
-    if now <= run.deadline:
-        return False
+def _past_limit(run: _Running, now: float) -> bool | None:
+    """Whether a child is out of time: None if not, else whether its CPU
+    limit (rather than its wall-clock one) is what it passed.  A step it
+    began just now moves its limits, so its pipe is read before it is judged."""
+    if now <= run.deadline and not run.out_of_cpu(now):
+        return None
     if run.closed_at is None and _drain(run):
         run.closed_at = now  # it is ending: the next round reaps it
+        return None
+    if now > run.deadline:
         return False
-    return now > run.deadline
+    return True if run.out_of_cpu(now) else None
 
 
 def _stop(run: _Running) -> None:

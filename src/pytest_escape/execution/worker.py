@@ -14,6 +14,7 @@ import gc
 import itertools
 import json
 import os
+import random
 import shutil
 import signal
 import sys
@@ -336,8 +337,23 @@ class WorkerPlugin:
         gc.freeze()  # children then leave the parent's objects alone: fewer copy-on-write faults
         jobs = [job for module, tests in plan.probes.items() if (job := self._probe(module, tests))]
         jobs += self._known()
-        jobs += [job for entry in plan.jobs if entry.known is None and (job := self._mutant(entry, set()))]
-        self._run(jobs, self._settle)
+        # Function by function in a seeded shuffle, not in the plan's order, where
+        # one module's functions come together and cost alike: the mutants done so
+        # far are then a sample of the whole, which the ETA needs
+        # (``report.progress``).  A function's mutants stay together: they run the
+        # same tests, whose pages the children share with this process, so the
+        # processor's cache stays warm (shuffled mutant by mutant, semver's and
+        # isodate's children took 12 % longer in one run; function by function,
+        # the plan's order and the shuffle are within run-to-run noise).  Each
+        # mutant has its own child, so the order changes no verdict; the seed
+        # keeps two runs alike.
+        functions: dict[tuple[str, str], list[Job]] = {}
+        for entry in plan.jobs:
+            if entry.known is None and (job := self._mutant(entry, set())):
+                functions.setdefault((entry.module, entry.function), []).append(job)
+        blocks = list(functions.values())
+        random.Random(len(blocks)).shuffle(blocks)
+        self._run(jobs + [job for block in blocks for job in block], self._settle)
         if self.unreachable:
             for module, test in self.unreachable.items():
                 self.emit(Unreachable(module, test))
@@ -669,14 +685,16 @@ class WorkerPlugin:
         tests needed without it added to its limits."""
         _, rerun, entry, excluded, _ = mutant.tag
         duration = round(hung.duration, 4)
-        if outcome.kind == REPORTED and outcome.duration <= hung.limit:
-            reason = f"{timed_out(hung)}; without the mutant they ran in {outcome.duration:.1f} s"
+        # held to its CPU seconds, the mutant is compared with the CPU seconds its tests need
+        needed, unit = outcome.duration, "s"
+        if hung.by_cpu and outcome.cpu is not None:
+            needed, unit = outcome.cpu, "s of CPU"
+        if outcome.kind == REPORTED and needed <= hung.limit:
+            reason = f"{timed_out(hung)}; without the mutant they ran in {needed:.1f} {unit}"
             self._record(Verdict(mutant.key, MutantStatus.TIMEOUT, duration, reason=reason), rerun)
             return None
         if outcome.kind == REPORTED:
-            again = self._mutant(
-                entry, set(excluded), rerun, slack=self.plan.timeout_factor * outcome.duration
-            )
+            again = self._mutant(entry, set(excluded), rerun, slack=self.plan.timeout_factor * needed)
             return [again] if again is not None else None
         how = timed_out(outcome) if outcome.kind == TIMED_OUT else outcome.detail
         reason = f"{timed_out(hung)}, and its tests do not finish without the mutant either: {how}"
