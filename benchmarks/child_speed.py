@@ -30,25 +30,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-#: a plugin for the plain run: each test's phases' seconds, unrounded
-#: (``--durations`` prints two decimals, and most tests take milliseconds)
-RECORDER = """
-import json, os
-seconds = {}
-def pytest_runtest_logreport(report):
-    seconds[report.nodeid] = seconds.get(report.nodeid, 0.0) + report.duration
-def pytest_sessionfinish(session):
-    with open(os.environ["CHILD_SPEED_OUT"], "w") as f:
-        json.dump(seconds, f)
-"""
+from physical_limit import install_recorder
 
 
 def plain_durations(project: Path, scratch: Path, args: list[str]) -> dict[str, float]:
-    (scratch / "child_speed_recorder.py").write_text(RECORDER, encoding="utf-8")
     out = scratch / "plain.json"
-    env = dict(os.environ, CHILD_SPEED_OUT=str(out))
+    env = dict(os.environ, ESCAPE_BENCH_DURATIONS=str(out))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(scratch), env.get("PYTHONPATH", "")) if p)
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "child_speed_recorder", "-q"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        *install_recorder(scratch).split(),
+        "-q",
+    ]
     command += args
     subprocess.run(command, cwd=project, capture_output=True, text=True, check=False, env=env)
     seconds: dict[str, float] = json.loads(out.read_text(encoding="utf-8"))

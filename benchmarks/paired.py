@@ -15,9 +15,9 @@ tools' runs, nor theirs into its.
 Per project, each on its own fresh copy, one after the other on the same
 machine:
 
-1. **tests**: the project's own test command, with a JUnit XML whose
-   per-test seconds (setup + call + teardown) are the durations of the
-   physical limit;
+1. **tests**: the project's own test command, with a small plugin that
+   records each test's seconds (setup + call + teardown, unrounded): the
+   durations of the physical limit;
 2. **escape mutation**: ``--escape`` with the witness search and the
    property checks off (what mutmut and pytest-gremlins do);
 3. **escape default**: ``--escape`` as a user types it;
@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from compare_mutmut import DETECTED, MUTMUT_CONFIG, MUTMUT_STATUS, fresh_copy, venv_env
-from physical_limit import PhysicalLimit, junit_durations, physical_limit, report_workers
+from physical_limit import PhysicalLimit, physical_limit, recording, report_workers
 from tree_memory import TreeRun, run_tree
 
 FRESH_TSV = Path(__file__).with_name("fresh_projects.tsv")
@@ -164,14 +164,17 @@ class Bench:
         )
         return run
 
-    def tests(self, project: Project) -> tuple[ToolRun, Path]:
+    def tests(self, project: Project) -> tuple[ToolRun, dict[str, float]]:
+        """The plain run, and each test's seconds in it (setup + call + teardown)."""
         cwd = self.copy(project, "tests")
-        xml = self.logs / f"{project.name}-tests.xml"
-        command = f"{project.test_command} --junitxml={xml} -o junit_duration_report=total"
-        run = self.measure(project, "tests", command, cwd)
+        out = self.logs / f"{project.name}-tests.json"
+        recorder = self.scratch / "recorder"
+        recorder.mkdir(exist_ok=True)
+        run = self.measure(project, "tests", recording(project.test_command, recorder, out), cwd)
         if run.returncode != 0:
             sys.exit(f"the test suite of {project.name} failed (exit {run.returncode}): see {self.logs}")
-        return ToolRun("tests", run), xml
+        seconds: dict[str, float] = json.loads(out.read_text())
+        return ToolRun("tests", run), seconds
 
     def escape(self, project: Project, tool: str, extra: str) -> tuple[ToolRun, dict[str, Any]]:
         cwd = self.copy(project, tool)
@@ -233,23 +236,28 @@ class Bench:
         return ToolRun(tool, run, cap, int(summary["total"]), detected, statuses["error"], note, statuses)
 
 
-def compare(project: Project, bench: Bench, cap_factor: float, cap_floor: float) -> dict[str, Any]:
+PEERS = ("mutmut", "gremlins", "gremlins-batch")
+
+
+def compare(
+    project: Project, bench: Bench, cap_factor: float, cap_floor: float, peers: tuple[str, ...] = PEERS
+) -> dict[str, Any]:
     print(f"== {project.name}", flush=True)
-    tests, xml = bench.tests(project)
+    tests, seconds = bench.tests(project)
     mutation, model = bench.escape(project, "escape mutation", MUTATION_ONLY)
     default, _ = bench.escape(project, "escape default", "")
     cap = max(cap_floor, cap_factor * mutation.run.wall)
-    peers = [bench.mutmut(project, cap)]
+    runs_of_peers = [bench.mutmut(project, cap)] if "mutmut" in peers else []
     if bench.gremlins_venv is not None:
-        peers += [
-            bench.gremlins(project, "gremlins", cap, batch=False),
-            bench.gremlins(project, "gremlins batch", cap, batch=True),
-        ]
+        if "gremlins" in peers:
+            runs_of_peers.append(bench.gremlins(project, "gremlins", cap, batch=False))
+        if "gremlins-batch" in peers:
+            runs_of_peers.append(bench.gremlins(project, "gremlins batch", cap, batch=True))
     workers = report_workers(model) or WORKERS
-    plain = junit_durations(xml, (t["id"] for t in model["tests"]))
+    plain = {t["id"]: seconds[t["id"]] for t in model["tests"] if t["id"] in seconds}
     limit = physical_limit(model, workers, plain)
     coverage_limit = physical_limit(model, workers)
-    runs = [tests, mutation, default, *peers]
+    runs = [tests, mutation, default, *runs_of_peers]
     result = {
         "runs": [r.as_dict() for r in runs],
         "physical_limit": limit.as_dict(),
@@ -259,6 +267,21 @@ def compare(project: Project, bench: Bench, cap_factor: float, cap_floor: float)
     }
     print(table({project.name: result}, limit_of={project.name: limit}), flush=True)
     return result
+
+
+def relimit(summary: dict[str, dict[str, Any]], projects: dict[str, Project], bench: Bench) -> None:
+    """Each project's physical limit again, from a new plain run's test seconds.
+
+    For a ``--json`` and ``--keep`` of an earlier run, whose escape reports
+    are kept: the plain run is measured anew, the tools are not run again.
+    """
+    for name, result in summary.items():
+        _, seconds = bench.tests(projects[name])
+        model = json.loads((bench.logs / f"{name}-escape-mutation.json").read_text())["x-escape"]
+        plain = {t["id"]: seconds[t["id"]] for t in model["tests"] if t["id"] in seconds}
+        limit = physical_limit(model, report_workers(model) or WORKERS, plain)
+        result["physical_limit"] = limit.as_dict()
+        result["tests_timed_plainly"] = f"{len(plain)} of {len(model['tests'])} (measured again)"
 
 
 def _cell(value: float | None, fmt: str, suffix: str = "") -> str:
@@ -312,7 +335,8 @@ def table(summary: dict[str, dict[str, Any]], limit_of: dict[str, PhysicalLimit]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
         "  ".join(
-            c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            c.ljust(w) if i < 2 or i == len(header) - 1 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
         )
         for row in rows
     ]
@@ -367,12 +391,28 @@ def main() -> int:
     parser.add_argument("--download-fresh", type=Path, metavar="DIR")
     parser.add_argument("--gremlins-venv", type=Path, help="a venv with pytest-gremlins (1.12.2)")
     parser.add_argument("--only", help="comma-separated project names")
+    parser.add_argument(
+        "--peers",
+        default=",".join(PEERS),
+        help=f"which peers run (comma-separated; default {','.join(PEERS)})",
+    )
     parser.add_argument("--cap-factor", type=float, default=8.0)
     parser.add_argument("--cap-floor", type=float, default=120.0)
     parser.add_argument("--memory-interval", type=float, default=0.25)
     parser.add_argument("--json", type=Path, default=Path("paired.json"))
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep logs and reports here")
+    parser.add_argument(
+        "--relimit",
+        action="store_true",
+        help="only measure the plain runs again, and recompute the limits of --json from --keep's reports",
+    )
+    parser.add_argument(
+        "--table", nargs="+", type=Path, metavar="JSON", help="only print the table of these runs"
+    )
     args = parser.parse_args()
+    if args.table:
+        print(table({n: r for path in args.table for n, r in json.loads(path.read_text()).items()}))
+        return 0
     if args.download_fresh:
         venvs = [Path(sys.prefix)] + ([args.gremlins_venv] if args.gremlins_venv else [])
         download(args.download_fresh.resolve(), venvs)
@@ -392,8 +432,14 @@ def main() -> int:
         logs = (args.keep or Path(tmp) / "logs").resolve()
         logs.mkdir(parents=True, exist_ok=True)
         bench = Bench(Path(tmp), logs, args.memory_interval, args.gremlins_venv)
+        if args.relimit:
+            summary = {n: r for n, r in json.loads(args.json.read_text()).items() if n in names}
+            relimit(summary, projects, bench)
+            args.json.write_text(json.dumps(summary, indent=1, default=dict))
+            names = []
         for name in names:
-            summary[name] = compare(projects[name], bench, args.cap_factor, args.cap_floor)
+            peers = tuple(args.peers.split(","))
+            summary[name] = compare(projects[name], bench, args.cap_factor, args.cap_floor, peers)
             args.json.write_text(json.dumps(summary, indent=1, default=dict))
     print()
     print(table(summary))

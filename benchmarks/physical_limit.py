@@ -33,13 +33,14 @@ import argparse
 import itertools
 import json
 import os
+import re
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 DETECTED = ("killed", "timeout")
 SURVIVED = "survived"
@@ -104,7 +105,7 @@ def physical_limit(
     """The estimate for one results model (the report's ``x-escape`` value).
 
     ``plain``: each test's seconds in a coverage-free run of the suite
-    (``junit_durations``).  The baseline's durations were measured under
+    (``recording``).  The baseline's durations were measured under
     coverage tracing, which slows pure-Python code 2-5x, so a limit built
     from them flatters whatever is compared with it.
     """
@@ -157,31 +158,43 @@ def physical_limit(
     return limit
 
 
-def junit_key(nodeid: str) -> str:
-    """The ``classname::name`` pytest's JUnit XML gives the test ``nodeid``.
+#: a pytest plugin for a plain run: each test's setup + call + teardown seconds,
+#: unrounded (JUnit XML and ``--durations`` round to 1 ms or 10 ms, and most
+#: tests take less), written as JSON to ``$ESCAPE_BENCH_DURATIONS``
+RECORDER_MODULE = "escape_bench_durations"
+RECORDER = """
+import json, os
+seconds = {}
+def pytest_runtest_logreport(report):
+    seconds[report.nodeid] = seconds.get(report.nodeid, 0.0) + report.duration
+def pytest_sessionfinish(session):
+    with open(os.environ["ESCAPE_BENCH_DURATIONS"], "w") as f:
+        json.dump(seconds, f)
+"""
 
-    The same mangling as ``_pytest.junitxml.mangle_test_address``: the file
-    path becomes a dotted name without ``.py``, the parameters stay on the
-    last part.
+
+def install_recorder(directory: Path) -> str:
+    """Write the recorder plugin into ``directory``; the pytest option that loads it.
+
+    ``directory`` must be on the run's ``PYTHONPATH`` (``recording``).
     """
-    path, bracket, params = nodeid.partition("[")
-    names = path.split("::")
-    names[0] = names[0].replace("/", ".").removesuffix(".py")
-    names[-1] += bracket + params
-    return ".".join(names[:-1]) + "::" + names[-1]
+    (directory / f"{RECORDER_MODULE}.py").write_text(RECORDER, encoding="utf-8")
+    return f"-p {RECORDER_MODULE}"
 
 
-def junit_durations(xml: Path, nodeids: Iterable[str]) -> dict[str, float]:
-    """Each of ``nodeids``' seconds in a plain run's JUnit XML.
+def recording(command: str, directory: Path, out: Path) -> str:
+    """A shell command ``[PYTHONPATH=X] python -m pytest ...`` that also records durations into ``out``.
 
-    Written with ``-o junit_duration_report=total``: setup + call + teardown,
-    as the baseline counts them.  Tests the XML does not name are left out.
+    The command's own ``PYTHONPATH=`` prefix, if any, keeps its entries, with
+    ``directory`` added after them.
     """
-    seconds: dict[str, float] = {}
-    for case in ElementTree.parse(xml).iter("testcase"):
-        key = f"{case.get('classname', '')}::{case.get('name', '')}"
-        seconds[key] = seconds.get(key, 0.0) + float(case.get("time") or 0.0)
-    return {nodeid: seconds[junit_key(nodeid)] for nodeid in nodeids if junit_key(nodeid) in seconds}
+    option = install_recorder(directory)
+    found = re.match(r"PYTHONPATH=(\S+) (.*)", command)
+    if found:
+        command = f"PYTHONPATH={found.group(1)}:{directory} {found.group(2)}"
+    else:
+        command = f"PYTHONPATH={directory}${{PYTHONPATH:+:$PYTHONPATH}} {command}"
+    return f"ESCAPE_BENCH_DURATIONS={out} {command} {option}"
 
 
 def load_model(report: Path) -> dict[str, Any]:
@@ -273,8 +286,10 @@ def self_check() -> None:
     # m1 b 0.1, m2 a+b+c 0.55, m3 c 0.40, m5 a 0.05
     assert abs(plain.regular - (0.1 + 0.55 + 0.40 + 0.05)) < 1e-9, plain.regular
     assert plain.baseline_fallbacks == {"t::c"} and plain.durations_from == "plain"
-    assert junit_key("tests/sub/test_x.py::TestA::test_b[1-a::b]") == "tests.sub.test_x.TestA::test_b[1-a::b]"
-    assert junit_key("test_y.py::test_z") == "test_y::test_z"
+    with tempfile.TemporaryDirectory() as tmp:
+        got_command = recording("PYTHONPATH=src python -m pytest -q", Path(tmp), Path("/o.json"))
+        expected_command = f"ESCAPE_BENCH_DURATIONS=/o.json PYTHONPATH=src:{tmp} python -m pytest -q"
+        assert got_command == f"{expected_command} -p {RECORDER_MODULE}", got_command
     print(f"self-check passed: {got}")
 
 
