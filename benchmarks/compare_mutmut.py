@@ -274,8 +274,23 @@ def adjudication(
     }
 
 
-def _cell(value: float | None, fmt: str, suffix: str = "") -> str:
+def cell(value: float | None, fmt: str, suffix: str = "") -> str:
+    """A table cell: ``value`` formatted, or "-" when there is none."""
     return "-" if value is None else f"{value:{fmt}}{suffix}"
+
+
+def render(rows: list[tuple[str, ...]], left: set[int]) -> list[str]:
+    """Aligned lines of ``rows`` (the first is the header, ruled off below):
+    the columns in ``left`` flush left, the others flush right."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i in left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
 
 
 def table(summary: dict[str, dict[str, Any]]) -> str:
@@ -322,25 +337,20 @@ def table(summary: dict[str, dict[str, Any]]) -> str:
                 (
                     name,
                     label,
-                    _cell(run["wall_seconds"], ".1f"),
-                    _cell(phase, ".1f"),
-                    _cell(limit_s, ".2f", "*" if run_name == "mutmut" else ""),
-                    _cell(phase_ratio, ".1f", "×"),
-                    _cell(wall_ratio, ".1f", "×"),
-                    _cell(run["peak_mib"], ".1f", "" if run["measure"] == "pss" else f" ({run['measure']})"),
-                    _cell(run["median_mib"], ".1f"),
-                    _cell(tm["memory_ratio"][run_name], ".2f", "×"),
+                    cell(run["wall_seconds"], ".1f"),
+                    cell(phase, ".1f"),
+                    cell(limit_s, ".2f", "*" if run_name == "mutmut" else ""),
+                    cell(phase_ratio, ".1f", "×"),
+                    cell(wall_ratio, ".1f", "×"),
+                    cell(run["peak_mib"], ".1f", "" if run["measure"] == "pss" else f" ({run['measure']})"),
+                    cell(run["median_mib"], ".1f"),
+                    cell(tm["memory_ratio"][run_name], ".2f", "×"),
                     mutants,
                     detected,
-                    _cell(agree, ".1f"),
+                    cell(agree, ".1f"),
                 )
             )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = [
-        "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-        for r in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = render(rows, left={0, 1})
     lines.append(
         "limit: baseline duration of the killing test per detected mutant, of every covering test per "
         "survivor and per extreme mutant, over the workers; * regular mutants only (mutmut has no extreme "

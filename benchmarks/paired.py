@@ -58,8 +58,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compare_mutmut import DETECTED, MUTMUT_CONFIG, MUTMUT_STATUS, fresh_copy, venv_env
-from physical_limit import PhysicalLimit, physical_limit, recording, report_workers
+from compare_mutmut import DETECTED, MUTMUT_CONFIG, MUTMUT_STATUS, cell, fresh_copy, render, venv_env
+from physical_limit import physical_limit, recording, report_workers
 from tree_memory import TreeRun, run_tree
 
 FRESH_TSV = Path(__file__).with_name("fresh_projects.tsv")
@@ -265,7 +265,7 @@ def compare(
         "escape_phases": model.get("timings", {}),
         "tests_timed_plainly": f"{len(plain)} of {len(model['tests'])}",
     }
-    print(table({project.name: result}, limit_of={project.name: limit}), flush=True)
+    print(table({project.name: result}), flush=True)
     return result
 
 
@@ -284,11 +284,7 @@ def relimit(summary: dict[str, dict[str, Any]], projects: dict[str, Project], be
         result["tests_timed_plainly"] = f"{len(plain)} of {len(model['tests'])} (measured again)"
 
 
-def _cell(value: float | None, fmt: str, suffix: str = "") -> str:
-    return "-" if value is None else f"{value:{fmt}}{suffix}"
-
-
-def table(summary: dict[str, dict[str, Any]], limit_of: dict[str, PhysicalLimit] | None = None) -> str:
+def table(summary: dict[str, dict[str, Any]]) -> str:
     """One row per project and tool: time, against escape and the limit; memory; mutants."""
     header = (
         "project",
@@ -320,27 +316,19 @@ def table(summary: dict[str, dict[str, Any]], limit_of: dict[str, PhysicalLimit]
                 (
                     name,
                     tool,
-                    _cell(wall, ".1f", "+" if capped else ""),
-                    _cell(None if tool == "tests" else wall / escape_wall, ".2f", "×"),
-                    _cell(over, ".1f", "×"),
-                    _cell(r["mutants"], "d"),
-                    _cell(r["detected"], "d"),
-                    _cell(r["errors"] or None, "d"),
-                    _cell(r["mutants_per_second"], ".1f"),
-                    _cell(peak or None, ".0f"),
-                    _cell(peak / plain_peak if plain_peak and peak else None, ".1f", "×"),
+                    cell(wall, ".1f", "+" if capped else ""),
+                    cell(None if tool == "tests" else wall / escape_wall, ".2f", "×"),
+                    cell(over, ".1f", "×"),
+                    cell(r["mutants"], "d"),
+                    cell(r["detected"], "d"),
+                    cell(r["errors"] or None, "d"),
+                    cell(r["mutants_per_second"], ".1f"),
+                    cell(peak or None, ".0f"),
+                    cell(peak / plain_peak if plain_peak and peak else None, ".1f", "×"),
                     r["note"],
                 )
             )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = [
-        "  ".join(
-            c.ljust(w) if i < 2 or i == len(header) - 1 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = render(rows, left={0, 1, len(header) - 1})
     lines.append(
         "× escape: wall over the escape mutation run's; wall/limit: over the physical limit from the plain "
         "run's test seconds (the peers: over the regular mutants' part); + capped: at least that long."
@@ -423,6 +411,9 @@ def main() -> int:
             projects |= read_projects(root.resolve() / "corpus.tsv", root.resolve())
     if not projects:
         parser.error("give --corpus and/or --fresh")
+    peers = tuple(p for p in args.peers.split(",") if p)
+    if unknown_peers := [p for p in peers if p not in PEERS]:
+        parser.error(f"unknown peers: {', '.join(unknown_peers)} (known: {', '.join(PEERS)})")
     names = args.only.split(",") if args.only else list(projects)
     unknown = [n for n in names if n not in projects]
     if unknown:
@@ -433,12 +424,13 @@ def main() -> int:
         logs.mkdir(parents=True, exist_ok=True)
         bench = Bench(Path(tmp), logs, args.memory_interval, args.gremlins_venv)
         if args.relimit:
+            if not args.json.exists():
+                parser.error(f"--relimit recomputes an earlier run's figures: {args.json} does not exist")
             summary = {n: r for n, r in json.loads(args.json.read_text()).items() if n in names}
             relimit(summary, projects, bench)
             args.json.write_text(json.dumps(summary, indent=1, default=dict))
             names = []
         for name in names:
-            peers = tuple(args.peers.split(","))
             summary[name] = compare(projects[name], bench, args.cap_factor, args.cap_floor, peers)
             args.json.write_text(json.dumps(summary, indent=1, default=dict))
     print()
