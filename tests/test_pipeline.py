@@ -53,7 +53,7 @@ from pytest_escape.execution.protocol import (
     to_json,
 )
 from pytest_escape.execution.selection import covering_tests
-from pytest_escape.execution.worker import held_by_timeouts
+from pytest_escape.execution.worker import held_by_timeouts, run_order
 from pytest_escape.gate import EscapeExit, decide
 from pytest_escape.model import (
     EXTREME,
@@ -612,3 +612,23 @@ def test_the_eta_is_the_mutants_left_at_the_mean_child_seconds_so_far_over_the_w
     progress.update("survived", 3.0)
     assert progress.eta() == 8 * 2.0 / 2
     assert lines[-1] == "escape: 2/10 mutants, 1 killed, 1 survived, 0.5/s, ETA 8 s"
+
+
+def test_mutants_run_function_by_function_in_a_seeded_shuffle() -> None:
+    """The first verdicts must be a sample of the whole for the ETA, and a
+    function's mutants stay together (they share their tests' warm pages)."""
+    functions = [("calc", f"f{i}") for i in range(12)] + [("geo", f"g{i}") for i in range(12)]
+    entries = [
+        MutantJob(f"{module}.{name}__{k}", ("t",), module, name, 1, False, "", False, False)
+        for module, name in functions
+        for k in range(3)
+    ]
+    order = run_order(entries)
+    assert sorted(e.id for e in order) == sorted(e.id for e in entries)
+    blocks = [order[i : i + 3] for i in range(0, len(order), 3)]
+    assert all(len({(e.module, e.function) for e in block}) == 1 for block in blocks)
+    assert all([e.id for e in block] == sorted(e.id for e in block) for block in blocks)
+    # not the plan's order: the first quarter holds functions of both modules
+    assert [e.id for e in order] != [e.id for e in entries]
+    assert {e.module for e in order[: len(order) // 4]} == {"calc", "geo"}
+    assert [e.id for e in run_order(entries)] == [e.id for e in order]  # seeded
