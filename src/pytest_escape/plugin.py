@@ -21,6 +21,7 @@ from .config import (
     TIMEOUT_CONSTANT,
 )
 from .execution import WORKER_ENV
+from .execution.limits import CPU_CONSTANT
 from .gate import EscapeExit
 
 
@@ -37,7 +38,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--escape-timeout-factor",
         metavar="F",
-        help=f"a mutant times out after F x its tests' baseline time + {TIMEOUT_CONSTANT:g} s (default 10)",
+        help=f"a mutant times out after F x its tests' baseline time + {TIMEOUT_CONSTANT:g} s, "
+        f"or + {CPU_CONSTANT:g} s of its process's CPU time on Linux (default 10)",
     )
     group.addoption(
         "--escape-memory-limit",
