@@ -24,10 +24,10 @@ import pytest
 
 import pytest_escape
 from pytest_escape.execution.protocol import decode, to_json
+from pytest_escape.mutation.copies import compile_copy
 from pytest_escape.mutation.import_hook import install
 from pytest_escape.mutation.mutmut_adapter import MUTMUT_VERSION, activate, mutant_function, plant, register
 from pytest_escape.mutation.mutmut_adapter.generate import mutate_module, mutmut_schemata
-from pytest_escape.mutation.switch import compile_copy
 from pytest_escape.mutation.types import FunctionCopies
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -33,7 +33,7 @@ from ..inputs.literals import project_root
 from ..lifetime import die_with_parent
 from ..model import NO_COVERAGE, SURVIVED, Evidence, MutantStatus, PropertyResult, Witness
 from ..mutation.import_hook import install
-from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, register
+from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, prepare, register
 from ..nodeids import Renamer, item_identity
 from ..oracle.verdicts import is_check
 from . import WORKER_ENV, evidence
@@ -354,6 +354,7 @@ class WorkerPlugin:
         self.emit(Collected(len(session.items), missing))
         self.emit(PhaseDone("collect", round(time.monotonic() - started, 3)))
         started = time.monotonic()
+        prepare()  # what every child would compile again, compiled once
         gc.collect()
         gc.freeze()  # children then leave the parent's objects alone: fewer copy-on-write faults
         jobs = [job for module, tests in plan.probes.items() if (job := self._probe(module, tests))]

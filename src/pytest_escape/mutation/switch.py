@@ -37,57 +37,14 @@ from dataclasses import dataclass, field
 from types import CodeType, FrameType, FunctionType, MethodType, ModuleType
 from typing import Any
 
+from .copies import NotSwitchable as NotSwitchable  # raised here, and by what it imports
+from .copies import compile_copy, prepare_copies
 from .types import FunctionCopies, MutatedModule, SkippedFunction
 
 #: how deep the search for the wrapped function goes through wrappers and cells
 MAX_DEPTH = 8
 #: attributes in which wrappers keep what they wrap
 _HOLDERS = ("__wrapped__", "__func__", "func", "callback", "fget", "fset", "fdel", "function", "f", "_func")
-
-
-class NotSwitchable(Exception):
-    """The function's mutants cannot be switched on; the message says why (one line)."""
-
-
-def _latest(consts: tuple[Any, ...], name: str, line: int) -> CodeType:
-    """The code object named ``name`` defined last at or before ``line`` (a
-    property's setter shares its getter's name; each starts at its decorator)."""
-    found = [c for c in consts if isinstance(c, CodeType) and c.co_name == name and c.co_firstlineno <= line]
-    if not found:
-        raise NotSwitchable(f"its copy did not compile to a function named {name}")
-    return max(found, key=lambda c: c.co_firstlineno)
-
-
-def compile_copy(function: FunctionCopies, mutant: str, filename: str, source: str) -> CodeType:
-    """The code object of ``mutant``'s copy of ``function`` ("" for the unchanged copy).
-
-    The copy is compiled in place, inside the whole module's source: the same
-    line numbers, ``__future__`` imports and class, and the same bytecode the
-    module's own compilation gives (CPython compiles ``click.echo(...)``
-    differently when ``click`` is a module the file imports).
-    """
-    if mutant in function.changes:
-        lines = source.splitlines(keepends=True)
-        start = function.first_line - 1
-        end = start + len(function.text.splitlines())
-        text = function.copy(mutant, rename=function.name)
-        if not text.endswith("\n"):
-            text += "\n"
-        module_code = compile(
-            "".join([*lines[:start], text, *lines[end:]]), filename, "exec", dont_inherit=True
-        )
-    else:
-        # the unchanged copy is the module itself: compiled once for all its functions
-        module_code = _compiled(source, filename)
-    consts = module_code.co_consts
-    if function.class_name is not None:
-        consts = _latest(consts, function.class_name, function.first_line).co_consts
-    return _latest(consts, function.name, function.first_line)
-
-
-@functools.lru_cache(maxsize=16)
-def _compiled(source: str, filename: str) -> CodeType:
-    return compile(source, filename, "exec", dont_inherit=True)
 
 
 def _same_code(live: CodeType, reference: CodeType) -> bool:
@@ -184,14 +141,20 @@ def locate(holder: Any, function: FunctionCopies, reference: CodeType) -> Locate
     return Located(found, found[0].__code__, caches)
 
 
-def _padded(function: FunctionCopies, mutant: str, filename: str, source: str) -> CodeType:
-    """A mutant's code with the ``__class__`` cell of its method kept: a mutant
-    that drops the method's ``super()`` call would otherwise need no cell, and
-    a code object only replaces one with as many free variables."""
+def _padded(
+    function: FunctionCopies, mutant: str, filename: str, source: str, cells: tuple[str, ...]
+) -> CodeType:
+    """A mutant's code with every cell of the original kept (``cells``): a
+    mutant that drops a method's ``super()`` call, or the one use of a generic
+    class's type parameter, would otherwise need no cell, and a code object
+    only replaces one with as many free variables."""
     if not function.body_indent:
-        raise NotSwitchable("the mutant drops the method's super() call, and the method is a one-liner")
-    text = function.text.rstrip("\n") + f"\n{function.body_indent}__class__  # keeps the method's cell\n"
-    return compile_copy(dataclasses.replace(function, text=text), mutant, filename, source)
+        raise NotSwitchable("the mutant drops the use of a variable of the enclosing scope, in a one-liner")
+    text = function.text.rstrip("\n") + f"\n{function.body_indent}{', '.join(cells)}  # keeps the cells\n"
+    code = compile_copy(dataclasses.replace(function, text=text), mutant, filename, source)
+    if code.co_freevars != cells:
+        raise NotSwitchable("its mutant's code could not keep the function's free variables")
+    return code
 
 
 @dataclass(frozen=True)
@@ -219,6 +182,23 @@ def _signature(text: str) -> ast.arguments:
     return node.args
 
 
+@functools.lru_cache(maxsize=4096)
+def _defaults_end(text: str) -> int:
+    """Where in ``text`` (a function, from ``def``) its last default value
+    ends: a mutant that changes nothing before it leaves the defaults as they
+    are, and its child parses no signature (0: it has no defaults)."""
+    arguments = _signature(text)
+    lines = text.splitlines(keepends=True)
+    indented = text[: len(text) - len(text.lstrip())] != ""
+    end = 0
+    for default in [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]:
+        line = (default.end_lineno or 1) - 1 - indented
+        # the column is in UTF-8 bytes
+        column = len(lines[line].encode("utf-8")[: default.end_col_offset].decode("utf-8", "replace"))
+        end = max(end, sum(len(lines[i]) for i in range(line)) + column)
+    return end
+
+
 def mutated_defaults(
     function: FunctionCopies,
     mutant: str,
@@ -230,6 +210,9 @@ def mutated_defaults(
     rewrote is evaluated again (in the module's ``namespace`` and the class's
     ``scope``, where ``def`` evaluated it); every other keeps its very object
     (a sentinel default stays the sentinel).  ``(None, None)``: none changed."""
+    change = function.changes.get(mutant)
+    if change is None or change[0] >= _defaults_end(function.copy("", function.name)):
+        return None, None
     before, after = (
         _signature(function.copy("", function.name)),
         _signature(function.copy(mutant, function.name)),
@@ -288,6 +271,13 @@ class Switch:
             self._located[key] = check(module, function, self._source(module))
         return self._located[key]
 
+    def prepare(self, module: ModuleType, function: FunctionCopies) -> None:
+        """Find the function and compile what its mutants' copies need, once,
+        before the children that run them are forked (``prepare_copies``)."""
+        located = self.where(module, function)
+        prepare_copies(function, located.original.co_filename, self._source(module))
+        _defaults_end(function.copy("", rename=function.name))
+
     def code(self, module: ModuleType, function: FunctionCopies, mutant: str) -> CodeType:
         """``mutant``'s code object (compiled once: a line probe must see this very object)."""
         return self.mutated(module, function, mutant).code
@@ -300,7 +290,7 @@ class Switch:
             filename, source = located.original.co_filename, self._source(module)
             code = compile_copy(function, mutant, filename, source)
             if len(code.co_freevars) != len(located.original.co_freevars):
-                code = _padded(function, mutant, filename, source)
+                code = _padded(function, mutant, filename, source, located.original.co_freevars)
             owner = vars(module).get(function.class_name) if function.class_name else None
             defaults, kwdefaults = mutated_defaults(
                 function, mutant, located.functions[0], vars(module), dict(vars(owner)) if owner else {}

@@ -189,19 +189,35 @@ def mutated_methods(module: str, class_name: str) -> list[str]:
     return [f"{class_name}.{f.name}" for f in _functions.get(module, ()) if f.class_name == class_name]
 
 
+def _loaded() -> Iterator[tuple[ModuleType, FunctionCopies]]:
+    """Every mutated function of the modules loaded in this process."""
+    for module_name, functions in _functions.items():
+        module = sys.modules.get(module_name)
+        if module is not None:
+            yield from ((module, function) for function in functions)
+
+
 def mutated_codes() -> set[CodeType]:
     """The original code of every mutated function loaded in this process."""
     codes = set()
-    for module_name, functions in _functions.items():
-        module = sys.modules.get(module_name)
-        if module is None:
+    for module, function in _loaded():
+        try:
+            codes.add(_switch.where(module, function).original)
+        except NotSwitchable:
             continue
-        for function in functions:
-            try:
-                codes.add(_switch.where(module, function).original)
-            except NotSwitchable:
-                continue
     return codes
+
+
+def prepare() -> None:
+    """Find every mutated function of the loaded modules and compile what
+    its mutants' copies need: called once in the worker before it forks, so
+    that each child, which runs one mutant, inherits it instead of compiling
+    the whole module again."""
+    for module, function in _loaded():
+        try:
+            _switch.prepare(module, function)
+        except NotSwitchable:
+            continue
 
 
 __all__ = [
@@ -213,6 +229,7 @@ __all__ = [
     "original_code",
     "original_function",
     "plant",
+    "prepare",
     "recording_calls",
     "register",
     "mutated_codes",
