@@ -247,3 +247,21 @@ def test_a_child_within_its_cpu_limit_reports_the_cpu_seconds_it_used() -> None:
     outcome = _run(Job("k", 60.0, functools.partial(_busy, 0.2), steps=(Step("only", 60.0, cpu=5.0),)))
     assert (outcome.kind, outcome.payload) == (REPORTED, {"done": True})
     assert outcome.cpu is not None and 0.15 <= outcome.cpu < 2.0  # /proc counts in 10 ms ticks
+
+
+def _floods(items: int, steps: int) -> dict[str, Any]:
+    for _ in range(steps):
+        step()
+    for n in range(items):
+        stream({"n": n, "padding": "x" * 1000})
+    return {"done": items}
+
+
+def test_a_child_that_writes_more_than_its_pipe_holds_is_read_while_it_runs() -> None:
+    """The worker waits for a child's end, not for each line it writes: a
+    child that fills its pipe (64 KiB) before it ends must still be read,
+    or it would block until its timeout."""
+    steps = tuple(Step(f"s{n}", 20.0) for n in range(5000))
+    outcome = _run(Job("k", 20.0, functools.partial(_floods, 500, 5000), steps=steps))
+    assert (outcome.kind, outcome.payload) == (REPORTED, {"done": 500})
+    assert [item["n"] for item in outcome.streamed] == list(range(500))

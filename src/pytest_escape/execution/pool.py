@@ -143,6 +143,28 @@ class _Running:
     #: the child's CPU seconds when last read, and when that was
     cpu_used: float = 0.0
     cpu_read_at: float = 0.0
+    #: readable once the child has ended (a pidfd; None: this system has none)
+    exit_fd: int | None = None
+    #: when its pipe was last read
+    drained_at: float = 0.0
+
+    def watched(self) -> list[int]:
+        """What select waits on for this child.  With a pidfd, only its end:
+        its pipe carries a mark per test, and waking for each one cost the
+        worker more CPU than the children's tests on suites of millisecond
+        tests; the marks are read when a limit falls due (``_past_limit``),
+        every ``_DRAIN_EVERY`` seconds (a full pipe would stall the child),
+        and at its end."""
+        if self.exit_fd is not None:
+            return [self.exit_fd]
+        return [self.fd] if self.closed_at is None else []
+
+    def read_due(self, ready: list[int], now: float) -> bool:
+        """Whether its pipe is to be read now."""
+        if self.closed_at is not None:
+            return False
+        ended = self.exit_fd is not None and self.exit_fd in ready
+        return ended or self.fd in ready or now >= self.drained_at + _DRAIN_EVERY
 
     @property
     def deadline(self) -> float:
@@ -179,6 +201,8 @@ class _Running:
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _CAN_READ_CPU = Path("/proc/self/stat").exists()
 _CPU_RECHECK = 0.02
+#: how often a child's pipe is read while it runs, when its end wakes the worker by itself
+_DRAIN_EVERY = 0.1
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -301,7 +325,23 @@ def _start(job: Job, memory_limit: int, on_fork: Callable[[], None] | None = Non
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
     os.close(write_fd)
     os.set_blocking(read_fd, False)
-    return _Running(job=job, pid=pid, fd=read_fd, started=time.monotonic())
+    now = time.monotonic()
+    return _Running(job=job, pid=pid, fd=read_fd, started=now, exit_fd=_exit_fd(pid), drained_at=now)
+
+
+def _exit_fd(pid: int) -> int | None:
+    """A descriptor that select finds readable once child ``pid`` has ended
+    (Linux 5.3+), or None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _close(run: _Running) -> None:
+    os.close(run.fd)
+    if run.exit_fd is not None:
+        os.close(run.exit_fd)
 
 
 def _describe_exit(status: int, memory_limit: int) -> str:
@@ -370,7 +410,7 @@ def _reap(run: _Running, memory_limit: int) -> Outcome:
     if run.status is None:
         _, run.status = os.waitpid(run.pid, 0)  # it has ended: this does not block
     _drain(run)
-    os.close(run.fd)
+    _close(run)
     duration = time.monotonic() - run.started
     streamed, verdict, words = _parse(bytes(run.buffer))
     if verdict is not None:
@@ -410,7 +450,10 @@ def _poll_interval(running: Iterable[_Running], now: float) -> float:
     interval = 0.5
     for run in running:
         interval = min(interval, run.deadline - now, run.cpu_check - now)
-        if run.closed_at is not None:
+        if run.exit_fd is not None:  # its end wakes select: only its pipe is read on time
+            if run.closed_at is None:
+                interval = min(interval, run.drained_at + _DRAIN_EVERY - now)
+        elif run.closed_at is not None:
             interval = min(interval, 0.001 if now - run.closed_at < 0.1 else 0.05)
     return max(0.0, interval)
 
@@ -462,11 +505,14 @@ def run_forked(
             while pending and len(running) < workers:
                 run = _start(pending.pop(), memory_limit, on_fork)
                 running[run.fd] = run
-            watched = [fd for fd, run in running.items() if run.closed_at is None]
+            watched = [fd for run in running.values() for fd in run.watched()]
             ready, _, _ = select.select(watched, [], [], _poll_interval(running.values(), time.monotonic()))
+            now = time.monotonic()
             for fd, run in list(running.items()):
-                if fd in ready and _drain(run):
-                    run.closed_at = time.monotonic()
+                if run.read_due(ready, now):
+                    run.drained_at = now
+                    if _drain(run):
+                        run.closed_at = now
                 # Done when the child has ended, whatever its pipe says: one
                 # may end while something it started still holds the pipe
                 # (its verdict is in the pipe, the rest dies with its group),
@@ -520,4 +566,4 @@ def _stop(run: _Running) -> None:
     except ChildProcessError:
         pass  # reaped already (an exception cut in after ``_ended`` reaped it)
     _drain(run)
-    os.close(run.fd)
+    _close(run)

@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import Any, NoReturn
 
 import pytest
@@ -107,10 +108,15 @@ def _site(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> tu
     if is_doctest(item):
         # a doctest's file is the documented module: a line there is code, not a check
         return failure_kind(excinfo.value), None
-    line = None
-    for entry in excinfo.traceback:
-        if str(entry.path) == str(item.path):
-            line = entry.lineno + 1
+    # The raw traceback, not pytest's entries: an entry's ``path`` checks
+    # that its file exists, which was 7 % of a child's time on a suite of
+    # millisecond tests that fail under most mutants.
+    line, test_file = None, str(item.path)
+    tb: TracebackType | None = excinfo.tb
+    while tb is not None:
+        if os.path.abspath(tb.tb_frame.f_code.co_filename) == test_file:
+            line = tb.tb_lineno
+        tb = tb.tb_next
     return excinfo.typename, line
 
 
