@@ -62,6 +62,7 @@ def test_the_deadline_is_the_budget_from_the_start_on_the_children_s_clock(clock
         # a child for three items: its set-up, then each item's share and half again
         job = searches.child("witness m.f", 3, lambda: {}, ("witness",))
         assert job.timeout == pytest.approx(stage_module.SETUP_SECONDS + 8.0 * 1.5 * 3)
+        assert job.collects  # a search runs for seconds: its cycles must be collected
         # each test gets two call limits and a second, the fresh interpreter half a minute
         tests = [("def test_x(): pass", "test_x")] * 3
         verify = searches.verification("verify m1 original", tests, None, ("v",))

@@ -105,7 +105,7 @@ class BudgetedStage:
         item's share (``seconds_each``, else the stage's) and half again."""
         each = self.allowance.seconds_each if seconds_each is None else seconds_each
         timeout = SETUP_SECONDS + each * 1.5 * items
-        return Job(key=key, timeout=timeout, run=run, tag=tag)
+        return Job(key=key, timeout=timeout, run=run, tag=tag, collects=True)
 
     def verification(self, key: str, tests: list[Test], mutant: str | None, tag: tuple[Any, ...]) -> Job:
         """Run emitted tests under ``mutant`` in a fresh child, or (None) on the
