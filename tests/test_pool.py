@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from pytest_escape.execution import pool
 from pytest_escape.execution.pool import (
     DIED,
     REPORTED,
@@ -289,3 +290,21 @@ def test_a_long_lived_child_collects_its_cycles_and_a_mutant_s_child_does_not() 
     assert collecting.payload["collected"] is True
     plain = _run(Job("k", 30.0, _leaves_a_cycle))
     assert plain.payload["collected"] is False
+
+
+def test_without_a_pidfd_the_worker_waits_on_the_pipes_and_still_gets_everything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the system has no pidfd (not Linux, or before 5.3), the worker
+    waits on each child's pipe: the verdicts, a full pipe and the step
+    limits must hold there too."""
+    monkeypatch.setattr(pool, "_exit_fd", lambda pid: None)
+    seen: list[tuple[str, Outcome]] = []
+    jobs = [Job(str(n), 30.0, functools.partial(dict, n=n)) for n in range(20)]
+    run_forked(jobs, workers=2, on_outcome=lambda job, outcome: seen.append((job.key, outcome)))
+    assert sorted((key, o.payload["n"]) for key, o in seen) == sorted((str(n), n) for n in range(20))
+    flood = _run(Job("k", 20.0, functools.partial(_floods, 500, 100), steps=(Step("s", 20.0),) * 100))
+    assert [item["n"] for item in flood.streamed] == list(range(500))
+    steps = (Step("first", 0.3), Step("second", 0.6), Step("third", 60.0))
+    held = _run(Job("k", 60.0, functools.partial(_steps_then_hangs, 2), steps=steps))
+    assert (held.kind, held.step) == (TIMED_OUT, steps[1])
