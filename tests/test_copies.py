@@ -146,3 +146,31 @@ def test_a_generic_class_s_method_is_switched_even_when_its_mutant_drops_the_typ
     assert module.Box().kind(1) == ("T", True, 2)
     assert None in results  # the extreme mutant: no T, no super() in its code
     assert ("T", True, 3) in results
+
+
+def test_a_mutant_that_drops_super_keeps_its_cell_without_eating_the_module_s_next_line(
+    tmp_path: Path,
+) -> None:
+    """The unreachable line that keeps ``__class__`` went into the copy's
+    text, which made the copy one line longer than the function, and the
+    whole-module splice dropped the module's next line: here the opening of
+    a string, so the copy no longer compiled and the mutant's child died."""
+    # the method is on line 2: no room above it for the imports line, so the whole module is compiled
+    source = (
+        "class Kid:\n    def greet(self):\n        return super().__hash__() > 0\n"
+        '    NOTE = """\ntext\n"""\nimport os\n'
+    )
+    path = tmp_path / "kid.py"
+    path.write_text(source)
+    module = types.ModuleType("kid")
+    module.__file__ = str(path)
+    exec(compile(source, str(path), "exec"), vars(module))
+    switch = Switch()
+    switch.sources["kid"] = source
+    (function,) = mutate_module("kid", source, str(path)).functions
+    assert not compiled_alone(function, str(path), source)
+    (extreme,) = [name for name in function.changes if name.endswith("__mutmut_extreme")]
+    switch.swap(module, function, extreme)  # its code has no super(), so no __class__ of its own
+    assert module.Kid().greet() is None
+    switch.restore()
+    assert module.Kid().greet() is True

@@ -41,8 +41,11 @@ def _latest(consts: tuple[Any, ...], name: str, line: int) -> CodeType:
     return max(found, key=lambda c: c.co_firstlineno)
 
 
-def compile_copy(function: FunctionCopies, mutant: str, filename: str, source: str) -> CodeType:
-    """The code object of ``mutant``'s copy of ``function`` ("" for the unchanged copy).
+def compile_copy(
+    function: FunctionCopies, mutant: str, filename: str, source: str, last_line: str = ""
+) -> CodeType:
+    """The code object of ``mutant``'s copy of ``function`` ("" for the unchanged
+    copy), with ``last_line`` added to its body if given.
 
     The copy must compile to exactly the code the module's own compilation
     would give it: the same line numbers, ``__future__`` imports and class,
@@ -62,6 +65,8 @@ def compile_copy(function: FunctionCopies, mutant: str, filename: str, source: s
     text = function.copy(mutant, rename=function.name)
     if not text.endswith("\n"):
         text += "\n"
+    if last_line:
+        text += f"{function.body_indent}{last_line}\n"
     if compiled_alone(function, filename, source):
         code = _compile_alone(_place(function, filename, source), text)
         if code is not None:
@@ -75,10 +80,15 @@ def compile_copy(function: FunctionCopies, mutant: str, filename: str, source: s
 
 def _in_module(function: FunctionCopies, module_code: CodeType) -> CodeType:
     """The function's code object among a compiled module's constants."""
+    return _found(module_code, function.name, function.class_name, function.first_line)
+
+
+def _found(module_code: CodeType, name: str, class_name: str | None, line: int) -> CodeType:
+    """Function ``name`` (of class ``class_name``) defined by ``line`` in a compiled module."""
     consts = module_code.co_consts
-    if function.class_name is not None:
-        consts = _latest(consts, function.class_name, function.first_line).co_consts
-    return _latest(consts, function.name, function.first_line)
+    if class_name is not None:
+        consts = _latest(consts, class_name, line).co_consts
+    return _latest(consts, name, line)
 
 
 @functools.lru_cache(maxsize=16)
@@ -118,13 +128,6 @@ def compiled_alone(function: FunctionCopies, filename: str, source: str) -> bool
     return _alone_holds(_place(function, filename, source), function.copy("", rename=function.name))
 
 
-def prepare_copies(function: FunctionCopies, filename: str, source: str) -> None:
-    """Compile what each of ``function``'s copies is compiled against, and
-    check that it may be compiled alone: done once in the worker, every
-    child it forks inherits it instead of compiling the whole module."""
-    compiled_alone(function, filename, source)
-
-
 @functools.lru_cache(maxsize=16)
 def _imported(source: str, filename: str) -> tuple[str, ...]:
     """The names a module binds by an import at its top level (the compiler
@@ -162,10 +165,7 @@ def _compile_alone(place: _Place, text: str) -> CodeType | None:
     flags = _compiled(place.source, place.filename).co_flags & _FUTURE_FLAGS
     try:
         module_code = compile(alone, place.filename, "exec", flags=flags, dont_inherit=True)
-        consts = module_code.co_consts
-        if place.class_name is not None:
-            consts = _latest(consts, place.class_name, place.first_line).co_consts
-        return _latest(consts, place.name, place.first_line)
+        return _found(module_code, place.name, place.class_name, place.first_line)
     except (SyntaxError, NotSwitchable):
         return None
 
@@ -175,19 +175,13 @@ def _alone_holds(place: _Place, unchanged: str) -> bool:
     """The unchanged function compiled alone equals (bytecode, constants and
     nested code, names, flags, line table) its code in the module's own
     compilation: the context ``_alone`` gives it is all its compilation reads.
-    Anything else (a generic class's type parameters, a name bound by
-    ``from m import *``) makes them differ, and its copies are compiled in
-    the whole module."""
+    Where it is not (a generic class's type parameter, a free variable a
+    plain class header cannot give), they differ, and its copies are
+    compiled in the whole module."""
     if not unchanged.endswith("\n"):
         unchanged += "\n"
     alone = _compile_alone(place, unchanged)
-    if alone is None:
-        return False
-    module_code = _compiled(place.source, place.filename)
-    try:
-        consts = module_code.co_consts
-        if place.class_name is not None:
-            consts = _latest(consts, place.class_name, place.first_line).co_consts
-        return alone == _latest(consts, place.name, place.first_line)
-    except NotSwitchable:
-        return False
+    reference = _found(
+        _compiled(place.source, place.filename), place.name, place.class_name, place.first_line
+    )
+    return alone is not None and alone == reference

@@ -38,7 +38,7 @@ from types import CodeType, FrameType, FunctionType, MethodType, ModuleType
 from typing import Any
 
 from .copies import NotSwitchable as NotSwitchable  # raised here, and by what it imports
-from .copies import compile_copy, prepare_copies
+from .copies import compile_copy, compiled_alone
 from .types import FunctionCopies, MutatedModule, SkippedFunction
 
 #: how deep the search for the wrapped function goes through wrappers and cells
@@ -150,8 +150,9 @@ def _padded(
     only replaces one with as many free variables."""
     if not function.body_indent:
         raise NotSwitchable("the mutant drops the use of a variable of the enclosing scope, in a one-liner")
-    text = function.text.rstrip("\n") + f"\n{function.body_indent}{', '.join(cells)}  # keeps the cells\n"
-    code = compile_copy(dataclasses.replace(function, text=text), mutant, filename, source)
+    code = compile_copy(
+        function, mutant, filename, source, last_line=f"{', '.join(cells)}  # keeps the cells"
+    )
     if code.co_freevars != cells:
         raise NotSwitchable("its mutant's code could not keep the function's free variables")
     return code
@@ -273,9 +274,9 @@ class Switch:
 
     def prepare(self, module: ModuleType, function: FunctionCopies) -> None:
         """Find the function and compile what its mutants' copies need, once,
-        before the children that run them are forked (``prepare_copies``)."""
+        before the children that run them are forked (``compiled_alone``)."""
         located = self.where(module, function)
-        prepare_copies(function, located.original.co_filename, self._source(module))
+        compiled_alone(function, located.original.co_filename, self._source(module))
         _defaults_end(function.copy("", rename=function.name))
 
     def code(self, module: ModuleType, function: FunctionCopies, mutant: str) -> CodeType:
