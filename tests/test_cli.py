@@ -95,7 +95,10 @@ def test_gate_exits_with_the_recorded_gate(sample_report: Path, tmp_path: Path) 
     strict.write_text(json.dumps(data), encoding="utf-8")
     done = escape("report", strict, "--gate", "--format", "md:" + str(tmp_path / "x.md"))
     assert done.returncode == EscapeExit.SCORE_BELOW_THRESHOLD
-    assert "escape: module demo.util scores 0.0 %, below its threshold 5 % ('demo.util')" in done.stderr
+    assert "escape: module demo.util scores 0.0%, below its threshold 5% (demo.util in --escape-thresholds)" in (
+        done.stderr
+    )
+    assert done.stderr.splitlines()[-1] == "escape: exit 10: a mutation score is below its threshold"
     assert "demo.pricing scores" not in done.stderr  # 37.5 % >= 30 %
     # compared with itself, nothing regressed
     quiet = f"md:{tmp_path / 'same.md'}"
@@ -190,3 +193,14 @@ def test_pytest_colours_the_report_when_asked(project: Project) -> None:
     assert "\x1b[" not in plain.stdout.str()
     assert "Surviving mutants" not in plain.stdout.str()  # -q: the table and the score only
     plain.stdout.fnmatch_lines(["TOTAL *", "mutation score *"])
+
+
+def test_version_and_a_bare_command_answer_instead_of_failing() -> None:
+    from pytest_escape import __version__
+
+    version = escape("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"pytest-escape {__version__}"
+    bare = escape()
+    # the help, on stdout, not an argparse error
+    assert bare.returncode == 0 and bare.stderr == ""
+    assert bare.stdout.startswith("usage: pytest-escape") and "report" in bare.stdout and "merge" in bare.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -86,11 +88,17 @@ def test_weak_suite_leaves_the_expected_survivors(project: Project) -> None:
         [
             "escape: mutating calc.py (1 file, given); 2 workers, timeout 10x + 2 s, memory limit auto; "
             "witness search 60 s, *",
-            "escape: running * mutants and * extreme mutants (one or two per function) against their "
-            "covering tests (2 workers, 512 MiB each (auto))",
-            "escape: */* mutants, * killed, * survived, */s, ETA * s",
+            "escape: running * mutants and * extreme mutants (one or two per function, counted apart: "
+            "not in the score) against their covering tests (2 workers, 512 MiB each (auto))",
+            "escape: */* mutants, * killed, * survived; */* extreme; */s, ETA * s",
         ]
     )
+    # the progress line counts what the table and the JSON report count
+    last = [line for line in result.stdout.lines if re.match(r"escape: \d+/\d+ mutants", line)][-1]
+    done, planned, killed, survived = map(int, re.findall(r"\d+", last)[:4])
+    statuses = Counter(m["status"] for m in mutants.values())
+    assert (done, killed, survived) == (planned, statuses["killed"], statuses["survived"])
+    assert planned == len(mutants) - statuses["no coverage"]
     # survivors are listed with file:line, operator and a one-line diff
     result.stdout.fnmatch_lines(
         [

@@ -43,7 +43,15 @@ def test_score_below_threshold(project: Project) -> None:
     project.write({"pricing.py": PRICING, "test_pricing.py": WEAK_TESTS})
     result = project.run("--escape-fail-under", "80")
     assert result.ret == EscapeExit.SCORE_BELOW_THRESHOLD == 10
-    result.stdout.fnmatch_lines(["escape: mutation score *% is below --escape-fail-under 80 %"])
+    result.stdout.fnmatch_lines(
+        [
+            "escape: mutation score *% is below 80%, the score the gate asks for (--escape-fail-under)",
+            "escape: exit 10: a mutation score is below its threshold",
+        ]
+    )
+    # the verdict is the last thing on screen, after pytest's own summary line
+    assert result.stdout.lines[-1] == "escape: exit 10: a mutation score is below its threshold"
+    assert " passed in " in result.stdout.lines[-3]
 
 
 def test_threshold_from_pyproject_and_cli_overrides_it(project: Project) -> None:

@@ -51,7 +51,7 @@ def test_a_drop_names_the_module_and_the_mutant_that_escaped() -> None:
     assert verdict.message is not None
     lines = verdict.message.splitlines()
     assert (
-        lines[0] == "escape: module shop.cart dropped from 100.0 % to 50.0 % (baseline escape-baseline.json)"
+        lines[0] == "escape: module shop.cart dropped from 100.0% to 50.0% (baseline escape-baseline.json)"
     )
     assert lines[1] == (
         "escape: mutant shop.cart.x_f__mutmut_2 (shop/cart.py:2: 'return amount >= 101' -> "
@@ -81,7 +81,7 @@ def test_new_modules_meet_the_thresholds_and_fail_under_not_the_baseline() -> No
     verdict = judge(run(*cart(KILLED), fees, fail_under=80), Ratchet(before, BASELINE))
     assert verdict.exit == EscapeExit.SCORE_BELOW_THRESHOLD
     assert verdict.message == (
-        "escape: module shop.fees scores 0.0 %, below --escape-fail-under 80 % (it is new since the baseline)"
+        "escape: module shop.fees scores 0.0%, below 80% (--escape-fail-under; it is new since the baseline)"
     )
     with_threshold = run(*cart(KILLED), fees, fail_under=80, thresholds={"shop.*": 0})
     assert judge(with_threshold, Ratchet(before, BASELINE)).exit == EscapeExit.OK
@@ -96,8 +96,8 @@ def test_module_thresholds_name_each_failing_module_most_specific_pattern_first(
     verdict = judge(results)
     assert verdict.exit == EscapeExit.SCORE_BELOW_THRESHOLD
     assert verdict.message is not None and verdict.message.splitlines() == [
-        "escape: module shop.cart scores 50.0 %, below its threshold 90 % ('shop.cart')",
-        "escape: module shop.tax scores 0.0 %, below its threshold 40 % ('shop.*')",
+        "escape: module shop.cart scores 50.0%, below its threshold 90% (shop.cart in --escape-thresholds)",
+        "escape: module shop.tax scores 0.0%, below its threshold 40% (shop.* in --escape-thresholds)",
     ]
 
 

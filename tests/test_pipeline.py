@@ -18,7 +18,7 @@ from pytest_escape import model, plan
 from pytest_escape.assemble import RunFacts, assemble, place_properties, with_verdict
 from pytest_escape.cli import main as cli_main
 from pytest_escape.config import AUTO_MEMORY_FLOOR, ReportRequest, Settings, parse_memory_limit
-from pytest_escape.console import header, partial_lines, starting_line
+from pytest_escape.console import closing_lines, header, partial_lines, starting_line
 from pytest_escape.coverage_map import Baseline, time_class
 from pytest_escape.deliver import deliver
 from pytest_escape.execution.limits import Limits, timed_out
@@ -458,6 +458,32 @@ def scored(status: MutantStatus, **fields: object) -> Results:
     return dataclasses.replace(skeleton, mutants=[dataclasses.replace(blank, status=status)])
 
 
+def test_the_last_lines_give_the_verdict_its_exit_code_and_where_the_gate_was_set() -> None:
+    failing = scored(SURVIVED, fail_under=60.0, gate_sources={"fail_under": "pyproject.toml [x] fail_under"})
+    verdict = decide(failing)
+    assert verdict.message == (
+        "escape: mutation score 0.0% is below 60%, the score the gate asks for (pyproject.toml [x] fail_under)"
+    )
+    assert closing_lines(failing, [verdict.message], int(verdict.exit), None) == [
+        (verdict.message, "red"),
+        ("escape: exit 10: a mutation score is below its threshold", "red"),
+    ]
+    passing = scored(KILLED, fail_under=60.0)
+    assert closing_lines(passing, [], 0, None) == [
+        ("escape: passed: mutation score 100.0%; the gate holds it to score 60% (--escape-fail-under)", "green")
+    ]
+    # no gate: the score, and how to make it one, not a "passed"
+    (line, colour), *rest = closing_lines(scored(KILLED), [], 0, None)
+    assert not rest and colour is None
+    assert line.startswith("escape: mutation score 100.0%; no gate is set (--escape-fail-under")
+    # pytest's own failure: its code, and nothing about a score
+    assert closing_lines(None, ["escape analysis needs a passing test suite"], 1, None)[-1] == (
+        "escape: exit 1: the test suite failed, so nothing was scored",
+        "red",
+    )
+    assert closing_lines(None, [], 0, None) == []
+
+
 def test_a_shard_is_not_gated_and_says_how_to_gate_the_whole_run() -> None:
     verdict = decide(scored(SURVIVED, fail_under=90.0, shard=Shard(1, 2, "p")))
     assert verdict.exit == EscapeExit.OK and verdict.note
@@ -491,7 +517,9 @@ def test_the_command_line_gate_words_the_verdict_as_the_run_does(
         cli_main(["report", str(tmp_path / "r.json"), "--gate", "--format", "json:" + str(tmp_path / "x")])
         == 10
     )
-    assert capsys.readouterr().err.strip().splitlines()[-1] == delivered.messages[-1]
+    said = capsys.readouterr().err.strip().splitlines()
+    # the same reason, then the exit code with its meaning, as the run's last lines
+    assert said[-2:] == [delivered.messages[-1], "escape: exit 10: a mutation score is below its threshold"]
 
 
 def test_the_command_line_does_not_gate_a_shard_either(
@@ -527,8 +555,9 @@ def test_the_starting_line_counts_fresh_mutants_extremes_and_resumed_verdicts() 
         dataclasses.replace(job, id="m2", known=Verdict("m2", KILLED)),
     ]
     assert starting_line(jobs, 2, matrix=True) == (
-        "escape: running 1 mutants and 1 extreme mutants (one or two per function) against their "
-        "covering tests (2 workers, full kill matrix); 1 verdicts resumed from the cache"
+        "escape: running 1 mutant and 1 extreme mutant (one or two per function, counted apart: not in "
+        "the score) against their covering tests (2 workers, full kill matrix); 1 verdict resumed from "
+        "the cache"
     )
 
 
@@ -550,7 +579,12 @@ def test_the_header_names_the_search_seed_and_the_gate() -> None:
     line = header(settings, seed=5, mutating="src/calc.py", cache_state="no cache", since_base=None)
     assert line.startswith("escape: mutating src/calc.py; 2 workers, timeout 10x + 2 s, memory limit auto;")
     assert "no witness search" in line and "--escape-seed" not in line
-    assert line.endswith("no cache; shard 1/3; ratchet against b.json (tolerance 0)")
+    assert line.endswith("no cache; no gate; shard 1/3; ratchet against b.json (tolerance 0)")
+    gated = dataclasses.replace(
+        settings, fail_under=60.0, fail_on=("pseudo-tested",), origins={"fail_under": "pyproject.toml x"}
+    )
+    line = header(gated, seed=5, mutating="src/calc.py", cache_state="no cache", since_base=None)
+    assert "; gate: score 60% (pyproject.toml x); no pseudo-tested (--escape-fail-on);" in line
 
 
 def test_the_wall_clock_timeouts_held_is_their_seconds_shared_among_the_workers() -> None:
@@ -605,13 +639,19 @@ def test_the_eta_is_the_mutants_left_at_the_mean_child_seconds_so_far_over_the_w
     kills, and would make the first lines' ETA several times the truth."""
     now = [0.0]
     lines: list[str] = []
-    progress = Progress(10, live=False, write=lines.append, every=0.0, workers=2, clock=lambda: now[0])
+    progress = Progress(
+        10, live=False, write=lines.append, every=0.0, workers=2, clock=lambda: now[0], extremes=2
+    )
     assert progress.eta() == 0.0  # nothing done: nothing to go by
     now[0] = 4.0  # 4 s spent, of which the two mutants' children held 1 s and 3 s
     progress.update("killed", 1.0)
     progress.update("survived", 3.0)
     assert progress.eta() == 8 * 2.0 / 2
-    assert lines[-1] == "escape: 2/10 mutants, 1 killed, 1 survived, 0.5/s, ETA 8 s"
+    assert lines[-1] == "escape: 2/8 mutants, 1 killed, 1 survived; 0/2 extreme; 0.5/s, ETA 8 s"
+    now[0] = 5.0
+    progress.update("killed", 1.0, extreme=True)
+    # an extreme mutant's kill counts apart: killed and survived stay the table's counts
+    assert lines[-1].startswith("escape: 2/8 mutants, 1 killed, 1 survived; 1/2 extreme;")
 
 
 def test_mutants_run_function_by_function_in_a_seeded_shuffle() -> None:

@@ -517,6 +517,13 @@ def test_a_run_writes_every_format_it_is_asked_for(project: Project, monkeypatch
     )
     assert result.ret == 0, result.stdout.str()
     assert not (project.path / "out" / "html").exists()
+    # one "wrote" line per file, where it is; the job summary named as such
+    result.stdout.fnmatch_lines(
+        [
+            "escape: wrote the SARIF report to out/x.sarif",
+            "escape: wrote the Markdown summary to summary.md (appended to the job summary)",
+        ]
+    )
     sarif = json.loads((project.path / "out" / "x.sarif").read_text(encoding="utf-8"))
     annotated = {r["properties"].get("mutantId") for r in sarif["runs"][0]["results"]}
     assert "pricing.x_fee__mutmut_2" in annotated  # >= 100 -> >= 101 survives fee(500)
@@ -528,6 +535,7 @@ def test_a_run_writes_every_format_it_is_asked_for(project: Project, monkeypatch
     )
     assert plain.ret == 0
     assert (project.path / "out" / "html" / "index.html").is_file()
+    plain.stdout.fnmatch_lines(["escape: wrote the HTML report to out/html/index.html"])
     assert (project.path / "out" / "html" / "pricing.html").is_file()
     suites = ET.parse(project.path / "out" / "junit.xml").getroot()
     assert [s.get("name") for s in suites] == ["pricing"]

@@ -20,11 +20,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from . import __version__
 from .config import SettingsError, parse_report, parse_tolerance
-from .gate import EscapeExit, Ratchet, decide
-from .report import render_terminal, write_report
+from .gate import EscapeExit, Ratchet, decide, exit_line, passed_line
+from .report import render_terminal, write_report, wrote_line
 from .results_io import NotAResultsFile, read_json
 from .shards import MergeError, merge
+from .wording import plural
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,8 +38,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pytest-escape", description="Work on pytest-escape's saved results.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(
+        prog="pytest-escape",
+        description="Work on pytest-escape's saved results. The run itself is pytest --escape.",
+    )
+    parser.add_argument("--version", action="version", version=f"pytest-escape {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     report = commands.add_parser(
         "report",
         help="rebuild reports from a saved JSON report",
@@ -77,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # a bare command asks what this is: the help, not an argparse error
+        parser.print_help()
+        return int(EscapeExit.OK)
     try:
         return _merge(args) if args.command == "merge" else _report(args)
     except (SettingsError, NotAResultsFile, MergeError) as e:
@@ -102,12 +113,16 @@ def _report(args: argparse.Namespace) -> int:
             write_report(results, request.format, request.path, request.append)
         except OSError as e:
             raise SettingsError(f"cannot write {request.path}: {e.strerror}") from None
-        print(f"pytest-escape: wrote {request.format} report to {request.path}", file=sys.stderr)
+        print(f"pytest-escape: {wrote_line(request.format, request.path, request.append)}", file=sys.stderr)
     if not args.gate:
         return int(EscapeExit.OK)
     verdict = decide(results, ratchet)
     if verdict.message:
         print(verdict.message, file=sys.stderr)
+    if verdict.exit != EscapeExit.OK:
+        print(exit_line(verdict.exit), file=sys.stderr)
+    elif not verdict.note:
+        print(passed_line(results, ratchet), file=sys.stderr)
     return int(verdict.exit)
 
 
@@ -119,7 +134,8 @@ def _merge(args: argparse.Namespace) -> int:
     except OSError as e:
         raise SettingsError(f"cannot write {args.output}: {e.strerror}") from None
     print(
-        f"pytest-escape: merged {len(parts)} shards ({len(results.mutants)} mutants) into {args.output}",
+        f"pytest-escape: merged {plural(len(parts), 'shard')} ({plural(len(results.mutants), 'mutant')}) "
+        f"into {args.output}",
         file=sys.stderr,
     )
     return int(EscapeExit.OK)

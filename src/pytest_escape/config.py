@@ -156,6 +156,9 @@ class Settings:
     since: str | None = None
     #: ``--escape-shard K/N``: (K, N)
     shard: tuple[int, int] | None = None
+    #: key -> where its value came from (``--escape-fail-under``, ``pyproject.toml
+    #: [tool.pytest_escape] fail_under``): the gate's verdict names it
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 def misnamed_table(tools: dict[str, Any]) -> str | None:
@@ -360,8 +363,9 @@ def parse_thresholds(value: Any, where: str) -> dict[str, float]:
     ``shop.*=80 shop.cart=90`` on the command line."""
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         pairs = [v.rpartition("=")[::2] for v in value]
-        if not all(pattern for pattern, _ in pairs):
-            raise SettingsError(f"{where} takes MODULE=SCORE pairs like 'shop.*=80', not {value!r}")
+        for word, (pattern, _) in zip(value, pairs, strict=True):
+            if not pattern:
+                raise SettingsError(f"{where} takes MODULE=SCORE pairs like shop.*=80, not {word}")
         value = dict(pairs)
     if not isinstance(value, dict):
         raise SettingsError(f'{where} must be a table like {{"pkg.*" = 80}}, not {value!r}')
@@ -544,10 +548,12 @@ def build_settings(rootdir: Path, cli: dict[str, Any]) -> Settings:
             return table[key], f"[tool.pytest_escape] {key}", rootdir
         return None
 
-    settings: dict[str, Any] = {"rootdir": rootdir, "workers": os.cpu_count() or 1}
+    origins: dict[str, str] = {}
+    settings: dict[str, Any] = {"rootdir": rootdir, "workers": os.cpu_count() or 1, "origins": origins}
     for key, parse in _VALUES.items():
         if (got := pick(key, "--escape-" + key.replace("_", "-"))) is not None:
             settings[key] = parse(*got[:2])
+            origins[key] = got[1] if got[1].startswith("--") else f"pyproject.toml {got[1]}"
     for key, parse_path in _PATHS.items():
         if (got := pick(key, "--escape-" + key.replace("_", "-"))) is not None:
             settings[key] = parse_path(*got)

@@ -17,14 +17,16 @@ import pytest
 
 from .config import Settings
 from .execution.protocol import MutantJob, Stage, StageStarted, Verdict, VerdictReached, WorkerEvent
+from .gate import Ratchet, describe_gate, exit_line, passed_line
 from .model import MutantResult, Results, Tally
 from .report.describe import reach_sentence
 from .report.progress import Progress
 from .report.terminal import styled_terminal
+from .wording import percent, plural
 
 STAGE_WORDS = {
-    Stage.WITNESSES: "searching counter-examples for {count} surviving mutants",
-    Stage.PROPERTIES: "checking properties of {count} functions",
+    Stage.WITNESSES: "searching counter-examples for {count}",
+    Stage.PROPERTIES: "checking properties of {count}",
 }
 
 
@@ -37,7 +39,8 @@ def header(settings: Settings, *, seed: int, mutating: str, cache_state: str, si
         else "no witness search"
     )
     properties = f"property checks {s.property_budget:g} s" if s.property_budget > 0 else "no property checks"
-    gate = ""
+    held = describe_gate(s.fail_under, s.thresholds, s.fail_on, s.origins)
+    gate = f"; gate: {held}" if held else "; no gate"
     if s.since is not None and since_base is not None:
         gate += f"; only lines changed since {s.since} ({since_base[:10]})"
     if s.shard is not None:
@@ -58,6 +61,21 @@ def header(settings: Settings, *, seed: int, mutating: str, cache_state: str, si
     )
 
 
+def closing_lines(
+    results: Results | None, messages: Sequence[str], exit_code: int, ratchet: Ratchet | None
+) -> list[tuple[str, str | None]]:
+    """The last lines of an escape run, after pytest's own summary: why it failed
+    (in red) and its exit code with that code's meaning, or the score and the
+    gate it passed (in green).  Nothing when the run reached no verdict to tell."""
+    if exit_code != 0:
+        return [*((m, "red") for m in messages), (exit_line(exit_code), "red")]
+    shown: list[tuple[str, str | None]] = [(m, "red") for m in messages]
+    if results is not None:
+        said = passed_line(results, ratchet)
+        shown.append((said, "green" if said.startswith("escape: passed") else None))
+    return shown
+
+
 def starting_line(
     jobs: Sequence[MutantJob], workers: int, matrix: bool, auto_memory: int | None = None
 ) -> str:
@@ -67,11 +85,12 @@ def starting_line(
     extremes = sum(1 for job in fresh if job.extreme)
     resumed = len(jobs) - len(fresh)
     return (
-        f"escape: running {len(fresh) - extremes} mutants and {extremes} extreme mutants "
-        f"(one or two per function) against their covering tests ({workers} workers"
+        f"escape: running {plural(len(fresh) - extremes, 'mutant')} and "
+        f"{plural(extremes, 'extreme mutant')} (one or two per function, counted apart: not in the "
+        f"score) against their covering tests ({plural(workers, 'worker')}"
         f"{f', {auto_memory} MiB each (auto)' if auto_memory else ''}"
         f"{', full kill matrix' if matrix else ''})"
-        + (f"; {resumed} verdicts resumed from the cache" if resumed else "")
+        + (f"; {plural(resumed, 'verdict')} resumed from the cache" if resumed else "")
     )
 
 
@@ -90,13 +109,13 @@ def partial_lines(
     finished = [m for m in mutants if m.id not in pending]
     lines = [
         f"escape: interrupted during the mutation phase: {sum(m.id not in pending for m in fresh)} of "
-        f"{len(fresh)} mutants finished; nothing was gated, no report file was written, and "
+        f"{plural(len(fresh), 'mutant')} finished; nothing was gated, no report file was written, and "
         "pytest-escape changed no source file"
         + ("; the finished mutants are cached for the next run" if cached else "")
     ]
     for module in sorted({m.module for m in finished}):
         tally = Tally.of(m for m in finished if m.module == module)
-        score = "no score" if tally.score is None else f"partial score {tally.score:.1f}%"
+        score = "no score" if tally.score is None else f"partial score {percent(tally.score)}"
         left = sum(1 for m in fresh if m.module == module and m.id in pending)
         lines.append(
             f"escape:   {module}: {tally.killed} killed, {tally.survived} survived, "
@@ -115,6 +134,7 @@ class Console:
         # with colour forced on) gets a line every ten seconds instead.
         self.live = self.reporter is not None and sys.stdout.isatty()
         self.progress: Progress | None = None
+        self._extreme_ids: set[str] = set()
 
     def line(self, text: str, **style: bool) -> None:
         if self.reporter is not None:
@@ -131,8 +151,11 @@ class Console:
     ) -> None:
         if jobs:
             self.line(starting_line(jobs, workers, matrix, auto_memory))
-        left = sum(1 for job in jobs if job.known is None)
-        self.progress = Progress(left, self.live, self._progress, workers=workers)
+        fresh = [job for job in jobs if job.known is None]
+        self._extreme_ids = {job.id for job in fresh if job.extreme}
+        self.progress = Progress(
+            len(fresh), self.live, self._progress, workers=workers, extremes=len(self._extreme_ids)
+        )
 
     def _progress(self, text: str) -> None:
         if self.reporter is None:
@@ -145,22 +168,23 @@ class Console:
     def event(self, event: WorkerEvent) -> None:
         """One event from the worker: a verdict moves the progress line, a stage gets its line."""
         if isinstance(event, VerdictReached) and not event.rerun and self.progress is not None:
-            self.progress.update(event.verdict.status, event.verdict.duration)
+            verdict = event.verdict
+            self.progress.update(verdict.status, verdict.duration, verdict.id in self._extreme_ids)
         elif isinstance(event, StageStarted) and self.reporter is not None:
             # a stage after the mutants starts: one line, under the finished progress line
             if self.live:
                 self.line("")
-            words = STAGE_WORDS[event.stage].format(count=event.count)
+            noun = "surviving mutant" if event.stage == Stage.WITNESSES else "function"
+            words = STAGE_WORDS[event.stage].format(count=plural(event.count, noun))
             self.line(f"escape: {words} (budget {event.budget:g} s)")
 
     def mutants_end(self) -> None:
         if self.live:
             self.line("")
 
-    def summary(
-        self, results: Results | None, warnings: Iterable[str], notes: Iterable[str], messages: Iterable[str]
-    ) -> None:
-        """After pytest's own summary: the report, then notes, then what failed the run."""
+    def summary(self, results: Results | None, warnings: Iterable[str], notes: Iterable[str]) -> None:
+        """After pytest's own summary of failures: the report, then notes (what
+        failed the run comes last of all: ``closing``)."""
         if self.reporter is None:
             return
         self.reporter.write_sep("=", "escape: mutation testing")
@@ -175,5 +199,8 @@ class Console:
                 self.line(f"warning: {warning}", yellow=True)
         for note in notes:
             self.line(note)
-        for message in messages:
-            self.line(message, bold=True, red=True)
+
+    def closing(self, lines: Iterable[tuple[str, str | None]]) -> None:
+        """The last lines on screen: after pytest's ``N passed in S`` line."""
+        for text, colour in lines:
+            self.line(text, **({colour: True, "bold": True} if colour else {}))

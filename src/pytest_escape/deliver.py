@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from .config import Settings
 from .gate import EscapeExit, Ratchet, decide
 from .model import Results
-from .report import write_regression_tests, write_report
+from .report import shown_path, write_regression_tests, write_report, wrote_line
+from .wording import plural
 
 
 @dataclass
@@ -46,7 +47,9 @@ def deliver(
             done.messages.append(f"escape: cannot write {settings.write_tests}: {e.strerror}")
             done.exit = EscapeExit.USAGE_ERROR
             return done
-        done.notes.append(f"escape: wrote {count} verified regression tests to {settings.write_tests}")
+        done.notes.append(
+            f"escape: wrote {plural(count, 'verified regression test')} to {shown_path(settings.write_tests)}"
+        )
     files = [(r.format, r.path, r.append) for r in settings.reports if r.path is not None]
     if settings.baseline_update and settings.baseline is not None:
         # the run is the new baseline, so it is judged against itself: only new-code rules can fail
@@ -64,7 +67,9 @@ def deliver(
             unwritten.append(f"escape: cannot write {path}: {e.strerror or e}")
             continue
         if path == settings.baseline and settings.baseline_update:
-            done.notes.append(f"escape: wrote the new baseline to {path}")
+            done.notes.append(f"escape: wrote the new baseline to {shown_path(path)}")
+        else:
+            done.notes.append(f"escape: {wrote_line(fmt, path, append)}")
     if unwritten:
         quick = ", and the cached verdicts make the rerun quick" if cached else ""
         done.messages.extend(unwritten)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import fnmatch
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .model import (
     Tally,
     fingerprints,
 )
-from .wording import plural
+from .wording import percent, plural, threshold
 
 #: regressed mutants named one per line before "... and N more"
 SHOWN_REGRESSIONS = 10
@@ -50,6 +51,85 @@ class EscapeExit(enum.IntEnum):
     FINDINGS = 13
     #: worse than --escape-baseline: a module's score dropped, or a killed mutant now survives
     BASELINE_REGRESSION = 14
+
+
+#: what each exit code means, in the words the last line of a run uses
+EXIT_MEANINGS = {
+    EscapeExit.OK: "the gate passed",
+    EscapeExit.TESTS_FAILED: "the test suite failed, so nothing was scored",
+    EscapeExit.INTERRUPTED: "the run was interrupted",
+    EscapeExit.INTERNAL_ERROR: "pytest-escape failed; the lines above say where",
+    EscapeExit.USAGE_ERROR: "a bad option, config value or path",
+    EscapeExit.NO_TESTS_COLLECTED: "no tests were collected",
+    EscapeExit.SCORE_BELOW_THRESHOLD: "a mutation score is below its threshold",
+    EscapeExit.NO_MUTANTS_MEASURED: "no mutant was measured, so there is no score to trust",
+    EscapeExit.MUTANTS_UNREACHABLE: "the mutants do not reach the code the tests import",
+    EscapeExit.FINDINGS: "a finding named in --escape-fail-on exists",
+    EscapeExit.BASELINE_REGRESSION: "worse than the baseline",
+}
+#: the settings that make a gate, each with the option that sets it
+GATE_SETTINGS = {
+    "fail_under": "--escape-fail-under",
+    "thresholds": "--escape-thresholds",
+    "fail_on": "--escape-fail-on",
+}
+
+
+def exit_line(code: int) -> str:
+    """The run's last line when it fails: its exit code and what that means."""
+    try:
+        meaning = EXIT_MEANINGS[EscapeExit(code)]
+    except ValueError:
+        meaning = "see pytest's exit codes"
+    return f"escape: exit {code}: {meaning}"
+
+
+def gate_source(results: Results, key: str) -> str:
+    """Where the user set a gate setting: the option, or the pyproject.toml key."""
+    return results.gate_sources.get(key) or GATE_SETTINGS[key]
+
+
+def describe_gate(
+    fail_under: float | None,
+    thresholds: dict[str, float],
+    fail_on: Sequence[str],
+    sources: dict[str, str],
+) -> str | None:
+    """What the gate holds a run to, with where each rule was set (None: no gate).
+
+    Takes the settings' values, not a ``Results``: the header says it before
+    any result exists, and the last line says it again after.
+    """
+
+    def source(key: str) -> str:
+        return sources.get(key) or GATE_SETTINGS[key]
+
+    parts = []
+    if fail_under is not None:
+        parts.append(f"score {threshold(fail_under)} ({source('fail_under')})")
+    if thresholds:
+        rules = ", ".join(f"{p} {threshold(v)}" for p, v in thresholds.items())
+        parts.append(f"module thresholds {rules} ({source('thresholds')})")
+    if fail_on:
+        parts.append(f"no {', '.join(fail_on)} ({source('fail_on')})")
+    return "; ".join(parts) or None
+
+
+def passed_line(results: Results, ratchet: Ratchet | None = None) -> str:
+    """The run's last line when nothing failed: the score, and what it was held to."""
+    score = results.tally().score
+    said = "no score" if score is None else f"mutation score {percent(score)}"
+    gate = describe_gate(results.fail_under, results.thresholds, results.fail_on, results.gate_sources)
+    if ratchet is not None:
+        return f"escape: passed: {said}, no worse than the baseline {ratchet.path.name}" + (
+            f"; {gate}" if gate else ""
+        )
+    if gate is None:
+        return (
+            f"escape: {said}; no gate is set (--escape-fail-under or [tool.pytest_escape] "
+            "fail_under makes this a CI gate)"
+        )
+    return f"escape: passed: {said}; the gate holds it to {gate}"
 
 
 @dataclass(frozen=True)
@@ -133,7 +213,8 @@ def judge(results: Results, ratchet: Ratchet | None = None) -> Verdict:
         reasons.append(
             (
                 EscapeExit.SCORE_BELOW_THRESHOLD,
-                f"escape: mutation score {score:.1f} % is below --escape-fail-under {results.fail_under:g} %",
+                f"escape: mutation score {percent(score)} is below {threshold(results.fail_under)}, "
+                f"the score the gate asks for ({gate_source(results, 'fail_under')})",
             )
         )
     reasons += [(EscapeExit.SCORE_BELOW_THRESHOLD, line) for line in _thresholds(results, ratchet)]
@@ -235,10 +316,12 @@ def _thresholds(results: Results, ratchet: Ratchet | None) -> list[str]:
         found = threshold_for(module, results.thresholds)
         if found is not None:
             minimum = found[1]
-            rule = f"its threshold {minimum:g} % ({found[0]!r})"
+            rule = f"its threshold {threshold(minimum)} ({found[0]} in {gate_source(results, 'thresholds')})"
         elif ratchet is not None and results.fail_under is not None:
             minimum = results.fail_under
-            rule = f"--escape-fail-under {minimum:g} % (it is new since the baseline)"
+            rule = (
+                f"{threshold(minimum)} ({gate_source(results, 'fail_under')}; it is new since the baseline)"
+            )
         else:
             continue
         tally = Tally.of(mutants)
@@ -248,7 +331,7 @@ def _thresholds(results: Results, ratchet: Ratchet | None) -> list[str]:
                 f"without covering tests), so it cannot meet {rule}"
             )
         elif tally.score < minimum:
-            lines.append(f"escape: module {module} scores {tally.score:.1f} %, below {rule}")
+            lines.append(f"escape: module {module} scores {percent(tally.score)}, below {rule}")
     return lines
 
 
@@ -262,9 +345,9 @@ def _regressions(results: Results, ratchet: Ratchet) -> list[str]:
             continue
         if new is None or new < old - ratchet.tolerance:
             tolerance = f", tolerance {ratchet.tolerance:g}" if ratchet.tolerance else ""
-            now = "nothing measured" if new is None else f"{new:.1f} %"
+            now = "nothing measured" if new is None else percent(new)
             lines.append(
-                f"escape: module {module} dropped from {old:.1f} % to {now} "
+                f"escape: module {module} dropped from {percent(old)} to {now} "
                 f"(baseline {ratchet.path.name}{tolerance})"
             )
     status = {m.id: m.status for m in ratchet.results.mutants}

@@ -15,14 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MODEL_VERSION = 10
+MODEL_VERSION = 11
 #: versions ``from_dict`` reads: 3 lacks ``thresholds``, 3 and 4 lack the run's
 #: identity (revision, options, shard, since) and its cache counters, 5 lacks
 #: ``properties``, 7 lacks ``reached_distinct`` (and its likely equivalent
 #: verdicts were not backed by reach) and a test's ``evidence``, 8 lacks a
 #: function's ``second_extreme`` and a witness's ``outside``, 9 a property's
-#: ``outside``; all default
-READABLE_VERSIONS = (3, 4, 5, 6, 7, 8, 9, 10)
+#: ``outside``, 10 ``gate_sources``; all default
+READABLE_VERSIONS = (3, 4, 5, 6, 7, 8, 9, 10, 11)
 
 
 class StrEnum(str, enum.Enum):
@@ -489,6 +489,9 @@ class Results:
     matrix: bool = False
     #: module name or glob -> minimum score (``[tool.pytest_escape.thresholds]``)
     thresholds: dict[str, float] = field(default_factory=dict)
+    #: gate setting (fail_under, thresholds, fail_on) -> where the user set it, so
+    #: the verdict names the place to change it
+    gate_sources: dict[str, str] = field(default_factory=dict)
     #: a hash of the text of every target and test file: what the verdicts are about
     revision: str = ""
     #: the options that can change a verdict; shards merge only if they agree

@@ -215,10 +215,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if any(getattr(config.option, name, False) for name in ("collectonly", "setuponly", "setupplan")):
         # no test runs, so there is no baseline: these only collect (or show fixtures), as asked
         return
-    from .session import EscapeSession
+    from .session import Closing, EscapeSession
 
     escape = EscapeSession(config)
     config.pluginmanager.register(escape, "escape-session")
+    config.pluginmanager.register(Closing(escape), "escape-closing")
     config.pluginmanager.register(escape.recorder, "escape-baseline")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,12 @@ from . import __version__, plan, project_files
 from .assemble import RunFacts, assemble, with_verdict
 from .cache_keys import KeyMaker, pytest_settings
 from .config import SWITCHED_OFF, SettingsError, build_settings, command_line
-from .console import Console, header, partial_lines
+from .console import Console, closing_lines, header, partial_lines
 from .coverage_map import Baseline, BaselineRecorder
 from .deliver import deliver
 from .execution.protocol import MutantJob, PropertyCheck, VerdictReached, WitnessFound, WorkerEvent
 from .execution.runner import WorkerReport, run_worker
-from .gate import SKIPPED_TARGET, EscapeExit, Ratchet
+from .gate import GATE_SETTINGS, SKIPPED_TARGET, EscapeExit, Ratchet
 from .model import FileInfo, LeftOut, PropertyResult, Results, TestInfo
 from .mutation import switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
@@ -40,6 +41,7 @@ from .shards import revision
 from .since import ChangedLines, SinceError, changed_lines
 from .store import OutcomeStore, PropertyCache, RunCache
 from .targets import Candidates, find_candidates, module_name_from_path, select_targets
+from .wording import plural
 
 
 @dataclass
@@ -218,7 +220,12 @@ class EscapeSession:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.messages and not self.notes and self.results is None:
             return
-        Console(self.config).summary(self.results, self.target_warnings, self.notes, self.messages)
+        Console(self.config).summary(self.results, self.target_warnings, self.notes)
+
+    def closing(self, exit_code: int) -> None:
+        """The verdict, once pytest has printed its own last line (``Closing``)."""
+        if self.messages or self.results is not None:
+            Console(self.config).closing(closing_lines(self.results, self.messages, exit_code, self.ratchet))
 
     # -- the stages ----------------------------------------------------------
 
@@ -390,7 +397,7 @@ class EscapeSession:
         self.store.warnings.clear()
         if facts.from_cache:
             self.notes.append(
-                f"escape: {facts.executed} mutants run, {facts.from_cache} taken from the cache "
+                f"escape: {plural(facts.executed, 'mutant')} run, {facts.from_cache} taken from the cache "
                 "(--escape-no-cache to run them all)"
             )
         spared = len(reused.property_cache.keys) - len(reused.checks)
@@ -420,6 +427,7 @@ class EscapeSession:
             fail_on=list(settings.fail_on),
             matrix=settings.matrix,
             thresholds=dict(settings.thresholds),
+            gate_sources={key: where for key, where in settings.origins.items() if key in GATE_SETTINGS},
             files=[FileInfo(self._rel(t.path), t.module, sources[t.path]) for t in targets],
             mutants=planned.mutants,
             functions=planned.functions,
@@ -557,3 +565,23 @@ class EscapeSession:
         if basetemp := self.config.option.basetemp:
             found.append(invoked / basetemp)
         return found
+
+
+class Closing:
+    """A plugin of one hook: the escape verdict is the last thing on screen.
+
+    pytest prints its ``7 passed in 1.85s`` line after its
+    ``pytest_sessionfinish`` wrapper yields; a ``tryfirst`` wrapper is outside
+    pytest's, so what this one does after its own yield comes after that line.
+    (The mutants still run in ``EscapeSession.pytest_sessionfinish``, inside.)
+    """
+
+    def __init__(self, escape: EscapeSession) -> None:
+        self.escape = escape
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
+        try:
+            return (yield)
+        finally:
+            self.escape.closing(int(session.exitstatus))

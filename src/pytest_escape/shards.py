@@ -118,6 +118,7 @@ def merge(parts: Sequence[Results], names: Sequence[str] | None = None) -> Resul
         fail_on=first.fail_on,
         matrix=first.matrix,
         thresholds=first.thresholds,
+        gate_sources=first.gate_sources,
         revision=first.revision,
         options=first.options,
         shard=None,

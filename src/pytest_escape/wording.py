@@ -10,6 +10,16 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
+def percent(value: float) -> str:
+    """A measured score as every surface writes it: ``41.1%``, ``50.0%``."""
+    return f"{value:.1f}%"
+
+
+def threshold(value: float) -> str:
+    """A score a user set, as they wrote it: ``60%``, ``72.5%``."""
+    return f"{value:g}%"
+
+
 #: how many names a warning about left-out functions or tests spells out
 NAMED_IN_WARNING = 5
 

@@ -149,7 +149,7 @@ def _label(function: FunctionResult, regular: list[MutantResult]) -> None:
         )
     elif survivors:
         function.label = PARTIALLY_TESTED
-        function.reason = f"{len(survivors)} of {len(regular)} mutants survive"
+        function.reason = f"{len(survivors)} of {plural(len(regular), 'mutant')} survive"
         if any(x.status == KILLED for x in extremes):
             function.reason += " (removing its body is noticed)"
     else:
@@ -208,7 +208,7 @@ def _verdict(
         return None, f"the run against the extreme mutant of {unsettled[0]} gave no per-test verdict"
     names = [f.qualname for f in functions]
     runs = " and ".join(names) if len(names) <= 2 else f"{', '.join(names[:2])} and {len(names) - 2} more"
-    reason = f"runs {runs} ({test.mutants_run} mutants), "
+    reason = f"runs {runs} ({plural(test.mutants_run, 'mutant')}), "
     if test.mutants_killed:
         kinds = ", ".join(sorted(crashes))
         reason += f"fails on {test.mutants_killed} only by crashing ({kinds}), never in a check"

@@ -28,6 +28,31 @@ WRITERS: dict[str, Callable[[Results, Path], None]] = {
 }
 
 
+#: what each report format is, in the "wrote ..." line
+REPORT_NAMES = {
+    "json": "the JSON report (Stryker schema)",
+    "html": "the HTML report",
+    "sarif": "the SARIF report",
+    "md": "the Markdown summary",
+    "junit": "the JUnit XML report",
+}
+
+
+def shown_path(path: Path) -> str:
+    """A written file as the user finds it: relative to the current directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def wrote_line(fmt: str, path: Path, append: bool = False) -> str:
+    """``wrote the HTML report to escape-html/index.html``: one line per file
+    written, the same from ``pytest --escape`` and ``pytest-escape report``."""
+    where = shown_path(path / "index.html" if fmt == "html" else path)
+    return f"wrote {REPORT_NAMES[fmt]} to {where}" + (" (appended to the job summary)" if append else "")
+
+
 def write_report(results: Results, fmt: str, path: Path, append: bool = False) -> None:
     """Write one file report; ``append`` adds Markdown to the end of ``path``
     (GitHub's job summary) instead of replacing it."""
@@ -38,11 +63,14 @@ def write_report(results: Results, fmt: str, path: Path, append: bool = False) -
 
 
 __all__ = [
+    "REPORT_NAMES",
     "WRITERS",
     "render_regression_tests",
     "render_terminal",
+    "shown_path",
     "to_stryker",
     "write_json",
     "write_regression_tests",
+    "wrote_line",
     "write_report",
 ]

@@ -29,7 +29,7 @@ from ..model import (
     Witness,
 )
 from ..oracle.verdicts import NOT_FLAGGED
-from ..wording import plural, some_names
+from ..wording import percent, plural, some_names
 
 #: Stryker's default score bands: at least HIGH is good, at least LOW fair, below poor
 HIGH, LOW = 80.0, 60.0
@@ -44,7 +44,7 @@ def score_band(value: float | None) -> str | None:
 
 def score_text(value: float | None) -> str:
     """``87.5%``; ``n/a`` when nothing was measured (never a made-up 100 %)."""
-    return "n/a" if value is None else f"{value:.1f}%"
+    return "n/a" if value is None else percent(value)
 
 
 def in_report_order(survivors: list[MutantResult]) -> list[MutantResult]:

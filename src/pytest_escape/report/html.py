@@ -199,8 +199,8 @@ def render_findings(summary: ModuleSummary, page: str | None) -> str:
     judged = summary.judged_tests
     flagged = summary.confirming_only
     head = (
-        f"{len(summary.functions)} functions ({_e(summary.label_counts() or 'none')}); "
-        f"{len(flagged)} of {len(judged)} tests confirming-only"
+        f"{plural(len(summary.functions), 'function')} ({_e(summary.label_counts() or 'none')}); "
+        f"{len(flagged)} of {plural(len(judged), 'test')} confirming-only"
     )
     items: list[str] = []
     for f in summary.pseudo_tested:
@@ -267,7 +267,7 @@ def _property_facts(p: PropertyResult) -> str:
         facts.append(("Expected", _e(p.reason)))
     if p.partner:
         facts.append(("Round trip with", f"<code>{_e(p.partner)}</code>"))
-    facts.append(("Searched", f"{p.examples} inputs in {p.seconds:.2f} s"))
+    facts.append(("Searched", f"{plural(p.examples, 'input')} in {p.seconds:.2f} s"))
     if p.test_dropped and not p.test:
         facts.append(("No test", _e(p.test_dropped)))
     return '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
@@ -506,7 +506,7 @@ def _witness(mutant: MutantResult, witness: Witness) -> tuple[list[tuple[str, st
     ):
         if value:
             facts.append((name, f"<code>{_e(value)}</code>"))
-    searched = f"{witness.examples} inputs"
+    searched = plural(witness.examples, "input")
     if witness.reached is not None:
         searched += f", {witness.reached} reached the mutated line"
     facts.append(("Searched", f"{_e(searched)} in {witness.seconds:.2f} s"))
@@ -713,7 +713,7 @@ def render_module(results: Results, summary: ModuleSummary) -> str:
     body = (
         f'<nav class="crumbs"><a href="{INDEX}">&larr; All modules</a></nav>'
         f'<header><h1 class="module-name">{_e(summary.module)}</h1>'
-        f'<div class="muted">{summary.tally.total} mutants{file}{flagged} &middot; score '
+        f'<div class="muted">{plural(summary.tally.total, "mutant")}{file}{flagged} &middot; score '
         f"{render_score(summary.tally.score)}</div></header>"
         f'<div class="legend">{legend}'
         '<span class="muted">click a marker for the mutant&#x27;s details</span></div>'

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from ..model import EQUIVALENT, PROPERTY_FINDINGS, WITNESSED, MutantResult, Results
+from ..wording import plural
 from .describe import (
     confirming_only,
     diff_text,
@@ -66,7 +67,7 @@ def _fenced(code: str, info: str) -> list[str]:
 def _heading(results: Results) -> list[str]:
     tally = results.tally()
     details = [
-        f"{tally.detected} of {tally.total} mutants detected",
+        f"{tally.detected} of {plural(tally.total, 'mutant')} detected",
         f"covered {score_text(tally.covered_score)}",
     ]
     if tally.equivalent:

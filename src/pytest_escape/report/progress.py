@@ -26,8 +26,12 @@ class Progress:
         every: float = 10.0,
         workers: int = 1,
         clock: Callable[[], float] = time.monotonic,
+        extremes: int = 0,
     ) -> None:
         self.total = total
+        #: of ``total``, the extreme mutants: counted apart, as the score leaves them out
+        self.extremes = extremes
+        self._extremes_done = 0
         self.live = live
         self._write = write
         self._every = every
@@ -48,16 +52,22 @@ class Progress:
     def line(self) -> str:
         elapsed = max(self._clock() - self._started, 1e-9)
         rate = self._done / elapsed
+        regular = self.total - self.extremes
+        extreme = f"; {self._extremes_done}/{self.extremes} extreme" if self.extremes else ""
         return (
-            f"escape: {self._done}/{self.total} mutants, {self._counts['killed']} killed, "
-            f"{self._counts['survived']} survived, {rate:.1f}/s, ETA {self.eta():.0f} s"
+            f"escape: {self._done - self._extremes_done}/{regular} mutants, {self._counts['killed']} killed, "
+            f"{self._counts['survived']} survived{extreme}; {rate:.1f}/s, ETA {self.eta():.0f} s"
         )
 
-    def update(self, status: str, seconds: float = 0.0) -> None:
-        """One more verdict, whose child ran ``seconds``."""
+    def update(self, status: str, seconds: float = 0.0, extreme: bool = False) -> None:
+        """One more verdict, whose child ran ``seconds``; an extreme mutant's
+        verdict counts apart, so the killed and survived counts are the table's."""
         self._done += 1
         self._child_seconds += seconds
-        self._counts[status] += 1
+        if extreme:
+            self._extremes_done += 1
+        else:
+            self._counts[status] += 1
         now = self._clock()
         every = 0.1 if self.live else self._every
         if now - self._last >= every or self._done == self.total:

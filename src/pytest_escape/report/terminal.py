@@ -29,6 +29,7 @@ from ..model import (
     Tally,
     Witness,
 )
+from ..wording import plural
 from .describe import (
     ModuleSummary,
     in_report_order,
@@ -135,8 +136,8 @@ def styled_findings(summaries: list[ModuleSummary], limit: int | None) -> list[L
         pseudo, flagged = s.pseudo_tested, s.confirming_only
         lines.append(
             _plain(
-                f"{s.module}: {len(s.functions)} functions ({s.label_counts()}); "
-                f"{len(flagged)} of {len(s.judged_tests)} tests confirming-only"
+                f"{s.module}: {plural(len(s.functions), 'function')} ({s.label_counts()}); "
+                f"{len(flagged)} of {plural(len(s.judged_tests), 'test')} confirming-only"
             )
         )
         for f in pseudo[:limit]:
@@ -177,7 +178,7 @@ def styled_properties(results: Results, limit: int | None) -> list[Line]:
         functions = len({p.function for p in found})
         lines.append(
             _plain(
-                f"{module}: {functions} functions checked; {counts[VIOLATED]} violated, "
+                f"{module}: {plural(functions, 'function')} checked; {counts[VIOLATED]} violated, "
                 f"{counts[HELD]} held, {counts[NOT_CHECKED]} not checked"
             )
         )
@@ -240,7 +241,7 @@ def score_sentence(results: Results) -> Line:
         (score_text(tally.score), score_style(tally.score)),
         (
             f" (covered {score_text(tally.covered_score)}{without}): "
-            f"{tally.detected} detected of {tally.total} mutants in {results.duration:.1f} s",
+            f"{tally.detected} detected of {plural(tally.total, 'mutant')} in {results.duration:.1f} s",
             None,
         ),
     ]

@@ -34,6 +34,7 @@ from ..model import (
     UNSAFE,
     WITNESSED,
 )
+from ..wording import plural
 
 
 @dataclass
@@ -108,7 +109,7 @@ def no_difference(examples: int, out_of_time: bool, distinct: int | None, needed
     when it cannot be observed, as for a default value, evaluated at
     definition time, which no line of a call shows)."""
     spent = " (time budget spent)" if out_of_time else ""
-    tried = f"no difference on {examples} inputs{spent}"
+    tried = f"no difference on {plural(examples, 'input')}{spent}"
     if distinct is None:
         return NOT_REACHED, f"{tried}; whether an input used the mutated default value is not observed"
     if distinct == 0:
@@ -250,7 +251,7 @@ class Search:
         return self._finding(
             UNSAFE,
             f"the original ran out of {' and '.join(sorted(self.starved_by))} "
-            f"on all {self.examples} inputs tried",
+            f"on all {plural(self.examples, 'input')} tried",
         )
 
     def _nothing_found(self) -> Finding:
