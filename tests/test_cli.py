@@ -75,7 +75,7 @@ def test_a_pipe_is_written_into_not_replaced(sample_report: Path, tmp_path: Path
     reader.join(timeout=30)
     assert done.returncode == 0, done.stderr
     assert stat.S_ISFIFO(pipe.stat().st_mode)
-    assert received and received[0].startswith("## pytest-escape: mutation score")
+    assert received and received[0].startswith("**pytest-escape**: mutation score")
 
 
 def test_md_without_a_path_appends_to_the_github_step_summary(sample_report: Path, tmp_path: Path) -> None:
@@ -95,8 +95,9 @@ def test_gate_exits_with_the_recorded_gate(sample_report: Path, tmp_path: Path) 
     strict.write_text(json.dumps(data), encoding="utf-8")
     done = escape("report", strict, "--gate", "--format", "md:" + str(tmp_path / "x.md"))
     assert done.returncode == EscapeExit.SCORE_BELOW_THRESHOLD
-    assert "escape: module demo.util scores 0.0%, below its threshold 5% (demo.util in --escape-thresholds)" in (
-        done.stderr
+    assert (
+        "escape: module demo.util scores 0.0%, below its threshold 5% (demo.util in --escape-thresholds)"
+        in (done.stderr)
     )
     assert done.stderr.splitlines()[-1] == "escape: exit 10: a mutation score is below its threshold"
     assert "demo.pricing scores" not in done.stderr  # 37.5 % >= 30 %
@@ -164,12 +165,16 @@ def test_terminal_levels_follow_pytests_verbosity(sample_results: Results) -> No
     assert f"... and {len(survivors) - 10} more (use -v to list all)" in default
     assert "Pseudo-tested functions and confirming-only tests:" in default
     verbose = "\n".join(render_terminal(sample_results, 1))
-    assert all(m.id in verbose for m in survivors) and "more (use -v" not in verbose
+    assert (
+        all(f"{m.name} ({m.file}:{m.line})" in verbose for m in survivors) and "more (use -v" not in verbose
+    )
+    # people read the function and a number, never mutmut's mangled id
+    assert not any(m.id in verbose for m in survivors)
     assert "Detected mutants" not in verbose
     very = "\n".join(render_terminal(sample_results, 2))
     killed = [m for m in sample_results.mutants if m.status == "killed"]
     assert f"Detected mutants ({len(killed)}):" in very and all(
-        f"({m.id}): killed by" in very for m in killed
+        f"{m.name} ({m.file}:{m.line})" in very and "killed by" in very for m in killed
     )
     quiet = render_terminal(sample_results, -1)
     assert quiet[0].startswith("Module") and any(line.startswith("TOTAL") for line in quiet)
@@ -203,4 +208,6 @@ def test_version_and_a_bare_command_answer_instead_of_failing() -> None:
     bare = escape()
     # the help, on stdout, not an argparse error
     assert bare.returncode == 0 and bare.stderr == ""
-    assert bare.stdout.startswith("usage: pytest-escape") and "report" in bare.stdout and "merge" in bare.stdout
+    assert (
+        bare.stdout.startswith("usage: pytest-escape") and "report" in bare.stdout and "merge" in bare.stdout
+    )

@@ -70,7 +70,10 @@ def test_gate_fails_on_the_findings_named_in_fail_on() -> None:
     found.fail_under = 90  # both gates fail: both reasons shown, the score's exit code
     both = judge(found)
     assert both.exit == EscapeExit.SCORE_BELOW_THRESHOLD and both.message is not None
-    assert len(both.message.splitlines()) == 3 and "is below 90%, the score the gate asks for (--escape-fail-under)" in both.message
+    assert (
+        len(both.message.splitlines()) == 3
+        and "is below 90%, the score the gate asks for (--escape-fail-under)" in both.message
+    )
     found.fail_under = None
     found.tests[0].verdict = "checks"
     found.functions[0].label = "tested"

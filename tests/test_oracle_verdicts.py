@@ -124,7 +124,7 @@ def test_pseudo_tested_functions_and_confirming_only_tests(project: Project) -> 
     )
     assert evidence["mutant"].endswith("x_kind__mutmut_extreme")
     assert (
-        "it called kind(x=-1), which returns 'negative'; under mutant x_kind__mutmut_extreme it returns ''"
+        "it called kind(x=-1), which returns 'negative'; under mutant kind #extreme it returns ''"
         in (tests["test_kind_type"]["reason"])
     )
 
@@ -140,7 +140,7 @@ def test_pseudo_tested_functions_and_confirming_only_tests(project: Project) -> 
             "3 of 6 tests confirming-only",
             "  pseudo-tested label (stats.py:9): its test passes when its body is replaced by 'return None'",
             "  confirming-only test_stats.py::test_label_runs: runs stats.label (* mutants), fails on none; "
-            "it called label(x=3), which returns 'small'; under mutant x_label__mutmut_extreme it "
+            "it called label(x=3), which returns 'small'; under mutant label #extreme it "
             "returns None, and the test passed",
             "      no assertion (line 12): no assert, pytest.raises or assert_* call",
             "escape: 3 pseudo-tested functions (stats.spread, stats.label, stats.kind) and "

@@ -462,7 +462,8 @@ def test_the_last_lines_give_the_verdict_its_exit_code_and_where_the_gate_was_se
     failing = scored(SURVIVED, fail_under=60.0, gate_sources={"fail_under": "pyproject.toml [x] fail_under"})
     verdict = decide(failing)
     assert verdict.message == (
-        "escape: mutation score 0.0% is below 60%, the score the gate asks for (pyproject.toml [x] fail_under)"
+        "escape: mutation score 0.0% is below 60%, the score the gate asks for "
+        "(pyproject.toml [x] fail_under)"
     )
     assert closing_lines(failing, [verdict.message], int(verdict.exit), None) == [
         (verdict.message, "red"),
@@ -470,7 +471,10 @@ def test_the_last_lines_give_the_verdict_its_exit_code_and_where_the_gate_was_se
     ]
     passing = scored(KILLED, fail_under=60.0)
     assert closing_lines(passing, [], 0, None) == [
-        ("escape: passed: mutation score 100.0%; the gate holds it to score 60% (--escape-fail-under)", "green")
+        (
+            "escape: passed: mutation score 100.0%; the gate holds it to score 60% (--escape-fail-under)",
+            "green",
+        )
     ]
     # no gate: the score, and how to make it one, not a "passed"
     (line, colour), *rest = closing_lines(scored(KILLED), [], 0, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,8 +16,10 @@ import pytest
 from conftest import Project
 from markdown_it import MarkdownIt
 
+from pytest_escape.gate import Ratchet
 from pytest_escape.model import (
     ERROR,
+    KILLED,
     PSEUDO_TESTED,
     SURVIVED,
     MutantResult,
@@ -109,9 +112,10 @@ def test_sarif_is_valid_and_annotates_every_survivor(sample_results: Results) ->
     assert line[region["startColumn"] - 1 : region["endColumn"] - 1] == m.original == " >= 10"
     text = result["message"]["text"]
     assert "- if qty >= 10:" in text and "+ if qty > 10:" in text
-    assert "demo.pricing.x_bulk_discount__mutmut_1" in text
+    assert "bulk_discount #1 (src/demo/pricing.py:9): an operator swapped, survived" in text
+    assert "x_bulk_discount__mutmut_1" not in text  # mutmut's id is the fingerprint's, not the reader's
     assert "witnessed: bulk_discount(qty=10) returns 0.1; the mutant returns 0.0" in text
-    assert "def test_pricing_bulk_discount_mutant_1():" in text
+    assert "def test_bulk_discount_with_qty_10():" in text
     assert result["partialFingerprints"] == {"escapeMutant/v1": fingerprints(sample_results.mutants)[m.id]}
     assert result["properties"] == {
         "mutantId": m.id,
@@ -191,7 +195,7 @@ def test_write_sarif_writes_the_document(sample_results: Results, tmp_path: Path
 
 
 def junit_cases(root: ET.Element) -> dict[str, ET.Element]:
-    return {case.get("name", "").split(": ", 1)[1]: case for case in root.iter("testcase")}
+    return {case.get("name", ""): case for case in root.iter("testcase")}
 
 
 def test_junit_counts_match_the_tally(sample_results: Results) -> None:
@@ -220,17 +224,15 @@ def test_junit_counts_match_the_tally(sample_results: Results) -> None:
         assert failures.count("no coverage") == t.no_coverage
         assert len(suite.findall("testcase/error")) == t.error
         assert {c.get("classname") for c in suite.iter("testcase")} <= {summary.module}
-        assert {c.get("name", "").split(": ")[1] for c in suite.iter("testcase")} == {
-            m.id for m in summary.mutants
-        }
+        # named as people read a mutant: the function and its number, not mutmut's id
+        assert {c.get("name", "") for c in suite.iter("testcase")} == {m.name for m in summary.mutants}
     pricing = root.find("testsuite[@name='demo.pricing']")
     assert pricing is not None and pricing.get("failures") == "10"
 
 
 def test_junit_failures_carry_the_diff_and_the_witness(sample_results: Results) -> None:
     cases = junit_cases(ET.fromstring(render_junit(sample_results)))
-    case = cases["demo.pricing.x_bulk_discount__mutmut_1"]
-    assert case.get("name") == "bulk_discount: demo.pricing.x_bulk_discount__mutmut_1"
+    case = cases["bulk_discount #1"]
     assert (case.get("classname"), case.get("file"), case.get("line")) == (
         "demo.pricing",
         "src/demo/pricing.py",
@@ -242,22 +244,22 @@ def test_junit_failures_carry_the_diff_and_the_witness(sample_results: Results) 
     message, body = failure.get("message", ""), failure.text or ""
     for part in ("- if qty >= 10:", "+ if qty > 10:", sentence):
         assert part in message and part in body
-    assert "def test_pricing_bulk_discount_mutant_1():" in body
+    assert "def test_bulk_discount_with_qty_10():" in body
     assert "assert result == 0.1" in body
 
     # markup in the code survives the XML round trip as text
-    label = cases["demo.pricing.x_label__mutmut_2"].find("failure")
+    label = cases["label #2"].find("failure")
     assert label is not None and SCRIPT in label.get("message", "") and IMG in (label.text or "")
-    equivalent = cases["demo.util.x_clamp__mutmut_2"].find("failure")
+    equivalent = cases["clamp #2"].find("failure")
     witness = mutant(sample_results, "demo.util.x_clamp__mutmut_2").witness
     assert equivalent is not None and witness is not None
     assert witness_sentence(witness) in equivalent.get("message", "")
 
-    killed = cases["demo.pricing.x_label__mutmut_1"]
+    killed = cases["label #1"]
     assert killed.find("failure") is None and killed.find("error") is None
     assert f"killed by {HOSTILE_TEST}" in (killed.findtext("system-out") or "")
 
-    uncovered = cases["demo.util.x_unused__mutmut_1"].find("failure")
+    uncovered = cases["unused #1"].find("failure")
     assert uncovered is not None and uncovered.get("type") == "no coverage"
     assert "no test executes line 10" in uncovered.get("message", "")
     assert "- return x * 2" in (uncovered.text or "")
@@ -272,7 +274,7 @@ def test_junit_errors_and_unprintable_characters(sample_results: Results) -> Non
     root = ET.fromstring(render_junit(broken))  # XML 1.0 cannot hold \x00: it must be replaced
     assert root.get("errors") == "1"
     assert root.get("failures") == "14"
-    error = junit_cases(root)["demo.pricing.x_label__mutmut_1"].find("error")
+    error = junit_cases(root)["label #1"].find("error")
     assert error is not None and error.get("type") == ERROR
     assert "ImportError: boom" in error.get("message", "")
     suite = root.find("testsuite[@name='demo.pricing']")
@@ -339,19 +341,52 @@ class Page(HTMLParser):
             self.details[-1] += data
 
 
-def rendered(results: Results) -> Page:
-    return Page(MarkdownIt("commonmark").enable("table").render(render_markdown(results)))
+def rendered(results: Results, **options: Any) -> Page:
+    return Page(MarkdownIt("commonmark").enable("table").render(render_markdown(results, **options)))
 
 
-def test_markdown_table_heading_and_survivors(sample_results: Results) -> None:
-    page = rendered(sample_results)
-    tally = sample_results.tally()
-    assert (
-        page.headings[0]
-        == f"pytest-escape: mutation score {score_text(tally.score)}"
-        == ("pytest-escape: mutation score 30.0%")
-    )
-    summaries = module_summaries(sample_results)
+def shown_as(m: MutantResult) -> str:
+    """How the Markdown comment names a survivor, once rendered."""
+    return f"{m.name} ({m.file}:{m.line})"
+
+
+def test_markdown_leads_with_the_verdict_then_the_findings_then_five_survivors(
+    sample_results: Results,
+) -> None:
+    text = render_markdown(sample_results, full_reports=["escape-html/index.html"])
+    first = text.splitlines()[0]
+    assert first == "**pytest-escape**: mutation score **30.0%**; no gate is set"
+    page = rendered(sample_results, full_reports=["escape-html/index.html"])
+    # the findings a person acts on come first, in this order, then the survivors
+    assert "Surviving mutants (12; 11 with a verified regression test)" in page.headings
+    order = [h.split(" (")[0] for h in page.headings]
+    assert order.index("Confirming-only tests") < order.index("Pseudo-tested functions")
+    assert order.index("Pseudo-tested functions") < order.index("Surviving mutants")
+    if "Violated properties" in order:
+        assert order.index("Pseudo-tested functions") < order.index("Violated properties")
+        assert order.index("Violated properties") < order.index("Surviving mutants")
+    plain = "".join(page.text)
+    assert "demo.pricing.tax (src/demo/pricing.py:14): its test passes" in plain
+    assert "tests/test_pricing.py::test_tax_runs: runs demo.pricing.tax" in plain
+    assert "no assertion (line 17): no assert, pytest.raises or assert_* call" in plain
+
+    # five survivors, witnessed ones with their verified tests, named as people read them
+    survivors = [m for m in sample_results.mutants if m.status == SURVIVED]
+    with_tests = [m for m in survivors if m.witness is not None and m.witness.test]
+    assert len(with_tests) == 11
+    shown = [m for m in survivors if shown_as(m) in plain]
+    assert len(shown) == 5 and all(m in with_tests for m in shown)
+    assert not any(m.id in plain for m in survivors)
+    assert "… and 7 more in the full report (escape-html/index.html)" in plain
+    assert [c for c in page.code_classes if c] == ["language-python"] * 5
+    bulk = mutant(sample_results, "demo.pricing.x_bulk_discount__mutmut_1")
+    assert bulk in shown and bulk.witness is not None and bulk.witness.test is not None
+    assert "- if qty >= 10:\n+ if qty > 10:" in plain
+    assert any(bulk.witness.test.strip() in d for d in page.details)
+    assert plain.rstrip().endswith("Full report: escape-html/index.html")
+
+    # the module table, folded away, the weakest module first
+    summaries = sorted(module_summaries(sample_results), key=lambda s: s.tally.score or 0.0)
     header, *rows = page.rows
     assert header == [
         "Module",
@@ -363,7 +398,7 @@ def test_markdown_table_heading_and_survivors(sample_results: Results) -> None:
         "Pseudo-tested",
         "Confirming-only",
     ]
-    assert len(rows) == len(summaries)
+    assert [row[0] for row in rows] == [s.module for s in summaries]
     for row, s in zip(rows, summaries, strict=True):
         t = s.tally
         assert row == [
@@ -376,37 +411,55 @@ def test_markdown_table_heading_and_survivors(sample_results: Results) -> None:
             str(len(s.pseudo_tested)),
             str(len(s.confirming_only)),
         ]
-    by_module = {row[0]: row for row in rows}
-    assert by_module["demo.pricing"][5] == "37.5%" and by_module["demo.pricing"][6:] == ["1", "1"]
-    assert by_module["demo.util"][1:6] == ["4", "0", "2", "2", "0.0%"]
 
-    text = "".join(page.text)
-    assert "Surviving mutants (12)" in page.headings
-    # ten shown, witnessed first: the likely equivalent one is left for "and 2 more"
-    survivors = [m for m in sample_results.mutants if m.status == SURVIVED]
-    witnessed = [m.id for m in survivors if m.witness is not None and m.witness.verdict == "witnessed"]
-    assert len(witnessed) == 11
-    assert {m.id for m in survivors if m.id in text} == set(witnessed[:10])
-    assert "demo.pricing.x_bulk_discount__mutmut_1" in witnessed[:10]
-    assert "… and 2 more" in text
-    assert "src/demo/pricing.py:9" in text
-    assert "- if qty >= 10:\n+ if qty > 10:" in text
-    assert "witnessed: bulk_discount(qty=10) returns 0.1; the mutant returns 0.0" in text
 
-    # each shown survivor's regression test, folded away as Python code
-    assert len(page.details) == 10
-    # (the other code elements name the test in each <summary>)
-    assert [c for c in page.code_classes if c] == ["language-python"] * 10
-    (bulk,) = [d for d in page.details if "test_pricing_bulk_discount_mutant_1" in d]
-    m = mutant(sample_results, "demo.pricing.x_bulk_discount__mutmut_1")
-    assert m.witness is not None and m.witness.test is not None
-    assert m.witness.test.strip() in bulk
+def test_markdown_first_line_says_pass_or_fail_against_the_gate_and_the_baseline(
+    sample_results: Results,
+) -> None:
+    failing = dataclasses.replace(
+        sample_results,
+        fail_under=50.0,
+        gate_sources={"fail_under": "pyproject.toml [tool.pytest_escape] fail_under"},
+    )
+    assert render_markdown(failing).splitlines()[0] == (
+        "❌ **pytest-escape failed** (exit 10): mutation score **30.0%** is below 50%, the score the gate "
+        "asks for (pyproject.toml \\[tool.pytest\\_escape\\] fail\\_under)"
+    )
+    passing = dataclasses.replace(sample_results, fail_under=25.0)
+    assert render_markdown(passing).splitlines()[0] == (
+        "✅ **pytest-escape passed**: mutation score **30.0%**; the gate holds it to score 25% "
+        "(--escape-fail-under)"
+    )
+    # a ratchet: the change since the baseline, in points
+    better = copy.deepcopy(sample_results)
+    for m in better.mutants:
+        m.status = KILLED
+    first = render_markdown(passing, Ratchet(better, Path("base.json"))).splitlines()[0]
+    assert first.startswith(
+        "❌ **pytest-escape failed** (exit 14): mutation score **30.0%** (−70.0 points since "
+    )
+    assert "the baseline 100.0%)" in first
 
-    assert "Pseudo-tested functions (1)" in page.headings
-    assert "demo.pricing.tax (src/demo/pricing.py:14): its test passes" in text
-    assert "Confirming-only tests (1)" in page.headings
-    assert "tests/test_pricing.py::test_tax_runs: runs demo.pricing.tax" in text
-    assert "no assertion (line 17): no assert, pytest.raises or assert_* call" in text
+
+def test_markdown_of_a_large_project_stays_under_githubs_comment_limit(sample_results: Results) -> None:
+    """5,000 mutants in 500 modules, every survivor witnessed, long reasons: the
+    comment still fits GitHub's 65,536 characters, and says what it left out."""
+    big = copy.deepcopy(sample_results)
+    template = mutant(big, "demo.pricing.x_bulk_discount__mutmut_1")
+    big.mutants = [
+        dataclasses.replace(template, id=f"demo.m{i % 500}.x_f__mutmut_{i}", module=f"demo.m{i % 500}")
+        for i in range(5000)
+    ]
+    big.tests = [
+        dataclasses.replace(t, id=f"{t.id}{i}", reason=(t.reason or "") * 20)
+        for t in big.tests
+        for i in range(300)
+    ]
+    text = render_markdown(big, full_reports=["escape-report.json"])
+    assert len(text) < 65_536
+    assert text.splitlines()[0].startswith("**pytest-escape**: mutation score")
+    assert "… and 4995 more in the full report (escape-report.json)" in text
+    assert re.search(r"… and 4\d\d more modules", text)
 
 
 def test_markdown_shows_markup_from_the_code_as_text(sample_results: Results) -> None:
@@ -447,9 +500,9 @@ def test_markdown_lists_witnessed_survivors_first(sample_results: Results) -> No
     text = "".join(rendered(backwards).text)
     survivors = [m for m in backwards.mutants if m.status == SURVIVED]
     assert survivors[0].id == "demo.util.x_clamp__mutmut_2"
-    witnessed = [m.id for m in survivors if m.witness is not None and m.witness.verdict == "witnessed"]
-    assert {m.id for m in survivors if m.id in text} == set(witnessed[:10])
-    assert text.index(witnessed[0]) < text.index(witnessed[1])
+    witnessed = [m for m in survivors if m.witness is not None and m.witness.verdict == "witnessed"]
+    assert {shown_as(m) for m in survivors if shown_as(m) in text} == {shown_as(m) for m in witnessed[:5]}
+    assert text.index(shown_as(witnessed[0])) < text.index(shown_as(witnessed[1]))
 
 
 def test_markdown_escapes_table_cells_and_caps_lists(sample_results: Results) -> None:
@@ -476,8 +529,8 @@ def test_markdown_escapes_table_cells_and_caps_lists(sample_results: Results) ->
 def test_markdown_with_nothing_measured() -> None:
     empty = Results(project_root="/nowhere", tool_version="0", mutmut_version="0")
     text = render_markdown(empty)
-    assert text.startswith("## pytest-escape: mutation score n/a\n")
-    assert "Surviving" not in text and "<details>" not in text
+    assert text.startswith("❌ **pytest-escape failed** (exit 11): no score; no mutants measured")
+    assert "Surviving" not in text
 
 
 def test_write_markdown_replaces_or_appends(sample_results: Results, tmp_path: Path) -> None:
@@ -491,7 +544,7 @@ def test_write_markdown_replaces_or_appends(sample_results: Results, tmp_path: P
     write_markdown(sample_results, path, append=True)
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Previous step\n")
-    assert text.count("## pytest-escape: mutation score 30.0%") == 2
+    assert text.count("**pytest-escape**: mutation score **30.0%**") == 2
     assert text == "# Previous step\n" + ("\n" + render_markdown(sample_results)) * 2
     # appending to a file that is not there yet creates it
     fresh = tmp_path / "new" / "summary.md"

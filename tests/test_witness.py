@@ -27,6 +27,7 @@ from pytest_escape.model import (
     UNSAFE,
     VERDICTS,
     WITNESSED,
+    mutant_name,
 )
 from pytest_escape.witness.search import EVIDENCE
 
@@ -966,7 +967,7 @@ def test_a_path_in_the_checkout_is_written_relative_to_the_project(
     assert witnessed and all(w["verdict"] == WITNESSED and w["test"] for w in witnessed), witnessed
     text = target.read_text(encoding="utf-8")
     assert str(project.path) not in text
-    assert "os.path.join(os.path.dirname(catalog.__file__), 'data/conf.toml')" in text
+    assert 'os.path.join(os.path.dirname(catalog.__file__), "data/conf.toml")' in text
     # the checkout moved: the tests still pass, and still kill their mutants
     moved = tmp_path_factory.mktemp("elsewhere") / "checkout"
     shutil.copytree(project.path, moved, ignore=shutil.ignore_patterns("escape-*", ".pytest_cache"))
@@ -976,7 +977,9 @@ def test_a_path_in_the_checkout_is_written_relative_to_the_project(
         capture_output=True,
         text=True,
     )
-    assert plain.returncode == 0 and f"{len(witnessed)} passed" in plain.stdout, plain.stdout
+    assert plain.returncode == 0 and f"{text.count(chr(10) + 'def test_')} passed" in plain.stdout, (
+        plain.stdout
+    )
 
 
 def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(
@@ -987,8 +990,24 @@ def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(
     assert len(witnessed) >= 5
     text = (shop_run.path / "test_escape_regressions.py").read_text(encoding="utf-8")
     compile(text, "test_escape_regressions.py", "exec")  # valid Python
-    assert text.count("\ndef test_") == len(witnessed)
-    assert f"wrote {len(witnessed)} verified regression tests to" in shop_run.stdout
+    # mutants killed by the same lines share one test, whose docstring names each of them
+    written = text.count("\ndef test_")
+    assert written < len(witnessed)
+    assert all(f"Kills {mutant_name(k)} (" in text for k in witnessed)
+    assert f"wrote {written} verified regression tests to" in shop_run.stdout
+    # ruff's default rules (and its import order) and its formatter accept the file as written
+    for ruff in (
+        ["check", "--isolated"],
+        ["check", "--isolated", "--select", "I"],
+        ["format", "--isolated", "--check"],
+    ):
+        checked = subprocess.run(
+            [sys.executable, "-m", "ruff", *ruff, "test_escape_regressions.py"],
+            cwd=shop_run.path,
+            capture_output=True,
+            text=True,
+        )
+        assert checked.returncode == 0, (ruff, checked.stdout, checked.stderr)
 
     # the written file passes on the unmutated code, in a plain pytest run
     (shop.path / "test_escape_regressions.py").write_text(text, encoding="utf-8")
@@ -999,7 +1018,7 @@ def test_written_regression_tests_pass_on_the_code_and_kill_the_mutants(
         text=True,
     )
     assert plain.returncode == 0, plain.stdout
-    assert f"{len(witnessed)} passed" in plain.stdout
+    assert f"{written} passed" in plain.stdout
 
     # ... and with it in the suite, every mutant it was written for is killed
     again = shop.run("--escape-paths", "shop.py", "--escape-witness-budget", "0")

@@ -23,7 +23,7 @@ from typing import NoReturn
 from . import __version__
 from .config import SettingsError, parse_report, parse_tolerance
 from .gate import EscapeExit, Ratchet, decide, exit_line, passed_line
-from .report import render_terminal, write_report, wrote_line
+from .report import full_report_paths, render_terminal, write_report, wrote_line
 from .results_io import NotAResultsFile, read_json
 from .shards import MergeError, merge
 from .wording import plural
@@ -105,12 +105,15 @@ def _report(args: argparse.Namespace) -> int:
         tolerance = parse_tolerance(args.baseline_tolerance, "--baseline-tolerance")
         ratchet = Ratchet(read_json(args.baseline), args.baseline, tolerance)
     results = read_json(args.results)
+    full = full_report_paths((r.format, r.path) for r in requests) or [str(args.results)]
     for request in requests:
         if request.path is None:
             print("\n".join(render_terminal(results, args.verbose - args.quiet)))
             continue
         try:
-            write_report(results, request.format, request.path, request.append)
+            write_report(
+                results, request.format, request.path, request.append, ratchet=ratchet, full_reports=full
+            )
         except OSError as e:
             raise SettingsError(f"cannot write {request.path}: {e.strerror}") from None
         print(f"pytest-escape: {wrote_line(request.format, request.path, request.append)}", file=sys.stderr)

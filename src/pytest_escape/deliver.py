@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .config import Settings
 from .gate import EscapeExit, Ratchet, decide
 from .model import Results
-from .report import shown_path, write_regression_tests, write_report, wrote_line
+from .report import full_report_paths, shown_path, write_regression_tests, write_report, wrote_line
 from .wording import plural
 
 
@@ -59,9 +59,10 @@ def deliver(
         else:
             files.append(("json", settings.baseline, False))
     unwritten = []
+    full = full_report_paths((fmt, path) for fmt, path, _ in files)
     for fmt, path, append in files:
         try:
-            write_report(results, fmt, path, append)
+            write_report(results, fmt, path, append, ratchet=ratchet, full_reports=full)
         except OSError as e:
             # the other files are still written: one full disk or bad path loses one report
             unwritten.append(f"escape: cannot write {path}: {e.strerror or e}")

@@ -367,7 +367,7 @@ def _regressions(results: Results, ratchet: Ratchet) -> list[str]:
 
 def _name(m: MutantResult) -> str:
     old, new = m.diff_lines()
-    return f"mutant {m.id} ({m.file}:{m.line}: {old!r} -> {new!r})"
+    return f"mutant {m.name} ({m.file}:{m.line}: {old} -> {new})"
 
 
 def _now(m: MutantResult) -> str:

@@ -269,6 +269,20 @@ class MutantResult:
     #: the tests that ran against it and passed
     passed_by: list[str] = field(default_factory=list)
 
+    @property
+    def number(self) -> str:
+        """mutmut's number of the mutant within its function: ``3``, or ``extreme``."""
+        return self.id.rpartition("__mutmut_")[2]
+
+    @property
+    def name(self) -> str:
+        """``Cart.add #3``: the mutant as every surface a person reads names it.
+
+        mutmut's id (``shop.cart.xǁCartǁadd__mutmut_3``) stays the stable key
+        in JSON and SARIF; people read the function they wrote and a number.
+        """
+        return f"{self.function} #{self.number}"
+
     def diff_lines(self) -> tuple[str, str]:
         """One-line ``-``/``+`` view of the change (first differing line)."""
         for old, new in zip(self.before, self.after, strict=False):
@@ -383,6 +397,17 @@ class SmellInfo:
     detail: str
 
 
+def mutant_name(mutant_id: str) -> str:
+    """``Cart.add #3`` from mutmut's ``shop.cart.xǁCartǁadd__mutmut_3``
+    (``MutantResult.name``, for where only the id is at hand)."""
+    mangled, _, number = mutant_id.rpartition(".")[2].rpartition("__mutmut_")
+    if mangled.startswith("xǁ"):
+        function = mangled.removeprefix("xǁ").replace("ǁ", ".")
+    else:
+        function = mangled.removeprefix("x_")
+    return f"{function} #{number}"
+
+
 @dataclass
 class Evidence:
     """Proof that a test only confirms: a call the test itself made, whose
@@ -398,11 +423,9 @@ class Evidence:
     difference: str
 
     def text(self) -> str:
-        """``called total(items=[1, 2]), which returns 3; under mutant x_total__mutmut_2 it returns 0``"""
-        return (
-            f"called {self.call}, which {self.original}; under mutant "
-            f"{self.mutant.rpartition('.')[2]} it {self.mutated}"
-        )
+        """``called total(items=[1, 2]), which returns 3; under mutant total #2 it returns 0``"""
+        under = mutant_name(self.mutant)
+        return f"called {self.call}, which {self.original}; under mutant {under} it {self.mutated}"
 
 
 @dataclass

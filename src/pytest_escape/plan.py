@@ -35,6 +35,7 @@ from .mutation import MutantSpec, MutatedModule
 from .shards import assign, plan_hash
 from .since import ChangedLines
 from .targets import Target
+from .wording import operator_words
 
 IMPORT_ONLY = (
     "no test calls it: its body runs only at import (a decorator or factory), "
@@ -222,7 +223,7 @@ def blank_function(
 def _test_docstring(mutant: MutantResult) -> str:
     old, new = mutant.diff_lines()
     return (
-        f"Kills mutant {mutant.id} ({mutant.file}:{mutant.line}, {mutant.operator}):\n"
+        f"Kills {mutant.name} ({mutant.file}:{mutant.line}), {operator_words(mutant.operator)}:\n"
         f"    - {old}\n    + {new}\n    "
     )
 

@@ -29,3 +29,30 @@ def some_names(names: list[str], where: str = "x-escape.left_out") -> str:
     shown = ", ".join(names[:NAMED_IN_WARNING])
     more = len(names) - NAMED_IN_WARNING
     return shown + (f" and {more} more ({where} lists each)" if more > 0 else "")
+
+
+#: what each of mutmut's operators (and our extreme one) does to the code, in
+#: a few words: the headline of a mutant says this, not the operator's name
+OPERATOR_WORDS = {
+    "number": "a number changed",
+    "string": "a string changed",
+    "name": "a name swapped for its opposite",
+    "assignment": "an assigned value replaced",
+    "augmented_assignment": "an augmented assignment made plain",
+    "remove_unary_ops": "a unary operator dropped",
+    "dict_arguments": "a dict() keyword renamed",
+    "arg_removal": "a call argument dropped",
+    "symmetric_string_methods_swap": "a string method swapped",
+    "unsymmetrical_string_methods_swap": "a string method swapped",
+    "lambda": "a lambda emptied",
+    "keywords": "a keyword swapped",
+    "swap_op": "an operator swapped",
+    "match": "a match case dropped",
+    "if_exp": "a conditional forced down one branch",
+    "extreme": "the whole body replaced",
+}
+
+
+def operator_words(operator: str) -> str:
+    """``an operator swapped`` for ``swap_op``; an unknown operator by its name."""
+    return OPERATOR_WORDS.get(operator, f"mutmut's {operator} operator")

@@ -6,9 +6,10 @@ command go through, so a format added here works in both.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from ..gate import Ratchet
 from ..model import Results
 from .html import write_html
 from .junit import write_junit
@@ -53,18 +54,38 @@ def wrote_line(fmt: str, path: Path, append: bool = False) -> str:
     return f"wrote {REPORT_NAMES[fmt]} to {where}" + (" (appended to the job summary)" if append else "")
 
 
-def write_report(results: Results, fmt: str, path: Path, append: bool = False) -> None:
+def write_report(
+    results: Results,
+    fmt: str,
+    path: Path,
+    append: bool = False,
+    *,
+    ratchet: Ratchet | None = None,
+    full_reports: Sequence[str] = (),
+) -> None:
     """Write one file report; ``append`` adds Markdown to the end of ``path``
-    (GitHub's job summary) instead of replacing it."""
-    if append:
-        write_markdown(results, path, append=True)
+    (GitHub's job summary) instead of replacing it.  The Markdown summary
+    also takes the baseline (its first line gives the change since it) and
+    the other reports' paths (named where its lists stop)."""
+    if fmt == "md":
+        write_markdown(results, path, append, ratchet, full_reports)
     else:
         WRITERS[fmt](results, path)
+
+
+def full_report_paths(requests: Iterable[tuple[str, Path | None]]) -> list[str]:
+    """The HTML and JSON reports among ``(format, path)``, as the Markdown summary names them."""
+    return [shown_path(p / "index.html" if f == "html" else p) for f, p in requests if f in FULL and p]
+
+
+#: the reports that hold every mutant, which the Markdown summary points to
+FULL = ("html", "json")
 
 
 __all__ = [
     "REPORT_NAMES",
     "WRITERS",
+    "full_report_paths",
     "render_regression_tests",
     "render_terminal",
     "shown_path",

@@ -29,7 +29,7 @@ from ..model import (
     Witness,
 )
 from ..oracle.verdicts import NOT_FLAGGED
-from ..wording import percent, plural, some_names
+from ..wording import operator_words, percent, plural, some_names
 
 #: Stryker's default score bands: at least HIGH is good, at least LOW fair, below poor
 HIGH, LOW = 80.0, 60.0
@@ -137,14 +137,15 @@ def diff_text(mutant: MutantResult) -> list[str]:
 
 
 def mutant_place(mutant: MutantResult) -> str:
-    """``src/a.py:9: swap_op mutant in f``: where a mutant is, for plain-text reports."""
-    return f"{mutant.file}:{mutant.line}: {mutant.operator} mutant in {mutant.function}"
+    """``Cart.add #3 (src/shop/cart.py:8): an operator swapped``: a mutant's
+    headline in every report a person reads."""
+    return f"{mutant.name} ({mutant.file}:{mutant.line}): {operator_words(mutant.operator)}"
 
 
 def survivor_text(mutant: MutantResult) -> list[str]:
     """A survivor as plain lines for a CI annotation or a failure body: where it
     is, the change, what the witness search found and the test that kills it."""
-    lines = [f"{mutant_place(mutant)} survived ({mutant.id})", *diff_text(mutant)]
+    lines = [f"{mutant_place(mutant)}, survived", *diff_text(mutant)]
     if mutant.witness is not None:
         lines.append(witness_sentence(mutant.witness))
         if mutant.witness.test:

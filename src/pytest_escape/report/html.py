@@ -43,7 +43,7 @@ from ..model import (
     TestInfo,
     Witness,
 )
-from ..wording import plural
+from ..wording import operator_words, plural
 from .describe import (
     ModuleSummary,
     confirming_only,
@@ -533,8 +533,7 @@ def render_mutant(mutant: MutantResult, number: int, open: bool = False) -> str:
     """One mutant's ``<details class="mutant STATUS" id="m-ID">`` (closed unless ``open``)."""
     cls = status_class(mutant.status)
     facts = [
-        ("Id", f"<code>{_e(mutant.id)}</code>"),
-        ("Operator", _e(mutant.operator)),
+        ("Operator", f"{_e(operator_words(mutant.operator))} ({_e(mutant.operator)})"),
         ("Status", f'<span class="badge {cls}">{_e(mutant.status)}</span>'),
         (
             "Where",
@@ -560,9 +559,10 @@ def render_mutant(mutant: MutantResult, number: int, open: bool = False) -> str:
     if mutant.witness is not None:
         found, regression = _witness(mutant, mutant.witness)
         facts.extend(found)
+    facts.append(("mutmut id", f'<code class="muted">{_e(mutant.id)}</code>'))
     text = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
     summary = (
-        f'<span class="badge {cls}">{_e(mutant.status)}</span> <b>#{number}</b> {_e(mutant.operator)} '
+        f'<span class="badge {cls}">{_e(mutant.status)}</span> <b>{_e(mutant.name)}</b> '
         f'<span class="muted">line {mutant.line}</span> <code>{_e(_short(mutant.original))}</code> &rarr; '
         f"<code>{_e(_short(mutant.replacement))}</code>"
     )
@@ -576,10 +576,11 @@ def render_mutant(mutant: MutantResult, number: int, open: bool = False) -> str:
 def _marker(mutant: MutantResult, number: int) -> str:
     cls = status_class(mutant.status)
     change = f"{_short(mutant.original, 40)} -> {_short(mutant.replacement, 40)}"
-    title = f"#{number} {mutant.status}: {mutant.operator} {change}"
+    title = f"{mutant.name} {mutant.status}: {change}"
     return (
         f'<a class="marker {cls}" href="{_e(_href("", _mutant_anchor(mutant)))}" '
-        f'data-status="{_e(mutant.status)}" data-mutant="{_e(mutant.id)}" title="{_e(title)}">{number}</a>'
+        f'data-status="{_e(mutant.status)}" data-mutant="{_e(mutant.id)}" title="{_e(title)}">'
+        f"{_e(mutant.number)}</a>"
     )
 
 

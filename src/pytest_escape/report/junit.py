@@ -48,7 +48,7 @@ def _outcome(case: ET.Element, m: MutantResult) -> None:
         child.text = _clean("\n".join(survivor_text(m)) + "\n")
         return
     reason = m.status_reason or m.status
-    where = [f"{mutant_place(m)} ({m.id})", *diff_text(m), reason]
+    where = [mutant_place(m), *diff_text(m), reason]
     tag = "failure" if m.status == NO_COVERAGE else "error"
     kind = NO_COVERAGE if m.status == NO_COVERAGE else ERROR
     child = ET.SubElement(case, tag, type=kind, message=_clean(f"{kind}: {reason}"))
@@ -66,7 +66,7 @@ def render_junit(results: Results) -> str:
                 suite,
                 "testcase",
                 classname=m.module,
-                name=_clean(f"{m.function}: {m.id}"),
+                name=_clean(m.name),
                 file=_clean(m.file),
                 line=str(m.line),
                 time=f"{m.duration:.3f}",

@@ -1,8 +1,9 @@
 """Markdown for a pull-request comment or GitHub's job summary.
 
 Compact by design (a comment has a size limit and a reader with little
-patience): the score, the module table, the ten most useful survivors with
-their regression tests folded away, and the findings lists, capped.
+patience): pass or fail first, then the findings a person acts on, five
+survivors with their regression tests folded away, the module table folded
+too, and where the full report is.
 
 GitHub renders inline HTML, and everything shown comes from the project's
 code and test ids, so text outside code is escaped for both HTML and
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+from ..gate import EscapeExit, Ratchet, decide, describe_gate
 from ..model import EQUIVALENT, PROPERTY_FINDINGS, WITNESSED, MutantResult, Results
-from ..wording import plural
+from ..wording import operator_words, percent, plural
 from .describe import (
     confirming_only,
     diff_text,
@@ -31,7 +34,12 @@ from .describe import (
 )
 from .files import write_atomic
 
-SURVIVOR_LIMIT = 10
+#: survivors shown, each with its verified regression test
+SURVIVOR_LIMIT = 5
+#: modules in the folded table, the weakest first
+TABLE_LIMIT = 30
+#: GitHub's limit on a comment's (and a job summary's) characters is 65,536
+COMMENT_LIMIT = 60_000
 #: pseudo-tested functions and confirming-only tests listed before "and N more"
 FINDING_LIMIT = 10
 
@@ -64,7 +72,36 @@ def _fenced(code: str, info: str) -> list[str]:
     return [f"{fence}{info}", *code.rstrip("\n").splitlines(), fence]
 
 
-def _heading(results: Results) -> list[str]:
+def verdict_line(results: Results, ratchet: Ratchet | None = None) -> str:
+    """The comment's first line: passed or failed, the score against the gate,
+    and the change since the baseline when a ratchet is used."""
+    score = results.tally().score
+    said = "no score" if score is None else f"mutation score **{percent(score)}**"
+    if ratchet is not None:
+        before = ratchet.results.tally().score
+        if before is not None and score is not None:
+            change = score - before
+            sign = "+" if change >= 0 else "−"
+            said += f" ({sign}{abs(change):.1f} points since the baseline {percent(before)})"
+    verdict = decide(results, ratchet)
+    if verdict.exit != EscapeExit.OK:
+        reasons = (verdict.message or "").splitlines()
+        first = reasons[0].removeprefix("escape: ") if reasons else ""
+        more = f" (and {plural(len(reasons) - 1, 'more reason')})" if len(reasons) > 1 else ""
+        if first.startswith("mutation score ") and score is not None:
+            # the reason says the score: in bold, once
+            first = _text(first).replace(percent(score), f"**{percent(score)}**", 1)
+            return f"❌ **pytest-escape failed** (exit {int(verdict.exit)}): {first}{more}"
+        return f"❌ **pytest-escape failed** (exit {int(verdict.exit)}): {said}; {_text(first)}{more}"
+    gate = describe_gate(results.fail_under, results.thresholds, results.fail_on, results.gate_sources)
+    if verdict.note or (gate is None and ratchet is None):
+        why = _text((verdict.message or "").removeprefix("escape: ")) if verdict.note else "no gate is set"
+        return f"**pytest-escape**: {said}; {why}"
+    held = f"; the gate holds it to {_text(gate)}" if gate else ""
+    return f"✅ **pytest-escape passed**: {said}{held}"
+
+
+def _heading(results: Results, ratchet: Ratchet | None) -> list[str]:
     tally = results.tally()
     details = [
         f"{tally.detected} of {plural(tally.total, 'mutant')} detected",
@@ -74,21 +111,33 @@ def _heading(results: Results) -> list[str]:
         details.append(
             f"{score_text(tally.score_without_equivalent)} without the {tally.equivalent} likely equivalent"
         )
-    return [f"## pytest-escape: mutation score {score_text(tally.score)}", "", " · ".join(details)]
+    extremes = sum(1 for f in results.functions for _ in f.extremes)
+    if extremes:
+        details.append(f"{plural(extremes, 'extreme mutant')} counted apart")
+    return [verdict_line(results, ratchet), "", " · ".join(details)]
 
 
 def _table(results: Results) -> list[str]:
+    """The module table, folded away (the findings above are the headline), the
+    weakest modules first and capped: a project's thousand modules would not fit."""
+    summaries = sorted(
+        module_summaries(results), key=lambda s: (s.tally.score is None, s.tally.score or 0.0, s.module)
+    )
     lines = [
+        f"<details><summary>Modules ({len(summaries)}), weakest first</summary>",
+        "",
         "| Module | Mutants | Killed | Survived | No cov | Score | Pseudo-tested | Confirming-only |",
         "| :-- | --: | --: | --: | --: | --: | --: | --: |",
     ]
-    for s in module_summaries(results):
+    for s in summaries[:TABLE_LIMIT]:
         t = s.tally
         # timeouts count as detected, so "Killed" is the detected count the score uses
         cells = [_text(s.module), t.total, t.detected, t.survived, t.no_coverage, score_text(t.score)]
         cells += [len(s.pseudo_tested), len(s.confirming_only)]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    return lines
+    if len(summaries) > TABLE_LIMIT:
+        lines += ["", f"… and {len(summaries) - TABLE_LIMIT} more modules"]
+    return [*lines, "", "</details>"]
 
 
 def _rank(m: MutantResult) -> int:
@@ -102,7 +151,7 @@ def _rank(m: MutantResult) -> int:
 
 def _survivor(m: MutantResult) -> list[str]:
     lines = [
-        f"**{_code(f'{m.file}:{m.line}')}** {_code(m.operator)} in {_code(m.function)} ({_code(m.id)})",
+        f"**{_code(m.name)}** ({_code(f'{m.file}:{m.line}')}): {operator_words(m.operator)}",
         "",
         *_fenced("\n".join(diff_text(m)), "diff"),
     ]
@@ -125,42 +174,46 @@ def _survivor(m: MutantResult) -> list[str]:
     return lines
 
 
-def _survivors(results: Results) -> list[str]:
+def _survivors(results: Results, elsewhere: str) -> list[str]:
+    """At most ``SURVIVOR_LIMIT`` survivors, each with its verified regression test:
+    a reader can paste those; the rest are in the full report."""
     found = survivors(results)
+    ready = sorted((m for m in found if m.witness is not None and m.witness.test), key=_rank)
     if not found:
         return []
-    shown = sorted(found, key=_rank)[:SURVIVOR_LIMIT]
-    lines = ["", f"### Surviving mutants ({len(found)})"]
-    for m in shown:
+    lines = ["", f"### Surviving mutants ({len(found)}; {len(ready)} with a verified regression test)"]
+    for m in ready[:SURVIVOR_LIMIT]:
         lines += ["", *_survivor(m)]
-    if len(found) > len(shown):
-        lines += ["", f"… and {len(found) - len(shown)} more"]
+    if len(found) > min(len(ready), SURVIVOR_LIMIT):
+        shown = min(len(ready), SURVIVOR_LIMIT)
+        lines += ["", f"… and {len(found) - shown} more {elsewhere}"]
     return lines
 
 
-def _more(total: int) -> list[str]:
-    return [f"- … and {total - FINDING_LIMIT} more"] if total > FINDING_LIMIT else []
+def _more(total: int, elsewhere: str) -> list[str]:
+    return [f"- … and {total - FINDING_LIMIT} more {elsewhere}"] if total > FINDING_LIMIT else []
 
 
-def _findings(results: Results) -> list[str]:
+def _findings(results: Results, elsewhere: str) -> list[str]:
+    """Confirming-only tests, then pseudo-tested functions: the headline."""
     lines: list[str] = []
-    functions = pseudo_tested(results)
-    if functions:
-        lines += ["", f"### Pseudo-tested functions ({len(functions)})", ""]
-        for f in functions[:FINDING_LIMIT]:
-            lines.append(f"- {_code(f.qualname)} ({_code(f'{f.file}:{f.line}')}): {_text(f.reason or '')}")
-        lines += _more(len(functions))
     tests = confirming_only(results)
     if tests:
         lines += ["", f"### Confirming-only tests ({len(tests)})", ""]
         for t in tests[:FINDING_LIMIT]:
             lines.append(f"- {_code(t.id)}: {_text(t.reason or '')}")
             lines.extend(f"  - {_text(smell_text(s))}" for s in t.smells)
-        lines += _more(len(tests))
+        lines += _more(len(tests), elsewhere)
+    functions = pseudo_tested(results)
+    if functions:
+        lines += ["", f"### Pseudo-tested functions ({len(functions)})", ""]
+        for f in functions[:FINDING_LIMIT]:
+            lines.append(f"- {_code(f.qualname)} ({_code(f'{f.file}:{f.line}')}): {_text(f.reason or '')}")
+        lines += _more(len(functions), elsewhere)
     return lines
 
 
-def _properties(results: Results) -> list[str]:
+def _properties(results: Results, elsewhere: str) -> list[str]:
     violated = results.violations()
     if not violated:
         return []
@@ -188,25 +241,51 @@ def _properties(results: Results) -> list[str]:
             ]
         elif p.test_dropped:
             lines.append(f"  - no regression test: {_text(p.test_dropped)}")
-    lines += _more(len(violated))
+    lines += _more(len(violated), elsewhere)
     return lines
 
 
-def render_markdown(results: Results) -> str:
-    lines = [
-        *_heading(results),
-        "",
-        *_table(results),
-        *_survivors(results),
-        *_findings(results),
-        *_properties(results),
+def render_markdown(
+    results: Results, ratchet: Ratchet | None = None, full_reports: Sequence[str] = ()
+) -> str:
+    """The comment: the verdict first, then the findings (confirming-only tests,
+    pseudo-tested functions, property violations), a few survivors with tests
+    ready to paste, the module table folded away, and where the rest is.
+
+    ``full_reports``: the other files this run wrote (the HTML and JSON
+    reports), named where a list stops.  The whole stays under GitHub's
+    comment limit: a section that would pass it is left out, and says so.
+    """
+    where = " and ".join(full_reports)
+    elsewhere = f"in the full report ({where})" if where else "(--escape-report html lists them all)"
+    head = [*_heading(results, ratchet)]
+    sections = [
+        _findings(results, elsewhere),
+        _properties(results, elsewhere),
+        _survivors(results, elsewhere),
+        ["", *_table(results)],
     ]
-    return "\n".join(lines) + "\n"
+    tail = ["", f"Full report: {where}" if where else "For every mutant: `--escape-report html` or `json`."]
+    text = "\n".join(head)
+    budget = COMMENT_LIMIT - len("\n".join(tail)) - 200
+    for section in sections:
+        part = "\n".join(section)
+        if len(text) + len(part) > budget:
+            title = next((line for line in section if line.startswith("###")), "a section").lstrip("# ")
+            part = f"\n\n*{_text(title)}: left out to stay under GitHub's comment size limit.*"
+        text += "\n" + part
+    return text + "\n" + "\n".join(tail) + "\n"
 
 
-def write_markdown(results: Results, path: Path, append: bool = False) -> None:
+def write_markdown(
+    results: Results,
+    path: Path,
+    append: bool = False,
+    ratchet: Ratchet | None = None,
+    full_reports: Sequence[str] = (),
+) -> None:
     """``append``: add to the end of ``path`` (``$GITHUB_STEP_SUMMARY`` holds every step's summary)."""
-    text = render_markdown(results)
+    text = render_markdown(results, ratchet, full_reports)
     if not append:
         write_atomic(path, text)
         return

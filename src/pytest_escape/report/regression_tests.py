@@ -6,6 +6,11 @@ before it got here; the file only merges their imports.
 
 from __future__ import annotations
 
+import ast
+import io
+import sys
+import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Results
@@ -27,35 +32,144 @@ comes off.
 '''
 
 
-def _split(source: str) -> tuple[list[str], str]:
-    """(import lines, the test function) of one emitted test."""
+#: the modules of the standard library, for grouping imports as ruff and isort do
+_STDLIB = frozenset(sys.stdlib_module_names)
+#: third-party packages an emitted test imports besides the code under test
+_THIRD_PARTY = frozenset({"pytest", "hypothesis"})
+_TRIPLE = "'" * 3
+
+
+@dataclass
+class _Test:
+    name: str
+    #: the docstring's source text, without its quotes
+    docstring: str
+    #: the decorators, and the statements after the docstring
+    marks: list[str]
+    code: list[str]
+
+
+def _split(source: str) -> tuple[list[str], _Test]:
+    """(import lines, the test) of one emitted test."""
+    tree = ast.parse(source)
+    imports = [ast.get_source_segment(source, node) or "" for node in tree.body[:-1]]
+    function = tree.body[-1]
+    assert isinstance(function, ast.FunctionDef)
     lines = source.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(("def ", "@")))
-    return [line for line in lines[:start] if line.strip()], "\n".join(lines[start:]) + "\n"
+    first = function.body[0]
+    has_doc = ast.get_docstring(function, clean=False) is not None
+    # the docstring as written, escapes and all (its value would unescape a backslash)
+    docstring = (ast.get_source_segment(source, first) or '""""""')[3:-3] if has_doc else None
+    after = first.end_lineno if has_doc and first.end_lineno else function.lineno
+    start = function.decorator_list[0].lineno if function.decorator_list else function.lineno
+    marks = lines[start - 1 : function.lineno - 1]
+    return imports, _Test(function.name, docstring or "", marks, lines[after:])
+
+
+def _group(line: str, first_party: set[str]) -> int:
+    """0: the standard library, 1: third-party packages, 2: the project's own code."""
+    top = line.split()[1].split(".")[0]
+    if top in _STDLIB:
+        return 0
+    if top in first_party:
+        return 2
+    return 1 if top in _THIRD_PARTY or first_party else 2
+
+
+def _import_block(imports: set[str], first_party: set[str]) -> str:
+    """Imports as ruff's isort rules order them: standard library, third party,
+    the project, each group apart; ``import x`` before ``from x import y``."""
+    groups: list[list[str]] = [[], [], []]
+    for line in imports:
+        groups[_group(line, first_party)].append(line)
+    blocks = []
+    for group in groups:
+        plain = sorted({i for i in group if i.startswith("import ")}, key=str.lower)
+        names: dict[str, set[str]] = {}
+        for line in group:
+            if line.startswith("from "):
+                module, _, imported = line.removeprefix("from ").partition(" import ")
+                names.setdefault(module, set()).update(n.strip() for n in imported.split(","))
+        froms = [
+            f"from {module} import {', '.join(sorted(names[module], key=_name_order))}"
+            for module in sorted(names, key=str.lower)
+        ]
+        if plain or froms:
+            blocks.append("\n".join(plain + froms))
+    return "\n\n".join(blocks)
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    """isort's order of the names one ``from`` imports: CONSTANTS, Classes, functions."""
+    bare = name.split(" as ")[0]
+    return (0 if bare.isupper() else 1 if bare[:1].isupper() else 2, bare.lower())
+
+
+def _double_quoted(source: str) -> str:
+    """Single-quoted string literals in double quotes, as ruff format writes them
+    (``repr`` writes single quotes); a string holding a double quote keeps its own."""
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    lines = source.splitlines(keepends=True)
+    for token in reversed(tokens):
+        if token.type != tokenize.STRING or token.start[0] != token.end[0]:
+            continue
+        text = token.string
+        prefix = text[: len(text) - len(text.lstrip("rRbBuU"))]
+        body = text[len(prefix) :]
+        if not body.startswith("'") or body.startswith(_TRIPLE) or '"' in body:
+            continue
+        inner = body[1:-1]
+        if "r" not in prefix.lower():
+            inner = inner.replace("\\'", "'")
+        row, start, end = token.start[0] - 1, token.start[1], token.end[1]
+        lines[row] = lines[row][:start] + f'{prefix}"{inner}"' + lines[row][end:]
+    return "".join(lines)
+
+
+def _merged(tests: list[_Test]) -> list[_Test]:
+    """One test per distinct body: mutants killed by the same lines share one test,
+    whose docstring names them all; names made unique where bodies differ."""
+    by_code: dict[tuple[str, ...], _Test] = {}
+    for test in tests:
+        key = (*test.marks, *test.code)
+        if key in by_code:
+            kept = by_code[key]
+            kept.docstring = kept.docstring.rstrip() + "\n\n    " + test.docstring.strip() + "\n    "
+        else:
+            by_code[key] = _Test(test.name, test.docstring, test.marks, test.code)
+    used: dict[str, int] = {}
+    for test in by_code.values():
+        used[test.name] = used.get(test.name, 0) + 1
+        if used[test.name] > 1:
+            test.name = f"{test.name}_{used[test.name]}"
+    return list(by_code.values())
+
+
+def _source(test: _Test) -> str:
+    return "\n".join([*test.marks, f"def {test.name}():", f'    """{test.docstring}"""', *test.code]) + "\n"
 
 
 def render_regression_tests(results: Results) -> tuple[str, int]:
+    """The file's text and how many tests it holds.
+
+    It passes ``ruff check`` and ``ruff format --check`` with their default
+    rules, where no line of a test is long enough for ruff to wrap.
+    """
     imports: set[str] = set()
-    bodies: list[str] = []
-    for mutant in results.mutants:
-        if mutant.witness is None or mutant.witness.test is None:
-            continue
-        needed, body = _split(mutant.witness.test)
+    tests: list[_Test] = []
+    sources = [m.witness.test for m in results.mutants if m.witness is not None and m.witness.test]
+    sources += [found.test for found in results.violations() if found.test is not None]
+    for source in sources:
+        needed, test = _split(source)
         imports.update(needed)
-        bodies.append(body)
-    for found in results.violations():
-        if found.test is not None:
-            needed, body = _split(found.test)
-            imports.update(needed)
-            bodies.append(body)
-    ordered = sorted(i for i in imports if i.startswith("import ")) + sorted(
-        i for i in imports if not i.startswith("import ")
-    )
+        tests.append(test)
+    merged = _merged(tests)
+    first_party = {f.module.split(".")[0] for f in results.files}
     parts = [HEADER]
-    if ordered:
-        parts.append("\n".join(ordered) + "\n")
-    parts.extend("\n\n" + body for body in bodies)
-    return "\n".join(parts) if bodies else HEADER, len(bodies)
+    if imports:
+        parts.append(_import_block(imports, first_party) + "\n")
+    text = "\n".join(parts) + "".join("\n\n" + _source(test) for test in merged)
+    return _double_quoted(text), len(merged)
 
 
 def write_regression_tests(results: Results, path: Path) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import PROPERTY_FINDINGS, MutantResult, PropertyResult, Results, fingerprints
+from ..wording import operator_words
 from .describe import confirming_only, property_where, pseudo_tested, smell_text, survivor_text, survivors
 from .files import write_atomic
 
@@ -70,10 +71,10 @@ def _rule(rule_id: str, short: str, full: str, help_text: str) -> dict[str, Any]
 
 
 def _mutant_rule(operator: str) -> dict[str, Any]:
-    change = OPERATORS.get(operator, f"applies mutmut's '{operator}' operator")
+    change = OPERATORS.get(operator, f"applies mutmut's {operator} operator")
     return _rule(
         f"mutant/{operator}",
-        f"A '{operator}' mutant survived the tests",
+        f"A mutant survived the tests: {operator_words(operator)}",
         f"This mutant {change}, and every test that runs the changed code still passed: "
         "the tests do not check the behaviour that line is responsible for.",
         "Add or strengthen an assertion that fails when the code behaves like the mutant. "

@@ -34,6 +34,7 @@ from .describe import (
     ModuleSummary,
     in_report_order,
     module_summaries,
+    mutant_place,
     property_where,
     reach_sentence,
     score_band,
@@ -99,7 +100,7 @@ def describe_witness(witness: Witness) -> list[Line]:
 def describe_survivor(mutant: MutantResult) -> list[Line]:
     old, new = mutant.diff_lines()
     lines = [
-        _styled(f"{mutant.file}:{mutant.line}: {mutant.operator} in {mutant.function} ({mutant.id})", "bold"),
+        _styled(mutant_place(mutant), "bold"),
         _styled(f"    - {old}", "red"),
         _styled(f"    + {new}", "green"),
     ]
@@ -225,7 +226,7 @@ def styled_detected(results: Results) -> list[Line]:
     lines = [_plain(""), _styled(f"Detected mutants ({len(detected)}):", "green")]
     for m in detected:
         by = f"killed by {m.killed_by}" if m.killed_by else m.status
-        lines.append(_plain(f"{m.file}:{m.line}: {m.operator} in {m.function} ({m.id}): {by}"))
+        lines.append(_plain(f"{mutant_place(m)}: {by}"))
     return lines
 
 

@@ -45,11 +45,90 @@ from ..inputs.strategies import Call
 _IDENTIFIER = re.compile(r"\W+")
 
 
-def test_name(target: Target, mutant_id: str) -> str:
-    number = mutant_id.rpartition("__mutmut_")[2]
-    module = target.module.rpartition(".")[2]
-    name = _IDENTIFIER.sub("_", f"{module}_{target.qualname}").strip("_").lower()
-    return f"test_{name}_mutant_{number}"
+#: the characters that mean something in a regular expression (``re.escape``
+#: also escapes spaces and letters that mean nothing there, which a reader must undo)
+_REGEX_SPECIAL = re.compile(r"([.^$*+?{}\[\]\\|()])")
+
+
+def match_pattern(message: str, mutant_message: str | None) -> str:
+    """The simplest ``match=`` that accepts the original's message and not the mutant's.
+
+    ``pytest.raises(match=)`` searches, so the plain message matches
+    ``XXmessageXX`` too: only where the mutant's message holds the
+    original's is the pattern anchored at both ends.
+    """
+    pattern = _REGEX_SPECIAL.sub(r"\\\1", message)
+    if mutant_message is not None and re.search(pattern, mutant_message):
+        return f"^{pattern}$"
+    return pattern
+
+
+#: the longest test name written; past it, fewer arguments are named
+NAME_LIMIT = 60
+
+
+def _value_words(value: Any) -> str | None:
+    """A short value as words of an identifier (``10``, ``minus_5``, ``empty``), or
+    None when it has no short spelling (objects, long or symbol-laden strings)."""
+    if value is None or isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"minus_{-value}" if value < 0 else str(value) if value < 10**6 else None
+    if isinstance(value, float):
+        text = repr(abs(value))
+        if len(text) > 8 or not text.replace(".", "").isdigit():
+            return None
+        return ("minus_" if value < 0 else "") + text.replace(".", "_")
+    if isinstance(value, str):
+        if value == "":
+            return "empty"
+        if len(value) <= 12 and re.fullmatch(r"[A-Za-z0-9 _-]+", value) and value.strip():
+            return _IDENTIFIER.sub("_", value.strip()).lower()
+    return None
+
+
+#: arguments a test's name spells out
+NAMED_ARGUMENTS = 2
+
+
+def test_name(target: Target, call: Call, original: CallOutcome, mutated_line: str = "") -> str:
+    """A name that says what the test pins: ``test_add_rejects_qty_0``,
+    ``test_bulk_discount_with_qty_10``.
+
+    The function's own name, then what the original does (``rejects`` when
+    it raises), then up to two arguments with short values, only those the
+    mutated line names when it names any (``if qty <= 0``: ``qty_0``); an
+    argument whose value has no short spelling is left out of the name (the
+    body shows it).
+    Two tests that end up with one name are told apart where they are
+    written together (``report.regression_tests``).
+    """
+    owner, _, function = target.qualname.rpartition(".")
+    if function == "__init__" and owner:
+        function = owner
+    base = _IDENTIFIER.sub("_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", function)).strip("_").lower() or "call"
+    receiver = list(target.signature.parameters)[0] if target.kind == METHOD else None
+    on_line = set(re.findall(r"[A-Za-z_]\w*", mutated_line))
+    # the arguments the mutated line names, when it names any: they are what the test is about
+    arguments = [item for item in call.arguments if item[0] in on_line] or list(call.arguments)
+    named = [
+        f"{name.strip('_').lower()}_{words}"
+        for name, value in arguments
+        if name != receiver and (words := _value_words(value)) is not None
+    ][:NAMED_ARGUMENTS]
+    verb = "rejects" if original.kind == RAISED else "with"
+    if not named:
+        if original.kind == RAISED and original.error is not None:
+            return f"test_{base}_raises_{type(original.error).__name__.lower()}"
+        if original.kind == RETURNED and (words := _value_words(original.value)) is not None:
+            return f"test_{base}_returns_{words}"[:NAME_LIMIT]
+        return f"test_{base}"
+    name = f"test_{base}_{verb}_{named[0]}"
+    for part in named[1:]:
+        if len(name) + 1 + len(part) > NAME_LIMIT:
+            break
+        name += f"_{part}"
+    return name[:NAME_LIMIT].rstrip("_")
 
 
 def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
@@ -103,8 +182,13 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
         return [f"assert repr({subject}) == {text!r}"], set()
     lines = [f"assert {subject} == {pinned.source}"]
     if equal_to_mutant:
-        # equal by ==, yet different (1 vs 1.0, key order): the repr tells
-        lines.append(f"assert repr({subject}) == {safe_repr(value, 4000)!r}")
+        kind = type(value)
+        if kind is not type(mutant.value) and kind.__module__ == "builtins":
+            # equal by ==, of another type (1 vs 1.0, 1 vs True): the type tells
+            lines.append(f"assert type({subject}) is {kind.__name__}")
+        else:
+            # equal by ==, yet different (key order): the repr tells
+            lines.append(f"assert repr({subject}) == {safe_repr(value, 4000)!r}")
     return lines, pinned.imports
 
 
@@ -154,8 +238,7 @@ def render(
         imports.add("import pytest")
         match = ""
         if mutant.kind == RAISED and type(mutant.error) is type(original.error):
-            message = str(original.error)
-            match = f", match={'^' + re.escape(message) + '$'!r}"
+            match = f", match={match_pattern(str(original.error), str(mutant.error))!r}"
         call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
     elif difference in ("return value", "outcome") and not target.setter:
         call_lines = [f"result = {expression}"]
@@ -180,23 +263,25 @@ def render(
             if line:
                 imports.add(line)
             imports.add("import pytest")
-            match = f"match={'^' + re.escape(heard.message) + '$'!r}"
+            match = f"match={match_pattern(heard.message, other.message if other else None)!r}"
             if other is not None and other[:2] == heard[:2]:
                 # the same warning, pointing elsewhere (a ``stacklevel`` mutant)
-                body.append(f"with pytest.warns({cls}, {match}) as heard:")
+                body.extend(_with([f"pytest.warns({cls}, {match}) as heard"], call_lines))
                 after_lines[:0] = _pin_place(original.warned.index(heard), heard, other, imports)
             else:
-                body.append(f"with pytest.warns({cls}, {match}):")
-        body.extend(f"    {line}" for line in call_lines)
+                body.extend(_with([f"pytest.warns({cls}, {match})"], call_lines))
+        if heard is None:
+            body.extend(f"    {line}" for line in call_lines)
     elif difference == PRINTED:
         imports |= {"import contextlib", "import io", "import os", "from unittest import mock"}
         body.append("out = io.StringIO()")
         # a fixed width: argparse wraps its help to the terminal's
-        body.append(
-            "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), "
-            f"mock.patch.dict(os.environ, {{'COLUMNS': '{PRINT_COLUMNS}'}}):"
-        )
-        body.extend(f"    {line}" for line in call_lines)
+        managers = [
+            "contextlib.redirect_stdout(out)",
+            "contextlib.redirect_stderr(out)",
+            f"mock.patch.dict(os.environ, {{'COLUMNS': '{PRINT_COLUMNS}'}})",
+        ]
+        body.extend(_with(managers, call_lines))
         after_lines.append(_pin_output(original, mutant))
     else:
         body.extend(call_lines)
@@ -213,7 +298,29 @@ def render(
             raise NotLiteral(f"argument {watched!r} after the call: {e}") from None
         imports |= needed
         body.extend(lines)
-    return test_source(test_name(target, mutant_id), docstring, body, imports)
+    # the docstring's "- " line is the mutated line as the original has it
+    removed = re.search(r"^\s*- (.*)$", docstring, re.MULTILINE)
+    name = test_name(target, call, original, removed[1] if removed else "")
+    return test_source(name, docstring, body, imports)
+
+
+#: the width ruff format keeps a line of a test's body to (88, less the body's indent)
+_BODY_WIDTH = 84
+
+
+def _with(managers: list[str], lines: list[str]) -> list[str]:
+    """``with A, B:`` around ``lines``, as ruff writes it: a ``with`` that
+    ``lines`` begin with joins this one (not nested: SIM117), and managers
+    too long for one line go one a line, in parentheses (Python 3.10)."""
+    if lines and lines[0].startswith("with ") and lines[0].endswith(":"):
+        managers = [*managers, lines[0][len("with ") : -1]]
+        lines = [line.removeprefix("    ") for line in lines[1:]]
+    one_line = f"with {', '.join(managers)}:"
+    if len(one_line) <= _BODY_WIDTH:
+        head = [one_line]
+    else:
+        head = ["with (", *(f"    {m}," for m in managers), "):"]
+    return [*head, *(f"    {line}" for line in lines)]
 
 
 def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> tuple[list[str], set[str]]:
