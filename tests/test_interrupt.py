@@ -224,3 +224,75 @@ def test_a_worker_whose_pytest_died_before_it_started_removes_the_plan(tmp_path:
         assert events.read() == ""  # it ran nothing
     assert worker.returncode == 0, worker.stderr
     assert not plan_dir.exists()
+
+
+def test_sigint_during_the_search_names_that_phase_and_keeps_what_it_found(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the counter-examples are searched: the summary says so (not
+    "the mutation phase"), lists the counter-examples already found, and the
+    cache keeps them (a witness makes its mutant's row final,
+    ``RunCache.witness``): the next run does not search those survivors again."""
+    project.write(
+        {
+            # fee's boundary survivors are witnessed in a moment; every call of
+            # crawl takes 50 ms, so its search is still going when Ctrl-C comes
+            "pricing.py": PRICING + "\n\ndef crawl(n):\n    import time\n    time.sleep(0.05)\n"
+            "    return n * 2 if n > 3 else n + 3\n",
+            "test_pricing.py": "from pricing import crawl, fee\n\n"
+            "def test_fee():\n    assert fee(500) == 0\n    assert fee(5) == 5\n\n"
+            "def test_crawl():\n    assert crawl(10) == 20\n",
+        }
+    )
+    before = project.source_hashes()
+    trace = project.beside("events.jsonl")
+    args = ("--escape-workers", "1", "--escape-witness-budget", "120", "--escape-seed", "3")
+    proc = project.start(
+        *args,
+        "-p",
+        "no:randomly",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace)),
+        preexec_fn=_ctrl_c_as_in_a_shell,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+
+    def witnessed() -> list[str]:
+        if not trace.exists():
+            return []
+        events = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+        return [e["id"] for e in events if e["event"] == "witness" and e["witness"]["verdict"] == "witnessed"]
+
+    while proc.poll() is None and not witnessed():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert proc.poll() is None, "the search ended before Ctrl-C: make crawl slower"
+    proc.send_signal(signal.SIGINT)
+    output = proc.stdout.read()
+    assert proc.wait(timeout=30) == 2, output
+    found = witnessed()
+    lines = output.splitlines()
+    (headline,) = [line for line in lines if line.startswith("escape: interrupted during")]
+    assert headline.startswith("escape: interrupted during the counter-example search: "), headline
+    assert headline.endswith(
+        "the finished mutants and the counter-examples found are cached for the next run"
+    )
+    assert f"escape: counter-examples found before the interrupt ({len(found)}):" in lines
+    assert any(line.startswith("escape:   fee #") and "witnessed: fee(" in line for line in lines), output
+    assert project.source_hashes() == before
+
+    # the next run resumes: the survivors already witnessed are not searched again
+    trace.unlink()
+    monkeypatch.setenv("PYTEST_ESCAPE_TRACE", str(trace))
+    # (few examples: crawl's own survivors are searched again, at 50 ms a call)
+    again = project.run(*args, "-p", "no:randomly", "--escape-examples", "3", cache=True)
+    assert again.ret == 0, again.stdout.str()
+    searched = {
+        json.loads(line)["id"] for line in trace.read_text().splitlines() if '"event": "witness"' in line
+    }
+    assert searched.isdisjoint(found)
+    mutants = project.mutants()
+    assert all(mutants[m]["witness"]["verdict"] == "witnessed" for m in found)

@@ -304,3 +304,17 @@ def test_sarif_without_violations_has_no_property_rule() -> None:
     rule_ids = {r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]}
     assert rule_ids == {"pseudo-tested-function", "confirming-only-test"}
     assert sarif_results(document, "property-violation") == []
+
+
+def test_the_terminal_shows_a_violations_test_with_v_and_names_it_without() -> None:
+    from pytest_escape.report import render_terminal
+
+    results = results_with_properties()
+    (found,) = [p for p in results.properties if p.test]
+    first_line = found.test.strip().splitlines()[-1].strip()  # the test's last statement
+    default = "\n".join(render_terminal(results))
+    assert f"regression test {found.test_name} (xfail, strict)" in default
+    assert first_line not in default
+    verbose = "\n".join(render_terminal(results, 1))
+    assert f"regression test {found.test_name} (xfail, strict)" in verbose
+    assert f"        def {found.test_name}():" in verbose and first_line in verbose

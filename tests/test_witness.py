@@ -500,7 +500,7 @@ def test_a_receiver_of_many_linked_nodes_is_written_as_its_items(project: Projec
     for m in summing:
         w = _witness(m)
         assert w["verdict"] == WITNESSED, w
-        assert "obj = Chain({'k0': 0, 'k1': 1," in (w["test"] or ""), w.get("test_dropped")
+        assert 'obj = Chain({"k0": 0, "k1": 1,' in (w["test"] or ""), w.get("test_dropped")
 
 
 PREFIXES = """
@@ -571,7 +571,7 @@ def test_a_receiver_is_taken_to_a_state_another_test_reached(project: Project) -
     w = _witness(root)
     assert w["verdict"] == WITNESSED, w
     assert ".put(key='', value=" in w["input"], w["input"]
-    assert "obj.put(key='', value=" in (w["test"] or ""), w.get("test_dropped")
+    assert 'obj.put(key="", value=' in (w["test"] or ""), w.get("test_dropped")
 
 
 SPAN = """

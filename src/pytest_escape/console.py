@@ -18,8 +18,8 @@ import pytest
 from .config import Settings
 from .execution.protocol import MutantJob, Stage, StageStarted, Verdict, VerdictReached, WorkerEvent
 from .gate import Ratchet, describe_gate, exit_line, passed_line
-from .model import MutantResult, Results, Tally
-from .report.describe import reach_sentence
+from .model import VIOLATED, WITNESSED, MutantResult, PropertyResult, Results, Tally
+from .report.describe import mutant_place, reach_sentence, witness_sentence
 from .report.progress import Progress
 from .report.terminal import styled_terminal
 from .wording import percent, plural
@@ -94,24 +94,39 @@ def starting_line(
     )
 
 
+#: what a Ctrl-C'd run says it was doing, by the stage it was in
+PHASE_WORDS = {
+    None: "the mutation phase",
+    Stage.WITNESSES: "the counter-example search",
+    Stage.PROPERTIES: "the property checks",
+}
+
+
 def partial_lines(
-    mutants: Sequence[MutantResult], this_run: set[str], landed: Mapping[str, Verdict], cached: bool
+    mutants: Sequence[MutantResult],
+    this_run: set[str],
+    landed: Mapping[str, Verdict],
+    cached: bool,
+    stage: Stage | None = None,
+    properties: Sequence[PropertyResult] = (),
 ) -> list[str]:
-    """What a Ctrl-C'd run says: the verdicts that landed, per module.
+    """What a Ctrl-C'd run says: the phase it stopped in, the verdicts that
+    landed per module, the counter-examples and property violations found.
 
     ``mutants``: the regular mutants with every verdict known (from the cache
-    or this run); ``this_run``: the ids the worker was to run.  A partial
-    score is shown but not gated, and no report file is written: a file is
-    what CI reads as the run.
+    or this run) and the witnesses found so far; ``this_run``: the ids the
+    worker was to run.  A partial score is shown but not gated, and no
+    report file is written: a file is what CI reads as the run.
     """
     pending = this_run - landed.keys()
     fresh = [m for m in mutants if m.id in this_run]
     finished = [m for m in mutants if m.id not in pending]
+    witnessed = [m for m in finished if m.witness is not None and m.witness.verdict == WITNESSED]
+    kept = "; the finished mutants" + (" and the counter-examples found" if witnessed else "")
     lines = [
-        f"escape: interrupted during the mutation phase: {sum(m.id not in pending for m in fresh)} of "
+        f"escape: interrupted during {PHASE_WORDS[stage]}: {sum(m.id not in pending for m in fresh)} of "
         f"{plural(len(fresh), 'mutant')} finished; nothing was gated, no report file was written, and "
-        "pytest-escape changed no source file"
-        + ("; the finished mutants are cached for the next run" if cached else "")
+        "pytest-escape changed no source file" + (f"{kept} are cached for the next run" if cached else "")
     ]
     for module in sorted({m.module for m in finished}):
         tally = Tally.of(m for m in finished if m.module == module)
@@ -120,6 +135,17 @@ def partial_lines(
         lines.append(
             f"escape:   {module}: {tally.killed} killed, {tally.survived} survived, "
             f"{tally.timeout} timeout, {tally.error} error; {score} ({left} not run)"
+        )
+    if witnessed:
+        lines.append(f"escape: counter-examples found before the interrupt ({len(witnessed)}):")
+        lines.extend(
+            f"escape:   {mutant_place(m)}: {witness_sentence(m.witness)}" for m in witnessed if m.witness
+        )
+    violated = [p for p in properties if p.outcome == VIOLATED]
+    if violated:
+        lines.append(f"escape: property violations found before the interrupt ({len(violated)}):")
+        lines.extend(
+            f"escape:   {p.property} of {p.module}.{p.function}: {p.input}: {p.observed}" for p in violated
         )
     return lines
 

@@ -10,6 +10,7 @@ plain ``pytest`` run never pays for libcst and mutmut.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sys
 import time
@@ -459,9 +460,16 @@ class EscapeSession:
             # the worker and every child it forked are gone (runner.py); nothing
             # was written to the project
             outcomes = {**reused.cache.outcomes, **report.results}
-            mutants = [with_verdict(m, outcomes.get(m.id)) for m in skeleton.mutants]
+            witnesses = {**reused.cache.witnesses, **report.witnesses}
+            mutants = [
+                dataclasses.replace(with_verdict(m, outcomes.get(m.id)), witness=witnesses.get(m.id))
+                for m in skeleton.mutants
+            ]
             this_run = {job.id for job in reused.to_run if job.known is None}
-            self.messages.extend(partial_lines(mutants, this_run, report.results, self.store is not None))
+            found = [checked.result for checked in report.properties]
+            self.messages.extend(
+                partial_lines(mutants, this_run, report.results, self.store is not None, report.stage, found)
+            )
             # what the mutants' runs did to the project (project_files) is true of a partial run too
             self.messages.extend(f"escape: warning: {w}" for w in report.warnings)
             return EscapeExit.INTERRUPTED

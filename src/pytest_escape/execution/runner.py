@@ -22,6 +22,8 @@ from .protocol import (
     Done,
     PhaseDone,
     PropertyChecked,
+    Stage,
+    StageStarted,
     TestEvidence,
     TestExcluded,
     Unreachable,
@@ -56,6 +58,8 @@ class WorkerReport:
     properties: list[PropertyChecked] = field(default_factory=list)
     #: stopped by Ctrl-C: ``results`` holds the verdicts that landed before
     interrupted: bool = False
+    #: the budgeted stage the worker was in last (None: the mutants' own runs)
+    stage: Stage | None = None
     returncode: int = 0
     log_tail: str = ""
 
@@ -132,6 +136,8 @@ def gather(event: WorkerEvent, report: WorkerReport) -> None:
         report.unreachable.append(event)
     elif isinstance(event, PhaseDone):
         report.phases[event.name] = event.seconds
+    elif isinstance(event, StageStarted):
+        report.stage = event.stage
     elif isinstance(event, Done):
         report.done = True
 

@@ -7,12 +7,11 @@ before it got here; the file only merges their imports.
 from __future__ import annotations
 
 import ast
-import io
 import sys
-import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..inputs.rendering import double_quoted
 from ..model import Results
 from .files import write_atomic
 
@@ -36,7 +35,6 @@ comes off.
 _STDLIB = frozenset(sys.stdlib_module_names)
 #: third-party packages an emitted test imports besides the code under test
 _THIRD_PARTY = frozenset({"pytest", "hypothesis"})
-_TRIPLE = "'" * 3
 
 
 @dataclass
@@ -105,27 +103,6 @@ def _name_order(name: str) -> tuple[int, str]:
     return (0 if bare.isupper() else 1 if bare[:1].isupper() else 2, bare.lower())
 
 
-def _double_quoted(source: str) -> str:
-    """Single-quoted string literals in double quotes, as ruff format writes them
-    (``repr`` writes single quotes); a string holding a double quote keeps its own."""
-    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    lines = source.splitlines(keepends=True)
-    for token in reversed(tokens):
-        if token.type != tokenize.STRING or token.start[0] != token.end[0]:
-            continue
-        text = token.string
-        prefix = text[: len(text) - len(text.lstrip("rRbBuU"))]
-        body = text[len(prefix) :]
-        if not body.startswith("'") or body.startswith(_TRIPLE) or '"' in body:
-            continue
-        inner = body[1:-1]
-        if "r" not in prefix.lower():
-            inner = inner.replace("\\'", "'")
-        row, start, end = token.start[0] - 1, token.start[1], token.end[1]
-        lines[row] = lines[row][:start] + f'{prefix}"{inner}"' + lines[row][end:]
-    return "".join(lines)
-
-
 def _merged(tests: list[_Test]) -> list[_Test]:
     """One test per distinct body: mutants killed by the same lines share one test,
     whose docstring names them all; names made unique where bodies differ."""
@@ -169,7 +146,7 @@ def render_regression_tests(results: Results) -> tuple[str, int]:
     if imports:
         parts.append(_import_block(imports, first_party) + "\n")
     text = "\n".join(parts) + "".join("\n\n" + _source(test) for test in merged)
-    return _double_quoted(text), len(merged)
+    return double_quoted(text), len(merged)
 
 
 def write_regression_tests(results: Results, path: Path) -> int:

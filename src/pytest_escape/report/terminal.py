@@ -158,7 +158,11 @@ def property_summary(results: Results) -> str:
     """``properties: 2 violated (2 verified regression tests), 14 held, 1 not checked``."""
     counts = Counter(p.outcome for p in results.properties)
     tests = sum(1 for p in results.violations() if p.test)
-    parts = [f"{counts[VIOLATED]} violated ({tests} verified regression tests)"] if counts[VIOLATED] else []
+    parts = (
+        [f"{counts[VIOLATED]} violated ({plural(tests, 'verified regression test')})"]
+        if counts[VIOLATED]
+        else []
+    )
     parts += [f"{counts[o]} {o}" for o in (HELD, NOT_CHECKED) if counts[o]]
     return "properties: " + ", ".join(parts)
 
@@ -190,6 +194,11 @@ def styled_properties(results: Results, limit: int | None) -> list[Line]:
             lines.append([(f"  {p.property} ", style), (said + property_where(p), None)])
             if p.test_name:
                 lines.append(_plain(f"      regression test {p.test_name} (xfail, strict)"))
+                if limit is None and p.test:
+                    # -v: the test itself, as a survivor's is shown
+                    lines.extend(
+                        _plain(f"        {line}" if line else "") for line in p.test.rstrip().splitlines()
+                    )
             elif p.test_dropped:
                 lines.append(_plain(f"      no regression test: {p.test_dropped}"))
         if limit is not None and len(violated) > limit:
