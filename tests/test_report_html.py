@@ -4,6 +4,8 @@ stdlib, and its behaviour in a real (headless) Chromium."""
 from __future__ import annotations
 
 import base64
+import copy
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
+from browser import Browser, chromium
 
 from pytest_escape.model import NO_COVERAGE, SURVIVED, FunctionResult, MutantResult, Results
 from pytest_escape.report.describe import module_summaries, score_text, witness_sentence
@@ -22,6 +24,7 @@ from pytest_escape.report.html import (
     render_index,
     render_module,
     render_score,
+    render_tests,
     score_class,
     status_class,
     write_html,
@@ -139,13 +142,13 @@ def test_write_html_writes_index_and_one_page_per_module(sample_results: Results
     written = sorted(p.name for p in (tmp_path / "report").iterdir())
     modules = [s.module for s in module_summaries(sample_results)]
     assert {"demo.pricing", "demo.util"} <= set(modules)
-    assert written == sorted(["index.html", *(f"{m}.html" for m in modules)])
+    assert written == sorted(["index.html", "tests.html", *(f"{m}.html" for m in modules)])
 
 
 def test_index_table_rows_scores_and_findings(sample_results: Results, tmp_path: Path) -> None:
     write_html(sample_results, tmp_path)
     root = parse((tmp_path / "index.html").read_text(encoding="utf-8"))
-    assert_no_injection(root, scripts=0)
+    assert_no_injection(root, scripts=1)
     table = root.by_id("modules")
     summaries = module_summaries(sample_results)
     rows = table.find_all("tr", cls="module")
@@ -195,11 +198,89 @@ def test_index_table_rows_scores_and_findings(sample_results: Results, tmp_path:
     tally = sample_results.tally()
     assert f"mutation score {score_text(tally.score)}" in root.by_id("score").text()
     assert f"{tally.detected} detected of {tally.total} mutants" in text
-    # every survivor is listed with a link to its details
-    links = {a.attrs["href"] for a in root.by_id("survivors").find_all("a")}
-    for m in sample_results.mutants:
-        if m.status == SURVIVED:
-            assert f"{m.module}.html#m-{m.id}" in links
+    # every mutant is listed, by its name, with a link to its details, its status and verdict as data
+    rows = root.by_id("mutants").find_all("tr", cls="mutant-row")
+    assert [r.attrs["data-mutant"] for r in rows] == [
+        m.id for s in module_summaries(sample_results) for m in s.mutants
+    ]
+    for row, m in zip(rows, (m for s in module_summaries(sample_results) for m in s.mutants), strict=True):
+        (link,) = row.find_all("a")
+        assert link.attrs["href"] == f"{m.module}.html#m-{m.id}" and link.text() == m.name
+        assert row.attrs["data-status"] == m.status
+        assert row.attrs["data-verdict"] == (
+            "-" if m.status != SURVIVED else m.witness.verdict if m.witness else "not searched"
+        )
+    # the filters: one button per status present, the survivors' pressed
+    buttons = root.by_id("filters").find_all("button", cls="filter")
+    pressed = [b.attrs["data-value"] for b in buttons if b.attrs["aria-pressed"] == "true"]
+    assert pressed == ["survived"]
+    assert {b.attrs["data-value"] for b in buttons if b.attrs["data-kind"] == "status"} == {
+        str(m.status) for m in sample_results.mutants
+    }
+
+
+def test_the_index_opens_with_the_gates_verdict(sample_results: Results) -> None:
+    banner = parse(render_index(sample_results)).by_id("verdict")
+    assert banner.classes() == {"banner", "none"} and banner.text().startswith("No gate mutation score 30.0%")
+    failing = dataclasses.replace(sample_results, fail_under=50.0)
+    banner = parse(render_index(failing)).by_id("verdict")
+    assert banner.classes() == {"banner", "failed"}
+    assert banner.text() == (
+        "Failed (exit 10) mutation score 30.0% is below 50%, the score the gate asks for "
+        "(--escape-fail-under)"
+    )
+    passing = parse(render_index(dataclasses.replace(sample_results, fail_under=20.0))).by_id("verdict")
+    assert passing.classes() == {"banner", "passed"} and passing.text().startswith(
+        "Passed mutation score 30.0%"
+    )
+
+
+def test_many_modules_are_a_tree_of_packages(sample_results: Results) -> None:
+    """Past ten modules the index groups them by package, each package with its
+    score, folded below the top level; every module is still there, linked."""
+    many = copy.deepcopy(sample_results)
+    template = many.mutants[0]
+    many.mutants += [
+        dataclasses.replace(template, id=f"{p}.m{i}.x_f__mutmut_1", module=f"{p}.m{i}")
+        for p in ("app.core", "app.web")
+        for i in range(6)
+    ]
+    root = parse(render_index(many))
+    tree = root.by_id("modules")
+    assert "tree" in tree.classes()
+    modules = [r.attrs["data-module"] for r in tree.find_all("tr", cls="module")]
+    assert sorted(modules) == sorted(s.module for s in module_summaries(many))
+    packages = {d.attrs["data-package"]: d for d in tree.find_all("details", cls="package")}
+    assert {"app", "app.core", "app.web", "demo"} <= set(packages)
+    assert "open" in packages["app"].attrs and "open" not in packages["app.core"].attrs
+    assert [r.attrs["data-module"] for r in packages["app.web"].find_all("tr", cls="module")] == [
+        f"app.web.m{i}" for i in range(6)
+    ]
+    # few modules: the flat table, as before
+    assert parse(render_index(sample_results)).by_id("modules").tag == "table"
+
+
+def test_the_tests_page_shows_each_tests_verdict_kills_and_passes(sample_results: Results) -> None:
+    root = parse(render_tests(sample_results))
+    rows = {r.attrs["data-test"]: r for r in root.by_id("tests").find_all("tr", cls="test")}
+    assert set(rows) == {t.id for t in sample_results.tests}
+    # the confirming-only tests come first
+    first = root.by_id("tests").find_all("tr", cls="test")[0]
+    assert first.attrs["data-verdict"] == "confirming-only"
+    for t in sample_results.tests:
+        row = rows[t.id]
+        killed = [
+            m for m in sample_results.all_mutants() if t.id in ([k.test for k in m.kills] or [m.killed_by])
+        ]
+        passed = [m for m in sample_results.all_mutants() if t.id in m.passed_by]
+        for cls, found in (("killed", killed), ("passed", passed)):
+            details = row.find_all("details", cls=cls)
+            if not found:
+                assert not details
+                continue
+            (box,) = details
+            assert box.find_all("summary")[0].text() == str(len(found))
+            assert len(box.find_all("li")) == min(len(found), 20) + (len(found) > 20)
 
 
 def test_index_lists_warnings(sample_results: Results) -> None:
@@ -242,7 +323,10 @@ def test_the_content_policy_allows_exactly_the_shipped_script(
     )
     index = parse((tmp_path / "index.html").read_text(encoding="utf-8"))
     (meta,) = index.find_all("meta", http_equiv="Content-Security-Policy")
-    assert meta.attrs["content"].endswith("script-src 'none'") and index.find_all("script") == []
+    # the index runs the same script (its filters), under the same hash
+    assert (
+        meta.attrs["content"].endswith(f"script-src 'sha256-{digest}'") and len(index.find_all("script")) == 1
+    )
     (style,) = index.find_all("style")
     assert "".join(c for c in style.children if isinstance(c, str)) == (HTMLFILES / "style.css").read_text()
 
@@ -381,15 +465,6 @@ def test_renders_a_module_without_source_or_mutants() -> None:
 # --- in a real browser ------------------------------------------------------------------
 
 
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("ESCAPE_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("ESCAPE_REQUIRE_CHROMIUM=1 but no chromium on PATH (apt-get install chromium)")
-        pytest.skip("chromium is not installed")
-    return found
-
-
 def run_chromium(tmp_path: Path, *args: str) -> str:
     profile = tmp_path / "chromium-profile"
     done = subprocess.run(
@@ -413,7 +488,7 @@ def test_browser_renders_the_index(sample_results: Results, tmp_path: Path) -> N
     assert root.by_id("modules").find_all("tr", cls="total")
     assert root.find_all("li", cls="pseudo-tested", data_function="demo.pricing.tax")
     assert root.find_all("li", cls="confirming-only", data_test="tests/test_pricing.py::test_tax_runs")
-    assert_no_injection(root, scripts=0)
+    assert_no_injection(root, scripts=1)
 
 
 def test_browser_opens_the_mutant_in_the_url(sample_results: Results, tmp_path: Path) -> None:
@@ -452,6 +527,95 @@ def test_browser_screenshot(sample_results: Results, tmp_path: Path) -> None:
         shutil.copyfile(shot, Path(keep) / "html-report.png")
 
 
+def test_browser_filters_hide_what_is_not_pressed(sample_results: Results, tmp_path: Path) -> None:
+    """Real clicks on the index's filter buttons, in Chromium: what is hidden is
+    what the pressed buttons leave out, and the counter says how many show."""
+    write_html(sample_results, tmp_path / "report")
+    rows = {m.id: m for m in sample_results.mutants}
+    survived = {i for i, m in rows.items() if m.status == SURVIVED}
+    killed = {i for i, m in rows.items() if m.status == "killed"}
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open((tmp_path / "report" / "index.html").as_uri())
+
+        def shown() -> set[str]:
+            return set(
+                browser.evaluate(
+                    "[...document.querySelectorAll('#mutants tbody tr')]"
+                    ".filter(r => r.getClientRects().length > 0).map(r => r.dataset.mutant)"
+                )
+            )
+
+        # on opening: the survivors only
+        assert shown() == survived
+        assert browser.evaluate("document.getElementById('shown').textContent") == (
+            f"{len(survived)} of {len(rows)} mutants shown"
+        )
+        browser.click("button.filter[data-value='killed']")
+        assert shown() == survived | killed
+        browser.click("button.filter[data-value='survived']")
+        assert shown() == killed
+        assert (
+            browser.evaluate("document.querySelector(\"button.filter[data-value='survived']\").ariaPressed")
+            == "false"
+        )
+        # a witness verdict narrows the statuses: witnessed survivors
+        browser.click("button.filter[data-value='killed']")
+        browser.click("button.filter[data-value='witnessed']")
+        witnessed = {
+            i for i in survived if rows[i].witness is not None and rows[i].witness.verdict == "witnessed"
+        }
+        assert witnessed and shown() == witnessed
+        keep = os.environ.get("ESCAPE_SCREENSHOT_DIR")
+        if keep:
+            # docs/images: the index with a filter pressed, a module page, the tests view
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            browser.click("button.filter[data-value='witnessed']")
+            browser.evaluate("window.scrollTo(0, 0)")
+            browser.screenshot(Path(keep) / "html-index.png")
+            browser.evaluate("document.getElementById('mutants').scrollIntoView()")
+            browser.screenshot(Path(keep) / "html-mutants-filtered.png")
+            browser.open((tmp_path / "report" / "tests.html").as_uri())
+            browser.screenshot(Path(keep) / "html-tests.png")
+            browser.open((tmp_path / "report" / "demo.pricing.html").as_uri())
+            browser.screenshot(Path(keep) / "html-module.png")
+            # and the Markdown summary, rendered as GitHub renders a comment (near enough)
+            from markdown_it import MarkdownIt
+
+            from pytest_escape.report.markdown import render_markdown
+
+            comment = (
+                MarkdownIt("commonmark")
+                .enable("table")
+                .render(
+                    render_markdown(
+                        dataclasses.replace(sample_results, fail_under=50.0),
+                        full_reports=["escape-html/index.html"],
+                    )
+                )
+            )
+            style = (
+                "body{font:14px/1.5 system-ui,sans-serif;max-width:860px;margin:24px auto;color:#1f2328}"
+                "code,pre{font-family:monospace;background:#f6f8fa}pre{padding:8px;overflow:auto}"
+                "table{border-collapse:collapse}td,th{border:1px solid #d1d9e0;padding:4px 8px}"
+            )
+            (tmp_path / "comment.html").write_text(
+                f"<!DOCTYPE html><meta charset=utf-8><style>{style}</style>{comment}", encoding="utf-8"
+            )
+            browser.open((tmp_path / "comment.html").as_uri())
+            browser.screenshot(Path(keep) / "markdown-comment.png")
+        # no table is wider than a 1280 px window
+        for page in (
+            "index.html",
+            "tests.html",
+            *(f"{s.module}.html" for s in module_summaries(sample_results)),
+        ):
+            browser.open((tmp_path / "report" / page).as_uri())
+            assert browser.evaluate("document.documentElement.scrollWidth") <= 1280, page
+    finally:
+        browser.close()
+
+
 def test_long_test_lists_are_capped_and_files_are_readable(sample_results: Results, tmp_path: Path) -> None:
     """A mutant covered by hundreds of tests lists 20 of them (the JSON has all),
     and the pages get the user's usual permissions, not mkstemp's 0600."""
@@ -460,7 +624,7 @@ def test_long_test_lists_are_capped_and_files_are_readable(sample_results: Resul
     mutant.covered_by = many
     write_html(sample_results, tmp_path / "out")
     page = (tmp_path / "out" / f"{mutant.module}.html").read_text(encoding="utf-8")
-    assert "test_x.py::test_19<" in page and "test_x.py::test_20<" not in page
+    assert "test_x.py::<wbr>test_19<" in page and "test_x.py::<wbr>test_20<" not in page
     assert "and 25 more (all in the JSON report)" in page
     mode = (tmp_path / "out" / "index.html").stat().st_mode & 0o777
     mask = os.umask(0)

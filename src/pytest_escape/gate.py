@@ -115,6 +115,43 @@ def describe_gate(
     return "; ".join(parts) or None
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The decision a report opens with: the Markdown comment's first line, the
+    HTML report's banner."""
+
+    #: "failed", "passed" (a gate was set and held), or "none" (no gate, or a shard)
+    state: str
+    exit: EscapeExit
+    #: plain text: the first failing reason (and how many more), or the score
+    #: and the gate it met, or the score alone; the change since the baseline
+    text: str
+
+
+def headline(results: Results, ratchet: Ratchet | None = None) -> Headline:
+    """What a report leads with: passed or failed, the score against the gate,
+    and the change since the baseline when a ratchet is used."""
+    score = results.tally().score
+    said = "no score" if score is None else f"mutation score {percent(score)}"
+    if ratchet is not None and score is not None and (before := ratchet.results.tally().score) is not None:
+        change = score - before
+        sign = "+" if change >= 0 else "−"
+        said += f" ({sign}{abs(change):.1f} points since the baseline {percent(before)})"
+    verdict = decide(results, ratchet)
+    if verdict.exit != EscapeExit.OK:
+        reasons = (verdict.message or "").splitlines()
+        first = reasons[0].removeprefix("escape: ") if reasons else ""
+        more = f" (and {plural(len(reasons) - 1, 'more reason')})" if len(reasons) > 1 else ""
+        if not (first.startswith("mutation score ") and ratchet is None):
+            first = f"{said}; {first}"
+        return Headline("failed", verdict.exit, first + more)
+    gate = describe_gate(results.fail_under, results.thresholds, results.fail_on, results.gate_sources)
+    if verdict.note or (gate is None and ratchet is None):
+        why = (verdict.message or "").removeprefix("escape: ") if verdict.note else "no gate is set"
+        return Headline("none", verdict.exit, f"{said}; {why}")
+    return Headline("passed", verdict.exit, said + (f"; the gate holds it to {gate}" if gate else ""))
+
+
 def passed_line(results: Results, ratchet: Ratchet | None = None) -> str:
     """The run's last line when nothing failed: the score, and what it was held to."""
     score = results.tally().score

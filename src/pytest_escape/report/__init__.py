@@ -69,6 +69,8 @@ def write_report(
     the other reports' paths (named where its lists stop)."""
     if fmt == "md":
         write_markdown(results, path, append, ratchet, full_reports)
+    elif fmt == "html":
+        write_html(results, path, ratchet)
     else:
         WRITERS[fmt](results, path)
 

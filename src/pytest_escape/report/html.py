@@ -25,16 +25,21 @@ import string
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+from ..gate import Ratchet, describe_gate, headline
 from ..model import (
+    CONFIRMING_ONLY,
     HELD,
     KILLED,
     NOT_CHECKED,
     PROPERTY_FINDINGS,
     STATUSES,
     SURVIVED,
+    VERDICTS,
     VIOLATED,
+    WITNESSED,
     FunctionResult,
     MutantResult,
     PropertyResult,
@@ -341,16 +346,247 @@ def _properties_by_module(results: Results) -> dict[str, list[PropertyResult]]:
     return modules
 
 
-def render_index(results: Results, summaries: list[ModuleSummary] | None = None) -> str:
-    """``index.html``: the per-module table, the findings per module, the warnings and the score."""
-    summaries = module_summaries(results) if summaries is None else summaries
-    pages = page_names(s.module for s in summaries)
-    properties = _properties_by_module(results)
+#: modules listed flat; past this many, the index shows them as a tree of packages
+TREE_AFTER = 10
+TESTS_PAGE = "tests.html"
+
+
+def _test_id(test: str) -> str:
+    """A test id that wraps between its parts (after ``/``, ``::`` and ``[``), not mid-word."""
+    return "<wbr>".join(_e(part) for part in re.split(r"(?<=/)|(?<=::)|(?<=\[)", test))
+
+
+def render_banner(results: Results, ratchet: Ratchet | None = None) -> str:
+    """The decision, first thing on the page: failed (with the exit code), passed, or no gate."""
+    said = headline(results, ratchet)
+    title = {"failed": f"Failed (exit {int(said.exit)})", "passed": "Passed", "none": "No gate"}[said.state]
+    return (
+        f'<div class="banner {said.state}" id="verdict" role="status">'
+        f"<strong>{_e(title)}</strong> {_e(said.text)}</div>"
+    )
+
+
+def _nav(current: str) -> str:
+    links = [(INDEX, "Modules and mutants"), (TESTS_PAGE, "Tests")]
+    return (
+        '<nav class="tabs">'
+        + "".join(
+            f'<a href="{_e(page)}"{" class=current" if page == current else ""}>{_e(text)}</a>'
+            for page, text in links
+        )
+        + "</nav>"
+    )
+
+
+def _module_row(s: ModuleSummary, page: str, findings: str) -> str:
+    return (
+        f'<tr class="module" data-module="{_e(s.module)}">'
+        f'<td class="name"><a href="{_e(_href(page))}">{_e(s.module)}</a></td>'
+        f'{_tally_cells(s.tally)}<td class="findings">{findings}</td></tr>'
+    )
+
+
+def _module_table(rows: list[str], total: Tally | None, attrs: str = "") -> str:
     header = "".join(
         f'<th class="num">{h}</th>'
         for h in ("Mutants", "Killed", "Survived", "Timeout", "No coverage", "Error")
     )
+    foot = (
+        f'<tfoot><tr class="total" data-module="TOTAL"><td class="name">TOTAL</td>'
+        f"{_tally_cells(total)}<td></td></tr></tfoot>"
+        if total is not None
+        else ""
+    )
+    return (
+        f'<table class="grid modules"{attrs}>'
+        f"<thead><tr><th>Module</th>{header}<th>Score</th><th>Findings</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody>{foot}</table>"
+    )
+
+
+def _tree(summaries: list[ModuleSummary], pages: dict[str, str], findings: dict[str, str]) -> str:
+    """The modules as a tree of packages, each a ``<details>`` with its score:
+    a project with dozens of modules is read package by package."""
+    root: dict[str, Any] = {}
+    for s in summaries:
+        node = root
+        for part in s.module.split(".")[:-1]:
+            node = node.setdefault(part, {})
+        node.setdefault("", []).append(s)
+
+    def members(node: dict[str, Any]) -> list[ModuleSummary]:
+        return [*node.get("", []), *(m for k, child in node.items() if k for m in members(child))]
+
+    def render(node: dict[str, Any], prefix: str, depth: int) -> str:
+        parts = []
+        children = sorted(k for k in node if k)
+        for name in children:
+            child, path = node[name], f"{prefix}{name}"
+            # a package holding only one subpackage is named with it (src/shop -> shop.cart)
+            while len(child) == 1 and "" not in child:
+                (only,) = child
+                child, path = child[only], f"{path}.{only}"
+            inside = members(child)
+            tally = Tally.of(m for s in inside for m in s.mutants)
+            parts.append(
+                f'<details class="package" data-package="{_e(path)}"{" open" if depth < 1 else ""}>'
+                f"<summary><code>{_e(path)}</code> "
+                f'<span class="muted">{plural(len(inside), "module")} &middot; score</span> '
+                f"{render_score(tally.score)}</summary>{render(child, path + '.', depth + 1)}</details>"
+            )
+        own = node.get("", [])
+        table = (
+            _module_table([_module_row(s, pages[s.module], findings[s.module]) for s in own], None)
+            if own
+            else ""
+        )
+        return table + "".join(parts)
+
+    total = (
+        f'<p class="tree-total">TOTAL <span class="muted">&middot; {plural(len(summaries), "module")} '
+        f"&middot; score</span> {render_score(Tally.of(m for s in summaries for m in s.mutants).score)}</p>"
+    )
+    return f'<div id="modules" class="tree">{total}{render(root, "", 0)}</div>'
+
+
+def _verdict_of(m: MutantResult) -> str:
+    """The witness search's verdict on a survivor, for the filters; ``-`` for the rest."""
+    if m.status != SURVIVED:
+        return "-"
+    return str(m.witness.verdict) if m.witness is not None else "not searched"
+
+
+def render_mutant_list(summaries: list[ModuleSummary], pages: dict[str, str]) -> str:
+    """Every mutant in one table, with status and witness-verdict filters.
+
+    The filters are buttons the page's own script reads (no server, nothing
+    loaded); the survivors are what a reader comes for, so that filter starts
+    pressed.  Without the script every row shows.
+    """
+    mutants = [(s, m) for s in summaries for m in s.mutants]
+    if not mutants:
+        return ""
+    statuses = Counter(str(m.status) for _, m in mutants)
+    verdicts = Counter(_verdict_of(m) for _, m in mutants if m.status == SURVIVED)
+
+    def button(kind: str, value: str, count: int, pressed: bool) -> str:
+        cls = f" {status_class(value)}" if kind == "status" else ""
+        return (
+            f'<button type="button" class="filter{cls}" data-kind="{kind}" data-value="{_e(value)}" '
+            f'aria-pressed="{"true" if pressed else "false"}">{_e(value)} '
+            f'<span class="count">{count}</span></button>'
+        )
+
+    default = SURVIVED if statuses.get(SURVIVED) else None
+    status_buttons = "".join(
+        button("status", str(s), statuses[str(s)], s == default) for s in STATUSES if statuses.get(str(s))
+    )
+    verdict_buttons = "".join(
+        button("verdict", v, verdicts[v], False)
+        for v in [*map(str, VERDICTS), "not searched"]
+        if verdicts.get(v)
+    )
     rows = []
+    for s, m in mutants:
+        old, new = m.diff_lines()
+        verdict = _verdict_of(m)
+        rows.append(
+            f'<tr class="mutant-row" data-status="{_e(m.status)}" data-verdict="{_e(verdict)}" '
+            f'data-module="{_e(s.module)}" data-mutant="{_e(m.id)}">'
+            f'<td><a href="{_e(_href(pages[s.module], _mutant_anchor(m)))}">{_e(m.name)}</a></td>'
+            f'<td class="where"><code>{_e(m.file)}:{m.line}</code></td>'
+            f'<td class="change"><code>{_e(_short(old))}</code> &rarr; <code>{_e(_short(new))}</code>'
+            f'<div class="muted">{_e(operator_words(m.operator))}</div></td>'
+            f'<td><span class="badge {status_class(m.status)}">{_e(m.status)}</span></td>'
+            f'<td class="verdict">'
+            + (
+                _e(witness_sentence(m.witness))
+                if m.witness is not None and m.witness.verdict == WITNESSED
+                else _e(verdict if verdict != "-" else "")
+            )
+            + "</td></tr>"
+        )
+    filters = (
+        f'<div class="filters" id="filters"><span class="filter-label">Status</span>{status_buttons}'
+        + (f'<span class="filter-label">Witness</span>{verdict_buttons}' if verdict_buttons else "")
+        + f'<span class="muted" id="shown">{plural(len(mutants), "mutant")}</span></div>'
+    )
+    return (
+        f"<h2>Mutants ({len(mutants)})</h2>{filters}"
+        '<table class="grid" id="mutants"><thead><tr><th>Mutant</th><th>Where</th><th>Change</th>'
+        f"<th>Status</th><th>Witness</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def render_tests(results: Results, summaries: list[ModuleSummary] | None = None) -> str:
+    """``tests.html``: each test with its verdict, the mutants it killed, and
+    those it met and passed: the view from the test a developer is editing."""
+    summaries = module_summaries(results) if summaries is None else summaries
+    pages = page_names(s.module for s in summaries)
+    page_of = {m.id: pages[s.module] for s in summaries for m in s.mutants}
+    extremes = {x.id: x for f in results.functions for x in f.extremes}
+    killed: dict[str, list[MutantResult]] = {}
+    passed: dict[str, list[MutantResult]] = {}
+    for m in [*results.mutants, *extremes.values()]:
+        for test in dict.fromkeys([k.test for k in m.kills] or ([m.killed_by] if m.killed_by else [])):
+            killed.setdefault(test, []).append(m)
+        for test in m.passed_by:
+            passed.setdefault(test, []).append(m)
+
+    def names(found: list[MutantResult], cls: str) -> str:
+        if not found:
+            return '<span class="muted">none</span>'
+        items = "".join(
+            f'<li><a href="{_e(_href(page_of[m.id], _mutant_anchor(m)))}">{_e(m.name)}</a></li>'
+            if m.id in page_of
+            else f"<li>{_e(m.name)}</li>"
+            for m in found[:SHOWN_TESTS]
+        )
+        more = (
+            f'<li class="muted">and {len(found) - SHOWN_TESTS} more</li>' if len(found) > SHOWN_TESTS else ""
+        )
+        return f'<details class="{cls}"><summary>{len(found)}</summary><ul>{items}{more}</ul></details>'
+
+    rows = []
+    for t in sorted(results.tests, key=lambda t: (t.verdict != CONFIRMING_ONLY, t.id)):
+        verdict = str(t.verdict) if t.verdict is not None else "not judged"
+        cls = (
+            "label-pseudo-tested"
+            if t.verdict == CONFIRMING_ONLY
+            else "label-tested"
+            if t.verdict
+            else "muted"
+        )
+        reason = f'<div class="muted">{_e(t.reason)}</div>' if t.reason else ""
+        rows.append(
+            f'<tr class="test" data-test="{_e(t.id)}" data-verdict="{_e(verdict)}">'
+            f'<td class="test-id"><code>{_test_id(t.id)}</code></td>'
+            f'<td><span class="badge {cls}">{_e(verdict)}</span>{reason}{_smells(t)}</td>'
+            f'<td class="num">{t.mutants_run}</td>'
+            f"<td>{names(killed.get(t.id, []), 'killed')}</td>"
+            f"<td>{names(passed.get(t.id, []), 'passed')}</td></tr>"
+        )
+    flagged = sum(1 for t in results.tests if t.verdict == CONFIRMING_ONLY)
+    body = (
+        f"{_nav(TESTS_PAGE)}<header><h1>Tests</h1>"
+        f'<p class="sentence">{plural(len(results.tests), "test")}; {flagged} confirming-only. '
+        "A test that kills no mutant it meets checks nothing they change.</p></header>"
+        '<table class="grid" id="tests"><thead><tr><th>Test</th><th>Verdict</th>'
+        '<th class="num">Met</th><th>Killed</th><th>Met and passed</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    return _page("Tests - mutation testing report", body, _script())
+
+
+def render_index(
+    results: Results, summaries: list[ModuleSummary] | None = None, ratchet: Ratchet | None = None
+) -> str:
+    """``index.html``: the per-module table, the findings per module, the warnings and the score."""
+    summaries = module_summaries(results) if summaries is None else summaries
+    pages = page_names(s.module for s in summaries)
+    properties = _properties_by_module(results)
+    rows: dict[str, str] = {}
+    finding_cells: dict[str, str] = {}
     for s in summaries:
         counts = []
         if s.pseudo_tested:
@@ -362,19 +598,12 @@ def render_index(results: Results, summaries: list[ModuleSummary] | None = None)
         if violated:
             text = f"{violated} {'property' if violated == 1 else 'properties'} violated"
             links.append(f'<a href="#p-{_e(s.module)}">{_e(text)}</a>')
-        findings = ", ".join(links) or '<span class="muted">-</span>'
-        rows.append(
-            f'<tr class="module" data-module="{_e(s.module)}">'
-            f'<td class="name"><a href="{_e(_href(pages[s.module]))}">{_e(s.module)}</a></td>'
-            f'{_tally_cells(s.tally)}<td class="findings">{findings}</td></tr>'
-        )
-    table = (
-        '<table class="grid" id="modules">'
-        f"<thead><tr><th>Module</th>{header}<th>Score</th><th>Findings</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr class="total" data-module="TOTAL"><td class="name">TOTAL</td>'
-        f"{_tally_cells(results.tally())}<td></td></tr></tfoot></table>"
-    )
+        finding_cells[s.module] = ", ".join(links) or '<span class="muted">-</span>'
+        rows[s.module] = _module_row(s, pages[s.module], finding_cells[s.module])
+    if len(summaries) > TREE_AFTER:
+        table = _tree(summaries, pages, finding_cells)
+    else:
+        table = _module_table(list(rows.values()), results.tally(), ' id="modules"')
     warnings = [f"excluded {test}: {reason}" for test, reason in results.excluded_tests.items()]
     warnings += results.warnings
     warning_list = (
@@ -419,32 +648,17 @@ def render_index(results: Results, summaries: list[ModuleSummary] | None = None)
         if property_sections
         else ""
     )
-    survivors = [(s, m) for s in summaries for m in s.survivors]
-    survivor_items = "".join(
-        f'<li class="survivor" data-mutant="{_e(m.id)}">'
-        f'<a href="{_e(_href(pages[s.module], _mutant_anchor(m)))}"><code>{_e(m.file)}:{m.line}</code></a> '
-        f"{_e(m.operator)} in <code>{_e(m.function)}</code>: <code>{_e(m.diff_lines()[0])}</code> &rarr; "
-        f"<code>{_e(m.diff_lines()[1])}</code>"
-        + (f'<div class="muted">{_e(witness_sentence(m.witness))}</div>' if m.witness is not None else "")
-        + "</li>"
-        for s, m in survivors
-    )
-    survivor_section = (
-        f'<h2>Surviving mutants ({len(survivors)})</h2><ul id="survivors">{survivor_items}</ul>'
-        if survivors
-        else ""
-    )
-    gate = ""
-    if results.fail_under is not None:
-        gate = f" &middot; fail under {_e(score_text(results.fail_under))}"
+    survivor_section = render_mutant_list(summaries, pages)
+    gate = describe_gate(results.fail_under, results.thresholds, results.fail_on, results.gate_sources)
+    gate = f" &middot; gate: {_e(gate)}" if gate else ""
     body = (
-        "<header><h1>Mutation testing report</h1>"
+        f"{render_banner(results, ratchet)}{_nav(INDEX)}<header><h1>Mutation testing report</h1>"
         f'<div class="muted">pytest-escape {_e(results.tool_version)} &middot; mutmut '
         f"{_e(results.mutmut_version)} &middot; <code>{_e(results.project_root)}</code>{gate}</div>"
         f'<p class="sentence" id="score">{_e(score_sentence(results))}</p>{warning_list}</header>'
         f"<h2>Modules</h2>{table}{findings_section}{property_section}{survivor_section}"
     )
-    return _page("Mutation testing report", body)
+    return _page("Mutation testing report", body, _script())
 
 
 def _marked(line: str, start: int, end: int) -> str:
@@ -477,7 +691,7 @@ def _diff(mutant: MutantResult) -> str:
 
 
 def _test_list(tests: list[str], cls: str) -> str:
-    items = "".join(f"<li><code>{_e(t)}</code></li>" for t in tests[:SHOWN_TESTS])
+    items = "".join(f'<li><code class="test-id">{_test_id(t)}</code></li>' for t in tests[:SHOWN_TESTS])
     if len(tests) > SHOWN_TESTS:
         items += f'<li class="muted">and {len(tests) - SHOWN_TESTS} more (all in the JSON report)</li>'
     return f'<ul class="tests {cls}">{items}</ul>'
@@ -491,7 +705,8 @@ def _kills(mutant: MutantResult) -> str:
         how = "in a check" if k.by_check else "by crashing"
         where = f", line {k.line}" if k.line is not None else ""
         exc = f"{_e(k.exception)} " if k.exception else ""
-        items.append(f'<li><code>{_e(k.test)}</code> <span class="muted">({exc}{how}{where})</span></li>')
+        test = f'<code class="test-id">{_test_id(k.test)}</code>'
+        items.append(f'<li>{test} <span class="muted">({exc}{how}{where})</span></li>')
     return f'<ul class="tests killed-by">{"".join(items)}</ul>'
 
 
@@ -630,7 +845,8 @@ def render_source(
 
 
 def _extreme(x: MutantResult) -> str:
-    killer = f" by <code>{_e(x.killed_by)}</code>" if x.status == KILLED and x.killed_by else ""
+    by = x.killed_by if x.status == KILLED else None
+    killer = f' by <code class="test-id">{_test_id(by)}</code>' if by else ""
     return (
         f"<code>{_e(_short(' '.join(a.strip() for a in x.after), 40))}</code> "
         f'<span class="badge {status_class(x.status)}">{_e(x.status)}</span>{killer}'
@@ -723,10 +939,12 @@ def render_module(results: Results, summary: ModuleSummary) -> str:
     return _page(f"{summary.module} - mutation testing report", body, _script())
 
 
-def write_html(results: Results, directory: Path) -> None:
-    """``DIRECTORY/index.html`` and ``DIRECTORY/<module>.html`` for every module."""
+def write_html(results: Results, directory: Path, ratchet: Ratchet | None = None) -> None:
+    """``DIRECTORY/index.html``, ``DIRECTORY/tests.html`` and ``DIRECTORY/<module>.html``
+    for every module."""
     summaries = module_summaries(results)
     pages = page_names(s.module for s in summaries)
-    write_atomic(directory / INDEX, render_index(results, summaries))
+    write_atomic(directory / INDEX, render_index(results, summaries, ratchet))
+    write_atomic(directory / TESTS_PAGE, render_tests(results, summaries))
     for summary in summaries:
         write_atomic(directory / pages[summary.module], render_module(results, summary))

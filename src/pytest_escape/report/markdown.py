@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..gate import EscapeExit, Ratchet, decide, describe_gate
+from ..gate import Ratchet, headline
 from ..model import EQUIVALENT, PROPERTY_FINDINGS, WITNESSED, MutantResult, Results
 from ..wording import operator_words, percent, plural
 from .describe import (
@@ -73,32 +73,17 @@ def _fenced(code: str, info: str) -> list[str]:
 
 
 def verdict_line(results: Results, ratchet: Ratchet | None = None) -> str:
-    """The comment's first line: passed or failed, the score against the gate,
-    and the change since the baseline when a ratchet is used."""
+    """The comment's first line: ``gate.headline``, with the score in bold."""
+    said = headline(results, ratchet)
+    text = _text(said.text)
     score = results.tally().score
-    said = "no score" if score is None else f"mutation score **{percent(score)}**"
-    if ratchet is not None:
-        before = ratchet.results.tally().score
-        if before is not None and score is not None:
-            change = score - before
-            sign = "+" if change >= 0 else "−"
-            said += f" ({sign}{abs(change):.1f} points since the baseline {percent(before)})"
-    verdict = decide(results, ratchet)
-    if verdict.exit != EscapeExit.OK:
-        reasons = (verdict.message or "").splitlines()
-        first = reasons[0].removeprefix("escape: ") if reasons else ""
-        more = f" (and {plural(len(reasons) - 1, 'more reason')})" if len(reasons) > 1 else ""
-        if first.startswith("mutation score ") and score is not None:
-            # the reason says the score: in bold, once
-            first = _text(first).replace(percent(score), f"**{percent(score)}**", 1)
-            return f"❌ **pytest-escape failed** (exit {int(verdict.exit)}): {first}{more}"
-        return f"❌ **pytest-escape failed** (exit {int(verdict.exit)}): {said}; {_text(first)}{more}"
-    gate = describe_gate(results.fail_under, results.thresholds, results.fail_on, results.gate_sources)
-    if verdict.note or (gate is None and ratchet is None):
-        why = _text((verdict.message or "").removeprefix("escape: ")) if verdict.note else "no gate is set"
-        return f"**pytest-escape**: {said}; {why}"
-    held = f"; the gate holds it to {_text(gate)}" if gate else ""
-    return f"✅ **pytest-escape passed**: {said}{held}"
+    if score is not None:
+        text = text.replace(percent(score), f"**{percent(score)}**", 1)
+    if said.state == "failed":
+        return f"❌ **pytest-escape failed** (exit {int(said.exit)}): {text}"
+    if said.state == "passed":
+        return f"✅ **pytest-escape passed**: {text}"
+    return f"**pytest-escape**: {text}"
 
 
 def _heading(results: Results, ratchet: Ratchet | None) -> list[str]:
