@@ -467,3 +467,32 @@ def test_a_directory_of_tests_and_code_mutates_only_the_code(project: Project) -
         "tests/helpers.py",
     ]
     assert "left out" not in result.stdout.str()
+
+
+def test_a_path_options_value_outside_the_project_is_named_before_it_moves_the_rootdir(
+    project: Project,
+) -> None:
+    """pytest reads ``--escape-write-tests ../out.py`` before it knows the option:
+    an existing ``../out.py`` looks like a test path to it and moves the
+    rootdir, so the project's pytest settings are lost and every import
+    fails.  The run stops at once with the fix instead (seen on validators)."""
+    project.write(
+        {
+            "src/calc.py": "def double(x):\n    return x * 2\n",
+            "tests/test_calc.py": "from calc import double\n\ndef test_double():\n    assert double(2)\n",
+            "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+        }
+    )
+    outside = project.path.parent / f"{project.path.name}-out.py"
+    outside.write_text("", encoding="utf-8")
+    value = f"../{outside.name}"
+    result = project.run("--escape-write-tests", value)
+    assert result.ret == EscapeExit.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [f"ERROR: escape: --escape-write-tests {value}: pytest also takes {value} for a test path*"
+         f"write --escape-write-tests={value}"]
+    )  # fmt: skip
+    # one word: pytest leaves it alone, and the run writes the file
+    fixed = project.run(f"--escape-write-tests={value}", "--escape-witness-budget", "5")
+    assert fixed.ret == 0, fixed.stdout.str()
+    assert outside.read_text(encoding="utf-8").startswith('"""Regression tests written by pytest-escape')

@@ -604,14 +604,23 @@ def test_browser_filters_hide_what_is_not_pressed(sample_results: Results, tmp_p
             )
             browser.open((tmp_path / "comment.html").as_uri())
             browser.screenshot(Path(keep) / "markdown-comment.png")
-        # no table is wider than a 1280 px window
-        for page in (
-            "index.html",
-            "tests.html",
-            *(f"{s.module}.html" for s in module_summaries(sample_results)),
-        ):
-            browser.open((tmp_path / "report" / page).as_uri())
-            assert browser.evaluate("document.documentElement.scrollWidth") <= 1280, page
+        # no page is wider than a 1280 px window, even with a parametrized test
+        # id and a repr that have no place to break (a real project's sha384 cases)
+        wide = copy.deepcopy(sample_results)
+        unbroken = "c753f45a3" * 30
+        test = wide.tests[0]
+        for m in wide.all_mutants():
+            m.covered_by = [f"{t}[{unbroken}]" if t == test.id else t for t in m.covered_by]
+            m.passed_by = [f"{t}[{unbroken}]" if t == test.id else t for t in m.passed_by]
+            if m.witness is not None and m.witness.original:
+                m.witness.original = f"returns '{unbroken}'"
+        test.id = f"{test.id}[{unbroken}]"
+        test.reason = f"called f(value='{unbroken}')"
+        write_html(wide, tmp_path / "wide")
+        for page in ("index.html", "tests.html", *(f"{s.module}.html" for s in module_summaries(wide))):
+            for report in ("report", "wide"):
+                browser.open((tmp_path / report / page).as_uri())
+                assert browser.evaluate("document.documentElement.scrollWidth") <= 1280, (report, page)
     finally:
         browser.close()
 

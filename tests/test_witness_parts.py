@@ -923,3 +923,43 @@ def test_a_self_contained_lambda_is_written_as_its_source() -> None:
     assert (literal(inc).source, literal(dec).source) == ("lambda a: a + 1", "lambda a: a - 1")
     with pytest.raises(NotLiteral, match="variables around it"):
         literal(shifted)
+
+
+def test_the_written_file_is_ruff_clean_without_ruff_where_lines_are_short(tmp_path: Path) -> None:
+    """Without ruff installed, the file's own style is ruff's: grouped, merged
+    and sorted imports (a long one wrapped), double quotes, two blank lines,
+    no unused result; ruff (when the suite has it) finds nothing to change."""
+    import shutil
+    import subprocess
+    import sys
+
+    from pytest_escape.report.regression_tests import _import_block
+
+    long_names = [f"_validate_part_number_{i}" for i in range(6)]
+    block = _import_block(
+        {
+            "import pytest",
+            "import re",
+            *(f"from pkg.url import {n}" for n in long_names),
+            "from pkg import b, A",
+        },
+        {"pkg"},
+    )
+    assert block.splitlines()[:4] == ["import re", "", "import pytest", ""]
+    assert "from pkg import A, b" in block
+    assert "from pkg.url import (\n    _validate_part_number_0,\n" in block and block.endswith(")")
+    path = tmp_path / "test_block.py"
+    path.write_text(f'"""Imports."""\n\n{block}\n', encoding="utf-8")
+    # ruff tells the project's own modules (first party) by finding them
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "pkg" / "url.py").write_text("", encoding="utf-8")
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    for args in (
+        ["check", "--isolated", "--select", "I", "--ignore", "F401"],
+        ["format", "--isolated", "--check"],
+    ):
+        done = subprocess.run([ruff, *args, str(path)], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr

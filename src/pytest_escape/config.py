@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -522,6 +522,34 @@ _PATHS: dict[str, Callable[[Any, str, Path], Any]] = {
     "write_tests": parse_output_file,
     "baseline": parse_baseline,
 }
+
+
+#: options whose value is a path: given as a separate word, pytest reads it as a
+#: test path too, before any plugin's options are known
+PATH_OPTIONS = ("--escape-write-tests", "--escape-baseline")
+
+
+def misread_path(args: Sequence[str], start: Path) -> str | None:
+    """The line that says so, when a path option's value moved pytest's rootdir.
+
+    pytest settles its rootdir and config file before it knows a plugin's
+    options, so in ``--escape-write-tests ../out.py`` it takes ``../out.py``
+    for a test path; once that file exists, the rootdir becomes the common
+    ancestor and the project's ``pyproject.toml`` (its ``pythonpath``, its
+    ``testpaths``) is no longer read: every test module then fails to import.
+    ``--escape-write-tests=../out.py`` is one word, and pytest leaves it alone.
+    """
+    for option, value in zip(args, args[1:], strict=False):
+        if option not in PATH_OPTIONS:
+            continue
+        path = (start / value).resolve()
+        if path.exists() and not path.is_relative_to(start.resolve()):
+            return (
+                f"{option} {value}: pytest also takes {value} for a test path (it reads its own "
+                f"arguments before pytest-escape's), which moves the rootdir out of {start}; "
+                f"write {option}={value}"
+            )
+    return None
 
 
 def command_line(config: pytest.Config) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import pytest
 from . import __version__, plan, project_files
 from .assemble import RunFacts, assemble, with_verdict
 from .cache_keys import KeyMaker, pytest_settings
-from .config import SWITCHED_OFF, SettingsError, build_settings, command_line
+from .config import SWITCHED_OFF, SettingsError, build_settings, command_line, misread_path
 from .console import Console, closing_lines, header, partial_lines
 from .coverage_map import Baseline, BaselineRecorder
 from .deliver import deliver
@@ -82,6 +82,8 @@ class EscapeSession:
                 "escape: another coverage measurement is running (coverage run, or a plugin that starts "
                 "coverage.py); coverage.py cannot measure twice at once: run pytest --escape without it"
             )
+        if (misread := misread_path(config.invocation_params.args, config.invocation_params.dir)) is not None:
+            raise pytest.UsageError(f"escape: {misread}")
         try:
             self.settings = build_settings(config.rootpath, command_line(config))
         except SettingsError as e:

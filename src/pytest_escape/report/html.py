@@ -194,7 +194,8 @@ def _smells(test: TestInfo) -> str:
 def _confirming_only_item(test: TestInfo) -> str:
     return (
         f'<li class="confirming-only" data-test="{_e(test.id)}">'
-        f'<span class="badge label-pseudo-tested">confirming-only</span> <code>{_e(test.id)}</code>: '
+        '<span class="badge label-pseudo-tested">confirming-only</span> '
+        f'<code class="test-id">{_test_id(test.id)}</code>: '
         f"{_e(test.reason or '')}{_smells(test)}</li>"
     )
 
@@ -513,7 +514,9 @@ def render_mutant_list(summaries: list[ModuleSummary], pages: dict[str, str]) ->
     )
     return (
         f"<h2>Mutants ({len(mutants)})</h2>{filters}"
-        '<table class="grid" id="mutants"><thead><tr><th>Mutant</th><th>Where</th><th>Change</th>'
+        '<table class="grid" id="mutants"><colgroup><col class="name"><col class="where"><col class="change">'
+        '<col class="status"><col class="verdict"></colgroup>'
+        "<thead><tr><th>Mutant</th><th>Where</th><th>Change</th>"
         f"<th>Status</th><th>Witness</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -571,7 +574,8 @@ def render_tests(results: Results, summaries: list[ModuleSummary] | None = None)
         f"{_nav(TESTS_PAGE)}<header><h1>Tests</h1>"
         f'<p class="sentence">{plural(len(results.tests), "test")}; {flagged} confirming-only. '
         "A test that kills no mutant it meets checks nothing they change.</p></header>"
-        '<table class="grid" id="tests"><thead><tr><th>Test</th><th>Verdict</th>'
+        '<table class="grid" id="tests"><colgroup><col class="test-id"><col class="verdict"><col class="met">'
+        '<col class="kills"><col class="kills"></colgroup><thead><tr><th>Test</th><th>Verdict</th>'
         '<th class="num">Met</th><th>Killed</th><th>Met and passed</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )

@@ -7,6 +7,9 @@ before it got here; the file only merges their imports.
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,12 +92,57 @@ def _import_block(imports: set[str], first_party: set[str]) -> str:
                 module, _, imported = line.removeprefix("from ").partition(" import ")
                 names.setdefault(module, set()).update(n.strip() for n in imported.split(","))
         froms = [
-            f"from {module} import {', '.join(sorted(names[module], key=_name_order))}"
+            _from_import(module, sorted(names[module], key=_name_order))
             for module in sorted(names, key=str.lower)
         ]
         if plain or froms:
             blocks.append("\n".join(plain + froms))
     return "\n\n".join(blocks)
+
+
+#: ruff format's (and black's) line length, which its isort rules wrap imports at
+LINE_LENGTH = 88
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    """``from m import a, b``; past the line length, one name a line in
+    parentheses with a trailing comma, as ruff writes it."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+
+
+def _ruff() -> list[str] | None:
+    """The ruff next to this Python, or on PATH (None: not installed)."""
+    found = shutil.which("ruff", path=os.path.dirname(sys.executable)) or shutil.which("ruff")
+    return [found] if found else None
+
+
+def formatted(text: str, path: Path) -> str:
+    """``text`` as ``ruff format`` writes it for ``path`` (with the project's own
+    ruff settings), where ruff is installed.
+
+    The file is written in ruff's style already, but for lines too long for
+    it: a long call or assertion is wrapped the way ruff wraps it only by
+    ruff itself.  Without ruff, or if it fails, the text stays as it is.
+    """
+    ruff = _ruff()
+    if ruff is None:
+        return text
+    try:
+        done = subprocess.run(
+            [*ruff, "format", "--stdin-filename", str(path), "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            cwd=path.parent if path.parent.is_dir() else None,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return text
+    return done.stdout if done.returncode == 0 and done.stdout.strip() else text
 
 
 def _name_order(name: str) -> tuple[int, str]:
@@ -152,5 +200,5 @@ def render_regression_tests(results: Results) -> tuple[str, int]:
 def write_regression_tests(results: Results, path: Path) -> int:
     """Write the file; returns how many tests it holds (it is written even with none)."""
     text, count = render_regression_tests(results)
-    write_atomic(path, text)
+    write_atomic(path, formatted(text, path))
     return count

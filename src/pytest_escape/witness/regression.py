@@ -248,6 +248,7 @@ def render(
             if mutant.kind == RETURNED:
                 raise NotLiteral(f"return value: {e}") from None
             needed = set()  # the mutant raises or hangs: the call alone tells
+            call_lines = [expression]  # and a result nothing reads is not assigned (ruff's F841)
         imports |= needed
     else:
         call_lines = [expression]
