@@ -310,3 +310,47 @@ def test_cached_verdicts_name_the_same_cases_when_their_ids_are_numbered_anew(
     verdict1 = {days1[t["id"]]: (t["verdict"], t["mutants_killed"]) for t in first["tests"]}
     verdict2 = {days2[t["id"]]: (t["verdict"], t["mutants_killed"]) for t in second["tests"]}
     assert verdict1 == verdict2
+
+
+def test_a_cached_rerun_flags_the_same_confirming_only_tests(project: Project) -> None:
+    """The proof that a test only confirms (a call it made whose result a
+    mutant changed) is found by the worker; a rerun that takes every mutant
+    from the cache starts no worker, and used to drop the flag for want of it.
+    The proof is kept while the test and that mutant are unchanged."""
+    project.write(
+        {
+            **PROJECT,
+            "tests/test_runs.py": """
+                from shop.cart import tax
+
+
+                def test_tax_runs():
+                    tax(10)
+                """,
+        }
+    )
+    first = project.run("--escape-witness-budget", "0", cache=True)
+    assert first.ret == 0, first.stdout.str()
+
+    def flags() -> dict[str, Any]:
+        return {
+            t["id"]: (t["reason"], t["evidence"], t["smells"])
+            for t in model(project)["tests"]
+            if t["verdict"] == "confirming-only"
+        }
+
+    flagged = flags()
+    assert (
+        set(flagged) == {"tests/test_runs.py::test_tax_runs"}
+        and flagged["tests/test_runs.py::test_tax_runs"][1]
+    )
+    again = project.run("--escape-witness-budget", "0", "--escape-fail-on", "confirming-only", cache=True)
+    assert model(project)["executed"] == 0
+    assert flags() == flagged
+    assert again.ret == 13  # and the gate that fails on it still does
+    # an edited test is judged afresh: its stored proof is not used
+    (project.path / "tests/test_runs.py").write_text(
+        "from shop.cart import tax\n\n\ndef test_tax_runs():\n    assert tax(10) == 2.0\n", encoding="utf-8"
+    )
+    project.run("--escape-witness-budget", "0", cache=True)
+    assert flags() == {}

@@ -61,6 +61,13 @@ CREATE TABLE IF NOT EXISTS properties (key TEXT PRIMARY KEY, results TEXT NOT NU
 """
 
 
+#: the same for the proof that a test only confirms: a call it made whose
+#: result one of its mutants changed, valid while the test and that mutant are
+_EVIDENCE = """
+CREATE TABLE IF NOT EXISTS evidence (key TEXT PRIMARY KEY, mutant_key TEXT NOT NULL, evidence TEXT NOT NULL);
+"""
+
+
 @dataclass(frozen=True)
 class Stored:
     stage: str
@@ -225,6 +232,26 @@ class OutcomeStore:
             "INSERT OR REPLACE INTO properties VALUES (?, ?, ?)",
             ((key, json.dumps(results), now) for key, results in rows),
             before=_PROPERTIES,
+        )
+
+    def evidence(self, keys: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Test key -> (the mutant's key, the evidence), stored by a run that found it."""
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        if not self._has_table("evidence"):
+            return found
+        for key, mutant_key, evidence in self._select("key, mutant_key, evidence", "evidence", keys):
+            try:
+                found[key] = (mutant_key, json.loads(evidence))
+            except ValueError:
+                continue
+        return found
+
+    def put_evidence(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """(test key, the key of the mutant the evidence is about, the evidence)."""
+        self._write(
+            "INSERT OR REPLACE INTO evidence VALUES (?, ?, ?)",
+            ((key, mutant_key, json.dumps(found)) for key, mutant_key, found in rows),
+            before=_EVIDENCE,
         )
 
     def _has_table(self, name: str) -> bool:
