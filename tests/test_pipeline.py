@@ -54,7 +54,7 @@ from pytest_escape.execution.protocol import (
 )
 from pytest_escape.execution.selection import covering_tests
 from pytest_escape.execution.worker import held_by_timeouts, run_order
-from pytest_escape.gate import EscapeExit, decide
+from pytest_escape.gate import EscapeExit, Ratchet, decide
 from pytest_escape.model import (
     EXTREME,
     KILLED,
@@ -486,6 +486,11 @@ def test_the_last_lines_give_the_verdict_its_exit_code_and_where_the_gate_was_se
         "red",
     )
     assert closing_lines(None, [], 0, None) == []
+    # against a baseline: the change since it
+    ratchet = Ratchet(scored(SURVIVED), Path("base.json"))
+    assert closing_lines(scored(KILLED), [], 0, ratchet) == [
+        ("escape: passed: mutation score 100.0% (+100.0 points since the baseline 0.0%)", "green")
+    ]
 
 
 def test_a_shard_is_not_gated_and_says_how_to_gate_the_whole_run() -> None:

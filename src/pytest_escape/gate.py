@@ -153,20 +153,15 @@ def headline(results: Results, ratchet: Ratchet | None = None) -> Headline:
 
 
 def passed_line(results: Results, ratchet: Ratchet | None = None) -> str:
-    """The run's last line when nothing failed: the score, and what it was held to."""
-    score = results.tally().score
-    said = "no score" if score is None else f"mutation score {percent(score)}"
-    gate = describe_gate(results.fail_under, results.thresholds, results.fail_on, results.gate_sources)
-    if ratchet is not None:
-        return f"escape: passed: {said}, no worse than the baseline {ratchet.path.name}" + (
-            f"; {gate}" if gate else ""
-        )
-    if gate is None:
-        return (
-            f"escape: {said}; no gate is set (--escape-fail-under or [tool.pytest_escape] "
-            "fail_under makes this a CI gate)"
-        )
-    return f"escape: passed: {said}; the gate holds it to {gate}"
+    """The run's last line when nothing failed: ``headline``, and how to make a
+    gate of it when there is none."""
+    said = headline(results, ratchet)
+    if said.state == "passed":
+        return f"escape: passed: {said.text}"
+    if said.text.endswith("no gate is set"):
+        how = "--escape-fail-under or [tool.pytest_escape] fail_under makes this a CI gate"
+        return f"escape: {said.text} ({how})"
+    return f"escape: {said.text}"
 
 
 @dataclass(frozen=True)
