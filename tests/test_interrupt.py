@@ -296,3 +296,65 @@ def test_sigint_during_the_search_names_that_phase_and_keeps_what_it_found(
     assert searched.isdisjoint(found)
     mutants = project.mutants()
     assert all(mutants[m]["witness"]["verdict"] == "witnessed" for m in found)
+
+
+def test_sigint_during_the_property_checks_keeps_the_finished_functions(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while properties are checked: the summary names that phase, and
+    the functions whose checks finished are cached whole (the worker says when
+    a function's last result is sent), so the next run checks only the rest."""
+    project.write(
+        {
+            "pricing.py": PRICING + "\n\ndef crawl(n):\n    import time\n    time.sleep(0.05)\n"
+            "    return n * 2 if n > 3 else n + 3\n",
+            "test_pricing.py": "from pricing import crawl, fee\n\n"
+            "def test_fee():\n    assert fee(500) == 0\n    assert fee(5) == 5\n\n"
+            "def test_crawl():\n    assert crawl(10) == 20\n",
+        }
+    )
+    trace = project.beside("events.jsonl")
+    args = ("--escape-workers", "1", "--escape-witness-budget", "0", "--escape-property-budget", "120")
+    proc = project.start(
+        *args,
+        "-p",
+        "no:randomly",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace)),
+        preexec_fn=_ctrl_c_as_in_a_shell,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 120
+
+    def finished() -> list[str]:
+        if not trace.exists():
+            return []
+        events = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+        return [e["function"] for e in events if e["event"] == "properties-checked"]
+
+    while proc.poll() is None and not finished():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert proc.poll() is None, "the checks ended before Ctrl-C: make crawl slower"
+    proc.send_signal(signal.SIGINT)
+    output = proc.stdout.read()
+    assert proc.wait(timeout=30) == 2, output
+    done = finished()
+    assert done == ["fee"], done  # crawl's checks were still running
+    (headline,) = [line for line in output.splitlines() if line.startswith("escape: interrupted during")]
+    assert headline.startswith("escape: interrupted during the property checks: "), headline
+    assert "the property checks of 1 finished function, are cached for the next run" in headline
+
+    trace.unlink()
+    monkeypatch.setenv("PYTEST_ESCAPE_TRACE", str(trace))
+    again = project.run(*args, "-p", "no:randomly", cache=True)
+    assert again.ret == 0, again.stdout.str()
+    again.stdout.fnmatch_lines(["escape: property checks of 1 function run, 1 taken from the cache"])
+    checked = {
+        json.loads(line)["result"]["function"]
+        for line in trace.read_text().splitlines()
+        if '"event": "property"' in line
+    }
+    assert checked == {"crawl"}

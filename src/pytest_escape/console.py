@@ -109,6 +109,7 @@ def partial_lines(
     cached: bool,
     stage: Stage | None = None,
     properties: Sequence[PropertyResult] = (),
+    checked_functions: int = 0,
 ) -> list[str]:
     """What a Ctrl-C'd run says: the phase it stopped in, the verdicts that
     landed per module, the counter-examples and property violations found.
@@ -123,6 +124,8 @@ def partial_lines(
     finished = [m for m in mutants if m.id not in pending]
     witnessed = [m for m in finished if m.witness is not None and m.witness.verdict == WITNESSED]
     kept = "; the finished mutants" + (" and the counter-examples found" if witnessed else "")
+    if checked_functions:
+        kept += f", and the property checks of {plural(checked_functions, 'finished function')},"
     lines = [
         f"escape: interrupted during {PHASE_WORDS[stage]}: {sum(m.id not in pending for m in fresh)} of "
         f"{plural(len(fresh), 'mutant')} finished; nothing was gated, no report file was written, and "

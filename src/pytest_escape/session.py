@@ -482,10 +482,24 @@ class EscapeSession:
             this_run = {job.id for job in reused.to_run if job.known is None}
             found = [checked.result for checked in report.properties]
             self.messages.extend(
-                partial_lines(mutants, this_run, report.results, self.store is not None, report.stage, found)
+                partial_lines(
+                    mutants,
+                    this_run,
+                    report.results,
+                    self.store is not None,
+                    report.stage,
+                    found,
+                    len(report.properties_done),
+                )
             )
             # what the mutants' runs did to the project (project_files) is true of a partial run too
             self.messages.extend(f"escape: warning: {w}" for w in report.warnings)
+            # the functions whose property checks finished are kept, whole, for the next run
+            done = report.properties_done
+            reused.property_cache.finish(
+                [c for c in reused.checks if (c.module, c.function) in done],
+                [p for p in report.properties if (p.result.module, p.result.function) in done],
+            )
             return EscapeExit.INTERRUPTED
         if report.unreachable:
             # every verdict of this run was about code the tests never imported

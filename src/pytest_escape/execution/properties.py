@@ -45,10 +45,13 @@ class PropertyStage(BudgetedStage):
         workers: int,
         run_tests: Callable[[list[str]], object],
         emit: Callable[[PropertyResult, bool], None],
+        finished: Callable[[str, str], None] = lambda module, function: None,
     ) -> None:
         super().__init__(options.budget, len(options.functions), workers, options.call_timeout, run_tests)
         self.options = options
         self.emit = emit
+        #: told (module, function) once every result of that function is emitted
+        self.finished = finished
         #: verification job key -> the finding waiting for it
         self.pending: dict[str, PropertyFound] = {}
 
@@ -98,6 +101,8 @@ class PropertyStage(BudgetedStage):
                 if prop not in done:
                     reason = f"the check stopped: {how}"
                     self.emit(PropertyResult(entry.module, entry.function, prop, NOT_CHECKED, reason), True)
+        if not keys:
+            self.finished(entry.module, entry.function)
         return more or None
 
     def _settle_verify(self, job: Job, outcome: Outcome) -> None:
@@ -112,3 +117,6 @@ class PropertyStage(BudgetedStage):
             dropped = dataclasses.replace(found.result, test=None, test_name=None, test_dropped=reason)
             # the test may well be good when its run hung or died: check again next run
             self.emit(dropped, found.retry or outcome.kind != REPORTED)
+        # one verification job holds every test of its function: with it, the function is done
+        if keys:
+            self.finished(found.result.module, found.result.function)

@@ -339,6 +339,16 @@ class WorkerWarning:
 
 
 @dataclass(frozen=True)
+class PropertiesChecked:
+    """Every property result of one function is sent: what a Ctrl-C'd run may
+    cache (a function's results are cached whole, or not at all)."""
+
+    KIND: ClassVar[str] = "properties-checked"
+    module: str
+    function: str
+
+
+@dataclass(frozen=True)
 class Done:
     """Every verdict is sent: the worker finished its work."""
 
@@ -355,6 +365,7 @@ WorkerEvent = (
     | StageStarted
     | WitnessFound
     | PropertyChecked
+    | PropertiesChecked
     | WorkerWarning
     | Done
 )

@@ -21,6 +21,7 @@ from .protocol import (
     Collected,
     Done,
     PhaseDone,
+    PropertiesChecked,
     PropertyChecked,
     Stage,
     StageStarted,
@@ -60,6 +61,8 @@ class WorkerReport:
     interrupted: bool = False
     #: the budgeted stage the worker was in last (None: the mutants' own runs)
     stage: Stage | None = None
+    #: (module, function) whose every property result is in ``properties``
+    properties_done: set[tuple[str, str]] = field(default_factory=set)
     returncode: int = 0
     log_tail: str = ""
 
@@ -138,6 +141,8 @@ def gather(event: WorkerEvent, report: WorkerReport) -> None:
         report.phases[event.name] = event.seconds
     elif isinstance(event, StageStarted):
         report.stage = event.stage
+    elif isinstance(event, PropertiesChecked):
+        report.properties_done.add((event.module, event.function))
     elif isinstance(event, Done):
         report.done = True
 

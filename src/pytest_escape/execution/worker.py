@@ -47,6 +47,7 @@ from .protocol import (
     KillRecord,
     MutantJob,
     PhaseDone,
+    PropertiesChecked,
     PropertyChecked,
     SecondChance,
     Stage,
@@ -435,7 +436,13 @@ class WorkerPlugin:
             Stage.PROPERTIES,
             len(options.functions),
             options.budget,
-            lambda: PropertyStage(options, self.plan.workers, self._run_tests, checked),
+            lambda: PropertyStage(
+                options,
+                self.plan.workers,
+                self._run_tests,
+                checked,
+                lambda module, function: self.emit(PropertiesChecked(module, function)),
+            ),
         )
 
     def _stage(self, kind: Stage, count: int, budget: float, make: Callable[[], BudgetedStage]) -> None:
