@@ -605,3 +605,22 @@ def test_an_html_report_path_that_is_a_file_is_a_usage_error(project: Project) -
     result = project.run("--escape-report", "html:taken")
     assert result.ret == 4
     result.stderr.fnmatch_lines(["*--escape-report: *taken is a file; the html report needs a directory"])
+
+
+def test_a_parametrized_tests_flagged_cases_are_one_finding(sample_results: Results) -> None:
+    """A real project flagged 42 sha384 cases of one test: the lists showed ten
+    cases of it and nothing else. Its cases are one line, saying how many."""
+    from pytest_escape.report import render_terminal
+
+    many = copy.deepcopy(sample_results)
+    (flagged,) = [t for t in many.tests if t.verdict == "confirming-only"]
+    many.tests += [dataclasses.replace(flagged, id=f"{flagged.id}[case{i}]") for i in range(12)]
+    many.tests.remove(flagged)
+    text = "".join(rendered(many).text)
+    assert "Confirming-only tests (12)" in rendered(many).headings
+    assert text.count("tests/test_pricing.py::test_tax_runs (12 parametrized cases)") == 1
+    assert "[case3]" not in text
+    terminal = "\n".join(render_terminal(many))
+    assert (
+        terminal.count("confirming-only tests/test_pricing.py::test_tax_runs (12 parametrized cases):") == 1
+    )

@@ -169,6 +169,34 @@ def pseudo_tested(results: Results) -> list[FunctionResult]:
     return [f for f in results.functions if f.label == PSEUDO_TESTED]
 
 
+@dataclass(frozen=True)
+class TestGroup:
+    """The flagged cases of one test function: a parametrized test's cases
+    usually share one reason, and are read as one finding."""
+
+    __test__ = False  # a name pytest would otherwise try to collect
+
+    #: the first flagged case: its reason and smells stand for the group
+    first: TestInfo
+    cases: int
+
+    @property
+    def title(self) -> str:
+        """``tests/t.py::test_x[1]``, or ``tests/t.py::test_x (12 parametrized cases)``;
+        the reason shown is the first case's, and names its call."""
+        if self.cases == 1:
+            return self.first.id
+        return f"{self.first.id.partition('[')[0]} ({self.cases} parametrized cases)"
+
+
+def grouped(tests: Iterable[TestInfo]) -> list[TestGroup]:
+    """Flagged tests with their parametrized cases together, in first-seen order."""
+    groups: dict[str, list[TestInfo]] = {}
+    for t in tests:
+        groups.setdefault(t.id.partition("[")[0], []).append(t)
+    return [TestGroup(cases[0], len(cases)) for cases in groups.values()]
+
+
 def confirming_only(results: Results) -> list[TestInfo]:
     """Every flagged test, including one that executes no target function
     (which ``module_summaries`` has no module to list under)."""

@@ -24,6 +24,7 @@ from ..wording import operator_words, percent, plural
 from .describe import (
     confirming_only,
     diff_text,
+    grouped,
     module_summaries,
     property_where,
     pseudo_tested,
@@ -184,11 +185,13 @@ def _findings(results: Results, elsewhere: str) -> list[str]:
     lines: list[str] = []
     tests = confirming_only(results)
     if tests:
+        # a parametrized test's flagged cases are one finding, listed once
+        groups = grouped(tests)
         lines += ["", f"### Confirming-only tests ({len(tests)})", ""]
-        for t in tests[:FINDING_LIMIT]:
-            lines.append(f"- {_code(t.id)}: {_text(t.reason or '')}")
-            lines.extend(f"  - {_text(smell_text(s))}" for s in t.smells)
-        lines += _more(len(tests), elsewhere)
+        for g in groups[:FINDING_LIMIT]:
+            lines.append(f"- {_code(g.title)}: {_text(g.first.reason or '')}")
+            lines.extend(f"  - {_text(smell_text(s))}" for s in g.first.smells)
+        lines += _more(len(groups), elsewhere)
     functions = pseudo_tested(results)
     if functions:
         lines += ["", f"### Pseudo-tested functions ({len(functions)})", ""]

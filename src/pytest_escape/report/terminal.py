@@ -32,6 +32,7 @@ from ..model import (
 from ..wording import plural
 from .describe import (
     ModuleSummary,
+    grouped,
     in_report_order,
     module_summaries,
     mutant_place,
@@ -145,10 +146,11 @@ def styled_findings(summaries: list[ModuleSummary], limit: int | None) -> list[L
             lines.append(
                 [("  pseudo-tested ", "yellow"), (f"{f.name} ({f.file}:{f.line}): {f.reason}", None)]
             )
-        for t in flagged[:limit]:
-            lines.append([("  confirming-only ", "yellow"), (f"{t.id}: {t.reason}", None)])
-            lines.extend(_plain(f"      {x.tag} (line {x.line}): {x.detail}") for x in t.smells)
-        hidden = len(pseudo) + len(flagged) - len(pseudo[:limit]) - len(flagged[:limit])
+        groups = grouped(flagged)
+        for g in groups[:limit]:
+            lines.append([("  confirming-only ", "yellow"), (f"{g.title}: {g.first.reason}", None)])
+            lines.extend(_plain(f"      {x.tag} (line {x.line}): {x.detail}") for x in g.first.smells)
+        hidden = len(pseudo) + len(groups) - len(pseudo[:limit]) - len(groups[:limit])
         if hidden:
             lines.append(_plain(f"  ... and {hidden} more (use -v to list all)"))
     return lines
