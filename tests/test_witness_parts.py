@@ -963,3 +963,29 @@ def test_the_written_file_is_ruff_clean_without_ruff_where_lines_are_short(tmp_p
     ):
         done = subprocess.run([ruff, *args, str(path)], capture_output=True, text=True, cwd=tmp_path)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_simplest_match_that_still_tells_the_mutant_apart() -> None:
+    from pytest_escape.witness.regression import match_pattern
+
+    # plain words: the message as written (pytest.raises searches, so no anchors)
+    assert match_pattern("age cannot be negative", "other") == "age cannot be negative"
+    assert match_pattern("age cannot be negative", None) == "age cannot be negative"
+    # the mutant's message holds the original's: anchored, or it would match both
+    assert match_pattern("age cannot be negative", "XXage cannot be negativeXX") == "^age cannot be negative$"
+    # only what a regular expression reads is escaped (re.escape also escapes spaces)
+    assert match_pattern("a.b (c) 50%", None) == r"a\.b \(c\) 50%"
+
+
+def test_equal_values_of_another_type_are_told_apart_by_their_type() -> None:
+    from pytest_escape.inputs.compare import RETURNED, CallOutcome
+    from pytest_escape.witness.regression import _pin_value
+
+    assert _pin_value(25, CallOutcome(RETURNED, value=25.0))[0] == [
+        "assert result == 25",
+        "assert type(result) is int",
+    ]
+    assert _pin_value(1, CallOutcome(RETURNED, value=True))[0] == [
+        "assert result == 1",
+        "assert type(result) is int",
+    ]
