@@ -31,6 +31,7 @@ from pytest_escape.execution.protocol import (
     ModulePlan,
     MutantJob,
     PhaseDone,
+    PropertiesChecked,
     PropertyCheck,
     PropertyChecked,
     PropertyConfig,
@@ -156,6 +157,7 @@ def every_event() -> list[object]:
         StageStarted(Stage.PROPERTIES, 4, 60.0),
         WitnessFound("calc.x_add__mutmut_1", Witness(WITNESSED, input="add(a=1, b=0)", examples=3)),
         PropertyChecked(finding, retry=True),
+        PropertiesChecked("calc", "add"),
         WorkerWarning("a test wrote src/out.txt"),
         Done(),
     ]
