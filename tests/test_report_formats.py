@@ -624,3 +624,10 @@ def test_a_parametrized_tests_flagged_cases_are_one_finding(sample_results: Resu
     assert (
         terminal.count("confirming-only tests/test_pricing.py::test_tax_runs (12 parametrized cases):") == 1
     )
+    # the HTML findings: one item, saying how many cases (the tests view keeps each)
+    from pytest_escape.report.html import render_index, render_tests
+
+    index = render_index(many)
+    assert index.count('class="confirming-only"') == 1 and 'data-cases="12"' in index
+    assert "(12 parametrized cases; the first:)" in index
+    assert render_tests(many).count("test_tax_runs[<wbr>case") == 12

@@ -52,6 +52,7 @@ from ..wording import operator_words, plural
 from .describe import (
     ModuleSummary,
     confirming_only,
+    grouped,
     module_summaries,
     property_where,
     score_band,
@@ -191,13 +192,24 @@ def _smells(test: TestInfo) -> str:
     return f'<ul class="smells">{items}</ul>'
 
 
-def _confirming_only_item(test: TestInfo) -> str:
-    return (
-        f'<li class="confirming-only" data-test="{_e(test.id)}">'
-        '<span class="badge label-pseudo-tested">confirming-only</span> '
-        f'<code class="test-id">{_test_id(test.id)}</code>: '
-        f"{_e(test.reason or '')}{_smells(test)}</li>"
-    )
+def _confirming_only_items(tests: list[TestInfo]) -> str:
+    """One item per flagged test; a parametrized test's cases are one item
+    (``tests.html`` lists each case with its own verdict)."""
+    items = []
+    for group in grouped(tests):
+        test = group.first
+        cases = (
+            f' <span class="muted">({group.cases} parametrized cases; the first:)</span>'
+            if group.cases > 1
+            else ""
+        )
+        items.append(
+            f'<li class="confirming-only" data-test="{_e(test.id)}" data-cases="{group.cases}">'
+            '<span class="badge label-pseudo-tested">confirming-only</span> '
+            f'<code class="test-id">{_test_id(test.id)}</code>{cases}: '
+            f"{_e(test.reason or '')}{_smells(test)}</li>"
+        )
+    return "".join(items)
 
 
 def render_findings(summary: ModuleSummary, page: str | None) -> str:
@@ -218,7 +230,7 @@ def render_findings(summary: ModuleSummary, page: str | None) -> str:
             f'<span class="badge label-pseudo-tested">pseudo-tested</span> <code>{name}</code> '
             f'<span class="muted">({_e(f.file)}:{f.line})</span>: {_e(f.reason or "")}</li>'
         )
-    items.extend(_confirming_only_item(t) for t in flagged)
+    items.append(_confirming_only_items(flagged))
     listed = f'<ul class="findings">{"".join(items)}</ul>' if items else ""
     return f'<p class="muted">{head}</p>{listed}'
 
@@ -630,7 +642,7 @@ def render_index(
     if others:
         findings += (
             '<section class="module-findings" id="f-other-tests"><h3>Tests outside any module</h3>'
-            f'<ul class="findings">{"".join(_confirming_only_item(t) for t in others)}</ul></section>'
+            f'<ul class="findings">{_confirming_only_items(others)}</ul></section>'
         )
     findings_section = (
         f'<h2>Pseudo-tested functions and confirming-only tests</h2><div id="findings">{findings}</div>'
