@@ -115,6 +115,18 @@ def test_a_method_of_a_generic_class_is_compiled_inside_the_module() -> None:
         )
 
 
+def loaded(tmp_path: Path, name: str, source: str) -> tuple[types.ModuleType, Switch, str]:
+    """``source`` as module ``name``, imported from a real file, and a switch that knows its text."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    exec(compile(source, str(path), "exec"), vars(module))
+    switch = Switch()
+    switch.sources[name] = source
+    return module, switch, str(path)
+
+
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="type parameter syntax is Python 3.12+")
 def test_a_generic_class_s_method_is_switched_even_when_its_mutant_drops_the_type_parameter(
     tmp_path: Path,
@@ -126,14 +138,8 @@ def test_a_generic_class_s_method_is_switched_even_when_its_mutant_drops_the_typ
         "\n\nclass Box[T]:\n    def kind(self, n):\n"
         "        return (T.__name__, super().__hash__() > 0, n + 1)\n"
     )
-    path = tmp_path / "box.py"
-    path.write_text(source)
-    module = types.ModuleType("box")
-    module.__file__ = str(path)
-    exec(compile(source, str(path), "exec"), vars(module))
-    switch = Switch()
-    switch.sources["box"] = source
-    mutated = mutate_module("box", source, str(path))
+    module, switch, path = loaded(tmp_path, "box", source)
+    mutated = mutate_module("box", source, path)
     (function,) = mutated.functions
     results = set()
     for mutant in function.changes:
@@ -160,15 +166,9 @@ def test_a_mutant_that_drops_super_keeps_its_cell_without_eating_the_module_s_ne
         "class Kid:\n    def greet(self):\n        return super().__hash__() > 0\n"
         '    NOTE = """\ntext\n"""\nimport os\n'
     )
-    path = tmp_path / "kid.py"
-    path.write_text(source)
-    module = types.ModuleType("kid")
-    module.__file__ = str(path)
-    exec(compile(source, str(path), "exec"), vars(module))
-    switch = Switch()
-    switch.sources["kid"] = source
-    (function,) = mutate_module("kid", source, str(path)).functions
-    assert not compiled_alone(function, str(path), source)
+    module, switch, path = loaded(tmp_path, "kid", source)
+    (function,) = mutate_module("kid", source, path).functions
+    assert not compiled_alone(function, path, source)
     (extreme,) = [name for name in function.changes if name.endswith("__mutmut_extreme")]
     switch.swap(module, function, extreme)  # its code has no super(), so no __class__ of its own
     assert module.Kid().greet() is None

@@ -8,7 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Project
@@ -226,27 +228,29 @@ def test_a_worker_whose_pytest_died_before_it_started_removes_the_plan(tmp_path:
     assert not plan_dir.exists()
 
 
-def test_sigint_during_the_search_names_that_phase_and_keeps_what_it_found(
-    project: Project, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Ctrl-C while the counter-examples are searched: the summary says so (not
-    "the mutation phase"), lists the counter-examples already found, and the
-    cache keeps them (a witness makes its mutant's row final,
-    ``RunCache.witness``): the next run does not search those survivors again."""
-    project.write(
-        {
-            # fee's boundary survivors are witnessed in a moment; every call of
-            # crawl takes 50 ms, so its search is still going when Ctrl-C comes
-            "pricing.py": PRICING + "\n\ndef crawl(n):\n    import time\n    time.sleep(0.05)\n"
-            "    return n * 2 if n > 3 else n + 3\n",
-            "test_pricing.py": "from pricing import crawl, fee\n\n"
-            "def test_fee():\n    assert fee(500) == 0\n    assert fee(5) == 5\n\n"
-            "def test_crawl():\n    assert crawl(10) == 20\n",
-        }
-    )
-    before = project.source_hashes()
-    trace = project.beside("events.jsonl")
-    args = ("--escape-workers", "1", "--escape-witness-budget", "120", "--escape-seed", "3")
+#: fee's survivors are found in a moment; every call of crawl takes 50 ms, so
+#: a stage that calls it is still going when the test presses Ctrl-C
+CRAWL_PROJECT = {
+    "pricing.py": PRICING + "\n\ndef crawl(n):\n    import time\n    time.sleep(0.05)\n"
+    "    return n * 2 if n > 3 else n + 3\n",
+    "test_pricing.py": "from pricing import crawl, fee\n\n"
+    "def test_fee():\n    assert fee(500) == 0\n    assert fee(5) == 5\n\n"
+    "def test_crawl():\n    assert crawl(10) == 20\n",
+}
+
+
+def events(trace: Path) -> list[dict[str, Any]]:
+    """The worker's events so far (``PYTEST_ESCAPE_TRACE``)."""
+    if not trace.exists():
+        return []
+    return [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+
+
+def interrupted_when(
+    project: Project, args: tuple[str, ...], trace: Path, ready: Callable[[list[dict[str, Any]]], bool]
+) -> str:
+    """``pytest --escape ARGS`` in the background, Ctrl-C as soon as its events are
+    ``ready``; its output, once it has stopped with exit 2."""
     proc = project.start(
         *args,
         "-p",
@@ -259,23 +263,40 @@ def test_sigint_during_the_search_names_that_phase_and_keeps_what_it_found(
     )
     assert proc.stdout is not None
     deadline = time.monotonic() + 120
-
-    def witnessed() -> list[str]:
-        if not trace.exists():
-            return []
-        events = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
-        return [e["id"] for e in events if e["event"] == "witness" and e["witness"]["verdict"] == "witnessed"]
-
-    while proc.poll() is None and not witnessed():
+    while proc.poll() is None and not ready(events(trace)):
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    assert proc.poll() is None, "the search ended before Ctrl-C: make crawl slower"
+    assert proc.poll() is None, "the stage ended before Ctrl-C: make crawl slower"
     proc.send_signal(signal.SIGINT)
     output = proc.stdout.read()
     assert proc.wait(timeout=30) == 2, output
-    found = witnessed()
+    return output
+
+
+def headline_of(output: str) -> str:
+    (headline,) = [line for line in output.splitlines() if line.startswith("escape: interrupted during")]
+    return headline
+
+
+def test_sigint_during_the_search_names_that_phase_and_keeps_what_it_found(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the counter-examples are searched: the summary says so (not
+    "the mutation phase"), lists the counter-examples already found, and the
+    cache keeps them (a witness makes its mutant's row final,
+    ``RunCache.witness``): the next run does not search those survivors again."""
+    project.write(CRAWL_PROJECT)
+    before = project.source_hashes()
+    trace = project.beside("events.jsonl")
+    args = ("--escape-workers", "1", "--escape-witness-budget", "120", "--escape-seed", "3")
+
+    def witnessed(found: list[dict[str, Any]]) -> list[str]:
+        return [e["id"] for e in found if e["event"] == "witness" and e["witness"]["verdict"] == "witnessed"]
+
+    output = interrupted_when(project, args, trace, lambda found: bool(witnessed(found)))
+    found = witnessed(events(trace))
     lines = output.splitlines()
-    (headline,) = [line for line in lines if line.startswith("escape: interrupted during")]
+    headline = headline_of(output)
     assert headline.startswith("escape: interrupted during the counter-example search: "), headline
     assert headline.endswith(
         "the finished mutants and the counter-examples found are cached for the next run"
@@ -290,10 +311,7 @@ def test_sigint_during_the_search_names_that_phase_and_keeps_what_it_found(
     # (few examples: crawl's own survivors are searched again, at 50 ms a call)
     again = project.run(*args, "-p", "no:randomly", "--escape-examples", "3", cache=True)
     assert again.ret == 0, again.stdout.str()
-    searched = {
-        json.loads(line)["id"] for line in trace.read_text().splitlines() if '"event": "witness"' in line
-    }
-    assert searched.isdisjoint(found)
+    assert {e["id"] for e in events(trace) if e["event"] == "witness"}.isdisjoint(found)
     mutants = project.mutants()
     assert all(mutants[m]["witness"]["verdict"] == "witnessed" for m in found)
 
@@ -304,46 +322,16 @@ def test_sigint_during_the_property_checks_keeps_the_finished_functions(
     """Ctrl-C while properties are checked: the summary names that phase, and
     the functions whose checks finished are cached whole (the worker says when
     a function's last result is sent), so the next run checks only the rest."""
-    project.write(
-        {
-            "pricing.py": PRICING + "\n\ndef crawl(n):\n    import time\n    time.sleep(0.05)\n"
-            "    return n * 2 if n > 3 else n + 3\n",
-            "test_pricing.py": "from pricing import crawl, fee\n\n"
-            "def test_fee():\n    assert fee(500) == 0\n    assert fee(5) == 5\n\n"
-            "def test_crawl():\n    assert crawl(10) == 20\n",
-        }
-    )
+    project.write(CRAWL_PROJECT)
     trace = project.beside("events.jsonl")
     args = ("--escape-workers", "1", "--escape-witness-budget", "0", "--escape-property-budget", "120")
-    proc = project.start(
-        *args,
-        "-p",
-        "no:randomly",
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace)),
-        preexec_fn=_ctrl_c_as_in_a_shell,
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 120
 
-    def finished() -> list[str]:
-        if not trace.exists():
-            return []
-        events = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
-        return [e["function"] for e in events if e["event"] == "properties-checked"]
+    def finished(found: list[dict[str, Any]]) -> list[str]:
+        return [e["function"] for e in found if e["event"] == "properties-checked"]
 
-    while proc.poll() is None and not finished():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    assert proc.poll() is None, "the checks ended before Ctrl-C: make crawl slower"
-    proc.send_signal(signal.SIGINT)
-    output = proc.stdout.read()
-    assert proc.wait(timeout=30) == 2, output
-    done = finished()
-    assert done == ["fee"], done  # crawl's checks were still running
-    (headline,) = [line for line in output.splitlines() if line.startswith("escape: interrupted during")]
+    output = interrupted_when(project, args, trace, lambda found: bool(finished(found)))
+    assert finished(events(trace)) == ["fee"]  # crawl's checks were still running
+    headline = headline_of(output)
     assert headline.startswith("escape: interrupted during the property checks: "), headline
     assert "the property checks of 1 finished function, are cached for the next run" in headline
 
@@ -352,9 +340,4 @@ def test_sigint_during_the_property_checks_keeps_the_finished_functions(
     again = project.run(*args, "-p", "no:randomly", cache=True)
     assert again.ret == 0, again.stdout.str()
     again.stdout.fnmatch_lines(["escape: property checks of 1 function run, 1 taken from the cache"])
-    checked = {
-        json.loads(line)["result"]["function"]
-        for line in trace.read_text().splitlines()
-        if '"event": "property"' in line
-    }
-    assert checked == {"crawl"}
+    assert {e["result"]["function"] for e in events(trace) if e["event"] == "property"} == {"crawl"}
