@@ -488,6 +488,10 @@ def test_the_last_lines_give_the_verdict_its_exit_code_and_where_the_gate_was_se
         "red",
     )
     assert closing_lines(None, [], 0, None) == []
+    # a shard: nothing to judge, said as such, with no advice to set a gate
+    ((shard_line, _),) = closing_lines(scored(KILLED, shard=Shard(1, 2, "p")), [], 0, None)
+    assert shard_line.startswith("escape: mutation score 100.0%; shard 1/2 is part of a run")
+    assert "makes this a CI gate" not in shard_line
     # against a baseline: the change since it
     ratchet = Ratchet(scored(SURVIVED), Path("base.json"))
     assert closing_lines(scored(KILLED), [], 0, ratchet) == [

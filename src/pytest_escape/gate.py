@@ -120,7 +120,8 @@ class Headline:
     """The decision a report opens with: the Markdown comment's first line, the
     HTML report's banner."""
 
-    #: "failed", "passed" (a gate was set and held), or "none" (no gate, or a shard)
+    #: "failed", "passed" (a gate was set and held), "none" (no gate is set),
+    #: or "note" (nothing to judge: a shard, no changed code)
     state: str
     exit: EscapeExit
     #: plain text: the first failing reason (and how many more), or the score
@@ -146,9 +147,10 @@ def headline(results: Results, ratchet: Ratchet | None = None) -> Headline:
             first = f"{said}; {first}"
         return Headline("failed", verdict.exit, first + more)
     gate = describe_gate(results.fail_under, results.thresholds, results.fail_on, results.gate_sources)
-    if verdict.note or (gate is None and ratchet is None):
-        why = (verdict.message or "").removeprefix("escape: ") if verdict.note else "no gate is set"
-        return Headline("none", verdict.exit, f"{said}; {why}")
+    if verdict.note:
+        return Headline("note", verdict.exit, f"{said}; {(verdict.message or '').removeprefix('escape: ')}")
+    if gate is None and ratchet is None:
+        return Headline("none", verdict.exit, f"{said}; no gate is set")
     return Headline("passed", verdict.exit, said + (f"; the gate holds it to {gate}" if gate else ""))
 
 
@@ -158,7 +160,7 @@ def passed_line(results: Results, ratchet: Ratchet | None = None) -> str:
     said = headline(results, ratchet)
     if said.state == "passed":
         return f"escape: passed: {said.text}"
-    if said.text.endswith("no gate is set"):
+    if said.state == "none":
         how = "--escape-fail-under or [tool.pytest_escape] fail_under makes this a CI gate"
         return f"escape: {said.text} ({how})"
     return f"escape: {said.text}"

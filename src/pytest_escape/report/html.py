@@ -372,7 +372,8 @@ def _test_id(test: str) -> str:
 def render_banner(results: Results, ratchet: Ratchet | None = None) -> str:
     """The decision, first thing on the page: failed (with the exit code), passed, or no gate."""
     said = headline(results, ratchet)
-    title = {"failed": f"Failed (exit {int(said.exit)})", "passed": "Passed", "none": "No gate"}[said.state]
+    titles = {"failed": f"Failed (exit {int(said.exit)})", "passed": "Passed", "none": "No gate"}
+    title = titles.get(said.state, "Not gated")
     return (
         f'<div class="banner {said.state}" id="verdict" role="status">'
         f"<strong>{_e(title)}</strong> {_e(said.text)}</div>"
