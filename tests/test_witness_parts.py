@@ -989,3 +989,10 @@ def test_equal_values_of_another_type_are_told_apart_by_their_type() -> None:
         "assert result == 1",
         "assert type(result) is int",
     ]
+
+
+def test_emitted_source_is_double_quoted_as_ruff_writes_it() -> None:
+    from pytest_escape.pysource import double_quoted
+
+    source = "x = 'a'\ny = 'it\\'s'\nz = 'say \"hi\"'\nw = r'\\d'\nv = '''doc'''\n"
+    assert double_quoted(source) == "x = \"a\"\ny = \"it's\"\nz = 'say \"hi\"'\nw = r\"\\d\"\nv = '''doc'''\n"

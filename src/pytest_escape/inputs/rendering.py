@@ -10,10 +10,9 @@ be written, and no test is shown.
 from __future__ import annotations
 
 import builtins
-import io
-import tokenize
 from dataclasses import dataclass
 
+from ..pysource import double_quoted
 from .calls import METHOD, Target
 from .literals import OMITTED, Literal, NotLiteral, Shaped, Stepped, importable_name, literal, setup_lines
 from .strategies import Call
@@ -132,30 +131,6 @@ def call_source(
         imports.add("import asyncio")
         expression = f"asyncio.run({expression})"
     return CallSource(setup, imports, expression, names)
-
-
-_TRIPLE = "'" * 3
-
-
-def double_quoted(source: str) -> str:
-    """Single-quoted string literals in double quotes, as ruff format writes them
-    (``repr`` writes single quotes); a string holding a double quote keeps its own."""
-    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    lines = source.splitlines(keepends=True)
-    for token in reversed(tokens):
-        if token.type != tokenize.STRING or token.start[0] != token.end[0]:
-            continue
-        text = token.string
-        prefix = text[: len(text) - len(text.lstrip("rRbBuU"))]
-        body = text[len(prefix) :]
-        if not body.startswith("'") or body.startswith(_TRIPLE) or '"' in body:
-            continue
-        inner = body[1:-1]
-        if "r" not in prefix.lower():
-            inner = inner.replace("\\'", "'")
-        row, start, end = token.start[0] - 1, token.start[1], token.end[1]
-        lines[row] = lines[row][:start] + f'{prefix}"{inner}"' + lines[row][end:]
-    return "".join(lines)
 
 
 def test_source(

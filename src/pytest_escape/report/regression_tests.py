@@ -14,8 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..inputs.rendering import double_quoted
 from ..model import Results
+from ..pysource import double_quoted
 from .files import write_atomic
 
 HEADER = '''"""Regression tests written by pytest-escape (--escape-write-tests).
