@@ -996,3 +996,24 @@ def test_emitted_source_is_double_quoted_as_ruff_writes_it() -> None:
 
     source = "x = 'a'\ny = 'it\\'s'\nz = 'say \"hi\"'\nw = r'\\d'\nv = '''doc'''\n"
     assert double_quoted(source) == "x = \"a\"\ny = \"it's\"\nz = 'say \"hi\"'\nw = r\"\\d\"\nv = '''doc'''\n"
+
+
+def test_long_lines_are_wrapped_by_ruff_or_the_user_is_told_why_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from pytest_escape.report import regression_tests
+
+    long_call = "def test_x():\n    assert f(" + ", ".join(f"argument_{i}={i}" for i in range(12)) + ")\n"
+    path = tmp_path / "test_out.py"
+    if shutil.which("ruff", path=str(Path(sys.executable).parent)):
+        text, why = regression_tests.formatted(long_call, path)
+        assert why is None and max(len(line) for line in text.splitlines()) <= regression_tests.LINE_LENGTH
+    # a machine without ruff: the text as it is, and the reason, only where a line needs wrapping
+    monkeypatch.setattr(shutil, "which", lambda *args, **kwargs: None)
+    assert regression_tests.formatted(long_call, path) == (long_call, "ruff is not installed")
+    assert regression_tests.formatted("def test_x():\n    pass\n", path) == (
+        "def test_x():\n    pass\n",
+        None,
+    )

@@ -42,13 +42,14 @@ def deliver(
     done = Delivery()
     if settings.write_tests is not None:
         try:
-            count = write_regression_tests(results, settings.write_tests)
+            count, unformatted = write_regression_tests(results, settings.write_tests)
         except OSError as e:
             done.messages.append(f"escape: cannot write {settings.write_tests}: {e.strerror}")
             done.exit = EscapeExit.USAGE_ERROR
             return done
         done.notes.append(
             f"escape: wrote {plural(count, 'verified regression test')} to {shown_path(settings.write_tests)}"
+            + (f"; its long lines are as written, not wrapped: {unformatted}" if unformatted else "")
         )
     files = [(r.format, r.path, r.append) for r in settings.reports if r.path is not None]
     if settings.baseline_update and settings.baseline is not None:

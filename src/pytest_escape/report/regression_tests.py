@@ -119,17 +119,20 @@ def _ruff() -> list[str] | None:
     return [found] if found else None
 
 
-def formatted(text: str, path: Path) -> str:
+def formatted(text: str, path: Path) -> tuple[str, str | None]:
     """``text`` as ``ruff format`` writes it for ``path`` (with the project's own
-    ruff settings), where ruff is installed.
+    ruff settings), where ruff is installed; and why not, when it was needed
+    and could not be done.
 
     The file is written in ruff's style already, but for lines too long for
     it: a long call or assertion is wrapped the way ruff wraps it only by
-    ruff itself.  Without ruff, or if it fails, the text stays as it is.
+    ruff itself.  Without ruff, or if it fails, the text stays as it is, and
+    the user is told when a line is too long for that to be ruff's style.
     """
+    too_long = any(len(line) > LINE_LENGTH for line in text.splitlines())
     ruff = _ruff()
     if ruff is None:
-        return text
+        return text, "ruff is not installed" if too_long else None
     try:
         done = subprocess.run(
             [*ruff, "format", "--stdin-filename", str(path), "-"],
@@ -140,9 +143,12 @@ def formatted(text: str, path: Path) -> str:
             timeout=60,
             check=False,
         )
-    except (OSError, subprocess.SubprocessError):
-        return text
-    return done.stdout if done.returncode == 0 and done.stdout.strip() else text
+    except (OSError, subprocess.SubprocessError) as e:
+        return text, f"ruff format could not run ({e})" if too_long else None
+    if done.returncode == 0 and done.stdout.strip():
+        return done.stdout, None
+    failed = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    return text, f"ruff format failed ({failed})" if too_long else None
 
 
 def _name_order(name: str) -> tuple[int, str]:
@@ -197,8 +203,10 @@ def render_regression_tests(results: Results) -> tuple[str, int]:
     return double_quoted(text), len(merged)
 
 
-def write_regression_tests(results: Results, path: Path) -> int:
-    """Write the file; returns how many tests it holds (it is written even with none)."""
+def write_regression_tests(results: Results, path: Path) -> tuple[int, str | None]:
+    """Write the file (even with no test); how many tests it holds, and why its
+    long lines are not wrapped as ``ruff format`` would (None: they are, or none is)."""
     text, count = render_regression_tests(results)
-    write_atomic(path, formatted(text, path))
-    return count
+    text, unformatted = formatted(text, path)
+    write_atomic(path, text)
+    return count, unformatted
