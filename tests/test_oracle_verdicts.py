@@ -357,3 +357,76 @@ def test_an_emitted_regression_test_is_never_flagged(project: Project) -> None:
     assert len(added) >= 2, [t["id"] for t in tests]
     assert all(t["verdict"] != "confirming-only" for t in added), [(t["id"], t["reason"]) for t in added]
     assert any(t["verdict"] == "checks" for t in added)
+
+
+def test_a_change_carried_by_an_object_to_the_test_s_next_call_is_evidence(project: Project) -> None:
+    """``inv.add(...)`` then ``inv.count(...)``, and no check: a mutant of
+    ``add`` shows only in what the *next* call returns.  The receiver holds a
+    lock, so no call can be made again on a copy of it: the test is followed
+    whole instead, twice on the original and once under each mutant, and the
+    changed count is the evidence.  Beside it, the same calls with a check
+    are not flagged, and a test whose only result differs between two runs
+    of the original (a random stamp) proves nothing."""
+    project.write(
+        {
+            "inventory.py": """
+                import random
+                import threading
+
+
+                class Inventory:
+                    def __init__(self):
+                        self._lock = threading.Lock()
+                        self._items = {}
+
+                    def add(self, name, qty):
+                        with self._lock:
+                            key = name.strip().lower()
+                            self._items[key] = self._items.get(key, 0) + qty
+
+                    def count(self, name):
+                        with self._lock:
+                            return self._items.get(name.strip().lower(), 0)
+
+                    def stamp(self):
+                        return (len(self._items), random.random())
+                """,
+            "test_inventory.py": """
+                from inventory import Inventory
+
+
+                def test_add_then_count():
+                    inv = Inventory()
+                    inv.add(" Apple ", 2)
+                    inv.count("apple")
+
+
+                def test_add_checked():
+                    inv = Inventory()
+                    inv.add(" Apple ", 2)
+                    assert inv.count("apple") == 2
+                    assert inv.count("pear") == 0
+                    inv.stamp()
+
+
+                def test_stamp_runs():
+                    Inventory().stamp()
+                """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0", "-p", "no:randomly")
+    assert result.ret == 0, result.stdout.str()
+    tests = _tests(project)
+    followed = tests["test_add_then_count"]
+    assert followed["verdict"] == "confirming-only", followed
+    evidence = followed["evidence"]
+    assert evidence["call"].startswith("Inventory.count(") and "name='apple'" in evidence["call"], evidence
+    assert evidence["original"] == "returns 2", evidence
+    assert evidence["mutated"] != "returns 2" and evidence["difference"] == "return value", evidence
+    assert evidence["mutant"].startswith("inventory.x")
+    assert tests["test_add_checked"]["verdict"] == "checks"
+    stamp = tests["test_stamp_runs"]
+    assert stamp["verdict"] is None and stamp["evidence"] is None, stamp
+    result.stdout.fnmatch_lines(
+        ["*confirming-only test_inventory.py::test_add_then_count: *called Inventory.count(*"]
+    )

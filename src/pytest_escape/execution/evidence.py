@@ -16,24 +16,45 @@ had set up, and proves nothing) and on each mutant the test passed under.
 The first that returns something else, or leaves an argument in another
 state, is the evidence.  A mutant that raised is never evidence: a crash is
 what a test notices without checking anything.
+
+A call made again on its own shows only what that call returns.  A mutant
+of ``Table.update`` shows in what the test's *next* call, ``table.get(...)``,
+returns: the change travels in the object between the two calls.  When no
+call made again proves anything, the test is followed (``trace``): it runs
+whole, in a fresh child each time, twice on the original and once under each
+mutant it passed under, and every result of a call it made itself into the
+code under test is kept, if it is plain data two processes can compare.  A
+result that differs under a mutant, while the two original runs agree on
+it, is the evidence (``followed``).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime
+import decimal
+import enum
+import fractions
 import inspect
-from collections.abc import Callable
+import json
+import pathlib
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import CodeType, FrameType
 from typing import Any
 
 from ..inputs import sandbox
 from ..inputs.calls import Caller, NotCallable, resolve, sentinels
 from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.literals import describe_call
-from ..inputs.observe import made_by_test
+from ..inputs.observe import CALLER_DEPTH, made_by_test
 from ..inputs.strategies import Call
 from ..model import Evidence
 from ..mutation.mutmut_adapter import mutated_codes, watching_calls
+from ..mutation.switch import OnCall, watching
 
 #: calls of one function recorded per test: later ones rarely add evidence
 CALLS_KEPT = 20
@@ -134,4 +155,179 @@ def find(
             return Evidence(
                 suspect.mutant, describe_call(target.qualname, entry.arguments), original, changed, what
             )
+    return None
+
+
+# -- following the test whole -------------------------------------------------
+
+#: results of the test's own calls kept from one run of it
+FOLLOWED_CALLS = 300
+#: items of one result looked at before it counts as too big to compare
+PLAIN_ITEMS = 5000
+
+#: types whose ``repr`` is their value, whatever process made them
+_VALUE_TYPES = (
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+    datetime.timezone,
+    decimal.Decimal,
+    fractions.Fraction,
+    uuid.UUID,
+    pathlib.PurePath,
+    range,
+)
+
+
+class _Opaque(Exception):
+    """Raised inside ``plain``: the value is not plain data."""
+
+
+def plain(value: Any) -> Any | None:
+    """``value`` as JSON-able data that means the same in any process, or
+    None when it is not plain data (numbers, text, containers of them, and
+    the like).
+
+    An object's identity, address or cache says nothing two runs can agree
+    on, and comparing an object by its state would call a cache that filled
+    otherwise a difference: only plain data is compared.
+    """
+    budget = [PLAIN_ITEMS]
+    try:
+        return _plain(value, budget, 0)
+    except (_Opaque, RecursionError):
+        return None
+
+
+def _type_name(value: Any) -> str:
+    return f"{type(value).__module__}.{type(value).__qualname__}"
+
+
+def _plain(value: Any, budget: list[int], depth: int) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 50:
+        raise _Opaque
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return [kind.__name__, value if kind is not int else str(value)]
+    if kind in (float, complex):
+        return [kind.__name__, repr(value)]
+    if kind in (bytes, bytearray):
+        return [kind.__name__, value.hex()]
+    if isinstance(value, enum.Enum):
+        return ["enum", _type_name(value), value.name]
+    if isinstance(value, _VALUE_TYPES):
+        return ["value", _type_name(value), repr(value)]
+    deeper = depth + 1
+    if isinstance(value, (list, tuple)):
+        items: Any = [_plain(v, budget, deeper) for v in value]
+    elif isinstance(value, dict):
+        items = [[_plain(k, budget, deeper), _plain(v, budget, deeper)] for k, v in value.items()]
+    elif isinstance(value, (set, frozenset)):
+        items = sorted(json.dumps(_plain(v, budget, deeper)) for v in value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        items = [[f.name, _plain(getattr(value, f.name), budget, deeper)] for f in fields]
+    else:
+        raise _Opaque
+    # a subclass (a dict holding a ``doc_id``) carries its attributes too
+    extra = getattr(value, "__dict__", None) if kind not in (list, tuple, dict, set, frozenset) else None
+    state = _plain(extra, budget, deeper) if extra and not dataclasses.is_dataclass(value) else None
+    return [_type_name(value), items, state]
+
+
+@dataclass(frozen=True)
+class Result:
+    """A call the test made into the code under test, and what it returned."""
+
+    #: the function and which of the test's calls of it (``Table.get#2``)
+    key: str
+    #: the call as the test made it, its arguments shown as they were at the start
+    call: str
+    #: what it returned, as ``plain`` data in JSON text
+    value: str
+    #: what it returned, as a reader sees it
+    shown: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One run of a test, followed: whether it passed, and its calls' results."""
+
+    passed: bool
+    results: tuple[Result, ...]
+
+
+def trace(run_test: Callable[[], bool], test_file: Callable[[str], bool], files: set[str]) -> Trace:
+    """Run the test, keeping the result of each call it made itself into a
+    function defined in ``files`` (the modules under test).
+
+    A call counts as the test's own when the first frame up the stack from
+    the function that is either the test's file or one of ``files`` is the
+    test's file: a decorator's wrapper or a library in between is passed
+    through, a call the code under test makes is not the test's.  Generators
+    and coroutines are left out: what they return at each step is not what
+    they do.
+    """
+    results: list[Result] = []
+    seen: Counter[str] = Counter()
+    listeners: dict[CodeType, OnCall | None] = {}
+
+    def listener(code: CodeType) -> OnCall | None:
+        if code not in listeners:
+            suspended = code.co_flags & (
+                inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+            )
+            listeners[code] = None if suspended or code.co_filename not in files else _keeper(code)
+        return listeners[code]
+
+    def _keeper(code: CodeType) -> OnCall:
+        name = getattr(code, "co_qualname", code.co_name)
+
+        def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
+            if len(results) >= FOLLOWED_CALLS:
+                return None
+            seen[name] += 1
+            key = f"{name}#{seen[name]}"
+            call = describe_call(name, arguments)
+
+            def end(raised: bool, value: Any) -> None:
+                data = None if raised else plain(value)
+                if data is not None:
+                    results.append(Result(key, call, json.dumps(data), show(value)))
+
+            return end
+
+        return on_call
+
+    def by_test(frame: FrameType) -> bool:
+        caller = frame.f_back
+        for _ in range(CALLER_DEPTH):
+            if caller is None or caller.f_code.co_filename in files:
+                return False
+            if test_file(caller.f_code.co_filename):
+                return True
+            caller = caller.f_back
+        return False
+
+    with watching(listener, by_test):
+        passed = run_test()
+    return Trace(passed, tuple(results))
+
+
+def followed(first: Trace, second: Trace, under: Sequence[tuple[str, Trace]]) -> Evidence | None:
+    """The first result of the test's own calls that a mutant changed while
+    the test passed, among those the two runs on the original agree on."""
+    if not (first.passed and second.passed):
+        return None
+    again = {r.key: r for r in second.results}
+    steady = {r.key: r for r in first.results if r.key in again and again[r.key].value == r.value}
+    for mutant, run in under:
+        if not run.passed:
+            continue  # it failed this time: whatever changed, the test noticed
+        for result in run.results:
+            original = steady.get(result.key)
+            if original is not None and result.value != original.value:
+                was, now = f"returns {original.shown}", f"returns {result.shown}"
+                return Evidence(mutant, original.call, was, now, "return value")
     return None

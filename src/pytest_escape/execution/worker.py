@@ -170,6 +170,20 @@ def _test_run(
     return TestRun(order, tuple(passed), tuple(kills), interrupted)
 
 
+def _test_file(item: pytest.Item) -> Callable[[str], bool]:
+    """Whether a code object's file is ``item``'s own (the frames of the test itself)."""
+    path = str(item.path)
+    if is_doctest(item):
+        # a doctest's examples are compiled as "<doctest name[n]>"
+        return lambda filename: filename.startswith("<doctest ")
+    return lambda filename: filename == path
+
+
+#: how much slower a test may run while it is followed (every call it makes is traced)
+FOLLOW_SLOWDOWN = 5
+_NOT_FOLLOWED = evidence.Trace(passed=False, results=())
+
+
 def _runner(tests: list[tuple[str, pytest.Item]], mutant: str | None) -> Callable[[], dict[str, Any]]:
     """What a forked child runs: ``tests`` under ``mutant``, its run as JSON for the pool."""
     return lambda: to_json(run_items(tests, mutant))
@@ -315,6 +329,10 @@ class WorkerPlugin:
         self.unreachable: dict[str, str] = {}
         #: test file -> its text, for telling a failing check from a crash
         self.sources: dict[str, str] = {}
+        #: candidate -> the runs of it followed so far (``evidence.trace``), by run
+        self.followed: dict[str, dict[int, evidence.Trace]] = {}
+        #: candidate -> the mutants it is followed under
+        self.following: dict[str, list[str]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
@@ -538,13 +556,7 @@ class WorkerPlugin:
 
     def _prove(self, test: str, suspects: list[evidence.Suspect], scratch: str) -> Job:
         item = self.items[test]
-        path = str(item.path)
-        doctest = is_doctest(item)
-
-        def test_file(filename: str) -> bool:
-            # a doctest's examples are compiled as "<doctest name[n]>"
-            return filename.startswith("<doctest ") if doctest else filename == path
-
+        test_file = _test_file(item)
         call_timeout = self.plan.witness.call_timeout
 
         def run() -> dict[str, Any]:
@@ -556,7 +568,41 @@ class WorkerPlugin:
             return {"evidence": to_json(found) if found is not None else None}
 
         timeout = self._timeout([test]) + call_timeout * 3 * evidence.CALLS_KEPT * len(suspects) + 10
+        self.following[test] = [s.mutant for s in suspects]
         return Job(key=f"evidence {test}", timeout=timeout, run=run, tag=("evidence", test))
+
+    def _follow(self, test: str) -> list[Job]:
+        """The runs that follow ``test`` whole (``evidence.trace``): two on the
+        original, then one under each mutant it passed under, each in a child
+        of its own, so that no run sees what another left behind."""
+        item = self.items[test]
+        test_file = _test_file(item)
+        files = {m.path for m in self.plan.modules.values()}
+        runs: list[str | None] = [None, None, *self.following[test]]
+        self.followed[test] = {}
+
+        def job(index: int, mutant: str | None) -> Job:
+            def run() -> dict[str, Any]:
+                passes = lambda: not run_items([(test, item)], mutant).failed  # noqa: E731
+                followed: dict[str, Any] = to_json(evidence.trace(passes, test_file, files))
+                return followed
+
+            # tracing every call the test makes costs; a run past this is not followed
+            timeout = self._timeout([test]) * FOLLOW_SLOWDOWN + 2
+            return Job(key=f"follow {test} {index}", timeout=timeout, run=run, tag=("follow", test, index))
+
+        return [job(index, mutant) for index, mutant in enumerate(runs)]
+
+    def _settle_follow(self, test: str, index: int, outcome: Outcome) -> None:
+        """Keep one followed run; once all are in, emit what they prove."""
+        runs = self.followed[test]
+        # a run that did not report (a timeout, a crash) counts as failed: it proves nothing
+        runs[index] = decode(evidence.Trace, outcome.payload) if outcome.kind == REPORTED else _NOT_FOLLOWED
+        mutants = self.following[test]
+        if len(runs) < len(mutants) + 2:
+            return
+        found = evidence.followed(runs[0], runs[1], [(m, runs[i + 2]) for i, m in enumerate(mutants)])
+        self.emit(TestEvidence(test, found))
 
     def _confirm(self, test: str, queue: list[str], index: int) -> Job:
         """One child runs ``test`` against ``queue[index:]`` in turn, streaming each
@@ -798,7 +844,12 @@ class WorkerPlugin:
                 self.emit(
                     WorkerWarning(f"the search for evidence that {kind[1]} only confirms stopped: {how}")
                 )
+            if found is None and outcome.kind == REPORTED and kind[1] in self.following:
+                return self._follow(kind[1])  # a call made again proved nothing: follow the test whole
             self.emit(TestEvidence(kind[1], decode(Evidence, found) if found is not None else None))
+            return None
+        if kind[0] == "follow":
+            self._settle_follow(kind[1], kind[2], outcome)
             return None
         run = _test_run_of(outcome)
         passed = run is not None and not run.failed

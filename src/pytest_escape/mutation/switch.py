@@ -441,17 +441,21 @@ def parameters(code: CodeType) -> tuple[str, ...]:
 
 @contextmanager
 def watching(
-    codes: Mapping[CodeType, OnCall], accept: Callable[[FrameType], bool] | None = None
+    codes: Mapping[CodeType, OnCall] | Callable[[CodeType], OnCall | None],
+    accept: Callable[[FrameType], bool] | None = None,
 ) -> Iterator[None]:
     """Tell ``codes[code]`` of every call that runs one of ``codes``, at its
     start and at its end; with ``accept``, only of calls whose frame it
     accepts (a test's own calls, not those the code under test makes).
+    ``codes`` may be a lookup instead of a mapping: the listener for a code
+    object, or None (every function of a file, which no mapping can list).
 
     Nothing stands between a caller and the function to listen on, so this
     listens to the interpreter (``sys.settrace``), for the time the tests run
     only, and only the frames of these code objects are traced further.
     """
     previous = sys.gettrace()
+    lookup = codes.get if isinstance(codes, Mapping) else codes
 
     def local(end: Callable[[bool, Any], None]) -> Callable[[FrameType, str, Any], Any]:
         state = {"unwinding": False}
@@ -470,7 +474,7 @@ def watching(
     def calls(frame: FrameType, event: str, arg: Any) -> Any:
         if event != "call":
             return None
-        on_call = codes.get(frame.f_code)
+        on_call = lookup(frame.f_code)
         if on_call is None or (accept is not None and not accept(frame)):
             return None
         local_names = frame.f_locals

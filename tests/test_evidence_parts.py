@@ -1,0 +1,83 @@
+"""The parts of a confirming-only proof that need no process: what counts as
+plain data two runs can compare, and which followed result is evidence."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime
+import enum
+import threading
+
+from pytest_escape.execution.evidence import Result, Trace, followed, plain
+
+
+class Colour(enum.Enum):
+    RED = 1
+
+
+class Document(dict):  # type: ignore[type-arg]
+    def __init__(self, value: dict[str, int], doc_id: int) -> None:
+        super().__init__(value)
+        self.doc_id = doc_id
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: int
+
+
+def test_plain_data_means_the_same_in_any_process() -> None:
+    assert plain(3) != plain(3.0) != plain("3")
+    assert plain(True) != plain(1)
+    assert plain([1, "a"]) != plain((1, "a"))
+    assert plain({"b": 1, "a": 2}) != plain({"a": 2, "b": 1})  # insertion order is observable
+    assert plain({3, 1, 2}) == plain({2, 3, 1})
+    assert plain(float("nan")) == plain(float("nan"))
+    assert plain(Colour.RED) == ["enum", f"{__name__}.Colour", "RED"]
+    assert plain(datetime.date(2026, 1, 2)) == ["value", "datetime.date", "datetime.date(2026, 1, 2)"]
+    assert plain(Point(1, 2)) != plain(Point(1, 3))
+    # a dict subclass carries its attributes: the same items with another id differ
+    assert plain(Document({"a": 1}, 1)) != plain(Document({"a": 1}, 2))
+    assert plain(collections.OrderedDict(a=1)) != plain({"a": 1})
+
+
+def test_objects_and_anything_holding_one_are_not_compared() -> None:
+    """An object's state may hold a cache or an address; only plain data is compared."""
+    assert plain(object()) is None
+    assert plain([1, threading.Lock()]) is None
+    assert plain({"x": object()}) is None
+    nested: list[object] = []
+    nested.append(nested)
+    assert plain(nested) is None  # a cycle is no value two runs agree on
+    assert plain(list(range(10_000))) is None  # too big to compare
+
+
+def _trace(passed: bool, **results: str) -> Trace:
+    return Trace(passed, tuple(Result(key, f"call {key}", value, value) for key, value in results.items()))
+
+
+def test_the_first_changed_result_the_two_original_runs_agree_on_is_evidence() -> None:
+    first = _trace(True, stamp="0.1", count="2")
+    second = _trace(True, stamp="0.7", count="2")
+    same = _trace(True, stamp="0.3", count="2")
+    changed = _trace(True, stamp="0.3", count="-2")
+    found = followed(first, second, [("m1", same), ("m2", changed)])
+    assert found is not None
+    assert (found.mutant, found.call, found.original, found.mutated) == (
+        "m2",
+        "call count",
+        "returns 2",
+        "returns -2",
+    )
+    # the stamp differs between the originals: under a mutant, it proves nothing
+    assert followed(first, second, [("m1", same)]) is None
+
+
+def test_a_run_that_failed_proves_nothing() -> None:
+    original = _trace(True, count="2")
+    assert followed(original, original, [("m", _trace(False, count="-2"))]) is None
+    assert followed(original, _trace(False, count="2"), [("m", _trace(True, count="-2"))]) is None
+    # a call the original made but the mutant's run did not (or raised in): nothing to compare
+    assert followed(original, original, [("m", _trace(True, other="1"))]) is None
