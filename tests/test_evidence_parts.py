@@ -38,14 +38,35 @@ def test_plain_data_means_the_same_in_any_process() -> None:
     assert plain(Colour.RED) == ["enum", f"{__name__}.Colour", "RED"]
     assert plain(datetime.date(2026, 1, 2)) == ["value", "datetime.date", "datetime.date(2026, 1, 2)"]
     assert plain(Point(1, 2)) != plain(Point(1, 3))
-    # a dict subclass carries its attributes: the same items with another id differ
-    assert plain(Document({"a": 1}, 1)) != plain(Document({"a": 1}, 2))
+    # a dict subclass is its type and its items: what it keeps beside them
+    # (addict's parent link) is state no reader sees
+    assert plain(Document({"a": 1}, 1)) == plain(Document({"a": 1}, 2)) != plain({"a": 1})
     assert plain(collections.OrderedDict(a=1)) != plain({"a": 1})
 
 
+class Node:
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.cache: dict[str, int] = {}
+
+    def __repr__(self) -> str:
+        return f"Node(tag={self.tag!r})"
+
+
+def test_an_object_is_compared_by_the_repr_its_class_wrote() -> None:
+    """What its author chose to show, not its state: a cache is not in it."""
+    warm = Node("a")
+    warm.cache["x"] = 1
+    assert plain(warm) == plain(Node("a")) == ["repr", f"{__name__}.Node", "Node(tag='a')"]
+    assert plain([Node("a")]) != plain([Node("b")])
+    assert plain(int) != plain(str)  # a class returned is shown by its name
+
+
 def test_objects_and_anything_holding_one_are_not_compared() -> None:
-    """An object's state may hold a cache or an address; only plain data is compared."""
+    """An object's state may hold a cache or an address: with no ``repr`` of its
+    own, or one showing an address, an object is not compared."""
     assert plain(object()) is None
+    assert plain(lambda: 1) is None  # a function's repr shows its address
     assert plain([1, threading.Lock()]) is None
     assert plain({"x": object()}) is None
     nested: list[object] = []

@@ -430,3 +430,35 @@ def test_a_change_carried_by_an_object_to_the_test_s_next_call_is_evidence(proje
     result.stdout.fnmatch_lines(
         ["*confirming-only test_inventory.py::test_add_then_count: *called Inventory.count(*"]
     )
+
+
+def test_a_constructor_s_receiver_is_its_first_parameter_whatever_its_name(project: Project) -> None:
+    """A test that builds an object to check something else is not weak for
+    not checking how it was built.  That held only for a receiver named
+    ``self``: a dict subclass whose ``__init__(__self, ...)`` (so that ``self``
+    may be a key) got its precise tests flagged."""
+    project.write(
+        {
+            "bag.py": """
+                class Bag(dict):
+                    def __init__(__self, *args):
+                        for arg in args:
+                            for key, value in arg.items():
+                                __self[key] = value
+                """,
+            "test_bag.py": """
+                from bag import Bag
+
+
+                def test_delete():
+                    bag = Bag({"a": 2})
+                    del bag["a"]
+                    assert bag == {}
+                """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    test = _tests(project)["test_delete"]
+    assert test["verdict"] is None and test["evidence"] is None, test
+    assert test["mutants_run"] >= 1 and test["killed_by_check"] == 0  # a candidate, not flagged

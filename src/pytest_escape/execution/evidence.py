@@ -23,9 +23,9 @@ returns: the change travels in the object between the two calls.  When no
 call made again proves anything, the test is followed (``trace``): it runs
 whole, in a fresh child each time, twice on the original and once under each
 mutant it passed under, and every result of a call it made itself into the
-code under test is kept, if it is plain data two processes can compare.  A
-result that differs under a mutant, while the two original runs agree on
-it, is the evidence (``followed``).
+code under test is kept, if it is plain data (or an object's own ``repr``)
+that two processes can compare.  A result that differs under a mutant,
+while the two original runs agree on it, is the evidence (``followed``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..inputs import sandbox
-from ..inputs.calls import Caller, NotCallable, resolve, sentinels
+from ..inputs.calls import Caller, NotCallable, Target, resolve, sentinels
 from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.literals import describe_call
 from ..inputs.observe import CALLER_DEPTH, made_by_test
@@ -113,6 +113,14 @@ def record(
     return calls if passed else None
 
 
+def _receiver(target: Target) -> str | None:
+    """``argument 'self'``, as ``difference`` names a method's receiver: its
+    first parameter, whatever it is called (addict's ``__init__(__self, ...)``
+    was flagged for how its precise tests' dicts were built)."""
+    names = list(target.signature.parameters)
+    return f"argument '{names[0]}'" if target.owner is not None and names else None
+
+
 def find(
     suspects: list[Suspect],
     calls: dict[tuple[str, str], list[Recorded]],
@@ -142,7 +150,7 @@ def find(
             if mutated.kind != RETURNED:
                 continue  # a crash is no evidence against the test
             what = difference(again, mutated)
-            if what in (None, PRINTED, WARNED) or (target.name == "__init__" and what == "argument 'self'"):
+            if what in (None, PRINTED, WARNED) or (target.name == "__init__" and what == _receiver(target)):
                 # a constructor's object is what the test goes on to use: a
                 # test that builds one to check something else is not weak
                 # for not checking how it was built
@@ -186,11 +194,12 @@ class _Opaque(Exception):
 def plain(value: Any) -> Any | None:
     """``value`` as JSON-able data that means the same in any process, or
     None when it is not plain data (numbers, text, containers of them, and
-    the like).
+    the like) or an object with a ``repr`` of its own.
 
     An object's identity, address or cache says nothing two runs can agree
     on, and comparing an object by its state would call a cache that filled
-    otherwise a difference: only plain data is compared.
+    otherwise a difference: an object is compared by the ``repr`` its class
+    wrote, or not at all.
     """
     budget = [PLAIN_ITEMS]
     try:
@@ -226,14 +235,34 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
     elif isinstance(value, (set, frozenset)):
         items = sorted(json.dumps(_plain(v, budget, deeper)) for v in value)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
+        # the fields its == compares
+        fields = [f for f in dataclasses.fields(value) if f.compare]
         items = [[f.name, _plain(getattr(value, f.name), budget, deeper)] for f in fields]
     else:
+        return ["repr", _type_name(value), _own_repr(value)]
+    # a container of a subclass is its type and its items: attributes it keeps
+    # beside them (a parent link, a frozen flag) are state no reader sees
+    return [_type_name(value), items]
+
+
+#: characters of an object's own ``repr`` compared, at most
+REPR_LIMIT = 10_000
+
+
+def _own_repr(value: Any) -> str:
+    """The ``repr`` an object's class wrote for it (``Node(tag='jane')``): the
+    face its author chose to show, so a mutant that changes it changes what
+    a reader of the object sees.  One with an address, or the default
+    ``<X object at 0x...>``, says nothing two processes agree on."""
+    if getattr(type(value), "__repr__", None) is object.__repr__:
         raise _Opaque
-    # a subclass (a dict holding a ``doc_id``) carries its attributes too
-    extra = getattr(value, "__dict__", None) if kind not in (list, tuple, dict, set, frozenset) else None
-    state = _plain(extra, budget, deeper) if extra and not dataclasses.is_dataclass(value) else None
-    return [_type_name(value), items, state]
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a repr that fails shows nothing
+        raise _Opaque from None
+    if " at 0x" in text or len(text) > REPR_LIMIT:
+        raise _Opaque
+    return text
 
 
 @dataclass(frozen=True)
