@@ -658,6 +658,52 @@ def test_a_generator_s_regression_test_draws_it(project: Project) -> None:
     assert "    list(walk(tree=" in (w["test"] or ""), w.get("test_dropped")
 
 
+ORG = """
+class Person:
+    def __init__(self, name):
+        self.name = name
+        self.reports = []
+
+
+class Org:
+    def __init__(self):
+        self.people = {}
+
+    def hire(self, name, boss=None):
+        self.people[name] = Person(name)
+        if boss is not None:
+            self.people[boss].reports.append(name)
+"""
+
+ORG_TESTS = """
+from org import Org
+
+
+def test_hire():
+    org = Org()
+    org.hire("ann")
+    org.hire("bob", boss="ann")
+"""
+
+
+def test_a_state_that_holds_objects_is_pinned_where_the_mutant_left_it_otherwise(project: Project) -> None:
+    """``hire`` changes what the org holds: people, objects with no literal,
+    so ``vars(org) == {...}`` cannot be written, and the witness had no test.
+    The part the mutant left otherwise is pinned instead, and the test is
+    verified against the untouched source like any other."""
+    project.write({"org.py": ORG, "test_org.py": ORG_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    (survivor,) = [
+        m
+        for m in project.mutants().values()
+        if m["after"] == ["            self.people[boss].reports.append(None)"]
+    ]
+    w = _witness(survivor)
+    assert w["verdict"] == WITNESSED, w
+    assert 'assert obj.people["ann"].reports[0] == "bob"' in (w["test"] or ""), w.get("test_dropped")
+
+
 TICKETS = """
 import uuid
 

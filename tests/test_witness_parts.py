@@ -991,6 +991,33 @@ def test_equal_values_of_another_type_are_told_apart_by_their_type() -> None:
     ]
 
 
+class _Node:
+    """A node with no literal: its default ``repr`` shows an address."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+
+class _Tree:
+    def __init__(self, **tags: str) -> None:
+        self.nodes = {key: _Node(tag) for key, tag in tags.items()}
+        self.size = len(tags)
+
+
+def test_a_state_holding_objects_is_pinned_where_it_differs() -> None:
+    """``vars(tree) == {...}`` has no literal when the tree holds nodes: the
+    part the mutant left otherwise is pinned instead (treelib's after-states,
+    19 witnesses without a test)."""
+    from pytest_escape.witness.regression import _pin_state
+
+    lines, imports = _pin_state(_Tree(a="x", b="y"), _Tree(a="x", b="z"), "tree", receiver=True)
+    assert (lines, imports) == (["assert tree.nodes['b'].tag == 'y'"], set())
+    lines, _ = _pin_state(_Tree(a="x"), _Tree(a="x", b="y"), "tree", receiver=True)
+    assert "assert tree.size == 1" in lines
+    with pytest.raises(NotLiteral, match="no attribute of _Tree tells the two apart"):
+        _pin_state(_Tree(a="x"), _Tree(a="x"), "tree", receiver=True)
+
+
 def test_emitted_source_is_double_quoted_as_ruff_writes_it() -> None:
     from pytest_escape.pysource import double_quoted
 

@@ -333,20 +333,29 @@ def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> t
     attribute the mutant left otherwise, by the name code outside reads it by.
     """
     if not (receiver or shaped(after) is not after):
-        state = literal(after)
-        return [f"assert {subject} == {state.source}"], state.imports
+        return _pin_value(after, CallOutcome(RETURNED, value=mutant_after), subject)
     if isinstance(getattr(after, "__dict__", None), dict) and not slotted(type(after)):
-        state = literal(vars(after))
-        return [f"assert vars({subject}) == {state.source}"], state.imports
+        try:
+            state = literal(vars(after))
+            return [f"assert vars({subject}) == {state.source}"], state.imports
+        except NotLiteral:
+            pass  # it holds objects with no literal (a tree's nodes): the attributes that differ, below
     ours, theirs = object_state(after) or {}, object_state(mutant_after) or {}
     lines: list[str] = []
     imports: set[str] = set()
+    refused: NotLiteral | None = None
     for name, value in ours.items():
         if value is UNSET or not name.isidentifier() or (name in theirs and same_value(value, theirs[name])):
             continue
-        pinned = literal(value)
-        imports |= pinned.imports
-        lines.append(f"assert {subject}.{name} == {pinned.source}")
+        # the mutant's value of it, to pin the one part that differs when the whole has no literal
+        other = CallOutcome(RETURNED, value=theirs[name]) if name in theirs else CallOutcome(RAISED)
+        try:
+            pinned, needed = _pin_value(value, other, f"{subject}.{name}")
+        except NotLiteral as e:
+            refused = refused or e
+            continue  # another attribute may tell them apart
+        imports |= needed
+        lines.extend(pinned)
     if not lines:
-        raise NotLiteral(f"no attribute of {type(after).__qualname__} tells the two apart")
+        raise refused or NotLiteral(f"no attribute of {type(after).__qualname__} tells the two apart")
     return lines, imports
