@@ -23,9 +23,10 @@ returns: the change travels in the object between the two calls.  When no
 call made again proves anything, the test is followed (``trace``): it runs
 whole, in a fresh child each time, twice on the original and once under each
 mutant it passed under, and every result of a call it made itself into the
-code under test is kept, if it is plain data (or an object's own ``repr``)
-that two processes can compare.  A result that differs under a mutant,
-while the two original runs agree on it, is the evidence (``followed``).
+code under test is kept, as data two processes can compare (``plain``: an
+object by the ``repr`` its class wrote, or else by its type).  A result
+that differs under a mutant, while the two original runs agree on it, is
+the evidence (``followed``).
 """
 
 from __future__ import annotations
@@ -192,14 +193,15 @@ class _Opaque(Exception):
 
 
 def plain(value: Any) -> Any | None:
-    """``value`` as JSON-able data that means the same in any process, or
-    None when it is not plain data (numbers, text, containers of them, and
-    the like) or an object with a ``repr`` of its own.
+    """``value`` as JSON-able data that means the same in any process:
+    numbers, text, containers of them and the like as they are, an object
+    by the ``repr`` its class wrote, or else by its type; None when it is
+    too big or too deep to compare.
 
     An object's identity, address or cache says nothing two runs can agree
     on, and comparing an object by its state would call a cache that filled
-    otherwise a difference: an object is compared by the ``repr`` its class
-    wrote, or not at all.
+    otherwise a difference: what a reader sees of it is its ``repr``, and
+    which kind of object it is.
     """
     budget = [PLAIN_ITEMS]
     try:
@@ -239,7 +241,10 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
         fields = [f for f in dataclasses.fields(value) if f.compare]
         items = [[f.name, _plain(getattr(value, f.name), budget, deeper)] for f in fields]
     else:
-        return ["repr", _type_name(value), _own_repr(value)]
+        shown = _own_repr(value)
+        # with no repr of its own, an object is its type: which kind of
+        # object came back (``isinstance(db.storage, MemoryStorage)``) is seen
+        return ["repr", _type_name(value), shown] if shown is not None else ["object", _type_name(value)]
     # a container of a subclass is its type and its items: attributes it keeps
     # beside them (a parent link, a frozen flag) are state no reader sees
     return [_type_name(value), items]
@@ -249,20 +254,18 @@ def _plain(value: Any, budget: list[int], depth: int) -> Any:
 REPR_LIMIT = 10_000
 
 
-def _own_repr(value: Any) -> str:
+def _own_repr(value: Any) -> str | None:
     """The ``repr`` an object's class wrote for it (``Node(tag='jane')``): the
     face its author chose to show, so a mutant that changes it changes what
-    a reader of the object sees.  One with an address, or the default
-    ``<X object at 0x...>``, says nothing two processes agree on."""
+    a reader of the object sees.  None for one with an address, or the
+    default ``<X object at 0x...>``: they say nothing two processes agree on."""
     if getattr(type(value), "__repr__", None) is object.__repr__:
-        raise _Opaque
+        return None
     try:
         text = repr(value)
     except Exception:  # noqa: BLE001 - a repr that fails shows nothing
-        raise _Opaque from None
-    if " at 0x" in text or len(text) > REPR_LIMIT:
-        raise _Opaque
-    return text
+        return None
+    return None if " at 0x" in text or len(text) > REPR_LIMIT else text
 
 
 @dataclass(frozen=True)
