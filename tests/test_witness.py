@@ -704,6 +704,49 @@ def test_a_state_that_holds_objects_is_pinned_where_the_mutant_left_it_otherwise
     assert 'assert obj.people["ann"].reports[0] == "bob"' in (w["test"] or ""), w.get("test_dropped")
 
 
+FIELDS = """
+class Field:
+    def __init__(self):
+        self._path = ()
+
+    def __getattr__(self, name):
+        field = type(self)()
+        field._path = self._path + (name,)
+        return field
+
+    def matches(self, doc, value):
+        for part in self._path:
+            if part not in doc:
+                return False
+            doc = doc[part]
+        return doc == value
+"""
+
+FIELDS_TESTS = """
+from fields import Field
+
+
+def test_match():
+    assert Field().name.matches({"name": "ann"}, "ann")
+    assert not Field().name.matches({"name": "bob"}, "ann")
+    Field().age.matches({"name": "ann"}, 3)
+"""
+
+
+def test_a_receiver_whose_getattr_answers_every_name_is_a_seed(project: Project) -> None:
+    """``copy.deepcopy`` of a query builder (``Field().age``) fails: it asks
+    the instance for ``__deepcopy__``.  The receiver could not be recorded,
+    and with it went every argument of the call: "parameter 'doc': no value
+    seen in the tests", though the test passed three."""
+    project.write({"fields.py": FIELDS, "test_fields.py": FIELDS_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    (survivor,) = [m for m in project.mutants().values() if m["status"] == "survived"]
+    w = _witness(survivor)
+    assert w["verdict"] == WITNESSED, w
+    assert 'obj._path = ("age",)' in (w["test"] or ""), w.get("test_dropped")
+
+
 TICKETS = """
 import uuid
 

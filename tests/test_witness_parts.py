@@ -4,6 +4,7 @@ seeding strategies.  (The search itself runs end to end in test_witness.py.)"""
 from __future__ import annotations
 
 import collections
+import copy
 import datetime
 import decimal
 import inspect
@@ -1044,3 +1045,47 @@ def test_long_lines_are_wrapped_by_ruff_or_the_user_is_told_why_not(
         "def test_x():\n    pass\n",
         None,
     )
+
+
+class _Field:
+    """Answers every attribute name, as a query builder does (``Query().a``)."""
+
+    def __init__(self) -> None:
+        self._path: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str) -> _Field:
+        field = type(self)()
+        field._path = self._path + (name,)
+        return field
+
+    def __call__(self, *args: object) -> None:
+        raise RuntimeError("an empty field was evaluated")
+
+
+class _SlottedField:
+    __slots__ = ("path",)
+
+    def __init__(self, path: tuple[str, ...]) -> None:
+        self.path = path
+
+    def __getattr__(self, name: str) -> _SlottedField:
+        return _SlottedField((*self.path, name))
+
+
+def test_an_object_whose_getattr_answers_every_name_is_copied() -> None:
+    """``copy.deepcopy`` asks the instance for ``__deepcopy__`` and gets a
+    field back, which it calls; the copy here looks it up on the type, as
+    Python does, and leaves ``copy`` as it was for the code under test."""
+    from pytest_escape.inputs.copying import deep_copy
+
+    field = _Field().user.name
+    with pytest.raises(RuntimeError, match="empty field"):
+        copy.deepcopy(field)
+    shared = [field, {"again": field}]
+    copied = deep_copy(shared)
+    assert copied[0] is not field and copied[0]._path == ("user", "name")
+    assert copied[1]["again"] is copied[0]  # what the original shared, the copy shares
+    slotted = deep_copy(_SlottedField(("a",)).b)
+    assert slotted.path == ("a", "b")
+    with pytest.raises(RuntimeError, match="empty field"):
+        copy.deepcopy(field)  # the table is put back

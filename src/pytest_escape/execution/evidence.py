@@ -31,7 +31,6 @@ the evidence (``followed``).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime
 import decimal
@@ -50,6 +49,7 @@ from typing import Any
 from ..inputs import sandbox
 from ..inputs.calls import Caller, NotCallable, Target, resolve, sentinels
 from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
+from ..inputs.copying import deep_copy
 from ..inputs.literals import describe_call
 from ..inputs.observe import CALLER_DEPTH, made_by_test
 from ..inputs.strategies import Call
@@ -94,13 +94,13 @@ def record(
         def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
             if len(calls[key]) >= CALLS_KEPT:
                 return None
-            entry = Recorded(copy.deepcopy(arguments, dict(keep)))
+            entry = Recorded(deep_copy(arguments, dict(keep)))
             calls[key].append(entry)
 
             def end(raised: bool, value: Any) -> None:
                 if not raised:
                     try:
-                        entry.value, entry.returned = copy.deepcopy(value), True
+                        entry.value, entry.returned = deep_copy(value), True
                     except Exception:  # noqa: BLE001 - a result we cannot keep is no evidence
                         pass
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import functools
 import inspect
 import io
@@ -24,6 +23,7 @@ from typing import Any
 
 from ..mutation.mutmut_adapter import activate
 from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning
+from .copying import deep_copy
 from .literals import OMITTED, REBUILT, is_sentinel
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import Call
@@ -212,7 +212,7 @@ def fresh(value: Any, memo: dict[int, Any] | None = None) -> Any:
         return value.make(lambda part: fresh(part, memo))
     if type(value) in (list, tuple) and any(isinstance(item, REBUILT) for item in value):
         return type(value)(fresh(item, memo) for item in value)
-    return copy.deepcopy(value, memo)
+    return deep_copy(value, memo)
 
 
 def fresh_arguments(

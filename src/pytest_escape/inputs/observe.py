@@ -7,7 +7,6 @@ does to them later does not change the record.
 
 from __future__ import annotations
 
-import copy
 import inspect
 import sys
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from ..mutation.mutmut_adapter import (
 from ..mutation.switch import OnCall
 from .calls import attribute_name, sentinels
 from .compare import same_value
+from .copying import deep_copy
 from .literals import Step
 from .strategies import call_key
 
@@ -101,7 +101,7 @@ def observe_calls(
             found.direct += 1
         if len(calls) < MAX_RECORDED:
             try:
-                calls.append(copy.deepcopy(arguments, dict(keep)))
+                calls.append(deep_copy(arguments, dict(keep)))
             except Exception:  # noqa: BLE001 - uncopyable input: not a seed
                 return None
             return len(calls) - 1
@@ -148,7 +148,7 @@ def observe_with_steps(
     def on_target(arguments: dict[str, Any]) -> None:
         if len(calls) < MAX_RECORDED and not any(_test_double(v) for v in arguments.values()):
             try:
-                calls.append(copy.deepcopy(arguments, dict(keep)))
+                calls.append(deep_copy(arguments, dict(keep)))
             except Exception:  # noqa: BLE001 - uncopyable input: not a seed
                 pass
 
@@ -160,7 +160,7 @@ def observe_with_steps(
             if any(_test_double(v) for v in arguments.values()) or receiver not in arguments:
                 return None
             try:
-                before = copy.deepcopy(arguments, dict(keep))
+                before = deep_copy(arguments, dict(keep))
             except Exception:  # noqa: BLE001
                 return None
 
