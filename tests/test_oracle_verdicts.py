@@ -462,3 +462,47 @@ def test_a_constructor_s_receiver_is_its_first_parameter_whatever_its_name(proje
     test = _tests(project)["test_delete"]
     assert test["verdict"] is None and test["evidence"] is None, test
     assert test["mutants_run"] >= 1 and test["killed_by_check"] == 0  # a candidate, not flagged
+
+
+def test_a_hang_in_one_test_leaves_the_others_a_verdict(project: Project) -> None:
+    """Under ``step``'s extreme mutant ``return 1``, ``countdown`` never ends.
+    Every covering test runs in one child for an extreme mutant, so the hang
+    hid what the other test did: it got "no per-test verdict" and, checking
+    nothing, went unflagged.  The others now run again without the test it
+    hung in; that test's timeout is a kill, not a check."""
+    project.write(
+        {
+            "counter.py": """
+                def step(n: int) -> int:
+                    return n - 1
+
+
+                def countdown(n):
+                    while n > 0:
+                        n = step(n)
+                    return n
+                """,
+            "test_counter.py": """
+                from counter import countdown, step
+
+
+                def test_countdown():
+                    assert countdown(3) == 0
+
+
+                def test_step_runs():
+                    step(3)
+                """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    functions = {f["name"]: f for f in project.results()["x-escape"]["functions"]}
+    one = functions["step"]["second_extreme"]
+    assert (one["replacement"], one["status"]) == ("return 1", "timeout"), one
+    assert one["passed_by"] == ["test_counter.py::test_step_runs"], one
+    assert [(k["test"], k["by_check"]) for k in one["kills"]] == [("test_counter.py::test_countdown", False)]
+    runs = _tests(project)["test_step_runs"]
+    assert runs["verdict"] == "confirming-only", runs
+    assert runs["evidence"]["call"] == "step(n=3)", runs
+    assert _tests(project)["test_countdown"]["verdict"] == "checks"

@@ -179,6 +179,8 @@ def _test_file(item: pytest.Item) -> Callable[[str], bool]:
     return lambda filename: filename == path
 
 
+#: tests a run of every covering test may hang in, each passed in turn, before the rest are given up
+HANGS_PASSED = 3
 #: how much slower a test may run while it is followed (every call it makes is traced)
 FOLLOW_SLOWDOWN = 5
 _NOT_FOLLOWED = evidence.Trace(passed=False, results=())
@@ -758,8 +760,9 @@ class WorkerPlugin:
             needed, unit = outcome.cpu, "s of CPU"
         if outcome.kind == REPORTED and needed <= hung.limit:
             reason = f"{timed_out(hung)}; without the mutant they ran in {needed:.1f} {unit}"
-            self._record(Verdict(mutant.key, MutantStatus.TIMEOUT, duration, reason=reason), rerun)
-            return None
+            return self._after_hang(
+                mutant, Verdict(mutant.key, MutantStatus.TIMEOUT, duration, reason=reason), hung.step
+            )
         if outcome.kind == REPORTED:
             again = self._mutant(entry, set(excluded), rerun, slack=self.plan.timeout_factor * needed)
             return [again] if again is not None else None
@@ -851,6 +854,8 @@ class WorkerPlugin:
         if kind[0] == "follow":
             self._settle_follow(kind[1], kind[2], outcome)
             return None
+        if kind[0] == "past hang":
+            return self._settle_past_hang(kind[1], kind[2], kind[3], outcome)
         run = _test_run_of(outcome)
         passed = run is not None and not run.failed
         if kind[0] == "probe":
@@ -868,10 +873,57 @@ class WorkerPlugin:
         if (outcome.kind == TIMED_OUT and not kind[4]) or outcome.out_of_memory:
             return [self._without_mutant(job, outcome)]
         verdict = self._verdict(job, outcome, run)
+        if verdict.status == MutantStatus.TIMEOUT:
+            return self._after_hang(job, verdict, outcome.step)
         self._record(verdict, rerun=kind[1])
         if verdict.killed_by is None or run is None:
             return None
         return self._checks(verdict.killers, run.order) or None
+
+    def _after_hang(
+        self, job: Job, verdict: Verdict, step: Step | None, hung: tuple[str, ...] = ()
+    ) -> list[Job] | None:
+        """Record a timeout.  A run of every covering test (an extreme
+        mutant's) that hung in one test said nothing of the others: each got
+        no per-test verdict, and a test that checks nothing went unflagged
+        (orderedmultidict: 2 of 20 stripped tests).  So the others run again
+        under the mutant, without the test it hung in, and their outcomes are
+        kept on the timeout's verdict; the test it hung in is recorded as
+        the run's first kill, by the timeout, which is no check."""
+        _, rerun, entry, excluded, slack = job.tag
+        rest = [t for t in entry.tests if t in self.items and t not in excluded and t not in hung]
+        if step is not None:
+            hung, rest = (*hung, step.name), [t for t in rest if t != step.name]
+        if not entry.all or step is None or not rest or len(hung) > HANGS_PASSED:
+            self._record(verdict, rerun)
+            return None
+
+        def run() -> dict[str, Any]:
+            payload: dict[str, Any] = to_json(run_items([(t, self.items[t]) for t in rest], entry.id, True))
+            return payload
+
+        steps = self.limits.steps(rest, slack)
+        tag = ("past hang", job, verdict, hung)
+        return [Job(key=entry.id, timeout=steps[-1].limit, run=run, tag=tag, steps=steps)]
+
+    def _settle_past_hang(
+        self, job: Job, verdict: Verdict, hung: tuple[str, ...], outcome: Outcome
+    ) -> list[Job] | None:
+        """Keep what the tests past a hang did on the timeout's verdict; one
+        more hang is passed the same way."""
+        run = _test_run_of(outcome)
+        if run is None:
+            if outcome.kind == TIMED_OUT:
+                return self._after_hang(job, verdict, outcome.step, hung)
+            self._record(verdict, rerun=job.tag[1])  # the child died: the timeout, as it was
+            return None
+        timed_out = tuple(KillRecord(t, verdict.reason or "timed out") for t in hung)
+        whole = dataclasses.replace(
+            verdict, kills=timed_out + run.kills, passed=run.passed, tests_run=len(hung) + len(run.order)
+        )
+        self._record(whole, rerun=job.tag[1])
+        # a kill stands only on a test that passes alone, as after any run
+        return self._checks([k.test for k in run.kills], run.order) or None
 
     def _settle_check(self, job: Job, outcome: Outcome, run: TestRun | None) -> list[Job] | None:
         """Exclude the killer that failed (or hung, or ended its child) without
