@@ -1089,3 +1089,29 @@ def test_an_object_whose_getattr_answers_every_name_is_copied() -> None:
     assert slotted.path == ("a", "b")
     with pytest.raises(RuntimeError, match="empty field"):
         copy.deepcopy(field)  # the table is put back
+
+
+class _Query:
+    """Keeps a function of its own per instance, as tinydb's ``Query()`` does."""
+
+    def __init__(self) -> None:
+        def nothing(_: object) -> bool:
+            raise RuntimeError("an empty query was evaluated")
+
+        self._test = nothing
+        self._path: tuple[str, ...] = ()
+        self.limit = 10
+
+
+def test_what_the_constructor_sets_anyway_is_not_written_again() -> None:
+    """``obj = _Query()`` already holds its local function and its default
+    limit: only the path the tests gave it is written, and the local
+    function, which no test can import, no longer stops the whole object."""
+    from pytest_escape.inputs.literals import setup_lines
+
+    query = _Query()
+    query._path = ("name",)
+    lines, _ = setup_lines(query, "obj")
+    assert lines == ["obj = _Query()", "obj._path = ('name',)"]
+    query.limit = 3
+    assert setup_lines(query, "obj")[0] == ["obj = _Query()", "obj._path = ('name',)", "obj.limit = 3"]

@@ -404,11 +404,41 @@ def _object_lines(
         required = True
     # Cart() then its attributes reads like a test; __new__ only when the constructor needs arguments
     lines.append(f"{name} = {cls}.__new__({cls})" if required else f"{name} = {cls}()")
+    made = {} if required else _as_constructed(value.cls)
     for attribute, attribute_value in value.state:
+        if attribute in made and _same_part(made[attribute], attribute_value):
+            continue  # Cls() sets it so already
         if not attribute.isidentifier():
             raise NotLiteral(f"attribute {attribute!r} is not an identifier")
         source = _part_source(attribute_value, f"{name}_{attribute.strip('_')}", lines, imports, named)
         lines.append(f"{name}.{attribute} = {source}")
+
+
+def _as_constructed(cls: type) -> dict[str, Any]:
+    """The state ``cls()`` gives an instance, to leave out of a written one
+    what the constructor sets anyway: a function it defines for each
+    instance (tinydb's ``Query()`` keeps a local ``notest``) has no name to
+    import, and 37 witnesses on queries got no test for writing it again."""
+    try:
+        return object_state(cls()) or {}
+    except Exception:  # noqa: BLE001 - a constructor that fails here: every attribute is written
+        return {}
+
+
+def _same_part(made: Any, seen: Any) -> bool:
+    """Whether an attribute the constructor set is the one seen: equal in
+    value, or a function of the same code with equal defaults and captures."""
+    try:
+        if inspect.isfunction(made) and inspect.isfunction(seen):
+            captured = [[c.cell_contents for c in f.__closure__ or ()] for f in (made, seen)]
+            return (
+                _same_code(made.__code__, seen.__code__)
+                and same_value(made.__defaults__, seen.__defaults__)
+                and same_value(captured[0], captured[1])
+            )
+        return same_value(made, seen)
+    except Exception:  # noqa: BLE001 - an empty cell, a comparison that raised: written out
+        return False
 
 
 def _part_source(value: Any, child: str, lines: list[str], imports: set[str], named: dict[int, str]) -> str:
