@@ -992,7 +992,7 @@ def test_equal_values_of_another_type_are_told_apart_by_their_type() -> None:
     ]
 
 
-class _Node:
+class _TagNode:
     """A node with no literal: its default ``repr`` shows an address."""
 
     def __init__(self, tag: str) -> None:
@@ -1001,7 +1001,7 @@ class _Node:
 
 class _Tree:
     def __init__(self, **tags: str) -> None:
-        self.nodes = {key: _Node(tag) for key, tag in tags.items()}
+        self.nodes = {key: _TagNode(tag) for key, tag in tags.items()}
         self.size = len(tags)
 
 
