@@ -747,6 +747,63 @@ def test_a_receiver_whose_getattr_answers_every_name_is_a_seed(project: Project)
     assert 'obj._path = ("age",)' in (w["test"] or ""), w.get("test_dropped")
 
 
+REGISTRY = """
+class Registry(dict):
+    def __init__(self, factory, *args):
+        super().__init__(*args)
+        self.factory = factory
+
+    def __getattr__(self, name):
+        try:
+            return object.__getattribute__(self, name)
+        except AttributeError:
+            return self[name]
+
+    def __missing__(self, key):
+        self[key] = self.factory()
+        return self[key]
+
+    def __getstate__(self):
+        return dict(self)
+
+    def __setstate__(self, state):
+        self.update(state)
+
+    def __repr__(self):
+        return f"Registry({self.factory.__name__}, {dict.__repr__(self)})"
+
+    def grab(self, key):
+        if key in self:
+            return self[key]
+        return None
+"""
+
+REGISTRY_TESTS = """
+from registry import Registry
+
+
+def test_grab():
+    registry = Registry(list, {"a": [1]})
+    registry.grab("a")
+    registry.grab("b")
+"""
+
+
+def test_a_copy_that_loses_what_its_repr_reads_is_no_seed(project: Project) -> None:
+    """A dict whose pickling state drops its factory: copied by that state,
+    the copy's ``repr`` recursed through ``__missing__``, and Hypothesis,
+    which shows its examples, failed the whole search.  Such a copy is no
+    copy, and the survivor gets a verdict that names its parameter."""
+    project.write({"registry.py": REGISTRY, "test_registry.py": REGISTRY_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "20", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    witnesses = [_witness(m) for m in project.mutants().values() if m["status"] == "survived"]
+    assert witnesses and all("failed" not in (w["reason"] or "") for w in witnesses), witnesses
+    assert any("parameter 'self'" in (w["reason"] or "") for w in witnesses), witnesses
+
+
 TICKETS = """
 import uuid
 

@@ -1115,3 +1115,40 @@ def test_what_the_constructor_sets_anyway_is_not_written_again() -> None:
     assert lines == ["obj = _Query()", "obj._path = ('name',)"]
     query.limit = 3
     assert setup_lines(query, "obj")[0] == ["obj = _Query()", "obj._path = ('name',)", "obj.limit = 3"]
+
+
+class _Factory(dict):  # type: ignore[type-arg]
+    """Answers every name, and pickles its items only: its factory is lost."""
+
+    def __init__(self, factory: type) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return object.__getattribute__(self, name)
+        except AttributeError:
+            return self[name]
+
+    def __missing__(self, key: str) -> object:
+        self[key] = self.factory()
+        return self[key]
+
+    def __getstate__(self) -> dict[str, object]:
+        return dict(self)
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.update(state)
+
+    def __repr__(self) -> str:
+        return f"_Factory({self.factory.__name__}, {dict.__repr__(self)})"
+
+
+def test_a_copy_that_is_not_the_same_object_is_refused() -> None:
+    """Made from its pickling state, the copy has no factory and its repr
+    recurses: refused, so the value is no seed, rather than a broken one
+    that fails the search."""
+    from pytest_escape.inputs.copying import deep_copy
+
+    with pytest.raises(copy.Error, match="a copy of _Factory is not the same object"):
+        deep_copy(_Factory(list))

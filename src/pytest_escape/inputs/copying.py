@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .compare import object_state, show
+
 
 def _answers_any_name(cls: type) -> bool:
     """A class of the program whose ``__getattr__`` may answer ``__deepcopy__``."""
@@ -55,6 +57,11 @@ def _by_type(x: Any, memo: dict[int, Any]) -> Any:
         y.append(copy.deepcopy(item, memo))
     for key, value in pairs or ():
         y[copy.deepcopy(key, memo)] = copy.deepcopy(value, memo)
+    if set(object_state(x) or ()) != set(object_state(y) or ()) or show(x) != show(y):
+        # its pickling state leaves something out (munch's DefaultFactoryMunch
+        # drops its factory, and its repr then recurses): another object,
+        # which may not even show itself, is no copy
+        raise copy.Error(f"a copy of {type(x).__qualname__} is not the same object")
     return y
 
 

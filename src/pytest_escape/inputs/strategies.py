@@ -523,8 +523,9 @@ def call_strategy(
     ]
     # a value whose hash raises (an instance recorded at the start of its own
     # ``__init__``, its slots still unset) breaks Hypothesis's ``just`` for
-    # every survivor of the function: such a value is no seed
-    observed = [{name: v for name, v in call.items() if _hashes_cleanly(v)} for call in observed]
+    # every survivor of the function, and one whose repr raises breaks its
+    # reporting: such a value is no seed
+    observed = [{name: v for name, v in call.items() if _usable_seed(v)} for call in observed]
     pool = _unique(
         shaped(v)
         for call in observed
@@ -592,13 +593,18 @@ def call_strategy(
     return st.one_of(generated, seen)
 
 
-def _hashes_cleanly(value: Any) -> bool:
-    """Hashable, or refused as unhashable (``TypeError``, which Hypothesis expects)."""
+def _usable_seed(value: Any) -> bool:
+    """Hashable, or refused as unhashable (``TypeError``, which Hypothesis
+    expects), and shown by a ``repr`` that does not raise."""
     try:
         hash(value)
     except TypeError:
-        return True
+        pass
     except Exception:  # noqa: BLE001 - a broken __hash__ (portion's Interval before __init__)
+        return False
+    try:
+        repr(value)
+    except Exception:  # noqa: BLE001 - a repr that recurses (an object missing what it reads)
         return False
     return True
 
