@@ -506,3 +506,54 @@ def test_a_hang_in_one_test_leaves_the_others_a_verdict(project: Project) -> Non
     assert runs["verdict"] == "confirming-only", runs
     assert runs["evidence"]["call"] == "step(n=3)", runs
     assert _tests(project)["test_countdown"]["verdict"] == "checks"
+
+
+def test_what_the_test_holds_at_its_end_is_evidence(project: Project) -> None:
+    """``"color" in settings`` runs no Python of the project (a dict's own
+    ``in``): the test calls nothing whose result a mutant could change, yet
+    the object it holds ends otherwise under a mutant of ``update``.  Read
+    when the test ends, not when the object was built: the constructor's
+    rule (a test may build an object to check something else) still holds."""
+    project.write(
+        {
+            "settings.py": """
+                class Settings(dict):
+                    def __init__(self, **values):
+                        super().__init__()
+                        self.update(values)
+
+                    def update(self, values):
+                        for key, value in values.items():
+                            if not key.startswith("_"):
+                                self[key] = value
+                """,
+            "test_settings.py": """
+                from settings import Settings
+
+
+                def test_settings_hold_values():
+                    settings = Settings(color="red")
+                    "color" in settings
+                    settings["color"] == "red"
+
+
+                def test_settings_emptied():
+                    settings = Settings(color="red")
+                    settings.clear()
+                    assert settings == {}
+                """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    held = _tests(project)["test_settings_hold_values"]
+    assert held["verdict"] == "confirming-only", held
+    evidence = held["evidence"]
+    assert (evidence["call"], evidence["original"], evidence["difference"]) == (
+        "settings",
+        "{'color': 'red'}",
+        "state at the test's end",
+    ), evidence
+    assert "; it left settings as {'color': 'red'}; under mutant Settings.update #" in held["reason"], held
+    emptied = _tests(project)["test_settings_emptied"]
+    assert emptied["verdict"] is None and emptied["evidence"] is None, emptied

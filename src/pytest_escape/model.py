@@ -408,6 +408,10 @@ def mutant_name(mutant_id: str) -> str:
     return f"{function} #{number}"
 
 
+#: an ``Evidence.difference``: what a local variable of the test held when it ended
+END_STATE = "state at the test's end"
+
+
 @dataclass
 class Evidence:
     """Proof that a test only confirms: a call the test itself made, whose
@@ -419,12 +423,17 @@ class Evidence:
     #: what the original and the mutant did with it
     original: str
     mutated: str
-    #: "return value", or "argument 'items'" (its state after the call)
+    #: "return value", "argument 'items'" (its state after the call), or
+    #: ``END_STATE`` (``call`` is then the test's variable)
     difference: str
 
     def text(self) -> str:
-        """``called total(items=[1, 2]), which returns 3; under mutant total #2 it returns 0``"""
+        """``called total(items=[1, 2]), which returns 3; under mutant total #2 it returns 0``,
+        or for what the test held at its end, ``left bag as Bag({'a': 1}); under mutant
+        Bag.add #2 it was Bag({})``"""
         under = mutant_name(self.mutant)
+        if self.difference == END_STATE:
+            return f"left {self.call} as {self.original}; under mutant {under} it was {self.mutated}"
         return f"called {self.call}, which {self.original}; under mutant {under} it {self.mutated}"
 
 

@@ -39,6 +39,7 @@ import fractions
 import inspect
 import json
 import pathlib
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -53,7 +54,7 @@ from ..inputs.copying import deep_copy
 from ..inputs.literals import describe_call
 from ..inputs.observe import CALLER_DEPTH, made_by_test
 from ..inputs.strategies import Call
-from ..model import Evidence
+from ..model import END_STATE, Evidence
 from ..mutation.mutmut_adapter import mutated_codes, watching_calls
 from ..mutation.switch import OnCall, watching
 
@@ -290,9 +291,20 @@ class Trace:
     results: tuple[Result, ...]
 
 
-def trace(run_test: Callable[[], bool], test_file: Callable[[str], bool], files: set[str]) -> Trace:
+#: how a result names what the test held when it ended, not a call's return
+END = "end:"
+
+
+def trace(
+    run_test: Callable[[], bool],
+    test_file: Callable[[str], bool],
+    files: set[str],
+    test_code: CodeType | None = None,
+) -> Trace:
     """Run the test, keeping the result of each call it made itself into a
-    function defined in ``files`` (the modules under test).
+    function defined in ``files`` (the modules under test), and, when the
+    test's own function (``test_code``) ends, each of its local variables
+    that holds an object of those modules.
 
     A call counts as the test's own when the first frame up the stack from
     the function that is either the test's file or one of ``files`` is the
@@ -300,12 +312,22 @@ def trace(run_test: Callable[[], bool], test_file: Callable[[str], bool], files:
     through, a call the code under test makes is not the test's.  Generators
     and coroutines are left out: what they return at each step is not what
     they do.
+
+    What the test holds at its end is what its calls built and changed,
+    also through operations that run no Python of the project (``key in
+    obj`` on a dict subclass): a mutant that leaves it otherwise changed an
+    object the test had in hand.  Only the end counts, so a test that builds
+    an object and then takes it where it checks it (empties a dict and checks
+    it is empty) is not taken for one that did not check how it was built.
     """
     results: list[Result] = []
     seen: Counter[str] = Counter()
     listeners: dict[CodeType, OnCall | None] = {}
+    test_frame: list[FrameType] = []
 
     def listener(code: CodeType) -> OnCall | None:
+        if code is test_code:
+            return _at_end
         if code not in listeners:
             suspended = code.co_flags & (
                 inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
@@ -332,7 +354,21 @@ def trace(run_test: Callable[[], bool], test_file: Callable[[str], bool], files:
 
         return on_call
 
+    def _at_end(_arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
+        frame = test_frame[-1]
+
+        def end(raised: bool, _value: Any) -> None:
+            for name, value in frame.f_locals.items() if not raised else ():
+                module = sys.modules.get(type(value).__module__)
+                if getattr(module, "__file__", None) in files and (data := plain(value)) is not None:
+                    results.append(Result(f"{END}{name}", name, json.dumps(data), show(value)))
+
+        return end
+
     def by_test(frame: FrameType) -> bool:
+        if frame.f_code is test_code:
+            test_frame.append(frame)
+            return True
         caller = frame.f_back
         for _ in range(CALLER_DEPTH):
             if caller is None or caller.f_code.co_filename in files:
@@ -360,6 +396,8 @@ def followed(first: Trace, second: Trace, under: Sequence[tuple[str, Trace]]) ->
         for result in run.results:
             original = steady.get(result.key)
             if original is not None and result.value != original.value:
+                if result.key.startswith(END):
+                    return Evidence(mutant, original.call, original.shown, result.shown, END_STATE)
                 was, now = f"returns {original.shown}", f"returns {result.shown}"
                 return Evidence(mutant, original.call, was, now, "return value")
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import gc
+import inspect
 import itertools
 import json
 import os
@@ -582,11 +583,15 @@ class WorkerPlugin:
         files = {m.path for m in self.plan.modules.values()}
         runs: list[str | None] = [None, None, *self.following[test]]
         self.followed[test] = {}
+        # the test's own function, whose variables are read when it ends
+        function: Any = getattr(item, "obj", None)
+        function = getattr(function, "__func__", function)  # a unittest method, bound
+        code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
 
         def job(index: int, mutant: str | None) -> Job:
             def run() -> dict[str, Any]:
                 passes = lambda: not run_items([(test, item)], mutant).failed  # noqa: E731
-                followed: dict[str, Any] = to_json(evidence.trace(passes, test_file, files))
+                followed: dict[str, Any] = to_json(evidence.trace(passes, test_file, files, code))
                 return followed
 
             # tracing every call the test makes costs; a run past this is not followed
