@@ -9,7 +9,7 @@ import datetime
 import enum
 import threading
 
-from pytest_escape.execution.evidence import Result, Trace, followed, plain
+from pytest_escape.execution.evidence import END, Result, Suspect, Trace, followed, plain
 
 
 class Colour(enum.Enum):
@@ -68,10 +68,25 @@ def test_an_object_without_a_repr_of_its_own_is_compared_by_its_type() -> None:
     assert plain(object()) == ["object", "builtins.object"]
     assert plain([1, threading.Lock()]) == plain([1, threading.Lock()]) != plain([1, None])
     assert plain(lambda: 1) == ["object", "builtins.function"]  # its repr shows an address
+
+
+class _Broken:
+    """A class whose ``repr`` reads what its ``__init__`` sets: emptied by a mutant, it raises."""
+
+    def __repr__(self) -> str:
+        return f"_Broken({self.name})"  # type: ignore[attr-defined]
+
+
+def test_an_object_whose_repr_raises_is_not_compared() -> None:
+    assert plain(_Broken()) is None and plain([1, _Broken()]) is None
     nested: list[object] = []
     nested.append(nested)
     assert plain(nested) is None  # a cycle is no value two runs agree on
     assert plain(list(range(10_000))) is None  # too big to compare
+
+
+def _suspect(mutant: str, function: str = "Counter.count") -> Suspect:
+    return Suspect(mutant, "counter", function)
 
 
 def _trace(passed: bool, **results: str) -> Trace:
@@ -83,7 +98,7 @@ def test_the_first_changed_result_the_two_original_runs_agree_on_is_evidence() -
     second = _trace(True, stamp="0.7", count="2")
     same = _trace(True, stamp="0.3", count="2")
     changed = _trace(True, stamp="0.3", count="-2")
-    found = followed(first, second, [("m1", same), ("m2", changed)])
+    found = followed(first, second, [(_suspect("m1"), same), (_suspect("m2"), changed)])
     assert found is not None
     assert (found.mutant, found.call, found.original, found.mutated) == (
         "m2",
@@ -92,12 +107,32 @@ def test_the_first_changed_result_the_two_original_runs_agree_on_is_evidence() -
         "returns -2",
     )
     # the stamp differs between the originals: under a mutant, it proves nothing
-    assert followed(first, second, [("m1", same)]) is None
+    assert followed(first, second, [(_suspect("m1"), same)]) is None
 
 
 def test_a_run_that_failed_proves_nothing() -> None:
     original = _trace(True, count="2")
-    assert followed(original, original, [("m", _trace(False, count="-2"))]) is None
-    assert followed(original, _trace(False, count="2"), [("m", _trace(True, count="-2"))]) is None
+    assert followed(original, original, [(_suspect("m"), _trace(False, count="-2"))]) is None
+    assert followed(original, _trace(False, count="2"), [(_suspect("m"), _trace(True, count="-2"))]) is None
     # a call the original made but the mutant's run did not (or raised in): nothing to compare
-    assert followed(original, original, [("m", _trace(True, other="1"))]) is None
+    assert followed(original, original, [(_suspect("m"), _trace(True, other="1"))]) is None
+
+
+def test_a_constructor_s_mutant_is_no_evidence_by_what_the_test_held_at_its_end() -> None:
+    """The constructor rule: a test that builds an object to check something
+    else is not weak for not checking how it was built.  What a call returned
+    still counts."""
+    original = Trace(
+        True, (Result(f"{END}version", "version", "1", "1"), Result("Version.bump#1", "bump", "2", "2"))
+    )
+    emptied = Trace(
+        True, (Result(f"{END}version", "version", "0", "0"), Result("Version.bump#1", "bump", "2", "2"))
+    )
+    assert followed(original, original, [(_suspect("m", "Version.__init__"), emptied)]) is None
+    found = followed(original, original, [(_suspect("m", "Version.update"), emptied)])
+    assert found is not None and found.difference == "state at the test's end"
+    bumped = Trace(
+        True, (Result(f"{END}version", "version", "0", "0"), Result("Version.bump#1", "bump", "3", "3"))
+    )
+    found = followed(original, original, [(_suspect("m", "Version.__init__"), bumped)])
+    assert found is not None and found.call == "bump"

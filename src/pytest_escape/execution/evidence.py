@@ -259,13 +259,15 @@ def _own_repr(value: Any) -> str | None:
     """The ``repr`` an object's class wrote for it (``Node(tag='jane')``): the
     face its author chose to show, so a mutant that changes it changes what
     a reader of the object sees.  None for one with an address, or the
-    default ``<X object at 0x...>``: they say nothing two processes agree on."""
+    default ``<X object at 0x...>``: they say nothing two processes agree on.
+    A ``repr`` that raises (an object whose ``__init__`` a mutant emptied)
+    leaves the whole value uncompared: what it is cannot be said."""
     if getattr(type(value), "__repr__", None) is object.__repr__:
         return None
     try:
         text = repr(value)
-    except Exception:  # noqa: BLE001 - a repr that fails shows nothing
-        return None
+    except Exception:  # noqa: BLE001 - a broken object (its __init__ never ran) is not compared
+        raise _Opaque from None
     return None if " at 0x" in text or len(text) > REPR_LIMIT else text
 
 
@@ -383,21 +385,32 @@ def trace(
     return Trace(passed, tuple(results))
 
 
-def followed(first: Trace, second: Trace, under: Sequence[tuple[str, Trace]]) -> Evidence | None:
+#: functions that build their object: what it holds at the test's end is
+#: theirs to set, and a test that builds one to check something else is
+#: not weak for not checking how it was built (as in ``find``)
+BUILDERS = frozenset({"__init__", "__new__", "__post_init__"})
+
+
+def followed(first: Trace, second: Trace, under: Sequence[tuple[Suspect, Trace]]) -> Evidence | None:
     """The first result of the test's own calls that a mutant changed while
-    the test passed, among those the two runs on the original agree on."""
+    the test passed, among those the two runs on the original agree on; a
+    constructor's mutant only by what a call returned, not by what the
+    test's variables held at its end."""
     if not (first.passed and second.passed):
         return None
     again = {r.key: r for r in second.results}
     steady = {r.key: r for r in first.results if r.key in again and again[r.key].value == r.value}
-    for mutant, run in under:
+    for suspect, run in under:
         if not run.passed:
             continue  # it failed this time: whatever changed, the test noticed
+        builds = suspect.function.rpartition(".")[2] in BUILDERS
         for result in run.results:
+            if builds and result.key.startswith(END):
+                continue
             original = steady.get(result.key)
             if original is not None and result.value != original.value:
                 if result.key.startswith(END):
-                    return Evidence(mutant, original.call, original.shown, result.shown, END_STATE)
+                    return Evidence(suspect.mutant, original.call, original.shown, result.shown, END_STATE)
                 was, now = f"returns {original.shown}", f"returns {result.shown}"
-                return Evidence(mutant, original.call, was, now, "return value")
+                return Evidence(suspect.mutant, original.call, was, now, "return value")
     return None

@@ -335,7 +335,7 @@ class WorkerPlugin:
         #: candidate -> the runs of it followed so far (``evidence.trace``), by run
         self.followed: dict[str, dict[int, evidence.Trace]] = {}
         #: candidate -> the mutants it is followed under
-        self.following: dict[str, list[str]] = {}
+        self.following: dict[str, list[evidence.Suspect]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
@@ -571,7 +571,7 @@ class WorkerPlugin:
             return {"evidence": to_json(found) if found is not None else None}
 
         timeout = self._timeout([test]) + call_timeout * 3 * evidence.CALLS_KEPT * len(suspects) + 10
-        self.following[test] = [s.mutant for s in suspects]
+        self.following[test] = suspects
         return Job(key=f"evidence {test}", timeout=timeout, run=run, tag=("evidence", test))
 
     def _follow(self, test: str) -> list[Job]:
@@ -581,7 +581,7 @@ class WorkerPlugin:
         item = self.items[test]
         test_file = _test_file(item)
         files = {m.path for m in self.plan.modules.values()}
-        runs: list[str | None] = [None, None, *self.following[test]]
+        runs: list[str | None] = [None, None, *(s.mutant for s in self.following[test])]
         self.followed[test] = {}
         # the test's own function, whose variables are read when it ends
         function: Any = getattr(item, "obj", None)
@@ -605,10 +605,10 @@ class WorkerPlugin:
         runs = self.followed[test]
         # a run that did not report (a timeout, a crash) counts as failed: it proves nothing
         runs[index] = decode(evidence.Trace, outcome.payload) if outcome.kind == REPORTED else _NOT_FOLLOWED
-        mutants = self.following[test]
-        if len(runs) < len(mutants) + 2:
+        suspects = self.following[test]
+        if len(runs) < len(suspects) + 2:
             return
-        found = evidence.followed(runs[0], runs[1], [(m, runs[i + 2]) for i, m in enumerate(mutants)])
+        found = evidence.followed(runs[0], runs[1], [(s, runs[i + 2]) for i, s in enumerate(suspects)])
         self.emit(TestEvidence(test, found))
 
     def _confirm(self, test: str, queue: list[str], index: int) -> Job:
