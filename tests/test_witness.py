@@ -804,6 +804,40 @@ def test_a_copy_that_loses_what_its_repr_reads_is_no_seed(project: Project) -> N
     assert any("parameter 'self'" in (w["reason"] or "") for w in witnesses), witnesses
 
 
+BOX = """
+class Box:
+    def __init__(self, list_):
+        self.list_ = list_
+
+    def __repr__(self):
+        return f"Box({self.list_!r})"
+"""
+
+BOX_TESTS = """
+from box import Box
+
+
+def test_box():
+    Box([1, 2])
+"""
+
+
+def test_an_instance_that_cannot_show_itself_yet_is_still_a_seed(project: Project) -> None:
+    """Recorded at the start of its own ``__init__``, ``self`` has no
+    ``list_`` yet and its ``repr`` raises; it is still the receiver the
+    constructor's survivor needs (a value whose repr raised was once refused
+    as a seed, and the survivor became unexplorable)."""
+    project.write({"box.py": BOX, "test_box.py": BOX_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "20", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    (survivor,) = [m for m in project.mutants().values() if m["after"] == ["        self.list_ = None"]]
+    w = _witness(survivor)
+    assert w["verdict"] == WITNESSED, w
+    assert 'assert vars(obj) == {"list_": [1, 2]}' in (w["test"] or ""), w.get("test_dropped")
+
+
 TICKETS = """
 import uuid
 

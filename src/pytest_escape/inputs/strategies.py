@@ -523,8 +523,7 @@ def call_strategy(
     ]
     # a value whose hash raises (an instance recorded at the start of its own
     # ``__init__``, its slots still unset) breaks Hypothesis's ``just`` for
-    # every survivor of the function, and one whose repr raises breaks its
-    # reporting: such a value is no seed
+    # every survivor of the function: such a value is no seed
     observed = [{name: v for name, v in call.items() if _usable_seed(v)} for call in observed]
     pool = _unique(
         shaped(v)
@@ -595,16 +594,14 @@ def call_strategy(
 
 def _usable_seed(value: Any) -> bool:
     """Hashable, or refused as unhashable (``TypeError``, which Hypothesis
-    expects), and shown by a ``repr`` that does not raise."""
+    expects).  A ``repr`` that raises is no reason to refuse one: an
+    instance recorded at the start of its own ``__init__`` cannot show
+    itself yet, and is the very input its constructor's survivors need."""
     try:
         hash(value)
     except TypeError:
         pass
     except Exception:  # noqa: BLE001 - a broken __hash__ (portion's Interval before __init__)
-        return False
-    try:
-        repr(value)
-    except Exception:  # noqa: BLE001 - a repr that recurses (an object missing what it reads)
         return False
     return True
 
