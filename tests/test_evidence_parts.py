@@ -9,7 +9,7 @@ import datetime
 import enum
 import threading
 
-from pytest_escape.execution.evidence import END, Result, Suspect, Trace, followed, plain
+from pytest_escape.execution.evidence import Result, Suspect, Trace, followed, plain
 
 
 class Colour(enum.Enum):
@@ -116,23 +116,3 @@ def test_a_run_that_failed_proves_nothing() -> None:
     assert followed(original, _trace(False, count="2"), [(_suspect("m"), _trace(True, count="-2"))]) is None
     # a call the original made but the mutant's run did not (or raised in): nothing to compare
     assert followed(original, original, [(_suspect("m"), _trace(True, other="1"))]) is None
-
-
-def test_a_constructor_s_mutant_is_no_evidence_by_what_the_test_held_at_its_end() -> None:
-    """The constructor rule: a test that builds an object to check something
-    else is not weak for not checking how it was built.  What a call returned
-    still counts."""
-    original = Trace(
-        True, (Result(f"{END}version", "version", "1", "1"), Result("Version.bump#1", "bump", "2", "2"))
-    )
-    emptied = Trace(
-        True, (Result(f"{END}version", "version", "0", "0"), Result("Version.bump#1", "bump", "2", "2"))
-    )
-    assert followed(original, original, [(_suspect("m", "Version.__init__"), emptied)]) is None
-    found = followed(original, original, [(_suspect("m", "Version.update"), emptied)])
-    assert found is not None and found.difference == "state at the test's end"
-    bumped = Trace(
-        True, (Result(f"{END}version", "version", "0", "0"), Result("Version.bump#1", "bump", "3", "3"))
-    )
-    found = followed(original, original, [(_suspect("m", "Version.__init__"), bumped)])
-    assert found is not None and found.call == "bump"

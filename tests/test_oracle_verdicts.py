@@ -512,8 +512,9 @@ def test_what_the_test_holds_at_its_end_is_evidence(project: Project) -> None:
     """``"color" in settings`` runs no Python of the project (a dict's own
     ``in``): the test calls nothing whose result a mutant could change, yet
     the object it holds ends otherwise under a mutant of ``update``.  Read
-    when the test ends, not when the object was built: the constructor's
-    rule (a test may build an object to check something else) still holds."""
+    when the test ends, and only for a test that asserts nothing: a test
+    with a check of its own may have built the object to check something
+    else (the constructor rule)."""
     project.write(
         {
             "settings.py": """
@@ -541,6 +542,11 @@ def test_what_the_test_holds_at_its_end_is_evidence(project: Project) -> None:
                     settings = Settings(color="red")
                     settings.clear()
                     assert settings == {}
+
+
+                def test_settings_are_a_dict():
+                    settings = Settings(color="red")
+                    assert isinstance(settings, dict)
                 """,
         }
     )
@@ -557,3 +563,6 @@ def test_what_the_test_holds_at_its_end_is_evidence(project: Project) -> None:
     assert "; it left settings as {'color': 'red'}; under mutant Settings.update #" in held["reason"], held
     emptied = _tests(project)["test_settings_emptied"]
     assert emptied["verdict"] is None and emptied["evidence"] is None, emptied
+    # a check of its own: it may have built the object to check something else
+    typed = _tests(project)["test_settings_are_a_dict"]
+    assert typed["verdict"] is None and typed["evidence"] is None, typed

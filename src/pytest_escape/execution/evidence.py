@@ -318,9 +318,11 @@ def trace(
     What the test holds at its end is what its calls built and changed,
     also through operations that run no Python of the project (``key in
     obj`` on a dict subclass): a mutant that leaves it otherwise changed an
-    object the test had in hand.  Only the end counts, so a test that builds
-    an object and then takes it where it checks it (empties a dict and checks
-    it is empty) is not taken for one that did not check how it was built.
+    object the test had in hand.  The caller passes ``test_code`` only for a
+    test that asserts nothing at all: one with checks of its own may have
+    built the object to check something else, and is not weak for not
+    checking how it was built (the constructor rule of ``find``; semver's
+    tests that build a ``Version`` to check a comparison were flagged).
     """
     results: list[Result] = []
     seen: Counter[str] = Counter()
@@ -385,17 +387,9 @@ def trace(
     return Trace(passed, tuple(results))
 
 
-#: functions that build their object: what it holds at the test's end is
-#: theirs to set, and a test that builds one to check something else is
-#: not weak for not checking how it was built (as in ``find``)
-BUILDERS = frozenset({"__init__", "__new__", "__post_init__"})
-
-
 def followed(first: Trace, second: Trace, under: Sequence[tuple[Suspect, Trace]]) -> Evidence | None:
     """The first result of the test's own calls that a mutant changed while
-    the test passed, among those the two runs on the original agree on; a
-    constructor's mutant only by what a call returned, not by what the
-    test's variables held at its end."""
+    the test passed, among those the two runs on the original agree on."""
     if not (first.passed and second.passed):
         return None
     again = {r.key: r for r in second.results}
@@ -403,10 +397,7 @@ def followed(first: Trace, second: Trace, under: Sequence[tuple[Suspect, Trace]]
     for suspect, run in under:
         if not run.passed:
             continue  # it failed this time: whatever changed, the test noticed
-        builds = suspect.function.rpartition(".")[2] in BUILDERS
         for result in run.results:
-            if builds and result.key.startswith(END):
-                continue
             original = steady.get(result.key)
             if original is not None and result.value != original.value:
                 if result.key.startswith(END):

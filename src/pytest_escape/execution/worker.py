@@ -37,6 +37,7 @@ from ..model import NO_COVERAGE, SURVIVED, Evidence, MutantStatus, PropertyResul
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, prepare, register
 from ..nodeids import Renamer, item_identity
+from ..oracle.smells import NO_ASSERTION, smells
 from ..oracle.verdicts import is_check
 from . import WORKER_ENV, evidence
 from .limits import Limits, timed_out
@@ -487,13 +488,17 @@ class WorkerPlugin:
 
     def _is_check(self, test: str, kill: KillRecord) -> bool:
         path = str(self.items[test].path) if test in self.items else ""
+        return is_check(kill.exception, kill.line, self._source(path))
+
+    def _source(self, path: str) -> str:
+        """A test file's text, read once ("" when it cannot be read)."""
         if path not in self.sources:
             try:
                 with open(path, encoding="utf-8") as f:
                     self.sources[path] = f.read()
             except (OSError, UnicodeDecodeError):
                 self.sources[path] = ""
-        return is_check(kill.exception, kill.line, self.sources[path])
+        return self.sources[path]
 
     def _confirmations(self) -> list[Job]:
         """A second chance for every test that met mutants but failed on none by a check.
@@ -583,10 +588,12 @@ class WorkerPlugin:
         files = {m.path for m in self.plan.modules.values()}
         runs: list[str | None] = [None, None, *(s.mutant for s in self.following[test])]
         self.followed[test] = {}
-        # the test's own function, whose variables are read when it ends
+        # the test's own function, whose variables are read when it ends, if it asserts nothing
         function: Any = getattr(item, "obj", None)
         function = getattr(function, "__func__", function)  # a unittest method, bound
-        code = getattr(inspect.unwrap(function), "__code__", None) if callable(function) else None
+        code = None
+        if callable(function) and self._asserts_nothing(item):
+            code = getattr(inspect.unwrap(function), "__code__", None)
 
         def job(index: int, mutant: str | None) -> Job:
             def run() -> dict[str, Any]:
@@ -599,6 +606,17 @@ class WorkerPlugin:
             return Job(key=f"follow {test} {index}", timeout=timeout, run=run, tag=("follow", test, index))
 
         return [job(index, mutant) for index, mutant in enumerate(runs)]
+
+    def _asserts_nothing(self, item: pytest.Item) -> bool:
+        """Whether the test's own function holds no check at all, as the
+        smell reader sees it (``no assertion``); False where it cannot tell
+        (a method inherited from another file, a doctest)."""
+        if is_doctest(item):
+            return False
+        owner = getattr(item, "cls", None)
+        name = getattr(item, "originalname", None) or item.name.partition("[")[0]
+        qualname = f"{owner.__name__}.{name}" if owner is not None else name
+        return any(s.tag == NO_ASSERTION for s in smells(self._source(str(item.path)), qualname))
 
     def _settle_follow(self, test: str, index: int, outcome: Outcome) -> None:
         """Keep one followed run; once all are in, emit what they prove."""
