@@ -340,11 +340,12 @@ def trace(
         return listeners[code]
 
     def _keeper(code: CodeType) -> OnCall:
-        name = getattr(code, "co_qualname", code.co_name)
+        qualname: str | None = getattr(code, "co_qualname", None)
 
         def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
             if len(results) >= FOLLOWED_CALLS:
                 return None
+            name = qualname or _method_name(code, arguments)
             seen[name] += 1
             key = f"{name}#{seen[name]}"
             call = describe_call(name, arguments)
@@ -385,6 +386,16 @@ def trace(
     with watching(listener, by_test):
         passed = run_test()
     return Trace(passed, tuple(results))
+
+
+def _method_name(code: CodeType, arguments: dict[str, Any]) -> str:
+    """``Inventory.count``, where the code object does not say it (Python 3.10
+    has no ``co_qualname``): the class of the receiver that holds this code."""
+    receiver = arguments.get(code.co_varnames[0]) if code.co_argcount else None
+    for klass in type(receiver).__mro__ if receiver is not None else ():
+        if getattr(vars(klass).get(code.co_name), "__code__", None) is code:
+            return f"{klass.__qualname__}.{code.co_name}"
+    return code.co_name
 
 
 def followed(first: Trace, second: Trace, under: Sequence[tuple[Suspect, Trace]]) -> Evidence | None:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from .compare import object_state, show
+from .compare import UNSET, object_state, show
 
 
 def _answers_any_name(cls: type) -> bool:
@@ -31,37 +31,39 @@ def _answers_any_name(cls: type) -> bool:
 
 
 def _by_type(x: Any, memo: dict[int, Any]) -> Any:
-    """``copy._reconstruct``, with every special method looked up on the type."""
-    reduce_ex: Any = type(x).__reduce_ex__  # the type's, as for every special method here
-    reduced = reduce_ex(x, 4)
-    if isinstance(reduced, str):
-        return x  # a global: itself
-    make, args, *rest = reduced
-    state, items, pairs = (*rest, None, None, None)[:3]
-    y = make(*copy.deepcopy(args, memo))
+    """``copy._reconstruct``, with every special method looked up on the type.
+
+    Not through ``__reduce_ex__``: before Python 3.11, ``object`` has no
+    ``__getstate__``, and the reduction asks the instance for one, which
+    such a class answers.  The object is made bare and given copies of its
+    state: what its class's own ``__getstate__`` gives (to its own
+    ``__setstate__``), or its ``__dict__`` and slots, and a dict's or a
+    list's items.
+    """
+    cls = type(x)
+    y = cast(Any, cls).__new__(cls)
     memo[id(x)] = y
-    if state is not None:
-        state = copy.deepcopy(state, memo)
-        setstate = getattr(type(y), "__setstate__", None)
-        if setstate is not None:
-            setstate(y, state)
-        else:
-            slots = None
-            if isinstance(state, tuple) and len(state) == 2:
-                state, slots = state
-            if state:
-                object.__getattribute__(y, "__dict__").update(state)
-            for name, value in (slots or {}).items():
-                object.__setattr__(y, name, value)
-    for item in items or ():
-        y.append(copy.deepcopy(item, memo))
-    for key, value in pairs or ():
-        y[copy.deepcopy(key, memo)] = copy.deepcopy(value, memo)
+    getstate = getattr(cls, "__getstate__", None)
+    if getstate is not None and getstate is not getattr(object, "__getstate__", None):
+        state = copy.deepcopy(getstate(x), memo)
+        setstate = getattr(cls, "__setstate__", None)
+        if setstate is None:
+            raise copy.Error(f"{cls.__qualname__} has __getstate__ and no __setstate__")
+        setstate(y, state)
+    else:
+        for name, value in (object_state(x) or {}).items():
+            if value is not UNSET:
+                object.__setattr__(y, name, copy.deepcopy(value, memo))
+        if isinstance(x, dict):
+            for key, value in dict.items(x):
+                dict.__setitem__(y, copy.deepcopy(key, memo), copy.deepcopy(value, memo))
+        elif isinstance(x, list):
+            list.extend(y, [copy.deepcopy(v, memo) for v in list.__iter__(x)])
     if set(object_state(x) or ()) != set(object_state(y) or ()) or show(x) != show(y):
         # its pickling state leaves something out (munch's DefaultFactoryMunch
         # drops its factory, and its repr then recurses): another object,
         # which may not even show itself, is no copy
-        raise copy.Error(f"a copy of {type(x).__qualname__} is not the same object")
+        raise copy.Error(f"a copy of {cls.__qualname__} is not the same object")
     return y
 
 
