@@ -13,11 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def sample_output() -> list[str]:
-    """The README's first fenced block of terminal output, as fnmatch patterns:
-    ``...`` lines skip ahead, and the run's seconds match any."""
+def sample_output(starts: str = "Module ") -> list[str]:
+    """The README's first fenced block of terminal output that starts with
+    ``starts``, as fnmatch patterns: ``...`` lines skip ahead, and the run's
+    seconds match any."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```\n(Module .*?)```", text, re.DOTALL)
+    block = re.search(rf"```\n({re.escape(starts)}.*?)```", text, re.DOTALL)
     assert block is not None
     lines = [line for line in block[1].splitlines() if line != "..."]
     return [re.sub(r"in \d+\.\d+s", "in *s", line).replace("[", "[[]") for line in lines]
@@ -38,3 +39,5 @@ def test_the_readme_sample_output_matches_a_real_run_of_the_example(tmp_path: Pa
     # -v lists every test and survivor, between the README's lines
     pytest.LineMatcher(done.stdout.splitlines()).fnmatch_lines(sample_output(), consecutive=False)
     assert done.stdout.splitlines()[-1] == sample_output()[-1]
+    # the findings block, with the evidence a confirming-only flag carries
+    pytest.LineMatcher(done.stdout.splitlines()).fnmatch_lines(sample_output("shop.cart: "), consecutive=True)
