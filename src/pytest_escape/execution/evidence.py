@@ -52,7 +52,7 @@ from ..inputs.calls import Caller, NotCallable, Target, resolve, sentinels
 from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.copying import deep_copy
 from ..inputs.literals import describe_call
-from ..inputs.observe import CALLER_DEPTH, made_by_test
+from ..inputs.observe import made_by_test
 from ..inputs.strategies import Call
 from ..model import END_STATE, Evidence
 from ..mutation.mutmut_adapter import mutated_codes, watching_calls
@@ -109,7 +109,7 @@ def record(
 
         return on_call
 
-    accept = made_by_test(test_file, mutated_codes())
+    accept = made_by_test(test_file, mutated_codes().__contains__)
     with watching_calls({key: watch(key) for key in functions}, accept):
         passed = run_test()
     return calls if passed else None
@@ -197,7 +197,7 @@ def plain(value: Any) -> Any | None:
     """``value`` as JSON-able data that means the same in any process:
     numbers, text, containers of them and the like as they are, an object
     by the ``repr`` its class wrote, or else by its type; None when it is
-    too big or too deep to compare.
+    too big or too deep to compare, or holds an object whose ``repr`` raises.
 
     An object's identity, address or cache says nothing two runs can agree
     on, and comparing an object by its state would call a cache that filled
@@ -370,18 +370,13 @@ def trace(
 
         return end
 
+    own = made_by_test(test_file, lambda code: code.co_filename in files)
+
     def by_test(frame: FrameType) -> bool:
         if frame.f_code is test_code:
             test_frame.append(frame)
             return True
-        caller = frame.f_back
-        for _ in range(CALLER_DEPTH):
-            if caller is None or caller.f_code.co_filename in files:
-                return False
-            if test_file(caller.f_code.co_filename):
-                return True
-            caller = caller.f_back
-        return False
+        return own(frame)
 
     with watching(listener, by_test):
         passed = run_test()

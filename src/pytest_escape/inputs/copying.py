@@ -31,9 +31,9 @@ def _answers_any_name(cls: type) -> bool:
 
 
 def _by_type(x: Any, memo: dict[int, Any]) -> Any:
-    """``copy._reconstruct``, with every special method looked up on the type.
+    """A deep copy with every special method looked up on the type.
 
-    Not through ``__reduce_ex__``: before Python 3.11, ``object`` has no
+    Not through ``__reduce_ex__`` (as ``copy._reconstruct`` is): before Python 3.11, ``object`` has no
     ``__getstate__``, and the reduction asks the instance for one, which
     such a class answers.  The object is made bare and given copies of its
     state: what its class's own ``__getstate__`` gives (to its own

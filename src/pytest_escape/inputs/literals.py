@@ -418,7 +418,7 @@ def _as_constructed(cls: type) -> dict[str, Any]:
     """The state ``cls()`` gives an instance, to leave out of a written one
     what the constructor sets anyway: a function it defines for each
     instance (tinydb's ``Query()`` keeps a local ``notest``) has no name to
-    import, and 37 witnesses on queries got no test for writing it again."""
+    import, and writing it again stopped the whole object being written."""
     try:
         return object_state(cls()) or {}
     except Exception:  # noqa: BLE001 - a constructor that fails here: every attribute is written

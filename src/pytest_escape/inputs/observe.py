@@ -42,16 +42,19 @@ def _test_double(value: Any) -> bool:
 CALLER_DEPTH = 20
 
 
-def made_by_test(test_file: Callable[[str], bool], under_test: set[CodeType]) -> Callable[[FrameType], bool]:
+def made_by_test(
+    test_file: Callable[[str], bool], under_test: Callable[[CodeType], bool]
+) -> Callable[[FrameType], bool]:
     """Whether a call was made by the test itself: the test's own file comes
-    up the stack before any mutated function does.  Frames of other code in
+    up the stack before any code ``under_test`` does (the mutated functions,
+    or every function of the target files).  Frames of other code in
     between (a decorator's wrapper, a library) are passed through; a call
     the code under test makes is not the test's, whatever the test did."""
 
     def accept(frame: FrameType) -> bool:
         caller = frame.f_back
         for _ in range(CALLER_DEPTH):
-            if caller is None or caller.f_code in under_test:
+            if caller is None or under_test(caller.f_code):
                 return False
             if test_file(caller.f_code.co_filename):
                 return True
@@ -92,7 +95,7 @@ def observe_calls(
     calls: list[dict[str, Any] | None] = []
     keep = sentinels(module)  # recorded as themselves: a copy of one means nothing
     found = Observed()
-    by_test = made_by_test(test_file, mutated_codes()) if test_file is not None else None
+    by_test = made_by_test(test_file, mutated_codes().__contains__) if test_file is not None else None
 
     def record(arguments: dict[str, Any], frame: FrameType) -> int | None:
         if any(_test_double(v) for v in arguments.values()):

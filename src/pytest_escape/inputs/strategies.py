@@ -524,7 +524,7 @@ def call_strategy(
     # a value whose hash raises (an instance recorded at the start of its own
     # ``__init__``, its slots still unset) breaks Hypothesis's ``just`` for
     # every survivor of the function: such a value is no seed
-    observed = [{name: v for name, v in call.items() if _usable_seed(v)} for call in observed]
+    observed = [{name: v for name, v in call.items() if _hashes_cleanly(v)} for call in observed]
     pool = _unique(
         shaped(v)
         for call in observed
@@ -592,15 +592,12 @@ def call_strategy(
     return st.one_of(generated, seen)
 
 
-def _usable_seed(value: Any) -> bool:
-    """Hashable, or refused as unhashable (``TypeError``, which Hypothesis
-    expects).  A ``repr`` that raises is no reason to refuse one: an
-    instance recorded at the start of its own ``__init__`` cannot show
-    itself yet, and is the very input its constructor's survivors need."""
+def _hashes_cleanly(value: Any) -> bool:
+    """Hashable, or refused as unhashable (``TypeError``, which Hypothesis expects)."""
     try:
         hash(value)
     except TypeError:
-        pass
+        return True
     except Exception:  # noqa: BLE001 - a broken __hash__ (portion's Interval before __init__)
         return False
     return True
