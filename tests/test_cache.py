@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from conftest import Project
 
+from pytest_escape.model import EVIDENCE_RULES
+
 PROJECT = {
     "pyproject.toml": """
         [tool.pytest.ini_options]
@@ -348,6 +350,16 @@ def test_a_cached_rerun_flags_the_same_confirming_only_tests(project: Project) -
     assert model(project)["executed"] == 0
     assert flags() == flagged
     assert again.ret == 13  # and the gate that fails on it still does
+    # a proof kept by older rules of evidence (its row names the bare mutant key) is not used
+    with sqlite3.connect(project.path / DB) as db:
+        db.execute(
+            "UPDATE evidence SET mutant_key = replace(mutant_key, ?, '')",
+            (f" evidence-rules {EVIDENCE_RULES}",),
+        )
+    project.run("--escape-witness-budget", "0", cache=True)
+    assert model(project)["executed"] == 0 and flags() == {}
+    project.run("--escape-witness-budget", "0", "--escape-clear-cache", cache=True)
+    assert flags() == flagged
     # an edited test is judged afresh: its stored proof is not used
     (project.path / "tests/test_runs.py").write_text(
         "from shop.cart import tax\n\n\ndef test_tax_runs():\n    assert tax(10) == 2.0\n", encoding="utf-8"

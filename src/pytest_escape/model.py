@@ -410,6 +410,15 @@ def mutant_name(mutant_id: str) -> str:
 
 #: an ``Evidence.difference``: what a local variable of the test held when it ended
 END_STATE = "state at the test's end"
+#: bump when what counts as evidence changes: a proof kept in the cache by
+#: other rules is not used (2: a constructor's receiver by any name, tests
+#: followed whole, end states only for tests that assert nothing)
+EVIDENCE_RULES = 2
+
+
+def evidence_key(mutant_key: str) -> str:
+    """What a cached proof is kept with: the key of the mutant it names, under these rules."""
+    return f"{mutant_key} evidence-rules {EVIDENCE_RULES}"
 
 
 @dataclass

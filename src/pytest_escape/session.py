@@ -32,7 +32,7 @@ from .deliver import deliver
 from .execution.protocol import MutantJob, PropertyCheck, VerdictReached, WitnessFound, WorkerEvent
 from .execution.runner import WorkerReport, run_worker
 from .gate import GATE_SETTINGS, SKIPPED_TARGET, EscapeExit, Ratchet
-from .model import Evidence, FileInfo, LeftOut, PropertyResult, Results, TestInfo
+from .model import Evidence, FileInfo, LeftOut, PropertyResult, Results, TestInfo, evidence_key
 from .mutation import switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
 from .mutation.mutmut_adapter import MUTMUT_VERSION
@@ -350,12 +350,14 @@ class EscapeSession:
         if self.store is not None:
             excluded = self.store.excluded(list(test_keys))
             facts.excluded_tests = {test_keys[k]: reason for k, reason in excluded.items()}
-            # a test's proof that it only confirms holds while the test and the
-            # mutant it names are what they were: a rerun that runs neither
-            # (every mutant from the cache) must flag the same tests
+            # a test's proof that it only confirms holds while the test, the
+            # mutant it names and the rules of evidence are what they were: a
+            # rerun that runs neither (every mutant from the cache) must flag
+            # the same tests
             for key, (mutant_key, found) in self.store.evidence(list(test_keys)).items():
                 evidence = Evidence(**found)
-                if planned.keys.get(evidence.mutant) == mutant_key:
+                known = planned.keys.get(evidence.mutant)
+                if known is not None and evidence_key(known) == mutant_key:
                     facts.evidence[test_keys[key]] = evidence
         checks = (
             plan.property_checks(planned.functions, baseline.cheapest_first)
@@ -396,7 +398,7 @@ class EscapeSession:
                 (inverse[t], t, reason) for t, reason in report.excluded.items() if t in inverse
             )
             self.store.put_evidence(
-                (inverse[t], reused.cache.keys[e.mutant], dataclasses.asdict(e))
+                (inverse[t], evidence_key(reused.cache.keys[e.mutant]), dataclasses.asdict(e))
                 for t, e in report.evidence.items()
                 if t in inverse and e.mutant in reused.cache.keys
             )
