@@ -508,6 +508,57 @@ def test_a_hang_in_one_test_leaves_the_others_a_verdict(project: Project) -> Non
     assert _tests(project)["test_countdown"]["verdict"] == "checks"
 
 
+def test_past_more_hangs_than_a_run_passes_each_candidate_meets_the_mutant_alone(project: Project) -> None:
+    """``step``'s extreme ``return 1`` hangs every test of ``countdown``:
+    more than ``HANGS_PASSED``, so the run of every covering test gives up
+    before the quiet tests.  Without a verdict on that extreme mutant they
+    were not judged ("no per-test verdict").  Each candidate now meets it
+    alone; one it hangs in is killed by its timeout, which is no check."""
+    asserting = "\n\n".join(
+        f"def test_countdown_{n}():\n    assert countdown({n}) == 0\n" for n in range(1, 6)
+    )
+    project.write(
+        {
+            "counter.py": """
+                def step(n: int) -> int:
+                    return n - 1
+
+
+                def countdown(n):
+                    while n > 0:
+                        n = step(n)
+                    return n
+                """,
+            "test_counter.py": "import time\n\nfrom counter import countdown, step\n\n\n"
+            + asserting
+            + """
+
+def test_countdown_quiet():
+    time.sleep(0.02)
+    countdown(3)
+
+
+def test_step_slow():
+    time.sleep(0.05)
+    step(3)
+""",
+        }
+    )
+    result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    extreme = {f["name"]: f for f in project.results()["x-escape"]["functions"]}["step"]["second_extreme"]
+    assert (extreme["replacement"], extreme["status"]) == ("return 1", "timeout"), extreme
+    assert "test_counter.py::test_step_slow" in extreme["passed_by"], extreme
+    hung = {k["test"]: k["by_check"] for k in extreme["kills"]}
+    assert hung["test_counter.py::test_countdown_quiet"] is False, extreme
+    tests = _tests(project)
+    quiet, slow = tests["test_countdown_quiet"], tests["test_step_slow"]
+    assert quiet["verdict"] == "confirming-only", quiet
+    assert "timeout" in quiet["reason"], quiet
+    assert slow["verdict"] == "confirming-only", slow
+    assert all(tests[f"test_countdown_{n}"]["verdict"] == "checks" for n in range(1, 6))
+
+
 def test_what_the_test_holds_at_its_end_is_evidence(project: Project) -> None:
     """``"color" in settings`` runs no Python of the project (a dict's own
     ``in``): the test calls nothing whose result a mutant could change, yet

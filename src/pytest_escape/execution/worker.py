@@ -188,6 +188,15 @@ FOLLOW_SLOWDOWN = 5
 _NOT_FOLLOWED = evidence.Trace(passed=False, results=())
 
 
+#: the "exception" of a kill by a timeout: the test hung, which is no check
+HANG = "timeout"
+
+
+def _hang(test: str, reason: str | None) -> KillRecord:
+    """``test`` hung under a mutant: a kill by its timeout, as a crash is one."""
+    return KillRecord(test, reason or "timed out", HANG)
+
+
 def _runner(tests: list[tuple[str, pytest.Item]], mutant: str | None) -> Callable[[], dict[str, Any]]:
     """What a forked child runs: ``tests`` under ``mutant``, its run as JSON for the pool."""
     return lambda: to_json(run_items(tests, mutant))
@@ -529,16 +538,16 @@ class WorkerPlugin:
         for test in sorted(set(ran) - credited):
             if self.checked.get(test) is False:
                 continue  # excluded: it fails alone
-            queue = sorted(
-                (
-                    e.id
-                    for e in self.plan.jobs
-                    if test in e.tests and e.id not in ran[test] and e.id in caught
-                ),
-            )[:CONFIRM_LIMIT]
-            if queue:
-                queue = _round_robin(queue)
-                jobs.append(self._confirm(test, queue, 0))
+            unmet = [e for e in self.plan.jobs if test in e.tests and e.id not in ran[test]]
+            # A run of every covering test that hung before this one said
+            # nothing of it (``HANGS_PASSED``), and without a verdict on each
+            # extreme mutant the oracle judges no test (anytree: an iterator's
+            # ``__next__`` returning None hung 60 tests' verdicts).  These come
+            # first and are not capped: at most two per function it executes.
+            unjudged = sorted(e.id for e in unmet if e.all)
+            queue = sorted(e.id for e in unmet if e.id in caught and not e.all)[:CONFIRM_LIMIT]
+            if unjudged or queue:
+                jobs.append(self._confirm(test, unjudged + _round_robin(queue), 0))
         return jobs
 
     def _evidence(self, scratch: str) -> list[Job]:
@@ -650,11 +659,14 @@ class WorkerPlugin:
                     break  # a check found; or this process is spoilt: the next child goes on
             return {"outcome": "done"}
 
+        # a step per mutant (run_items marks each), so a hang on one is met at its own limit
+        steps = self.limits.steps([test] * len(todo))
         return Job(
             key=f"{test} @ {todo[0]}",
-            timeout=self._timeout([test] * len(todo)),
+            timeout=steps[-1].limit,
             run=run,
             tag=("confirm", test, queue, index),
+            steps=steps,
         )
 
     def _settle_confirm(self, test: str, queue: list[str], index: int, outcome: Outcome) -> list[Job] | None:
@@ -673,8 +685,14 @@ class WorkerPlugin:
             if kill and self._is_check(test, kill):
                 # a kill stands on a test that passes alone, as every kill does
                 return self._checks([test], []) or None
+        if outcome.kind == TIMED_OUT and done < len(queue):
+            # it hung under the mutant it was on: a kill by its timeout, which is no check
+            hung = self.verdicts[queue[done]]
+            hung = dataclasses.replace(hung, kills=(*hung.kills, _hang(test, timed_out(outcome))))
+            self.verdicts[hung.id] = hung
+            self.emit(VerdictReached(hung, rerun=True))
         if outcome.kind != REPORTED:
-            done += 1  # the mutant it was on when it hung or died: no verdict, go on after it
+            done += 1  # the mutant it was on when it hung or died: go on after it
         return [self._confirm(test, queue, done)] if done < len(queue) else None
 
     # -- jobs ----------------------------------------------------------------
@@ -918,7 +936,10 @@ class WorkerPlugin:
         if step is not None:
             hung, rest = (*hung, step.name), [t for t in rest if t != step.name]
         if not entry.all or step is None or not rest or len(hung) > HANGS_PASSED:
-            self._record(verdict, rerun)
+            # the tests it hung in are known: kills by their timeouts (the
+            # others get a second chance each, if they are candidates)
+            hangs = tuple(_hang(t, verdict.reason) for t in hung)
+            self._record(dataclasses.replace(verdict, kills=hangs), rerun)
             return None
 
         def run() -> dict[str, Any]:
@@ -940,9 +961,9 @@ class WorkerPlugin:
                 return self._after_hang(job, verdict, outcome.step, hung)
             self._record(verdict, rerun=job.tag[1])  # the child died: the timeout, as it was
             return None
-        timed_out = tuple(KillRecord(t, verdict.reason or "timed out") for t in hung)
+        hangs = tuple(_hang(t, verdict.reason) for t in hung)
         whole = dataclasses.replace(
-            verdict, kills=timed_out + run.kills, passed=run.passed, tests_run=len(hung) + len(run.order)
+            verdict, kills=hangs + run.kills, passed=run.passed, tests_run=len(hung) + len(run.order)
         )
         self._record(whole, rerun=job.tag[1])
         # a kill stands only on a test that passes alone, as after any run

@@ -201,10 +201,13 @@ def _verdict(
         f.name
         for f in functions
         for x in f.extremes
-        if x.status not in (SURVIVED, KILLED, NO_COVERAGE) and test.id not in x.passed_by
+        if x.status not in (SURVIVED, KILLED, NO_COVERAGE)
+        and test.id not in x.passed_by
+        and all(k.test != test.id for k in x.kills)
     ]
     if unsettled:
-        # a timed-out or crashed run of the extreme mutant hides whether this test noticed
+        # a timed-out or crashed run of the extreme mutant hides whether this
+        # test noticed; one it hung in is a kill by its timeout, as a crash is
         return None, f"the run against the extreme mutant of {unsettled[0]} gave no per-test verdict"
     names = [f.qualname for f in functions]
     runs = " and ".join(names) if len(names) <= 2 else f"{', '.join(names[:2])} and {len(names) - 2} more"
