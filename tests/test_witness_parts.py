@@ -915,15 +915,37 @@ def test_paths_in_the_checkout_are_written_from_the_project_package(tmp_path: Pa
 def test_a_self_contained_lambda_is_written_as_its_source() -> None:
     """A test's callback has no name to import: a lambda that needs nothing
     around it is written as its own source, told apart from another lambda
-    on its line by what it compiles to; one with a closure is refused."""
+    on its line by what it compiles to."""
     double = lambda v: v * 2  # noqa: E731
     inc, dec = (lambda a: a + 1), (lambda a: a - 1)  # noqa: E731
-    step = 3
-    shifted = lambda z: z + step  # noqa: E731
     assert literal(double).source == "lambda v: v * 2"
     assert (literal(inc).source, literal(dec).source) == ("lambda a: a + 1", "lambda a: a - 1")
-    with pytest.raises(NotLiteral, match="variables around it"):
-        literal(shifted)
+
+
+def test_a_lambda_is_written_with_the_values_of_the_variables_it_uses() -> None:
+    """A filter over a test's local variables (anytree's ``filter_``: 9
+    witnesses without a test) is written with each variable's value in its
+    place, bracketed where it must be; a module it uses keeps its name and
+    gets its import (``re.sub`` compiles otherwise without one).  A variable
+    whose value cannot be written is named in the refusal."""
+    import re
+
+    names, power = ["a", "b"], -1
+    kept = lambda node: node.name in names  # noqa: E731
+    inverse = lambda x: x**power  # noqa: E731
+    swapped = lambda s: re.sub("a", "b", s)  # noqa: E731
+
+    def helper(x: int) -> int:
+        return x
+
+    wrapped = lambda y: helper(y)  # noqa: E731
+    assert literal(kept).source == "lambda node: node.name in ['a', 'b']"
+    assert literal(inverse).source == "lambda x: x**(-1)"
+    assert eval(literal(inverse).source)(2) == 0.5  # noqa: S307 - our own literal
+    written = literal(swapped)
+    assert (written.source, written.imports) == ('lambda s: re.sub("a", "b", s)', {"import re"})
+    with pytest.raises(NotLiteral, match="uses 'helper': .*helper cannot be imported by name"):
+        literal(wrapped)
 
 
 def test_the_written_file_is_ruff_clean_without_ruff_where_lines_are_short(tmp_path: Path) -> None:

@@ -58,6 +58,11 @@ class Literal:
     source: str
     #: import lines the source needs (``import math``, ``from pkg.mod import Point``)
     imports: set[str] = field(default_factory=set)
+    #: a lambda whose text was checked to compile to its code where it was
+    #: read (``_lambda_source``): evaluated here, its code may differ (the
+    #: values of the variables it used stand in their place; a module's
+    #: method call compiles otherwise in an expression)
+    lambda_checked: bool = False
 
 
 class _Omitted:
@@ -602,14 +607,18 @@ def _build(value: Any, depth: int) -> Literal:
 
 def _lambda_source(function: types.FunctionType) -> Literal:
     """A lambda as its own source (``lambda v: v * 2``): a test's callback
-    has no name to import, and its witnesses had no regression test.  Only a
-    self-contained one: no closure, and no name but its parameters and
-    builtins, so the source means in the test what it meant in the project."""
+    has no name to import, and its witnesses had no regression test.
+
+    A lambda that uses variables around it (``lambda node: node.name in
+    names``, anytree's filters) is written with each variable's value in
+    its place, when that value can be written itself: ``lambda node:
+    node.name in ['a', 'b']``.  A module it uses keeps its name and gets its
+    import; a builtin stays as it is.  The lambda's own text must compile,
+    with the same variables around it, to its code, so the source is the
+    one that made it."""
     code = function.__code__
-    if function.__closure__ or function.__kwdefaults__:
-        raise NotLiteral("a lambda that uses variables around it cannot be written as source")
-    if any(not hasattr(builtins, name) for name in code.co_names):
-        raise NotLiteral(f"a lambda that uses {', '.join(code.co_names)} cannot be written as source")
+    if function.__kwdefaults__:
+        raise NotLiteral("a lambda with keyword-only defaults cannot be written as source")
     try:
         file = inspect.getsourcefile(function)
         text = "".join(linecache.getlines(file)) if file else ""
@@ -626,15 +635,92 @@ def _lambda_source(function: types.FunctionType) -> Literal:
     ]
     sources = {segment for node in found if (segment := ast.get_source_segment(text, node)) is not None}
     # two on one line with the same parameters: the one that compiles to this code
-    same = [source for source in sorted(sources) if "\n" not in source and _compiles_to(source, code)]
+    same = [source for source in sorted(sources) if "\n" not in source and _compiles_to(source, function)]
     if len(same) != 1:
         raise NotLiteral("a lambda that cannot be told apart from the others on its line")
-    return Literal(same[0])
+    return _with_values(same[0], function)
 
 
-def _compiles_to(source: str, code: types.CodeType) -> bool:
+def _with_values(source: str, function: types.FunctionType) -> Literal:
+    """``source`` (a lambda's) with each variable it reads from around it
+    replaced by its value written as source (see ``_lambda_source``)."""
+    code = function.__code__
+    cells = dict(zip(code.co_freevars, function.__closure__ or (), strict=True))
+    encoded = source.encode()
+    replacements: list[tuple[int, int, str]] = []
+    imports: set[str] = set()
+    for node in _free_names(source):
+        name = node.id
+        if name in cells:
+            try:
+                value = cells[name].cell_contents
+            except ValueError:
+                raise NotLiteral(f"a lambda whose variable {name!r} has no value yet") from None
+        elif name in function.__globals__:
+            value = function.__globals__[name]
+        elif hasattr(builtins, name):
+            continue
+        else:
+            raise NotLiteral(f"a lambda that uses {name!r}, which is not defined")
+        if isinstance(value, types.ModuleType) and value.__name__ != "__main__":
+            imports.add(f"import {value.__name__}" + ("" if value.__name__ == name else f" as {name}"))
+            continue
+        try:
+            written = literal(value)
+        except NotLiteral as e:
+            raise NotLiteral(f"a lambda that uses {name!r}: {e}") from None
+        imports |= written.imports
+        replacements.append((node.col_offset, cast(int, node.end_col_offset), _atom(written.source)))
+    for begin, end, text in sorted(replacements, reverse=True):
+        encoded = encoded[:begin] + text.encode() + encoded[end:]
+    return Literal(encoded.decode(), imports, lambda_checked=True)
+
+
+def _free_names(source: str) -> list[ast.Name]:
+    """Where ``source`` (one lambda) reads a name that nothing in it binds:
+    not its parameters, nor an inner lambda's, nor a comprehension's targets."""
+    tree = ast.parse(source, mode="eval")
+    bound = {a.arg for node in ast.walk(tree) if isinstance(node, ast.arguments) for a in _all_args(node)}
+    bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    return [n for n in names if n.id not in bound]
+
+
+def _all_args(arguments: ast.arguments) -> list[ast.arg]:
+    extra = [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, *extra]
+
+
+def _atom(source: str) -> str:
+    """``source`` as it may stand where a name stood: in brackets unless it
+    is one piece already (``-1 ** 2`` is not ``(-1) ** 2``)."""
     try:
-        made = eval(compile(source, "<lambda>", "eval"), {})  # noqa: S307 - a lambda's own source, not called
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return f"({source})"
+    whole = (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.List, ast.Dict, ast.Set)
+    if isinstance(node, whole) or (isinstance(node, ast.Constant) and not source.startswith("-")):
+        return source
+    return f"({source})"
+
+
+def _compiles_to(source: str, function: types.FunctionType) -> bool:
+    """Whether the lambda ``source`` compiles to ``function``'s code, with
+    the same variables around it (``co_freevars``) as cells of a function,
+    and the modules it uses imported: from Python 3.11, ``re.sub(...)``
+    compiles otherwise when ``re`` was bound by an import."""
+    code = function.__code__
+    modules = [
+        f"import {value.__name__} as {name}\n"
+        for name in code.co_names
+        if isinstance(value := function.__globals__.get(name), types.ModuleType)
+    ]
+    cells = "".join(f"    {name} = None\n" for name in code.co_freevars)
+    text = "".join(modules) + f"def _around():\n{cells}    return {source}\n"
+    namespace: dict[str, Any] = {}
+    try:
+        exec(compile(text, "<lambda>", "exec"), namespace)  # noqa: S102 - a lambda's own source, not called
+        made = namespace["_around"]()
     except Exception:  # noqa: BLE001
         return False
     return inspect.isfunction(made) and _same_code(made.__code__, code)
@@ -741,7 +827,8 @@ def _literal(value: Any) -> Literal:
         return built  # an iterator never equals another: the items were checked on the way
     original = value.make(lambda v: v) if isinstance(value, Built) else value
     if inspect.isfunction(original) and inspect.isfunction(back):
-        if _same_code(back.__code__, original.__code__) and back.__defaults__ == original.__defaults__:
+        same = built.lambda_checked or _same_code(back.__code__, original.__code__)
+        if same and back.__defaults__ == original.__defaults__:
             return built  # a function equals only itself: the same code is the same lambda
         raise NotLiteral("the lambda's source does not compile to its code")
     if not same_value(back, original):
