@@ -52,7 +52,7 @@ from pytest_escape.inputs.literals import (
     setup_lines,
     shaped,
 )
-from pytest_escape.inputs.strategies import Seeds, Unexplorable, parameter_strategy
+from pytest_escape.inputs.strategies import Seeds, Unexplorable, constructor_strategy, parameter_strategy
 from pytest_escape.model import LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED
 from pytest_escape.witness.search import EVIDENCE, no_difference
 
@@ -910,6 +910,28 @@ def test_paths_in_the_checkout_are_written_from_the_project_package(tmp_path: Pa
     finally:
         del sys.modules["zz_checkout_pkg"]
         literals._CHECKOUT.clear()
+
+
+class FrozenTally(dict[str, int]):
+    """A dict that keeps dict's constructor, as tinydb's ``FrozenDict`` does."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+
+def test_a_builtin_s_subclass_is_built_from_a_value_of_its_base() -> None:
+    """``inspect.signature`` cannot read dict's constructor, so a receiver the
+    tests never passed could not be built ("cannot read the signature of
+    FrozenDict()": 10 of tinydb's survivors).  It is built from a value of
+    its base, and written by its contents."""
+    from hypothesis import find
+
+    made = find(constructor_strategy(FrozenTally, Seeds()), lambda v: len(v) >= 1)
+    assert type(made) is FrozenTally and len(made) == 1
+    written = literal(made)
+    assert written.source == f"FrozenTally({dict(made)!r})", written
+    with pytest.raises(Unexplorable, match="cannot read the signature"):
+        constructor_strategy(FrozenTally, Seeds(), valid_only=True)  # a caller's value only
 
 
 def test_a_self_contained_lambda_is_written_as_its_source() -> None:

@@ -458,11 +458,47 @@ def _fillable(param: inspect.Parameter) -> bool:
     return param.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
-def constructor_strategy(cls: type, seeds: Seeds, valid_only: bool = False) -> st.SearchStrategy[Built]:
+#: builtin types a class may extend keeping their constructor, whose signature cannot be read
+_BUILTIN_BASES = (dict, list, tuple, set, frozenset, str, bytes, int, float)
+_UNBUILT = object()
+
+
+def _by_builtin_base(cls: type, seeds: Seeds) -> st.SearchStrategy[Any] | None:
+    """``cls(value)`` for a subclass of a builtin type that keeps its
+    constructor (tinydb's ``FrozenDict(dict)``: 10 survivors unexplorable,
+    "cannot read the signature"), ``value`` one of that type.  Written in a
+    test by its contents (``FrozenDict({'a': 1})``, ``literals``)."""
+    base = next((b for b in cls.__mro__[1:] if b in _BUILTIN_BASES), None)
+    if base is None:
+        return None
+    scalars = st.one_of(
+        _seeded(st.integers(-3, 20), seeds.ints), _seeded(st.text("abcxyz ", max_size=4), seeds.strings)
+    )
+    contents: st.SearchStrategy[Any]
+    if base is dict:
+        contents = st.dictionaries(scalars, scalars, max_size=4)
+    elif base in (list, tuple, set, frozenset):
+        contents = st.lists(scalars, max_size=4).map(base)
+    else:
+        contents = _observed_type_strategy(base, seeds) or st.from_type(base)
+
+    def build(value: Any) -> Any:
+        try:
+            return cls(value)
+        except Exception:  # noqa: BLE001 - a value the class refuses: drawn again
+            return _UNBUILT
+
+    return contents.map(build).filter(lambda made: made is not _UNBUILT)
+
+
+def constructor_strategy(cls: type, seeds: Seeds, valid_only: bool = False) -> st.SearchStrategy[Any]:
     """``cls(...)`` with generated arguments, remembered as a ``Built`` so a test can write it."""
     try:
         signature = inspect.signature(cls)
     except (TypeError, ValueError):
+        by_base = None if valid_only else _by_builtin_base(cls, seeds)
+        if by_base is not None:
+            return by_base
         raise Unexplorable("self", f"cannot read the signature of {cls.__qualname__}()") from None
     hints = type_hints(vars(cls).get("__init__") or cls)
     fields: dict[str, st.SearchStrategy[Any]] = {}
