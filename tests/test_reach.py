@@ -300,6 +300,29 @@ def test_a_flat_layout_module_no_test_imports_is_named(project: Project) -> None
     assert entry["reason"].startswith("no test imports it")
 
 
+def test_a_file_whose_name_is_no_module_name_is_named_not_scored(project: Project) -> None:
+    """A stray copy shipped beside the code (``grammar.py old.py``) cannot be
+    imported: its mutants were all counted as uncovered, and pulled the
+    score down.  It is left out, with the reason."""
+    project.write(
+        {
+            "shop/__init__.py": "",
+            "shop/pricing.py": PRICING,
+            "shop/pricing old copy.py": PRICING,
+            "test_pricing.py": PRICING_TESTS.replace("from pricing", "from shop.pricing"),
+        }
+    )
+    result = project.run()
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    model = project.results()["x-escape"]
+    assert {m["module"] for m in model["mutants"]} == {"shop.pricing"}
+    left_out = {(x["kind"], x["path"]): x["reason"] for x in model["left_out"]}
+    assert left_out[("file", "shop/pricing old copy.py")] == (
+        "no import can load it: 'shop.pricing old copy' is not a module name"
+    )
+    result.stdout.fnmatch_lines(["*warning: not mutated: shop/pricing old copy.py: no import can load it*"])
+
+
 def test_exit_11_names_the_decorators_that_hide_every_function(project: Project) -> None:
     project.write(
         {
