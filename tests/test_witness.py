@@ -305,6 +305,40 @@ def test_a_line_the_search_never_reaches_is_not_called_equivalent(project: Proje
     assert "without the" not in out  # no score without equivalents: none is backed by evidence
 
 
+SHOW = """
+def show(x: int) -> str:
+    return str(x) if isinstance(x, int) else repr(x)
+"""
+
+SHOW_TESTS = """
+from show import show
+
+
+def test_show():
+    assert show(3) == "3"
+"""
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="instruction positions (co_positions) came in 3.11")
+def test_a_branch_of_a_line_that_runs_is_not_reached_because_its_line_is(project: Project) -> None:
+    """``repr(x)`` runs only for what is not an int, and every input is an
+    int: its line runs on each of them, the branch on none.  Counted by the
+    line, those inputs were evidence of equivalence; counted by the mutated
+    text's own instructions, the branch is not reached."""
+    project.write({"show.py": SHOW, "test_show.py": SHOW_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "10", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    (branch,) = [
+        m
+        for m in project.mutants().values()
+        if m["replacement"] == "repr(None)" and m["status"] == "survived"
+    ]
+    w = _witness(branch)
+    assert w["verdict"] == NOT_REACHED and w["reached"] == 0 and w["examples"] > 0, w
+
+
 RANGES = """
 def middle(lo: int, hi: int) -> int:
     return lo + (hi - lo) // 2
@@ -1321,6 +1355,57 @@ def test_hostile_functions_are_contained(project: Project, monkeypatch: pytest.M
     assert "starting a process" in verdicts["spawn"]["reason"]
     assert "ran out of time" in verdicts["spin"]["reason"]
     assert "ran out of memory" in verdicts["hog"]["reason"]
+
+
+STORE = """
+import json
+
+
+class Store:
+    def __init__(self, path: str):
+        self.path = path
+
+    def save(self, data):
+        with open(self.path, "w") as f:
+            json.dump(data, f)
+        return len(data)
+"""
+
+STORE_TESTS = """
+from store import Store
+
+
+def test_save(tmp_path):
+    Store(str(tmp_path / "a.json")).save({"a": 1})
+"""
+
+
+def test_a_call_that_writes_a_relative_file_is_searched_and_its_test_not_shown(project: Project) -> None:
+    """A storage class writes where its path says.  Every write was refused,
+    so its survivors were "unsafe" (tinydb's ``JSONStorage``: 18).  A path
+    inside the sandbox's scratch directory is allowed now (the tests' own
+    path, outside it, is set aside), what the call wrote is compared, and
+    the survivor is witnessed; the test that would write in your project is
+    not shown."""
+    project.write({"store.py": STORE, "test_store.py": STORE_TESTS})
+    before = project.source_hashes()
+    result = project.run(
+        "--escape-witness-budget", "20", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    saves = [
+        _witness(m)
+        for m in project.mutants().values()
+        if m["function"] == "Store.save" and m["status"] == "survived"
+    ]
+    witnessed = [w for w in saves if w["verdict"] == WITNESSED]
+    assert witnessed and all(w["verdict"] != UNSAFE for w in saves), saves
+    assert all(w["test"] is None and "writes files where it runs" in w["test_dropped"] for w in witnessed)
+    # json.dump(None, f): it returns what the original returns, and writes otherwise
+    written = [w for w in witnessed if w["difference"] == "files written"]
+    assert written and all(" and writes " in w["original"] for w in written), witnessed
+    assert project.source_hashes() == before
+    assert sorted(p.name for p in project.path.iterdir() if p.suffix == ".json") == ["escape-report.json"]
 
 
 def test_seeds_grow_literals_into_boundaries() -> None:

@@ -73,6 +73,60 @@ def test_same_value_is_strict_about_type_and_kind_of_nan() -> None:
     assert not same_value(Point(1, 2), Point(1, 3))
 
 
+def _made_per_call(step: int, scale: Any) -> Any:
+    class Local:
+        def run(self, x: int) -> int:
+            return int(scale(x)) + step
+
+    return Local()
+
+
+def test_what_one_statement_makes_on_two_calls_is_the_same_value() -> None:
+    """A factory that makes a class or a closure per call (parsimonious's
+    ``expression()``) returned "different" values on two runs of the
+    original, by identity: its survivors ended "non-deterministic
+    original".  The same code holding the same values is the same; holding
+    other values, it is not."""
+    double = lambda v: v * 2  # noqa: E731
+    assert same_value(_made_per_call(1, double), _made_per_call(1, double))
+    assert not same_value(_made_per_call(1, double), _made_per_call(2, double))
+    assert not same_value(_made_per_call(1, double), _made_per_call(1, lambda v: v * 3))
+    assert same_value(type(_made_per_call(1, double)), type(_made_per_call(1, double)))
+
+    def adder(n: int) -> Any:
+        return lambda x: x + n
+
+    assert same_value(adder(1), adder(1)) and not same_value(adder(1), adder(2))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="instruction positions (co_positions) came in 3.11")
+def test_the_probe_watches_the_mutated_text_not_its_line(tmp_path: Path) -> None:
+    """A line that runs is not a change that runs: ``repr(y)`` in the else
+    branch is reached only by an input that takes it."""
+    from pytest_escape.inputs.calls import LineProbe
+
+    source = "def pick(x, y):\n    return x if x else repr(y)\n"
+    path = tmp_path / "picked.py"
+    path.write_text(source, encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - our own source
+    pick = namespace["pick"]
+    column = source.splitlines()[1].index("repr(y)")
+
+    def reached(change: tuple[int, str] | None, *args: Any) -> bool:
+        probe = LineProbe(pick.__code__, 2, change)
+        sys.settrace(probe)
+        try:
+            pick(*args)
+        finally:
+            sys.settrace(None)
+        return probe.hit
+
+    assert not reached((column, "repr(y)"), 1, 2)
+    assert reached((column, "repr(y)"), 0, 2)
+    assert reached(None, 1, 2)  # by its line, as before (and on Python 3.10)
+
+
 def test_difference_names_what_differs() -> None:
     ok = CallOutcome(RETURNED, value=[1])
     assert difference(ok, CallOutcome(RETURNED, value=[1])) is None
@@ -352,6 +406,61 @@ def test_guard_blocks_side_effects_only_while_armed(tmp_path: Any) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert "blocked: writing a file (open" in out
     assert (tmp_path / "before").exists() and not (tmp_path / "during").exists()
+
+
+def test_writes_inside_the_sandbox_are_allowed_and_each_call_starts_empty(tmp_path: Any) -> None:
+    """A storage or exporter given a relative path writes in the sandbox's
+    scratch directory (tinydb's ``JSONStorage``: 18 survivors "unsafe" while
+    every write was refused).  Each armed call starts in the same empty
+    directory, so an original and a mutant meet the same files; a write
+    outside, or through a link that leads outside, is still refused."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    script = textwrap.dedent(
+        f"""
+        import os
+        from pytest_escape.inputs import sandbox
+        scratch = sandbox.enter(cpu_seconds=30, root={str(tmp_path)!r})
+        guard = sandbox.Guard()
+        with guard:
+            with open("db.json", "w") as f:
+                f.write("{{}}")
+            os.mkdir("sub")
+        print("wrote:", guard.wrote)
+        with guard:
+            print("left:", sorted(os.listdir(".")))
+        for path in ({str(outside / "x")!r}, "away/x"):
+            try:
+                with guard:
+                    os.symlink({str(outside)!r}, "away")
+                    open(path, "w")
+            except sandbox.SandboxViolation as e:
+                print("blocked:", path)
+        print("cwd inside:", os.getcwd().startswith(scratch))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    out = done.stdout
+    assert "wrote: writing a file (open 'db.json')" in out, done.stderr
+    assert "left: []" in out
+    assert "blocked: " + str(outside / "x") in out and "blocked: away/x" in out
+    assert "cwd inside: True" in out
+    assert not list(outside.iterdir())
+
+
+def test_an_emitted_test_that_writes_files_is_not_shown(tmp_path: Any) -> None:
+    """Verified in the sandbox, a test may write in its scratch directory; in
+    your suite it would write in your project: it is dropped, and says so."""
+    from pytest_escape.inputs.verify import verify_tests, writes_files
+
+    tests = [
+        ("def test_w():\n    open('out.txt', 'w').write('x')\n", "test_w"),
+        ("def test_r():\n    assert 1 + 1 == 2\n", "test_r"),
+    ]
+    wrote, clean = verify_tests(tests, None, 5.0, str(tmp_path))
+    assert wrote["outcome"] == "passed" and clean["outcome"] == "passed"
+    assert writes_files(wrote) == "dropped: it writes files where it runs (writing a file (open 'out.txt'))"
+    assert writes_files(clean) is None
 
 
 def test_iterators_are_held_as_items_and_rebuilt_for_every_run() -> None:

@@ -172,6 +172,7 @@ def plan_mutants(
                         doc=_test_docstring(result),
                         all=extreme or matrix,
                         extreme=extreme,
+                        change=_change(spec),
                     )
                 )
                 module_tests.update(tests)
@@ -181,6 +182,12 @@ def plan_mutants(
             plan.probes[target.module] = tuple(baseline.cheapest_first(module_tests)[:PROBES_PER_MODULE])
     plan.functions = list(functions.values())
     return plan
+
+
+def _change(spec: MutantSpec) -> tuple[int, str] | None:
+    """Where the mutant's text starts on its line, and that text (``MutantJob.change``)."""
+    one_line = spec.span.start_line == spec.span.end_line and "\n" not in spec.replacement
+    return (spec.span.start_col, spec.replacement) if one_line and spec.replacement else None
 
 
 def blank_mutant(spec: MutantSpec, file: str, tests: list[str]) -> MutantResult:
@@ -259,9 +266,16 @@ def verdict_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+#: the rules by which a search runs and compares calls: a finding cached
+#: under others is searched again (2: writes in the sandbox's scratch
+#: directory allowed and compared, a probe that watches the mutated text,
+#: closures made per call compared by code and contents)
+SEARCH_RULES = 2
+
+
 def witness_options(settings: Settings) -> str:
     """The options a survivor's witness depends on, as the cache compares them."""
-    return json.dumps([settings.witness_budget, settings.examples, settings.witness_backend])
+    return json.dumps([settings.witness_budget, settings.examples, settings.witness_backend, SEARCH_RULES])
 
 
 def property_options(settings: Settings) -> str:
@@ -269,7 +283,9 @@ def property_options(settings: Settings) -> str:
     a run without --escape-seed would never find its results again)."""
     s = settings
     return json.dumps(
-        [s.property_budget, s.examples, s.call_timeout, s.properties], sort_keys=True, default=str
+        [s.property_budget, s.examples, s.call_timeout, s.properties, SEARCH_RULES],
+        sort_keys=True,
+        default=str,
     )
 
 

@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from ..inputs.verify import writes_files
 from ..model import CRASH, NOT_CHECKED, PropertyKind, PropertyResult
 from ..properties.check import check_function
 from .pool import REPORTED, Job, Outcome, stream
@@ -24,6 +25,8 @@ from .stage import OBSERVE_TESTS, BudgetedStage, stopped, verification_runs
 def drop_reason(expected: str, run: dict[str, Any]) -> str | None:
     """Why a property's test is not shown, from its one run today: it must fail
     with the exception its ``xfail(raises=...)`` names (or a subclass)."""
+    if written := writes_files(run):
+        return written
     if run["outcome"] == "passed":
         return "dropped: it passes today"
     if expected not in run.get("exceptions", ()):

@@ -127,6 +127,10 @@ class MutantJob:
     #: a verdict from an unfinished earlier run: the worker skips the mutant's
     #: own run and does what follows a verdict (self-checks, second chances, search)
     known: Verdict | None = None
+    #: where on ``line`` the mutant's own text starts (0-based column) and that
+    #: text, for a change within one line: the probe watches it run, not the
+    #: line (``x if c else str(y)`` runs its line whichever branch it takes)
+    change: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..inputs.sandbox import Allowance
+from ..inputs.verify import writes_files
 from ..model import (
     LIKELY_EQUIVALENT,
     NOT_REACHED,
@@ -229,7 +230,9 @@ class WitnessStage(BudgetedStage):
     def _verified(self, mutant_id: str, checks: dict[str, dict[str, Any]]) -> None:
         finding = self.pending.pop(mutant_id)
         original, mutant = checks["original"], checks["mutant"]
-        if original["outcome"] != "passed":
+        if written := writes_files(original):
+            reason = written
+        elif original["outcome"] != "passed":
             reason = f"dropped: fails on the original ({original.get('message', original['outcome'])})"
         elif mutant["outcome"] != "failed":
             reason = f"dropped: does not fail on the mutant ({mutant['outcome']})"

@@ -14,6 +14,7 @@ import functools
 import inspect
 import io
 import itertools
+import linecache
 import sys
 import warnings
 from collections.abc import Callable, Iterable
@@ -225,22 +226,57 @@ def fresh_arguments(
 
 
 class LineProbe:
-    """Did a call execute one line of one code object?  (A narrow ``sys.settrace``.)"""
+    """Did a call execute the mutated code of one code object?  (A narrow ``sys.settrace``.)
 
-    def __init__(self, code: CodeType, line: int) -> None:
+    Given ``change`` (where the mutant's text starts on ``line``, and that
+    text), the probe watches the instructions compiled from that text, not
+    the line: ``x if c else str(None)`` runs its line whichever branch it
+    takes, and the line's inputs were counted as evidence of equivalence
+    for a change they never ran (parsimonious's ``LeftRecursionError``:
+    "likely equivalent" on 263 inputs, none of which took the branch).
+    Without instruction positions (Python 3.10), or when no instruction
+    comes from the text, it watches the line.
+    """
+
+    def __init__(self, code: CodeType, line: int, change: tuple[int, str] | None = None) -> None:
         self.code = code
         self.line = line
         self.hit = False
+        self.offsets = _offsets_of(code, line, change) if change is not None else None
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "line" and frame.f_lineno == self.line:
+        if self.offsets is not None:
+            if event == "opcode" and frame.f_lasti in self.offsets:
+                self.hit = True
+        elif event == "line" and frame.f_lineno == self.line:
             self.hit = True
         return self._local
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
         if frame.f_code is self.code:
+            if self.offsets is not None:
+                frame.f_trace_opcodes = True
             return self._local
         return None
+
+
+def _offsets_of(code: CodeType, line: int, change: tuple[int, str]) -> frozenset[int] | None:
+    """The offsets of ``code``'s instructions compiled from the text ``change``
+    puts on ``line`` (positions are in UTF-8 bytes; the line up to the change
+    is the original's)."""
+    positions = getattr(code, "co_positions", None)
+    text = linecache.getline(code.co_filename, line)
+    if positions is None or not text:
+        return None
+    column, replacement = change
+    start = len(text[:column].encode())
+    end = start + len(replacement.encode())
+    found = frozenset(
+        2 * index
+        for index, (first, last, left, right) in enumerate(positions())
+        if first == last == line and left is not None and right is not None and start <= left and right <= end
+    )
+    return found or None
 
 
 def _close(loop: asyncio.AbstractEventLoop) -> None:
@@ -295,6 +331,8 @@ class Caller:
         # A fresh loop per call, as asyncio.run would make, but made before the
         # guard is armed (a loop opens a socket pair to wake itself).
         loop = asyncio.new_event_loop() if self.target.is_async else None
+        # a refusal belongs to the call that tried it: the next call starts clean
+        self.guard.violation = None
         activate(mutant)
         try:
             with (
@@ -345,6 +383,7 @@ class Caller:
             raise SandboxViolation(self.guard.violation)
         outcome.output = printed.getvalue()
         outcome.generated = generated
+        outcome.files = self.guard.written()
         if len(heard) > start:
             outer = _outer_files(sys._getframe(1))
             here = sys._getframe().f_code.co_filename

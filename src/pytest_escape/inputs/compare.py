@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import types
 import warnings
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ HUNG = "hung"
 PRINTED = "printed output"
 #: what differs when only the warnings a call gave do
 WARNED = "warnings"
+#: a difference in the files a call wrote in the sandbox's working directory
+WRITTEN = "files written"
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -57,13 +60,21 @@ class CallOutcome:
     #: the call gave a generator, drawn here as a list (what it raised, it
     #: raised while drawn): a test has to draw it too
     generated: bool = False
+    #: the files the call left in the sandbox's working directory (relative
+    #: path, contents): what a storage writes is what it does
+    files: tuple[tuple[str, bytes], ...] = ()
 
     def describe(self) -> str:
         if self.kind == RETURNED:
-            return f"returns {show(self.value)}"
-        if self.kind == RAISED and self.error is not None:
-            return f"raises {exception_text(self.error)}"
-        return "does not return (ran past the per-call time limit)"
+            what = f"returns {show(self.value)}"
+        elif self.kind == RAISED and self.error is not None:
+            what = f"raises {exception_text(self.error)}"
+        else:
+            return "does not return (ran past the per-call time limit)"
+        if self.files:
+            written = ", ".join(f"{path} as {contents[:60]!r}" for path, contents in self.files[:3])
+            what += f" and writes {written}" + (" and more" if len(self.files) > 3 else "")
+        return what
 
 
 def stable_repr(value: Any, depth: int = 0) -> str:
@@ -192,6 +203,46 @@ def _all_python(cls: type) -> bool:
     return all(c is object or c.__flags__ & HEAPTYPE for c in cls.__mro__)
 
 
+def _same_statement(a: type, b: type, seen: set[tuple[int, int]] | None = None, depth: int = 0) -> bool:
+    """Two classes one class statement inside a function made on two calls
+    (parsimonious's ``expression()`` makes an ``AdHocExpression`` per call;
+    its 4 survivors ended "non-deterministic original"): the same name and
+    bases, and methods of the same code holding the same values.  A class
+    at module level is made once."""
+    if a is b:
+        return True
+    if "<locals>" not in a.__qualname__ or (a.__qualname__, a.__module__) != (b.__qualname__, b.__module__):
+        return False
+    if a.__bases__ != b.__bases__:
+        return False
+    seen = set() if seen is None else seen
+    if (id(a), id(b)) in seen:
+        return True  # being compared further up (a method's ``__class__`` cell)
+    seen.add((id(a), id(b)))
+    mine, theirs = _methods(a), _methods(b)
+    return list(mine) == list(theirs) and all(
+        same_value(f, theirs[name], seen, depth + 1) for name, f in mine.items()
+    )
+
+
+def _methods(cls: type) -> dict[str, types.FunctionType]:
+    return {k: v for k, v in vars(cls).items() if isinstance(v, types.FunctionType)}
+
+
+def _cells(function: types.FunctionType) -> tuple[Any, ...]:
+    """What a closure holds (an empty cell as a marker of its own)."""
+    held = []
+    for cell in function.__closure__ or ():
+        try:
+            held.append(cell.cell_contents)
+        except ValueError:
+            held.append(_EMPTY_CELL)
+    return tuple(held)
+
+
+_EMPTY_CELL = object()
+
+
 def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth: int = 0) -> bool:
     """Equal in exact type and value; NaN equals NaN; containers compared item by item.
 
@@ -202,8 +253,18 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
     """
     if _depth > _MAX_DEPTH:
         return True  # deeper than any reasonable value: claim no difference here
-    if type(a) is not type(b):
+    if type(a) is not type(b) and not _same_statement(type(a), type(b), _seen, _depth):
         return False
+    if isinstance(a, type):
+        return _same_statement(a, b, _seen, _depth)
+    if isinstance(a, types.FunctionType) and a is not b:
+        # a function made per call: the same code, defaults and what it holds
+        # behave alike; by identity, two runs of the original always differed
+        return (
+            a.__code__ == b.__code__
+            and same_value(a.__defaults__, b.__defaults__, _seen, _depth + 1)
+            and same_value(_cells(a), _cells(b), _seen, _depth + 1)
+        )
     if isinstance(a, float):
         return (math.isnan(a) and math.isnan(b)) or a == b
     if isinstance(a, complex):
@@ -336,6 +397,8 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
         return PRINTED
     if a.warned != b.warned:
         return WARNED
+    if a.files != b.files:
+        return WRITTEN
     return None
 
 

@@ -4,15 +4,23 @@ The process is already a forked child in its own process group, killed by the
 parent past its wall-clock limit.  Inside it, ``enter`` moves the working
 directory, HOME and TMPDIR into a scratch directory and sets resource limits,
 and ``Guard`` (an audit hook, armed only while user code runs) refuses file
-writes, deletes and renames, network connections and new processes.  A
-refused call raises ``SandboxViolation``, a ``BaseException`` so that user
-code's ``except Exception`` cannot swallow it; the guard remembers it anyway.
+writes, deletes and renames outside that directory, network connections and
+new processes.  A refused call raises ``SandboxViolation``, a
+``BaseException`` so that user code's ``except Exception`` cannot swallow it;
+the guard remembers it anyway.
+
+Writes inside the scratch directory are allowed: a storage class or an
+exporter given a relative path writes there (tinydb's ``JSONStorage``, 18
+survivors, and anytree's exporters were "unsafe" while every write was
+refused).  Each armed call starts in an empty working directory, the same
+one each time, so an original and a mutant meet the same files.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import sys
 import tempfile
@@ -65,6 +73,50 @@ _BLOCKED = {
 }
 
 
+#: the file events allowed inside the scratch directory: (indexes of their
+#: path arguments, indexes of their ``dir_fd`` arguments, which must be unset)
+_FILE_EVENTS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "open": ((0,), ()),
+    "os.remove": ((0,), (1,)),
+    "os.rmdir": ((0,), (1,)),
+    "shutil.rmtree": ((0,), (1,)),
+    "os.rename": ((0, 1), (2, 3)),
+    "os.replace": ((0, 1), (2, 3)),
+    "os.mkdir": ((0,), (2,)),
+    "os.truncate": ((0,), ()),
+    "os.chmod": ((0,), (2,)),
+    "os.utime": ((0,), (3,)),
+    "shutil.copyfile": ((0, 1), ()),
+    "shutil.move": ((0, 1), ()),
+    "os.link": ((0, 1), (2, 3)),
+    "os.symlink": ((1,), (2,)),
+}
+#: this process's scratch directory once ``enter`` made it, and the working
+#: directory each armed call starts in, empty
+_scratch: str | None = None
+_work: str | None = None
+
+
+def _inside_scratch(event: str, args: tuple[Any, ...]) -> bool:
+    """Whether every path ``event`` touches is inside the scratch directory
+    (a link is followed: one pointing out of it is outside)."""
+    if _scratch is None or event not in _FILE_EVENTS:
+        return False
+    paths, fds = _FILE_EVENTS[event]
+    if any(i < len(args) and args[i] not in (None, -1) for i in fds):
+        return False  # relative to a directory we cannot see
+    for i in paths:
+        if i >= len(args) or not isinstance(args[i], (str, bytes, os.PathLike)):
+            return False  # a file descriptor: where it points is unknown
+        try:
+            full = os.path.realpath(os.fsdecode(args[i]))
+            if os.path.commonpath([full, _scratch]) != _scratch:
+                return False
+        except (OSError, ValueError):
+            return False
+    return True
+
+
 class SandboxViolation(BaseException):
     """User code tried something the sandbox refuses (see ``Guard``)."""
 
@@ -87,6 +139,10 @@ class Guard:
         self.armed = False
         #: what was refused first, e.g. "removing a directory tree (shutil.rmtree '/x')"
         self.violation: str | None = None
+        #: what was allowed first inside the scratch directory, e.g. "writing a file (open 'db.json')"
+        self.wrote: str | None = None
+        #: the working directory holds what an earlier call left
+        self._dirty = False
         sys.addaudithook(self._hook)
 
     def _hook(self, event: str, args: tuple[Any, ...]) -> None:
@@ -101,11 +157,40 @@ class Guard:
         target = ""
         if args:
             target = f" {str(args[0])[:80]!r}" if not isinstance(args[0], (int, type(None))) else ""
+        if _inside_scratch(event, args):
+            self.wrote = self.wrote or f"{what} ({event}{target})"
+            self._dirty = True
+            self.armed = True
+            return
         if self.violation is None:
             self.violation = f"{what} ({event}{target})"
         raise SandboxViolation(self.violation)
 
+    def written(self) -> tuple[tuple[str, bytes], ...]:
+        """What the last armed call left in the working directory (relative
+        path and first ``MAX_FILE_SIZE`` bytes, in path order); nothing when
+        it wrote nothing there."""
+        if not self._dirty or _work is None:
+            return ()
+        found = []
+        for folder, _, names in os.walk(_work):
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    with open(path, "rb") as f:
+                        found.append((os.path.relpath(path, _work), f.read(MAX_FILE_SIZE)))
+                except OSError:
+                    found.append((os.path.relpath(path, _work), b""))
+        return tuple(sorted(found))
+
     def __enter__(self) -> Guard:
+        if self._dirty and _work is not None:
+            # what the last call wrote is gone: each call meets the same empty directory
+            shutil.rmtree(_work, ignore_errors=True)
+            os.makedirs(_work, exist_ok=True)
+            self._dirty = False
+        if _work is not None:
+            os.chdir(_work)
         self.armed = True
         return self
 
@@ -154,12 +239,15 @@ def enter(cpu_seconds: float, root: str | None = None) -> str:
     afterwards, so a killed child leaves nothing behind).  Call once, in a
     child that will exit.
     """
+    global _scratch, _work
     scratch = tempfile.mkdtemp(prefix="sandbox-", dir=root)
     home = os.path.join(scratch, "home")
     tmp = os.path.join(scratch, "tmp")
-    os.mkdir(home)
-    os.mkdir(tmp)
-    os.chdir(scratch)
+    work = os.path.join(scratch, "work")
+    for made in (home, tmp, work):
+        os.mkdir(made)
+    os.chdir(work)
+    _scratch, _work = os.path.realpath(scratch), work
     os.environ.update(HOME=home, TMPDIR=tmp, TEMP=tmp, TMP=tmp, COLUMNS=str(PRINT_COLUMNS))
     tempfile.tempdir = tmp
     sys.dont_write_bytecode = True

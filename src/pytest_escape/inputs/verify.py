@@ -36,6 +36,14 @@ ANSWER = "pytest-escape verify: "
 Test = tuple[str, str]
 
 
+def writes_files(answer: dict[str, Any]) -> str | None:
+    """Why a verified test is not shown because it wrote files where it ran
+    (the sandbox's scratch directory allows it; your project is where the
+    test would run), or None."""
+    wrote = answer.get("wrote")
+    return f"dropped: it writes files where it runs ({wrote})" if wrote else None
+
+
 def verify_tests(
     tests: list[Test], mutant: str | None, call_timeout: float, sandbox_root: str | None
 ) -> list[dict[str, Any]]:
@@ -81,8 +89,9 @@ def _run_test(source: str, name: str, call_timeout: float) -> dict[str, Any]:
             "message": f"{type(e).__name__}: {str(e)[:200]}",
             # what a test marked xfail(raises=...) is judged by
             "exceptions": [c.__name__ for c in type(e).__mro__],
+            "wrote": guard.wrote,
         }
-    return {"outcome": "passed"}
+    return {"outcome": "passed", "wrote": guard.wrote}
 
 
 def _in_fresh_interpreter(

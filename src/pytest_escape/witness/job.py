@@ -168,7 +168,7 @@ def _search_one(
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
     # a default value is evaluated at definition time: no line of the call shows it
     # the mutant's code is compiled in place: its lines are the file's
-    probe = None if survivor.in_signature else LineProbe(code, survivor.line)
+    probe = None if survivor.in_signature else LineProbe(code, survivor.line, survivor.change)
     # never far past the stage's end: the last survivors get what is left
     share = min(allowance.seconds_each, max(allowance.left(), 0.2))
     # a function of nothing has one input: once is enough (semver's createparser)

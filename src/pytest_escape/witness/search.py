@@ -154,6 +154,9 @@ class Search:
         #: inputs on which two runs of the original differed, set aside; the first of them
         self.unsteady = 0
         self.unsteady_first: _NonDeterministic | None = None
+        #: inputs set aside because the sandbox refused what a call did; the first refusal
+        self.refused = 0
+        self.refused_first: SandboxViolation | None = None
         self.out_of_time = False
         #: the latest input that differed: Hypothesis shrinks, so the smallest so far
         self.best: Call | None = None
@@ -167,6 +170,19 @@ class Search:
             self.out_of_time = True
             raise _OutOfTime()
         self.examples += 1
+        try:
+            return self._compared(call)
+        except SandboxViolation as e:
+            # Set aside, not the verdict: one input may write where another
+            # does not (the tests' storage at its absolute path, beside a
+            # generated relative one, which the scratch directory takes)
+            self.refused += 1
+            self.refused_first = self.refused_first or e
+            if self.refused >= STARVED_LIMIT and self.refused == self.examples:
+                raise
+            return False
+
+    def _compared(self, call: Call) -> bool:
         first = self.caller(call, None)
         if _resource_failure(first):
             self.starved += 1
@@ -257,6 +273,8 @@ class Search:
     def _nothing_found(self) -> Finding:
         if self.examples and self.starved == self.examples:
             return self._starved()
+        if self.refused_first is not None and self.refused == self.examples:
+            return self._finding(UNSAFE, f"the sandbox refused {self.refused_first}")
         first = self.unsteady_first
         if first is not None and self.unsteady == self.examples:
             return self._finding(NON_DETERMINISTIC, _unsteady(first.first, first.second), call=first.call)
@@ -265,6 +283,8 @@ class Search:
         if first is not None:
             what = difference(first.first, first.second)
             reason += f"; {self.unsteady} set aside, on which two runs of the original differed ({what})"
+        if self.refused_first is not None:
+            reason += f"; {self.refused} set aside, on which the sandbox refused {self.refused_first}"
         return self._finding(verdict, reason)
 
     def _finding(self, verdict: str, reason: str | None, **found: Any) -> Finding:
