@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import builtins
 import collections
+import contextvars
 import datetime
 import enum
 import inspect
@@ -31,6 +32,10 @@ from typing import Any, cast
 from .compare import HEAPTYPE, UNSET, object_state, same_value, show, slotted
 
 _MAX_DEPTH = 12
+#: whether an object whose ``repr`` is no expression may be written as its
+#: constructor's call (``_by_constructor``): not while ``setup_lines`` writes
+#: an object graph, whose parts it names so that a node met twice stays one
+_CONSTRUCTOR_CALLS: contextvars.ContextVar[bool] = contextvars.ContextVar("constructor_calls", default=True)
 _STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
 
@@ -326,6 +331,17 @@ MAX_OBJECTS = 12
 
 
 def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
+    """Source lines that bind ``name`` to ``value``; raises ``NotLiteral``
+    (``_setup_lines``, with every part written by its own lines or literal,
+    never as a constructor call that would make a shared node twice)."""
+    token = _CONSTRUCTOR_CALLS.set(False)
+    try:
+        return _setup_lines(value, name)
+    finally:
+        _CONSTRUCTOR_CALLS.reset(token)
+
+
+def _setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     """Source lines that bind ``name`` to ``value``; raises ``NotLiteral``.
 
     A plain object is made bare and given its attributes.  An attribute that
@@ -337,7 +353,7 @@ def setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     (``_by_contents``).
     """
     if isinstance(value, Stepped):
-        base, needed = setup_lines(value.base, name)
+        base, needed = _setup_lines(value.base, name)
         for step in value.steps:
             made = step.source(name)
             base.append(made.source)
@@ -432,17 +448,11 @@ def _as_constructed(cls: type) -> dict[str, Any]:
 
 def _same_part(made: Any, seen: Any) -> bool:
     """Whether an attribute the constructor set is the one seen: equal in
-    value, or a function of the same code with equal defaults and captures."""
+    value, or a function of the same code with equal defaults and captures
+    (``same_value``)."""
     try:
-        if inspect.isfunction(made) and inspect.isfunction(seen):
-            captured = [[c.cell_contents for c in f.__closure__ or ()] for f in (made, seen)]
-            return (
-                _same_code(made.__code__, seen.__code__)
-                and same_value(made.__defaults__, seen.__defaults__)
-                and same_value(captured[0], captured[1])
-            )
         return same_value(made, seen)
-    except Exception:  # noqa: BLE001 - an empty cell, a comparison that raised: written out
+    except Exception:  # noqa: BLE001 - a comparison that raised: written out
         return False
 
 
@@ -602,7 +612,7 @@ def _build(value: Any, depth: int) -> Literal:
         return Literal(f"{name[1]}.{value.name}", {name[0]} - {""})
     if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
         return named
-    return _by_repr(value)
+    return _by_repr(value, depth)
 
 
 def _lambda_source(function: types.FunctionType) -> Literal:
@@ -726,8 +736,10 @@ def _compiles_to(source: str, function: types.FunctionType) -> bool:
     return inspect.isfunction(made) and _same_code(made.__code__, code)
 
 
-def _by_repr(value: Any) -> Literal:
-    """Objects whose ``repr`` is a constructor call of an importable class."""
+def _by_repr(value: Any, depth: int = 0) -> Literal:
+    """Objects whose ``repr`` is a constructor call of an importable class;
+    one whose ``repr`` is no expression at all (``<Literal "x">``) by its
+    constructor (``_by_constructor``)."""
     cls = type(value)
     name = importable_name(cls)
     if name is None:
@@ -736,6 +748,11 @@ def _by_repr(value: Any) -> Literal:
         source = repr(value)
     except Exception as e:  # noqa: BLE001
         raise NotLiteral(f"repr() of {cls.__qualname__} failed ({type(e).__name__})") from None
+    if _CONSTRUCTOR_CALLS.get():
+        try:
+            compile(source, "<repr>", "eval")
+        except (SyntaxError, ValueError):
+            return _by_constructor(value, name, depth, source)
     module = cls.__module__
     if source.startswith(f"{module}."):
         # datetime.date(2020, 1, 2): the repr names the module, not the class
@@ -743,6 +760,131 @@ def _by_repr(value: Any) -> Literal:
             source, {f"import {module.split('.')[0]}"} if "." not in module else {f"import {module}"}
         )
     return Literal(source, {name[0]} - {""})
+
+
+def _by_constructor(value: Any, name: tuple[str, str], depth: int, shown: str) -> Literal:
+    """An object written as a call of its class's constructor, each
+    parameter given the attribute of its name (``self.literal = literal``):
+    ``Literal(literal='x')``, ``Sequence(Literal(literal='a'), name='s')``.
+
+    parsimonious's expressions show themselves as ``<Literal "x">``, and
+    their witnesses had no test.  A parameter left at its default is left
+    out, one gathering positional arguments (``*members``) is given the
+    items of its attribute, and one with no attribute of its name and no
+    default stops the form.  The call is kept only if what it makes equals
+    the object by the class's own ``==`` (a test's assert compares so; a
+    class without one equals nothing else) and holds no object twice, and,
+    as every literal, it is evaluated back and compared whole."""
+    cls = type(value)
+    state = object_state(value)
+    try:
+        parameters = list(inspect.signature(cls).parameters.values())
+    except (TypeError, ValueError):
+        parameters = None
+    if state is None or parameters is None or _shares_an_object(value):
+        # no call to make it (or one would make a shared part twice): as it was shown
+        return Literal(shown)
+    # before a *args, a parameter can only be given by position
+    rest = next((i for i, p in enumerate(parameters) if p.kind == p.VAR_POSITIONAL), -1)
+    leading: list[Literal] = []
+    keywords: list[Literal] = []
+    for index, parameter in enumerate(parameters):
+        held = next((f for f in (parameter.name, f"_{parameter.name}") if f in state), None)
+        if parameter.kind == parameter.VAR_KEYWORD or (
+            held is None and parameter.kind == parameter.VAR_POSITIONAL
+        ):
+            continue
+        if held is None:
+            if parameter.default is parameter.empty or index < rest:
+                return Literal(shown)  # a parameter it does not keep by name: no call to make it
+            continue
+        part = state[held]
+        if parameter.kind == parameter.VAR_POSITIONAL:
+            if not isinstance(part, (tuple, list)):
+                raise NotLiteral(f"{cls.__qualname__}'s *{parameter.name} is held as no sequence")
+            leading += [_build(item, depth + 1) for item in part]
+        elif index < rest or parameter.kind == parameter.POSITIONAL_ONLY:
+            leading.append(_build(part, depth + 1))  # before *args: only by position
+        elif parameter.default is parameter.empty or not _is_default(part, parameter.default):
+            written = _build(part, depth + 1)
+            keywords.append(Literal(f"{parameter.name}={written.source}", written.imports))
+    if any(p.kind == p.VAR_KEYWORD for p in parameters):
+        # **kwargs passed on to a base class's constructor (parsimonious's
+        # ``Compound(*members, **kwargs)`` takes ``name`` so); one a base
+        # needs without a default, the class gives it itself
+        named = {p.name for p in parameters}
+        for parameter in _base_parameters(cls):
+            if (
+                parameter.name in state
+                and parameter.name not in named
+                and parameter.default is not parameter.empty
+            ):
+                named.add(parameter.name)
+                part = state[parameter.name]
+                if not _is_default(part, parameter.default):
+                    written = _build(part, depth + 1)
+                    keywords.append(Literal(f"{parameter.name}={written.source}", written.imports))
+    call = _join([*leading, *keywords], name[1] + "({})")
+    written = Literal(call.source, call.imports | ({name[0]} - {""}))
+    try:
+        # by its class's own ==, as a test's assert compares: a class
+        # without one equals no other object, and a pin on it would fail
+        same = bool(_evaluated(written, value) == value)
+    except Exception:  # noqa: BLE001 - a call that fails, or an == that raises
+        same = False
+    return written if same else Literal(shown)
+
+
+def _base_parameters(cls: type) -> list[inspect.Parameter]:
+    """The named parameters of the constructors of ``cls``'s bases."""
+    found = []
+    for base in cls.__mro__[1:]:
+        init = vars(base).get("__init__")
+        if not inspect.isfunction(init):
+            continue
+        try:
+            found += [
+                p
+                for p in list(inspect.signature(init).parameters.values())[1:]
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            ]
+        except (TypeError, ValueError):
+            continue
+    return found
+
+
+_SCALARS = (int, float, complex, str, bytes, bool, type(None), tuple)
+
+
+def _shares_an_object(value: Any) -> bool:
+    """Whether one object is met twice below ``value`` (its state and the
+    items of its containers): a call written part by part would make it twice."""
+    seen: set[int] = set()
+    todo = [(value, 0)]
+    while todo:
+        part, depth = todo.pop()
+        if isinstance(part, _SCALARS) and not isinstance(part, tuple):
+            continue
+        if not isinstance(part, tuple):
+            if id(part) in seen:
+                return True
+            seen.add(id(part))
+        if depth > _MAX_DEPTH:
+            continue
+        if isinstance(part, (list, tuple, set, frozenset)):
+            todo += [(item, depth + 1) for item in part]
+        elif isinstance(part, dict):
+            todo += [(item, depth + 1) for pair in part.items() for item in pair]
+        elif (state := object_state(part)) is not None:
+            todo += [(item, depth + 1) for item in state.values()]
+    return False
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    try:
+        return same_value(value, default)
+    except Exception:  # noqa: BLE001 - a comparison that raised: written out
+        return False
 
 
 def _same_code(a: types.CodeType, b: types.CodeType) -> bool:
