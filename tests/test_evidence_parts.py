@@ -110,6 +110,31 @@ def test_the_first_changed_result_the_two_original_runs_agree_on_is_evidence() -
     assert followed(first, second, [(_suspect("m1"), same)]) is None
 
 
+def test_results_a_reader_sees_alike_are_told_apart_by_their_types() -> None:
+    """prettytable's ``custom_format`` returns the table's own dict subclass;
+    under its extreme mutant, a new ``{}``.  Both read ``{}``: the evidence
+    names the types, or says the difference is within."""
+    import json
+
+    from pytest_escape.execution.evidence import plain
+
+    class ObservableDict(dict[str, int]):
+        pass
+
+    def traced(value: object) -> Trace:
+        return Trace(
+            True, (Result("Table.custom_format#1", "custom_format()", json.dumps(plain(value)), "{}"),)
+        )
+
+    found = followed(traced(ObservableDict()), traced(ObservableDict()), [(_suspect("m"), traced({}))])
+    assert found is not None and (found.original, found.mutated) == (
+        "returns ObservableDict {}",
+        "returns dict {}",
+    )
+    inner = followed(traced([ObservableDict()]), traced([ObservableDict()]), [(_suspect("m"), traced([{}]))])
+    assert inner is not None and inner.mutated.endswith("(different within: in what its parts are)"), inner
+
+
 def test_a_run_that_failed_proves_nothing() -> None:
     original = _trace(True, count="2")
     assert followed(original, original, [(_suspect("m"), _trace(False, count="-2"))]) is None

@@ -406,8 +406,30 @@ def followed(first: Trace, second: Trace, under: Sequence[tuple[Suspect, Trace]]
         for result in run.results:
             original = steady.get(result.key)
             if original is not None and result.value != original.value:
+                was, now = _told_apart(original, result)
                 if result.key.startswith(END):
-                    return Evidence(suspect.mutant, original.call, original.shown, result.shown, END_STATE)
-                was, now = f"returns {original.shown}", f"returns {result.shown}"
-                return Evidence(suspect.mutant, original.call, was, now, "return value")
+                    return Evidence(suspect.mutant, original.call, was, now, END_STATE)
+                return Evidence(
+                    suspect.mutant, original.call, f"returns {was}", f"returns {now}", "return value"
+                )
     return None
+
+
+def _told_apart(original: Result, mutated: Result) -> tuple[str, str]:
+    """The two results as a reader sees them, with their types where that is
+    all that tells them apart (prettytable's ``custom_format`` returns the
+    table's own ``ObservableDict``; under its extreme mutant, a new ``{}``:
+    "returns {}; ... it returns {}" read as no difference at all)."""
+    if original.shown != mutated.shown:
+        return original.shown, mutated.shown
+    kinds = [_kind(r.value) for r in (original, mutated)]
+    if kinds[0] == kinds[1]:
+        return original.shown, mutated.shown + " (different within: in what its parts are)"
+    return f"{kinds[0]} {original.shown}", f"{kinds[1]} {mutated.shown}"
+
+
+def _kind(value: str) -> str:
+    """The type a ``plain`` value (JSON text) records, by its class's name."""
+    data = json.loads(value)
+    named = data[1] if data and data[0] in ("enum", "value", "repr", "object") else data[0]
+    return str(named).rpartition(".")[2] if isinstance(named, str) else "value"
