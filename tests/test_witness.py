@@ -23,6 +23,7 @@ from pytest_escape.model import (
     LIKELY_EQUIVALENT,
     NON_DETERMINISTIC,
     NOT_REACHED,
+    UNDER_EXPLORED,
     UNEXPLORABLE,
     UNSAFE,
     VERDICTS,
@@ -337,6 +338,42 @@ def test_a_branch_of_a_line_that_runs_is_not_reached_because_its_line_is(project
     ]
     w = _witness(branch)
     assert w["verdict"] == NOT_REACHED and w["reached"] == 0 and w["examples"] > 0, w
+
+
+RENDER = """
+MODE = ""
+
+
+def render(text: str, width: int) -> str:
+    mode = MODE.upper()
+    return text.lower() if "L" in mode else text[:width]
+"""
+
+RENDER_TESTS = """
+from render import render
+
+
+def test_render():
+    assert render("Abc", 2) == "Ab"
+"""
+
+
+def test_inputs_that_all_meet_the_line_in_one_state_are_no_evidence_of_equivalence(project: Project) -> None:
+    """Every input reaches ``"L" in mode``, and ``mode`` is '' on each of
+    them: many inputs, one state where the mutant is.  Not called likely
+    equivalent (parsimonious: 18 such verdicts on its regex flags), and the
+    reason says which variable never changed."""
+    project.write({"render.py": RENDER, "test_render.py": RENDER_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "10", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    flags = [m for m in project.mutants().values() if m["replacement"] in ('"XXLXX"', '"l"')]
+    assert flags and all(m["status"] == "survived" for m in flags), flags
+    for m in flags:
+        w = _witness(m)
+        assert w["verdict"] == UNDER_EXPLORED and w["reached_distinct"] >= EVIDENCE, w
+        assert w["reason"].endswith("but mode was '' every time"), w
 
 
 RANGES = """

@@ -127,6 +127,40 @@ def test_the_probe_watches_the_mutated_text_not_its_line(tmp_path: Path) -> None
     assert reached(None, 1, 2)  # by its line, as before (and on Python 3.10)
 
 
+def test_the_variables_a_line_reads_and_whether_they_ever_changed(tmp_path: Path) -> None:
+    """``locals_read`` names what the mutated line reads of its function's
+    own variables (not an attribute, a keyword or a name only assigned);
+    ``unvaried`` says which one kept a single value whenever it ran."""
+    from pytest_escape.inputs.calls import LineProbe, locals_read, unvaried
+
+    source = (
+        "def visit(node, flags, total):\n"
+        "    upper = flags.upper()\n"
+        "    total = total + len(node.text) if 'L' in upper else dict(locale=upper)\n"
+        "    return total\n"
+    )
+    path = tmp_path / "visiting.py"
+    path.write_text(source, encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - our own source
+    visit = namespace["visit"]
+    assert locals_read(visit.__code__, 3) == ("total", "node", "upper")
+
+    class Node:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    probe = LineProbe(visit.__code__, 3)
+    sys.settrace(probe)
+    try:
+        for text, total in [("ab", 1), ("abc", 2), ("x", 3)]:
+            visit(Node(text), "", total)
+    finally:
+        sys.settrace(None)
+    assert probe.hit and unvaried(probe.values) == "upper was '' every time"
+    assert unvaried({"total": {"int:1", "int:2"}, "upper": {"str:''", "str:'L'"}}) is None
+
+
 def test_difference_names_what_differs() -> None:
     ok = CallOutcome(RETURNED, value=[1])
     assert difference(ok, CallOutcome(RETURNED, value=[1])) is None

@@ -16,6 +16,7 @@ import io
 import itertools
 import linecache
 import sys
+import tokenize
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,9 +24,9 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..mutation.mutmut_adapter import activate
-from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning
+from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning, safe_repr, without_addresses
 from .copying import deep_copy
-from .literals import OMITTED, REBUILT, is_sentinel
+from .literals import OMITTED, REBUILT, describe, is_sentinel
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import Call
 
@@ -243,13 +244,24 @@ class LineProbe:
         self.line = line
         self.hit = False
         self.offsets = _offsets_of(code, line, change) if change is not None else None
+        #: the local variables the mutated line reads, and the values each had
+        #: whenever the mutated code ran (``unvaried``)
+        self.values: dict[str, set[str]] = {name: set() for name in locals_read(code, line)}
+
+    def _reached(self, frame: FrameType) -> None:
+        self.hit = True
+        if self.values:
+            local = frame.f_locals
+            for name, seen in self.values.items():
+                if name in local and len(seen) < 2:
+                    seen.add(_value_key(local[name]))
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
         if self.offsets is not None:
             if event == "opcode" and frame.f_lasti in self.offsets:
-                self.hit = True
+                self._reached(frame)
         elif event == "line" and frame.f_lineno == self.line:
-            self.hit = True
+            self._reached(frame)
         return self._local
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
@@ -258,6 +270,55 @@ class LineProbe:
                 frame.f_trace_opcodes = True
             return self._local
         return None
+
+
+def locals_read(code: CodeType, line: int) -> tuple[str, ...]:
+    """The local variables ``line`` of ``code`` reads: its names that are
+    the function's own (not an attribute after a dot, not only assigned on
+    the line, not a global or builtin), in the order they appear."""
+    text = linecache.getline(code.co_filename, line)
+    own = {*code.co_varnames, *code.co_cellvars, *code.co_freevars}
+    found: list[str] = []
+    tokens: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text.strip() + "\n").readline):
+            tokens.append(token)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # a line of a longer statement: the names read so far
+    for index, token in enumerate(tokens):
+        if token.type != tokenize.NAME or token.string not in own:
+            continue
+        before = tokens[index - 1].string if index else ""
+        after = tokens[index + 1].string if index + 1 < len(tokens) else ""
+        # an attribute after a dot, or a name only assigned (or a keyword argument's)
+        if before != "." and after != "=" and token.string not in found:
+            found.append(token.string)
+    return tuple(found)
+
+
+def _value_key(value: Any) -> str:
+    """A value as the probe tells values apart: its type and how it is shown
+    (an object without a ``repr`` of its own by its attributes, not its address)."""
+    try:
+        shown = describe(value)
+    except Exception:  # noqa: BLE001 - a broken object: as any repr that fails
+        shown = safe_repr(value)
+    return f"{type(value).__qualname__}:{without_addresses(shown)[:1000]}"
+
+
+def unvaried(values: dict[str, set[str]]) -> str | None:
+    """Which variable the mutated line reads kept one value whenever it ran
+    (``flags was '' every time``), or None when each took two or more.
+
+    Distinct inputs are no evidence of equivalence when the line saw them
+    all alike: parsimonious's regex visitor reads ``flags``, the grammar's
+    flag letters, and no input had any; 18 mutants of ``'L' in flags`` were
+    called "likely equivalent" on 50 to 120 distinct inputs each."""
+    for name, seen in values.items():
+        if len(seen) == 1:
+            (shown,) = seen
+            return f"{name} was {shown.partition(':')[2]} every time"
+    return None
 
 
 def _offsets_of(code: CodeType, line: int, change: tuple[int, str]) -> frozenset[int] | None:

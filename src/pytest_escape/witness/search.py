@@ -18,7 +18,7 @@ from hypothesis import find
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
-from ..inputs.calls import Caller, LineProbe
+from ..inputs.calls import Caller, LineProbe, unvaried
 from ..inputs.compare import HUNG, RAISED, CallOutcome, difference
 from ..inputs.domain import Relation, outside
 from ..inputs.literals import describe_call
@@ -280,6 +280,9 @@ class Search:
             return self._finding(NON_DETERMINISTIC, _unsteady(first.first, first.second), call=first.call)
         distinct = len(self.reaching) if self.probe is not None else None
         verdict, reason = no_difference(self.examples, self.out_of_time, distinct, self.needed)
+        if verdict == LIKELY_EQUIVALENT and self.probe is not None and (same := unvaried(self.probe.values)):
+            # many inputs, one state where the mutant is: no evidence of equivalence
+            verdict, reason = UNDER_EXPLORED, f"{reason}, but {same}"
         if first is not None:
             what = difference(first.first, first.second)
             reason += f"; {self.unsteady} set aside, on which two runs of the original differed ({what})"
