@@ -376,6 +376,44 @@ def test_inputs_that_all_meet_the_line_in_one_state_are_no_evidence_of_equivalen
         assert w["reason"].endswith("but mode was '' every time"), w
 
 
+OPTIONS = """
+class Table:
+    def __init__(self, **kwargs):
+        self.width = kwargs.get("width") or 10
+        self.title = kwargs["title"] if "title" in kwargs else ""
+"""
+
+OPTIONS_TESTS = """
+from options import Table
+
+
+def test_table():
+    assert Table().width == 10
+"""
+
+
+def test_options_read_from_kwargs_are_passed_by_the_search(project: Project) -> None:
+    """The tests never pass ``width`` or ``title``; the constructor reads
+    them from ``**kwargs`` by name, so the search passes them too, and the
+    mutants that change them are witnessed with a test."""
+    project.write({"options.py": OPTIONS, "test_options.py": OPTIONS_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "20", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    named = [
+        m
+        for m in project.mutants().values()
+        if m["status"] == "survived"
+        and ('"XXwidthXX"' in m["replacement"] or '"XXtitleXX"' in m["replacement"])
+    ]
+    assert len(named) >= 2, [m["replacement"] for m in project.mutants().values()]
+    for m in named:
+        w = _witness(m)
+        assert w["verdict"] == WITNESSED and "kwargs={" in w["input"], w
+        assert w["test"] is not None and "__init__(**{" in w["test"], w
+
+
 RANGES = """
 def middle(lo: int, hi: int) -> int:
     return lo + (hi - lo) // 2

@@ -161,6 +161,19 @@ def test_the_variables_a_line_reads_and_whether_they_ever_changed(tmp_path: Path
     assert unvaried({"total": {"int:1", "int:2"}, "upper": {"str:''", "str:'L'"}}) is None
 
 
+def test_the_options_a_function_reads_from_its_kwargs() -> None:
+    from pytest_escape.inputs.strategies import option_keys
+
+    def configure(name: str, **options: Any) -> tuple[Any, ...]:
+        width = options.get("width", 10)
+        end = options["end"] if "end" in options else None
+        options.pop("debug", None)
+        return name, width, end, options.get(name), {"other": 1}["other"]
+
+    assert set(option_keys(configure, "options")) == {"width", "end", "debug"}
+    assert option_keys(len, "options") == ()  # no source: nothing known
+
+
 def test_difference_names_what_differs() -> None:
     ok = CallOutcome(RETURNED, value=[1])
     assert difference(ok, CallOutcome(RETURNED, value=[1])) is None
