@@ -414,6 +414,49 @@ def test_options_read_from_kwargs_are_passed_by_the_search(project: Project) -> 
         assert w["test"] is not None and "__init__(**{" in w["test"], w
 
 
+SHOWN = """
+class Clamp:
+    def __init__(self, hi: int):
+        self.hi = hi
+        self.shown = 0
+
+    def __repr__(self):
+        self.shown += 1  # showing it changes it
+        return f"Clamp({self.hi})"
+
+    def clamp(self, x: int) -> int:
+        if x > self.hi:
+            return self.hi
+        return x
+"""
+
+SHOWN_TESTS = """
+from shown import Clamp
+
+
+def test_clamp():
+    assert Clamp(10).clamp(3) == 3
+"""
+
+
+def test_the_probe_runs_no_code_of_what_it_reads(project: Project) -> None:
+    """The probe reads the variables of the mutated line while the mutant
+    runs.  Read by ``repr``, a class whose ``repr`` changes it (a table
+    that renders itself) was changed under the probe alone: its state
+    differed from the original's, and the difference never came back on
+    a fresh run.  ``x >= self.hi`` is equivalent; it must not be witnessed
+    or "not reproduced"."""
+    project.write({"shown.py": SHOWN, "test_shown.py": SHOWN_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "10", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    (boundary,) = [m for m in project.mutants().values() if m["after"][0].strip() == "if x >= self.hi:"]
+    assert boundary["status"] == "survived"
+    w = _witness(boundary)
+    assert w["verdict"] in (LIKELY_EQUIVALENT, UNDER_EXPLORED), w
+
+
 RANGES = """
 def middle(lo: int, hi: int) -> int:
     return lo + (hi - lo) // 2

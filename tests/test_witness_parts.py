@@ -158,7 +158,7 @@ def test_the_variables_a_line_reads_and_whether_they_ever_changed(tmp_path: Path
     finally:
         sys.settrace(None)
     assert probe.hit and unvaried(probe.values) == "upper was '' every time"
-    assert unvaried({"total": {"int:1", "int:2"}, "upper": {"str:''", "str:'L'"}}) is None
+    assert unvaried({"total": {"1", "2"}, "upper": {"''", "'L'"}}) is None
 
 
 def test_the_options_a_function_reads_from_its_kwargs() -> None:

@@ -24,9 +24,9 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..mutation.mutmut_adapter import activate
-from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning, safe_repr, without_addresses
+from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning, object_state
 from .copying import deep_copy
-from .literals import OMITTED, REBUILT, describe, is_sentinel
+from .literals import OMITTED, REBUILT, is_sentinel
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import Call
 
@@ -296,14 +296,38 @@ def locals_read(code: CodeType, line: int) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _value_key(value: Any) -> str:
-    """A value as the probe tells values apart: its type and how it is shown
-    (an object without a ``repr`` of its own by its attributes, not its address)."""
+_PLAIN = (bool, int, float, complex, str, bytes, type(None))
+
+
+def _value_key(value: Any, depth: int = 0) -> str:
+    """A value as the probe tells values apart, without running a line of
+    its class: the probe reads it while the mutated code runs, and a
+    ``repr`` that renders (prettytable's ``get_string``) changed the very
+    object under test, so differences appeared only under the probe (108
+    survivors "difference not reproduced").  Plain values by ``repr``,
+    containers by their items, objects by their type and attributes, all
+    cut short past a few levels."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return repr(value)[:200]
+    if depth > 2:
+        return kind.__qualname__
+    if kind in (list, tuple, set, frozenset):
+        items = [_value_key(v, depth + 1) for v in itertools.islice(value, 50)]
+        items = sorted(items) if kind in (set, frozenset) else items
+        return f"{kind.__name__}[{', '.join(items[:20])}]"
+    if kind is dict:
+        first = list(value.items())[:20]
+        pairs = [f"{_value_key(k, depth + 1)}: {_value_key(v, depth + 1)}" for k, v in first]
+        return "{" + ", ".join(pairs) + "}"
     try:
-        shown = describe(value)
-    except Exception:  # noqa: BLE001 - a broken object: as any repr that fails
-        shown = safe_repr(value)
-    return f"{type(value).__qualname__}:{without_addresses(shown)[:1000]}"
+        state = object_state(value)
+    except Exception:  # noqa: BLE001 - a slot that raises: the type alone
+        state = None
+    if not state:
+        return kind.__qualname__
+    parts = [f"{name}={_value_key(part, depth + 1)}" for name, part in list(state.items())[:20]]
+    return f"{kind.__qualname__}({', '.join(parts)})"
 
 
 def unvaried(values: dict[str, set[str]]) -> str | None:
@@ -317,7 +341,7 @@ def unvaried(values: dict[str, set[str]]) -> str | None:
     for name, seen in values.items():
         if len(seen) == 1:
             (shown,) = seen
-            return f"{name} was {shown.partition(':')[2]} every time"
+            return f"{name} was {shown} every time"
     return None
 
 
