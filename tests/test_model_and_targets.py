@@ -138,3 +138,17 @@ def test_the_project_s_own_test_patterns_apply_inside_directories(tmp_path: Path
         find_candidates(tmp_path, [tmp_path / "app"], patterns),
     ):
         assert {p.name for p in found.files} == {"__init__.py", "core.py"}
+
+
+def test_a_finding_made_under_other_search_rules_is_not_the_cache_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules a search runs and compares by are part of the options the
+    cache keys findings on: a survivor left "likely equivalent" by the old
+    probe, or "unsafe" by the old sandbox, is searched again, not kept."""
+    from pytest_escape import plan
+    from pytest_escape.config import Settings
+
+    settings = Settings(rootdir=Path("."))
+    now = (plan.witness_options(settings), plan.property_options(settings))
+    monkeypatch.setattr(plan, "SEARCH_RULES", plan.SEARCH_RULES - 1)
+    before = (plan.witness_options(settings), plan.property_options(settings))
+    assert now[0] != before[0] and now[1] != before[1]
