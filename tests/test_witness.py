@@ -457,6 +457,44 @@ def test_the_probe_runs_no_code_of_what_it_reads(project: Project) -> None:
     assert w["verdict"] in (LIKELY_EQUIVALENT, UNDER_EXPLORED), w
 
 
+STORE_STRICT = """
+STRICT = False
+LIMIT = 100
+
+
+def store(key: str, value: int) -> None:
+    if value < LIMIT and STRICT:
+        raise ValueError(key)
+"""
+
+STORE_STRICT_TESTS = """
+from strict import store
+
+
+def test_store():
+    store("a", 1)
+"""
+
+
+def test_inputs_on_which_the_original_always_did_the_same_are_no_evidence(project: Project) -> None:
+    """``value < LIMIT`` runs on every input, and ``store`` returns None on
+    every one, whatever the mutant: a check that never fails shows nothing
+    (prettytable's option validation: 13 survivors called likely equivalent
+    on valid options only).  Not called likely equivalent; the reason says
+    what the original did."""
+    project.write({"strict.py": STORE_STRICT, "test_strict.py": STORE_STRICT_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "10", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    (boundary,) = [
+        m for m in project.mutants().values() if m["after"][0].strip() == "if value <= LIMIT and STRICT:"
+    ]
+    w = _witness(boundary)
+    assert w["verdict"] == UNDER_EXPLORED and w["reached_distinct"] >= EVIDENCE, w
+    assert w["reason"].endswith("the original did the same on every one of them (returns None)"), w
+
+
 RANGES = """
 def middle(lo: int, hi: int) -> int:
     return lo + (hi - lo) // 2

@@ -270,8 +270,9 @@ def verdict_options(settings: Settings) -> dict[str, Any]:
 #: under others is searched again (2: writes in the sandbox's scratch
 #: directory allowed and compared, a probe that watches the mutated text,
 #: closures made per call compared by code and contents, no "likely
-#: equivalent" where a variable the mutated line reads never changed, and
-#: the options a function reads from its ``**kwargs`` passed)
+#: equivalent" where a variable the mutated line reads never changed or
+#: the original did the same on every input, and the options a function
+#: reads from its ``**kwargs`` passed)
 SEARCH_RULES = 2
 
 

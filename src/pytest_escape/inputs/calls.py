@@ -254,7 +254,7 @@ class LineProbe:
             local = frame.f_locals
             for name, seen in self.values.items():
                 if name in local and len(seen) < 2:
-                    seen.add(_value_key(local[name]))
+                    seen.add(value_key(local[name]))
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
         if self.offsets is not None:
@@ -299,7 +299,7 @@ def locals_read(code: CodeType, line: int) -> tuple[str, ...]:
 _PLAIN = (bool, int, float, complex, str, bytes, type(None))
 
 
-def _value_key(value: Any, depth: int = 0) -> str:
+def value_key(value: Any, depth: int = 0) -> str:
     """A value as the probe tells values apart, without running a line of
     its class: the probe reads it while the mutated code runs, and a
     ``repr`` that renders (prettytable's ``get_string``) changed the very
@@ -313,12 +313,12 @@ def _value_key(value: Any, depth: int = 0) -> str:
     if depth > 2:
         return kind.__qualname__
     if kind in (list, tuple, set, frozenset):
-        items = [_value_key(v, depth + 1) for v in itertools.islice(value, 50)]
+        items = [value_key(v, depth + 1) for v in itertools.islice(value, 50)]
         items = sorted(items) if kind in (set, frozenset) else items
         return f"{kind.__name__}[{', '.join(items[:20])}]"
     if kind is dict:
         first = list(value.items())[:20]
-        pairs = [f"{_value_key(k, depth + 1)}: {_value_key(v, depth + 1)}" for k, v in first]
+        pairs = [f"{value_key(k, depth + 1)}: {value_key(v, depth + 1)}" for k, v in first]
         return "{" + ", ".join(pairs) + "}"
     try:
         state = object_state(value)
@@ -326,7 +326,7 @@ def _value_key(value: Any, depth: int = 0) -> str:
         state = None
     if not state:
         return kind.__qualname__
-    parts = [f"{name}={_value_key(part, depth + 1)}" for name, part in list(state.items())[:20]]
+    parts = [f"{name}={value_key(part, depth + 1)}" for name, part in list(state.items())[:20]]
     return f"{kind.__qualname__}({', '.join(parts)})"
 
 

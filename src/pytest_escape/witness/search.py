@@ -18,7 +18,7 @@ from hypothesis import find
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
-from ..inputs.calls import Caller, LineProbe, unvaried
+from ..inputs.calls import Caller, LineProbe, unvaried, value_key
 from ..inputs.compare import HUNG, RAISED, CallOutcome, difference
 from ..inputs.domain import Relation, outside
 from ..inputs.literals import describe_call
@@ -102,6 +102,18 @@ def _resource_failure(outcome: CallOutcome) -> bool:
     return outcome.kind == HUNG or (outcome.kind == RAISED and isinstance(outcome.error, MemoryError))
 
 
+def behaviour(outcome: CallOutcome) -> str:
+    """What a call did, as equivalence evidence tells calls apart: its
+    return value or exception, and what it left in its arguments (read as
+    the probe reads values: no code of their classes runs)."""
+    if outcome.kind == RAISED and outcome.error is not None:
+        what = f"raised {type(outcome.error).__qualname__}: {outcome.error}"
+    else:
+        what = f"{outcome.kind} {value_key(outcome.value)}"
+    left = [f"{name}={value_key(value)}" for name, value in sorted(outcome.arguments.items())]
+    return "; ".join([what, *left, *(f"{path}={contents!r}" for path, contents in outcome.files)])
+
+
 def no_difference(examples: int, out_of_time: bool, distinct: int | None, needed: int) -> tuple[str, str]:
     """The verdict, and its reason with the numbers, when no input told the
     original and the mutant apart: likely equivalent only on the evidence of
@@ -154,6 +166,9 @@ class Search:
         #: inputs on which two runs of the original differed, set aside; the first of them
         self.unsteady = 0
         self.unsteady_first: _NonDeterministic | None = None
+        #: what the original did on the inputs that reached the mutated code, told
+        #: apart as ``behaviour`` does, with one outcome of each
+        self.behaviours: dict[str, CallOutcome] = {}
         #: inputs set aside because the sandbox refused what a call did; the first refusal
         self.refused = 0
         self.refused_first: SandboxViolation | None = None
@@ -209,6 +224,7 @@ class Search:
         if self.probe is not None and self.probe.hit:
             self.reached += 1
             self.reaching.add(call_key(call.as_dict()))
+            self.behaviours.setdefault(behaviour(first), first)
         if difference(first, mutant) is None:
             return False
         if self.domain and outside(self.domain, call.as_dict()):
@@ -282,6 +298,12 @@ class Search:
         verdict, reason = no_difference(self.examples, self.out_of_time, distinct, self.needed)
         if verdict == LIKELY_EQUIVALENT and self.probe is not None and (same := unvaried(self.probe.values)):
             # many inputs, one state where the mutant is: no evidence of equivalence
+            verdict, reason = UNDER_EXPLORED, f"{reason}, but {same}"
+        elif verdict == LIKELY_EQUIVALENT and self.needed > 1 and len(self.behaviours) == 1:
+            # many inputs, one behaviour: a check that never failed, a setter that
+            # always stored the same (prettytable's option validation, 13 survivors)
+            (did,) = self.behaviours.values()
+            same = f"the original did the same on every one of them ({did.describe()})"
             verdict, reason = UNDER_EXPLORED, f"{reason}, but {same}"
         if first is not None:
             what = difference(first.first, first.second)
