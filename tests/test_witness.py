@@ -227,6 +227,10 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop_run: SharedRun) ->
     assert "regression test (passes on the original, fails on the mutant):" in out
     assert "likely equivalent: no difference on" in out
     assert "witnesses: " in out and " likely equivalent" in out
+    # no score leaves the likely equivalent out: on projects nobody tuned
+    # for, three of four such verdicts were wrong
+    score = next(line for line in out.splitlines() if line.startswith("mutation score "))
+    assert "without the" not in score, score
     # Hypothesis ran with no database and its home in the sandbox: nothing in the project
     assert not (shop_run.path / ".hypothesis").exists()
     # the Stryker mutant carries the finding as an extra key

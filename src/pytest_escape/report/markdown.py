@@ -95,7 +95,7 @@ def _heading(results: Results, ratchet: Ratchet | None) -> list[str]:
     ]
     if tally.equivalent:
         details.append(
-            f"{score_text(tally.score_without_equivalent)} without the {tally.equivalent} likely equivalent"
+            f"{score_text(tally.score_without_equivalent)} without the {tally.equivalent} proven equivalent"
         )
     extremes = sum(1 for f in results.functions for _ in f.extremes)
     if extremes:

@@ -244,7 +244,7 @@ def styled_detected(results: Results) -> list[Line]:
 def score_sentence(results: Results) -> Line:
     tally = results.tally()
     without = (
-        f"; {score_text(tally.score_without_equivalent)} without the {tally.equivalent} likely equivalent"
+        f"; {score_text(tally.score_without_equivalent)} without the {tally.equivalent} proven equivalent"
         if tally.equivalent
         else ""
     )
