@@ -464,6 +464,19 @@ def test_a_constructor_s_receiver_is_its_first_parameter_whatever_its_name(proje
     assert test["mutants_run"] >= 1 and test["killed_by_check"] == 0  # a candidate, not flagged
 
 
+#: ``countdown`` never ends under ``step``'s extreme mutant ``return 1``
+COUNTER = """
+    def step(n: int) -> int:
+        return n - 1
+
+
+    def countdown(n):
+        while n > 0:
+            n = step(n)
+        return n
+    """
+
+
 def test_a_hang_in_one_test_leaves_the_others_a_verdict(project: Project) -> None:
     """Under ``step``'s extreme mutant ``return 1``, ``countdown`` never ends.
     Every covering test runs in one child for an extreme mutant, so the hang
@@ -472,16 +485,7 @@ def test_a_hang_in_one_test_leaves_the_others_a_verdict(project: Project) -> Non
     hung in; that test's timeout is a kill, not a check."""
     project.write(
         {
-            "counter.py": """
-                def step(n: int) -> int:
-                    return n - 1
-
-
-                def countdown(n):
-                    while n > 0:
-                        n = step(n)
-                    return n
-                """,
+            "counter.py": COUNTER,
             "test_counter.py": """
                 from counter import countdown, step
 
@@ -519,16 +523,7 @@ def test_past_more_hangs_than_a_run_passes_each_candidate_meets_the_mutant_alone
     )
     project.write(
         {
-            "counter.py": """
-                def step(n: int) -> int:
-                    return n - 1
-
-
-                def countdown(n):
-                    while n > 0:
-                        n = step(n)
-                    return n
-                """,
+            "counter.py": COUNTER,
             "test_counter.py": "import time\n\nfrom counter import countdown, step\n\n\n"
             + asserting
             + """
