@@ -173,6 +173,7 @@ def plan_mutants(
                         all=extreme or matrix,
                         extreme=extreme,
                         change=_change(spec),
+                        expressions=spec.expressions,
                     )
                 )
                 module_tests.update(tests)
@@ -272,8 +273,9 @@ def verdict_options(settings: Settings) -> dict[str, Any]:
 #: closures made per call compared by code and contents, no "likely
 #: equivalent" where a variable the mutated line reads never changed or
 #: the original did the same on every input, and the options a function
-#: reads from its ``**kwargs`` passed)
-SEARCH_RULES = 2
+#: reads from its ``**kwargs`` passed; 3: the infection check, and the
+#: "hidden change" and "equivalence unconfirmed" verdicts)
+SEARCH_RULES = 3
 
 
 def witness_options(settings: Settings) -> str:

@@ -131,6 +131,10 @@ class MutantJob:
     #: text, for a change within one line: the probe watches it run, not the
     #: line (``x if c else str(y)`` runs its line whichever branch it takes)
     change: tuple[int, str] | None = None
+    #: the expressions that hold the mutant's change, as the original and the
+    #: mutant write them, the outermost first: the probe evaluates both where
+    #: the mutant runs
+    expressions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ class MutantSpec:
     replacement: str
     before: tuple[str, ...]
     after: tuple[str, ...]
+    #: the expressions that hold the mutant's change, as the original and the
+    #: mutant write them, the outermost first (``mutation.changed_expression``)
+    expressions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from mutmut.mutation.mutators import mutation_operators
 from mutmut.mutation.pragma_handling import get_ignored_lines
 from mutmut.mutation.trampoline_templates import mangle_function_name
 
+from ..changed_expression import changed_expressions
 from ..extreme import EXTREME, SECOND_SUFFIX, SUFFIX, extreme_body
 from ..schemata import FunctionSite, function_copies
 from ..types import MutantSpec, MutatedModule, SkippedFunction, Span
@@ -380,6 +381,9 @@ class _Where:
             replacement=replacement,
             before=tuple(self.lines[span.start_line - 1 : span.end_line]),
             after=tuple(_replace_span(self.lines, span, replacement)),
+            expressions=()
+            if operator == EXTREME
+            else changed_expressions(self.lines, statement, span, replacement),
         )
 
 
