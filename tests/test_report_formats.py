@@ -124,9 +124,11 @@ def test_sarif_is_valid_and_annotates_every_survivor(sample_results: Results) ->
         "operator": "swap_op",
         "witnessVerdict": "witnessed",
     }
-    equivalent = by_id["demo.util.x_clamp__mutmut_2"]
-    assert equivalent["properties"]["witnessVerdict"] == "likely equivalent"
-    assert "likely equivalent: no difference on" in equivalent["message"]["text"]
+    # a clamp's boundary: the condition differs on x == hi, the result does not
+    masked = by_id["demo.util.x_clamp__mutmut_2"]
+    assert masked["properties"]["witnessVerdict"] == "hidden change"
+    assert "hidden change: no difference on" in masked["message"]["text"]
+    assert "and no result showed it" in masked["message"]["text"]
     assert SCRIPT in by_id["demo.pricing.x_label__mutmut_2"]["message"]["text"]
 
 

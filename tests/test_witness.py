@@ -20,9 +20,11 @@ from conftest import Project, SharedRun, shared_run
 from pytest_escape.inputs.strategies import Seeds
 from pytest_escape.model import (
     EQUIVALENT,
+    HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,
     NON_DETERMINISTIC,
     NOT_REACHED,
+    UNCONFIRMED,
     UNDER_EXPLORED,
     UNEXPLORABLE,
     UNSAFE,
@@ -192,13 +194,18 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop_run: SharedRun) ->
     w = _witness(summing)
     assert w["verdict"] == WITNESSED and "items=[2, 2" in w["input"] and "obj.items = [2, 2" in w["test"]
 
-    # x > hi -> x >= hi returns hi == x: equivalent, and never blamed on the tests;
-    # the verdict stands on enough distinct inputs that ran the mutated line
-    (equivalent,) = [m for m in functions["clamp"] if m["before"][0].strip() == "if x > hi:"]
-    w = _witness(equivalent)
-    assert w["verdict"] == LIKELY_EQUIVALENT, w
+    # x > hi -> x >= hi returns hi == x: equivalent, and never blamed on the tests.
+    # On x == hi the condition differs and the result does not: a change no
+    # result showed, which is no evidence of equivalence (it is as often a
+    # change the search cannot observe), so it is not called likely equivalent
+    (masked,) = [m for m in functions["clamp"] if m["before"][0].strip() == "if x > hi:"]
+    w = _witness(masked)
+    assert w["verdict"] == HIDDEN_CHANGE, w
     assert w["reached_distinct"] >= EVIDENCE and w["reached"] >= w["reached_distinct"] and w["test"] is None
     assert f"{w['reached_distinct']} distinct inputs reached the mutated line" in w["reason"]
+    assert (
+        "`x >= hi` gave True where the original's `x > hi` gave False, and no result showed it" in w["reason"]
+    )
 
     # the original itself disagrees with itself: reported, not blamed on the tests
     jitters = [_witness(m) for m in functions["jitter"] if m["status"] == "survived"]
@@ -225,8 +232,8 @@ def test_every_survivor_gets_a_verdict_of_the_right_kind(shop_run: SharedRun) ->
     out = shop_run.stdout
     assert "witnessed: is_bulk(qty=1013) returns True; the mutant returns False" in out
     assert "regression test (passes on the original, fails on the mutant):" in out
-    assert "likely equivalent: no difference on" in out
-    assert "witnesses: " in out and " likely equivalent" in out
+    assert "hidden change: no difference on" in out
+    assert "witnesses: " in out and " hidden change" in out
     # no score leaves the likely equivalent out: on projects nobody tuned
     # for, three of four such verdicts were wrong
     score = next(line for line in out.splitlines() if line.startswith("mutation score "))
@@ -458,7 +465,7 @@ def test_the_probe_runs_no_code_of_what_it_reads(project: Project) -> None:
     (boundary,) = [m for m in project.mutants().values() if m["after"][0].strip() == "if x >= self.hi:"]
     assert boundary["status"] == "survived"
     w = _witness(boundary)
-    assert w["verdict"] in (LIKELY_EQUIVALENT, UNDER_EXPLORED), w
+    assert w["verdict"] in (LIKELY_EQUIVALENT, UNDER_EXPLORED, HIDDEN_CHANGE), w
 
 
 STORE_STRICT = """
@@ -497,6 +504,86 @@ def test_inputs_on_which_the_original_always_did_the_same_are_no_evidence(projec
     w = _witness(boundary)
     assert w["verdict"] == UNDER_EXPLORED and w["reached_distinct"] >= EVIDENCE, w
     assert w["reason"].endswith("the original did the same on every one of them (returns None)"), w
+
+
+OPTION_FLAGS = """
+KINDS = {"quiet": "q", "loud": "l"}
+
+
+def options(mode: str) -> dict:
+    flags = KINDS.get(mode, "")
+    return {"verbose": "v" in flags, "loud": "l" in flags}
+
+
+def _scale(v: int, factor: int = 1) -> int:
+    return v * factor
+
+
+def scaled(v: int) -> int:
+    return _scale(v, factor=1)
+
+
+class Bag:
+    def __init__(self, items: list) -> None:
+        self._items = list(items)
+
+    @property
+    def items(self) -> list:
+        return self._items
+
+    def size(self) -> int:
+        return len(self.items) + 0
+"""
+
+OPTION_FLAGS_TESTS = """
+from option_flags import Bag, options, scaled
+
+
+def test_options():
+    assert options("loud") == {"verbose": False, "loud": True}
+    assert options("quiet") == {"verbose": False, "loud": False}
+
+
+def test_scaled():
+    assert scaled(3) == 3
+    assert Bag([3, 1]).size() == 2
+"""
+
+
+def test_no_difference_is_called_equivalent_only_where_the_probe_saw_the_same_computed(
+    project: Project,
+) -> None:
+    """``"XXvXX" in flags`` gives what ``"v" in flags`` gives on every flags
+    the inputs bring (``q``, ``l``, none), and would not on ``"v"``: not
+    reached, not equivalent (parsimonious's regex flags: 18 survivors called
+    likely equivalent, each wrong).  ``_scale(v)`` for ``_scale(v,
+    factor=1)`` passes the same arguments: likely equivalent, with that as
+    the evidence.  ``len(self.items) - 0`` reads a property, whose code the
+    probe does not run: unconfirmed."""
+    project.write({"option_flags.py": OPTION_FLAGS, "test_option_flags.py": OPTION_FLAGS_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "30", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    mutants = project.mutants().values()
+    (flag,) = [m for m in mutants if m["replacement"] == '"XXvXX"']
+    w = _witness(flag)
+    assert w["verdict"] == UNDER_EXPLORED and w["reached_distinct"] >= EVIDENCE, w
+    # the outermost expression holding the change is the dict display
+    assert "but with flags = " in w["reason"] and w["reason"].endswith("a state no input reached"), w
+    assert "`{'verbose': 'XXvXX' in flags, 'loud': 'l' in flags}` gave {'verbose': False" in w["reason"], w
+    (default,) = [m for m in mutants if m["function"] == "scaled" and m["replacement"] == "_scale(v, )"]
+    w = _witness(default)
+    assert w["verdict"] == LIKELY_EQUIVALENT and w["reached_distinct"] >= EVIDENCE, w
+    assert "`_scale(v)` gave what `_scale(v, factor=1)` gives, and so it did with other values" in w["reason"]
+    (minus,) = [m for m in mutants if m["function"] == "Bag.size" and m["operator"] == "swap_op"]
+    w = _witness(minus)
+    assert w["verdict"] == UNCONFIRMED and w["reached_distinct"] >= EVIDENCE, w
+    assert w["reason"].endswith(
+        "but whether `len(self.items) - 0` ever gave something else than `len(self.items) + 0` could not be "
+        "seen (items is computed by its class)"
+    ), w
+    assert "equivalence unconfirmed: no difference on" in result.stdout.str()
 
 
 RANGES = """
@@ -1221,6 +1308,9 @@ def test_time_the_settled_survivors_leave_goes_to_the_unresolved(project: Projec
         w = _witness(m)
         assert (w["verdict"], w["examples"]) == (LIKELY_EQUIVALENT, 1000), w
         assert w["reason"].startswith("no difference on 1000 inputs"), w
+        # the changed expression gave what the original's gives where it ran, and near it
+        assert "gave what `d if d >= 0 else -d` gives, and so it did with other values" in w["reason"], w
+    assert "likely equivalent: no difference on" in result.stdout.str()
 
 
 SHAPES = """
@@ -1647,5 +1737,5 @@ def test_crosshair_solves_what_sampling_misses_and_proves_equivalence(project: P
         and m["before"][0].strip() == "if x > hi:"
         and ">=" in m["replacement"]
     ][0]
-    assert _witness(bare)["verdict"] == LIKELY_EQUIVALENT
+    assert _witness(bare)["verdict"] == HIDDEN_CHANGE
     assert "CrossHair" in _witness(bare)["reason"]

@@ -60,8 +60,10 @@ class WitnessVerdict(StrEnum):
     """What the witness search concluded about a survivor."""
 
     WITNESSED = "witnessed"
-    #: no difference, and enough distinct inputs reached the mutated line
-    #: (``witness.search.EVIDENCE``): the only verdict that backs equivalence
+    #: no difference, enough distinct inputs reached the mutated line
+    #: (``witness.search.EVIDENCE``), and on them the changed expression gave
+    #: what the original's gives, as it did with nearby values of what it
+    #: reads (``inputs.infection``): the only verdict that backs equivalence
     LIKELY_EQUIVALENT = "likely equivalent"
     PROVEN_EQUIVALENT = "proven equivalent"
     #: no difference, but no input was seen to reach the mutated line
@@ -70,6 +72,13 @@ class WitnessVerdict(StrEnum):
     UNDER_EXPLORED = "too few inputs reached it"
     #: a difference was seen once and did not repeat on a fresh run
     UNREPRODUCED = "difference not reproduced"
+    #: no difference, but the mutated expression computed something else
+    #: than the original's on some input that reached it (``inputs.infection``)
+    HIDDEN_CHANGE = "hidden change"
+    #: no difference on enough inputs, but the probe could not evaluate the
+    #: changed expression, so whether the mutant ever computed anything else
+    #: is not known
+    UNCONFIRMED = "equivalence unconfirmed"
     UNEXPLORABLE = "unexplorable"
     NON_DETERMINISTIC = "non-deterministic original"
     UNSAFE = "unsafe"
@@ -82,6 +91,8 @@ PROVEN_EQUIVALENT = WitnessVerdict.PROVEN_EQUIVALENT
 NOT_REACHED = WitnessVerdict.NOT_REACHED
 UNDER_EXPLORED = WitnessVerdict.UNDER_EXPLORED
 UNREPRODUCED = WitnessVerdict.UNREPRODUCED
+HIDDEN_CHANGE = WitnessVerdict.HIDDEN_CHANGE
+UNCONFIRMED = WitnessVerdict.UNCONFIRMED
 UNEXPLORABLE = WitnessVerdict.UNEXPLORABLE
 NON_DETERMINISTIC = WitnessVerdict.NON_DETERMINISTIC
 UNSAFE = WitnessVerdict.UNSAFE

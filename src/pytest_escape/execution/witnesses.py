@@ -26,8 +26,10 @@ from typing import Any
 from ..inputs.sandbox import Allowance
 from ..inputs.verify import writes_files
 from ..model import (
+    HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,
     NOT_REACHED,
+    UNCONFIRMED,
     UNDER_EXPLORED,
     UNREPRODUCED,
     UNSAFE,
@@ -42,7 +44,7 @@ from .stage import OBSERVE_TESTS, BudgetedStage, share, stopped, verification_ru
 #: survivors one search child takes on
 SURVIVORS_PER_CHILD = 10
 #: first-round verdicts searched again with the time the first round left
-UNRESOLVED = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED, UNREPRODUCED)
+UNRESOLVED = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED, UNREPRODUCED, HIDDEN_CHANGE, UNCONFIRMED)
 #: how many times the examples a deeper search may try
 DEEPER = 5
 

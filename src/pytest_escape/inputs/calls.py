@@ -24,8 +24,9 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..mutation.mutmut_adapter import activate
-from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning, object_state
+from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning, value_key
 from .copying import deep_copy
+from .infection import Infection
 from .literals import OMITTED, REBUILT, is_sentinel
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import Call
@@ -239,7 +240,13 @@ class LineProbe:
     comes from the text, it watches the line.
     """
 
-    def __init__(self, code: CodeType, line: int, change: tuple[int, str] | None = None) -> None:
+    def __init__(
+        self,
+        code: CodeType,
+        line: int,
+        change: tuple[int, str] | None = None,
+        expressions: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.code = code
         self.line = line
         self.hit = False
@@ -247,6 +254,15 @@ class LineProbe:
         #: the local variables the mutated line reads, and the values each had
         #: whenever the mutated code ran (``unvaried``)
         self.values: dict[str, set[str]] = {name: set() for name in locals_read(code, line)}
+        #: the infection check: what the changed expression gave in the
+        #: original's text and in the mutant's, where the mutant ran
+        self.infection = Infection.of(expressions)
+
+    def reset(self) -> None:
+        """Before a call: nothing of it seen yet."""
+        self.hit = False
+        if self.infection is not None:
+            self.infection.reset()
 
     def _reached(self, frame: FrameType) -> None:
         self.hit = True
@@ -255,6 +271,8 @@ class LineProbe:
             for name, seen in self.values.items():
                 if name in local and len(seen) < 2:
                     seen.add(value_key(local[name]))
+        if self.infection is not None:
+            self.infection.look(frame)
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
         if self.offsets is not None:
@@ -294,40 +312,6 @@ def locals_read(code: CodeType, line: int) -> tuple[str, ...]:
         if before != "." and after != "=" and token.string not in found:
             found.append(token.string)
     return tuple(found)
-
-
-_PLAIN = (bool, int, float, complex, str, bytes, type(None))
-
-
-def value_key(value: Any, depth: int = 0) -> str:
-    """A value as the probe tells values apart, without running a line of
-    its class: the probe reads it while the mutated code runs, and a
-    ``repr`` that renders (prettytable's ``get_string``) changed the very
-    object under test, so differences appeared only under the probe (108
-    survivors "difference not reproduced").  Plain values by ``repr``,
-    containers by their items, objects by their type and attributes, all
-    cut short past a few levels."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return repr(value)[:200]
-    if depth > 2:
-        return kind.__qualname__
-    if kind in (list, tuple, set, frozenset):
-        items = [value_key(v, depth + 1) for v in itertools.islice(value, 50)]
-        items = sorted(items) if kind in (set, frozenset) else items
-        return f"{kind.__name__}[{', '.join(items[:20])}]"
-    if kind is dict:
-        first = list(value.items())[:20]
-        pairs = [f"{value_key(k, depth + 1)}: {value_key(v, depth + 1)}" for k, v in first]
-        return "{" + ", ".join(pairs) + "}"
-    try:
-        state = object_state(value)
-    except Exception:  # noqa: BLE001 - a slot that raises: the type alone
-        state = None
-    if not state:
-        return kind.__qualname__
-    parts = [f"{name}={value_key(part, depth + 1)}" for name, part in list(state.items())[:20]]
-    return f"{kind.__qualname__}({', '.join(parts)})"
 
 
 def unvaried(values: dict[str, set[str]]) -> str | None:

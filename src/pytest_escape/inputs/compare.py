@@ -9,6 +9,7 @@ warnings it gave, with where they point.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -464,3 +465,37 @@ def warning_text(warning: Heard | None, other: Heard | None = None) -> str:
     if other is not None and other[:2] == warning[:2]:
         return f"{warning.text()} pointing {warning.where}"
     return warning.text()
+
+
+_PLAIN = (bool, int, float, complex, str, bytes, type(None))
+
+
+def value_key(value: Any, depth: int = 0) -> str:
+    """A value as the probe tells values apart, without running a line of
+    its class: the probe reads it while the mutated code runs, and a
+    ``repr`` that renders (prettytable's ``get_string``) changed the very
+    object under test, so differences appeared only under the probe (108
+    survivors "difference not reproduced").  Plain values by ``repr``,
+    containers by their items, objects by their type and attributes, all
+    cut short past a few levels."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return repr(value)[:200]
+    if depth > 2:
+        return kind.__qualname__
+    if kind in (list, tuple, set, frozenset):
+        items = [value_key(v, depth + 1) for v in itertools.islice(value, 50)]
+        items = sorted(items) if kind in (set, frozenset) else items
+        return f"{kind.__name__}[{', '.join(items[:20])}]"
+    if kind is dict:
+        first = list(value.items())[:20]
+        pairs = [f"{value_key(k, depth + 1)}: {value_key(v, depth + 1)}" for k, v in first]
+        return "{" + ", ".join(pairs) + "}"
+    try:
+        state = object_state(value)
+    except Exception:  # noqa: BLE001 - a slot that raises: the type alone
+        state = None
+    if not state:
+        return kind.__qualname__
+    parts = [f"{name}={value_key(part, depth + 1)}" for name, part in list(state.items())[:20]]
+    return f"{kind.__qualname__}({', '.join(parts)})"

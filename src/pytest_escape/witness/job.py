@@ -34,10 +34,12 @@ from ..inputs.observe import global_constants, observe, observe_with_steps
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
 from ..model import (
+    HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,
     NOT_REACHED,
     NOT_SEARCHED,
     PROVEN_EQUIVALENT,
+    UNCONFIRMED,
     UNDER_EXPLORED,
     UNEXPLORABLE,
     WITNESSED,
@@ -55,7 +57,7 @@ from .search import Finding, Search
 
 #: what Hypothesis leaves for CrossHair: no difference seen, reached or not
 #: (solving for a guarded branch is what sampling cannot do)
-SYMBOLIC_NEXT = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED)
+SYMBOLIC_NEXT = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED, HIDDEN_CHANGE, UNCONFIRMED)
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -168,7 +170,11 @@ def _search_one(
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
     # a default value is evaluated at definition time: no line of the call shows it
     # the mutant's code is compiled in place: its lines are the file's
-    probe = None if survivor.in_signature else LineProbe(code, survivor.line, survivor.change)
+    probe = (
+        None
+        if survivor.in_signature
+        else LineProbe(code, survivor.line, survivor.change, survivor.expressions)
+    )
     # never far past the stage's end: the last survivors get what is left
     share = min(allowance.seconds_each, max(allowance.left(), 0.2))
     # a function of nothing has one input: once is enough (semver's createparser)

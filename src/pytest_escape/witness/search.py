@@ -18,16 +18,18 @@ from hypothesis import find
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
-from ..inputs.calls import Caller, LineProbe, unvaried, value_key
-from ..inputs.compare import HUNG, RAISED, CallOutcome, difference
+from ..inputs.calls import Caller, LineProbe, unvaried
+from ..inputs.compare import HUNG, RAISED, CallOutcome, difference, value_key
 from ..inputs.domain import Relation, outside
 from ..inputs.literals import describe_call
 from ..inputs.sandbox import SandboxViolation
 from ..inputs.strategies import Call, call_key, hypothesis_settings
 from ..model import (
+    HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,
     NON_DETERMINISTIC,
     NOT_REACHED,
+    UNCONFIRMED,
     UNDER_EXPLORED,
     UNEXPLORABLE,
     UNREPRODUCED,
@@ -179,6 +181,12 @@ class Search:
         #: kept aside (``stray``) while the search looks for one inside
         self.domain = domain
         self.stray: Call | None = None
+        #: the infection check: inputs on which the mutated expression gave
+        #: something else than the original's (and the first such), and the
+        #: distinct inputs on which it was seen to give the same
+        self.infected_first: str | None = None
+        self.infected_keys: set[str] = set()
+        self.same_inside: set[str] = set()
 
     def _differs(self, call: Call) -> bool:
         if time.monotonic() > self.deadline:
@@ -219,12 +227,14 @@ class Search:
                 raise self.unsteady_first
             return False
         if self.probe is not None:
-            self.probe.hit = False
+            self.probe.reset()
         mutant = self.caller(call, self.mutant, self.probe)
         if self.probe is not None and self.probe.hit:
             self.reached += 1
-            self.reaching.add(call_key(call.as_dict()))
+            key = call_key(call.as_dict())
+            self.reaching.add(key)
             self.behaviours.setdefault(behaviour(first), first)
+            self._infection(key)
         if difference(first, mutant) is None:
             return False
         if self.domain and outside(self.domain, call.as_dict()):
@@ -232,6 +242,16 @@ class Search:
             return False
         self.best = call
         return True
+
+    def _infection(self, key: str) -> None:
+        infection = self.probe.infection if self.probe is not None else None
+        if infection is None:
+            return
+        if infection.infected_now is not None:
+            self.infected_keys.add(key)
+            self.infected_first = self.infected_first or infection.infected_now
+        elif infection.looked_now:
+            self.same_inside.add(key)
 
     def run(self, strategy: st.SearchStrategy[Call]) -> Finding:
         rng = random.Random(f"{self.seed}:{self.mutant}")
@@ -296,7 +316,16 @@ class Search:
             return self._finding(NON_DETERMINISTIC, _unsteady(first.first, first.second), call=first.call)
         distinct = len(self.reaching) if self.probe is not None else None
         verdict, reason = no_difference(self.examples, self.out_of_time, distinct, self.needed)
-        if verdict == LIKELY_EQUIVALENT and self.probe is not None and (same := unvaried(self.probe.values)):
+        if verdict in (LIKELY_EQUIVALENT, UNDER_EXPLORED) and self.infected_first is not None:
+            # the mutant computed something else and no result showed it: the
+            # opposite of evidence of equivalence, whether the change is masked
+            # further on (a clamp's ``x > hi`` -> ``x >= hi``) or unobserved
+            inputs = plural(len(self.infected_keys), "input")
+            verdict = HIDDEN_CHANGE
+            reason = f"{reason}, but on {inputs} {self.infected_first}, and no result showed it"
+        elif (
+            verdict == LIKELY_EQUIVALENT and self.probe is not None and (same := unvaried(self.probe.values))
+        ):
             # many inputs, one state where the mutant is: no evidence of equivalence
             verdict, reason = UNDER_EXPLORED, f"{reason}, but {same}"
         elif verdict == LIKELY_EQUIVALENT and self.needed > 1 and len(self.behaviours) == 1:
@@ -305,12 +334,39 @@ class Search:
             (did,) = self.behaviours.values()
             same = f"the original did the same on every one of them ({did.describe()})"
             verdict, reason = UNDER_EXPLORED, f"{reason}, but {same}"
+        if verdict == LIKELY_EQUIVALENT and self.needed > 1:
+            verdict, reason = self._inside(reason)
         if first is not None:
             what = difference(first.first, first.second)
             reason += f"; {self.unsteady} set aside, on which two runs of the original differed ({what})"
         if self.refused_first is not None:
             reason += f"; {self.refused} set aside, on which the sandbox refused {self.refused_first}"
         return self._finding(verdict, reason)
+
+    def _inside(self, reason: str) -> tuple[str, str]:
+        """The verdict on what the infection check saw, when the inputs alone
+        would call the survivor likely equivalent: only a changed expression
+        seen to give what the original's gives, on every input that ran it and
+        on every nearby value of what it reads, backs that verdict."""
+        infection = self.probe.infection if self.probe is not None else None
+        if infection is None:
+            return UNCONFIRMED, f"{reason}, but the change is no expression the probe can evaluate"
+        original, mutated = infection.evaluated
+        if not self.same_inside:
+            could_not = f"whether `{mutated}` ever gave something else than `{original}` could not be seen"
+            return UNCONFIRMED, f"{reason}, but {could_not} ({infection.blind})"
+        if infection.infectable is not None:
+            return UNDER_EXPLORED, f"{reason}, but {infection.infectable}: a state no input reached"
+        if infection.nearby_blind is not None:
+            could_not = (
+                f"whether `{mutated}` gives something else than `{original}` elsewhere could not be seen"
+            )
+            return UNCONFIRMED, f"{reason}, but {could_not} ({infection.nearby_blind})"
+        return (
+            LIKELY_EQUIVALENT,
+            f"{reason}; on {len(self.same_inside)} of them `{mutated}` gave what `{original}` gives, "
+            "and so it did with other values of what it reads",
+        )
 
     def _finding(self, verdict: str, reason: str | None, **found: Any) -> Finding:
         return Finding(
