@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import functools
 import sys
+import typing
 from types import FrameType
 from typing import Any
 
@@ -208,7 +209,8 @@ def test_an_attribute_is_changed_too_and_what_cannot_be_evaluated_there_is_said(
 
 
 def quantifier(member: Any, name: str = "", min: int = 0, max: float = float("inf")) -> Any:
-    raise AssertionError("the probe never calls the user's code")
+    """Reads every parameter; the probe never calls it."""
+    raise AssertionError((member, name, min, max))
 
 
 def test_a_call_of_the_users_code_is_compared_by_the_arguments_it_would_receive() -> None:
@@ -278,3 +280,15 @@ def test_what_hasattr_asks_about_is_answered_by_another_type() -> None:
     assert infection.looked_now and infection.infected_now is None
     assert infection.infectable is not None
     assert infection.infectable.startswith("with rows = SimpleNamespace(__iter__=None, next=None), ")
+
+
+def test_a_parameter_the_callee_never_reads_changes_nothing() -> None:
+    """``cast(None, next(it))`` for ``cast(int, next(it))``: ``typing.cast``
+    never reads its first parameter, and ``next(it)``, written the same in
+    both, is not evaluated (it would draw from the iterator)."""
+    infection = Infection.of((("cast(int, next(it))", "cast(None, next(it))"),))
+    assert infection is not None
+    it = iter([1, 2])
+    infection.look(frame_of(cast=typing.cast, it=it))
+    assert infection.looked_now and infection.infected_now is None
+    assert next(it) == 1

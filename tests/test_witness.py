@@ -1739,3 +1739,58 @@ def test_crosshair_solves_what_sampling_misses_and_proves_equivalence(project: P
     ][0]
     assert _witness(bare)["verdict"] == HIDDEN_CHANGE
     assert "CrossHair" in _witness(bare)["reason"]
+
+
+PARSING = """
+class ParseError(ValueError):
+    def __init__(self, position: int, token: str) -> None:
+        super().__init__(position, token)
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"parse error at {self.position}"
+
+
+def parse(text: str) -> int:
+    if not text.isdigit():
+        raise ParseError(len(text), text)
+    return int(text)
+"""
+
+PARSING_TESTS = """
+import pytest
+
+from parsing import ParseError, parse
+
+
+def test_parse():
+    assert parse("12") == 12
+    with pytest.raises(ParseError):
+        parse("x")
+"""
+
+
+def test_what_an_exception_was_made_with_is_compared(project: Project) -> None:
+    """An exception that shows itself by its own ``__str__`` hides its
+    ``args``; a mutant that changes them (jmespath's ``ParseError``: 6
+    survivors of ``super().__init__(...)``) is told apart by them, and the
+    regression test pins them."""
+    project.write({"parsing.py": PARSING, "test_parsing.py": PARSING_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "20", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    mutants = project.mutants().values()
+    (raised,) = [m for m in mutants if m["replacement"] == "ParseError(len(text), None)"]
+    w = _witness(raised)
+    assert w["verdict"] == WITNESSED and w["difference"] == "exception arguments", w
+    assert (
+        "with pytest.raises(ParseError) as caught:" in w["test"]
+        and "assert caught.value.args == (" in w["test"]
+    )
+    built = [
+        m
+        for m in mutants
+        if m["function"] == "ParseError.__init__" and "super().__init__(None" in m["after"][0]
+    ]
+    assert built and all(_witness(m)["verdict"] == WITNESSED for m in built), [m["witness"] for m in built]

@@ -157,6 +157,12 @@ def object_state(value: Any) -> dict[str, Any] | None:
             state[name] = descriptor.__get__(value, klass) if descriptor is not None else UNSET
         except AttributeError:
             state[name] = UNSET
+    if isinstance(value, BaseException):
+        # what the exception was made with (``e.args``, its repr) is its state
+        # too, and a class that shows itself by its own ``__str__`` hides it:
+        # jmespath's ParseError mutants that passed None to ``super().__init__``
+        state["args"] = BaseException.args.__get__(value, type(value))  # type: ignore[attr-defined]
+        return state
     if not slotted and not isinstance(own, dict):
         return None
     return state
@@ -391,6 +397,8 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
             return "exception type"
         if _message(a.error) != _message(b.error):
             return "exception message"
+        if not same_value(a.error.args, b.error.args):
+            return EXCEPTION_ARGUMENTS
     for name, before in a.arguments.items():
         if name in b.arguments and not same_value(before, b.arguments[name]):
             return f"argument {name!r}"
@@ -401,6 +409,10 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
     if a.files != b.files:
         return WRITTEN
     return None
+
+
+#: two exceptions of one type and message, made with other arguments
+EXCEPTION_ARGUMENTS = "exception arguments"
 
 
 #: where a warning points (``warnings.warn``'s ``stacklevel``): at the line

@@ -18,6 +18,7 @@ and the probe says it could not look.
 from __future__ import annotations
 
 import ast
+import dis
 import functools
 import inspect
 import math
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from types import (
     BuiltinFunctionType,
     BuiltinMethodType,
+    CodeType,
     FrameType,
     MemberDescriptorType,
     ModuleType,
@@ -135,15 +137,14 @@ class Infection:
         self.looks_now += 1
         for (original, mutated), texts in zip(self.pairs, self.texts, strict=True):
             try:
-                before = evaluate(original, frame)
-                after = evaluate(mutated, frame)
+                told = compare(original, mutated, frame, texts)
             except Unsafe as e:
                 self.blind = self.blind or str(e)
                 continue
             self.looked_now = True
             self.evaluated = texts
-            if not same(before, after):
-                self.infected_now = _told(texts, before, after)
+            if told is not None:
+                self.infected_now = told
             elif self.infectable is None and self.looks_now == 1 and self.perturbed < PERTURBED_STATES:
                 self.perturbed += 1
                 self.infectable = _infectable(frame, original, mutated, texts, self._nearby_blind)
@@ -152,12 +153,152 @@ class Infection:
 
 def _told(texts: tuple[str, str], before: Evaluated, after: Evaluated) -> str:
     original, mutated = (_short(text) for text in texts)
-    was, now = before.value, after.value
-    if isinstance(was, Arguments) and isinstance(now, Arguments) and was.function is now.function:
-        names = was.differing(now)
-        passed, instead = now.shown(names), was.shown(names)
-        return f"`{mutated}` passed {passed} where the original's `{original}` passed {instead}"
     return f"`{mutated}` gave {after.shown()} where the original's `{original}` gave {before.shown()}"
+
+
+def compare(
+    original: ast.expr,
+    mutated: ast.expr,
+    frame: FrameType,
+    texts: tuple[str, str],
+    instead: Mapping[str, Any] | None = None,
+) -> str | None:
+    """What the two expressions gave where the mutant runs, told, or None
+    when they gave the same; ``Unsafe`` when the probe cannot tell."""
+    try:
+        before = evaluate(original, frame, instead)
+        after = evaluate(mutated, frame, instead)
+    except Unsafe:
+        if not (
+            isinstance(original, ast.Call)
+            and isinstance(mutated, ast.Call)
+            and ast.dump(original.func) == ast.dump(mutated.func)
+        ):
+            raise
+        return _compare_calls(original, mutated, frame, texts, instead)
+    return None if same(before, after) else _told(texts, before, after)
+
+
+class _Text:
+    """An argument as written: the same text in both calls is the same value."""
+
+    def __init__(self, node: ast.expr) -> None:
+        self.node, self.text = node, ast.unparse(node)
+
+
+def _compare_calls(
+    original: ast.Call,
+    mutated: ast.Call,
+    frame: FrameType,
+    texts: tuple[str, str],
+    instead: Mapping[str, Any] | None,
+) -> str | None:
+    """A call of code the probe never runs, compared by what each version
+    would pass to each parameter: ``Quantifier(member, min=0)`` and
+    ``Quantifier(member)`` are the same call when ``min`` defaults to 0, and
+    ``cast(None, x)`` is ``cast(int, x)`` when ``cast`` never reads its first
+    parameter.  An argument written the same in both is not evaluated (it may
+    be ``next(it)``)."""
+    scope = _Scope(frame.f_locals, frame.f_globals, frame.f_builtins, instead or {})
+    function = scope.value(original.func)
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError) as e:
+        raise Unsafe(f"a call of {_name(function)}") from e
+    bound: list[inspect.BoundArguments | None] = []
+    for call in (original, mutated):
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            raise Unsafe("a call with * or **")
+        try:
+            arguments = signature.bind(
+                *map(_Text, call.args), **{k.arg: _Text(k.value) for k in call.keywords if k.arg}
+            )
+        except TypeError:
+            bound.append(None)  # the call raises TypeError
+            continue
+        arguments.apply_defaults()
+        bound.append(arguments)
+    was, now = bound
+    shown_original, shown_mutated = (_short(text) for text in texts)
+    if was is None or now is None:
+        if was is None and now is None:
+            return None
+        outcome = "raises TypeError" if now is None else "binds its arguments"
+        return f"`{shown_mutated}` {outcome} where the original's does not"
+    unread = _unread(function)
+    differing: list[str] = []
+    passed: list[str] = []
+    for name, ours in was.arguments.items():
+        theirs = now.arguments.get(name)
+        if name in unread or _same_text(ours, theirs):
+            continue
+        before, after = _resolved(scope, ours), _resolved(scope, theirs)
+        if not same(before, after):
+            differing.append(f"{name}={before.shown()}")
+            passed.append(f"{name}={after.shown()}")
+    if not differing:
+        return None
+    return (
+        f"`{shown_mutated}` passed {', '.join(passed)} where the original's "
+        f"`{shown_original}` passed {', '.join(differing)}"
+    )
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    if isinstance(a, _Text) and isinstance(b, _Text):
+        return a.text == b.text
+    if isinstance(a, tuple) and isinstance(b, tuple):  # *args
+        return len(a) == len(b) and all(_same_text(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):  # **kwargs
+        return a.keys() == b.keys() and all(_same_text(a[k], b[k]) for k in a)
+    return False
+
+
+def _resolved(scope: _Scope, value: Any) -> Evaluated:
+    """An argument's value: its text evaluated (``Unsafe`` as ever), or a default as it is."""
+    try:
+        if isinstance(value, _Text):
+            return Evaluated(scope.value(value.node))
+        if isinstance(value, tuple):
+            return Evaluated(tuple(_resolved(scope, v).value for v in value))
+        if isinstance(value, dict):
+            return Evaluated({k: _resolved(scope, v).value for k, v in value.items()})
+        return Evaluated(value)
+    except Unsafe:
+        raise
+    except Exception as e:  # noqa: BLE001 - what the argument raised is its outcome
+        return Evaluated(raised=type(e))
+
+
+#: names through which a function may read its parameters without naming them
+_INTROSPECTION = frozenset({"locals", "vars", "_getframe", "currentframe", "signature", "getcallargs"})
+
+
+def _unread(function: Any) -> frozenset[str]:
+    """The parameters ``function``'s own code never reads (``typ`` of
+    ``typing.cast``): what is passed to them changes nothing.  None, when
+    that cannot be read off its code (a class with no ``__init__`` of its
+    own, a wrapper, a C function, a body that looks at its frame)."""
+    target = function
+    if isinstance(target, type):
+        target = next((vars(k)["__init__"] for k in target.__mro__ if "__init__" in vars(k)), None)
+    target = getattr(target, "__func__", target)
+    code = getattr(target, "__code__", None)
+    if (
+        not isinstance(code, CodeType)
+        or hasattr(target, "__wrapped__")
+        or _INTROSPECTION & set(code.co_names)
+    ):
+        return frozenset()
+    read = set(code.co_cellvars)
+    for instruction in dis.get_instructions(code):
+        if instruction.opname.startswith(
+            ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE", "DELETE_FAST", "STORE_FAST_LOAD")
+        ):
+            value = instruction.argval
+            read.update(value if isinstance(value, tuple) else (value,))
+    parameters = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    return frozenset(name for name in parameters if name not in read)
 
 
 #: values tried in place of one variable at most, and states changes are tried around
@@ -216,13 +357,12 @@ def _infectable(
         varied.append(path)
         for candidate in candidates[:TRIES]:
             try:
-                before = evaluate(original, frame, {path: candidate})
-                after = evaluate(mutated, frame, {path: candidate})
+                told = compare(original, mutated, frame, texts, {path: candidate})
             except Unsafe as e:
                 blind(f"with {path} = {value_key(candidate)}: {e}")
                 continue
-            if not same(before, after):
-                return f"with {path} = {value_key(candidate)}, {_told(texts, before, after)}"
+            if told is not None:
+                return f"with {path} = {value_key(candidate)}, {told}"
     return None
 
 
@@ -240,7 +380,8 @@ def _answering(original: ast.expr, mutated: ast.expr) -> list[Any]:
         for e in (original, mutated)
     ]
     sets = [names[0], names[1], *({name} for name in sorted(names[0] | names[1]))]
-    return [SimpleNamespace(**dict.fromkeys(chosen)) for chosen in sets if chosen][:TRIES]
+    # in name order: a set's order changes with PYTHONHASHSEED, and so would the reason
+    return [SimpleNamespace(**dict.fromkeys(sorted(chosen))) for chosen in sets if chosen][:TRIES]
 
 
 def _root(node: ast.expr) -> str | None:
@@ -317,8 +458,6 @@ def evaluate(node: ast.expr, frame: FrameType, instead: Mapping[str, Any] | None
     does not hold yet)."""
     scope = _Scope(frame.f_locals, frame.f_globals, frame.f_builtins, instead or {})
     try:
-        if isinstance(node, ast.Call):
-            return Evaluated(scope.call_or_arguments(node))
         return Evaluated(scope.value(node))
     except Unsafe:
         raise
@@ -337,8 +476,6 @@ def same(first: Evaluated, second: Evaluated) -> bool:
         return True
     if type(a) is not type(b):
         return False
-    if isinstance(a, Arguments):
-        return not a.differing(b)
     if isinstance(a, float) and math.isnan(a) and math.isnan(b):
         return True
     if isinstance(a, range) or plain(a) and plain(b):
@@ -511,22 +648,6 @@ class _Scope:
             raise Unsafe(f"a call of {_name(function)}")
         return function(*args, **kwargs)
 
-    def call_or_arguments(self, node: ast.Call) -> Any:
-        """What a call the mutant changes gives, or, for a call of the user's
-        code, which the probe never makes, the arguments it would receive:
-        ``Quantifier(member, min=0)`` and ``Quantifier(member)`` are the
-        same call when ``min`` defaults to 0."""
-        function, args, kwargs = self._parts(node)
-        if _harmless(function, args, kwargs):
-            return function(*args, **kwargs)
-        try:
-            signature = inspect.signature(function)
-        except (TypeError, ValueError) as e:
-            raise Unsafe(f"a call of {_name(function)}") from e
-        bound = signature.bind(*args, **kwargs)  # a TypeError is the call's outcome
-        bound.apply_defaults()
-        return Arguments(function, dict(bound.arguments))
-
     def _parts(self, node: ast.Call) -> tuple[Any, list[Any], dict[str, Any]]:
         function = self.value(node.func)
         if any(isinstance(arg, ast.Starred) for arg in node.args) or any(
@@ -540,25 +661,6 @@ class _Scope:
 
 def _name(function: Any) -> str:
     return str(getattr(function, "__qualname__", type(function).__qualname__))
-
-
-@dataclass(frozen=True)
-class Arguments:
-    """The arguments a call of the user's code would receive, by parameter."""
-
-    function: Any
-    values: dict[str, Any]
-
-    def differing(self, other: Arguments) -> list[str]:
-        """The parameters ``other`` passes something else to (all, for another function)."""
-        if self.function is not other.function or self.values.keys() != other.values.keys():
-            return list(self.values)
-        return [
-            name for name, v in self.values.items() if not same(Evaluated(v), Evaluated(other.values[name]))
-        ]
-
-    def shown(self, names: list[str]) -> str:
-        return ", ".join(f"{name}={value_key(self.values.get(name))}" for name in names)
 
 
 def _harmless(function: Any, args: list[Any], kwargs: dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from ..inputs.calls import GENERATOR_ITEMS, METHOD, Target
 from ..inputs.compare import (
     AT_THE_CALL,
     BEYOND_THE_CALL,
+    EXCEPTION_ARGUMENTS,
     PRINTED,
     RAISED,
     RETURNED,
@@ -150,6 +151,12 @@ def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
     )
 
 
+def mutant_arguments(mutant: CallOutcome) -> CallOutcome:
+    """The mutant's exception's arguments, as the value ``_pin_value`` tells apart."""
+    assert mutant.error is not None
+    return CallOutcome(RETURNED, value=mutant.error.args)
+
+
 def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tuple[list[str], set[str]]:
     """Assertions on ``subject`` that hold for ``value`` and tell it from the mutant's."""
     if value is None or isinstance(value, bool):
@@ -237,9 +244,17 @@ def render(
             imports.add(line)
         imports.add("import pytest")
         match = ""
-        if mutant.kind == RAISED and type(mutant.error) is type(original.error):
-            match = f", match={match_pattern(str(original.error), str(mutant.error))!r}"
-        call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
+        if difference == EXCEPTION_ARGUMENTS:
+            # one type, one message: what it was made with tells them apart
+            call_lines = [f"with pytest.raises({cls}) as caught:", f"    {expression}"]
+            after_lines, needed = _pin_value(
+                original.error.args, mutant_arguments(mutant), "caught.value.args"
+            )
+            imports |= needed
+        else:
+            if mutant.kind == RAISED and type(mutant.error) is type(original.error):
+                match = f", match={match_pattern(str(original.error), str(mutant.error))!r}"
+            call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
     elif difference in ("return value", "outcome") and not target.setter:
         call_lines = [f"result = {expression}"]
         try:
