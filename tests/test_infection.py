@@ -292,3 +292,15 @@ def test_a_parameter_the_callee_never_reads_changes_nothing() -> None:
     infection.look(frame_of(cast=typing.cast, it=it))
     assert infection.looked_now and infection.infected_now is None
     assert next(it) == 1
+
+
+def test_a_constant_of_another_type_is_tried_too() -> None:
+    """jmespath's ``_is_false``: ``value is False`` -> ``value is True``
+    never differs on the lists and strings the inputs brought; on False it does."""
+    original = "value == '' or value == [] or value is None or value is False"
+    mutated = "value == '' or value == [] or value is None or value is True"
+    infection = Infection.of(((original, mutated),))
+    assert infection is not None
+    infection.look(frame_of(value=[1]))
+    assert infection.looked_now and infection.infected_now is None
+    assert infection.infectable is not None and infection.infectable.startswith("with value = False, ")

@@ -1794,3 +1794,52 @@ def test_what_an_exception_was_made_with_is_compared(project: Project) -> None:
         if m["function"] == "ParseError.__init__" and "super().__init__(None" in m["after"][0]
     ]
     assert built and all(_witness(m)["verdict"] == WITNESSED for m in built), [m["witness"] for m in built]
+
+
+LEXING = """
+class LexError(ValueError):
+    def __init__(self, position: int, value: str) -> None:
+        super().__init__(position, value)
+        self.position = position
+        self.value = value
+
+    def __str__(self) -> str:
+        return " " * self.position + "^ " + self.value
+
+
+def lex(text: str) -> list:
+    for index, char in enumerate(text):
+        if not char.isalnum():
+            raise LexError(position=index, value=char)
+    return list(text)
+"""
+
+LEXING_TESTS = """
+import pytest
+
+from lexing import LexError, lex
+
+
+def test_lex():
+    assert lex("ab") == ["a", "b"]
+    with pytest.raises(LexError):
+        lex("a b")
+"""
+
+
+def test_an_exception_whose_message_fails_under_the_mutant_is_witnessed(project: Project) -> None:
+    """``LexError(position=None, ...)``: the mutant's exception cannot even
+    be shown (its ``__str__`` multiplies by None).  Writing its regression
+    test read that message and failed, and the survivor was "the search
+    itself failed" (jmespath's ``LexerError``)."""
+    project.write({"lexing.py": LEXING, "test_lexing.py": LEXING_TESTS})
+    result = project.run(
+        "--escape-witness-budget", "20", "--escape-seed", "1", "--escape-property-budget", "0"
+    )
+    assert result.ret == 0, result.stdout.str()
+    (broken,) = [
+        m for m in project.mutants().values() if m["replacement"] == "LexError(position=None, value=char)"
+    ]
+    w = _witness(broken)
+    assert w["verdict"] == WITNESSED and w["test"], w
+    assert "with pytest.raises(LexError, match=" in w["test"], w

@@ -425,6 +425,10 @@ def _candidates(current: Any, constants: list[Any]) -> list[Any]:
     elif kind in (list, tuple, set, frozenset) and plain(current):
         items = [c for c in constants if c is not None]
         found = [kind()] + [kind([*current, c]) for c in items]
+    if found and plain(current):
+        # a value of another type the expression names (``value is False``
+        # where every value was a list): the tests' values need not be all
+        found += [c for c in constants if type(c) is not kind]
     unique: dict[str, Any] = {}
     for value in found:
         if not (type(value) is kind and value == current):

@@ -151,6 +151,14 @@ def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
     )
 
 
+def _text_of(error: BaseException | None) -> str | None:
+    """``str(error)``, or None when the exception's own ``__str__`` fails."""
+    try:
+        return str(error)
+    except Exception:  # noqa: BLE001 - the user's __str__, broken by a mutant
+        return None
+
+
 def mutant_arguments(mutant: CallOutcome) -> CallOutcome:
     """The mutant's exception's arguments, as the value ``_pin_value`` tells apart."""
     assert mutant.error is not None
@@ -252,8 +260,11 @@ def render(
             )
             imports |= needed
         else:
-            if mutant.kind == RAISED and type(mutant.error) is type(original.error):
-                match = f", match={match_pattern(str(original.error), str(mutant.error))!r}"
+            ours, theirs = _text_of(original.error), _text_of(mutant.error)
+            if mutant.kind == RAISED and type(mutant.error) is type(original.error) and ours is not None:
+                # an exception whose own __str__ fails (a mutant that made it
+                # with None) is matched against nothing: pytest's match fails on it
+                match = f", match={match_pattern(ours, theirs)!r}"
             call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
     elif difference in ("return value", "outcome") and not target.setter:
         call_lines = [f"result = {expression}"]
