@@ -304,3 +304,15 @@ def test_a_constant_of_another_type_is_tried_too() -> None:
     infection.look(frame_of(value=[1]))
     assert infection.looked_now and infection.infected_now is None
     assert infection.infectable is not None and infection.infectable.startswith("with value = False, ")
+
+
+def test_a_literal_display_is_tried_too() -> None:
+    """``value == [] or value == {}`` -> ``value == [] and value == {}``
+    differs on ``[]``, which a display, not a constant, names."""
+    original = "value == '' or value == [] or value == {} or value is None"
+    mutated = "value == '' or (value == [] and value == {}) or value is None"
+    infection = Infection.of(((original, mutated),))
+    assert infection is not None
+    infection.look(frame_of(value="x"))
+    assert infection.looked_now and infection.infected_now is None
+    assert infection.infectable is not None and infection.infectable.startswith("with value = list[], ")

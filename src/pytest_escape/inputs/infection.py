@@ -323,7 +323,7 @@ def _infectable(
     in flags`` ran on 148 inputs as ``'L' in flags`` does.  Such a mutant is
     not called equivalent; a mutant no such change tells apart
     (``float('INF')``, ``text.count('\\n', None, pos)``) may be."""
-    constants = [n.value for e in (original, mutated) for n in ast.walk(e) if isinstance(n, ast.Constant)]
+    constants = [value for e in (original, mutated) for value in _literals(e)]
     varied: list[str] = []
     through = _passed_through(original, mutated)
     # what ``hasattr(rows, "next")`` asks about a value: another type of it answers
@@ -405,6 +405,20 @@ def _passed_through(original: ast.expr, mutated: ast.expr) -> set[str]:
     return direct(original) & direct(mutated)
 
 
+def _literals(expression: ast.expr) -> list[Any]:
+    """The constants an expression names, and its literal displays (``[]``, ``{}``)."""
+    found: list[Any] = []
+    for node in ast.walk(expression):
+        if isinstance(node, ast.Constant):
+            found.append(node.value)
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Dict, ast.Set)):
+            try:
+                found.append(ast.literal_eval(node))
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+    return found
+
+
 def _candidates(current: Any, constants: list[Any]) -> list[Any]:
     """Values of ``current``'s type to try in its place: the expressions'
     constants, around them and around ``current``."""
@@ -423,8 +437,10 @@ def _candidates(current: Any, constants: list[Any]) -> list[Any]:
         # an option never passed: what a caller might pass instead
         found = [c for c in constants if c is not None] + [0, 1, "", "a", True, False]
     elif kind in (list, tuple, set, frozenset) and plain(current):
-        items = [c for c in constants if c is not None]
+        items = [c for c in constants if c is not None and plain(c) and type(c) in _PLAIN_SCALARS]
         found = [kind()] + [kind([*current, c]) for c in items]
+    elif kind is dict and plain(current):
+        found = [{}]
     if found and plain(current):
         # a value of another type the expression names (``value is False``
         # where every value was a list): the tests' values need not be all
