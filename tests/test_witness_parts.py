@@ -1404,3 +1404,22 @@ def test_a_copy_that_is_not_the_same_object_is_refused() -> None:
 
     with pytest.raises(copy.Error, match="a copy of _Factory is not the same object"):
         deep_copy(_Factory(list))
+
+
+def test_a_method_call_without_its_receiver_is_not_written_and_says_why() -> None:
+    import types
+
+    from pytest_escape.inputs.calls import resolve
+    from pytest_escape.inputs.literals import OMITTED, NotLiteral
+    from pytest_escape.inputs.rendering import call_source
+    from pytest_escape.inputs.strategies import Call
+
+    module = types.ModuleType("receiverless")
+    exec("class Spec:\n    def __init__(self, *parts):\n        self.parts = parts\n", module.__dict__)
+    sys.modules["receiverless"] = module
+    try:
+        target = resolve("receiverless", "Spec.__init__")
+        with pytest.raises(NotLiteral, match="argument 'self': the input holds no receiver to write"):
+            call_source(target, Call((("self", OMITTED), ("parts", (">1",)))))
+    finally:
+        del sys.modules["receiverless"]

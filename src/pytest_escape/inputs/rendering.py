@@ -118,6 +118,10 @@ def call_source(
         if name not in names and name in values:
             setup.append(f"{name} = {values[name].source}")
             names[name] = name
+    if self_name and self_name not in names:
+        # a receiver the input does not hold (omitted): said, never a KeyError
+        # that ended the whole search (semantic_version's LegacySpec, 6 survivors)
+        raise NotLiteral(f"argument {self_name!r}: the input holds no receiver to write")
     callee = f"{names[self_name]}.{target.name}" if self_name else target.callee
     if target.setter:
         value = list(target.signature.parameters)[1]
