@@ -167,7 +167,7 @@ def test_a_state_no_input_reached_where_the_two_differ_is_found() -> None:
     infection = Infection.of((("'L' in flags", "'XXLXX' in flags"),))
     assert infection is not None
     infection.look(frame_of(flags="I"))
-    assert infection.looked_now and infection.infected_now is None
+    assert infection.looked_now and infection.infected_now is None and infection.varied == {"flags"}
     assert infection.infectable == (
         "with flags = 'L', `'XXLXX' in flags` gave False where the original's `'L' in flags` gave True"
     )
@@ -220,8 +220,8 @@ def test_a_call_of_the_users_code_is_compared_by_the_arguments_it_would_receive(
     assert infection is not None
     infection.look(frame_of(quantifier=quantifier, m=Noisy()))
     assert infection.looked_now and infection.infected_now is None and infection.infectable is None
-    # m is passed as it is by both: no other value of it needs trying
-    assert infection.nearby_blind is None
+    # m is passed as it is by both: no other value of it needs trying, nor is one tried
+    assert infection.nearby_blind is None and infection.varied == set()
     infection = Infection.of((("quantifier(m, max=n)", "quantifier(m)"),))
     assert infection is not None
     infection.look(frame_of(quantifier=quantifier, m=Noisy(), n=5))

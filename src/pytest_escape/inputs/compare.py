@@ -184,11 +184,18 @@ def exception_text(error: BaseException) -> str:
     return f"{type(error).__name__}({message!r})" if message else type(error).__name__
 
 
-def _message(error: BaseException) -> str:
+def message_of(error: BaseException | None) -> str | None:
+    """``str(error)``, or None when the exception's own ``__str__`` fails
+    (a mutant that made it with None where its ``__str__`` multiplies)."""
     try:
-        return _ADDRESS.sub("", str(error))
-    except Exception:  # noqa: BLE001
-        return ""
+        return str(error)
+    except Exception:  # noqa: BLE001 - the user's __str__
+        return None
+
+
+def _message(error: BaseException) -> str:
+    text = message_of(error)
+    return _ADDRESS.sub("", text) if text is not None else ""
 
 
 def _shown(value: Any) -> str:
@@ -479,7 +486,8 @@ def warning_text(warning: Heard | None, other: Heard | None = None) -> str:
     return warning.text()
 
 
-_PLAIN = (bool, int, float, complex, str, bytes, type(None))
+#: values whose ``repr``, operators and truth run no code of the user's
+PLAIN_SCALARS = (bool, int, float, complex, str, bytes, type(None))
 
 
 def value_key(value: Any, depth: int = 0) -> str:
@@ -491,7 +499,7 @@ def value_key(value: Any, depth: int = 0) -> str:
     containers by their items, objects by their type and attributes, all
     cut short past a few levels."""
     kind = type(value)
-    if kind in _PLAIN:
+    if kind in PLAIN_SCALARS:
         return repr(value)[:200]
     if depth > 2:
         return kind.__qualname__

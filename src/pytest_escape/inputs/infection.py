@@ -6,13 +6,16 @@ mutated code computed there what the original computes: ``option ==
 differed from the original's test only on ``"field_names"``, where the
 validation it guards found nothing wrong.  So the probe evaluates, in the
 frame where the mutant runs, the original's and the mutant's text of the
-changed expression (``mutation.changed_expression``) and compares them.
+changed expression (``mutation.changed_expression``) and compares them,
+there and with nearby values of what it reads (``_infectable``).
 
 Evaluating must not change what the call does, so only expressions that
 run no code of the user's are evaluated: names, constants, operators on
-plain values, indexing of built-in containers, and calls of built-in
-functions and methods that change nothing.  Anything else is ``Unsafe``,
-and the probe says it could not look.
+plain values, indexing of built-in containers, an object's own attributes,
+and calls of built-in functions and methods that change nothing.  A call
+of the user's code is compared by the arguments each version would pass
+(``_compare_calls``), never made.  Anything else is ``Unsafe``, and the
+probe says it could not look.
 """
 
 from __future__ import annotations
@@ -36,10 +39,9 @@ from types import (
 )
 from typing import Any
 
+from .compare import PLAIN_SCALARS as _PLAIN_SCALARS
 from .compare import value_key
 
-#: values whose operators, methods and truth run no code of the user's
-_PLAIN_SCALARS = (bool, int, float, complex, str, bytes, type(None))
 _PLAIN_CONTAINERS = (list, tuple, set, frozenset, dict)
 #: a container is looked at whole up to this size; a larger one is not plain
 _LARGEST = 1000
@@ -111,6 +113,8 @@ class Infection:
         #: states around which changes were tried, and why one could not be
         self.perturbed = 0
         self.nearby_blind: str | None = None
+        #: what was given other values (``d``, ``self.text``), for the reason
+        self.varied: set[str] = set()
 
     @classmethod
     def of(cls, expressions: tuple[tuple[str, str], ...]) -> Infection | None:
@@ -147,7 +151,9 @@ class Infection:
                 self.infected_now = told
             elif self.infectable is None and self.looks_now == 1 and self.perturbed < PERTURBED_STATES:
                 self.perturbed += 1
-                self.infectable = _infectable(frame, original, mutated, texts, self._nearby_blind)
+                self.infectable = _infectable(
+                    frame, original, mutated, texts, self._nearby_blind, self.varied
+                )
             return
 
 
@@ -276,9 +282,9 @@ _INTROSPECTION = frozenset({"locals", "vars", "_getframe", "currentframe", "sign
 
 def _unread(function: Any) -> frozenset[str]:
     """The parameters ``function``'s own code never reads (``typ`` of
-    ``typing.cast``): what is passed to them changes nothing.  None, when
-    that cannot be read off its code (a class with no ``__init__`` of its
-    own, a wrapper, a C function, a body that looks at its frame)."""
+    ``typing.cast``): what is passed to them changes nothing.  None of them
+    when that cannot be read off its code (a class with no ``__init__`` in
+    Python, a wrapper, a C function, a body that looks at its frame)."""
     target = function
     if isinstance(target, type):
         target = next((vars(k)["__init__"] for k in target.__mro__ if "__init__" in vars(k)), None)
@@ -314,9 +320,11 @@ def _infectable(
     mutated: ast.expr,
     texts: tuple[str, str],
     blind: Callable[[str], None],
+    tried: set[str],
 ) -> str | None:
-    """Would the two expressions differ if one variable they read held
-    another value, of its own type, made from the constants they hold?
+    """Would the two expressions differ if one variable (attribute, item)
+    they read held another value: one of its own type near it, or a
+    constant or display the expressions name (``_candidates``)?
 
     The inputs that reach a mutant may never bring it to the state where it
     differs: parsimonious's grammar flags never held ``'L'``, and ``'XXLXX'
@@ -355,6 +363,7 @@ def _infectable(
                 blind(f"no other value of {path} ({value_key(current.value)}) to try")
             continue
         varied.append(path)
+        tried.add(path)
         for candidate in candidates[:TRIES]:
             try:
                 told = compare(original, mutated, frame, texts, {path: candidate})
@@ -393,8 +402,8 @@ def _root(node: ast.expr) -> str | None:
 
 def _passed_through(original: ast.expr, mutated: ast.expr) -> set[str]:
     """The arguments both calls pass as they are, by their text: compared
-    parameter by parameter (``Arguments``), they are the same whatever they
-    hold, so no other value of theirs needs trying (``member`` in
+    parameter by parameter (``_compare_calls``), they are the same whatever
+    they hold, so no other value of theirs needs trying (``member`` in
     ``Quantifier(member, min=0)`` -> ``Quantifier(member)``)."""
     if not isinstance(original, ast.Call) or not isinstance(mutated, ast.Call):
         return set()
@@ -698,7 +707,7 @@ def _harmless(function: Any, args: list[Any], kwargs: dict[str, Any]) -> bool:
         return type(owner) in _IMMUTABLE and plain(owner) and all(map(plain, [*args, *kwargs.values()]))
     if function is isinstance:
         return len(args) == 2 and _builtin_types(args[1])
-    if function in (hasattr, getattr):
+    if function is hasattr or function is getattr:  # by identity: ``in`` would ask a user's __eq__
         # a built-in value has no __getattr__ of the user's
         answers = (*_PLAIN_SCALARS, *_PLAIN_CONTAINERS, SimpleNamespace)
         return type(args[0]) in answers and all(map(plain, args[1:]))

@@ -28,6 +28,7 @@ from ..inputs.compare import (
     Heard,
     difference_path,
     follow,
+    message_of,
     object_state,
     safe_repr,
     same_value,
@@ -151,15 +152,7 @@ def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
     )
 
 
-def _text_of(error: BaseException | None) -> str | None:
-    """``str(error)``, or None when the exception's own ``__str__`` fails."""
-    try:
-        return str(error)
-    except Exception:  # noqa: BLE001 - the user's __str__, broken by a mutant
-        return None
-
-
-def mutant_arguments(mutant: CallOutcome) -> CallOutcome:
+def _raised_arguments(mutant: CallOutcome) -> CallOutcome:
     """The mutant's exception's arguments, as the value ``_pin_value`` tells apart."""
     assert mutant.error is not None
     return CallOutcome(RETURNED, value=mutant.error.args)
@@ -256,11 +249,11 @@ def render(
             # one type, one message: what it was made with tells them apart
             call_lines = [f"with pytest.raises({cls}) as caught:", f"    {expression}"]
             after_lines, needed = _pin_value(
-                original.error.args, mutant_arguments(mutant), "caught.value.args"
+                original.error.args, _raised_arguments(mutant), "caught.value.args"
             )
             imports |= needed
         else:
-            ours, theirs = _text_of(original.error), _text_of(mutant.error)
+            ours, theirs = message_of(original.error), message_of(mutant.error)
             if mutant.kind == RAISED and type(mutant.error) is type(original.error) and ours is not None:
                 # an exception whose own __str__ fails (a mutant that made it
                 # with None) is matched against nothing: pytest's match fails on it

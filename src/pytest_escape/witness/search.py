@@ -362,11 +362,12 @@ class Search:
                 f"whether `{mutated}` gives something else than `{original}` elsewhere could not be seen"
             )
             return UNCONFIRMED, f"{reason}, but {could_not} ({infection.nearby_blind})"
-        return (
-            LIKELY_EQUIVALENT,
-            f"{reason}; on {len(self.same_inside)} of them `{mutated}` gave what `{original}` gives, "
-            "and so it did with other values of what it reads",
-        )
+        # say what was varied: a constant expression, or one whose only
+        # inputs both versions pass on as they are, has nothing to vary
+        varied = ", ".join(sorted(infection.varied))
+        nearby = f"and so it did with other values of {varied}" if varied else "and nothing it reads varies"
+        seen = f"on {len(self.same_inside)} of them `{mutated}` gave what `{original}` gives"
+        return LIKELY_EQUIVALENT, f"{reason}; {seen}, {nearby}"
 
     def _finding(self, verdict: str, reason: str | None, **found: Any) -> Finding:
         return Finding(
