@@ -421,7 +421,7 @@ def test_options_read_from_kwargs_are_passed_by_the_search(project: Project) -> 
     for m in named:
         w = _witness(m)
         assert w["verdict"] == WITNESSED and "kwargs={" in w["input"], w
-        assert w["test"] is not None and "__init__(**{" in w["test"], w
+        assert w["test"] is not None and "Table(**{" in w["test"], w
 
 
 SHOWN = """
@@ -1821,3 +1821,46 @@ def test_an_exception_whose_message_fails_under_the_mutant_is_witnessed(project:
     w = _witness(broken)
     assert w["verdict"] == WITNESSED and w["test"], w
     assert "with pytest.raises(LexError, match=" in w["test"], w
+
+
+VERSIONS = """
+import warnings
+
+
+class Version:
+    def __init__(self, text=None, major=None, partial=False):
+        if partial:
+            warnings.warn("partial versions are deprecated", DeprecationWarning, stacklevel=2)
+        if (text is None) == (major is None):
+            raise ValueError("give the text or the major number")
+        self.major = int(text) if text is not None else major
+        self.partial = partial
+"""
+
+VERSIONS_TESTS = """
+from versions import Version
+
+
+def test_version():
+    assert Version("1").major == 1
+    assert Version(major=2).major == 2
+"""
+
+
+def test_a_constructor_is_searched_and_written_as_one_call(project: Project) -> None:
+    """A constructor's mutant is searched on a new instance that the call
+    itself initialises, and its test is the class's call (``Version()``):
+    a receiver built first ran ``__init__`` twice, and one whose making
+    raised could not be written (semantic_version, 21 witnesses)."""
+    _searched(project, {"versions.py": VERSIONS, "test_versions.py": VERSIONS_TESTS}, 20)
+    inits = [m for m in project.mutants().values() if m["function"] == "Version.__init__"]
+    found = {m["replacement"]: _witness(m) for m in inits if m["status"] == "survived"}
+    default, kept = found["True"], found["self.partial = None"]
+    assert default["verdict"] == kept["verdict"] == WITNESSED, found
+    assert default["input"] == "Version()", default
+    assert kept["input"].startswith("Version(text='1'"), kept
+    assert 'with pytest.raises(ValueError, match="^give the text or the major number$"):\n' in default["test"]
+    assert "Version()" in default["test"]
+    assert 'obj = Version(text="1", major=None, partial=False)\n    assert vars(obj) == {' in kept["test"]
+    for w in found.values():
+        assert w["test"] is None or ("__new__" not in w["test"] and ".__init__(" not in w["test"]), w

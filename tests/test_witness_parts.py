@@ -1441,3 +1441,34 @@ def test_a_method_call_without_its_receiver_is_not_written_and_says_why() -> Non
             call_source(target, Call((("self", OMITTED), ("parts", (">1",)))))
     finally:
         del sys.modules["receiverless"]
+
+
+def test_a_constructor_on_a_new_instance_is_written_and_shown_as_the_class_s_call() -> None:
+    """``Bare``: the receiver of a searched ``__init__``; the call is written
+    as the class's (held, it is named ``obj``), and shown so too."""
+    import types
+
+    from pytest_escape.inputs.calls import resolve
+    from pytest_escape.inputs.literals import Bare, constructs_plainly, describe_call
+    from pytest_escape.inputs.rendering import call_source
+    from pytest_escape.inputs.strategies import Call
+
+    module = types.ModuleType("constructed")
+    source = "class Spec:\n    def __init__(self, text, strict=False):\n        self.text = text\n"
+    exec(source, module.__dict__)
+    sys.modules["constructed"] = module
+    try:
+        target = resolve("constructed", "Spec.__init__")
+        call = Call((("self", Bare(module.Spec)), ("text", "1"), ("strict", True)))
+        assert call_source(target, call).expression == "Spec(text='1', strict=True)"
+        held = call_source(target, call, ("self",))
+        assert (held.expression, held.names["self"], held.constructs) == (
+            "obj = Spec(text='1', strict=True)",
+            "obj",
+            True,
+        )
+        assert describe_call("Spec.__init__", call.as_dict()) == "Spec(text='1', strict=True)"
+        assert type(Bare(module.Spec).make(lambda v: v)) is module.Spec
+        assert constructs_plainly(module.Spec) and not constructs_plainly(ValueError)
+    finally:
+        del sys.modules["constructed"]

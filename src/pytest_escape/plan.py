@@ -274,8 +274,9 @@ def verdict_options(settings: Settings) -> dict[str, Any]:
 #: equivalent" where a variable the mutated line reads never changed or
 #: the original did the same on every input, and the options a function
 #: reads from its ``**kwargs`` passed; 3: the infection check, and the
-#: "hidden change" and "equivalence unconfirmed" verdicts)
-SEARCH_RULES = 3
+#: "hidden change" and "equivalence unconfirmed" verdicts; 4: a
+#: constructor searched on a new instance, written as the class's call)
+SEARCH_RULES = 4
 
 
 def witness_options(settings: Settings) -> str:

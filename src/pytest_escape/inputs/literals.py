@@ -113,6 +113,29 @@ class Built:
 
 
 @dataclass(frozen=True)
+class Bare:
+    """The receiver of a constructor's ``__init__`` under search: a new,
+    uninitialised instance, so that the call is the constructor's, run once,
+    and is written as one (``Version(partial=True)``).  Built receivers ran
+    ``__init__`` twice, the first time while the input was made, and their
+    tests could not be written (semantic_version, 21 witnesses)."""
+
+    cls: type
+
+    def __repr__(self) -> str:
+        return describe(self)
+
+    def make(self, copy: Any) -> Any:
+        return cast(Any, self.cls).__new__(self.cls)
+
+
+def constructs_plainly(cls: type) -> bool:
+    """Whether ``cls(...)`` is exactly ``cls.__new__(cls)`` then ``__init__(...)``:
+    no ``__new__`` of its own that takes the arguments, no metaclass ``__call__``."""
+    return cls.__new__ is object.__new__ and type(cls).__call__ is type.__call__  # type: ignore[comparison-overlap]
+
+
+@dataclass(frozen=True)
 class Shaped:
     """An instance given by its attributes: how instances seen in the tests (and
     variations of them) are held, so a test can write them back."""
@@ -209,7 +232,7 @@ def settled(value: Any, depth: int = 0) -> Any:
 
 
 #: values the search holds in a rebuildable form (each has ``make(copy)``)
-REBUILT = (Built, Shaped, OneShot, Stepped)
+REBUILT = (Built, Bare, Shaped, OneShot, Stepped)
 
 
 def is_sentinel(value: Any) -> bool:
@@ -317,6 +340,8 @@ def describe(value: Any) -> str:
     if isinstance(value, Built):
         shown = ", ".join(f"{k}={describe(v)}" for k, v in value.kwargs if v is not OMITTED)
         return f"{value.cls.__name__}({shown})"
+    if isinstance(value, Bare):
+        return f"<new {value.cls.__name__}>"
     if isinstance(value, Shaped):
         return f"<{value.cls.__name__} " + " ".join(f"{k}={describe(v)}" for k, v in value.state) + ">"
     if isinstance(value, OneShot):
@@ -983,6 +1008,11 @@ def _literal(value: Any) -> Literal:
 
 
 def describe_call(target_name: str, arguments: dict[str, Any]) -> str:
-    """An input as the call a reader would write (``bulk_discount(qty=10)``)."""
+    """An input as the call a reader would write (``bulk_discount(qty=10)``);
+    a constructor's, on a new instance, as the class's (``Version(major=1)``)."""
+    owner, _, name = target_name.rpartition(".")
+    if name == "__init__" and any(isinstance(v, Bare) for v in arguments.values()):
+        target_name = owner
+        arguments = {k: v for k, v in arguments.items() if not isinstance(v, Bare)}
     inner = ", ".join(f"{k}={describe(v)}" for k, v in arguments.items() if v is not OMITTED)
     return f"{target_name}({inner})"

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 
 from ..pysource import double_quoted
 from .calls import METHOD, Target
-from .literals import OMITTED, Literal, NotLiteral, Shaped, Stepped, importable_name, literal, setup_lines
+from .literals import (
+    OMITTED,
+    Bare,
+    Literal,
+    NotLiteral,
+    Shaped,
+    Stepped,
+    importable_name,
+    literal,
+    setup_lines,
+)
 from .strategies import Call
 
 
@@ -81,6 +91,9 @@ class CallSource:
     expression: str
     #: parameters held in variables (``self`` as ``obj``, objects, ``held``)
     names: dict[str, str]
+    #: the call is a constructor's (``Version(major=1)``): it gives the new
+    #: object, never ``__init__``'s None
+    constructs: bool = False
 
 
 def call_source(
@@ -98,8 +111,12 @@ def call_source(
     self_name = params[0].name if target.kind == METHOD else None
     setup: list[str] = []
     names: dict[str, str] = dict(given or {})
+    constructs = False
     for name, value in call.arguments:
         if value is OMITTED or name in names:
+            continue
+        if name == self_name and isinstance(value, Bare):
+            constructs = True  # the constructor's new instance: the call makes it
             continue
         try:
             if name == self_name or isinstance(value, (Shaped, Stepped)):
@@ -118,6 +135,13 @@ def call_source(
         if name not in names and name in values:
             setup.append(f"{name} = {values[name].source}")
             names[name] = name
+    if constructs:
+        owner = target.qualname.rpartition(".")[0]
+        expression = f"{owner}({_render_args(target, values, names)})"
+        if self_name in held:
+            names[self_name] = "obj"
+            expression = f"obj = {expression}"
+        return CallSource(setup, imports, expression, names, constructs=True)
     if self_name and self_name not in names:
         # a receiver the input does not hold (omitted): said, never a KeyError
         # that ended the whole search (semantic_version's LegacySpec, 6 survivors)

@@ -43,7 +43,19 @@ from hypothesis import strategies as st
 
 from ..user_cache import keep_folder, prune, user_cache_dir
 from .compare import safe_repr
-from .literals import OMITTED, Built, Shaped, Step, Stepped, describe, is_sentinel, settled, shaped
+from .literals import (
+    OMITTED,
+    Bare,
+    Built,
+    Shaped,
+    Step,
+    Stepped,
+    constructs_plainly,
+    describe,
+    is_sentinel,
+    settled,
+    shaped,
+)
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40
@@ -588,6 +600,14 @@ def constructor_strategy(cls: type, seeds: Seeds, valid_only: bool = False) -> s
     return st.fixed_dictionaries(fields).map(lambda kw: Built(cls, tuple(kw.items())))
 
 
+def _new(owner: type, receiver: Any) -> Any:
+    """A constructor's receiver as the tests passed it: ``Bare`` when it is
+    a new ``owner`` that nothing has set yet, else as it was."""
+    if isinstance(receiver, Shaped) and receiver.cls is owner and not receiver.state:
+        return Bare(owner)
+    return receiver
+
+
 def call_strategy(
     function: Callable[..., Any],
     owner: type | None,
@@ -641,6 +661,11 @@ def call_strategy(
     )
     # plain objects are held by their attributes, so a test can write them down
     observed = [{name: shaped(value) for name, value in call.items()} for call in observed]
+    constructor = owner is not None and function.__name__ == "__init__" and constructs_plainly(owner)
+    if owner is not None and constructor:
+        # a receiver of the tests' constructor calls, seen before ``__init__``
+        # set anything, is that new instance: the call is the constructor's
+        observed = [{k: _new(owner, v) if k == own else v for k, v in call.items()} for call in observed]
     fields: dict[str, st.SearchStrategy[Any]] = {}
     tied = _tied(signature, hints, observed, typed_only) if valid_only else []
     for index, param in enumerate(signature.parameters.values()):
@@ -659,13 +684,16 @@ def call_strategy(
         if index == 0 and owner is not None:
             strategies = _from_observed(values, seeds, valid_only=valid_only)
             try:
-                if not (typed_only and values):  # built from guessed arguments: not the tests' objects
+                if constructor:
+                    # the constructor itself: a new instance, initialised by the call
+                    strategies.insert(0, st.just(Bare(owner)))
+                elif not (typed_only and values):  # built from guessed arguments: not the tests' objects
                     strategies.insert(0, constructor_strategy(owner, seeds, valid_only))
             except Unexplorable:
                 if not strategies:
                     raise
             receivers = st.one_of(strategies)
-            if steps and not valid_only:
+            if steps and not valid_only and not constructor:
                 walked = st.tuples(receivers, st.lists(st.sampled_from(list(steps)), min_size=1, max_size=3))
                 receivers = st.one_of(receivers, walked.map(lambda pair: Stepped(pair[0], tuple(pair[1]))))
             fields[param.name] = receivers

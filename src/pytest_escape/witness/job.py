@@ -21,6 +21,7 @@ from ..inputs import sandbox
 from ..inputs.calls import FUNCTION, METHOD, Caller, LineProbe, NotCallable, Target, resolve
 from ..inputs.compare import (
     PRINTED,
+    RETURNED,
     WARNED,
     printed_difference,
     safe_repr,
@@ -29,7 +30,7 @@ from ..inputs.compare import (
     warning_text,
 )
 from ..inputs.domain import Relation, learn, outside
-from ..inputs.literals import NotLiteral, Step, describe_call
+from ..inputs.literals import Bare, NotLiteral, Step, describe_call
 from ..inputs.observe import global_constants, observe, observe_with_steps
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
@@ -77,8 +78,13 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         out["difference"] = finding.difference
         if finding.difference and finding.difference.startswith("argument "):
             name = finding.difference.removeprefix("argument ").strip("'")
+            # a constructor's new instance: what the call made
+            made = finding.call is not None and isinstance(finding.call.as_dict().get(name), Bare)
             for side, outcome in (("original", finding.original), ("mutant", finding.mutant)):
-                out[side] += f" and leaves {name} = {show(outcome.arguments.get(name))}"
+                if made and outcome.kind == RETURNED:
+                    out[side] = f"makes {show(outcome.arguments.get(name))}"
+                else:
+                    out[side] += f" and leaves {name} = {show(outcome.arguments.get(name))}"
         if finding.difference == PRINTED:
             ours, theirs = printed_difference(finding.original, finding.mutant)
             out["original"] += f" and prints {safe_repr(ours, 100)}"

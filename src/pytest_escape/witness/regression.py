@@ -122,7 +122,11 @@ def test_name(target: Target, call: Call, original: CallOutcome, mutated_line: s
     if not named:
         if original.kind == RAISED and original.error is not None:
             return f"test_{base}_raises_{type(original.error).__name__.lower()}"
-        if original.kind == RETURNED and (words := _value_words(original.value)) is not None:
+        if (
+            original.kind == RETURNED
+            and function != owner.rpartition(".")[2]
+            and ((words := _value_words(original.value)) is not None)
+        ):  # a constructor's None is no result
             return f"test_{base}_returns_{words}"[:NAME_LIMIT]
         return f"test_{base}"
     name = f"test_{base}_{verb}_{named[0]}"
@@ -259,6 +263,8 @@ def render(
                 # with None) is matched against nothing: pytest's match fails on it
                 match = f", match={match_pattern(ours, theirs)!r}"
             call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
+    elif difference in ("return value", "outcome") and source.constructs:
+        call_lines = [expression]  # __init__ gives None: the mutant raises, and the call alone tells
     elif difference in ("return value", "outcome") and not target.setter:
         call_lines = [f"result = {expression}"]
         try:
