@@ -1170,6 +1170,17 @@ def test_a_self_contained_lambda_is_written_as_its_source() -> None:
     assert (literal(inc).source, literal(dec).source) == ("lambda a: a + 1", "lambda a: a - 1")
 
 
+def test_a_lambda_inside_a_container_is_written_as_its_source() -> None:
+    """A lambda in a tuple, list or dict (toolz's ``(0, lambda ...)``
+    signatures) round-trips when the written one has its code and defaults:
+    it is a new function object, which no ``==`` equals."""
+    inc = lambda a, b=2: a + b  # noqa: E731
+    assert literal((0, inc)).source == "(0, lambda a, b=2: a + b)"
+    assert literal({"key": [inc]}).source == "{'key': [lambda a, b=2: a + b]}"
+    with pytest.raises(NotLiteral, match="does not evaluate back"):
+        literal((0, inc, object()))
+
+
 def test_a_lambda_is_written_with_the_values_of_the_variables_it_uses() -> None:
     """A filter over a test's local variables (anytree's ``filter_``: 9
     witnesses without a test) is written with each variable's value in its
