@@ -1483,3 +1483,29 @@ def test_a_constructor_on_a_new_instance_is_written_and_shown_as_the_class_s_cal
         assert constructs_plainly(module.Spec) and not constructs_plainly(ValueError)
     finally:
         del sys.modules["constructed"]
+
+
+def test_a_repr_that_names_other_classes_of_its_module_imports_them() -> None:
+    """``AllOf(Range('<', 1))`` needs ``Range`` as well as ``AllOf``."""
+    import types
+
+    module = types.ModuleType("clauses")
+    exec(
+        "class Range:\n"
+        "    def __init__(self, op, bound):\n        self.op, self.bound = op, bound\n"
+        "    def __repr__(self):\n        return f'Range({self.op!r}, {self.bound!r})'\n"
+        "    def __eq__(self, other):\n        return vars(self) == vars(other)\n"
+        "class AllOf:\n"
+        "    def __init__(self, *clauses):\n        self.clauses = clauses\n"
+        "    def __repr__(self):\n        return 'AllOf(' + ', '.join(map(repr, self.clauses)) + ')'\n"
+        "    def __eq__(self, other):\n        return self.clauses == other.clauses\n",
+        module.__dict__,
+    )
+    module.Range.__module__ = module.AllOf.__module__ = "clauses"
+    sys.modules["clauses"] = module
+    try:
+        written = literal(module.AllOf(module.Range("<", 1)))
+        assert written.source == "AllOf(Range('<', 1))"
+        assert written.imports == {"from clauses import AllOf", "from clauses import Range"}
+    finally:
+        del sys.modules["clauses"]
