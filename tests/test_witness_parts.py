@@ -1509,3 +1509,23 @@ def test_a_repr_that_names_other_classes_of_its_module_imports_them() -> None:
         assert written.imports == {"from clauses import AllOf", "from clauses import Range"}
     finally:
         del sys.modules["clauses"]
+
+
+def test_a_partial_is_written_as_its_call_and_never_made_bare() -> None:
+    """``functools.partial`` is a heap type since Python 3.10, yet its state
+    is C's: it is written as ``functools.partial(f, ...)``, and an object
+    holding one gets that line, not a bare partial given a ``__dict__``."""
+    import functools
+
+    from pytest_escape.inputs.literals import python_classes
+
+    value = functools.partial(divmod, 7)
+    written = literal(value)
+    assert (written.source, written.imports) == ("functools.partial(divmod, 7)", {"import functools"})
+    assert literal(functools.partial(sorted, key=len)).source == "functools.partial(sorted, key=len)"
+    assert not python_classes(functools.partial) and python_classes(Point)
+    holder = Point()
+    holder.x = value  # type: ignore[assignment]
+    lines, imports = setup_lines(shaped(holder), "obj")
+    assert "obj.x = functools.partial(divmod, 7)" in lines, lines
+    assert _made(lines, imports, "obj").x(2) == (3, 1)

@@ -16,6 +16,7 @@ import collections
 import contextvars
 import datetime
 import enum
+import functools
 import inspect
 import itertools
 import linecache
@@ -264,6 +265,24 @@ def _global_name(value: Any) -> Literal | None:
     return None
 
 
+def python_classes(cls: type) -> bool:
+    """Whether ``cls`` is Python classes all the way down (a tzinfo base
+    holds no state): no state hidden in a C base such as a dict, a date or
+    an exception.  A heap type is not enough: since Python 3.10 C types
+    such as ``functools.partial`` are heap types too, and a partial made
+    bare and given its ``__dict__`` failed (toolz's ``curry``, 11 tests
+    dropped); a C type shows itself by a ``__new__`` or ``__init__`` of C."""
+    for c in cls.__mro__:
+        if c in _STATELESS_BASES:
+            continue
+        if not c.__flags__ & HEAPTYPE or any(
+            isinstance(vars(c).get(name), (types.BuiltinFunctionType, types.WrapperDescriptorType))
+            for name in ("__new__", "__init__")
+        ):
+            return False
+    return True
+
+
 def shaped(value: Any) -> Any:
     """``value`` as a ``Shaped`` if it is a plain instance (attributes in ``__dict__``)."""
     cls = type(value)
@@ -274,9 +293,7 @@ def shaped(value: Any) -> Any:
     if (
         not isinstance(value, (*REBUILT, type))
         and isinstance(getattr(value, "__dict__", None), dict)
-        # Python classes all the way down (a tzinfo base holds no state): no
-        # state hidden in a C base such as a dict, a date or an exception
-        and all(c in _STATELESS_BASES or c.__flags__ & HEAPTYPE for c in cls.__mro__)
+        and python_classes(cls)
         # an empty __slots__ (typing.Generic's) still leaves a __dict__ for the state
         and not slotted(cls)
     ):
@@ -419,9 +436,7 @@ def _written_view(value: Any) -> Shaped | None:
     if isinstance(view, Shaped):
         return view
     cls = type(value)
-    if isinstance(value, (*REBUILT, type)) or not all(
-        c in _STATELESS_BASES or c.__flags__ & HEAPTYPE for c in cls.__mro__
-    ):
+    if isinstance(value, (*REBUILT, type)) or not python_classes(cls):
         return None
     state = object_state(value)
     if state is None:
@@ -617,6 +632,14 @@ def _build(value: Any, depth: int) -> Literal:
         return Literal("{" + ", ".join(items_src) + "}", imports)
     if isinstance(value, OneShot):
         return _join([_build(list(value.items), depth + 1)], "iter({})")
+    if type(value) is functools.partial:
+        # its repr shows the function as ``<function f>``
+        parts = [_build(value.func, depth + 1), *(_build(v, depth + 1) for v in value.args)]
+        for keyword, item in value.keywords.items():
+            given = _build(item, depth + 1)
+            parts.append(Literal(f"{keyword}={given.source}", given.imports))
+        made = _join(parts, "functools.partial({})")
+        return Literal(made.source, made.imports | {"import functools"})
     if isinstance(value, Built):
         name = importable_name(value.cls)
         if name is None:
@@ -1038,7 +1061,9 @@ def _same_written(back: Any, original: Any) -> bool:
         return same_value(back, original)
     if type(back) is dict:
         return list(back) == list(original) and all(_same_written(back[k], original[k]) for k in back)
-    return len(back) == len(original) and all(_same_written(a, b) for a, b in zip(back, original, strict=True))
+    return len(back) == len(original) and all(
+        _same_written(a, b) for a, b in zip(back, original, strict=True)
+    )
 
 
 def describe_call(target_name: str, arguments: dict[str, Any]) -> str:
