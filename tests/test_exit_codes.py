@@ -167,7 +167,7 @@ BAD_OPTIONS = [
     (["--escape-examples", "0"], "escape: --escape-examples must be at least 1, not '0'"),
     (
         ["--escape-witness-budget", "-5"],
-        "escape: --escape-witness-budget must be 0 (no witness search) or more seconds, not '-5'",
+        "escape: --escape-witness-budget must be auto, 0 (no witness search) or more seconds, not '-5'",
     ),
     (["--escape-seed", "lucky"], "escape: --escape-seed must be a whole number, not 'lucky'"),
     (

@@ -594,6 +594,8 @@ def test_the_header_names_the_search_seed_and_the_gate() -> None:
     line = header(settings, seed=5, mutating="src/calc.py", cache_state="no cache", since_base=None)
     assert line.startswith("escape: mutating src/calc.py; 2 workers, timeout 10x + 2 s, memory limit auto;")
     assert "no witness search" in line and "--escape-seed" not in line
+    automatic = header(Settings(Path("/p")), seed=5, mutating="calc.py", cache_state="", since_base=None)
+    assert "witness search auto, 60-600 s, 200 examples, --escape-seed 5" in automatic
     assert line.endswith("no cache; no gate; shard 1/3; ratchet against b.json (tolerance 0)")
     gated = dataclasses.replace(
         settings, fail_under=60.0, fail_on=("pseudo-tested",), origins={"fail_under": "pyproject.toml x"}

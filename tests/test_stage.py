@@ -3,6 +3,7 @@ on a fake clock: the budget split, the deadline, and what a stopped child left."
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -49,6 +50,27 @@ def test_the_budget_is_split_among_the_items_within_the_bounds() -> None:
     assert share(60, 1, 2, 0.5, 20) == 20  # never more than the cap
     assert share(1, 100, 2, 0.5, 20) == 0.5  # never less than the floor
     assert share(60, 0, 2, 0.5, 20) == 20  # no items: no division by zero
+
+
+def test_the_automatic_witness_budget_gives_every_survivor_its_least_share() -> None:
+    """The default budget grows with the survivors, from 60 s to 600 s: a
+    fixed 60 s left half of a big project's survivors "not searched"."""
+    from pytest_escape.config import auto_witness_budget, parse_budget
+    from pytest_escape.execution.protocol import WitnessOptions
+    from pytest_escape.execution.witnesses import WitnessStage, settled
+
+    least = WitnessStage.MIN_SHARE
+    assert auto_witness_budget(10, 2, least, 0.8) == 60  # the floor
+    assert auto_witness_budget(610, 2, least, 0.8) == pytest.approx(0.5 * 610 / 1.6)
+    assert auto_witness_budget(610, 1, least, 0.8) == pytest.approx(0.5 * 610 / 0.8)
+    assert auto_witness_budget(10_000, 2, least, 0.8) == 600  # the ceiling
+    assert parse_budget("auto", "x") is None and parse_budget("5", "x") == 5
+    auto = WitnessOptions(budget=None, examples=200, seed=1, call_timeout=1.0, backend="hypothesis")
+    assert settled(auto, 610, 2).seconds == pytest.approx(190.625)
+    given = dataclasses.replace(auto, budget=30.0)
+    assert settled(given, 610, 2) is given
+    with pytest.raises(ValueError, match="settled once the survivors are known"):
+        _ = auto.seconds
 
 
 def test_the_deadline_is_the_budget_from_the_start_on_the_children_s_clock(clock: Clock) -> None:

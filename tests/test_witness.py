@@ -1494,6 +1494,20 @@ def test_budget_zero_turns_the_search_off(shop: Project) -> None:
     assert "searching counter-examples" not in result.stdout.str()
 
 
+def test_the_automatic_budget_is_settled_by_the_survivors(shop: Project) -> None:
+    """``auto`` (the default) is said in the header, and the stage's line
+    gives the seconds it came to: the floor, for the shop's few survivors."""
+    result = shop.run("--escape-paths", "shop.py", "--escape-witness-budget", "auto", "--escape-seed", "1")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(
+        [
+            "escape: mutating shop.py *; witness search auto, 60-600 s, 200 examples, --escape-seed 1*",
+            "escape: searching counter-examples for * surviving mutants (budget 60 s)",
+        ]
+    )
+    assert any(m["witness"] and m["witness"]["verdict"] == WITNESSED for m in shop.mutants().values())
+
+
 HOSTILE = """
 import os
 import shutil

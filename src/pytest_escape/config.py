@@ -43,7 +43,11 @@ DEFAULT_REPORT_PATHS = {
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 #: seconds one call of user code may take in a witness search before it counts as hanging
 CALL_TIMEOUT = 1.0
-DEFAULT_WITNESS_BUDGET = 60.0
+#: the automatic witness budget (the default): each survivor gets the
+#: search's least share (``WitnessStage.MIN_SHARE``) on every worker, but
+#: the search never takes less than the floor nor more than the ceiling
+AUTO_WITNESS_FLOOR = 60.0
+AUTO_WITNESS_CEILING = 600.0
 DEFAULT_PROPERTY_BUDGET = 60.0
 #: the entries of ``[tool.pytest_escape.properties]`` (``--escape-properties KEY=VALUE``)
 PROPERTY_KEYS = ("skip", "round_trips", "idempotent", "check")
@@ -123,8 +127,9 @@ class Settings:
     memory_limit: int | None = None
     fail_under: float | None = None
     reports: tuple[ReportRequest, ...] = field(default_factory=tuple)
-    #: total seconds for the witness search (0 turns it off)
-    witness_budget: float = DEFAULT_WITNESS_BUDGET
+    #: total seconds for the witness search (0 turns it off; None:
+    #: ``auto_witness_budget`` of the survivors, when they are known)
+    witness_budget: float | None = None
     examples: int = DEFAULT_EXAMPLES
     #: total seconds for the property checks (0 turns them off)
     property_budget: float = DEFAULT_PROPERTY_BUDGET
@@ -159,6 +164,11 @@ class Settings:
     #: key -> where its value came from (``--escape-fail-under``, ``pyproject.toml
     #: [tool.pytest_escape] fail_under``): the gate's verdict names it
     origins: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def searches_witnesses(self) -> bool:
+        """Whether survivors get a witness search (an automatic budget, or seconds)."""
+        return self.witness_budget is None or self.witness_budget > 0
 
 
 def misnamed_table(tools: dict[str, Any]) -> str | None:
@@ -263,8 +273,24 @@ def parse_memory_limit(value: Any, where: str) -> int | None:
     )
 
 
-def parse_budget(value: Any, where: str) -> float:
-    return _checked(value, where, float, lambda n: n >= 0, "0 (no witness search) or more seconds")
+def parse_budget(value: Any, where: str) -> float | None:
+    if value == "auto":
+        return None
+    return _checked(value, where, float, lambda n: n >= 0, "auto, 0 (no witness search) or more seconds")
+
+
+def auto_witness_budget(survivors: int, workers: int, least_share: float, work_share: float) -> float:
+    """The automatic witness budget: enough for every survivor's least share
+    on ``workers`` children at once (the working part of the budget is
+    ``work_share``), between ``AUTO_WITNESS_FLOOR`` and ``AUTO_WITNESS_CEILING``.
+
+    A fixed 60 s left 327 of prettytable's 610 survivors "not searched",
+    and the witness rate at the defaults was a measure of the budget, not
+    of the search.  The ceiling keeps a default run's search within ten
+    minutes; past it, survivors are "not searched", and the reason names
+    ``--escape-witness-budget``."""
+    needed = least_share * survivors / (max(workers, 1) * work_share)
+    return min(max(needed, AUTO_WITNESS_FLOOR), AUTO_WITNESS_CEILING)
 
 
 def parse_property_budget(value: Any, where: str) -> float:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .config import Settings
+from .config import AUTO_WITNESS_CEILING, AUTO_WITNESS_FLOOR, Settings
 from .execution.protocol import MutantJob, Stage, StageStarted, Verdict, VerdictReached, WorkerEvent
 from .gate import Ratchet, describe_gate, exit_line, passed_line
 from .model import VIOLATED, WITNESSED, MutantResult, PropertyResult, Results, Tally
@@ -30,12 +30,19 @@ STAGE_WORDS = {
 }
 
 
+def budget_words(budget: float | None) -> str:
+    """``60 s``, or the automatic budget's range (``auto, 60-600 s``)."""
+    if budget is None:
+        return f"auto, {AUTO_WITNESS_FLOOR:g}-{AUTO_WITNESS_CEILING:g} s"
+    return f"{budget:g} s"
+
+
 def header(settings: Settings, *, seed: int, mutating: str, cache_state: str, since_base: str | None) -> str:
     """The line ``pytest_report_header`` shows: what this run does, with which options."""
     s = settings
     witnesses = (
-        f"witness search {s.witness_budget:g} s, {s.examples} examples, --escape-seed {seed}"
-        if s.witness_budget > 0
+        f"witness search {budget_words(s.witness_budget)}, {s.examples} examples, --escape-seed {seed}"
+        if s.searches_witnesses
         else "no witness search"
     )
     properties = f"property checks {s.property_budget:g} s" if s.property_budget > 0 else "no property checks"

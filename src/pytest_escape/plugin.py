@@ -14,9 +14,10 @@ import pytest
 from .config import (
     AUTO_MEMORY_FACTOR,
     AUTO_MEMORY_FLOOR,
+    AUTO_WITNESS_CEILING,
+    AUTO_WITNESS_FLOOR,
     DEFAULT_EXAMPLES,
     DEFAULT_PROPERTY_BUDGET,
-    DEFAULT_WITNESS_BUDGET,
     SWITCHED_OFF,
     TIMEOUT_CONSTANT,
 )
@@ -63,8 +64,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--escape-witness-budget",
         metavar="SECONDS",
-        help="total time to search counter-examples for surviving mutants "
-        f"(default {DEFAULT_WITNESS_BUDGET:g}; 0 turns the search off)",
+        help="total time to search counter-examples for surviving mutants (default auto: "
+        f"enough to search each survivor, {AUTO_WITNESS_FLOOR:g} to {AUTO_WITNESS_CEILING:g} s; "
+        "0 turns the search off)",
     )
     group.addoption(
         "--escape-examples",

@@ -340,7 +340,7 @@ class EscapeSession:
             self.store,
             planned.keys,
             plan.witness_options(settings),
-            settings.witness_budget > 0,
+            settings.searches_witnesses,
             baseline.identities,
         )
         to_run = cache.reuse(planned.jobs)

@@ -139,7 +139,9 @@ class MutantJob:
 
 @dataclass(frozen=True)
 class WitnessOptions:
-    budget: float
+    #: seconds in all; None: automatic (``config.auto_witness_budget``),
+    #: settled by the worker once it knows the survivors
+    budget: float | None
     examples: int
     seed: int
     call_timeout: float
@@ -147,6 +149,13 @@ class WitnessOptions:
     #: the deeper round: more examples, and receivers that take steps other
     #: tests took on their class (``inputs.observe.observe_with_steps``)
     deeper: bool = False
+
+    @property
+    def seconds(self) -> float:
+        """The budget, once settled (``execution.witnesses.settled``)."""
+        if self.budget is None:
+            raise ValueError("the automatic witness budget is settled once the survivors are known")
+        return self.budget
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..config import auto_witness_budget
 from ..inputs.sandbox import Allowance
 from ..inputs.verify import writes_files
 from ..model import (
@@ -39,7 +40,7 @@ from ..model import (
 from ..witness.job import not_searched, search_function
 from .pool import REPORTED, Job, Outcome, stream
 from .protocol import MutantJob, WitnessFound, WitnessOptions, decode, to_json
-from .stage import OBSERVE_TESTS, BudgetedStage, share, stopped, verification_runs
+from .stage import OBSERVE_TESTS, WORK_SHARE, BudgetedStage, share, stopped, verification_runs
 
 #: survivors one search child takes on
 SURVIVORS_PER_CHILD = 10
@@ -47,6 +48,14 @@ SURVIVORS_PER_CHILD = 10
 UNRESOLVED = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED, UNREPRODUCED, HIDDEN_CHANGE, UNCONFIRMED)
 #: how many times the examples a deeper search may try
 DEEPER = 5
+
+
+def settled(options: WitnessOptions, survivors: int, workers: int) -> WitnessOptions:
+    """``options`` with the automatic budget (None) worked out for ``survivors``."""
+    if options.budget is not None:
+        return options
+    budget = auto_witness_budget(survivors, workers, WitnessStage.MIN_SHARE, WORK_SHARE)
+    return dataclasses.replace(options, budget=budget)
 
 
 def class_tests_of(jobs: Iterable[MutantJob]) -> dict[tuple[str, str], list[str]]:
@@ -75,7 +84,7 @@ class WitnessStage(BudgetedStage):
         emit: Callable[[str, Witness], None],
         class_tests: dict[tuple[str, str], list[str]] | None = None,
     ) -> None:
-        super().__init__(options.budget, len(survivors), workers, options.call_timeout, run_tests)
+        super().__init__(options.seconds, len(survivors), workers, options.call_timeout, run_tests)
         self.options = options
         self.survivors = survivors
         self.emit = emit
@@ -130,7 +139,7 @@ class WitnessStage(BudgetedStage):
         def run() -> dict[str, Any]:
             if allowance.spent():
                 for survivor in group:
-                    found(survivor.id, not_searched(options.budget))
+                    found(survivor.id, not_searched(options.seconds))
                 return {"done": True}
             return search_function(
                 module, function, group, lambda: self.run_tests(tests), options, allowance, found

@@ -69,7 +69,7 @@ from .protocol import (
     to_json,
 )
 from .stage import BudgetedStage, stopped
-from .witnesses import WitnessStage, class_tests_of
+from .witnesses import WitnessStage, class_tests_of, settled
 
 
 def _first_line(report: pytest.TestReport, root: str) -> str:
@@ -441,9 +441,9 @@ class WorkerPlugin:
         os._exit(0)
 
     def _witnesses(self) -> None:
-        options = self.plan.witness
         # an extreme mutant's finding is the function's label, not a fault to witness
         survivors = [e for e in self.plan.jobs if self.verdicts[e.id].status == SURVIVED and not e.extreme]
+        options = settled(self.plan.witness, len(survivors), self.plan.workers)
 
         def found(mutant_id: str, finding: Witness) -> None:
             self.emit(WitnessFound(mutant_id, finding))
@@ -451,7 +451,7 @@ class WorkerPlugin:
         self._stage(
             Stage.WITNESSES,
             len(survivors),
-            options.budget,
+            options.seconds,
             lambda: WitnessStage(
                 options, survivors, self.plan.workers, self._run_tests, found, class_tests_of(self.plan.jobs)
             ),

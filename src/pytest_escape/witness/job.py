@@ -132,7 +132,7 @@ def search_function(
     for survivor in survivors:
         began = time.monotonic()
         if allowance.spent():
-            found(survivor.id, not_searched(options.budget))
+            found(survivor.id, not_searched(options.seconds))
             continue
         try:
             result = _search_one(
