@@ -1878,3 +1878,37 @@ def test_a_constructor_is_searched_and_written_as_one_call(project: Project) -> 
     assert 'obj = Version(text="1", major=None, partial=False)\n    assert vars(obj) == {' in kept["test"]
     for w in found.values():
         assert w["test"] is None or ("__new__" not in w["test"] and ".__init__(" not in w["test"]), w
+
+
+KEYED = """
+def big_keys(items, key):
+    out = []
+    for item in items:
+        value = key(item)
+        if value > 10:
+            out.append(value)
+    return out
+"""
+
+KEYED_TESTS = """
+from keyed import big_keys
+
+
+def test_big_keys():
+    def doubled(x):
+        return x * 2
+
+    assert big_keys([1, 2], doubled) == []
+"""
+
+
+def test_a_function_a_test_defined_is_written_into_the_regression_test(project: Project) -> None:
+    """The search passes the test's own local function; the regression test
+    defines it (``def doubled(x):``) before the call, and is verified."""
+    _searched(project, {"keyed.py": KEYED, "test_keyed.py": KEYED_TESTS}, 20)
+    found = [_witness(m) for m in project.mutants().values() if m["status"] == "survived"]
+    written = [w for w in found if w["verdict"] == WITNESSED and "key=doubled" in w["input"]]
+    assert written and all(w["test"] for w in written), found
+    assert all("    def doubled(x):\n        return x * 2\n" in w["test"] for w in written), written[0][
+        "test"
+    ]

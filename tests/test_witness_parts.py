@@ -1498,7 +1498,11 @@ def test_a_repr_that_names_other_classes_of_its_module_imports_them() -> None:
         "class AllOf:\n"
         "    def __init__(self, *clauses):\n        self.clauses = clauses\n"
         "    def __repr__(self):\n        return 'AllOf(' + ', '.join(map(repr, self.clauses)) + ')'\n"
-        "    def __eq__(self, other):\n        return self.clauses == other.clauses\n",
+        "    def __eq__(self, other):\n        return self.clauses == other.clauses\n"
+        "class Vec(tuple):\n"
+        "    def __repr__(self):\n        return f'vec({list(self)})'\n"
+        "def python_vec(items):\n    return Vec(items)\n"
+        "vec = python_vec\n",
         module.__dict__,
     )
     module.Range.__module__ = module.AllOf.__module__ = "clauses"
@@ -1507,6 +1511,9 @@ def test_a_repr_that_names_other_classes_of_its_module_imports_them() -> None:
         written = literal(module.AllOf(module.Range("<", 1)))
         assert written.source == "AllOf(Range('<', 1))"
         assert written.imports == {"from clauses import AllOf", "from clauses import Range"}
+        module.Vec.__module__ = "clauses"
+        # a function the module holds under another name than its own
+        assert literal(module.Vec([1])).imports == {"from clauses import Vec", "from clauses import vec"}
     finally:
         del sys.modules["clauses"]
 
@@ -1529,3 +1536,126 @@ def test_a_partial_is_written_as_its_call_and_never_made_bare() -> None:
     lines, imports = setup_lines(shaped(holder), "obj")
     assert "obj.x = functools.partial(divmod, 7)" in lines, lines
     assert _made(lines, imports, "obj").x(2) == (3, 1)
+
+
+def test_a_function_a_test_defined_is_written_as_its_own_def_before_the_call() -> None:
+    """A callback defined inside a test has no name to import: the call is
+    written after its ``def`` (dedented, its globals imported), and one
+    that reads variables of the function around it is refused, saying so."""
+    import types
+
+    from pytest_escape.inputs.calls import resolve
+    from pytest_escape.inputs.rendering import call_source
+    from pytest_escape.inputs.strategies import Call
+
+    def in_dollars(amount: int, sign: str = "$") -> str:
+        """Shown as money."""
+        return sign + str(amount) + str(math.floor(0.5))
+
+    rate = 2
+
+    def scaled(amount: int) -> int:
+        return amount * rate
+
+    module = types.ModuleType("mapped")
+    exec("def mapped(items, key=None):\n    return [key(i) for i in items]\n", module.__dict__)
+    sys.modules["mapped"] = module
+    try:
+        target = resolve("mapped", "mapped")
+        written = call_source(target, Call((("items", [1]), ("key", in_dollars))))
+        assert written.expression == "mapped(items=[1], key=in_dollars)"
+        assert written.setup[0] == 'def in_dollars(amount: int, sign: str = "$") -> str:'
+        assert written.setup[-1] == "    return sign + str(amount) + str(math.floor(0.5))"
+        assert "import math" in written.imports
+        namespace: dict[str, Any] = {}
+        exec("\n".join(sorted(written.imports) + written.setup), namespace)  # noqa: S102 - our own source
+        assert namespace["in_dollars"](3) == "$30" and namespace["in_dollars"].__doc__ == "Shown as money."
+        with pytest.raises(NotLiteral, match="scaled uses variables of the function around it"):
+            call_source(target, Call((("items", [1]), ("key", scaled))))
+        with pytest.raises(NotLiteral, match="in_dollars cannot be imported by name"):
+            literal(in_dollars)  # a value alone has no place for the def
+    finally:
+        del sys.modules["mapped"]
+
+
+class _Greeter:
+    def __init__(self, greeting: str = "hi") -> None:
+        self.greeting = greeting
+
+    def greet(self, name: str) -> str:
+        return f"{self.greeting} {name}"
+
+
+def test_a_method_of_an_instance_passed_as_a_value_is_written_as_its_attribute() -> None:
+    """``func=greeter.greet``: the instance gets lines of its own, and the
+    argument is its attribute (a method's ``repr`` is no expression)."""
+    import types
+
+    from pytest_escape.inputs.calls import resolve
+    from pytest_escape.inputs.rendering import call_source
+    from pytest_escape.inputs.strategies import Call
+
+    module = types.ModuleType("calling")
+    exec("def call(func, value):\n    return func(value)\n", module.__dict__)
+    sys.modules["calling"] = module
+    try:
+        written = call_source(
+            resolve("calling", "call"), Call((("func", _Greeter("hey").greet), ("value", "x")))
+        )
+        assert written.setup == ["func_self = _Greeter()", "func_self.greeting = 'hey'"]
+        assert written.expression == "call(func=func_self.greet, value='x')"
+        namespace: dict[str, Any] = {"call": module.call}
+        exec("\n".join(sorted(written.imports) + written.setup), namespace)  # noqa: S102 - our own source
+        assert eval(written.expression, namespace) == "hey x"  # noqa: S307 - our own source
+    finally:
+        del sys.modules["calling"]
+
+
+class _Frozen:
+    """Refuses assignment, as pyrsistent's ``PClass`` does."""
+
+    def __init__(self, key: str) -> None:
+        object.__setattr__(self, "key", key)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Can't set attribute")
+
+
+class _Packed:
+    def __new__(cls, count: int, tail: list[int]) -> _Packed:
+        made = super().__new__(cls)
+        made.count, made.tail = count, tail
+        return made
+
+
+class _Field:
+    """No ``__eq__``, and no expression for a ``repr``: made by its constructor."""
+
+    def __init__(self, kind: type, mandatory: bool = False) -> None:
+        self.kind, self.mandatory = kind, mandatory
+
+    def __repr__(self) -> str:
+        return f"<_Field {self.kind.__name__}>"
+
+
+def test_objects_are_written_the_way_they_can_be_made() -> None:
+    """A class that refuses assignment gets its state past its
+    ``__setattr__``; one whose ``__new__`` needs arguments (and whose
+    constructor does too) is refused; one without ``__eq__`` is written by
+    its constructor as an argument, but no pin compares with it."""
+    from pytest_escape.inputs.literals import compared
+
+    frozen = _Frozen.__new__(_Frozen)
+    object.__setattr__(frozen, "key", "a")
+    lines, imports = setup_lines(shaped(frozen), "obj")
+    assert lines == ["obj = _Frozen.__new__(_Frozen)", "object.__setattr__(obj, 'key', 'a')"]
+    assert _made(lines, imports, "obj").key == "a"
+    with pytest.raises(NotLiteral, match=r"_Packed.__new__ needs arguments, and its constructor too"):
+        setup_lines(shaped(_Packed(1, [2])), "obj")
+    written = literal(_Field(int, mandatory=True))
+    assert written.source == "_Field(kind=int, mandatory=True)"
+    with pytest.raises(NotLiteral, match="a _Field written out does not == the one seen"):
+        compared(_Field(int))
+    with pytest.raises(NotLiteral, match="a dict written out does not == the one seen"):
+        compared({"field": _Field(int)})
+    assert compared({"a": [1]}).source == "{'a': [1]}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import builtins
 import collections
+import contextlib
 import contextvars
 import datetime
 import enum
@@ -25,6 +26,7 @@ import os
 import pathlib
 import re
 import sys
+import textwrap
 import types
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,12 +39,33 @@ _MAX_DEPTH = 12
 #: constructor's call (``_by_constructor``): not while ``setup_lines`` writes
 #: an object graph, whose parts it names so that a node met twice stays one
 _CONSTRUCTOR_CALLS: contextvars.ContextVar[bool] = contextvars.ContextVar("constructor_calls", default=True)
+#: while a call is written (``defining``): the functions defined inside a
+#: test that its values use, by name, each as its own ``def`` (None: a
+#: value written alone, where such a function has no place to be defined)
+_DEFINED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("defined", default=None)
 _STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
 
 
 class NotLiteral(Exception):
     """The value cannot be written as source that evaluates back to it."""
+
+
+@contextlib.contextmanager
+def defining() -> Iterator[dict[str, str]]:
+    """Write values that may use functions a test defined (``def indollars(x):
+    ...`` passed as a callback): each is collected here as its own ``def``,
+    for the caller to put before the lines that use it.  Nested, the outer
+    collection is the one used."""
+    found = _DEFINED.get()
+    if found is not None:
+        yield found
+        return
+    token = _DEFINED.set({})
+    try:
+        yield cast(dict[str, str], _DEFINED.get())
+    finally:
+        _DEFINED.reset(token)
 
 
 class _NotACollection(NotLiteral):
@@ -466,16 +489,38 @@ def _object_lines(
     # and only when it then makes one: every parameter of semantic_version's
     # ``Version`` has a default, yet ``Version()`` raises (20 tests dropped)
     made = None if required else _as_constructed(value.cls)
+    if made is None and not _made_bare(value.cls):
+        raise NotLiteral(f"{value.cls.__qualname__}.__new__ needs arguments, and its constructor too")
     # Cart() then its attributes reads like a test; __new__ only when the constructor needs arguments
     lines.append(f"{name} = {cls}.__new__({cls})" if made is None else f"{name} = {cls}()")
     made = made or {}
+    # a class that refuses assignment (pyrsistent's immutable ``PClass``) is
+    # given its state as the search gave it, past its own ``__setattr__``
+    guarded = value.cls.__setattr__ is not object.__setattr__  # type: ignore[comparison-overlap]
     for attribute, attribute_value in value.state:
         if attribute in made and _same_part(made[attribute], attribute_value):
             continue  # Cls() sets it so already
         if not attribute.isidentifier():
             raise NotLiteral(f"attribute {attribute!r} is not an identifier")
         source = _part_source(attribute_value, f"{name}_{attribute.strip('_')}", lines, imports, named)
-        lines.append(f"{name}.{attribute} = {source}")
+        if guarded:
+            lines.append(f"object.__setattr__({name}, {attribute!r}, {source})")
+        else:
+            lines.append(f"{name}.{attribute} = {source}")
+
+
+def _made_bare(cls: type) -> bool:
+    """Whether ``cls.__new__(cls)`` makes an instance: object's ``__new__``
+    does, and one of the class's own that needs no argument but the class
+    (pyrsistent's ``PythonPVector.__new__(cls, count, shift, root, tail)``
+    does not: 9 tests failed on the original)."""
+    if cls.__new__ is object.__new__:  # type: ignore[comparison-overlap]
+        return True
+    try:
+        parameters = list(inspect.signature(cls.__new__).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return False
+    return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
 
 
 def _as_constructed(cls: type) -> dict[str, Any] | None:
@@ -654,6 +699,8 @@ def _build(value: Any, depth: int) -> Literal:
     if isinstance(value, type) or inspect.isfunction(value) or inspect.isbuiltin(value):
         # a class or function, by its name (a lambda or a local one has none)
         found = importable_name(value)
+        if found is None and inspect.isfunction(value) and (defined := _DEFINED.get()) is not None:
+            return _local_function(value, defined)
         if found is None:
             raise NotLiteral(f"{getattr(value, '__qualname__', value)!s} cannot be imported by name")
         return Literal(found[1], {found[0]} - {""})
@@ -665,6 +712,56 @@ def _build(value: Any, depth: int) -> Literal:
     if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
         return named
     return _by_repr(value, depth)
+
+
+def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Literal:
+    """A function defined inside a test, written as its own ``def`` (kept in
+    ``defined``, see ``defining``) and named where it is used.
+
+    toolz's tests pass local functions to the functions under test
+    (``diff(..., key=indollars)``, ``excepts(..., getzero)``), and 16
+    witnesses had no test: such a function has no name to import.  Its
+    text, dedented, must compile to its code, with the globals it reads
+    imported by their names; a function that reads variables of the one
+    around it, or is decorated, is refused with the reason."""
+    what = function.__qualname__
+    if function.__code__.co_freevars:
+        raise NotLiteral(f"{what} uses variables of the function around it")
+    try:
+        text = textwrap.dedent(inspect.getsource(function))
+        tree = ast.parse(text)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        raise NotLiteral(f"the source of {what} cannot be read") from None
+    node = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(node, ast.FunctionDef) or node.decorator_list or node.name != function.__name__:
+        raise NotLiteral(f"{what} is not a plain def")
+    imports: set[str] = set()
+    for name, value in inspect.getclosurevars(function).globals.items():
+        if isinstance(value, types.ModuleType):
+            imports.add(f"import {value.__name__}" + ("" if value.__name__ == name else f" as {name}"))
+            continue
+        where = importable_name(value)
+        if where is None or where[1] != name:
+            raise NotLiteral(f"{what} uses {name!r}, which cannot be imported by name")
+        imports |= {where[0]} - {""}
+    namespace: dict[str, Any] = {}
+    try:
+        # with its imports, as in the test's file: from Python 3.11 ``math.floor(x)``
+        # compiles otherwise where ``math`` was bound by an import
+        whole = "".join(f"{line}\n" for line in sorted(imports)) + text
+        exec(compile(whole, "<def>", "exec"), namespace)  # noqa: S102 - defines the function, calls nothing
+    except Exception:  # noqa: BLE001
+        raise NotLiteral(f"the source of {what} does not compile") from None
+    made = namespace.get(function.__name__)
+    if not (
+        inspect.isfunction(made)
+        and _same_code(made.__code__, function.__code__)
+        and _is_default(made.__defaults__, function.__defaults__)
+    ):
+        raise NotLiteral(f"the source of {what} does not compile to its code")
+    if defined.setdefault(function.__name__, text) != text:
+        raise NotLiteral(f"two functions named {function.__name__!r} defined in tests")
+    return Literal(function.__name__, imports)
 
 
 def _lambda_source(function: types.FunctionType) -> Literal:
@@ -815,10 +912,11 @@ def _by_repr(value: Any, depth: int = 0) -> Literal:
 
 
 def _neighbours(source: str, module: str, own: str) -> set[str]:
-    """Imports for the other classes of ``module`` that a ``repr`` names:
+    """Imports for the other names of ``module`` that a ``repr`` uses:
     semantic_version's ``AllOf(Range('<', Version('0.1.2')))`` shows three
     classes of one module, and with only ``AllOf`` imported the written
-    value failed to evaluate (10 witnesses without a test)."""
+    value failed to evaluate (10 witnesses without a test).  What the
+    names are is checked where every literal is, by evaluating it."""
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError):
@@ -828,9 +926,10 @@ def _neighbours(source: str, module: str, own: str) -> set[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Name) or node.id == own or hasattr(builtins, node.id):
             continue
-        where = importable_name(getattr(home, node.id, None))
-        if where is not None and where[1] == node.id:
-            found.add(where[0])
+        # by the module's name for it: pyrsistent's ``pvector([1])`` is
+        # ``python_pvector`` bound to another name
+        if getattr(home, node.id, None) is not None and not node.id.startswith("__"):
+            found.add(f"from {module} import {node.id}")
     return found
 
 
@@ -899,12 +998,34 @@ def _by_constructor(value: Any, name: tuple[str, str], depth: int, shown: str) -
     call = _join([*leading, *keywords], name[1] + "({})")
     written = Literal(call.source, call.imports | ({name[0]} - {""}))
     try:
-        # by its class's own ==, as a test's assert compares: a class
-        # without one equals no other object, and a pin on it would fail
-        same = bool(_evaluated(written, value) == value)
+        # by its class's own ==, as a test's assert compares; a class without
+        # one equals no other object (pyrsistent's ``_PField``, 15 arguments
+        # without a test): it is made the same when its state is, and a pin
+        # on it is refused where pins are written (``compared``)
+        made = _evaluated(written, value)
+        same = bool(made == value) or (
+            type(value).__eq__ is object.__eq__  # type: ignore[comparison-overlap]
+            and same_value(made, value)
+        )
     except Exception:  # noqa: BLE001 - a call that fails, or an == that raises
         same = False
     return written if same else Literal(shown)
+
+
+def compared(value: Any) -> Literal:
+    """``value`` as source that a test's ``assert result == <source>`` holds
+    for: ``literal``, and Python's own ``==`` between what the source makes
+    and ``value``.  A class without ``__eq__`` (pyrsistent's ``_PField``) is
+    written by its state as an argument, but equals no new object, also
+    inside a dict or a list."""
+    written = literal(value)
+    try:
+        same = bool(_evaluated(written, value) == value)
+    except Exception:  # noqa: BLE001 - an == that raises
+        same = False
+    if not same:
+        raise NotLiteral(f"a {type(value).__qualname__} written out does not == the one seen")
+    return written
 
 
 def _base_parameters(cls: type) -> list[inspect.Parameter]:
@@ -978,6 +1099,11 @@ def _evaluated(built: Literal, value: Any) -> Any:
     try:
         for line in sorted(built.imports):
             exec(line, namespace)  # noqa: S102 - our own import lines
+        heading = "".join(f"{line}\n" for line in sorted(built.imports))
+        for text in (_DEFINED.get() or {}).values():
+            # a test's own functions (``_local_function``), defined only, under
+            # the imports they compile with in the test's file
+            exec(heading + text, namespace)  # noqa: S102
         return eval(built.source, namespace)  # noqa: S307 - checking our own literal
     except Exception as e:  # noqa: BLE001
         raise NotLiteral(
@@ -1044,6 +1170,11 @@ def _literal(value: Any) -> Literal:
         same = built.lambda_checked or _same_code(back.__code__, original.__code__)
         if same and back.__defaults__ == original.__defaults__:
             return built  # a function equals only itself: the same code is the same lambda
+        if original.__name__ != "<lambda>":
+            # ``functools.wraps`` gives a wrapper its function's name (hashids' ``_deprecated``)
+            raise NotLiteral(
+                f"{built.source} names another function than this one, a wrapper that took its name"
+            )
         raise NotLiteral("the lambda's source does not compile to its code")
     if not _same_written(back, original):
         raise NotLiteral(f"repr of {type(original).__qualname__} does not round-trip")

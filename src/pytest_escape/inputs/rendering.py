@@ -10,7 +10,9 @@ be written, and no test is shown.
 from __future__ import annotations
 
 import builtins
+import inspect
 from dataclasses import dataclass
+from types import MethodType
 
 from ..pysource import double_quoted
 from .calls import METHOD, Target
@@ -21,9 +23,11 @@ from .literals import (
     NotLiteral,
     Shaped,
     Stepped,
+    defining,
     importable_name,
     literal,
     setup_lines,
+    shaped,
 )
 from .strategies import Call
 
@@ -104,7 +108,33 @@ def call_source(
     ``held`` names parameters to pass through a variable of their own name,
     to look at them after the call; ``given`` passes parameters as existing
     expressions (``{"text": "once"}``) instead of their values in ``call``.
+    A function a test defined that the values use is defined first, as its
+    own ``def`` (``literals.defining``).
     """
+    with defining() as defined:
+        source = _call_source(target, call, held, given)
+        # one name defined twice (``foo`` in two tests) was refused on the way
+        source.setup[:0] = [line for text in defined.values() for line in text.rstrip().splitlines()]
+    return source
+
+
+def _bound_method(method: MethodType, variable: str, setup: list[str], imports: set[str]) -> str:
+    """A method of an instance passed as a value (``func=hashids.decode``):
+    the instance gets lines of its own, named ``variable``, and the value is
+    its attribute (``func_self.decode``).  A method's ``repr`` is no
+    expression, and hashids' 5 witnesses on such a callback had no test."""
+    attribute = method.__name__
+    if not attribute.isidentifier() or (attribute.startswith("__") and not attribute.endswith("__")):
+        raise NotLiteral(f"method {attribute!r} is not reached by its name")
+    lines, needed = setup_lines(shaped(method.__self__), variable)
+    setup.extend(lines)
+    imports |= needed
+    return f"{variable}.{attribute}"
+
+
+def _call_source(
+    target: Target, call: Call, held: tuple[str, ...], given: dict[str, str] | None
+) -> CallSource:
     imports: set[str] = set()
     values: dict[str, Literal] = {}
     params = list(target.signature.parameters.values())
@@ -125,6 +155,8 @@ def call_source(
                 setup.extend(lines)
                 imports |= needed
                 names[name] = variable
+            elif inspect.ismethod(value) and not isinstance(value.__self__, type):
+                names[name] = _bound_method(value, f"{name}_self", setup, imports)
             else:
                 values[name] = literal(value)
                 imports |= values[name].imports

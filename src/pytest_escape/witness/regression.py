@@ -37,7 +37,7 @@ from ..inputs.compare import (
 )
 from ..inputs.literals import (
     NotLiteral,
-    literal,
+    compared,
     shaped,
 )
 from ..inputs.rendering import RegressionTest, call_source, exception_class, test_source, warning_class
@@ -175,7 +175,7 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
         except Exception:  # noqa: BLE001
             equal_to_mutant = False
     try:
-        pinned = literal(value)
+        pinned = compared(value)
     except NotLiteral:
         if mutant.kind == RETURNED and (path := difference_path(value, mutant.value)):
             # no literal for the whole: pin the one part that differs
@@ -183,7 +183,7 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
             return _pin_value(follow(value, path), part, subject + "".join(path))
         if shaped(value) is not value:
             # a plain object: its attributes are what a caller sees
-            state = literal(vars(value))
+            state = compared(vars(value))
             return [f"assert vars({subject}) == {state.source}"], state.imports
         if equal_to_mutant or mutant.kind != RETURNED or safe_repr(value) == safe_repr(mutant.value):
             raise
@@ -361,7 +361,7 @@ def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> t
         return _pin_value(after, CallOutcome(RETURNED, value=mutant_after), subject)
     if isinstance(getattr(after, "__dict__", None), dict) and not slotted(type(after)):
         try:
-            state = literal(vars(after))
+            state = compared(vars(after))
             return [f"assert vars({subject}) == {state.source}"], state.imports
         except NotLiteral:
             pass  # it holds objects with no literal (a tree's nodes): the attributes that differ, below
