@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_escape.execution.worker import _first_line, _round_robin
+from pytest_escape.execution.worker import (
+    CONFIRM_LEAST,
+    CONFIRM_LIMIT,
+    _first_line,
+    _round_robin,
+    confirm_share,
+)
 
 
 def test_second_chances_meet_each_function_in_turn() -> None:
@@ -17,6 +23,14 @@ def test_second_chances_meet_each_function_in_turn() -> None:
         "m.x_a__mutmut_2",
         "m.x_a__mutmut_3",
     ]
+
+
+def test_a_slow_test_gets_fewer_second_chances_by_its_time() -> None:
+    """30 s of a test's plain time in all, between 10 mutants and 200."""
+    assert confirm_share(0.002) == CONFIRM_LIMIT == 200
+    assert confirm_share(0.0) == CONFIRM_LIMIT  # no duration measured: as before
+    assert confirm_share(0.64) == 46  # pyrsistent's 0.64 s test met 183
+    assert confirm_share(4.7) == CONFIRM_LEAST == 10
 
 
 def test_a_kill_message_names_no_address_and_no_checkout() -> None:

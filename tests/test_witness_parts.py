@@ -1628,14 +1628,14 @@ class _Packed:
         return made
 
 
-class _Field:
+class _Described:
     """No ``__eq__``, and no expression for a ``repr``: made by its constructor."""
 
     def __init__(self, kind: type, mandatory: bool = False) -> None:
         self.kind, self.mandatory = kind, mandatory
 
     def __repr__(self) -> str:
-        return f"<_Field {self.kind.__name__}>"
+        return f"<_Described {self.kind.__name__}>"
 
 
 def test_objects_are_written_the_way_they_can_be_made() -> None:
@@ -1652,10 +1652,10 @@ def test_objects_are_written_the_way_they_can_be_made() -> None:
     assert _made(lines, imports, "obj").key == "a"
     with pytest.raises(NotLiteral, match=r"_Packed.__new__ needs arguments, and its constructor too"):
         setup_lines(shaped(_Packed(1, [2])), "obj")
-    written = literal(_Field(int, mandatory=True))
-    assert written.source == "_Field(kind=int, mandatory=True)"
-    with pytest.raises(NotLiteral, match="a _Field written out does not == the one seen"):
-        compared(_Field(int))
+    written = literal(_Described(int, mandatory=True))
+    assert written.source == "_Described(kind=int, mandatory=True)"
+    with pytest.raises(NotLiteral, match="a _Described written out does not == the one seen"):
+        compared(_Described(int))
     with pytest.raises(NotLiteral, match="a dict written out does not == the one seen"):
-        compared({"field": _Field(int)})
+        compared({"field": _Described(int)})
     assert compared({"a": [1]}).source == "{'a': [1]}"
