@@ -316,3 +316,23 @@ def test_a_literal_display_is_tried_too() -> None:
     infection.look(frame_of(value="x"))
     assert infection.looked_now and infection.infected_now is None
     assert infection.infectable is not None and infection.infectable.startswith("with value = list[], ")
+
+
+def _no_check(value: object) -> bool:
+    return True
+
+
+def checked_field(kind: type, invariant: Any = _no_check) -> tuple[type, Any]:
+    return kind, invariant
+
+
+def test_a_dropped_argument_holding_a_function_is_not_evidence_of_sameness() -> None:
+    """``f(kind, invariant=invariant)`` -> ``f(kind)``: the same while every
+    input passes the default function, and no other function is tried; so
+    the probe says it could not see, not that nothing varies (pyrsistent's
+    ``pset_field``: 2 wrong "likely equivalent")."""
+    infection = Infection.of((("checked_field(kind, invariant=invariant)", "checked_field(kind)"),))
+    assert infection is not None
+    infection.look(frame_of(checked_field=checked_field, kind=int, invariant=_no_check))
+    assert infection.looked_now and infection.infected_now is None and infection.infectable is None
+    assert infection.nearby_blind is not None and "no other value of invariant" in infection.nearby_blind

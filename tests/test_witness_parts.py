@@ -1553,9 +1553,19 @@ def test_a_function_a_test_defined_is_written_as_its_own_def_before_the_call() -
         return sign + str(amount) + str(math.floor(0.5))
 
     rate = 2
+    marker = object()
 
     def scaled(amount: int) -> int:
         return amount * rate
+
+    def marked(amount: int) -> object:
+        return marker if amount else None
+
+    def documented(amount: int) -> int:
+        """
+        A docstring over lines keeps its indentation.
+        """
+        return amount
 
     module = types.ModuleType("mapped")
     exec("def mapped(items, key=None):\n    return [key(i) for i in items]\n", module.__dict__)
@@ -1570,8 +1580,18 @@ def test_a_function_a_test_defined_is_written_as_its_own_def_before_the_call() -
         namespace: dict[str, Any] = {}
         exec("\n".join(sorted(written.imports) + written.setup), namespace)  # noqa: S102 - our own source
         assert namespace["in_dollars"](3) == "$30" and namespace["in_dollars"].__doc__ == "Shown as money."
-        with pytest.raises(NotLiteral, match="scaled uses variables of the function around it"):
-            call_source(target, Call((("items", [1]), ("key", scaled))))
+        # a variable of the test around it is written as its value
+        scaling = call_source(target, Call((("items", [1]), ("key", scaled))))
+        assert scaling.setup == ["def scaled(amount: int) -> int:", "    return amount * 2"]
+        kept = call_source(target, Call((("items", [1]), ("key", documented))))
+        namespace = {}
+        exec(
+            "def test_it():\n" + "".join(f"    {line}\n" for line in kept.setup) + "    return documented\n",
+            namespace,
+        )  # noqa: S102
+        assert namespace["test_it"]().__doc__ == documented.__doc__
+        with pytest.raises(NotLiteral, match="marked uses 'marker': repr of object does not evaluate back"):
+            call_source(target, Call((("items", [1]), ("key", marked))))
         with pytest.raises(NotLiteral, match="in_dollars cannot be imported by name"):
             literal(in_dollars)  # a value alone has no place for the def
     finally:

@@ -334,6 +334,7 @@ def _infectable(
     constants = [value for e in (original, mutated) for value in _literals(e)]
     varied: list[str] = []
     through = _passed_through(original, mutated)
+    given = _arguments(original) ^ _arguments(mutated)
     # what ``hasattr(rows, "next")`` asks about a value: another type of it answers
     asked = {
         ast.unparse(n.args[0])
@@ -354,6 +355,12 @@ def _infectable(
         except Unsafe:
             continue  # a part of the frame not set yet, or not readable: its own parts may be
         if current.raised is not None or callable(current.value) or isinstance(current.value, ModuleType):
+            if current.raised is None and path in given:
+                # an argument one call passes and the other drops: its other
+                # values (another invariant than the default) are what would
+                # tell them apart, and none is tried (pyrsistent's
+                # ``pset_field``: 2 wrong "likely equivalent")
+                blind(f"no other value of {path} ({value_key(current.value)}) to try")
             continue  # a function, a class, a module: not a value an input sets
         candidates = _candidates(current.value, constants)
         if path in asked:
@@ -400,6 +407,13 @@ def _root(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def _arguments(expression: ast.expr) -> set[str]:
+    """The texts of the arguments a call passes as they are (none for no call)."""
+    if not isinstance(expression, ast.Call):
+        return set()
+    return {ast.unparse(node) for node in [*expression.args, *(k.value for k in expression.keywords)]}
+
+
 def _passed_through(original: ast.expr, mutated: ast.expr) -> set[str]:
     """The arguments both calls pass as they are, by their text: compared
     parameter by parameter (``_compare_calls``), they are the same whatever
@@ -407,11 +421,7 @@ def _passed_through(original: ast.expr, mutated: ast.expr) -> set[str]:
     ``Quantifier(member, min=0)`` -> ``Quantifier(member)``)."""
     if not isinstance(original, ast.Call) or not isinstance(mutated, ast.Call):
         return set()
-
-    def direct(call: ast.Call) -> set[str]:
-        return {ast.unparse(node) for node in [*call.args, *(k.value for k in call.keywords)]}
-
-    return direct(original) & direct(mutated)
+    return _arguments(original) & _arguments(mutated)
 
 
 def _literals(expression: ast.expr) -> list[Any]:

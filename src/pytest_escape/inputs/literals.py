@@ -28,6 +28,7 @@ import re
 import sys
 import textwrap
 import types
+import weakref
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -43,6 +44,10 @@ _CONSTRUCTOR_CALLS: contextvars.ContextVar[bool] = contextvars.ContextVar("const
 #: test that its values use, by name, each as its own ``def`` (None: a
 #: value written alone, where such a function has no place to be defined)
 _DEFINED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("defined", default=None)
+#: functions whose written source was checked against their code where it
+#: was read, before the values of the variables they use were put in: what
+#: that source makes has other code, and is still the same function
+_CHECKED: weakref.WeakSet[types.FunctionType] = weakref.WeakSet()
 _STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
 
@@ -721,12 +726,12 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
     toolz's tests pass local functions to the functions under test
     (``diff(..., key=indollars)``, ``excepts(..., getzero)``), and 16
     witnesses had no test: such a function has no name to import.  Its
-    text, dedented, must compile to its code, with the globals it reads
-    imported by their names; a function that reads variables of the one
-    around it, or is decorated, is refused with the reason."""
+    text, at the indentation of a test's body (a docstring keeps its own),
+    must compile to its code, with the globals it reads imported by their
+    names and the variables it reads from the test around it as cells;
+    then each of those variables is written as its value, as a lambda's
+    are.  A decorated function is refused with the reason."""
     what = function.__qualname__
-    if function.__code__.co_freevars:
-        raise NotLiteral(f"{what} uses variables of the function around it")
     try:
         text = textwrap.dedent(inspect.getsource(function))
         tree = ast.parse(text)
@@ -744,24 +749,68 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
         if where is None or where[1] != name:
             raise NotLiteral(f"{what} uses {name!r}, which cannot be imported by name")
         imports |= {where[0]} - {""}
-    namespace: dict[str, Any] = {}
     try:
-        # with its imports, as in the test's file: from Python 3.11 ``math.floor(x)``
-        # compiles otherwise where ``math`` was bound by an import
-        whole = "".join(f"{line}\n" for line in sorted(imports)) + text
-        exec(compile(whole, "<def>", "exec"), namespace)  # noqa: S102 - defines the function, calls nothing
+        made = _defined({function.__name__: text}, imports, function.__code__.co_freevars)[function.__name__]
     except Exception:  # noqa: BLE001
         raise NotLiteral(f"the source of {what} does not compile") from None
-    made = namespace.get(function.__name__)
     if not (
         inspect.isfunction(made)
         and _same_code(made.__code__, function.__code__)
         and _is_default(made.__defaults__, function.__defaults__)
     ):
         raise NotLiteral(f"the source of {what} does not compile to its code")
+    text = _cells_written(text, node, function, imports)
     if defined.setdefault(function.__name__, text) != text:
         raise NotLiteral(f"two functions named {function.__name__!r} defined in tests")
+    _CHECKED.add(function)
     return Literal(function.__name__, imports)
+
+
+def _defined(texts: dict[str, str], imports: set[str], cells: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The functions ``texts`` define, each made as a test's body makes it:
+    inside a function, four spaces in, under the test file's imports (from
+    Python 3.11 ``math.floor(x)`` compiles otherwise where ``math`` was
+    bound by an import), with ``cells`` as variables of the one around."""
+    around = "".join(f"    {name} = None\n" for name in cells)
+    around += "".join(textwrap.indent(text.rstrip() + "\n", "    ") for text in texts.values())
+    whole = (
+        "".join(f"{line}\n" for line in sorted(imports))
+        + "def _around():\n"
+        + around
+        + "    return locals()\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(whole, "<def>", "exec"), namespace)  # noqa: S102 - defines functions, calls none of them
+    made: dict[str, Any] = namespace["_around"]()
+    return made
+
+
+def _cells_written(text: str, node: ast.FunctionDef, function: types.FunctionType, imports: set[str]) -> str:
+    """``text`` with each variable the function reads from around it
+    replaced by its value written as source (``conversions[item['cur']]``
+    becomes ``{'dollar': 1, 'yen': 0.01}[item['cur']]``)."""
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or (), strict=True))
+    lines = text.splitlines(keepends=True)
+    replacements: list[tuple[int, int, int, str]] = []
+    for found in ast.walk(node):
+        if not isinstance(found, ast.Name) or found.id not in cells:
+            continue
+        if not isinstance(found.ctx, ast.Load):
+            raise NotLiteral(f"{function.__qualname__} assigns {found.id!r} of the function around it")
+        try:
+            written = literal(cells[found.id].cell_contents)
+        except ValueError:
+            raise NotLiteral(f"{function.__qualname__}'s variable {found.id!r} has no value yet") from None
+        except NotLiteral as e:
+            raise NotLiteral(f"{function.__qualname__} uses {found.id!r}: {e}") from None
+        imports |= written.imports
+        replacements.append(
+            (found.lineno - 1, found.col_offset, cast(int, found.end_col_offset), _atom(written.source))
+        )
+    for row, begin, end, value in sorted(replacements, reverse=True):
+        encoded = lines[row].encode()
+        lines[row] = (encoded[:begin] + value.encode() + encoded[end:]).decode()
+    return "".join(lines)
 
 
 def _lambda_source(function: types.FunctionType) -> Literal:
@@ -1099,11 +1148,8 @@ def _evaluated(built: Literal, value: Any) -> Any:
     try:
         for line in sorted(built.imports):
             exec(line, namespace)  # noqa: S102 - our own import lines
-        heading = "".join(f"{line}\n" for line in sorted(built.imports))
-        for text in (_DEFINED.get() or {}).values():
-            # a test's own functions (``_local_function``), defined only, under
-            # the imports they compile with in the test's file
-            exec(heading + text, namespace)  # noqa: S102
+        # a test's own functions (``_local_function``), defined as the test defines them
+        namespace.update(_defined(_DEFINED.get() or {}, built.imports))
         return eval(built.source, namespace)  # noqa: S307 - checking our own literal
     except Exception as e:  # noqa: BLE001
         raise NotLiteral(
@@ -1167,7 +1213,7 @@ def _literal(value: Any) -> Literal:
         return built  # an iterator never equals another: the items were checked on the way
     original = value.make(lambda v: v) if isinstance(value, Built) else value
     if inspect.isfunction(original) and inspect.isfunction(back):
-        same = built.lambda_checked or _same_code(back.__code__, original.__code__)
+        same = built.lambda_checked or original in _CHECKED or _same_code(back.__code__, original.__code__)
         if same and back.__defaults__ == original.__defaults__:
             return built  # a function equals only itself: the same code is the same lambda
         if original.__name__ != "<lambda>":
@@ -1187,7 +1233,8 @@ def _same_written(back: Any, original: Any) -> bool:
     object, and toolz's ``(0, lambda ...)`` signature tuples (12 witnesses)
     were refused as not round-tripping."""
     if inspect.isfunction(back) and inspect.isfunction(original):
-        return _same_code(back.__code__, original.__code__) and back.__defaults__ == original.__defaults__
+        same = original in _CHECKED or _same_code(back.__code__, original.__code__)
+        return same and back.__defaults__ == original.__defaults__
     if type(back) is not type(original) or type(back) not in (list, tuple, dict):
         return same_value(back, original)
     if type(back) is dict:
