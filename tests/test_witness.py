@@ -1907,3 +1907,40 @@ def test_a_function_a_test_defined_is_written_into_the_regression_test(project: 
     assert all("    def doubled(x):\n        return x * 2\n" in w["test"] for w in written), written[0][
         "test"
     ]
+
+
+ANSWERING = """
+class Anything:
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda first: first
+
+    def __repr__(self):
+        return "Anything()"
+
+
+def shout(source, key):
+    return getattr(source, key)("a") + "!"
+"""
+
+ANSWERING_TESTS = """
+from answering import Anything, shout
+
+
+def test_shout():
+    assert shout(Anything(), "x")
+"""
+
+
+def test_an_input_that_answers_every_attribute_does_not_end_the_search(project: Project) -> None:
+    """Hypothesis's printer asks an input for ``_repr_pretty_``, and one whose
+    ``__getattr__`` answers every name hands it a function it cannot call:
+    the difference the search found stands (funcy's ``_``: "the search
+    itself failed")."""
+    _searched(project, {"answering.py": ANSWERING, "test_answering.py": ANSWERING_TESTS}, 20)
+    found = [_witness(m) for m in project.mutants().values() if m["status"] == "survived"]
+    assert found and not any("failed" in (w["reason"] or "") for w in found), found
+    assert any(w["verdict"] == WITNESSED and "XX!XX" in w["mutant"] for w in found), found

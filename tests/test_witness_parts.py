@@ -1679,3 +1679,21 @@ def test_objects_are_written_the_way_they_can_be_made() -> None:
     with pytest.raises(NotLiteral, match="a dict written out does not == the one seen"):
         compared({"field": _Described(int)})
     assert compared({"a": [1]}).source == "{'a': [1]}"
+
+
+class _Expiring(dict):  # type: ignore[type-arg]
+    """Every item has expired: its own ``__getitem__`` raises, as a cache's does."""
+
+    def __getitem__(self, key: object) -> object:
+        raise KeyError(key)
+
+
+def test_the_part_that_differs_is_read_without_the_mapping_s_own_getitem() -> None:
+    """A result that is an expiring cache is compared and followed by what
+    it stores (funcy's ``CacheMemory``: the search failed with its KeyError)."""
+    from pytest_escape.inputs.compare import difference_path, follow
+
+    ours, theirs = _Expiring(a=1, b=[2]), _Expiring(a=1, b=[3])
+    path = difference_path(ours, theirs)
+    assert path == ["['b']", "[0]"]
+    assert follow(ours, path) == 2 and follow(theirs, path) == 3

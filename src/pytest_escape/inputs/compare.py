@@ -370,8 +370,11 @@ def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> 
         return []
     if isinstance(a, dict) and list(a) == list(b):
         for key in a:
-            if isinstance(key, (str, int)) and not same_value(a[key], b[key], set(path)):
-                return [f"[{key!r}]", *difference_path(a[key], b[key], path)]
+            # the stored value, not the class's own ``__getitem__``: funcy's
+            # expiring cache raised KeyError there, and the search failed
+            mine, theirs = dict.__getitem__(a, key), dict.__getitem__(b, key)
+            if isinstance(key, (str, int)) and not same_value(mine, theirs, set(path)):
+                return [f"[{key!r}]", *difference_path(mine, theirs, path)]
         return []
     mine, theirs = _plain_state(a), _plain_state(b)
     if mine is not None and theirs is not None and list(mine) == list(theirs):
@@ -384,7 +387,11 @@ def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> 
 def follow(value: Any, path: list[str]) -> Any:
     """The part of ``value`` that ``path`` (from ``difference_path``) leads to."""
     for step in path:
-        value = getattr(value, step[1:]) if step.startswith(".") else value[eval(step[1:-1])]  # noqa: S307
+        if step.startswith("."):
+            value = getattr(value, step[1:])
+            continue
+        key = eval(step[1:-1])  # noqa: S307 - a key difference_path wrote, a str or an int
+        value = dict.__getitem__(value, key) if isinstance(value, dict) else value[key]
     return value
 
 

@@ -9,8 +9,10 @@ blamed on the tests) and the mutant once.
 
 from __future__ import annotations
 
+import os
 import random
 import time
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +137,18 @@ def no_difference(examples: int, out_of_time: bool, distinct: int | None, needed
             f"{tried}; only {reached}, and {needed} must before it is called likely equivalent",
         )
     return LIKELY_EQUIVALENT, f"{tried}; {reached}"
+
+
+def _in_hypothesis(error: BaseException) -> bool:
+    """Whether ``error`` was raised inside Hypothesis's machinery, not inside
+    ours: of the frames that are either's, the innermost is Hypothesis's
+    (the user's code it called, such as a ``__getattr__``, may be deeper)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if f"{os.sep}pytest_escape{os.sep}" in frame.filename:
+            return False
+        if f"{os.sep}hypothesis{os.sep}" in frame.filename:
+            return True
+    return False
 
 
 class Search:
@@ -278,6 +292,15 @@ class Search:
             )
         except HypothesisException as e:
             return self._finding(UNEXPLORABLE, f"hypothesis could not generate inputs: {e}".splitlines()[0])
+        except Exception as e:
+            if not _in_hypothesis(e):
+                raise  # our own failure: said as such, with where it happened
+            # Hypothesis's own handling of a value broke (its printer asks any
+            # object for ``_repr_pretty_``, and one whose ``__getattr__`` answers
+            # every name gave a function of the wrong arity: funcy's ``_``)
+            if self.best is not None:
+                return self.confirm(self.best)
+            return self._finding(UNEXPLORABLE, f"Hypothesis failed on an input: {type(e).__name__}: {e}")
         return self.confirm(call)
 
     def confirm(self, call: Call) -> Finding:
