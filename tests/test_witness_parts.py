@@ -1561,6 +1561,16 @@ def test_a_function_a_test_defined_is_written_as_its_own_def_before_the_call() -
     def marked(amount: int) -> object:
         return marker if amount else None
 
+    seen: list[Any] = []
+
+    def keep(function: Any) -> Any:
+        seen.append(function)
+        return lambda amount: amount
+
+    @keep
+    def plain(amount: int) -> int:
+        return amount + 1
+
     def documented(amount: int) -> int:
         """
         A docstring over lines keeps its indentation.
@@ -1583,6 +1593,9 @@ def test_a_function_a_test_defined_is_written_as_its_own_def_before_the_call() -
         # a variable of the test around it is written as its value
         scaling = call_source(target, Call((("items", [1]), ("key", scaled))))
         assert scaling.setup == ["def scaled(amount: int) -> int:", "    return amount * 2"]
+        # the function a decorator was given is its def without the decorator
+        given = call_source(target, Call((("items", [1]), ("key", seen[0]))))
+        assert given.setup == ["def plain(amount: int) -> int:", "    return amount + 1"]
         kept = call_source(target, Call((("items", [1]), ("key", documented))))
         namespace = {}
         exec(
@@ -1627,6 +1640,12 @@ def test_a_method_of_an_instance_passed_as_a_value_is_written_as_its_attribute()
         namespace: dict[str, Any] = {"call": module.call}
         exec("\n".join(sorted(written.imports) + written.setup), namespace)  # noqa: S102 - our own source
         assert eval(written.expression, namespace) == "hey x"  # noqa: S307 - our own source
+        # a built-in method of a test's list, collecting what it is given
+        collected = call_source(resolve("calling", "call"), Call((("func", [1].append), ("value", 2))))
+        assert (collected.setup, collected.expression) == (
+            ["func_self = [1]"],
+            "call(func=func_self.append, value=2)",
+        )
     finally:
         del sys.modules["calling"]
 

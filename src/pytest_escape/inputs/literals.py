@@ -730,7 +730,8 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
     must compile to its code, with the globals it reads imported by their
     names and the variables it reads from the test around it as cells;
     then each of those variables is written as its value, as a lambda's
-    are.  A decorated function is refused with the reason."""
+    are.  A function a decorator was given is its ``def`` without the
+    decorator, unless the decorator left attributes on it."""
     what = function.__qualname__
     try:
         text = textwrap.dedent(inspect.getsource(function))
@@ -738,6 +739,11 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
     except (OSError, TypeError, SyntaxError, ValueError):
         raise NotLiteral(f"the source of {what} cannot be read") from None
     node = tree.body[0] if len(tree.body) == 1 else None
+    if isinstance(node, ast.FunctionDef) and node.decorator_list and not vars(function):
+        # the function a decorator was given (funcy's ``@autocurry def f``:
+        # the search holds ``f`` itself), which its ``def`` alone makes
+        text = "".join(text.splitlines(keepends=True)[node.lineno - 1 :])
+        node = ast.parse(text).body[0]
     if not isinstance(node, ast.FunctionDef) or node.decorator_list or node.name != function.__name__:
         raise NotLiteral(f"{what} is not a plain def")
     imports: set[str] = set()
