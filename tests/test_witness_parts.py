@@ -1716,3 +1716,23 @@ def test_the_part_that_differs_is_read_without_the_mapping_s_own_getitem() -> No
     path = difference_path(ours, theirs)
     assert path == ["['b']", "[0]"]
     assert follow(ours, path) == 2 and follow(theirs, path) == 3
+
+
+def test_a_signature_is_written_as_its_parameters() -> None:
+    """``<Signature (a, b=1)>`` is no expression: written as
+    ``inspect.Signature([...])``, it evaluates back to an equal one."""
+    import inspect
+
+    def shaped_like(a: int, b: str = "x", *rest: int, flag: bool = False, **options: int) -> list[int]:
+        return []
+
+    signature = inspect.signature(shaped_like)
+    written = literal(signature)
+    assert written.source.startswith(
+        "inspect.Signature([inspect.Parameter('a', inspect.Parameter.POSITIONAL_OR"
+    )
+    assert "inspect.Parameter('flag', inspect.Parameter.KEYWORD_ONLY, default=False, annotation='bool')" in (
+        written.source
+    )
+    assert written.imports == {"import inspect"}
+    assert eval(written.source, {"inspect": inspect}) == signature  # noqa: S307 - our own literal
