@@ -1736,3 +1736,27 @@ def test_a_signature_is_written_as_its_parameters() -> None:
     )
     assert written.imports == {"import inspect"}
     assert eval(written.source, {"inspect": inspect}) == signature  # noqa: S307 - our own literal
+
+
+_NO_CHECK = lambda value: (True, None)  # noqa: E731 - a module's default, as pyrsistent's
+
+
+class _Checked:
+    """No ``__eq__``, a function in its state: written by its constructor."""
+
+    __slots__ = ("kind", "invariant")
+
+    def __init__(self, kind: type, invariant: Any = _NO_CHECK) -> None:
+        self.kind, self.invariant = kind, invariant
+
+    def __repr__(self) -> str:
+        return f"<_Checked {self.kind.__name__}>"
+
+
+def test_an_object_without_eq_that_holds_a_lambda_is_written_by_its_constructor() -> None:
+    """The written object holds a new lambda of the same source, which is
+    the same function as far as a test is concerned (pyrsistent's
+    ``_PField``, 24 witnesses without a test)."""
+    written = literal(_Checked(int, lambda value: (value > 0, "positive")))
+    assert written.source == '_Checked(kind=int, invariant=lambda value: (value > 0, "positive"))'
+    assert literal(_Checked(str)).source == "_Checked(kind=str)"

@@ -870,6 +870,7 @@ def _lambda_source(function: types.FunctionType) -> Literal:
     same = [source for source in sorted(sources) if "\n" not in source and _compiles_to(source, function)]
     if len(same) != 1:
         raise NotLiteral("a lambda that cannot be told apart from the others on its line")
+    _CHECKED.add(function)
     return _with_values(same[0], function)
 
 
@@ -1076,10 +1077,7 @@ def _by_constructor(value: Any, name: tuple[str, str], depth: int, shown: str) -
         # without a test): it is made the same when its state is, and a pin
         # on it is refused where pins are written (``compared``)
         made = _evaluated(written, value)
-        same = bool(made == value) or (
-            type(value).__eq__ is object.__eq__  # type: ignore[comparison-overlap]
-            and same_value(made, value)
-        )
+        same = bool(made == value) or _same_written(made, value)
     except Exception:  # noqa: BLE001 - a call that fails, or an == that raises
         same = False
     return written if same else Literal(shown)
@@ -1251,21 +1249,36 @@ def _literal(value: Any) -> Literal:
     return built
 
 
-def _same_written(back: Any, original: Any) -> bool:
-    """``same_value``, but a function inside a list, tuple or dict is the
-    same when its code and defaults are: a written lambda is a new function
-    object, and toolz's ``(0, lambda ...)`` signature tuples (12 witnesses)
-    were refused as not round-tripping."""
+def _same_written(back: Any, original: Any, depth: int = 0) -> bool:
+    """``same_value``, but a function inside a list, tuple, dict or an
+    object without ``__eq__`` is the same when its code and defaults are,
+    or when its written source was checked (``_CHECKED``): a written lambda
+    is a new function object, and toolz's ``(0, lambda ...)`` signature
+    tuples (12 witnesses) were refused as not round-tripping."""
+    if depth > _MAX_DEPTH:
+        return same_value(back, original)
     if inspect.isfunction(back) and inspect.isfunction(original):
         same = original in _CHECKED or _same_code(back.__code__, original.__code__)
         return same and back.__defaults__ == original.__defaults__
-    if type(back) is not type(original) or type(back) not in (list, tuple, dict):
+    if type(back) is not type(original):
         return same_value(back, original)
     if type(back) is dict:
-        return list(back) == list(original) and all(_same_written(back[k], original[k]) for k in back)
-    return len(back) == len(original) and all(
-        _same_written(a, b) for a, b in zip(back, original, strict=True)
-    )
+        return list(back) == list(original) and all(
+            _same_written(back[k], original[k], depth + 1) for k in back
+        )
+    if type(back) in (list, tuple):
+        return len(back) == len(original) and all(
+            _same_written(a, b, depth + 1) for a, b in zip(back, original, strict=True)
+        )
+    if (
+        type(back).__eq__ is object.__eq__  # type: ignore[comparison-overlap]
+        and (theirs := object_state(back)) is not None
+        and (ours := object_state(original)) is not None
+    ):
+        # a class without ``__eq__`` written by its constructor (pyrsistent's
+        # ``_PField``): the same state, its functions by their written source
+        return list(theirs) == list(ours) and all(_same_written(theirs[k], ours[k], depth + 1) for k in ours)
+    return same_value(back, original)
 
 
 def describe_call(target_name: str, arguments: dict[str, Any]) -> str:
