@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import math
 import os
 import re
 import sys
@@ -289,8 +290,8 @@ def auto_witness_budget(survivors: int, workers: int, least_share: float, work_s
     of the search.  The ceiling keeps a default run's search within ten
     minutes; past it, survivors are "not searched", and the reason names
     ``--escape-witness-budget``."""
-    needed = least_share * survivors / (max(workers, 1) * work_share)
-    return min(max(needed, AUTO_WITNESS_FLOOR), AUTO_WITNESS_CEILING)
+    needed = math.ceil(least_share * survivors / (max(workers, 1) * work_share))
+    return min(max(float(needed), AUTO_WITNESS_FLOOR), AUTO_WITNESS_CEILING)
 
 
 def parse_property_budget(value: Any, where: str) -> float:
