@@ -55,18 +55,16 @@ def test_the_budget_is_split_among_the_items_within_the_bounds() -> None:
 def test_the_automatic_witness_budget_gives_every_survivor_its_least_share() -> None:
     """The default budget grows with the survivors, from 60 s to 600 s: a
     fixed 60 s left half of a big project's survivors "not searched"."""
-    from pytest_escape.config import auto_witness_budget, parse_budget
+    from pytest_escape.config import parse_budget
     from pytest_escape.execution.protocol import WitnessOptions
-    from pytest_escape.execution.witnesses import WitnessStage, settled
+    from pytest_escape.execution.witnesses import settled
 
-    least = WitnessStage.MIN_SHARE
-    assert auto_witness_budget(10, 2, least, 0.8) == 60  # the floor
-    assert auto_witness_budget(610, 2, least, 0.8) == 191  # 0.5 * 610 / 1.6, in whole seconds
-    assert auto_witness_budget(610, 1, least, 0.8) == 382
-    assert auto_witness_budget(10_000, 2, least, 0.8) == 600  # the ceiling
-    assert parse_budget("auto", "x") is None and parse_budget("5", "x") == 5
     auto = WitnessOptions(budget=None, examples=200, seed=1, call_timeout=1.0, backend="hypothesis")
-    assert settled(auto, 610, 2).seconds == 191
+    assert settled(auto, 10, 2).seconds == 60  # the floor
+    assert settled(auto, 610, 2).seconds == 191  # 0.5 s * 610 / (2 workers * 0.8), in whole seconds
+    assert settled(auto, 610, 1).seconds == 382
+    assert settled(auto, 10_000, 2).seconds == 600  # the ceiling
+    assert parse_budget("auto", "x") is None and parse_budget("5", "x") == 5
     given = dataclasses.replace(auto, budget=30.0)
     assert settled(given, 610, 2) is given
     with pytest.raises(ValueError, match="settled once the survivors are known"):

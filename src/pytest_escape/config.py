@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
-import math
 import os
 import re
 import sys
@@ -129,7 +128,7 @@ class Settings:
     fail_under: float | None = None
     reports: tuple[ReportRequest, ...] = field(default_factory=tuple)
     #: total seconds for the witness search (0 turns it off; None:
-    #: ``auto_witness_budget`` of the survivors, when they are known)
+    #: ``execution.witnesses.settled``, once the survivors are known)
     witness_budget: float | None = None
     examples: int = DEFAULT_EXAMPLES
     #: total seconds for the property checks (0 turns them off)
@@ -278,20 +277,6 @@ def parse_budget(value: Any, where: str) -> float | None:
     if value == "auto":
         return None
     return _checked(value, where, float, lambda n: n >= 0, "auto, 0 (no witness search) or more seconds")
-
-
-def auto_witness_budget(survivors: int, workers: int, least_share: float, work_share: float) -> float:
-    """The automatic witness budget: enough for every survivor's least share
-    on ``workers`` children at once (the working part of the budget is
-    ``work_share``), between ``AUTO_WITNESS_FLOOR`` and ``AUTO_WITNESS_CEILING``.
-
-    A fixed 60 s left 327 of prettytable's 610 survivors "not searched",
-    and the witness rate at the defaults was a measure of the budget, not
-    of the search.  The ceiling keeps a default run's search within ten
-    minutes; past it, survivors are "not searched", and the reason names
-    ``--escape-witness-budget``."""
-    needed = math.ceil(least_share * survivors / (max(workers, 1) * work_share))
-    return min(max(float(needed), AUTO_WITNESS_FLOOR), AUTO_WITNESS_CEILING)
 
 
 def parse_property_budget(value: Any, where: str) -> float:

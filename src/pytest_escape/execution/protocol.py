@@ -139,7 +139,7 @@ class MutantJob:
 
 @dataclass(frozen=True)
 class WitnessOptions:
-    #: seconds in all; None: automatic (``config.auto_witness_budget``),
+    #: seconds in all; None: automatic (``execution.witnesses.settled``),
     #: settled by the worker once it knows the survivors
     budget: float | None
     examples: int

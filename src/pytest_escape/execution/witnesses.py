@@ -20,10 +20,11 @@ deeper child dies, the first finding stands.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..config import auto_witness_budget
+from ..config import AUTO_WITNESS_CEILING, AUTO_WITNESS_FLOOR
 from ..inputs.sandbox import Allowance
 from ..inputs.verify import writes_files
 from ..model import (
@@ -51,10 +52,20 @@ DEEPER = 5
 
 
 def settled(options: WitnessOptions, survivors: int, workers: int) -> WitnessOptions:
-    """``options`` with the automatic budget (None) worked out for ``survivors``."""
+    """``options`` with the automatic budget (None) worked out for ``survivors``.
+
+    Enough for every survivor's least share (``WitnessStage.MIN_SHARE``) on
+    ``workers`` children at once (the working part of the budget is
+    ``WORK_SHARE``), in whole seconds, between ``AUTO_WITNESS_FLOOR`` and
+    ``AUTO_WITNESS_CEILING``.  A fixed 60 s left 327 of prettytable's 610
+    survivors "not searched", and the witness rate at the defaults was a
+    measure of the budget, not of the search.  The ceiling keeps a default
+    run's search within ten minutes; past it, survivors are "not searched",
+    and the reason names ``--escape-witness-budget``."""
     if options.budget is not None:
         return options
-    budget = auto_witness_budget(survivors, workers, WitnessStage.MIN_SHARE, WORK_SHARE)
+    needed = math.ceil(WitnessStage.MIN_SHARE * survivors / (max(workers, 1) * WORK_SHARE))
+    budget = min(max(float(needed), AUTO_WITNESS_FLOOR), AUTO_WITNESS_CEILING)
     return dataclasses.replace(options, budget=budget)
 
 

@@ -44,9 +44,11 @@ _CONSTRUCTOR_CALLS: contextvars.ContextVar[bool] = contextvars.ContextVar("const
 #: test that its values use, by name, each as its own ``def`` (None: a
 #: value written alone, where such a function has no place to be defined)
 _DEFINED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("defined", default=None)
-#: functions whose written source was checked against their code where it
-#: was read, before the values of the variables they use were put in: what
-#: that source makes has other code, and is still the same function
+#: lambdas and test functions whose written source was checked against their
+#: code where it was read, before the values of the variables they use were
+#: put in: what that source makes has other code (a value where a variable
+#: was; a module's method call compiles otherwise in an expression), and is
+#: still the same function
 _CHECKED: weakref.WeakSet[types.FunctionType] = weakref.WeakSet()
 _STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
@@ -92,11 +94,6 @@ class Literal:
     source: str
     #: import lines the source needs (``import math``, ``from pkg.mod import Point``)
     imports: set[str] = field(default_factory=set)
-    #: a lambda whose text was checked to compile to its code where it was
-    #: read (``_lambda_source``): evaluated here, its code may differ (the
-    #: values of the variables it used stand in their place; a module's
-    #: method call compiles otherwise in an expression)
-    lambda_checked: bool = False
 
 
 class _Omitted:
@@ -767,7 +764,7 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
     imports: set[str] = set()
     for name, value in inspect.getclosurevars(function).globals.items():
         if isinstance(value, types.ModuleType):
-            imports.add(f"import {value.__name__}" + ("" if value.__name__ == name else f" as {name}"))
+            imports.add(_module_import(name, value))
             continue
         where = importable_name(value)
         if where is None or where[1] != name:
@@ -814,8 +811,7 @@ def _cells_written(text: str, node: ast.FunctionDef, function: types.FunctionTyp
     replaced by its value written as source (``conversions[item['cur']]``
     becomes ``{'dollar': 1, 'yen': 0.01}[item['cur']]``)."""
     cells = dict(zip(function.__code__.co_freevars, function.__closure__ or (), strict=True))
-    lines = text.splitlines(keepends=True)
-    replacements: list[tuple[int, int, int, str]] = []
+    replacements: list[tuple[ast.Name, str]] = []
     for found in ast.walk(node):
         if not isinstance(found, ast.Name) or found.id not in cells:
             continue
@@ -828,13 +824,8 @@ def _cells_written(text: str, node: ast.FunctionDef, function: types.FunctionTyp
         except NotLiteral as e:
             raise NotLiteral(f"{function.__qualname__} uses {found.id!r}: {e}") from None
         imports |= written.imports
-        replacements.append(
-            (found.lineno - 1, found.col_offset, cast(int, found.end_col_offset), _atom(written.source))
-        )
-    for row, begin, end, value in sorted(replacements, reverse=True):
-        encoded = lines[row].encode()
-        lines[row] = (encoded[:begin] + value.encode() + encoded[end:]).decode()
-    return "".join(lines)
+        replacements.append((found, _atom(written.source)))
+    return _substituted(text, replacements)
 
 
 def _lambda_source(function: types.FunctionType) -> Literal:
@@ -879,8 +870,7 @@ def _with_values(source: str, function: types.FunctionType) -> Literal:
     replaced by its value written as source (see ``_lambda_source``)."""
     code = function.__code__
     cells = dict(zip(code.co_freevars, function.__closure__ or (), strict=True))
-    encoded = source.encode()
-    replacements: list[tuple[int, int, str]] = []
+    replacements: list[tuple[ast.Name, str]] = []
     imports: set[str] = set()
     for node in _free_names(source):
         name = node.id
@@ -896,17 +886,34 @@ def _with_values(source: str, function: types.FunctionType) -> Literal:
         else:
             raise NotLiteral(f"a lambda that uses {name!r}, which is not defined")
         if isinstance(value, types.ModuleType) and value.__name__ != "__main__":
-            imports.add(f"import {value.__name__}" + ("" if value.__name__ == name else f" as {name}"))
+            imports.add(_module_import(name, value))
             continue
         try:
             written = literal(value)
         except NotLiteral as e:
             raise NotLiteral(f"a lambda that uses {name!r}: {e}") from None
         imports |= written.imports
-        replacements.append((node.col_offset, cast(int, node.end_col_offset), _atom(written.source)))
-    for begin, end, text in sorted(replacements, reverse=True):
-        encoded = encoded[:begin] + text.encode() + encoded[end:]
-    return Literal(encoded.decode(), imports, lambda_checked=True)
+        replacements.append((node, _atom(written.source)))
+    return Literal(_substituted(source, replacements), imports)
+
+
+def _module_import(name: str, module: types.ModuleType) -> str:
+    """The import line that binds ``module`` to ``name``."""
+    return f"import {module.__name__}" + ("" if module.__name__ == name else f" as {name}")
+
+
+def _substituted(text: str, replacements: list[tuple[ast.Name, str]]) -> str:
+    """``text`` with each name node (parsed from it) replaced by its source;
+    positions are UTF-8 byte offsets within the node's line."""
+    lines = text.splitlines(keepends=True)
+    spans = [
+        (node.lineno - 1, node.col_offset, cast(int, node.end_col_offset), value)
+        for node, value in replacements
+    ]
+    for row, begin, end, value in sorted(spans, reverse=True):
+        encoded = lines[row].encode()
+        lines[row] = (encoded[:begin] + value.encode() + encoded[end:]).decode()
+    return "".join(lines)
 
 
 def _free_names(source: str) -> list[ast.Name]:
@@ -943,18 +950,14 @@ def _compiles_to(source: str, function: types.FunctionType) -> bool:
     and the modules it uses imported: from Python 3.11, ``re.sub(...)``
     compiles otherwise when ``re`` was bound by an import."""
     code = function.__code__
-    modules = [
-        f"import {value.__name__} as {name}\n"
+    modules = {
+        _module_import(name, value)
         for name in code.co_names
         if isinstance(value := function.__globals__.get(name), types.ModuleType)
-    ]
-    cells = "".join(f"    {name} = None\n" for name in code.co_freevars)
-    text = "".join(modules) + f"def _around():\n{cells}    return {source}\n"
-    namespace: dict[str, Any] = {}
+    }
     try:
-        exec(compile(text, "<lambda>", "exec"), namespace)  # noqa: S102 - a lambda's own source, not called
-        made = namespace["_around"]()
-    except Exception:  # noqa: BLE001
+        made = _defined({"_made": f"_made = {source}"}, modules, code.co_freevars)["_made"]
+    except Exception:  # noqa: BLE001 - a lambda's own source, not called
         return False
     return inspect.isfunction(made) and _same_code(made.__code__, code)
 
@@ -1235,7 +1238,7 @@ def _literal(value: Any) -> Literal:
         return built  # an iterator never equals another: the items were checked on the way
     original = value.make(lambda v: v) if isinstance(value, Built) else value
     if inspect.isfunction(original) and inspect.isfunction(back):
-        same = built.lambda_checked or original in _CHECKED or _same_code(back.__code__, original.__code__)
+        same = original in _CHECKED or _same_code(back.__code__, original.__code__)
         if same and back.__defaults__ == original.__defaults__:
             return built  # a function equals only itself: the same code is the same lambda
         if original.__name__ != "<lambda>":
