@@ -612,3 +612,87 @@ def test_what_the_test_holds_at_its_end_is_evidence(project: Project) -> None:
     # a check of its own: it may have built the object to check something else
     typed = _tests(project)["test_settings_are_a_dict"]
     assert typed["verdict"] is None and typed["evidence"] is None, typed
+
+
+def test_code_that_runs_only_at_import_is_run_by_running_the_top_level_again(project: Project) -> None:
+    """A table its module builds by calling its own function at import is
+    read by every test, yet no test executes that function: its mutants
+    run with the module's top level run again, and a test that notices
+    kills them (before, each had "no test executes line ...")."""
+    project.write(
+        {
+            "plurals.py": """
+                RULES = []
+
+                def _rule(word, plural):
+                    RULES.insert(0, (word.lower(), plural))
+
+                _rule("Person", "people")
+                _rule("child", "children")
+
+                def plural(word):
+                    for known, made in RULES:
+                        if known == word:
+                            return made
+                    return word + "s"
+            """,
+            "test_plurals.py": """
+                from plurals import plural
+
+                def test_irregular():
+                    assert plural("person") == "people"
+
+                def test_regular():
+                    assert plural("cat") == "cats"
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 0
+    rule = [m for m in project.mutants().values() if m["function"] == "_rule"]
+    assert rule and all(m["status"] in ("killed", "survived") for m in rule)
+    survived = [m for m in rule if m["status"] == "survived"]
+    reason = "runs only while plurals is imported: its tests passed"
+    assert all(reason in m["status_reason"] for m in survived)
+    # word.lower() -> word.upper(): "person" is no longer a rule, and the assert says so
+    (lowered,) = [m for m in rule if "word.upper()" in m["after"][0]]
+    assert lowered["status"] == "killed"
+    assert lowered["killed_by"] == "test_plurals.py::test_irregular"
+    assert lowered["kills"][0]["by_check"]
+
+
+def test_tests_that_fail_when_the_top_level_runs_again_are_left_out(project: Project) -> None:
+    """A test that holds an object the top level makes anew fails when it
+    runs again without any mutant: it is no evidence against one, and a
+    mutant left with no other test is said to be so, not killed."""
+    project.write(
+        {
+            "registry.py": """
+                HANDLERS = {}
+
+                def _add(name):
+                    HANDLERS[name] = name.upper()
+
+                _add("a")
+
+                def get(name):
+                    return HANDLERS[name]
+            """,
+            "test_registry.py": """
+                import registry
+                from registry import HANDLERS
+
+                def test_same_table():
+                    assert HANDLERS is registry.HANDLERS and registry.get("a") == "A"
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 11  # nothing measured: no score
+    added = [m for m in project.mutants().values() if m["function"] == "_add"]
+    assert added
+    for mutant in added:
+        assert mutant["status"] == "no coverage"
+        assert mutant["status_reason"] == (
+            "its module's tests fail when registry's top level runs again without it"
+        )

@@ -13,7 +13,7 @@ that, the cache's outcomes and the worker's events into the final ``Results``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from .execution.protocol import (
 from .execution.selection import covering_tests
 from .model import EXTREME, NO_COVERAGE, NOT_COVERED, FunctionResult, MutantResult, Shard
 from .mutation import MutantSpec, MutatedModule
+from .mutation.import_time import ImportTime
 from .shards import assign, plan_hash
 from .since import ChangedLines
 from .targets import Target
@@ -40,6 +41,12 @@ from .wording import operator_words
 IMPORT_ONLY = (
     "no test calls it: its body runs only at import (a decorator or factory), "
     "so no mutant of it can be switched on in a test"
+)
+#: the reason a mutant of code that runs only at import carries (``mutation.import_time``)
+AT_IMPORT = "runs only while {module} is imported: run by running its top level again before its tests"
+ONLY_AT_IMPORT = (
+    "runs only while {module} is imported, from a decorator, a class body or a default value, "
+    "which run once: no mutant of it can be switched on in a test"
 )
 #: forced-failure probes per module: one test may swallow every exception
 PROBES_PER_MODULE = 3
@@ -130,16 +137,26 @@ def plan_mutants(
     relative: Callable[[Path], str],
     matrix: bool,
     key: Callable[[MutantSpec, Target, list[str]], str],
+    import_times: Mapping[str, ImportTime] | None = None,
 ) -> MutantPlan:
-    """Records and jobs for the chosen mutants; ``key`` makes a mutant's cache key."""
+    """Records and jobs for the chosen mutants; ``key`` makes a mutant's cache key.
+
+    ``import_times`` (module -> ``ImportTime``) says which functions run
+    while their module is imported: a mutant of one that no test executes
+    is run against every test of its module, after the module's top level
+    runs again (``MutantJob.at_import``)."""
     plan = MutantPlan()
     functions: dict[tuple[str, str], FunctionResult] = {}
     order = {t: i for i, t in enumerate(baseline.tests)}
     for target, specs in chosen:
         module_tests: set[str] = set()
+        at_import = (import_times or {}).get(target.module, ImportTime())
         for spec in specs:
             tests = covering_tests(spec, target.path, baseline)
             extreme = spec.operator == EXTREME
+            rerun = not tests and not extreme and spec.function in at_import.rerun
+            if rerun:
+                tests = baseline.cheapest_first(set().union(*baseline.lines.get(target.path, {}).values()))
             result = blank_mutant(spec, relative(target.path), tests)
             where = (spec.module, spec.function)
             if where not in functions:
@@ -174,9 +191,15 @@ def plan_mutants(
                         extreme=extreme,
                         change=_change(spec),
                         expressions=spec.expressions,
+                        at_import=rerun,
                     )
                 )
-                module_tests.update(tests)
+                if rerun:
+                    result.status_reason = AT_IMPORT.format(module=spec.module)
+                else:
+                    module_tests.update(tests)
+            elif spec.function in at_import.rerun | at_import.once and not extreme:
+                result.status_reason = ONLY_AT_IMPORT.format(module=spec.module)
             elif not result.status_reason:
                 result.status_reason = f"no test executes line {spec.statement.start_line}"
         if module_tests:

@@ -35,6 +35,7 @@ from .gate import GATE_SETTINGS, SKIPPED_TARGET, EscapeExit, Ratchet
 from .model import Evidence, FileInfo, LeftOut, PropertyResult, Results, TestInfo, evidence_key
 from .mutation import switch
 from .mutation.factory import MutantFactory, UnusableTarget, read_source
+from .mutation.import_time import import_time
 from .mutation.mutmut_adapter import MUTMUT_VERSION
 from .report.describe import function_warnings
 from .results_io import NotAResultsFile, read_baseline
@@ -291,6 +292,7 @@ class EscapeSession:
             self._rel,
             settings.matrix,
             lambda spec, target, tests: keys.mutant_key(spec, target.path, sources[target.path], tests),
+            {t.module: import_time(sources[t.path]) for t, _ in mutated},
         )
         skeleton = self._skeleton(mutated, sources, baseline, planned, shard)
         console.reach(skeleton)

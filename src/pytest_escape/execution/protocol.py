@@ -135,6 +135,10 @@ class MutantJob:
     #: mutant write them, the outermost first: the probe evaluates both where
     #: the mutant runs
     expressions: tuple[tuple[str, str], ...] = ()
+    #: in a function that runs only while its module is imported: the child
+    #: runs the module's top level again, the mutant switched on, before the
+    #: tests (``mutation.import_time``)
+    at_import: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,20 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 from ..doctests import failure_kind, is_doctest
-from ..inputs.compare import without_addresses
+from ..inputs.compare import exception_text, without_addresses
 from ..inputs.literals import project_root
 from ..lifetime import die_with_parent
 from ..model import NO_COVERAGE, SURVIVED, Evidence, MutantStatus, PropertyResult, Witness
 from ..mutation.import_hook import install
-from ..mutation.mutmut_adapter import FORCED_FAILURE, activate, plant, prepare, register
+from ..mutation.mutmut_adapter import (
+    FORCED_FAILURE,
+    activate,
+    compiled_top_level,
+    plant,
+    prepare,
+    register,
+    run_top_level,
+)
 from ..nodeids import Renamer, item_identity
 from ..oracle.smells import NO_ASSERTION, smells
 from ..oracle.verdicts import is_check
@@ -123,15 +131,29 @@ def _site(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> tu
     return excinfo.typename, line
 
 
-def run_items(tests: list[tuple[str, pytest.Item]], mutant: str | None, keep_going: bool = False) -> TestRun:
+def run_items(
+    tests: list[tuple[str, pytest.Item]],
+    mutant: str | None,
+    keep_going: bool = False,
+    rerun: str | None = None,
+) -> TestRun:
     """Run the tests in order under ``mutant``; stop at the first failure
-    unless ``keep_going``.
+    unless ``keep_going``.  With ``rerun``, that module's top level runs
+    again first, the mutant switched on (``mutation.import_time``): a
+    top level that then raises would have failed the tests' import, and
+    is the first test's failure.
 
     Tests come with their baseline ids, which may differ from this
     collection's nodeids; failing ones are reported by their baseline ids,
     with the tests that passed.
     """
     activate(mutant)
+    if rerun is not None and tests:
+        try:
+            run_top_level(rerun)
+        except Exception as e:  # noqa: BLE001 - the module's own top level, under the mutant
+            message = f"{exception_text(e)} raised running {rerun}'s top level again"
+            return _test_run([], [KillRecord(tests[0][0], message, type(e).__name__)], tests[:1])
     kills: list[KillRecord] = []
     passed: list[str] = []
     for index, (test_id, item) in enumerate(tests):
@@ -197,9 +219,14 @@ def _hang(test: str, reason: str | None) -> KillRecord:
     return KillRecord(test, reason or "timed out", HANG)
 
 
-def _runner(tests: list[tuple[str, pytest.Item]], mutant: str | None) -> Callable[[], dict[str, Any]]:
+def _runner(
+    tests: list[tuple[str, pytest.Item]],
+    mutant: str | None,
+    keep_going: bool = False,
+    rerun: str | None = None,
+) -> Callable[[], dict[str, Any]]:
     """What a forked child runs: ``tests`` under ``mutant``, its run as JSON for the pool."""
-    return lambda: to_json(run_items(tests, mutant))
+    return lambda: to_json(run_items(tests, mutant, keep_going, rerun))
 
 
 def _test_run_of(outcome: Outcome) -> TestRun | None:
@@ -283,6 +310,20 @@ def _match_items(
     return found
 
 
+def _survived_reason(job: Job) -> str | None:
+    """What a survivor's record says of how it ran: only one run with its
+    module's top level run again is out of the ordinary."""
+    entry = job.tag[2] if job.tag and job.tag[0] == "mutant" else None
+    if isinstance(entry, MutantJob) and entry.at_import:
+        return f"runs only while {entry.module} is imported: its tests passed after its top level ran again"
+    return None
+
+
+def _rerun_modules(entries: Iterable[MutantJob]) -> list[str]:
+    """Modules with mutants still to run by running their top level again."""
+    return sorted({e.module for e in entries if e.at_import and e.known is None})
+
+
 def run_order(entries: Sequence[MutantJob]) -> list[MutantJob]:
     """``entries`` function by function, the functions in a seeded shuffle.
 
@@ -336,7 +377,12 @@ class WorkerPlugin:
     - self-checks: a test that killed a mutant must pass alone without one;
       a test that fails alone is excluded and its kills are run again
       without it (checking only killers costs a third of checking every
-      test: isodate has 87 killers among 280 tests).
+      test: isodate has 87 killers among 280 tests);
+    - top-level controls: before the mutants of code that runs only at
+      import (``MutantJob.at_import``) run, the module's top level runs
+      again without a mutant, and the tests that then fail are left out
+      of those mutants' runs: their failure would be the rerun's, not the
+      mutant's.
     """
 
     def __init__(self, plan: WorkerPlan, emit: Emitter, started: float) -> None:
@@ -355,6 +401,8 @@ class WorkerPlugin:
         self.tmp_factory: pytest.TempPathFactory | None = None
         #: module -> the last probe test, which passed with every mutated function raising
         self.unreachable: dict[str, str] = {}
+        #: module -> its tests that fail after its top level runs again without a mutant
+        self.rerun_failing: dict[str, set[str]] = {}
         #: test file -> its text, for telling a failing check from a crash
         self.sources: dict[str, str] = {}
         #: candidate -> the runs of it followed so far (``evidence.trace``), by run
@@ -412,7 +460,8 @@ class WorkerPlugin:
         gc.freeze()  # children then leave the parent's objects alone: fewer copy-on-write faults
         jobs = [job for module, tests in plan.probes.items() if (job := self._probe(module, tests))]
         jobs += self._known()
-        fresh = run_order([entry for entry in plan.jobs if entry.known is None])
+        jobs += [job for module in _rerun_modules(plan.jobs) if (job := self._control(module))]
+        fresh = run_order([entry for entry in plan.jobs if entry.known is None and not entry.at_import])
         jobs += [job for entry in fresh if (job := self._mutant(entry, set()))]
         self._run(jobs, self._settle)
         if self.unreachable:
@@ -553,7 +602,11 @@ class WorkerPlugin:
         for test in sorted(set(ran) - credited):
             if self.checked.get(test) is False:
                 continue  # excluded: it fails alone
-            unmet = [e for e in self.plan.jobs if test in e.tests and e.id not in ran[test]]
+            # a mutant of code that runs only at import acts only after its
+            # module's top level runs again, which a second chance does not do
+            unmet = [
+                e for e in self.plan.jobs if test in e.tests and e.id not in ran[test] and not e.at_import
+            ]
             # A run of every covering test that hung before this one said
             # nothing of it (``HANGS_PASSED``), and without a verdict on each
             # extreme mutant the oracle judges no test (anytree: an iterator's
@@ -574,7 +627,8 @@ class WorkerPlugin:
         credited: set[str] = set()
         for entry in self.plan.jobs:
             verdict = self.verdicts[entry.id]
-            for test in verdict.passed:
+            for test in verdict.passed if not entry.at_import else ():
+                # (evidence makes the test's calls again, with no top level run again: it finds nothing)
                 passed.setdefault(test, []).append(entry)
             credited.update(kill.test for kill in verdict.kills if self._is_check(kill.test, kill))
         jobs = []
@@ -728,17 +782,48 @@ class WorkerPlugin:
         )
         return job
 
+    def _control(self, module: str) -> Job | None:
+        """The module's top level run again without a mutant, then every test
+        its ``at_import`` mutants run against (``_settle_control``)."""
+        entries = [e for e in self.plan.jobs if e.at_import and e.module == module and e.known is None]
+        tests = list(dict.fromkeys(t for e in entries for t in e.tests if t in self.items))
+        try:
+            compiled_top_level(module)  # once, before the children fork
+        except Exception as e:  # noqa: BLE001 - a top level that does not compile alone
+            reason = f"{module}'s top level cannot run again ({type(e).__name__}): its mutants are not run"
+            for entry in entries:
+                self._record(Verdict(entry.id, NO_COVERAGE, reason=reason), False)
+            return None
+        run = _runner([(t, self.items[t]) for t in tests], None, keep_going=True, rerun=module)
+        return Job(key=f"{module}:top level", timeout=self._timeout(tests), run=run, tag=("control", module))
+
+    def _settle_control(self, module: str, outcome: Outcome) -> list[Job] | None:
+        entries = [e for e in self.plan.jobs if e.at_import and e.module == module and e.known is None]
+        run = _test_run_of(outcome)
+        if run is None:
+            reason = f"{module}'s tests did not finish after its top level ran again without a mutant"
+            for entry in entries:
+                self._record(Verdict(entry.id, NO_COVERAGE, reason=reason), False)
+            return None
+        self.rerun_failing[module] = {kill.test for kill in run.kills}
+        return [job for entry in run_order(entries) if (job := self._mutant(entry, set()))] or None
+
     def _mutant(
         self, entry: MutantJob, excluded: set[str], rerun: bool = False, slack: float = 0.0
     ) -> Job | None:
-        tests = [t for t in entry.tests if t in self.items and t not in excluded]
+        failing = self.rerun_failing.get(entry.module, set()) if entry.at_import else set()
+        tests = [t for t in entry.tests if t in self.items and t not in excluded | failing]
         if not tests:
-            reason = (
-                "its covering tests fail without it" if excluded else "its covering tests were not collected"
-            )
+            if failing:
+                reason = f"its module's tests fail when {entry.module}'s top level runs again without it"
+            elif excluded:
+                reason = "its covering tests fail without it"
+            else:
+                reason = "its covering tests were not collected"
             self._record(Verdict(entry.id, NO_COVERAGE, reason=reason), rerun)
             return None
         keep_going = entry.all
+        top_level = entry.module if entry.at_import else None
 
         def run() -> dict[str, Any]:
             # In the plan's order, cheapest first.  Putting the tests that
@@ -747,7 +832,7 @@ class WorkerPlugin:
             # known depended on which child finished first: two runs with one
             # seed gave 34 different killedBy on semver.
             payload: dict[str, Any] = to_json(
-                run_items([(t, self.items[t]) for t in tests], entry.id, keep_going)
+                run_items([(t, self.items[t]) for t in tests], entry.id, keep_going, top_level)
             )
             return payload
 
@@ -913,6 +998,8 @@ class WorkerPlugin:
             return None
         if kind[0] == "past hang":
             return self._settle_past_hang(kind[1], kind[2], kind[3], outcome)
+        if kind[0] == "control":
+            return self._settle_control(kind[1], outcome)
         run = _test_run_of(outcome)
         passed = run is not None and not run.failed
         if kind[0] == "probe":
@@ -1036,7 +1123,7 @@ class WorkerPlugin:
                 kills=run.kills,
                 passed=run.passed,
                 killed_by=failure.test if failure else None,
-                reason=self._reason(failure) if failure else None,
+                reason=self._reason(failure) if failure else _survived_reason(job),
             )
         if outcome.kind == TIMED_OUT:
             reason = timed_out(outcome)

@@ -18,6 +18,7 @@ that generate them).
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,6 +28,7 @@ from typing import Any
 
 from mutmut.mutation.trampoline_templates import CLASS_NAME_SEPARATOR
 
+from ..import_time import top_level
 from ..switch import Located, NotSwitchable, OnCall, Switch, clone, recording, watching
 from ..types import FunctionCopies
 
@@ -220,6 +222,21 @@ def prepare() -> None:
             continue
 
 
+@functools.cache
+def compiled_top_level(module_name: str) -> CodeType:
+    """The part of the module's top level that runs again, compiled once
+    (in the worker, before its children fork, for the modules that need it)."""
+    module = sys.modules[module_name]
+    filename = getattr(module, "__file__", None) or f"<{module_name}>"
+    return top_level(_switch.sources[module_name], filename)
+
+
+def run_top_level(module_name: str) -> None:
+    """Run the module's top level again in its own namespace, with the live
+    mutant switched on (``mutation.import_time``); what it raises, raises."""
+    exec(compiled_top_level(module_name), vars(sys.modules[module_name]))  # noqa: S102 - its own source
+
+
 __all__ = [
     "FORCED_FAILURE",
     "MUTMUT_VERSION",
@@ -232,6 +249,8 @@ __all__ = [
     "prepare",
     "recording_calls",
     "register",
+    "compiled_top_level",
+    "run_top_level",
     "mutated_codes",
     "watching_calls",
     "mutated_methods",
