@@ -9,6 +9,7 @@ warnings it gave, with where they point.
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import os
@@ -168,8 +169,19 @@ def object_state(value: Any) -> dict[str, Any] | None:
     return state
 
 
+def stream_state(stream: io.StringIO | io.BytesIO) -> tuple[bool, str | bytes | None, int | None]:
+    """An in-memory stream's state, which no attribute holds: closed, what it
+    holds, where it stands."""
+    if stream.closed:
+        return True, None, None
+    return False, stream.getvalue(), stream.tell()
+
+
 def show(value: Any) -> str:
-    """``repr``, except that a plain object shows its attributes, not its address."""
+    """``repr``, except that a plain object shows its attributes, not its
+    address, and an in-memory stream what it holds."""
+    if isinstance(value, (io.StringIO, io.BytesIO)) and not value.closed:
+        return f"<{type(value).__name__} holding {safe_repr(value.getvalue(), 60)}>"
     text = safe_repr(value)
     state = object_state(value) if " object at 0x" in text else None
     if state is not None:
@@ -283,6 +295,11 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
         return (math.isnan(a) and math.isnan(b)) or a == b
     if isinstance(a, complex):
         return same_value(a.real, b.real) and same_value(a.imag, b.imag)
+    if isinstance(a, (io.StringIO, io.BytesIO)) and stream_state(a) != stream_state(b):
+        # what was written to it, and where it stands: its attributes hold
+        # neither, so a mutant that wrote other text into a stream the call
+        # was given looked the same
+        return False
     seen = set() if _seen is None else _seen
     pair = (id(a), id(b))
     if pair in seen:

@@ -10,9 +10,7 @@ be written, and no test is shown.
 from __future__ import annotations
 
 import builtins
-import inspect
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 from ..pysource import double_quoted
@@ -24,9 +22,11 @@ from .literals import (
     NotLiteral,
     Shaped,
     Stepped,
+    bound_to_instance,
     defining,
     importable_name,
     literal,
+    method_attribute,
     setup_lines,
     shaped,
 )
@@ -119,24 +119,13 @@ def call_source(
     return source
 
 
-def _of_an_instance(value: Any) -> bool:
-    """Whether ``value`` is a method bound to an instance (not to a class or
-    a module): a Python one (``greeter.greet``) or a built-in one
-    (``log.append``, a test's list collecting what is printed)."""
-    owner = getattr(value, "__self__", None)
-    bound = inspect.ismethod(value) or (inspect.isbuiltin(value) and owner is not None)
-    return bound and not isinstance(owner, (type, ModuleType))
-
-
 def _bound_method(method: Any, variable: str, setup: list[str], imports: set[str]) -> str:
     """A method of an instance passed as a value (``func=hashids.decode``,
     ``print_func=log.append``): the instance gets lines of its own, named
     ``variable``, and the value is its attribute (``func_self.decode``).  A
     method's ``repr`` is no expression, and hashids' 5 witnesses on such a
     callback had no test, nor funcy's 7 on a list's ``append``."""
-    attribute = method.__name__
-    if not attribute.isidentifier() or (attribute.startswith("__") and not attribute.endswith("__")):
-        raise NotLiteral(f"method {attribute!r} is not reached by its name")
+    attribute = method_attribute(method)
     lines, needed = setup_lines(shaped(method.__self__), variable)
     setup.extend(lines)
     imports |= needed
@@ -166,7 +155,7 @@ def _call_source(
                 setup.extend(lines)
                 imports |= needed
                 names[name] = variable
-            elif _of_an_instance(value):
+            elif bound_to_instance(value):
                 names[name] = _bound_method(value, f"{name}_self", setup, imports)
             else:
                 values[name] = literal(value)
