@@ -7,6 +7,7 @@ import collections
 import copy
 import datetime
 import decimal
+import enum
 import inspect
 import math
 import os
@@ -1760,3 +1761,109 @@ def test_an_object_without_eq_that_holds_a_lambda_is_written_by_its_constructor(
     written = literal(_Checked(int, lambda value: (value > 0, "positive")))
     assert written.source == '_Checked(kind=int, invariant=lambda value: (value > 0, "positive"))'
     assert literal(_Checked(str)).source == "_Checked(kind=str)"
+
+
+class _Permission(enum.IntFlag):
+    READ = 4
+    WRITE = 2
+    RUN = 1
+
+
+def test_a_combination_of_flags_is_written_as_its_members() -> None:
+    """``re.IGNORECASE | re.DOTALL`` is named ``'IGNORECASE|DOTALL'``, no
+    attribute of its class: written as its members joined by ``|``, and a
+    value no member makes by the value."""
+    import re
+
+    both = literal(re.IGNORECASE | re.DOTALL)
+    assert both.source == "RegexFlag.IGNORECASE | RegexFlag.DOTALL"
+    assert eval(both.source, {"RegexFlag": re.RegexFlag}) == re.IGNORECASE | re.DOTALL  # noqa: S307
+    assert literal(_Permission.READ | _Permission.RUN).source == "_Permission.READ | _Permission.RUN"
+    assert literal(_Permission(0)).source == "_Permission(0)"
+    assert literal(_Permission.WRITE).source == "_Permission.WRITE"
+
+
+def test_a_regex_match_is_written_as_the_call_that_finds_it() -> None:
+    """A match's ``repr`` is no expression: it is written as its pattern's
+    ``match``, ``fullmatch`` or ``search`` on its string and bounds, the one
+    that finds the same groups."""
+    import re
+
+    found = re.compile(r"(\d+)-(\d+)?", re.ASCII).search("ab 12- cd", 1, 8)
+    assert found is not None
+    written = literal(found)
+    assert written.source == r"re.compile('(\\d+)-(\\d+)?', re.ASCII).search('ab 12- cd', 1, 8)"
+    again = eval(written.source, {"re": re})  # noqa: S307 - our own literal
+    assert (again.regs, again.string, again.re) == (found.regs, found.string, found.re)
+    assert literal(re.match("a", "abc")).source == "re.compile('a').match('abc')"
+
+
+def test_an_in_memory_stream_is_compared_and_written_by_what_it_holds() -> None:
+    """A stream's attributes hold neither its text nor its position: text
+    written into it is a difference, and it is written as ``io.StringIO``
+    of its text while it stands at its start (refused past it)."""
+    import io
+
+    assert not same_value(io.StringIO("a"), io.StringIO("b"))
+    assert same_value(io.BytesIO(b"a"), io.BytesIO(b"a"))
+    assert show(io.StringIO("<a/>")) == "<StringIO holding '<a/>'>"
+    assert literal(io.StringIO()).source == "io.StringIO()"
+    assert literal(io.BytesIO(b"ab")).source == "io.BytesIO(b'ab')"
+    written_to = io.StringIO()
+    written_to.write("x")
+    with pytest.raises(NotLiteral, match="StringIO stands 1 past its start"):
+        literal(written_to)
+
+
+class _Writer:
+    """Keeps two methods of one stream, as ``xml.sax.saxutils.XMLGenerator``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._write, self._flush = stream.write, stream.flush
+
+
+def test_methods_an_object_keeps_are_written_bound_to_one_instance() -> None:
+    """An object's part that is a bound method gets its instance written
+    once, named, and both methods bound to it: what one writes, the
+    other's stream holds."""
+    import io
+
+    writer = _Writer(io.StringIO())
+    lines, imports = setup_lines(shaped(writer), "obj")
+    assert lines == [
+        "obj = _Writer.__new__(_Writer)",
+        "obj_write_self = io.StringIO()",
+        "obj._write = obj_write_self.write",
+        "obj._flush = obj_write_self.flush",
+    ]
+    made = _made(lines, imports, "obj")
+    made._write("x")
+    assert made._flush.__self__.getvalue() == "x"
+
+
+def _encode(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    return text.encode(encoding, errors)
+
+
+def test_a_parameter_whose_default_the_mutant_changes_is_always_left_out() -> None:
+    """The mutant of ``encoding='utf-8'`` acts only on calls that leave
+    ``encoding`` out: every drawn call does, the tests' own too, and the
+    other parameters are still drawn both ways."""
+    import random
+
+    from hypothesis import find
+
+    from pytest_escape.inputs.strategies import call_strategy, hypothesis_settings
+
+    observed = [{"text": "a", "encoding": "latin-1", "errors": "strict"}]
+    strategy = call_strategy(_encode, None, observed, Seeds(), defaulted=frozenset({"encoding"}))
+    drawn: list[dict[str, Any]] = []
+
+    def keep(call: Any) -> bool:
+        drawn.append(call.as_dict())
+        return False
+
+    with pytest.raises(Exception, match="No examples"):
+        find(strategy, keep, settings=hypothesis_settings(60), random=random.Random(0))
+    assert drawn and all(call.get("encoding", OMITTED) is OMITTED for call in drawn)
+    assert {call.get("errors", OMITTED) is OMITTED for call in drawn} == {True, False}

@@ -150,6 +150,27 @@ def search_function(
     return {"done": True, "seconds": round(time.monotonic() - started, 3)}
 
 
+def _mutated_defaults(module: str, qualname: str, mutant_id: str) -> frozenset[str]:
+    """The parameters whose default value the mutant changes: a call meets
+    the mutant only when it leaves them out."""
+    before = inspect.signature(original_function(module, qualname)).parameters
+    after = inspect.signature(mutant_function(mutant_id, qualname)).parameters
+    return frozenset(
+        name
+        for name, parameter in before.items()
+        if parameter.default is not parameter.empty
+        and name in after
+        and not _same_default(parameter.default, after[name].default)
+    )
+
+
+def _same_default(a: Any, b: Any) -> bool:
+    try:
+        return a is b or (type(a) is type(b) and bool(a == b))
+    except Exception:  # noqa: BLE001 - a default's own ==
+        return False
+
+
 def _search_one(
     target: Target,
     module: str,
@@ -170,8 +191,11 @@ def _search_one(
         [original, code],
         extra=global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
     )
+    defaulted = _mutated_defaults(module, qualname, mutant_id) if survivor.in_signature else frozenset()
     try:
-        strategy = call_strategy(target.function, target.owner, observed, seeds, steps=steps)
+        strategy = call_strategy(
+            target.function, target.owner, observed, seeds, steps=steps, defaulted=defaulted
+        )
     except Unexplorable as e:
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
     # a default value is evaluated at definition time: no line of the call shows it
