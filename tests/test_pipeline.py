@@ -274,6 +274,33 @@ def test_a_function_whose_body_runs_only_at_import_says_so() -> None:
     assert result.functions[0].covered_by == []
 
 
+def test_a_function_that_runs_only_at_import_is_run_against_its_module_s_tests() -> None:
+    """No test executes ``_rule``, which the module's top level calls: its
+    mutant runs against every test of the module, after the top level runs
+    again; ``register``'s, called only by a decorator, cannot."""
+    from pytest_escape.mutation.import_time import ImportTime
+
+    at_import = {"calc": ImportTime(rerun=frozenset({"_rule"}), once=frozenset({"register"}))}
+    specs = [spec(1, "_rule", line=12, first=11, last=13), spec(2, "register", line=16, first=15, last=17)]
+    made = plan.plan_mutants(
+        [(TARGET, specs)],
+        baseline({3: {"t::a"}, 8: {"t::b"}}),
+        relative,
+        False,
+        lambda s, t, tests: "k",
+        at_import,
+    )
+    (job,) = made.jobs
+    assert (job.id, job.at_import, set(job.tests)) == (specs[0].id, True, {"t::a", "t::b"})
+    reasons = {m.id: m.status_reason for m in made.mutants}
+    assert reasons[specs[1].id] == plan.ONLY_AT_IMPORT.format(module="calc")
+    # a module no test runs any line of: nothing to run it against
+    (alone,) = plan.plan_mutants(
+        [(TARGET, specs[:1])], baseline({}), relative, False, lambda s, t, tests: "k", at_import
+    ).mutants
+    assert alone.status_reason == "runs only while calc is imported, and no test runs any of it"
+
+
 def test_changed_lines_and_shards_choose_the_mutants() -> None:
     module = MutatedModule("calc", str(PATH), (spec(1, line=3), spec(2, "sub", line=8, first=7, last=9)))
     base = baseline({3: {"t::a"}, 8: {"t::b"}})

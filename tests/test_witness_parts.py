@@ -1796,6 +1796,9 @@ def test_a_regex_match_is_written_as_the_call_that_finds_it() -> None:
     again = eval(written.source, {"re": re})  # noqa: S307 - our own literal
     assert (again.regs, again.string, again.re) == (found.regs, found.string, found.re)
     assert literal(re.match("a", "abc")).source == "re.compile('a').match('abc')"
+    # a pattern's braces are its own, not a template's fields
+    braced = literal(re.match(r"\d{1,2}", "12"))
+    assert braced.source == r"re.compile('\\d{1,2}').match('12')"
 
 
 def test_an_in_memory_stream_is_compared_and_written_by_what_it_holds() -> None:
@@ -1867,3 +1870,20 @@ def test_a_parameter_whose_default_the_mutant_changes_is_always_left_out() -> No
         find(strategy, keep, settings=hypothesis_settings(60), random=random.Random(0))
     assert drawn and all(call.get("encoding", OMITTED) is OMITTED for call in drawn)
     assert {call.get("errors", OMITTED) is OMITTED for call in drawn} == {True, False}
+
+
+def test_a_stream_written_to_its_end_is_written_by_the_lines_that_fill_it() -> None:
+    """A writer's stream stands after what it wrote: no one call makes it,
+    but making it and writing its text does, and the written object's next
+    write lands after that text."""
+    import io
+
+    stream = io.StringIO()
+    stream.write("<a/>")
+    lines, imports = setup_lines(shaped(_Writer(stream)), "obj")
+    assert lines[1:3] == ["obj_write_self = io.StringIO()", "obj_write_self.write('<a/>')"]
+    made = _made(lines, imports, "obj")
+    made._write("<b/>")
+    assert made._flush.__self__.getvalue() == "<a/><b/>"
+    # as an argument of its own, too
+    assert setup_lines(stream, "out") == (["out = io.StringIO()", "out.write('<a/>')"], {"import io"})

@@ -198,7 +198,11 @@ def plan_mutants(
                     result.status_reason = AT_IMPORT.format(module=spec.module)
                 else:
                     module_tests.update(tests)
-            elif spec.function in at_import.rerun | at_import.once and not extreme:
+            elif rerun:
+                result.status_reason = (
+                    f"runs only while {spec.module} is imported, and no test runs any of it"
+                )
+            elif spec.function in at_import.once and not extreme:
                 result.status_reason = ONLY_AT_IMPORT.format(module=spec.module)
             elif not result.status_reason:
                 result.status_reason = f"no test executes line {spec.statement.start_line}"

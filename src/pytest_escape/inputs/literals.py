@@ -428,6 +428,8 @@ def _setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
             needed |= made.imports
         return base, needed
     given = value  # a slotted instance's view cannot be made again: its items are read here
+    if (written := _stream_lines(value, name)) is not None:
+        return written, {"import io"}
     if not isinstance(value, Shaped):
         try:
             found = literal(value)
@@ -561,6 +563,12 @@ def _part_source(value: Any, child: str, lines: list[str], imports: set[str], na
         return named[id(value)]
     if bound_to_instance(value):
         return _method_part(value, child, lines, imports, named)
+    if (written := _stream_lines(value, _unused(child, named))) is not None:
+        child = _unused(child, named)
+        lines.extend(written)
+        imports.add("import io")
+        named[id(value)] = child
+        return child
     try:
         found = literal(value)
     except NotLiteral:
@@ -584,13 +592,19 @@ def _part_source(value: Any, child: str, lines: list[str], imports: set[str], na
         inner = _written_view(value)
         if inner is None:
             raise
-        while child in named.values():
-            child += "_"
+        child = _unused(child, named)
         named[id(value)] = child
         _object_lines(inner, child, lines, imports, named)
         return child
     imports |= found.imports
     return found.source
+
+
+def _unused(name: str, named: dict[int, str]) -> str:
+    """``name``, or with ``_`` added until no object written so far has it."""
+    while name in named.values():
+        name += "_"
+    return name
 
 
 def _method_part(method: Any, child: str, lines: list[str], imports: set[str], named: dict[int, str]) -> str:
@@ -602,9 +616,7 @@ def _method_part(method: Any, child: str, lines: list[str], imports: set[str], n
     attribute = method_attribute(method)
     owner = method.__self__
     if id(owner) not in named:
-        holder = f"{child}_self"
-        while holder in named.values():
-            holder += "_"
+        holder = _unused(f"{child}_self", named)
         source = _part_source(owner, holder, lines, imports, named)
         if source != holder:  # written as an expression: bound to its name here
             lines.append(f"{holder} = {source}")
@@ -794,8 +806,9 @@ def _match_source(value: re.Match[Any], depth: int) -> Literal:
     for method in ("match", "fullmatch", "search"):
         again = getattr(value.re, method)(value.string, value.pos, value.endpos)
         if again is not None and again.regs == value.regs:
-            made = _join(arguments, f"{pattern.source}.{method}({{}})")
-            return Literal(made.source, made.imports | pattern.imports | {"import re"})
+            # the pattern is no part of a format template: its ``{1,2}`` would be a field
+            given = _join(arguments, "{}")
+            return Literal(f"{pattern.source}.{method}({given.source})", given.imports | pattern.imports)
     raise NotLiteral("no match, fullmatch or search of its pattern finds the same groups")
 
 
@@ -811,6 +824,19 @@ def _stream_source(stream: io.StringIO | io.BytesIO) -> Literal:
     if where := stream.tell():
         raise NotLiteral(f"{type(stream).__name__} stands {where} past its start: no call makes it so")
     return Literal(f"io.{type(stream).__name__}({repr(held) if held else ''})", {"import io"})
+
+
+def _stream_lines(value: Any, name: str) -> list[str] | None:
+    """An in-memory stream written to its end, as the lines that write it so
+    (``out = io.StringIO()``, ``out.write('<a/>')``): a writer's output
+    stream, which ``_stream_source`` cannot make in one expression, stands
+    there.  None for any other value."""
+    if type(value) not in (io.StringIO, io.BytesIO) or value.closed:
+        return None
+    held = value.getvalue()
+    if not held or value.tell() != len(held):
+        return None
+    return [f"{name} = io.{type(value).__name__}()", f"{name}.write({held!r})"]
 
 
 def _enum_source(value: enum.Enum, cls: str) -> str:

@@ -233,6 +233,12 @@ def _search_one(
             result.update(test_name=test.name, test=test.source)
         except NotLiteral as e:
             result["test_dropped"] = f"not emitted: {e}"
+        except Exception as e:  # noqa: BLE001 - our writer's own fault must not cost the witness found
+            where = traceback.extract_tb(e.__traceback__)[-1]
+            result["test_dropped"] = (
+                f"not emitted: writing it failed: {type(e).__name__}: {e} "
+                f"({os.path.basename(where.filename)}:{where.lineno})"
+            )
     return result
 
 
