@@ -696,3 +696,45 @@ def test_tests_that_fail_when_the_top_level_runs_again_are_left_out(project: Pro
         assert mutant["status_reason"] == (
             "its module's tests fail when registry's top level runs again without it"
         )
+
+
+def test_a_top_level_that_cannot_run_twice_runs_no_mutant(project: Project) -> None:
+    """A registration that refuses a second one raises when the top level
+    runs again, mutant or not: no mutant is killed by that, each says why
+    it was not run."""
+    project.write(
+        {
+            "once.py": """
+                import sys
+
+                TABLE = {}
+
+                def _register(name):
+                    if hasattr(sys, "_registered_" + name):
+                        raise RuntimeError("registered twice")
+                    setattr(sys, "_registered_" + name, True)
+                    TABLE[name] = name.upper()
+
+                _register("a")
+
+                def get(name):
+                    return TABLE[name]
+            """,
+            "test_once.py": """
+                from once import get
+
+                def test_get():
+                    assert get("a") == "A"
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 11  # nothing measured: no score
+    registered = [m for m in project.mutants().values() if m["function"] == "_register"]
+    assert registered
+    for mutant in registered:
+        assert mutant["status"] == "no coverage"
+        assert mutant["status_reason"] == (
+            "once's top level raises RuntimeError('registered twice') when it runs again "
+            "without a mutant: its mutants are not run"
+        )

@@ -794,19 +794,38 @@ class WorkerPlugin:
             for entry in entries:
                 self._record(Verdict(entry.id, NO_COVERAGE, reason=reason), False)
             return None
-        run = _runner([(t, self.items[t]) for t in tests], None, keep_going=True, rerun=module)
+        items = [(t, self.items[t]) for t in tests]
+
+        def run() -> dict[str, Any]:
+            activate(None)
+            try:
+                run_top_level(module)
+            except Exception as e:  # noqa: BLE001 - the module's own top level
+                return {"raised": exception_text(e)}
+            return {"run": to_json(run_items(items, None, keep_going=True))}
+
         return Job(key=f"{module}:top level", timeout=self._timeout(tests), run=run, tag=("control", module))
 
-    def _settle_control(self, module: str, outcome: Outcome) -> list[Job] | None:
+    def _settle_control(self, job: Job, module: str, outcome: Outcome) -> list[Job] | None:
         entries = [e for e in self.plan.jobs if e.at_import and e.module == module and e.known is None]
-        run = _test_run_of(outcome)
-        if run is None:
-            reason = f"{module}'s tests did not finish after its top level ran again without a mutant"
+        payload = outcome.payload if outcome.kind == REPORTED else {}
+        if "run" not in payload:
+            # a top level that cannot run twice (a registration that refuses a
+            # second one) would make every such mutant a kill it did not make
+            why = (
+                f"raises {payload['raised']}"
+                if "raised" in payload
+                else f"did not finish ({stopped(job, outcome)})"
+            )
+            reason = (
+                f"{module}'s top level {why} when it runs again without a mutant: its mutants are not run"
+            )
             for entry in entries:
                 self._record(Verdict(entry.id, NO_COVERAGE, reason=reason), False)
             return None
+        run = decode(TestRun, payload["run"])
         self.rerun_failing[module] = {kill.test for kill in run.kills}
-        return [job for entry in run_order(entries) if (job := self._mutant(entry, set()))] or None
+        return [made for entry in run_order(entries) if (made := self._mutant(entry, set()))] or None
 
     def _mutant(
         self, entry: MutantJob, excluded: set[str], rerun: bool = False, slack: float = 0.0
@@ -999,7 +1018,7 @@ class WorkerPlugin:
         if kind[0] == "past hang":
             return self._settle_past_hang(kind[1], kind[2], kind[3], outcome)
         if kind[0] == "control":
-            return self._settle_control(kind[1], outcome)
+            return self._settle_control(job, kind[1], outcome)
         run = _test_run_of(outcome)
         passed = run is not None and not run.failed
         if kind[0] == "probe":
