@@ -659,6 +659,10 @@ def test_code_that_runs_only_at_import_is_run_by_running_the_top_level_again(pro
     assert lowered["status"] == "killed"
     assert lowered["killed_by"] == "test_plurals.py::test_irregular"
     assert lowered["kills"][0]["by_check"]
+    # its extreme mutants ran the same way: the function is labelled by them
+    functions = {f["name"]: f for f in project.results()["x-escape"]["functions"]}
+    assert functions["_rule"]["label"] in ("tested", "partially tested"), functions["_rule"]
+    assert functions["_rule"]["extreme"]["status"] == "killed"
 
 
 def test_tests_that_fail_when_the_top_level_runs_again_are_left_out(project: Project) -> None:

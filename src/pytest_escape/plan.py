@@ -154,7 +154,7 @@ def plan_mutants(
         for spec in specs:
             tests = covering_tests(spec, target.path, baseline)
             extreme = spec.operator == EXTREME
-            rerun = not tests and not extreme and spec.function in at_import.rerun
+            rerun = not tests and spec.function in at_import.rerun
             if rerun:
                 tests = baseline.cheapest_first(set().union(*baseline.lines.get(target.path, {}).values()))
             result = blank_mutant(spec, relative(target.path), tests)
