@@ -1887,3 +1887,15 @@ def test_a_stream_written_to_its_end_is_written_by_the_lines_that_fill_it() -> N
     assert made._flush.__self__.getvalue() == "<a/><b/>"
     # as an argument of its own, too
     assert setup_lines(stream, "out") == (["out = io.StringIO()", "out.write('<a/>')"], {"import io"})
+
+
+def test_the_process_environment_is_never_shown() -> None:
+    """A test that passes ``os.environ`` hands the search the process's
+    variables, tokens among them: a report names it, never its contents."""
+    secret = "pytest-escape-not-for-reports"
+    os.environ["ESCAPE_TEST_TOKEN"] = secret
+    try:
+        for shown in (show(os.environ), show({"env": copy.copy(os.environ)}), show([os.environ])):
+            assert "<os.environ>" in shown and secret not in shown
+    finally:
+        del os.environ["ESCAPE_TEST_TOKEN"]
