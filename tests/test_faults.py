@@ -343,3 +343,43 @@ def test_the_automatic_memory_limit_follows_what_the_tests_grew_their_process_by
     mib = int(line.rpartition("(2 workers, ")[2].partition(" MiB each (auto))")[0])
     assert mib >= 4 * 160
     assert "MemoryError" not in result.stdout.str()
+
+
+def test_a_fixture_that_freezes_the_time_leaves_the_limits_alone(project: Project) -> None:
+    """freezegun replaces the time functions in every module, pytest's own
+    clock included, while a fixture holds the time still: pytest then
+    reports a setup of about 1e9 s and a teardown of minus as much.  Taken
+    for the test's time, they gave every mutant a negative limit, and each
+    ended a "timeout" counted as detected (itsdangerous: 460 of 571)."""
+    project.write(
+        {
+            "calc.py": """
+                def add(a, b):
+                    return a + b
+            """,
+            "test_calc.py": """
+                import itertools
+
+                import _pytest.timing
+                import pytest
+
+                from calc import add
+
+                @pytest.fixture
+                def frozen(monkeypatch):
+                    # what freezegun does to every module that holds the real
+                    # clock; its frozen clock need not read the same twice
+                    ticks = itertools.count(1e9, 300.0)
+                    monkeypatch.setattr(_pytest.timing, "perf_counter", lambda: next(ticks))
+                    monkeypatch.setattr(_pytest.timing, "time", lambda: next(ticks))
+                    yield
+
+                def test_add(frozen):
+                    assert add(2, 3) == 5
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    statuses = {m["status"] for m in project.mutants().values()}
+    assert statuses == {"killed"}, [(m["after"], m["status_reason"]) for m in project.mutants().values()]

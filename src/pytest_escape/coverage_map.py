@@ -17,6 +17,7 @@ from pathlib import Path
 import coverage
 import pytest
 
+from . import clock
 from .doctests import is_doctest
 from .nodeids import item_identity, source_order
 from .process_memory import peak_resident
@@ -184,10 +185,39 @@ class BaselineRecorder:
         finally:
             self._cov.switch_context("")
 
+    # Each phase timed on our own clock, not by ``report.duration``: a
+    # fixture that freezes the time (freezegun) freezes pytest's clock too
+    # (``clock``), and its durations then said nothing of the test's.
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, object, object]:
+        started = clock.now()
+        try:
+            return (yield)
+        finally:
+            self._took(item.nodeid, clock.now() - started, fixture=True)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, object, object]:
+        started = clock.now()
+        try:
+            return (yield)
+        finally:
+            self._took(item.nodeid, clock.now() - started, fixture=False)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, object, object]:
+        started = clock.now()
+        try:
+            return (yield)
+        finally:
+            self._took(item.nodeid, clock.now() - started, fixture=True)
+
+    def _took(self, nodeid: str, seconds: float, fixture: bool) -> None:
+        self._durations[nodeid] += seconds
+        if fixture:
+            self._fixture_durations[nodeid] += seconds
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self._durations[report.nodeid] += report.duration
-        if report.when != "call":
-            self._fixture_durations[report.nodeid] += report.duration
         if report.failed and report.nodeid not in self.baseline.failed:
             self.baseline.failed.append(report.nodeid)
         # An xfail test passes or fails whatever the code does (its failure is
