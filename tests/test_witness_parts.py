@@ -1899,3 +1899,36 @@ def test_the_process_environment_is_never_shown() -> None:
             assert "<os.environ>" in shown and secret not in shown
     finally:
         del os.environ["ESCAPE_TEST_TOKEN"]
+
+
+class _Offset(datetime.tzinfo):
+    """A zone of a project's own, whose ``repr`` is no expression."""
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+
+    def utcoffset(self, dt: datetime.datetime | None) -> datetime.timedelta:
+        return datetime.timedelta(minutes=self.minutes)
+
+    def __repr__(self) -> str:
+        return f"<_Offset {self.minutes}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Offset) and other.minutes == self.minutes
+
+    def __hash__(self) -> int:
+        return self.minutes
+
+
+def test_a_long_pattern_and_a_date_time_in_a_zone_of_its_own_are_written_by_their_parts() -> None:
+    """A pattern's ``repr`` cuts it at 200 characters, and a date-time shows
+    its zone by the zone's ``repr``: both are written from their parts."""
+    import re
+
+    long = re.compile("(a|b)" * 60, re.IGNORECASE)
+    written = literal(long)
+    assert written.source.startswith("re.compile('(a|b)(a|b)")
+    assert written.source.endswith(", RegexFlag.IGNORECASE)")
+    assert literal(re.compile(b"x")).source == "re.compile(b'x')"
+    when = datetime.datetime(2011, 6, 24, 0, 9, 5, tzinfo=_Offset(60))
+    assert literal(when).source == "datetime.datetime(2011, 6, 24, 0, 9, 5, 0, tzinfo=_Offset(minutes=60))"

@@ -759,6 +759,14 @@ def _build(value: Any, depth: int) -> Literal:
         return Literal(made.source, made.imports | {"import functools"})
     if type(value) is re.Match:
         return _match_source(value, depth)
+    if type(value) is re.Pattern:
+        return _pattern_source(value, depth)
+    if (
+        type(value) in (datetime.datetime, datetime.time)
+        and value.tzinfo is not None
+        and type(value.tzinfo) is not datetime.timezone
+    ):
+        return _zoned_source(value, depth)
     if type(value) in (io.StringIO, io.BytesIO):
         return _stream_source(value)
     if isinstance(value, Built):
@@ -824,6 +832,37 @@ def _stream_source(stream: io.StringIO | io.BytesIO) -> Literal:
     if where := stream.tell():
         raise NotLiteral(f"{type(stream).__name__} stands {where} past its start: no call makes it so")
     return Literal(f"io.{type(stream).__name__}({repr(held) if held else ''})", {"import io"})
+
+
+def _pattern_source(pattern: re.Pattern[Any], depth: int) -> Literal:
+    """``re.compile(pattern, flags)`` from its parts: a pattern's ``repr``
+    cuts a long one short (parse's expressions, three witnesses without a
+    test), and the flags a pattern has without being given any are left
+    out."""
+    text = _build(pattern.pattern, depth + 1)
+    try:
+        implied = re.compile(pattern.pattern).flags
+    except re.error:
+        implied = re.UNICODE if isinstance(pattern.pattern, str) else 0
+    if pattern.flags == implied:
+        return Literal(f"re.compile({text.source})", text.imports | {"import re"})
+    flags = _build(
+        re.RegexFlag(pattern.flags & ~implied | (pattern.flags & implied & ~re.UNICODE)), depth + 1
+    )
+    return Literal(f"re.compile({text.source}, {flags.source})", text.imports | flags.imports | {"import re"})
+
+
+def _zoned_source(value: datetime.datetime | datetime.time, depth: int) -> Literal:
+    """A date-time with a time zone of the project's own class (parse's
+    ``FixedTzOffset``, whose ``repr`` is no expression) as its fields and
+    that zone written as any object is: four witnesses had no test."""
+    fields: list[int] = [value.hour, value.minute, value.second, value.microsecond]
+    if isinstance(value, datetime.datetime):
+        fields[:0] = [value.year, value.month, value.day]
+    zone = _build(value.tzinfo, depth + 1)
+    fold = ", fold=1" if value.fold else ""
+    made = f"datetime.{type(value).__name__}({', '.join(map(str, fields))}, tzinfo={zone.source}{fold})"
+    return Literal(made, zone.imports | {"import datetime"})
 
 
 def _stream_lines(value: Any, name: str) -> list[str] | None:
