@@ -792,7 +792,7 @@ def _build(value: Any, depth: int) -> Literal:
         name = importable_name(type(value))
         if name is None:
             raise NotLiteral(f"enum {type(value).__qualname__} cannot be imported by name")
-        return Literal(_enum_source(value, name[1]), {name[0]} - {""})
+        return _enum_source(value, name)
     if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
         return named
     return _by_repr(value, depth)
@@ -878,25 +878,33 @@ def _stream_lines(value: Any, name: str) -> list[str] | None:
     return [f"{name} = io.{type(value).__name__}()", f"{name}.write({held!r})"]
 
 
-def _enum_source(value: enum.Enum, cls: str) -> str:
+def _enum_source(value: enum.Enum, name: tuple[str, str]) -> Literal:
     """A member by its name; a combination of flags (``re.IGNORECASE |
     re.DOTALL``, whose name is ``'IGNORECASE|DOTALL'`` on 3.11 and None on
     3.10) as its single-bit members joined by ``|``, and one no members
     make (``RegexFlag(0)``) by its value.  parse's parsers keep such flags:
     33 witnesses had no test because ``RegexFlag.IGNORECASE|DOTALL`` is no
-    name."""
-    if not isinstance(value, enum.Flag) or (value.name is not None and value.name in type(value).__members__):
-        return f"{cls}.{value.name}"
-    bits = int(value.value)
-    members = [
-        member
-        for member in type(value).__members__.values()
-        if (v := int(member.value)) > 0 and v & (v - 1) == 0 and bits & v == v
-    ]
-    parts = list(dict.fromkeys(member.name for member in members))  # an alias once
-    if not parts or sum({int(m.value) for m in members}) != bits:
-        return f"{cls}({bits!r})"
-    return " | ".join(f"{cls}.{part}" for part in parts)
+    name.  Members their module exports by name are written as a reader
+    knows them: ``re.IGNORECASE``, not ``RegexFlag.IGNORECASE``."""
+    cls = type(value)
+    imports = {name[0]} - {""}
+    parts: list[str] | None
+    if not isinstance(value, enum.Flag) or (value.name is not None and value.name in cls.__members__):
+        parts = [str(value.name)]
+    else:
+        bits = int(value.value)
+        members = [
+            member
+            for member in cls.__members__.values()
+            if (v := int(member.value)) > 0 and v & (v - 1) == 0 and bits & v == v
+        ]
+        parts = list(dict.fromkeys(member.name for member in members))  # an alias once
+        if not parts or sum({int(m.value) for m in members}) != bits:
+            return Literal(f"{name[1]}({bits!r})", imports)
+    home = sys.modules.get(cls.__module__)
+    if "." not in cls.__module__ and all(getattr(home, part, None) is cls[part] for part in parts):
+        return Literal(" | ".join(f"{cls.__module__}.{part}" for part in parts), {f"import {cls.__module__}"})
+    return Literal(" | ".join(f"{name[1]}.{part}" for part in parts), imports)
 
 
 def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Literal:
