@@ -1933,3 +1933,41 @@ def test_a_long_pattern_and_a_date_time_in_a_zone_of_its_own_are_written_by_thei
     assert literal(re.compile(b"x")).source == "re.compile(b'x')"
     when = datetime.datetime(2011, 6, 24, 0, 9, 5, tzinfo=_Offset(60))
     assert literal(when).source == "datetime.datetime(2011, 6, 24, 0, 9, 5, 0, tzinfo=_Offset(minutes=60))"
+
+
+class _Keyed:
+    """Built from hints that hold ``Any`` inside a union, as itsdangerous'
+    ``Serializer`` is."""
+
+    def __init__(
+        self,
+        key: str | bytes,
+        fallbacks: list[dict[str, Any] | tuple[type[_Offset], dict[str, Any]] | type[_Offset]] | None = None,
+    ) -> None:
+        self.key, self.fallbacks = key, fallbacks
+
+    def signed(self, value: str) -> str:
+        return f"{self.key!r}:{value}"
+
+
+def test_a_hint_that_holds_any_is_built_without_it() -> None:
+    """Hypothesis builds no ``Any``: a union keeps its other members, and a
+    hint that is nothing but ``Any`` inside leaves the tests' values to
+    stand in.  A one-draw check passed such hints, and the search then
+    stopped when Hypothesis drew the ``Any`` member."""
+    import random
+
+    from hypothesis import find
+
+    from pytest_escape.inputs.strategies import call_strategy, hypothesis_settings
+
+    strategy = call_strategy(_Keyed.signed, _Keyed, [], Seeds())
+    drawn: list[dict[str, Any]] = []
+
+    def keep(call: Any) -> bool:
+        drawn.append(call.as_dict())
+        return False
+
+    with pytest.raises(Exception, match="No examples"):
+        find(strategy, keep, settings=hypothesis_settings(80), random=random.Random(0))
+    assert len(drawn) >= 40
