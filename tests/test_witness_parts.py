@@ -1971,3 +1971,18 @@ def test_a_hint_that_holds_any_is_built_without_it() -> None:
     with pytest.raises(Exception, match="No examples"):
         find(strategy, keep, settings=hypothesis_settings(80), random=random.Random(0))
     assert len(drawn) >= 40
+
+
+def test_an_iterable_hypothesis_drew_is_held_as_its_items() -> None:
+    """``st.iterables`` (and ``from_type(Iterable[str])``) give an object
+    whose ``iter`` is another object: it is held as a one-shot iterator of
+    its items, which a test writes as ``iter([...])``."""
+    from hypothesis import find
+    from hypothesis import strategies as st
+
+    from pytest_escape.inputs.literals import OneShot, settled
+
+    drawn = find(st.iterables(st.integers(0, 3), min_size=2, max_size=2), lambda _: True)
+    held = settled(drawn)
+    assert isinstance(held, OneShot) and len(held.items) == 2
+    assert literal(held).source == f"iter({list(held.items)!r})"
