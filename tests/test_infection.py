@@ -286,12 +286,29 @@ def test_a_parameter_the_callee_never_reads_changes_nothing() -> None:
     """``cast(None, next(it))`` for ``cast(int, next(it))``: ``typing.cast``
     never reads its first parameter, and ``next(it)``, written the same in
     both, is not evaluated (it would draw from the iterator)."""
-    infection = Infection.of((("cast(int, next(it))", "cast(None, next(it))"),))
+    infection = Infection.of((("t.cast(int, next(it))", "t.cast(None, next(it))"),))
     assert infection is not None
     it = iter([1, 2])
-    infection.look(frame_of(cast=typing.cast, it=it))
+    infection.look(frame_of(t=typing, it=it))
     assert infection.looked_now and infection.infected_now is None
     assert next(it) == 1
+
+
+class _Handler:
+    def __init__(self, postprocessor: Any) -> None:
+        self.postprocessor = postprocessor
+
+
+def test_what_a_callback_the_inputs_supplied_never_reads_is_still_a_change() -> None:
+    """``self.postprocessor(None, key)`` for ``self.postprocessor(self.path,
+    key)``: the tests' postprocessor ignores the path, but the callback is
+    the caller's, and another one reads it (xmltodict: 4 wrong "likely
+    equivalent")."""
+    infection = Infection.of((("self.postprocessor(path, key)", "self.postprocessor(None, key)"),))
+    assert infection is not None
+    infection.look(frame_of(self=_Handler(lambda path, key: key), path=["a"], key="k"))
+    assert infection.looked_now and infection.infected_now is not None
+    assert "passed path=None" in infection.infected_now
 
 
 def test_a_constant_of_another_type_is_tried_too() -> None:
@@ -336,3 +353,22 @@ def test_a_dropped_argument_holding_a_function_is_not_evidence_of_sameness() -> 
     infection.look(frame_of(checked_field=checked_field, kind=int, invariant=_no_check))
     assert infection.looked_now and infection.infected_now is None and infection.infectable is None
     assert infection.nearby_blind is not None and "no other value of invariant" in infection.nearby_blind
+
+
+#: a module's flag and the result of an optional import, as tabulate's
+_WIDE_MODE = False
+_OPTIONAL = None
+
+
+def test_an_expression_of_module_settings_alone_is_no_evidence() -> None:
+    """``_OPTIONAL is not None and _WIDE_MODE`` -> ``or``: both are False in
+    this process, but a user who sets the flag, or has the package, meets
+    the mutant; with nothing the inputs vary, the check says it cannot see."""
+    infection = Infection.of(
+        (("_OPTIONAL is not None and _WIDE_MODE", "_OPTIONAL is not None or _WIDE_MODE"),)
+    )
+    assert infection is not None
+    infection.look(frame_of())
+    assert infection.looked_now and infection.infected_now is None
+    assert infection.nearby_blind is not None
+    assert "it reads only _OPTIONAL, _WIDE_MODE of its module" in infection.nearby_blind

@@ -231,7 +231,10 @@ def _compare_calls(
             return None
         outcome = "raises TypeError" if now is None else "binds its arguments"
         return f"`{shown_mutated}` {outcome} where the original's does not"
-    unread = _unread(function)
+    # what a callback the inputs supplied never reads is that callback's
+    # choice, not the program's: xmltodict's ``self.postprocessor(None, key,
+    # data)`` met only the tests' postprocessors, which ignore the path
+    unread = _unread(function) if _program_code(original.func, function, scope, frame) else frozenset()
     differing: list[str] = []
     passed: list[str] = []
     for name, ours in was.arguments.items():
@@ -248,6 +251,23 @@ def _compare_calls(
         f"`{shown_mutated}` passed {', '.join(passed)} where the original's "
         f"`{shown_original}` passed {', '.join(differing)}"
     )
+
+
+def _program_code(node: ast.expr, function: Any, scope: _Scope, frame: FrameType) -> bool:
+    """Whether the callee is the program's own code (a global or built-in
+    name, a module's or a class's attribute, a method), not a callable a
+    caller handed in (a parameter, or an instance's attribute holding one)."""
+    if isinstance(node, ast.Name):
+        return node.id not in frame.f_locals
+    if inspect.ismethod(function) or (inspect.isbuiltin(function) and function.__self__ is not None):
+        return True
+    if isinstance(node, ast.Attribute):
+        try:
+            owner = scope.value(node.value)
+        except Exception:  # noqa: BLE001 - Unsafe, or what reading it raised: not known to be fixed
+            return False
+        return isinstance(owner, (ModuleType, type))
+    return False
 
 
 def _same_text(a: Any, b: Any) -> bool:
@@ -379,7 +399,26 @@ def _infectable(
                 continue
             if told is not None:
                 return f"with {path} = {value_key(candidate)}, {told}"
+    if not varied and (settings := _settings(original, frame)):
+        # a module's flag or optional import (tabulate's ``wcwidth is not
+        # None and WIDE_CHARS_MODE``) holds one value in this process, and
+        # a user who sets the flag, or has the package, meets the mutant:
+        # 4 wrong "likely equivalent" read nothing else
+        blind(f"it reads only {', '.join(settings)} of its module, which no input sets")
     return None
+
+
+def _settings(expression: ast.expr, frame: FrameType) -> list[str]:
+    """The module-level values (not functions, classes or modules) an
+    expression reads by name."""
+    found = []
+    for node in ast.walk(expression):
+        if not isinstance(node, ast.Name) or node.id in frame.f_locals or node.id not in frame.f_globals:
+            continue
+        value = frame.f_globals[node.id]
+        if not (callable(value) or isinstance(value, ModuleType)):
+            found.append(node.id)
+    return sorted(set(found))
 
 
 def _answering(original: ast.expr, mutated: ast.expr) -> list[Any]:
