@@ -403,6 +403,8 @@ class WorkerPlugin:
         self.unreachable: dict[str, str] = {}
         #: module -> its tests that fail after its top level runs again without a mutant
         self.rerun_failing: dict[str, set[str]] = {}
+        #: module -> seconds its control took (the top level run again, then its tests)
+        self.rerun_seconds: dict[str, float] = {}
         #: test file -> its text, for telling a failing check from a crash
         self.sources: dict[str, str] = {}
         #: candidate -> the runs of it followed so far (``evidence.trace``), by run
@@ -825,6 +827,7 @@ class WorkerPlugin:
             return None
         run = decode(TestRun, payload["run"])
         self.rerun_failing[module] = {kill.test for kill in run.kills}
+        self.rerun_seconds[module] = outcome.duration
         return [made for entry in run_order(entries) if (made := self._mutant(entry, set()))] or None
 
     def _mutant(
@@ -855,7 +858,11 @@ class WorkerPlugin:
             )
             return payload
 
-        steps = self.limits.steps(tests, slack)
+        # the top level runs again before the first test: what the control
+        # took for it and the tests is allowed on top (not ``slack``, which
+        # marks a second run with more time)
+        ahead = self.rerun_seconds.get(entry.module, 0.0) if entry.at_import else 0.0
+        steps = self.limits.steps(tests, slack + ahead)
         tag = ("mutant", rerun, entry, frozenset(excluded), slack)
         return Job(key=entry.id, timeout=steps[-1].limit, run=run, tag=tag, steps=steps)
 
