@@ -784,10 +784,14 @@ class WorkerPlugin:
         )
         return job
 
+    def _at_import(self, module: str) -> list[MutantJob]:
+        """The module's mutants still to run with its top level run again."""
+        return [e for e in self.plan.jobs if e.at_import and e.module == module and e.known is None]
+
     def _control(self, module: str) -> Job | None:
         """The module's top level run again without a mutant, then every test
         its ``at_import`` mutants run against (``_settle_control``)."""
-        entries = [e for e in self.plan.jobs if e.at_import and e.module == module and e.known is None]
+        entries = self._at_import(module)
         tests = list(dict.fromkeys(t for e in entries for t in e.tests if t in self.items))
         try:
             compiled_top_level(module)  # once, before the children fork
@@ -809,7 +813,7 @@ class WorkerPlugin:
         return Job(key=f"{module}:top level", timeout=self._timeout(tests), run=run, tag=("control", module))
 
     def _settle_control(self, job: Job, module: str, outcome: Outcome) -> list[Job] | None:
-        entries = [e for e in self.plan.jobs if e.at_import and e.module == module and e.known is None]
+        entries = self._at_import(module)
         payload = outcome.payload if outcome.kind == REPORTED else {}
         if "run" not in payload:
             # a top level that cannot run twice (a registration that refuses a
