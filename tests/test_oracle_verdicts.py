@@ -691,15 +691,18 @@ def test_tests_that_fail_when_the_top_level_runs_again_are_left_out(project: Pro
             """,
         }
     )
+    _none_run(project, "_add", "its module's tests fail when registry's top level runs again without it")
+
+
+def _none_run(project: Project, function: str, reason: str) -> None:
+    """The run measures nothing (exit 11): each of ``function``'s mutants
+    has no coverage, with ``reason``."""
     result = project.run("--escape-witness-budget", "0")
     assert result.ret == 11  # nothing measured: no score
-    added = [m for m in project.mutants().values() if m["function"] == "_add"]
-    assert added
-    for mutant in added:
-        assert mutant["status"] == "no coverage"
-        assert mutant["status_reason"] == (
-            "its module's tests fail when registry's top level runs again without it"
-        )
+    mutants = [m for m in project.mutants().values() if m["function"] == function]
+    assert mutants
+    for mutant in mutants:
+        assert (mutant["status"], mutant["status_reason"]) == ("no coverage", reason)
 
 
 def test_a_top_level_that_cannot_run_twice_runs_no_mutant(project: Project) -> None:
@@ -732,13 +735,9 @@ def test_a_top_level_that_cannot_run_twice_runs_no_mutant(project: Project) -> N
             """,
         }
     )
-    result = project.run("--escape-witness-budget", "0")
-    assert result.ret == 11  # nothing measured: no score
-    registered = [m for m in project.mutants().values() if m["function"] == "_register"]
-    assert registered
-    for mutant in registered:
-        assert mutant["status"] == "no coverage"
-        assert mutant["status_reason"] == (
-            "once's top level raises RuntimeError('registered twice') when it runs again "
-            "without a mutant: its mutants are not run"
-        )
+    _none_run(
+        project,
+        "_register",
+        "once's top level raises RuntimeError('registered twice') when it runs again "
+        "without a mutant: its mutants are not run",
+    )

@@ -896,6 +896,26 @@ def _joined(parts: list[str], sep: Any = _UNSET) -> str:
     return ("," if sep is _UNSET else sep).join(parts)
 
 
+def _drawn(strategy: Any, examples: int) -> list[dict[str, Any]]:
+    """Every call ``strategy`` gives in ``examples`` tries of a seeded search
+    that accepts none (so it draws them all)."""
+    import random
+
+    from hypothesis import find
+
+    from pytest_escape.inputs.strategies import hypothesis_settings
+
+    drawn: list[dict[str, Any]] = []
+
+    def keep(call: Any) -> bool:
+        drawn.append(call.as_dict())
+        return False
+
+    with pytest.raises(Exception, match="No examples"):
+        find(strategy, keep, settings=hypothesis_settings(examples), random=random.Random(0))
+    return drawn
+
+
 def test_a_sentinel_default_the_tests_passed_is_left_out_not_rebuilt() -> None:
     """A recorded call that passed a sentinel default (``Trie.items`` passing
     ``prefix=_SENTINEL`` on to ``iteritems``) is drawn with it left out.  The
@@ -903,24 +923,14 @@ def test_a_sentinel_default_the_tests_passed_is_left_out_not_rebuilt() -> None:
     came back a new object, which the call passed on: eight false crashes on
     pygtrie."""
     import pickle
-    import random
 
-    from hypothesis import find
-
-    from pytest_escape.inputs.strategies import call_strategy, hypothesis_settings
+    from pytest_escape.inputs.strategies import call_strategy
 
     assert shaped(OMITTED) is OMITTED and pickle.loads(pickle.dumps(OMITTED)) is OMITTED
     # nor is the sentinel itself rebuilt as a new object, which ``is _UNSET`` would miss
     assert shaped(_UNSET) is _UNSET
     strategy = call_strategy(_joined, None, [{"parts": ["a"], "sep": _UNSET}], Seeds(), valid_only=True)
-    drawn: list[Any] = []
-
-    def keep(call: Any) -> bool:
-        drawn.append(call.as_dict().get("sep", OMITTED))
-        return False
-
-    with pytest.raises(Exception, match="No examples"):
-        find(strategy, keep, settings=hypothesis_settings(50), random=random.Random(0))
+    drawn = [call.get("sep", OMITTED) for call in _drawn(strategy, 50)]
     assert drawn and all(sep is OMITTED for sep in drawn)
 
 
@@ -1853,22 +1863,11 @@ def test_a_parameter_whose_default_the_mutant_changes_is_always_left_out() -> No
     """The mutant of ``encoding='utf-8'`` acts only on calls that leave
     ``encoding`` out: every drawn call does, the tests' own too, and the
     other parameters are still drawn both ways."""
-    import random
-
-    from hypothesis import find
-
-    from pytest_escape.inputs.strategies import call_strategy, hypothesis_settings
+    from pytest_escape.inputs.strategies import call_strategy
 
     observed = [{"text": "a", "encoding": "latin-1", "errors": "strict"}]
     strategy = call_strategy(_encode, None, observed, Seeds(), defaulted=frozenset({"encoding"}))
-    drawn: list[dict[str, Any]] = []
-
-    def keep(call: Any) -> bool:
-        drawn.append(call.as_dict())
-        return False
-
-    with pytest.raises(Exception, match="No examples"):
-        find(strategy, keep, settings=hypothesis_settings(60), random=random.Random(0))
+    drawn = _drawn(strategy, 60)
     assert drawn and all(call.get("encoding", OMITTED) is OMITTED for call in drawn)
     assert {call.get("errors", OMITTED) is OMITTED for call in drawn} == {True, False}
 
@@ -1955,22 +1954,9 @@ def test_a_hint_that_holds_any_is_built_without_it() -> None:
     hint that is nothing but ``Any`` inside leaves the tests' values to
     stand in.  A one-draw check passed such hints, and the search then
     stopped when Hypothesis drew the ``Any`` member."""
-    import random
+    from pytest_escape.inputs.strategies import call_strategy
 
-    from hypothesis import find
-
-    from pytest_escape.inputs.strategies import call_strategy, hypothesis_settings
-
-    strategy = call_strategy(_Keyed.signed, _Keyed, [], Seeds())
-    drawn: list[dict[str, Any]] = []
-
-    def keep(call: Any) -> bool:
-        drawn.append(call.as_dict())
-        return False
-
-    with pytest.raises(Exception, match="No examples"):
-        find(strategy, keep, settings=hypothesis_settings(80), random=random.Random(0))
-    assert len(drawn) >= 40
+    assert len(_drawn(call_strategy(_Keyed.signed, _Keyed, [], Seeds()), 80)) >= 40
 
 
 def test_an_iterable_hypothesis_drew_is_held_as_its_items() -> None:

@@ -7,10 +7,11 @@ protocol, so fixtures that call target code count as that test's coverage).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,32 +191,31 @@ class BaselineRecorder:
     # (``clock``), and its durations then said nothing of the test's.
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, object, object]:
-        started = clock.now()
-        try:
+        with self._timed(item.nodeid, fixture=True):
             return (yield)
-        finally:
-            self._took(item.nodeid, clock.now() - started, fixture=True)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, object, object]:
-        started = clock.now()
-        try:
+        with self._timed(item.nodeid, fixture=False):
             return (yield)
-        finally:
-            self._took(item.nodeid, clock.now() - started, fixture=False)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, object, object]:
+        with self._timed(item.nodeid, fixture=True):
+            return (yield)
+
+    @contextlib.contextmanager
+    def _timed(self, nodeid: str, fixture: bool) -> Iterator[None]:
+        """Add the seconds the block took to the test's duration, and to its
+        fixtures' for setup and teardown."""
         started = clock.now()
         try:
-            return (yield)
+            yield
         finally:
-            self._took(item.nodeid, clock.now() - started, fixture=True)
-
-    def _took(self, nodeid: str, seconds: float, fixture: bool) -> None:
-        self._durations[nodeid] += seconds
-        if fixture:
-            self._fixture_durations[nodeid] += seconds
+            seconds = clock.now() - started
+            self._durations[nodeid] += seconds
+            if fixture:
+                self._fixture_durations[nodeid] += seconds
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed and report.nodeid not in self.baseline.failed:

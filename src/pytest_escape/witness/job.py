@@ -139,12 +139,7 @@ def search_function(
                 target, module, qualname, survivor, caller, observed, steps, domain, options, allowance
             )
         except Exception as e:  # noqa: BLE001 - one survivor's failure must not cost the others
-            where = traceback.extract_tb(e.__traceback__)[-1]
-            result = {
-                "verdict": UNEXPLORABLE,
-                "reason": f"the search itself failed: {type(e).__name__}: {e} "
-                f"({os.path.basename(where.filename)}:{where.lineno})",
-            }
+            result = {"verdict": UNEXPLORABLE, "reason": f"the search itself failed: {_fault(e)}"}
         result["seconds"] = round(time.monotonic() - began, 3)
         found(survivor.id, witness_from_dict(result))
     return {"done": True, "seconds": round(time.monotonic() - started, 3)}
@@ -234,12 +229,14 @@ def _search_one(
         except NotLiteral as e:
             result["test_dropped"] = f"not emitted: {e}"
         except Exception as e:  # noqa: BLE001 - our writer's own fault must not cost the witness found
-            where = traceback.extract_tb(e.__traceback__)[-1]
-            result["test_dropped"] = (
-                f"not emitted: writing it failed: {type(e).__name__}: {e} "
-                f"({os.path.basename(where.filename)}:{where.lineno})"
-            )
+            result["test_dropped"] = f"not emitted: writing it failed: {_fault(e)}"
     return result
+
+
+def _fault(error: Exception) -> str:
+    """A fault of ours, in one line: what was raised, and where."""
+    where = traceback.extract_tb(error.__traceback__)[-1]
+    return f"{type(error).__name__}: {error} ({os.path.basename(where.filename)}:{where.lineno})"
 
 
 def _outside(search: Search, strategy: Any, seconds: float) -> Finding:
