@@ -358,6 +358,38 @@ def test_a_branch_of_a_line_that_runs_is_not_reached_because_its_line_is(project
     assert w["verdict"] == NOT_REACHED and w["reached"] == 0 and w["examples"] > 0, w
 
 
+POSITIVE = """
+def positive(xs: list[int]) -> list[int]:
+    def keep(x: int) -> int:
+        return x if x >= 0 else 0
+
+    return [keep(x) for x in xs]
+"""
+
+POSITIVE_TESTS = """
+from positive import positive
+
+
+def test_positive():
+    assert positive([3, -2]) == [3, 0]
+"""
+
+
+def test_a_change_in_a_local_function_is_reached_by_the_search(project: Project) -> None:
+    """``keep`` is a code object of its own inside ``positive``: the probe
+    follows the change into it.  ``>=`` -> ``>`` gives the same list on
+    every input, and the inputs that ran it count (before, none ever did,
+    and the verdict was "not reached by the search")."""
+    _searched(project, {"positive.py": POSITIVE, "test_positive.py": POSITIVE_TESTS}, 10)
+    (bound,) = [
+        m
+        for m in project.mutants().values()
+        if m["after"][0].strip() == "return x if x > 0 else 0" and m["status"] == "survived"
+    ]
+    w = _witness(bound)
+    assert w["verdict"] != NOT_REACHED and w["reached"] > 0 and w["reached_distinct"] > 0, w
+
+
 RENDER = """
 MODE = ""
 

@@ -116,7 +116,7 @@ def test_the_probe_watches_the_mutated_text_not_its_line(tmp_path: Path) -> None
 
     def reached(change: tuple[int, str] | None, *args: Any) -> bool:
         probe = LineProbe(pick.__code__, 2, change)
-        sys.settrace(probe)
+        probe.start()
         try:
             pick(*args)
         finally:
@@ -126,6 +126,69 @@ def test_the_probe_watches_the_mutated_text_not_its_line(tmp_path: Path) -> None
     assert not reached((column, "repr(y)"), 1, 2)
     assert reached((column, "repr(y)"), 0, 2)
     assert reached(None, 1, 2)  # by its line, as before (and on Python 3.10)
+
+
+def test_the_probe_watches_mutated_code_nested_in_the_function(tmp_path: Path) -> None:
+    """A local ``def``, a lambda and a comprehension are code objects of
+    their own: the probe follows the mutated text into them, and an input
+    that runs it reaches it (before, none ever did)."""
+    from pytest_escape.inputs.calls import LineProbe
+
+    source = (
+        "def outer(xs, n):\n"
+        "    def inner(k):\n"
+        "        return k > 3\n"
+        "    pick = lambda v: v * 2\n"
+        "    return [inner(x) for x in xs if x != 7], pick(n)\n"
+    )
+    path = tmp_path / "nested.py"
+    path.write_text(source, encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - our own source
+    outer = namespace["outer"]
+    lines = source.splitlines()
+
+    def reached(line: int, text: str | None, *args: Any) -> bool:
+        change = (lines[line - 1].index(text), text) if text is not None else None
+        probe = LineProbe(outer.__code__, line, change)
+        probe.start()
+        try:
+            outer(*args)
+        finally:
+            sys.settrace(None)
+        return probe.hit
+
+    assert reached(3, "k > 3", [1], 0) and not reached(3, "k > 3", [], 0)
+    assert reached(4, "v * 2", [], 0)
+    assert reached(5, "x != 7", [1], 0)
+    assert reached(3, None, [1], 0)  # by its line (Python 3.10)
+    if sys.version_info >= (3, 11):  # by its instructions: a filter an empty loop never ran
+        assert not reached(5, "x != 7", [], 0)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="instruction positions (co_positions) came in 3.11")
+def test_the_first_call_a_process_probes_is_seen(tmp_path: Path) -> None:
+    """Opcode events are switched on lazily (Python 3.12: only by a
+    ``settrace`` after a frame asked; 3.13: only for a frame that has its
+    tracer): the first probed call of a fresh interpreter reaches its change."""
+    import subprocess
+
+    path = tmp_path / "first.py"
+    path.write_text("def outer(k):\n    def inner(k):\n        return k > 3\n    return inner(k)\n")
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import first\n"
+        "from pytest_escape.inputs.calls import LineProbe\n"
+        "probe = LineProbe(first.outer.__code__, 3, (15, 'k > 3'))\n"
+        "probe.start()\n"
+        "first.outer(1)\n"
+        "sys.settrace(None)\n"
+        "print(probe.hit)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "True", done.stderr
 
 
 def test_the_variables_a_line_reads_and_whether_they_ever_changed(tmp_path: Path) -> None:

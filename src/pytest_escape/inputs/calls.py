@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dis
 import functools
 import inspect
 import io
@@ -18,7 +19,7 @@ import linecache
 import sys
 import tokenize
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import CodeType, FrameType
 from typing import Any
@@ -228,7 +229,7 @@ def fresh_arguments(
 
 
 class LineProbe:
-    """Did a call execute the mutated code of one code object?  (A narrow ``sys.settrace``.)
+    """Did a call execute the mutated code of one function?  (A narrow ``sys.settrace``.)
 
     Given ``change`` (where the mutant's text starts on ``line``, and that
     text), the probe watches the instructions compiled from that text, not
@@ -238,6 +239,13 @@ class LineProbe:
     "likely equivalent" on 263 inputs, none of which took the branch).
     Without instruction positions (Python 3.10), or when no instruction
     comes from the text, it watches the line.
+
+    The mutated text can be compiled into a code object nested in the
+    function's: a local ``def``, a lambda, a comprehension (its own code
+    before Python 3.12) or a generator expression.  Those frames are
+    watched too; watching only the function's own said "none of them
+    reached the mutated line" of every such mutant, whatever the inputs
+    did (tabulate's ``make_header_line``, dpath's local helpers).
     """
 
     def __init__(
@@ -250,10 +258,15 @@ class LineProbe:
         self.code = code
         self.line = line
         self.hit = False
-        self.offsets = _offsets_of(code, line, change) if change is not None else None
+        #: the code objects that hold the mutated code, by identity (equal
+        #: code objects of two places compare equal), each with the offsets
+        #: of its instructions from the changed text, or None: watch the line
+        self.watched = _watched(code, line, change)
         #: the local variables the mutated line reads, and the values each had
         #: whenever the mutated code ran (``unvaried``)
-        self.values: dict[str, set[str]] = {name: set() for name in locals_read(code, line)}
+        self.values: dict[str, set[str]] = {
+            name: set() for watched, _ in self.watched.values() for name in locals_read(watched, line)
+        }
         #: the infection check: what the changed expression gave in the
         #: original's text and in the mutant's, where the mutant ran
         self.infection = Infection.of(expressions)
@@ -274,20 +287,65 @@ class LineProbe:
         if self.infection is not None:
             self.infection.look(frame)
 
-    def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if self.offsets is not None:
-            if event == "opcode" and frame.f_lasti in self.offsets:
+    def _tracer(self, offsets: frozenset[int] | None) -> Any:
+        def local(frame: FrameType, event: str, arg: Any) -> Any:
+            if offsets is not None:
+                if event == "opcode" and frame.f_lasti in offsets:
+                    self._reached(frame)
+            elif event == "line" and frame.f_lineno == self.line:
                 self._reached(frame)
-        elif event == "line" and frame.f_lineno == self.line:
-            self._reached(frame)
-        return self._local
+            return local
+
+        return local
+
+    def start(self) -> None:
+        """Trace what runs from now on (``sys.settrace(None)`` ends it).
+
+        Python 3.12 turns opcode events on only in a ``settrace`` made after
+        some frame asked for them, so one is asked for first; without it the
+        first call a process probed was never seen to reach its change."""
+        here = sys._getframe()
+        asked = here.f_trace_opcodes
+        here.f_trace_opcodes = True
+        here.f_trace_opcodes = asked
+        sys.settrace(self)
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_code is self.code:
-            if self.offsets is not None:
-                frame.f_trace_opcodes = True
-            return self._local
-        return None
+        watched = self.watched.get(id(frame.f_code))
+        if watched is None:
+            return None
+        offsets = watched[1]
+        tracer = self._tracer(offsets)
+        if offsets is not None:
+            # Python 3.13 sends a frame opcode events only once it has its tracer
+            frame.f_trace = tracer
+            frame.f_trace_opcodes = True
+        return tracer
+
+
+def _nested(code: CodeType) -> Iterator[CodeType]:
+    """``code`` and every code object compiled inside it, however deep."""
+    yield code
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            yield from _nested(constant)
+
+
+#: code objects by identity, each with the offsets its probe watches (None: the line)
+Watched = dict[int, tuple[CodeType, frozenset[int] | None]]
+
+
+def _watched(code: CodeType, line: int, change: tuple[int, str] | None) -> Watched:
+    """Which code objects of ``code`` (itself or nested) the probe watches,
+    and how: by the instructions compiled from the changed text where some
+    are, else by the line in those whose instructions come from it."""
+    codes = list(_nested(code))
+    if change is not None:
+        by_text: Watched = {id(c): (c, found) for c in codes if (found := _offsets_of(c, line, change))}
+        if by_text:
+            return by_text
+    by_line: Watched = {id(c): (c, None) for c in codes if any(at == line for _, _, at in c.co_lines())}
+    return by_line or {id(code): (code, None)}
 
 
 def locals_read(code: CodeType, line: int) -> tuple[str, ...]:
@@ -329,10 +387,33 @@ def unvaried(values: dict[str, set[str]]) -> str | None:
     return None
 
 
+#: instructions that evaluate nothing of the text their position names: the
+#: compiler gives a loop's jump back, a comprehension's append and the
+#: return after it the position of the condition before them, so an empty
+#: comprehension "ran" its filter (``[x for x in xs if x != 7]`` on ``[]``)
+_CARRIED = frozenset(
+    {
+        "CACHE",
+        "END_FOR",
+        "JUMP_BACKWARD",
+        "JUMP_BACKWARD_NO_INTERRUPT",
+        "JUMP_FORWARD",
+        "LIST_APPEND",
+        "MAP_ADD",
+        "NOP",
+        "POP_TOP",
+        "RESUME",
+        "RETURN_CONST",
+        "RETURN_VALUE",
+        "SET_ADD",
+    }
+)
+
+
 def _offsets_of(code: CodeType, line: int, change: tuple[int, str]) -> frozenset[int] | None:
     """The offsets of ``code``'s instructions compiled from the text ``change``
     puts on ``line`` (positions are in UTF-8 bytes; the line up to the change
-    is the original's)."""
+    is the original's), leaving out those that only carry its position."""
     positions = getattr(code, "co_positions", None)
     text = linecache.getline(code.co_filename, line)
     if positions is None or not text:
@@ -343,7 +424,12 @@ def _offsets_of(code: CodeType, line: int, change: tuple[int, str]) -> frozenset
     found = frozenset(
         2 * index
         for index, (first, last, left, right) in enumerate(positions())
-        if first == last == line and left is not None and right is not None and start <= left and right <= end
+        if first == last == line
+        and left is not None
+        and right is not None
+        and start <= left
+        and right <= end
+        and dis.opname[code.co_code[2 * index]] not in _CARRIED
     )
     return found or None
 
@@ -421,7 +507,7 @@ class Caller:
                 args, kwargs = split_arguments(self.target.signature, arguments)
                 start = len(heard)  # what building the input warned is not the call's
                 if probe is not None:
-                    sys.settrace(probe)
+                    probe.start()
                 try:
                     value = self.target.function(*args, **kwargs)
                     if loop is not None and inspect.iscoroutine(value):
