@@ -302,8 +302,9 @@ def verdict_options(settings: Settings) -> dict[str, Any]:
 #: the original did the same on every input, and the options a function
 #: reads from its ``**kwargs`` passed; 3: the infection check, and the
 #: "hidden change" and "equivalence unconfirmed" verdicts; 4: a
-#: constructor searched on a new instance, written as the class's call)
-SEARCH_RULES = 4
+#: constructor searched on a new instance, written as the class's call;
+#: 5: the probe follows a change into the function's nested code)
+SEARCH_RULES = 5
 
 
 def witness_options(settings: Settings) -> str:
