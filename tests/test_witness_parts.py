@@ -487,6 +487,23 @@ def test_a_class_s_tests_are_those_of_all_its_methods() -> None:
     assert class_tests_of(jobs) == {("m", "C"): ["t::put", "t::both", "t::size"]}
 
 
+def test_a_search_runs_each_survivor_s_first_tests_before_any_second() -> None:
+    """The tests a search child records inputs from are taken in turn: the
+    survivor in a rare branch gets its line's test run, however many tests
+    the first survivor has."""
+    from pytest_escape.execution.stage import OBSERVE_TESTS
+    from pytest_escape.execution.witnesses import observed_tests
+
+    def job(n: int, *tests: str) -> MutantJob:
+        return MutantJob(f"m.f_{n}", tests, "m", "f", 1, False, "", False, False)
+
+    common = tuple(f"t::common{i}" for i in range(20))
+    group = [job(1, *common), job(2, "t::rare", *common), job(3, "t::common0", "t::other")]
+    chosen = observed_tests(group)
+    assert chosen[:4] == ["t::common0", "t::rare", "t::common1", "t::other"]
+    assert len(chosen) == OBSERVE_TESTS == len(set(chosen))
+
+
 def test_parameters_get_strategies_or_a_reason() -> None:
     def f(qty: int, path: str = "", *, label, callback, when=None):  # type: ignore[no-untyped-def]
         return qty

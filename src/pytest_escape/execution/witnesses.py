@@ -20,6 +20,7 @@ deeper child dies, the first finding stands.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -67,6 +68,20 @@ def settled(options: WitnessOptions, survivors: int, workers: int) -> WitnessOpt
     needed = math.ceil(WitnessStage.MIN_SHARE * survivors / (max(workers, 1) * WORK_SHARE))
     budget = min(max(float(needed), AUTO_WITNESS_FLOOR), AUTO_WITNESS_CEILING)
     return dataclasses.replace(options, budget=budget)
+
+
+def observed_tests(group: list[MutantJob]) -> list[str]:
+    """The tests a search child runs to record its function's inputs: the
+    survivors' tests taken in turn, each survivor's first (those that
+    executed its line, cheapest first) before any survivor's second.
+
+    Taken survivor after survivor, the first survivor's tests filled every
+    place, and a survivor in another branch had no test of its line run: no
+    recorded input reached it, and it ended "not reached by the search"
+    (tabulate: 29 of its 61).
+    """
+    in_turn = itertools.chain.from_iterable(itertools.zip_longest(*(survivor.tests for survivor in group)))
+    return [t for t in dict.fromkeys(in_turn) if t is not None][:OBSERVE_TESTS]
 
 
 def class_tests_of(jobs: Iterable[MutantJob]) -> dict[tuple[str, str], list[str]]:
@@ -135,10 +150,7 @@ class WitnessStage(BudgetedStage):
         self, group: list[MutantJob], options: WitnessOptions, allowance: Allowance, deeper: bool
     ) -> Job:
         module, function = group[0].module, group[0].function
-        tests: list[str] = []
-        for survivor in group:
-            tests += [t for t in survivor.tests if t not in tests]
-        tests = tests[:OBSERVE_TESTS]
+        tests = observed_tests(group)
         owner, method, _ = function.partition(".")
         if method and deeper:
             # a method's receiver may need a state another test of its class built
