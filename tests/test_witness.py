@@ -1824,6 +1824,52 @@ def test_what_an_exception_was_made_with_is_compared(project: Project) -> None:
     assert built and all(_witness(m)["verdict"] == WITNESSED for m in built), [m["witness"] for m in built]
 
 
+CONFLICTS = """
+class Conflict(Exception):
+    def __init__(self, message: str, op: object = None) -> None:
+        super().__init__(message)
+        self.op = op
+
+
+class Move:
+    def __init__(self, source: str, target: str) -> None:
+        self.source = source
+        self.target = target
+
+    def apply(self, paths: list[str]) -> list[str]:
+        if self.target.startswith(self.source + "/"):
+            raise Conflict("cannot move a value into its own child", op=self)
+        return [self.target if p == self.source else p for p in paths]
+"""
+
+CONFLICTS_TESTS = """
+import pytest
+
+from conflicts import Conflict, Move
+
+
+def test_move():
+    assert Move("a", "b").apply(["a", "c"]) == ["b", "c"]
+    with pytest.raises(Conflict, match="own child"):
+        Move("a", "a/b").apply(["a"])
+"""
+
+
+def test_what_an_exception_holds_is_compared(project: Project) -> None:
+    """``Conflict(..., op=None)`` for ``op=self``: the same type, message and
+    arguments, but a handler reading ``e.op`` gets None.  Before, a hidden
+    change on every input; now a witness whose test pins ``caught.value.op``."""
+    _searched(project, {"conflicts.py": CONFLICTS, "test_conflicts.py": CONFLICTS_TESTS}, 20)
+    (dropped,) = [
+        m for m in project.mutants().values() if "op=None)" in m["after"][0] and m["function"] == "Move.apply"
+    ]
+    w = _witness(dropped)
+    assert w["verdict"] == WITNESSED and w["difference"] == "exception attributes", w
+    assert "with pytest.raises(Conflict) as caught:" in w["test"] and "caught.value.op" in w["test"], w[
+        "test"
+    ]
+
+
 LEXING = """
 class LexError(ValueError):
     def __init__(self, position: int, value: str) -> None:

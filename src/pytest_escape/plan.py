@@ -303,7 +303,8 @@ def verdict_options(settings: Settings) -> dict[str, Any]:
 #: reads from its ``**kwargs`` passed; 3: the infection check, and the
 #: "hidden change" and "equivalence unconfirmed" verdicts; 4: a
 #: constructor searched on a new instance, written as the class's call;
-#: 5: the probe follows a change into the function's nested code)
+#: 5: the probe follows a change into the function's nested code, and an
+#: exception's attributes are part of the outcome)
 SEARCH_RULES = 5
 
 

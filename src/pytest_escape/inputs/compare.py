@@ -438,6 +438,8 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
             return "exception message"
         if not same_value(a.error.args, b.error.args):
             return EXCEPTION_ARGUMENTS
+        if not same_value(exception_state(a.error), exception_state(b.error)):
+            return EXCEPTION_STATE
     for name, before in a.arguments.items():
         if name in b.arguments and not same_value(before, b.arguments[name]):
             return f"argument {name!r}"
@@ -452,6 +454,21 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
 
 #: two exceptions of one type and message, made with other arguments
 EXCEPTION_ARGUMENTS = "exception arguments"
+#: ... or made with the same, holding other attributes
+EXCEPTION_STATE = "exception attributes"
+
+
+def exception_state(error: BaseException) -> dict[str, Any]:
+    """The attributes an exception holds beyond its arguments, which a
+    caller that catches it reads (``e.op``, ``e.position``).
+
+    A mutant that raised ``Conflict(message, op=None)`` for ``op=self``
+    was a "hidden change" on every input (jsonpatch's operations: 2
+    survivors), although a handler that reads ``e.op`` gets None.  Names
+    with two underscores (``__notes__``) are the interpreter's.
+    """
+    state = getattr(error, "__dict__", None)
+    return {k: v for k, v in state.items() if not k.startswith("__")} if isinstance(state, dict) else {}
 
 
 #: where a warning points (``warnings.warn``'s ``stacklevel``): at the line

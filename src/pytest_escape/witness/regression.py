@@ -19,6 +19,7 @@ from ..inputs.compare import (
     AT_THE_CALL,
     BEYOND_THE_CALL,
     EXCEPTION_ARGUMENTS,
+    EXCEPTION_STATE,
     PRINTED,
     RAISED,
     RETURNED,
@@ -27,6 +28,7 @@ from ..inputs.compare import (
     CallOutcome,
     Heard,
     difference_path,
+    exception_state,
     follow,
     message_of,
     object_state,
@@ -162,6 +164,21 @@ def _raised_arguments(mutant: CallOutcome) -> CallOutcome:
     return CallOutcome(RETURNED, value=mutant.error.args)
 
 
+def _pin_attribute(ours: dict[str, Any], theirs: dict[str, Any]) -> tuple[list[str], set[str]]:
+    """Asserts on the first attribute of the caught exception that differs from the mutant's."""
+    for name, value in ours.items():
+        if not name.isidentifier():
+            continue
+        if name not in theirs:
+            return [f"assert hasattr(caught.value, {name!r})"], set()
+        if not same_value(value, theirs[name]):
+            return _pin_value(value, CallOutcome(RETURNED, value=theirs[name]), f"caught.value.{name}")
+    missing = next((name for name in theirs if name.isidentifier() and name not in ours), None)
+    if missing is None:
+        raise NotLiteral("the exceptions' attributes differ in no attribute a test can name")
+    return [f"assert not hasattr(caught.value, {missing!r})"], set()
+
+
 def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tuple[list[str], set[str]]:
     """Assertions on ``subject`` that hold for ``value`` and tell it from the mutant's."""
     if value is None or isinstance(value, bool):
@@ -254,6 +271,14 @@ def render(
             call_lines = [f"with pytest.raises({cls}) as caught:", f"    {expression}"]
             after_lines, needed = _pin_value(
                 original.error.args, _raised_arguments(mutant), "caught.value.args"
+            )
+            imports |= needed
+        elif difference == EXCEPTION_STATE:
+            # one type, message and arguments: the attribute a handler reads tells them apart
+            assert mutant.error is not None
+            call_lines = [f"with pytest.raises({cls}) as caught:", f"    {expression}"]
+            after_lines, needed = _pin_attribute(
+                exception_state(original.error), exception_state(mutant.error)
             )
             imports |= needed
         else:
