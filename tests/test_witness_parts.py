@@ -355,6 +355,27 @@ def test_instances_are_written_by_their_attributes() -> None:
     assert literal(Built(Point, (("x", OMITTED), ("y", 2)))).source == "Point(y=2)"
 
 
+def test_a_list_or_dict_that_holds_itself_is_named_then_filled() -> None:
+    """A linked ring kept in lists (``[previous, next, item]``, as a diff
+    builder or an ordered cache keeps its entries) and a dict that holds
+    itself: each is written empty under a name, then filled, so the lines
+    end and the copy has the same shape."""
+    forest = _Forest()
+    root: list[Any] = []
+    node: list[Any] = [root, root, "x"]
+    root.extend([node, node, None])
+    looped: dict[str, Any] = {"tag": 1}
+    looped["self"] = looped
+    forest.order = root
+    forest.nodes = looped
+    lines, imports = setup_lines(shaped(forest), "obj")
+    assert "obj_nodes = {}" in lines and "obj_nodes.update({'tag': 1, 'self': obj_nodes})" in lines
+    made = _made(lines, imports, "obj")
+    ring = made.order
+    assert ring[0][0] is ring and ring[0] is ring[1] and ring[0][2] == "x" and ring[2] is None
+    assert made.nodes["self"] is made.nodes and made.nodes["tag"] == 1
+
+
 class _EitherForm:
     """Every parameter has a default, yet one form must be given."""
 

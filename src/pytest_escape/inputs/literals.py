@@ -567,6 +567,8 @@ def _part_source(value: Any, child: str, lines: list[str], imports: set[str], na
         return named[id(value)]
     if bound_to_instance(value):
         return _method_part(value, child, lines, imports, named)
+    if type(value) in (list, dict) and _holds_itself(value):
+        return _cyclic_part(value, child, lines, imports, named)
     if (written := _stream_lines(value, _unused(child, named))) is not None:
         child = _unused(child, named)
         lines.extend(written)
@@ -602,6 +604,50 @@ def _part_source(value: Any, child: str, lines: list[str], imports: set[str], na
         return child
     imports |= found.imports
     return found.source
+
+
+def _holds_itself(value: list[Any] | dict[Any, Any]) -> bool:
+    """Whether ``value`` leads back to itself through lists, dicts and tuples
+    (the ring of ``[previous, next, item]`` nodes a linked list keeps)."""
+    seen: set[int] = set()
+    stack: list[Any] = list(value.values() if type(value) is dict else value)
+    while stack:
+        part = stack.pop()
+        if part is value:
+            return True
+        if type(part) in (list, dict, tuple) and id(part) not in seen:
+            seen.add(id(part))
+            stack.extend(part.values() if type(part) is dict else part)
+    return False
+
+
+def _cyclic_part(
+    value: list[Any] | dict[Any, Any], child: str, lines: list[str], imports: set[str], named: dict[int, str]
+) -> str:
+    """A list or dict that holds itself, written as an empty one given a
+    name first, then filled: ``node = []`` ... ``node.extend([node, ...])``.
+
+    Inline, it was written without end (jsonpatch's diff builder keeps its
+    operations in such a ring: 7 witnesses whose writer failed with a
+    RecursionError).
+    """
+    if len(named) > MAX_OBJECTS:
+        raise NotLiteral(f"it holds more than {MAX_OBJECTS} objects")
+    child = _unused(child, named)
+    named[id(value)] = child
+    if isinstance(value, list):
+        lines.append(f"{child} = []")
+        parts = [_part_source(item, f"{child}_{i}", lines, imports, named) for i, item in enumerate(value)]
+        lines.append(f"{child}.extend([{', '.join(parts)}])")
+        return child
+    lines.append(f"{child} = {{}}")
+    items = []
+    for index, (key, item) in enumerate(value.items()):
+        written = literal(key)
+        imports |= written.imports
+        items.append(f"{written.source}: {_part_source(item, f'{child}_{index}', lines, imports, named)}")
+    lines.append(f"{child}.update({{{', '.join(items)}}})")
+    return child
 
 
 def _unused(name: str, named: dict[int, str]) -> str:
