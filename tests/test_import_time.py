@@ -57,6 +57,56 @@ def test_the_functions_the_top_level_calls_and_those_they_call_run_again() -> No
     assert found.once == {"register", "_default"}
 
 
+METHODS = textwrap.dedent(
+    """
+    class Base:
+        def _store(self, key, value):
+            self.table[key] = value
+
+    class Registry(Base):
+        def __init__(self):
+            self.table = {}
+
+        def add(self, key, value):
+            self._store(self._key(key), value)
+
+        def _key(self, key):
+            return key.lower()
+
+        def lookup(self, key):
+            return self.table[key.lower()]
+
+        @classmethod
+        def default(cls):
+            return cls()
+
+    class Unused:
+        def add(self, key):
+            return key
+
+    registry = Registry()
+    registry.add("Person", "people")
+    fallback: Registry = Registry.default()
+    """
+)
+
+
+def test_methods_called_at_import_run_again() -> None:
+    """``registry = Registry()`` then ``registry.add(...)`` at the top level:
+    the constructor, the method, and what it calls on ``self`` (an inherited
+    method too) run while the module is imported; a method no statement
+    calls, and another class's method of the same name, do not."""
+    found = import_time(METHODS)
+    assert found.rerun == {
+        "Registry.__init__",
+        "Registry.add",
+        "Registry._key",
+        "Base._store",
+        "Registry.default",
+    }
+    assert found.once == set()
+
+
 def test_the_top_level_runs_again_without_its_definitions() -> None:
     """Run in the module's namespace, it builds the table anew with the
     functions already there, and defines nothing again."""

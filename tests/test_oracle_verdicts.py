@@ -665,6 +665,52 @@ def test_code_that_runs_only_at_import_is_run_by_running_the_top_level_again(pro
     assert functions["_rule"]["extreme"]["status"] == "killed"
 
 
+def test_methods_called_at_import_are_run_by_running_the_top_level_again(project: Project) -> None:
+    """``registry = Registry()`` then ``registry.add(...)`` at the top level:
+    the methods run only while the module is imported, and the tests read
+    what they built.  Their mutants run like an import-time function's
+    (before, each had "no test executes line ...")."""
+    project.write(
+        {
+            "registry.py": """
+                class Registry:
+                    def __init__(self):
+                        self.table = {}
+
+                    def add(self, key, value):
+                        self.table[self._key(key)] = value
+
+                    def _key(self, key):
+                        return key.lower()
+
+                    def lookup(self, key):
+                        return self.table.get(key.lower(), key + "s")
+
+                PLURALS = Registry()
+                PLURALS.add("Person", "people")
+
+                def plural(word):
+                    return PLURALS.lookup(word)
+            """,
+            "test_registry.py": """
+                from registry import plural
+
+                def test_irregular():
+                    assert plural("person") == "people"
+
+                def test_regular():
+                    assert plural("cat") == "cats"
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    at_import = [m for m in project.mutants().values() if m["function"] in ("Registry.add", "Registry._key")]
+    assert at_import and all(m["status"] in ("killed", "survived") for m in at_import), at_import
+    (upper,) = [m for m in at_import if "key.upper()" in m["after"][0]]
+    assert upper["status"] == "killed" and upper["killed_by"] == "test_registry.py::test_irregular", upper
+
+
 def test_tests_that_fail_when_the_top_level_runs_again_are_left_out(project: Project) -> None:
     """A test that holds an object the top level makes anew fails when it
     runs again without any mutant: it is no evidence against one, and a

@@ -15,7 +15,10 @@ module's own namespace, where the functions that read them look.
 
 What runs again is only what ``rerun`` compiles, and what it calls is
 found here, from the source: the module's functions called by those
-statements, and the functions those call by name.  A function called only
+statements, the methods they call (``Registry(...)``'s ``__init__``,
+``registry.add(...)`` for a top-level ``registry = Registry()``,
+``Registry.default()``), and what those call in turn, by name or on
+``self``.  A function called only
 from a decorator, a class body or a default value ran once, at import, and
 is not run again (``ImportTime.once``): its mutants are said to be so.
 """
@@ -56,9 +59,85 @@ def _runs_again(node: ast.stmt) -> bool:
     return not isinstance(node, (*_DEFINITIONS, *_IMPORTS)) and not _is_main_guard(node)
 
 
-def _called(nodes: Iterable[ast.AST], functions: set[str]) -> set[str]:
-    """The module's functions these nodes call by name as they run: not
-    inside a ``lambda`` or a nested ``def``, whose bodies run later."""
+@dataclass
+class _Module:
+    """What a module's source defines, by the names a call can reach them by."""
+
+    #: plain functions by name, methods by ``Class.method``
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]
+    classes: dict[str, ast.ClassDef]
+    #: top-level names bound to a new instance of one of its classes (``registry = Registry()``)
+    instances: dict[str, str]
+
+    @classmethod
+    def of(cls, tree: ast.Module) -> _Module:
+        functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        classes: dict[str, ast.ClassDef] = {}
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                classes[node.name] = node
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        functions[f"{node.name}.{item.name}"] = item
+        module = cls(functions, classes, {})
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            if (made := module._made(value)) is not None:
+                module.instances.update((t.id, made) for t in targets if isinstance(t, ast.Name))
+        return module
+
+    def _made(self, value: ast.expr) -> str | None:
+        """The module class ``value`` makes an instance of (``Registry()``), if any."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in self.classes:
+            return value.func.id
+        return None
+
+    def method(self, cls: str, name: str, seen: frozenset[str] = frozenset()) -> str | None:
+        """``cls.name`` as the module defines it: on the class, or on one of
+        its bases that the module defines (by name)."""
+        if f"{cls}.{name}" in self.functions:
+            return f"{cls}.{name}"
+        for base in self.classes[cls].bases:
+            if isinstance(base, ast.Name) and base.id in self.classes and base.id not in seen:
+                if (found := self.method(base.id, name, seen | {cls})) is not None:
+                    return found
+        return None
+
+    def callee(self, call: ast.Call, owner: str | None) -> str | None:
+        """The module's function or method ``call`` runs: ``f(...)``,
+        ``Cls(...)`` (its ``__init__``), ``Cls.m(...)``, ``obj.m(...)`` for a
+        top-level ``obj = Cls(...)``, and ``self.m(...)`` in ``owner``'s methods."""
+        func = call.func
+        if isinstance(func, ast.Name):
+            if func.id in self.classes:
+                return self.method(func.id, "__init__")
+            return func.id if func.id in self.functions else None
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+            return None
+        held = func.value.id
+        cls = (
+            held
+            if held in self.classes
+            else self.instances.get(held)
+            if held in self.instances
+            else owner
+            if held in ("self", "cls")
+            else None
+        )
+        return self.method(cls, func.attr) if cls is not None else None
+
+
+def _called(nodes: Iterable[ast.AST], module: _Module, owner: str | None = None) -> set[str]:
+    """The module's functions and methods these nodes call as they run (by
+    ``_Module.callee``): not inside a ``lambda`` or a nested ``def``, whose
+    bodies run later."""
     found: set[str] = set()
     stack = list(nodes)
     while stack:
@@ -69,8 +148,8 @@ def _called(nodes: Iterable[ast.AST], functions: set[str]) -> set[str]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             stack.extend(_run_by_def(node))
             continue
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
-            found.add(node.func.id)
+        if isinstance(node, ast.Call) and (callee := module.callee(node, owner)) is not None:
+            found.add(callee)
         stack.extend(ast.iter_child_nodes(node))
     return found
 
@@ -81,35 +160,35 @@ def _run_by_def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
     return [*node.decorator_list, *defaults]
 
 
-def _closed(called: set[str], bodies: dict[str, ast.AST]) -> set[str]:
-    """``called`` and every module function their bodies call by name."""
+def _closed(called: set[str], module: _Module) -> set[str]:
+    """``called`` and every function and method of the module their bodies call."""
     reached, todo = set(called), list(called)
     while todo:
-        for name in _called(ast.iter_child_nodes(bodies[todo.pop()]), set(bodies)) - reached:
-            reached.add(name)
-            todo.append(name)
+        name = todo.pop()
+        owner = name.rpartition(".")[0] or None
+        body = ast.iter_child_nodes(module.functions[name])
+        for found in _called(body, module, owner) - reached:
+            reached.add(found)
+            todo.append(found)
     return reached
 
 
 def import_time(source: str) -> ImportTime:
-    """Which of the module's top-level functions run while it is imported."""
+    """Which of the module's functions and methods run while it is imported."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return ImportTime()
-    bodies: dict[str, ast.AST] = {
-        node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
-    names = set(bodies)
-    again = _called([n for n in tree.body if _runs_again(n)], names)
+    module = _Module.of(tree)
+    again = _called([n for n in tree.body if _runs_again(n)], module)
     once: set[str] = set()
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            once |= _called(_run_by_def(node), names)
+            once |= _called(_run_by_def(node), module)
         elif isinstance(node, ast.ClassDef):
-            once |= _called([*node.decorator_list, *node.bases, *node.keywords, *node.body], names)
-    rerun = _closed(again, bodies)
-    return ImportTime(frozenset(rerun), frozenset(_closed(once, bodies) - rerun))
+            once |= _called([*node.decorator_list, *node.bases, *node.keywords, *node.body], module)
+    rerun = _closed(again, module)
+    return ImportTime(frozenset(rerun), frozenset(_closed(once, module) - rerun))
 
 
 def top_level(source: str, filename: str) -> CodeType:
