@@ -1870,6 +1870,51 @@ def test_what_an_exception_holds_is_compared(project: Project) -> None:
     ]
 
 
+MISSING = """
+class MissingComponentError(ValueError):
+    def __init__(self, uri, *component_names):
+        self.uri = uri
+        self.components = sorted(component_names)
+        super().__init__(", ".join(self.components) + " required but missing", uri, self.components)
+
+
+def check(uri, *required):
+    missing = [c for c in required if c not in uri]
+    if missing:
+        raise MissingComponentError(uri, *missing)
+    return True
+"""
+
+MISSING_TESTS = """
+import pytest
+
+from missing import MissingComponentError, check
+
+
+def test_check():
+    assert check("ab", "a")
+    with pytest.raises(MissingComponentError):
+        check("ab", "c", "d")
+"""
+
+
+def test_an_exception_that_keeps_other_args_than_it_takes_is_searched(project: Project) -> None:
+    """``MissingComponentError(uri, *names)`` keeps ``(message, uri, names)``:
+    copied by reduction, each instance the tests made ran ``__init__`` on
+    those and raised, so no input was ever built and every survivor of the
+    constructor was "not reached by the search"."""
+    _searched(project, {"missing.py": MISSING, "test_missing.py": MISSING_TESTS}, 20)
+    built = [
+        m
+        for m in project.mutants().values()
+        if m["function"] == "MissingComponentError.__init__" and m["status"] == "survived"
+    ]
+    assert built and not [m for m in built if _witness(m)["verdict"] == NOT_REACHED], [
+        m["witness"] for m in built
+    ]
+    assert any(_witness(m)["verdict"] == WITNESSED for m in built)
+
+
 LEXING = """
 class LexError(ValueError):
     def __init__(self, position: int, value: str) -> None:

@@ -1547,6 +1547,38 @@ def test_a_copy_that_is_not_the_same_object_is_refused() -> None:
         deep_copy(_Factory(list))
 
 
+class _MissingError(ValueError):
+    """Keeps other ``args`` than its ``__init__`` takes (rfc3986's errors)."""
+
+    def __init__(self, uri: str, *names: str) -> None:
+        self.uri = uri
+        self.names = sorted(names)
+        super().__init__(f"{', '.join(self.names)} missing", uri, self.names)
+
+
+class _PathError(OSError):
+    def __init__(self, path: str) -> None:
+        super().__init__(2, "no such file", path)
+
+
+def test_an_exception_is_copied_without_its_own_init() -> None:
+    """Copied by reduction, ``_MissingError(*args)`` runs its ``__init__`` on
+    the message, uri and list it keeps, and ``sorted`` raises: every input
+    whose ``self`` was one failed to be built.  It is copied by its args and
+    attributes; one whose built-in class keeps more than its args (an
+    OSError's filename) is refused rather than copied without it."""
+    from pytest_escape.inputs.copying import deep_copy
+
+    error = _MissingError("http://x", "port", "host")
+    with pytest.raises(TypeError):
+        copy.deepcopy(error)
+    copied = deep_copy(error)
+    assert type(copied) is _MissingError and copied is not error
+    assert copied.args == error.args and vars(copied) == vars(error) and copied.names is not error.names
+    with pytest.raises(copy.Error, match="a copy of _PathError is not the same exception"):
+        deep_copy(_PathError("a.txt"))
+
+
 def test_a_method_call_without_its_receiver_is_not_written_and_says_why() -> None:
     import types
 

@@ -67,13 +67,63 @@ def _by_type(x: Any, memo: dict[int, Any]) -> Any:
     return y
 
 
+def _made_otherwise(cls: type) -> bool:
+    """An exception class whose own ``__init__`` takes other arguments than
+    the ``args`` it keeps: copied by reduction, ``cls(*args)`` calls that
+    ``__init__`` with the wrong ones.  Only where nothing but the plain
+    built-in ``__new__`` and reduction would be bypassed."""
+    if not issubclass(cls, BaseException) or hasattr(cls, "__deepcopy__"):
+        return False
+    python = [base for base in cls.__mro__ if base.__module__ != "builtins"]
+    return any("__init__" in vars(base) for base in python) and not any(
+        name in vars(base) for base in python for name in ("__new__", "__reduce__", "__reduce_ex__")
+    )
+
+
+def _exception(x: BaseException, memo: dict[int, Any]) -> BaseException:
+    """A deep copy of an exception, made without its ``__init__``: its
+    ``args`` and its attributes, copied.
+
+    rfc3986's ``MissingComponentError(uri, *components)`` keeps
+    ``(message, uri, components)`` as its ``args``; copied by reduction,
+    it was made again from those, and its ``sorted()`` raised.  Every input
+    of 46 survivors of its exceptions' constructors failed to be built, and
+    each ended "not reached by the search".
+    """
+    cls = type(x)
+    args = copy.deepcopy(x.args, memo)
+    # the built-in class's own __new__ and __init__ (OSError's set errno from
+    # the args), never the class's __init__
+    built_in = next(base for base in cls.__mro__ if base.__module__ == "builtins")
+    y = cls.__new__(cls, *args)
+    vars(built_in)["__init__"](y, *args)
+    memo[id(x)] = y
+    for name, value in vars(x).items():
+        object.__setattr__(y, name, copy.deepcopy(value, memo))
+    if show(x) != show(y) or _text(x) != _text(y):
+        # state the built-in class keeps outside its args (an OSError's
+        # filename): another exception is no copy
+        raise copy.Error(f"a copy of {cls.__qualname__} is not the same exception")
+    return y
+
+
+def _text(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception as e:  # noqa: BLE001 - its own __str__, on state it lacks
+        return f"<str raised {type(e).__name__}>"
+
+
 class _Dispatch(dict):  # type: ignore[type-arg]
     """``copy``'s table of copiers by type, answering for the classes above too."""
 
     def get(self, cls: Any, default: Any = None) -> Any:
         found = super().get(cls, default)
-        if found is None and isinstance(cls, type) and _answers_any_name(cls):
-            return _by_type
+        if found is None and isinstance(cls, type):
+            if _made_otherwise(cls):
+                return _exception
+            if _answers_any_name(cls):
+                return _by_type
         return found
 
 
