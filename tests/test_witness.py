@@ -1902,7 +1902,9 @@ def test_an_exception_that_keeps_other_args_than_it_takes_is_searched(project: P
     """``MissingComponentError(uri, *names)`` keeps ``(message, uri, names)``:
     copied by reduction, each instance the tests made ran ``__init__`` on
     those and raised, so no input was ever built and every survivor of the
-    constructor was "not reached by the search"."""
+    constructor was "not reached by the search".  Its ``repr`` is no call of
+    its constructor either: the regression tests write it by its ``args``
+    and attributes, and pin the ``args`` its ``__init__`` set."""
     _searched(project, {"missing.py": MISSING, "test_missing.py": MISSING_TESTS}, 20)
     built = [
         m
@@ -1912,7 +1914,10 @@ def test_an_exception_that_keeps_other_args_than_it_takes_is_searched(project: P
     assert built and not [m for m in built if _witness(m)["verdict"] == NOT_REACHED], [
         m["witness"] for m in built
     ]
-    assert any(_witness(m)["verdict"] == WITNESSED for m in built)
+    witnessed = [_witness(m) for m in built if _witness(m)["verdict"] == WITNESSED]
+    # written like a plain object, args included, and the message pinned in them
+    assert witnessed and all(w["test"] for w in witnessed), [w["test_dropped"] for w in witnessed]
+    assert any("obj.args = (" in w["test"] and "assert obj.args == (" in w["test"] for w in witnessed)
 
 
 LEXING = """

@@ -1579,6 +1579,27 @@ def test_an_exception_is_copied_without_its_own_init() -> None:
         deep_copy(_PathError("a.txt"))
 
 
+def test_an_exception_of_the_program_is_held_and_written_by_its_args_and_attributes() -> None:
+    from pytest_escape.inputs.literals import plain_exception
+
+    assert plain_exception(_MissingError) and not plain_exception(ValueError)
+    assert not plain_exception(_PathError)  # errno and filename live outside its args
+    error = _MissingError("http://x", "port", "host")
+    held = shaped(error)
+    assert isinstance(held, Shaped) and dict(held.state)["args"] == error.args
+    made = held.make(copy.deepcopy)
+    assert made.args == error.args and vars(made) == vars(error)
+    lines, imports = setup_lines(error, "obj")
+    assert lines == [
+        "obj = _MissingError.__new__(_MissingError)",
+        "obj.args = ('host, port missing', 'http://x', ['host', 'port'])",
+        "obj.uri = 'http://x'",
+        "obj.names = ['host', 'port']",
+    ]
+    rebuilt = _made(lines, imports, "obj")
+    assert rebuilt.args == error.args and str(rebuilt) == str(error)
+
+
 def test_a_method_call_without_its_receiver_is_not_written_and_says_why() -> None:
     import types
 

@@ -178,7 +178,10 @@ class Shaped:
 
     def make(self, copy: Any) -> Any:
         obj = cast(Any, self.cls).__new__(self.cls)
-        obj.__dict__.update({k: copy(v) for k, v in self.state})
+        state = {k: copy(v) for k, v in self.state}
+        if isinstance(obj, BaseException) and "args" in state:
+            obj.args = state.pop("args")  # a descriptor of the type: __dict__ would not hold it
+        obj.__dict__.update(state)
         return obj
 
 
@@ -328,7 +331,40 @@ def shaped(value: Any) -> Any:
         and not slotted(cls)
     ):
         return Shaped(cls, tuple(vars(value).items()), id(value))
+    if (
+        isinstance(value, BaseException)
+        and plain_exception(cls)
+        and isinstance(getattr(value, "__dict__", None), dict)
+    ):
+        return Shaped(cls, (("args", value.args), *vars(value).items()), id(value))
     return value
+
+
+def plain_exception(cls: type) -> bool:
+    """An exception class of the program's whose state is its ``args`` and
+    its attributes: its built-in bases keep nothing else (an ``OSError``
+    keeps ``errno`` and ``filename``, a ``StopIteration`` its ``value``).
+
+    Such an instance is held and written like a plain object, ``args``
+    included (``obj.args = (...)``): its ``repr`` is a call with its
+    ``args``, which its own ``__init__`` does not take (rfc3986's
+    ``PasswordForbidden(uri)``: 13 tests not written).
+    """
+    if not issubclass(cls, BaseException) or cls.__module__ == "builtins" or slotted(cls):
+        return False
+    python = [c for c in cls.__mro__ if c.__module__ != "builtins"]
+    if any(
+        isinstance(vars(c).get(name), (types.BuiltinFunctionType, types.WrapperDescriptorType))
+        for c in python
+        for name in ("__new__", "__init__")
+    ):
+        return False
+    return not any(
+        isinstance(attribute, (types.MemberDescriptorType, types.GetSetDescriptorType))
+        for c in cls.__mro__
+        if c.__module__ == "builtins" and c not in (BaseException, object)
+        for attribute in vars(c).values()
+    )
 
 
 #: the project's checkout (``project_root``): a path in it is written relative to the project
@@ -505,7 +541,7 @@ def _object_lines(
     made = made or {}
     # a class that refuses assignment (pyrsistent's immutable ``PClass``) is
     # given its state as the search gave it, past its own ``__setattr__``
-    guarded = value.cls.__setattr__ is not object.__setattr__  # type: ignore[comparison-overlap]
+    guarded = value.cls.__setattr__ not in (object.__setattr__, BaseException.__setattr__)  # type: ignore[comparison-overlap]
     for attribute, attribute_value in value.state:
         if attribute in made and _same_part(made[attribute], attribute_value):
             continue  # Cls() sets it so already

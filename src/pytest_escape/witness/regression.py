@@ -384,6 +384,13 @@ def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> t
     """
     if not (receiver or shaped(after) is not after):
         return _pin_value(after, CallOutcome(RETURNED, value=mutant_after), subject)
+    if (
+        isinstance(after, BaseException)
+        and isinstance(mutant_after, BaseException)
+        and not same_value(after.args, mutant_after.args)
+    ):
+        # an exception's message lives in its args, which vars() leaves out
+        return _pin_value(after.args, CallOutcome(RETURNED, value=mutant_after.args), f"{subject}.args")
     if isinstance(getattr(after, "__dict__", None), dict) and not slotted(type(after)):
         try:
             state = compared(vars(after))
