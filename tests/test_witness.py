@@ -1294,6 +1294,53 @@ def test_what_a_call_warns_is_behaviour_too(project: Project) -> None:
         assert "assert heard[0].filename == __file__" in w["test"], w["test"]
 
 
+VALIDATE = """
+import warnings
+
+
+def _check(part: str) -> bool:
+    warnings.warn("use Validator", DeprecationWarning)
+    return bool(part)
+
+
+def valid(a: str, b: str) -> bool:
+    warnings.warn("use Validator", DeprecationWarning)
+    return _check(a) and _check(b)
+"""
+
+VALIDATE_TESTS = """
+import pytest
+
+from validate import valid
+
+
+def test_valid():
+    with pytest.warns(DeprecationWarning):
+        valid("x", "y")
+"""
+
+
+def test_a_mutant_that_warns_more_times_is_pinned_by_every_warning(project: Project) -> None:
+    """``and`` -> ``or``: on ``("", "")`` both return False, and the mutant
+    runs one more deprecated check, so it warns three times where the
+    original warns twice.  The test that turned warnings into errors "as the
+    original warns nothing here" failed on the original; the test now pins
+    every warning, in order."""
+    _searched(project, {"validate.py": VALIDATE, "validate_test.py": VALIDATE_TESTS}, 20)
+    (either,) = [
+        m
+        for m in project.mutants().values()
+        if m["status"] == "survived" and "_check(a) or _check(b)" in m["after"][0]
+    ]
+    w = _witness(either)
+    assert w["verdict"] == WITNESSED and w["test"], w
+    if w["difference"] == "warnings":
+        assert "warnings.catch_warnings(record=True) as heard" in w["test"], w["test"]
+        assert w["original"].endswith("warns DeprecationWarning('use Validator') 2 times"), w["original"]
+        assert w["mutant"].endswith("warns DeprecationWarning('use Validator') 3 times"), w["mutant"]
+        assert '(DeprecationWarning, "use Validator"), (DeprecationWarning, "use Validator")]' in w["test"]
+
+
 DISTANCE = """
 def distance(a: int, b: int) -> int:
     d = a - b

@@ -535,6 +535,20 @@ def warning_text(warning: Heard | None, other: Heard | None = None) -> str:
     return warning.text()
 
 
+def warnings_text(outcome: CallOutcome) -> str:
+    """Every warning a call gave, as the report shows them: for two calls
+    that warned alike up to where one stopped, the number is the difference
+    ("no warning" said of an original that warned twice where its mutant
+    warned three times)."""
+    texts = [warning.text() for warning in outcome.warned]
+    if not texts:
+        return "no warning"
+    if len(set(texts)) == 1:
+        return texts[0] if len(texts) == 1 else f"{texts[0]} {len(texts)} times"
+    shown = ", ".join(texts[:3]) + (", ..." if len(texts) > 3 else "")
+    return f"{len(texts)} warnings: {shown}"
+
+
 #: values whose ``repr``, operators and truth run no code of the user's
 PLAIN_SCALARS = (bool, int, float, complex, str, bytes, type(None))
 

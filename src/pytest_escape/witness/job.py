@@ -28,6 +28,7 @@ from ..inputs.compare import (
     show,
     warned_difference,
     warning_text,
+    warnings_text,
 )
 from ..inputs.domain import Relation, learn, outside
 from ..inputs.literals import Bare, NotLiteral, Step, describe_call
@@ -91,8 +92,12 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             out["mutant"] += f" and prints {safe_repr(theirs, 100)}"
         if finding.difference == WARNED:
             heard, other = warned_difference(finding.original, finding.mutant)
-            out["original"] += f" and warns {warning_text(heard, other)}"
-            out["mutant"] += f" and warns {warning_text(other, heard)}"
+            if heard is None or other is None:  # one warned as the other did, and more
+                out["original"] += f" and warns {warnings_text(finding.original)}"
+                out["mutant"] += f" and warns {warnings_text(finding.mutant)}"
+            else:
+                out["original"] += f" and warns {warning_text(heard, other)}"
+                out["mutant"] += f" and warns {warning_text(other, heard)}"
     return out
 
 

@@ -221,6 +221,30 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
     return lines, pinned.imports
 
 
+def _counted(original: CallOutcome, mutant: CallOutcome) -> bool:
+    """Whether both calls warned, and one warned what the other did and more.
+
+    The original's first three warnings and the mutant's two (a validator
+    that each warns it is deprecated, one call fewer): the test that turned
+    warnings into errors, for "the original warns nothing here", failed on
+    the original (rfc3986: 8 tests), and one that waits for the warning the
+    mutant also gives passes on it."""
+    ours, theirs = original.warned, mutant.warned
+    shorter, longer = sorted((ours, theirs), key=len)
+    return bool(shorter) and len(shorter) < len(longer) and tuple(longer[: len(shorter)]) == tuple(shorter)
+
+
+def _pin_sequence(original: CallOutcome, imports: set[str]) -> str:
+    """An assert on every warning the original gave, by category and text, in order."""
+    expected = []
+    for heard in original.warned:
+        line, cls = warning_class(heard.category)
+        if line:
+            imports.add(line)
+        expected.append(f"({cls}, {heard.message!r})")
+    return f"assert [(w.category, str(w.message)) for w in heard] == [{', '.join(expected)}]"
+
+
 def _pin_place(index: int, heard: Heard, other: Heard, imports: set[str]) -> list[str]:
     """Asserts on where the original's warning points, which the mutant's does not."""
     subject = f"heard[{index}]"
@@ -302,7 +326,15 @@ def render(
         imports |= needed
     else:
         call_lines = [expression]
-    if difference == WARNED:
+    if difference == WARNED and _counted(original, mutant):
+        # the same warnings, another number of them: the whole sequence tells
+        imports.add("import warnings")
+        body.extend(
+            ["with warnings.catch_warnings(record=True) as heard:", '    warnings.simplefilter("always")']
+        )
+        body.extend(f"    {line}" for line in call_lines)
+        after_lines[:0] = [_pin_sequence(original, imports)]
+    elif difference == WARNED:
         heard, other = warned_difference(original, mutant)
         imports.add("import warnings")
         if heard is None:
