@@ -1579,6 +1579,36 @@ def test_an_exception_is_copied_without_its_own_init() -> None:
         deep_copy(_PathError("a.txt"))
 
 
+class _Parsed(NamedTuple):
+    scheme: str
+    path: str
+
+
+class _Result(_Parsed):
+    """A namedtuple whose ``__new__`` takes an encoding besides its fields
+    (rfc3986's ``ParseResult``)."""
+
+    def __new__(cls, scheme: str, path: str, encoding: str) -> _Result:
+        made = super().__new__(cls, scheme, path)
+        made.encoding = encoding  # type: ignore[attr-defined]
+        return made
+
+
+def test_a_tuple_whose_new_takes_more_than_its_items_is_copied_by_its_items() -> None:
+    """Copied by reduction, ``_Result.__new__(cls, *items)`` misses the
+    encoding, and no call holding one was recorded; it is copied by its
+    items and attributes."""
+    from pytest_escape.inputs.copying import deep_copy
+
+    result = _Result("http", "/a", "utf-8")
+    with pytest.raises(TypeError):
+        copy.deepcopy(result)
+    copied = deep_copy(result)
+    assert type(copied) is _Result and copied == result and copied is not result
+    assert copied.encoding == "utf-8"  # type: ignore[attr-defined]
+    assert deep_copy(Span(1, 2)) == Span(1, 2)  # a plain namedtuple copies as it always did
+
+
 def test_an_exception_of_the_program_is_held_and_written_by_its_args_and_attributes() -> None:
     from pytest_escape.inputs.literals import plain_exception
 

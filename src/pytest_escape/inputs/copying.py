@@ -107,6 +107,34 @@ def _exception(x: BaseException, memo: dict[int, Any]) -> BaseException:
     return y
 
 
+def _tuple_made_otherwise(cls: type) -> bool:
+    """A tuple class of the program with a ``__new__`` of its own (a
+    namedtuple that also takes an encoding and a reference it keeps as
+    attributes): copied by reduction, ``cls.__new__(cls, *items)`` misses
+    the arguments that are no item."""
+    if not issubclass(cls, tuple) or cls.__module__ == "builtins" or hasattr(cls, "__deepcopy__"):
+        return False
+    # the class namedtuple() makes has a __new__ and __getnewargs__ that agree
+    python = [base for base in cls.__mro__ if base.__module__ != "builtins" and "_make" not in vars(base)]
+    return any("__new__" in vars(base) for base in python) and not any(
+        name in vars(base) for base in python for name in ("__reduce__", "__reduce_ex__", "__getnewargs__")
+    )
+
+
+def _tuple(x: tuple[Any, ...], memo: dict[int, Any]) -> tuple[Any, ...]:
+    """A deep copy of such a tuple: its items and its attributes, copied,
+    made without its ``__new__``.  rfc3986's ``ParseResult.__new__`` takes a
+    reference and an encoding besides its seven fields; no call with one
+    was recorded, so no search could build one (27 survivors
+    "unexplorable")."""
+    cls = type(x)
+    y = tuple.__new__(cls, [copy.deepcopy(item, memo) for item in x])
+    memo[id(x)] = y
+    for name, value in (getattr(x, "__dict__", None) or {}).items():
+        object.__setattr__(y, name, copy.deepcopy(value, memo))
+    return y
+
+
 def _text(error: BaseException) -> str:
     try:
         return str(error)
@@ -122,6 +150,8 @@ class _Dispatch(dict):  # type: ignore[type-arg]
         if found is None and isinstance(cls, type):
             if _made_otherwise(cls):
                 return _exception
+            if _tuple_made_otherwise(cls):
+                return _tuple
             if _answers_any_name(cls):
                 return _by_type
         return found
