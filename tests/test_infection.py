@@ -355,6 +355,20 @@ def test_a_dropped_argument_holding_a_function_is_not_evidence_of_sameness() -> 
     assert infection.nearby_blind is not None and "no other value of invariant" in infection.nearby_blind
 
 
+def test_which_function_a_variable_holds_is_no_evidence_when_compared() -> None:
+    """``dumps is json.dumps`` -> ``dumps is json.dumps or True``: the same
+    while every input passes the default, and a caller's own function, the
+    value that tells them apart, is never tried (jsonpatch's
+    ``DiffBuilder``: a wrong "likely equivalent")."""
+    import json
+
+    infection = Infection.of((("dumps is json.dumps", "dumps is json.dumps or True"),))
+    assert infection is not None
+    infection.look(frame_of(dumps=json.dumps, json=json))
+    assert infection.looked_now and infection.infected_now is None
+    assert infection.nearby_blind is not None and "no other value of dumps" in infection.nearby_blind
+
+
 #: a module's flag and the result of an optional import, as tabulate's
 _WIDE_MODE = False
 _OPTIONAL = None

@@ -364,6 +364,17 @@ def _infectable(
         and n.func.id in ("hasattr", "getattr")
         and n.args
     }
+    # which function a variable holds, when the expression compares it
+    # (``dumps is json.dumps``): every input passed the default, and a
+    # caller's own function is the other value, which is never tried
+    # (jsonpatch's ``DiffBuilder``: ``... if dumps is json.dumps or True``
+    # was called likely equivalent)
+    compared = {
+        ast.unparse(operand)
+        for n in ast.walk(original)
+        if isinstance(n, ast.Compare)
+        for operand in (n.left, *n.comparators)
+    }
     # only the state a call holds is varied: its variables and what hangs
     # from them, never a global or a class's constant (``Texttable.VLINES``)
     held = [n for n in ast.walk(original) if isinstance(n, _PATHS) and _root(n) in frame.f_locals]
@@ -375,7 +386,7 @@ def _infectable(
         except Unsafe:
             continue  # a part of the frame not set yet, or not readable: its own parts may be
         if current.raised is not None or callable(current.value) or isinstance(current.value, ModuleType):
-            if current.raised is None and path in given:
+            if current.raised is None and (path in given or path in compared):
                 # an argument one call passes and the other drops: its other
                 # values (another invariant than the default) are what would
                 # tell them apart, and none is tried (pyrsistent's
