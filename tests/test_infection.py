@@ -369,6 +369,27 @@ def test_which_function_a_variable_holds_is_no_evidence_when_compared() -> None:
     assert infection.nearby_blind is not None and "no other value of dumps" in infection.nearby_blind
 
 
+#: a size threshold, as jsonpatch's ``_EXACT_MATCH_LIMIT``
+_LIMIT = 500**2
+
+
+def test_a_condition_that_always_gave_one_answer_is_no_evidence() -> None:
+    """``(end - start) * size <= LIMIT`` -> ``<``: on small lists, and on
+    every value near theirs, the product stays far below the limit, the
+    condition is True every time and both versions agree; the boundary the
+    mutant moved was never approached (jsonpatch's size threshold)."""
+    infection = Infection.of((("(end - start) * size <= _LIMIT", "(end - start) * size < _LIMIT"),))
+    assert infection is not None
+    infection.look(frame_of(end=5, start=1, size=3))
+    assert infection.looked_now and infection.infected_now is None and infection.infectable is None
+    assert infection.unswitched() == "`(end - start) * size <= _LIMIT` was True every time"
+    # a condition seen both ways decided something: no such doubt
+    flips = Infection.of((("x > 0 or x == 0", "x >= 0"),))
+    assert flips is not None
+    flips.look(frame_of(x=3))
+    assert flips.gave == {"True", "False"} and flips.unswitched() is None
+
+
 #: a module's flag and the result of an optional import, as tabulate's
 _WIDE_MODE = False
 _OPTIONAL = None

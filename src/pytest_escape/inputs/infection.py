@@ -115,6 +115,11 @@ class Infection:
         self.nearby_blind: str | None = None
         #: what was given other values (``d``, ``self.text``), for the reason
         self.varied: set[str] = set()
+        #: what the original's expression gave, wherever it was evaluated
+        #: (the inputs' states and those near them), as ``value_key`` tells
+        #: values apart: a condition that always gave one answer never
+        #: decided anything (``unswitched``)
+        self.gave: set[str] = set()
 
     @classmethod
     def of(cls, expressions: tuple[tuple[str, str], ...]) -> Infection | None:
@@ -141,7 +146,7 @@ class Infection:
         self.looks_now += 1
         for (original, mutated), texts in zip(self.pairs, self.texts, strict=True):
             try:
-                told = compare(original, mutated, frame, texts)
+                told = compare(original, mutated, frame, texts, gave=self.gave)
             except Unsafe as e:
                 self.blind = self.blind or str(e)
                 continue
@@ -152,9 +157,21 @@ class Infection:
             elif self.infectable is None and self.looks_now == 1 and self.perturbed < PERTURBED_STATES:
                 self.perturbed += 1
                 self.infectable = _infectable(
-                    frame, original, mutated, texts, self._nearby_blind, self.varied
+                    frame, original, mutated, texts, self._nearby_blind, self.varied, self.gave
                 )
             return
+
+    def unswitched(self) -> str | None:
+        """The answer a condition among the changed expressions always gave
+        (``(src_end - start) * (dst_end - start) <= LIMIT was True every
+        time``), where what it reads was varied: the mutant moved a boundary
+        no state came near, and agreeing there is no evidence (jsonpatch's
+        size threshold: 3 wrong "likely equivalent")."""
+        original, _ = self.evaluated
+        if len(self.gave) != 1 or not self.varied:
+            return None
+        (answer,) = self.gave
+        return f"`{_short(original)}` was {answer} every time" if answer in ("True", "False") else None
 
 
 def _told(texts: tuple[str, str], before: Evaluated, after: Evaluated) -> str:
@@ -168,12 +185,16 @@ def compare(
     frame: FrameType,
     texts: tuple[str, str],
     instead: Mapping[str, Any] | None = None,
+    gave: set[str] | None = None,
 ) -> str | None:
     """What the two expressions gave where the mutant runs, told, or None
-    when they gave the same; ``Unsafe`` when the probe cannot tell."""
+    when they gave the same; ``Unsafe`` when the probe cannot tell.  What
+    the original's gave is added to ``gave``."""
     try:
         before = evaluate(original, frame, instead)
         after = evaluate(mutated, frame, instead)
+        if gave is not None:
+            gave.add(before.shown())
     except Unsafe:
         if not (
             isinstance(original, ast.Call)
@@ -341,6 +362,7 @@ def _infectable(
     texts: tuple[str, str],
     blind: Callable[[str], None],
     tried: set[str],
+    gave: set[str] | None = None,
 ) -> str | None:
     """Would the two expressions differ if one variable (attribute, item)
     they read held another value: one of its own type near it, or a
@@ -404,7 +426,7 @@ def _infectable(
         tried.add(path)
         for candidate in candidates[:TRIES]:
             try:
-                told = compare(original, mutated, frame, texts, {path: candidate})
+                told = compare(original, mutated, frame, texts, {path: candidate}, gave)
             except Unsafe as e:
                 blind(f"with {path} = {value_key(candidate)}: {e}")
                 continue

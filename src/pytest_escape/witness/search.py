@@ -380,6 +380,8 @@ class Search:
             return UNCONFIRMED, f"{reason}, but {could_not} ({infection.blind})"
         if infection.infectable is not None:
             return UNDER_EXPLORED, f"{reason}, but {infection.infectable}: a state no input reached"
+        if (always := infection.unswitched()) is not None:
+            return UNDER_EXPLORED, f"{reason}, but {always}: no state came near where it changes"
         if infection.nearby_blind is not None:
             could_not = (
                 f"whether `{mutated}` gives something else than `{original}` elsewhere could not be seen"
