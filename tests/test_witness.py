@@ -1967,6 +1967,58 @@ def test_an_exception_that_keeps_other_args_than_it_takes_is_searched(project: P
     assert any("obj.args = (" in w["test"] and "assert obj.args == (" in w["test"] for w in witnessed)
 
 
+BUILDER = """
+class Builder:
+    def __init__(self, host=None, port=None, path=None):
+        self.host = host
+        self.port = port
+        self.path = path
+
+    def add_host(self, host):
+        return Builder(host=host.lower(), port=self.port, path=self.path)
+
+    def add_port(self, port):
+        return Builder(host=self.host, port=int(port), path=self.path)
+
+    def add_path(self, path):
+        return Builder(host=self.host, port=self.port, path="/" + path.lstrip("/"))
+"""
+
+BUILDER_TESTS = """
+from builder import Builder
+
+
+def test_add_host():
+    assert Builder().add_host("Example.COM").host == "example.com"
+
+
+def test_add_port():
+    assert Builder().add_port("8080").port == 8080
+
+
+def test_add_path():
+    assert Builder().add_path("a/b").path == "/a/b"
+"""
+
+
+def test_a_receiver_another_method_made_is_searched(project: Project) -> None:
+    """Each method returns a new builder, and each test calls one on an
+    empty builder, where every attribute is None: dropping ``self.host`` from
+    ``add_port``'s new builder shows on no receiver the tests passed.  The
+    deeper round gives the receiver the builders the other methods made
+    (``Builder().add_host(...)``), and on one of those it shows."""
+    _searched(project, {"builder.py": BUILDER, "test_builder.py": BUILDER_TESTS}, 30)
+    (dropped,) = [
+        m
+        for m in project.mutants().values()
+        if m["function"] == "Builder.add_port"
+        and "host=None" in "".join(m["after"])
+        and m["status"] == "survived"
+    ]
+    w = _witness(dropped)
+    assert w["verdict"] == WITNESSED and "example.com" in w["input"], w
+
+
 LEXING = """
 class LexError(ValueError):
     def __init__(self, position: int, value: str) -> None:

@@ -147,6 +147,9 @@ def observe_with_steps(
     keep = sentinels(module)
     cls = getattr(sys.modules[module], owner, None)
     looked = [0]
+    #: new instances of the class its methods returned (a builder's
+    #: ``add_host(...)``), told apart by ``call_key``
+    made: dict[str, Any] = {}
 
     def on_target(arguments: dict[str, Any]) -> None:
         if len(calls) < MAX_RECORDED and not any(_test_double(v) for v in arguments.values()):
@@ -167,8 +170,12 @@ def observe_with_steps(
             except Exception:  # noqa: BLE001
                 return None
 
-            def ended(did_raise: bool, _value: Any) -> None:
-                if did_raise or same_value(before[receiver], arguments[receiver]):
+            def ended(did_raise: bool, value: Any) -> None:
+                if did_raise:
+                    return
+                if cls is not None and isinstance(value, cls) and value is not arguments[receiver]:
+                    _keep_made(value, made, keep)
+                if same_value(before[receiver], arguments[receiver]):
                     return
                 step = Step(name, tuple((k, v) for k, v in before.items() if k != receiver))
                 steps.setdefault(f"{name}:{call_key(dict(step.arguments))}", step)
@@ -199,7 +206,42 @@ def observe_with_steps(
             run_tests()
     except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
         pass
-    return calls, list(steps.values())
+    target = vars(cls).get(attribute_name(owner, qualname.rpartition(".")[2])) if cls is not None else None
+    if not isinstance(target, FunctionType):
+        return calls, list(steps.values())  # a classmethod's or staticmethod's first parameter is no instance
+    receiver = next(iter(inspect.signature(target).parameters), None)
+    return calls + _on_made(calls, receiver, list(made.values())), list(steps.values())
+
+
+#: instances its methods returned that a class's receivers are given, and
+#: the recorded calls each is put into
+MAX_MADE = 20
+CALLS_PER_MADE = 3
+
+
+def _keep_made(value: Any, made: dict[str, Any], keep: dict[int, Any]) -> None:
+    if len(made) >= MAX_MADE:
+        return
+    try:
+        made.setdefault(call_key({"self": value}), deep_copy(value, dict(keep)))
+    except Exception:  # noqa: BLE001 - uncopyable: not a receiver
+        pass
+
+
+def _on_made(calls: list[dict[str, Any]], receiver: str | None, made: list[Any]) -> list[dict[str, Any]]:
+    """The recorded calls again, each with a receiver another method made.
+
+    A class whose methods return new instances (a builder's ``add_host``,
+    a persistent vector's ``append``) changes no receiver, so it takes no
+    ``Step``; its tests call each method on a fresh instance
+    (``URIBuilder().add_scheme(...)``).  The states its other methods made
+    are states a receiver reaches all the same: 82 survivors of rfc3986's
+    builder, each a dropped attribute in the new instance, were searched
+    only on empty builders, where every attribute is None.
+    """
+    with_receiver = [call for call in calls if receiver is not None and receiver in call]
+    extra = [{**call, receiver: instance} for instance in made for call in with_receiver[:CALLS_PER_MADE]]
+    return extra[: max(MAX_RECORDED - len(calls), 0)]
 
 
 #: methods that make, copy or tear an instance down rather than take it to another state
