@@ -1609,6 +1609,17 @@ def test_a_tuple_whose_new_takes_more_than_its_items_is_copied_by_its_items() ->
     assert deep_copy(Span(1, 2)) == Span(1, 2)  # a plain namedtuple copies as it always did
 
 
+def test_a_tuple_whose_new_takes_more_than_its_items_is_written_by_its_items() -> None:
+    """Its ``repr`` shows the fields alone, and the class called with them
+    raises: it is made by ``tuple.__new__`` from its items, then given its
+    attributes."""
+    result = _Result("http", "/a", "utf-8")
+    lines, imports = setup_lines(result, "obj")
+    assert lines == ["obj = tuple.__new__(_Result, ('http', '/a'))", "obj.encoding = 'utf-8'"]
+    made = _made(lines, imports, "obj")
+    assert type(made) is _Result and made == result and made.encoding == "utf-8"
+
+
 def test_an_exception_of_the_program_is_held_and_written_by_its_args_and_attributes() -> None:
     from pytest_escape.inputs.literals import plain_exception
 

@@ -107,7 +107,7 @@ def _exception(x: BaseException, memo: dict[int, Any]) -> BaseException:
     return y
 
 
-def _tuple_made_otherwise(cls: type) -> bool:
+def tuple_made_otherwise(cls: type) -> bool:
     """A tuple class of the program with a ``__new__`` of its own (a
     namedtuple that also takes an encoding and a reference it keeps as
     attributes): copied by reduction, ``cls.__new__(cls, *items)`` misses
@@ -150,7 +150,7 @@ class _Dispatch(dict):  # type: ignore[type-arg]
         if found is None and isinstance(cls, type):
             if _made_otherwise(cls):
                 return _exception
-            if _tuple_made_otherwise(cls):
+            if tuple_made_otherwise(cls):
                 return _tuple
             if _answers_any_name(cls):
                 return _by_type

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from .compare import HEAPTYPE, UNSET, object_state, same_value, show, slotted
+from .copying import tuple_made_otherwise
 
 _MAX_DEPTH = 12
 #: whether an object whose ``repr`` is no expression may be written as its
@@ -470,6 +471,8 @@ def _setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
     given = value  # a slotted instance's view cannot be made again: its items are read here
     if (written := _stream_lines(value, name)) is not None:
         return written, {"import io"}
+    if isinstance(value, tuple) and tuple_made_otherwise(type(value)):
+        return _tuple_lines(value, name)
     if not isinstance(value, Shaped):
         try:
             found = literal(value)
@@ -493,6 +496,28 @@ def _setup_lines(value: Any, name: str) -> tuple[list[str], set[str]]:
         _object_lines(value, name, lines, imports, {value.origin: name} if value.origin else {})
     except NotLiteral as refused:
         found = _either(refused, given)  # raises, with both reasons
+    return lines, imports
+
+
+def _tuple_lines(value: tuple[Any, ...], name: str) -> tuple[list[str], set[str]]:
+    """A tuple of a class whose own ``__new__`` takes more than its items
+    (rfc3986's ``ParseResult`` also takes a reference and an encoding), made
+    from its items by ``tuple.__new__``, then given its attributes: its
+    ``repr`` shows the fields alone, and the class called with them raises
+    (14 witnesses without a test)."""
+    cls = type(value)
+    where = importable_name(cls)
+    if where is None:
+        raise NotLiteral(f"{cls.__qualname__} cannot be imported by name")
+    items = literal(tuple(value))
+    lines = [f"{name} = tuple.__new__({where[1]}, {items.source})"]
+    imports = items.imports | ({where[0]} - {""})
+    named = {id(value): name}
+    for attribute, attribute_value in (getattr(value, "__dict__", None) or {}).items():
+        if not attribute.isidentifier():
+            raise NotLiteral(f"attribute {attribute!r} is not an identifier")
+        source = _part_source(attribute_value, f"{name}_{attribute.strip('_')}", lines, imports, named)
+        lines.append(f"{name}.{attribute} = {source}")
     return lines, imports
 
 
