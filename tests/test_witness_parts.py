@@ -2167,3 +2167,24 @@ def test_an_iterable_hypothesis_drew_is_held_as_its_items() -> None:
     held = settled(drawn)
     assert isinstance(held, OneShot) and len(held.items) == 2
     assert literal(held).source == f"iter({list(held.items)!r})"
+
+
+def test_a_search_that_runs_out_of_memory_is_not_searched_and_not_our_fault() -> None:
+    """The child's memory limit can be passed anywhere, our own code
+    included (jsonpatch, on a loaded machine: "the search itself failed:
+    MemoryError (copies.py:167)"): the survivor is "not searched", saying
+    why; any other exception is a fault of ours, said with where."""
+    from pytest_escape.model import NOT_SEARCHED, UNEXPLORABLE
+    from pytest_escape.witness.job import OUT_OF_MEMORY, settled
+
+    def out_of_memory() -> dict[str, Any]:
+        raise MemoryError
+
+    def broken() -> dict[str, Any]:
+        raise KeyError("x")
+
+    assert settled(out_of_memory) == {"verdict": NOT_SEARCHED, "reason": OUT_OF_MEMORY}
+    failed = settled(broken)
+    assert failed["verdict"] == UNEXPLORABLE
+    assert failed["reason"].startswith("the search itself failed: KeyError: 'x' (test_witness_parts.py:")
+    assert settled(lambda: {"verdict": "witnessed"}) == {"verdict": "witnessed"}

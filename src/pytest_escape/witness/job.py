@@ -8,6 +8,7 @@ halfway loses only the survivor it was working on.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import sys
@@ -101,6 +102,25 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return out
 
 
+#: a search that passed its child's memory limit
+OUT_OF_MEMORY = "the search ran out of memory (its child's limit, --escape-memory-limit)"
+
+
+def settled(search: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """One survivor's search, whatever it raises: one survivor's failure must
+    not cost the others.  A ``MemoryError`` is the child's memory limit,
+    wherever the allocation that passed it was (once in our own compile
+    step, on a loaded machine): no fault of ours and no verdict on the code,
+    so the survivor is "not searched"; what the search held is freed by the
+    time the next one starts.  Anything else is a fault of ours, said as such."""
+    try:
+        return search()
+    except MemoryError:
+        return {"verdict": NOT_SEARCHED, "reason": OUT_OF_MEMORY}
+    except Exception as e:  # noqa: BLE001 - see above
+        return {"verdict": UNEXPLORABLE, "reason": f"the search itself failed: {_fault(e)}"}
+
+
 def not_searched(budget: float) -> Witness:
     return Witness(
         NOT_SEARCHED, reason=f"the witness budget ({budget:g} s) was spent; raise --escape-witness-budget"
@@ -139,12 +159,21 @@ def search_function(
         if allowance.spent():
             found(survivor.id, not_searched(options.seconds))
             continue
-        try:
-            result = _search_one(
-                target, module, qualname, survivor, caller, observed, steps, domain, options, allowance
+        result = settled(
+            functools.partial(
+                _search_one,
+                target,
+                module,
+                qualname,
+                survivor,
+                caller,
+                observed,
+                steps,
+                domain,
+                options,
+                allowance,
             )
-        except Exception as e:  # noqa: BLE001 - one survivor's failure must not cost the others
-            result = {"verdict": UNEXPLORABLE, "reason": f"the search itself failed: {_fault(e)}"}
+        )
         result["seconds"] = round(time.monotonic() - began, 3)
         found(survivor.id, witness_from_dict(result))
     return {"done": True, "seconds": round(time.monotonic() - started, 3)}
