@@ -614,6 +614,37 @@ def test_what_the_test_holds_at_its_end_is_evidence(project: Project) -> None:
     assert typed["verdict"] is None and typed["evidence"] is None, typed
 
 
+def test_an_assert_of_the_code_under_test_is_no_check_of_the_test(project: Project) -> None:
+    """``assert name != "*"`` in the code, mutated to ``==``, fails a test
+    that checks nothing with an AssertionError: the code's own, a crash like
+    any other, not the test's check (before, such a test "checked")."""
+    project.write(
+        {
+            "registry.py": """
+                def register(name, table):
+                    assert name != "*"
+                    table[name] = len(table)
+                    return table[name]
+            """,
+            "test_registry.py": """
+                from registry import register
+
+                def test_register():
+                    table = {}
+                    register("a", table)
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    (flipped,) = [m for m in project.mutants().values() if 'name == "*"' in m["after"][0]]
+    assert flipped["status"] == "killed", flipped
+    (kill,) = flipped["kills"]
+    assert kill["exception"] == "AssertionError in the code under test" and not kill["by_check"], kill
+    test = _tests(project)["test_register"]
+    assert test["killed_by_check"] == 0 and test["verdict"] != "checks", test
+
+
 def test_code_that_runs_only_at_import_is_run_by_running_the_top_level_again(project: Project) -> None:
     """A table its module builds by calling its own function at import is
     read by every test, yet no test executes that function: its mutants

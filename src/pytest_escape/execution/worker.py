@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import gc
 import inspect
 import itertools
@@ -39,6 +40,7 @@ from ..mutation.mutmut_adapter import (
     FORCED_FAILURE,
     activate,
     compiled_top_level,
+    mutated_codes,
     plant,
     prepare,
     register,
@@ -124,11 +126,29 @@ def _site(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> tu
     # millisecond tests that fail under most mutants.
     line, test_file = None, str(item.path)
     tb: TracebackType | None = excinfo.tb
+    raised_in = ""
     while tb is not None:
-        if os.path.abspath(tb.tb_frame.f_code.co_filename) == test_file:
+        raised_in = tb.tb_frame.f_code.co_filename
+        if os.path.abspath(raised_in) == test_file:
             line = tb.tb_lineno
         tb = tb.tb_next
+    if excinfo.typename == "AssertionError" and raised_in in _code_files():
+        # the code's own ``assert`` (a precondition the mutant broke), not the test's check
+        return CODE_ASSERTION, line
     return excinfo.typename, line
+
+
+#: an AssertionError raised by an ``assert`` of the code under test: a crash
+#: like any other exception it raises.  Counted as a check, it made tests with
+#: no check of their own "check" (blinker's ``assert sender_id != ANY_ID``,
+#: mutated to ``==``, failed 3 tests whose asserts were all stripped)
+CODE_ASSERTION = "AssertionError in the code under test"
+
+
+@functools.cache
+def _code_files() -> frozenset[str]:
+    """The files of the mutated code loaded in this process (fixed once the children fork)."""
+    return frozenset(code.co_filename for code in mutated_codes())
 
 
 def run_items(
