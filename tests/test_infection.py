@@ -369,6 +369,18 @@ def test_which_function_a_variable_holds_is_no_evidence_when_compared() -> None:
     assert infection.nearby_blind is not None and "no other value of dumps" in infection.nearby_blind
 
 
+def test_a_number_parsed_from_text_is_tried_as_its_text() -> None:
+    """``0 <= int(byte) <= 255`` -> ``< 255``: the inputs' bytes ("127", "0",
+    "1") and text near them never reach "255", where the two differ; the
+    numbers the expression names are tried as text too."""
+    infection = Infection.of((("0 <= int(byte) <= 255", "0 <= int(byte) < 255"),))
+    assert infection is not None
+    infection.look(frame_of(byte="127"))
+    assert infection.infectable is not None and infection.infectable.startswith("with byte = '255', "), (
+        infection.infectable
+    )
+
+
 #: a size threshold, as jsonpatch's ``_EXACT_MATCH_LIMIT``
 _LIMIT = 500**2
 

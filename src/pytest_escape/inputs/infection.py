@@ -518,6 +518,12 @@ def _candidates(current: Any, constants: list[Any]) -> list[Any]:
     if kind in (str, bytes):
         same_kind = [c for c in constants if type(c) is kind]
         found = [kind()] + [v for c in same_kind for v in (c, current + c, c + current, c.lower(), c.upper())]
+        if kind is str:
+            # a number the expression names, as the text it is parsed from:
+            # ``0 <= int(byte) <= 255`` -> ``< 255`` differs only on "255", and
+            # other text never came near it (rfc3986: a wrong "likely equivalent")
+            numbers = [c for c in constants if type(c) is int]
+            found += [str(v) for c in numbers for v in (c, c - 1, c + 1)]
     elif kind in (int, float):
         numbers = [c for c in constants if type(c) in (int, float)]
         found = [kind(v) for c in [*numbers, current, 0] for v in (c - 1, c, c + 1)]
