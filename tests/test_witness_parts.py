@@ -100,6 +100,16 @@ def test_what_one_statement_makes_on_two_calls_is_the_same_value() -> None:
     assert same_value(adder(1), adder(1)) and not same_value(adder(1), adder(2))
 
 
+def _defined(tmp_path: Path, source: str, name: str) -> Any:
+    """The function ``name`` that ``source`` defines, compiled from a real
+    file (the probe reads its lines through ``linecache``)."""
+    path = tmp_path / f"{name}_source.py"
+    path.write_text(source, encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - our own source
+    return namespace[name]
+
+
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="instruction positions (co_positions) came in 3.11")
 def test_the_probe_watches_the_mutated_text_not_its_line(tmp_path: Path) -> None:
     """A line that runs is not a change that runs: ``repr(y)`` in the else
@@ -107,11 +117,7 @@ def test_the_probe_watches_the_mutated_text_not_its_line(tmp_path: Path) -> None
     from pytest_escape.inputs.calls import LineProbe
 
     source = "def pick(x, y):\n    return x if x else repr(y)\n"
-    path = tmp_path / "picked.py"
-    path.write_text(source, encoding="utf-8")
-    namespace: dict[str, Any] = {}
-    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - our own source
-    pick = namespace["pick"]
+    pick = _defined(tmp_path, source, "pick")
     column = source.splitlines()[1].index("repr(y)")
 
     def reached(change: tuple[int, str] | None, *args: Any) -> bool:
@@ -141,11 +147,7 @@ def test_the_probe_watches_mutated_code_nested_in_the_function(tmp_path: Path) -
         "    pick = lambda v: v * 2\n"
         "    return [inner(x) for x in xs if x != 7], pick(n)\n"
     )
-    path = tmp_path / "nested.py"
-    path.write_text(source, encoding="utf-8")
-    namespace: dict[str, Any] = {}
-    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - our own source
-    outer = namespace["outer"]
+    outer = _defined(tmp_path, source, "outer")
     lines = source.splitlines()
 
     def reached(line: int, text: str | None, *args: Any) -> bool:
@@ -203,11 +205,7 @@ def test_the_variables_a_line_reads_and_whether_they_ever_changed(tmp_path: Path
         "    total = total + len(node.text) if 'L' in upper else dict(locale=upper)\n"
         "    return total\n"
     )
-    path = tmp_path / "visiting.py"
-    path.write_text(source, encoding="utf-8")
-    namespace: dict[str, Any] = {}
-    exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - our own source
-    visit = namespace["visit"]
+    visit = _defined(tmp_path, source, "visit")
     assert locals_read(visit.__code__, 3) == ("total", "node", "upper")
 
     class Node:

@@ -323,12 +323,13 @@ class LineProbe:
         return tracer
 
 
-def _nested(code: CodeType) -> Iterator[CodeType]:
-    """``code`` and every code object compiled inside it, however deep."""
+def nested_codes(code: CodeType) -> Iterator[CodeType]:
+    """``code`` and every code object compiled inside it, however deep (a
+    local ``def``, a lambda, a comprehension before Python 3.12)."""
     yield code
     for constant in code.co_consts:
         if isinstance(constant, CodeType):
-            yield from _nested(constant)
+            yield from nested_codes(constant)
 
 
 #: code objects by identity, each with the offsets its probe watches (None: the line)
@@ -339,7 +340,7 @@ def _watched(code: CodeType, line: int, change: tuple[int, str] | None) -> Watch
     """Which code objects of ``code`` (itself or nested) the probe watches,
     and how: by the instructions compiled from the changed text where some
     are, else by the line in those whose instructions come from it."""
-    codes = list(_nested(code))
+    codes = list(nested_codes(code))
     if change is not None:
         by_text: Watched = {id(c): (c, found) for c in codes if (found := _offsets_of(c, line, change))}
         if by_text:

@@ -20,6 +20,7 @@ from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
 from ..execution.protocol import PropertyConfig
+from ..inputs.calls import nested_codes
 from ..model import CONTRACT, CRASH, DETERMINISM, IDEMPOTENCE, ROUND_TRIP
 
 #: (forward, backward): ``backward(forward(x)) == x``
@@ -129,13 +130,6 @@ def documented_raises(doc: str | None) -> set[str]:
     return names
 
 
-def _codes(code: CodeType) -> Iterator[CodeType]:
-    yield code
-    for constant in code.co_consts:
-        if isinstance(constant, CodeType):
-            yield from _codes(constant)
-
-
 def impure_name(
     function: Callable[..., Any],
     project: Callable[[str], bool],
@@ -155,7 +149,7 @@ def impure_name(
     seen: set[CodeType] = set()
     while todo and len(seen) < _MAX_CODES:
         code, names, depth = todo.pop()
-        for inner in _codes(code):
+        for inner in nested_codes(code):
             if inner in seen:
                 continue
             seen.add(inner)
