@@ -223,7 +223,9 @@ def _keep_made(value: Any, made: dict[str, Any], keep: dict[int, Any]) -> None:
     if len(made) >= MAX_MADE:
         return
     try:
-        made.setdefault(call_key({"self": value}), deep_copy(value, dict(keep)))
+        key = call_key({"self": value})
+        if key not in made:  # a copy only of a state not kept yet: a builder may be made thousands of times
+            made[key] = deep_copy(value, dict(keep))
     except Exception:  # noqa: BLE001 - uncopyable: not a receiver
         pass
 
