@@ -381,6 +381,21 @@ def test_a_number_parsed_from_text_is_tried_as_its_text() -> None:
     )
 
 
+def test_an_argument_both_calls_pass_is_varied_when_the_calls_are_evaluated() -> None:
+    """``int(port, base=10)`` -> ``int(port)``: the same on every text port,
+    but an int port raises in the original (an explicit base takes text only)
+    and not under the mutant.  Both calls pass ``port`` as it is, which spares
+    trying other values of it only where the calls are compared parameter by
+    parameter; a call the probe evaluates depends on how its arguments go
+    together (rfc3986: a wrong "likely equivalent")."""
+    infection = Infection.of((("int(port, base=10)", "int(port)"),))
+    assert infection is not None
+    infection.look(frame_of(port="443"))
+    assert infection.infectable is not None and infection.infectable.startswith("with port = 10, "), (
+        infection.infectable
+    )
+
+
 #: a size threshold, as jsonpatch's ``_EXACT_MATCH_LIMIT``
 _LIMIT = 500**2
 

@@ -375,7 +375,7 @@ def _infectable(
     (``float('INF')``, ``text.count('\\n', None, pos)``) may be."""
     constants = [value for e in (original, mutated) for value in _literals(e)]
     varied: list[str] = []
-    through = _passed_through(original, mutated)
+    through = _passed_through(original, mutated) if not _evaluable(original, mutated, frame) else set()
     given = _arguments(original) ^ _arguments(mutated)
     # what ``hasattr(rows, "next")`` asks about a value: another type of it answers
     asked = {
@@ -486,11 +486,24 @@ def _arguments(expression: ast.expr) -> set[str]:
     return {ast.unparse(node) for node in [*expression.args, *(k.value for k in expression.keywords)]}
 
 
+def _evaluable(original: ast.expr, mutated: ast.expr, frame: FrameType) -> bool:
+    """Whether both expressions are evaluated where the mutant runs, not
+    compared parameter by parameter (``_compare_calls``)."""
+    try:
+        evaluate(original, frame)
+        evaluate(mutated, frame)
+    except Unsafe:
+        return False
+    return True
+
+
 def _passed_through(original: ast.expr, mutated: ast.expr) -> set[str]:
     """The arguments both calls pass as they are, by their text: compared
     parameter by parameter (``_compare_calls``), they are the same whatever
     they hold, so no other value of theirs needs trying (``member`` in
-    ``Quantifier(member, min=0)`` -> ``Quantifier(member)``)."""
+    ``Quantifier(member, min=0)`` -> ``Quantifier(member)``).  Only there: a
+    call that is evaluated may treat an argument by the others it gets
+    (``int(port, base=10)`` takes text only; ``int(port)`` a number too)."""
     if not isinstance(original, ast.Call) or not isinstance(mutated, ast.Call):
         return set()
     return _arguments(original) & _arguments(mutated)
