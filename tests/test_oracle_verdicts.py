@@ -206,6 +206,44 @@ def test_a_test_that_never_met_a_mutant_it_would_catch_is_not_flagged(project: P
     assert checked_twice
 
 
+def test_a_test_that_never_met_a_mutant_another_test_crashed_on_is_not_flagged(project: Project) -> None:
+    """``text.split()[0]`` -> ``[1]``: the quicker test crashes on it (one
+    word, an IndexError) before the other meets it, and the extreme mutants
+    ("" and "A") pass the other's check, each changing what its call
+    returned: evidence against a test that would catch the mutant.  A
+    mutant killed by a crash is a chance for a check too (assertion
+    stripping on rfc3986: 68 cases newly flagged)."""
+    project.write(
+        {
+            "words.py": """
+                def first_word(text) -> str:
+                    return text.split()[0]
+            """,
+            "test_words.py": """
+                import time
+
+                from words import first_word
+
+                def test_one_word():
+                    first_word("solo")
+
+                def test_not_the_second():
+                    time.sleep(0.2)
+                    assert "b" not in first_word("a b")
+            """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    (second,) = [m for m in project.mutants().values() if "[1]" in "".join(m["after"])]
+    assert {k["test"]: k["by_check"] for k in second["kills"]} == {
+        "test_words.py::test_one_word": False,
+        "test_words.py::test_not_the_second": True,
+    }, second["kills"]
+    test = _tests(project)["test_not_the_second"]
+    assert test["verdict"] == "checks", test
+
+
 def test_a_decorator_whose_body_runs_only_at_import_is_not_covered(project: Project) -> None:
     """Its mutants cannot be switched on in a test (the wrapper was made at import,
     from the original): it is not covered, whatever its nested wrapper's lines say."""
