@@ -2008,7 +2008,9 @@ def test_a_receiver_another_method_made_is_searched(project: Project) -> None:
     an empty builder, where every attribute is None: dropping ``self.host``
     from its new builder shows on no receiver that test passed.  The deeper
     round gives the receiver the builders the other methods made
-    (``Builder(...).add_host(...)``), and on one of those it shows.
+    (``Builder(...).add_host(...)``), and on one of those it shows.  (The
+    first round witnesses it on a host set directly, ``Search.planted``: a
+    witness outside what the tests passed, which one inside replaces.)
 
     The other tests check every attribute, so only ``add_port``'s mutants
     survive: with all three methods' 15 survivors, the first round spent the
@@ -2023,6 +2025,42 @@ def test_a_receiver_another_method_made_is_searched(project: Project) -> None:
     ]
     w = _witness(dropped)
     assert w["verdict"] == WITNESSED and "example.com" in w["input"], w
+
+
+ONE_METHOD_BUILDER = """
+class Builder:
+    def __init__(self, host=None, port=None):
+        self.host = host
+        self.port = port
+
+    def add_port(self, port):
+        return Builder(host=self.host, port=int(port))
+"""
+
+
+def test_a_state_the_infection_check_found_is_tried_as_an_input(project: Project) -> None:
+    """The test calls ``add_port`` on an empty builder only, so ``self.host``
+    is None on every receiver and ``host=self.host`` -> ``host=None`` shows
+    on none of them; the infection check finds that with ``self.host = 0``
+    the two pass different hosts.  That state, set in the receiver, is the
+    witness, and it says it was set directly, not reached by an input."""
+    tests = """
+from builder import Builder
+
+
+def test_add_port():
+    assert Builder().add_port("8080").port == 8080
+"""
+    _searched(project, {"builder.py": ONE_METHOD_BUILDER, "test_builder.py": tests}, 10)
+    (dropped,) = [
+        m
+        for m in project.mutants().values()
+        if "host=None" in "".join(m["after"]) and m["status"] == "survived"
+    ]
+    w = _witness(dropped)
+    assert w["verdict"] == WITNESSED, w
+    assert "set directly" in w["outside"] and "self.host" in w["outside"], w
+    assert w["test"] and "obj.host = " in w["test"], w
 
 
 LEXING = """

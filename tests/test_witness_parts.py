@@ -53,7 +53,13 @@ from pytest_escape.inputs.literals import (
     setup_lines,
     shaped,
 )
-from pytest_escape.inputs.strategies import Seeds, Unexplorable, constructor_strategy, parameter_strategy
+from pytest_escape.inputs.strategies import (
+    Call,
+    Seeds,
+    Unexplorable,
+    constructor_strategy,
+    parameter_strategy,
+)
 from pytest_escape.model import LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED
 from pytest_escape.witness.search import EVIDENCE, no_difference
 
@@ -2186,3 +2192,25 @@ def test_a_search_that_runs_out_of_memory_is_not_searched_and_not_our_fault() ->
     assert failed["verdict"] == UNEXPLORABLE
     assert failed["reason"].startswith("the search itself failed: KeyError: 'x' (test_witness_parts.py:")
     assert settled(lambda: {"verdict": "witnessed"}) == {"verdict": "witnessed"}
+
+
+def test_a_state_is_planted_in_an_argument_or_an_attribute_held_by_its_attributes() -> None:
+    """``Call.planted``: what the infection check gave another value, put in
+    the input it was found near; only what the input holds by name."""
+    inner = Shaped(_Holder, (("name", "a"),))
+    receiver = Shaped(_Holder, (("port", None), ("parent", inner)), origin=7)
+    call = Call((("self", receiver), ("port", "8080")))
+    planted = call.planted("port", 443)
+    assert planted is not None and planted.as_dict() == {"self": receiver, "port": 443}
+    planted = call.planted("self.port", 0)
+    assert planted is not None
+    held = planted.as_dict()["self"]
+    assert held == Shaped(_Holder, (("port", 0), ("parent", inner))) and held.origin == 7
+    assert receiver.state[0] == ("port", None)  # the input it was found near is left as it was
+    deeper = call.planted("self.parent.name", "b")
+    assert deeper is not None and deeper.as_dict()["self"].state[1][1].state == (("name", "b"),)
+    # an item, an attribute the input does not hold, a value not held by its attributes, a local
+    assert call.planted("self.parent['name']", "b") is None
+    assert call.planted("self.host", 0) is None
+    assert call.planted("port.real", 0) is None
+    assert call.planted("total", 0) is None

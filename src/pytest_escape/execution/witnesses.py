@@ -10,7 +10,9 @@ verified; otherwise it is dropped, with the reason.
 **Adaptive effort.**  Most survivors are settled well inside their share
 (a witness in a few inputs, or a function of nothing).  The time they leave
 goes to the survivors the first round left unresolved (no difference seen,
-or one seen that did not repeat): once every first-round search is in, they
+or one seen that did not repeat), and to those witnessed only outside what
+the tests passed (where an input inside may yet be found; only such a
+witness replaces the first): once every first-round search is in, they
 are searched again with ``DEEPER`` times the examples, sharing what is left
 of the budget.  A deeper finding replaces the first (the same seed replays
 the first round's inputs, then goes on); with no time left, or if the
@@ -208,13 +210,19 @@ class WitnessStage(BudgetedStage):
             finding = event.witness
             if deeper:
                 first = self.held.pop(event.id)[1]
+                if first.verdict == WITNESSED:
+                    # a witness outside what the tests passed: only one inside replaces it
+                    if finding.verdict != WITNESSED or finding.outside:
+                        finding = first
                 # not searched after all (the budget ran out), it broke, or time cut it
                 # shorter than the first: the first stands
-                if finding.verdict != WITNESSED and (
+                elif finding.verdict != WITNESSED and (
                     finding.verdict not in UNRESOLVED or finding.examples < first.examples
                 ):
                     finding = first
-            elif finding.verdict in UNRESOLVED:
+            elif finding.verdict in UNRESOLVED or (finding.verdict == WITNESSED and finding.outside):
+                # unresolved, or witnessed only outside what the tests passed (a
+                # state set directly): the deeper round may find an input inside
                 survivor = next(s for s in group if s.id == event.id)
                 self.held[event.id] = (survivor, finding)
                 continue

@@ -110,6 +110,8 @@ class Infection:
         #: a state, near one the mutant ran in, where the two would differ
         #: (``with flags = 'L', ...``); None: no change tried made them
         self.infectable: str | None = None
+        #: ``infectable``'s state: what was given another value (``self.port``), and that value
+        self.infectable_state: tuple[str, Any] | None = None
         #: states around which changes were tried, and why one could not be
         self.perturbed = 0
         self.nearby_blind: str | None = None
@@ -156,9 +158,12 @@ class Infection:
                 self.infected_now = told
             elif self.infectable is None and self.looks_now == 1 and self.perturbed < PERTURBED_STATES:
                 self.perturbed += 1
-                self.infectable = _infectable(
+                found = _infectable(
                     frame, original, mutated, texts, self._nearby_blind, self.varied, self.gave
                 )
+                if found is not None:
+                    self.infectable, path, value = found
+                    self.infectable_state = (path, value)
             return
 
     def unswitched(self) -> str | None:
@@ -363,10 +368,11 @@ def _infectable(
     blind: Callable[[str], None],
     tried: set[str],
     gave: set[str] | None = None,
-) -> str | None:
+) -> tuple[str, str, Any] | None:
     """Would the two expressions differ if one variable (attribute, item)
     they read held another value: one of its own type near it, or a
-    constant or display the expressions name (``_candidates``)?
+    constant or display the expressions name (``_candidates``)?  If so:
+    how they differ, told, what was changed and the value it was given.
 
     The inputs that reach a mutant may never bring it to the state where it
     differs: parsimonious's grammar flags never held ``'L'``, and ``'XXLXX'
@@ -431,7 +437,7 @@ def _infectable(
                 blind(f"with {path} = {value_key(candidate)}: {e}")
                 continue
             if told is not None:
-                return f"with {path} = {value_key(candidate)}, {told}"
+                return f"with {path} = {value_key(candidate)}, {told}", path, candidate
     if not varied and (settings := _settings(original, frame)):
         # a module's flag or optional import (tabulate's ``wcwidth is not
         # None and WIDE_CHARS_MODE``) holds one value in this process, and

@@ -491,10 +491,48 @@ class Call:
     def as_dict(self) -> dict[str, Any]:
         return dict(self.arguments)
 
+    def planted(self, path: str, value: Any) -> Call | None:
+        """This call with what ``path`` names (``port``, ``self.port``,
+        ``self.parent.name``) holding ``value``; None where it names no
+        argument, or an attribute of one not held by its attributes (a
+        ``Shaped``), or an item."""
+        try:
+            node = ast.parse(path, mode="eval").body
+        except SyntaxError:
+            return None
+        names: list[str] = []
+        while isinstance(node, ast.Attribute):
+            names.insert(0, node.attr)
+            node = node.value
+        arguments = self.as_dict()
+        if not isinstance(node, ast.Name) or node.id not in arguments:
+            return None
+        held = _with_attribute(arguments[node.id], names, value)
+        if held is _UNPLANTED:
+            return None
+        return Call(tuple((k, held if k == node.id else v) for k, v in self.arguments))
+
     def __repr__(self) -> str:
         # Hypothesis may print an example; a half-built user object's own
         # __repr__ can raise, which must not end the search
         return "Call(" + ", ".join(f"{k}={describe(v)}" for k, v in self.arguments) + ")"
+
+
+_UNPLANTED = object()
+
+
+def _with_attribute(held: Any, names: list[str], value: Any) -> Any:
+    """``held`` with the attribute path ``names`` holding ``value`` (a new
+    ``Shaped`` at each step), or ``_UNPLANTED``."""
+    if not names:
+        return value
+    if not isinstance(held, Shaped) or names[0] not in dict(held.state):
+        return _UNPLANTED
+    inner = _with_attribute(dict(held.state)[names[0]], names[1:], value)
+    if inner is _UNPLANTED:
+        return _UNPLANTED
+    state = tuple((k, inner if k == names[0] else v) for k, v in held.state)
+    return Shaped(held.cls, state, held.origin)
 
 
 def _fillable(param: inspect.Parameter) -> bool:

@@ -61,6 +61,8 @@ from .search import Finding, Search
 #: what Hypothesis leaves for CrossHair: no difference seen, reached or not
 #: (solving for a guarded branch is what sampling cannot do)
 SYMBOLIC_NEXT = (LIKELY_EQUIVALENT, NOT_REACHED, UNDER_EXPLORED, HIDDEN_CHANGE, UNCONFIRMED)
+#: verdicts after which the state the infection check found is tried as an input (``Search.planted``)
+PLANTED_AFTER = (LIKELY_EQUIVALENT, UNDER_EXPLORED, HIDDEN_CHANGE, UNCONFIRMED)
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -240,6 +242,8 @@ def _search_one(
     examples = options.examples if target.signature.parameters else 1
     search = Search(caller, mutant_id, probe, share, examples, options.seed, domain)
     finding = search.run(strategy)
+    if finding.verdict in PLANTED_AFTER:
+        finding = search.planted() or finding
     if finding.verdict != WITNESSED and search.stray is not None:
         finding = _outside(search, strategy, max(allowance.left(), 0.5))
     if finding.verdict in SYMBOLIC_NEXT and options.backend == "crosshair":

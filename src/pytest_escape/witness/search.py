@@ -201,6 +201,9 @@ class Search:
         self.infected_first: str | None = None
         self.infected_keys: set[str] = set()
         self.same_inside: set[str] = set()
+        #: the first state the infection check found the two differ in: the
+        #: input whose run it was near, what it gave another value, and that value
+        self.plant: tuple[Call, str, Any] | None = None
 
     def _differs(self, call: Call) -> bool:
         if time.monotonic() > self.deadline:
@@ -248,7 +251,7 @@ class Search:
             key = call_key(call.as_dict())
             self.reaching.add(key)
             self.behaviours.setdefault(behaviour(first), first)
-            self._infection(key)
+            self._infection(key, call)
         if difference(first, mutant) is None:
             return False
         if self.domain and outside(self.domain, call.as_dict()):
@@ -257,10 +260,12 @@ class Search:
         self.best = call
         return True
 
-    def _infection(self, key: str) -> None:
+    def _infection(self, key: str, call: Call) -> None:
         infection = self.probe.infection if self.probe is not None else None
         if infection is None:
             return
+        if self.plant is None and infection.infectable_state is not None:
+            self.plant = (call, *infection.infectable_state)
         if infection.infected_now is not None:
             self.infected_keys.add(key)
             self.infected_first = self.infected_first or infection.infected_now
@@ -321,6 +326,36 @@ class Search:
                 "but did not repeat on a fresh run: the outcome depends on state left by earlier calls",
             )
         return self._finding(WITNESSED, None, call=call, original=first, mutant=mutant, difference=what)
+
+    def planted(self) -> Finding | None:
+        """A witness on the state the infection check found where the two
+        differ, set in the input it was found near (``self.port = 0`` in a
+        receiver every test left at None), or None.
+
+        A builder's tests call each method on an empty builder; a mutant
+        that drops ``port=self.port`` from the new one differs only on a
+        builder with a port, which the search's variations of the tests'
+        receivers may never draw ("too few inputs reached it ... a state no
+        input reached").  The input is real and runs as any other; it is
+        marked as set directly (``outside``), so it ranks with the witnesses
+        outside what the tests passed."""
+        if self.plant is None:
+            return None
+        near, path, value = self.plant
+        call = near.planted(path, value)
+        if call is None:
+            return None
+        self.examples += 1
+        try:
+            if not self._compared(call):
+                return None
+        except (SandboxViolation, _Starved, _NonDeterministic):
+            return None
+        found = self.confirm(call)
+        if found.verdict != WITNESSED:
+            return None
+        found.outside = [f"{path} = {value_key(value)}, set directly: no input reached that state"]
+        return found
 
     def _starved(self) -> Finding:
         return self._finding(
