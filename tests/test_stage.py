@@ -14,9 +14,12 @@ import pytest
 
 from pytest_escape.execution import stage as stage_module
 from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Job, Outcome
+from pytest_escape.execution.protocol import MutantJob, WitnessFound, WitnessOptions, to_json
 from pytest_escape.execution.stage import BudgetedStage, share, stopped, verification_runs
+from pytest_escape.execution.witnesses import WitnessStage
 from pytest_escape.inputs import sandbox
 from pytest_escape.inputs.verify import verify_tests
+from pytest_escape.model import WITNESSED, Witness
 
 
 class Clock:
@@ -160,3 +163,48 @@ def test_a_fresh_interpreter_s_sandbox_leaves_hypothesis_unimported_and_its_home
     )
     assert done.stdout.split() == ["False", "True"]
     assert not (tmp_path / ".hypothesis").exists()
+
+
+def _survivor(mutant_id: str) -> MutantJob:
+    return MutantJob(mutant_id, ("test_x",), "m", "f", 1, False, "", False, False)
+
+
+def _searched(stage: WitnessStage, job: Job, *findings: tuple[str, Witness]) -> list[Job]:
+    streamed = [to_json(WitnessFound(mutant_id, finding)) for mutant_id, finding in findings]
+    return stage.settle(job, Outcome(REPORTED, streamed=streamed)) or []
+
+
+def test_a_witness_held_for_the_deeper_round_has_its_test_verified_when_released(clock: Clock) -> None:
+    """A witness only outside what the tests passed waits for the deeper
+    round; with no time left for that round it is released as it is, its
+    test first verified like any other's (released straight to the report,
+    it was given unverified); a stage stopped first drops its test."""
+    options = WitnessOptions(budget=1.0, examples=10, seed=0, call_timeout=1.0, backend="hypothesis")
+    emitted: list[tuple[str, Witness]] = []
+    stage = WitnessStage(
+        options, [_survivor("m1")], 1, lambda tests: None, lambda i, w: emitted.append((i, w))
+    )
+    try:
+        (search,) = stage.jobs()
+        outside = Witness(
+            WITNESSED, test="def test_k():\n    assert True\n", test_name="test_k", outside="x = 0"
+        )
+        clock.now += 5.0  # the budget is spent
+        more = _searched(stage, search, ("m1", outside))
+        assert emitted == [] and sorted(j.key for j in more) == ["verify held original", "verify m1 mutant"]
+    finally:
+        stage.close()
+    options = dataclasses.replace(options, budget=10.0)
+    stopped_stage = WitnessStage(
+        options, [_survivor("m2")], 1, lambda tests: None, lambda i, w: emitted.append((i, w))
+    )
+    (search,) = stopped_stage.jobs()
+    stage_jobs = _searched(stopped_stage, search, ("m2", dataclasses.replace(outside, outside="y = 1")))
+    assert [j.key for j in stage_jobs] == ["witness m.f deeper"]  # time is left: the deeper round
+    stopped_stage.close()
+    ((mutant_id, finding),) = emitted
+    assert (
+        mutant_id == "m2"
+        and finding.test is None
+        and finding.test_dropped == "not verified: the run stopped first"
+    )

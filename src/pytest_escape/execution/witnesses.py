@@ -175,24 +175,46 @@ class WitnessStage(BudgetedStage):
 
     def _deepen(self) -> list[Job]:
         """The deeper round for the held findings, in the time the first left;
-        none (and the held findings reported as they are) if too little is left."""
+        if too little is left, the held findings reported as they are."""
         held = [survivor for survivor, _ in self.held.values()]
         each = share(self.allowance.left(), len(held), self.workers, 0.0, self.MAX_SHARE)
         if not held or each < self.MIN_SHARE * 2:
-            self._release()
-            return []
+            released, self.held = self.held, {}
+            return self._report([(i, finding) for i, (_, finding) in released.items()], "held")
         options = dataclasses.replace(self.options, examples=self.options.examples * DEEPER, deeper=True)
         allowance = dataclasses.replace(self.allowance, seconds_each=each)
         return self._searches(held, options, allowance, deeper=True)
 
-    def _release(self) -> None:
-        """Report the held findings as they are."""
-        held, self.held = self.held, {}
-        for mutant_id, (_, finding) in held.items():
-            self.emit(mutant_id, finding)
+    def _report(self, findings: list[tuple[str, Witness]], key: str) -> list[Job]:
+        """Final findings: each reported now, or, if it has a regression test,
+        once that test has proved itself (the verification jobs returned)."""
+        more: list[Job] = []
+        tested: list[str] = []
+        for mutant_id, finding in findings:
+            if finding.test and finding.test_name:
+                self.pending[mutant_id] = finding
+                tested.append(mutant_id)
+                test = [(finding.test, finding.test_name)]
+                more.append(
+                    self.verification(f"verify {mutant_id} mutant", test, mutant_id, ("verify", mutant_id))
+                )
+            else:
+                self.emit(mutant_id, finding)
+        if tested:
+            tests = [(self.pending[i].test or "", self.pending[i].test_name or "") for i in tested]
+            more.append(self.verification(f"verify {key} original", tests, None, ("verify", *tested)))
+        return more
 
     def close(self) -> None:
-        self._release()  # a stage stopped early still reports every survivor it searched
+        # a stage stopped early still reports every survivor it searched; a
+        # held test was never run, so it is not given
+        held, self.held = self.held, {}
+        for mutant_id, (_, finding) in held.items():
+            if finding.test:
+                finding = dataclasses.replace(
+                    finding, test=None, test_name=None, test_dropped="not verified: the run stopped first"
+                )
+            self.emit(mutant_id, finding)
         super().close()
 
     def settle(self, job: Job, outcome: Outcome) -> list[Job] | None:
@@ -201,9 +223,8 @@ class WitnessStage(BudgetedStage):
             return None
         group: list[MutantJob] = job.tag[1]
         deeper: bool = job.tag[2]
-        more: list[Job] = []
+        final: list[tuple[str, Witness]] = []
         seen: set[str] = set()
-        tested: list[str] = []
         for item in outcome.streamed:
             event = decode(WitnessFound, item)
             seen.add(event.id)
@@ -226,25 +247,13 @@ class WitnessStage(BudgetedStage):
                 survivor = next(s for s in group if s.id == event.id)
                 self.held[event.id] = (survivor, finding)
                 continue
-            if finding.test and finding.test_name:
-                self.pending[event.id] = finding
-                tested.append(event.id)
-                test = [(finding.test, finding.test_name)]
-                more.append(
-                    self.verification(f"verify {event.id} mutant", test, event.id, ("verify", event.id))
-                )
-            else:
-                self.emit(event.id, finding)
-        if tested:
-            tests = [(self.pending[i].test or "", self.pending[i].test_name or "") for i in tested]
-            more.append(self.verification(f"verify {job.key} original", tests, None, ("verify", *tested)))
+            final.append((event.id, finding))
         left = [s for s in group if s.id not in seen]
         if deeper:
             # a deeper child that stopped: the first round's findings stand
-            for survivor in left:
-                if survivor.id in self.held:
-                    self.emit(survivor.id, self.held.pop(survivor.id)[1])
-            return more or None
+            final += [(s.id, self.held.pop(s.id)[1]) for s in left if s.id in self.held]
+            return self._report(final, job.key) or None
+        more = self._report(final, job.key)
         if left and outcome.kind != REPORTED:
             # the survivor being searched took the child down; the rest get a new child
             stuck = left.pop(0)
