@@ -2063,6 +2063,38 @@ def test_add_port():
     assert w["test"] and "obj.host = " in w["test"], w
 
 
+OPENED = """
+from contextlib import contextmanager
+
+
+@contextmanager
+def opened(name, mode="r"):
+    handle = {"name": name.upper(), "mode": mode}
+    yield handle
+    handle["closed"] = True
+"""
+
+
+def test_a_context_manager_a_function_makes_is_entered_and_left(project: Project) -> None:
+    """``@contextmanager`` makes a function whose call runs none of its body:
+    only ``with`` does.  The search enters and leaves what such a call gives,
+    so the mutated default is reached, and the test is written as a ``with``."""
+    tests = """
+from opened import opened
+
+
+def test_opened():
+    with opened("a") as handle:
+        assert handle["name"] == "A"
+"""
+    _searched(project, {"opened.py": OPENED, "test_opened.py": tests}, 10)
+    (mode,) = [m for m in project.mutants().values() if "XXrXX" in "".join(m["after"])]
+    w = _witness(mode)
+    assert w["verdict"] == WITNESSED, w
+    assert "with opened(" in w["test"] and " as result:" in w["test"], w["test"]
+    assert '"closed": True' in w["test"], w["test"]  # what it gave, once left
+
+
 LEXING = """
 class LexError(ValueError):
     def __init__(self, position: int, value: str) -> None:

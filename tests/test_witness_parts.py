@@ -4,6 +4,7 @@ seeding strategies.  (The search itself runs end to end in test_witness.py.)"""
 from __future__ import annotations
 
 import collections
+import contextlib
 import copy
 import datetime
 import decimal
@@ -23,7 +24,7 @@ import pytest
 
 from pytest_escape.execution.protocol import MutantJob
 from pytest_escape.execution.witnesses import class_tests_of
-from pytest_escape.inputs.calls import fresh, fresh_arguments
+from pytest_escape.inputs.calls import fresh, fresh_arguments, made_by_contextmanager
 from pytest_escape.inputs.compare import (
     AT_THE_CALL,
     BEYOND_THE_CALL,
@@ -2214,3 +2215,16 @@ def test_a_state_is_planted_in_an_argument_or_an_attribute_held_by_its_attribute
     assert call.planted("self.host", 0) is None
     assert call.planted("port.real", 0) is None
     assert call.planted("total", 0) is None
+
+
+def test_a_context_manager_s_call_is_written_entered_and_left() -> None:
+    """What a ``@contextmanager`` function gives is entered in the test as
+    the search entered it; inside ``pytest.raises`` the two managers join."""
+    from pytest_escape.witness.regression import _entering
+
+    assert _entering(["result = f(x=1)"], "f(x=1)") == ["with f(x=1) as result:", "    pass"]
+    assert _entering(["f(x=1)"], "f(x=1)") == ["with f(x=1):", "    pass"]
+    raising = ["with pytest.raises(ValueError):", "    f(x=1)"]
+    assert _entering(raising, "f(x=1)") == ["with pytest.raises(ValueError), f(x=1):", "    pass"]
+    assert made_by_contextmanager(contextlib.nullcontext()) is False  # a class of its own: left alone
+    assert made_by_contextmanager(contextlib.contextmanager(lambda: (yield 1))()) is True

@@ -323,6 +323,28 @@ class LineProbe:
         return tracer
 
 
+#: what ``@contextmanager``'s functions return (a private class of the
+#: standard library, so looked up, not imported: None if a Python lacks it)
+_GENERATOR_MANAGER: type | None = getattr(contextlib, "_GeneratorContextManager", None)
+
+
+def made_by_contextmanager(value: Any) -> bool:
+    """Whether ``value`` is what a ``@contextmanager`` function returned.
+
+    Such a call runs none of the function's body: only entering it does,
+    so a search that only called it reached no mutant in it.  A context
+    manager of the program's own class is left alone: entering one may be
+    all the state it is about (a lock, a transaction)."""
+    return _GENERATOR_MANAGER is not None and type(value) is _GENERATOR_MANAGER
+
+
+def _entered(manager: Any) -> Any:
+    """What ``with manager as x`` gives ``x``, once the block (empty) is left."""
+    with manager as value:
+        pass
+    return value
+
+
 def nested_codes(code: CodeType) -> Iterator[CodeType]:
     """``code`` and every code object compiled inside it, however deep (a
     local ``def``, a lambda, a comprehension before Python 3.12)."""
@@ -484,6 +506,7 @@ class Caller:
         heard: list[warnings.WarningMessage] = []
         start = 0
         generated = False
+        entered = False
         # A fresh loop per call, as asyncio.run would make, but made before the
         # guard is armed (a loop opens a socket pair to wake itself).
         loop = asyncio.new_event_loop() if self.target.is_async else None
@@ -518,6 +541,9 @@ class Caller:
                     if inspect.isgenerator(value):
                         generated = True
                         value = list(itertools.islice(value, GENERATOR_ITEMS))
+                    elif made_by_contextmanager(value):
+                        entered = True
+                        value = _entered(value)
                 finally:
                     if probe is not None:
                         sys.settrace(None)
@@ -539,6 +565,7 @@ class Caller:
             raise SandboxViolation(self.guard.violation)
         outcome.output = printed.getvalue()
         outcome.generated = generated
+        outcome.entered = entered
         outcome.files = self.guard.written()
         if len(heard) > start:
             outer = _outer_files(sys._getframe(1))

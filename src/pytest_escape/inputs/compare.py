@@ -62,6 +62,9 @@ class CallOutcome:
     #: the call gave a generator, drawn here as a list (what it raised, it
     #: raised while drawn): a test has to draw it too
     generated: bool = False
+    #: the call gave a context manager ``@contextmanager`` made, entered and
+    #: left here (``value`` is what ``with`` gave): a test has to enter it too
+    entered: bool = False
     #: the files the call left in the sandbox's working directory (relative
     #: path, contents): what a storage writes is what it does
     files: tuple[tuple[str, bytes], ...] = ()

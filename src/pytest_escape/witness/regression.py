@@ -326,6 +326,9 @@ def render(
         imports |= needed
     else:
         call_lines = [expression]
+    if original.entered or mutant.entered:
+        # what a ``@contextmanager`` function gives does nothing until entered
+        call_lines = _entering(call_lines, expression)
     if difference == WARNED and _counted(original, mutant):
         # the same warnings, another number of them: the whole sequence tells
         imports.add("import warnings")
@@ -385,6 +388,25 @@ def render(
     removed = re.search(r"^\s*- (.*)$", docstring, re.MULTILINE)
     name = test_name(target, call, original, removed[1] if removed else "")
     return test_source(name, docstring, body, imports)
+
+
+def _entering(lines: list[str], expression: str) -> list[str]:
+    """``lines`` with the call entered as a ``with`` and left: ``result =
+    f()`` -> ``with f() as result: pass``; inside ``pytest.raises`` the two
+    join (``with pytest.raises(E), f():``)."""
+    entered: list[str] = []
+    for line in lines:
+        text = line.lstrip()
+        indent = line[: len(line) - len(text)]
+        if text == expression:
+            entered += [f"{indent}with {expression}:", f"{indent}    pass"]
+        elif text == f"result = {expression}":
+            entered += [f"{indent}with {expression} as result:", f"{indent}    pass"]
+        else:
+            entered.append(line)
+    if len(entered) == 3 and entered[0].startswith("with ") and entered[1].startswith("    with "):
+        return [f"{entered[0][:-1]}, {entered[1].strip()[len('with ') :]}", "    pass"]
+    return entered
 
 
 #: the width ruff format keeps a line of a test's body to (88, less the body's indent)
