@@ -3,6 +3,7 @@ targets are named the way the tests import them."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,20 @@ def test_scores_follow_strykers_definitions() -> None:
     assert (tally.detected, tally.measured) == (2, 3)
     assert tally.score == pytest.approx(100 * 2 / 4)  # errors are not in the denominator
     assert tally.covered_score == pytest.approx(100 * 2 / 3)
+
+
+def test_the_one_line_diff_names_the_line_changed_or_joins_a_call_that_lost_one() -> None:
+    """A dropped line shown line by line named the next one as replacing it
+    (``- host=self.host,`` / ``+ port=self.port,``): where the mutant has
+    another number of lines, each side is joined into one."""
+    one = dataclasses.replace(mutant("survived"), before=["a = 1", "b = 2"], after=["a = 1", "b = 3"])
+    assert one.diff_lines() == ("b = 2", "b = 3")
+    call = ["return Builder(", "    host=self.host,", "    port=self.port,", ")"]
+    dropped = dataclasses.replace(one, before=call, after=[call[0], call[2], call[3]])
+    assert dropped.diff_lines() == (
+        "return Builder(host=self.host, port=self.port)",
+        "return Builder(port=self.port)",
+    )
 
 
 def test_nothing_measured_is_no_score_and_fails_the_gate() -> None:

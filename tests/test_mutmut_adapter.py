@@ -394,3 +394,30 @@ def test_the_module_a_test_imports_is_the_module_as_it_is(tmp_path: Path) -> Non
     finally:
         sys.meta_path.remove(finder)
         sys.modules.pop("lined_served", None)
+
+
+def test_a_change_in_a_call_written_over_several_lines_keeps_its_layout_and_its_expressions() -> None:
+    """mutmut renders a replaced call from column 0: spliced into its
+    statement, ``host=None`` sat at column 4 and ``)`` at 0, so the
+    mutant's statement did not parse (no expression for the probe:
+    "equivalence unconfirmed" on every dropped argument of rfc3986's
+    builder) and its diff named an unchanged line."""
+    source = textwrap.dedent(
+        """
+        class Builder:
+            def add_scheme(self, scheme):
+                return Builder(
+                    scheme=scheme.lower(),
+                    host=self.host,
+                )
+        """
+    )
+    specs = {s.replacement: s for s in mutate_module("builder", source, "builder.py").mutants}
+    dropped = next(s for text, s in specs.items() if "host=None" in text)
+    assert dropped.after == (
+        "        return Builder(",
+        "            scheme=scheme.lower(),",
+        "            host=None,",
+        "        )",
+    )
+    assert ("self.host", "None") in dropped.expressions

@@ -2029,27 +2029,36 @@ def test_a_receiver_another_method_made_is_searched(project: Project) -> None:
 
 ONE_METHOD_BUILDER = """
 class Builder:
-    def __init__(self, host=None, port=None):
+    def __init__(self, scheme=None, host=None, port=None):
+        self.scheme = scheme
         self.host = host
         self.port = port
 
-    def add_port(self, port):
-        return Builder(host=self.host, port=int(port))
+    def add_scheme(self, scheme):
+        return Builder(
+            scheme=scheme.lower(),
+            host=self.host,
+            port=self.port,
+        )
 """
 
 
 def test_a_state_the_infection_check_found_is_tried_as_an_input(project: Project) -> None:
-    """The test calls ``add_port`` on an empty builder only, so ``self.host``
-    is None on every receiver and ``host=self.host`` -> ``host=None`` shows
-    on none of them; the infection check finds that with ``self.host = 0``
-    the two pass different hosts.  That state, set in the receiver, is the
-    witness, and it says it was set directly, not reached by an input."""
+    """The test calls ``add_scheme`` on an empty builder only, so
+    ``self.host`` is None on every receiver and ``host=self.host`` ->
+    ``host=None`` shows on none of them; the infection check finds that with
+    ``self.host = 0`` the two pass different hosts.  That state, set in a
+    receiver the test made (the one it was found near was built from
+    generated arguments, which holds no attributes to set), is the witness,
+    and it says it was set directly, not reached by an input.  The call is
+    written one argument a line, as such builders often are: its mutant's
+    text must still parse for the infection check to see it."""
     tests = """
 from builder import Builder
 
 
-def test_add_port():
-    assert Builder().add_port("8080").port == 8080
+def test_add_scheme():
+    assert Builder().add_scheme("HTTPS").scheme == "https"
 """
     _searched(project, {"builder.py": ONE_METHOD_BUILDER, "test_builder.py": tests}, 10)
     (dropped,) = [

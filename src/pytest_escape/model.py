@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -295,11 +296,22 @@ class MutantResult:
         return f"{self.function} #{self.number}"
 
     def diff_lines(self) -> tuple[str, str]:
-        """One-line ``-``/``+`` view of the change (first differing line)."""
-        for old, new in zip(self.before, self.after, strict=False):
-            if old != new:
-                return old.strip(), new.strip()
-        return " ".join(s.strip() for s in self.before), " ".join(s.strip() for s in self.after)
+        """One-line ``-``/``+`` view of the change: the first differing line,
+        or, when the mutant has another number of lines (an argument dropped
+        from a call written one argument a line), each side joined into one
+        line: line by line, a dropped line showed as the next one replacing it."""
+        if len(self.before) == len(self.after):
+            for old, new in zip(self.before, self.after, strict=True):
+                if old != new:
+                    return old.strip(), new.strip()
+        return _one_line(self.before), _one_line(self.after)
+
+
+def _one_line(lines: Sequence[str]) -> str:
+    """Source lines as one line: ``f(\n    a,\n)`` -> ``f(a)``."""
+    text = " ".join(line.strip() for line in lines if line.strip())
+    text = re.sub(r"([(\[{]) ", r"\1", text)
+    return re.sub(r",? ([)\]}])", r"\1", text)
 
 
 @dataclass

@@ -70,6 +70,11 @@ class Finding:
 EVIDENCE = 20
 
 
+#: inputs that reached the mutated line kept for ``Search.planted``, and how
+#: many of them it sets the state in
+PLANTED_NEAR = 20
+PLANTED_TRIES = 3
+
 #: this many inputs in a row on which the original never finished: stop, it is not the input
 STARVED_LIMIT = 3
 #: this many inputs in a row on which the original disagreed with itself: the
@@ -204,6 +209,8 @@ class Search:
         #: the first state the infection check found the two differ in: the
         #: input whose run it was near, what it gave another value, and that value
         self.plant: tuple[Call, str, Any] | None = None
+        #: the first inputs that reached the mutated line, where that state may be set too
+        self.reaching_calls: list[Call] = []
 
     def _differs(self, call: Call) -> bool:
         if time.monotonic() > self.deadline:
@@ -249,6 +256,8 @@ class Search:
         if self.probe is not None and self.probe.hit:
             self.reached += 1
             key = call_key(call.as_dict())
+            if key not in self.reaching and len(self.reaching_calls) < PLANTED_NEAR:
+                self.reaching_calls.append(call)
             self.reaching.add(key)
             self.behaviours.setdefault(behaviour(first), first)
             self._infection(key, call)
@@ -341,21 +350,23 @@ class Search:
         outside what the tests passed."""
         if self.plant is None:
             return None
-        near, path, value = self.plant
-        call = near.planted(path, value)
-        if call is None:
-            return None
-        self.examples += 1
-        try:
-            if not self._compared(call):
+        found_near, path, value = self.plant
+        # the input it was found near first; the state is set only in what an
+        # input holds by its attributes (a receiver the tests made, not one a
+        # constructor built from generated arguments), so others are tried too
+        planted = [c for near in [found_near, *self.reaching_calls] if (c := near.planted(path, value))]
+        for call in list(dict.fromkeys(planted))[:PLANTED_TRIES]:
+            self.examples += 1
+            try:
+                if not self._compared(call):
+                    continue
+            except (SandboxViolation, _Starved, _NonDeterministic):
                 return None
-        except (SandboxViolation, _Starved, _NonDeterministic):
-            return None
-        found = self.confirm(call)
-        if found.verdict != WITNESSED:
-            return None
-        found.outside = [f"{path} = {value_key(value)}, set directly: no input reached that state"]
-        return found
+            found = self.confirm(call)
+            if found.verdict == WITNESSED:
+                found.outside = [f"{path} = {value_key(value)}, set directly: no input reached that state"]
+                return found
+        return None
 
     def _starved(self) -> Finding:
         return self._finding(

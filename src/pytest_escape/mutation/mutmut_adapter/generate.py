@@ -308,19 +308,43 @@ def _replace_span(lines: list[str], span: Span, replacement: str) -> list[str]:
     return text.split("\n")
 
 
-def _render(module: cst.Module, node: cst.CSTNode, own_parens: int) -> str:
+def _render(module: cst.Module, node: cst.CSTNode, own_parens: int, indent: str = "") -> str:
     """A node's code without the ``own_parens`` parentheses libcst's positions exclude.
 
     The original node's parentheses stay in the source around the spliced
     span, so they are dropped from the replacement; parentheses a mutant
     brings (``not (a or b)`` -> ``(a or b)``) are kept.
+
+    An expression over several lines (a call with one argument a line) is
+    rendered in a block at ``indent``, its statement's: ``code_for_node``
+    puts its continuation lines at column 0, so the mutant's text did not
+    parse in its statement (no expression for the probe: rfc3986's
+    builder, 85 survivors "equivalence unconfirmed") and its diff showed
+    every line changed.
     """
     lpar = getattr(node, "lpar", None)
     if own_parens and lpar:
         rpar = node.rpar  # type: ignore[attr-defined]
         keep = max(len(lpar) - own_parens, 0)
         node = node.with_changes(lpar=lpar[len(lpar) - keep :], rpar=rpar[:keep])
-    return module.code_for_node(node)
+    code = module.code_for_node(node)
+    if not indent or module.default_newline not in code or not isinstance(node, cst.BaseExpression):
+        return code
+    line = cst.SimpleStatementLine(body=[cst.Expr(value=node)])
+    return _in_block(module, line, indent)
+
+
+def _in_block(module: cst.Module, node: cst.BaseStatement, indent: str) -> str:
+    """``node``'s code as it reads in a block indented by ``indent``, less
+    that first indentation."""
+    holder = cst.Module(
+        body=[cst.If(test=cst.Name("True"), body=cst.IndentedBlock(body=[node], indent=indent))],
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+    )
+    code = holder.code_for_node(holder.body[0])
+    first_newline = code.index(module.default_newline) + len(module.default_newline)
+    return code[first_newline + len(indent) :].rstrip("\r\n")
 
 
 def _render_statement(module: cst.Module, node: cst.BaseCompoundStatement, indent: str) -> str:
@@ -330,14 +354,7 @@ def _render_statement(module: cst.Module, node: cst.BaseCompoundStatement, inden
     a block indented like the original puts every line where it belongs,
     without touching the text of multi-line strings.
     """
-    holder = cst.Module(
-        body=[cst.If(test=cst.Name("True"), body=cst.IndentedBlock(body=[node], indent=indent))],
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-    )
-    code = holder.code_for_node(holder.body[0])
-    first_newline = code.index(module.default_newline) + len(module.default_newline)
-    return code[first_newline + len(indent) :].rstrip("\r\n")
+    return _in_block(module, node, indent)
 
 
 def _own_parens(node: cst.CSTNode) -> int:
@@ -458,9 +475,11 @@ def mutate_module(module_name: str, source: str, filename: str, extreme: bool = 
                 indent = line[: len(line) - len(line.lstrip())]
                 replacement = _render_statement(visited, mutation.mutated_node, indent)
             else:
-                replacement = _render(visited, mutation.mutated_node, parens)
+                first = lines[statement.start_line - 1]
+                indent = first[: len(first) - len(first.lstrip())]
+                replacement = _render(visited, mutation.mutated_node, parens, indent)
             operator = labels.get(id(mutation.mutated_node), "unknown")
-            original = _render(visited, mutation.original_node, parens)
+            original = _render(visited, mutation.original_node, parens, indent)
             specs.append(
                 where.mutant(str(index), operator, span, statement, in_signature, original, replacement)
             )
