@@ -11,6 +11,7 @@ from pytest_escape.execution.worker import (
     _first_line,
     _round_robin,
     confirm_share,
+    second_chances,
 )
 
 
@@ -45,3 +46,13 @@ def test_a_kill_message_names_no_address_and_no_checkout() -> None:
         "call",
     )
     assert _first_line(report, "/work/co") == "Unexpected: <DocTest m.f from pkg/m.py:44> with <A object>"
+
+
+def test_second_chances_meet_each_function_s_caught_mutants_first_and_every_function_early() -> None:
+    """Of each function's killed mutants, those caught by a check come
+    first; a function whose mutants other tests only crashed on is still met
+    in the first turn, not after every caught mutant (past a test's share)."""
+    killed = ["m.x_a__mutmut_1", "m.x_a__mutmut_2", "m.x_a__mutmut_3", "m.x_b__mutmut_1", "m.x_b__mutmut_2"]
+    caught = {"m.x_a__mutmut_2", "m.x_a__mutmut_3"}
+    assert second_chances(killed, caught, 3) == ["m.x_a__mutmut_2", "m.x_b__mutmut_1", "m.x_a__mutmut_3"]
+    assert len(second_chances(killed * 100, caught, 10_000)) == CONFIRM_LIMIT
