@@ -2029,10 +2029,11 @@ def test_a_receiver_another_method_made_is_searched(project: Project) -> None:
 
 ONE_METHOD_BUILDER = """
 class Builder:
-    def __init__(self, scheme=None, host=None, port=None):
+    def __init__(self, scheme=None, host=None, port=None, tags=()):
         self.scheme = scheme
         self.host = host
         self.port = port
+        self.tags = list(tags)
 
     def add_scheme(self, scheme):
         return Builder(
@@ -2052,7 +2053,9 @@ def test_a_state_the_infection_check_found_is_tried_as_an_input(project: Project
     generated arguments, which holds no attributes to set), is the witness,
     and it says it was set directly, not reached by an input.  The call is
     written one argument a line, as such builders often are: its mutant's
-    text must still parse for the infection check to see it."""
+    text must still parse for the infection check to see it.  (A receiver
+    holding a list is an input no set can hold: the inputs the state is set
+    in are told apart by their keys.)"""
     tests = """
 from builder import Builder
 

@@ -355,7 +355,10 @@ class Search:
         # input holds by its attributes (a receiver the tests made, not one a
         # constructor built from generated arguments), so others are tried too
         planted = [c for near in [found_near, *self.reaching_calls] if (c := near.planted(path, value))]
-        for call in list(dict.fromkeys(planted))[:PLANTED_TRIES]:
+        distinct: dict[str, Call] = {}
+        for call in planted:  # told apart as inputs are: a call holding a list cannot be hashed
+            distinct.setdefault(call_key(call.as_dict()), call)
+        for call in list(distinct.values())[:PLANTED_TRIES]:
             self.examples += 1
             try:
                 if not self._compared(call):
