@@ -211,8 +211,7 @@ def test_a_test_that_never_met_a_mutant_another_test_crashed_on_is_not_flagged(p
     word, an IndexError) before the other meets it, and the extreme mutants
     ("" and "A") pass the other's check, each changing what its call
     returned: evidence against a test that would catch the mutant.  A
-    mutant killed by a crash is a chance for a check too (assertion
-    stripping on rfc3986: 68 cases newly flagged)."""
+    mutant killed by a crash is a chance for a check too."""
     project.write(
         {
             "words.py": """

@@ -279,10 +279,9 @@ def second_chances(killed: Iterable[str], caught: set[str], share: int) -> list[
     each function's, those some test caught by a check first (a check is
     likely on them), then those others only crashed on.
 
-    Those others only crashed on once came last, after every caught one:
-    a test whose function's mutants other tests all crashed on met them
-    only past its share, if at all, and a test that checks them was flagged
-    (assertion stripping on rfc3986: 204 cases of one test)."""
+    Taking every caught mutant before any crashed one would leave a
+    function whose mutants other tests only crashed on past a test's
+    share: a test that checks that function would not meet them."""
     ordered = sorted(killed, key=lambda mutant: (mutant not in caught, mutant))
     return _round_robin(ordered)[: min(share, CONFIRM_LIMIT)]
 
@@ -618,11 +617,11 @@ class WorkerPlugin:
         Before a test is called confirming-only, it runs alone against the
         mutants of what it executes that some other test killed, by a check
         or only by a crash, which the test may still catch in a check (a
-        test that crashed first took the mutant from one that checks it:
-        assertion stripping on rfc3986 flagged 68 such cases), in the order
-        ``second_chances`` gives, until one fails in a check.  Which mutants it may meet does not depend on
-        scheduling, so neither does the verdict; only how soon a check is
-        found does.
+        quicker test that crashed first took the mutant from one that
+        checks it: ``test_oracle_verdicts``), in the order
+        ``second_chances`` gives, until one fails in a check.  Which
+        mutants it may meet does not depend on scheduling, so neither does
+        the verdict; only how soon a check is found does.
         """
         ran: dict[str, set[str]] = {}
         credited: set[str] = set()
