@@ -2228,3 +2228,26 @@ def test_a_context_manager_s_call_is_written_entered_and_left() -> None:
     assert _entering(raising, "f(x=1)") == ["with pytest.raises(ValueError), f(x=1):", "    pass"]
     assert made_by_contextmanager(contextlib.nullcontext()) is False  # a class of its own: left alone
     assert made_by_contextmanager(contextlib.contextmanager(lambda: (yield 1))()) is True
+
+
+def test_an_input_that_does_not_bind_is_no_outcome_of_the_code() -> None:
+    """A call missing a required argument raises TypeError before the
+    function runs: that is the input's fault, never a crash of the code
+    (hyperlink: four property getters "crashed" on a call without ``self``)."""
+    script = textwrap.dedent(
+        """
+        import sys, types
+        from pytest_escape.inputs.calls import Caller, resolve
+        from pytest_escape.inputs.sandbox import Guard
+        from pytest_escape.inputs.strategies import Call
+        module = types.ModuleType("m")
+        exec("def host(url):\\n    return url.split('/')[2]\\n", module.__dict__)
+        sys.modules["m"] = module
+        caller = Caller(resolve("m", "host"), Guard(), 2.0)
+        missing = caller(Call(()), None)
+        given = caller(Call((("url", "http://a.b/c"),)), None)
+        print(missing.kind, missing.in_setup, type(missing.error).__name__, given.value, given.in_setup)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "raised True TypeError a.b False", out.stderr

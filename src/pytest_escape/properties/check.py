@@ -127,12 +127,19 @@ class Context:
     #: calls that ran past the per-call time limit, and all calls, for this property
     hung: int = 0
     calls: int = 0
+    #: calls whose input could not be built or bound (the first such error, told)
+    unbuilt: int = 0
+    unbuilt_first: str | None = None
 
     def call(self, call: Call, caller: Caller | None = None) -> CallOutcome:
         outcome = (caller or self.caller)(call, None)
         self.calls += 1
         if outcome.kind == HUNG:
             self.hung += 1
+        if outcome.in_setup:
+            self.unbuilt += 1
+            if self.unbuilt_first is None and outcome.error is not None:
+                self.unbuilt_first = exception_text(outcome.error)
         return outcome
 
 
@@ -456,7 +463,8 @@ def _result(
 
 
 def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
-    ctx.hung = ctx.calls = 0
+    ctx.hung = ctx.calls = ctx.unbuilt = 0
+    ctx.unbuilt_first = None
     plan = ctx.plan
     try:
         first = _search(ctx, prop, seconds, ctx.domain)
@@ -474,6 +482,10 @@ def _check_one(ctx: Context, prop: str, seconds: float) -> dict[str, Any]:
     if ctx.calls and ctx.hung == ctx.calls:
         why = f"every call ran past the time limit ({ctx.caller.timeout:g} s)"
         return _result(prop, NOT_CHECKED, why, plan, examples=tried, retry=True)
+    if ctx.calls and ctx.unbuilt == ctx.calls:
+        # no input was ever made: holding on none of them is no evidence
+        why = f"no input could be built ({ctx.unbuilt_first})"
+        return _result(prop, NOT_CHECKED, why, plan, examples=tried)
     if call is None:
         if tried == 0:
             return _result(prop, NOT_CHECKED, note or "no input could be built", plan)
