@@ -334,6 +334,21 @@ def test_objects_held_in_a_dict_or_list_are_written_one_by_one() -> None:
     assert made.order[0] is made.nodes["b"] and made.nodes["a"].tag == "a"
 
 
+def test_an_ordered_dict_is_written_as_one_of_its_items_objects_included() -> None:
+    """Its ``repr`` is a list of pairs, and its items may be objects (a
+    state machine's states): written as the dict it orders, objects first."""
+    assert literal(collections.OrderedDict([("b", 1), ("a", 2)])).source == (
+        "collections.OrderedDict({'b': 1, 'a': 2})"
+    )
+    forest = _Forest()
+    forest.nodes = collections.OrderedDict([("b", _Leaf("b")), ("a", _Leaf("a"))])  # type: ignore[assignment]
+    lines, imports = setup_lines(shaped(forest), "obj")
+    assert "obj.nodes = collections.OrderedDict({'b': obj_nodes_0, 'a': obj_nodes_1})" in lines
+    made = _made(lines, imports, "obj")
+    assert type(made.nodes) is collections.OrderedDict and list(made.nodes) == ["b", "a"]
+    assert made.nodes["a"].tag == "a"
+
+
 def test_a_defaultdict_is_written_with_its_factory() -> None:
     value: collections.defaultdict[str, list[int]] = collections.defaultdict(list, {"a": [1]})
     found = literal(value)
