@@ -334,7 +334,7 @@ def test_objects_held_in_a_dict_or_list_are_written_one_by_one() -> None:
     assert made.order[0] is made.nodes["b"] and made.nodes["a"].tag == "a"
 
 
-def test_an_ordered_dict_is_written_as_one_of_its_items_objects_included() -> None:
+def test_an_ordered_dict_or_a_defaultdict_is_written_with_its_objects() -> None:
     """Its ``repr`` is a list of pairs, and its items may be objects (a
     state machine's states): written as the dict it orders, objects first."""
     assert literal(collections.OrderedDict([("b", 1), ("a", 2)])).source == (
@@ -347,6 +347,13 @@ def test_an_ordered_dict_is_written_as_one_of_its_items_objects_included() -> No
     made = _made(lines, imports, "obj")
     assert type(made.nodes) is collections.OrderedDict and list(made.nodes) == ["b", "a"]
     assert made.nodes["a"].tag == "a"
+    # a defaultdict of objects too, with its factory
+    forest.nodes = collections.defaultdict(list, {"b": [_Leaf("b")]})  # type: ignore[assignment]
+    lines, imports = setup_lines(shaped(forest), "obj")
+    assert "obj.nodes = collections.defaultdict(list, {'b': [obj_nodes_0_0]})" in lines, lines
+    made = _made(lines, imports, "obj")
+    assert type(made.nodes) is collections.defaultdict and made.nodes["b"][0].tag == "b"
+    assert made.nodes["new"] == []
 
 
 def test_a_defaultdict_is_written_with_its_factory() -> None:
