@@ -499,11 +499,6 @@ class Caller:
         self.guard = guard
         self.timeout = timeout
         self.sentinels = sentinels(target.module)
-        try:
-            #: what a call must bind to: one that does not never enters the function
-            self.binds: inspect.Signature | None = inspect.signature(target.function)
-        except (TypeError, ValueError):
-            self.binds = None
 
     def __call__(self, call: Call, mutant: str | None, probe: LineProbe | None = None) -> CallOutcome:
         arguments: dict[str, Any] = {}
@@ -534,14 +529,13 @@ class Caller:
                 except Exception as e:  # noqa: BLE001 - a constructor refused its generated arguments
                     raise _InSetup(e) from e
                 args, kwargs = split_arguments(self.target.signature, arguments)
-                if self.binds is not None:
+                try:
                     # an input without a required argument (a receiver that could not
                     # be kept) raises TypeError before the function runs: no outcome
                     # of the code, and no "crash" (hyperlink: 4 false violations)
-                    try:
-                        self.binds.bind(*args, **kwargs)
-                    except TypeError as e:
-                        raise _InSetup(e) from e
+                    self.target.signature.bind(*args, **kwargs)
+                except TypeError as e:
+                    raise _InSetup(e) from e
                 start = len(heard)  # what building the input warned is not the call's
                 if probe is not None:
                     probe.start()
