@@ -229,7 +229,7 @@ class Search:
                 raise
             return False
 
-    def _compared(self, call: Call) -> bool:
+    def _compared(self, call: Call, domain: bool = True) -> bool:
         first = self.caller(call, None)
         if _resource_failure(first):
             self.starved += 1
@@ -263,7 +263,7 @@ class Search:
             self._infection(key, call)
         if difference(first, mutant) is None:
             return False
-        if self.domain and outside(self.domain, call.as_dict()):
+        if domain and self.domain and outside(self.domain, call.as_dict()):
             self.stray = self.stray or call
             return False
         self.best = call
@@ -361,13 +361,18 @@ class Search:
         for call in list(distinct.values())[:PLANTED_TRIES]:
             self.examples += 1
             try:
-                if not self._compared(call):
+                # outside the domain or not, it is said to be set directly: not
+                # kept aside as a stray, which would be reported without that
+                if not self._compared(call, domain=False):
                     continue
             except (SandboxViolation, _Starved, _NonDeterministic):
                 return None
             found = self.confirm(call)
             if found.verdict == WITNESSED:
-                found.outside = [f"{path} = {value_key(value)}, set directly: no input reached that state"]
+                found.outside = [
+                    f"{path} = {value_key(value)}, set directly: no input reached that state",
+                    *outside(self.domain, call.as_dict()),
+                ]
                 return found
         return None
 
