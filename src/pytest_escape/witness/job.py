@@ -242,10 +242,11 @@ def _search_one(
     examples = options.examples if target.signature.parameters else 1
     search = Search(caller, mutant_id, probe, share, examples, options.seed, domain)
     finding = search.run(strategy)
-    if finding.verdict in PLANTED_AFTER:
-        finding = search.planted() or finding
     if finding.verdict != WITNESSED and search.stray is not None:
         finding = _outside(search, strategy, max(allowance.left(), 0.5))
+    if finding.verdict in PLANTED_AFTER:
+        # after an input the search drew outside the domain: that one shrinks
+        finding = search.planted() or finding
     if finding.verdict in SYMBOLIC_NEXT and options.backend == "crosshair":
         finding = _symbolic(target, survivor.id, search, finding, max(share, 2.0))
     result = finding_to_dict(finding)

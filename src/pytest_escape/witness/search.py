@@ -369,10 +369,10 @@ class Search:
                 return None
             found = self.confirm(call)
             if found.verdict == WITNESSED:
-                found.outside = [
-                    f"{path} = {value_key(value)}, set directly: no input reached that state",
-                    *outside(self.domain, call.as_dict()),
-                ]
+                # an argument given another value is an input like any other; an
+                # attribute set in one is a state no input was seen to build
+                direct = [f"{path} = {value_key(value)}, set directly: no input reached that state"]
+                found.outside = [*(direct if "." in path else []), *outside(self.domain, call.as_dict())]
                 return found
         return None
 
