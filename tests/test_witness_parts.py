@@ -259,6 +259,29 @@ def test_difference_names_what_differs() -> None:
     assert difference(before, after) == "argument 'items'"
 
 
+def _raised(call: Any) -> CallOutcome:
+    try:
+        call()
+    except TypeError as e:
+        return CallOutcome(RAISED, error=e)
+    raise AssertionError("no TypeError")
+
+
+def test_an_operator_the_interpreter_names_in_a_type_error_is_no_difference() -> None:
+    # `x > hi` -> `x >= hi` on a str: both reject the input alike; only the
+    # interpreter's wording names the swapped operator
+    gt, ge = _raised(lambda: 0 > ""), _raised(lambda: 0 >= "")
+    assert str(gt.error) != str(ge.error)
+    assert difference(gt, ge) is None
+    assert difference(_raised(lambda: 1 + ""), _raised(lambda: 1 - "")) is None
+    assert difference(_raised(lambda: -""), _raised(lambda: ~"")) is None  # type: ignore[operator]
+    # the operands it names still count, and so does every other message
+    assert difference(gt, _raised(lambda: 0 > b"")) == "exception message"
+    mine = CallOutcome(RAISED, error=TypeError("'>' is odd"))
+    theirs = CallOutcome(RAISED, error=TypeError("'<' is odd"))
+    assert difference(mine, theirs) == "exception message"
+
+
 @pytest.mark.parametrize(
     ("value", "source"),
     [

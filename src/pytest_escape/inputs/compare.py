@@ -221,6 +221,35 @@ def _message(error: BaseException) -> str:
     return _ADDRESS.sub("", text) if text is not None else ""
 
 
+#: what the interpreter says when an operator does not apply to its operands.
+#: It names the operator, so a mutant that swaps ``>`` for ``>=`` changes the
+#: wording of a TypeError both versions raise on the same input: the same
+#: rejection, and a test pinning that wording pins the interpreter, not the
+#: code (CrossHair's ``bare_clamp(x=0, lo=0, hi='')`` was such a "witness").
+_OPERATOR_WORDING = (
+    (re.compile(r"^'[^']{1,3}' not supported between"), "'?' not supported between"),
+    (re.compile(r"^unsupported operand type\(s\) for [^:]{1,12}:"), "unsupported operand type(s) for ?:"),
+    (re.compile(r"^bad operand type for unary [^:]{1,3}:"), "bad operand type for unary ?:"),
+)
+
+
+def _compared_message(error: BaseException) -> str:
+    """The message two exceptions are compared by: an operator the interpreter
+    names in a TypeError is left out (see ``_OPERATOR_WORDING``)."""
+    text = _message(error)
+    if isinstance(error, TypeError):
+        for pattern, wording in _OPERATOR_WORDING:
+            text = pattern.sub(wording, text)
+    return text
+
+
+def _compared_arguments(error: BaseException) -> tuple[Any, ...]:
+    """An exception's arguments, compared as its message when they are only that."""
+    if isinstance(error, TypeError) and len(error.args) == 1 and error.args[0] == str(error):
+        return (_compared_message(error),)
+    return error.args
+
+
 def _shown(value: Any) -> str:
     return _ADDRESS.sub("", safe_repr(value, 10_000))
 
@@ -437,9 +466,9 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
         assert a.error is not None and b.error is not None
         if type(a.error) is not type(b.error):
             return "exception type"
-        if _message(a.error) != _message(b.error):
+        if _compared_message(a.error) != _compared_message(b.error):
             return "exception message"
-        if not same_value(a.error.args, b.error.args):
+        if not same_value(_compared_arguments(a.error), _compared_arguments(b.error)):
             return EXCEPTION_ARGUMENTS
         if not same_value(exception_state(a.error), exception_state(b.error)):
             return EXCEPTION_STATE

@@ -328,9 +328,12 @@ def _symbolic(target: Target, mutant_id: str, search: Search, finding: Finding, 
         if confirmed.verdict == WITNESSED:
             confirmed.reason = "found by CrossHair"
             return confirmed
-        # its symbolic objects can behave in ways no real value does
+        # its symbolic objects can behave in ways no real value does, and a
+        # difference it sees may be none the comparison counts (an operator's
+        # name in the interpreter's TypeError)
         finding.reason = (
-            f"{finding.reason}; CrossHair reported a difference at {found.arguments} that did not replay"
+            f"{finding.reason}; CrossHair reported a difference at {found.arguments} "
+            "that the real call did not show"
         )
         return finding
     unannotated = [
