@@ -1234,6 +1234,75 @@ def test_a_property_setter_is_searched_by_assigning(project: Project) -> None:
     assert all(re.search(r"obj\.target = \d+", w["test"] or "") for w in witnessed), witnessed
 
 
+DOOR = """
+import logging
+
+_LOGGER = logging.getLogger(__name__)
+_LOGGER.addHandler(logging.NullHandler())
+
+
+class Door:
+    def __init__(self) -> None:
+        self.state = "closed"
+
+    def open(self) -> None:
+        if self.state == "locked":
+            _LOGGER.warning("cannot open a locked door")
+            return
+        _LOGGER.debug("%s -> open", self.state)
+        self.state = "open"
+"""
+
+DOOR_TESTS = """
+from door import Door
+
+
+def test_open():
+    door = Door()
+    door.open()
+    assert door.state == "open"
+
+
+def test_a_locked_door_stays_locked():
+    door = Door()
+    door.state = "locked"
+    door.open()
+    assert door.state == "locked"
+"""
+
+
+def test_what_a_call_logs_is_behaviour_too(project: Project) -> None:
+    """A mutant of a logging call changes nothing but the record it emits:
+    the search records what reaches the root logger, as ``caplog`` does, and
+    the regression test reads ``caplog.record_tuples``.  Before, no input
+    told such mutants apart (a state machine library: 112 of its 191
+    unresolved survivors)."""
+    project.write({"door.py": DOOR, "test_door.py": DOOR_TESTS})
+    result = project.run("--escape-witness-budget", "30", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    logging_mutants = {
+        m["replacement"]: _witness(m)
+        for m in project.mutants().values()
+        if m["status"] == "survived" and "_LOGGER." in m["before"][0]
+    }
+    assert len(logging_mutants) >= 4, logging_mutants
+    for replacement, w in logging_mutants.items():
+        assert (w["verdict"], w["difference"]) == (WITNESSED, "log records"), (replacement, w)
+        assert "def test_open_logs(caplog):" in w["test"], w  # verified on both sides
+        assert "caplog.set_level(logging.DEBUG)" in w["test"]
+    debug = logging_mutants['"XX%s -> openXX"']
+    assert debug["original"].endswith("and logs DEBUG 'closed -> open' (door)"), debug
+    assert 'assert ("door", logging.DEBUG, "closed -> open") in caplog.record_tuples' in debug["test"]
+    warning = logging_mutants['"XXcannot open a locked doorXX"']
+    assert "WARNING 'cannot open a locked door'" in warning["original"], warning
+    # verified with a stand-in for the fixture: pytest's own caplog agrees
+    for index, w in enumerate(logging_mutants.values()):
+        project.write({f"test_emitted_{index}.py": w["test"]})
+    files = [f"test_emitted_{index}.py" for index in range(len(logging_mutants))]
+    emitted = project.pytester.runpytest("-p", "no:randomly", "-p", "no:asyncio", *files)
+    emitted.assert_outcomes(passed=len(logging_mutants))
+
+
 NOTES = """
 import warnings
 

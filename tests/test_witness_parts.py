@@ -2296,3 +2296,63 @@ def test_an_input_that_does_not_bind_is_no_outcome_of_the_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "raised True TypeError a.b False", out.stderr
+
+
+def test_the_log_records_a_call_emits_are_recorded_as_caplog_holds_them() -> None:
+    import logging
+
+    from pytest_escape.inputs.calls import recording_logs
+    from pytest_escape.inputs.compare import LOGGED, Logged
+
+    logger = logging.getLogger("parts.recorded")
+    root = logging.getLogger()
+    before = (root.level, list(root.handlers))
+    with recording_logs() as recorder:
+        logger.debug("%s -> %s", "closed", "open")  # below the root's WARNING: recorded all the same
+        # (pytest's own handler would raise on a record that does not format)
+        recorder.handle(logging.LogRecord("parts", logging.INFO, "", 1, "%s and %s", ("only one",), None))
+    assert (root.level, root.handlers) == before  # left as it was
+    assert recorder.records[0] == Logged("parts.recorded", logging.DEBUG, "closed -> open")
+    assert recorder.records[1].message.startswith("<its message does not format: TypeError")
+    ours, theirs = CallOutcome(RETURNED, logged=(recorder.records[0],)), CallOutcome(RETURNED)
+    assert difference(ours, theirs) == LOGGED and difference(ours, ours) is None
+
+
+def test_a_log_record_is_pinned_by_the_record_only_one_side_emits() -> None:
+    import logging
+
+    from pytest_escape.inputs.compare import Logged
+    from pytest_escape.witness.regression import _pin_logged
+
+    opened = Logged("door", logging.DEBUG, "closed -> open")
+    shout = Logged("door", logging.WARNING, "XXopenXX")
+    odd = Logged("door", 5, "trace")
+    assert _pin_logged(CallOutcome(RETURNED, logged=(opened,)), CallOutcome(RETURNED, logged=(shout,))) == (
+        "assert ('door', logging.DEBUG, 'closed -> open') in caplog.record_tuples"
+    )
+    # the original logs nothing: what only the mutant logs must not be there
+    assert _pin_logged(CallOutcome(RETURNED), CallOutcome(RETURNED, logged=(odd,))) == (
+        "assert ('door', 5, 'trace') not in caplog.record_tuples"
+    )
+    # the same record, once more: the whole sequence tells
+    assert (
+        _pin_logged(CallOutcome(RETURNED, logged=(opened,)), CallOutcome(RETURNED, logged=(opened, opened)))
+        == "assert caplog.record_tuples == [('door', logging.DEBUG, 'closed -> open')]"
+    )
+
+
+def test_an_emitted_test_gets_a_caplog_that_formats_when_read(tmp_path: Any) -> None:
+    from pytest_escape.inputs.verify import verify_tests
+
+    source = (
+        "import logging\n\n"
+        "def test_logs(caplog):\n"
+        "    caplog.set_level(logging.DEBUG)\n"
+        "    logging.getLogger('door').debug('%s -> open', *ARGS)\n"
+        "    assert ('door', logging.DEBUG, 'closed -> open') in caplog.record_tuples\n"
+    )
+    tests = [(source.replace("ARGS", given), "test_logs") for given in ("['closed']", "['closed', 'x']")]
+    passed, failed = verify_tests(tests, None, 5.0, str(tmp_path))
+    assert passed["outcome"] == "passed", passed
+    # one argument too many: reading the records raises, as pytest's caplog does
+    assert failed["outcome"] == "failed" and "TypeError" in failed["message"], failed

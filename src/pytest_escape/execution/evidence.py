@@ -49,7 +49,7 @@ from typing import Any
 
 from ..inputs import sandbox
 from ..inputs.calls import Caller, NotCallable, Target, resolve, sentinels
-from ..inputs.compare import PRINTED, RETURNED, WARNED, difference, same_value, show
+from ..inputs.compare import LOGGED, PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.copying import deep_copy
 from ..inputs.literals import describe_call
 from ..inputs.observe import made_by_test
@@ -80,6 +80,12 @@ class Suspect:
     mutant: str
     module: str
     function: str
+
+
+#: differences that are no evidence against a test that called the function:
+#: none, or only in what it printed, warned or logged, which a test of its
+#: result has no cause to read
+_NO_EVIDENCE = (None, PRINTED, WARNED, LOGGED)
 
 
 def record(
@@ -152,7 +158,7 @@ def find(
             if mutated.kind != RETURNED:
                 continue  # a crash is no evidence against the test
             what = difference(again, mutated)
-            if what in (None, PRINTED, WARNED) or (target.name == "__init__" and what == _receiver(target)):
+            if what in _NO_EVIDENCE or (target.name == "__init__" and what == _receiver(target)):
                 # a constructor's object is what the test goes on to use: a
                 # test that builds one to check something else is not weak
                 # for not checking how it was built

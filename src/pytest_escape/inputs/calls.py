@@ -16,6 +16,7 @@ import inspect
 import io
 import itertools
 import linecache
+import logging
 import sys
 import tokenize
 import warnings
@@ -25,7 +26,7 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..mutation.mutmut_adapter import activate
-from .compare import HUNG, RAISED, RETURNED, CallOutcome, heard_warning, value_key
+from .compare import HUNG, RAISED, RETURNED, CallOutcome, Logged, heard_warning, value_key, without_addresses
 from .copying import deep_copy
 from .infection import Infection
 from .literals import OMITTED, REBUILT, Bare, is_sentinel
@@ -491,6 +492,42 @@ def _outer_files(frame: FrameType | None) -> set[str]:
     return files
 
 
+class LogRecorder(logging.Handler):
+    """Every record that reaches the root logger at DEBUG or above: what
+    pytest's ``caplog`` holds after ``caplog.set_level(logging.DEBUG)``, so a
+    difference seen here is one a regression test sees too."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[Logged] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception as e:  # noqa: BLE001 - a mutant's format string and arguments that do not fit
+            # caplog raises the same when a test reads it: the record differs
+            message = f"<its message does not format: {type(e).__name__}: {e}>"
+        self.records.append(Logged(record.name, record.levelno, without_addresses(message)))
+
+
+@contextlib.contextmanager
+def recording_logs() -> Iterator[LogRecorder]:
+    """Log records, recorded for the length of the block: a handler on the
+    root logger, whose level is DEBUG until the block ends (a logger with a
+    level of its own, or that does not propagate, keeps its records to
+    itself, as it does from ``caplog``)."""
+    root = logging.getLogger()
+    recorder = LogRecorder()
+    level = root.level
+    root.addHandler(recorder)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield recorder
+    finally:
+        root.removeHandler(recorder)
+        root.setLevel(level)
+
+
 class Caller:
     """Calls a target with one input, under the original or one mutant."""
 
@@ -505,6 +542,8 @@ class Caller:
         printed = io.StringIO()
         heard: list[warnings.WarningMessage] = []
         start = 0
+        logged: list[Logged] = []
+        logged_from = 0
         generated = False
         entered = False
         # A fresh loop per call, as asyncio.run would make, but made before the
@@ -521,6 +560,7 @@ class Caller:
                 # every warning of every call is heard (a warning prints once
                 # per place, so printed ones made a second run look different)
                 warnings.catch_warnings(record=True) as heard,
+                recording_logs() as recorder,
                 self.guard,
             ):
                 warnings.simplefilter("always")
@@ -537,6 +577,8 @@ class Caller:
                 except TypeError as e:
                     raise _InSetup(e) from e
                 start = len(heard)  # what building the input warned is not the call's
+                logged = recorder.records
+                logged_from = len(logged)  # nor what it logged
                 if probe is not None:
                     probe.start()
                 try:
@@ -574,6 +616,8 @@ class Caller:
         outcome.generated = generated
         outcome.entered = entered
         outcome.files = self.guard.written()
+        if logged:
+            outcome.logged = tuple(logged[logged_from:])
         if len(heard) > start:
             outer = _outer_files(sys._getframe(1))
             here = sys._getframe().f_code.co_filename

@@ -194,12 +194,19 @@ def _call_source(
 
 
 def test_source(
-    name: str, docstring: str, body: list[str], imports: set[str], marks: tuple[str, ...] = ()
+    name: str,
+    docstring: str,
+    body: list[str],
+    imports: set[str],
+    marks: tuple[str, ...] = (),
+    fixtures: tuple[str, ...] = (),
 ) -> RegressionTest:
-    """One ``def test_...`` with its imports, ordered as isort would."""
+    """One ``def test_...`` (taking pytest's ``fixtures``) with its imports, ordered as isort would."""
     doc = docstring.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     decorators = "".join(f"{mark}\n" for mark in marks)
-    text = f'{decorators}def {name}():\n    """{doc}"""\n' + "".join(f"    {line}\n" for line in body)
+    text = f'{decorators}def {name}({", ".join(fixtures)}):\n    """{doc}"""\n' + "".join(
+        f"    {line}\n" for line in body
+    )
     ordered = sorted(i for i in imports if i.startswith("import ")) + sorted(
         i for i in imports if i.startswith("from ")
     )

@@ -21,9 +21,12 @@ from ..execution.protocol import MutantJob, WitnessOptions
 from ..inputs import sandbox
 from ..inputs.calls import FUNCTION, METHOD, Caller, LineProbe, NotCallable, Target, resolve
 from ..inputs.compare import (
+    LOGGED,
     PRINTED,
     RETURNED,
     WARNED,
+    logged_difference,
+    logged_text,
     printed_difference,
     safe_repr,
     show,
@@ -101,6 +104,10 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             else:
                 out["original"] += f" and warns {warning_text(heard, other)}"
                 out["mutant"] += f" and warns {warning_text(other, heard)}"
+        if finding.difference == LOGGED:
+            records = logged_difference(finding.original, finding.mutant)
+            out["original"] += f" and logs {logged_text(records[0])}"
+            out["mutant"] += f" and logs {logged_text(records[1])}"
     return out
 
 

@@ -9,6 +9,7 @@ argument that changed, or a line the original prints.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -20,6 +21,7 @@ from ..inputs.compare import (
     BEYOND_THE_CALL,
     EXCEPTION_ARGUMENTS,
     EXCEPTION_STATE,
+    LOGGED,
     PRINTED,
     RAISED,
     RETURNED,
@@ -27,9 +29,11 @@ from ..inputs.compare import (
     WARNED,
     CallOutcome,
     Heard,
+    Logged,
     difference_path,
     exception_state,
     follow,
+    logged_difference,
     message_of,
     object_state,
     safe_repr,
@@ -95,7 +99,9 @@ def _value_words(value: Any) -> str | None:
 NAMED_ARGUMENTS = 2
 
 
-def test_name(target: Target, call: Call, original: CallOutcome, mutated_line: str = "") -> str:
+def test_name(
+    target: Target, call: Call, original: CallOutcome, mutated_line: str = "", difference: str = ""
+) -> str:
     """A name that says what the test pins: ``test_add_rejects_qty_0``,
     ``test_bulk_discount_with_qty_10``.
 
@@ -124,6 +130,8 @@ def test_name(target: Target, call: Call, original: CallOutcome, mutated_line: s
     if not named:
         if original.kind == RAISED and original.error is not None:
             return f"test_{base}_raises_{type(original.error).__name__.lower()}"
+        if difference == LOGGED:
+            return f"test_{base}_logs"  # what it returns is the same on both
         if (
             original.kind == RETURNED
             and function != owner.rpartition(".")[2]
@@ -156,6 +164,25 @@ def _pin_output(original: CallOutcome, mutant: CallOutcome) -> str:
     raise NotLiteral(
         "the printed difference is in a line that names the program, or only in the mutant's output"
     )
+
+
+def _pin_logged(original: CallOutcome, mutant: CallOutcome) -> str:
+    """An assertion on ``caplog.record_tuples`` that holds for the original's
+    records and not the mutant's: a record only the original emits is in it,
+    one only the mutant emits is not, and records that differ only in their
+    number or order are pinned whole."""
+    ours, theirs = logged_difference(original, mutant)
+    if ours is not None and ours not in mutant.logged:
+        return f"assert {_record_source(ours)} in caplog.record_tuples"
+    if theirs is not None and theirs not in original.logged:
+        return f"assert {_record_source(theirs)} not in caplog.record_tuples"
+    return f"assert caplog.record_tuples == [{', '.join(_record_source(r) for r in original.logged)}]"
+
+
+def _record_source(record: Logged) -> str:
+    name = logging.getLevelName(record.level)
+    level = f"logging.{name}" if getattr(logging, name, None) == record.level else str(record.level)
+    return f"({record.logger!r}, {level}, {record.message!r})"
 
 
 def _raised_arguments(mutant: CallOutcome) -> CallOutcome:
@@ -283,6 +310,7 @@ def render(
         else:
             expression = f"list({expression})"
     after_lines: list[str] = []
+    fixtures: list[str] = []
     if original.kind == RAISED:
         assert original.error is not None
         line, cls = exception_class(original.error)
@@ -358,6 +386,13 @@ def render(
                 body.extend(_with([f"pytest.warns({cls}, {match})"], call_lines))
         if heard is None:
             body.extend(f"    {line}" for line in call_lines)
+    elif difference == LOGGED:
+        # pytest's own fixture, at the level the search recorded at
+        fixtures.append("caplog")
+        imports.add("import logging")
+        body.append("caplog.set_level(logging.DEBUG)")
+        body.extend(call_lines)
+        after_lines.append(_pin_logged(original, mutant))
     elif difference == PRINTED:
         imports |= {"import contextlib", "import io", "import os", "from unittest import mock"}
         body.append("out = io.StringIO()")
@@ -386,8 +421,8 @@ def render(
         body.extend(lines)
     # the docstring's "- " line is the mutated line as the original has it
     removed = re.search(r"^\s*- (.*)$", docstring, re.MULTILINE)
-    name = test_name(target, call, original, removed[1] if removed else "")
-    return test_source(name, docstring, body, imports)
+    name = test_name(target, call, original, removed[1] if removed else "", difference)
+    return test_source(name, docstring, body, imports, fixtures=tuple(fixtures))
 
 
 def _entering(lines: list[str], expression: str) -> list[str]:
