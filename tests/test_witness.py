@@ -1234,6 +1234,46 @@ def test_a_property_setter_is_searched_by_assigning(project: Project) -> None:
     assert all(re.search(r"obj\.target = \d+", w["test"] or "") for w in witnessed), witnessed
 
 
+REPEAT = """
+def repeat(times=2, **options):
+    def wrap(f):
+        label = options.get("label")
+
+        def run(*args):
+            return [f(*args) for _ in range(times)], label
+
+        return run
+
+    return wrap
+"""
+
+REPEAT_TESTS = """
+from repeat import repeat
+
+
+def test_repeat():
+    assert repeat(3)(len)("ab") == ([2, 2, 2], None)
+"""
+
+
+def test_a_decorator_s_wrapper_is_no_witness_by_its_code_alone(project: Project) -> None:
+    """A decorator factory returns its ``wrap``; a mutant of a line inside
+    it returns the mutant's ``wrap``, whose code differs.  Compared by code,
+    each was "witnessed" by the bare return value, with no test possible and
+    also where calling it would do the same (``options={}``: ``label`` is
+    None either way).  What the wrapper holds still tells (``times``)."""
+    project.write({"repeat.py": REPEAT, "test_repeat.py": REPEAT_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    verdicts = {m["after"][0].strip(): _witness(m)["verdict"] for m in survivors}
+    inside = {r: v for r, v in verdicts.items() if r.startswith("label = ")}
+    assert inside and WITNESSED not in inside.values(), verdicts
+    assert set(inside.values()) == {"not reached by the search"}, verdicts  # nothing calls ``wrap``
+    (held,) = [v for r, v in verdicts.items() if "times=3" in r]
+    assert held == WITNESSED
+
+
 DOOR = """
 import logging
 

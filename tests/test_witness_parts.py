@@ -2356,3 +2356,27 @@ def test_an_emitted_test_gets_a_caplog_that_formats_when_read(tmp_path: Any) -> 
     assert passed["outcome"] == "passed", passed
     # one argument too many: reading the records raises, as pytest's caplog does
     assert failed["outcome"] == "failed" and "TypeError" in failed["message"], failed
+
+
+def _version(source: str) -> Any:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "made.py", "exec"), namespace)  # noqa: S102 - two versions of one module
+    return namespace["make"]
+
+
+def test_a_function_the_mutant_made_is_compared_by_what_it_holds_not_by_its_code() -> None:
+    source = (
+        "def make(n, options):\n"
+        "    def inner(x):\n"
+        "        return x + n, options.get('label')\n"
+        "    return inner\n"
+    )
+    original = _version(source)
+    # the mutated line inside ``inner``: its code is the mutant's, at the same place
+    mutant = _version(source.replace("options.get('label')", "None"))
+    assert original(1, {}).__code__ != mutant(1, {}).__code__
+    assert same_value(original(1, {}), mutant(1, {}))  # (and it no longer holds ``options``)
+    # what it holds still counts, and so does another function
+    assert not same_value(original(1, {}), original(2, {}))
+    other = _version(source.replace("inner", "outer"))
+    assert not same_value(original(1, {}), other(1, {}))
