@@ -1270,8 +1270,10 @@ def test_a_decorator_s_wrapper_is_no_witness_by_its_code_alone(project: Project)
     inside = {r: v for r, v in verdicts.items() if r.startswith("label = ")}
     assert inside and WITNESSED not in inside.values(), verdicts
     assert set(inside.values()) == {"not reached by the search"}, verdicts  # nothing calls ``wrap``
-    (held,) = [v for r, v in verdicts.items() if "times=3" in r]
-    assert held == WITNESSED
+    (held,) = [_witness(m) for m in survivors if "times=3" in m["after"][0]]
+    assert held["verdict"] == WITNESSED
+    assert held["original"].endswith("holding times = 2"), held
+    assert held["mutant"].endswith("holding times = 3"), held
 
 
 DOOR = """

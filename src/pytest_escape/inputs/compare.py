@@ -312,6 +312,18 @@ def _cells(function: types.FunctionType) -> dict[str, Any]:
     return held
 
 
+def held_difference(a: Any, b: Any) -> tuple[str, Any, Any] | None:
+    """The first name two functions of one ``def`` hold other values under
+    (``times``, 2, 3), or None: what a report says of a returned closure."""
+    if not (isinstance(a, types.FunctionType) and isinstance(b, types.FunctionType)):
+        return None
+    mine, theirs = _cells(a), _cells(b)
+    for name in mine:
+        if name in theirs and not same_value(mine[name], theirs[name]):
+            return name, mine[name], theirs[name]
+    return None
+
+
 def _held_alike(
     a: types.FunctionType, b: types.FunctionType, seen: set[tuple[int, int]] | None, depth: int
 ) -> bool:

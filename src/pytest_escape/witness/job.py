@@ -25,6 +25,7 @@ from ..inputs.compare import (
     PRINTED,
     RETURNED,
     WARNED,
+    held_difference,
     logged_difference,
     logged_text,
     printed_difference,
@@ -92,6 +93,11 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
                     out[side] = f"makes {show(outcome.arguments.get(name))}"
                 else:
                     out[side] += f" and leaves {name} = {show(outcome.arguments.get(name))}"
+        held = held_difference(finding.original.value, finding.mutant.value)
+        if finding.difference == "return value" and held is not None:
+            # a closure shows as its name: what it holds is what differs
+            out["original"] += f" holding {held[0]} = {show(held[1])}"
+            out["mutant"] += f" holding {held[0]} = {show(held[2])}"
         if finding.difference == PRINTED:
             ours, theirs = printed_difference(finding.original, finding.mutant)
             out["original"] += f" and prints {safe_repr(ours, 100)}"
