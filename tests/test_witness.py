@@ -1234,6 +1234,68 @@ def test_a_property_setter_is_searched_by_assigning(project: Project) -> None:
     assert all(re.search(r"obj\.target = \d+", w["test"] or "") for w in witnessed), witnessed
 
 
+SCALE = """
+class Weight:
+    def __init__(self, weight):
+        self.weight = weight
+
+
+class Box:
+    def __init__(self, items):
+        self.items = items
+
+
+def total(box):
+    s = 0
+    for item in box.items:
+        s += item.weight
+    return s
+"""
+
+SCALE_TESTS = """
+from scale import Box, Weight, total
+
+
+def test_with_weights_of_its_own():
+    class Feather:
+        def __init__(self, weight):
+            self.weight = weight
+
+    for n in range(1, 6):
+        total(Box([Feather(n), Feather(n + 1)]))
+
+
+def test_with_weights():
+    total(Box([Weight(5)]))
+
+
+def test_empty():
+    assert total(Box([])) == 0
+"""
+
+
+def test_a_witness_a_test_can_be_written_for_is_preferred(project: Project) -> None:
+    """Most inputs the tests passed hold a class a test defined in its own
+    body, which no regression test can import; one holds the project's own.
+    A difference on an input no test can be written for is kept aside and
+    the search goes on: the witness is one with a test."""
+    project.write({"scale.py": SCALE, "test_scale.py": SCALE_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", "-p", "no:randomly")
+    assert result.ret == 0, result.stdout.str()
+    mutants = project.mutants().values()
+    adding = [m for m in mutants if m["status"] == "survived" and "s += item" in m["before"][0]]
+    assert adding, [m["before"] for m in mutants]
+    by_change = {m["after"][0].strip(): _witness(m) for m in adding}
+    subtracting = by_change["s -= item.weight"]
+    assert subtracting["verdict"] == WITNESSED, subtracting
+    assert "Feather" not in subtracting["input"] and "import Weight" in subtracting["test"], subtracting
+    # only two items tell `s = item.weight` apart, and only the tests' own class
+    # came two to a box: the first such difference is the witness, without a test
+    keeping = by_change["s = item.weight"]
+    assert keeping["verdict"] == WITNESSED and "Feather" in keeping["input"], keeping
+    assert "cannot be imported by name" in keeping["test_dropped"], keeping
+
+
 REPEAT = """
 def repeat(times=2, **options):
     def wrap(f):

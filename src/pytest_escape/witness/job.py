@@ -38,6 +38,7 @@ from ..inputs.compare import (
 from ..inputs.domain import Relation, learn, outside
 from ..inputs.literals import Bare, NotLiteral, Step, describe_call
 from ..inputs.observe import global_constants, observe, observe_with_steps
+from ..inputs.rendering import call_source
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
 from ..model import (
@@ -253,7 +254,7 @@ def _search_one(
     share = min(allowance.seconds_each, max(allowance.left(), 0.2))
     # a function of nothing has one input: once is enough (semver's createparser)
     examples = options.examples if target.signature.parameters else 1
-    search = Search(caller, mutant_id, probe, share, examples, options.seed, domain)
+    search = Search(caller, mutant_id, probe, share, examples, options.seed, domain, writable(target))
     finding = search.run(strategy)
     if finding.verdict != WITNESSED and search.stray is not None:
         finding = _outside(search, strategy, max(allowance.left(), 0.5))
@@ -285,6 +286,26 @@ def _search_one(
     return result
 
 
+def writable(target: Target) -> Callable[[Call], bool]:
+    """Whether a regression test can spell out an input's arguments: the
+    search prefers a difference on one that can (``Search.writable``).  On
+    a state machine library, 72 witnesses had no test because their input
+    held an enum a test had defined in its own body, and 54 because it held
+    a machine of more objects than a test spells out, where other inputs
+    the search drew would have done."""
+
+    def can(call: Call) -> bool:
+        try:
+            call_source(target, call)
+        except NotLiteral:
+            return False
+        except Exception:  # noqa: BLE001 - our writer's fault shows where the test is written
+            return True
+        return True
+
+    return can
+
+
 def _fault(error: Exception) -> str:
     """A fault of ours, in one line: what was raised, and where."""
     where = traceback.extract_tb(error.__traceback__)[-1]
@@ -296,7 +317,9 @@ def _outside(search: Search, strategy: Any, seconds: float) -> Finding:
     outside did: search again without the domain, so that the witness shrinks
     as any other, and say how it lies outside."""
     assert search.stray is not None
-    again = Search(search.caller, search.mutant, None, seconds, search.max_examples, search.seed)
+    again = Search(
+        search.caller, search.mutant, None, seconds, search.max_examples, search.seed, (), search.writable
+    )
     found = again.run(strategy)
     if found.verdict != WITNESSED or found.call is None:
         found = search.confirm(search.stray)  # the one seen, unshrunk

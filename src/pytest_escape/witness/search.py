@@ -13,6 +13,7 @@ import os
 import random
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,8 +83,17 @@ STARVED_LIMIT = 3
 UNSTEADY_LIMIT = 10
 
 
+#: differing inputs no regression test can be written for (``Search.writable``)
+#: seen before the search settles for the first of them
+UNWRITTEN_LIMIT = 20
+
+
 class _Starved(BaseException):
     pass
+
+
+class _Unwritten(BaseException):
+    """Differing inputs enough that none of them can be written: settle for the first."""
 
 
 class _OutOfTime(BaseException):
@@ -168,6 +178,7 @@ class Search:
         max_examples: int,
         seed: int,
         domain: tuple[Relation, ...] = (),
+        writable: Callable[[Call], bool] | None = None,
     ) -> None:
         self.caller = caller
         self.mutant = mutant
@@ -211,6 +222,13 @@ class Search:
         self.plant: tuple[Call, str, Any] | None = None
         #: the first inputs that reached the mutated line, where that state may be set too
         self.reaching_calls: list[Call] = []
+        #: whether a regression test can be written for an input: a difference on
+        #: one that cannot (a receiver of a class a test defined, a graph of more
+        #: objects than a test spells out) is kept aside, and the search goes on
+        #: for one that can (``UNWRITTEN_LIMIT``); the first is the witness if none
+        self.writable = writable
+        self.unwritten: Call | None = None
+        self.unwritten_seen = 0
 
     def _differs(self, call: Call) -> bool:
         if time.monotonic() > self.deadline:
@@ -266,6 +284,12 @@ class Search:
         if domain and self.domain and outside(self.domain, call.as_dict()):
             self.stray = self.stray or call
             return False
+        if self.writable is not None and not self.writable(call):
+            self.unwritten = self.unwritten or call
+            self.unwritten_seen += 1
+            if self.unwritten_seen >= UNWRITTEN_LIMIT:
+                raise _Unwritten()
+            return False
         self.best = call
         return True
 
@@ -289,13 +313,15 @@ class Search:
             return self._finding(UNSAFE, f"the sandbox refused {e}")
         except _Starved:
             return self._starved()
+        except _Unwritten:
+            return self._settle()
         except _OutOfTime:
-            return self.confirm(self.best) if self.best is not None else self._nothing_found()
+            return self.confirm(self.best) if self.best is not None else self._settle()
         except _NonDeterministic as e:
             # the reason holds both runs; the mutant never ran, so no outcome is labelled its
             return self._finding(NON_DETERMINISTIC, _unsteady(e.first, e.second), call=e.call)
         except (NoSuchExample, Unsatisfiable):
-            return self._nothing_found()
+            return self._settle()
         except Flaky:
             if self.best is not None:
                 return self.confirm(self.best)  # it decides, on fresh runs
@@ -382,6 +408,15 @@ class Search:
             f"the original ran out of {' and '.join(sorted(self.starved_by))} "
             f"on all {plural(self.examples, 'input')} tried",
         )
+
+    def _settle(self) -> Finding:
+        """No witness a test can be written for: the first difference no test
+        can be written for, confirmed, else what the search saw."""
+        if self.unwritten is not None:
+            found = self.confirm(self.unwritten)
+            if found.verdict == WITNESSED:
+                return found
+        return self._nothing_found()
 
     def _nothing_found(self) -> Finding:
         if self.examples and self.starved == self.examples:
