@@ -9,6 +9,7 @@ import copy
 import datetime
 import decimal
 import enum
+import functools
 import inspect
 import math
 import os
@@ -377,6 +378,24 @@ def test_an_ordered_dict_or_a_defaultdict_is_written_with_its_objects() -> None:
     made = _made(lines, imports, "obj")
     assert type(made.nodes) is collections.defaultdict and made.nodes["b"][0].tag == "b"
     assert made.nodes["new"] == []
+
+
+def test_a_partial_of_objects_is_written_with_its_objects() -> None:
+    """A callback bound to objects (a method of another object, an object as
+    its argument) has no literal: its parts are written first."""
+    forest = _Forest()
+    leaf = _Leaf("a")
+    forest.nodes = {
+        "on_enter": functools.partial(leaf.__init__, "b"),
+        "pick": functools.partial(max, leaf, key=id),
+    }  # type: ignore[dict-item]
+    lines, imports = setup_lines(shaped(forest), "obj")
+    made = _made(lines, imports, "obj")
+    callback, pick = made.nodes["on_enter"], made.nodes["pick"]
+    assert type(callback) is functools.partial and callback.args == ("b",)
+    assert pick.args[0].tag == "a" and pick.keywords == {"key": id}
+    callback()  # the method of the copy of the leaf, which both hold
+    assert callback.func.__self__ is pick.args[0] and pick.args[0].tag == "b"
 
 
 def test_a_defaultdict_is_written_with_its_factory() -> None:

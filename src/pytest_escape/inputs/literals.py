@@ -657,6 +657,19 @@ def _part_source(value: Any, child: str, lines: list[str], imports: set[str], na
             factory = literal(value.default_factory)
             imports |= factory.imports
             return f"collections.defaultdict({factory.source}, {shown})"
+        if type(value) is functools.partial:
+            # a callback bound to arguments that are objects (a state machine's
+            # ``partial(machine._process, trigger)``: 13 witnesses without a test)
+            given = [_part_source(value.func, f"{child}_func", lines, imports, named)]
+            given += [
+                _part_source(a, f"{child}_{i}", lines, imports, named) for i, a in enumerate(value.args)
+            ]
+            given += [
+                f"{key}={_part_source(item, f'{child}_{key}', lines, imports, named)}"
+                for key, item in value.keywords.items()
+            ]
+            imports.add("import functools")
+            return f"functools.partial({', '.join(given)})"
         if type(value) in (list, tuple):
             parts = [
                 _part_source(item, f"{child}_{i}", lines, imports, named) for i, item in enumerate(value)
