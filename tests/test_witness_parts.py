@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import warnings
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -2399,3 +2400,29 @@ def test_a_function_the_mutant_made_is_compared_by_what_it_holds_not_by_its_code
     assert not same_value(original(1, {}), original(2, {}))
     other = _version(source.replace("inner", "outer"))
     assert not same_value(original(1, {}), other(1, {}))
+
+
+class _Guarded:
+    def __init__(self, source: Any) -> None:
+        self._lock = threading.RLock()
+        self._count_lock = threading.Lock()
+        self.value = len(source)
+
+
+def test_an_object_that_holds_a_lock_is_copied_and_written_with_a_new_one() -> None:
+    """``copy.deepcopy`` refuses a lock, so an object guarding its state with
+    one was never recorded from the tests; and a test could not write it."""
+    from pytest_escape.inputs.copying import deep_copy
+
+    guarded = _Guarded("a")
+    with pytest.raises(TypeError):
+        copy.deepcopy(guarded)
+    copied = deep_copy(guarded)
+    assert copied.value == 1 and copied._lock is not guarded._lock
+    assert type(copied._lock) is type(guarded._lock) and type(copied._count_lock) is type(guarded._count_lock)
+    lines, imports = setup_lines(shaped(guarded), "obj")
+    assert "obj._lock = threading.RLock()" in lines and "obj._count_lock = threading.Lock()" in lines, lines
+    assert type(_made(lines, imports, "obj")._lock) is type(guarded._lock)
+    # a lock held at the time is not the same as a new one
+    with guarded._count_lock, pytest.raises(copy.Error, match="held"):
+        deep_copy(guarded)

@@ -18,6 +18,7 @@ the tests" for ``rhs``, though its tests passed dozens.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -142,12 +143,30 @@ def _text(error: BaseException) -> str:
         return f"<str raised {type(e).__name__}>"
 
 
+#: lock types, by the name of the ``threading`` function that makes one
+LOCKS: dict[type, str] = {type(threading.Lock()): "Lock", type(threading.RLock()): "RLock"}
+
+
+def _lock(x: Any, memo: dict[int, Any]) -> Any:
+    """A copy of an unlocked lock: a new unlocked lock, which guards the
+    copy's state as the original guards its own.  ``copy.deepcopy`` refuses
+    a lock, so an object that holds one (a cache guarding its entries) was
+    never recorded from the tests, and no search could build one."""
+    if "<unlocked " not in repr(x):
+        raise copy.Error(f"a {type(x).__name__} held at the time cannot be copied")
+    y = getattr(threading, LOCKS[type(x)])()
+    memo[id(x)] = y
+    return y
+
+
 class _Dispatch(dict):  # type: ignore[type-arg]
     """``copy``'s table of copiers by type, answering for the classes above too."""
 
     def get(self, cls: Any, default: Any = None) -> Any:
         found = super().get(cls, default)
         if found is None and isinstance(cls, type):
+            if cls in LOCKS:
+                return _lock
             if _made_otherwise(cls):
                 return _exception
             if tuple_made_otherwise(cls):
