@@ -2426,3 +2426,12 @@ def test_an_object_that_holds_a_lock_is_copied_and_written_with_a_new_one() -> N
     # a lock held at the time is not the same as a new one
     with guarded._count_lock, pytest.raises(copy.Error, match="held"):
         deep_copy(guarded)
+    # a condition is made around its copied lock (a Future holds one): its
+    # acquire is the new lock's, not the original's
+    import concurrent.futures
+
+    future: concurrent.futures.Future[int] = concurrent.futures.Future()
+    future.set_result(3)
+    again = deep_copy(future)
+    assert again.result() == 3
+    assert again._condition.acquire.__self__ is again._condition._lock is not future._condition._lock  # type: ignore[attr-defined]

@@ -159,6 +159,18 @@ def _lock(x: Any, memo: dict[int, Any]) -> Any:
     return y
 
 
+def _condition(x: threading.Condition, memo: dict[int, Any]) -> threading.Condition:
+    """A copy of a condition no thread waits on: a new one around a copy of
+    its lock.  Copied by its attributes, the copy's ``acquire`` stayed the
+    original lock's bound method (builtin methods copy as themselves) while
+    its ``_lock`` was a new one (a ``concurrent.futures.Future`` holds one)."""
+    if getattr(x, "_waiters", None):
+        raise copy.Error("a condition a thread waits on cannot be copied")
+    y = threading.Condition(copy.deepcopy(x._lock, memo))  # type: ignore[attr-defined]
+    memo[id(x)] = y
+    return y
+
+
 class _Dispatch(dict):  # type: ignore[type-arg]
     """``copy``'s table of copiers by type, answering for the classes above too."""
 
@@ -167,6 +179,8 @@ class _Dispatch(dict):  # type: ignore[type-arg]
         if found is None and isinstance(cls, type):
             if cls in LOCKS:
                 return _lock
+            if cls is threading.Condition:
+                return _condition
             if _made_otherwise(cls):
                 return _exception
             if tuple_made_otherwise(cls):
