@@ -1296,6 +1296,36 @@ def test_a_witness_a_test_can_be_written_for_is_preferred(project: Project) -> N
     assert "cannot be imported by name" in keeping["test_dropped"], keeping
 
 
+CODEC = """
+def encode(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+"""
+
+CODEC_TESTS = """
+from codec import encode
+
+
+def test_encode():
+    assert encode("a", "ascii") == b"a"
+"""
+
+
+def test_a_default_value_the_body_reads_is_seen_reached(project: Project) -> None:
+    """A mutant of a default value runs no line of a call, and was "not
+    reached: whether an input used the mutated default value is not
+    observed" whatever the search did.  Every input leaves the parameter
+    out, so the ones that read it are the ones the mutant's default reached:
+    ``"UTF-8"`` for ``"utf-8"`` is read on every call and changes nothing."""
+    project.write({"codec.py": CODEC, "test_codec.py": CODEC_TESTS})
+    result = project.run("--escape-witness-budget", "6", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    (upper,) = [m for m in project.mutants().values() if m["replacement"] == '"UTF-8"']
+    w = _witness(upper)
+    assert w["verdict"] == "hidden change", w
+    assert "`encoding` was 'UTF-8', the mutant's default, where the original's is 'utf-8'" in w["reason"], w
+    assert w["reached_distinct"] >= 20, w
+
+
 REPEAT = """
 def repeat(times=2, **options):
     def wrap(f):

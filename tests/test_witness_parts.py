@@ -2435,3 +2435,29 @@ def test_an_object_that_holds_a_lock_is_copied_and_written_with_a_new_one() -> N
     again = deep_copy(future)
     assert again.result() == 3
     assert again._condition.acquire.__self__ is again._condition._lock is not future._condition._lock  # type: ignore[attr-defined]
+
+
+def test_a_default_value_s_probe_watches_where_the_parameter_is_read() -> None:
+    from pytest_escape.inputs.calls import DefaultProbe, nested_codes
+
+    def render(text: str, verbose: bool = False) -> str:
+        if text:
+            return "long" if verbose else "short"
+        helper = lambda: verbose  # noqa: E731 - read in a nested function too
+        return str(helper())
+
+    probe = DefaultProbe(render.__code__, "verbose", False, True)
+    watched = {code.co_name for code, _ in probe.watched.values()}
+    assert watched == {"render", "<lambda>"}, watched
+    assert len(list(nested_codes(render.__code__))) == 2
+    # what the search reads: every read is the mutant's default
+    probe.reset()
+    assert not probe.hit
+    probe.start()
+    try:
+        render("x")
+    finally:
+        sys.settrace(None)
+    assert probe.hit and probe.infection is not None
+    told = probe.infection.infected_now
+    assert told == "`verbose` was True, the mutant's default, where the original's is False"

@@ -8,6 +8,7 @@ only for the duration of the call.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import dis
@@ -26,7 +27,17 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..mutation.mutmut_adapter import activate
-from .compare import HUNG, RAISED, RETURNED, CallOutcome, Logged, heard_warning, value_key, without_addresses
+from .compare import (
+    HUNG,
+    RAISED,
+    RETURNED,
+    CallOutcome,
+    Logged,
+    heard_warning,
+    safe_repr,
+    value_key,
+    without_addresses,
+)
 from .copying import deep_copy
 from .infection import Infection
 from .literals import OMITTED, REBUILT, Bare, is_sentinel
@@ -322,6 +333,56 @@ class LineProbe:
             frame.f_trace = tracer
             frame.f_trace_opcodes = True
         return tracer
+
+
+#: the instructions that read a local variable or a cell (by name; 3.13
+#: reads two locals in one instruction, its argument a pair of names)
+_READS = frozenset(
+    {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR", "LOAD_FAST_LOAD_FAST", "LOAD_DEREF"}
+)
+
+
+class ReadDefault(Infection):
+    """The infection check of a mutant of a parameter's default value: every
+    input of its search leaves the parameter out, so wherever the body reads
+    it, it reads the mutant's default, which differs from the original's."""
+
+    def __init__(self, name: str, original: Any, mutated: Any) -> None:
+        super().__init__([(ast.Name(name), ast.Name(name))], [(name, name)])
+        self.told = (
+            f"`{name}` was {safe_repr(mutated, 60)}, the mutant's default, "
+            f"where the original's is {safe_repr(original, 60)}"
+        )
+
+    def look(self, frame: FrameType) -> None:
+        self.looked_now, self.infected_now = True, self.told
+
+
+class DefaultProbe(LineProbe):
+    """Did a call read a parameter whose default value the mutant changes?
+
+    A default is evaluated when the function is defined, so no line of a
+    call runs the mutated text, and every such survivor ended "whether an
+    input used the mutated default value is not observed".  The probe
+    watches the instructions that read the parameter instead (in the
+    function and in the code nested in it); the inputs that ran one are
+    the ones the mutant's default reached."""
+
+    def __init__(self, code: CodeType, name: str, original: Any, mutated: Any) -> None:
+        super().__init__(code, code.co_firstlineno)
+        self.watched = {id(c): (c, offsets) for c in nested_codes(code) if (offsets := _reads_of(c, name))}
+        self.values = {}
+        self.infection = ReadDefault(name, original, mutated)
+
+
+def _reads_of(code: CodeType, name: str) -> frozenset[int]:
+    """The offsets of ``code``'s instructions that read the variable ``name``."""
+    return frozenset(
+        instruction.offset
+        for instruction in dis.get_instructions(code)
+        if instruction.opname in _READS
+        and name in (instruction.argval if isinstance(instruction.argval, tuple) else (instruction.argval,))
+    )
 
 
 #: what ``@contextmanager``'s functions return (a private class of the

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..execution.protocol import MutantJob, WitnessOptions
 from ..inputs import sandbox
-from ..inputs.calls import FUNCTION, METHOD, Caller, LineProbe, NotCallable, Target, resolve
+from ..inputs.calls import FUNCTION, METHOD, Caller, DefaultProbe, LineProbe, NotCallable, Target, resolve
 from ..inputs.compare import (
     LOGGED,
     PRINTED,
@@ -243,13 +243,21 @@ def _search_one(
         )
     except Unexplorable as e:
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
-    # a default value is evaluated at definition time: no line of the call shows it
     # the mutant's code is compiled in place: its lines are the file's
-    probe = (
-        None
-        if survivor.in_signature
-        else LineProbe(code, survivor.line, survivor.change, survivor.expressions)
-    )
+    probe: LineProbe | None = None
+    if not survivor.in_signature:
+        probe = LineProbe(code, survivor.line, survivor.change, survivor.expressions)
+    elif defaulted:
+        # a default value is evaluated at definition time: no line of the call
+        # runs the change, but every input leaves the parameter out, so the
+        # inputs that read it are the ones the mutant's default reached
+        name = min(defaulted)
+        probe = DefaultProbe(
+            code,
+            name,
+            inspect.signature(original_function(module, qualname)).parameters[name].default,
+            inspect.signature(mutant_function(mutant_id, qualname)).parameters[name].default,
+        )
     # never far past the stage's end: the last survivors get what is left
     share = min(allowance.seconds_each, max(allowance.left(), 0.2))
     # a function of nothing has one input: once is enough (semver's createparser)
