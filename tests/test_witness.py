@@ -1296,6 +1296,41 @@ def test_a_witness_a_test_can_be_written_for_is_preferred(project: Project) -> N
     assert "cannot be imported by name" in keeping["test_dropped"], keeping
 
 
+WRAPPER = """
+class Wrapper:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def reset(self):
+        if hasattr(self.inner, "reset"):
+            self.inner.reset()
+        return self
+"""
+
+WRAPPER_TESTS = """
+from wrapper import Wrapper
+
+
+def test_reset():
+    for inner in ([1], "a", 3, (2,)):
+        assert Wrapper(inner).reset().inner == inner
+"""
+
+
+def test_a_state_set_directly_that_no_test_can_write_is_still_a_witness(project: Project) -> None:
+    """The infection check finds ``self.inner`` with a ``reset`` attribute
+    tells ``hasattr(..., "RESET")`` apart; no test can write the namespace it
+    sets.  Kept aside as any unwritable difference, it was then dropped:
+    the state set directly is the witness, without a test, as in the search."""
+    project.write({"wrapper.py": WRAPPER, "test_wrapper.py": WRAPPER_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    assert result.ret == 0, result.stdout.str()
+    (shouting,) = [m for m in project.mutants().values() if m["replacement"] == '"RESET"']
+    w = _witness(shouting)
+    assert w["verdict"] == WITNESSED, w
+    assert "set directly" in w["outside"] and "not emitted" in w["test_dropped"], w
+
+
 CODEC = """
 def encode(text: str, encoding: str = "utf-8") -> bytes:
     return text.encode(encoding)

@@ -384,23 +384,36 @@ class Search:
         distinct: dict[str, Call] = {}
         for call in planted:  # told apart as inputs are: a call holding a list cannot be hashed
             distinct.setdefault(call_key(call.as_dict()), call)
+        unwritten: Call | None = None
         for call in list(distinct.values())[:PLANTED_TRIES]:
             self.examples += 1
+            kept_aside = self.unwritten_seen
             try:
                 # outside the domain or not, it is said to be set directly: not
                 # kept aside as a stray, which would be reported without that
                 if not self._compared(call, domain=False):
+                    if self.unwritten_seen > kept_aside:
+                        unwritten = unwritten or call  # it differs; no test can spell it out
                     continue
+            except _Unwritten:
+                unwritten = unwritten or call
+                continue
             except (SandboxViolation, _Starved, _NonDeterministic):
                 return None
-            found = self.confirm(call)
-            if found.verdict == WITNESSED:
-                # an argument given another value is an input like any other; an
-                # attribute set in one is a state no input was seen to build
-                direct = [f"{path} = {value_key(value)}, set directly: no input reached that state"]
-                found.outside = [*(direct if "." in path else []), *outside(self.domain, call.as_dict())]
+            if (found := self._planted_witness(call, path, value)) is not None:
                 return found
-        return None
+        # as in the search: a difference no test can be written for, if no other
+        return self._planted_witness(unwritten, path, value) if unwritten is not None else None
+
+    def _planted_witness(self, call: Call, path: str, value: Any) -> Finding | None:
+        found = self.confirm(call)
+        if found.verdict != WITNESSED:
+            return None
+        # an argument given another value is an input like any other; an
+        # attribute set in one is a state no input was seen to build
+        direct = [f"{path} = {value_key(value)}, set directly: no input reached that state"]
+        found.outside = [*(direct if "." in path else []), *outside(self.domain, call.as_dict())]
+        return found
 
     def _starved(self) -> Finding:
         return self._finding(
