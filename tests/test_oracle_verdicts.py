@@ -399,7 +399,8 @@ def test_an_emitted_regression_test_is_never_flagged(project: Project) -> None:
 def test_a_change_carried_by_an_object_to_the_test_s_next_call_is_evidence(project: Project) -> None:
     """``inv.add(...)`` then ``inv.count(...)``, and no check: a mutant of
     ``add`` shows only in what the *next* call returns.  The receiver holds a
-    lock, so no call can be made again on a copy of it: the test is followed
+    generator (a source of serial numbers; it held a lock until locks were
+    copied), so no call can be made again on a copy of it: the test is followed
     whole instead, twice on the original and once under each mutant, and the
     changed count is the evidence.  Beside it, the same calls with a check
     are not flagged, and a test whose only result differs between two runs
@@ -408,22 +409,26 @@ def test_a_change_carried_by_an_object_to_the_test_s_next_call_is_evidence(proje
         {
             "inventory.py": """
                 import random
-                import threading
+
+
+                def _serials():
+                    n = 0
+                    while True:
+                        n += 1
+                        yield n
 
 
                 class Inventory:
                     def __init__(self):
-                        self._lock = threading.Lock()
+                        self._serials = _serials()
                         self._items = {}
 
                     def add(self, name, qty):
-                        with self._lock:
-                            key = name.strip().lower()
-                            self._items[key] = self._items.get(key, 0) + qty
+                        key = name.strip().lower()
+                        self._items[key] = self._items.get(key, 0) + qty
 
                     def count(self, name):
-                        with self._lock:
-                            return self._items.get(name.strip().lower(), 0)
+                        return self._items.get(name.strip().lower(), 0)
 
                     def stamp(self):
                         return (len(self._items), random.random())
