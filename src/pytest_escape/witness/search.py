@@ -314,7 +314,9 @@ class Search:
         except _Starved:
             return self._starved()
         except _Unwritten:
-            return self._settle()
+            # while shrinking a difference a test can be written for, the
+            # candidates may pile up unwritable ones: that one stands
+            return self.confirm(self.best) if self.best is not None else self._settle()
         except _OutOfTime:
             return self.confirm(self.best) if self.best is not None else self._settle()
         except _NonDeterministic as e:
