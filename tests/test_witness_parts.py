@@ -2321,8 +2321,8 @@ def test_an_input_that_does_not_bind_is_no_outcome_of_the_code() -> None:
 def test_the_log_records_a_call_emits_are_recorded_as_caplog_holds_them() -> None:
     import logging
 
-    from pytest_escape.inputs.calls import recording_logs
     from pytest_escape.inputs.compare import LOGGED, Logged
+    from pytest_escape.inputs.logs import recording_logs
 
     logger = logging.getLogger("parts.recorded")
     root = logging.getLogger()

@@ -8,7 +8,6 @@ only for the duration of the call.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextlib
 import dis
@@ -17,7 +16,6 @@ import inspect
 import io
 import itertools
 import linecache
-import logging
 import sys
 import tokenize
 import warnings
@@ -34,13 +32,12 @@ from .compare import (
     CallOutcome,
     Logged,
     heard_warning,
-    safe_repr,
     value_key,
-    without_addresses,
 )
 from .copying import deep_copy
-from .infection import Infection
+from .infection import Infection, ReadDefault
 from .literals import OMITTED, REBUILT, Bare, is_sentinel
+from .logs import recording_logs
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import Call
 
@@ -342,22 +339,6 @@ _READS = frozenset(
 )
 
 
-class ReadDefault(Infection):
-    """The infection check of a mutant of a parameter's default value: every
-    input of its search leaves the parameter out, so wherever the body reads
-    it, it reads the mutant's default, which differs from the original's."""
-
-    def __init__(self, name: str, original: Any, mutated: Any) -> None:
-        super().__init__([(ast.Name(name), ast.Name(name))], [(name, name)])
-        self.told = (
-            f"`{name}` was {safe_repr(mutated, 60)}, the mutant's default, "
-            f"where the original's is {safe_repr(original, 60)}"
-        )
-
-    def look(self, frame: FrameType) -> None:
-        self.looked_now, self.infected_now = True, self.told
-
-
 class DefaultProbe(LineProbe):
     """Did a call read a parameter whose default value the mutant changes?
 
@@ -551,42 +532,6 @@ def _outer_files(frame: FrameType | None) -> set[str]:
         files.add(frame.f_code.co_filename)
         frame = frame.f_back
     return files
-
-
-class LogRecorder(logging.Handler):
-    """Every record that reaches the root logger at DEBUG or above: what
-    pytest's ``caplog`` holds after ``caplog.set_level(logging.DEBUG)``, so a
-    difference seen here is one a regression test sees too."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[Logged] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            message = record.getMessage()
-        except Exception as e:  # noqa: BLE001 - a mutant's format string and arguments that do not fit
-            # caplog raises the same when a test reads it: the record differs
-            message = f"<its message does not format: {type(e).__name__}: {e}>"
-        self.records.append(Logged(record.name, record.levelno, without_addresses(message)))
-
-
-@contextlib.contextmanager
-def recording_logs() -> Iterator[LogRecorder]:
-    """Log records, recorded for the length of the block: a handler on the
-    root logger, whose level is DEBUG until the block ends (a logger with a
-    level of its own, or that does not propagate, keeps its records to
-    itself, as it does from ``caplog``)."""
-    root = logging.getLogger()
-    recorder = LogRecorder()
-    level = root.level
-    root.addHandler(recorder)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield recorder
-    finally:
-        root.removeHandler(recorder)
-        root.setLevel(level)
 
 
 class Caller:

@@ -60,7 +60,7 @@ class CallOutcome:
     output: str = ""
     #: the warnings it gave, in order
     warned: tuple[Heard, ...] = ()
-    #: the log records it emitted, in order (``calls.recording_logs``)
+    #: the log records it emitted, in order (``logs.recording_logs``)
     logged: tuple[Logged, ...] = ()
     #: RAISED while building the input (a constructor refusing its arguments),
     #: not by the call itself
@@ -312,27 +312,20 @@ def _cells(function: types.FunctionType) -> dict[str, Any]:
     return held
 
 
+def _held_by_both(a: types.FunctionType, b: types.FunctionType) -> list[tuple[str, Any, Any]]:
+    """What two closures hold under the names both hold, each side's value:
+    a name only one holds is its code's (a mutant's ``wrap`` that no longer
+    reads ``options`` does not close over it), which shows when it is called."""
+    mine, theirs = _cells(a), _cells(b)
+    return [(name, mine[name], theirs[name]) for name in mine if name in theirs]
+
+
 def held_difference(a: Any, b: Any) -> tuple[str, Any, Any] | None:
     """The first name two functions of one ``def`` hold other values under
     (``times``, 2, 3), or None: what a report says of a returned closure."""
     if not (isinstance(a, types.FunctionType) and isinstance(b, types.FunctionType)):
         return None
-    mine, theirs = _cells(a), _cells(b)
-    for name in mine:
-        if name in theirs and not same_value(mine[name], theirs[name]):
-            return name, mine[name], theirs[name]
-    return None
-
-
-def _held_alike(
-    a: types.FunctionType, b: types.FunctionType, seen: set[tuple[int, int]] | None, depth: int
-) -> bool:
-    """Whether two closures hold the same values under the names both hold:
-    a name only one holds is its code's (a mutant's ``wrap`` that no longer
-    reads ``options`` does not close over it), which shows when it is called."""
-    mine, theirs = _cells(a), _cells(b)
-    common = [name for name in mine if name in theirs]
-    return same_value([mine[n] for n in common], [theirs[n] for n in common], seen, depth)
+    return next((held for held in _held_by_both(a, b) if not same_value(held[1], held[2])), None)
 
 
 _EMPTY_CELL = object()
@@ -381,7 +374,7 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
         return (
             same_function_code(a.__code__, b.__code__)
             and same_value(a.__defaults__, b.__defaults__, _seen, _depth + 1)
-            and _held_alike(a, b, _seen, _depth + 1)
+            and all(same_value(x, y, _seen, _depth + 1) for _, x, y in _held_by_both(a, b))
         )
     if isinstance(a, float):
         return (math.isnan(a) and math.isnan(b)) or a == b

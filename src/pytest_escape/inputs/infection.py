@@ -40,7 +40,7 @@ from types import (
 from typing import Any
 
 from .compare import PLAIN_SCALARS as _PLAIN_SCALARS
-from .compare import value_key
+from .compare import safe_repr, value_key
 
 _PLAIN_CONTAINERS = (list, tuple, set, frozenset, dict)
 #: a container is looked at whole up to this size; a larger one is not plain
@@ -841,3 +841,19 @@ def _huge(left: Any, right: Any) -> bool:
     return (
         any(sizes) and any(abs(c) > 100_000 for c in counts) or any(abs(c).bit_length() > 64 for c in counts)
     )
+
+
+class ReadDefault(Infection):
+    """The infection check of a mutant of a parameter's default value: every
+    input of its search leaves the parameter out, so wherever the body reads
+    it, it reads the mutant's default, which differs from the original's."""
+
+    def __init__(self, name: str, original: Any, mutated: Any) -> None:
+        super().__init__([(ast.Name(name), ast.Name(name))], [(name, name)])
+        self.told = (
+            f"`{name}` was {safe_repr(mutated, 60)}, the mutant's default, "
+            f"where the original's is {safe_repr(original, 60)}"
+        )
+
+    def look(self, frame: FrameType) -> None:
+        self.looked_now, self.infected_now = True, self.told

@@ -20,17 +20,14 @@ of stdout after ``ANSWER``.
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import json
-import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 from ..model import UNSAFE
 from . import sandbox
+from .logs import caplog_for
 
 #: what starts the fresh interpreter's answer line (the code under test may print too)
 ANSWER = "pytest-escape verify: "
@@ -71,50 +68,6 @@ def run_tests(tests: list[Test], call_timeout: float, sandbox_root: str | None) 
     return [_run_test(source, name, call_timeout) for source, name in tests]
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.NOTSET)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-class Caplog:
-    """What an emitted test asks of pytest's ``caplog`` fixture, for a test
-    run here, outside pytest: ``set_level`` (the root logger's, until the
-    test ends) and ``record_tuples`` (formatted when read, so a record whose
-    message does not format raises there, as it does from the fixture)."""
-
-    def __init__(self) -> None:
-        self.handler = _Records()
-
-    def set_level(self, level: int) -> None:
-        logging.getLogger().setLevel(level)
-        self.handler.setLevel(level)
-
-    @property
-    def record_tuples(self) -> list[tuple[str, int, str]]:
-        return [(r.name, r.levelno, r.getMessage()) for r in self.handler.records]
-
-
-@contextlib.contextmanager
-def _fixtures(test: Any) -> Iterator[dict[str, Any]]:
-    """The pytest fixtures an emitted test takes (only ``caplog``), for the
-    length of the test: a handler on the root logger, and its level restored."""
-    if "caplog" not in inspect.signature(test).parameters:
-        yield {}
-        return
-    root, caplog = logging.getLogger(), Caplog()
-    level = root.level
-    root.addHandler(caplog.handler)
-    try:
-        yield {"caplog": caplog}
-    finally:
-        root.removeHandler(caplog.handler)
-        root.setLevel(level)
-
-
 def _run_test(source: str, name: str, call_timeout: float) -> dict[str, Any]:
     guard = sandbox.Guard()
     filename = f"<regression test {name}>"
@@ -125,7 +78,7 @@ def _run_test(source: str, name: str, call_timeout: float) -> dict[str, Any]:
     except Exception as e:  # noqa: BLE001
         return {"outcome": "broken", "message": f"{type(e).__name__}: {e}"}
     try:
-        with sandbox.time_limit(call_timeout * 2), _fixtures(namespace[name]) as fixtures, guard:
+        with sandbox.time_limit(call_timeout * 2), caplog_for(namespace[name]) as fixtures, guard:
             namespace[name](**fixtures)
     except sandbox.CallTimeout:
         return {"outcome": "failed", "message": "did not finish (the mutant hangs)"}

@@ -195,18 +195,19 @@ def search_function(
     return {"done": True, "seconds": round(time.monotonic() - started, 3)}
 
 
-def _mutated_defaults(module: str, qualname: str, mutant_id: str) -> frozenset[str]:
-    """The parameters whose default value the mutant changes: a call meets
-    the mutant only when it leaves them out."""
+def _mutated_defaults(module: str, qualname: str, mutant_id: str) -> dict[str, tuple[Any, Any]]:
+    """The parameters whose default value the mutant changes, with the
+    original's and the mutant's: a call meets the mutant only when it
+    leaves them out."""
     before = inspect.signature(original_function(module, qualname)).parameters
     after = inspect.signature(mutant_function(mutant_id, qualname)).parameters
-    return frozenset(
-        name
+    return {
+        name: (parameter.default, after[name].default)
         for name, parameter in before.items()
         if parameter.default is not parameter.empty
         and name in after
         and not _same_default(parameter.default, after[name].default)
-    )
+    }
 
 
 def _same_default(a: Any, b: Any) -> bool:
@@ -236,10 +237,10 @@ def _search_one(
         [original, code],
         extra=global_constants(module, tuple(original.co_names) + tuple(code.co_names)),
     )
-    defaulted = _mutated_defaults(module, qualname, mutant_id) if survivor.in_signature else frozenset()
+    defaults = _mutated_defaults(module, qualname, mutant_id) if survivor.in_signature else {}
     try:
         strategy = call_strategy(
-            target.function, target.owner, observed, seeds, steps=steps, defaulted=defaulted
+            target.function, target.owner, observed, seeds, steps=steps, defaulted=frozenset(defaults)
         )
     except Unexplorable as e:
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
@@ -247,17 +248,12 @@ def _search_one(
     probe: LineProbe | None = None
     if not survivor.in_signature:
         probe = LineProbe(code, survivor.line, survivor.change, survivor.expressions)
-    elif defaulted:
+    elif defaults:
         # a default value is evaluated at definition time: no line of the call
         # runs the change, but every input leaves the parameter out, so the
         # inputs that read it are the ones the mutant's default reached
-        name = min(defaulted)
-        probe = DefaultProbe(
-            code,
-            name,
-            inspect.signature(original_function(module, qualname)).parameters[name].default,
-            inspect.signature(mutant_function(mutant_id, qualname)).parameters[name].default,
-        )
+        name = min(defaults)
+        probe = DefaultProbe(code, name, *defaults[name])
     # never far past the stage's end: the last survivors get what is left
     share = min(allowance.seconds_each, max(allowance.left(), 0.2))
     # a function of nothing has one input: once is enough (semver's createparser)
