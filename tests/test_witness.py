@@ -129,12 +129,12 @@ def _by_function(mutants: dict[str, dict[str, Any]]) -> dict[str, list[dict[str,
     return out
 
 
-def _searched(project: Project, files: dict[str, str], budget: int) -> Any:
+def _searched(project: Project, files: dict[str, str], budget: int, *args: str) -> Any:
     """A run of ``files`` with the witness search alone (seed 1, no property
-    checks, ``budget`` seconds), which must pass."""
+    checks, ``budget`` seconds, and ``args``), which must pass."""
     project.write(files)
     result = project.run(
-        "--escape-witness-budget", str(budget), "--escape-seed", "1", "--escape-property-budget", "0"
+        "--escape-witness-budget", str(budget), "--escape-seed", "1", "--escape-property-budget", "0", *args
     )
     assert result.ret == 0, result.stdout.str()
     return result
@@ -1044,10 +1044,9 @@ def test_a_receiver_whose_getattr_answers_every_name_is_a_seed(project: Project)
     the instance for ``__deepcopy__``.  The receiver could not be recorded,
     and with it went every argument of the call: "parameter 'doc': no value
     seen in the tests", though the test passed three."""
-    project.write({"fields.py": FIELDS, "test_fields.py": FIELDS_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
-    assert result.ret == 0, result.stdout.str()
-    (survivor,) = [m for m in project.mutants().values() if m["status"] == "survived"]
+    _searched(project, {"fields.py": FIELDS, "test_fields.py": FIELDS_TESTS}, 20)
+    mutants = project.mutants()
+    (survivor,) = [m for m in mutants.values() if m["status"] == "survived"]
     w = _witness(survivor)
     assert w["verdict"] == WITNESSED, w
     assert 'obj._path = ("age",)' in (w["test"] or ""), w.get("test_dropped")
@@ -1279,9 +1278,8 @@ def test_a_witness_a_test_can_be_written_for_is_preferred(project: Project) -> N
     body, which no regression test can import; one holds the project's own.
     A difference on an input no test can be written for is kept aside and
     the search goes on: the witness is one with a test."""
-    project.write({"scale.py": SCALE, "test_scale.py": SCALE_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", "-p", "no:randomly")
-    assert result.ret == 0, result.stdout.str()
+    files = {"scale.py": SCALE, "test_scale.py": SCALE_TESTS}
+    _searched(project, files, 20, "-p", "no:randomly")
     mutants = project.mutants().values()
     adding = [m for m in mutants if m["status"] == "survived" and "s += item" in m["before"][0]]
     assert adding, [m["before"] for m in mutants]
@@ -1322,10 +1320,9 @@ def test_a_state_set_directly_that_no_test_can_write_is_still_a_witness(project:
     tells ``hasattr(..., "RESET")`` apart; no test can write the namespace it
     sets.  Kept aside as any unwritable difference, it was then dropped:
     the state set directly is the witness, without a test, as in the search."""
-    project.write({"wrapper.py": WRAPPER, "test_wrapper.py": WRAPPER_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
-    assert result.ret == 0, result.stdout.str()
-    (shouting,) = [m for m in project.mutants().values() if m["replacement"] == '"RESET"']
+    _searched(project, {"wrapper.py": WRAPPER, "test_wrapper.py": WRAPPER_TESTS}, 20)
+    mutants = project.mutants()
+    (shouting,) = [m for m in mutants.values() if m["replacement"] == '"RESET"']
     w = _witness(shouting)
     assert w["verdict"] == WITNESSED, w
     assert "set directly" in w["outside"] and "not emitted" in w["test_dropped"], w
@@ -1351,10 +1348,9 @@ def test_a_default_value_the_body_reads_is_seen_reached(project: Project) -> Non
     observed" whatever the search did.  Every input leaves the parameter
     out, so the ones that read it are the ones the mutant's default reached:
     ``"UTF-8"`` for ``"utf-8"`` is read on every call and changes nothing."""
-    project.write({"codec.py": CODEC, "test_codec.py": CODEC_TESTS})
-    result = project.run("--escape-witness-budget", "6", "--escape-seed", "1")
-    assert result.ret == 0, result.stdout.str()
-    (upper,) = [m for m in project.mutants().values() if m["replacement"] == '"UTF-8"']
+    _searched(project, {"codec.py": CODEC, "test_codec.py": CODEC_TESTS}, 6)
+    mutants = project.mutants()
+    (upper,) = [m for m in mutants.values() if m["replacement"] == '"UTF-8"']
     w = _witness(upper)
     assert w["verdict"] == "hidden change", w
     assert "`encoding` was 'UTF-8', the mutant's default, where the original's is 'utf-8'" in w["reason"], w
@@ -1389,10 +1385,9 @@ def test_a_decorator_s_wrapper_is_no_witness_by_its_code_alone(project: Project)
     each was "witnessed" by the bare return value, with no test possible and
     also where calling it would do the same (``options={}``: ``label`` is
     None either way).  What the wrapper holds still tells (``times``)."""
-    project.write({"repeat.py": REPEAT, "test_repeat.py": REPEAT_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
-    assert result.ret == 0, result.stdout.str()
-    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    _searched(project, {"repeat.py": REPEAT, "test_repeat.py": REPEAT_TESTS}, 20)
+    mutants = project.mutants()
+    survivors = [m for m in mutants.values() if m["status"] == "survived"]
     verdicts = {m["after"][0].strip(): _witness(m)["verdict"] for m in survivors}
     inside = {r: v for r, v in verdicts.items() if r.startswith("label = ")}
     assert inside and WITNESSED not in inside.values(), verdicts
@@ -1446,12 +1441,11 @@ def test_what_a_call_logs_is_behaviour_too(project: Project) -> None:
     the regression test reads ``caplog.record_tuples``.  Before, no input
     told such mutants apart (a state machine library: 112 of its 191
     unresolved survivors)."""
-    project.write({"door.py": DOOR, "test_door.py": DOOR_TESTS})
-    result = project.run("--escape-witness-budget", "30", "--escape-seed", "1")
-    assert result.ret == 0, result.stdout.str()
+    _searched(project, {"door.py": DOOR, "test_door.py": DOOR_TESTS}, 30)
+    mutants = project.mutants()
     logging_mutants = {
         m["replacement"]: _witness(m)
-        for m in project.mutants().values()
+        for m in mutants.values()
         if m["status"] == "survived" and "_LOGGER." in m["before"][0]
     }
     assert len(logging_mutants) >= 4, logging_mutants
