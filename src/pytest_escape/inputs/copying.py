@@ -147,14 +147,23 @@ def _text(error: BaseException) -> str:
 LOCKS: dict[type, str] = {type(threading.Lock()): "Lock", type(threading.RLock()): "RLock"}
 
 
+def unlocked_lock(value: Any) -> str | None:
+    """The name of the ``threading`` function that makes a lock like
+    ``value``, if it is a lock no one holds (a new one is then the same to
+    every caller), else None."""
+    name = LOCKS.get(type(value))
+    return name if name is not None and "<unlocked " in repr(value) else None
+
+
 def _lock(x: Any, memo: dict[int, Any]) -> Any:
     """A copy of an unlocked lock: a new unlocked lock, which guards the
     copy's state as the original guards its own.  ``copy.deepcopy`` refuses
     a lock, so an object that holds one (a cache guarding its entries) was
     never recorded from the tests, and no search could build one."""
-    if "<unlocked " not in repr(x):
+    name = unlocked_lock(x)
+    if name is None:
         raise copy.Error(f"a {type(x).__name__} held at the time cannot be copied")
-    y = getattr(threading, LOCKS[type(x)])()
+    y = getattr(threading, name)()
     memo[id(x)] = y
     return y
 

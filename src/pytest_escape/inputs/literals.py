@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from .compare import HEAPTYPE, UNSET, object_state, same_value, show, slotted
-from .copying import LOCKS, tuple_made_otherwise
+from .copying import tuple_made_otherwise, unlocked_lock
 
 _MAX_DEPTH = 12
 #: whether an object whose ``repr`` is no expression may be written as its
@@ -897,11 +897,10 @@ def _build(value: Any, depth: int) -> Literal:
             parts.append(Literal(f"{keyword}={given.source}", given.imports))
         made = _join(parts, "functools.partial({})")
         return Literal(made.source, made.imports | {"import functools"})
-    if type(value) in LOCKS and "<unlocked " in repr(value):
-        # an object that guards its state with a lock holds one; a fresh,
-        # unlocked one is the same to every caller (a retry library's
-        # objects: 7 witnesses without a test)
-        return Literal(f"threading.{LOCKS[type(value)]}()", {"import threading"})
+    if (lock := unlocked_lock(value)) is not None:
+        # an object that guards its state with a lock holds one (a retry
+        # library's objects: 7 witnesses without a test)
+        return Literal(f"threading.{lock}()", {"import threading"})
     if type(value) is re.Match:
         return _match_source(value, depth)
     if type(value) is re.Pattern:
