@@ -1384,14 +1384,18 @@ def test_a_decorator_s_wrapper_is_no_witness_by_its_code_alone(project: Project)
     it returns the mutant's ``wrap``, whose code differs.  Compared by code,
     each was "witnessed" by the bare return value, with no test possible and
     also where calling it would do the same (``options={}``: ``label`` is
-    None either way).  What the wrapper holds still tells (``times``)."""
+    None either way).  What the wrapper holds still tells (``times``); and
+    the search now calls ``wrap`` as the test did (``(f=len)``), so the
+    mutants inside it are told apart by what the ``run`` it makes holds."""
     _searched(project, {"repeat.py": REPEAT, "test_repeat.py": REPEAT_TESTS}, 20)
     mutants = project.mutants()
     survivors = [m for m in mutants.values() if m["status"] == "survived"]
-    verdicts = {m["after"][0].strip(): _witness(m)["verdict"] for m in survivors}
-    inside = {r: v for r, v in verdicts.items() if r.startswith("label = ")}
-    assert inside and WITNESSED not in inside.values(), verdicts
-    assert set(inside.values()) == {"not reached by the search"}, verdicts  # nothing calls ``wrap``
+    inside = [_witness(m) for m in survivors if m["after"][0].strip().startswith("label = ")]
+    assert inside, [m["after"] for m in survivors]
+    for w in inside:
+        assert w["verdict"] == WITNESSED and w["input"].endswith("(f=<built-in function len>)"), w
+        # by a value the wrapper holds, never by its code alone
+        assert re.search(r"holding label = \S+$", w["original"]) and "label = None" in w["mutant"], w
     (held,) = [_witness(m) for m in survivors if "times=3" in m["after"][0]]
     assert held["verdict"] == WITNESSED
     assert held["original"].endswith("holding times = 2"), held
@@ -1464,6 +1468,101 @@ def test_what_a_call_logs_is_behaviour_too(project: Project) -> None:
     files = [f"test_emitted_{index}.py" for index in range(len(logging_mutants))]
     emitted = project.pytester.runpytest("-p", "no:randomly", "-p", "no:asyncio", *files)
     emitted.assert_outcomes(passed=len(logging_mutants))
+
+
+SLOT = """
+class Slot:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "<Slot %s@%x>" % (self.name, id(self))
+
+    def lookup(self, key):
+        raise KeyError(f"{key!r} is not on <Slot@{id(self)}>")
+"""
+
+SLOT_TESTS = """
+from slot import Slot
+
+
+def test_slot():
+    slot = Slot("a")
+    assert repr(slot).startswith("<Slot")
+    try:
+        slot.lookup("size")
+    except KeyError:
+        pass
+"""
+
+
+def test_an_identity_a_text_shows_is_compared_as_whose_it_is(project: Project) -> None:
+    """A ``repr`` or message that shows ``id(self)`` gives another number on
+    every copy of the input: two runs of the original differed, and every
+    input was set aside (a state machine library: 28 survivors "not reached"
+    or "non-deterministic original" for nothing else).  The number is read
+    as whose identity it is, so the original is steady, a mutant that shows
+    ``id(None)`` differs, and the regression test computes the number."""
+    _searched(project, {"slot.py": SLOT, "test_slot.py": SLOT_TESTS}, 30)
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    assert len(survivors) == 4, project.mutants()
+    assert {_witness(m)["verdict"] for m in survivors} == {WITNESSED}, [_witness(m) for m in survivors]
+    (shown,) = [_witness(m) for m in survivors if "%x" in m["before"][0] and m["replacement"] == "id(None)"]
+    # the report names whose identity it is, never a number of this run
+    assert "<id of self>" in shown["original"] and "<id of None>" in shown["mutant"], shown
+    assert re.search(r"\d{6}", shown["original"] + shown["mutant"]) is None, shown
+    (made,) = [_witness(m) for m in survivors if "__init__" in m["function"]]
+    assert re.search(r"[0-9a-f]{6}", made["original"] + made["mutant"]) is None, made
+    tests = [_witness(m)["test"] for m in survivors]
+    assert all(tests), [_witness(m) for m in survivors]
+    assert 'assert result == "<Slot @" + format(id(obj), "x") + ">"' in shown["test"], shown["test"]
+    assert sum("str(id(obj))" in test and "match=" in test for test in tests) == 2, tests
+    for index, test in enumerate(tests):
+        project.write({f"test_emitted_{index}.py": test})
+    files = [f"test_emitted_{index}.py" for index in range(len(tests))]
+    emitted = project.pytester.runpytest("-p", "no:randomly", "-p", "no:asyncio", *files)
+    emitted.assert_outcomes(passed=len(tests))
+
+
+SCALED = """
+def scaled(factor):
+    def scale(x, *, offset=1):
+        return x * factor + offset
+
+    return scale
+"""
+
+SCALED_TESTS = """
+from scaled import scaled
+
+
+def test_scaled():
+    double = scaled(2)
+    assert callable(double)
+    double(3)
+    double(4, offset=0)
+"""
+
+
+def test_what_a_call_returns_is_called_as_the_tests_called_it(project: Project) -> None:
+    """A closure runs none of its body until called, so every mutant in it
+    was "not reached" however many inputs the search gave its maker (a
+    retry library: 54 survivors).  The calls the tests made of the closure
+    are recorded, and the search calls what its input returns with them;
+    the regression test makes the same chained call."""
+    _searched(project, {"scaled.py": SCALED, "test_scaled.py": SCALED_TESTS}, 30)
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    assert len(survivors) >= 3, project.mutants()
+    inside = [_witness(m) for m in survivors if "x * factor" in m["before"][0]]
+    assert inside and {w["verdict"] for w in inside} == {WITNESSED}, inside
+    for w in inside:
+        assert re.fullmatch(r"scaled\(factor=.*\)\(x=.*, offset=.*\)", w["input"]), w
+        assert re.search(r"result = scaled\(factor=.*\)\(.*\)", w["test"]), w["test"]
+    for index, w in enumerate(inside):
+        project.write({f"test_emitted_{index}.py": w["test"]})
+    files = [f"test_emitted_{index}.py" for index in range(len(inside))]
+    emitted = project.pytester.runpytest("-p", "no:randomly", "-p", "no:asyncio", *files)
+    emitted.assert_outcomes(passed=len(inside))
 
 
 NOTES = """

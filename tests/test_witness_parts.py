@@ -45,6 +45,7 @@ from pytest_escape.inputs.compare import (
     warned_difference,
     warning_text,
 )
+from pytest_escape.inputs.identities import identities_of, named
 from pytest_escape.inputs.literals import (
     OMITTED,
     Built,
@@ -282,6 +283,34 @@ def test_an_operator_the_interpreter_names_in_a_type_error_is_no_difference() ->
     mine = CallOutcome(RAISED, error=TypeError("'>' is odd"))
     theirs = CallOutcome(RAISED, error=TypeError("'<' is odd"))
     assert difference(mine, theirs) == "exception message"
+
+
+class _Held:
+    def __init__(self) -> None:
+        self.parts = [object()]
+
+
+def _shown_by(held: _Held, text: str) -> CallOutcome:
+    return CallOutcome(RETURNED, value=text, identities=identities_of({"self": held}))
+
+
+def test_an_identity_in_a_text_is_read_as_whose_it_is() -> None:
+    held = _Held()
+    ids = identities_of({"self": held})
+    assert named(f"<{id(held)}> 0x{id(held.parts[0]):x} {id(held):X}", ids) == (
+        "<<id of self>> 0x<id of self.parts[0]> <id of self>"
+    )
+    # a number that is nobody's identity stays (a count, a date, a hash)
+    assert named("1234567 20240101 deadbeef", ids) == "1234567 20240101 deadbeef"
+    # two copies of one input show two numbers: the same text; another object's is not
+    other = _Held()
+    assert difference(_shown_by(held, f"@{id(held)}"), _shown_by(other, f"@{id(other)}")) is None
+    assert difference(_shown_by(held, f"@{id(held)}"), _shown_by(other, f"@{id(None)}")) == "return value"
+    raised = [
+        CallOutcome(RAISED, error=KeyError(f"not on {id(h):x}"), identities=identities_of({"self": h}))
+        for h in (held, other)
+    ]
+    assert difference(*raised) is None
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,8 @@ from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
+from .identities import Identities, named
+
 RETURNED = "returned"
 RAISED = "raised"
 #: the call ran past the per-call time limit
@@ -71,15 +73,21 @@ class CallOutcome:
     #: the call gave a context manager ``@contextmanager`` made, entered and
     #: left here (``value`` is what ``with`` gave): a test has to enter it too
     entered: bool = False
+    #: the call gave a closure of its own, called here with the input's
+    #: ``Call.then`` (``value`` is what that gave): a test has to call it too
+    called: bool = False
     #: the files the call left in the sandbox's working directory (relative
     #: path, contents): what a storage writes is what it does
     files: tuple[tuple[str, bytes], ...] = ()
+    #: the objects the call had, by identity (``identities``): a number in a
+    #: text that is one of them is compared, and shown, as whose it is
+    identities: Identities = field(default_factory=dict)
 
     def describe(self) -> str:
         if self.kind == RETURNED:
-            what = f"returns {show(self.value)}"
+            what = f"returns {named(show(self.value), self.identities)}"
         elif self.kind == RAISED and self.error is not None:
-            what = f"raises {exception_text(self.error)}"
+            what = f"raises {named(exception_text(self.error), self.identities)}"
         else:
             return "does not return (ran past the per-call time limit)"
         if self.files:
@@ -239,21 +247,24 @@ _OPERATOR_WORDING = (
 )
 
 
-def _compared_message(error: BaseException) -> str:
+def _compared_message(error: BaseException, identities: Identities) -> str:
     """The message two exceptions are compared by: an operator the interpreter
-    names in a TypeError is left out (see ``_OPERATOR_WORDING``)."""
-    text = _message(error)
+    names in a TypeError is left out (see ``_OPERATOR_WORDING``), and the
+    identities it shows are named."""
+    text = named(message_of(error) or "", identities)
+    text = _ADDRESS.sub("", text)
     if isinstance(error, TypeError):
         for pattern, wording in _OPERATOR_WORDING:
             text = pattern.sub(wording, text)
     return text
 
 
-def _compared_arguments(error: BaseException) -> tuple[Any, ...]:
-    """An exception's arguments, compared as its message when they are only that."""
+def _compared_arguments(error: BaseException, identities: Identities) -> tuple[Any, ...]:
+    """An exception's arguments, compared as its message when they are only
+    that, a text among them with the identities it shows named."""
     if isinstance(error, TypeError) and len(error.args) == 1 and error.args[0] == str(error):
-        return (_compared_message(error),)
-    return error.args
+        return (_compared_message(error, identities),)
+    return tuple(named(a, identities) if type(a) is str else a for a in error.args)
 
 
 def _shown(value: Any) -> str:
@@ -502,33 +513,54 @@ def same_outcome(a: CallOutcome, b: CallOutcome) -> bool:
 
 
 def difference(a: CallOutcome, b: CallOutcome) -> str | None:
-    """What differs between two outcomes ("return value", "argument 'items'"...), or None."""
+    """What differs between two outcomes ("return value", "argument 'items'"...), or None.
+
+    Texts are compared with the identities they show named (``identities``):
+    two runs on copies of one input show two numbers for one object."""
     if a.kind != b.kind:
         return "outcome"
-    if a.kind == RETURNED and not same_value(a.value, b.value):
+    if a.kind == RETURNED and not _same_returned(a, b):
         return "return value"
     if a.kind == RAISED:
         assert a.error is not None and b.error is not None
         if type(a.error) is not type(b.error):
             return "exception type"
-        if _compared_message(a.error) != _compared_message(b.error):
+        if _compared_message(a.error, a.identities) != _compared_message(b.error, b.identities):
             return "exception message"
-        if not same_value(_compared_arguments(a.error), _compared_arguments(b.error)):
+        if not same_value(
+            _compared_arguments(a.error, a.identities), _compared_arguments(b.error, b.identities)
+        ):
             return EXCEPTION_ARGUMENTS
         if not same_value(exception_state(a.error), exception_state(b.error)):
             return EXCEPTION_STATE
     for name, before in a.arguments.items():
         if name in b.arguments and not same_value(before, b.arguments[name]):
             return f"argument {name!r}"
-    if _ADDRESS.sub("", a.output) != _ADDRESS.sub("", b.output):
+    if _ADDRESS.sub("", named(a.output, a.identities)) != _ADDRESS.sub("", named(b.output, b.identities)):
         return PRINTED
-    if a.warned != b.warned:
+    if named_warnings(a) != named_warnings(b):
         return WARNED
-    if a.logged != b.logged:
+    if named_records(a) != named_records(b):
         return LOGGED
     if a.files != b.files:
         return WRITTEN
     return None
+
+
+def _same_returned(a: CallOutcome, b: CallOutcome) -> bool:
+    if isinstance(a.value, str) and isinstance(b.value, str) and type(a.value) is type(b.value):
+        return named(a.value, a.identities) == named(b.value, b.identities)
+    return same_value(a.value, b.value)
+
+
+def named_warnings(outcome: CallOutcome) -> tuple[Heard, ...]:
+    """The warnings a call gave, the identities they show named."""
+    return tuple(w._replace(message=named(w.message, outcome.identities)) for w in outcome.warned)
+
+
+def named_records(outcome: CallOutcome) -> tuple[Logged, ...]:
+    """The log records a call emitted, the identities they show named."""
+    return tuple(r._replace(message=named(r.message, outcome.identities)) for r in outcome.logged)
 
 
 #: two exceptions of one type and message, made with other arguments
@@ -605,8 +637,8 @@ def first_difference(ours: Sequence[_T], theirs: Sequence[_T]) -> tuple[_T | Non
 
 
 def warned_difference(a: CallOutcome, b: CallOutcome) -> tuple[Heard | None, Heard | None]:
-    """The first warning where two calls' warnings differ (each side; None where one has none)."""
-    return first_difference(a.warned, b.warned)
+    """The first warning where two calls' warnings differ (each side, named; None where one has none)."""
+    return first_difference(named_warnings(a), named_warnings(b))
 
 
 class Logged(NamedTuple):
@@ -629,8 +661,8 @@ class Logged(NamedTuple):
 
 
 def logged_difference(a: CallOutcome, b: CallOutcome) -> tuple[Logged | None, Logged | None]:
-    """The first record where two calls' log records differ (each side; None where one has none)."""
-    return first_difference(a.logged, b.logged)
+    """The first record where two calls' log records differ (each side, named; None where one has none)."""
+    return first_difference(named_records(a), named_records(b))
 
 
 def logged_text(record: Logged | None) -> str:
@@ -652,7 +684,7 @@ def warnings_text(outcome: CallOutcome) -> str:
     that warned alike up to where one stopped, the number is the difference
     ("no warning" said of an original that warned twice where its mutant
     warned three times)."""
-    texts = [warning.text() for warning in outcome.warned]
+    texts = [warning.text() for warning in named_warnings(outcome)]
     if not texts:
         return "no warning"
     if len(set(texts)) == 1:

@@ -1608,12 +1608,17 @@ def _match_key(match: re.Match[Any]) -> tuple[Any, ...]:
     return (match.re, match.string, match.pos, match.endpos, match.regs)
 
 
-def describe_call(target_name: str, arguments: dict[str, Any]) -> str:
+def describe_call(target_name: str, arguments: dict[str, Any], then: Any = None) -> str:
     """An input as the call a reader would write (``bulk_discount(qty=10)``);
-    a constructor's, on a new instance, as the class's (``Version(major=1)``)."""
+    a constructor's, on a new instance, as the class's (``Version(major=1)``);
+    with ``then`` (a ``strategies.Then``), the call of what it returns after
+    it (``retry(times=2)(f=job)``)."""
+    called = ""
+    if then is not None:
+        called = "(" + ", ".join(f"{k}={describe(v)}" for k, v in then.arguments) + ")"
     owner, _, name = target_name.rpartition(".")
     if name == "__init__" and any(isinstance(v, Bare) for v in arguments.values()):
         target_name = owner
         arguments = {k: v for k, v in arguments.items() if not isinstance(v, Bare)}
     inner = ", ".join(f"{k}={describe(v)}" for k, v in arguments.items() if v is not OMITTED)
-    return f"{target_name}({inner})"
+    return f"{target_name}({inner}){called}"

@@ -26,7 +26,7 @@ from .calls import attribute_name, sentinels
 from .compare import same_value
 from .copying import deep_copy
 from .literals import Step
-from .strategies import call_key
+from .strategies import Then, call_key
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200
@@ -71,6 +71,29 @@ class Observed:
     calls: list[dict[str, Any]] = field(default_factory=list)
     #: calls made by a test's own code, not through the project's (``made_by_test``)
     direct: int = 0
+    #: calls of the functions defined inside it (its closures), by ``def``
+    #: (name, first line): what a call of one it returned can be given
+    inner: dict[tuple[str, int], list[Then]] = field(default_factory=dict)
+
+
+#: calls recorded per function defined inside the observed one
+MAX_INNER = 50
+
+
+def then_of(code: CodeType, arguments: dict[str, Any]) -> Then:
+    """A call of the function of ``code`` with ``arguments`` (by parameter name), as a ``Then``."""
+    count = code.co_argcount + code.co_kwonlyargcount
+    star = code.co_varnames[count] if code.co_flags & inspect.CO_VARARGS else None
+    count += star is not None
+    double_star = code.co_varnames[count] if code.co_flags & inspect.CO_VARKEYWORDS else None
+    return Then(
+        (code.co_name, code.co_firstlineno),
+        tuple(arguments.items()),
+        star,
+        double_star,
+        code.co_argcount,
+        code.co_posonlyargcount,
+    )
 
 
 def observe(
@@ -90,8 +113,11 @@ def observe_calls(
     run_tests: Callable[[], object],
     returned_only: bool = False,
     test_file: Callable[[str], bool] | None = None,
+    inner: bool = False,
 ) -> Observed:
-    """``observe``, counting the calls a test made itself (files ``test_file`` accepts)."""
+    """``observe``, counting the calls a test made itself (files ``test_file``
+    accepts); with ``inner``, recording the calls of the functions defined
+    inside it too (``Observed.inner``)."""
     calls: list[dict[str, Any] | None] = []
     keep = sentinels(module)  # recorded as themselves: a copy of one means nothing
     found = Observed()
@@ -114,9 +140,20 @@ def observe_calls(
         if returned_only:
             calls[index] = None
 
+    def inner_call(code: CodeType) -> OnCall:
+        def on_call(arguments: dict[str, Any]) -> None:
+            kept = found.inner.setdefault((code.co_name, code.co_firstlineno), [])
+            if len(kept) < MAX_INNER and not any(_test_double(v) for v in arguments.values()):
+                try:
+                    kept.append(then_of(code, deep_copy(arguments, dict(keep))))
+                except Exception:  # noqa: BLE001 - uncopyable: not a seed
+                    pass
+
+        return on_call
+
     activate(None)
     try:
-        with recording_calls(module, qualname, record, raised):
+        with recording_calls(module, qualname, record, raised, inner_call if inner else None):
             run_tests()
     except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
         pass

@@ -30,7 +30,7 @@ from .literals import (
     setup_lines,
     shaped,
 )
-from .strategies import Call
+from .strategies import Call, Then
 
 
 @dataclass
@@ -190,7 +190,43 @@ def _call_source(
         # a plain test runs the coroutine as the search did, in a fresh event loop
         imports.add("import asyncio")
         expression = f"asyncio.run({expression})"
+    if call.then is not None:
+        expression += _then_source(call.then, setup, imports)
     return CallSource(setup, imports, expression, names)
+
+
+def _then_source(then: Then, setup: list[str], imports: set[str]) -> str:
+    """The argument list of the call of the closure the target returned
+    (``(3, key="a")``); an object among them gets lines of its own first."""
+
+    def source(name: str, value: Any) -> str:
+        value = shaped(value)  # a plain object the test recorded: by its attributes
+        try:
+            if isinstance(value, (Shaped, Stepped)):
+                lines, needed = setup_lines(value, name)
+                setup.extend(lines)
+                imports.update(needed)
+                return name
+            if bound_to_instance(value):
+                return _bound_method(value, f"{name}_self", setup, imports)
+            written = literal(value)
+        except NotLiteral as e:
+            raise NotLiteral(f"the returned function's argument {name!r}: {e}") from None
+        imports.update(written.imports)
+        return written.source
+
+    sources: dict[str, Any] = {}
+    for name, value in then.arguments:
+        if name == then.star:
+            sources[name] = [source(f"then_{name}_{i}", item) for i, item in enumerate(value)]
+        elif name == then.double_star:
+            if not all(isinstance(key, str) and key.isidentifier() for key in value):
+                raise NotLiteral("the returned function's keyword arguments are no names")
+            sources[name] = {key: source(f"then_{key}", item) for key, item in value.items()}
+        else:
+            sources[name] = source(f"then_{name}", value)
+    args, kwargs = then.split(sources)
+    return "(" + ", ".join([*args, *(f"{key}={text}" for key, text in kwargs.items())]) + ")"
 
 
 def test_source(

@@ -478,10 +478,46 @@ def type_hints(function: Callable[..., Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Then:
+    """A call of the function the target returns, made right after it: a
+    decorator factory's wrapper, a strategy's closure.  Which ``def`` it is
+    (its name and first line: the mutant's closure is another code object
+    of the same ``def``), and the arguments a test passed it, by parameter
+    name; ``star`` and ``double_star`` name its ``*args`` and ``**kwargs``."""
+
+    code: tuple[str, int]
+    arguments: tuple[tuple[str, Any], ...]
+    star: str | None = None
+    double_star: str | None = None
+    #: how many of its first parameters may be passed by position, and must be
+    positional: int = 0
+    only_positional: int = 0
+
+    def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        """``arguments`` (values by parameter name, in the order of the
+        ``def``) as a call's positional and keyword arguments: by keyword,
+        unless the parameter is positional-only or ``*args`` holds values
+        (which only positional ones can come before)."""
+        spread = list(arguments.get(self.star, ())) if self.star else []
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        plain = [(k, v) for k, v in arguments.items() if k not in (self.star, self.double_star)]
+        for index, (name, value) in enumerate(plain):
+            if index < self.only_positional or (spread and index < self.positional):
+                args.append(value)
+            else:
+                kwargs[name] = value
+        kwargs.update(arguments.get(self.double_star, {}) if self.double_star else {})
+        return args + spread, kwargs
+
+
+@dataclass(frozen=True)
 class Call:
     """One input: every parameter's value by name (``self`` included for methods)."""
 
     arguments: tuple[tuple[str, Any], ...]
+    #: then a call of the closure the target returns (``Then``), or None
+    then: Then | None = None
 
     @classmethod
     def recorded(cls, arguments: dict[str, Any]) -> Call:
@@ -510,12 +546,13 @@ class Call:
         held = _with_attribute(arguments[node.id], names, value)
         if held is _UNPLANTED:
             return None
-        return Call(tuple((k, held if k == node.id else v) for k, v in self.arguments))
+        return Call(tuple((k, held if k == node.id else v) for k, v in self.arguments), self.then)
 
     def __repr__(self) -> str:
         # Hypothesis may print an example; a half-built user object's own
         # __repr__ can raise, which must not end the search
-        return "Call(" + ", ".join(f"{k}={describe(v)}" for k, v in self.arguments) + ")"
+        then = "" if self.then is None else f", then={describe(dict(self.then.arguments))}"
+        return "Call(" + ", ".join(f"{k}={describe(v)}" for k, v in self.arguments) + then + ")"
 
 
 _UNPLANTED = object()
@@ -914,6 +951,27 @@ def unique_calls(observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add(key)
             out.append(call)
     return out[:MAX_OBSERVED]
+
+
+def with_then(
+    strategy: st.SearchStrategy[Call], inner: dict[tuple[str, int], list[Then]]
+) -> st.SearchStrategy[Call]:
+    """``strategy``'s calls, each then calling the closure it returns (when it
+    returns one) with arguments a test gave a closure of that ``def``, or
+    not at all (a closure is still compared by what it holds)."""
+    thens: list[Then] = []
+    seen: set[str] = set()
+    for code, calls in inner.items():
+        for then in calls:
+            key = f"{code}:{call_key(dict(then.arguments))}"
+            if key not in seen:
+                seen.add(key)
+                thens.append(then)
+    if not thens:
+        return strategy
+    return st.tuples(strategy, st.one_of(st.sampled_from(thens[:MAX_OBSERVED]), st.none())).map(
+        lambda pair: dataclasses.replace(pair[0], then=pair[1])
+    )
 
 
 def hypothesis_settings(max_examples: int) -> settings:

@@ -498,10 +498,12 @@ def recording(
     code: CodeType,
     record: Callable[[dict[str, Any], FrameType], Any],
     raised: Callable[[Any], None] | None,
+    also: Mapping[CodeType, OnCall] | None = None,
 ) -> Iterator[None]:
     """Call ``record(arguments by name, the call's frame)`` for every call that
     runs ``code``, and ``raised(what record returned)`` when that call ends by
-    an exception."""
+    an exception; and tell ``also[other]`` of every call of the other code
+    objects it holds, in the same pass (one tracer at a time)."""
     frames: list[FrameType] = []
 
     def seen(frame: FrameType) -> bool:
@@ -514,5 +516,8 @@ def recording(
             return None
         return lambda did_raise, _value: raised(token) if did_raise else None
 
-    with watching({code: on_call}, seen):
+    listeners: dict[CodeType, OnCall] = {**(also or {}), code: on_call}
+    # ``seen`` keeps the frame of a call of ``code`` for ``on_call``; the
+    # others need none, and are accepted as they come
+    with watching(listeners, lambda frame: frame.f_code is not code or seen(frame)):
         yield

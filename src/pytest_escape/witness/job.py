@@ -36,11 +36,12 @@ from ..inputs.compare import (
     warnings_text,
 )
 from ..inputs.domain import Relation, learn, outside
+from ..inputs.identities import named
 from ..inputs.literals import Bare, NotLiteral, Step, describe_call
-from ..inputs.observe import global_constants, observe, observe_with_steps
+from ..inputs.observe import global_constants, observe_calls, observe_with_steps
 from ..inputs.rendering import call_source
 from ..inputs.sandbox import Allowance
-from ..inputs.strategies import Call, Seeds, Unexplorable, call_strategy, unique_calls
+from ..inputs.strategies import Call, Seeds, Then, Unexplorable, call_strategy, unique_calls, with_then
 from ..model import (
     HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,
@@ -90,10 +91,11 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             # a constructor's new instance: what the call made
             made = finding.call is not None and isinstance(finding.call.as_dict().get(name), Bare)
             for side, outcome in (("original", finding.original), ("mutant", finding.mutant)):
+                left = named(show(outcome.arguments.get(name)), outcome.identities)
                 if made and outcome.kind == RETURNED:
-                    out[side] = f"makes {show(outcome.arguments.get(name))}"
+                    out[side] = f"makes {left}"
                 else:
-                    out[side] += f" and leaves {name} = {show(outcome.arguments.get(name))}"
+                    out[side] += f" and leaves {name} = {left}"
         held = held_difference(finding.original.value, finding.mutant.value)
         if finding.difference == "return value" and held is not None:
             # a closure shows as its name: what it holds is what differs
@@ -161,10 +163,12 @@ def search_function(
             found(survivor.id, Witness(UNEXPLORABLE, reason=str(e)))
         return {"done": True}
     steps: list[Step] = []
+    inner: dict[tuple[str, int], list[Then]] = {}
     if options.deeper and target.kind == METHOD and "." in qualname:
         observed, steps = observe_with_steps(module, qualname, qualname.split(".")[0], run_tests)
     else:
-        observed = observe(module, qualname, run_tests)
+        seen = observe_calls(module, qualname, run_tests, inner=True)
+        observed, inner = seen.calls, seen.inner
     domain = learn(unique_calls(observed), target.arguments)
     share = allowance.seconds_each
     sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=allowance.sandbox_root)
@@ -185,6 +189,7 @@ def search_function(
                 caller,
                 observed,
                 steps,
+                inner,
                 domain,
                 options,
                 allowance,
@@ -225,6 +230,7 @@ def _search_one(
     caller: Caller,
     observed: list[dict[str, Any]],
     steps: list[Step],
+    inner: dict[tuple[str, int], list[Then]],
     domain: tuple[Relation, ...],
     options: WitnessOptions,
     allowance: Allowance,
@@ -244,6 +250,7 @@ def _search_one(
         )
     except Unexplorable as e:
         return {"verdict": UNEXPLORABLE, "reason": str(e), "examples": 0}
+    strategy = with_then(strategy, inner)
     # the mutant's code is compiled in place: its lines are the file's
     probe: LineProbe | None = None
     if not survivor.in_signature:
@@ -269,7 +276,8 @@ def _search_one(
         finding = _symbolic(target, survivor.id, search, finding, max(share, 2.0))
     result = finding_to_dict(finding)
     if finding.call is not None:
-        result["input"] = describe_call(target.qualname, finding.call.as_dict())
+        then = finding.call.then if finding.original is not None and finding.original.called else None
+        result["input"] = describe_call(target.qualname, finding.call.as_dict(), then)
     if finding.verdict == WITNESSED and finding.call is not None:
         assert finding.original is not None and finding.mutant is not None and finding.difference
         try:

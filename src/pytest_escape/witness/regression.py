@@ -9,6 +9,7 @@ argument that changed, or a line the original prints.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -41,6 +42,7 @@ from ..inputs.compare import (
     slotted,
     warned_difference,
 )
+from ..inputs.identities import holes, named, root_of
 from ..inputs.literals import (
     NotLiteral,
     compared,
@@ -69,6 +71,51 @@ def match_pattern(message: str, mutant_message: str | None) -> str:
     if mutant_message is not None and re.search(pattern, mutant_message):
         return f"^{pattern}$"
     return pattern
+
+
+def _shown_roots(original: CallOutcome) -> tuple[str, ...]:
+    """The arguments whose objects (or parts) the original's return value or
+    exception message shows by identity: the test holds each in a variable."""
+    texts = [original.value] if isinstance(original.value, str) else []
+    if original.kind == RAISED and (message := message_of(original.error)) is not None:
+        texts.append(message)
+    return tuple(
+        dict.fromkeys(root_of(whose) for text in texts for _, _, whose, _ in holes(text, original.identities))
+    )
+
+
+def spliced(text: str, original: CallOutcome, names: dict[str, str], pattern: bool = False) -> str | None:
+    """``text`` as a Python expression that computes the identities it shows
+    (``"<State@" + str(id(obj)) + ">"``), or None when it shows none.  With
+    ``pattern``, the literal parts are escaped for a regular expression and
+    the whole anchored: ``pytest.raises(match=)`` gets the message exactly.
+    Raises ``NotLiteral`` for an identity of an object no variable holds."""
+    spots = holes(text, original.identities)
+    if not spots:
+        return None
+
+    def literal(part: str) -> str:
+        return _REGEX_SPECIAL.sub(r"\\\1", part) if pattern else part
+
+    parts: list[str] = [repr(("^" if pattern else "") + literal(text[: spots[0][0]]))]
+    for index, (_, end, whose, spelled) in enumerate(spots):
+        root = root_of(whose)
+        if root in names:
+            held = names[root] + whose[len(root) :]
+        elif whose in ("None", "True", "False", "Ellipsis"):
+            held = whose
+        else:
+            raise NotLiteral(f"it shows the identity of {whose}, which the test does not hold")
+        parts.append(f"str(id({held}))" if spelled == "d" else f"format(id({held}), {spelled!r})")
+        following = spots[index + 1][0] if index + 1 < len(spots) else len(text)
+        parts.append(repr(literal(text[end:following]) + ("$" if pattern and following == len(text) else "")))
+    return " + ".join(part for part in parts if part != "''")
+
+
+def _no_identity(text: str) -> None:
+    """Refuse to pin a log record or warning that shows an object's identity."""
+    if "<id of " in text:
+        raise NotLiteral("the difference shows an object's identity (id), which a test cannot write there")
 
 
 #: the longest test name written; past it, fewer arguments are named
@@ -172,10 +219,14 @@ def _pin_logged(original: CallOutcome, mutant: CallOutcome) -> str:
     one only the mutant emits is not, and records that differ only in their
     number or order are pinned whole."""
     ours, theirs = logged_difference(original, mutant)
+    for record in (ours, theirs):
+        _no_identity(record.message if record is not None else "")
     if ours is not None and ours not in mutant.logged:
         return f"assert {_record_source(ours)} in caplog.record_tuples"
     if theirs is not None and theirs not in original.logged:
         return f"assert {_record_source(theirs)} not in caplog.record_tuples"
+    for record in original.logged:
+        _no_identity(named(record.message, original.identities))
     return f"assert caplog.record_tuples == [{', '.join(_record_source(r) for r in original.logged)}]"
 
 
@@ -297,8 +348,11 @@ def render(
     docstring: str,
 ) -> RegressionTest:
     """The test's source; raises ``NotLiteral`` (with the reason) when it cannot be written."""
+    if not original.called:
+        call = dataclasses.replace(call, then=None)  # it returned no closure to call
     watched = difference.removeprefix("argument ").strip("'") if difference.startswith("argument ") else None
-    source = call_source(target, call, (watched,) if watched else ())
+    held = tuple(dict.fromkeys(((watched,) if watched else ()) + _shown_roots(original)))
+    source = call_source(target, call, held)
     imports, body, names = source.imports, source.setup, source.names
     self_name = list(target.signature.parameters)[0] if target.kind == METHOD else None
     expression = source.expression
@@ -338,14 +392,19 @@ def render(
             if mutant.kind == RAISED and type(mutant.error) is type(original.error) and ours is not None:
                 # an exception whose own __str__ fails (a mutant that made it
                 # with None) is matched against nothing: pytest's match fails on it
-                match = f", match={match_pattern(ours, theirs)!r}"
+                exact = spliced(ours, original, names, pattern=True)
+                match = f", match={exact or repr(match_pattern(ours, theirs))}"
             call_lines = [f"with pytest.raises({cls}{match}):", f"    {expression}"]
     elif difference in ("return value", "outcome") and source.constructs:
         call_lines = [expression]  # __init__ gives None: the mutant raises, and the call alone tells
     elif difference in ("return value", "outcome") and not target.setter:
         call_lines = [f"result = {expression}"]
+        shown = spliced(original.value, original, names) if isinstance(original.value, str) else None
         try:
-            after_lines, needed = _pin_value(original.value, mutant)
+            if shown is not None:
+                after_lines, needed = [f"assert result == {shown}"], set()
+            else:
+                after_lines, needed = _pin_value(original.value, mutant)
         except NotLiteral as e:
             if mutant.kind == RETURNED:
                 raise NotLiteral(f"return value: {e}") from None
@@ -367,6 +426,8 @@ def render(
         after_lines[:0] = [_pin_sequence(original, imports)]
     elif difference == WARNED:
         heard, other = warned_difference(original, mutant)
+        for warning in (heard, other):
+            _no_identity(warning.message if warning is not None else "")
         imports.add("import warnings")
         if heard is None:
             # the original warns nothing here: a warning turned into an error fails the mutant

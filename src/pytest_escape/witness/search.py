@@ -24,6 +24,7 @@ from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatis
 from ..inputs.calls import Caller, LineProbe, unvaried
 from ..inputs.compare import HUNG, RAISED, CallOutcome, difference, value_key
 from ..inputs.domain import Relation, outside
+from ..inputs.identities import named
 from ..inputs.literals import describe_call
 from ..inputs.sandbox import SandboxViolation
 from ..inputs.strategies import Call, call_key, hypothesis_settings
@@ -130,7 +131,11 @@ def behaviour(outcome: CallOutcome) -> str:
     else:
         what = f"{outcome.kind} {value_key(outcome.value)}"
     left = [f"{name}={value_key(value)}" for name, value in sorted(outcome.arguments.items())]
-    return "; ".join([what, *left, *(f"{path}={contents!r}" for path, contents in outcome.files)])
+    # an object's identity in a text is whose it is: each copy of an input has its own
+    return named(
+        "; ".join([what, *left, *(f"{path}={contents!r}" for path, contents in outcome.files)]),
+        outcome.identities,
+    )
 
 
 def no_difference(examples: int, out_of_time: bool, distinct: int | None, needed: int) -> tuple[str, str]:

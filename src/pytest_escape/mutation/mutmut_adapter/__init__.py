@@ -162,16 +162,36 @@ def recording_calls(
     qualname: str,
     record: Callable[[dict[str, Any], FrameType], Any],
     raised: Callable[[Any], None] | None = None,
+    also: Callable[[CodeType], OnCall] | None = None,
 ) -> Iterator[None]:
     """Call ``record(arguments by name, the call's frame)`` for every call that runs the original,
-    and ``raised(what record returned)`` when that call then raises.
+    and ``raised(what record returned)`` when that call then raises; with
+    ``also``, tell ``also(code)`` of every call of a function defined inside
+    the original (a decorator factory's wrapper, a closure it returns).
 
     The interpreter tells when the function's code runs, so calls made
     through any reference to it (a decorator's, a registry's, one taken by
     ``from module import f`` before) are all seen.
     """
-    with recording(_located(module, qualname)[1].original, record, raised):
+    original = _located(module, qualname)[1].original
+    inner = {code: also(code) for code in defined_inside(original)} if also is not None else None
+    with recording(original, record, raised, inner):
         yield
+
+
+#: the code objects of comprehensions: no function a call can return
+_COMPREHENSIONS = frozenset({"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"})
+
+
+def defined_inside(code: CodeType) -> list[CodeType]:
+    """The functions (``def``s and lambdas) defined inside ``code``, however deep."""
+    found: list[CodeType] = []
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            if constant.co_name not in _COMPREHENSIONS:
+                found.append(constant)
+            found.extend(defined_inside(constant))
+    return found
 
 
 @contextmanager
