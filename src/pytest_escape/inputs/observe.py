@@ -96,17 +96,6 @@ def then_of(code: CodeType, arguments: dict[str, Any]) -> Then:
     )
 
 
-def observe(
-    module: str, qualname: str, run_tests: Callable[[], object], returned_only: bool = False
-) -> list[dict[str, Any]]:
-    """The arguments the tests passed to ``qualname`` (bounded, deep-copied at call time).
-
-    ``returned_only``: leave out calls that raised.  A test that checks
-    ``f(1.5)`` raises TypeError passes an input it does not call valid.
-    """
-    return observe_calls(module, qualname, run_tests, returned_only).calls
-
-
 def observe_calls(
     module: str,
     qualname: str,
@@ -115,9 +104,14 @@ def observe_calls(
     test_file: Callable[[str], bool] | None = None,
     inner: bool = False,
 ) -> Observed:
-    """``observe``, counting the calls a test made itself (files ``test_file``
-    accepts); with ``inner``, recording the calls of the functions defined
-    inside it too (``Observed.inner``)."""
+    """The arguments the tests passed to ``qualname`` (bounded, deep-copied at
+    call time), counting the calls a test made itself (files ``test_file``
+    accepts); with ``inner``, the calls of the functions defined inside it
+    too (``Observed.inner``).
+
+    ``returned_only``: leave out calls that raised.  A test that checks
+    ``f(1.5)`` raises TypeError passes an input it does not call valid.
+    """
     calls: list[dict[str, Any] | None] = []
     keep = sentinels(module)  # recorded as themselves: a copy of one means nothing
     found = Observed()
@@ -169,7 +163,7 @@ MAX_STEP_CALLS = 2000
 def observe_with_steps(
     module: str, qualname: str, owner: str, run_tests: Callable[[], object]
 ) -> tuple[list[dict[str, Any]], list[Step]]:
-    """``observe``, and in the same run of the tests, the calls they made on
+    """``observe_calls``, and in the same run of the tests, the calls they made on
     instances of class ``owner`` that changed the instance (``Step``).
 
     A method's survivor often needs a receiver in a state no test handed
