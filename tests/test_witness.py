@@ -1384,22 +1384,28 @@ def test_a_decorator_s_wrapper_is_no_witness_by_its_code_alone(project: Project)
     it returns the mutant's ``wrap``, whose code differs.  Compared by code,
     each was "witnessed" by the bare return value, with no test possible and
     also where calling it would do the same (``options={}``: ``label`` is
-    None either way).  What the wrapper holds still tells (``times``); and
-    the search now calls ``wrap`` as the test did (``(f=len)``), so the
-    mutants inside it are told apart by what the ``run`` it makes holds."""
+    None either way).  The search now calls what it returns as the test did,
+    two levels down (``(f=len)("ab")``), so each witness is a value a
+    regression test pins: a closure that differs only by what it holds is
+    kept aside while one that gives a value is looked for."""
     _searched(project, {"repeat.py": REPEAT, "test_repeat.py": REPEAT_TESTS}, 20)
     mutants = project.mutants()
     survivors = [m for m in mutants.values() if m["status"] == "survived"]
     inside = [_witness(m) for m in survivors if m["after"][0].strip().startswith("label = ")]
     assert inside, [m["after"] for m in survivors]
     for w in inside:
-        assert w["verdict"] == WITNESSED and w["input"].endswith("(f=<built-in function len>)"), w
-        # by a value the wrapper holds, never by its code alone
-        assert re.search(r"holding label = \S+$", w["original"]) and "label = None" in w["mutant"], w
-    (held,) = [_witness(m) for m in survivors if "times=3" in m["after"][0]]
-    assert held["verdict"] == WITNESSED
-    assert held["original"].endswith("holding times = 2"), held
-    assert held["mutant"].endswith("holding times = 3"), held
+        assert w["verdict"] == WITNESSED, w
+        assert w["input"].endswith("(f=<built-in function len>)(args=('ab',))"), w
+        assert w["original"].startswith("returns ([") and "<function" not in w["original"] + w["mutant"], w
+        assert re.search(r"result = repeat\(.*\)\(f=len\)\(\"ab\"\)", w["test"]), w["test"]
+    (times,) = [_witness(m) for m in survivors if "times=3" in m["after"][0]]
+    assert times["verdict"] == WITNESSED and times["test"], times
+    for index, w in enumerate([*inside, times]):
+        project.write({f"test_emitted_{index}.py": w["test"]})
+    emitted = project.pytester.runpytest(
+        "-p", "no:randomly", "-p", "no:asyncio", *(f"test_emitted_{i}.py" for i in range(len(inside) + 1))
+    )
+    emitted.assert_outcomes(passed=len(inside) + 1)
 
 
 DOOR = """

@@ -285,6 +285,34 @@ def test_an_operator_the_interpreter_names_in_a_type_error_is_no_difference() ->
     assert difference(mine, theirs) == "exception message"
 
 
+def test_a_returned_closure_is_called_level_by_level_as_its_def_takes_arguments() -> None:
+    from pytest_escape.inputs.observe import then_of
+    from pytest_escape.inputs.strategies import _chain
+    from pytest_escape.mutation.mutmut_adapter import defined_inside
+
+    def deco(times):
+        def wrap(func, /, *, label=None):
+            def run(first, *args, **kwargs):
+                return [func(first, *args, **kwargs) for _ in range(times)], label
+
+            return run
+
+        return wrap
+
+    depths = {code.co_name: depth for code, depth in defined_inside(deco.__code__)}
+    assert depths == {"wrap": 1, "run": 2}  # a comprehension is no function a call returns
+    inner = {code.co_name: code for code, _ in defined_inside(deco.__code__)}
+    wrap = then_of(inner["wrap"], {"func": len, "label": "x"}, 1)
+    run = then_of(inner["run"], {"first": "ab", "args": ("c",), "kwargs": {"k": 1}}, 2)
+    # positional-only stays positional; with *args holding values, what comes before goes by position
+    assert wrap.split(dict(wrap.arguments)) == ([len], {"label": "x"})
+    assert run.split(dict(run.arguments)) == (["ab", "c"], {"k": 1})
+    # a level left out ends the chain: the next level's call has nothing to call
+    assert _chain((wrap, run)) == (wrap, run)
+    assert _chain((None, run)) == ()
+    assert _chain((wrap, None)) == (wrap,)
+
+
 class _Held:
     def __init__(self) -> None:
         self.parts = [object()]

@@ -576,7 +576,7 @@ class Caller:
         logged_from = 0
         generated = False
         entered = False
-        called = False
+        called = 0
         # A fresh loop per call, as asyncio.run would make, but made before the
         # guard is armed (a loop opens a socket pair to wake itself).
         loop = asyncio.new_event_loop() if self.target.is_async else None
@@ -618,9 +618,11 @@ class Caller:
                         value = loop.run_until_complete(value)
                     if self.target.setter:
                         value = None  # ``obj.x = v`` gives nothing back, whatever the setter returns
-                    if call.then is not None and made_by(value, call.then, loop is not None):
-                        called = True
-                        value = self._then(value, call.then, loop)
+                    for step in call.then:
+                        if not made_by(value, step, loop is not None):
+                            break
+                        called += 1
+                        value = self._then(value, step, loop)
                     if inspect.isgenerator(value):
                         generated = True
                         value = list(itertools.islice(value, GENERATOR_ITEMS))

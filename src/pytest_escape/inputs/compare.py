@@ -73,9 +73,10 @@ class CallOutcome:
     #: the call gave a context manager ``@contextmanager`` made, entered and
     #: left here (``value`` is what ``with`` gave): a test has to enter it too
     entered: bool = False
-    #: the call gave a closure of its own, called here with the input's
-    #: ``Call.then`` (``value`` is what that gave): a test has to call it too
-    called: bool = False
+    #: how many of the input's ``Call.then`` ran: the call gave a closure of
+    #: its own, called here (``value`` is what the last call gave); a test
+    #: has to call it too
+    called: int = 0
     #: the files the call left in the sandbox's working directory (relative
     #: path, contents): what a storage writes is what it does
     files: tuple[tuple[str, bytes], ...] = ()

@@ -30,7 +30,7 @@ import sys
 import textwrap
 import types
 import weakref
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -1608,14 +1608,12 @@ def _match_key(match: re.Match[Any]) -> tuple[Any, ...]:
     return (match.re, match.string, match.pos, match.endpos, match.regs)
 
 
-def describe_call(target_name: str, arguments: dict[str, Any], then: Any = None) -> str:
+def describe_call(target_name: str, arguments: dict[str, Any], then: Sequence[Any] = ()) -> str:
     """An input as the call a reader would write (``bulk_discount(qty=10)``);
     a constructor's, on a new instance, as the class's (``Version(major=1)``);
-    with ``then`` (a ``strategies.Then``), the call of what it returns after
+    with ``then`` (``strategies.Then``s), the calls of what it returns after
     it (``retry(times=2)(f=job)``)."""
-    called = ""
-    if then is not None:
-        called = "(" + ", ".join(f"{k}={describe(v)}" for k, v in then.arguments) + ")"
+    called = "".join("(" + ", ".join(f"{k}={describe(v)}" for k, v in step.arguments) + ")" for step in then)
     owner, _, name = target_name.rpartition(".")
     if name == "__init__" and any(isinstance(v, Bare) for v in arguments.values()):
         target_name = owner

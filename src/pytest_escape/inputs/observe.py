@@ -80,8 +80,9 @@ class Observed:
 MAX_INNER = 50
 
 
-def then_of(code: CodeType, arguments: dict[str, Any]) -> Then:
-    """A call of the function of ``code`` with ``arguments`` (by parameter name), as a ``Then``."""
+def then_of(code: CodeType, arguments: dict[str, Any], depth: int = 1) -> Then:
+    """A call of the function of ``code`` (``depth`` levels inside the
+    target's) with ``arguments`` (by parameter name), as a ``Then``."""
     count = code.co_argcount + code.co_kwonlyargcount
     star = code.co_varnames[count] if code.co_flags & inspect.CO_VARARGS else None
     count += star is not None
@@ -89,6 +90,7 @@ def then_of(code: CodeType, arguments: dict[str, Any]) -> Then:
     return Then(
         (code.co_name, code.co_firstlineno),
         tuple(arguments.items()),
+        depth,
         star,
         double_star,
         code.co_argcount,
@@ -134,12 +136,12 @@ def observe_calls(
         if returned_only:
             calls[index] = None
 
-    def inner_call(code: CodeType) -> OnCall:
+    def inner_call(code: CodeType, depth: int) -> OnCall:
         def on_call(arguments: dict[str, Any]) -> None:
             kept = found.inner.setdefault((code.co_name, code.co_firstlineno), [])
             if len(kept) < MAX_INNER and not any(_test_double(v) for v in arguments.values()):
                 try:
-                    kept.append(then_of(code, deep_copy(arguments, dict(keep))))
+                    kept.append(then_of(code, deep_copy(arguments, dict(keep)), depth))
                 except Exception:  # noqa: BLE001 - uncopyable: not a seed
                     pass
 

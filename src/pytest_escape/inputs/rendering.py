@@ -190,12 +190,12 @@ def _call_source(
         # a plain test runs the coroutine as the search did, in a fresh event loop
         imports.add("import asyncio")
         expression = f"asyncio.run({expression})"
-    if call.then is not None:
-        expression += _then_source(call.then, setup, imports)
+    for level, step in enumerate(call.then, 1):
+        expression += _then_source(step, f"then{level if level > 1 else ''}", setup, imports)
     return CallSource(setup, imports, expression, names)
 
 
-def _then_source(then: Then, setup: list[str], imports: set[str]) -> str:
+def _then_source(then: Then, prefix: str, setup: list[str], imports: set[str]) -> str:
     """The argument list of the call of the closure the target returned
     (``(3, key="a")``); an object among them gets lines of its own first."""
 
@@ -218,13 +218,13 @@ def _then_source(then: Then, setup: list[str], imports: set[str]) -> str:
     sources: dict[str, Any] = {}
     for name, value in then.arguments:
         if name == then.star:
-            sources[name] = [source(f"then_{name}_{i}", item) for i, item in enumerate(value)]
+            sources[name] = [source(f"{prefix}_{name}_{i}", item) for i, item in enumerate(value)]
         elif name == then.double_star:
             if not all(isinstance(key, str) and key.isidentifier() for key in value):
                 raise NotLiteral("the returned function's keyword arguments are no names")
-            sources[name] = {key: source(f"then_{key}", item) for key, item in value.items()}
+            sources[name] = {key: source(f"{prefix}_{key}", item) for key, item in value.items()}
         else:
-            sources[name] = source(f"then_{name}", value)
+            sources[name] = source(f"{prefix}_{name}", value)
     args, kwargs = then.split(sources)
     return "(" + ", ".join([*args, *(f"{key}={text}" for key, text in kwargs.items())]) + ")"
 

@@ -487,6 +487,8 @@ class Then:
 
     code: tuple[str, int]
     arguments: tuple[tuple[str, Any], ...]
+    #: how deep its ``def`` is inside the target's (1: in its body)
+    depth: int = 1
     star: str | None = None
     double_star: str | None = None
     #: how many of its first parameters may be passed by position, and must be
@@ -516,8 +518,9 @@ class Call:
     """One input: every parameter's value by name (``self`` included for methods)."""
 
     arguments: tuple[tuple[str, Any], ...]
-    #: then a call of the closure the target returns (``Then``), or None
-    then: Then | None = None
+    #: then calls of the closure the target returns, of the closure that
+    #: returns, ... (``Then``, one per level), as far as each returns one
+    then: tuple[Then, ...] = ()
 
     @classmethod
     def recorded(cls, arguments: dict[str, Any]) -> Call:
@@ -551,7 +554,7 @@ class Call:
     def __repr__(self) -> str:
         # Hypothesis may print an example; a half-built user object's own
         # __repr__ can raise, which must not end the search
-        then = "" if self.then is None else f", then={describe(dict(self.then.arguments))}"
+        then = "".join(f", then={describe(dict(step.arguments))}" for step in self.then)
         return "Call(" + ", ".join(f"{k}={describe(v)}" for k, v in self.arguments) + then + ")"
 
 
@@ -953,25 +956,42 @@ def unique_calls(observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out[:MAX_OBSERVED]
 
 
+#: how many levels of returned closures a search calls (a decorator
+#: factory's ``deco(arg)(func)(*args)`` is two)
+THEN_DEPTH = 3
+
+
 def with_then(
     strategy: st.SearchStrategy[Call], inner: dict[tuple[str, int], list[Then]]
 ) -> st.SearchStrategy[Call]:
     """``strategy``'s calls, each then calling the closure it returns (when it
-    returns one) with arguments a test gave a closure of that ``def``, or
-    not at all (a closure is still compared by what it holds)."""
-    thens: list[Then] = []
+    returns one) with arguments a test gave a closure of that ``def``, and
+    the closure that returns, level by level (``THEN_DEPTH``); or stopping
+    at any level (a closure is still compared by what it holds)."""
+    levels: dict[int, list[Then]] = {}
     seen: set[str] = set()
     for code, calls in inner.items():
         for then in calls:
             key = f"{code}:{call_key(dict(then.arguments))}"
-            if key not in seen:
+            if key not in seen and then.depth <= THEN_DEPTH:
                 seen.add(key)
-                thens.append(then)
-    if not thens:
+                levels.setdefault(then.depth, []).append(then)
+    if 1 not in levels:
         return strategy
-    return st.tuples(strategy, st.one_of(st.sampled_from(thens[:MAX_OBSERVED]), st.none())).map(
-        lambda pair: dataclasses.replace(pair[0], then=pair[1])
+    steps = [st.one_of(st.sampled_from(levels[d][:MAX_OBSERVED]), st.none()) for d in sorted(levels)]
+    return st.tuples(strategy, *steps).map(
+        lambda drawn: dataclasses.replace(drawn[0], then=_chain(drawn[1:]))
     )
+
+
+def _chain(steps: tuple[Then | None, ...]) -> tuple[Then, ...]:
+    """The drawn calls, one per level, up to the first level left out."""
+    chain: list[Then] = []
+    for step in steps:
+        if step is None or step.depth != len(chain) + 1:
+            break
+        chain.append(step)
+    return tuple(chain)
 
 
 def hypothesis_settings(max_examples: int) -> settings:

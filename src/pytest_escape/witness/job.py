@@ -276,8 +276,8 @@ def _search_one(
         finding = _symbolic(target, survivor.id, search, finding, max(share, 2.0))
     result = finding_to_dict(finding)
     if finding.call is not None:
-        then = finding.call.then if finding.original is not None and finding.original.called else None
-        result["input"] = describe_call(target.qualname, finding.call.as_dict(), then)
+        ran = finding.original.called if finding.original is not None else 0
+        result["input"] = describe_call(target.qualname, finding.call.as_dict(), finding.call.then[:ran])
     if finding.verdict == WITNESSED and finding.call is not None:
         assert finding.original is not None and finding.mutant is not None and finding.difference
         try:

@@ -348,8 +348,8 @@ def render(
     docstring: str,
 ) -> RegressionTest:
     """The test's source; raises ``NotLiteral`` (with the reason) when it cannot be written."""
-    if not original.called:
-        call = dataclasses.replace(call, then=None)  # it returned no closure to call
+    # the calls of returned closures that ran: past them, there was none to call
+    call = dataclasses.replace(call, then=call.then[: original.called])
     watched = difference.removeprefix("argument ").strip("'") if difference.startswith("argument ") else None
     held = tuple(dict.fromkeys(((watched,) if watched else ()) + _shown_roots(original)))
     source = call_source(target, call, held)

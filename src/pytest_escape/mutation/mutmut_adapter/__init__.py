@@ -162,19 +162,22 @@ def recording_calls(
     qualname: str,
     record: Callable[[dict[str, Any], FrameType], Any],
     raised: Callable[[Any], None] | None = None,
-    also: Callable[[CodeType], OnCall] | None = None,
+    also: Callable[[CodeType, int], OnCall] | None = None,
 ) -> Iterator[None]:
     """Call ``record(arguments by name, the call's frame)`` for every call that runs the original,
     and ``raised(what record returned)`` when that call then raises; with
-    ``also``, tell ``also(code)`` of every call of a function defined inside
-    the original (a decorator factory's wrapper, a closure it returns).
+    ``also``, tell ``also(code, depth)`` of every call of a function defined
+    inside the original (a decorator factory's wrapper, a closure it
+    returns; ``depth`` 1 in its body, 2 in such a function's, ...).
 
     The interpreter tells when the function's code runs, so calls made
     through any reference to it (a decorator's, a registry's, one taken by
     ``from module import f`` before) are all seen.
     """
     original = _located(module, qualname)[1].original
-    inner = {code: also(code) for code in defined_inside(original)} if also is not None else None
+    inner = (
+        {code: also(code, depth) for code, depth in defined_inside(original)} if also is not None else None
+    )
     with recording(original, record, raised, inner):
         yield
 
@@ -183,14 +186,17 @@ def recording_calls(
 _COMPREHENSIONS = frozenset({"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"})
 
 
-def defined_inside(code: CodeType) -> list[CodeType]:
-    """The functions (``def``s and lambdas) defined inside ``code``, however deep."""
-    found: list[CodeType] = []
+def defined_inside(code: CodeType, depth: int = 1) -> list[tuple[CodeType, int]]:
+    """The functions (``def``s and lambdas) defined inside ``code``, however
+    deep, each with how many functions deep it is (a comprehension is none)."""
+    found: list[tuple[CodeType, int]] = []
     for constant in code.co_consts:
         if isinstance(constant, CodeType):
-            if constant.co_name not in _COMPREHENSIONS:
-                found.append(constant)
-            found.extend(defined_inside(constant))
+            if constant.co_name in _COMPREHENSIONS:
+                found.extend(defined_inside(constant, depth))
+            else:
+                found.append((constant, depth))
+                found.extend(defined_inside(constant, depth + 1))
     return found
 
 
