@@ -1571,6 +1571,48 @@ def test_what_a_call_returns_is_called_as_the_tests_called_it(project: Project) 
     emitted.assert_outcomes(passed=len(inside))
 
 
+REPEATED = """
+def repeated(k):
+    def wrap(func):
+        def run(*args):
+            return [func(*args) for _ in range(k + 1)]
+
+        return run
+
+    return wrap
+"""
+
+REPEATED_TESTS = """
+from repeated import repeated
+
+
+@repeated(2)
+def double(x):
+    return 2 * x
+
+
+def test_double():
+    assert double(5)
+"""
+
+
+def test_a_call_a_test_module_makes_as_it_is_imported_is_a_seed(project: Project) -> None:
+    """A call made while a test module is imported (a decorator applied at
+    its top level, a table built there) is made while no test runs, so the
+    search never saw it: ``k`` has no hint, default or telling name, and
+    the survivors were "unexplorable".  The worker records such calls while
+    it collects, and the search starts from them, and calls what they
+    return as those calls did."""
+    _searched(project, {"repeated.py": REPEATED, "test_repeated.py": REPEATED_TESTS}, 20)
+    survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
+    assert survivors, project.mutants()
+    for m in survivors:
+        w = _witness(m)
+        assert w["verdict"] == WITNESSED, (m["after"], w)
+        # the decorator's argument and the function it wrapped, recorded at import
+        assert re.fullmatch(r"repeated\(k=-?\d+\)\(func=<function double>\)\(args=\(5,\)\)", w["input"]), w
+
+
 NOTES = """
 import warnings
 

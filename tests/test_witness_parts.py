@@ -288,7 +288,7 @@ def test_an_operator_the_interpreter_names_in_a_type_error_is_no_difference() ->
 def test_a_returned_closure_is_called_level_by_level_as_its_def_takes_arguments() -> None:
     from pytest_escape.inputs.observe import then_of
     from pytest_escape.inputs.strategies import _chain
-    from pytest_escape.mutation.mutmut_adapter import defined_inside
+    from pytest_escape.mutation.switch import defined_inside
 
     def deco(times):
         def wrap(func, /, *, label=None):

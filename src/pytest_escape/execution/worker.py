@@ -22,7 +22,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn
@@ -33,6 +33,7 @@ from _pytest.runner import runtestprotocol
 from ..doctests import failure_kind, is_doctest
 from ..inputs.compare import exception_text, without_addresses
 from ..inputs.literals import project_root
+from ..inputs.observe import recording_collection
 from ..lifetime import die_with_parent
 from ..model import NO_COVERAGE, SURVIVED, Evidence, MutantStatus, PropertyResult, Witness
 from ..mutation.import_hook import install
@@ -476,6 +477,16 @@ class WorkerPlugin:
 
     def _timeout(self, tests: Iterable[str]) -> float:
         return self.limits.total(tests)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection(self, session: pytest.Session) -> Iterator[None]:
+        """Collect, recording the calls of the target files' functions made
+        while the test modules are imported: seeds for the witness search
+        that no test makes while it runs (``observe.recording_collection``)."""
+        if self.plan.witness.budget == 0:
+            return (yield)
+        with recording_collection(frozenset(plan.path for plan in self.plan.modules.values())):
+            return (yield)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:

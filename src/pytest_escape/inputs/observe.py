@@ -7,9 +7,10 @@ does to them later does not change the record.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import CodeType, FrameType, FunctionType
 from typing import Any
@@ -18,10 +19,11 @@ from ..mutation.mutmut_adapter import (
     activate,
     mutated_codes,
     mutated_methods,
+    original_code,
     recording_calls,
     watching_calls,
 )
-from ..mutation.switch import OnCall
+from ..mutation.switch import OnCall, defined_inside, watching
 from .calls import attribute_name, sentinels
 from .compare import same_value
 from .copying import deep_copy
@@ -78,6 +80,47 @@ class Observed:
 
 #: calls recorded per function defined inside the observed one
 MAX_INNER = 50
+
+#: calls of the target files' functions made while the tests were collected,
+#: by code (``_code_key``): a class decorator a test module applies at its
+#: top level, its module-level set-up, the library's own decorators applied
+#: as it is imported.  No test is running then, so ``observe_calls`` never
+#: saw them, and a parameter only such calls passed had no seed (an event
+#: library's ``evented(cls)``: 24 survivors "unexplorable").  Recorded in
+#: the worker (``recording_collection``); its children inherit them.
+_AT_COLLECTION: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
+
+
+def _code_key(code: CodeType) -> tuple[str, int, str]:
+    return code.co_filename, code.co_firstlineno, code.co_name
+
+
+@contextlib.contextmanager
+def recording_collection(files: frozenset[str]) -> Iterator[None]:
+    """Record the calls of the functions of ``files`` made in the block (deep
+    copies, ``MAX_INNER`` per function) into ``_AT_COLLECTION``."""
+
+    def lookup(code: CodeType) -> OnCall | None:
+        if code.co_filename not in files:
+            return None
+        kept = _AT_COLLECTION.setdefault(_code_key(code), [])
+        if len(kept) >= MAX_INNER:
+            return None
+
+        def on_call(arguments: dict[str, Any]) -> None:
+            if not any(_test_double(v) for v in arguments.values()):
+                with contextlib.suppress(Exception):  # uncopyable: not a seed
+                    kept.append(deep_copy(arguments, {}))
+
+        return on_call
+
+    with watching(lookup):
+        yield
+
+
+def at_collection(code: CodeType) -> list[dict[str, Any]]:
+    """The calls of ``code``'s function made while the tests were collected."""
+    return _AT_COLLECTION.get(_code_key(code), [])
 
 
 def then_of(code: CodeType, arguments: dict[str, Any], depth: int = 1) -> Then:
@@ -154,6 +197,13 @@ def observe_calls(
     except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
         pass
     found.calls = [call for call in calls if call is not None]
+    if inner:
+        original = original_code(module, qualname)
+        found.calls += at_collection(original)[: max(MAX_RECORDED - len(found.calls), 0)]
+        for code, depth in defined_inside(original):
+            kept = found.inner.setdefault((code.co_name, code.co_firstlineno), [])
+            made = [then_of(code, arguments, depth) for arguments in at_collection(code)]
+            kept += made[: MAX_INNER - len(kept)]
     return found
 
 

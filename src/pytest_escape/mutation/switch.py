@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import gc
 import inspect
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -246,6 +247,24 @@ def mutated_defaults(
     return defaults, kwdefaults
 
 
+#: the code objects of comprehensions: no function a call can return
+_COMPREHENSIONS = frozenset({"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"})
+
+
+def defined_inside(code: CodeType, depth: int = 1) -> list[tuple[CodeType, int]]:
+    """The functions (``def``s and lambdas) defined inside ``code``, however
+    deep, each with how many functions deep it is (a comprehension is none)."""
+    found: list[tuple[CodeType, int]] = []
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            if constant.co_name in _COMPREHENSIONS:
+                found.extend(defined_inside(constant, depth))
+            else:
+                found.append((constant, depth))
+                found.extend(defined_inside(constant, depth + 1))
+    return found
+
+
 class Switch:
     """The switched functions of this process: their mutants' code, where each
     function lives, and which one runs a mutant now."""
@@ -259,6 +278,9 @@ class Switch:
         self._codes: dict[tuple[str, str], Mutated] = {}
         #: functions whose code is swapped now -> their original code
         self._swapped: dict[FunctionType, Mutated] = {}
+        #: a code object defined inside a located function -> the live
+        #: functions made from it so far (``find_closures``)
+        self._closures: dict[CodeType, list[FunctionType]] = {}
 
     def _source(self, module: ModuleType) -> str:
         try:
@@ -307,19 +329,53 @@ class Switch:
         if mutated.kwdefaults is not None:
             target.__kwdefaults__ = mutated.kwdefaults
 
+    def find_closures(self) -> None:
+        """Find the live functions made from the code defined inside every
+        located function: a decorator factory's wrapper that a test module
+        applied as it was imported, a callback registered then.  They were
+        made from the original's code before any mutant ran, so swapping the
+        factory's code left them running the original: their tests passed
+        on every mutant inside them (false survivors), and the forced-failure
+        probe concluded that the tests import the code from elsewhere.  One
+        pass over the collector's objects, before the children are forked."""
+        wanted = {code for located in self._located.values() for code, _ in defined_inside(located.original)}
+        self._closures = {}
+        if not wanted:
+            return
+        for obj in gc.get_objects():
+            if type(obj) is FunctionType and obj.__code__ in wanted:
+                self._closures.setdefault(obj.__code__, []).append(obj)
+
+    def _closures_of(self, located: Located) -> Iterator[tuple[CodeType, FunctionType]]:
+        for code, _ in defined_inside(located.original):
+            for live in self._closures.get(code, ()):
+                if live.__code__ is code:  # not made anew since
+                    yield code, live
+
     def swap(self, module: ModuleType, function: FunctionCopies, mutant: str) -> None:
-        """Make every function object of ``function`` run ``mutant``'s code, with its defaults."""
+        """Make every function object of ``function`` run ``mutant``'s code,
+        with its defaults, and every live closure made from code defined
+        inside it run the mutant's version of that code."""
         located = self.where(module, function)
         mutated = self.mutated(module, function, mutant)
         for target in located.functions:
             self._set(target, mutated)
+        theirs = _paired(located.original, mutated.code)
+        for code, live in self._closures_of(located):
+            other = theirs.get(code)
+            fitted = _fitted(other, code) if other is not None and other != code else None
+            if fitted is not None:
+                self._set(live, Mutated(fitted))
         _clear(located.caches)
 
     def fail(self, module: ModuleType, function: FunctionCopies) -> None:
-        """Make the function raise when called (the forced-failure probe)."""
+        """Make the function raise when called (the forced-failure probe), and
+        every live closure made from code defined inside it."""
         located = self.where(module, function)
         for target in located.functions:
             self._set(target, Mutated(_failing(located.original)))
+        for code, live in self._closures_of(located):
+            self._set(live, Mutated(_failing(code)))
         _clear(located.caches)
 
     def restore(self) -> None:
@@ -378,6 +434,33 @@ def switchable(module: MutatedModule, live: ModuleType, source: str) -> MutatedM
         functions=tuple(f for f in module.functions if f.dict_name not in dropped),
         skipped=(*module.skipped, *skipped.values()),
     )
+
+
+def _fitted(mutant: CodeType, original: CodeType) -> CodeType | None:
+    """``mutant`` with ``original``'s free variables, which a live closure's
+    cells are (a code object only replaces one with as many), or None.  A
+    mutant that drops the last use of one (``range(k + 1)`` ->
+    ``range(None)``) needs fewer; those it keeps come first in the same
+    order when only trailing ones are gone, and the dropped ones are then
+    appended, unused (the instructions index the kept ones as before)."""
+    if mutant.co_freevars == original.co_freevars:
+        return mutant
+    if original.co_freevars[: len(mutant.co_freevars)] != mutant.co_freevars:
+        return None
+    try:
+        return mutant.replace(co_freevars=original.co_freevars)
+    except (TypeError, ValueError):
+        return None
+
+
+def _paired(original: CodeType, mutant: CodeType) -> dict[CodeType, CodeType]:
+    """Each code object defined inside ``original`` -> the mutant's of the
+    same ``def``: the same name and first line (a mutant's copy is compiled
+    at the original's lines), in order (two lambdas on one line)."""
+    ours, theirs = defined_inside(original), defined_inside(mutant)
+    if [(c.co_name, c.co_firstlineno) for c, _ in ours] != [(c.co_name, c.co_firstlineno) for c, _ in theirs]:
+        return {}  # the mutant made or dropped a def: nothing to pair safely
+    return {mine: other for (mine, _), (other, _) in zip(ours, theirs, strict=True)}
 
 
 def _clear(caches: list[Any]) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 from mutmut.mutation.trampoline_templates import CLASS_NAME_SEPARATOR
 
 from ..import_time import top_level
-from ..switch import Located, NotSwitchable, OnCall, Switch, clone, recording, watching
+from ..switch import Located, NotSwitchable, OnCall, Switch, clone, defined_inside, recording, watching
 from ..types import FunctionCopies
 
 MUTMUT_VERSION = "3.8.1"
@@ -182,24 +182,6 @@ def recording_calls(
         yield
 
 
-#: the code objects of comprehensions: no function a call can return
-_COMPREHENSIONS = frozenset({"<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"})
-
-
-def defined_inside(code: CodeType, depth: int = 1) -> list[tuple[CodeType, int]]:
-    """The functions (``def``s and lambdas) defined inside ``code``, however
-    deep, each with how many functions deep it is (a comprehension is none)."""
-    found: list[tuple[CodeType, int]] = []
-    for constant in code.co_consts:
-        if isinstance(constant, CodeType):
-            if constant.co_name in _COMPREHENSIONS:
-                found.extend(defined_inside(constant, depth))
-            else:
-                found.append((constant, depth))
-                found.extend(defined_inside(constant, depth + 1))
-    return found
-
-
 @contextmanager
 def watching_calls(
     functions: Mapping[tuple[str, str], OnCall], accept: Callable[[FrameType], bool] | None = None
@@ -246,6 +228,7 @@ def prepare() -> None:
             _switch.prepare(module, function)
         except NotSwitchable:
             continue
+    _switch.find_closures()
 
 
 @functools.cache
