@@ -258,3 +258,38 @@ def test_switchable_drops_what_cannot_be_switched_and_names_it(loaded: tuple) ->
     assert named["hidden"].startswith("decorated: its decorator keeps the function where")
     assert named["rebuilt"].startswith("decorated: its decorator replaced the function's code")
     assert "square" in {m.function for m in kept.mutants}  # what can be switched stays
+
+
+def _nested_run(text: str) -> types.CodeType:
+    namespace: dict[str, object] = {}
+    exec(textwrap.dedent(text), namespace)  # noqa: S102 - the test's own text
+    outer = namespace["repeated"]
+    assert isinstance(outer, types.FunctionType)
+    wrap = next(c for c in outer.__code__.co_consts if isinstance(c, types.CodeType))
+    return next(c for c in wrap.co_consts if isinstance(c, types.CodeType) and c.co_name == "run")
+
+
+def test_a_closure_s_code_takes_a_mutant_that_holds_fewer_variables() -> None:
+    from pytest_escape.mutation.switch import _fitted
+
+    made = """
+        def repeated(k):
+            def wrap(func):
+                def run(*args):
+                    return [func(*args) for _ in range(K)]
+                return run
+            return wrap
+        """
+    original = _nested_run(made.replace("K", "k + 1"))
+    dropped = _nested_run(made.replace("K", "None"))
+    assert original.co_freevars == ("func", "k") and dropped.co_freevars == ("func",)
+    fitted = _fitted(dropped, original)
+    assert fitted is not None and fitted.co_freevars == original.co_freevars
+    live = types.FunctionType(original, {}, "run", None, tuple(types.CellType(v) for v in (len, 2)))
+    live.__code__ = fitted  # a code object only replaces one with as many free variables
+    with pytest.raises(TypeError, match="NoneType"):
+        live("ab")
+    # the variables it keeps are not the first ones: left as it was
+    kept_last = _nested_run(made.replace("K", "k").replace("func(*args)", "1"))
+    assert kept_last.co_freevars == ("k",)
+    assert _fitted(kept_last, original) is None
