@@ -1611,6 +1611,14 @@ def test_a_call_a_test_module_makes_as_it_is_imported_is_a_seed(project: Project
         assert w["verdict"] == WITNESSED, (m["after"], w)
         # the decorator's argument and the function it wrapped, recorded at import
         assert re.fullmatch(r"repeated\(k=-?\d+\)\(func=<function double>\)\(args=\(5,\)\)", w["input"]), w
+        # ``double`` in the test module is the wrapper: the test defines the function itself
+        assert "    def double(x):" in w["test"] and "(func=double)(5)" in w["test"], w["test"]
+    for index, m in enumerate(survivors):
+        project.write({f"test_emitted_{index}.py": _witness(m)["test"]})
+    emitted = project.pytester.runpytest(
+        "-p", "no:randomly", "-p", "no:asyncio", *(f"test_emitted_{i}.py" for i in range(len(survivors)))
+    )
+    emitted.assert_outcomes(passed=len(survivors))
 
 
 NOTES = """

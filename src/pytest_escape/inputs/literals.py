@@ -790,6 +790,18 @@ def importable_name(obj: Any) -> tuple[str, str] | None:
     return (f"from {module} import {top}", qualname)
 
 
+def _wrapped_in_a_test_module(function: types.FunctionType) -> bool:
+    """Whether ``function`` is a test module's, and its name there holds
+    something else: the wrapper a decorator made of it (``@repeated(2) def
+    double``).  Importing the name gives the wrapper, so the test defines
+    the function itself, as it does a function defined inside a test."""
+    module = sys.modules.get(function.__module__)
+    path = os.path.basename(getattr(module, "__file__", None) or "")
+    if not (path.startswith("test_") or path.endswith("_test.py") or path == "conftest.py"):
+        return False
+    return getattr(module, function.__name__, None) is not function
+
+
 def _float(value: float) -> Literal:
     if math.isnan(value):
         return Literal("float('nan')")
@@ -927,7 +939,11 @@ def _build(value: Any, depth: int) -> Literal:
     if isinstance(value, type) or inspect.isfunction(value) or inspect.isbuiltin(value):
         # a class or function, by its name (a lambda or a local one has none)
         found = importable_name(value)
-        if found is None and inspect.isfunction(value) and (defined := _DEFINED.get()) is not None:
+        if (
+            inspect.isfunction(value)
+            and (found is None or _wrapped_in_a_test_module(value))
+            and (defined := _DEFINED.get()) is not None
+        ):
             return _local_function(value, defined)
         if found is None:
             raise NotLiteral(f"{getattr(value, '__qualname__', value)!s} cannot be imported by name")
