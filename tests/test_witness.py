@@ -1621,6 +1621,50 @@ def test_a_call_a_test_module_makes_as_it_is_imported_is_a_seed(project: Project
     emitted.assert_outcomes(passed=len(survivors))
 
 
+TICKER = """
+import datetime
+
+
+class Ticker:
+    def __init__(self, every):
+        self.every = every
+        self.last_run = None
+        self.next_run = None
+
+    def run(self):
+        self.last_run = datetime.datetime.now()
+        self.next_run = self.last_run + datetime.timedelta(seconds=self.every)
+        return self.every > 5
+"""
+
+TICKER_TESTS = """
+from ticker import Ticker
+
+
+def test_run():
+    ticker = Ticker(10)
+    ticker.run()
+    assert ticker.next_run is not None
+"""
+
+
+def test_a_moment_the_call_read_from_the_clock_is_the_same_on_two_runs(project: Project) -> None:
+    """``last_run = now()``, ``next_run = last_run + every``: two runs of the
+    original on copies of one input leave two moments, and the search set
+    every input aside as unsteady (a job scheduler: 25 survivors).  Moments
+    as far from their call's start as each other are the same; a mutant
+    that moves one by more than a call takes still differs."""
+    _searched(project, {"ticker.py": TICKER, "test_ticker.py": TICKER_TESTS}, 20)
+    survivors = {
+        m["after"][0].strip(): _witness(m) for m in project.mutants().values() if m["status"] == "survived"
+    }
+    assert survivors, project.mutants()
+    assert {w["verdict"] for w in survivors.values()} == {WITNESSED}, survivors
+    compared = survivors["return self.every >= 5"]
+    assert compared["input"].startswith("Ticker.run(self=") and "every=5" in compared["input"], compared
+    assert compared["test"], compared
+
+
 NOTES = """
 import warnings
 

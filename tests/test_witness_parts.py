@@ -313,6 +313,23 @@ def test_a_returned_closure_is_called_level_by_level_as_its_def_takes_arguments(
     assert _chain((wrap, None)) == (wrap,)
 
 
+def test_a_moment_is_the_same_as_far_from_its_own_call() -> None:
+    from pytest_escape.inputs.moments import comparing, same_moment
+
+    first, second = (1_700_000_000.0, 1_700_000_000.002), (1_700_000_005.0, 1_700_000_005.001)
+    read = [datetime.datetime.fromtimestamp(start + 0.001) for start, _ in (first, second)]
+    later = [moment + datetime.timedelta(seconds=10) for moment in read]
+    with comparing(first, second):
+        assert same_moment(*read) and same_moment(*later)
+        assert same_moment(first[0] + 0.001, second[0])  # time.time() too
+        # moved by more than a call takes, or a fixed date: not the same
+        assert not same_moment(read[0], later[1])
+        fixed = datetime.datetime(2001, 1, 1)
+        assert not same_moment(fixed, fixed + datetime.timedelta(microseconds=1))
+        assert not same_moment(0.5, 0.5004)
+    assert not same_moment(*read)  # outside a comparison of two calls
+
+
 class _Held:
     def __init__(self) -> None:
         self.parts = [object()]

@@ -17,6 +17,7 @@ import io
 import itertools
 import linecache
 import sys
+import time
 import tokenize
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -569,6 +570,7 @@ class Caller:
 
     def __call__(self, call: Call, mutant: str | None, probe: LineProbe | None = None) -> CallOutcome:
         arguments: dict[str, Any] = {}
+        started = time.time()
         printed = io.StringIO()
         heard: list[warnings.WarningMessage] = []
         start = 0
@@ -595,6 +597,7 @@ class Caller:
                 self.guard,
             ):
                 warnings.simplefilter("always")
+                started = time.time()
                 try:
                     arguments = fresh_arguments(call.arguments, self.sentinels)
                 except Exception as e:  # noqa: BLE001 - a constructor refused its generated arguments
@@ -642,6 +645,7 @@ class Caller:
         except BaseException as e:  # noqa: BLE001 - whatever the code raises is its outcome
             outcome = CallOutcome(RAISED, error=e)
         finally:
+            ended = time.time()
             activate(None)
             if loop is not None:
                 _close(loop)
@@ -649,6 +653,7 @@ class Caller:
             # user code swallowed the refusal; the call still tried it
             raise SandboxViolation(self.guard.violation)
         outcome.output = printed.getvalue()
+        outcome.clock = (started, ended)
         outcome.generated = generated
         outcome.entered = entered
         outcome.called = called

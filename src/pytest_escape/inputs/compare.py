@@ -9,6 +9,7 @@ warnings it gave, with where they point.
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 import logging
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from .identities import Identities, named
+from .moments import Clock, comparing, same_moment
 
 RETURNED = "returned"
 RAISED = "raised"
@@ -83,6 +85,9 @@ class CallOutcome:
     #: the objects the call had, by identity (``identities``): a number in a
     #: text that is one of them is compared, and shown, as whose it is
     identities: Identities = field(default_factory=dict)
+    #: when the call (and the building of its input) started and ended: a
+    #: moment it read is compared as one (``moments``)
+    clock: Clock | None = None
 
     def describe(self) -> str:
         if self.kind == RETURNED:
@@ -389,7 +394,9 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
             and all(same_value(x, y, _seen, _depth + 1) for _, x, y in _held_by_both(a, b))
         )
     if isinstance(a, float):
-        return (math.isnan(a) and math.isnan(b)) or a == b
+        return (math.isnan(a) and math.isnan(b)) or a == b or same_moment(a, b)
+    if type(a) is datetime.datetime and a != b and same_moment(a, b):
+        return True
     if isinstance(a, complex):
         return same_value(a.real, b.real) and same_value(a.imag, b.imag)
     if isinstance(a, (io.StringIO, io.BytesIO)) and stream_state(a) != stream_state(b):
@@ -517,7 +524,13 @@ def difference(a: CallOutcome, b: CallOutcome) -> str | None:
     """What differs between two outcomes ("return value", "argument 'items'"...), or None.
 
     Texts are compared with the identities they show named (``identities``):
-    two runs on copies of one input show two numbers for one object."""
+    two runs on copies of one input show two numbers for one object; and the
+    moments each call read from the clock as the same moment (``moments``)."""
+    with comparing(a.clock, b.clock):
+        return _difference(a, b)
+
+
+def _difference(a: CallOutcome, b: CallOutcome) -> str | None:
     if a.kind != b.kind:
         return "outcome"
     if a.kind == RETURNED and not _same_returned(a, b):
