@@ -434,3 +434,11 @@ def test_an_expression_of_module_settings_alone_is_no_evidence() -> None:
     assert infection.looked_now and infection.infected_now is None
     assert infection.nearby_blind is not None
     assert "it reads only _OPTIONAL, _WIDE_MODE of its module" in infection.nearby_blind
+
+
+def test_a_bound_method_is_the_same_only_as_an_equal_one() -> None:
+    # shown by their type alone, every two bound methods looked the same, and
+    # ``'\n'.join`` -> ``'XX\nXX'.join`` was "likely equivalent" on one-line bodies
+    assert not same(Evaluated("\n".join), Evaluated("XX\nXX".join))
+    assert same(Evaluated("\n".join), Evaluated("\n".join))
+    assert not same(Evaluated([].append), Evaluated([].append))  # two lists' own
