@@ -2557,7 +2557,3 @@ def test_an_enum_a_test_defined_is_written_as_its_own_class_statement() -> None:
 
     with defining(), pytest.raises(NotLiteral, match="uses 'start'"):
         literal(Count.ONE)
-    # another value written beside it, which needs no import of its own
-    with defining():
-        assert literal(Light.RED).source == "Light.RED"
-        assert literal(True).source == "True"

@@ -55,10 +55,6 @@ _CHECKED: weakref.WeakSet[types.FunctionType] = weakref.WeakSet()
 #: enums a test defined, written as their own class statement (``_local_enum``):
 #: a member is the same as the written class's member of its name
 _CHECKED_ENUMS: weakref.WeakSet[type] = weakref.WeakSet()
-#: the import lines a written class statement needs as it runs (its bases:
-#: ``enum.Enum``), by its text: a function's body reads its names only when
-#: called, a class body at once, wherever its text is defined again
-_NEEDS: dict[str, frozenset[str]] = {}
 _STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
 
@@ -1130,7 +1126,6 @@ def _local_enum(cls: type, defined: dict[str, str]) -> tuple[set[str], str]:
         raise NotLiteral(f"the source of {what} does not make the same members")
     if defined.setdefault(cls.__name__, text) != text:
         raise NotLiteral(f"two classes named {cls.__name__!r} defined in tests")
-    _NEEDS[text] = frozenset(imports)
     _CHECKED_ENUMS.add(cls)
     return imports, cls.__name__
 
@@ -1193,7 +1188,6 @@ def _defined(texts: dict[str, str], imports: set[str], cells: tuple[str, ...] = 
     inside a function, four spaces in, under the test file's imports (from
     Python 3.11 ``math.floor(x)`` compiles otherwise where ``math`` was
     bound by an import), with ``cells`` as variables of the one around."""
-    imports = set(imports).union(*(_NEEDS.get(text, ()) for text in texts.values()))
     around = "".join(f"    {name} = None\n" for name in cells)
     around += "".join(textwrap.indent(text.rstrip() + "\n", "    ") for text in texts.values())
     whole = (
