@@ -2535,25 +2535,3 @@ def test_a_default_value_s_probe_watches_where_the_parameter_is_read() -> None:
     assert probe.hit and probe.infection is not None
     told = probe.infection.infected_now
     assert told == "`verbose` was True, the mutant's default, where the original's is False"
-
-
-def test_an_enum_a_test_defined_is_written_as_its_own_class_statement() -> None:
-    from pytest_escape.inputs.literals import defining
-
-    class Light(enum.Enum):
-        RED = 1
-        GREEN = "go"
-
-    with defining() as defined:
-        written = literal([Light.RED, Light.GREEN, Light])
-    assert written.source == "[Light.RED, Light.GREEN, Light]"
-    assert defined["Light"].startswith("class Light(enum.Enum):"), defined
-    assert "import enum" in written.imports
-    # one that reads a variable of the test around it cannot be written alone
-    start = 3
-
-    class Count(enum.Enum):
-        ONE = start
-
-    with defining(), pytest.raises(NotLiteral, match="uses 'start'"):
-        literal(Count.ONE)

@@ -52,9 +52,6 @@ _DEFINED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar
 #: was; a module's method call compiles otherwise in an expression), and is
 #: still the same function
 _CHECKED: weakref.WeakSet[types.FunctionType] = weakref.WeakSet()
-#: enums a test defined, written as their own class statement (``_local_enum``):
-#: a member is the same as the written class's member of its name
-_CHECKED_ENUMS: weakref.WeakSet[type] = weakref.WeakSet()
 _STATELESS_BASES = (object, datetime.tzinfo)
 _MAX_LENGTH = 4000
 
@@ -948,22 +945,14 @@ def _build(value: Any, depth: int) -> Literal:
             and (defined := _DEFINED.get()) is not None
         ):
             return _local_function(value, defined)
-        if found is None and isinstance(value, enum.EnumMeta) and (defined := _DEFINED.get()) is not None:
-            uses, local = _local_enum(value, defined)
-            return Literal(local, uses)
         if found is None:
             raise NotLiteral(f"{getattr(value, '__qualname__', value)!s} cannot be imported by name")
         return Literal(found[1], {found[0]} - {""})
     if isinstance(value, enum.Enum):
         name = importable_name(type(value))
-        needed: set[str] = set()
-        if name is None and (defined := _DEFINED.get()) is not None:
-            needed, local = _local_enum(type(value), defined)
-            name = ("", local)
         if name is None:
             raise NotLiteral(f"enum {type(value).__qualname__} cannot be imported by name")
-        written = _enum_source(value, name)
-        return Literal(written.source, written.imports | needed)
+        return _enum_source(value, name)
     if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
         return named
     return _by_repr(value, depth)
@@ -1076,58 +1065,6 @@ def _enum_source(value: enum.Enum, name: tuple[str, str]) -> Literal:
     if "." not in cls.__module__ and all(getattr(home, part, None) is cls[part] for part in parts):
         return Literal(" | ".join(f"{cls.__module__}.{part}" for part in parts), {f"import {cls.__module__}"})
     return Literal(" | ".join(f"{name[1]}.{part}" for part in parts), imports)
-
-
-def _local_enum(cls: type, defined: dict[str, str]) -> tuple[set[str], str]:
-    """An enum a test defined in its own body, written as its own ``class``
-    statement (kept in ``defined``, see ``defining``) and named by its name.
-
-    A state machine library's tests define their states as enums inside
-    each test (``class States(enum.Enum): RED = 1 ...``): 70 witnesses had
-    no test, their inputs holding members of a class no test can import.
-    The statement must read nothing of the test around it (only the
-    module's globals, imported by their names), and make an enum of the
-    same members with the same values."""
-    what = cls.__qualname__
-    try:
-        text = textwrap.dedent(inspect.getsource(cls))
-        node = ast.parse(text).body[0]
-    except (OSError, TypeError, SyntaxError, ValueError, IndexError):
-        raise NotLiteral(f"the source of {what} cannot be read") from None
-    if not isinstance(node, ast.ClassDef) or node.decorator_list or node.name != cls.__name__:
-        raise NotLiteral(f"{what} is not a plain class statement")
-    assigned = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    namespace = vars(sys.modules[cls.__module__]) if cls.__module__ in sys.modules else {}
-    imports: set[str] = set()
-    for name in sorted(read - assigned - {cls.__name__}):
-        if name not in namespace:
-            if hasattr(builtins, name):
-                continue
-            raise NotLiteral(f"{what} uses {name!r}, which cannot be imported by name")
-        value = namespace[name]
-        if isinstance(value, types.ModuleType):
-            imports.add(_module_import(name, value))
-            continue
-        where = importable_name(value)
-        if where is None or where[1] != name:
-            raise NotLiteral(f"{what} uses {name!r}, which cannot be imported by name")
-        imports |= {where[0]} - {""}
-    try:
-        made = _defined({cls.__name__: text}, imports)[cls.__name__]
-    except Exception:  # noqa: BLE001
-        raise NotLiteral(f"the source of {what} does not compile") from None
-    members: dict[str, Any] = dict(getattr(made, "__members__", {}))
-    if not (
-        isinstance(made, enum.EnumMeta)
-        and [(k, getattr(m, "value", None)) for k, m in members.items()]
-        == [(k, getattr(m, "value", None)) for k, m in dict(getattr(cls, "__members__", {})).items()]
-    ):
-        raise NotLiteral(f"the source of {what} does not make the same members")
-    if defined.setdefault(cls.__name__, text) != text:
-        raise NotLiteral(f"two classes named {cls.__name__!r} defined in tests")
-    _CHECKED_ENUMS.add(cls)
-    return imports, cls.__name__
 
 
 def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Literal:
@@ -1659,13 +1596,6 @@ def _same_written(back: Any, original: Any, depth: int = 0) -> bool:
     if inspect.isfunction(back) and inspect.isfunction(original):
         same = original in _CHECKED or _same_code(back.__code__, original.__code__)
         return same and back.__defaults__ == original.__defaults__
-    if isinstance(original, enum.EnumMeta) and original in _CHECKED_ENUMS:
-        return isinstance(back, enum.EnumMeta) and back.__name__ == original.__name__
-    if isinstance(original, enum.Enum) and type(original) in _CHECKED_ENUMS:
-        return isinstance(back, enum.Enum) and (type(back).__name__, back.name) == (
-            type(original).__name__,
-            original.name,
-        )
     if type(back) is not type(original):
         return same_value(back, original)
     if type(back) is dict:
