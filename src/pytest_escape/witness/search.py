@@ -15,7 +15,6 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FunctionType
 from typing import Any
 
 from hypothesis import find
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Flaky, HypothesisException, NoSuchExample, Unsatisfiable
 
 from ..inputs.calls import Caller, LineProbe, unvaried
-from ..inputs.compare import HUNG, RAISED, RETURNED, CallOutcome, difference, value_key
+from ..inputs.compare import HUNG, RAISED, CallOutcome, difference, value_key
 from ..inputs.domain import Relation, outside
 from ..inputs.identities import named
 from ..inputs.literals import describe_call
@@ -117,13 +116,6 @@ def _unsteady(first: CallOutcome, second: CallOutcome) -> str:
     if what in ("return value", "outcome", "exception type", "exception message"):
         return f"the original {first.describe()} and then {second.describe()} on the same input"
     return f"on the same input, two runs of the original leave a different {what}"
-
-
-def _closure_told(original: CallOutcome, what: str) -> bool:
-    """Whether only the closure the call returned tells the two apart (by what
-    it holds): no test pins a function, and calling it, as another input of
-    the search may (``Call.then``), gives a value one can."""
-    return what == "return value" and original.kind == RETURNED and isinstance(original.value, FunctionType)
 
 
 def _resource_failure(outcome: CallOutcome) -> bool:
@@ -292,13 +284,12 @@ class Search:
             self.reaching.add(key)
             self.behaviours.setdefault(behaviour(first), first)
             self._infection(key, call)
-        what = difference(first, mutant)
-        if what is None:
+        if difference(first, mutant) is None:
             return False
         if domain and self.domain and outside(self.domain, call.as_dict()):
             self.stray = self.stray or call
             return False
-        if self.writable is not None and (not self.writable(call) or _closure_told(first, what)):
+        if self.writable is not None and not self.writable(call):
             self.unwritten = self.unwritten or call
             self.unwritten_seen += 1
             if self.unwritten_seen >= UNWRITTEN_LIMIT:
