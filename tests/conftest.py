@@ -163,6 +163,36 @@ def first(mutants: dict[str, dict[str, Any]], match: Callable[[dict[str, Any]], 
     return found[0]
 
 
+def repeated_project(held: str = "k") -> dict[str, str]:
+    """A decorator factory and a test module that applies it as it is
+    imported (``@repeated(2) def double``): the wrapper the tests call is a
+    closure made before any mutant ran, holding ``func`` and ``held``."""
+    return {
+        "repeated.py": f"""
+            def repeated({held}):
+                def wrap(func):
+                    def run(*args):
+                        return [func(*args) for _ in range({held} + 1)]
+
+                    return run
+
+                return wrap
+            """,
+        "test_repeated.py": """
+            from repeated import repeated
+
+
+            @repeated(2)
+            def double(x):
+                return 2 * x
+
+
+            def test_double():
+                assert double(5)
+            """,
+    }
+
+
 #: A small project whose run has one of everything the reports show: a killed
 #: mutant, a survivor with a witness and a verified regression test, a
 #: pseudo-tested function, a confirming-only test, two modules, and markup in

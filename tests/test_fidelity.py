@@ -10,7 +10,7 @@ never excluded, and it still kills the mutants it notices.
 from __future__ import annotations
 
 import pytest
-from conftest import Project
+from conftest import Project, repeated_project
 
 from pytest_escape.gate import EscapeExit
 
@@ -122,31 +122,6 @@ def test_checks_of_the_module_itself_pass_as_in_a_plain_run(project: Project) ->
     assert {"area", "describe", "Box.volume"} <= killed
 
 
-REPEATED = """
-    def repeated(k):
-        def wrap(func):
-            def run(*args):
-                return [func(*args) for _ in range(k + 1)]
-
-            return run
-
-        return wrap
-    """
-
-REPEATED_TESTS = """
-    from repeated import repeated
-
-
-    @repeated(2)
-    def double(x):
-        return 2 * x
-
-
-    def test_double():
-        assert double(5)
-    """
-
-
 def test_a_closure_made_before_the_mutant_ran_runs_the_mutant(project: Project) -> None:
     """A test module that applies a decorator factory as it is imported holds
     a closure made from the factory's original code, before any mutant was
@@ -157,7 +132,7 @@ def test_a_closure_made_before_the_mutant_ran_runs_the_mutant(project: Project) 
     closures of code defined inside a mutated function are swapped too,
     also where the mutant drops the last use of a variable they hold
     (``range(k + 1)`` -> ``range(None)``: one free variable fewer)."""
-    project.write({"repeated.py": REPEATED, "test_repeated.py": REPEATED_TESTS})
+    project.write(repeated_project())
     result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
     assert result.ret == EscapeExit.OK, result.stdout.str()
     statuses = {m["replacement"]: m["status"] for m in project.mutants().values()}

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 import pytest
-from conftest import Project, SharedRun, shared_run
+from conftest import Project, SharedRun, repeated_project, shared_run
 
 from pytest_escape.inputs.strategies import Seeds
 from pytest_escape.model import (
@@ -1571,31 +1571,6 @@ def test_what_a_call_returns_is_called_as_the_tests_called_it(project: Project) 
     emitted.assert_outcomes(passed=len(inside))
 
 
-REPEATED = """
-def repeated(k):
-    def wrap(func):
-        def run(*args):
-            return [func(*args) for _ in range(k + 1)]
-
-        return run
-
-    return wrap
-"""
-
-REPEATED_TESTS = """
-from repeated import repeated
-
-
-@repeated(2)
-def double(x):
-    return 2 * x
-
-
-def test_double():
-    assert double(5)
-"""
-
-
 def test_a_call_a_test_module_makes_as_it_is_imported_is_a_seed(project: Project) -> None:
     """A call made while a test module is imported (a decorator applied at
     its top level, a table built there) is made while no test runs, so the
@@ -1603,7 +1578,7 @@ def test_a_call_a_test_module_makes_as_it_is_imported_is_a_seed(project: Project
     the survivors were "unexplorable".  The worker records such calls while
     it collects, and the search starts from them, and calls what they
     return as those calls did."""
-    _searched(project, {"repeated.py": REPEATED, "test_repeated.py": REPEATED_TESTS}, 20)
+    _searched(project, repeated_project(), 20)
     survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
     assert survivors, project.mutants()
     for m in survivors:
