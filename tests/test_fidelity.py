@@ -137,3 +137,19 @@ def test_a_closure_made_before_the_mutant_ran_runs_the_mutant(project: Project) 
     assert result.ret == EscapeExit.OK, result.stdout.str()
     statuses = {m["replacement"]: m["status"] for m in project.mutants().values()}
     assert statuses == {"range(None)": "killed", "k - 1": "survived", "2": "survived"}, statuses
+
+
+def test_a_closure_the_mutant_cannot_be_given_says_so(project: Project) -> None:
+    """A mutant that drops the last use of ``a`` leaves ``run`` holding only
+    ``func``; the live closure holds ``(a, func)`` in that order, so the
+    mutant's code cannot take its cells and the closure keeps the original's.
+    The survivor says so, instead of passing for one its tests met."""
+    project.write(repeated_project(held="a"))
+    result = project.run("--escape-witness-budget", "0", "--escape-property-budget", "0")
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    mutants = list(project.mutants().values())
+    (dropped,) = [m for m in mutants if m["replacement"] == "range(None)"]
+    assert dropped["status"] == "survived", dropped
+    assert "1 closure made before the tests ran kept the original's code" in dropped["status_reason"], dropped
+    others = [m["status_reason"] or "" for m in mutants if m is not dropped]
+    assert not any("kept the original" in reason for reason in others), others

@@ -67,6 +67,9 @@ class TestRun:
     kills: tuple[KillRecord, ...] = ()
     #: a test raised KeyboardInterrupt or pytest.exit: nothing more may run in that child
     interrupted: bool = False
+    #: closures made before the mutant was switched on that still ran the
+    #: original (``Switch.left_original``): a survivor's tests may not have met it
+    left_original: int = 0
 
     @property
     def failed(self) -> bool:

@@ -41,6 +41,7 @@ from ..mutation.mutmut_adapter import (
     FORCED_FAILURE,
     activate,
     compiled_top_level,
+    left_original,
     mutated_codes,
     plant,
     prepare,
@@ -50,6 +51,7 @@ from ..mutation.mutmut_adapter import (
 from ..nodeids import Renamer, item_identity
 from ..oracle.smells import NO_ASSERTION, smells
 from ..oracle.verdicts import is_check
+from ..wording import plural
 from . import WORKER_ENV, evidence
 from .limits import Limits, timed_out
 from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, Step, end_children, run_forked, step, stream
@@ -212,7 +214,7 @@ def _test_run(
 ) -> TestRun:
     ran = len(passed) + len(kills)
     order = tuple(test_id for test_id, _ in tests[:ran])
-    return TestRun(order, tuple(passed), tuple(kills), interrupted)
+    return TestRun(order, tuple(passed), tuple(kills), interrupted, left_original())
 
 
 def _test_file(item: pytest.Item) -> Callable[[str], bool]:
@@ -344,12 +346,18 @@ def _match_items(
     return found
 
 
-def _survived_reason(job: Job) -> str | None:
-    """What a survivor's record says of how it ran: only one run with its
-    module's top level run again is out of the ordinary."""
+def _survived_reason(job: Job, run: TestRun) -> str | None:
+    """What a survivor's record says of how it ran: a run with its module's
+    top level run again, or closures that kept the original's code, are out
+    of the ordinary."""
     entry = job.tag[2] if job.tag and job.tag[0] == "mutant" else None
     if isinstance(entry, MutantJob) and entry.at_import:
         return f"runs only while {entry.module} is imported: its tests passed after its top level ran again"
+    if run.left_original:
+        return (
+            f"{plural(run.left_original, 'closure')} made before the tests ran kept the original's code "
+            "(the mutant drops a variable it holds): its tests may not have met the mutant"
+        )
     return None
 
 
@@ -1201,7 +1209,7 @@ class WorkerPlugin:
                 kills=run.kills,
                 passed=run.passed,
                 killed_by=failure.test if failure else None,
-                reason=self._reason(failure) if failure else _survived_reason(job),
+                reason=self._reason(failure) if failure else _survived_reason(job, run),
             )
         if outcome.kind == TIMED_OUT:
             reason = timed_out(outcome)

@@ -281,6 +281,9 @@ class Switch:
         #: a code object defined inside a located function -> the live
         #: functions made from it so far (``find_closures``)
         self._closures: dict[CodeType, list[FunctionType]] = {}
+        #: live closures the switched mutant changes but could not be given
+        #: its code (``_fitted``): they still run the original's
+        self.left_original = 0
 
     def _source(self, module: ModuleType) -> str:
         try:
@@ -363,8 +366,12 @@ class Switch:
         theirs = _paired(located.original, mutated.code)
         for code, live in self._closures_of(located):
             other = theirs.get(code)
-            fitted = _fitted(other, code) if other is not None and other != code else None
-            if fitted is not None:
+            if other is None or other == code:
+                continue
+            fitted = _fitted(other, code)
+            if fitted is None:
+                self.left_original += 1
+            else:
                 self._set(live, Mutated(fitted))
         _clear(located.caches)
 
@@ -386,6 +393,7 @@ class Switch:
             target.__defaults__ = original.defaults
             target.__kwdefaults__ = original.kwdefaults
         self._swapped.clear()
+        self.left_original = 0
         for located in self._located.values():
             _clear(located.caches)
 

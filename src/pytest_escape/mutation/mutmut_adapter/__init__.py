@@ -76,6 +76,12 @@ def activate(mutant_id: str | None) -> None:
         _switch_on(_active)
 
 
+def left_original() -> int:
+    """How many closures made before the live mutant was switched on still
+    run the original's code (``Switch.left_original``)."""
+    return _switch.left_original
+
+
 def plant(module: ModuleType) -> None:
     """Switch the live mutant on in ``module``, just (re)loaded, if it belongs there.
 
