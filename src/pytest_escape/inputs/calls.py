@@ -551,6 +551,12 @@ def made_by(value: Any, then: Then, looping: bool) -> bool:
 class Caller:
     """Calls a target with one input, under the original or one mutant."""
 
+    def __init__(self, target: Target, guard: Guard, timeout: float) -> None:
+        self.target = target
+        self.guard = guard
+        self.timeout = timeout
+        self.sentinels = sentinels(target.module)
+
     def _then(self, function: FunctionType, then: Then, loop: asyncio.AbstractEventLoop | None) -> Any:
         """What the closure the call returned gives on ``then``'s arguments
         (fresh copies): a wrapper a decorator factory makes runs none of its
@@ -561,12 +567,6 @@ class Caller:
         if loop is not None and inspect.iscoroutine(value):
             value = loop.run_until_complete(value)
         return value
-
-    def __init__(self, target: Target, guard: Guard, timeout: float) -> None:
-        self.target = target
-        self.guard = guard
-        self.timeout = timeout
-        self.sentinels = sentinels(target.module)
 
     def __call__(self, call: Call, mutant: str | None, probe: LineProbe | None = None) -> CallOutcome:
         arguments: dict[str, Any] = {}

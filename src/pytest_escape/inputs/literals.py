@@ -34,6 +34,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from ..targets import why_test_file
 from .compare import HEAPTYPE, UNSET, object_state, same_value, show, slotted
 from .copying import tuple_made_otherwise, unlocked_lock
 
@@ -796,8 +797,8 @@ def _wrapped_in_a_test_module(function: types.FunctionType) -> bool:
     double``).  Importing the name gives the wrapper, so the test defines
     the function itself, as it does a function defined inside a test."""
     module = sys.modules.get(function.__module__)
-    path = os.path.basename(getattr(module, "__file__", None) or "")
-    if not (path.startswith("test_") or path.endswith("_test.py") or path == "conftest.py"):
+    path = getattr(module, "__file__", None)
+    if path is None or why_test_file(pathlib.Path(path)) is None:
         return False
     return getattr(module, function.__name__, None) is not function
 
