@@ -19,7 +19,7 @@ from pytest_escape.model import (
     Tally,
     Witness,
 )
-from pytest_escape.targets import find_candidates, module_name_from_path
+from pytest_escape.targets import find_candidates, module_name_from_path, why_test_file
 
 
 def mutant(status: str) -> MutantResult:
@@ -153,6 +153,28 @@ def test_the_project_s_own_test_patterns_apply_inside_directories(tmp_path: Path
         find_candidates(tmp_path, [tmp_path / "app"], patterns),
     ):
         assert {p.name for p in found.files} == {"__init__.py", "core.py"}
+
+
+def test_a_pattern_any_file_name_matches_tells_tests_by_what_they_define(tmp_path: Path) -> None:
+    """python_files = *.py: a module is a test file only if it defines tests."""
+    files = {
+        "app/__init__.py": "",
+        "app/core.py": "def add(a, b):\n    return a + b\n",
+        "app/checks.py": "import unittest\n\nclass Adding(unittest.TestCase):\n    pass\n",
+        "app/test_core.py": "def test_add():\n    pass\n",
+        "app/classy.py": "class TestAdd:\n    pass\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = find_candidates(tmp_path, test_patterns=("*.py",))
+    assert {p.name for p in found.files} == {"__init__.py", "core.py"}
+    assert why_test_file(tmp_path / "app/checks.py", ("*.py",)) == (
+        "pytest collects it: python_files '*.py', and it defines tests"
+    )
+    # a pattern that names test files still decides by name alone
+    named = why_test_file(tmp_path / "app/core.py", ("*.py", "core.py"))
+    assert named == "pytest collects it: python_files 'core.py'"
 
 
 def test_a_finding_made_under_other_search_rules_is_not_the_cache_s(monkeypatch: pytest.MonkeyPatch) -> None:

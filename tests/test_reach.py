@@ -597,3 +597,55 @@ def test_a_doctest_text_file_is_a_test_that_checks(project: Project) -> None:
     assert (test["id"], test["doctest"], test["verdict"]) == ("guide.txt::guide.txt", True, "checks")
     assert {m["status"] for m in model["mutants"]} == {"killed"}
     assert {k["exception"] for m in model["mutants"] for k in m["kills"]} == {"DocTestFailure"}
+
+
+def test_a_package_under_python_files_star_py_is_mutated_and_its_tests_are_not(project: Project) -> None:
+    """``python_files = *.py`` (set to collect every module's doctests) matches
+    the package's code too; taken by name, the run found no code to mutate."""
+    project.write(
+        {
+            "setup.cfg": """
+                [tool:pytest]
+                python_files = *.py
+                addopts = --doctest-modules
+                """,
+            "pkg/__init__.py": "",
+            "pkg/calc.py": '''
+                def add(a, b):
+                    """
+                    >>> add(2, 3)
+                    5
+                    """
+                    return a + b
+                ''',
+            "pkg/checks.py": """
+                import unittest
+
+                from pkg.calc import add
+
+
+                class AddingCase(unittest.TestCase):
+                    def test_add(self):
+                        self.assertEqual(add(1, 2), 3)
+                """,
+        }
+    )
+    result = project.run()
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    assert {m["module"] for m in project.results()["x-escape"]["mutants"]} == {"pkg.calc"}
+
+
+def test_escape_paths_given_twice_mutates_both(project: Project) -> None:
+    """A second ``--escape-paths`` adds to the first; argparse kept only the
+    last, and the modules named before it were dropped without a word."""
+    project.write(
+        {
+            "pricing.py": PRICING,
+            "tools.py": "def build(x):\n    return x + 1\n",
+            "test_pricing.py": PRICING_TESTS,
+            "test_tools.py": "from tools import build\n\n\ndef test_build():\n    assert build(1) == 2\n",
+        }
+    )
+    result = project.run("--escape-paths", "pricing.py", "--escape-paths", "tools.py")
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    assert {m["module"] for m in project.results()["x-escape"]["mutants"]} == {"pricing", "tools"}

@@ -31,9 +31,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--escape", action="store_true", help="after the tests pass, run mutation testing")
     group.addoption(
         "--escape-paths",
+        # extend: a second --escape-paths adds to the first (argparse's default
+        # kept only the last one, and the modules named before it were dropped)
+        action="extend",
         nargs="+",
         metavar="PATH",
-        help="files or directories to mutate (default: auto-detect)",
+        help="files or directories to mutate; repeatable (default: auto-detect)",
     )
     group.addoption("--escape-workers", metavar="N", help="mutants run at once (default: CPU count)")
     group.addoption(

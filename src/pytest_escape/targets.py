@@ -10,6 +10,7 @@ code under test just because it is there).
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import sys
 from collections.abc import Iterable, Iterator
@@ -70,16 +71,54 @@ def is_test_file(path: Path, patterns: Iterable[str] = TEST_FILE_PATTERNS) -> bo
 
 def why_test_file(path: Path, patterns: Iterable[str] = TEST_FILE_PATTERNS) -> str | None:
     """Why pytest treats ``path`` as a test file (its ``python_files`` patterns, or a
-    conftest), or None.  A pattern with a ``/`` is matched against the whole path."""
+    conftest), or None.  A pattern with a ``/`` is matched against the whole path.
+
+    A pattern that matches any file name (``python_files = *.py``, which projects
+    set to collect the doctests of every module) cannot tell a test file by its
+    name: a file only it matches is a test file when it defines tests.  Taken
+    by name, it left boolean.py's whole package out ("found no code to
+    mutate").  Which files pytest really collected tests from is known after
+    the baseline run (``select_targets``); this is the guess before it."""
     if path.name == "conftest.py":
         return "pytest loads it as a conftest"
+    tells_by_content = None
     for pattern in patterns:
         if "/" in pattern:
-            if fnmatch.fnmatch(path.as_posix(), pattern if pattern.startswith("/") else f"*/{pattern}"):
-                return f"pytest collects it: python_files {pattern!r}"
-        elif fnmatch.fnmatch(path.name, pattern):
+            matched = fnmatch.fnmatch(path.as_posix(), pattern if pattern.startswith("/") else f"*/{pattern}")
+        else:
+            matched = fnmatch.fnmatch(path.name, pattern)
+        if not matched:
+            continue
+        if not _matches_any_name(pattern):
             return f"pytest collects it: python_files {pattern!r}"
+        tells_by_content = tells_by_content or pattern
+    if tells_by_content is not None and _defines_tests(path):
+        return f"pytest collects it: python_files {tells_by_content!r}, and it defines tests"
     return None
+
+
+def _matches_any_name(pattern: str) -> bool:
+    """Whether ``pattern`` matches even a package's ``__init__.py``, a name no
+    convention gives a test file: then it says nothing about which files are tests."""
+    name = pattern.rsplit("/", 1)[-1]
+    return fnmatch.fnmatch("__init__.py", name)
+
+
+def _defines_tests(path: Path) -> bool:
+    """Whether the file's top level defines what pytest collects by default: a
+    ``test*`` function, a ``Test*`` class, or a ``unittest`` test case class."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+            return True
+        if isinstance(node, ast.ClassDef):
+            bases = [b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases]
+            if node.name.startswith("Test") or any(base.endswith("TestCase") for base in bases):
+                return True
+    return False
 
 
 def is_venv(path: Path) -> bool:
