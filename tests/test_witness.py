@@ -423,6 +423,39 @@ def test_inputs_that_all_meet_the_line_in_one_state_are_no_evidence_of_equivalen
         assert w["reason"].endswith("but mode was '' every time"), w
 
 
+SYNTAX = """
+import ast
+
+
+def describe(node):
+    if isinstance(node, ast.BinOp):
+        return "binary " + type(node.op).__name__
+    return "other"
+"""
+
+SYNTAX_TESTS = """
+import ast
+
+from syntax import describe
+
+
+def test_describe():
+    assert describe(ast.parse("1+2", mode="eval").body)
+"""
+
+
+def test_a_syntax_tree_node_a_test_parsed_is_written_into_the_regression_test(project: Project) -> None:
+    """An evaluator's handler takes a node its test parsed; the node's repr is
+    no expression, and such witnesses had no test.  It is written by its
+    constructor, columns and all (``1+2`` is not what ``ast.unparse`` writes)."""
+    _searched(project, {"syntax.py": SYNTAX, "test_syntax.py": SYNTAX_TESTS}, 10)
+    (m,) = [m for m in project.mutants().values() if m["replacement"] == '"XXbinary XX"']
+    w = _witness(m)
+    assert w["verdict"] == WITNESSED, w
+    assert w["test"] is not None, w.get("test_dropped")
+    assert "node=ast.BinOp(left=ast.Constant(value=1" in w["test"] and "import ast" in w["test"], w["test"]
+
+
 OPTIONS = """
 class Table:
     def __init__(self, **kwargs):

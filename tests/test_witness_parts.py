@@ -2151,6 +2151,23 @@ def test_a_regex_match_is_written_as_the_call_that_finds_it() -> None:
     assert braced.source == r"re.compile('\\d{1,2}').match('12')"
 
 
+def test_a_syntax_tree_node_is_written_as_its_parse_or_its_constructor() -> None:
+    """A node's ``repr`` (``<Expr value=...>``) is no expression: one its own
+    unparsed text parses back to is written as that parse; one parsed from
+    other spacing (its columns differ) by its constructor, positions and all."""
+    import ast
+
+    spaced = ast.parse("x + 1", mode="eval").body
+    assert literal(spaced).source == "ast.parse('x + 1', mode='eval').body"
+    assert literal(ast.parse("{1}").body[0]).source == "ast.parse('{1}').body[0]"
+    tight = ast.parse("x+1").body[0]
+    written = literal(tight)
+    assert written.source.startswith("ast.Expr(value=ast.BinOp(left=ast.Name(id='x', ctx=ast.Load(), ")
+    assert written.imports == {"import ast"}
+    again = eval(written.source, {"ast": ast})  # noqa: S307 - our own literal
+    assert ast.dump(again, include_attributes=True) == ast.dump(tight, include_attributes=True)
+
+
 def test_an_in_memory_stream_is_compared_and_written_by_what_it_holds() -> None:
     """A stream's attributes hold neither its text nor its position: text
     written into it is a difference, and it is written as ``io.StringIO``
