@@ -456,6 +456,49 @@ def test_a_syntax_tree_node_a_test_parsed_is_written_into_the_regression_test(pr
     assert "node=ast.BinOp(left=ast.Constant(value=1" in w["test"] and "import ast" in w["test"], w["test"]
 
 
+DISPATCH = """
+class Handler:
+    def __init__(self):
+        self.table = {int: self._on_int}
+        if hasattr(int, "bit_length"):
+            self.table[float] = self._on_float
+
+    def _on_int(self, value):
+        return value
+
+    def _on_float(self, value):
+        return round(value)
+"""
+
+DISPATCH_TESTS = """
+from dispatch import Handler
+
+
+def test_int():
+    assert Handler().table[int](3) == 3
+"""
+
+
+def test_a_table_keyed_by_classes_of_its_own_methods_is_pinned_by_the_entry_that_differs(
+    project: Project,
+) -> None:
+    """A dispatch table (``{int: self._on_int}``) has no literal: its methods
+    are bound to the object under test.  The test pins the one entry the
+    mutant left out or changed, by the key's class and the method's name."""
+    _searched(project, {"dispatch.py": DISPATCH, "test_dispatch.py": DISPATCH_TESTS}, 10)
+    mutants = project.mutants().values()
+    (dropped,) = [m for m in mutants if m["replacement"] == '"XXbit_lengthXX"']
+    w = _witness(dropped)
+    assert w["verdict"] == WITNESSED, w
+    assert w["test"] is not None, w.get("test_dropped")
+    assert "assert float in obj.table" in w["test"], w["test"]
+    assert "assert obj.table[float] == obj._on_float" in w["test"], w["test"]
+    (nulled,) = [m for m in mutants if m["replacement"] == "self.table[float] = None"]
+    w = _witness(nulled)
+    assert w["test"] is not None, w.get("test_dropped")
+    assert "assert obj.table[float] == obj._on_float" in w["test"], w["test"]
+
+
 OPTIONS = """
 class Table:
     def __init__(self, **kwargs):

@@ -36,7 +36,10 @@ from pytest_escape.inputs.compare import (
     WARNED,
     CallOutcome,
     Heard,
+    Part,
     difference,
+    difference_path,
+    follow,
     heard_warning,
     object_state,
     same_value,
@@ -2149,6 +2152,18 @@ def test_a_regex_match_is_written_as_the_call_that_finds_it() -> None:
     # a pattern's braces are its own, not a template's fields
     braced = literal(re.match(r"\d{1,2}", "12"))
     assert braced.source == r"re.compile('\\d{1,2}').match('12')"
+
+
+def test_the_path_to_a_difference_follows_class_keys_and_ends_at_a_key_only_one_holds() -> None:
+    """A dispatch table keyed by classes is followed by its keys; when the
+    two tables hold other keys, the path ends at the first one only one holds."""
+    ours = {"t": {int: "a", float: "b"}}
+    assert difference_path(ours, {"t": {int: "a", float: "c"}}) == [Part(key="t"), Part(key=float)]
+    assert follow(ours, [Part(key="t"), Part(key=float)]) == "b"
+    assert difference_path(ours, {"t": {int: "a"}}) == [Part(key="t"), Part(key=float, presence="here")]
+    assert difference_path({"t": {int: "a"}}, ours) == [Part(key="t"), Part(key=float, presence="there")]
+    # the same keys in another order: no one entry tells them apart
+    assert difference_path({1: 1, 2: 2}, {2: 2, 1: 1}) == []
 
 
 def test_a_syntax_tree_node_is_written_as_its_parse_or_its_constructor() -> None:

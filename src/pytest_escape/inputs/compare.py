@@ -10,6 +10,7 @@ warnings it gave, with where they point.
 from __future__ import annotations
 
 import datetime
+import enum
 import io
 import itertools
 import logging
@@ -473,12 +474,31 @@ def _plain_state(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> list[str]:
-    """Accessors from ``a`` down to the first part that differs from ``b``'s
-    (``["._actions", "[3]", ".help"]``); empty when they differ as wholes.
+@dataclass(frozen=True)
+class Part:
+    """One step from a value down to where it differs from another: an
+    attribute (``name``), or an index or a dict key (``key``).  On a dict's
+    last step, ``presence`` says the key is in only one of the two: "here"
+    (the first value's) or "there" (the other's)."""
+
+    name: str = ""
+    key: Any = None
+    presence: str = ""
+
+
+#: dict keys a test can write: ``d["x"]``, ``d[3]``, ``d[ast.Num]``, ``d[Color.RED]``
+_KEYS = (str, int, type, enum.Enum)
+
+
+def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> list[Part]:
+    """The steps from ``a`` down to the first part that differs from ``b``'s
+    (``._actions``, ``[3]``, ``.help``); empty when they differ as wholes.
 
     A test pins that one part: an argparse parser or a report object has no
-    literal, but its mutated help string or total does.
+    literal, but its mutated help string or total does.  A dict whose keys
+    differ ends at the first key only one of them holds; one keyed by
+    classes (a dispatch table, ``{ast.Num: self._eval_num}``) is followed
+    by those keys as by strings.
     """
     pair = (id(a), id(b))
     if len(_path) > _MAX_DEPTH or type(a) is not type(b) or pair in _path:
@@ -487,32 +507,39 @@ def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> 
     if isinstance(a, (list, tuple)) and len(a) == len(b):
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
             if not same_value(x, y, set(path)):
-                return [f"[{index}]", *difference_path(x, y, path)]
+                return [Part(key=index), *difference_path(x, y, path)]
         return []
-    if isinstance(a, dict) and list(a) == list(b):
+    if isinstance(a, dict):
+        if list(a) != list(b):
+            here = next((k for k in a if isinstance(k, _KEYS) and k not in b), None)
+            there = next((k for k in b if isinstance(k, _KEYS) and k not in a), None)
+            if here is not None:
+                return [Part(key=here, presence="here")]
+            if there is not None:
+                return [Part(key=there, presence="there")]
+            return []
         for key in a:
             # the stored value, not the class's own ``__getitem__``: funcy's
             # expiring cache raised KeyError there, and the search failed
             mine, theirs = dict.__getitem__(a, key), dict.__getitem__(b, key)
-            if isinstance(key, (str, int)) and not same_value(mine, theirs, set(path)):
-                return [f"[{key!r}]", *difference_path(mine, theirs, path)]
+            if isinstance(key, _KEYS) and not same_value(mine, theirs, set(path)):
+                return [Part(key=key), *difference_path(mine, theirs, path)]
         return []
     mine, theirs = _plain_state(a), _plain_state(b)
     if mine is not None and theirs is not None and list(mine) == list(theirs):
         for name, value in mine.items():
             if name.isidentifier() and not same_value(value, theirs[name], set(path)):
-                return [f".{name}", *difference_path(value, theirs[name], path)]
+                return [Part(name=name), *difference_path(value, theirs[name], path)]
     return []
 
 
-def follow(value: Any, path: list[str]) -> Any:
+def follow(value: Any, path: Sequence[Part]) -> Any:
     """The part of ``value`` that ``path`` (from ``difference_path``) leads to."""
     for step in path:
-        if step.startswith("."):
-            value = getattr(value, step[1:])
-            continue
-        key = eval(step[1:-1])  # noqa: S307 - a key difference_path wrote, a str or an int
-        value = dict.__getitem__(value, key) if isinstance(value, dict) else value[key]
+        if step.name:
+            value = getattr(value, step.name)
+        else:
+            value = dict.__getitem__(value, step.key) if isinstance(value, dict) else value[step.key]
     return value
 
 

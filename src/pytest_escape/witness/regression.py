@@ -10,10 +10,12 @@ argument that changed, or a line the original prints.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import logging
 import os
 import re
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from ..inputs.calls import GENERATOR_ITEMS, METHOD, Target
@@ -31,6 +33,7 @@ from ..inputs.compare import (
     CallOutcome,
     Heard,
     Logged,
+    Part,
     difference_path,
     exception_state,
     follow,
@@ -257,8 +260,13 @@ def _pin_attribute(ours: dict[str, Any], theirs: dict[str, Any]) -> tuple[list[s
     return [f"assert not hasattr(caught.value, {missing!r})"], set()
 
 
-def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tuple[list[str], set[str]]:
-    """Assertions on ``subject`` that hold for ``value`` and tell it from the mutant's."""
+def _pin_value(
+    value: Any, mutant: CallOutcome, subject: str = "result", known: Mapping[int, str] | None = None
+) -> tuple[list[str], set[str]]:
+    """Assertions on ``subject`` that hold for ``value`` and tell it from the mutant's.
+
+    ``known`` names the objects the test holds (``obj``, by ``id``): a value
+    that is one of them, or a method bound to one, is written by that name."""
     if value is None or isinstance(value, bool):
         return [f"assert {subject} is {value!r}"], set()
     if isinstance(value, float) and value != value:
@@ -272,10 +280,12 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
     try:
         pinned = compared(value)
     except NotLiteral:
+        if (held := _held(value, known or {})) not in (None, subject):
+            # no literal, but the test holds it: ``assert obj.handler == obj._on_event``
+            return [f"assert {subject} {'==' if inspect.ismethod(value) else 'is'} {held}"], set()
         if mutant.kind == RETURNED and (path := difference_path(value, mutant.value)):
             # no literal for the whole: pin the one part that differs
-            part = CallOutcome(RETURNED, value=follow(mutant.value, path))
-            return _pin_value(follow(value, path), part, subject + "".join(path))
+            return _pin_part(value, mutant.value, path, subject, known or {})
         if shaped(value) is not value:
             # a plain object: its attributes are what a caller sees
             state = compared(vars(value))
@@ -297,6 +307,51 @@ def _pin_value(value: Any, mutant: CallOutcome, subject: str = "result") -> tupl
             # equal by ==, yet different (key order): the repr tells
             lines.append(f"assert repr({subject}) == {safe_repr(value, 4000)!r}")
     return lines, pinned.imports
+
+
+def _pin_part(
+    value: Any, other: Any, path: list[Part], subject: str, known: Mapping[int, str]
+) -> tuple[list[str], set[str]]:
+    """Asserts on the part of ``value`` that ``path`` leads to: its value, or
+    whether a dict holds the key only one of the two holds."""
+    imports: set[str] = set()
+    container, step = subject, ""
+    for part in path:
+        container += step
+        if part.name:
+            step = f".{part.name}"
+        else:
+            key = compared(part.key)
+            imports |= key.imports
+            step = f"[{key.source}]"
+    last, written = path[-1], container + step
+    if last.presence == "there":
+        return [f"assert {step[1:-1]} not in {container}"], imports
+    if last.presence == "here":
+        lines = [f"assert {step[1:-1]} in {container}"]
+        try:
+            pinned, needed = _pin_value(follow(value, path), CallOutcome(RAISED), written, known)
+        except NotLiteral:
+            return lines, imports  # the key alone tells them apart
+        return lines + pinned, imports | needed
+    pinned, needed = _pin_value(
+        follow(value, path), CallOutcome(RETURNED, value=follow(other, path)), written, known
+    )
+    return pinned, imports | needed
+
+
+def _held(value: Any, known: Mapping[int, str]) -> str | None:
+    """``value`` by the name the test holds it by, or as a method bound to such an object."""
+    if id(value) in known:
+        return known[id(value)]
+    if inspect.ismethod(value) and id(value.__self__) in known:
+        try:
+            again = getattr(value.__self__, value.__name__)
+        except Exception:  # noqa: BLE001 - a property that raises
+            return None
+        if again == value:
+            return f"{known[id(value.__self__)]}.{value.__name__}"
+    return None
 
 
 def _counted(original: CallOutcome, mutant: CallOutcome) -> bool:
@@ -404,7 +459,7 @@ def render(
             if shown is not None:
                 after_lines, needed = [f"assert result == {shown}"], set()
             else:
-                after_lines, needed = _pin_value(original.value, mutant)
+                after_lines, needed = _pin_value(original.value, mutant, known=_known(original, names))
         except NotLiteral as e:
             if mutant.kind == RETURNED:
                 raise NotLiteral(f"return value: {e}") from None
@@ -475,6 +530,7 @@ def render(
                 mutant.arguments.get(watched),
                 names[watched],
                 watched == self_name,
+                _known(original, names),
             )
         except NotLiteral as e:
             raise NotLiteral(f"argument {watched!r} after the call: {e}") from None
@@ -524,7 +580,27 @@ def _with(managers: list[str], lines: list[str]) -> list[str]:
     return [*head, *(f"    {line}" for line in lines)]
 
 
-def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> tuple[list[str], set[str]]:
+def _known(original: CallOutcome, names: dict[str, str]) -> dict[int, str]:
+    """The objects the test holds in a variable of its own after the call, by ``id``.
+
+    Values the language may share between unrelated places (numbers,
+    strings, tuples) and methods (a new object at each access) are left
+    out: ``is`` would say nothing about them."""
+    known: dict[int, str] = {}
+    for name, value in original.arguments.items():
+        variable = names.get(name, "")
+        if variable.isidentifier() and not isinstance(value, _SHARED) and not inspect.ismethod(value):
+            known[id(value)] = variable
+    return known
+
+
+#: values equal ones may be the very same object of (interned, cached, immutable)
+_SHARED = (int, float, complex, str, bytes, tuple, frozenset, type(None))
+
+
+def _pin_state(
+    after: Any, mutant_after: Any, subject: str, receiver: bool, known: Mapping[int, str] | None = None
+) -> tuple[list[str], set[str]]:
     """Asserts on an argument's state after the call, which the mutant left otherwise.
 
     An instance rarely has a round-tripping ``repr``; its attributes do:
@@ -532,8 +608,9 @@ def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> t
     (which ``vars`` refuses: the search of every such survivor failed) each
     attribute the mutant left otherwise, by the name code outside reads it by.
     """
+    known = {**(known or {}), id(after): subject}
     if not (receiver or shaped(after) is not after):
-        return _pin_value(after, CallOutcome(RETURNED, value=mutant_after), subject)
+        return _pin_value(after, CallOutcome(RETURNED, value=mutant_after), subject, known)
     if (
         isinstance(after, BaseException)
         and isinstance(mutant_after, BaseException)
@@ -557,7 +634,7 @@ def _pin_state(after: Any, mutant_after: Any, subject: str, receiver: bool) -> t
         # the mutant's value of it, to pin the one part that differs when the whole has no literal
         other = CallOutcome(RETURNED, value=theirs[name]) if name in theirs else CallOutcome(RAISED)
         try:
-            pinned, needed = _pin_value(value, other, f"{subject}.{name}")
+            pinned, needed = _pin_value(value, other, f"{subject}.{name}", known)
         except NotLiteral as e:
             refused = refused or e
             continue  # another attribute may tell them apart
