@@ -499,6 +499,46 @@ def test_a_table_keyed_by_classes_of_its_own_methods_is_pinned_by_the_entry_that
     assert "assert obj.table[float] == obj._on_float" in w["test"], w["test"]
 
 
+SYMBOL = """
+class Symbol:
+    def __init__(self, name):
+        self.name = name
+        self.rank = 5
+        self._cache = None
+
+    def __eq__(self, other):
+        return isinstance(other, Symbol) and self.name == other.name
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def __repr__(self):
+        return f"Symbol({self.name!r})"
+"""
+
+SYMBOL_TESTS = """
+from symbol_ import Symbol
+
+
+def test_equal():
+    assert Symbol("a") == Symbol("a")
+"""
+
+
+def test_a_public_attribute_an_object_s_own_eq_leaves_out_is_still_compared(project: Project) -> None:
+    """``==`` compares the name alone: a mutant's ``rank = 6`` hid behind it
+    ("hidden change"), though a caller reads ``sym.rank``.  An attribute
+    named with ``_`` stays the class's own business."""
+    _searched(project, {"symbol_.py": SYMBOL, "test_symbol_.py": SYMBOL_TESTS}, 10)
+    mutants = project.mutants().values()
+    (ranked,) = [m for m in mutants if m["line"] == 4 and m["replacement"] == "6"]
+    w = _witness(ranked)
+    assert w["verdict"] == WITNESSED, w
+    assert w["test"] is not None and '"rank": 5' in w["test"], w.get("test_dropped")
+    cached = [m for m in mutants if m["replacement"].startswith("self._cache = ")]
+    assert cached and all(_witness(m)["verdict"] != WITNESSED for m in cached), cached
+
+
 OPTIONS = """
 class Table:
     def __init__(self, **kwargs):

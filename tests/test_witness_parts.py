@@ -2166,6 +2166,27 @@ def test_the_path_to_a_difference_follows_class_keys_and_ends_at_a_key_only_one_
     assert difference_path({1: 1, 2: 2}, {2: 2, 1: 1}) == []
 
 
+class _Named:
+    """Equal by its name alone, as a symbol class is."""
+
+    def __init__(self, name: str, rank: int = 5, cache: object = None) -> None:
+        self.name, self.rank, self._cache = name, rank, cache
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Named) and self.name == other.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+def test_a_public_attribute_the_class_s_eq_leaves_out_is_a_difference() -> None:
+    assert same_value(_Named("a"), _Named("a"))
+    assert not same_value(_Named("a"), _Named("a", rank=6))
+    assert difference_path([_Named("a")], [_Named("a", rank=6)]) == [Part(key=0), Part(name="rank")]
+    # named with ``_``: the class's own business, left to its ==
+    assert same_value(_Named("a"), _Named("a", cache=""))
+
+
 def test_a_syntax_tree_node_is_written_as_its_parse_or_its_constructor() -> None:
     """A node's ``repr`` (``<Expr value=...>``) is no expression: one its own
     unparsed text parses back to is written as that parse; one parsed from

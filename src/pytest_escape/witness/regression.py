@@ -298,6 +298,10 @@ def _pin_value(
             raise
         return [f"assert repr({subject}) == {text!r}"], set()
     lines = [f"assert {subject} == {pinned.source}"]
+    if equal_to_mutant and (path := difference_path(value, mutant.value)):
+        # equal by its class's ==, which leaves out the attribute that differs
+        more, needed = _pin_part(value, mutant.value, path, subject, known or {})
+        return lines + more, pinned.imports | needed
     if equal_to_mutant:
         kind = type(value)
         if kind is not type(mutant.value) and kind.__module__ == "builtins":
