@@ -56,6 +56,7 @@ from pytest_escape.inputs.literals import (
     Shaped,
     Step,
     Stepped,
+    describe,
     literal,
     setup_lines,
     shaped,
@@ -2185,6 +2186,19 @@ def test_a_public_attribute_the_class_s_eq_leaves_out_is_a_difference() -> None:
     assert difference_path([_Named("a")], [_Named("a", rank=6)]) == [Part(key=0), Part(name="rank")]
     # named with ``_``: the class's own business, left to its ==
     assert same_value(_Named("a"), _Named("a", cache=""))
+
+
+def test_a_long_text_that_repeats_a_unit_is_written_as_a_product() -> None:
+    """An input probing a length limit, written out, was 100,002 characters:
+    refused as too long.  A text repeating one short unit is the product."""
+    assert literal("stuff" * 20000).source == "('stuff' * 20000)"
+    assert literal("ab" * 150 + "a").source == "('ab' * 150 + 'a')"
+    assert literal(b"\0" * 500).source == "(b'\\x00' * 500)"
+    # short, or not one unit repeated: as it is
+    assert literal("abc" * 10).source == repr("abc" * 10)
+    varied = "".join(chr(65 + i % 26) + str(i) for i in range(100))
+    assert literal(varied).source == repr(varied)
+    assert describe("stuff" * 20000) == "'stuff' * 20000"
 
 
 def test_a_syntax_tree_node_is_written_as_its_parse_or_its_constructor() -> None:

@@ -433,6 +433,8 @@ def describe(value: Any) -> str:
         return f"iter({show(list(value.items))})"
     if isinstance(value, Stepped):
         return f"{describe(value.base)} after {''.join(repr(step) for step in value.steps)}"
+    if type(value) in (str, bytes) and (repeated := _repeated(value)) is not None:
+        return repeated.source[1:-1]  # 'stuff' * 20000, not 'stuffstuffst...'
     return show(value)
 
 
@@ -803,6 +805,41 @@ def _wrapped_in_a_test_module(function: types.FunctionType) -> bool:
     return getattr(module, function.__name__, None) is not function
 
 
+#: a text shorter than this is written as it is, however it repeats
+_REPEATED_FROM = 200
+
+
+def _repeated(value: str | bytes) -> Literal | None:
+    """A long text that repeats one short unit, as the product that makes it:
+    ``'stuff' * 20000``, ``'ab' * 150 + 'a'``.
+
+    Inputs that probe a length limit are such texts; written out, one was
+    100,002 characters, and its witness had no test (an evaluator's
+    "adding those two would make something too long", 5 witnesses)."""
+    if len(value) < _REPEATED_FROM:
+        return None
+    period = _period(value)
+    count, rest = divmod(len(value), period)
+    if period > 40 or count < 4:
+        return None
+    written = f"{value[:period]!r} * {count}"
+    return Literal(f"({written} + {value[:rest]!r})" if rest else f"({written})")
+
+
+def _period(value: str | bytes) -> int:
+    """The smallest ``p`` with ``value[i] == value[i - p]`` for every ``i >= p``
+    (the prefix function of Knuth, Morris and Pratt)."""
+    border = [0] * len(value)
+    for i in range(1, len(value)):
+        k = border[i - 1]
+        while k and value[i] != value[k]:
+            k = border[k - 1]
+        if value[i] == value[k]:
+            k += 1
+        border[i] = k
+    return len(value) - border[-1]
+
+
 def _float(value: float) -> Literal:
     if math.isnan(value):
         return Literal("float('nan')")
@@ -825,6 +862,8 @@ def _build(value: Any, depth: int) -> Literal:
         return path
     if type(value) in (pathlib.PosixPath, pathlib.WindowsPath) and (path := _project_path(str(value))):
         return Literal(f"pathlib.Path({path.source})", path.imports | {"import pathlib"})
+    if type(value) in (str, bytes) and (repeated := _repeated(value)) is not None:
+        return repeated
     if value is None or isinstance(value, (bool, int, str, bytes)) and type(value) in (bool, int, str, bytes):
         return Literal(repr(value))
     if type(value) is float:
