@@ -42,6 +42,7 @@ from pytest_escape.inputs.compare import (
     follow,
     heard_warning,
     object_state,
+    safe_repr,
     same_value,
     show,
     stable_repr,
@@ -2199,6 +2200,21 @@ def test_a_long_text_that_repeats_a_unit_is_written_as_a_product() -> None:
     varied = "".join(chr(65 + i % 26) + str(i) for i in range(100))
     assert literal(varied).source == repr(varied)
     assert describe("stuff" * 20000) == "'stuff' * 20000"
+
+
+def test_an_int_too_long_for_decimal_is_shown_and_written_in_hex() -> None:
+    """``repr`` of an int past 4,300 digits raises ValueError (Python 3.11+),
+    and the search of an evaluator's power function failed on it
+    (``value_key``, as the probe told values apart)."""
+    from pytest_escape.inputs.compare import value_key
+
+    huge = 7**9000
+    assert value_key(huge) == hex(huge)[:200]
+    assert safe_repr(huge, 10) == hex(huge)[:7] + "..."
+    assert show([huge]).startswith("[0x")
+    with pytest.raises(NotLiteral, match="characters long"):
+        literal(huge)
+    assert literal(16**3600).source == hex(16**3600)  # 4,335 digits in decimal
 
 
 def test_a_syntax_tree_node_is_written_as_its_parse_or_its_constructor() -> None:

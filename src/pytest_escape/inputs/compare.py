@@ -106,6 +106,17 @@ class CallOutcome:
 _ENVIRON = type(os.environ)
 
 
+def int_repr(value: int) -> str:
+    """``repr`` of an int, or its hex where its decimal passes Python's limit
+    on digits (4,300 by default from 3.11; ``sys.set_int_max_str_digits``):
+    ``repr`` raises ValueError there, and the search of a power function's
+    survivor failed on it."""
+    try:
+        return repr(value)
+    except ValueError:
+        return hex(value)
+
+
 def stable_repr(value: Any, depth: int = 0) -> str:
     """``repr``, with the items of sets in sorted order, also inside lists,
     tuples and dicts: a set of strings is iterated in another order under
@@ -116,6 +127,8 @@ def stable_repr(value: Any, depth: int = 0) -> str:
         # variables hold tokens and paths that no report should print, and
         # differ from machine to machine
         return "<os.environ>"
+    if kind is int:
+        return int_repr(value)
     if depth > 5 or kind not in (set, frozenset, list, tuple, dict):
         return repr(value)
     if kind is dict:
@@ -779,6 +792,8 @@ def value_key(value: Any, depth: int = 0) -> str:
     containers by their items, objects by their type and attributes, all
     cut short past a few levels."""
     kind = type(value)
+    if kind is int:
+        return int_repr(value)[:200]
     if kind in PLAIN_SCALARS:
         return repr(value)[:200]
     if depth > 2:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ..targets import why_test_file
-from .compare import HEAPTYPE, UNSET, object_state, same_value, show, slotted
+from .compare import HEAPTYPE, UNSET, int_repr, object_state, same_value, show, slotted
 from .copying import tuple_made_otherwise, unlocked_lock
 
 _MAX_DEPTH = 12
@@ -864,6 +864,8 @@ def _build(value: Any, depth: int) -> Literal:
         return Literal(f"pathlib.Path({path.source})", path.imports | {"import pathlib"})
     if type(value) in (str, bytes) and (repeated := _repeated(value)) is not None:
         return repeated
+    if type(value) is int:
+        return Literal(int_repr(value))
     if value is None or isinstance(value, (bool, int, str, bytes)) and type(value) in (bool, int, str, bytes):
         return Literal(repr(value))
     if type(value) is float:
