@@ -226,7 +226,9 @@ def show(value: Any) -> str:
     """``repr``, except that a plain object shows its attributes, not its
     address, and an in-memory stream what it holds."""
     if isinstance(value, (io.StringIO, io.BytesIO)) and not value.closed:
-        return f"<{type(value).__name__} holding {safe_repr(value.getvalue(), 60)}>"
+        held, where = value.getvalue(), value.tell()
+        at = "" if where == len(held) else f" at {where}"  # read part way, or not at all
+        return f"<{type(value).__name__} holding {safe_repr(held, 60)}{at}>"
     text = safe_repr(value)
     state = object_state(value) if " object at 0x" in text else None
     if state is not None:

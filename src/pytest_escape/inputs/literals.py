@@ -1139,10 +1139,20 @@ def _stream_lines(value: Any, name: str) -> list[str] | None:
     there.  None for any other value."""
     if type(value) not in (io.StringIO, io.BytesIO) or value.closed:
         return None
-    held = value.getvalue()
-    if not held or value.tell() != len(held):
+    held, where = value.getvalue(), value.tell()
+    if not held or not where:
         return None
+    if where != len(held):
+        # read part way (a loader given a stream a header was read from)
+        return [f"{name} = io.{type(value).__name__}({held!r})", f"{name}.seek({where})"]
     return [f"{name} = io.{type(value).__name__}()", f"{name}.write({held!r})"]
+
+
+def stream_lines(value: Any, name: str) -> tuple[list[str], set[str]] | None:
+    """The lines that make an in-memory stream that stands past its start (no
+    one expression makes it), and their import; None for any other value."""
+    lines = _stream_lines(value, name)
+    return None if lines is None else (lines, {"import io"})
 
 
 def _enum_source(value: enum.Enum, name: tuple[str, str]) -> Literal:

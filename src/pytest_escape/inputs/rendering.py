@@ -29,6 +29,7 @@ from .literals import (
     method_attribute,
     setup_lines,
     shaped,
+    stream_lines,
 )
 from .strategies import Call, Then
 
@@ -157,6 +158,10 @@ def _call_source(
                 names[name] = variable
             elif bound_to_instance(value):
                 names[name] = _bound_method(value, f"{name}_self", setup, imports)
+            elif (streamed := stream_lines(value, name)) is not None:
+                setup.extend(streamed[0])  # a stream read part way: made, then moved on
+                imports |= streamed[1]
+                names[name] = name
             else:
                 values[name] = literal(value)
                 imports |= values[name].imports

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import io
 import logging
 import os
 import re
@@ -43,6 +44,7 @@ from ..inputs.compare import (
     safe_repr,
     same_value,
     slotted,
+    stream_state,
     warned_difference,
 )
 from ..inputs.identities import holes, named, root_of
@@ -271,6 +273,8 @@ def _pin_value(
         return [f"assert {subject} is {value!r}"], set()
     if isinstance(value, float) and value != value:
         return [f"assert math.isnan({subject})"], {"import math"}
+    if type(value) in (io.StringIO, io.BytesIO) and not value.closed:
+        return _pin_stream(value, mutant, subject)
     equal_to_mutant = False
     if mutant.kind == RETURNED:
         try:
@@ -311,6 +315,24 @@ def _pin_value(
             # equal by ==, yet different (key order): the repr tells
             lines.append(f"assert repr({subject}) == {safe_repr(value, 4000)!r}")
     return lines, pinned.imports
+
+
+def _pin_stream(
+    value: io.StringIO | io.BytesIO, mutant: CallOutcome, subject: str
+) -> tuple[list[str], set[str]]:
+    """What an in-memory stream holds and where it stands, each asserted where
+    the mutant's differs: one read or written part way has no literal."""
+    theirs = mutant.value if mutant.kind == RETURNED else None
+    other = stream_state(theirs) if type(theirs) is type(value) else None
+    held, where = value.getvalue(), value.tell()
+    lines = []
+    if other is None or other[1] != held:
+        lines.append(f"assert {subject}.getvalue() == {held!r}")
+    if other is None or other[2] != where:
+        lines.append(f"assert {subject}.tell() == {where}")
+    if other is not None and other[0]:
+        lines.append(f"assert not {subject}.closed")
+    return lines, set()
 
 
 def _pin_part(
