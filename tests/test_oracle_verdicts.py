@@ -860,3 +860,46 @@ def test_a_top_level_that_cannot_run_twice_runs_no_mutant(project: Project) -> N
         "once's top level raises RuntimeError('registered twice') when it runs again "
         "without a mutant: its mutants are not run",
     )
+
+
+def test_a_change_left_in_an_argument_the_test_cannot_reach_is_no_evidence(project: Project) -> None:
+    """``load(io.BytesIO(b"x")) is None`` checks the result precisely; a
+    mutant that returns None without reading leaves the stream elsewhere,
+    but the stream was made in the call's own expression and is gone after
+    it.  A serializer's precise tests were flagged on that alone.  The same
+    stream in a variable of the test is evidence: the test could look."""
+    project.write(
+        {
+            "loader.py": """
+                def load(f):
+                    data = f.read()
+                    if not data.isdigit():
+                        return None
+                    return int(data)
+                """,
+            "test_loader.py": """
+                import io
+
+                from loader import load
+
+
+                def test_inline():
+                    assert load(io.BytesIO(b"x")) is None
+
+
+                def test_held():
+                    f = io.BytesIO(b"x")
+                    assert load(f) is None
+
+
+                def test_number():
+                    assert load(io.BytesIO(b"12")) == 12
+                """,
+        }
+    )
+    result = project.run("--escape-witness-budget", "0")
+    assert result.ret == 0, result.stdout.str()
+    tests = _tests(project)
+    assert tests["test_inline"]["verdict"] is None and tests["test_inline"]["evidence"] is None, tests
+    assert tests["test_held"]["verdict"] == "confirming-only", tests["test_held"]
+    assert "leaves f as" in tests["test_held"]["evidence"]["original"], tests["test_held"]

@@ -52,18 +52,50 @@ def made_by_test(
     or every function of the target files).  Frames of other code in
     between (a decorator's wrapper, a library) are passed through; a call
     the code under test makes is not the test's, whatever the test did."""
+    test_frame = test_frame_of(test_file, under_test)
+    return lambda frame: test_frame(frame) is not None
 
-    def accept(frame: FrameType) -> bool:
+
+def test_frame_of(
+    test_file: Callable[[str], bool], under_test: Callable[[CodeType], bool]
+) -> Callable[[FrameType], FrameType | None]:
+    """The frame of the test's own code that made a call (``made_by_test``), or None."""
+
+    def found(frame: FrameType) -> FrameType | None:
         caller = frame.f_back
         for _ in range(CALLER_DEPTH):
             if caller is None or under_test(caller.f_code):
-                return False
+                return None
             if test_file(caller.f_code.co_filename):
-                return True
+                return caller
             caller = caller.f_back
-        return False
+        return None
 
-    return accept
+    return found
+
+
+#: items of a test's variable looked through for the arguments it holds
+HELD_ITEMS = 100
+
+
+def held_by(frame: FrameType, arguments: dict[str, Any]) -> frozenset[str]:
+    """The arguments a test can still look at after its call: a variable of
+    its own, or an attribute or an item of one (``self.cache``, ``bufs[0]``).
+    One made in the call's own expression (``load(io.BytesIO(data))``) is
+    gone when the call returns: what the call left in it no test could check."""
+    reachable: set[int] = set()
+    for name, value in list(frame.f_locals.items()):
+        if not name.isidentifier():
+            continue  # pytest's assertion rewriting keeps the assert's parts (``@py_assert2``)
+        reachable.add(id(value))
+        state = getattr(value, "__dict__", None)
+        if isinstance(state, dict):
+            reachable.update(id(v) for v in list(state.values())[:HELD_ITEMS])
+        if isinstance(value, (list, tuple)):
+            reachable.update(id(v) for v in value[:HELD_ITEMS])
+        elif isinstance(value, dict):
+            reachable.update(id(v) for v in list(value.values())[:HELD_ITEMS])
+    return frozenset(name for name, value in arguments.items() if id(value) in reachable)
 
 
 @dataclass
