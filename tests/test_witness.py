@@ -539,6 +539,58 @@ def test_a_public_attribute_an_object_s_own_eq_leaves_out_is_still_compared(proj
     assert cached and all(_witness(m)["verdict"] != WITNESSED for m in cached), cached
 
 
+LOCAL = """
+def total(item):
+    return item.price * item.count
+
+
+def label(color):
+    return "warm" if color.value > 1 else "cold"
+"""
+
+LOCAL_TESTS = """
+import enum
+
+from local import label, total
+
+
+def test_total():
+    class Item:
+        def __init__(self, price, count):
+            self.price = price
+            self.count = count
+
+    assert total(Item(2, 3))
+
+
+def test_label():
+    class Color(enum.Enum):
+        RED = 2
+        BLUE = 1
+
+    assert label(Color.RED)
+"""
+
+
+def test_an_object_of_a_class_the_test_defined_is_written_with_its_class_statement(
+    project: Project,
+) -> None:
+    """A test that defines a class on the spot and passes an object of it:
+    the class has no name to import, and such witnesses had no test.  The
+    regression test defines the class again, from the test's own statement."""
+    _searched(project, {"local.py": LOCAL, "test_local.py": LOCAL_TESTS}, 10)
+    mutants = project.mutants().values()
+    (divided,) = [m for m in mutants if m["function"] == "total"]
+    w = _witness(divided)
+    assert w["verdict"] == WITNESSED, w
+    assert w["test"] is not None, w.get("test_dropped")
+    assert "    class Item:" in w["test"] and "Item.__new__(Item)" in w["test"], w["test"]
+    (warmer,) = [m for m in mutants if m["function"] == "label" and m["replacement"].strip() == ">= 1"]
+    w = _witness(warmer)
+    assert w["test"] is not None, w.get("test_dropped")
+    assert "    class Color(enum.Enum):" in w["test"] and "import enum" in w["test"], w["test"]
+
+
 OPTIONS = """
 class Table:
     def __init__(self, **kwargs):

@@ -57,6 +57,7 @@ from pytest_escape.inputs.literals import (
     Shaped,
     Step,
     Stepped,
+    defining,
     describe,
     literal,
     setup_lines,
@@ -2236,6 +2237,38 @@ def test_a_stream_read_part_way_is_made_then_moved_and_pinned_by_what_it_holds_a
         "assert f.getvalue() == b'head{}'",
         "assert f.tell() == 4",
     ]
+
+
+def test_a_class_a_test_defined_is_written_as_its_statement_unless_it_reads_the_test_s_variables() -> None:
+    factor = 3
+
+    class Plain:
+        kind = "plain"
+
+        def __init__(self, x: int) -> None:
+            self.x = x
+
+    class Scaled:
+        def scaled(self) -> int:
+            return factor
+
+    with defining() as defined:
+        assert literal(Plain).source == "Plain"
+        with pytest.raises(NotLiteral, match="does not make the class the test used"):
+            literal(Scaled)  # its method reads the test's ``factor``
+    assert defined["Plain"].startswith('class Plain:\n    kind = "plain"')
+    with pytest.raises(NotLiteral, match="cannot be imported by name"):
+        literal(Plain)  # no test is being written: nowhere to define it
+
+
+def test_an_enum_member_is_an_input_as_itself() -> None:
+    """Made bare from its attributes, ``Enum.__new__`` raised: no input that
+    held a member a test passed ever ran."""
+
+    class Color(enum.Enum):
+        RED = 2
+
+    assert shaped(Color.RED) is Color.RED
 
 
 def test_a_syntax_tree_node_is_written_as_its_parse_or_its_constructor() -> None:

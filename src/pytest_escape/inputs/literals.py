@@ -325,6 +325,10 @@ def shaped(value: Any) -> Any:
         # a module's sentinel means something only as itself: rebuilt, it is a
         # value the caller gave (``sep is _UNSET`` fails, and ``sep.join`` raises)
         return value
+    if isinstance(value, enum.Enum):
+        # a member is itself, one of its class's few: made bare, ``Enum.__new__``
+        # raised, and no input holding a member a test passed ever ran
+        return value
     if (
         not isinstance(value, (*REBUILT, type))
         and isinstance(getattr(value, "__dict__", None), dict)
@@ -545,11 +549,9 @@ def _object_lines(
 ) -> None:
     if len(named) > MAX_OBJECTS:
         raise NotLiteral(f"it holds more than {MAX_OBJECTS} objects")
-    where = importable_name(value.cls)
-    if where is None:
-        raise NotLiteral(f"{value.cls.__qualname__} cannot be imported by name")
-    imports |= {where[0]} - {""}
-    cls = where[1]
+    where = class_source(value.cls)
+    imports |= where.imports
+    cls = where.source
     try:
         # Cls() only when its signature says plainly that no argument is needed
         # (``*args, **kwargs`` often pass a required one on to a base class)
@@ -793,6 +795,134 @@ def importable_name(obj: Any) -> tuple[str, str] | None:
     return (f"from {module} import {top}", qualname)
 
 
+def class_source(cls: type) -> Literal:
+    """A class by its name and the import that binds it; a class a test
+    defined in its own body, while a test is being written (``defining``),
+    by its name, its ``class`` statement written into the test
+    (``_local_class``).  Raises ``NotLiteral`` with the reason otherwise."""
+    found = importable_name(cls)
+    if found is not None:
+        return Literal(found[1], {found[0]} - {""})
+    defined = _DEFINED.get()
+    if defined is None or "<locals>" not in cls.__qualname__ or not _in_a_test_module(cls):
+        raise NotLiteral(f"{cls.__qualname__} cannot be imported by name")
+    return _local_class(cls, defined)
+
+
+def _in_a_test_module(obj: Any) -> bool:
+    path = getattr(sys.modules.get(getattr(obj, "__module__", "") or ""), "__file__", None)
+    return path is not None and why_test_file(pathlib.Path(path)) is not None
+
+
+#: the class statements of classes tests defined in their own bodies, as
+#: written for a regression test (text, imports), or why one cannot be: each
+#: is read and checked once, however many of its objects a search writes
+#: (checked again for each, the transitions search lost a tenth of its witnesses)
+_LOCAL_CLASSES: weakref.WeakKeyDictionary[type, tuple[str, frozenset[str]] | NotLiteral] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _local_class(cls: type, defined: dict[str, str]) -> Literal:
+    """A class defined inside a test, written as its own ``class`` statement
+    (kept in ``defined``) and named where it is used.
+
+    Tests pass objects of classes they define on the spot: a stand-in with
+    one method, an object that plays a trick on the code under test (an
+    expression evaluator's sandbox tests: 12 witnesses without a test).
+    Its text must make the same class: the same attributes, each method of
+    the same code, with the globals it reads imported by their names.  One
+    that reads a variable of the test around it, or that the test changed
+    after its statement ran, is refused, with the reason."""
+    known = _LOCAL_CLASSES.get(cls)
+    if known is None:
+        try:
+            known = _class_text(cls)
+        except NotLiteral as refused:
+            known = refused
+        _LOCAL_CLASSES[cls] = known
+    if isinstance(known, NotLiteral):
+        raise known
+    text, imports = known
+    if defined.setdefault(cls.__name__, text) != text:
+        raise NotLiteral(f"two classes named {cls.__name__!r} defined in tests")
+    return Literal(cls.__name__, set(imports))
+
+
+#: what every class statement gives a class, whatever its body
+_CLASS_PARTS = frozenset({"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__"})
+_CLASS_PARTS |= {"__firstlineno__", "__static_attributes__", "__orig_bases__", "__annotations__"}
+#: and what copying one of its objects leaves on it (``copyreg._slotnames``)
+_CLASS_PARTS |= {"__slotnames__"}
+
+
+def _class_text(cls: type) -> tuple[str, frozenset[str]]:
+    what = cls.__qualname__
+    try:
+        text = textwrap.dedent(inspect.getsource(cls))
+        tree = ast.parse(text)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        raise NotLiteral(f"the source of {what} cannot be read") from None
+    node = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(node, ast.ClassDef) or node.name != cls.__name__ or node.decorator_list:
+        raise NotLiteral(f"{what} is not a plain class statement")
+    namespace = vars(sys.modules[cls.__module__])
+    imports: set[str] = set()
+    for name in sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)} & set(namespace)):
+        value = namespace[name]
+        if isinstance(value, types.ModuleType):
+            imports.add(_module_import(name, value))
+            continue
+        where = importable_name(value)
+        if where is not None and where[1] == name and not _in_a_test_module(value):
+            imports |= {where[0]} - {""}
+    try:
+        made = _defined({cls.__name__: text}, imports)[cls.__name__]
+    except Exception:  # noqa: BLE001 - it reads a variable of the test, or a name no import gives
+        raise NotLiteral(f"the class statement of {what} does not run on its own") from None
+    if not _same_class(made, cls):
+        raise NotLiteral(f"the class statement of {what} does not make the class the test used")
+    return text, frozenset(imports)
+
+
+def _same_class(made: type, cls: type) -> bool:
+    """Whether ``made`` (written again) has the attributes of ``cls``, its
+    methods of the same code, and the same bases."""
+    if not isinstance(made, type) or made.__name__ != cls.__name__ or made.__bases__ != cls.__bases__:
+        return False
+    if issubclass(cls, enum.Enum) and _members(cls) != _members(made):
+        return False
+    # an enum's own bookkeeping (``_member_map_``) holds its members: compared above
+    ours = {k: v for k, v in vars(cls).items() if k not in _CLASS_PARTS and not _sunder(k)}
+    theirs = {k: v for k, v in vars(made).items() if k not in _CLASS_PARTS and not _sunder(k)}
+    if ours.keys() != theirs.keys():
+        return False
+    for name, value in ours.items():
+        other = theirs[name]
+        function = getattr(value, "__func__", getattr(value, "fget", value))
+        again = getattr(other, "__func__", getattr(other, "fget", other))
+        if isinstance(function, types.FunctionType):
+            if not (isinstance(again, types.FunctionType) and _same_code(again.__code__, function.__code__)):
+                return False
+        elif not (isinstance(value, enum.Enum) or same_value(value, other)):
+            return False
+    return True
+
+
+def _members(cls: Any) -> list[tuple[str, Any]]:
+    return [(member.name, member.value) for member in cls]
+
+
+def _sunder(name: str) -> bool:
+    return len(name) > 2 and name[0] == name[-1] == "_" and name[1] != "_"
+
+
+def written_again(made: type, cls: type) -> bool:
+    """Whether ``made`` is ``cls``, a test's own class, as a regression test
+    defines it again (``_local_class``): their objects are compared by state."""
+    return isinstance(_LOCAL_CLASSES.get(cls), tuple) and made.__name__ == cls.__name__ and made is not cls
+
+
 def _wrapped_in_a_test_module(function: types.FunctionType) -> bool:
     """Whether ``function`` is a test module's, and its name there holds
     something else: the wrapper a decorator made of it (``@repeated(2) def
@@ -970,14 +1100,12 @@ def _build(value: Any, depth: int) -> Literal:
     if isinstance(value, ast.AST) and getattr(ast, type(value).__name__, None) is type(value):
         return _syntax_source(value, depth)
     if isinstance(value, Built):
-        name = importable_name(value.cls)
-        if name is None:
-            raise NotLiteral(f"{value.cls.__qualname__} cannot be imported by name")
+        where = class_source(value.cls)
         args = [(k, _build(v, depth + 1)) for k, v in value.kwargs if v is not OMITTED]
-        imports = {name[0]} - {""}
+        imports = set(where.imports)
         for _, arg in args:
             imports |= arg.imports
-        return Literal(f"{name[1]}(" + ", ".join(f"{k}={a.source}" for k, a in args) + ")", imports)
+        return Literal(f"{where.source}(" + ", ".join(f"{k}={a.source}" for k, a in args) + ")", imports)
     if inspect.isfunction(value) and value.__name__ == "<lambda>":
         return _lambda_source(value)
     if isinstance(value, type) or inspect.isfunction(value) or inspect.isbuiltin(value):
@@ -989,14 +1117,20 @@ def _build(value: Any, depth: int) -> Literal:
             and (defined := _DEFINED.get()) is not None
         ):
             return _local_function(value, defined)
+        if found is None and isinstance(value, type):
+            return class_source(value)
         if found is None:
             raise NotLiteral(f"{getattr(value, '__qualname__', value)!s} cannot be imported by name")
         return Literal(found[1], {found[0]} - {""})
     if isinstance(value, enum.Enum):
         name = importable_name(type(value))
-        if name is None:
+        if name is not None:
+            return _enum_source(value, name)
+        if _DEFINED.get() is None or "<locals>" not in type(value).__qualname__:
             raise NotLiteral(f"enum {type(value).__qualname__} cannot be imported by name")
-        return _enum_source(value, name)
+        where = class_source(type(value))  # an enum a test defined: its class statement
+        member = _enum_source(value, ("", where.source))
+        return Literal(member.source, member.imports | where.imports)
     if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
         return named
     return _by_repr(value, depth)
@@ -1713,7 +1847,20 @@ def _same_written(back: Any, original: Any, depth: int = 0) -> bool:
     if inspect.isfunction(back) and inspect.isfunction(original):
         same = original in _CHECKED or _same_code(back.__code__, original.__code__)
         return same and back.__defaults__ == original.__defaults__
+    if isinstance(back, type) and isinstance(original, type) and written_again(back, original):
+        return True  # checked as it was written (``_same_class``)
     if type(back) is not type(original):
+        if written_again(type(back), type(original)) and isinstance(original, enum.Enum):
+            return (back.name, back.value) == (original.name, original.value)
+        if written_again(type(back), type(original)):
+            # a test's own class, defined again by the regression test: the same state
+            theirs, ours = object_state(back), object_state(original)
+            return (
+                theirs is not None
+                and ours is not None
+                and list(theirs) == list(ours)
+                and all(_same_written(theirs[k], ours[k], depth + 1) for k in ours)
+            )
         return same_value(back, original)
     if type(back) is dict:
         return list(back) == list(original) and all(
