@@ -442,3 +442,16 @@ def test_a_bound_method_is_the_same_only_as_an_equal_one() -> None:
     assert not same(Evaluated("\n".join), Evaluated("XX\nXX".join))
     assert same(Evaluated("\n".join), Evaluated("\n".join))
     assert not same(Evaluated([].append), Evaluated([].append))  # two lists' own
+
+
+#: a module's named limit, as ``abs(a) > MAX_SHIFT_BASE`` reads one
+_LIMIT = 10**20
+
+
+def test_a_named_constant_s_boundary_is_tried_as_a_literal_s_is() -> None:
+    """``abs(a) > _LIMIT`` -> ``>=`` differs only at ``a == _LIMIT``; the
+    values tried came from literals alone, and it was called likely equivalent."""
+    infection = Infection.of((("abs(a) > _LIMIT", "abs(a) >= _LIMIT"),))
+    assert infection is not None
+    infection.look(frame_of(a=3))
+    assert infection.infectable is not None and f"with a = {_LIMIT}" in infection.infectable

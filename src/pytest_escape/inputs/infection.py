@@ -381,6 +381,7 @@ def _infectable(
     not called equivalent; a mutant no such change tells apart
     (``float('INF')``, ``text.count('\\n', None, pos)``) may be."""
     constants = [value for e in (original, mutated) for value in _literals(e)]
+    constants += _named_constants(original, frame)
     varied: list[str] = []
     through = _passed_through(original, mutated) if not _evaluable(original, mutated, frame) else set()
     given = _arguments(original) ^ _arguments(mutated)
@@ -446,6 +447,21 @@ def _infectable(
         # 4 wrong "likely equivalent" read nothing else
         blind(f"it reads only {', '.join(settings)} of its module, which no input sets")
     return None
+
+
+def _named_constants(expression: ast.expr, frame: FrameType) -> list[Any]:
+    """The numbers and texts of the module the expression reads by name
+    (``abs(a) > MAX_SHIFT_BASE``): the boundary a comparison's mutant moves
+    is there as surely as at a literal, and the nearby values tried came
+    from literals alone (an evaluator's ``>`` -> ``>=`` on a named limit was
+    called likely equivalent)."""
+    found = []
+    for node in ast.walk(expression):
+        if isinstance(node, ast.Name) and node.id not in frame.f_locals and node.id in frame.f_globals:
+            value = frame.f_globals[node.id]
+            if type(value) in (int, float, str, bytes):
+                found.append(value)
+    return found
 
 
 def _settings(expression: ast.expr, frame: FrameType) -> list[str]:
