@@ -1424,9 +1424,11 @@ from scale import Box, Weight, total
 
 
 def test_with_weights_of_its_own():
+    unit = 1
+
     class Feather:
         def __init__(self, weight):
-            self.weight = weight
+            self.weight = weight * unit
 
     for n in range(1, 6):
         total(Box([Feather(n), Feather(n + 1)]))
@@ -1443,7 +1445,8 @@ def test_empty():
 
 def test_a_witness_a_test_can_be_written_for_is_preferred(project: Project) -> None:
     """Most inputs the tests passed hold a class a test defined in its own
-    body, which no regression test can import; one holds the project's own.
+    body, whose statement reads the test's own variable, so no regression
+    test can define it; one holds the project's own.
     A difference on an input no test can be written for is kept aside and
     the search goes on: the witness is one with a test."""
     files = {"scale.py": SCALE, "test_scale.py": SCALE_TESTS}
@@ -1459,7 +1462,7 @@ def test_a_witness_a_test_can_be_written_for_is_preferred(project: Project) -> N
     # came two to a box: the first such difference is the witness, without a test
     keeping = by_change["s = item.weight"]
     assert keeping["verdict"] == WITNESSED and "Feather" in keeping["input"], keeping
-    assert "cannot be imported by name" in keeping["test_dropped"], keeping
+    assert "Feather does not make the class the test used" in keeping["test_dropped"], keeping
 
 
 WRAPPER = """
