@@ -795,7 +795,10 @@ def value_key(value: Any, depth: int = 0) -> str:
     cut short past a few levels."""
     kind = type(value)
     if kind is int:
-        return int_repr(value)[:200]
+        text = int_repr(value)
+        # its head and its tail: a limit and the numbers either side of it
+        # (``MAX ± 1``) differ only there, and cut at 200 they were one
+        return text if len(text) <= 200 else f"{text[:90]}...{text[-20:]} ({len(text)} digits)"
     if kind in PLAIN_SCALARS:
         return repr(value)[:200]
     if depth > 2:
