@@ -810,6 +810,7 @@ def class_source(cls: type) -> Literal:
 
 
 def _in_a_test_module(obj: Any) -> bool:
+    """Whether ``obj`` was defined in a test module (pytest's ``python_files``)."""
     path = getattr(sys.modules.get(getattr(obj, "__module__", "") or ""), "__file__", None)
     return path is not None and why_test_file(pathlib.Path(path)) is not None
 
@@ -928,11 +929,9 @@ def _wrapped_in_a_test_module(function: types.FunctionType) -> bool:
     something else: the wrapper a decorator made of it (``@repeated(2) def
     double``).  Importing the name gives the wrapper, so the test defines
     the function itself, as it does a function defined inside a test."""
-    module = sys.modules.get(function.__module__)
-    path = getattr(module, "__file__", None)
-    if path is None or why_test_file(pathlib.Path(path)) is None:
+    if not _in_a_test_module(function):
         return False
-    return getattr(module, function.__name__, None) is not function
+    return getattr(sys.modules[function.__module__], function.__name__, None) is not function
 
 
 #: a text shorter than this is written as it is, however it repeats

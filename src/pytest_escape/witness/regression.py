@@ -284,7 +284,7 @@ def _pin_value(
     try:
         pinned = compared(value)
     except NotLiteral:
-        if (held := _held(value, known or {})) not in (None, subject):
+        if (held := _name_in_test(value, known or {})) not in (None, subject):
             # no literal, but the test holds it: ``assert obj.handler == obj._on_event``
             return [f"assert {subject} {'==' if inspect.ismethod(value) else 'is'} {held}"], set()
         if mutant.kind == RETURNED and (path := difference_path(value, mutant.value)):
@@ -366,7 +366,7 @@ def _pin_part(
     return pinned, imports | needed
 
 
-def _held(value: Any, known: Mapping[int, str]) -> str | None:
+def _name_in_test(value: Any, known: Mapping[int, str]) -> str | None:
     """``value`` by the name the test holds it by, or as a method bound to such an object."""
     if id(value) in known:
         return known[id(value)]
