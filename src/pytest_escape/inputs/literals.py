@@ -857,14 +857,20 @@ _CLASS_PARTS |= {"__firstlineno__", "__static_attributes__", "__orig_bases__", "
 _CLASS_PARTS |= {"__slotnames__"}
 
 
-def _class_text(cls: type) -> tuple[str, frozenset[str]]:
-    what = cls.__qualname__
+def _statement(obj: type | types.FunctionType) -> tuple[str, ast.stmt | None]:
+    """The dedented source of the statement a test wrote ``obj`` with, and
+    that statement (None when the source holds more than one)."""
     try:
-        text = textwrap.dedent(inspect.getsource(cls))
+        text = textwrap.dedent(inspect.getsource(obj))
         tree = ast.parse(text)
     except (OSError, TypeError, SyntaxError, ValueError):
-        raise NotLiteral(f"the source of {what} cannot be read") from None
-    node = tree.body[0] if len(tree.body) == 1 else None
+        raise NotLiteral(f"the source of {obj.__qualname__} cannot be read") from None
+    return text, tree.body[0] if len(tree.body) == 1 else None
+
+
+def _class_text(cls: type) -> tuple[str, frozenset[str]]:
+    what = cls.__qualname__
+    text, node = _statement(cls)
     if not isinstance(node, ast.ClassDef) or node.name != cls.__name__ or node.decorator_list:
         raise NotLiteral(f"{what} is not a plain class statement")
     namespace = vars(sys.modules[cls.__module__])
@@ -1331,12 +1337,7 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
     are.  A function a decorator was given is its ``def`` without the
     decorator, unless the decorator left attributes on it."""
     what = function.__qualname__
-    try:
-        text = textwrap.dedent(inspect.getsource(function))
-        tree = ast.parse(text)
-    except (OSError, TypeError, SyntaxError, ValueError):
-        raise NotLiteral(f"the source of {what} cannot be read") from None
-    node = tree.body[0] if len(tree.body) == 1 else None
+    text, node = _statement(function)
     if isinstance(node, ast.FunctionDef) and node.decorator_list and not vars(function):
         # the function a decorator was given (funcy's ``@autocurry def f``:
         # the search holds ``f`` itself), which its ``def`` alone makes
