@@ -449,32 +449,37 @@ def _infectable(
     return None
 
 
+def _module_values(expression: ast.expr, frame: FrameType) -> list[tuple[str, Any]]:
+    """The names an expression reads from its module (not a variable of the
+    call), each with its value there."""
+    found = []
+    for node in ast.walk(expression):
+        if isinstance(node, ast.Name) and node.id not in frame.f_locals and node.id in frame.f_globals:
+            found.append((node.id, frame.f_globals[node.id]))
+    return found
+
+
 def _named_constants(expression: ast.expr, frame: FrameType) -> list[Any]:
     """The numbers and texts of the module the expression reads by name
     (``abs(a) > MAX_SHIFT_BASE``): the boundary a comparison's mutant moves
     is there as surely as at a literal, and the nearby values tried came
     from literals alone (an evaluator's ``>`` -> ``>=`` on a named limit was
     called likely equivalent)."""
-    found = []
-    for node in ast.walk(expression):
-        if isinstance(node, ast.Name) and node.id not in frame.f_locals and node.id in frame.f_globals:
-            value = frame.f_globals[node.id]
-            if type(value) in (int, float, str, bytes):
-                found.append(value)
-    return found
+    return [
+        value for _, value in _module_values(expression, frame) if type(value) in (int, float, str, bytes)
+    ]
 
 
 def _settings(expression: ast.expr, frame: FrameType) -> list[str]:
     """The module-level values (not functions, classes or modules) an
     expression reads by name."""
-    found = []
-    for node in ast.walk(expression):
-        if not isinstance(node, ast.Name) or node.id in frame.f_locals or node.id not in frame.f_globals:
-            continue
-        value = frame.f_globals[node.id]
-        if not (callable(value) or isinstance(value, ModuleType)):
-            found.append(node.id)
-    return sorted(set(found))
+    return sorted(
+        {
+            name
+            for name, value in _module_values(expression, frame)
+            if not (callable(value) or isinstance(value, ModuleType))
+        }
+    )
 
 
 def _answering(original: ast.expr, mutated: ast.expr) -> list[Any]:
