@@ -146,6 +146,14 @@ def _witness(m: dict[str, Any]) -> dict[str, Any]:
     return m["witness"]  # type: ignore[no-any-return]
 
 
+def _written(m: dict[str, Any]) -> str:
+    """The verified regression test of a witnessed survivor (its source)."""
+    w = _witness(m)
+    assert w["verdict"] == WITNESSED, w
+    assert w["test"] is not None, w.get("test_dropped")
+    return w["test"]  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def shop(project: Project) -> Project:
     project.write({"shop.py": SHOP, "test_shop.py": SHOP_TESTS})
@@ -450,10 +458,8 @@ def test_a_syntax_tree_node_a_test_parsed_is_written_into_the_regression_test(pr
     constructor, columns and all (``1+2`` is not what ``ast.unparse`` writes)."""
     _searched(project, {"syntax.py": SYNTAX, "test_syntax.py": SYNTAX_TESTS}, 10)
     (m,) = [m for m in project.mutants().values() if m["replacement"] == '"XXbinary XX"']
-    w = _witness(m)
-    assert w["verdict"] == WITNESSED, w
-    assert w["test"] is not None, w.get("test_dropped")
-    assert "node=ast.BinOp(left=ast.Constant(value=1" in w["test"] and "import ast" in w["test"], w["test"]
+    test = _written(m)
+    assert "node=ast.BinOp(left=ast.Constant(value=1" in test and "import ast" in test, test
 
 
 DISPATCH = """
@@ -488,15 +494,12 @@ def test_a_table_keyed_by_classes_of_its_own_methods_is_pinned_by_the_entry_that
     _searched(project, {"dispatch.py": DISPATCH, "test_dispatch.py": DISPATCH_TESTS}, 10)
     mutants = project.mutants().values()
     (dropped,) = [m for m in mutants if m["replacement"] == '"XXbit_lengthXX"']
-    w = _witness(dropped)
-    assert w["verdict"] == WITNESSED, w
-    assert w["test"] is not None, w.get("test_dropped")
-    assert "assert float in obj.table" in w["test"], w["test"]
-    assert "assert obj.table[float] == obj._on_float" in w["test"], w["test"]
+    test = _written(dropped)
+    assert "assert float in obj.table" in test, test
+    assert "assert obj.table[float] == obj._on_float" in test, test
     (nulled,) = [m for m in mutants if m["replacement"] == "self.table[float] = None"]
-    w = _witness(nulled)
-    assert w["test"] is not None, w.get("test_dropped")
-    assert "assert obj.table[float] == obj._on_float" in w["test"], w["test"]
+    test = _written(nulled)
+    assert "assert obj.table[float] == obj._on_float" in test, test
 
 
 SYMBOL = """
@@ -532,9 +535,8 @@ def test_a_public_attribute_an_object_s_own_eq_leaves_out_is_still_compared(proj
     _searched(project, {"symbol_.py": SYMBOL, "test_symbol_.py": SYMBOL_TESTS}, 10)
     mutants = project.mutants().values()
     (ranked,) = [m for m in mutants if m["line"] == 4 and m["replacement"] == "6"]
-    w = _witness(ranked)
-    assert w["verdict"] == WITNESSED, w
-    assert w["test"] is not None and '"rank": 5' in w["test"], w.get("test_dropped")
+    test = _written(ranked)
+    assert '"rank": 5' in test, test
     cached = [m for m in mutants if m["replacement"].startswith("self._cache = ")]
     assert cached and all(_witness(m)["verdict"] != WITNESSED for m in cached), cached
 
@@ -581,14 +583,11 @@ def test_an_object_of_a_class_the_test_defined_is_written_with_its_class_stateme
     _searched(project, {"local.py": LOCAL, "test_local.py": LOCAL_TESTS}, 10)
     mutants = project.mutants().values()
     (divided,) = [m for m in mutants if m["function"] == "total"]
-    w = _witness(divided)
-    assert w["verdict"] == WITNESSED, w
-    assert w["test"] is not None, w.get("test_dropped")
-    assert "    class Item:" in w["test"] and "Item.__new__(Item)" in w["test"], w["test"]
+    test = _written(divided)
+    assert "    class Item:" in test and "Item.__new__(Item)" in test, test
     (warmer,) = [m for m in mutants if m["function"] == "label" and m["replacement"].strip() == ">= 1"]
-    w = _witness(warmer)
-    assert w["test"] is not None, w.get("test_dropped")
-    assert "    class Color(enum.Enum):" in w["test"] and "import enum" in w["test"], w["test"]
+    test = _written(warmer)
+    assert "    class Color(enum.Enum):" in test and "import enum" in test, test
 
 
 OPTIONS = """
@@ -1557,11 +1556,11 @@ def test_a_decorator_s_wrapper_is_no_witness_by_its_code_alone(project: Project)
     also where calling it would do the same (``options={}``: ``label`` is
     None either way).  The search now calls what it returns as the test did,
     two levels down (``(f=len)("ab")``), so each witness is a value a
-    regression test pins: a closure that differs only by what it holds is
-    kept aside while one that gives a value is looked for.  That look
-    goes on until the budget is spent: 20 s ran out on Python 3.10 under
-    the smoke run's load, and the closure was the witness; the budget is no
-    cost where the writable witness comes first."""
+    regression test pins: Hypothesis shrinks each level towards the
+    recorded calls, so a first difference on a closure ends as the call
+    three levels down.  Shrinking stops when the budget does: 20 s ran out
+    mid-shrink on Python 3.10 under the smoke run's load, and the closure
+    was the witness; a finished shrink leaves the rest of the budget unused."""
     _searched(project, {"repeat.py": REPEAT, "test_repeat.py": REPEAT_TESTS}, 60)
     mutants = project.mutants()
     survivors = [m for m in mutants.values() if m["status"] == "survived"]
