@@ -383,3 +383,52 @@ def test_a_fixture_that_freezes_the_time_leaves_the_limits_alone(project: Projec
     assert result.ret == 0, result.stdout.str()
     statuses = {m["status"] for m in project.mutants().values()}
     assert statuses == {"killed"}, [(m["after"], m["status_reason"]) for m in project.mutants().values()]
+
+
+def test_a_mutant_looping_in_a_slow_test_is_stopped_by_the_test_s_seconds_without_coverage(
+    project: Project,
+) -> None:
+    """Coverage slows a pure-Python loop several times over, and a mutant's
+    child runs without it: a limit of 10 x the baseline's seconds let a
+    mutant looping in a slow test run for minutes (more-itertools'
+    ``test_primes``: 60.9 s in the baseline, 9.1 s plain).  The slow test is
+    timed again without coverage, and the looping mutant meets that limit."""
+    project.write(
+        {
+            "calc.py": """
+                def total(n):
+                    s = 0
+                    i = 0
+                    while i < n:
+                        s += i
+                        i += 1
+                    return s
+            """,
+            "test_calc.py": """
+                from calc import total
+
+                def test_total():
+                    assert total(3_000_000) == 3_000_000 * 2_999_999 // 2
+            """,
+        }
+    )
+    result = project.run(
+        "--escape-paths",
+        "calc.py",
+        "--escape-witness-budget",
+        "0",
+        "--escape-property-budget",
+        "0",
+        "--escape-timeout-factor",
+        "3",
+    )
+    assert result.ret == 0
+    report = project.results()["x-escape"]
+    (baseline,) = [t["duration"] for t in report["tests"]]
+    assert "plain_timing" in report["timings"]
+    forever = first(project.mutants(), lambda m: m["after"] == ["        i -= 1"])
+    assert forever["status"] == "timeout"
+    limit = float(forever["status_reason"].removeprefix("no verdict after ").partition(" s of CPU")[0])
+    # the baseline's seconds would allow 3 x baseline + 0.25 s of CPU (1.7 s
+    # here); the plain ones, well under half of them, 0.9 s
+    assert limit < 3 * baseline + 0.25 - 0.2, (limit, baseline)

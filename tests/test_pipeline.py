@@ -21,7 +21,7 @@ from pytest_escape.config import AUTO_MEMORY_FLOOR, ReportRequest, Settings, par
 from pytest_escape.console import closing_lines, header, partial_lines, starting_line
 from pytest_escape.coverage_map import Baseline, time_class
 from pytest_escape.deliver import deliver
-from pytest_escape.execution.limits import Limits, timed_out
+from pytest_escape.execution.limits import TIMING_SHARE, Limits, plan_timing, timed_out
 from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
 from pytest_escape.execution.protocol import (
     EVENT_TYPES,
@@ -79,6 +79,7 @@ from pytest_escape.mutation.types import FunctionCopies, MutantSpec, MutatedModu
 from pytest_escape.nodeids import source_order
 from pytest_escape.report import write_json
 from pytest_escape.report.progress import Progress
+from pytest_escape.session import failing_baseline
 from pytest_escape.since import ChangedLines
 from pytest_escape.targets import Target
 
@@ -669,6 +670,37 @@ def test_each_test_s_limit_counts_the_calls_up_to_it_and_every_fixture_from_the_
     assert limits.steps([]) == ()
 
 
+def test_the_slow_tests_are_timed_by_their_seconds_times_their_mutants_dealt_to_the_workers() -> None:
+    """A test's plain figure is worth its seconds times the mutants whose
+    limits count it; tests under a quarter of a second are left to the constant."""
+    durations = {"primes": 60.0, "approx": 4.8, "threads": 15.0, "quick": 0.01, "mid": 0.3}
+    uses = {"primes": 71, "approx": 88, "threads": 1, "quick": 500, "mid": 10}
+    timing = plan_timing(durations, uses, workers=2)
+    assert timing is not None
+    # by seconds x mutants: primes 4260, approx 422, threads 15, mid 3; each to the lighter child
+    assert timing.groups == (("primes",), ("approx", "threads", "mid"))
+    assert timing.budget == pytest.approx(TIMING_SHARE * sum(durations.values()) / 2)
+    # a test no fresh mutant runs is not timed, however slow
+    assert plan_timing(durations, {"quick": 3}, workers=2) is None
+    one = plan_timing(durations, {"approx": 1, "quick": 9}, workers=2)
+    assert one is not None and one.groups == (("approx",),)
+
+
+def test_plain_seconds_only_lower_a_limit_and_the_fixtures_keep_their_share() -> None:
+    limits = Limits(
+        factor=10.0,
+        constant=2.0,
+        durations={"slow": 6.0, "quick": 0.01, "sleepy": 1.0},
+        fixtures={"slow": 2.0},
+    )
+    plain = limits.calibrated({"slow": 1.5, "sleepy": 1.2, "unknown": 0.1, "quick": -1.0})
+    assert plain.durations == {"slow": 1.5, "quick": 0.01, "sleepy": 1.0}
+    assert plain.fixtures == {"slow": 0.5}
+    assert plain.total(["slow"]) == pytest.approx(17.0)
+    assert limits.total(["slow"]) == pytest.approx(62.0)  # the baseline's limits are left as they were
+    assert limits.calibrated({}) == limits
+
+
 def test_a_timeout_names_the_test_still_running_and_the_limit_it_met() -> None:
     within = Outcome(TIMED_OUT, limit=2.345, step=Step("t.py::test_a", 2.345))
     assert timed_out(within) == (
@@ -716,3 +748,12 @@ def test_mutants_run_function_by_function_in_a_seeded_shuffle() -> None:
     assert [e.id for e in order] != [e.id for e in entries]
     assert {e.module for e in order[: len(order) // 4]} == {"calc", "geo"}
     assert [e.id for e in run_order(entries)] == [e.id for e in order]  # seeded
+
+
+def test_a_failing_baseline_names_its_tests_and_says_coverage_measured_them() -> None:
+    one = failing_baseline(["t.py::test_a"])
+    assert one.startswith("escape analysis needs a passing test suite: 1 failed (t.py::test_a) while")
+    assert "--deselect ID" in one and one.endswith("(nothing was scored)")
+    five = failing_baseline([f"t.py::test_{n}" for n in "abcde"])
+    assert "5 failed (t.py::test_a, t.py::test_b, t.py::test_c and 2 more)" in five
+    assert "test_d" not in five

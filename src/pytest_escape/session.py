@@ -14,7 +14,7 @@ import dataclasses
 import random
 import sys
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,27 @@ from .since import ChangedLines, SinceError, changed_lines
 from .store import OutcomeStore, PropertyCache, RunCache
 from .targets import Candidates, find_candidates, module_name_from_path, select_targets
 from .wording import plural
+
+#: failing tests a message names before it counts the rest
+NAMED_FAILURES = 3
+
+
+def failing_baseline(failed: Sequence[str]) -> str:
+    """The one line that stops a run whose own tests failed.
+
+    It names the tests and says that coverage was measuring: a test that
+    asserts on memory (``tracemalloc``), timing or ``sys.gettrace()`` can
+    pass in a plain run and fail under coverage's tracer (more-itertools'
+    bounded-memory test retained 2.3 MiB of coverage's data), and the user
+    who sees only "1 failed" looks for a bug that is not there.
+    """
+    named = ", ".join(failed[:NAMED_FAILURES])
+    more = f" and {len(failed) - NAMED_FAILURES} more" if len(failed) > NAMED_FAILURES else ""
+    return (
+        f"escape analysis needs a passing test suite: {len(failed)} failed ({named}{more}) "
+        "while coverage measured them; fix them, or deselect those that pass only without "
+        "coverage (--deselect ID), then run again (nothing was scored)"
+    )
 
 
 @dataclass
@@ -238,10 +259,7 @@ class EscapeSession:
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             return False
         if baseline.failed:
-            self.messages.append(
-                f"escape analysis needs a passing test suite: {len(baseline.failed)} failed; "
-                "fix or deselect them, then run again (nothing was scored)"
-            )
+            self.messages.append(failing_baseline(baseline.failed))
         elif exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
             self.messages.append(
                 "escape: pytest collected no tests, so no mutant can be measured (nothing was scored); "

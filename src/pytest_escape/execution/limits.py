@@ -40,18 +40,70 @@ durations foresees them, so the evidence above catches them.  Counting the
 slowest call from the first test as well was tried: one slow test among a
 mutant's tests then set every test's limit (pygtrie under load: mutants
 looping in their first test ran for 106-109 s instead of 2-4 s).
+
+The baseline ran under coverage, which slows pure-Python code several
+times over, and a mutant's child runs without it.  For a slow test that
+inflates the limit by as much: more-itertools' ``test_primes`` took 60.9 s
+in the baseline and 9.1 s in a plain run, so a mutant looping in it would
+have run for ten minutes, and ``nth_prime``'s two looping mutants used 48 s
+of CPU each where 9 would do.  So the slow tests are timed again without
+coverage, before the mutants, and the mutants' limits count their plain
+seconds (``plan_timing``, ``Limits.calibrated``): "10 x" means ten times what
+the test takes when nothing measures it.  Only tests of a quarter of a
+second and more are timed (on millisecond tests the constant sets the
+limit), longest first, and the timing stops starting tests once it has
+spent a tenth of the baseline's test seconds.  A figure only ever lowers a
+limit; should it lower one too far, the timeout's evidence above runs the
+mutant again with more time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .pool import Outcome, Step
 
 #: seconds of CPU a child may use beyond ``factor`` times its tests' baseline
 #: seconds: the fork's page copies, pytest's own work per test, a cold cache
 CPU_CONSTANT = 0.25
+#: a test whose baseline seconds reach this is timed again without coverage
+TIMED_FROM = 0.25
+#: the share of the baseline's test seconds the timing may spend, over all its children
+TIMING_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The slow tests to time without coverage, one group per child."""
+
+    groups: tuple[tuple[str, ...], ...]
+    #: seconds a child may spend before it starts no further test
+    budget: float
+
+
+def plan_timing(durations: Mapping[str, float], uses: Mapping[str, int], workers: int) -> Timing | None:
+    """Which tests to time again, dealt to ``workers`` children by their
+    baseline seconds (None: none is slow enough to matter).
+
+    ``uses``: test -> how many mutants run it.  A test's figure is worth
+    its seconds times its mutants (each of their limits counts it), so the
+    tests go in that order and the budget runs out on the least useful:
+    more-itertools' ``test_nth_prime_approximate`` (4.8 s, 88 mutants, two of
+    them looping) comes before a threading test of 15 s that one mutant runs.
+    """
+    slow = [t for t in uses if durations.get(t, 0.0) >= TIMED_FROM]
+    if not slow:
+        return None
+    slow.sort(key=lambda t: (-durations[t] * uses[t], t))
+    loads = [0.0] * max(1, min(workers, len(slow)))
+    groups: list[list[str]] = [[] for _ in loads]
+    for test in slow:
+        lightest = loads.index(min(loads))
+        groups[lightest].append(test)
+        loads[lightest] += durations[test]
+    budget = TIMING_SHARE * sum(durations.values()) / len(groups)
+    return Timing(tuple(tuple(g) for g in groups), budget)
 
 
 @dataclass(frozen=True)
@@ -66,6 +118,20 @@ class Limits:
     def total(self, tests: Iterable[str]) -> float:
         """The seconds ``tests`` may take together, from the child's start."""
         return self.factor * sum(self.durations.get(t, 0.0) for t in tests) + self.constant
+
+    def calibrated(self, plain: Mapping[str, float]) -> Limits:
+        """These limits, with the ``plain`` seconds of the tests timed without
+        coverage where they are lower; a test's fixtures keep their share of it."""
+        durations = dict(self.durations)
+        fixtures = dict(self.fixtures)
+        for test, seconds in plain.items():
+            baseline = durations.get(test)
+            if baseline is None or not 0.0 <= seconds < baseline:
+                continue
+            durations[test] = seconds
+            if test in fixtures:
+                fixtures[test] = fixtures[test] * seconds / baseline
+        return replace(self, durations=durations, fixtures=fixtures)
 
     def steps(self, tests: Iterable[str], slack: float = 0.0) -> tuple[Step, ...]:
         """Each test's limit, counted from the child's start (the last one is

@@ -22,6 +22,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -30,6 +31,7 @@ from typing import Any, NoReturn
 import pytest
 from _pytest.runner import runtestprotocol
 
+from .. import clock
 from ..doctests import failure_kind, is_doctest
 from ..inputs.compare import exception_text, without_addresses
 from ..inputs.literals import project_root
@@ -53,7 +55,7 @@ from ..oracle.smells import NO_ASSERTION, smells
 from ..oracle.verdicts import is_check
 from ..wording import plural
 from . import WORKER_ENV, evidence
-from .limits import Limits, timed_out
+from .limits import Limits, plan_timing, timed_out
 from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, Step, end_children, run_forked, step, stream
 from .properties import PropertyStage
 from .protocol import (
@@ -215,6 +217,26 @@ def _test_run(
     ran = len(passed) + len(kills)
     order = tuple(test_id for test_id, _ in tests[:ran])
     return TestRun(order, tuple(passed), tuple(kills), interrupted, left_original())
+
+
+def time_items(tests: list[tuple[str, pytest.Item]], budget: float) -> dict[str, float]:
+    """Run the tests without a mutant and without coverage, each timed on
+    ``clock``; start no further test once ``budget`` seconds are spent.
+    The seconds of each test that passed (``limits.plan_timing``)."""
+    activate(None)
+    started = clock.now()
+    seconds: dict[str, float] = {}
+    for index, (test_id, item) in enumerate(tests):
+        if clock.now() - started > budget:
+            break
+        step()
+        nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
+        _hook_failures.clear()
+        began = clock.now()
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+        if not any(r.failed for r in reports) and not _hook_failures:
+            seconds[test_id] = clock.now() - began
+    return seconds
 
 
 def _test_file(item: pytest.Item) -> Callable[[str], bool]:
@@ -432,6 +454,8 @@ class WorkerPlugin:
         self.limits = Limits(
             plan.timeout_factor, plan.timeout_constant, plan.durations, plan.fixture_durations
         )
+        #: the mutants' limits: the slow tests' seconds measured without coverage (``_time_plainly``)
+        self.mutant_limits = self.limits
         self.emit = emit
         self.started = started
         self.items: dict[str, pytest.Item] = {}
@@ -512,6 +536,7 @@ class WorkerPlugin:
         prepare()  # what every child would compile again, compiled once
         gc.collect()
         gc.freeze()  # children then leave the parent's objects alone: fewer copy-on-write faults
+        self._time_plainly()
         jobs = [job for module, tests in plan.probes.items() if (job := self._probe(module, tests))]
         jobs += self._known()
         jobs += [job for module in _rerun_modules(plan.jobs) if (job := self._control(module))]
@@ -557,6 +582,36 @@ class WorkerPlugin:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
+    def _time_plainly(self) -> None:
+        """Time the mutants' slow tests without coverage, and limit the
+        mutants by those seconds (``limits``: the baseline's were measured
+        under coverage, several times slower)."""
+        uses = Counter(
+            t for entry in self.plan.jobs if entry.known is None for t in entry.tests if t in self.items
+        )
+        timing = plan_timing(self.limits.durations, uses, self.plan.workers)
+        if timing is None:
+            return
+        started = time.monotonic()
+        plain: dict[str, float] = {}
+
+        def job(group: tuple[str, ...]) -> Job:
+            items = [(t, self.items[t]) for t in group]
+            steps = self.limits.steps(group)
+
+            def run() -> dict[str, Any]:
+                return {"seconds": time_items(items, timing.budget)}
+
+            return Job(key=f"timing {group[0]}", timeout=steps[-1].limit, run=run, steps=steps)
+
+        def settle(job: Job, outcome: Outcome) -> None:
+            if outcome.kind == REPORTED:
+                plain.update(outcome.payload.get("seconds", {}))
+
+        self._run([job(group) for group in timing.groups], settle)
+        self.mutant_limits = self.limits.calibrated(plain)
+        self.emit(PhaseDone("plain_timing", round(time.monotonic() - started, 3)))
 
     def _witnesses(self) -> None:
         # an extreme mutant's finding is the function's label, not a fault to witness
@@ -922,7 +977,7 @@ class WorkerPlugin:
         # took for it and the tests is allowed on top (not ``slack``, which
         # marks a second run with more time)
         ahead = self.rerun_seconds.get(entry.module, 0.0) if entry.at_import else 0.0
-        steps = self.limits.steps(tests, slack + ahead)
+        steps = self.mutant_limits.steps(tests, slack + ahead)
         tag = ("mutant", rerun, entry, frozenset(excluded), slack)
         return Job(key=entry.id, timeout=steps[-1].limit, run=run, tag=tag, steps=steps)
 
@@ -1135,7 +1190,7 @@ class WorkerPlugin:
             payload: dict[str, Any] = to_json(run_items([(t, self.items[t]) for t in rest], entry.id, True))
             return payload
 
-        steps = self.limits.steps(rest, slack)
+        steps = self.mutant_limits.steps(rest, slack)
         tag = ("past hang", job, verdict, hung)
         return [Job(key=entry.id, timeout=steps[-1].limit, run=run, tag=tag, steps=steps)]
 
