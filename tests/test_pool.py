@@ -6,6 +6,7 @@ import functools
 import os
 import subprocess
 import sys
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -308,3 +309,26 @@ def test_without_a_pidfd_the_worker_waits_on_the_pipes_and_still_gets_everything
     steps = (Step("first", 0.3), Step("second", 0.6), Step("third", 60.0))
     held = _run(Job("k", 60.0, functools.partial(_steps_then_hangs, 2), steps=steps))
     assert (held.kind, held.step) == (TIMED_OUT, steps[1])
+
+
+def _starts_threads() -> dict[str, Any]:
+    """100 threads at once, as a concurrency test starts them: each maps a
+    stack of 8 MiB that RLIMIT_DATA counts whole, though few pages are touched."""
+    release = threading.Event()
+    threads = [threading.Thread(target=release.wait) for _ in range(100)]
+    for thread in threads:
+        thread.start()
+    release.set()
+    for thread in threads:
+        thread.join()
+    return {"started": len(threads)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="the memory limit needs /proc")
+def test_a_child_under_its_memory_limit_starts_as_many_threads_as_a_test_needs() -> None:
+    """Under 256 MiB a child could start 31 threads: a test starting 100
+    failed in every child ("can't start new thread"), which made false kills."""
+    outcome = _run(Job("k", 30.0, _starts_threads), 256 << 20)
+    assert (outcome.kind, outcome.payload) == (REPORTED, {"started": 100})
+    # the limit still holds for what the threads' code allocates
+    assert _run(Job("k", 30.0, _hoards), 256 << 20).kind == DIED

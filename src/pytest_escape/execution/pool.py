@@ -34,6 +34,7 @@ import os
 import resource
 import select
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -257,10 +258,18 @@ def _limit_memory(extra: int) -> None:
     """Let this child's data segment grow ``extra`` bytes beyond what it inherited.
 
     RLIMIT_DATA rather than RLIMIT_AS: it counts what is written to (heap,
-    anonymous mappings), not the address space glibc and threads reserve
-    without using, which trips RLIMIT_AS long before memory runs short.  Past
-    the limit, an allocation fails and Python raises MemoryError.  Without
+    anonymous mappings), not the address space glibc reserves without
+    using, which trips RLIMIT_AS long before memory runs short.  Past the
+    limit, an allocation fails and Python raises MemoryError.  Without
     /proc (not Linux) there is no base to add to, and no limit.
+
+    A thread's stack is a private writable mapping, so RLIMIT_DATA counts
+    it whole (8 MiB, most of it never touched): under the default 512 MiB a
+    child could start 63 threads, and a test that starts 100 (more-itertools'
+    ``concurrent_tee`` test) failed with "can't start new thread" in every
+    child, which made false kills of its mutants, or excluded it as failing
+    alone.  Each thread's stack is added to the limit while it runs
+    (``_room_for_threads``).
     """
     base = status_bytes("VmData")  # the data segment: heap and private writable mappings
     if extra <= 0 or base is None:
@@ -268,6 +277,69 @@ def _limit_memory(extra: int) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     soft = base + extra if hard == resource.RLIM_INFINITY else min(base + extra, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+    _room_for_threads()
+
+
+#: what a thread's stack takes when RLIMIT_STACK does not say (glibc's default on x86-64)
+_DEFAULT_STACK = 8 << 20
+#: the guard page and glibc's thread descriptor, on top of the stack
+_STACK_MARGIN = 64 << 10
+
+
+def _thread_stack() -> int:
+    """The bytes a new thread's stack maps: ``threading.stack_size`` if set,
+    else glibc's default, RLIMIT_STACK's soft limit."""
+    size = threading.stack_size()
+    if not size:
+        soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+        size = soft if 0 < soft != resource.RLIM_INFINITY else _DEFAULT_STACK
+    return size + _STACK_MARGIN
+
+
+def _grow_data_limit(by: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if soft == resource.RLIM_INFINITY:
+        return
+    soft = max(0, soft + by)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _room_for_threads() -> None:
+    """Wrap how ``threading`` starts a thread (3.13: ``_start_joinable_thread``,
+    before: ``_start_new_thread``) so that the data limit grows by the
+    thread's stack before it starts, and shrinks again as its function
+    returns.  Only in a child: the code under test sees the same threads."""
+    lock = threading.Lock()
+
+    def grow(by: int) -> None:
+        with lock:
+            _grow_data_limit(by)
+
+    def wrapped(start: Callable[..., Any]) -> Callable[..., Any]:
+        def started(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+            stack = _thread_stack()
+            grow(stack)
+
+            def run(*inner: Any, **named: Any) -> Any:
+                try:
+                    return function(*inner, **named)
+                finally:
+                    grow(-stack)
+
+            try:
+                return start(run, *args, **kwargs)
+            except BaseException:
+                grow(-stack)
+                raise
+
+        return started
+
+    for name in ("_start_joinable_thread", "_start_new_thread"):
+        start = getattr(threading, name, None)
+        if start is not None:
+            setattr(threading, name, wrapped(start))
 
 
 def _child(
