@@ -250,7 +250,11 @@ def interrupted_when(
     project: Project, args: tuple[str, ...], trace: Path, ready: Callable[[list[dict[str, Any]]], bool]
 ) -> str:
     """``pytest --escape ARGS`` in the background, Ctrl-C as soon as its events are
-    ``ready``; its output, once it has stopped with exit 2."""
+    ``ready``; its output, once it has stopped with exit 2, leaving no
+    scratch directory behind (the worker leaves through ``os._exit``: a
+    stage's own clean-up never runs)."""
+    tmp = project.beside("tmp")
+    tmp.mkdir(exist_ok=True)
     proc = project.start(
         *args,
         "-p",
@@ -258,7 +262,7 @@ def interrupted_when(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace)),
+        env=dict(os.environ, PYTEST_ESCAPE_TRACE=str(trace), TMPDIR=str(tmp)),
         preexec_fn=_ctrl_c_as_in_a_shell,
     )
     assert proc.stdout is not None
@@ -270,6 +274,7 @@ def interrupted_when(
     proc.send_signal(signal.SIGINT)
     output = proc.stdout.read()
     assert proc.wait(timeout=30) == 2, output
+    assert sorted(p.name for p in tmp.glob("pytest-escape-*")) == []
     return output
 
 

@@ -95,12 +95,15 @@ def run_worker(plan: WorkerPlan, cwd: Path, on_event: Callable[[WorkerEvent], No
             trace = os.environ.get("PYTEST_ESCAPE_TRACE")  # developer aid: raw worker events
             with os.fdopen(read_fd, "r", encoding="utf-8") as events:
                 for line in events:
+                    event = decode_event(line)
+                    on_event(event)
+                    gather(event, report)
                     if trace:
+                        # after the event is handled (a verdict or witness
+                        # cached): a Ctrl-C sent on seeing it in the trace
+                        # lands after, not between the trace and the cache
                         with open(trace, "a", encoding="utf-8") as out:
                             out.write(line)
-                    event = decode_event(line)
-                    gather(event, report)
-                    on_event(event)
             report.returncode = proc.wait()
         except KeyboardInterrupt:
             # Ctrl-C: the verdicts that landed are the partial result

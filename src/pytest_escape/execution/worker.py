@@ -83,7 +83,8 @@ from .protocol import (
     encode_event,
     to_json,
 )
-from .stage import BudgetedStage, stopped
+from .stage import BudgetedStage, keep_scratch_in, stopped
+from .stage import scratch as stage_scratch
 from .witnesses import WitnessStage, class_tests_of, settled
 
 
@@ -561,7 +562,7 @@ class WorkerPlugin:
         self._run(self._confirmations(), self._settle)
         self.emit(PhaseDone("confirm", round(time.monotonic() - started, 3)))
         started = time.monotonic()
-        scratch = tempfile.mkdtemp(prefix="pytest-escape-evidence-")
+        scratch = stage_scratch("pytest-escape-evidence-")
         try:
             self._run(self._evidence(scratch), self._settle)
         finally:
@@ -1307,6 +1308,7 @@ def main(argv: list[str]) -> int:
     # Asked first thing, so that a pytest killed while we started up (when
     # no notice can come any more) still has its plan removed.
     die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
+    keep_scratch_in(str(plan_dir))
     plan = decode(WorkerPlan, raw)
     os.environ[WORKER_ENV] = "1"
     project_root(plan.properties.root)  # paths in regression tests, relative to the project
