@@ -51,8 +51,9 @@ coverage, before the mutants, and the mutants' limits count their plain
 seconds (``plan_timing``, ``Limits.calibrated``): "10 x" means ten times what
 the test takes when nothing measures it.  Only tests of a quarter of a
 second and more are timed (on millisecond tests the constant sets the
-limit), longest first, and the timing stops starting tests once it has
-spent a tenth of the baseline's test seconds.  A figure only ever lowers a
+limit), in the order of their seconds times the mutants that run them, and
+the timing stops starting tests once it has spent a tenth of the
+baseline's test seconds.  A figure only ever lowers a
 limit; should it lower one too far, the timeout's evidence above runs the
 mutant again with more time.
 """
