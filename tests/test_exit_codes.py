@@ -77,12 +77,55 @@ def test_failing_baseline_scores_nothing(project: Project) -> None:
     assert result.ret == EscapeExit.TESTS_FAILED == 1
     result.stdout.fnmatch_lines(
         [
-            "escape analysis needs a passing test suite: 1 failed (test_pricing.py::test_broken) "
-            "while coverage measured them;*--deselect ID*"
+            "escape analysis needs a passing test suite: 1 failed (test_pricing.py::test_broken), "
+            "also when run again without coverage; fix them, then run again (nothing was scored)"
         ]
     )
     assert not project.report.exists()
     assert "escape: running" not in result.stdout.str()
+
+
+#: passes in a plain run, fails while coverage measures: its last assert sees the tracer
+UNDER_COVERAGE = """
+import coverage
+from pricing import fee
+
+def test_threshold_plainly():
+    assert fee(100) == 0
+    assert fee(99) == 5
+    assert coverage.Coverage.current() is None
+"""
+
+
+def test_a_test_that_fails_only_under_coverage_runs_against_the_mutants(project: Project) -> None:
+    project.write({"pricing.py": PRICING, "test_pricing.py": UNDER_COVERAGE})
+    result = project.run("--escape-fail-under", "90")
+    # its checks kill the mutants: the gate passes, though pytest counted it failed under coverage
+    assert result.ret == EscapeExit.OK
+    result.stdout.fnmatch_lines(["*1 failed*"])
+    results = project.results()
+    assert results["x-escape"]["warnings"] == [
+        "1 test failed under coverage and passed when run again without it "
+        "(test_pricing.py::test_threshold_plainly): the mutants ran against it, over the lines coverage "
+        "saw run before the failure; the exit code is the gate's"
+    ]
+    killed = [m for m in project.mutants().values() if m["status"] == "killed"]
+    assert killed and all(m["killed_by"] == "test_pricing.py::test_threshold_plainly" for m in killed)
+
+
+def test_a_test_that_fails_without_coverage_too_stops_the_run_named_apart(project: Project) -> None:
+    broken = "\ndef test_broken():\n    assert fee(1) == 6\n"
+    project.write({"pricing.py": PRICING, "test_pricing.py": UNDER_COVERAGE + broken})
+    result = project.run()
+    assert result.ret == EscapeExit.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "escape analysis needs a passing test suite: 1 failed (test_pricing.py::test_broken), also when "
+            "run again without coverage; 1 more failed only under coverage "
+            "(test_pricing.py::test_threshold_plainly); fix them, then run again (nothing was scored)"
+        ]
+    )
+    assert not project.report.exists()
 
 
 def test_no_tests_collected_is_pytests_own_code_and_scores_nothing(project: Project) -> None:

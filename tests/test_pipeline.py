@@ -22,7 +22,7 @@ from pytest_escape.console import closing_lines, header, partial_lines, starting
 from pytest_escape.coverage_map import Baseline, time_class
 from pytest_escape.deliver import deliver
 from pytest_escape.execution.limits import TIMING_SHARE, Limits, plan_timing, timed_out
-from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
+from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Outcome, Step
 from pytest_escape.execution.protocol import (
     EVENT_TYPES,
     Collected,
@@ -53,6 +53,7 @@ from pytest_escape.execution.protocol import (
     encode_event,
     to_json,
 )
+from pytest_escape.execution.recheck import Recheck, of_outcome
 from pytest_escape.execution.selection import covering_tests
 from pytest_escape.execution.worker import held_by_timeouts, run_order
 from pytest_escape.gate import EscapeExit, Ratchet, decide
@@ -757,3 +758,32 @@ def test_a_failing_baseline_names_its_tests_and_says_coverage_measured_them() ->
     five = failing_baseline([f"t.py::test_{n}" for n in "abcde"])
     assert "5 failed (t.py::test_a, t.py::test_b, t.py::test_c and 2 more)" in five
     assert "test_d" not in five
+
+
+def test_a_failing_baseline_run_again_says_which_failed_only_under_coverage() -> None:
+    rechecked = Recheck(("t.py::test_mem",), {"t.py::test_a": "assert 1 == 2"})
+    line = failing_baseline(["t.py::test_a", "t.py::test_mem"], rechecked)
+    assert line == (
+        "escape analysis needs a passing test suite: 1 failed (t.py::test_a), also when run again "
+        "without coverage; 1 more failed only under coverage (t.py::test_mem); fix them, then run "
+        "again (nothing was scored)"
+    )
+
+
+def test_a_recheck_counts_a_test_its_child_never_reported_on_as_failing() -> None:
+    tests = ["t.py::test_a", "t.py::test_b", "t.py::test_c"]
+    reported = Outcome(
+        REPORTED, {"passed": ["t.py::test_b", "t.py::test_a"], "failing": {"t.py::test_c": "boom"}}
+    )
+    assert of_outcome(tests, reported) == Recheck(("t.py::test_a", "t.py::test_b"), {"t.py::test_c": "boom"})
+    hung = Outcome(TIMED_OUT, limit=2.5, step=Step("t.py::test_b", 2.5))
+    assert of_outcome(tests, hung) == Recheck(
+        (),
+        {
+            t: "did not finish without coverage (no verdict after 2.5 s: still in t.py::test_b, past the "
+            "limit for the tests up to it)"
+            for t in tests
+        },
+    )
+    died = of_outcome(tests[:1], Outcome(DIED, detail="killed by signal 9"))
+    assert died.failing == {"t.py::test_a": "did not finish without coverage (killed by signal 9)"}

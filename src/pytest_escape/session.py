@@ -29,7 +29,9 @@ from .config import SWITCHED_OFF, SettingsError, build_settings, command_line, m
 from .console import Console, closing_lines, header, partial_lines
 from .coverage_map import Baseline, BaselineRecorder
 from .deliver import deliver
+from .execution.limits import Limits
 from .execution.protocol import MutantJob, PropertyCheck, VerdictReached, WitnessFound, WorkerEvent
+from .execution.recheck import MOST_RECHECKED, Recheck, recheck
 from .execution.runner import WorkerReport, run_worker
 from .gate import GATE_SETTINGS, SKIPPED_TARGET, EscapeExit, Ratchet
 from .model import Evidence, FileInfo, LeftOut, PropertyResult, Results, TestInfo, evidence_key
@@ -49,21 +51,37 @@ from .wording import plural
 NAMED_FAILURES = 3
 
 
-def failing_baseline(failed: Sequence[str]) -> str:
+def _named(tests: Sequence[str]) -> str:
+    """The first ``NAMED_FAILURES`` of ``tests``, then how many more."""
+    more = f" and {len(tests) - NAMED_FAILURES} more" if len(tests) > NAMED_FAILURES else ""
+    return ", ".join(tests[:NAMED_FAILURES]) + more
+
+
+def failing_baseline(failed: Sequence[str], rechecked: Recheck | None = None) -> str:
     """The one line that stops a run whose own tests failed.
 
-    It names the tests and says that coverage was measuring: a test that
-    asserts on memory (``tracemalloc``), timing or ``sys.gettrace()`` can
-    pass in a plain run and fail under coverage's tracer (more-itertools'
-    bounded-memory test retained 2.3 MiB of coverage's data), and the user
-    who sees only "1 failed" looks for a bug that is not there.
+    A test that asserts on memory (``tracemalloc``), timing or
+    ``sys.gettrace()`` can pass in a plain run and fail under coverage's
+    tracer (more-itertools' bounded-memory test retained 2.3 MiB of
+    coverage's data), and the user who sees only "1 failed" looks for a
+    bug that is not there.  So the line says which failed without coverage
+    too (``rechecked``: ``execution.recheck``), and which only under it;
+    when they were not run again (too many, or pytest stopped early), it
+    says coverage was measuring.
     """
-    named = ", ".join(failed[:NAMED_FAILURES])
-    more = f" and {len(failed) - NAMED_FAILURES} more" if len(failed) > NAMED_FAILURES else ""
+    head = "escape analysis needs a passing test suite"
+    if rechecked is None:
+        return (
+            f"{head}: {len(failed)} failed ({_named(failed)}) while coverage measured them; fix them, "
+            "or deselect those that pass only without coverage (--deselect ID), then run again "
+            "(nothing was scored)"
+        )
+    failing = list(rechecked.failing)
+    only = rechecked.coverage_only
+    also = f"; {len(only)} more failed only under coverage ({_named(only)})" if only else ""
     return (
-        f"escape analysis needs a passing test suite: {len(failed)} failed ({named}{more}) "
-        "while coverage measured them; fix them, or deselect those that pass only without "
-        "coverage (--deselect ID), then run again (nothing was scored)"
+        f"{head}: {len(failing)} failed ({_named(failing)}), also when run again without coverage{also}; "
+        "fix them, then run again (nothing was scored)"
     )
 
 
@@ -97,6 +115,8 @@ class EscapeSession:
         self.target_warnings: list[str] = []
         #: what under the candidates is not mutated, and why (Results.left_out)
         self.left_out: list[LeftOut] = []
+        #: the baseline's failing tests, run again without coverage (None: they were not)
+        self.rechecked: Recheck | None = None
         if coverage.Coverage.current() is not None:
             # coverage.py pauses one measurement while another runs: the other
             # report (pytest-cov's) would silently miss every test.
@@ -234,6 +254,8 @@ class EscapeSession:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         try:
             baseline = self.recorder.finish()
+            if self._recheckable(session, baseline, exitstatus):
+                exitstatus = self._recheck(session, baseline)
             if self._baseline_usable(baseline, exitstatus):
                 self.timings["baseline"] = time.monotonic() - self.started
                 mutated = self._mutate(baseline)
@@ -254,12 +276,47 @@ class EscapeSession:
 
     # -- the stages ----------------------------------------------------------
 
+    @staticmethod
+    def _recheckable(session: pytest.Session, baseline: Baseline, exitstatus: int) -> bool:
+        """Whether the baseline's failures are few enough, and the rest of
+        the suite ran, for the failing tests to be run again without coverage."""
+        return (
+            exitstatus == pytest.ExitCode.TESTS_FAILED
+            and 0 < len(baseline.failed) <= MOST_RECHECKED
+            and not (session.shouldfail or session.shouldstop)  # -x, --maxfail: the rest never ran
+        )
+
+    def _recheck(self, session: pytest.Session, baseline: Baseline) -> int:
+        """Run the failing tests again without coverage (``execution.recheck``);
+        if each passes there, go on with them and say so: the exit code the
+        run goes on with."""
+        items = {item.nodeid: item for item in session.items}
+        failed = set(baseline.failed)
+        tests = [t for t in baseline.tests if t in failed and t in items]
+        if len(tests) < len(failed):
+            return pytest.ExitCode.TESTS_FAILED  # a failure outside the tests (a hook's): not ours to judge
+        settings = self.settings
+        limits = Limits(
+            settings.timeout_factor, settings.timeout_constant, baseline.durations, baseline.fixture_durations
+        )
+        self.rechecked = recheck([(t, items[t]) for t in tests], limits)
+        if self.rechecked.failing:
+            return pytest.ExitCode.TESTS_FAILED
+        self.recorder.admit(self.rechecked.coverage_only)
+        only = self.rechecked.coverage_only
+        self.target_warnings.append(
+            f"{plural(len(only), 'test')} failed under coverage and passed when run again without it "
+            f"({_named(only)}): the mutants ran against {'them' if len(only) > 1 else 'it'}, over the lines "
+            "coverage saw run before the failure; the exit code is the gate's"
+        )
+        return pytest.ExitCode.OK
+
     def _baseline_usable(self, baseline: Baseline, exitstatus: int) -> bool:
         """Whether the user's own test run can be the baseline; if not, the line saying why."""
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             return False
         if baseline.failed:
-            self.messages.append(failing_baseline(baseline.failed))
+            self.messages.append(failing_baseline(baseline.failed, self.rechecked))
         elif exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
             self.messages.append(
                 "escape: pytest collected no tests, so no mutant can be measured (nothing was scored); "
