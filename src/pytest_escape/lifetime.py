@@ -4,7 +4,9 @@ A pytest killed with SIGKILL cannot shut anything down, and a helper that
 does not notice goes on using the CPU (and the memory) of a run nobody waits
 for: the mutant generators would wait forever, and the mutation worker runs
 its children until it next writes an event, which can be seconds later.
-Likewise a worker's children end with the worker, however it ends.
+Likewise a worker's children end with the worker, however it ends, and
+the scratch directories the worker makes lie inside its plan directory,
+removed however it ends.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import ctypes
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 
 _PR_SET_PDEATHSIG = 1
@@ -48,3 +51,23 @@ def die_with_parent(
         if on_orphaned is not None:
             on_orphaned()
         os._exit(0)
+
+
+#: where the worker's scratch directories go (``keep_scratch_in``; None: the
+#: system's temporary directory)
+_scratch_root: str | None = None
+
+
+def keep_scratch_in(directory: str) -> None:
+    """Make the worker's scratch directories inside ``directory``, its plan
+    directory: pytest removes that whatever ends the worker.  A worker
+    stopped by Ctrl-C leaves through ``os._exit`` (nobody waits for its
+    unwinding), so a stage's own ``close`` never ran, and each interrupted
+    search left a ``pytest-escape-witness-*`` tree in /tmp."""
+    global _scratch_root
+    _scratch_root = directory
+
+
+def scratch(prefix: str) -> str:
+    """A new scratch directory, where ``keep_scratch_in`` says."""
+    return tempfile.mkdtemp(prefix=prefix, dir=_scratch_root)

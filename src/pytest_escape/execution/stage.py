@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -21,27 +20,8 @@ from typing import Any, ClassVar
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import warm_up
 from ..inputs.verify import Test, verify_tests
+from ..lifetime import scratch
 from .pool import REPORTED, TIMED_OUT, Job, Outcome
-
-#: where the worker's scratch directories go (``keep_scratch_in``; None: the
-#: system's temporary directory)
-_scratch_root: str | None = None
-
-
-def keep_scratch_in(directory: str) -> None:
-    """Make the worker's scratch directories inside ``directory``, its plan
-    directory: pytest removes that whatever ends the worker.  A worker
-    stopped by Ctrl-C leaves through ``os._exit`` (nobody waits for its
-    unwinding), so a stage's own ``close`` never ran, and each interrupted
-    search left a ``pytest-escape-witness-*`` tree in /tmp."""
-    global _scratch_root
-    _scratch_root = directory
-
-
-def scratch(prefix: str) -> str:
-    """A new scratch directory, where ``keep_scratch_in`` says."""
-    return tempfile.mkdtemp(prefix=prefix, dir=_scratch_root)
-
 
 #: tests run per item to record the arguments they pass
 OBSERVE_TESTS = 10

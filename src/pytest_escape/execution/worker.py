@@ -36,7 +36,7 @@ from ..doctests import failure_kind, is_doctest
 from ..inputs.compare import exception_text, without_addresses
 from ..inputs.literals import project_root
 from ..inputs.observe import recording_collection
-from ..lifetime import die_with_parent
+from ..lifetime import die_with_parent, keep_scratch_in, scratch
 from ..model import NO_COVERAGE, SURVIVED, Evidence, MutantStatus, PropertyResult, Witness
 from ..mutation.import_hook import install
 from ..mutation.mutmut_adapter import (
@@ -83,8 +83,7 @@ from .protocol import (
     encode_event,
     to_json,
 )
-from .stage import BudgetedStage, keep_scratch_in, stopped
-from .stage import scratch as stage_scratch
+from .stage import BudgetedStage, stopped
 from .witnesses import WitnessStage, class_tests_of, settled
 
 
@@ -183,13 +182,10 @@ def run_items(
     kills: list[KillRecord] = []
     passed: list[str] = []
     for index, (test_id, item) in enumerate(tests):
-        step()  # the pool holds the child to this test's limit from now on
         sites: list[tuple[str | None, int | None]] = []
         item.repr_failure = _brief_failure(item, sites)  # type: ignore[method-assign]
-        nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
-        _hook_failures.clear()
         try:
-            reports = runtestprotocol(item, nextitem=nextitem, log=False)
+            failed = _run_at(tests, index)
         except (KeyboardInterrupt, pytest.exit.Exception) as e:
             # pytest lets these through to stop the session; in a child, which
             # ignores SIGINT, it is the code under test that raised them: the
@@ -198,7 +194,6 @@ def run_items(
             exception, line = _site(item, pytest.ExceptionInfo.from_exception(e))
             kills.append(KillRecord(test_id, f"{exception} raised in the test", exception, line))
             return _test_run(passed, kills, tests, interrupted=True)
-        failed = [r for r in reports if r.failed] + _hook_failures
         if not failed:
             passed.append(test_id)
             continue
@@ -227,17 +222,23 @@ def time_items(tests: list[tuple[str, pytest.Item]], budget: float) -> dict[str,
     activate(None)
     started = clock.now()
     seconds: dict[str, float] = {}
-    for index, (test_id, item) in enumerate(tests):
+    for index, (test_id, _) in enumerate(tests):
         if clock.now() - started > budget:
             break
-        step()
-        nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
-        _hook_failures.clear()
         began = clock.now()
-        reports = runtestprotocol(item, nextitem=nextitem, log=False)
-        if not any(r.failed for r in reports) and not _hook_failures:
+        if not _run_at(tests, index):
             seconds[test_id] = clock.now() - began
     return seconds
+
+
+def _run_at(tests: list[tuple[str, pytest.Item]], index: int) -> list[pytest.TestReport]:
+    """Run the ``index``-th of ``tests`` (the next one's fixtures kept up);
+    its failed reports, a hook's failure among them (``WorkerPlugin``)."""
+    step()  # the pool holds the child to this test's limit from now on
+    nextitem = tests[index + 1][1] if index + 1 < len(tests) else None
+    _hook_failures.clear()
+    reports = runtestprotocol(tests[index][1], nextitem=nextitem, log=False)
+    return [r for r in reports if r.failed] + _hook_failures
 
 
 def _test_file(item: pytest.Item) -> Callable[[str], bool]:
@@ -562,11 +563,11 @@ class WorkerPlugin:
         self._run(self._confirmations(), self._settle)
         self.emit(PhaseDone("confirm", round(time.monotonic() - started, 3)))
         started = time.monotonic()
-        scratch = stage_scratch("pytest-escape-evidence-")
+        where = scratch("pytest-escape-evidence-")
         try:
-            self._run(self._evidence(scratch), self._settle)
+            self._run(self._evidence(where), self._settle)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.rmtree(where, ignore_errors=True)
         self.emit(PhaseDone("evidence", round(time.monotonic() - started, 3)))
         try:
             self._witnesses()
