@@ -54,7 +54,7 @@ from pytest_escape.execution.protocol import (
     to_json,
 )
 from pytest_escape.execution.recheck import Recheck, of_outcome
-from pytest_escape.execution.selection import covering_tests
+from pytest_escape.execution.selection import UNSEEN_TESTS, covering_tests, unseen_tests
 from pytest_escape.execution.worker import held_by_timeouts, run_order
 from pytest_escape.gate import EscapeExit, Ratchet, decide
 from pytest_escape.model import (
@@ -335,6 +335,26 @@ def test_a_test_ten_times_slower_past_a_tenth_of_a_second_goes_after_the_faster_
     base.fixture_durations = {"t::narrow": 0.85, "t::b": 1.45}
     assert covering_tests(spec(1, line=3), PATH, base) == ["t::b", "t::narrow", "t::wide", "t::other"]
     assert [time_class(s) for s in (0.0, 0.099, 0.1, 0.99, 1.0, 12.0)] == [0, 0, 1, 1, 2, 3]
+
+
+def test_a_line_coverage_saw_no_test_run_goes_to_the_tests_it_could_not_see_through() -> None:
+    """Those that ran the function first, then its file, then the rest; at most ten."""
+    other = Path("/project/src/other.py")
+    lines = {4: {"t::in_function", "t::seen"}, 9: {"t::in_file"}}
+    base = baseline(lines)
+    base.lines[other] = {1: {"t::elsewhere"}}
+    base.tests += ["t::elsewhere", "t::failing"]
+    base.passed |= {"t::elsewhere"}
+    blind = ["t::elsewhere", "t::in_file", "t::in_function", "t::failing"]
+    assert unseen_tests(spec(1, line=3), PATH, base) == []  # no test hid anything
+    base.blind = dict.fromkeys(blind, "calls sys.settrace")
+    # a failing test is no test a mutant runs against
+    assert unseen_tests(spec(1, line=3), PATH, base) == ["t::in_function", "t::in_file", "t::elsewhere"]
+    many = {f"t::blind_{n:02}" for n in range(12)}
+    base.passed |= many
+    base.blind.update(dict.fromkeys(many, "calls sys.settrace"))
+    chosen = unseen_tests(spec(1, line=3), PATH, base)
+    assert len(chosen) == UNSEEN_TESTS == 10 and chosen[:2] == ["t::in_function", "t::in_file"]
 
 
 def test_a_property_based_test_goes_after_the_example_based_ones_of_its_decade() -> None:

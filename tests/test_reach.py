@@ -649,3 +649,90 @@ def test_escape_paths_given_twice_mutates_both(project: Project) -> None:
     result = project.run("--escape-paths", "pricing.py", "--escape-paths", "tools.py")
     assert result.ret == EscapeExit.OK, result.stdout.str()
     assert {m["module"] for m in project.results()["x-escape"]["mutants"]} == {"pricing", "tools"}
+
+
+#: a library whose code runs inside a trace function: coverage cannot see it run
+TRACER = {
+    "counting.py": """
+        import sys
+
+
+        class Counter:
+            def __init__(self):
+                self.calls = 0
+
+            def trace(self, frame, event, arg):
+                if event == "call":
+                    self.calls += 1
+                return None
+
+
+        def calls_made(function):
+            counter = Counter()
+            previous = sys.gettrace()
+            sys.settrace(counter.trace)
+            try:
+                function()
+            finally:
+                sys.settrace(previous)
+            return counter.calls
+        """,
+    "test_counting.py": """
+        import sys
+
+        from counting import calls_made
+
+
+        def helper():
+            return 1
+
+
+        def test_one_call_is_counted():
+            assert calls_made(helper) == 1
+
+
+        def test_a_tracer_sees_no_frame_of_the_run():
+            names = []
+
+            def trace(frame, event, arg):
+                names.append(frame.f_code.co_name)
+
+            previous = sys.gettrace()
+            sys.settrace(trace)
+            helper()
+            sys.settrace(previous)
+            assert names == ["helper"]
+        """,
+}
+
+
+def test_code_run_inside_a_trace_function_is_run_against_the_tests_that_set_it(project: Project) -> None:
+    project.write(TRACER)
+    result = project.run()
+    # nothing of the run shows in what a test's own tracer sees
+    assert result.ret == EscapeExit.OK
+    result.stdout.fnmatch_lines(["*2 passed*"])
+    warnings = project.results()["x-escape"]["warnings"]
+    assert warnings[0] == (
+        "2 tests set their own trace or profile function (test_counting.py::test_one_call_is_counted, "
+        "test_counting.py::test_a_tracer_sees_no_frame_of_the_run): coverage cannot see the code that "
+        "runs under it, so each mutant on a line no test was seen to run ran against up to 10 of them; one "
+        'none of them kills keeps "no coverage"'
+    )
+    traced = [m for m in project.mutants().values() if m["function"] == "Counter.trace"]
+    # coverage saw no test run them, and a test kills them
+    assert traced and all(m["covered_by"] == [] for m in traced)
+    assert {m["status"] for m in traced} == {"killed", "no coverage"}
+    assert all(
+        m["killed_by"] == "test_counting.py::test_one_call_is_counted" for m in traced if m["killed_by"]
+    )
+    # `self.calls = 1` counts one call too: not known to be met, so not called a survivor
+    (kept,) = [m for m in traced if m["status"] == "no coverage"]
+    assert kept["replacement"] == "self.calls = 1"
+    assert kept["status_reason"].startswith(
+        "no test executes line 10 as far as coverage could see; the 2 tests"
+    )
+    assert kept["passed_by"] == []
+    (function,) = [f for f in project.results()["x-escape"]["functions"] if f["name"] == "Counter.trace"]
+    assert function["covered_by"] == ["test_counting.py::test_one_call_is_counted"]
+    assert function["label"] != "not covered"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
+import sys
+import threading
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -69,6 +71,9 @@ class Baseline:
     #: (``execution.recheck``): the run goes on with them, their lines as far
     #: as coverage saw them run before they failed
     coverage_only: list[str] = field(default_factory=list)
+    #: tests coverage could not see through (``TraceWatch``): test -> what
+    #: hid it, such as ``calls sys.settrace``
+    blind: dict[str, str] = field(default_factory=dict)
     #: tests whose call phase passed (not skipped, not xfail): the only ones that can notice a mutant
     passed: set[str] = field(default_factory=set)
     #: file -> line -> nodeids that executed it (passing tests only)
@@ -130,6 +135,72 @@ class Baseline:
         return {Path(f).resolve() for t, f in self.test_files.items() if t not in self.doctests}
 
 
+#: the audit events of a trace or profile function being set
+_SETTING = ("sys.settrace", "sys.setprofile")
+#: each thread's last audit events, by name (``_audit_log``)
+_audited: threading.local | None = None
+
+
+def _audit_log() -> threading.local:
+    """Where this process's audit events land: on a thread-local object,
+    each thread's own (a new thread under coverage sets coverage's trace
+    function, in its own thread).  The interpreter traces no audit hook,
+    so a test's own tracer sees nothing of it; a Python wrapper of
+    ``sys.settrace`` was a frame it saw, and changed the output
+    pysnooper's tests compare.  The hook is the object's C-level
+    ``__setattr__``, as cheap as a hook called for every audit event can
+    be.  An audit hook stays for the process's life, so there is one."""
+    global _audited
+    if _audited is None:
+        _audited = threading.local()
+        sys.addaudithook(_audited.__setattr__)
+    return _audited
+
+
+class TraceWatch:
+    """Which tests set a trace or profile function of their own.
+
+    Coverage cannot see what runs inside a trace or profile callback: the
+    interpreter suspends tracing while one runs, for every tracer.  And
+    while a test's own trace function displaces coverage's, nothing the
+    test runs is recorded.  A snooper's or debugger's code lives there:
+    pysnooper's ``Tracer.trace`` and all it calls, run by every one of its
+    tests, came out "no test executes line N" (about 450 mutants).  Such
+    tests are ``Baseline.blind``; a mutant on a line coverage saw no test
+    run is run against them (``execution.selection.unseen_tests``).
+
+    The interpreter's audit events tell (``sys.settrace``,
+    ``sys.setprofile``), in the test's own thread; a trace function a test
+    sets in a thread of its own goes unseen.  A test that starts while a
+    trace function other than coverage's is set (an earlier test left its
+    own) is blind too.
+    """
+
+    def __init__(self) -> None:
+        self.tests: dict[str, str] = {}
+        self._ours: object = None
+        #: the test that left a trace function in place
+        self._left: str | None = None
+
+    def start(self) -> None:
+        self._ours = sys.gettrace()
+        vars(_audit_log()).clear()
+
+    def begin(self, test: str) -> None:
+        vars(_audit_log()).clear()
+        if sys.gettrace() is not self._ours:
+            self.tests[test] = f"ran under a trace function {self._left or 'a test'} left in place"
+
+    def end(self, test: str) -> None:
+        events = vars(_audit_log())
+        called = [name for name in _SETTING if name in events]
+        events.clear()
+        if called:
+            self.tests.setdefault(test, f"calls {' and '.join(called)}")
+        if sys.gettrace() is not self._ours and test in self.tests:
+            self._left = test
+
+
 class BaselineRecorder:
     """A pytest plugin object that records the baseline while the user's tests run."""
 
@@ -150,6 +221,7 @@ class BaselineRecorder:
         self._durations: dict[str, float] = defaultdict(float)
         self._fixture_durations: dict[str, float] = defaultdict(float)
         self._started = False
+        self._watch = TraceWatch()
 
     def stop(self) -> None:
         if self._started:
@@ -166,6 +238,7 @@ class BaselineRecorder:
         """
         self._cov.start()
         self._started = True
+        self._watch.start()
         peak = peak_resident()
         try:
             return (yield)
@@ -185,9 +258,11 @@ class BaselineRecorder:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         self._cov.switch_context(item.nodeid)
+        self._watch.begin(item.nodeid)
         try:
             return (yield)
         finally:
+            self._watch.end(item.nodeid)
             self._cov.switch_context("")
 
     # Each phase timed on our own clock, not by ``report.duration``: a
@@ -234,6 +309,7 @@ class BaselineRecorder:
         self.stop()
         self.baseline.durations = dict(self._durations)
         self.baseline.fixture_durations = dict(self._fixture_durations)
+        self.baseline.blind = dict(self._watch.tests)
         self._fold()
         return self.baseline
 

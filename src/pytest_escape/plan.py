@@ -29,7 +29,7 @@ from .execution.protocol import (
     WitnessOptions,
     WorkerPlan,
 )
-from .execution.selection import covering_tests
+from .execution.selection import covering_tests, unseen_tests
 from .model import EXTREME, NO_COVERAGE, NOT_COVERED, FunctionResult, MutantResult, Shard
 from .mutation import MutantSpec, MutatedModule
 from .mutation.import_time import ImportTime
@@ -43,6 +43,11 @@ IMPORT_ONLY = (
     "so no mutant of it can be switched on in a test"
 )
 #: the reason a mutant of code that runs only at import carries (``mutation.import_time``)
+#: a mutant run against the tests coverage could not see through (``selection.unseen_tests``)
+UNSEEN = (
+    "no test executes line {line} as far as coverage could see; run against the {tests} tests "
+    "that set their own trace or profile function, which coverage cannot see into"
+)
 AT_IMPORT = "runs only while {module} is imported: run by running its top level again before its tests"
 ONLY_AT_IMPORT = (
     "runs only while {module} is imported, from a decorator, a class body or a default value, "
@@ -157,6 +162,7 @@ def plan_mutants(
             rerun = not tests and spec.function in at_import.rerun
             if rerun:
                 tests = baseline.cheapest_first(set().union(*baseline.lines.get(target.path, {}).values()))
+            unseen = [] if tests else unseen_tests(spec, target.path, baseline)
             result = blank_mutant(spec, relative(target.path), tests)
             where = (spec.module, spec.function)
             if where not in functions:
@@ -176,12 +182,12 @@ def plan_mutants(
                 function.covered_by = tests
             else:
                 plan.mutants.append(result)
-            if tests:
-                plan.keys[spec.id] = key(spec, target, tests)
+            if tests or unseen:
+                plan.keys[spec.id] = key(spec, target, tests or unseen)
                 plan.jobs.append(
                     MutantJob(
                         id=spec.id,
-                        tests=tuple(tests),
+                        tests=tuple(tests or unseen),
                         module=spec.module,
                         function=spec.function,
                         line=spec.span.start_line,
@@ -192,10 +198,13 @@ def plan_mutants(
                         change=_change(spec),
                         expressions=spec.expressions,
                         at_import=rerun,
+                        unseen=bool(unseen),
                     )
                 )
                 if rerun:
                     result.status_reason = AT_IMPORT.format(module=spec.module)
+                elif unseen:
+                    result.status_reason = UNSEEN.format(line=spec.statement.start_line, tests=len(unseen))
                 else:
                     module_tests.update(tests)
             elif rerun:

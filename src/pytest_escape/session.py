@@ -33,6 +33,7 @@ from .execution.limits import Limits
 from .execution.protocol import MutantJob, PropertyCheck, VerdictReached, WitnessFound, WorkerEvent
 from .execution.recheck import MOST_RECHECKED, Recheck, recheck
 from .execution.runner import WorkerReport, run_worker
+from .execution.selection import UNSEEN_TESTS
 from .gate import GATE_SETTINGS, SKIPPED_TARGET, EscapeExit, Ratchet
 from .model import Evidence, FileInfo, LeftOut, PropertyResult, Results, TestInfo, evidence_key
 from .mutation import switch
@@ -82,6 +83,17 @@ def failing_baseline(failed: Sequence[str], rechecked: Recheck | None = None) ->
     return (
         f"{head}: {len(failing)} failed ({_named(failing)}), also when run again without coverage{also}; "
         "fix them, then run again (nothing was scored)"
+    )
+
+
+def blind_tests(tests: Sequence[str]) -> str:
+    """The warning naming the tests coverage could not see through
+    (``coverage_map.TraceWatch``), and what the run did about them."""
+    return (
+        f"{plural(len(tests), 'test')} set {'their' if len(tests) > 1 else 'its'} own trace or profile "
+        f"function ({_named(tests)}): coverage cannot see the code that runs under it, so each mutant on "
+        f"a line no test was seen to run ran against up to {UNSEEN_TESTS} of them; one none of them "
+        'kills keeps "no coverage"'
     )
 
 
@@ -257,6 +269,10 @@ class EscapeSession:
             if self._recheckable(session, baseline, exitstatus):
                 exitstatus = self._recheck(session, baseline)
             if self._baseline_usable(baseline, exitstatus):
+                if baseline.blind:
+                    order = {t: i for i, t in enumerate(baseline.tests)}
+                    blind = sorted(baseline.blind, key=lambda t: order.get(t, len(order)))
+                    self.target_warnings.append(blind_tests(blind))
                 self.timings["baseline"] = time.monotonic() - self.started
                 mutated = self._mutate(baseline)
                 self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]

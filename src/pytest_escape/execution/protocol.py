@@ -142,6 +142,10 @@ class MutantJob:
     #: runs the module's top level again, the mutant switched on, before the
     #: tests (``mutation.import_time``)
     at_import: bool = False
+    #: on a line coverage saw no test execute: ``tests`` are the tests it
+    #: could not see through (``selection.unseen_tests``), and a survivor
+    #: keeps "no coverage"
+    unseen: bool = False
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,29 @@ def covering_tests(spec: MutantSpec, path: Path, baseline: Baseline) -> list[str
         return []
     others = baseline.tests_on_lines(path, body) - line_tests
     return baseline.cheapest_first(line_tests) + baseline.cheapest_first(others)
+
+
+#: the most tests a mutant on a line coverage saw no test run is run against
+UNSEEN_TESTS = 10
+
+
+def unseen_tests(spec: MutantSpec, path: Path, baseline: Baseline) -> list[str]:
+    """For a mutant on a line coverage saw no test execute: the passing
+    tests coverage could not see through (``Baseline.blind``: they set a
+    trace or profile function), those that visibly ran its function first,
+    then its file's code, then the rest, each cheapest first; at most
+    ``UNSEEN_TESTS``.
+
+    One of them may have run the line where coverage could not look; a
+    mutant that one of them kills was reached, and one that none kills
+    keeps "no coverage", saying which ran (``worker``).
+    """
+    blind = {t for t in baseline.blind if t in baseline.passed}
+    if not blind:
+        return []
+    body = range(spec.function_span.start_line + 1, spec.function_span.end_line + 1)
+    in_function = baseline.tests_on_lines(path, body) & blind
+    in_file = set().union(*baseline.lines.get(path, {}).values()) & blind - in_function
+    rest = blind - in_function - in_file
+    ordered = [*baseline.cheapest_first(in_function), *baseline.cheapest_first(in_file)]
+    return [*ordered, *baseline.cheapest_first(rest)][:UNSEEN_TESTS]

@@ -370,12 +370,24 @@ def _match_items(
     return found
 
 
+def _entry(job: Job) -> MutantJob | None:
+    """The mutant a mutant's job runs."""
+    entry = job.tag[2] if job.tag and job.tag[0] == "mutant" else None
+    return entry if isinstance(entry, MutantJob) else None
+
+
 def _survived_reason(job: Job, run: TestRun) -> str | None:
     """What a survivor's record says of how it ran: a run with its module's
-    top level run again, or closures that kept the original's code, are out
-    of the ordinary."""
-    entry = job.tag[2] if job.tag and job.tag[0] == "mutant" else None
-    if isinstance(entry, MutantJob) and entry.at_import:
+    top level run again, closures that kept the original's code, or tests
+    coverage could not see through, are out of the ordinary."""
+    entry = _entry(job)
+    if entry is not None and entry.unseen:
+        return (
+            f"no test executes line {entry.line} as far as coverage could see; the "
+            f"{plural(len(run.passed), 'test')} that set their own trace or profile function, which coverage "
+            "cannot see into, passed with the mutant, so whether any of them ran it is not known"
+        )
+    if entry is not None and entry.at_import:
         return f"runs only while {entry.module} is imported: its tests passed after its top level ran again"
     if run.left_original:
         return (
@@ -1258,13 +1270,18 @@ class WorkerPlugin:
         duration = round(outcome.duration, 4)
         if run is not None:
             failure = run.first_failure
+            entry = _entry(job)
+            # Tests coverage could not see through: a kill says one met the
+            # mutant, a pass says nothing, so a survivor keeps "no coverage"
+            # and no test is counted as having met it and passed.
+            unseen = entry is not None and entry.unseen
             return Verdict(
                 job.key,
-                MutantStatus.KILLED if failure else MutantStatus.SURVIVED,
+                MutantStatus.KILLED if failure else NO_COVERAGE if unseen else MutantStatus.SURVIVED,
                 duration,
                 tests_run=len(run.order),
                 kills=run.kills,
-                passed=run.passed,
+                passed=() if unseen else run.passed,
                 killed_by=failure.test if failure else None,
                 reason=self._reason(failure) if failure else _survived_reason(job, run),
             )

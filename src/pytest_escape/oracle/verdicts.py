@@ -84,6 +84,8 @@ def _fold(results: Results) -> dict[str, list[FunctionResult]]:
     for mutant in results.mutants:
         regular[mutant.module, mutant.function].append(mutant)
     for function in results.functions:
+        if not function.covered_by:
+            function.covered_by = _seen_by_kills(function, regular[function.module, function.name])
         _label(function, regular[function.module, function.name])
     executes: dict[str, list[FunctionResult]] = defaultdict(list)
     for function in results.functions:
@@ -120,6 +122,19 @@ def _test_name(nodeid: str) -> str:
     if parts:
         parts[-1] = parts[-1].partition("[")[0]
     return ".".join(parts[-2:])
+
+
+def _seen_by_kills(function: FunctionResult, regular: list[MutantResult]) -> list[str]:
+    """The tests that ran a function coverage saw no test run: those that
+    killed one of its mutants run against tests coverage could not see
+    through (``coverage_map.TraceWatch``; such a mutant has no ``covered_by``)."""
+    return sorted(
+        {
+            m.killed_by
+            for m in (*regular, *function.extremes)
+            if m.status == KILLED and m.killed_by and not m.covered_by
+        }
+    )
 
 
 def _label(function: FunctionResult, regular: list[MutantResult]) -> None:
