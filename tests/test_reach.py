@@ -691,6 +691,17 @@ TRACER = {
             assert calls_made(helper) == 1
 
 
+        def test_a_thread_sets_no_trace_function_of_the_test_s_own():
+            # under coverage, a new thread sets coverage's trace function in itself
+            import threading
+
+            counted = []
+            thread = threading.Thread(target=lambda: counted.append(helper()))
+            thread.start()
+            thread.join()
+            assert counted == [1]
+
+
         def test_a_tracer_sees_no_frame_of_the_run():
             names = []
 
@@ -711,7 +722,7 @@ def test_code_run_inside_a_trace_function_is_run_against_the_tests_that_set_it(p
     result = project.run()
     # nothing of the run shows in what a test's own tracer sees
     assert result.ret == EscapeExit.OK
-    result.stdout.fnmatch_lines(["*2 passed*"])
+    result.stdout.fnmatch_lines(["*3 passed*"])
     warnings = project.results()["x-escape"]["warnings"]
     assert warnings[0] == (
         "2 tests set their own trace or profile function (test_counting.py::test_one_call_is_counted, "

@@ -31,7 +31,7 @@ from .coverage_map import Baseline, BaselineRecorder
 from .deliver import deliver
 from .execution.limits import Limits
 from .execution.protocol import MutantJob, PropertyCheck, VerdictReached, WitnessFound, WorkerEvent
-from .execution.recheck import MOST_RECHECKED, Recheck, recheck
+from .execution.recheck import Recheck, recheck
 from .execution.runner import WorkerReport, run_worker
 from .execution.selection import UNSEEN_TESTS
 from .gate import GATE_SETTINGS, SKIPPED_TARGET, EscapeExit, Ratchet
@@ -294,11 +294,11 @@ class EscapeSession:
 
     @staticmethod
     def _recheckable(session: pytest.Session, baseline: Baseline, exitstatus: int) -> bool:
-        """Whether the baseline's failures are few enough, and the rest of
-        the suite ran, for the failing tests to be run again without coverage."""
+        """Whether tests failed and the rest of the suite ran, for the
+        failing tests to be run again without coverage."""
         return (
             exitstatus == pytest.ExitCode.TESTS_FAILED
-            and 0 < len(baseline.failed) <= MOST_RECHECKED
+            and bool(baseline.failed)
             and not (session.shouldfail or session.shouldstop)  # -x, --maxfail: the rest never ran
         )
 
