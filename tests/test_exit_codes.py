@@ -85,37 +85,46 @@ def test_failing_baseline_scores_nothing(project: Project) -> None:
     assert "escape: running" not in result.stdout.str()
 
 
-#: passes in a plain run, fails while coverage measures: its last assert sees the tracer
+#: passes in a plain run, fails while coverage measures: its last assert sees the
+#: tracer; and again in a fork of that run, where ``captured`` holds coverage's
+#: tracer from its import (snoop's samples do this)
 UNDER_COVERAGE = """
-import coverage
+import sys
+
 from pricing import fee
 
 def test_threshold_plainly():
+    import captured
+
     assert fee(100) == 0
     assert fee(99) == 5
-    assert coverage.Coverage.current() is None
+    assert sys.gettrace() is captured.AT_IMPORT is None
 """
+CAPTURED = "import sys\n\nAT_IMPORT = sys.gettrace()\n"
 
 
 def test_a_test_that_fails_only_under_coverage_runs_against_the_mutants(project: Project) -> None:
-    project.write({"pricing.py": PRICING, "test_pricing.py": UNDER_COVERAGE})
+    project.write({"pricing.py": PRICING, "captured.py": CAPTURED, "test_pricing.py": UNDER_COVERAGE})
     result = project.run("--escape-fail-under", "90")
     # its checks kill the mutants: the gate passes, though pytest counted it failed under coverage
     assert result.ret == EscapeExit.OK
     result.stdout.fnmatch_lines(["*1 failed*"])
     results = project.results()
-    assert results["x-escape"]["warnings"] == [
+    assert (
         "1 test failed under coverage and passed when run again without it "
-        "(test_pricing.py::test_threshold_plainly): the mutants ran against it, over the lines coverage "
-        "saw run before the failure; the exit code is the gate's"
-    ]
+        "(test_pricing.py::test_threshold_plainly): coverage saw it only up to the failure, so the mutants "
+        "ran against it on those lines, and each mutant on a line no test was seen to run against up to "
+        "10 such tests; the exit code is the gate's"
+    ) in results["x-escape"]["warnings"]
     killed = [m for m in project.mutants().values() if m["status"] == "killed"]
     assert killed and all(m["killed_by"] == "test_pricing.py::test_threshold_plainly" for m in killed)
 
 
 def test_a_test_that_fails_without_coverage_too_stops_the_run_named_apart(project: Project) -> None:
     broken = "\ndef test_broken():\n    assert fee(1) == 6\n"
-    project.write({"pricing.py": PRICING, "test_pricing.py": UNDER_COVERAGE + broken})
+    project.write(
+        {"pricing.py": PRICING, "captured.py": CAPTURED, "test_pricing.py": UNDER_COVERAGE + broken}
+    )
     result = project.run()
     assert result.ret == EscapeExit.TESTS_FAILED
     result.stdout.fnmatch_lines(

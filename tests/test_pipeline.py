@@ -22,7 +22,7 @@ from pytest_escape.console import closing_lines, header, partial_lines, starting
 from pytest_escape.coverage_map import Baseline, time_class
 from pytest_escape.deliver import deliver
 from pytest_escape.execution.limits import TIMING_SHARE, Limits, plan_timing, timed_out
-from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Outcome, Step
+from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
 from pytest_escape.execution.protocol import (
     EVENT_TYPES,
     Collected,
@@ -53,7 +53,7 @@ from pytest_escape.execution.protocol import (
     encode_event,
     to_json,
 )
-from pytest_escape.execution.recheck import Recheck, of_outcome
+from pytest_escape.execution.recheck import Recheck, of_outcomes
 from pytest_escape.execution.selection import UNSEEN_TESTS, covering_tests, unseen_tests
 from pytest_escape.execution.worker import held_by_timeouts, run_order
 from pytest_escape.gate import EscapeExit, Ratchet, decide
@@ -790,20 +790,12 @@ def test_a_failing_baseline_run_again_says_which_failed_only_under_coverage() ->
     )
 
 
-def test_a_recheck_counts_a_test_its_child_never_reported_on_as_failing() -> None:
+def test_a_recheck_counts_a_test_its_process_never_reported_on_as_failing() -> None:
     tests = ["t.py::test_a", "t.py::test_b", "t.py::test_c"]
-    reported = Outcome(
-        REPORTED, {"passed": ["t.py::test_b", "t.py::test_a"], "failing": {"t.py::test_c": "boom"}}
+    outcomes: dict[str, str | None] = {"t.py::test_b": None, "t.py::test_a": None, "t.py::test_c": "boom"}
+    assert of_outcomes(tests, outcomes, "gone") == Recheck(
+        ("t.py::test_a", "t.py::test_b"), {"t.py::test_c": "boom"}
     )
-    assert of_outcome(tests, reported) == Recheck(("t.py::test_a", "t.py::test_b"), {"t.py::test_c": "boom"})
-    hung = Outcome(TIMED_OUT, limit=2.5, step=Step("t.py::test_b", 2.5))
-    assert of_outcome(tests, hung) == Recheck(
-        (),
-        {
-            t: "did not finish without coverage (no verdict after 2.5 s: still in t.py::test_b, past the "
-            "limit for the tests up to it)"
-            for t in tests
-        },
+    assert of_outcomes(tests, {"t.py::test_b": None}, "gone") == Recheck(
+        ("t.py::test_b",), {"t.py::test_a": "gone", "t.py::test_c": "gone"}
     )
-    died = of_outcome(tests[:1], Outcome(DIED, detail="killed by signal 9"))
-    assert died.failing == {"t.py::test_a": "did not finish without coverage (killed by signal 9)"}

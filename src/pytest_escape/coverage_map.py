@@ -71,8 +71,9 @@ class Baseline:
     #: (``execution.recheck``): the run goes on with them, their lines as far
     #: as coverage saw them run before they failed
     coverage_only: list[str] = field(default_factory=list)
-    #: tests coverage could not see through (``TraceWatch``): test -> what
-    #: hid it, such as ``calls sys.settrace``
+    #: tests coverage could not see through (``TraceWatch``, and the
+    #: ``coverage_only`` ones past their failure): test -> what hid it, such
+    #: as ``calls sys.settrace``
     blind: dict[str, str] = field(default_factory=dict)
     #: tests whose call phase passed (not skipped, not xfail): the only ones that can notice a mutant
     passed: set[str] = field(default_factory=set)
@@ -317,11 +318,15 @@ class BaselineRecorder:
         """Count ``tests``, which failed only under coverage, as passing
         ones: each covers the lines coverage saw it run, up to where it
         failed (a memory or timing assert fails at its end, after the code
-        it checks has run)."""
+        it checks has run), and is blind past that (``blind``)."""
         admitted = [t for t in self.baseline.failed if t in set(tests)]
         self.baseline.failed = [t for t in self.baseline.failed if t not in admitted]
         self.baseline.coverage_only.extend(admitted)
         self.baseline.passed.update(admitted)
+        # what they ran after the failure, coverage never saw (snoop's samples
+        # fail on their first line, before any snooping)
+        for test in admitted:
+            self.baseline.blind.setdefault(test, "failed under coverage, which saw it only up to the failure")
         self._fold()
 
     def _fold(self) -> None:

@@ -267,12 +267,14 @@ class EscapeSession:
         try:
             baseline = self.recorder.finish()
             if self._recheckable(session, baseline, exitstatus):
-                exitstatus = self._recheck(session, baseline)
+                exitstatus = self._recheck(baseline)
             if self._baseline_usable(baseline, exitstatus):
-                if baseline.blind:
+                # the tests that failed only under coverage have a warning of their own
+                if tracing := set(baseline.blind) - set(baseline.coverage_only):
                     order = {t: i for i, t in enumerate(baseline.tests)}
-                    blind = sorted(baseline.blind, key=lambda t: order.get(t, len(order)))
-                    self.target_warnings.append(blind_tests(blind))
+                    self.target_warnings.append(
+                        blind_tests(sorted(tracing, key=lambda t: order.get(t, len(order))))
+                    )
                 self.timings["baseline"] = time.monotonic() - self.started
                 mutated = self._mutate(baseline)
                 self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
@@ -302,28 +304,29 @@ class EscapeSession:
             and not (session.shouldfail or session.shouldstop)  # -x, --maxfail: the rest never ran
         )
 
-    def _recheck(self, session: pytest.Session, baseline: Baseline) -> int:
+    def _recheck(self, baseline: Baseline) -> int:
         """Run the failing tests again without coverage (``execution.recheck``);
         if each passes there, go on with them and say so: the exit code the
         run goes on with."""
-        items = {item.nodeid: item for item in session.items}
         failed = set(baseline.failed)
-        tests = [t for t in baseline.tests if t in failed and t in items]
+        tests = [t for t in baseline.tests if t in failed]
         if len(tests) < len(failed):
             return pytest.ExitCode.TESTS_FAILED  # a failure outside the tests (a hook's): not ours to judge
         settings = self.settings
         limits = Limits(
             settings.timeout_factor, settings.timeout_constant, baseline.durations, baseline.fixture_durations
         )
-        self.rechecked = recheck([(t, items[t]) for t in tests], limits)
+        self.rechecked = recheck(self.config, tests, limits.total(tests))
         if self.rechecked.failing:
             return pytest.ExitCode.TESTS_FAILED
         self.recorder.admit(self.rechecked.coverage_only)
         only = self.rechecked.coverage_only
+        them = "them" if len(only) > 1 else "it"
         self.target_warnings.append(
             f"{plural(len(only), 'test')} failed under coverage and passed when run again without it "
-            f"({_named(only)}): the mutants ran against {'them' if len(only) > 1 else 'it'}, over the lines "
-            "coverage saw run before the failure; the exit code is the gate's"
+            f"({_named(only)}): coverage saw {them} only up to the failure, so the mutants ran against "
+            f"{them} on those lines, and each mutant on a line no test was seen to run against up to "
+            f"{UNSEEN_TESTS} such tests; the exit code is the gate's"
         )
         return pytest.ExitCode.OK
 
