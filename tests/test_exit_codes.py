@@ -116,6 +116,7 @@ def test_a_test_that_fails_only_under_coverage_runs_against_the_mutants(project:
         "ran against it on those lines, and each mutant on a line no test was seen to run against up to "
         "10 such tests; the exit code is the gate's"
     ) in results["x-escape"]["warnings"]
+    assert results["x-escape"]["timings"]["recheck"] > 0
     killed = [m for m in project.mutants().values() if m["status"] == "killed"]
     assert killed and all(m["killed_by"] == "test_pricing.py::test_threshold_plainly" for m in killed)
 

@@ -316,7 +316,9 @@ class EscapeSession:
         limits = Limits(
             settings.timeout_factor, settings.timeout_constant, baseline.durations, baseline.fixture_durations
         )
+        started = time.monotonic()
         self.rechecked = recheck(self.config, tests, limits.total(tests))
+        self.timings["recheck"] = round(time.monotonic() - started, 3)
         if self.rechecked.failing:
             return pytest.ExitCode.TESTS_FAILED
         self.recorder.admit(self.rechecked.coverage_only)
