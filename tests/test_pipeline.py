@@ -796,6 +796,10 @@ def test_a_recheck_counts_a_test_its_process_never_reported_on_as_failing() -> N
     assert of_outcomes(tests, outcomes, "gone") == Recheck(
         ("t.py::test_a", "t.py::test_b"), {"t.py::test_c": "boom"}
     )
-    assert of_outcomes(tests, {"t.py::test_b": None}, "gone") == Recheck(
-        ("t.py::test_b",), {"t.py::test_a": "gone", "t.py::test_c": "gone"}
+    # a test its process gave no outcome for is not known to fail, nor to pass
+    assert of_outcomes(tests, {"t.py::test_b": None}, "gone") == Recheck(("t.py::test_b",), {}, "gone")
+    line = failing_baseline(tests, Recheck(("t.py::test_b",), {}, "its pytest process gave no outcome"))
+    assert line.startswith(
+        "escape analysis needs a passing test suite: 3 failed (t.py::test_a, t.py::test_b, t.py::test_c) "
+        "while coverage measured them (run again without coverage: its pytest process gave no outcome); "
     )

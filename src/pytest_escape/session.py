@@ -67,13 +67,14 @@ def failing_baseline(failed: Sequence[str], rechecked: Recheck | None = None) ->
     coverage's data), and the user who sees only "1 failed" looks for a
     bug that is not there.  So the line says which failed without coverage
     too (``rechecked``: ``execution.recheck``), and which only under it;
-    when they were not run again (too many, or pytest stopped early), it
-    says coverage was measuring.
+    when they were not run again (pytest stopped early), or running them
+    again gave no outcome, it says coverage was measuring.
     """
     head = "escape analysis needs a passing test suite"
-    if rechecked is None:
+    if rechecked is None or rechecked.unfinished:
+        why = f" (run again without coverage: {rechecked.unfinished})" if rechecked else ""
         return (
-            f"{head}: {len(failed)} failed ({_named(failed)}) while coverage measured them; fix them, "
+            f"{head}: {len(failed)} failed ({_named(failed)}) while coverage measured them{why}; fix them, "
             "or deselect those that pass only without coverage (--deselect ID), then run again "
             "(nothing was scored)"
         )
@@ -319,7 +320,7 @@ class EscapeSession:
         started = time.monotonic()
         self.rechecked = recheck(self.config, tests, limits.total(tests))
         self.timings["recheck"] = round(time.monotonic() - started, 3)
-        if self.rechecked.failing:
+        if self.rechecked.failing or self.rechecked.unfinished:
             return pytest.ExitCode.TESTS_FAILED
         self.recorder.admit(self.rechecked.coverage_only)
         only = self.rechecked.coverage_only

@@ -53,8 +53,11 @@ class Recheck:
 
     #: passed without coverage: they failed only while it measured, in the baseline's order
     coverage_only: tuple[str, ...] = ()
-    #: failed without coverage too (or did not run): test -> the failure's first line
+    #: failed without coverage too: test -> the failure's first line
     failing: dict[str, str] = field(default_factory=dict)
+    #: why some gave no outcome (their process did not finish, or did not run
+    #: them): they are not known to fail without coverage; "" if all did
+    unfinished: str = ""
 
 
 def recheck(config: pytest.Config, tests: Sequence[str], seconds: float) -> Recheck:
@@ -72,7 +75,7 @@ def recheck(config: pytest.Config, tests: Sequence[str], seconds: float) -> Rech
         command = [sys.executable, "-m", "pytest", *config.invocation_params.args]
         command += ["-p", __name__, "-o", f"cache_dir={Path(scratch) / 'cache'}"]
         environment = dict(os.environ, **{WORKER_ENV: "1", RECHECK_ENV: scratch})
-        unfinished = "not run again: its pytest process gave no outcome"
+        unfinished = "its pytest process gave no outcome"
         try:
             subprocess.run(
                 command,
@@ -85,7 +88,7 @@ def recheck(config: pytest.Config, tests: Sequence[str], seconds: float) -> Rech
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            unfinished = f"did not finish without coverage within {seconds + STARTUP:.0f} s"
+            unfinished = f"its pytest process did not finish within {seconds + STARTUP:.0f} s"
         written = Path(scratch) / _OUTCOMES
         outcomes = json.loads(written.read_text()) if written.exists() else {}
     return of_outcomes(tests, outcomes, unfinished)
@@ -95,8 +98,9 @@ def of_outcomes(tests: Sequence[str], outcomes: dict[str, str | None], unfinishe
     """The ``Recheck`` the rerun's ``outcomes`` (nodeid -> None for a pass,
     else the failure's first line) say, for ``tests`` in their order."""
     passed = tuple(t for t in tests if t in outcomes and outcomes[t] is None)
-    failing = {t: outcomes.get(t) or unfinished for t in tests if t not in passed}
-    return Recheck(passed, failing)
+    failing = {t: str(outcomes[t]) for t in tests if outcomes.get(t) is not None}
+    missing = any(t not in outcomes for t in tests)
+    return Recheck(passed, failing, unfinished if missing else "")
 
 
 # -- the plugin the rerun loads ---------------------------------------------
