@@ -653,6 +653,19 @@ def test_escape_paths_given_twice_mutates_both(project: Project) -> None:
 
 #: a library whose code runs inside a trace function: coverage cannot see it run
 TRACER = {
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        addopts = "--doctest-modules"
+        """,
+    # the doctest runner sets the trace function it found again after each doctest
+    "doubling.py": '''
+        def double(x):
+            """
+            >>> double(2)
+            4
+            """
+            return x * 2
+        ''',
     "counting.py": """
         import sys
 
@@ -722,13 +735,13 @@ def test_code_run_inside_a_trace_function_is_run_against_the_tests_that_set_it(p
     result = project.run()
     # nothing of the run shows in what a test's own tracer sees
     assert result.ret == EscapeExit.OK
-    result.stdout.fnmatch_lines(["*3 passed*"])
+    result.stdout.fnmatch_lines(["*4 passed*"])
     warnings = project.results()["x-escape"]["warnings"]
     assert warnings[0] == (
-        "2 tests set their own trace or profile function (test_counting.py::test_one_call_is_counted, "
-        "test_counting.py::test_a_tracer_sees_no_frame_of_the_run): coverage cannot see the code that "
-        "runs under it, so each mutant on a line no test was seen to run ran against up to 10 of them; one "
-        'none of them kills keeps "no coverage"'
+        "2 tests change the trace or profile function (test_counting.py::test_one_call_is_counted, "
+        "test_counting.py::test_a_tracer_sees_no_frame_of_the_run): coverage cannot see what runs while "
+        "another one, or none, is set, so each mutant on a line no test was seen to run ran against up to "
+        '10 tests coverage could not see through; one none of them kills keeps "no coverage"'
     )
     traced = [m for m in project.mutants().values() if m["function"] == "Counter.trace"]
     # coverage saw no test run them, and a test kills them

@@ -138,24 +138,17 @@ class Baseline:
 
 #: the audit events of a trace or profile function being set
 _SETTING = ("sys.settrace", "sys.setprofile")
-#: each thread's last audit events, by name (``_audit_log``)
-_audited: threading.local | None = None
+#: the watch the audit hook reports to (None: none is watching)
+_watching: TraceWatch | None = None
+_hooked = False
 
 
-def _audit_log() -> threading.local:
-    """Where this process's audit events land: on a thread-local object,
-    each thread's own (a new thread under coverage sets coverage's trace
-    function, in its own thread).  The interpreter traces no audit hook,
-    so a test's own tracer sees nothing of it; a Python wrapper of
-    ``sys.settrace`` was a frame it saw, and changed the output
-    pysnooper's tests compare.  The hook is the object's C-level
-    ``__setattr__``, as cheap as a hook called for every audit event can
-    be.  An audit hook stays for the process's life, so there is one."""
-    global _audited
-    if _audited is None:
-        _audited = threading.local()
-        sys.addaudithook(_audited.__setattr__)
-    return _audited
+def _heard(event: str, args: tuple[object, ...]) -> None:
+    """The audit hook: the interpreter traces no audit hook, so a test's own
+    tracer sees nothing of it (a Python wrapper of ``sys.settrace`` was a
+    frame pysnooper's tests saw in their output)."""
+    if event in _SETTING and _watching is not None:
+        _watching.heard(event)
 
 
 class TraceWatch:
@@ -170,36 +163,62 @@ class TraceWatch:
     tests are ``Baseline.blind``; a mutant on a line coverage saw no test
     run is run against them (``execution.selection.unseen_tests``).
 
-    The interpreter's audit events tell (``sys.settrace``,
-    ``sys.setprofile``), in the test's own thread; a trace function a test
-    sets in a thread of its own goes unseen.  A test that starts while a
-    trace function other than coverage's is set (an earlier test left its
-    own) is blind too.
+    A test is blind when, in its own thread, a trace or profile function is
+    set while one other than coverage's is in place (the audit events
+    ``sys.settrace`` and ``sys.setprofile``: a tracer taken down or
+    replaced), or is left in place when it ends, or was in place when it
+    began (an earlier test left it).  Setting coverage's own again is no
+    sign: the doctest runner restores the trace function it found after
+    every doctest, and all 30 of humanize's doctests were blind when any
+    call counted.  A trace function a test sets in a thread of its own goes
+    unseen: a new thread under coverage sets coverage's own in itself.  An
+    audit hook stays for the process's life, so there is one, and it asks
+    the watch in place.
     """
 
     def __init__(self) -> None:
         self.tests: dict[str, str] = {}
         self._ours: object = None
+        self._thread = 0
+        self._current: str | None = None
+        self._began_foreign = False
         #: the test that left a trace function in place
         self._left: str | None = None
 
     def start(self) -> None:
+        global _watching, _hooked
         self._ours = sys.gettrace()
-        vars(_audit_log()).clear()
+        self._thread = threading.get_ident()
+        _watching = self
+        if not _hooked:
+            sys.addaudithook(_heard)
+            _hooked = True
+
+    def stop(self) -> None:
+        global _watching
+        if _watching is self:
+            _watching = None
 
     def begin(self, test: str) -> None:
-        vars(_audit_log()).clear()
-        if sys.gettrace() is not self._ours:
+        self._current = test
+        self._began_foreign = self._foreign()
+        if self._began_foreign:
             self.tests[test] = f"ran under a trace function {self._left or 'a test'} left in place"
 
     def end(self, test: str) -> None:
-        events = vars(_audit_log())
-        called = [name for name in _SETTING if name in events]
-        events.clear()
-        if called:
-            self.tests.setdefault(test, f"calls {' and '.join(called)}")
-        if sys.gettrace() is not self._ours and test in self.tests:
-            self._left = test
+        self._current = None
+        if self._foreign():
+            self.tests.setdefault(test, "leaves a trace or profile function in place")
+            if not self._began_foreign:
+                self._left = test
+
+    def heard(self, event: str) -> None:
+        if self._current is not None and threading.get_ident() == self._thread and self._foreign():
+            self.tests.setdefault(self._current, f"calls {event}")
+
+    def _foreign(self) -> bool:
+        """Whether a trace or profile function other than coverage's is in place."""
+        return sys.gettrace() is not self._ours or sys.getprofile() is not None
 
 
 class BaselineRecorder:
@@ -244,6 +263,7 @@ class BaselineRecorder:
         try:
             return (yield)
         finally:
+            self._watch.stop()
             self.stop()
             self.baseline.memory_growth = max(0, peak_resident() - peak)
 

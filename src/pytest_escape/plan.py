@@ -42,12 +42,12 @@ IMPORT_ONLY = (
     "no test calls it: its body runs only at import (a decorator or factory), "
     "so no mutant of it can be switched on in a test"
 )
-#: the reason a mutant of code that runs only at import carries (``mutation.import_time``)
 #: a mutant run against the tests coverage could not see through (``selection.unseen_tests``)
 UNSEEN = (
     "no test executes line {line} as far as coverage could see; run against the {tests} tests "
-    "that set their own trace or profile function, which coverage cannot see into"
+    "it could not see through"
 )
+#: the reason a mutant of code that runs only at import carries (``mutation.import_time``)
 AT_IMPORT = "runs only while {module} is imported: run by running its top level again before its tests"
 ONLY_AT_IMPORT = (
     "runs only while {module} is imported, from a decorator, a class body or a default value, "

@@ -91,10 +91,10 @@ def blind_tests(tests: Sequence[str]) -> str:
     """The warning naming the tests coverage could not see through
     (``coverage_map.TraceWatch``), and what the run did about them."""
     return (
-        f"{plural(len(tests), 'test')} set {'their' if len(tests) > 1 else 'its'} own trace or profile "
-        f"function ({_named(tests)}): coverage cannot see the code that runs under it, so each mutant on "
-        f"a line no test was seen to run ran against up to {UNSEEN_TESTS} of them; one none of them "
-        'kills keeps "no coverage"'
+        f"{plural(len(tests), 'test')} change{'' if len(tests) > 1 else 's'} the trace or profile function "
+        f"({_named(tests)}): coverage cannot see what runs while another one, or none, is set, so each "
+        f"mutant on a line no test was seen to run ran against up to {UNSEEN_TESTS} tests coverage could "
+        'not see through; one none of them kills keeps "no coverage"'
     )
 
 

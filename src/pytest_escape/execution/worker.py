@@ -384,8 +384,9 @@ def _survived_reason(job: Job, run: TestRun) -> str | None:
     if entry is not None and entry.unseen:
         return (
             f"no test executes line {entry.line} as far as coverage could see; the "
-            f"{plural(len(run.passed), 'test')} that set their own trace or profile function, which coverage "
-            "cannot see into, passed with the mutant, so whether any of them ran it is not known"
+            f"{plural(len(run.passed), 'test')} it could not see through (they change the trace or profile "
+            "function, or failed under coverage) passed with the mutant, so whether any of them ran it "
+            "is not known"
         )
     if entry is not None and entry.at_import:
         return f"runs only while {entry.module} is imported: its tests passed after its top level ran again"
