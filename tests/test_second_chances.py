@@ -4,6 +4,7 @@ how a kill is worded."""
 from __future__ import annotations
 
 import pytest
+from conftest import Project
 
 from pytest_escape.execution.worker import (
     CONFIRM_LEAST,
@@ -32,6 +33,52 @@ def test_a_slow_test_gets_fewer_second_chances_by_its_time() -> None:
     assert confirm_share(0.0) == CONFIRM_LIMIT  # no duration measured: as before
     assert confirm_share(0.64) == 46  # pyrsistent's 0.64 s test met 183
     assert confirm_share(4.7) == CONFIRM_LEAST == 10
+    # a test whose own function checks nothing can fail in a check only through code elsewhere
+    assert confirm_share(0.002, checks=False) == CONFIRM_LEAST
+
+
+GRADES = """
+def grade(score):
+    if score >= 90:
+        return "A"
+    if score >= 80:
+        return "B"
+    if score >= 70:
+        return "C"
+    if score >= 60:
+        return "D"
+    return "F"
+"""
+GRADE_TESTS = """
+from grades import grade
+
+def test_grades():
+    assert [grade(s) for s in (95, 90, 89, 80, 79, 70, 69, 60, 59)] == list("AABBCCDDF")
+
+def test_runs():
+    for score in range(0, 100, 7):
+        grade(score)
+"""
+
+
+def test_a_test_that_checks_nothing_gets_the_fewest_second_chances(project: Project) -> None:
+    project.write({"grades.py": GRADES, "test_grades.py": GRADE_TESTS})
+    project.run()
+    mutants = project.mutants().values()
+    tests = {t["id"]: t for t in project.results()["x-escape"]["tests"]}
+    runs = tests["test_grades.py::test_runs"]
+    killed = [m for m in mutants if m["killed_by"] == "test_grades.py::test_grades"]
+    met_first = [m for m in mutants if "test_grades.py::test_runs" in m["passed_by"] and m not in killed]
+    # every covering test meets the extreme mutants, outside any share
+    extremes = [
+        x
+        for f in project.results()["x-escape"]["functions"]
+        for x in (f["extreme"], f["second_extreme"])
+        if x
+    ]
+    assert len(killed) > CONFIRM_LEAST + 5  # enough for the share to tell
+    assert runs["verdict"] == "confirming-only"
+    assert runs["mutants_run"] <= len(met_first) + len(extremes) + CONFIRM_LEAST
 
 
 def test_a_kill_message_names_no_address_and_no_checkout() -> None:
