@@ -80,7 +80,7 @@ from pytest_escape.mutation.types import FunctionCopies, MutantSpec, MutatedModu
 from pytest_escape.nodeids import source_order
 from pytest_escape.report import write_json
 from pytest_escape.report.progress import Progress
-from pytest_escape.session import failing_baseline
+from pytest_escape.session import blind_tests, coverage_only, failing_baseline
 from pytest_escape.since import ChangedLines
 from pytest_escape.targets import Target
 
@@ -778,6 +778,24 @@ def test_a_failing_baseline_names_its_tests_and_says_coverage_measured_them() ->
     five = failing_baseline([f"t.py::test_{n}" for n in "abcde"])
     assert "5 failed (t.py::test_a, t.py::test_b, t.py::test_c and 2 more)" in five
     assert "test_d" not in five
+
+
+def test_the_blind_tests_warning_leaves_the_coverage_only_ones_to_their_own() -> None:
+    base = baseline({3: {"t::b", "t::a", "t::c"}})
+    assert blind_tests(base) is None
+    base.blind = {
+        "t::c": "calls sys.settrace",
+        "t::a": "calls sys.setprofile",
+        "t::b": "failed under coverage",
+    }
+    base.coverage_only = ["t::b"]
+    warning = blind_tests(base)
+    assert warning is not None and warning.startswith(
+        "2 tests change the trace or profile function (t::a, t::c)"
+    )
+    assert coverage_only(["t::b"]).startswith(
+        "1 test failed under coverage and passed when run again without it"
+    )
 
 
 def test_a_failing_baseline_run_again_says_which_failed_only_under_coverage() -> None:

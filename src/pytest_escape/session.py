@@ -87,9 +87,27 @@ def failing_baseline(failed: Sequence[str], rechecked: Recheck | None = None) ->
     )
 
 
-def blind_tests(tests: Sequence[str]) -> str:
-    """The warning naming the tests coverage could not see through
-    (``coverage_map.TraceWatch``), and what the run did about them."""
+def coverage_only(tests: Sequence[str]) -> str:
+    """The warning naming the tests that failed only under coverage
+    (``execution.recheck``), and what the run did with them."""
+    them = "them" if len(tests) > 1 else "it"
+    return (
+        f"{plural(len(tests), 'test')} failed under coverage and passed when run again without it "
+        f"({_named(tests)}): coverage saw {them} only up to the failure, so the mutants ran against "
+        f"{them} on those lines, and each mutant on a line no test was seen to run against up to "
+        f"{UNSEEN_TESTS} such tests; the exit code is the gate's"
+    )
+
+
+def blind_tests(baseline: Baseline) -> str | None:
+    """The warning naming the tests that change the trace or profile
+    function (``coverage_map.TraceWatch``), and what the run did about
+    them; None if none does.  Those that failed only under coverage, blind
+    too, have ``coverage_only``'s warning."""
+    order = {t: i for i, t in enumerate(baseline.tests)}
+    tests = sorted(set(baseline.blind) - set(baseline.coverage_only), key=lambda t: order.get(t, len(order)))
+    if not tests:
+        return None
     return (
         f"{plural(len(tests), 'test')} change{'' if len(tests) > 1 else 's'} the trace or profile function "
         f"({_named(tests)}): coverage cannot see what runs while another one, or none, is set, so each "
@@ -270,12 +288,8 @@ class EscapeSession:
             if self._recheckable(session, baseline, exitstatus):
                 exitstatus = self._recheck(baseline)
             if self._baseline_usable(baseline, exitstatus):
-                # the tests that failed only under coverage have a warning of their own
-                if tracing := set(baseline.blind) - set(baseline.coverage_only):
-                    order = {t: i for i, t in enumerate(baseline.tests)}
-                    self.target_warnings.append(
-                        blind_tests(sorted(tracing, key=lambda t: order.get(t, len(order))))
-                    )
+                if (blind := blind_tests(baseline)) is not None:
+                    self.target_warnings.append(blind)
                 self.timings["baseline"] = time.monotonic() - self.started
                 mutated = self._mutate(baseline)
                 self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
@@ -323,14 +337,7 @@ class EscapeSession:
         if self.rechecked.failing or self.rechecked.unfinished:
             return pytest.ExitCode.TESTS_FAILED
         self.recorder.admit(self.rechecked.coverage_only)
-        only = self.rechecked.coverage_only
-        them = "them" if len(only) > 1 else "it"
-        self.target_warnings.append(
-            f"{plural(len(only), 'test')} failed under coverage and passed when run again without it "
-            f"({_named(only)}): coverage saw {them} only up to the failure, so the mutants ran against "
-            f"{them} on those lines, and each mutant on a line no test was seen to run against up to "
-            f"{UNSEEN_TESTS} such tests; the exit code is the gate's"
-        )
+        self.target_warnings.append(coverage_only(self.rechecked.coverage_only))
         return pytest.ExitCode.OK
 
     def _baseline_usable(self, baseline: Baseline, exitstatus: int) -> bool:
