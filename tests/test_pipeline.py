@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from pytest_escape.assemble import RunFacts, assemble, place_properties, with_ve
 from pytest_escape.cli import main as cli_main
 from pytest_escape.config import AUTO_MEMORY_FLOOR, ReportRequest, Settings, parse_memory_limit
 from pytest_escape.console import closing_lines, header, partial_lines, starting_line
-from pytest_escape.coverage_map import Baseline, time_class
+from pytest_escape.coverage_map import Baseline, python_command, time_class
 from pytest_escape.deliver import deliver
 from pytest_escape.execution.limits import TIMING_SHARE, Limits, plan_timing, timed_out
 from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
@@ -778,6 +779,15 @@ def test_a_failing_baseline_names_its_tests_and_says_coverage_measured_them() ->
     five = failing_baseline([f"t.py::test_{n}" for n in "abcde"])
     assert "5 failed (t.py::test_a, t.py::test_b, t.py::test_c and 2 more)" in five
     assert "test_d" not in five
+
+
+def test_a_process_runs_python_when_it_is_this_interpreter_a_python_or_a_script_beside_it() -> None:
+    beside = str(Path(sys.executable).parent / "some-console-script")
+    assert python_command(None, [sys.executable, "-m", "pkg", "run", "x"]) == f"{sys.executable} -m pkg ..."
+    assert python_command(None, ["python3", "-c", "pass"]) == "python3 -c pass"
+    assert python_command(None, [beside]) == beside
+    assert python_command(None, ["git", "status"]) is None
+    assert python_command("/bin/sh", ["/bin/sh", "-c", "python -c pass"]) is None  # a shell's line: not read
 
 
 def test_the_blind_tests_warning_leaves_the_coverage_only_ones_to_their_own() -> None:

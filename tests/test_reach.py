@@ -760,3 +760,43 @@ def test_code_run_inside_a_trace_function_is_run_against_the_tests_that_set_it(p
     (function,) = [f for f in project.results()["x-escape"]["functions"] if f["name"] == "Counter.trace"]
     assert function["covered_by"] == ["test_counting.py::test_one_call_is_counted"]
     assert function["label"] != "not covered"
+
+
+def test_a_test_that_starts_a_python_process_is_named(project: Project) -> None:
+    """Coverage does not measure what another process runs, and no mutant reaches it."""
+    project.write(
+        {
+            "calc.py": "def double(x):\n    return x * 2\n\n\ndef main():\n    print(double(21))\n",
+            "test_calc.py": """
+                import subprocess
+                import sys
+
+                from calc import double
+
+
+                def test_double():
+                    assert double(2) == 4
+
+
+                def test_main_in_a_process():
+                    code = "import calc; calc.main()"
+                    out = subprocess.run([sys.executable, "-c", code], capture_output=True)
+                    assert out.stdout.strip() == b"42"
+
+
+                def test_another_program():
+                    assert subprocess.run(["true"]).returncode == 0
+                """,
+        }
+    )
+    project.run()
+    warnings = project.results()["x-escape"]["warnings"]
+    assert warnings[0].startswith(
+        "1 test starts Python processes (test_calc.py::test_main_in_a_process; the first runs `"
+    )
+    assert warnings[0].endswith(
+        " -c import calc; calc.main()`): coverage does not measure what such a process runs, and no mutant "
+        'reaches it, so a mutant only a process runs is "no coverage"'
+    )
+    main = [m for m in project.mutants().values() if m["function"] == "main"]
+    assert main and all(m["status"] == "no coverage" for m in main)

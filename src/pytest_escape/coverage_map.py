@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
+import os
+import shutil
 import sys
 import threading
 from collections import defaultdict
@@ -71,10 +73,13 @@ class Baseline:
     #: (``execution.recheck``): the run goes on with them, their lines as far
     #: as coverage saw them run before they failed
     coverage_only: list[str] = field(default_factory=list)
-    #: tests coverage could not see through (``TraceWatch``, and the
+    #: tests coverage could not see through (``BlindSpots``, and the
     #: ``coverage_only`` ones past their failure): test -> what hid it, such
     #: as ``calls sys.settrace``
     blind: dict[str, str] = field(default_factory=dict)
+    #: tests that start Python processes, which coverage does not measure
+    #: and no mutant reaches (``BlindSpots``): test -> the first command
+    spawns: dict[str, str] = field(default_factory=dict)
     #: tests whose call phase passed (not skipped, not xfail): the only ones that can notice a mutant
     passed: set[str] = field(default_factory=set)
     #: file -> line -> nodeids that executed it (passing tests only)
@@ -138,8 +143,10 @@ class Baseline:
 
 #: the audit events of a trace or profile function being set
 _SETTING = ("sys.settrace", "sys.setprofile")
+#: the audit event of a process being started (executable, args, cwd, env)
+_SPAWN = "subprocess.Popen"
 #: the watch the audit hook reports to (None: none is watching)
-_watching: TraceWatch | None = None
+_watching: BlindSpots | None = None
 _hooked = False
 
 
@@ -147,12 +154,34 @@ def _heard(event: str, args: tuple[object, ...]) -> None:
     """The audit hook: the interpreter traces no audit hook, so a test's own
     tracer sees nothing of it (a Python wrapper of ``sys.settrace`` was a
     frame pysnooper's tests saw in their output)."""
-    if event in _SETTING and _watching is not None:
+    if _watching is None:
+        return
+    if event in _SETTING:
         _watching.heard(event)
+    elif event == _SPAWN and len(args) > 1:
+        _watching.spawned(args[0], args[1])
 
 
-class TraceWatch:
-    """Which tests set a trace or profile function of their own.
+def python_command(executable: object, argv: object) -> str | None:
+    """The command line of a process that runs Python (this interpreter, a
+    ``python*``, or a script installed beside this interpreter, such as a
+    package's console script), shortened; None for any other program.
+    ``executable`` and ``argv`` are what ``subprocess.Popen`` was given."""
+    words = [os.fsdecode(w) for w in argv] if isinstance(argv, (list, tuple)) else [os.fsdecode(str(argv))]
+    if not words:
+        return None
+    program = os.fsdecode(str(executable)) if executable else words[0]
+    found = shutil.which(program) or program
+    here = Path(sys.executable).parent
+    if not (Path(program).name.startswith("python") or Path(found).parent == here):
+        return None
+    text = " ".join(words[:3]) + (" ..." if len(words) > 3 else "")
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class BlindSpots:
+    """Which tests coverage could not see through: they change the trace or
+    profile function (``tests``), or start Python processes (``spawns``).
 
     Coverage cannot see what runs inside a trace or profile callback: the
     interpreter suspends tracing while one runs, for every tracer.  And
@@ -174,10 +203,18 @@ class TraceWatch:
     unseen: a new thread under coverage sets coverage's own in itself.  An
     audit hook stays for the process's life, so there is one, and it asks
     the watch in place.
+
+    A process a test starts is measured by no coverage and reached by no
+    mutant: python-dotenv's CLI tests run ``dotenv run ...`` in one, and its
+    ``run`` and ``run_command`` were 75 mutants "no test executes line N".
+    Only a process that runs Python counts (``python_command``); the report
+    names such tests, as nothing else can be done about them here.
     """
 
     def __init__(self) -> None:
         self.tests: dict[str, str] = {}
+        #: test -> the first Python process it started (``python_command``)
+        self.spawns: dict[str, str] = {}
         self._ours: object = None
         self._thread = 0
         self._current: str | None = None
@@ -216,6 +253,16 @@ class TraceWatch:
         if self._current is not None and threading.get_ident() == self._thread and self._foreign():
             self.tests.setdefault(self._current, f"calls {event}")
 
+    def spawned(self, executable: object, argv: object) -> None:
+        if self._current is None or self._current in self.spawns:
+            return
+        try:
+            command = python_command(executable, argv)
+        except Exception:  # noqa: BLE001 - an audit hook that raises stops the process being started
+            return
+        if command is not None:
+            self.spawns[self._current] = command
+
     def _foreign(self) -> bool:
         """Whether a trace or profile function other than coverage's is in place."""
         return sys.gettrace() is not self._ours or sys.getprofile() is not None
@@ -241,7 +288,7 @@ class BaselineRecorder:
         self._durations: dict[str, float] = defaultdict(float)
         self._fixture_durations: dict[str, float] = defaultdict(float)
         self._started = False
-        self._watch = TraceWatch()
+        self._watch = BlindSpots()
 
     def stop(self) -> None:
         if self._started:
@@ -331,6 +378,7 @@ class BaselineRecorder:
         self.baseline.durations = dict(self._durations)
         self.baseline.fixture_durations = dict(self._fixture_durations)
         self.baseline.blind = dict(self._watch.tests)
+        self.baseline.spawns = dict(self._watch.spawns)
         self._fold()
         return self.baseline
 

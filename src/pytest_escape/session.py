@@ -99,9 +99,23 @@ def coverage_only(tests: Sequence[str]) -> str:
     )
 
 
+def spawning_tests(baseline: Baseline) -> str | None:
+    """The warning naming the tests that start Python processes
+    (``coverage_map.BlindSpots``); None if none does."""
+    order = {t: i for i, t in enumerate(baseline.tests)}
+    tests = sorted(baseline.spawns, key=lambda t: order.get(t, len(order)))
+    if not tests:
+        return None
+    return (
+        f"{plural(len(tests), 'test')} start{'' if len(tests) > 1 else 's'} Python processes "
+        f"({_named(tests)}; the first runs `{baseline.spawns[tests[0]]}`): coverage does not measure what "
+        'such a process runs, and no mutant reaches it, so a mutant only a process runs is "no coverage"'
+    )
+
+
 def blind_tests(baseline: Baseline) -> str | None:
     """The warning naming the tests that change the trace or profile
-    function (``coverage_map.TraceWatch``), and what the run did about
+    function (``coverage_map.BlindSpots``), and what the run did about
     them; None if none does.  Those that failed only under coverage, blind
     too, have ``coverage_only``'s warning."""
     order = {t: i for i, t in enumerate(baseline.tests)}
@@ -288,8 +302,9 @@ class EscapeSession:
             if self._recheckable(session, baseline, exitstatus):
                 exitstatus = self._recheck(baseline)
             if self._baseline_usable(baseline, exitstatus):
-                if (blind := blind_tests(baseline)) is not None:
-                    self.target_warnings.append(blind)
+                for warning in (blind_tests(baseline), spawning_tests(baseline)):
+                    if warning is not None:
+                        self.target_warnings.append(warning)
                 self.timings["baseline"] = time.monotonic() - self.started
                 mutated = self._mutate(baseline)
                 self.timings["generate"] = time.monotonic() - self.started - self.timings["baseline"]
