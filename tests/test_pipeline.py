@@ -297,6 +297,12 @@ def test_a_function_that_runs_only_at_import_is_run_against_its_module_s_tests()
     assert (job.id, job.at_import, set(job.tests)) == (specs[0].id, True, {"t::a", "t::b"})
     reasons = {m.id: m.status_reason for m in made.mutants}
     assert reasons[specs[1].id] == plan.ONLY_AT_IMPORT.format(module="calc")
+    # nor do the tests coverage could not see through run it: it cannot be switched on in a test
+    blind = baseline({3: {"t::a"}, 8: {"t::b"}})
+    blind.blind = {"t::a": "calls sys.settrace"}
+    seen = plan.plan_mutants([(TARGET, specs)], blind, relative, False, lambda s, t, tests: "k", at_import)
+    assert [j.id for j in seen.jobs] == [specs[0].id]
+    assert {m.id: m.status_reason for m in seen.mutants}[specs[1].id] == reasons[specs[1].id]
     # a module no test runs any line of: nothing to run it against
     (alone,) = plan.plan_mutants(
         [(TARGET, specs[:1])], baseline({}), relative, False, lambda s, t, tests: "k", at_import

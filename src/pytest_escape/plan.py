@@ -162,7 +162,10 @@ def plan_mutants(
             rerun = not tests and spec.function in at_import.rerun
             if rerun:
                 tests = baseline.cheapest_first(set().union(*baseline.lines.get(target.path, {}).values()))
-            unseen = [] if tests else unseen_tests(spec, target.path, baseline)
+            # code that runs only at import cannot be switched on in a test,
+            # however well or badly coverage saw the tests
+            import_only = spec.function in at_import.once
+            unseen = [] if tests or import_only else unseen_tests(spec, target.path, baseline)
             result = blank_mutant(spec, relative(target.path), tests)
             where = (spec.module, spec.function)
             if where not in functions:
@@ -179,6 +182,7 @@ def plan_mutants(
                     function.second_extreme = result
                 if not tests and function.covered_by:
                     result.status_reason = IMPORT_ONLY
+                    unseen = []
                 function.covered_by = tests
             else:
                 plan.mutants.append(result)

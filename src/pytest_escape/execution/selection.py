@@ -39,8 +39,9 @@ UNSEEN_TESTS = 10
 
 def unseen_tests(spec: MutantSpec, path: Path, baseline: Baseline) -> list[str]:
     """For a mutant on a line coverage saw no test execute: the passing
-    tests coverage could not see through (``Baseline.blind``: they set a
-    trace or profile function), those that visibly ran its function first,
+    tests coverage could not see through (``Baseline.blind``: they change
+    the trace or profile function, or failed under coverage), those that
+    visibly ran its function first,
     then its file's code, then the rest, each cheapest first; at most
     ``UNSEEN_TESTS``.
 
