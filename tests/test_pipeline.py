@@ -17,10 +17,11 @@ import pytest
 
 from pytest_escape import model, plan
 from pytest_escape.assemble import RunFacts, assemble, place_properties, with_verdict
+from pytest_escape.blind_spots import python_command
 from pytest_escape.cli import main as cli_main
 from pytest_escape.config import AUTO_MEMORY_FLOOR, ReportRequest, Settings, parse_memory_limit
 from pytest_escape.console import closing_lines, header, partial_lines, starting_line
-from pytest_escape.coverage_map import Baseline, python_command, time_class
+from pytest_escape.coverage_map import Baseline, time_class
 from pytest_escape.deliver import deliver
 from pytest_escape.execution.limits import TIMING_SHARE, Limits, plan_timing, timed_out
 from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
@@ -787,11 +788,16 @@ def test_a_failing_baseline_names_its_tests_and_says_coverage_measured_them() ->
     assert "test_d" not in five
 
 
-def test_a_process_runs_python_when_it_is_this_interpreter_a_python_or_a_script_beside_it() -> None:
-    beside = str(Path(sys.executable).parent / "some-console-script")
+def test_a_process_runs_python_when_it_is_a_python_or_a_script_whose_first_line_names_one(
+    tmp_path: Path,
+) -> None:
+    script, tool = tmp_path / "console-script", tmp_path / "compiled-tool"
+    script.write_text("#!/usr/bin/env python3\nimport sys\n")
+    tool.write_bytes(b"\x7fELF\x02\x01\x01 python appears only later\n")
     assert python_command(None, [sys.executable, "-m", "pkg", "run", "x"]) == f"{sys.executable} -m pkg ..."
     assert python_command(None, ["python3", "-c", "pass"]) == "python3 -c pass"
-    assert python_command(None, [beside]) == beside
+    assert python_command(None, [str(script), "get"]) is not None
+    assert python_command(None, [str(tool)]) is None
     assert python_command(None, ["git", "status"]) is None
     assert python_command("/bin/sh", ["/bin/sh", "-c", "python -c pass"]) is None  # a shell's line: not read
 

@@ -101,7 +101,7 @@ def coverage_only(tests: Sequence[str]) -> str:
 
 def spawning_tests(baseline: Baseline) -> str | None:
     """The warning naming the tests that start Python processes
-    (``coverage_map.BlindSpots``); None if none does."""
+    (``blind_spots.BlindSpots``); None if none does."""
     order = {t: i for i, t in enumerate(baseline.tests)}
     tests = sorted(baseline.spawns, key=lambda t: order.get(t, len(order)))
     if not tests:
@@ -115,7 +115,7 @@ def spawning_tests(baseline: Baseline) -> str | None:
 
 def blind_tests(baseline: Baseline) -> str | None:
     """The warning naming the tests that change the trace or profile
-    function (``coverage_map.BlindSpots``), and what the run did about
+    function (``blind_spots.BlindSpots``), and what the run did about
     them; None if none does.  Those that failed only under coverage, blind
     too, have ``coverage_only``'s warning."""
     order = {t: i for i, t in enumerate(baseline.tests)}

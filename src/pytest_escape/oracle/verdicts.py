@@ -127,7 +127,7 @@ def _test_name(nodeid: str) -> str:
 def _seen_by_kills(function: FunctionResult, regular: list[MutantResult]) -> list[str]:
     """The tests that ran a function coverage saw no test run: those that
     killed one of its mutants run against tests coverage could not see
-    through (``coverage_map.BlindSpots``; such a mutant has no ``covered_by``)."""
+    through (``blind_spots.BlindSpots``; such a mutant has no ``covered_by``)."""
     return sorted(
         {
             m.killed_by
