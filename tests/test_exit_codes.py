@@ -78,7 +78,8 @@ def test_failing_baseline_scores_nothing(project: Project) -> None:
     result.stdout.fnmatch_lines(
         [
             "escape analysis needs a passing test suite: 1 failed (test_pricing.py::test_broken), "
-            "also when run again without coverage; fix them, then run again (nothing was scored)"
+            "also when run again without coverage (the first: assert 5 == 6*); fix them, then run again "
+            "(nothing was scored)"
         ]
     )
     assert not project.report.exists()
@@ -131,7 +132,7 @@ def test_a_test_that_fails_without_coverage_too_stops_the_run_named_apart(projec
     result.stdout.fnmatch_lines(
         [
             "escape analysis needs a passing test suite: 1 failed (test_pricing.py::test_broken), also when "
-            "run again without coverage; 1 more failed only under coverage "
+            "run again without coverage (the first: assert 5 == 6*); 1 more failed only under coverage "
             "(test_pricing.py::test_threshold_plainly); fix them, then run again (nothing was scored)"
         ]
     )

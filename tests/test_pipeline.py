@@ -825,8 +825,8 @@ def test_a_failing_baseline_run_again_says_which_failed_only_under_coverage() ->
     line = failing_baseline(["t.py::test_a", "t.py::test_mem"], rechecked)
     assert line == (
         "escape analysis needs a passing test suite: 1 failed (t.py::test_a), also when run again "
-        "without coverage; 1 more failed only under coverage (t.py::test_mem); fix them, then run "
-        "again (nothing was scored)"
+        "without coverage (the first: assert 1 == 2); 1 more failed only under coverage (t.py::test_mem); "
+        "fix them, then run again (nothing was scored)"
     )
 
 

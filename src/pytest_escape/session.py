@@ -79,11 +79,13 @@ def failing_baseline(failed: Sequence[str], rechecked: Recheck | None = None) ->
             "(nothing was scored)"
         )
     failing = list(rechecked.failing)
+    # the first one's failure as the rerun saw it: under coverage it may have failed otherwise
+    first = f" (the first: {rechecked.failing[failing[0]][:120]})"
     only = rechecked.coverage_only
     also = f"; {len(only)} more failed only under coverage ({_named(only)})" if only else ""
     return (
-        f"{head}: {len(failing)} failed ({_named(failing)}), also when run again without coverage{also}; "
-        "fix them, then run again (nothing was scored)"
+        f"{head}: {len(failing)} failed ({_named(failing)}), also when run again without coverage{first}"
+        f"{also}; fix them, then run again (nothing was scored)"
     )
 
 
