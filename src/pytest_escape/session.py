@@ -46,7 +46,7 @@ from .shards import revision
 from .since import ChangedLines, SinceError, changed_lines
 from .store import OutcomeStore, PropertyCache, RunCache
 from .targets import Candidates, find_candidates, module_name_from_path, select_targets
-from .wording import plural
+from .wording import plural, some_names
 
 #: failing tests a message names before it counts the rest
 NAMED_FAILURES = 3
@@ -54,8 +54,7 @@ NAMED_FAILURES = 3
 
 def _named(tests: Sequence[str]) -> str:
     """The first ``NAMED_FAILURES`` of ``tests``, then how many more."""
-    more = f" and {len(tests) - NAMED_FAILURES} more" if len(tests) > NAMED_FAILURES else ""
-    return ", ".join(tests[:NAMED_FAILURES]) + more
+    return some_names(tests, None, NAMED_FAILURES)
 
 
 def failing_baseline(failed: Sequence[str], rechecked: Recheck | None = None) -> str:

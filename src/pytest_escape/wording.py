@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def plural(count: int, word: str) -> str:
     """``1 file``, ``2 files``, ``3 directories``."""
@@ -24,11 +26,16 @@ def threshold(value: float) -> str:
 NAMED_IN_WARNING = 5
 
 
-def some_names(names: list[str], where: str = "x-escape.left_out") -> str:
-    """The first few names, and where the JSON report lists the rest."""
-    shown = ", ".join(names[:NAMED_IN_WARNING])
-    more = len(names) - NAMED_IN_WARNING
-    return shown + (f" and {more} more ({where} lists each)" if more > 0 else "")
+def some_names(
+    names: Sequence[str], where: str | None = "x-escape.left_out", count: int = NAMED_IN_WARNING
+) -> str:
+    """The first ``count`` names, and where the JSON report lists the rest
+    (``where``; None: how many more, only)."""
+    shown = ", ".join(names[:count])
+    more = len(names) - count
+    if more <= 0:
+        return shown
+    return shown + (f" and {more} more ({where} lists each)" if where else f" and {more} more")
 
 
 #: what each of mutmut's operators (and our extreme one) does to the code, in
