@@ -2673,3 +2673,66 @@ def test_a_default_value_s_probe_watches_where_the_parameter_is_read() -> None:
     assert probe.hit and probe.infection is not None
     told = probe.infection.infected_now
     assert told == "`verbose` was True, the mutant's default, where the original's is False"
+
+
+class _CountingCaller:
+    """A caller of ``f(x)`` whose original gives ``x`` and whose mutant
+    gives ``x`` too, except on ``differs_on``; the original gives another
+    value on its second call of each input in ``unsteady_on``."""
+
+    timeout = 1.0
+
+    def __init__(self, differs_on: set[int], unsteady_on: frozenset[int] | set[int] = frozenset()) -> None:
+        def f(x: int) -> int:
+            return x
+
+        self.target = type("T", (), {"signature": inspect.signature(f), "qualname": "f"})()
+        self.differs_on = differs_on
+        self.unsteady_on = unsteady_on
+        self.calls: list[tuple[int, str | None]] = []
+
+    def __call__(self, call: Any, mutant: str | None, probe: Any = None) -> Any:
+        from pytest_escape.inputs.compare import RETURNED, CallOutcome
+
+        x = call.as_dict()["x"]
+        seen_before = (x, None) in self.calls
+        self.calls.append((x, mutant))
+        if mutant is not None and x in self.differs_on:
+            return CallOutcome(RETURNED, value=x + 1)
+        if mutant is None and seen_before and x in self.unsteady_on:
+            return CallOutcome(RETURNED, value=object())
+        return CallOutcome(RETURNED, value=x)
+
+
+def _search(caller: _CountingCaller, examples: int = 30) -> Any:
+    from hypothesis import strategies as st
+
+    from pytest_escape.inputs.strategies import Call
+    from pytest_escape.witness.search import Search
+
+    search = Search(caller, "m.x_f__mutmut_1", None, 30.0, examples, 1)  # type: ignore[arg-type]
+    return search, search.run(st.integers(0, 1000).map(lambda x: Call((("x", x),))))
+
+
+def test_the_original_runs_a_second_time_only_where_the_mutant_differed() -> None:
+    """A third of a search's calls went to running the original again on
+    inputs the mutant did not differ on, where its unsteadiness can pass
+    for nothing (transitions: 60 % of the time was copying inputs)."""
+    caller = _CountingCaller(differs_on=set())
+    search, found = _search(caller)
+    originals = [x for x, mutant in caller.calls if mutant is None]
+    assert search.examples > 0 and len(originals) == search.examples, caller.calls[:6]
+    assert found.verdict != "witnessed"
+
+
+def test_an_input_the_original_disagrees_with_itself_on_is_no_witness() -> None:
+    from pytest_escape.model import NON_DETERMINISTIC, WITNESSED
+
+    everywhere = set(range(1001))
+    _, unsteady = _search(_CountingCaller(differs_on=everywhere, unsteady_on=everywhere))
+    assert unsteady.verdict == NON_DETERMINISTIC, unsteady
+    steady = _CountingCaller(differs_on={0})
+    _, found = _search(steady, examples=200)
+    assert (found.verdict, found.call.as_dict()) == (WITNESSED, {"x": 0}), found
+    # the witness was run on the original twice (in the search and again when confirmed)
+    assert steady.calls.count((0, None)) >= 3
