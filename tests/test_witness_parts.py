@@ -19,6 +19,7 @@ import textwrap
 import threading
 import warnings
 from collections.abc import Iterator, MutableMapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -2260,6 +2261,23 @@ def test_a_class_a_test_defined_is_written_as_its_statement_unless_it_reads_the_
     assert defined["Plain"].startswith('class Plain:\n    kind = "plain"')
     with pytest.raises(NotLiteral, match="cannot be imported by name"):
         literal(Plain)  # no test is being written: nowhere to define it
+
+
+def test_a_value_written_after_a_test_s_own_class_is_checked_with_that_class_s_imports() -> None:
+    """Each literal of a call is evaluated with the classes the test defined
+    so far.  A local enum's statement needs ``import enum``; evaluated under
+    the next value's imports alone, it raised NameError and the value "did
+    not evaluate back": transitions lost 50 regression tests so (``False``
+    in an event's state, after a state named by a local enum)."""
+
+    class Colour(enum.Enum):
+        RED = 1
+
+    with defining() as defined:
+        assert literal(Colour.RED).imports == {"import enum"}
+        assert literal(False).source == "False"
+        assert literal(Fraction(1, 3)).source == "Fraction(1, 3)"
+    assert list(defined) == ["Colour"]
 
 
 def test_an_enum_member_is_an_input_as_itself() -> None:

@@ -47,6 +47,11 @@ _CONSTRUCTOR_CALLS: contextvars.ContextVar[bool] = contextvars.ContextVar("const
 #: test that its values use, by name, each as its own ``def`` (None: a
 #: value written alone, where such a function has no place to be defined)
 _DEFINED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("defined", default=None)
+#: the imports those functions and classes need, by name: each literal of the
+#: call is checked with all of them defined, whichever it uses
+_DEFINED_IMPORTS: contextvars.ContextVar[dict[str, frozenset[str]] | None] = contextvars.ContextVar(
+    "defined_imports", default=None
+)
 #: lambdas and test functions whose written source was checked against their
 #: code where it was read, before the values of the variables they use were
 #: put in: what that source makes has other code (a value where a variable
@@ -72,10 +77,23 @@ def defining() -> Iterator[dict[str, str]]:
         yield found
         return
     token = _DEFINED.set({})
+    imports = _DEFINED_IMPORTS.set({})
     try:
         yield cast(dict[str, str], _DEFINED.get())
     finally:
+        _DEFINED_IMPORTS.reset(imports)
         _DEFINED.reset(token)
+
+
+def _define(defined: dict[str, str], name: str, text: str, imports: set[str] | frozenset[str]) -> bool:
+    """Keep ``text`` as the definition of ``name`` with the ``imports`` it
+    needs; False when another text already defines that name."""
+    if defined.setdefault(name, text) != text:
+        return False
+    needs = _DEFINED_IMPORTS.get()
+    if needs is not None:
+        needs[name] = frozenset(imports)
+    return True
 
 
 class _NotACollection(NotLiteral):
@@ -845,7 +863,7 @@ def _local_class(cls: type, defined: dict[str, str]) -> Literal:
     if isinstance(known, NotLiteral):
         raise known
     text, imports = known
-    if defined.setdefault(cls.__name__, text) != text:
+    if not _define(defined, cls.__name__, text, imports):
         raise NotLiteral(f"two classes named {cls.__name__!r} defined in tests")
     return Literal(cls.__name__, set(imports))
 
@@ -1365,7 +1383,7 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
     ):
         raise NotLiteral(f"the source of {what} does not compile to its code")
     text = _cells_written(text, node, function, imports)
-    if defined.setdefault(function.__name__, text) != text:
+    if not _define(defined, function.__name__, text, imports):
         raise NotLiteral(f"two functions named {function.__name__!r} defined in tests")
     _CHECKED.add(function)
     return Literal(function.__name__, imports)
@@ -1757,8 +1775,15 @@ def _evaluated(built: Literal, value: Any) -> Any:
     try:
         for line in sorted(built.imports):
             exec(line, namespace)  # noqa: S102 - our own import lines
-        # a test's own functions (``_local_function``), defined as the test defines them
-        namespace.update(_defined(_DEFINED.get() or {}, built.imports))
+        # a test's own functions and classes (``_local_function``), defined as
+        # the test defines them, under the imports each needs: one this value
+        # does not use still runs (a local enum's ``enum.Enum``; checked with
+        # this value's imports alone, transitions' ``False`` "did not evaluate
+        # back", and 50 witnesses lost their test)
+        defined = _DEFINED.get() or {}
+        needs = _DEFINED_IMPORTS.get() or {}
+        needed = set(built.imports).union(*(needs.get(name, ()) for name in defined))
+        namespace.update(_defined(defined, needed))
         return eval(built.source, namespace)  # noqa: S307 - checking our own literal
     except Exception as e:  # noqa: BLE001
         raise NotLiteral(
