@@ -2879,3 +2879,86 @@ def test_a_mutated_default_value_is_witnessed_on_a_call_that_leaves_it_out(proje
     assert witness["verdict"] == "witnessed", witness
     assert "greeting=" not in witness["input"]
     assert witness["test"] and "greet(name=" in witness["test"]
+
+
+FROZEN = """
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reply:
+    __slots__ = ("status", "reason")
+    status: int
+    reason: str
+
+
+def keep_alive(reply: Reply) -> bool:
+    return reply.status < 400
+
+
+def describe(reply: Reply, loud: bool = False) -> str:
+    text = reply.reason
+    return text.upper() if loud else text
+"""
+
+FROZEN_TESTS = """
+from frozen import Reply, describe, keep_alive
+
+
+def test_keep_alive():
+    assert keep_alive(Reply(200, "OK")) in (True, False)
+
+
+def test_describe():
+    assert describe(Reply(404, "Not Found"))
+"""
+
+
+def test_a_frozen_slotted_object_the_tests_passed_is_a_seed(project: Project) -> None:
+    """``copy.deepcopy`` gives a copy its slots through ``setattr``, which a
+    frozen dataclass refuses: no call with one was recorded, and the search
+    said the type could not be built "and the tests passed none" (an HTTP
+    library's events: 30 survivors unexplorable)."""
+    _searched(project, {"frozen.py": FROZEN, "test_frozen.py": FROZEN_TESTS}, 10)
+    mutants = project.mutants().values()
+    kept = [m for m in mutants if m["function"] == "keep_alive" and m["status"] == "survived"]
+    assert kept, mutants
+    for m in kept:
+        assert _witness(m)["verdict"] != "unexplorable", _witness(m)
+    witnessed = [m for m in kept if _witness(m)["verdict"] == WITNESSED]
+    assert witnessed, [_witness(m) for m in kept]
+    assert all("keep_alive(reply=Reply(status=" in _witness(m)["input"] for m in witnessed), witnessed
+    assert all("Reply(status=" in _written(m) for m in witnessed), witnessed
+
+
+HANDLES = """
+class Handle:
+    def __init__(self, name):
+        self.name = name
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a handle cannot be copied")
+
+
+def opened(handle: Handle) -> bool:
+    return handle.name.startswith("/")
+"""
+
+HANDLES_TESTS = """
+from handles import Handle, opened
+
+
+def test_opened():
+    assert opened(Handle("/x")) in (True, False)
+"""
+
+
+def test_a_search_without_seeds_says_the_tests_calls_could_not_be_copied(project: Project) -> None:
+    """ "The tests passed none" was said of a parameter the tests passed in
+    every call, when none of those calls could be copied."""
+    _searched(project, {"handles.py": HANDLES, "test_handles.py": HANDLES_TESTS}, 10)
+    (first, *_) = [m for m in project.mutants().values() if m["function"] == "opened" and m["witness"]]
+    reason = _witness(first)["reason"]
+    assert _witness(first)["verdict"] == "unexplorable", reason
+    copied = "none was kept: the tests made 1 call of it, and none could be copied"
+    assert f"{copied} (TypeError: a handle cannot be copied)" in reason, reason

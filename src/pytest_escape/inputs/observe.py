@@ -108,6 +108,18 @@ class Observed:
     #: calls of the functions defined inside it (its closures), by ``def``
     #: (name, first line): what a call of one it returned can be given
     inner: dict[tuple[str, int], list[Then]] = field(default_factory=dict)
+    #: calls that could not be copied, and why the first could not: a search
+    #: without seeds says so, rather than that the tests passed nothing
+    uncopied: int = 0
+    uncopied_why: str = ""
+
+    def unseen(self) -> str:
+        """Why the tests' calls are missing, when some were made and none kept."""
+        if self.calls or not self.uncopied:
+            return ""
+        calls = "1 call" if self.uncopied == 1 else f"{self.uncopied} calls"
+        copied = f"the tests made {calls} of it, and none could be copied"
+        return f"; none was kept: {copied} ({self.uncopied_why})"
 
 
 #: calls recorded per function defined inside the observed one
@@ -202,7 +214,9 @@ def observe_calls(
         if len(calls) < MAX_RECORDED:
             try:
                 calls.append(deep_copy(arguments, dict(keep)))
-            except Exception:  # noqa: BLE001 - uncopyable input: not a seed
+            except Exception as e:  # noqa: BLE001 - uncopyable input: not a seed
+                found.uncopied += 1
+                found.uncopied_why = found.uncopied_why or f"{type(e).__name__}: {e}"[:120]
                 return None
             return len(calls) - 1
         return None
