@@ -2962,3 +2962,41 @@ def test_a_search_without_seeds_says_the_tests_calls_could_not_be_copied(project
     assert _witness(first)["verdict"] == "unexplorable", reason
     copied = "none was kept: the tests made 1 call of it, and none could be copied"
     assert f"{copied} (TypeError: a handle cannot be copied)" in reason, reason
+
+
+WRAPPED = """
+class Step:
+    def __init__(self, parse):
+        self.parse = parse
+
+    def __call__(self, text, index):
+        return self.parse(text, index)
+
+
+def literal(expected):
+    def parse(text, index):
+        if text.startswith(expected, index):
+            return index + len(expected)
+        return -1
+
+    return Step(parse)
+"""
+
+WRAPPED_TESTS = """
+from wrapped import literal
+
+
+def test_literal():
+    assert literal("ab")("xab", 1) >= -1
+"""
+
+
+def test_a_closure_returned_inside_a_callable_object_is_called(project: Project) -> None:
+    """A factory that returns its closure inside an object (``Parser(fn)``)
+    is called on as the tests called it: looked for as a function only, the
+    closure never ran, and every mutant in it was "not reached"."""
+    _searched(project, {"wrapped.py": WRAPPED, "test_wrapped.py": WRAPPED_TESTS}, 10)
+    (minus,) = [m for m in project.mutants().values() if m["replacement"].strip() == "index - len(expected)"]
+    assert _witness(minus)["verdict"] == WITNESSED, _witness(minus)
+    test = _written(minus)
+    assert "literal(expected='ab')(text='xab', index=1)" in test.replace('"', "'"), test
