@@ -54,6 +54,7 @@ from pytest_escape.inputs.identities import identities_of, named
 from pytest_escape.inputs.literals import (
     OMITTED,
     Built,
+    Literal,
     NotLiteral,
     Shaped,
     Step,
@@ -2278,6 +2279,39 @@ def test_a_value_written_after_a_test_s_own_class_is_checked_with_that_class_s_i
         assert literal(False).source == "False"
         assert literal(Fraction(1, 3)).source == "Fraction(1, 3)"
     assert list(defined) == ["Colour"]
+
+
+def test_a_test_s_class_that_reads_another_of_its_classes_is_written_after_it() -> None:
+    """Defined alone, a class statement that reads another class of the same
+    test (an enum nested in an enum, a subclass) raised NameError, and every
+    value holding one had no test (a state machine library: 68 witnesses)."""
+
+    class Inner(enum.Enum):
+        A = 0
+
+    class Outer(enum.Enum):
+        INNER = Inner
+        C = 2
+
+    class Base:
+        kind = "base"
+
+    class Child(Base):
+        def hello(self) -> str:
+            return Base.kind
+
+    with defining() as defined:
+        assert literal(Outer.C) == Literal("Outer.C", {"import enum"})
+        assert literal(Child).source == "Child"
+    assert list(defined) == ["Inner", "Outer", "Base", "Child"]
+    assert defined["Outer"].startswith("class Outer(enum.Enum):\n    INNER = Inner")
+
+    class Other(enum.Enum):
+        INNER = Inner
+
+    Other.EXTRA = 1  # type: ignore[attr-defined]  # changed after its statement ran
+    with defining(), pytest.raises(NotLiteral, match="does not make the class the test used"):
+        literal(Other.INNER)
 
 
 def test_an_enum_member_is_an_input_as_itself() -> None:

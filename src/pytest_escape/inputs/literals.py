@@ -837,7 +837,7 @@ def _in_a_test_module(obj: Any) -> bool:
 #: written for a regression test (text, imports), or why one cannot be: each
 #: is read and checked once, however many of its objects a search writes
 #: (checked again for each, the transitions search lost a tenth of its witnesses)
-_LOCAL_CLASSES: weakref.WeakKeyDictionary[type, tuple[str, frozenset[str]] | NotLiteral] = (
+_LOCAL_CLASSES: weakref.WeakKeyDictionary[type, tuple[str, frozenset[str], tuple[type, ...]] | NotLiteral] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -862,7 +862,9 @@ def _local_class(cls: type, defined: dict[str, str]) -> Literal:
         _LOCAL_CLASSES[cls] = known
     if isinstance(known, NotLiteral):
         raise known
-    text, imports = known
+    text, imports, siblings = known
+    for sibling in siblings:  # each defined before the statement that reads it
+        imports |= _local_class(sibling, defined).imports
     if not _define(defined, cls.__name__, text, imports):
         raise NotLiteral(f"two classes named {cls.__name__!r} defined in tests")
     return Literal(cls.__name__, set(imports))
@@ -886,7 +888,9 @@ def _statement(obj: type | types.FunctionType) -> tuple[str, ast.stmt | None]:
     return text, tree.body[0] if len(tree.body) == 1 else None
 
 
-def _class_text(cls: type) -> tuple[str, frozenset[str]]:
+def _class_text(cls: type) -> tuple[str, frozenset[str], tuple[type, ...]]:
+    """A test's own class as its statement, the imports it needs, and the
+    classes the same test defined that it reads (``_siblings``)."""
     what = cls.__qualname__
     text, node = _statement(cls)
     if not isinstance(node, ast.ClassDef) or node.name != cls.__name__ or node.decorator_list:
@@ -901,22 +905,107 @@ def _class_text(cls: type) -> tuple[str, frozenset[str]]:
         where = importable_name(value)
         if where is not None and where[1] == name and not _in_a_test_module(value):
             imports |= {where[0]} - {""}
+    siblings = _siblings(cls, node, namespace)
+    texts: dict[str, str] = {}
+    for sibling in siblings:
+        known = _LOCAL_CLASSES.get(sibling)
+        if known is None:
+            try:
+                known = _class_text(sibling)
+            except NotLiteral as refused:
+                known = refused
+            _LOCAL_CLASSES[sibling] = known
+        if isinstance(known, NotLiteral):
+            raise NotLiteral(f"{what} reads {sibling.__name__}: {known}")
+        texts |= _texts_of(sibling)
+        imports |= known[1]
+    texts[cls.__name__] = text
     try:
-        made = _defined({cls.__name__: text}, imports)[cls.__name__]
+        made = _defined(texts, imports)
     except Exception:  # noqa: BLE001 - it reads a variable of the test, or a name no import gives
         raise NotLiteral(f"the class statement of {what} does not run on its own") from None
-    if not _same_class(made, cls):
+    twins = {id(sibling): made[sibling.__name__] for sibling in _all_siblings(cls, siblings)}
+    if not _same_class(made[cls.__name__], cls, twins):
         raise NotLiteral(f"the class statement of {what} does not make the class the test used")
-    return text, frozenset(imports)
+    return text, frozenset(imports), siblings
 
 
-def _same_class(made: type, cls: type) -> bool:
+def _siblings(cls: type, node: ast.ClassDef, namespace: Mapping[str, Any]) -> tuple[type, ...]:
+    """The classes the test defined beside ``cls`` that its statement reads
+    as it runs: a base (``class Child(Base)``), a value (an enum's ``FOO =
+    Foo``).  Each is found where ``cls`` holds it, by its name; a name read
+    that is found neither there nor in the module is left to fail below.
+
+    Defined alone, a class statement that reads another class of the same
+    test raised NameError: a state machine library's nested enums, 68
+    witnesses without a test."""
+    read: set[str] = set()
+    todo: list[ast.AST] = [*node.bases, *node.keywords, *node.body]
+    while todo:  # what runs with the statement: not the bodies of its methods
+        part = todo.pop()
+        if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            todo += [*getattr(part, "decorator_list", ()), *part.args.defaults]
+            continue
+        if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load):
+            read.add(part.id)
+        todo += list(ast.iter_child_nodes(part))
+    missing = read - set(namespace) - set(vars(builtins))
+    held: list[Any] = [*cls.__bases__, *vars(cls).values()]
+    if issubclass(cls, enum.Enum):
+        held += [member.value for member in cls]
+    found: dict[str, type] = {}
+    for value in held:
+        if (
+            isinstance(value, type)
+            and value.__name__ in missing
+            and value is not cls
+            and "<locals>" in value.__qualname__
+            and value.__module__ == cls.__module__
+        ):
+            found.setdefault(value.__name__, value)
+    return tuple(found.values())
+
+
+def _texts_of(cls: type) -> dict[str, str]:
+    """The statements of ``cls`` and of the classes it reads, in the order they must run."""
+    known = _LOCAL_CLASSES.get(cls)
+    if not isinstance(known, tuple):
+        return {}
+    texts: dict[str, str] = {}
+    for sibling in known[2]:
+        texts |= _texts_of(sibling)
+    texts[cls.__name__] = known[0]
+    return texts
+
+
+def _all_siblings(cls: type, siblings: tuple[type, ...]) -> list[type]:
+    found = list(siblings)
+    for sibling in siblings:
+        known = _LOCAL_CLASSES.get(sibling)
+        if isinstance(known, tuple):
+            found += _all_siblings(sibling, known[2])
+    return found
+
+
+def _same_class(made: type, cls: type, twins: Mapping[int, Any] | None = None) -> bool:
     """Whether ``made`` (written again) has the attributes of ``cls``, its
-    methods of the same code, and the same bases."""
-    if not isinstance(made, type) or made.__name__ != cls.__name__ or made.__bases__ != cls.__bases__:
+    methods of the same code, and the same bases; ``twins`` maps the test's
+    own classes ``cls`` reads (by id) to those written again beside it."""
+    twins = twins or {}
+
+    def same(ours: Any, theirs: Any) -> bool:
+        return theirs is twins.get(id(ours), ours) if isinstance(ours, type) else bool(ours == theirs)
+
+    if not isinstance(made, type) or made.__name__ != cls.__name__:
         return False
-    if issubclass(cls, enum.Enum) and _members(cls) != _members(made):
+    if len(made.__bases__) != len(cls.__bases__) or not all(map(same, cls.__bases__, made.__bases__)):
         return False
+    if issubclass(cls, enum.Enum):
+        before, again = _members(cls), _members(made)
+        if len(before) != len(again) or not all(
+            a[0] == b[0] and same(a[1], b[1]) for a, b in zip(before, again, strict=True)
+        ):
+            return False
     # an enum's own bookkeeping (``_member_map_``) holds its members: compared above
     ours = {k: v for k, v in vars(cls).items() if k not in _CLASS_PARTS and not _sunder(k)}
     theirs = {k: v for k, v in vars(made).items() if k not in _CLASS_PARTS and not _sunder(k)}
@@ -928,6 +1017,9 @@ def _same_class(made: type, cls: type) -> bool:
         again = getattr(other, "__func__", getattr(other, "fget", other))
         if isinstance(function, types.FunctionType):
             if not (isinstance(again, types.FunctionType) and _same_code(again.__code__, function.__code__)):
+                return False
+        elif isinstance(value, type) and id(value) in twins:
+            if other is not twins[id(value)]:
                 return False
         elif not (isinstance(value, enum.Enum) or same_value(value, other)):
             return False
