@@ -853,21 +853,13 @@ def _local_class(cls: type, defined: dict[str, str]) -> Literal:
     the same code, with the globals it reads imported by their names.  One
     that reads a variable of the test around it, or that the test changed
     after its statement ran, is refused, with the reason."""
-    known = _LOCAL_CLASSES.get(cls)
-    if known is None:
-        try:
-            known = _class_text(cls)
-        except NotLiteral as refused:
-            known = refused
-        _LOCAL_CLASSES[cls] = known
-    if isinstance(known, NotLiteral):
-        raise known
-    text, imports, siblings = known
+    text, own, siblings = _known_class(cls)
+    imports = set(own)
     for sibling in siblings:  # each defined before the statement that reads it
         imports |= _local_class(sibling, defined).imports
     if not _define(defined, cls.__name__, text, imports):
         raise NotLiteral(f"two classes named {cls.__name__!r} defined in tests")
-    return Literal(cls.__name__, set(imports))
+    return Literal(cls.__name__, imports)
 
 
 #: what every class statement gives a class, whatever its body
@@ -886,6 +878,21 @@ def _statement(obj: type | types.FunctionType) -> tuple[str, ast.stmt | None]:
     except (OSError, TypeError, SyntaxError, ValueError):
         raise NotLiteral(f"the source of {obj.__qualname__} cannot be read") from None
     return text, tree.body[0] if len(tree.body) == 1 else None
+
+
+def _known_class(cls: type) -> tuple[str, frozenset[str], tuple[type, ...]]:
+    """``_class_text`` of ``cls``, read and checked once (``_LOCAL_CLASSES``);
+    raises its ``NotLiteral`` again for a class refused before."""
+    known = _LOCAL_CLASSES.get(cls)
+    if known is None:
+        try:
+            known = _class_text(cls)
+        except NotLiteral as refused:
+            known = refused
+        _LOCAL_CLASSES[cls] = known
+    if isinstance(known, NotLiteral):
+        raise known
+    return known
 
 
 def _class_text(cls: type) -> tuple[str, frozenset[str], tuple[type, ...]]:
@@ -908,17 +915,11 @@ def _class_text(cls: type) -> tuple[str, frozenset[str], tuple[type, ...]]:
     siblings = _siblings(cls, node, namespace)
     texts: dict[str, str] = {}
     for sibling in siblings:
-        known = _LOCAL_CLASSES.get(sibling)
-        if known is None:
-            try:
-                known = _class_text(sibling)
-            except NotLiteral as refused:
-                known = refused
-            _LOCAL_CLASSES[sibling] = known
-        if isinstance(known, NotLiteral):
-            raise NotLiteral(f"{what} reads {sibling.__name__}: {known}")
+        try:
+            imports |= _known_class(sibling)[1]
+        except NotLiteral as refused:
+            raise NotLiteral(f"{what} reads {sibling.__name__}: {refused}") from None
         texts |= _texts_of(sibling)
-        imports |= known[1]
     texts[cls.__name__] = text
     try:
         made = _defined(texts, imports)
