@@ -834,7 +834,8 @@ def _in_a_test_module(obj: Any) -> bool:
 
 
 #: the class statements of classes tests defined in their own bodies, as
-#: written for a regression test (text, imports), or why one cannot be: each
+#: written for a regression test (text, imports, the test's other classes
+#: its statement reads: ``_siblings``), or why one cannot be: each
 #: is read and checked once, however many of its objects a search writes
 #: (checked again for each, the transitions search lost a tenth of its witnesses)
 _LOCAL_CLASSES: weakref.WeakKeyDictionary[type, tuple[str, frozenset[str], tuple[type, ...]] | NotLiteral] = (
