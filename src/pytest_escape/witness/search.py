@@ -2,9 +2,11 @@
 
 Hypothesis runs programmatically (``find``) with settings built here, never
 the user's profile: no database, no deadline, a bounded number of examples
-and a wall-clock budget.  Every example runs the original twice (a
-disagreement means the function is non-deterministic, which is reported, not
-blamed on the tests) and the mutant once.
+and a wall-clock budget.  Every example runs the original and the mutant,
+and the original again where the two differed (a disagreement of the
+original with itself sets the input aside; on every input, the function is
+non-deterministic, which is reported, not blamed on the tests).  A witness
+is confirmed afresh: the original twice, the mutant once.
 """
 
 from __future__ import annotations
