@@ -2954,8 +2954,8 @@ def test_opened():
 
 
 def test_a_search_without_seeds_says_the_tests_calls_could_not_be_copied(project: Project) -> None:
-    """ "The tests passed none" was said of a parameter the tests passed in
-    every call, when none of those calls could be copied."""
+    """A parameter the tests passed in every call was said to have been
+    passed none, when none of those calls could be copied."""
     _searched(project, {"handles.py": HANDLES, "test_handles.py": HANDLES_TESTS}, 10)
     (first, *_) = [m for m in project.mutants().values() if m["function"] == "opened" and m["witness"]]
     reason = _witness(first)["reason"]

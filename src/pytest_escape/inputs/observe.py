@@ -113,8 +113,8 @@ class Observed:
     uncopied: int = 0
     uncopied_why: str = ""
 
-    def unseen(self) -> str:
-        """Why the tests' calls are missing, when some were made and none kept."""
+    def none_kept(self) -> str:
+        """Why no call of the tests is a seed, when they made some and none could be copied."""
         if self.calls or not self.uncopied:
             return ""
         calls = "1 call" if self.uncopied == 1 else f"{self.uncopied} calls"

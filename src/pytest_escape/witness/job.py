@@ -164,12 +164,12 @@ def search_function(
         return {"done": True}
     steps: list[Step] = []
     inner: dict[tuple[str, int], list[Then]] = {}
-    unseen = ""
+    none_kept = ""
     if options.deeper and target.kind == METHOD and "." in qualname:
         observed, steps = observe_with_steps(module, qualname, qualname.split(".")[0], run_tests)
     else:
         seen = observe_calls(module, qualname, run_tests, inner=True)
-        observed, inner, unseen = seen.calls, seen.inner, seen.unseen()
+        observed, inner, none_kept = seen.calls, seen.inner, seen.none_kept()
     domain = learn(unique_calls(observed), target.arguments)
     share = allowance.seconds_each
     sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=allowance.sandbox_root)
@@ -194,7 +194,7 @@ def search_function(
                 domain,
                 options,
                 allowance,
-                unseen,
+                none_kept,
             )
         )
         result["seconds"] = round(time.monotonic() - began, 3)
@@ -236,10 +236,11 @@ def _search_one(
     domain: tuple[Relation, ...],
     options: WitnessOptions,
     allowance: Allowance,
-    unseen: str = "",
+    none_kept: str,
 ) -> dict[str, Any]:
     """One survivor's finding (without its timing), as the fields of
-    ``model.Witness``; ``unseen`` says why the tests' calls are missing."""
+    ``model.Witness``; ``none_kept`` says why no call of the tests is a seed
+    (``Observed.none_kept``)."""
     mutant_id = survivor.id
     original = original_code(module, qualname)
     code = mutant_code(mutant_id, qualname)
@@ -253,7 +254,7 @@ def _search_one(
             target.function, target.owner, observed, seeds, steps=steps, defaulted=frozenset(defaults)
         )
     except Unexplorable as e:
-        return {"verdict": UNEXPLORABLE, "reason": f"{e}{unseen}", "examples": 0}
+        return {"verdict": UNEXPLORABLE, "reason": f"{e}{none_kept}", "examples": 0}
     strategy = with_then(strategy, inner)
     # the mutant's code is compiled in place: its lines are the file's
     probe: LineProbe | None = None
