@@ -2300,10 +2300,18 @@ def test_a_test_s_class_that_reads_another_of_its_classes_is_written_after_it() 
         def hello(self) -> str:
             return Base.kind
 
+    class Tagged:
+        kind = "tagged"
+
+    class Reader:
+        def read(self, *, into: type = Tagged) -> str:  # a default is read as the statement runs
+            return str(into.kind)
+
     with defining() as defined:
         assert literal(Outer.C) == Literal("Outer.C", {"import enum"})
         assert literal(Child).source == "Child"
-    assert list(defined) == ["Inner", "Outer", "Base", "Child"]
+        assert literal(Reader).source == "Reader"
+    assert list(defined) == ["Inner", "Outer", "Base", "Child", "Tagged", "Reader"]
     assert defined["Outer"].startswith("class Outer(enum.Enum):\n    INNER = Inner")
 
     class Other(enum.Enum):

@@ -935,7 +935,7 @@ def _class_text(cls: type) -> tuple[str, frozenset[str], tuple[type, ...]]:
 def _siblings(cls: type, node: ast.ClassDef, namespace: Mapping[str, Any]) -> tuple[type, ...]:
     """The classes the test defined beside ``cls`` that its statement reads
     as it runs: a base (``class Child(Base)``), a value (an enum's ``FOO =
-    Foo``).  Each is found where ``cls`` holds it, by its name; a name read
+    Foo``), a method's default value.  Each is found where ``cls`` holds it, by its name; a name read
     that is found neither there nor in the module is left to fail below.
 
     Defined alone, a class statement that reads another class of the same
@@ -946,13 +946,18 @@ def _siblings(cls: type, node: ast.ClassDef, namespace: Mapping[str, Any]) -> tu
     while todo:  # what runs with the statement: not the bodies of its methods
         part = todo.pop()
         if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            todo += [*getattr(part, "decorator_list", ()), *part.args.defaults]
+            defaults = [*part.args.defaults, *(d for d in part.args.kw_defaults if d is not None)]
+            todo += [*getattr(part, "decorator_list", ()), *defaults]
             continue
         if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load):
             read.add(part.id)
         todo += list(ast.iter_child_nodes(part))
     missing = read - set(namespace) - set(vars(builtins))
     held: list[Any] = [*cls.__bases__, *vars(cls).values()]
+    for value in vars(cls).values():  # a method's default values are read as the statement runs
+        function = getattr(value, "__func__", value)
+        if isinstance(function, types.FunctionType):
+            held += [*(function.__defaults__ or ()), *(function.__kwdefaults__ or {}).values()]
     if issubclass(cls, enum.Enum):
         held += [member.value for member in cls]
     found: dict[str, type] = {}
