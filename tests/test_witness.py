@@ -2931,6 +2931,66 @@ def test_a_frozen_slotted_object_the_tests_passed_is_a_seed(project: Project) ->
     assert all("Reply(status=" in _written(m) for m in witnessed), witnessed
 
 
+KINDS = """
+class _Kind(tuple):
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        made = _Kind(self + (name,))
+        setattr(self, name, made)
+        return made
+
+    def __repr__(self):
+        return "Kind" + "".join("." + part for part in self)
+
+
+Kind = _Kind()
+Word = Kind.Word
+Space = Kind.Space
+"""
+
+PIECES = """
+import kinds as K
+
+
+class Piece:
+    def __init__(self, kind, text):
+        self.kind = kind
+        self.text = text
+
+
+def width(piece):
+    if piece.kind is K.Space:
+        return len(piece.text) * 2
+    return len(piece.text)
+"""
+
+PIECES_TESTS = """
+from kinds import Space, Word
+from pieces import Piece, width
+
+
+def test_width():
+    assert width(Piece(Space, "  ")) > 0
+    assert width(Piece(Word, "ab")) > 0
+"""
+
+
+def test_an_interned_constant_the_tests_passed_stays_itself(project: Project) -> None:
+    """A tokenizer's token types are interned tuples compared with ``is``.
+    Copied, a type was an empty tuple, so no call was kept (250 survivors
+    "unexplorable"), and a faithful copy would still not be ``K.Space``:
+    the branch would never run."""
+    _searched(project, {"kinds.py": KINDS, "pieces.py": PIECES, "test_pieces.py": PIECES_TESTS}, 10)
+    mutants = project.mutants().values()
+    survived = [m for m in mutants if m["function"] == "width" and m["status"] == "survived"]
+    assert survived, mutants
+    for m in survived:
+        assert _witness(m)["verdict"] == WITNESSED, _witness(m)
+    assert all("kind=Kind.Space" in _witness(m)["input"] for m in survived), [_witness(m) for m in survived]
+    assert all("from kinds import Space" in _written(m) for m in survived), survived
+
+
 HANDLES = """
 class Handle:
     def __init__(self, name):

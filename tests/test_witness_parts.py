@@ -1116,7 +1116,8 @@ def test_a_module_s_sentinels_are_passed_as_themselves_never_copied() -> None:
     value the code takes as given (furl: 43 of 52 witnesses passed one)."""
     import types
 
-    from pytest_escape.inputs.calls import fresh_arguments, sentinels
+    from pytest_escape.inputs.calls import fresh_arguments
+    from pytest_escape.inputs.themselves import kept_as_themselves
 
     module = types.ModuleType("sentinel_demo")
     exec(
@@ -1130,7 +1131,7 @@ def test_a_module_s_sentinels_are_passed_as_themselves_never_copied() -> None:
     )
     sys.modules["sentinel_demo"] = module
     try:
-        keep = sentinels("sentinel_demo")
+        keep = kept_as_themselves("sentinel_demo")
         assert set(keep.values()) == {module.absent, module.MISSING}  # a Box holds state: copied
         copied = fresh_arguments((("a", module.absent), ("m", [module.MISSING]), ("b", module.BOX)), keep)
         assert copied["a"] is module.absent and copied["m"][0] is module.MISSING
@@ -1284,14 +1285,66 @@ def test_a_stateless_singleton_is_kept_and_written_as_its_global_name() -> None:
     checks for; written, its repr is no call."""
     import copy as copying
 
-    from pytest_escape.inputs.calls import sentinels
-    from pytest_escape.inputs.literals import is_sentinel, literal
+    from pytest_escape.inputs.literals import literal
+    from pytest_escape.inputs.themselves import is_sentinel, kept_as_themselves
 
     assert is_sentinel(NONE_STEP)
-    assert id(NONE_STEP) in sentinels(__name__)
-    assert copying.deepcopy([NONE_STEP], dict(sentinels(__name__)))[0] is NONE_STEP
+    assert id(NONE_STEP) in kept_as_themselves(__name__)
+    assert copying.deepcopy([NONE_STEP], dict(kept_as_themselves(__name__)))[0] is NONE_STEP
     found = literal(NONE_STEP)
     assert (found.source, found.imports) == ("NONE_STEP", {f"from {__name__} import NONE_STEP"})
+
+
+class _Kind(tuple):  # type: ignore[type-arg]
+    """A token type, as a tokenizer interns them: ``Kind.Word.Reserved`` is
+    made the first time it is asked for, and code compares with ``is``."""
+
+    def __getattr__(self, name: str) -> _Kind:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        made = _Kind((*self, name))
+        setattr(self, name, made)
+        return made
+
+
+class _Registry:
+    """Hashed by identity: state a call may change."""
+
+    def __init__(self) -> None:
+        self.entries: list[str] = []
+
+
+KIND = _Kind()
+WORD = KIND.Word
+RESERVED_NAME = WORD.Reserved.Name  # ``WORD.Reserved`` is no global: only an attribute
+REGISTRY = _Registry()
+SHAPES = (_Kind(("circle",)),)
+
+
+def test_a_program_s_interned_constants_are_kept_as_themselves_and_written_by_name() -> None:
+    """Copied, an interned token type is equal and never the same, and
+    ``ttype is T.Keyword`` fails: a tokenizer's calls were never kept (the
+    copy of a tuple made bare was empty) and would have reached nothing."""
+    import copy as copying
+
+    from pytest_escape.inputs.copying import deep_copy
+    from pytest_escape.inputs.literals import literal
+    from pytest_escape.inputs.themselves import kept_as_themselves
+
+    kept = kept_as_themselves(__name__)
+    reserved = WORD.Reserved
+    assert {id(KIND), id(WORD), id(reserved), id(RESERVED_NAME), id(SHAPES[0])} <= kept.keys()
+    assert id(REGISTRY) not in kept
+    copied = copying.deepcopy({"kind": reserved, "registry": REGISTRY}, dict(kept))
+    assert copied["kind"] is reserved
+    assert copied["registry"] is not REGISTRY
+    found = literal(reserved)
+    assert (found.source, found.imports) == ("WORD.Reserved", {f"from {__name__} import WORD"})
+    # one that is no constant of a module is copied whole, items and all
+    other = _Kind(("x", "y"))
+    again = deep_copy(other)
+    assert (type(again), again) == (_Kind, other)
+    assert again is not other
 
 
 class _ContextProxy:
@@ -1311,7 +1364,7 @@ def test_values_that_raise_when_looked_at_are_no_sentinels_and_teach_no_domain()
     """A module global that raises on any look must not cost the search of its
     module's functions, nor a list whose items raise when sorted."""
     from pytest_escape.inputs.domain import learn
-    from pytest_escape.inputs.literals import is_sentinel
+    from pytest_escape.inputs.themselves import is_sentinel
 
     assert is_sentinel(_ContextProxy()) is False
     calls = [{"items": [_Unorderable(), _Unorderable()]} for _ in range(3)]

@@ -48,12 +48,13 @@ from types import CodeType, FrameType
 from typing import Any
 
 from ..inputs import sandbox
-from ..inputs.calls import Caller, NotCallable, Target, resolve, sentinels
+from ..inputs.calls import Caller, NotCallable, Target, resolve
 from ..inputs.compare import LOGGED, PRINTED, RETURNED, WARNED, difference, same_value, show
 from ..inputs.copying import deep_copy
 from ..inputs.literals import describe_call
 from ..inputs.observe import held_by, made_by_test, test_frame_of
 from ..inputs.strategies import Call
+from ..inputs.themselves import kept_as_themselves
 from ..model import END_STATE, Evidence
 from ..mutation.mutmut_adapter import mutated_codes, watching_calls
 from ..mutation.switch import OnCall, watching
@@ -98,7 +99,7 @@ def record(
     calls: dict[tuple[str, str], list[Recorded]] = {key: [] for key in functions}
 
     def watch(key: tuple[str, str]) -> Callable[[dict[str, Any]], Callable[[bool, Any], None] | None]:
-        keep = sentinels(key[0])  # recorded as themselves: a copy of one means nothing
+        keep = kept_as_themselves(key[0])  # recorded as themselves: a copy of one means nothing
 
         def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
             frame, made_in[0] = made_in[0], None  # the test's frame is not kept past its call

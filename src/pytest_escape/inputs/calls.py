@@ -39,10 +39,11 @@ from .compare import (
 from .copying import deep_copy
 from .identities import identities_of
 from .infection import Infection, ReadDefault
-from .literals import OMITTED, REBUILT, Bare, is_sentinel
+from .literals import OMITTED, REBUILT, Bare
 from .logs import recording_logs
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
 from .strategies import Call, Then
+from .themselves import kept_as_themselves
 
 FUNCTION = "function"
 METHOD = "method"
@@ -198,20 +199,6 @@ def split_arguments(
     return args, kwargs
 
 
-def sentinels(module: str) -> dict[int, Any]:
-    """The module's global sentinels, by id: a copy of one is kept as the object itself.
-
-    ``absent = object()`` means something only as itself (``if query is
-    absent``).  A deep copy is another object, so the code takes it for a
-    value the caller gave: on furl, 43 of 52 witnesses were a copied
-    sentinel passed as ``query``, which the original itself refused.  A
-    sentinel is a bare ``object()``, or a stateless instance of a class
-    defined in the project (``_MISSING = _Missing()``).
-    """
-    namespace = vars(sys.modules[module]) if module in sys.modules else {}
-    return {id(value): value for value in list(namespace.values()) if is_sentinel(value)}
-
-
 def fresh(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """A new copy of an input value, rebuilding what the search holds rebuildable.
 
@@ -235,7 +222,7 @@ def fresh_arguments(
     arguments: Iterable[tuple[str, Any]], keep: dict[int, Any] | None = None
 ) -> dict[str, Any]:
     """New copies of one call's arguments, sharing what the originals shared;
-    the objects in ``keep`` (``sentinels``) are passed as themselves."""
+    the objects in ``keep`` (``kept_as_themselves``) are passed as themselves."""
     memo: dict[int, Any] = dict(keep or {})
     return {name: fresh(value, memo) for name, value in arguments}
 
@@ -570,14 +557,14 @@ class Caller:
         self.target = target
         self.guard = guard
         self.timeout = timeout
-        self.sentinels = sentinels(target.module)
+        self.kept = kept_as_themselves(target.module)
 
     def _then(self, function: FunctionType, then: Then, loop: asyncio.AbstractEventLoop | None) -> Any:
         """What the closure the call returned gives on ``then``'s arguments
         (fresh copies): a wrapper a decorator factory makes runs none of its
         body until called, and its mutants were "not reached" on every input
         (a retry library: 54 survivors)."""
-        args, kwargs = then.split(fresh_arguments(then.arguments, self.sentinels))
+        args, kwargs = then.split(fresh_arguments(then.arguments, self.kept))
         value = function(*args, **kwargs)
         if loop is not None and inspect.iscoroutine(value):
             value = loop.run_until_complete(value)
@@ -614,7 +601,7 @@ class Caller:
                 warnings.simplefilter("always")
                 started = time.time()
                 try:
-                    arguments = fresh_arguments(call.arguments, self.sentinels)
+                    arguments = fresh_arguments(call.arguments, self.kept)
                 except Exception as e:  # noqa: BLE001 - a constructor refused its generated arguments
                     raise _InSetup(e) from e
                 args, kwargs = split_arguments(self.target.signature, arguments)

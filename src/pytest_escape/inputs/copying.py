@@ -66,10 +66,17 @@ def _by_type(x: Any, memo: dict[int, Any]) -> Any:
     such a class answers.  The object is made bare and given copies of its
     state: what its class's own ``__getstate__`` gives (to its own
     ``__setstate__``), or its ``__dict__`` and slots, and a dict's or a
-    list's items.
+    list's items; a tuple's or a frozenset's are given as it is made.
     """
     cls = type(x)
-    y = cast(Any, cls).__new__(cls)
+    if isinstance(x, (tuple, frozenset)):
+        # its items are fixed at birth: made bare, a token type (a tuple
+        # whose ``__getattr__`` makes sub-types) was an empty tuple
+        items = tuple.__iter__(x) if isinstance(x, tuple) else frozenset.__iter__(x)
+        base: Any = tuple if isinstance(x, tuple) else frozenset
+        y = base.__new__(cls, [copy.deepcopy(item, memo) for item in items])
+    else:
+        y = cast(Any, cls).__new__(cls)
     memo[id(x)] = y
     getstate = getattr(cls, "__getstate__", None)
     if getstate is not None and getstate is not getattr(object, "__getstate__", None):

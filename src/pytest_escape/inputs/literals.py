@@ -37,6 +37,7 @@ from typing import Any, cast
 from ..targets import why_test_file
 from .compare import HEAPTYPE, UNSET, int_repr, object_state, same_value, show, slotted
 from .copying import tuple_made_otherwise, unlocked_lock
+from .themselves import global_path, is_constant, is_sentinel
 
 _MAX_DEPTH = 12
 #: whether an object whose ``repr`` is no expression may be written as its
@@ -289,33 +290,15 @@ def settled(value: Any, depth: int = 0) -> Any:
 REBUILT = (Built, Bare, Shaped, OneShot, Stepped)
 
 
-def is_sentinel(value: Any) -> bool:
-    """A value that means something only as itself: a bare ``object()``, or a
-    stateless instance of a class made by a class statement (``_Missing()``)."""
-    kind = type(value)
-    try:
-        return kind is object or bool(
-            kind.__flags__ & HEAPTYPE
-            and not isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType))
-            # no state at all: an empty __dict__, or none and only empty __slots__
-            # (pygtrie's ``_NONE_STEP = _NoneStep()``)
-            and getattr(value, "__dict__", {}) == {}
-            and not slotted(kind)
-        )
-    except Exception:  # noqa: BLE001 - a proxy (werkzeug's LocalProxy) raises on any look
-        return False
-
-
 def _global_name(value: Any) -> Literal | None:
-    """A sentinel written as the module global it is (``from pygtrie import _NONE_STEP``)."""
-    where = type(value).__module__
-    module = sys.modules.get(where)
-    if module is None:
+    """A sentinel or a constant written as the module global it is, or holds
+    (``from pygtrie import _NONE_STEP``; ``from sqlparse.tokens import Name``
+    and ``Name.Builtin``)."""
+    found = global_path(value)
+    if found is None:
         return None
-    for name, held in sorted(vars(module).items()):
-        if held is value and name.isidentifier():
-            return Literal(name, {f"from {where} import {name}"})
-    return None
+    where, name, path = found
+    return Literal(path, {f"from {where} import {name}"})
 
 
 def python_classes(cls: type) -> bool:
@@ -339,9 +322,10 @@ def python_classes(cls: type) -> bool:
 def shaped(value: Any) -> Any:
     """``value`` as a ``Shaped`` if it is a plain instance (attributes in ``__dict__``)."""
     cls = type(value)
-    if is_sentinel(value) and _global_name(value) is not None:
+    if (is_sentinel(value) or is_constant(value)) and _global_name(value) is not None:
         # a module's sentinel means something only as itself: rebuilt, it is a
-        # value the caller gave (``sep is _UNSET`` fails, and ``sep.join`` raises)
+        # value the caller gave (``sep is _UNSET`` fails, and ``sep.join`` raises);
+        # a constant of the program too (``ttype is T.Keyword``)
         return value
     if isinstance(value, enum.Enum):
         # a member is itself, one of its class's few: made bare, ``Enum.__new__``
@@ -1253,7 +1237,11 @@ def _build(value: Any, depth: int) -> Literal:
         where = class_source(type(value))  # an enum a test defined: its class statement
         member = _enum_source(value, ("", where.source))
         return Literal(member.source, member.imports | where.imports)
-    if is_sentinel(value) and type(value) is not object and (named := _global_name(value)) is not None:
+    if (
+        (is_sentinel(value) or is_constant(value))
+        and type(value) is not object
+        and (named := _global_name(value)) is not None
+    ):
         return named
     return _by_repr(value, depth)
 

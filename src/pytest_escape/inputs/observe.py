@@ -24,11 +24,12 @@ from ..mutation.mutmut_adapter import (
     watching_calls,
 )
 from ..mutation.switch import OnCall, defined_inside, watching
-from .calls import attribute_name, sentinels
+from .calls import attribute_name
 from .compare import same_value
 from .copying import deep_copy
 from .literals import Step
 from .strategies import Then, call_key
+from .themselves import kept_as_themselves
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200
@@ -112,6 +113,16 @@ class Observed:
     #: without seeds says so, rather than that the tests passed nothing
     uncopied: int = 0
     uncopied_why: str = ""
+
+    def copy_of(self, arguments: dict[str, Any], keep: dict[int, Any]) -> dict[str, Any] | None:
+        """A deep copy of one call's arguments (``keep``: passed as themselves),
+        or None, counted, if they cannot be copied."""
+        try:
+            return deep_copy(arguments, dict(keep))  # type: ignore[no-any-return]
+        except Exception as e:  # noqa: BLE001 - uncopyable input: not a seed
+            self.uncopied += 1
+            self.uncopied_why = self.uncopied_why or f"{type(e).__name__}: {e}"[:120]
+            return None
 
     def none_kept(self) -> str:
         """Why no call of the tests is a seed, when they made some and none could be copied."""
@@ -202,7 +213,7 @@ def observe_calls(
     ``f(1.5)`` raises TypeError passes an input it does not call valid.
     """
     calls: list[dict[str, Any] | None] = []
-    keep = sentinels(module)  # recorded as themselves: a copy of one means nothing
+    keep = kept_as_themselves(module)  # recorded as themselves: a copy of one means nothing
     found = Observed()
     by_test = made_by_test(test_file, mutated_codes().__contains__) if test_file is not None else None
 
@@ -211,13 +222,8 @@ def observe_calls(
             return None  # a Mock stands in for something else, and records every call made on it
         if by_test is not None and by_test(frame):
             found.direct += 1
-        if len(calls) < MAX_RECORDED:
-            try:
-                calls.append(deep_copy(arguments, dict(keep)))
-            except Exception as e:  # noqa: BLE001 - uncopyable input: not a seed
-                found.uncopied += 1
-                found.uncopied_why = found.uncopied_why or f"{type(e).__name__}: {e}"[:120]
-                return None
+        if len(calls) < MAX_RECORDED and (copied := found.copy_of(arguments, keep)) is not None:
+            calls.append(copied)
             return len(calls) - 1
         return None
 
@@ -260,7 +266,7 @@ MAX_STEP_CALLS = 2000
 
 def observe_with_steps(
     module: str, qualname: str, owner: str, run_tests: Callable[[], object]
-) -> tuple[list[dict[str, Any]], list[Step]]:
+) -> tuple[Observed, list[Step]]:
     """``observe_calls``, and in the same run of the tests, the calls they made on
     instances of class ``owner`` that changed the instance (``Step``).
 
@@ -271,9 +277,10 @@ def observe_with_steps(
     methods whose parameters can all be named are kept, so a step can be
     replayed, and written in a test, by keyword.
     """
-    calls: list[dict[str, Any]] = []
+    found = Observed()
+    calls = found.calls
     steps: dict[str, Step] = {}
-    keep = sentinels(module)
+    keep = kept_as_themselves(module)
     cls = getattr(sys.modules[module], owner, None)
     looked = [0]
     #: new instances of the class its methods returned (a builder's
@@ -282,10 +289,8 @@ def observe_with_steps(
 
     def on_target(arguments: dict[str, Any]) -> None:
         if len(calls) < MAX_RECORDED and not any(_test_double(v) for v in arguments.values()):
-            try:
-                calls.append(deep_copy(arguments, dict(keep)))
-            except Exception:  # noqa: BLE001 - uncopyable input: not a seed
-                pass
+            if (copied := found.copy_of(arguments, keep)) is not None:
+                calls.append(copied)
 
     def stepper(name: str, receiver: str) -> OnCall:
         def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
@@ -336,10 +341,10 @@ def observe_with_steps(
     except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
         pass
     target = vars(cls).get(attribute_name(owner, qualname.rpartition(".")[2])) if cls is not None else None
-    if not isinstance(target, FunctionType):
-        return calls, list(steps.values())  # a classmethod's or staticmethod's first parameter is no instance
-    receiver = next(iter(inspect.signature(target).parameters), None)
-    return calls + _on_made(calls, receiver, list(made.values())), list(steps.values())
+    if isinstance(target, FunctionType):  # a classmethod's or staticmethod's first parameter is no instance
+        receiver = next(iter(inspect.signature(target).parameters), None)
+        found.calls = calls + _on_made(calls, receiver, list(made.values()))
+    return found, list(steps.values())
 
 
 #: instances its methods returned that a class's receivers are given, and

@@ -52,10 +52,10 @@ from .literals import (
     Stepped,
     constructs_plainly,
     describe,
-    is_sentinel,
     settled,
     shaped,
 )
+from .themselves import is_sentinel
 
 MAX_SEEDS = 40
 MAX_OBSERVED = 40

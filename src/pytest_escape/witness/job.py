@@ -164,12 +164,12 @@ def search_function(
         return {"done": True}
     steps: list[Step] = []
     inner: dict[tuple[str, int], list[Then]] = {}
-    none_kept = ""
     if options.deeper and target.kind == METHOD and "." in qualname:
-        observed, steps = observe_with_steps(module, qualname, qualname.split(".")[0], run_tests)
+        seen, steps = observe_with_steps(module, qualname, qualname.split(".")[0], run_tests)
     else:
         seen = observe_calls(module, qualname, run_tests, inner=True)
-        observed, inner, none_kept = seen.calls, seen.inner, seen.none_kept()
+        inner = seen.inner
+    observed, none_kept = seen.calls, seen.none_kept()
     domain = learn(unique_calls(observed), target.arguments)
     share = allowance.seconds_each
     sandbox.enter(cpu_seconds=share * len(survivors) + 30, root=allowance.sandbox_root)
