@@ -2362,6 +2362,8 @@ def test_a_test_s_class_that_reads_another_of_its_classes_is_written_after_it() 
 
     with defining() as defined:
         assert literal(Outer.C) == Literal("Outer.C", {"import enum"})
+        # the member whose value is the other class: defined again, it holds the twin
+        assert literal(Outer.INNER) == Literal("Outer.INNER", {"import enum"})
         assert literal(Child).source == "Child"
         assert literal(Reader).source == "Reader"
     assert list(defined) == ["Inner", "Outer", "Base", "Child", "Tagged", "Reader"]

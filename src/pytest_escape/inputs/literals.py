@@ -538,7 +538,10 @@ def _written_view(value: Any) -> Shaped | None:
     if isinstance(view, Shaped):
         return view
     cls = type(value)
-    if isinstance(value, (*REBUILT, type)) or not python_classes(cls):
+    # an enum member is written by its name or not at all: made bare from its
+    # attributes, the reason it could not be named was lost to "Enum.__new__
+    # needs arguments"
+    if isinstance(value, (*REBUILT, type, enum.Enum)) or not python_classes(cls):
         return None
     state = object_state(value)
     if state is None:
@@ -1963,7 +1966,9 @@ def _same_written(back: Any, original: Any, depth: int = 0) -> bool:
         return True  # checked as it was written (``_same_class``)
     if type(back) is not type(original):
         if written_again(type(back), type(original)) and isinstance(original, enum.Enum):
-            return (back.name, back.value) == (original.name, original.value)
+            # a member's value may be another class the test defined (a nested
+            # state machine's ``FOO = Foo``): defined again too
+            return back.name == original.name and _same_written(back.value, original.value, depth + 1)
         if written_again(type(back), type(original)):
             # a test's own class, defined again by the regression test: the same state
             theirs, ours = object_state(back), object_state(original)
