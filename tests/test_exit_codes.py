@@ -122,6 +122,27 @@ def test_a_test_that_fails_only_under_coverage_runs_against_the_mutants(project:
     assert killed and all(m["killed_by"] == "test_pricing.py::test_threshold_plainly" for m in killed)
 
 
+def test_a_strict_configuration_without_pytest_s_cache_runs_worker_and_rerun(
+    project: Project,
+) -> None:
+    """Under ``strict_config`` (pytest 9's ``strict = true``) an unknown ini
+    option is an error.  The worker and the rerun without coverage were
+    each given their own ``cache_dir``, an option only pytest's cache plugin
+    knows: with ``-p no:cacheprovider`` both stopped at once (a JSONPath
+    library's run: "exit 3: pytest-escape failed")."""
+    project.write(
+        {
+            "pytest.ini": "[pytest]\nstrict_config = true\n",
+            "pricing.py": PRICING,
+            "captured.py": CAPTURED,
+            "test_pricing.py": UNDER_COVERAGE,
+        }
+    )
+    result = project.run("--escape-fail-under", "90")  # the project fixture runs with -p no:cacheprovider
+    assert result.ret == EscapeExit.OK, result.stdout.str()
+    assert any("passed when run again without it" in w for w in project.results()["x-escape"]["warnings"])
+
+
 def test_a_test_that_fails_without_coverage_too_stops_the_run_named_apart(project: Project) -> None:
     broken = "\ndef test_broken():\n    assert fee(1) == 6\n"
     project.write(

@@ -50,6 +50,7 @@ from pytest_escape.execution.protocol import (
     WitnessOptions,
     WorkerPlan,
     WorkerWarning,
+    cache_of_its_own,
     decode,
     decode_event,
     encode_event,
@@ -421,8 +422,12 @@ def test_the_worker_plan_carries_the_settings_and_the_config() -> None:
         probes={},
         jobs=[],
         checks=[],
+        pytest_cache=False,
     )
     assert worker_plan.args[:1] == ("-q",) and "--tb=native" in worker_plan.args
+    # with pytest's cache plugin off, no pytest it starts is given ``cache_dir``
+    assert cache_of_its_own(worker_plan.pytest_cache, Path("/scratch")) == []
+    assert cache_of_its_own(True, Path("/scratch")) == ["-o", "cache_dir=/scratch"]
     assert worker_plan.memory_limit == 100 << 20 and worker_plan.workers == 3
     # unless it is given, the memory limit follows what the tests grew their process by
     automatic = dataclasses.replace(settings, memory_limit=None)

@@ -350,11 +350,13 @@ def worker_plan(
     probes: dict[str, tuple[str, ...]],
     jobs: Sequence[MutantJob],
     checks: Sequence[PropertyCheck],
+    pytest_cache: bool,
 ) -> WorkerPlan:
     """What the worker is told: the modules it serves, the jobs, and each stage's options."""
     config = settings.properties
     return WorkerPlan(
         args=(*args, *WORKER_ARGS),
+        pytest_cache=pytest_cache,
         sys_path=tuple(sys_path),
         modules={
             m.module: ModulePlan(

@@ -668,6 +668,7 @@ class EscapeSession:
             probes=probes,
             jobs=jobs,
             checks=reused.checks,
+            pytest_cache=self.config.pluginmanager.has_plugin("cacheprovider"),
         )
         auto = worker_plan.memory_limit >> 20 if settings.memory_limit is None else None
         console.mutants_start(jobs, settings.workers, settings.matrix, auto)

@@ -22,6 +22,7 @@ import json
 import types
 import typing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar, Union
 
 from ..model import Evidence, MutantStatus, PropertyKind, PropertyResult, StrEnum, Witness
@@ -234,6 +235,15 @@ class PropertyFound:
     raises: str | None = None
 
 
+def cache_of_its_own(pytest_cache: bool, directory: Path) -> list[str]:
+    """The option that points pytest's cache at ``directory``, for a pytest
+    started by this one; none when the cache plugin is off.  Only that
+    plugin knows ``cache_dir``: under ``strict_config`` (pytest 9's
+    ``strict = true``) an unknown option is an error, and the worker and
+    the rerun without coverage stopped at once (a JSONPath library)."""
+    return ["-o", f"cache_dir={directory}"] if pytest_cache else []
+
+
 @dataclass(frozen=True)
 class WorkerPlan:
     """Everything the worker needs, written once before it starts."""
@@ -260,6 +270,9 @@ class WorkerPlan:
     properties: PropertyOptions
     #: the main process: the worker dies with it
     parent: int = 0
+    #: pytest's cache plugin is on (``-p no:cacheprovider`` turns it off):
+    #: only then does the worker give it a directory of its own
+    pytest_cache: bool = True
 
 
 # -- the events ------------------------------------------------------------------

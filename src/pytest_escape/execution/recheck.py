@@ -38,6 +38,7 @@ from pathlib import Path
 import pytest
 
 from . import WORKER_ENV
+from .protocol import cache_of_its_own
 
 #: the rerun's scratch directory: the tests to run in, their outcomes out
 RECHECK_ENV = "PYTEST_ESCAPE_RECHECK"
@@ -73,7 +74,8 @@ def recheck(config: pytest.Config, tests: Sequence[str], seconds: float) -> Rech
     with tempfile.TemporaryDirectory(prefix="pytest-escape-recheck-") as scratch:
         (Path(scratch) / _WANTED).write_text(json.dumps(list(tests)))
         command = [sys.executable, "-m", "pytest", *config.invocation_params.args]
-        command += ["-p", __name__, "-o", f"cache_dir={Path(scratch) / 'cache'}"]
+        command += ["-p", __name__]
+        command += cache_of_its_own(config.pluginmanager.has_plugin("cacheprovider"), Path(scratch) / "cache")
         environment = dict(os.environ, **{WORKER_ENV: "1", RECHECK_ENV: scratch})
         unfinished = "its pytest process gave no outcome"
         try:

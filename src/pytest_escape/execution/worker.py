@@ -79,6 +79,7 @@ from .protocol import (
     WorkerEvent,
     WorkerPlan,
     WorkerWarning,
+    cache_of_its_own,
     decode,
     encode_event,
     to_json,
@@ -1348,8 +1349,8 @@ def main(argv: list[str]) -> int:
     served = {name: (m.path, m.source) for name, m in plan.modules.items()}
     install(served, on_load=plant)
     try:
-        # pytest's cache of the worker's own (session.WORKER_ARGS says why)
-        args = [*plan.args, "-o", f"cache_dir={plan_dir / 'pytest-cache'}"]
+        # pytest's cache of the worker's own (plan.WORKER_ARGS says why)
+        args = [*plan.args, *cache_of_its_own(plan.pytest_cache, plan_dir / "pytest-cache")]
         code = pytest.main(args, plugins=[WorkerPlugin(plan, emit, started)])
     except BrokenPipeError:
         return 3  # the main process went away: stop quietly
