@@ -2991,6 +2991,57 @@ def test_an_interned_constant_the_tests_passed_stays_itself(project: Project) ->
     assert all("from kinds import Space" in _written(m) for m in survived), survived
 
 
+STREAMS = """
+class Word:
+    def __init__(self, text):
+        self.text = text
+
+
+class Group:
+    def __init__(self, words):
+        self.words = words
+
+    def flatten(self):
+        for word in self.words:
+            yield word
+
+
+def longest(stream):
+    best = ""
+    for word in stream:
+        if len(word.text) > len(best):
+            best = word.text
+    return best
+"""
+
+STREAMS_TESTS = """
+from streams import Group, Word, longest
+
+
+def test_longest():
+    assert isinstance(longest(Group([Word("ab"), Word("cd")]).flatten()), str)
+"""
+
+
+def test_a_generator_the_tests_passed_is_made_again_for_each_call(project: Project) -> None:
+    """``copy.deepcopy`` refuses a generator: a filter handed a token stream
+    (``stmt.flatten()``) had none of its calls kept (a tokenizer's 48
+    survivors "unexplorable").  One not started yet is the call that made
+    it, and each call of the search gets it made again, on copies."""
+    _searched(project, {"streams.py": STREAMS, "test_streams.py": STREAMS_TESTS}, 10)
+    survived = [
+        m for m in project.mutants().values() if m["function"] == "longest" and m["status"] == "survived"
+    ]
+    assert survived
+    for m in survived:
+        assert _witness(m)["verdict"] != "unexplorable", _witness(m)
+    # only the tests' stream holds words (a stream the search makes up holds
+    # none), and only two of the same length tell ``>=`` from ``>``
+    (tie,) = [m for m in survived if ">=" in m["replacement"]]
+    assert _witness(tie)["verdict"] == WITNESSED, _witness(tie)
+    assert 'longest(stream=iter([Word(text="ab"), Word(text="cd")]))' in _written(tie)
+
+
 HANDLES = """
 class Handle:
     def __init__(self, name):

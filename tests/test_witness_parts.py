@@ -1347,6 +1347,52 @@ def test_a_program_s_interned_constants_are_kept_as_themselves_and_written_by_na
     assert again is not other
 
 
+def count_up(n: int, *more: int, step: int = 1) -> Iterator[int]:
+    """A generator function: its generators are copied as the call that made them."""
+    yield from range(0, n + sum(more), step)
+
+
+class _Bag:
+    def __init__(self, items: list[int]) -> None:
+        self.items = items
+
+    def each(self) -> Iterator[int]:
+        yield from self.items
+
+
+def test_a_generator_not_started_is_copied_and_written_as_the_call_that_made_it() -> None:
+    """``copy.deepcopy`` refuses every generator: a filter's token stream was
+    never kept (a tokenizer's 48 survivors "unexplorable")."""
+    import copy as copying
+    import inspect
+
+    from pytest_escape.inputs.copying import deep_copy
+    from pytest_escape.inputs.literals import describe, literal
+
+    made = count_up(3, 2, step=2)
+    again = deep_copy(made)
+    assert again is not made and list(again) == [0, 2, 4]
+    assert inspect.getgeneratorstate(made) == inspect.GEN_CREATED  # the one the test holds is untouched
+    assert describe(made) == "count_up(3, 2, step=2)"
+    assert literal(made) == Literal("count_up(3, 2, step=2)", {f"from {__name__} import count_up"})
+    # a method's: its receiver is copied with it, and shared as the memo says
+    bag = _Bag([1, 2])
+    pair = deep_copy([bag, bag.each()])
+    bag.items.append(3)  # the test's own bag: no copy reads it
+    pair[0].items.append(9)  # the copied generator reads the copied bag
+    assert list(pair[1]) == [1, 2, 9]
+    # one already started stands somewhere no call can bring it back to
+    next(made)
+    with pytest.raises(copying.Error, match="already started"):
+        deep_copy(made)
+
+    def local() -> Iterator[int]:
+        yield 1
+
+    with pytest.raises(copying.Error, match="local function"):
+        deep_copy(local())
+
+
 class _ContextProxy:
     """werkzeug's LocalProxy outside its context: even ``__dict__`` raises."""
 

@@ -18,9 +18,13 @@ the tests" for ``rhs``, though its tests passed dozens.
 from __future__ import annotations
 
 import copy
+import inspect
+import sys
 import threading
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, cast
 
 from .compare import UNSET, object_state, show
@@ -214,6 +218,68 @@ def _condition(x: threading.Condition, memo: dict[int, Any]) -> threading.Condit
     return y
 
 
+@dataclass(frozen=True)
+class GeneratorCall:
+    """The call that made a generator: its function, and what it was given."""
+
+    function: types.FunctionType
+    args: tuple[Any, ...]
+    kwargs: tuple[tuple[str, Any], ...]
+
+
+def generator_call(gen: types.GeneratorType[Any, Any, Any]) -> GeneratorCall | None:
+    """A generator not started yet, as the call that made it; None for one
+    already started (where it stands is no argument), or one whose function
+    has no name in its module (a generator function defined inside another).
+
+    Its function is found by name, not by its code: in a child that runs a
+    mutant of it, the function holds the mutant's code, and a generator made
+    again from the recorded code would run the original."""
+    if inspect.getgeneratorstate(gen) != inspect.GEN_CREATED:
+        return None
+    code, frame = gen.gi_code, gen.gi_frame
+    if frame is None:
+        return None
+    found: Any = sys.modules.get(str(frame.f_globals.get("__name__")))
+    if "<" in gen.__qualname__:
+        return None
+    for part in gen.__qualname__.split("."):
+        found = vars(found).get(part) if isinstance(found, type) else getattr(found, part, None)
+        found = getattr(found, "__func__", found)  # a staticmethod or classmethod
+    if not (
+        isinstance(found, types.FunctionType)
+        and found.__code__.co_filename == code.co_filename
+        and found.__code__.co_firstlineno == code.co_firstlineno
+    ):
+        return None
+    values = frame.f_locals
+    names = code.co_varnames
+    args = [values[name] for name in names[: code.co_argcount]]
+    at = code.co_argcount + code.co_kwonlyargcount
+    kwargs = [(name, values[name]) for name in names[code.co_argcount : at]]
+    if code.co_flags & inspect.CO_VARARGS:
+        args += list(values[names[at]])
+        at += 1
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        kwargs += list(values[names[at]].items())
+    return GeneratorCall(found, tuple(args), tuple(kwargs))
+
+
+def _generator(x: types.GeneratorType[Any, Any, Any], memo: dict[int, Any]) -> Any:
+    """A copy of a generator not started yet: its function called again on
+    copies of its arguments.  ``copy.deepcopy`` refuses every generator, and
+    a token stream a filter is handed (``stmt.flatten()``) was never kept:
+    a tokenizer's 48 survivors "unexplorable"."""
+    made = generator_call(x)
+    if made is None:
+        raise copy.Error("a generator already started, or made by a local function, cannot be copied")
+    args = copy.deepcopy(made.args, memo)
+    kwargs = copy.deepcopy(dict(made.kwargs), memo)
+    y = made.function(*args, **kwargs)
+    memo[id(x)] = y
+    return y
+
+
 class _Dispatch(dict):  # type: ignore[type-arg]
     """``copy``'s table of copiers by type, answering for the classes above too."""
 
@@ -224,6 +290,8 @@ class _Dispatch(dict):  # type: ignore[type-arg]
                 return _lock
             if cls is threading.Condition:
                 return _condition
+            if cls is types.GeneratorType:
+                return _generator
             if _made_otherwise(cls):
                 return _exception
             if tuple_made_otherwise(cls):

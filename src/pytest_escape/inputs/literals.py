@@ -30,13 +30,13 @@ import sys
 import textwrap
 import types
 import weakref
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ..targets import why_test_file
 from .compare import HEAPTYPE, UNSET, int_repr, object_state, same_value, show, slotted
-from .copying import tuple_made_otherwise, unlocked_lock
+from .copying import GeneratorCall, generator_call, tuple_made_otherwise, unlocked_lock
 from .themselves import global_path, is_constant, is_sentinel
 
 _MAX_DEPTH = 12
@@ -439,6 +439,10 @@ def describe(value: Any) -> str:
         return f"iter({show(list(value.items))})"
     if isinstance(value, Stepped):
         return f"{describe(value.base)} after {''.join(repr(step) for step in value.steps)}"
+    if isinstance(value, types.GeneratorType) and (made := generator_call(value)) is not None:
+        # the call that made it, not its repr (an address, another on every run)
+        given = [describe(v) for v in made.args] + [f"{k}={describe(v)}" for k, v in made.kwargs]
+        return f"{made.function.__qualname__}({', '.join(given)})"
     if type(value) in (str, bytes) and (repeated := _repeated(value)) is not None:
         return repeated.source[1:-1]  # 'stuff' * 20000, not 'stuffstuffst...'
     return show(value)
@@ -689,6 +693,12 @@ def _part_source(value: Any, child: str, lines: list[str], imports: set[str], na
                 if type(value) is list
                 else f"({', '.join(parts)}{',' * (len(parts) == 1)})"
             )
+        if isinstance(value, types.GeneratorType):
+            made = _generator_source(
+                value, lambda part: Literal(_part_source(part, f"{child}_arg", lines, imports, named))
+            )
+            imports |= made.imports
+            return made.source
         inner = _written_view(value)
         if inner is None:
             raise
@@ -698,6 +708,37 @@ def _part_source(value: Any, child: str, lines: list[str], imports: set[str], na
         return child
     imports |= found.imports
     return found.source
+
+
+def _generator_source(value: types.GeneratorType[Any, Any, Any], source: Callable[[Any], Literal]) -> Literal:
+    """A generator not started yet, as the call that made it
+    (``TokenList.flatten(statement)``), its arguments written by ``source``."""
+    made = generator_call(value)
+    if made is None:
+        raise NotLiteral("a generator already started, or made by a local function, cannot be written")
+    found = importable_name(made.function)
+    if found is None:
+        raise NotLiteral(f"{made.function.__qualname__} cannot be imported by name")
+    given = [source(v) for v in made.args] + [source(v) for _, v in made.kwargs]
+    imports = {found[0]} - {""}
+    for part in given:
+        imports |= part.imports
+    names = [""] * len(made.args) + [f"{k}=" for k, _ in made.kwargs]
+    inner = ", ".join(f"{name}{part.source}" for name, part in zip(names, given, strict=True))
+    return Literal(f"{found[1]}({inner})", imports)
+
+
+def _same_generator(back: Any, original: Any, depth: int) -> bool:
+    """Two generators not started yet made by the same function from the same arguments."""
+    theirs: GeneratorCall | None = generator_call(back)
+    ours: GeneratorCall | None = generator_call(original)
+    return (
+        theirs is not None
+        and ours is not None
+        and theirs.function is ours.function
+        and _same_written(list(theirs.args), list(ours.args), depth + 1)
+        and _same_written(dict(theirs.kwargs), dict(ours.kwargs), depth + 1)
+    )
 
 
 def _holds_itself(value: list[Any] | dict[Any, Any]) -> bool:
@@ -1208,6 +1249,8 @@ def _build(value: Any, depth: int) -> Literal:
         return _stream_source(value)
     if isinstance(value, ast.AST) and getattr(ast, type(value).__name__, None) is type(value):
         return _syntax_source(value, depth)
+    if isinstance(value, types.GeneratorType):
+        return _generator_source(value, lambda part: _build(part, depth + 1))
     if isinstance(value, Built):
         where = class_source(value.cls)
         args = [(k, _build(v, depth + 1)) for k, v in value.kwargs if v is not OMITTED]
@@ -1987,6 +2030,8 @@ def _same_written(back: Any, original: Any, depth: int = 0) -> bool:
         return len(back) == len(original) and all(
             _same_written(a, b, depth + 1) for a, b in zip(back, original, strict=True)
         )
+    if type(back) is types.GeneratorType:
+        return _same_generator(back, original, depth)
     if type(back) is re.Match:
         # no ``==`` of its own: the same pattern, string, bounds and groups
         return _match_key(back) == _match_key(original)
