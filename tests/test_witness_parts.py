@@ -1997,6 +1997,46 @@ def test_a_partial_is_written_as_its_call_and_never_made_bare() -> None:
     assert _made(lines, imports, "obj").x(2) == (3, 1)
 
 
+def _a_check() -> Any:
+    def check(value: int) -> bool:
+        return value > 1
+
+    return check
+
+
+def _another_check() -> Any:
+    def check(value: int) -> bool:
+        return value < 1
+
+    return check
+
+
+def _a_countdown() -> Any:
+    def check(value: int) -> int:
+        return check(value - 1) if value else 0
+
+    return check
+
+
+def test_two_functions_of_the_tests_with_one_name_are_both_written() -> None:
+    """Two tests each define a ``validate_value``, and one input holds both:
+    the second was refused, and 16 witnesses of a validation library had
+    no test.  It is written under a name of its own; one that calls itself
+    by its name keeps it, and is refused."""
+    first, second = _a_check(), _another_check()
+    with defining() as defined:
+        written = literal([first, second, first])
+        assert written.source == "[check, check_2, check]"
+        assert "def check_2(value: int) -> bool:\n    return value < 1" in defined["check_2"]
+        assert literal(second).source == "check_2"  # the same function, the same name
+        with pytest.raises(NotLiteral, match="two functions named 'check'"):
+            literal(_a_countdown())
+    with defining() as defined:
+        # alone, it is written as it is: its ``def`` binds the name it calls
+        assert literal(_a_countdown()).source == "check"
+        assert "return check(value - 1) if value else 0" in defined["check"]
+
+
 def test_a_function_a_test_defined_is_written_as_its_own_def_before_the_call() -> None:
     """A callback defined inside a test has no name to import: the call is
     written after its ``def`` (dedented, its globals imported), and one

@@ -1516,10 +1516,37 @@ def _local_function(function: types.FunctionType, defined: dict[str, str]) -> Li
     ):
         raise NotLiteral(f"the source of {what} does not compile to its code")
     text = _cells_written(text, node, function, imports)
-    if not _define(defined, function.__name__, text, imports):
-        raise NotLiteral(f"two functions named {function.__name__!r} defined in tests")
+    name = _defined_as(defined, function, text, imports)
     _CHECKED.add(function)
-    return Literal(function.__name__, imports)
+    return Literal(name, imports)
+
+
+#: names a test's function may be given beside its own, when another of the
+#: tests' functions has its name (``validate_value``, ``validate_value_2``, ...)
+_MAX_RENAMED = 9
+
+
+def _defined_as(defined: dict[str, str], function: types.FunctionType, text: str, imports: set[str]) -> str:
+    """The name ``text`` (the ``def`` of ``function``) is kept under in ``defined``:
+    its own, or, when another function of the tests has that name, the
+    first of ``name_2``, ``name_3`` ... that is free or holds this very text.
+
+    Two tests of a validation library each define their own
+    ``validate_value``, and a schema built in one holds both: 16 witnesses
+    had no test.  A function that reads its own name (a recursive one)
+    keeps it: renamed, it would call the other."""
+    name = function.__name__
+    if _define(defined, name, text, imports):
+        return name
+    code = function.__code__
+    # its own ``def`` line: the first at a line's start (decorators come before it)
+    head = re.compile(rf"^([ \t]*(?:async[ \t]+)?def[ \t]+){re.escape(name)}\b", re.MULTILINE)
+    if name not in code.co_names and name not in code.co_freevars and head.search(text):
+        for number in range(2, _MAX_RENAMED + 2):
+            other = f"{name}_{number}"
+            if _define(defined, other, head.sub(rf"\g<1>{other}", text, count=1), imports):
+                return other
+    raise NotLiteral(f"two functions named {name!r} defined in tests")
 
 
 def _defined(texts: dict[str, str], imports: set[str], cells: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -1550,6 +1577,8 @@ def _cells_written(text: str, node: ast.FunctionDef, function: types.FunctionTyp
     for found in ast.walk(node):
         if not isinstance(found, ast.Name) or found.id not in cells:
             continue
+        if found.id == function.__name__ and _holds(cells[found.id], function):
+            continue  # it calls itself: its ``def`` binds the name it reads (written, it recursed for ever)
         if not isinstance(found.ctx, ast.Load):
             raise NotLiteral(f"{function.__qualname__} assigns {found.id!r} of the function around it")
         try:
@@ -1561,6 +1590,13 @@ def _cells_written(text: str, node: ast.FunctionDef, function: types.FunctionTyp
         imports |= written.imports
         replacements.append((found, _atom(written.source)))
     return _substituted(text, replacements)
+
+
+def _holds(cell: types.CellType, value: Any) -> bool:
+    try:
+        return cell.cell_contents is value
+    except ValueError:  # empty
+        return False
 
 
 def _lambda_source(function: types.FunctionType) -> Literal:
