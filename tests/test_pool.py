@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from pytest_escape.execution.pool import (
     Job,
     Outcome,
     Step,
+    heartbeat,
     run_forked,
     step,
     stream,
@@ -250,6 +252,37 @@ def test_a_child_within_its_cpu_limit_reports_the_cpu_seconds_it_used() -> None:
     outcome = _run(Job("k", 60.0, functools.partial(_busy, 0.2), steps=(Step("only", 60.0, cpu=5.0),)))
     assert (outcome.kind, outcome.payload) == (REPORTED, {"done": True})
     assert outcome.cpu is not None and 0.15 <= outcome.cpu < 2.0  # /proc counts in 10 ms ticks
+
+
+def _stuck_in_c() -> dict[str, Any]:
+    heartbeat(0.05)
+    time.sleep(0.3)  # signs of life while Python runs
+    re.match(r"(a+)+b", "a" * 40)  # backtracks for hours, holding the interpreter all along
+    return {"done": True}
+
+
+def _beats_and_streams(seconds: float) -> dict[str, Any]:
+    heartbeat(0.001)
+    end = time.monotonic() + seconds
+    sent = 0
+    while time.monotonic() < end:
+        stream({"n": sent, "padding": "x" * 100_000})  # longer than a pipe takes in one write
+        sent += 1
+    return {"sent": sent}
+
+
+def test_a_child_silent_past_its_limit_is_stopped_and_one_that_beats_is_not() -> None:
+    """A call stuck in C code holds the interpreter: no call's time limit
+    reaches it, and its child went on to the end of all its work's limits
+    (a Markdown parser's searches: 23 s each).  Silence stops it sooner."""
+    outcome = _run(Job("k", 30.0, _stuck_in_c, silent_limit=1.0))
+    assert (outcome.kind, outcome.detail) == (TIMED_OUT, "no sign of life for 1 s")
+    # Python that runs for longer than that beats all along, and what it streams
+    # arrives whole, the signs of life between its lines
+    outcome = _run(Job("k", 30.0, functools.partial(_beats_and_streams, 1.5), silent_limit=1.0))
+    assert outcome.kind == REPORTED, outcome
+    assert [item["n"] for item in outcome.streamed] == list(range(outcome.payload["sent"]))
+    assert all(len(item["padding"]) == 100_000 for item in outcome.streamed)
 
 
 def _floods(items: int, steps: int) -> dict[str, Any]:

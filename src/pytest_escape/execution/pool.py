@@ -17,6 +17,15 @@ using the CPU (a lock, a sleep).  CPU time cannot grow faster than wall
 time in one thread, so the parent reads it only when the limit could have
 been reached: no polling.
 
+A job may also be held to a limit on silence (``Job.silent_limit``): its
+child writes a sign of life from a thread of its own (``heartbeat``), which
+runs whenever Python does.  A call stuck in C code that holds the
+interpreter (a regular expression backtracking without end) stops that
+thread, and no signal reaches the call either; the parent stops such a
+child after that much silence, not at the end of all its work's limits (a
+Markdown parser's searches: three stuck children held 69 s of an 84 s
+budget, and 88 survivors went unsearched).
+
 A child must report its verdict explicitly through a pipe: a child that dies,
 or exits 0 without writing, is ``died`` (an ``error`` mutant), never a pass.
 Each child leads its own process group, and the group is killed when the child
@@ -89,6 +98,8 @@ class Job:
     tag: tuple[Any, ...] = ()
     #: the steps the child announces, in order, each with its cumulative limit
     steps: tuple[Step, ...] = ()
+    #: seconds the child may be silent, with ``heartbeat`` started (None: no such limit)
+    silent_limit: float | None = None
     #: the child collects its cyclic garbage.  A mutant's child runs its tests
     #: and exits: a collection would only touch (and copy) the pages it shares
     #: with the worker.  A search runs for seconds, making engines, spans and
@@ -154,6 +165,14 @@ class _Running:
     exit_fd: int | None = None
     #: when its pipe was last read
     drained_at: float = 0.0
+    #: when the child last wrote anything (a sign of life, a step, a finding)
+    heard_at: float = 0.0
+
+    def silent(self) -> bool:
+        """Whether its limit on silence, not its limit on time, is the one it is past."""
+        limit = self.job.silent_limit
+        heard = max(self.heard_at, self.started)
+        return limit is not None and heard + limit < self.started + self.job.limit(self.steps)
 
     def watched(self) -> list[int]:
         """What select waits on for this child.  With a pidfd, only its end:
@@ -175,7 +194,10 @@ class _Running:
 
     @property
     def deadline(self) -> float:
-        return self.started + self.job.limit(self.steps)
+        ends = self.started + self.job.limit(self.steps)
+        if self.job.silent_limit is not None:
+            ends = min(ends, max(self.heard_at, self.started) + self.job.silent_limit)
+        return ends
 
     @property
     def cpu_check(self) -> float:
@@ -233,12 +255,44 @@ _STREAM_MARK = b"\x1e"
 _LAST_WORDS_MARK = b"\x1f"
 #: a child starts its next step (a line of its own; JSON escapes the byte, last words drop it)
 _STEP_MARK = b"\x1d"
+#: a child's sign of life (``heartbeat``): a line of its own, dropped when read
+_BEAT_MARK = b"\x1c"
+#: a child's writes to its pipe take turns: a sign of life written between two
+#: parts of a long line would cut the line in two
+_write_lock = threading.Lock()
+
+
+def _new_write_lock() -> None:
+    global _write_lock
+    _write_lock = threading.Lock()  # a fork may have happened while the beat held it
+
+
+os.register_at_fork(after_in_child=_new_write_lock)
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    with _write_lock:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+def heartbeat(every: float) -> None:
+    """From inside a job: write a sign of life every ``every`` seconds for as
+    long as Python runs (``Job.silent_limit``)."""
+    fd = _stream_fd
+    if fd is None:
+        return
+
+    def beat() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                _write_all(fd, _BEAT_MARK + b"\n")
+            except OSError:
+                return  # the parent has gone
+
+    threading.Thread(target=beat, name="pytest-escape-heartbeat", daemon=True).start()
 
 
 def stream(data: dict[str, Any]) -> None:
@@ -444,7 +498,7 @@ def _parse(buffer: bytes) -> tuple[list[dict[str, Any]], dict[str, Any] | None, 
     words = ""
     for line in buffer.split(b"\n")[:-1]:
         try:
-            if line.startswith(_STEP_MARK):
+            if line.startswith((_STEP_MARK, _BEAT_MARK)):
                 continue
             if line.startswith(_LAST_WORDS_MARK):
                 words = line[1:].decode("utf-8", "replace")
@@ -468,6 +522,7 @@ def _drain(run: _Running) -> bool:
             return True
         run.buffer += chunk
         run.steps += chunk.count(_STEP_MARK)
+        run.heard_at = time.monotonic()
 
 
 def _end_group(pid: int) -> None:
@@ -604,7 +659,7 @@ def run_forked(
                 by_cpu = _past_limit(run, now)
                 if by_cpu is not None:
                     del running[fd]
-                    job, started = run.job, run.steps
+                    job, started, silent = run.job, run.steps, not by_cpu and run.silent()
                     _stop(run)
                     streamed, _, _ = _parse(bytes(run.buffer))
                     timed_out = Outcome(
@@ -614,6 +669,7 @@ def run_forked(
                         step=job.step_at(started),
                         limit=(job.cpu_limit(started) or 0.0) if by_cpu else job.limit(started),
                         by_cpu=by_cpu,
+                        detail=f"no sign of life for {job.silent_limit:g} s" if silent else "",
                     )
                     settle(job, timed_out)
     finally:

@@ -21,12 +21,18 @@ from ..inputs.sandbox import Allowance
 from ..inputs.strategies import warm_up
 from ..inputs.verify import Test, verify_tests
 from ..lifetime import scratch
-from .pool import REPORTED, TIMED_OUT, Job, Outcome
+from .pool import REPORTED, TIMED_OUT, Job, Outcome, heartbeat
 
 #: tests run per item to record the arguments they pass
 OBSERVE_TESTS = 10
 #: a child's allowance for recording arguments and setting up, on top of its work
 SETUP_SECONDS = 15.0
+#: a search or check child writes a sign of life this often; silent for
+#: ``SILENT_SECONDS`` (or ``SILENT_CALLS`` calls' time limit, if longer), it is
+#: stuck in C code that no call's time limit reaches (``pool.heartbeat``)
+BEAT_EVERY = 0.5
+SILENT_SECONDS = 8.0
+SILENT_CALLS = 4
 #: the share of the budget the items' work gets: the rest goes on recording
 #: arguments, forking and verifying
 WORK_SHARE = 0.8
@@ -51,7 +57,8 @@ def verification_runs(outcome: Outcome, count: int) -> list[dict[str, Any]]:
 def stopped(job: Job, outcome: Outcome, hint: str = "") -> str:
     """Why a child left items unfinished: it ran out of time, or died."""
     if outcome.kind == TIMED_OUT:
-        return f"no answer after {job.timeout:.0f} s{hint}"
+        # silent for too long (``Job.silent_limit``), or out of time
+        return f"{outcome.detail or f'no answer after {job.timeout:.0f} s'}{hint}"
     return outcome.detail
 
 
@@ -105,7 +112,13 @@ class BudgetedStage:
         item's share (``seconds_each``, else the stage's) and half again."""
         each = self.allowance.seconds_each if seconds_each is None else seconds_each
         timeout = SETUP_SECONDS + each * 1.5 * items
-        return Job(key=key, timeout=timeout, run=run, tag=tag, collects=True)
+
+        def beating() -> dict[str, Any]:
+            heartbeat(BEAT_EVERY)
+            return run()
+
+        silent = max(SILENT_SECONDS, SILENT_CALLS * self.call_timeout)
+        return Job(key=key, timeout=timeout, run=beating, tag=tag, collects=True, silent_limit=silent)
 
     def verification(self, key: str, tests: list[Test], mutant: str | None, tag: tuple[Any, ...]) -> Job:
         """Run emitted tests under ``mutant`` in a fresh child, or (None) on the
