@@ -399,8 +399,9 @@ def test_an_emitted_regression_test_is_never_flagged(project: Project) -> None:
 def test_a_change_carried_by_an_object_to_the_test_s_next_call_is_evidence(project: Project) -> None:
     """``inv.add(...)`` then ``inv.count(...)``, and no check: a mutant of
     ``add`` shows only in what the *next* call returns.  The receiver holds a
-    generator (a source of serial numbers; it held a lock until locks were
-    copied), so no call can be made again on a copy of it: the test is followed
+    generator under way (a source of serial numbers; it held a lock until
+    locks were copied, and a generator not started yet until those were
+    too), so no call can be made again on a copy of it: the test is followed
     whole instead, twice on the original and once under each mutant, and the
     changed count is the evidence.  Beside it, the same calls with a check
     are not flagged, and a test whose only result differs between two runs
@@ -421,6 +422,7 @@ def test_a_change_carried_by_an_object_to_the_test_s_next_call_is_evidence(proje
                 class Inventory:
                     def __init__(self):
                         self._serials = _serials()
+                        self.first = next(self._serials)
                         self._items = {}
 
                     def add(self, name, qty):
