@@ -23,8 +23,7 @@ runs whenever Python does.  A call stuck in C code that holds the
 interpreter (a regular expression backtracking without end) stops that
 thread, and no signal reaches the call either; the parent stops such a
 child after that much silence, not at the end of all its work's limits (a
-Markdown parser's searches: three stuck children held 69 s of an 84 s
-budget, and 88 survivors went unsearched).
+search child's: up to 23 s, for ten survivors' shares of 0.5 s).
 
 A child must report its verdict explicitly through a pipe: a child that dies,
 or exits 0 without writing, is ``died`` (an ``error`` mutant), never a pass.
