@@ -4,6 +4,7 @@ on a fake clock: the budget split, the deadline, and what a stopped child left."
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from pytest_escape.execution import stage as stage_module
-from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Job, Outcome
+from pytest_escape.execution.pool import DIED, REPORTED, TIMED_OUT, Job, Outcome, run_forked
 from pytest_escape.execution.protocol import MutantJob, WitnessFound, WitnessOptions, to_json
 from pytest_escape.execution.stage import BudgetedStage, share, stopped, verification_runs
 from pytest_escape.execution.witnesses import WitnessStage
@@ -98,6 +99,28 @@ def test_a_stopped_child_says_whether_it_hung_or_died() -> None:
     job = Job(key="witness m.f", timeout=42.4, run=lambda: {})
     assert stopped(job, Outcome(TIMED_OUT), " (a hint)") == "no answer after 42 s (a hint)"
     assert stopped(job, Outcome(DIED, detail="child killed by SIGSEGV")) == "child killed by SIGSEGV"
+    silent = Outcome(TIMED_OUT, detail="no sign of life for 8 s")
+    assert stopped(job, silent, " (a hint)") == "no sign of life for 8 s (a hint)"
+
+
+def _stuck_in_c() -> dict[str, Any]:
+    re.match(r"(a+)+b", "a" * 40)  # backtracks for hours, holding the interpreter
+    return {}
+
+
+def test_a_stage_s_child_stuck_in_c_code_is_stopped_by_its_silence() -> None:
+    """A search or check child writes a sign of life while Python runs; one
+    stuck in C code is silent, and stopped long before its work's limit."""
+    stage = Searches(60.0, 40, 1, 1.0, lambda tests: None)
+    try:
+        job = stage.child("search m.f", 40, _stuck_in_c, ("witness",), 1.0)
+        assert job.timeout == stage_module.SETUP_SECONDS + 1.5 * 40  # 75 s
+        assert job.silent_limit == stage_module.SILENT_SECONDS
+        outcomes: list[Outcome] = []
+        run_forked([dataclasses.replace(job, silent_limit=1.0)], 1, lambda _j, o: outcomes.append(o))
+        assert [(o.kind, o.detail) for o in outcomes] == [(TIMED_OUT, "no sign of life for 1 s")]
+    finally:
+        stage.close()
 
 
 def test_a_verification_that_never_answered_is_a_failed_or_dead_run_of_each_test() -> None:
