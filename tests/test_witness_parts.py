@@ -1383,13 +1383,13 @@ def test_a_generator_not_started_is_copied_and_written_as_the_call_that_made_it(
     assert list(pair[1]) == [1, 2, 9]
     # one already started stands somewhere no call can bring it back to
     next(made)
-    with pytest.raises(copying.Error, match="already started"):
+    with pytest.raises(copying.Error, match=r"a generator already under way \(count_up\) cannot be copied"):
         deep_copy(made)
 
     def local() -> Iterator[int]:
         yield 1
 
-    with pytest.raises(copying.Error, match="local function"):
+    with pytest.raises(copying.Error, match=r"made by .*<locals>\.local, which has no name in its module"):
         deep_copy(local())
 
 

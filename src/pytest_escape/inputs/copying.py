@@ -271,8 +271,12 @@ def _generator(x: types.GeneratorType[Any, Any, Any], memo: dict[int, Any]) -> A
     a token stream a filter is handed (``stmt.flatten()``) was never kept:
     a tokenizer's 48 survivors "unexplorable"."""
     made = generator_call(x)
+    if made is None and inspect.getgeneratorstate(x) != inspect.GEN_CREATED:
+        raise copy.Error(f"a generator already under way ({x.__qualname__}) cannot be copied")
     if made is None:
-        raise copy.Error("a generator already started, or made by a local function, cannot be copied")
+        raise copy.Error(
+            f"a generator made by {x.__qualname__}, which has no name in its module, cannot be copied"
+        )
     args = copy.deepcopy(made.args, memo)
     kwargs = copy.deepcopy(dict(made.kwargs), memo)
     y = made.function(*args, **kwargs)
