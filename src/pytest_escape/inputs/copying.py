@@ -268,8 +268,9 @@ def generator_call(gen: types.GeneratorType[Any, Any, Any]) -> GeneratorCall | N
 def _generator(x: types.GeneratorType[Any, Any, Any], memo: dict[int, Any]) -> Any:
     """A copy of a generator not started yet: its function called again on
     copies of its arguments.  ``copy.deepcopy`` refuses every generator, and
-    a token stream a filter is handed (``stmt.flatten()``) was never kept:
-    a tokenizer's 48 survivors "unexplorable"."""
+    a token stream a filter is handed was never kept: a tokenizer's 48
+    survivors "unexplorable" (5 of them are handed generators not started
+    yet; the other 43 stay unexplorable, theirs being under way)."""
     made = generator_call(x)
     if made is None and inspect.getgeneratorstate(x) != inspect.GEN_CREATED:
         raise copy.Error(f"a generator already under way ({x.__qualname__}) cannot be copied")

@@ -715,7 +715,7 @@ def _generator_source(value: types.GeneratorType[Any, Any, Any], source: Callabl
     (``TokenList.flatten(statement)``), its arguments written by ``source``."""
     made = generator_call(value)
     if made is None:
-        raise NotLiteral("a generator already started, or made by a local function, cannot be written")
+        raise NotLiteral(f"a generator under way, or made by {value.__qualname__}, cannot be written")
     found = importable_name(made.function)
     if found is None:
         raise NotLiteral(f"{made.function.__qualname__} cannot be imported by name")
