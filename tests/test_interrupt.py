@@ -16,6 +16,7 @@ import pytest
 from conftest import Project
 
 from pytest_escape.execution.protocol import PhaseDone
+from pytest_escape.execution.runner import EventsWhole
 from pytest_escape.execution.worker import Emitter, _remove_if_orphaned
 
 SLOW_TESTS = """
@@ -276,6 +277,38 @@ def interrupted_when(
     assert proc.wait(timeout=30) == 2, output
     assert sorted(p.name for p in tmp.glob("pytest-escape-*")) == []
     return output
+
+
+def test_ctrl_c_inside_an_event_lands_when_the_event_is_handled_whole() -> None:
+    """A SIGINT that arrives while one worker event is handled is raised when
+    that event's every step is done (cached, gathered, traced), so the
+    summary, the cache and the trace agree; between events it is raised at
+    once, and pytest's own handler is back afterwards."""
+    whole = EventsWhole()
+    steps: list[str] = []
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # an xdist worker may ignore it
+    try:
+        _ctrl_c_inside_an_event(whole, steps)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _ctrl_c_inside_an_event(whole: EventsWhole, steps: list[str]) -> None:
+    with whole.installed():
+        with pytest.raises(KeyboardInterrupt):
+            with whole.event():
+                steps.append("cached")
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.01)  # where a bare handler raises
+                steps.append("gathered")
+                steps.append("traced")
+        assert steps == ["cached", "gathered", "traced"]
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        with whole.event():  # nothing noted is left over
+            steps.append("next")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def headline_of(output: str) -> str:

@@ -11,7 +11,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+import threading
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,17 +96,19 @@ def run_worker(plan: WorkerPlan, cwd: Path, on_event: Callable[[WorkerEvent], No
         os.close(write_fd)
         try:
             trace = os.environ.get("PYTEST_ESCAPE_TRACE")  # developer aid: raw worker events
-            with os.fdopen(read_fd, "r", encoding="utf-8") as events:
+            whole = EventsWhole()
+            with os.fdopen(read_fd, "r", encoding="utf-8") as events, whole.installed():
                 for line in events:
-                    event = decode_event(line)
-                    on_event(event)
-                    gather(event, report)
-                    if trace:
-                        # after the event is handled (a verdict or witness
-                        # cached): a Ctrl-C sent on seeing it in the trace
-                        # lands after, not between the trace and the cache
-                        with open(trace, "a", encoding="utf-8") as out:
-                            out.write(line)
+                    with whole.event():
+                        event = decode_event(line)
+                        on_event(event)
+                        gather(event, report)
+                        if trace:
+                            # after the event is handled (a verdict or
+                            # witness cached): what the trace shows, the
+                            # summary and the cache hold
+                            with open(trace, "a", encoding="utf-8") as out:
+                                out.write(line)
             report.returncode = proc.wait()
         except KeyboardInterrupt:
             # Ctrl-C: the verdicts that landed are the partial result
@@ -119,6 +124,55 @@ def run_worker(plan: WorkerPlan, cwd: Path, on_event: Callable[[WorkerEvent], No
         return report
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+class EventsWhole:
+    """Ctrl-C lands between two worker events, never inside one.
+
+    An event is handled in steps: the caller's ``on_event`` (which caches
+    a verdict or a witness), ``gather`` (the report the interrupted
+    summary is built from), the developer's trace.  A KeyboardInterrupt
+    raised between two of them left a witness cached but missing from the
+    summary, or in the summary but not in the trace (the interrupt test
+    failed that way now and then).  While ``event()`` runs, a SIGINT is
+    noted and raised as KeyboardInterrupt when it ends.
+
+    Only pytest's own handler (``signal.default_int_handler``) in the main
+    thread is replaced: a handler of the user's stays as it is.
+    """
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.noted = False
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread() or (
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        ):
+            yield
+            return
+        signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def _on_sigint(self, signum: int, frame: types.FrameType | None) -> None:
+        if not self.busy:
+            raise KeyboardInterrupt
+        self.noted = True
+
+    @contextmanager
+    def event(self) -> Iterator[None]:
+        self.busy = True
+        try:
+            yield
+        finally:
+            self.busy = False
+        if self.noted:
+            self.noted = False
+            raise KeyboardInterrupt
 
 
 def gather(event: WorkerEvent, report: WorkerReport) -> None:
