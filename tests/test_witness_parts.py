@@ -2937,3 +2937,16 @@ def test_an_input_the_original_disagrees_with_itself_on_is_no_witness() -> None:
     assert (found.verdict, found.call.as_dict()) == (WITNESSED, {"x": 0}), found
     # the witness was run on the original twice (in the search and again when confirmed)
     assert steady.calls.count((0, None)) >= 3
+
+
+def test_the_search_again_outside_the_domain_gets_the_survivor_s_share_not_the_stage_s() -> None:
+    """Given what the whole stage had left, one search outside the tests'
+    domain ran its child past its limit, and the survivors after it in that
+    child were never searched (a Markdown parser)."""
+    from pytest_escape.witness.job import outside_share
+
+    assert outside_share(0.5, 60.0) == 0.5
+    assert outside_share(3.0, 60.0) == 3.0
+    assert outside_share(0.1, 60.0) == 0.5  # at least half a second
+    assert outside_share(3.0, 1.0) == 1.0  # never past the stage's end
+    assert outside_share(3.0, -2.0) == 0.5  # but that half second

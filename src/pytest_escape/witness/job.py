@@ -273,7 +273,7 @@ def _search_one(
     search = Search(caller, mutant_id, probe, share, examples, options.seed, domain, writable(target))
     finding = search.run(strategy)
     if finding.verdict != WITNESSED and search.stray is not None:
-        finding = _outside(search, strategy, max(allowance.left(), 0.5))
+        finding = _outside(search, strategy, outside_share(share, allowance.left()))
     if finding.verdict in PLANTED_AFTER:
         # after an input the search drew outside the domain: that one shrinks
         finding = search.planted() or finding
@@ -327,6 +327,19 @@ def _fault(error: Exception) -> str:
     """A fault of ours, in one line: what was raised, and where."""
     where = traceback.extract_tb(error.__traceback__)[-1]
     return f"{type(error).__name__}: {error} ({os.path.basename(where.filename)}:{where.lineno})"
+
+
+def outside_share(share: float, left: float) -> float:
+    """The seconds of the search again without the domain (``_outside``): the
+    survivor's own share, at least half a second, never more than the stage
+    has left (but that half second).
+
+    It was given all that the stage had left.  A search that then drew
+    slow inputs ran its child past the child's limit (a Markdown parser's:
+    "no answer after 23 s" while Python ran on), and the survivors after it
+    in that child got no search at all; a survivor whose witness lies only
+    outside gets more time in the deeper round, with the others'."""
+    return min(max(share, 0.5), max(left, 0.5))
 
 
 def _outside(search: Search, strategy: Any, seconds: float) -> Finding:
