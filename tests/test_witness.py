@@ -129,12 +129,24 @@ def _by_function(mutants: dict[str, dict[str, Any]]) -> dict[str, list[dict[str,
     return out
 
 
+#: fewer inputs per search (and so 500 in the deeper round, not 1,000) for the
+#: runs whose verdicts do not hang on how many: the suite's time
+QUICK = ("--escape-examples", "100")
+
+
 def _searched(project: Project, files: dict[str, str], budget: int, *args: str) -> Any:
     """A run of ``files`` with the witness search alone (seed 1, no property
     checks, ``budget`` seconds, and ``args``), which must pass."""
     project.write(files)
     result = project.run(
-        "--escape-witness-budget", str(budget), "--escape-seed", "1", "--escape-property-budget", "0", *args
+        "--escape-witness-budget",
+        str(budget),
+        "--escape-seed",
+        "1",
+        "--escape-property-budget",
+        "0",
+        *QUICK,
+        *args,
     )
     assert result.ret == 0, result.stdout.str()
     return result
@@ -308,7 +320,7 @@ def test_a_line_the_search_never_reaches_is_not_called_equivalent(project: Proje
     inputs never reach it, so finding no difference there is no evidence, and the
     survivor is neither called equivalent nor taken out of the score."""
     project.write({"modes.py": MODES, "test_modes.py": MODES_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     strict = [
         m
@@ -966,7 +978,7 @@ def test_a_receiver_of_many_linked_nodes_is_written_as_its_items(project: Projec
     items, given to its own constructor, make the same object, and the test
     is written that way and verified."""
     project.write({"chain.py": CHAIN, "test_chain.py": CHAIN_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     summing = [m for m in project.mutants().values() if m["before"] == ["            result += link.value"]]
     assert summing and all(m["status"] == "survived" for m in summing)
@@ -1033,7 +1045,7 @@ def test_a_receiver_is_taken_to_a_state_another_test_reached(project: Project) -
     it with ``put('', ...)``: that call, replayed on a receiver, is the
     witness, and the regression test replays it too."""
     project.write({"prefixes.py": PREFIXES, "test_prefixes.py": PREFIXES_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     (root,) = [
         m
@@ -1087,7 +1099,7 @@ def test_a_slotted_instance_recorded_before_its_init_breaks_no_search(project: P
     every survivor of portion's ``Interval.__init__`` was "the search itself
     failed".  Now each is witnessed and its test pins the slot."""
     project.write({"span.py": SPAN, "test_span.py": SPAN_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
     assert len(survivors) == 2, survivors
@@ -1123,7 +1135,7 @@ def test_a_generator_s_regression_test_draws_it(project: Project) -> None:
     tests wrote the bare call, which raised nothing on the original code
     (pygtrie's ``iteritems`` witnesses were dropped: "DID NOT RAISE")."""
     project.write({"walk.py": WALK, "test_walk.py": WALK_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     (missing,) = [m for m in project.mutants().values() if m["after"] == ["        raise KeyError(None)"]]
     w = _witness(missing)
@@ -1165,7 +1177,7 @@ def test_a_state_that_holds_objects_is_pinned_where_the_mutant_left_it_otherwise
     The part the mutant left otherwise is pinned instead, and the test is
     verified against the untouched source like any other."""
     project.write({"org.py": ORG, "test_org.py": ORG_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     (survivor,) = [
         m
@@ -1340,7 +1352,7 @@ def test_a_receiver_built_with_a_random_id_is_set_aside_not_the_verdict(project:
     witnesses.  The private ``__weight`` is searched too, by its stored name
     (it was "not a function")."""
     project.write({"tickets.py": TICKETS, "test_tickets.py": TICKETS_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     survivors = [m for m in project.mutants().values() if m["status"] == "survived"]
     tagging = [m for m in survivors if m["function"] == "Ticket.tag" and "not in" in m["before"][0]]
@@ -1387,7 +1399,7 @@ def test_a_property_setter_is_searched_by_assigning(project: Project) -> None:
     tests' objects and values, and its test assigns (``obj.target = 31``);
     its survivors were "not a function"."""
     project.write({"thermostat.py": THERMOSTAT, "test_thermostat.py": THERMOSTAT_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     setting = [
         m
@@ -1838,7 +1850,7 @@ def test_what_a_call_warns_is_behaviour_too(project: Project) -> None:
     regression test pins the warning: before, warnings were silenced during
     the search's calls, and such mutants were called likely equivalent."""
     project.write({"notes.py": NOTES, "test_notes.py": NOTES_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     shouting = [
         m
@@ -1992,7 +2004,7 @@ def test_a_property_is_searched_through_its_getter_and_read_in_its_test(project:
     the attribute (both were "not a function", unexplorable: 24 of pygtrie's
     25 unexplorable survivors)."""
     project.write({"shapes.py": SHAPES, "test_shapes.py": SHAPES_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     survivors = [
         m for m in project.mutants().values() if m["status"] == "survived" and "area" in m["function"]
@@ -2031,7 +2043,7 @@ def test_a_comparison_is_searched_with_a_foreign_operand(project: Project) -> No
     answering: no test compares with None, so the search offers it (one of
     pygtrie's "likely equivalent" verdicts was this)."""
     project.write({"money.py": MONEY, "test_money.py": MONEY_TESTS})
-    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1")
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
     assert result.ret == 0, result.stdout.str()
     flipped = [m for m in project.mutants().values() if "if type(other) is type(None):" in m["after"][0]]
     assert len(flipped) == 1 and flipped[0]["status"] == "survived", project.mutants()
