@@ -2342,6 +2342,11 @@ def test_a_long_text_that_repeats_a_unit_is_written_as_a_product() -> None:
     varied = "".join(chr(65 + i % 26) + str(i) for i in range(100))
     assert literal(varied).source == repr(varied)
     assert describe("stuff" * 20000) == "'stuff' * 20000"
+    # a unit of up to 40 characters, each checked by one slice comparison
+    forty, forty_one = "".join(chr(48 + i) for i in range(40)), "".join(chr(48 + i) for i in range(41))
+    assert literal(forty * 5).source == f"({forty!r} * 5)"
+    assert literal(forty_one * 5).source == repr(forty_one * 5)
+    assert literal("x" + "ab" * 200).source == repr("x" + "ab" * 200)
 
 
 def test_an_int_too_long_for_decimal_is_shown_and_written_in_hex() -> None:
@@ -2950,3 +2955,28 @@ def test_the_search_again_outside_the_domain_gets_the_survivor_s_share_not_the_s
     assert outside_share(0.1, 60.0) == 0.5  # at least half a second
     assert outside_share(3.0, 1.0) == 1.0  # never past the stage's end
     assert outside_share(3.0, -2.0) == 0.5  # but that half second
+
+
+def test_a_test_s_line_is_searched_with_two_of_the_code_s_marks_put_in() -> None:
+    """A branch on characters in an order (a space where the indent ends, a
+    tab later in the line: a Markdown list parser's continuation lines)
+    needs two of the code's own marks in one input.  The search's strings
+    were the tests' lines with one character edited, or random text, and
+    never held both; the tests' lines grown as the property checks grow
+    them (``structured``: runs, marks, two marks) do."""
+    import inspect
+    import random
+
+    from hypothesis import find
+
+    from pytest_escape.inputs.strategies import hypothesis_settings
+
+    line = inspect.Parameter("line", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    observed = ["- foo", "  bar baz", "1. one", "    code", "> quote"]
+    strategy = parameter_strategy(line, str, observed, Seeds.from_code([], extra=[" ", "\t"]))
+
+    def space_then_tab(text: str) -> bool:
+        return " " in text and "\t" in text[text.index(" ") :]
+
+    found = find(strategy, space_then_tab, settings=hypothesis_settings(200), random=random.Random(0))
+    assert space_then_tab(found)

@@ -55,6 +55,7 @@ from .literals import (
     settled,
     shaped,
 )
+from .structured import structured
 from .themselves import is_sentinel
 
 MAX_SEEDS = 40
@@ -374,6 +375,13 @@ def _from_observed(
     strings = _unique(v for v in observed if type(v) is str)
     if strings:
         parts.append(_edited(strings))
+        # runs, separators and escapes put in (the property checks' inputs):
+        # a branch on characters in an order (a space, then a tab later in
+        # the line) needs two of the code's own marks together, which a
+        # one-character edit of a test's line almost never makes
+        grown = structured(strings, seeds.strings)
+        if grown is not None:
+            parts.append(grown)
     lists = [v for v in observed if type(v) in (list, tuple)]
     elements = [e for v in lists for e in v]
     if elements:
