@@ -2980,3 +2980,25 @@ def test_a_test_s_line_is_searched_with_two_of_the_code_s_marks_put_in() -> None
 
     found = find(strategy, space_then_tab, settings=hypothesis_settings(200), random=random.Random(0))
     assert space_then_tab(found)
+
+
+def test_a_part_without_a_literal_of_another_class_than_the_mutant_s_is_pinned_by_its_class() -> None:
+    """``action="store_true"`` -> ``action=None``: the parsers differ in an
+    action's class, whose attributes hold the parser itself and have no
+    literal; the regression test pins the class's name, on the way to it."""
+    import argparse
+
+    from pytest_escape.witness.regression import _pin_value
+
+    def parser(action: Any) -> argparse.ArgumentParser:
+        made = argparse.ArgumentParser(prog="p")
+        made.add_argument("--strip", action=action, default=False)
+        return made
+
+    ours, theirs = parser("store_true"), parser(None)
+    lines, imports = _pin_value(ours, CallOutcome(RETURNED, value=theirs))
+    assert imports == set() and len(lines) == 1, lines
+    assert lines[0].startswith("assert type(result.")
+    assert lines[0].endswith(".__qualname__ == '_StoreTrueAction'")
+    assert eval(lines[0].removeprefix("assert "), {"result": ours})
+    assert not eval(lines[0].removeprefix("assert "), {"result": theirs})

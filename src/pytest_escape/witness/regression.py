@@ -290,6 +290,12 @@ def _pin_value(
         if mutant.kind == RETURNED and (path := difference_path(value, mutant.value)):
             # no literal for the whole: pin the one part that differs
             return _pin_part(value, mutant.value, path, subject, known or {})
+        if mutant.kind == RETURNED and _type_name(value) != _type_name(mutant.value):
+            # no literal, and of another class than the mutant's: the class
+            # tells them apart (an argparse action stored as ``store_true``
+            # or as a plain store; its attributes hold its parser, and no
+            # literal: 10 witnesses of a command line's parser had no test)
+            return [f"assert type({subject}).__qualname__ == {_type_name(value)!r}"], set()
         if shaped(value) is not value:
             # a plain object: its attributes are what a caller sees
             state = compared(vars(value))
@@ -315,6 +321,10 @@ def _pin_value(
             # equal by ==, yet different (key order): the repr tells
             lines.append(f"assert repr({subject}) == {safe_repr(value, 4000)!r}")
     return lines, pinned.imports
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__qualname__
 
 
 def _pin_stream(
