@@ -3002,3 +3002,20 @@ def test_a_part_without_a_literal_of_another_class_than_the_mutant_s_is_pinned_b
     assert lines[0].endswith(".__qualname__ == '_StoreTrueAction'")
     assert eval(lines[0].removeprefix("assert "), {"result": ours})
     assert not eval(lines[0].removeprefix("assert "), {"result": theirs})
+
+
+def test_a_long_text_s_repr_is_made_once_and_is_the_text_s_own() -> None:
+    """A search reads the reprs of its inputs again and again, and a long
+    text's is kept by identity: the same text gives the same repr without
+    making it again, and another text of the same length its own."""
+    from pytest_escape.inputs import compare
+
+    first, second = "a" * 20_000 + "'", "b" * 20_000 + '"'
+    assert compare.stable_repr(first) == repr(first) and compare.stable_repr(second) == repr(second)
+    kept = compare._LONG_REPRS[id(first)]
+    assert kept[0] is first and compare.stable_repr(first) is kept[1]
+    for n in range(compare._LONG_KEPT + 1):  # only the last few are kept
+        compare.stable_repr(str(n) * 20_000)
+    assert id(first) not in compare._LONG_REPRS or compare._LONG_REPRS[id(first)][0] is first
+    assert compare.stable_repr(first) == repr(first)
+    assert compare.safe_repr(b"x" * 20_000, 50) == repr(b"x" * 20_000)[:47] + "..."

@@ -117,6 +117,38 @@ def int_repr(value: int) -> str:
         return hex(value)
 
 
+#: a text this long has its ``repr`` kept (``_long_repr``)
+_LONG = 10_000
+#: the ``repr`` of the last long texts, by identity, each held with its text
+#: (so that its id is not another's while it is here)
+_LONG_REPRS: dict[int, tuple[str | bytes, str]] = {}
+#: at most this many, of at most this many characters in all (texts and reprs)
+_LONG_KEPT = 16
+_LONG_KEPT_CHARS = 8_000_000
+
+
+def _long_repr(value: str | bytes) -> str:
+    """``repr`` of a long text, made once per text.
+
+    A search reads its inputs' reprs again and again (to tell the tests'
+    values apart, for each strategy it builds, and each call's key), and a
+    Markdown parser's tests pass one document of a million characters:
+    a fifth of its searches' time was ``repr`` of the same few texts.  A
+    text cannot change, so its repr is kept while it is among the last few."""
+    kept = _LONG_REPRS.get(id(value))
+    if kept is not None and kept[0] is value:
+        return kept[1]
+    text = repr(value)
+    size = len(value) + len(text)
+    if size <= _LONG_KEPT_CHARS:
+        held = sum(len(v) + len(t) for v, t in _LONG_REPRS.values())
+        while _LONG_REPRS and (len(_LONG_REPRS) >= _LONG_KEPT or held + size > _LONG_KEPT_CHARS):
+            oldest, old_text = _LONG_REPRS.pop(next(iter(_LONG_REPRS)))
+            held -= len(oldest) + len(old_text)
+        _LONG_REPRS[id(value)] = (value, text)
+    return text
+
+
 def stable_repr(value: Any, depth: int = 0) -> str:
     """``repr``, with the items of sets in sorted order, also inside lists,
     tuples and dicts: a set of strings is iterated in another order under
@@ -129,6 +161,8 @@ def stable_repr(value: Any, depth: int = 0) -> str:
         return "<os.environ>"
     if kind is int:
         return int_repr(value)
+    if (kind is str or kind is bytes) and len(value) >= _LONG:
+        return _long_repr(value)
     if depth > 5 or kind not in (set, frozenset, list, tuple, dict):
         return repr(value)
     if kind is dict:
