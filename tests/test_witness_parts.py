@@ -782,6 +782,20 @@ def test_an_emitted_test_that_writes_files_is_not_shown(tmp_path: Any) -> None:
     assert writes_files(clean) is None
 
 
+def test_a_test_whose_code_prints_without_a_newline_still_gets_its_answer(tmp_path: Any) -> None:
+    """The fresh interpreter answers on the last line of its stdout.  Code
+    under test that wrote there without a newline (a command line's
+    formatted output) once put the answer after its text, and the tests of
+    that suite were dropped as "gave no answer: exit status 0"."""
+    from pytest_escape.inputs.verify import verify_tests
+
+    tests = [
+        ("import sys\ndef test_p():\n    sys.stdout.write('select *')\n", "test_p"),
+        ("def test_q():\n    assert 1 + 1 == 2\n", "test_q"),
+    ]
+    assert [a["outcome"] for a in verify_tests(tests, None, 5.0, str(tmp_path))] == ["passed", "passed"]
+
+
 def test_iterators_are_held_as_items_and_rebuilt_for_every_run() -> None:
     from pytest_escape.inputs.calls import fresh
     from pytest_escape.inputs.literals import OneShot, settled
