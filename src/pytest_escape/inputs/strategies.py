@@ -375,10 +375,13 @@ def _from_observed(
     strings = _unique(v for v in observed if type(v) is str)
     if strings:
         parts.append(_edited(strings))
-        # runs, separators and escapes put in (the property checks' inputs):
-        # a branch on characters in an order (a space, then a tab later in
-        # the line) needs two of the code's own marks together, which a
-        # one-character edit of a test's line almost never makes
+    if strings and not valid_only:
+        # runs, separators and escapes put in, for the search: a branch on
+        # characters in an order (a space, then a tab later in the line)
+        # needs two of the code's own marks together, which a one-character
+        # edit of a test's line almost never makes (the property checks,
+        # ``valid_only``, draw these on their own, for the transformed
+        # argument alone)
         grown = structured(strings, seeds.strings)
         if grown is not None:
             parts.append(grown)
