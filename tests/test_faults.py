@@ -16,7 +16,7 @@ LOOP = "while True:\n        try:\n            time.sleep(0.01)\n        except:
 #: where a mutant notes the processes it leaves behind ({pids} in a statement)
 PIDS = "pids.txt"
 HOARD = "hoard = [bytearray(1 << 20) for _ in range(100_000)]"
-PRINT = 'sys.stdout.write("x" * 20_000_000)\n    sys.stderr.write("y" * 20_000_000)\n    return "printed"'
+PRINT = 'sys.stdout.write("x" * 5_000_000)\n    sys.stderr.write("y" * 5_000_000)\n    return "printed"'
 THREAD = 'threading.Thread(target=time.sleep, args=(300,)).start()\n    return "left a thread"'
 SPAWN = 'note({pids}, subprocess.Popen(["sleep", "300"]).pid)\n    return "left a process"'
 # a grandchild that keeps the child's pipe open: the verdict must not wait for it
