@@ -1119,8 +1119,8 @@ def _period(value: str | bytes) -> int | None:
     Each ``p`` is one comparison of two slices, done in C.  The prefix
     function of Knuth, Morris and Pratt, which finds any period, ran in
     Python over every character: a search on a Markdown parser whose tests
-    pass 100,000-character documents spent a third of its time there, in
-    the ``repr`` of each input."""
+    pass documents of up to a million characters spent a third of its time
+    there, in the ``repr`` of each input."""
     for p in range(1, min(_UNIT_MOST, len(value)) + 1):
         # the first hundred characters before the whole: each slice is a copy
         head = value[p : p + 100]
