@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import subprocess
+import sys
 import typing
 from pathlib import Path
 from typing import Any
@@ -122,3 +124,20 @@ def test_nothing_on_the_worker_wire_is_untyped() -> None:
     for root in [WorkerPlan, *EVENT_TYPES.values(), *CHILD_MESSAGES]:
         untyped = [where for where, tp in hints_reachable(root) if tp is Any]
         assert untyped == [], f"{root.__name__} carries Any at {untyped}"
+
+
+def test_hypothesis_is_imported_only_by_a_stage_that_searches() -> None:
+    """The main process and the worker import Hypothesis (a tenth of a second
+    or more) only when a witness search or a property check runs: a run whose
+    budgets are 0, or whose mutants are all killed, never needs it."""
+    modules = ["pytest_escape.plugin", "pytest_escape.session", "pytest_escape.execution.worker"]
+    code = (
+        f"import sys\nfor m in {modules!r}: __import__(m)\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] == 'hypothesis'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+    # and the stages that search do import it: the check above would notice nothing otherwise
+    code = "import sys, pytest_escape.execution.witnesses; print('hypothesis' in sys.modules)"
+    searching = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert searching.stdout.strip() == "True"

@@ -65,8 +65,8 @@ from pytest_escape.inputs.literals import (
     setup_lines,
     shaped,
 )
+from pytest_escape.inputs.recorded import Call
 from pytest_escape.inputs.strategies import (
-    Call,
     Seeds,
     Unexplorable,
     constructor_strategy,
@@ -852,7 +852,7 @@ def test_a_coroutine_function_is_called_to_its_end_in_a_fresh_loop_each_time() -
         import asyncio, sys, types
         from pytest_escape.inputs.calls import Caller, resolve
         from pytest_escape.inputs.sandbox import Guard
-        from pytest_escape.inputs.strategies import Call
+        from pytest_escape.inputs.recorded import Call
         module = types.ModuleType("m")
         exec(
             "import asyncio\\n"
@@ -884,10 +884,10 @@ def test_hypothesis_tables_are_built_once_and_copied_into_each_fresh_home(tmp_pa
     unicode tables took two seconds a stage: they are kept between runs.
     Each warm-up runs in a fresh interpreter, as in a worker: one that has
     the tables in memory already writes none."""
-    from pytest_escape.inputs.strategies import TABLES
+    from pytest_escape.inputs.hypothesis_home import TABLES
 
     def warm_up(home: str, cache: Path) -> Path:
-        code = "import sys; from pytest_escape.inputs.strategies import warm_up; warm_up(sys.argv[1])"
+        code = "import sys; from pytest_escape.inputs.hypothesis_home import warm_up; warm_up(sys.argv[1])"
         env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
         subprocess.run([sys.executable, "-c", code, str(tmp_path / home)], env=env, check=True)
         return tmp_path / home / TABLES
@@ -911,7 +911,7 @@ def test_the_project_s_constants_are_read_before_the_fork_and_kept_between_runs(
     (tmp_path / "project" / "planted.py").write_text("LIMIT = 987654321\n")
     code = (
         "import sys; sys.path.insert(0, sys.argv[2]); import planted\n"
-        "from pytest_escape.inputs.strategies import warm_up\n"
+        "from pytest_escape.inputs.hypothesis_home import warm_up\n"
         "from hypothesis.internal.conjecture import providers\n"
         "warm_up(sys.argv[1])\n"
         "print(987654321 in providers._local_constants.integers)\n"
@@ -1913,8 +1913,8 @@ def test_a_method_call_without_its_receiver_is_not_written_and_says_why() -> Non
 
     from pytest_escape.inputs.calls import resolve
     from pytest_escape.inputs.literals import OMITTED, NotLiteral
+    from pytest_escape.inputs.recorded import Call
     from pytest_escape.inputs.rendering import call_source
-    from pytest_escape.inputs.strategies import Call
 
     module = types.ModuleType("receiverless")
     exec("class Spec:\n    def __init__(self, *parts):\n        self.parts = parts\n", module.__dict__)
@@ -1934,8 +1934,8 @@ def test_a_constructor_on_a_new_instance_is_written_and_shown_as_the_class_s_cal
 
     from pytest_escape.inputs.calls import resolve
     from pytest_escape.inputs.literals import Bare, constructs_plainly, describe_call
+    from pytest_escape.inputs.recorded import Call
     from pytest_escape.inputs.rendering import call_source
-    from pytest_escape.inputs.strategies import Call
 
     module = types.ModuleType("constructed")
     source = "class Spec:\n    def __init__(self, text, strict=False):\n        self.text = text\n"
@@ -2058,8 +2058,8 @@ def test_a_function_a_test_defined_is_written_as_its_own_def_before_the_call() -
     import types
 
     from pytest_escape.inputs.calls import resolve
+    from pytest_escape.inputs.recorded import Call
     from pytest_escape.inputs.rendering import call_source
-    from pytest_escape.inputs.strategies import Call
 
     def in_dollars(amount: int, sign: str = "$") -> str:
         """Shown as money."""
@@ -2138,8 +2138,8 @@ def test_a_method_of_an_instance_passed_as_a_value_is_written_as_its_attribute()
     import types
 
     from pytest_escape.inputs.calls import resolve
+    from pytest_escape.inputs.recorded import Call
     from pytest_escape.inputs.rendering import call_source
-    from pytest_escape.inputs.strategies import Call
 
     module = types.ModuleType("calling")
     exec("def call(func, value):\n    return func(value)\n", module.__dict__)
@@ -2736,7 +2736,7 @@ def test_an_input_that_does_not_bind_is_no_outcome_of_the_code() -> None:
         import sys, types
         from pytest_escape.inputs.calls import Caller, resolve
         from pytest_escape.inputs.sandbox import Guard
-        from pytest_escape.inputs.strategies import Call
+        from pytest_escape.inputs.recorded import Call
         module = types.ModuleType("m")
         exec("def host(url):\\n    return url.split('/')[2]\\n", module.__dict__)
         sys.modules["m"] = module
@@ -2927,7 +2927,7 @@ class _CountingCaller:
 def _search(caller: _CountingCaller, examples: int = 30) -> Any:
     from hypothesis import strategies as st
 
-    from pytest_escape.inputs.strategies import Call
+    from pytest_escape.inputs.recorded import Call
     from pytest_escape.witness.search import Search
 
     search = Search(caller, "m.x_f__mutmut_1", None, 30.0, examples, 1)  # type: ignore[arg-type]

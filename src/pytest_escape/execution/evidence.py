@@ -53,7 +53,7 @@ from ..inputs.compare import LOGGED, PRINTED, RETURNED, WARNED, difference, same
 from ..inputs.copying import deep_copy
 from ..inputs.literals import describe_call
 from ..inputs.observe import held_by, made_by_test, test_frame_of
-from ..inputs.strategies import Call
+from ..inputs.recorded import Call
 from ..inputs.themselves import kept_as_themselves
 from ..model import END_STATE, Evidence
 from ..mutation.mutmut_adapter import mutated_codes, watching_calls

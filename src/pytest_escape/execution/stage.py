@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from ..inputs.hypothesis_home import warm_up
 from ..inputs.sandbox import Allowance
-from ..inputs.strategies import warm_up
 from ..inputs.verify import Test, verify_tests
 from ..lifetime import scratch
 from .pool import REPORTED, TIMED_OUT, Job, Outcome, heartbeat

@@ -57,7 +57,6 @@ from ..wording import plural
 from . import WORKER_ENV, evidence
 from .limits import Limits, plan_timing, timed_out
 from .pool import REPORTED, STOP, TIMED_OUT, Job, Outcome, Step, end_children, run_forked, step, stream
-from .properties import PropertyStage
 from .protocol import (
     Collected,
     Done,
@@ -85,7 +84,6 @@ from .protocol import (
     to_json,
 )
 from .stage import BudgetedStage, stopped
-from .witnesses import WitnessStage, class_tests_of, settled
 
 
 def _first_line(report: pytest.TestReport, root: str) -> str:
@@ -640,6 +638,12 @@ class WorkerPlugin:
     def _witnesses(self) -> None:
         # an extreme mutant's finding is the function's label, not a fault to witness
         survivors = [e for e in self.plan.jobs if self.verdicts[e.id].status == SURVIVED and not e.extreme]
+        if not survivors or self.plan.witness.budget == 0:
+            return
+        # imported only for a search that runs (as ``PropertyStage``): the
+        # search imports Hypothesis, a tenth of a second of every run otherwise
+        from .witnesses import WitnessStage, class_tests_of, settled
+
         options = settled(self.plan.witness, len(survivors), self.plan.workers)
 
         def found(mutant_id: str, finding: Witness) -> None:
@@ -660,18 +664,18 @@ class WorkerPlugin:
         def checked(result: PropertyResult, retry: bool) -> None:
             self.emit(PropertyChecked(result, retry))
 
-        self._stage(
-            Stage.PROPERTIES,
-            len(options.functions),
-            options.budget,
-            lambda: PropertyStage(
+        def make() -> BudgetedStage:
+            from .properties import PropertyStage  # Hypothesis: see _witnesses
+
+            return PropertyStage(
                 options,
                 self.plan.workers,
                 self._run_tests,
                 checked,
                 lambda module, function: self.emit(PropertiesChecked(module, function)),
-            ),
-        )
+            )
+
+        self._stage(Stage.PROPERTIES, len(options.functions), options.budget, make)
 
     def _stage(self, kind: Stage, count: int, budget: float, make: Callable[[], BudgetedStage]) -> None:
         """Run a budgeted stage on ``count`` items, between its start and its phase time."""

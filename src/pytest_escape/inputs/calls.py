@@ -41,8 +41,8 @@ from .identities import identities_of
 from .infection import Infection, ReadDefault
 from .literals import OMITTED, REBUILT, Bare
 from .logs import recording_logs
+from .recorded import Call, Then
 from .sandbox import CallTimeout, Guard, SandboxViolation, time_limit
-from .strategies import Call, Then
 from .themselves import kept_as_themselves
 
 FUNCTION = "function"

@@ -28,7 +28,7 @@ from .calls import attribute_name
 from .compare import same_value
 from .copying import deep_copy
 from .literals import Step
-from .strategies import Then, call_key
+from .recorded import Then, call_key
 from .themselves import kept_as_themselves
 
 #: calls of the function recorded while its tests run (deep copies)

@@ -31,7 +31,7 @@ from .literals import (
     shaped,
     stream_lines,
 )
-from .strategies import Call, Then
+from .recorded import Call, Then
 
 
 @dataclass

@@ -28,7 +28,6 @@ import io
 import os
 import pathlib
 import re
-import shutil
 import socket
 import textwrap
 import types
@@ -41,7 +40,6 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis import strategies as st
 
-from ..user_cache import keep_folder, prune, user_cache_dir
 from .compare import safe_repr
 from .literals import (
     OMITTED,
@@ -51,10 +49,10 @@ from .literals import (
     Step,
     Stepped,
     constructs_plainly,
-    describe,
     settled,
     shaped,
 )
+from .recorded import Call, Then, call_key
 from .structured import structured
 from .themselves import is_sentinel
 
@@ -493,104 +491,6 @@ def type_hints(function: Callable[..., Any]) -> dict[str, Any]:
         return {k: v for k, v in raw.items() if not isinstance(v, str)}
 
 
-@dataclass(frozen=True)
-class Then:
-    """A call of the function the target returns, made right after it: a
-    decorator factory's wrapper, a strategy's closure.  Which ``def`` it is
-    (its name and first line: the mutant's closure is another code object
-    of the same ``def``), and the arguments a test passed it, by parameter
-    name; ``star`` and ``double_star`` name its ``*args`` and ``**kwargs``."""
-
-    code: tuple[str, int]
-    arguments: tuple[tuple[str, Any], ...]
-    #: how deep its ``def`` is inside the target's (1: in its body)
-    depth: int = 1
-    star: str | None = None
-    double_star: str | None = None
-    #: how many of its first parameters may be passed by position, and must be
-    positional: int = 0
-    only_positional: int = 0
-
-    def split(self, arguments: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-        """``arguments`` (values by parameter name, in the order of the
-        ``def``) as a call's positional and keyword arguments: by keyword,
-        unless the parameter is positional-only or ``*args`` holds values
-        (which only positional ones can come before)."""
-        spread = list(arguments.get(self.star, ())) if self.star else []
-        args: list[Any] = []
-        kwargs: dict[str, Any] = {}
-        plain = [(k, v) for k, v in arguments.items() if k not in (self.star, self.double_star)]
-        for index, (name, value) in enumerate(plain):
-            if index < self.only_positional or (spread and index < self.positional):
-                args.append(value)
-            else:
-                kwargs[name] = value
-        kwargs.update(arguments.get(self.double_star, {}) if self.double_star else {})
-        return args + spread, kwargs
-
-
-@dataclass(frozen=True)
-class Call:
-    """One input: every parameter's value by name (``self`` included for methods)."""
-
-    arguments: tuple[tuple[str, Any], ...]
-    #: then calls of the closure the target returns, of the closure that
-    #: returns, ... (``Then``, one per level), as far as each returns one
-    then: tuple[Then, ...] = ()
-
-    @classmethod
-    def recorded(cls, arguments: dict[str, Any]) -> Call:
-        """A call the tests made, replayed: plain objects held by their attributes."""
-        return cls(tuple((k, shaped(v)) for k, v in arguments.items()))
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.arguments)
-
-    def planted(self, path: str, value: Any) -> Call | None:
-        """This call with what ``path`` names (``port``, ``self.port``,
-        ``self.parent.name``) holding ``value``; None where it names no
-        argument, or an attribute of one not held by its attributes (a
-        ``Shaped``), or an item."""
-        try:
-            node = ast.parse(path, mode="eval").body
-        except SyntaxError:
-            return None
-        names: list[str] = []
-        while isinstance(node, ast.Attribute):
-            names.insert(0, node.attr)
-            node = node.value
-        arguments = self.as_dict()
-        if not isinstance(node, ast.Name) or node.id not in arguments:
-            return None
-        held = _with_attribute(arguments[node.id], names, value)
-        if held is _UNPLANTED:
-            return None
-        return Call(tuple((k, held if k == node.id else v) for k, v in self.arguments), self.then)
-
-    def __repr__(self) -> str:
-        # Hypothesis may print an example; a half-built user object's own
-        # __repr__ can raise, which must not end the search
-        then = "".join(f", then={describe(dict(step.arguments))}" for step in self.then)
-        return "Call(" + ", ".join(f"{k}={describe(v)}" for k, v in self.arguments) + then + ")"
-
-
-_UNPLANTED = object()
-
-
-def _with_attribute(held: Any, names: list[str], value: Any) -> Any:
-    """``held`` with the attribute path ``names`` holding ``value`` (a new
-    ``Shaped`` at each step), or ``_UNPLANTED``."""
-    if not names:
-        return value
-    if not isinstance(held, Shaped) or names[0] not in dict(held.state):
-        return _UNPLANTED
-    inner = _with_attribute(dict(held.state)[names[0]], names[1:], value)
-    if inner is _UNPLANTED:
-        return _UNPLANTED
-    state = tuple((k, inner if k == names[0] else v) for k, v in held.state)
-    return Shaped(held.cls, state, held.origin)
-
-
 def _fillable(param: inspect.Parameter) -> bool:
     return param.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
@@ -955,11 +855,6 @@ def _variations(shapes: list[Shaped], seeds: Seeds, depth: int) -> st.SearchStra
     return st.fixed_dictionaries(fields).map(lambda state: Shaped(cls, tuple(state.items())))
 
 
-def call_key(arguments: dict[str, Any]) -> str:
-    """What tells two calls apart: their arguments' names, types and reprs."""
-    return repr(sorted((k, type(v).__qualname__, safe_repr(v, 10_000)) for k, v in arguments.items()))
-
-
 def unique_calls(observed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The first ``MAX_OBSERVED`` distinct calls, by their arguments' types and reprs."""
     out: list[dict[str, Any]] = []
@@ -1023,88 +918,3 @@ def hypothesis_settings(max_examples: int) -> settings:
         suppress_health_check=list(HealthCheck),
         print_blob=False,
     )
-
-
-#: Hypothesis's unicode tables in its home directory: the same for every
-#: project, and two seconds to build
-TABLES = "unicode_data"
-
-
-def hypothesis_cache() -> pathlib.Path:
-    """Where Hypothesis's tables and per-module constants are kept between
-    runs: the user's cache directory, one folder per Hypothesis version (the
-    files' format is Hypothesis's own)."""
-    from hypothesis import __version__
-
-    return user_cache_dir() / f"hypothesis-{__version__}"
-
-
-def warm_up(home: str) -> None:
-    """Build Hypothesis's character tables once, in the worker, before it forks.
-
-    They take seconds to compute and Hypothesis caches them under its home
-    directory, which each sandboxed child moves to a fresh scratch directory:
-    without this every child rebuilt them (8.7 of 10 s of a semver search).
-    The home is fresh for each stage, so the tables are kept in
-    ``hypothesis_cache()`` and copied in (2.1 s to build, 0.01 s to copy); a
-    cache that cannot be read or written only costs the two seconds.
-    """
-    from hypothesis import Phase, find, settings
-    from hypothesis import strategies as st
-    from hypothesis.configuration import set_hypothesis_home_dir
-
-    kept, tables = hypothesis_cache() / TABLES, pathlib.Path(home) / TABLES
-    try:
-        if kept.is_dir():
-            shutil.copytree(kept, tables, dirs_exist_ok=True)
-    except OSError:
-        pass
-    set_hypothesis_home_dir(home)
-    quick = settings(database=None, max_examples=1, phases=[Phase.generate], deadline=None)
-    for strategy in (st.text(), st.from_type(str), st.characters(codec="utf-8"), st.emails()):
-        try:
-            find(strategy, lambda _: True, settings=quick)
-        except Exception:  # noqa: BLE001 - a warm-up only
-            pass
-    if not kept.is_dir() and tables.is_dir():
-        keep_folder(tables, kept)
-    _parse_local_constants(pathlib.Path(home))
-
-
-#: Hypothesis's own cache of each module's constants, by source hash
-CONSTANTS = "constants"
-#: module versions whose constants are kept between runs
-CONSTANTS_KEPT = 5000
-
-
-def _parse_local_constants(home: pathlib.Path) -> None:
-    """Have Hypothesis read the constants of the project's modules now, once.
-
-    Hypothesis draws about one value in twenty from the literals of every
-    module loaded from outside site-packages, and parses their source the
-    first time a draw needs them, once per process.  Each search and check
-    child is a fresh fork, so each one parsed every module of the project
-    again: a third of a small project's witness search.  Parsed here, in the
-    worker before it forks, the children inherit the result, and a child
-    parses only a module it imports itself; the constants a draw sees are
-    the same.  The function is Hypothesis's own (not public): without it,
-    this only costs the time it would have saved.
-
-    Hypothesis keeps what it read in its home, one file per module source
-    (by hash); the home is fresh for each stage, so that folder is the one
-    kept in the user's cache, and a module is parsed once while its text
-    stays the same, not once per stage of every run.
-    """
-    kept = hypothesis_cache() / CONSTANTS
-    try:
-        kept.mkdir(parents=True, exist_ok=True)
-        (home / CONSTANTS).symlink_to(kept, target_is_directory=True)
-    except OSError:
-        pass  # read into the fresh home instead
-    try:
-        from hypothesis.internal.conjecture.providers import _get_local_constants
-
-        _get_local_constants()
-    except Exception:  # noqa: BLE001 - a speed-up only
-        pass
-    prune(kept, CONSTANTS_KEPT)

@@ -45,9 +45,9 @@ from ..inputs.compare import HUNG, RAISED, RETURNED, CallOutcome, exception_text
 from ..inputs.domain import Relation, learn, outside
 from ..inputs.literals import OMITTED, NotLiteral, describe_call
 from ..inputs.observe import global_constants, observe_calls
+from ..inputs.recorded import Call
 from ..inputs.sandbox import Allowance
 from ..inputs.strategies import (
-    Call,
     Seeds,
     Unexplorable,
     call_strategy,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..inputs.calls import Target
+from ..inputs.recorded import Call
 from ..inputs.rendering import call_source, exception_class, test_source
-from ..inputs.strategies import Call
 from ..model import CONTRACT, CRASH, DETERMINISM, IDEMPOTENCE, ROUND_TRIP
 
 _IDENTIFIER = re.compile(r"\W+")

@@ -39,9 +39,10 @@ from ..inputs.domain import Relation, learn, outside
 from ..inputs.identities import named
 from ..inputs.literals import Bare, NotLiteral, Step, describe_call
 from ..inputs.observe import global_constants, observe_calls, observe_with_steps
+from ..inputs.recorded import Call, Then
 from ..inputs.rendering import call_source
 from ..inputs.sandbox import Allowance
-from ..inputs.strategies import Call, Seeds, Then, Unexplorable, call_strategy, unique_calls, with_then
+from ..inputs.strategies import Seeds, Unexplorable, call_strategy, unique_calls, with_then
 from ..model import (
     HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,

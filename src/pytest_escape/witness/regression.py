@@ -53,9 +53,9 @@ from ..inputs.literals import (
     compared,
     shaped,
 )
+from ..inputs.recorded import Call
 from ..inputs.rendering import RegressionTest, call_source, exception_class, test_source, warning_class
 from ..inputs.sandbox import PRINT_COLUMNS
-from ..inputs.strategies import Call
 
 _IDENTIFIER = re.compile(r"\W+")
 

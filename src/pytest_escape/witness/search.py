@@ -28,8 +28,9 @@ from ..inputs.compare import HUNG, RAISED, CallOutcome, difference, value_key
 from ..inputs.domain import Relation, outside
 from ..inputs.identities import named
 from ..inputs.literals import describe_call
+from ..inputs.recorded import Call, call_key
 from ..inputs.sandbox import SandboxViolation
-from ..inputs.strategies import Call, call_key, hypothesis_settings
+from ..inputs.strategies import hypothesis_settings
 from ..model import (
     HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,
