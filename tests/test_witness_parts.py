@@ -677,6 +677,38 @@ def test_a_search_runs_each_survivor_s_first_tests_before_any_second() -> None:
     assert len(chosen) == OBSERVE_TESTS == len(set(chosen))
 
 
+class _Reply:
+    """A class of the program's, built from its hints (``__init__``'s)."""
+
+    __slots__ = ("status", "reason")
+
+    def __init__(self, status: int, reason: str) -> None:
+        self.status = status
+        self.reason = reason
+
+
+def test_a_hinted_class_of_the_program_is_also_built_with_the_code_s_boundary_values() -> None:
+    """``st.from_type`` fills a class's fields with its own strategies: for
+    ``reply.status < 4321`` the boundary value came only from Hypothesis's
+    pool of the project's literals (the frozen reply of test_witness.py
+    lost it when the pool grew).  Built by calling it with the parameter
+    strategies, its ``int`` field gets the code's boundary values too."""
+    from hypothesis import find, settings
+
+    seeds = Seeds(ints=[4320, 4321, 4322])
+    reply = inspect.Parameter("reply", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    strategy = parameter_strategy(reply, _Reply, [], seeds)
+
+    def at_the_boundary(value: Any) -> bool:
+        return isinstance(value, Built) and dict(value.kwargs)["status"] == 4321
+
+    found = find(strategy, at_the_boundary, settings=settings(max_examples=300, database=None))
+    assert found.make(lambda v: v).status == 4321
+    # the property checks draw only what the hint vouches for, as before
+    checked = parameter_strategy(reply, _Reply, [_Reply(200, "OK")], seeds, valid_only=True)
+    assert "Built" not in repr(checked)
+
+
 def test_parameters_get_strategies_or_a_reason() -> None:
     def f(qty: int, path: str = "", *, label, callback, when=None):  # type: ignore[no-untyped-def]
         return qty

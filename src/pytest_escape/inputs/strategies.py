@@ -49,6 +49,7 @@ from .literals import (
     Step,
     Stepped,
     constructs_plainly,
+    python_classes,
     settled,
     shaped,
 )
@@ -411,11 +412,13 @@ def parameter_strategy(
     observed: list[Any],
     seeds: Seeds,
     valid_only: bool = False,
+    depth: int = 0,
 ) -> st.SearchStrategy[Any]:
     """Inputs for one parameter; raises ``Unexplorable`` when nothing can feed it.
 
     ``valid_only``: only values the type hint or the tests vouch for, no
-    guesses from the parameter's name.
+    guesses from the parameter's name.  ``depth``: how many constructors
+    deep the parameter is (``_built_with_seeds``).
     """
     name = param.name
     parts: list[st.SearchStrategy[Any]] = []
@@ -453,6 +456,8 @@ def parameter_strategy(
         hint = inspect.Parameter.empty  # the tests' own values, below
     if hint is not inspect.Parameter.empty:
         parts.append(_seeded(st.from_type(hint), seeds.matching(hint)))
+        if not valid_only and (built := _built_with_seeds(hint, seeds, depth)) is not None:
+            parts.append(built)
     else:
         if _UNSAFE_NAMES.search(name) and not observed:
             raise Unexplorable(name, "no type hint, and its name suggests a path, file or callable")
@@ -597,7 +602,35 @@ def _with_options(
     return st.one_of(given, st.tuples(given, extra).map(lambda pair: {**pair[0], **pair[1]}))
 
 
-def constructor_strategy(cls: type, seeds: Seeds, valid_only: bool = False) -> st.SearchStrategy[Any]:
+def _built_with_seeds(hint: Any, seeds: Seeds, depth: int) -> st.SearchStrategy[Any] | None:
+    """A class of the program's named by a hint, also built by calling it with
+    arguments drawn as a parameter's are, the code's boundary values among them.
+
+    ``st.from_type`` builds such a class with its own strategies for the
+    fields, which know nothing of the mutated line: for ``reply.status <
+    400`` a ``Reply(status=400, ...)`` came only from Hypothesis's pool of
+    the project's literals, two draws in five hundred, and not at all once
+    the pool held more modules' literals.  A registered strategy is the
+    user's word on how to build the class, and is left alone; constructors
+    of constructors stop at ``_VARIATION_DEPTH`` (a node holds a node)."""
+    if (
+        depth >= _VARIATION_DEPTH
+        or not isinstance(hint, type)
+        or hint.__module__ == "builtins"
+        or issubclass(hint, (enum.Enum, BaseException))
+        or not python_classes(hint)
+        or _registered(hint)
+    ):
+        return None
+    try:
+        return constructor_strategy(hint, seeds, depth=depth + 1)
+    except Unexplorable:
+        return None
+
+
+def constructor_strategy(
+    cls: type, seeds: Seeds, valid_only: bool = False, depth: int = 0
+) -> st.SearchStrategy[Any]:
     """``cls(...)`` with generated arguments, remembered as a ``Built`` so a test can write it."""
     try:
         signature = inspect.signature(cls)
@@ -613,7 +646,7 @@ def constructor_strategy(cls: type, seeds: Seeds, valid_only: bool = False) -> s
             continue
         try:
             fields[param.name] = parameter_strategy(
-                param, hints.get(param.name, param.empty), [], seeds, valid_only
+                param, hints.get(param.name, param.empty), [], seeds, valid_only, depth
             )
         except Unexplorable as e:
             raise Unexplorable(
