@@ -935,6 +935,27 @@ def test_hypothesis_tables_are_built_once_and_copied_into_each_fresh_home(tmp_pa
     assert any(warm_up("third", tmp_path / "blocked").rglob("charmap*"))
 
 
+def test_pytest_escape_s_own_literals_are_never_drawn_as_the_project_s(tmp_path: Path) -> None:
+    """Installed from a checkout, pytest-escape's modules are outside
+    site-packages, and Hypothesis drew their literals as the project's: a
+    search there drew otherwise than in a user's install."""
+    import pytest_escape
+
+    if f"{os.sep}site-packages{os.sep}" in pytest_escape.__file__:
+        pytest.skip("installed in site-packages: Hypothesis reads no literal of ours anyway")
+    code = (
+        "import sys, pytest_escape.execution.witnesses\n"
+        "from pytest_escape.inputs.hypothesis_home import warm_up\n"
+        "from hypothesis.internal.conjecture import providers\n"
+        "warm_up(sys.argv[1])\n"
+        "print(' (time budget spent)' in providers._local_constants.strings)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = [sys.executable, "-c", code, str(tmp_path / "home")]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "False"
+
+
 def test_the_project_s_constants_are_read_before_the_fork_and_kept_between_runs(tmp_path: Path) -> None:
     """Hypothesis draws from the literals of the project's modules and parsed
     them in every forked child: the warm-up reads them in the worker, and

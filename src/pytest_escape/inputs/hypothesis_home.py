@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pathlib
 import shutil
+import sys
+from typing import Any
 
 from ..user_cache import keep_folder, prune, user_cache_dir
 
@@ -89,9 +91,27 @@ def _parse_local_constants(home: pathlib.Path) -> None:
     except OSError:
         pass  # read into the fresh home instead
     try:
-        from hypothesis.internal.conjecture.providers import _get_local_constants
+        from hypothesis.internal.conjecture import providers
 
-        _get_local_constants()
+        _pass_over_our_own(providers)
+        providers._get_local_constants()
     except Exception:  # noqa: BLE001 - a speed-up only
         pass
     prune(kept, CONSTANTS_KEPT)
+
+
+def _pass_over_our_own(providers: Any) -> None:
+    """Mark pytest-escape's own modules as read, so that Hypothesis never
+    draws their literals as the project's.
+
+    Installed from a checkout (``pip install -e``), they are outside
+    site-packages, and Hypothesis took their thousands of literals for the
+    project's: a search drew differently there than in a user's install,
+    and a literal added anywhere in pytest-escape changed what an
+    end-to-end test's search found (a ``Reply(status=400)`` drawn from the
+    pool, then not).  Hypothesis skips a module whose id it has seen."""
+    seen = getattr(providers, "_seen_modules", None)
+    if not isinstance(seen, set):
+        return
+    ours = __name__.partition(".")[0]
+    seen.update(id(module) for name, module in list(sys.modules.items()) if name.partition(".")[0] == ours)
