@@ -704,6 +704,9 @@ def test_a_hinted_class_of_the_program_is_also_built_with_the_code_s_boundary_va
 
     found = find(strategy, at_the_boundary, settings=settings(max_examples=300, database=None))
     assert found.make(lambda v: v).status == 4321
+    # and as a class of a union (``reply: Reply | None``)
+    either = parameter_strategy(reply, _Reply | None, [], seeds)
+    assert find(either, at_the_boundary, settings=settings(max_examples=300, database=None))
     # the property checks draw only what the hint vouches for, as before
     checked = parameter_strategy(reply, _Reply, [_Reply(200, "OK")], seeds, valid_only=True)
     assert "Built" not in repr(checked)

@@ -456,8 +456,10 @@ def parameter_strategy(
         hint = inspect.Parameter.empty  # the tests' own values, below
     if hint is not inspect.Parameter.empty:
         parts.append(_seeded(st.from_type(hint), seeds.matching(hint)))
-        if not valid_only and (built := _built_with_seeds(hint, seeds, depth)) is not None:
-            parts.append(built)
+        if not valid_only:
+            # each class of a union too: ``reply: Reply | None``, ``Version | str``
+            named = typing.get_args(hint) if typing.get_origin(hint) in _UNIONS else (hint,)
+            parts += [b for h in named if (b := _built_with_seeds(h, seeds, depth)) is not None]
     else:
         if _UNSAFE_NAMES.search(name) and not observed:
             raise Unexplorable(name, "no type hint, and its name suggests a path, file or callable")
