@@ -831,6 +831,24 @@ def test_a_test_whose_code_prints_without_a_newline_still_gets_its_answer(tmp_pa
     assert [a["outcome"] for a in verify_tests(tests, None, 5.0, str(tmp_path))] == ["passed", "passed"]
 
 
+def test_a_test_whose_code_reads_the_source_of_the_test_s_class_passes_as_in_a_file(tmp_path: Any) -> None:
+    """Code under test that reads the source of a class the test defines
+    (``inspect.getsource``: attribute docstrings) found none in a test
+    compiled from a string, and a test that passes in your suite was
+    dropped as failing on the original."""
+    from pytest_escape.inputs.verify import verify_tests
+
+    source = (
+        "import inspect\n\n\n"
+        "def test_s():\n"
+        "    class Local:\n"
+        "        x = 1  # the count\n\n"
+        "    assert '# the count' in inspect.getsource(Local)\n"
+    )
+    (answer,) = verify_tests([(source, "test_s")], None, 5.0, str(tmp_path))
+    assert answer["outcome"] == "passed", answer
+
+
 def test_iterators_are_held_as_items_and_rebuilt_for_every_run() -> None:
     from pytest_escape.inputs.calls import fresh
     from pytest_escape.inputs.literals import OneShot, settled
