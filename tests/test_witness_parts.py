@@ -687,6 +687,28 @@ class _Reply:
         self.reason = reason
 
 
+class _Section(collections.namedtuple("_SectionBase", "title key")):
+    """A class Hypothesis builds with no arguments (its fields have no hints)."""
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.SmallSearchSpaceWarning")
+def test_a_hint_hypothesis_cannot_always_build_costs_an_input_not_the_search() -> None:
+    """``Optional[List[Section]]`` draws ``None`` and ``[]``, so it passes as
+    resolvable; a non-empty list calls ``Section()`` with no arguments, and
+    Hypothesis's ``InvalidArgument`` ended the whole search as unexplorable,
+    though the tests' own values were there to draw."""
+    import typing
+
+    from hypothesis import find, settings
+    from hypothesis.errors import NoSuchExample
+
+    sections = inspect.Parameter("sections", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    hint = typing.Optional[typing.List[_Section]]  # noqa: UP006, UP045 - as the project wrote it
+    strategy = parameter_strategy(sections, hint, [[_Section("Args", "param")]], Seeds())
+    with pytest.raises(NoSuchExample):
+        find(strategy, lambda _: False, settings=settings(max_examples=200, database=None))
+
+
 def test_a_hinted_class_of_the_program_is_also_built_with_the_code_s_boundary_values() -> None:
     """``st.from_type`` fills a class's fields with its own strategies: for
     ``reply.status < 4321`` the boundary value came only from Hypothesis's

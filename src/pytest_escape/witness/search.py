@@ -30,7 +30,7 @@ from ..inputs.identities import named
 from ..inputs.literals import describe_call
 from ..inputs.recorded import Call, call_key
 from ..inputs.sandbox import SandboxViolation
-from ..inputs.strategies import hypothesis_settings
+from ..inputs.strategies import hypothesis_settings, undrawable
 from ..model import (
     HIDDEN_CHANGE,
     LIKELY_EQUIVALENT,
@@ -451,6 +451,9 @@ class Search:
         return self._nothing_found()
 
     def _nothing_found(self) -> Finding:
+        if not self.examples and undrawable:
+            # every input drawn broke in Hypothesis (``strategies._or_rejected``)
+            return self._finding(UNEXPLORABLE, f"hypothesis could not generate inputs: {undrawable[0]}")
         if self.examples and self.starved == self.examples:
             return self._starved()
         if self.refused_first is not None and self.refused == self.examples:
