@@ -707,6 +707,18 @@ def test_a_hint_hypothesis_cannot_always_build_costs_an_input_not_the_search() -
     strategy = parameter_strategy(sections, hint, [[_Section("Args", "param")]], Seeds())
     with pytest.raises(NoSuchExample):
         find(strategy, lambda _: False, settings=settings(max_examples=200, database=None))
+    # nor does a class's own constructor refusing what Hypothesis drew for it
+    spec = inspect.Parameter("spec", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    strategy = parameter_strategy(spec, typing.Optional[_Spec], [_Spec(">=1")], Seeds())  # noqa: UP045
+    with pytest.raises(NoSuchExample):
+        find(strategy, lambda _: False, settings=settings(max_examples=200, database=None))
+
+
+class _Spec:
+    def __init__(self, text: str) -> None:
+        if not text.startswith(">"):
+            raise ValueError(f"Invalid specifier: {text!r}")
+        self.text = text
 
 
 def test_a_hinted_class_of_the_program_is_also_built_with_the_code_s_boundary_values() -> None:

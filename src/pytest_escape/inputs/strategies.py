@@ -39,7 +39,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, find, reject, settings
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+from hypothesis.errors import HypothesisException, InvalidArgument
 
 from .compare import safe_repr
 from .literals import (
@@ -264,13 +264,23 @@ def _or_rejected(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
     ``Section()`` with no arguments, and Hypothesis's ``InvalidArgument``
     ended the whole search as unexplorable, though the tests' own values
     and every other parameter's were there to draw (docstring_parser's
-    parsers: 9 survivors).  Rejected, that one input is drawn again."""
+    parsers: 9 survivors).  So did a class's own constructor refusing what
+    Hypothesis drew for it (packaging's ``SpecifierSet('')``: 8 survivors).
+    Rejected, that one input is drawn again; Hypothesis's own signals pass."""
     try:
         return draw(strategy)
-    except InvalidArgument as e:
-        if not undrawable:
-            undrawable.append(str(e).splitlines()[0])
-        reject()
+    except HypothesisException as e:
+        if not isinstance(e, InvalidArgument):
+            raise
+        _undrawable(e)
+    except Exception as e:  # noqa: BLE001 - the class's own refusal, as in a call
+        _undrawable(e)
+    reject()
+
+
+def _undrawable(e: Exception) -> None:
+    if not undrawable:
+        undrawable.append(f"{type(e).__name__}: {e}".splitlines()[0])
 
 
 def _seeded(base: st.SearchStrategy[Any], seeds: list[Any]) -> st.SearchStrategy[Any]:
