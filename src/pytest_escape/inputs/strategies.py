@@ -422,7 +422,18 @@ def _from_observed(
     if elements:
         # argv-like lists: the tests' items (and the site's strings) recombined
         extra = seeds.strings if any(type(e) is str for e in elements) else []
-        items = st.lists(st.sampled_from(_unique([*elements, *extra])), max_size=8)
+        item: st.SearchStrategy[Any] = st.sampled_from(_unique([*elements, *extra]))
+        if depth < _VARIATION_DEPTH and not valid_only:
+            # and the objects in them varied as an attribute's are: a
+            # docstring's list of parameters, one of them without a name
+            # (docstring_parser's composers: no input reached 37 survivors)
+            groups: dict[type, list[Shaped]] = {}
+            for shape in (shaped(e) for e in elements):
+                if isinstance(shape, Shaped):
+                    groups.setdefault(shape.cls, []).append(shape)
+            varied = [_variations(group, seeds, depth + 1) for group in groups.values()]
+            item = st.one_of(item, *varied) if varied else item
+        items = st.lists(item, max_size=8)
         parts.append(items.map(type(lists[0])))
         if "--help" in seeds.strings and type(lists[0]) is list:
             # a command line's help is one flag away from any argv the tests used;
