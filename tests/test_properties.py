@@ -679,7 +679,10 @@ def test_round_trip_pairs_and_normalisers_named_on_the_command_line(project: Pro
     found = by_function(project.results())
     # tidy's name promises nothing; named, it is held to f(f(x)) == f(x), and ",,," breaks it
     assert found[("tidy", "idempotence")]["outcome"] == "violated"
-    assert found[("tidy", "idempotence")]["input"] == "tidy(text=',,,')"
+    # three commas: alone (generated text) or in the test's own "a,,b" with
+    # one more (an edit of it); which branch draws one first follows the pool
+    # of literals Hypothesis draws from, and both shrink no further
+    assert found[("tidy", "idempotence")]["input"] in ("tidy(text=',,,')", "tidy(text='a,,,b')")
     trip = found[("squash", "round trip")]
     assert trip["outcome"] == "violated"
     assert trip["partner"] == "wire.spread"
