@@ -3067,6 +3067,30 @@ def _search(caller: _CountingCaller, examples: int = 30) -> Any:
     return search, search.run(st.integers(0, 1000).map(lambda x: Call((("x", x),))))
 
 
+def test_a_search_that_could_draw_nothing_says_what_it_could_not_draw() -> None:
+    """Every draw refused (a constructor that takes no drawn text): the
+    verdict names that refusal, not one an earlier search in the same
+    child met, and a search whose draws were only filtered away names none."""
+    from hypothesis import strategies as st
+
+    from pytest_escape.inputs import strategies
+    from pytest_escape.inputs.recorded import Call
+    from pytest_escape.model import UNEXPLORABLE
+    from pytest_escape.witness.search import Search
+
+    strategies.undrawable[:] = ["ValueError: an earlier survivor's"]
+    refused = strategies._or_rejected(st.builds(_Spec, st.just("")))
+    search = Search(_CountingCaller(differs_on=set()), "m.x_f__mutmut_1", None, 30.0, 30, 1)  # type: ignore[arg-type]
+    found = search.run(refused.map(lambda spec: Call((("x", spec),))))
+    assert (found.verdict, found.reason) == (
+        UNEXPLORABLE,
+        "hypothesis could not generate inputs: ValueError: Invalid specifier: ''",
+    )
+    search = Search(_CountingCaller(differs_on=set()), "m.x_f__mutmut_1", None, 30.0, 30, 1)  # type: ignore[arg-type]
+    found = search.run(st.integers().filter(lambda _: False).map(lambda x: Call((("x", x),))))
+    assert found.verdict != UNEXPLORABLE, found
+
+
 def test_the_original_runs_a_second_time_only_where_the_mutant_differed() -> None:
     """A third of a search's calls went to running the original again on
     inputs the mutant did not differ on, where its unsteadiness can pass

@@ -324,6 +324,8 @@ class Search:
 
     def run(self, strategy: st.SearchStrategy[Call]) -> Finding:
         rng = random.Random(f"{self.seed}:{self.mutant}")
+        # what this search could not draw, not what an earlier one in this child could not
+        undrawable.clear()
         try:
             call = find(strategy, self._differs, settings=hypothesis_settings(self.max_examples), random=rng)
         except SandboxViolation as e:
