@@ -1672,6 +1672,37 @@ def test_an_object_whose_repr_is_no_expression_is_written_as_its_constructor_cal
         literal(ReprlessChain(shared, shared))  # written part by part, it would hold two
 
 
+class BracketedSpec:
+    """Shows itself as its constructor call in angle brackets, as packaging's
+    ``<Specifier('>=1')>`` does, and keeps its argument parsed, privately."""
+
+    __slots__ = ("_shown", "_spec")
+
+    def __init__(self, spec: str) -> None:
+        self._shown = spec
+        self._spec = (spec[:2], spec[2:])
+
+    def __repr__(self) -> str:
+        return f"<BracketedSpec({self._shown!r})>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BracketedSpec) and self._spec == other._spec
+
+    def __hash__(self) -> int:
+        return hash(self._spec)
+
+
+def test_a_constructor_call_shown_in_angle_brackets_is_written_as_that_call() -> None:
+    """packaging's specifiers show themselves so, and a frozenset of them in
+    a witness's receiver had no test ("does not evaluate back")."""
+    assert literal(BracketedSpec(">=1")).source == "BracketedSpec('>=1')"
+    assert literal(frozenset({BracketedSpec("~=1.18")})).source == "frozenset({BracketedSpec('~=1.18')})"
+    lying = BracketedSpec(">=1")
+    lying._shown = ">=2"
+    with pytest.raises(NotLiteral, match="does not round-trip"):
+        literal(lying)  # the call makes another object: refused, as every literal is
+
+
 def test_a_self_contained_lambda_is_written_as_its_source() -> None:
     """A test's callback has no name to import: a lambda that needs nothing
     around it is written as its own source, told apart from another lambda

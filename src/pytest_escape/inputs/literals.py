@@ -1754,6 +1754,7 @@ def _by_repr(value: Any, depth: int = 0) -> Literal:
         source = repr(value)
     except Exception as e:  # noqa: BLE001
         raise NotLiteral(f"repr() of {cls.__qualname__} failed ({type(e).__name__})") from None
+    source = _unbracketed(source, cls.__name__)
     if _CONSTRUCTOR_CALLS.get():
         try:
             compile(source, "<repr>", "eval")
@@ -1766,6 +1767,23 @@ def _by_repr(value: Any, depth: int = 0) -> Literal:
             source, {f"import {module.split('.')[0]}"} if "." not in module else {f"import {module}"}
         )
     return Literal(source, ({name[0]} | _neighbours(source, module, name[1])) - {""})
+
+
+def _unbracketed(source: str, name: str) -> str:
+    """``Specifier('>=1')`` for a ``repr`` of ``<Specifier('>=1')>``: a
+    constructor call in angle brackets, as packaging's versions, specifiers
+    and requirements show themselves (4 witnesses without a test); any
+    other ``repr`` as it is.  Whether the call makes an equal object is
+    checked where every literal is, by evaluating it."""
+    inner = source[1:-1]
+    if not (source.startswith(f"<{name}(") and source.endswith(")>")):
+        return source
+    try:
+        tree = ast.parse(inner, mode="eval").body
+    except (SyntaxError, ValueError):
+        return source
+    called = isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == name
+    return inner if called else source
 
 
 def _neighbours(source: str, module: str, own: str) -> set[str]:
