@@ -1775,9 +1775,9 @@ def _unbracketed(source: str, name: str) -> str:
     and requirements show themselves (4 witnesses without a test); any
     other ``repr`` as it is.  Whether the call makes an equal object is
     checked where every literal is, by evaluating it."""
-    inner = source[1:-1]
     if not (source.startswith(f"<{name}(") and source.endswith(")>")):
         return source
+    inner = source[1:-1]
     try:
         tree = ast.parse(inner, mode="eval").body
     except (SyntaxError, ValueError):

@@ -658,12 +658,14 @@ def _built_with_seeds(hint: Any, seeds: Seeds, depth: int) -> st.SearchStrategy[
     the project's literals, two draws in five hundred, and not at all once
     the pool held more modules' literals.  A registered strategy is the
     user's word on how to build the class, and is left alone; constructors
-    of constructors stop at ``_VARIATION_DEPTH`` (a node holds a node)."""
+    of constructors stop at ``_VARIATION_DEPTH`` (a node holds a node).
+    Built-in types, exceptions and tuples hold their state in C
+    (``python_classes`` refuses them); an enum is its members, which
+    ``st.from_type`` draws already."""
     if (
         depth >= _VARIATION_DEPTH
         or not isinstance(hint, type)
-        or hint.__module__ == "builtins"
-        or issubclass(hint, (enum.Enum, BaseException))
+        or issubclass(hint, enum.Enum)
         or not python_classes(hint)
         or _registered(hint)
     ):
