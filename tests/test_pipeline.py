@@ -9,6 +9,7 @@ milliseconds and names the stage that broke.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -57,8 +58,9 @@ from pytest_escape.execution.protocol import (
     to_json,
 )
 from pytest_escape.execution.recheck import Recheck, of_outcomes
+from pytest_escape.execution.schedule import CHUNK, run_order
 from pytest_escape.execution.selection import UNSEEN_TESTS, covering_tests, unseen_tests
-from pytest_escape.execution.worker import held_by_timeouts, run_order
+from pytest_escape.execution.worker import held_by_timeouts
 from pytest_escape.gate import EscapeExit, Ratchet, decide
 from pytest_escape.model import (
     EXTREME,
@@ -764,24 +766,30 @@ def test_the_eta_is_the_mutants_left_at_the_mean_child_seconds_so_far_over_the_w
     assert lines[-1].startswith("escape: 2/8 mutants, 1 killed, 1 survived; 1/2 extreme;")
 
 
-def test_mutants_run_function_by_function_in_a_seeded_shuffle() -> None:
-    """The first verdicts must be a sample of the whole for the ETA, and a
-    function's mutants stay together (they share their tests' warm pages)."""
-    functions = [("calc", f"f{i}") for i in range(12)] + [("geo", f"g{i}") for i in range(12)]
+def test_every_stretch_of_the_run_holds_its_share_of_the_costly_mutants() -> None:
+    """The mutants done so far must be a sample of the whole at every moment,
+    for the ETA: two functions under a slow test hold 16 of 76 mutants, and
+    each tenth of the run holds a tenth of them, give or take half a chunk.
+    A function's mutants run in chunks of up to ``CHUNK``, in the plan's
+    order (they share their tests' warm pages)."""
+    light = [("calc", f"f{i}", 3, "fast") for i in range(20)]
+    heavy = [("geo", f"g{i}", 8, "slow") for i in range(2)]
     entries = [
-        MutantJob(f"{module}.{name}__{k}", ("t",), module, name, 1, False, "", False, False)
-        for module, name in functions
-        for k in range(3)
+        MutantJob(f"{module}.{name}__{k:02}", (test,), module, name, 1, False, "", False, False)
+        for module, name, count, test in light + heavy
+        for k in range(count)
     ]
-    order = run_order(entries)
+    durations = {"fast": 0.001, "slow": 2.0}
+    order = run_order(entries, durations)
     assert sorted(e.id for e in order) == sorted(e.id for e in entries)
-    blocks = [order[i : i + 3] for i in range(0, len(order), 3)]
-    assert all(len({(e.module, e.function) for e in block}) == 1 for block in blocks)
-    assert all([e.id for e in block] == sorted(e.id for e in block) for block in blocks)
-    # not the plan's order: the first quarter holds functions of both modules
-    assert [e.id for e in order] != [e.id for e in entries]
-    assert {e.module for e in order[: len(order) // 4]} == {"calc", "geo"}
-    assert [e.id for e in run_order(entries)] == [e.id for e in order]  # seeded
+    runs = [list(group) for _, group in itertools.groupby(order, key=lambda e: e.function)]
+    assert all(len(run) <= CHUNK for run in runs)
+    assert all([e.id for e in run] == sorted(e.id for e in run) for run in runs)
+    slow = [e.tests == ("slow",) for e in order]
+    for tenth in range(1, 10):
+        end = len(order) * tenth // 10
+        assert abs(sum(slow[:end]) - 16 * tenth / 10) <= CHUNK / 2
+    assert [e.id for e in run_order(entries, durations)] == [e.id for e in order]  # seeded
 
 
 def test_a_failing_baseline_names_its_tests_and_says_coverage_measured_them() -> None:

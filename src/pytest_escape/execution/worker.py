@@ -16,7 +16,6 @@ import inspect
 import itertools
 import json
 import os
-import random
 import shutil
 import signal
 import sys
@@ -83,6 +82,7 @@ from .protocol import (
     encode_event,
     to_json,
 )
+from .schedule import run_order
 from .stage import BudgetedStage, stopped
 
 
@@ -410,27 +410,6 @@ def _rerun_modules(entries: Iterable[MutantJob]) -> list[str]:
     return sorted({e.module for e in entries if e.at_import and e.known is None})
 
 
-def run_order(entries: Sequence[MutantJob]) -> list[MutantJob]:
-    """``entries`` function by function, the functions in a seeded shuffle.
-
-    Not the plan's order, where one module's functions come together and
-    cost alike: the mutants done so far are then a sample of the whole,
-    which the ETA needs (``report.progress``).  A function's mutants stay
-    together, in the plan's order: they run the same tests, whose pages the
-    children share with the worker, so the processor's cache stays warm
-    (shuffled mutant by mutant, semver's and isodate's children took 12 %
-    longer in one run; function by function, the plan's order and the
-    shuffle are within run-to-run noise).  Each mutant has its own child,
-    so the order changes no verdict; the seed keeps two runs alike.
-    """
-    functions: dict[tuple[str, str], list[MutantJob]] = {}
-    for entry in entries:
-        functions.setdefault((entry.module, entry.function), []).append(entry)
-    blocks = list(functions.values())
-    random.Random(len(blocks)).shuffle(blocks)
-    return [entry for block in blocks for entry in block]
-
-
 def held_by_timeouts(jobs: Iterable[MutantJob], verdicts: Mapping[str, Verdict], workers: int) -> float:
     """The seconds of the mutants phase's wall-clock that mutants which timed
     out in this run held: their children's seconds, shared among the workers
@@ -562,7 +541,10 @@ class WorkerPlugin:
         jobs = [job for module, tests in plan.probes.items() if (job := self._probe(module, tests))]
         jobs += self._known()
         jobs += [job for module in _rerun_modules(plan.jobs) if (job := self._control(module))]
-        fresh = run_order([entry for entry in plan.jobs if entry.known is None and not entry.at_import])
+        fresh = run_order(
+            [entry for entry in plan.jobs if entry.known is None and not entry.at_import],
+            self.mutant_limits.durations,
+        )
         jobs += [job for entry in fresh if (job := self._mutant(entry, set()))]
         self._run(jobs, self._settle)
         if self.unreachable:
@@ -974,7 +956,8 @@ class WorkerPlugin:
         run = decode(TestRun, payload["run"])
         self.rerun_failing[module] = {kill.test for kill in run.kills}
         self.rerun_seconds[module] = outcome.duration
-        return [made for entry in run_order(entries) if (made := self._mutant(entry, set()))] or None
+        ordered = run_order(entries, self.mutant_limits.durations)
+        return [made for entry in ordered if (made := self._mutant(entry, set()))] or None
 
     def _mutant(
         self, entry: MutantJob, excluded: set[str], rerun: bool = False, slack: float = 0.0
