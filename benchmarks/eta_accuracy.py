@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-LINE = re.compile(r"escape: (\d+)/(\d+) mutants, .*?, ([\d.]+)/s, ETA (\d+) s")
+LINE = re.compile(r"escape: (\d+)/(\d+) mutants, .*?[,;] ([\d.]+)/s, ETA (\d+) s")
 
 
 def main() -> int:

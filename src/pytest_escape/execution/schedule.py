@@ -6,8 +6,8 @@ is, and how warm the children's pages are.
 
 - **The ETA** (``report.progress``) extrapolates from the mutants done so
   far, so those must be a sample of the whole at every moment.  Costs are
-  heavy-tailed: on a Markdown parser a fifth of the mutants, under tests of
-  16 s and more, held three quarters of the children's seconds.  With the
+  heavy-tailed: on a Markdown parser a seventh of the mutants, under tests
+  of 16 s and more, held 72 % of the children's seconds.  With the
   functions in a plain shuffle, whether those few functions came early or
   late set the ETA: replayed offline on six projects' verdicts and child
   seconds (two workers, six seeds each), 69 % of the ETAs printed between
@@ -16,7 +16,7 @@ is, and how warm the children's pages are.
   mutants are put in cost classes by their tests' seconds, and each class
   is spread evenly over the whole run (systematic sampling: the i-th of a
   class's n chunks sits at (i + u) / n of the way), so every prefix holds
-  its share of each class: 94 % within 30 %.
+  its share of each class: 96 % within 30 % (``benchmarks/eta_replay.py``).
 - **Warm pages**: a function's mutants run the same tests, whose pages the
   children share with the worker.  Shuffled mutant by mutant, semver's and
   isodate's children took 12 % longer in one run, so mutants stay in chunks
@@ -32,8 +32,8 @@ from collections.abc import Mapping, Sequence
 from .protocol import MutantJob
 
 #: mutants of one function run one after the other, at most this many
-#: (replayed offline: chunks of 4 gave the truest ETA of 1, 2, 4, 8 and 16,
-#: and are few enough to spread a function's mutants over the run)
+#: (replayed offline, within 30 %: chunks of 1, 2 and 4 gave 92-94 %, 8
+#: gave 91 % and 16 gave 86 %; 4 is the largest that spreads as well)
 CHUNK = 4
 #: the shortest tests' seconds a cost class tells apart
 _FLOOR = 1e-3
@@ -44,9 +44,13 @@ def cost_class(seconds: float) -> int:
     return math.floor(math.log2(max(seconds, _FLOOR)))
 
 
-def run_order(entries: Sequence[MutantJob], durations: Mapping[str, float]) -> list[MutantJob]:
+def run_order(
+    entries: Sequence[MutantJob], durations: Mapping[str, float], seed: int | None = None
+) -> list[MutantJob]:
     """``entries`` in chunks of up to ``CHUNK`` mutants of one function, each
-    cost class spread evenly over the run, seeded (two runs alike).
+    cost class spread evenly over the run, seeded (two runs alike; by
+    default, by the number of chunks; ``benchmarks/eta_replay.py`` tries
+    others).
 
     A chunk's cost is the mean over its mutants of their tests' seconds in
     ``durations``: what a survivor runs, and an upper bound of a kill.
@@ -60,7 +64,7 @@ def run_order(entries: Sequence[MutantJob], durations: Mapping[str, float]) -> l
             chunk = block[start : start + CHUNK]
             seconds = sum(durations.get(test, 0.0) for entry in chunk for test in entry.tests) / len(chunk)
             classes.setdefault(cost_class(seconds), []).append(chunk)
-    rng = random.Random(sum(len(chunks) for chunks in classes.values()))
+    rng = random.Random(sum(len(chunks) for chunks in classes.values()) if seed is None else seed)
     placed: list[tuple[float, int, int, list[MutantJob]]] = []
     for cls in sorted(classes):
         chunks = classes[cls]

@@ -5,9 +5,10 @@ held their child, over the workers.  The average rate (mutants left over the
 mutants per second so far) counts what comes early and less often later:
 the killers' self-checks come with the first kills, and the first
 mutants' children start cold.  On pygtrie it was +287 % at 10 % done, in
-the plan's order, where one module's costly mutants come together; the
-worker now runs the mutants in a seeded shuffle (``worker``), so those
-done so far are a sample of the whole (docs/benchmarks.md, the ETA).
+the plan's order, where one module's costly mutants come together.  The
+mean is only as true as the mutants done are a sample of those left: the
+worker spreads each cost class evenly over the run (``execution.schedule``),
+which is what makes it hold on projects whose cost sits in a few functions.
 """
 
 from __future__ import annotations
