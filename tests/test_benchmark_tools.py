@@ -23,3 +23,19 @@ def test_assertion_stripping_reads_a_test_s_function_before_its_parameters() -> 
     assert function_of("tests/t.py::TestX::test_y[1]") == ("tests/t.py", "TestX.test_y")
     assert function_of("tests/t.py::TestX::test_y[[::1%25lo]]") == ("tests/t.py", "TestX.test_y")
     assert function_of("t.py::test_z") == ("t.py", "test_z")
+
+
+def test_eta_accuracy_reads_the_progress_line_as_it_is_printed() -> None:
+    """Its pattern wanted a comma before the rate, where the line prints a
+    semicolon (``0 survived; 3.1/s``, and ``; N/M extreme;`` with extreme
+    mutants): the script found no line and printed "no progress line"."""
+    from pytest_escape.report.progress import Progress
+
+    line = _benchmark("eta_accuracy").LINE
+    for extremes in (0, 2):
+        printed: list[str] = []
+        progress = Progress(10, False, printed.append, every=0.0, workers=2, extremes=extremes)
+        progress.update("killed", 1.0)
+        found = line.search(printed[-1])
+        assert found is not None, printed[-1]
+        assert (found.group(1), found.group(2)) == ("1", str(10 - extremes))
