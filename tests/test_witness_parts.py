@@ -92,6 +92,28 @@ def test_same_value_is_strict_about_type_and_kind_of_nan() -> None:
     assert not same_value(Point(1, 2), Point(1, 3))
 
 
+def test_plain_values_are_compared_by_their_equality_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ints, texts, bytes, booleans and None are told apart by ``==`` and their
+    exact type, without the repr and attribute walk that objects get: a search
+    compared a returned list of a million equal ints that way, item by item,
+    for 3.5 s.  A subclass still gets the walk (it may show itself otherwise)."""
+    import pytest_escape.inputs.compare as compare
+
+    shown: list[Any] = []
+    real = compare._shown
+    monkeypatch.setattr(compare, "_shown", lambda value: shown.append(value) or real(value))
+    assert same_value([2] * 1000 + ["a", b"b", None, True], [2] * 1000 + ["a", b"b", None, True])
+    assert not same_value([2] * 1000, [2] * 999 + [3])
+    assert shown == []
+
+    class Code(int):
+        def __repr__(self) -> str:
+            return f"Code({int(self)})"
+
+    assert not same_value(Code(2), 2)
+    assert same_value(Code(2), Code(2)) and shown  # through the general path
+
+
 def _made_per_call(step: int, scale: Any) -> Any:
     class Local:
         def run(self, x: int) -> int:
