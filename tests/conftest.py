@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,14 @@ def _share_the_user_cache(config: pytest.Config) -> None:
 
 #: "-p" arguments that keep the async plugins out of a generated project's run
 ASYNC_PLUGINS_OFF = ("no:asyncio", "no:anyio")
+#: the plugins every run of a generated project loads, by module: pytest does
+#: not look through the installed distributions' entry points for them
+#: (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``), a fifth of a second of each of the
+#: two or three pytest sessions a run starts (its own, its worker's, the one
+#: that verifies regression tests).  Nothing a generated project runs needs
+#: the other plugins of this environment; a test about one loads it
+#: (``Project.with_plugins``).
+RUN_PLUGINS = ("pytest_escape.plugin",)
 #: Hypothesis's pytest plugin imports all of Hypothesis (a second) in its
 #: terminal summary, in every run; no generated project uses it (the witness
 #: and property children use Hypothesis as a library)
@@ -68,18 +76,28 @@ PLUGINS_OFF = ("no:hypothesispytest",)
 class Project:
     """A generated project inside ``pytester.path`` and the results of running it."""
 
-    def __init__(self, pytester: pytest.Pytester) -> None:
+    def __init__(self, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pytester = pytester
         self.path = pytester.path
+        self.monkeypatch = monkeypatch
         # pytest-asyncio (a test extra, for the async tests) warns in every run that
         # does not set its loop scope, fatally under filterwarnings = error: generated
         # projects run without it unless a test asks for it (Project.with_async)
         pytester.plugins.extend(ASYNC_PLUGINS_OFF + PLUGINS_OFF)
+        self.plugins: list[str] = []
+        self.with_plugins(*RUN_PLUGINS)
+
+    def with_plugins(self, *modules: str) -> None:
+        """Runs of this project load these plugin modules, besides pytest-escape."""
+        self.plugins += modules
+        for name, value in plugin_environment(self.plugins).items():
+            self.monkeypatch.setenv(name, value)
 
     def with_async(self) -> None:
         """Runs of this project load pytest-asyncio's and anyio's plugins."""
         for plugin in ASYNC_PLUGINS_OFF:
             self.pytester.plugins.remove(plugin)
+        self.with_plugins("pytest_asyncio.plugin", "anyio.pytest_plugin")
 
     def beside(self, name: str) -> Path:
         """A path of this test's own next to the project, outside it.  The
@@ -132,6 +150,12 @@ class Project:
         }
 
 
+def plugin_environment(plugins: Sequence[str] = RUN_PLUGINS) -> dict[str, str]:
+    """The environment under which a run loads exactly ``plugins`` (and those
+    its ``-p`` options name), in every pytest session it starts."""
+    return {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_PLUGINS": ",".join(plugins)}
+
+
 def read_report(report: Path) -> dict[str, Any]:
     """A run's JSON report, as the tests read it."""
     return json.loads(report.read_text(encoding="utf-8"))
@@ -153,8 +177,8 @@ def _searches_off(args: tuple[str, ...]) -> list[str]:
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester) -> Project:
-    return Project(pytester)
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Project:
+    return Project(pytester, monkeypatch)
 
 
 def first(mutants: dict[str, dict[str, Any]], match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
@@ -314,7 +338,8 @@ def _shared_run(root: Path, files: dict[str, str], args: tuple[str, ...]) -> Sha
     command = [sys.executable, "-m", "pytest", "--escape", "-p", "no:cacheprovider"]
     command += [f"-p{p}" for p in (*ASYNC_PLUGINS_OFF, *PLUGINS_OFF)]
     command += ["--escape-workers", "2", *args, *_searches_off(args), "--escape-report", f"json:{report}"]
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    environment = {**os.environ, **plugin_environment()}
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False, env=environment)
     assert report.is_file(), done.stdout + done.stderr
     (root / "run.json").write_text(json.dumps([done.returncode, done.stdout]), encoding="utf-8")
     return SharedRun(project, report, done.returncode, done.stdout)

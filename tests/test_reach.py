@@ -146,6 +146,7 @@ PRICING_TESTS = """
 def test_xdist_and_pytest_cov_in_addopts_are_switched_off_for_the_run(project: Project) -> None:
     pytest.importorskip("xdist")
     pytest.importorskip("pytest_cov")
+    project.with_plugins("xdist.plugin", "xdist.looponfail", "pytest_cov.plugin")
     project.write({"pyproject.toml": XDIST_AND_COV, "pricing.py": PRICING, "test_pricing.py": PRICING_TESTS})
     result = project.run()
     assert result.ret == EscapeExit.OK, result.stdout.str() + result.stderr.str()
