@@ -6,6 +6,7 @@ worker's forked witness children), and the assertions are on the JSON model.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -986,6 +987,77 @@ def test_a_receiver_of_many_linked_nodes_is_written_as_its_items(project: Projec
         w = _witness(m)
         assert w["verdict"] == WITNESSED, w
         assert 'obj = Chain({"k0": 0, "k1": 1,' in (w["test"] or ""), w.get("test_dropped")
+
+
+CHUNKS = """
+class Chunks(list):
+    \"\"\"A list kept in chunks of two in an attribute, as a barrel list keeps it.\"\"\"
+
+    def __init__(self, items=()):
+        super().__init__()
+        self.chunks = [[]]
+        for item in items:
+            self.append(item)
+
+    def append(self, item):
+        if len(self.chunks[-1]) >= 2:
+            self.chunks.append([])
+        self.chunks[-1].append(item)
+
+    def __iter__(self):
+        for chunk in self.chunks:
+            yield from chunk
+
+    def __len__(self):
+        return sum(len(chunk) for chunk in self.chunks)
+"""
+
+CHUNKS_TESTS = """
+from chunks import Chunks
+
+
+def test_append_runs():
+    chunks = Chunks([1, 2, 3])
+    chunks.append(4)
+    assert len(chunks) == 4
+"""
+
+
+def test_a_list_subclass_that_keeps_its_items_in_an_attribute_is_compared_and_copied_by_them(
+    project: Project,
+) -> None:
+    """A list subclass whose items live in an attribute (its own list stays
+    empty): compared by its items alone, every object looked the same, and
+    the mutants of ``append`` were "hidden change ... no result showed it";
+    copied by reduction (attributes first, then each item through its own
+    ``__iter__`` and ``append``), each receiver the search used held its items
+    twice.  Now the witness names the attribute that differs, on a receiver
+    the written test builds: what it says the call left is that receiver's
+    items and the appended one."""
+    project.write({"chunks.py": CHUNKS, "test_chunks.py": CHUNKS_TESTS})
+    result = project.run("--escape-witness-budget", "20", "--escape-seed", "1", *QUICK)
+    assert result.ret == 0, result.stdout.str()
+    appends = [
+        m
+        for m in project.mutants().values()
+        if m["function"] == "Chunks.append" and m["status"] == "survived"
+    ]
+    assert len(appends) >= 3
+    whole = 0
+    for m in appends:
+        w = _witness(m)
+        assert w["verdict"] == WITNESSED, w
+        test = _written(m)
+        left = re.fullmatch(r"returns None and leaves self\.chunks = (.+)", w["original"])
+        if left is None:
+            continue  # a part of it differs (self.chunks[0][0]): no whole state to check
+        whole += 1
+        built = re.search(r"obj = Chunks\((\[.*?\])\)", test)
+        appended = re.search(r"obj\.append\(item=(.+?)\)", test)
+        assert built and appended, test
+        items = [item for chunk in ast.literal_eval(left.group(1)) for item in chunk]
+        assert items == [*ast.literal_eval(built.group(1)), ast.literal_eval(appended.group(1))], (w, test)
+    assert whole >= 2  # the two boundary mutants of the chunk size
 
 
 PREFIXES = """
@@ -2279,6 +2351,7 @@ def test_hostile_functions_are_contained(project: Project, monkeypatch: pytest.M
 
 
 STORE = """
+import ast
 import json
 
 

@@ -1533,6 +1533,45 @@ class _Bag:
         yield from self.items
 
 
+class _Chunked(list):  # type: ignore[type-arg]
+    """Its items in chunks in an attribute; its own list stays empty."""
+
+    def __init__(self, items: Any = ()) -> None:
+        super().__init__()
+        self.chunks: list[list[Any]] = [[]]
+        for item in items:
+            self.append(item)
+
+    def append(self, item: Any) -> None:
+        if len(self.chunks[-1]) >= 2:
+            self.chunks.append([])
+        self.chunks[-1].append(item)
+
+    def __iter__(self) -> Any:
+        for chunk in self.chunks:
+            yield from chunk
+
+
+def test_containers_are_copied_as_they_are_held() -> None:
+    """A list subclass that iterates and appends through its own methods is
+    copied as it is stored (by reduction, it came out holding every item
+    twice), and a list or dict of plain values is copied whole, its
+    sharing kept."""
+    import copy as copying
+
+    from pytest_escape.inputs.copying import deep_copy
+
+    chunked = _Chunked([1, 2, 3])
+    assert len(copying.deepcopy(chunked).chunks) == 3  # what reduction makes: [[1, 2], [3, 1], [2, 3]]
+    again = deep_copy(chunked)
+    assert again.chunks == [[1, 2], [3]] and again.chunks is not chunked.chunks
+    assert type(again) is _Chunked and list.__len__(again) == 0
+    flat = [1, "a", None, 2.5]
+    table = {"k": 1, 2: b"x"}
+    pair = deep_copy([flat, flat, table])
+    assert pair == [flat, flat, table] and pair[0] is pair[1] and pair[0] is not flat and pair[2] is not table
+
+
 def test_a_generator_not_started_is_copied_and_written_as_the_call_that_made_it() -> None:
     """``copy.deepcopy`` refuses every generator: a filter's token stream was
     never kept (a tokenizer's 48 survivors "unexplorable")."""

@@ -471,7 +471,11 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
     deeper = _depth + 1
     if isinstance(a, (list, tuple)):
         seen.add(pair)
-        return len(a) == len(b) and all(same_value(x, y, seen, deeper) for x, y in zip(a, b, strict=True))
+        return (
+            len(a) == len(b)
+            and all(same_value(x, y, seen, deeper) for x, y in zip(a, b, strict=True))
+            and _same_attributes(a, b, seen, deeper)
+        )
     if isinstance(a, Mapping):
         pairs: tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]] | None
         try:
@@ -484,9 +488,13 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
             seen.add(pair)
             # key by key, in order: insertion order is observable (iteration, repr),
             # and keys may be objects that only compare equal by their state
-            return len(pairs[0]) == len(pairs[1]) and all(
-                same_value(ka, kb, seen, deeper) and same_value(va, vb, seen, deeper)
-                for (ka, va), (kb, vb) in zip(*pairs, strict=True)
+            return (
+                len(pairs[0]) == len(pairs[1])
+                and all(
+                    same_value(ka, kb, seen, deeper) and same_value(va, vb, seen, deeper)
+                    for (ka, va), (kb, vb) in zip(*pairs, strict=True)
+                )
+                and _same_attributes(a, b, seen, deeper)
             )
     try:
         if a == b:
@@ -517,6 +525,24 @@ def same_value(a: Any, b: Any, _seen: set[tuple[int, int]] | None = None, _depth
             same_value(value, theirs[name], seen, deeper) for name, value in state.items()
         )
     return _shown(a) == _shown(b)
+
+
+_CONTAINERS = frozenset({list, tuple, dict})
+
+
+def _same_attributes(a: Any, b: Any, seen: set[tuple[int, int]], depth: int) -> bool:
+    """The attributes of two containers of a subclass, past their items.
+
+    A list subclass that keeps its items in chunks held in an attribute
+    (``self.chunks``) has an empty list of its own: compared by its items
+    alone, a mutant that filled the chunks otherwise ("hidden change ... no
+    result showed it") looked the same on every input."""
+    if type(a) in _CONTAINERS:
+        return True
+    ours, theirs = object_state(a), object_state(b)
+    if ours is None or theirs is None:
+        return ours is None and theirs is None
+    return list(ours) == list(theirs) and all(same_value(v, theirs[k], seen, depth) for k, v in ours.items())
 
 
 def _same_public(a: Any, b: Any, seen: set[tuple[int, int]], depth: int) -> bool:
@@ -595,12 +621,16 @@ def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> 
     if len(_path) > _MAX_DEPTH or type(a) is not type(b) or pair in _path:
         return []
     path = (*_path, pair)
-    if isinstance(a, (list, tuple)) and len(a) == len(b):
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+    if isinstance(a, (list, tuple)) and len(_stored(a)) == len(_stored(b)):
+        # by the items the container stores, which ``follow`` indexes: a
+        # subclass's own ``__iter__`` may walk other ones (chunks it keeps in
+        # an attribute), and an index into those failed (the search failed)
+        for index, (x, y) in enumerate(zip(_stored(a), _stored(b), strict=True)):
             if not same_value(x, y, set(path)):
                 return [Part(key=index), *difference_path(x, y, path)]
-        return []
-    if isinstance(a, dict):
+        if type(a) in _CONTAINERS:
+            return []
+    elif isinstance(a, dict):
         if list(a) != list(b):
             here = next((k for k in a if isinstance(k, _KEYS) and k not in b), None)
             there = next((k for k in b if isinstance(k, _KEYS) and k not in a), None)
@@ -615,8 +645,14 @@ def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> 
             mine, theirs = dict.__getitem__(a, key), dict.__getitem__(b, key)
             if isinstance(key, _KEYS) and not same_value(mine, theirs, set(path)):
                 return [Part(key=key), *difference_path(mine, theirs, path)]
-        return []
-    mine, theirs = _plain_state(a), _plain_state(b)
+        if type(a) in _CONTAINERS:
+            return []
+    if isinstance(a, (list, tuple, dict)):
+        # a container subclass whose items are the same: its attributes differ
+        # (``_same_attributes``)
+        mine, theirs = object_state(a), object_state(b)
+    else:
+        mine, theirs = _plain_state(a), _plain_state(b)
     if mine is not None and theirs is not None and list(mine) == list(theirs):
         for name, value in mine.items():
             if name.isidentifier() and not same_value(value, theirs[name], set(path)):
@@ -624,13 +660,22 @@ def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> 
     return []
 
 
+def _stored(value: list[Any] | tuple[Any, ...]) -> list[Any] | tuple[Any, ...]:
+    """The items a list or tuple (of a subclass too) stores, as the built-in type holds them."""
+    return list(list.__iter__(value)) if isinstance(value, list) else tuple(tuple.__iter__(value))
+
+
 def follow(value: Any, path: Sequence[Part]) -> Any:
     """The part of ``value`` that ``path`` (from ``difference_path``) leads to."""
     for step in path:
         if step.name:
             value = getattr(value, step.name)
+        elif isinstance(value, dict):
+            value = dict.__getitem__(value, step.key)
+        elif isinstance(value, (list, tuple)):
+            value = _stored(value)[step.key]
         else:
-            value = dict.__getitem__(value, step.key) if isinstance(value, dict) else value[step.key]
+            value = value[step.key]
     return value
 
 

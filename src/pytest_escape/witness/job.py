@@ -25,6 +25,8 @@ from ..inputs.compare import (
     PRINTED,
     RETURNED,
     WARNED,
+    difference_path,
+    follow,
     held_difference,
     logged_difference,
     logged_text,
@@ -91,12 +93,21 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             name = finding.difference.removeprefix("argument ").strip("'")
             # a constructor's new instance: what the call made
             made = finding.call is not None and isinstance(finding.call.as_dict().get(name), Bare)
+            ours, theirs = finding.original.arguments.get(name), finding.mutant.arguments.get(name)
+            shown, path = name, []
+            if show(ours) == show(theirs):
+                # shown alike (a list subclass that keeps its items in an
+                # attribute shows as its own empty list): the part that differs
+                path = difference_path(ours, theirs)
+                # down to the part both hold (a key only one holds ends the path there)
+                path = path[: next((i for i, p in enumerate(path) if p.presence), len(path))]
+                shown += "".join(f".{p.name}" if p.name else f"[{p.key!r}]" for p in path)
             for side, outcome in (("original", finding.original), ("mutant", finding.mutant)):
-                left = named(show(outcome.arguments.get(name)), outcome.identities)
+                left = named(show(follow(outcome.arguments.get(name), path)), outcome.identities)
                 if made and outcome.kind == RETURNED:
                     out[side] = f"makes {left}"
                 else:
-                    out[side] += f" and leaves {name} = {left}"
+                    out[side] += f" and leaves {shown} = {left}"
         held = held_difference(finding.original.value, finding.mutant.value)
         if finding.difference == "return value" and held is not None:
             # a closure shows as its name: what it holds is what differs
