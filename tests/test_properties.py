@@ -729,6 +729,34 @@ def test_a_user_registered_strategy_feeds_the_checks(project: Project) -> None:
     assert "cents=0" in crash["input"]
 
 
+def test_a_class_made_per_call_by_type_is_deterministic_when_it_holds_the_same(project: Project) -> None:
+    """An extension factory that makes its mixin with ``type(name, bases,
+    options)`` on each call: two calls with the same options give two equal
+    classes, not a broken determinism (marko's ``load_extension``)."""
+    project.write(
+        {
+            "extensions.py": """
+                class Mixin:
+                    opening = "<"
+
+
+                def make_extension(opening: str) -> list[type]:
+                    return [type("Mixin", (Mixin,), {"opening": opening})]
+            """,
+            "test_extensions.py": """
+                from extensions import make_extension
+
+
+                def test_make_extension():
+                    assert make_extension("[")[0].opening == "["
+            """,
+        }
+    )
+    project.run(*QUICK_PROPERTIES)
+    determinism = by_function(project.results())[("make_extension", "determinism")]
+    assert determinism["outcome"] == "held", determinism
+
+
 def test_impure_functions_are_not_held_to_determinism(project: Project) -> None:
     project.write(
         {

@@ -92,6 +92,24 @@ def test_same_value_is_strict_about_type_and_kind_of_nan() -> None:
     assert not same_value(Point(1, 2), Point(1, 3))
 
 
+class _Mixin:
+    opening = "<"
+
+
+def _mixin(opening: str) -> type:
+    """A class made per call by ``type()``, as an extension factory makes one."""
+    return type("_Mixin", (_Mixin,), {"opening": opening})
+
+
+def test_classes_a_call_makes_with_type_are_compared_by_what_they_hold() -> None:
+    """``type(name, bases, namespace)`` names its class as a module-level one
+    its module does not hold: two such classes of one call are the same
+    value when they hold the same, as two of one class statement are."""
+    assert same_value(_mixin("["), _mixin("["))
+    assert not same_value(_mixin("["), _mixin("{"))
+    assert not same_value(_mixin("["), _Mixin)  # the module's own class is made once
+
+
 def test_plain_values_are_compared_by_their_equality_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ints, texts, bytes, booleans and None are told apart by ``==`` and their
     exact type, without the repr and attribute walk that objects get: a search

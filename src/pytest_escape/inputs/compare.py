@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import re
+import sys
 import types
 import warnings
 from collections.abc import Iterator, Mapping, Sequence, Set
@@ -355,22 +356,43 @@ def _same_statement(a: type, b: type, seen: set[tuple[int, int]] | None = None, 
     at module level is made once."""
     if a is b:
         return True
-    if "<locals>" not in a.__qualname__ or (a.__qualname__, a.__module__) != (b.__qualname__, b.__module__):
+    if not (_made_per_call(a) and _made_per_call(b)):
         return False
-    if a.__bases__ != b.__bases__:
+    if (a.__qualname__, a.__module__, a.__bases__) != (b.__qualname__, b.__module__, b.__bases__):
         return False
     seen = set() if seen is None else seen
     if (id(a), id(b)) in seen:
         return True  # being compared further up (a method's ``__class__`` cell)
     seen.add((id(a), id(b)))
-    mine, theirs = _methods(a), _methods(b)
+    mine, theirs = _namespace(a), _namespace(b)
     return list(mine) == list(theirs) and all(
-        same_value(f, theirs[name], seen, depth + 1) for name, f in mine.items()
+        same_value(value, theirs[name], seen, depth + 1) for name, value in mine.items()
     )
 
 
-def _methods(cls: type) -> dict[str, types.FunctionType]:
-    return {k: v for k, v in vars(cls).items() if isinstance(v, types.FunctionType)}
+def _made_per_call(cls: type) -> bool:
+    """A class a call makes: by a class statement inside a function, or by
+    ``type(name, bases, namespace)``, which names it as a module-level class
+    its module does not hold (marko's ``make_extension`` makes a
+    ``TocRendererMixin`` per call holding its options: its determinism was
+    "violated" by two equal classes)."""
+    if "<locals>" in cls.__qualname__:
+        return True
+    module = sys.modules.get(cls.__module__)
+    found: Any = module
+    for part in cls.__qualname__.split("."):
+        found = getattr(found, part, None)
+    return module is not None and found is not cls
+
+
+def _namespace(cls: type) -> dict[str, Any]:
+    """What a class made per call holds: its methods and its own attributes
+    (``type()``'s namespace: options), not the descriptors every class gets."""
+    return {
+        k: v
+        for k, v in vars(cls).items()
+        if isinstance(v, types.FunctionType) or not (k.startswith("__") and k.endswith("__"))
+    }
 
 
 def _cells(function: types.FunctionType) -> dict[str, Any]:
