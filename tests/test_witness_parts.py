@@ -1570,6 +1570,18 @@ class _Chunked(list):  # type: ignore[type-arg]
             yield from chunk
 
 
+def test_a_container_subclass_is_compared_by_its_public_attributes_too() -> None:
+    """Its items alone say nothing of a list kept as chunks; a private cache
+    is the class's own business, as for any class with its own ``==``."""
+    one, other = _Chunked([1, 2, 3]), _Chunked([1, 2, 3])
+    assert same_value(one, other)
+    other.chunks = [[1, 2, 3]]
+    assert not same_value(one, other)
+    other.chunks, other._cache = [[1, 2], [3]], "warm"  # type: ignore[attr-defined]
+    one._cache = "cold"  # type: ignore[attr-defined]
+    assert same_value(one, other)
+
+
 def test_containers_are_copied_as_they_are_held() -> None:
     """A list subclass that iterates and appends through its own methods is
     copied as it is stored (by reduction, it came out holding every item

@@ -558,10 +558,12 @@ def _same_attributes(a: Any, b: Any, seen: set[tuple[int, int]], depth: int) -> 
     A list subclass that keeps its items in chunks held in an attribute
     (``self.chunks``) has an empty list of its own: compared by its items
     alone, a mutant that filled the chunks otherwise ("hidden change ... no
-    result showed it") looked the same on every input."""
+    result showed it") looked the same on every input.  Public ones only, as
+    for any class with an ``==`` of its own (``_same_public``): a cache in
+    ``self._sorted`` is the class's own business."""
     if type(a) in _CONTAINERS:
         return True
-    ours, theirs = object_state(a), object_state(b)
+    ours, theirs = _public(a), _public(b)
     if ours is None or theirs is None:
         return ours is None and theirs is None
     return list(ours) == list(theirs) and all(same_value(v, theirs[k], seen, depth) for k, v in ours.items())
@@ -670,9 +672,9 @@ def difference_path(a: Any, b: Any, _path: tuple[tuple[int, int], ...] = ()) -> 
         if type(a) in _CONTAINERS:
             return []
     if isinstance(a, (list, tuple, dict)):
-        # a container subclass whose items are the same: its attributes differ
-        # (``_same_attributes``)
-        mine, theirs = object_state(a), object_state(b)
+        # a container subclass whose items are the same: its public
+        # attributes differ (``_same_attributes``)
+        mine, theirs = _public(a), _public(b)
     else:
         mine, theirs = _plain_state(a), _plain_state(b)
     if mine is not None and theirs is not None and list(mine) == list(theirs):
