@@ -24,7 +24,14 @@ from pytest_escape.config import AUTO_MEMORY_FLOOR, ReportRequest, Settings, par
 from pytest_escape.console import closing_lines, header, partial_lines, starting_line
 from pytest_escape.coverage_map import Baseline, time_class
 from pytest_escape.deliver import deliver
-from pytest_escape.execution.limits import TIMING_SHARE, Limits, plan_timing, timed_out
+from pytest_escape.execution.limits import (
+    CPU_CONSTANT,
+    TIMING_SHARE,
+    Limits,
+    one_time,
+    plan_timing,
+    timed_out,
+)
 from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
 from pytest_escape.execution.protocol import (
     EVENT_TYPES,
@@ -684,10 +691,10 @@ def test_the_wall_clock_timeouts_held_is_their_seconds_shared_among_the_workers(
     assert held_by_timeouts(jobs[2:], verdicts, 2) == 0.0
 
 
-def test_each_test_s_limit_counts_the_calls_up_to_it_and_every_fixture_from_the_start() -> None:
-    """A fixture's setup moves to whichever test needs it first: every test's
-    fixture seconds are in the first test's limit; the calls' seconds add up
-    test by test, and the last limit is the whole run's."""
+def test_each_test_s_limit_counts_the_calls_up_to_it_and_a_one_time_fixture_from_the_start() -> None:
+    """A fixture's setup moves to whichever test needs it first: a one-time
+    cost is in the first test's limit; the calls' seconds add up test by
+    test, and the last limit is the whole run's."""
     limits = Limits(
         factor=10.0,
         constant=0.5,
@@ -704,6 +711,30 @@ def test_each_test_s_limit_counts_the_calls_up_to_it_and_every_fixture_from_the_
     again = limits.steps(["quick", "slow"], slack=3.0)
     assert [(round(s.limit, 6), round(s.cpu or 0, 6)) for s in again] == [(3.6, 3.35), (23.6, 23.35)]
     assert limits.steps([]) == ()
+
+
+def test_the_fixture_seconds_every_test_pays_again_count_with_their_own_test() -> None:
+    """Setups every test pays (function-scoped fixtures, pytest's own work)
+    do not move: a mutant looping in the first of 1,000 such tests is stopped
+    near that test's limit, not at ten times all their setups (marko: 11.6 s
+    of CPU where its tests took a millisecond).  What stands out from the
+    typical setup (a module's fixture, in the baseline paid by this test) is
+    still counted from the first test."""
+    tests = [f"t{i}" for i in range(1000)]
+    durations = dict.fromkeys(tests, 0.003)
+    fixtures = {t: 0.001 + (0.0002 if i % 3 else 0.0) for i, t in enumerate(tests)}
+    durations["t500"], fixtures["t500"] = 0.503, 0.501  # a module fixture set up here
+    limits = Limits(factor=10.0, constant=2.0, durations=durations, fixtures=fixtures)
+    # past the typical setup (the lower median, 1.2 ms)
+    assert one_time(fixtures) == {"t500": pytest.approx(0.501 - 0.0012)}
+    steps = limits.steps(tests)
+    # the first test: the module fixture's 0.5 s and its own 3 ms, ten times over
+    assert steps[0].limit == pytest.approx(10 * (0.4998 + 0.003) + 2.0)
+    assert steps[0].cpu == pytest.approx(10 * (0.4998 + 0.003) + CPU_CONSTANT)
+    assert steps[-1].limit == pytest.approx(limits.total(tests))
+    # all tests alike: nothing stands out, nothing moves
+    assert one_time(dict.fromkeys(tests, 0.001)) == {}
+    assert one_time({}) == {}
 
 
 def test_the_slow_tests_are_timed_by_their_seconds_times_their_mutants_dealt_to_the_workers() -> None:
