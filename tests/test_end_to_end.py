@@ -186,6 +186,48 @@ def test_infinite_loop_mutant_times_out_and_the_run_finishes(project: Project) -
     assert 0 < timings["timeouts"] <= timings["mutants"]
 
 
+def test_a_mutant_hanging_in_a_late_test_meets_that_test_s_own_limit(project: Project) -> None:
+    """Eight slow tests count up to 1 first, then test_three loops under
+    `steps = 1` (which still counts to 1).  The limits counted from the
+    child's start allow ten times the eight tests' seconds by then;
+    test_three's own limit (ten times its seconds, plus the constant) stops
+    it first, and a run without the mutant confirms it: that test alone
+    took far less."""
+    project.write(
+        {
+            "loop.py": """
+                def count_up(n):
+                    steps = 0
+                    while steps < n:
+                        steps += 1
+                    return steps
+            """,
+            "test_loop.py": """
+                import time
+
+                import pytest
+
+                from loop import count_up
+
+                @pytest.mark.parametrize("i", range(8))
+                def test_one(i):
+                    time.sleep(0.08)
+                    assert count_up(1) == 1
+
+                def test_three():
+                    assert count_up(3) == 3
+            """,
+        }
+    )
+    project.run("--escape-paths", "loop.py", "--escape-witness-budget", "0", "--escape-property-budget", "0")
+    mutants = project.mutants()
+    forever = first(mutants, lambda m: m["after"] == ["        steps = 1"])
+    assert forever["status"] == "timeout"
+    still, _, confirmed = forever["status_reason"].partition(": ")[2].partition("; ")
+    assert still.startswith("still in test_loop.py::test_three, past its own limit of ")
+    assert confirmed.startswith("without the mutant it ran in ")
+
+
 def test_a_one_time_cost_that_moves_to_another_test_in_a_child_is_no_timeout(project: Project) -> None:
     """heavy takes 2.1 s to import, more than the limit's 2 s constant.  In
     the suite test_first imports it and test_second finds it imported; in a

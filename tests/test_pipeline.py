@@ -707,9 +707,12 @@ def test_each_test_s_limit_counts_the_calls_up_to_it_and_a_one_time_fixture_from
     assert steps[-1].limit == pytest.approx(limits.total(["quick", "fixture", "slow"]))
     # the CPU limits: the same seconds, with a quarter of a second in place of the constant
     assert [round(s.cpu or 0, 6) for s in steps] == [10.35, 10.55, 30.55]
+    # each test's own limit, from when it began: its seconds and the one-time cost, which may move to it
+    assert [round(s.own or 0, 6) for s in steps] == [10.6, 10.7, 30.5]
     # a mutant run again after its tests took longer without it than its limit
     again = limits.steps(["quick", "slow"], slack=3.0)
     assert [(round(s.limit, 6), round(s.cpu or 0, 6)) for s in again] == [(3.6, 3.35), (23.6, 23.35)]
+    assert [round(s.own or 0, 6) for s in again] == [3.6, 23.5]
     assert limits.steps([]) == ()
 
 

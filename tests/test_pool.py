@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_escape.execution import pool
+from pytest_escape.execution.limits import timed_out
 from pytest_escape.execution.pool import (
     DIED,
     REPORTED,
@@ -209,6 +210,30 @@ def test_a_child_is_held_to_the_limit_of_the_step_it_is_in() -> None:
     # a job without steps keeps its one limit, whatever its child announces
     outcome = _run(Job("k", 0.3, functools.partial(_steps_then_hangs, 2)))
     assert (outcome.kind, outcome.step, outcome.limit) == (TIMED_OUT, None, 0.3)
+
+
+def _steps_then_sleeps(seconds: float) -> dict[str, Any]:
+    step()
+    time.sleep(0.4)  # the first step takes its time
+    step()
+    time.sleep(seconds)
+    return {"done": True}
+
+
+def test_a_child_hanging_in_a_late_step_meets_that_step_s_own_limit() -> None:
+    """A step's own limit counts from when it began: a child hanging in its
+    second step is stopped there, long before the limit counted from its
+    start (ten times every test before it, on a real suite)."""
+    steps = (Step("first", 60.0, own=30.0), Step("second", 60.0, own=0.3))
+    outcome = _run(Job("k", 60.0, functools.partial(_steps_then_sleeps, 60.0), steps=steps))
+    assert (outcome.kind, outcome.step, outcome.by_step) == (TIMED_OUT, steps[1], True)
+    # in seconds from the child's start: the first step's time, then the second's own 0.3 s
+    assert 0.3 + 0.4 <= outcome.limit < 60.0
+    assert timed_out(outcome).endswith("still in second, past its own limit of 0.3 s")
+    # a step within its own limit is not stopped by it
+    steps = (Step("first", 60.0, own=30.0), Step("second", 60.0, own=30.0))
+    outcome = _run(Job("k", 60.0, functools.partial(_steps_then_sleeps, 0.1), steps=steps))
+    assert (outcome.kind, outcome.payload) == (REPORTED, {"done": True})
 
 
 def test_a_step_mark_in_last_words_does_not_count_as_a_step() -> None:

@@ -10,7 +10,12 @@ in full.
 The limit is checked test by test (``pool.Step``): by the end of a test, the
 child may have used ``factor`` times the seconds of the tests up to it, plus
 the constant.  The last test's limit is the whole run's, as before; a child
-looping in its first test is stopped at that test's limit instead.
+looping in its first test is stopped at that test's limit instead.  Each
+test also has a limit of its own, from when it began: ``factor`` times its
+seconds (and the largest one-time cost among the child's tests, which may
+move to it), plus the constant.  Without it, a child hanging in a late test
+ran for ten times all the tests before it: marko's runs past a hang, which
+run every test but the one hung in, held 101 s of a 190 s phase.
 
 Each step has a second limit, on the child's CPU seconds: the same
 ``factor`` times the same seconds, plus ``CPU_CONSTANT`` (a quarter of a
@@ -155,11 +160,15 @@ class Limits:
         tests = list(tests)
         moving = one_time({t: self.fixtures.get(t, 0.0) for t in tests})
         spent = sum(moving.values())
+        # a test's own limit: its seconds, and the largest one-time cost, which may move to it
+        largest = max(moving.values(), default=0.0)
         steps = []
         for test in tests:
-            spent += max(0.0, self.durations.get(test, 0.0) - moving.get(test, 0.0))
+            seconds = self.durations.get(test, 0.0)
+            spent += max(0.0, seconds - moving.get(test, 0.0))
             need = self.factor * spent + slack
-            steps.append(Step(test, need + self.constant, cpu=need + CPU_CONSTANT))
+            own = self.factor * (max(0.0, seconds - moving.get(test, 0.0)) + largest) + slack
+            steps.append(Step(test, need + self.constant, cpu=need + CPU_CONSTANT, own=own + self.constant))
         return tuple(steps)
 
 
@@ -176,6 +185,8 @@ def one_time(fixtures: Mapping[str, float]) -> dict[str, float]:
 def timed_out(outcome: Outcome) -> str:
     """A timeout's reason: the limit it met, and the test still running then."""
     reason = f"no verdict after {outcome.limit:.1f} s" + (" of CPU" if outcome.by_cpu else "")
-    if outcome.step is not None:
+    if outcome.step is not None and outcome.by_step and outcome.step.own is not None:
+        reason += f": still in {outcome.step.name}, past its own limit of {outcome.step.own:.1f} s"
+    elif outcome.step is not None:
         reason += f": still in {outcome.step.name}, past the limit for the tests up to it"
     return reason

@@ -7,6 +7,14 @@ child stuck in its first test is stopped at that test's limit, not at the
 sum of all its tests' limits (pygtrie: one mutant looping in the first of
 372 tests waited 54 s).
 
+A step may also have a limit of its own, counted from when it began: a
+child that hangs in the 1,300th of its tests is stopped that test's own
+limit after it began, not ten times the 1,299 before it later (marko: a
+run past a hang waited 23 s, where its tests had taken 2 s).  The parent
+learns that a step began when it reads the child's pipe (at least every
+``_DRAIN_EVERY`` seconds), so a step's own limit counts from then: late,
+never early.
+
 A step may also have a limit on the child's CPU seconds (Linux: read from
 ``/proc``).  A loaded machine stretches wall-clock, not CPU time, so that
 limit can be tight where a wall-clock one cannot: a mutant that loops
@@ -84,6 +92,8 @@ class Step:
     limit: float
     #: the CPU seconds the child may have used by the step's end (None: no such limit)
     cpu: float | None = None
+    #: seconds the step may take from its own start (None: no such limit)
+    own: float | None = None
 
 
 @dataclass
@@ -119,6 +129,11 @@ class Job:
             return None
         return self.steps[min(max(started, 1), len(self.steps)) - 1].cpu
 
+    def own_limit(self, started: int) -> float | None:
+        """The seconds the step the child is in may take from its own start
+        (None: none, or it has started no step)."""
+        return self.steps[min(started, len(self.steps)) - 1].own if self.steps and started else None
+
     def step_at(self, started: int) -> Step | None:
         """The step the child was in, once it had started ``started`` steps."""
         return self.steps[min(started, len(self.steps)) - 1] if self.steps and started else None
@@ -138,6 +153,9 @@ class Outcome:
     limit: float = 0.0
     #: timed out: the limit was on its CPU seconds, not its wall-clock ones
     by_cpu: bool = False
+    #: timed out: the limit was its step's own, counted from when the step began
+    #: (``limit`` is still in seconds from the child's start)
+    by_step: bool = False
     #: reported or died: the CPU seconds the child used (None: cannot tell)
     cpu: float | None = None
     #: died: a MemoryError past its memory limit ended it outside any test
@@ -157,6 +175,8 @@ class _Running:
     status: int | None = None
     #: how many steps the child has said it started
     steps: int = 0
+    #: when the parent learnt that the child's current step began
+    step_began: float = 0.0
     #: the child's CPU seconds when last read, and when that was
     cpu_used: float = 0.0
     cpu_read_at: float = 0.0
@@ -192,8 +212,14 @@ class _Running:
         return ended or self.fd in ready or now >= self.drained_at + _DRAIN_EVERY
 
     @property
+    def step_deadline(self) -> float:
+        """When the step the child is in is past its own limit (inf: it has none)."""
+        own = self.job.own_limit(self.steps)
+        return float("inf") if own is None else self.step_began + own
+
+    @property
     def deadline(self) -> float:
-        ends = self.started + self.job.limit(self.steps)
+        ends = min(self.started + self.job.limit(self.steps), self.step_deadline)
         if self.job.silent_limit is not None:
             ends = min(ends, max(self.heard_at, self.started) + self.job.silent_limit)
         return ends
@@ -520,8 +546,10 @@ def _drain(run: _Running) -> bool:
         if not chunk:
             return True
         run.buffer += chunk
-        run.steps += chunk.count(_STEP_MARK)
         run.heard_at = time.monotonic()
+        if began := chunk.count(_STEP_MARK):
+            run.steps += began
+            run.step_began = run.heard_at
 
 
 def _end_group(pid: int) -> None:
@@ -659,6 +687,15 @@ def run_forked(
                 if by_cpu is not None:
                     del running[fd]
                     job, started, silent = run.job, run.steps, not by_cpu and run.silent()
+                    own = run.step_deadline
+                    by_step = (
+                        not by_cpu and not silent and own < run.started + job.limit(started) and now > own
+                    )
+                    limit = job.limit(started)
+                    if by_cpu:
+                        limit = job.cpu_limit(started) or 0.0
+                    elif by_step:
+                        limit = own - run.started
                     _stop(run)
                     streamed, _, _ = _parse(bytes(run.buffer))
                     timed_out = Outcome(
@@ -666,8 +703,9 @@ def run_forked(
                         duration=now - run.started,
                         streamed=streamed,
                         step=job.step_at(started),
-                        limit=(job.cpu_limit(started) or 0.0) if by_cpu else job.limit(started),
+                        limit=limit,
                         by_cpu=by_cpu,
+                        by_step=by_step,
                         detail=f"no sign of life for {job.silent_limit:g} s" if silent else "",
                     )
                     settle(job, timed_out)

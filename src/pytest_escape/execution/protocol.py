@@ -71,6 +71,9 @@ class TestRun:
     #: closures made before the mutant was switched on that still ran the
     #: original (``Switch.left_original``): a survivor's tests may not have met it
     left_original: int = 0
+    #: each test's seconds, in ``order`` (setup, call and teardown; a test that
+    #: ended its child has none): the evidence for a timeout in one test
+    seconds: tuple[float, ...] = ()
 
     @property
     def failed(self) -> bool:

@@ -180,9 +180,11 @@ def run_items(
             return _test_run([], [KillRecord(tests[0][0], message, type(e).__name__)], tests[:1])
     kills: list[KillRecord] = []
     passed: list[str] = []
+    seconds: list[float] = []
     for index, (test_id, item) in enumerate(tests):
         sites: list[tuple[str | None, int | None]] = []
         item.repr_failure = _brief_failure(item, sites)  # type: ignore[method-assign]
+        began = clock.now()
         try:
             failed = _run_at(tests, index)
         except (KeyboardInterrupt, pytest.exit.Exception) as e:
@@ -193,6 +195,7 @@ def run_items(
             exception, line = _site(item, pytest.ExceptionInfo.from_exception(e))
             kills.append(KillRecord(test_id, f"{exception} raised in the test", exception, line))
             return _test_run(passed, kills, tests, interrupted=True)
+        seconds.append(clock.now() - began)
         if not failed:
             passed.append(test_id)
             continue
@@ -200,7 +203,7 @@ def run_items(
         kills.append(KillRecord(test_id, _first_line(failed[0], str(item.config.rootpath)), exception, line))
         if not keep_going:
             break
-    return _test_run(passed, kills, tests)
+    return _test_run(passed, kills, tests, seconds=seconds)
 
 
 def _test_run(
@@ -208,10 +211,12 @@ def _test_run(
     kills: list[KillRecord],
     tests: list[tuple[str, pytest.Item]],
     interrupted: bool = False,
+    seconds: list[float] | None = None,
 ) -> TestRun:
     ran = len(passed) + len(kills)
     order = tuple(test_id for test_id, _ in tests[:ran])
-    return TestRun(order, tuple(passed), tuple(kills), interrupted, left_original())
+    timed = tuple(round(s, 4) for s in seconds or ())
+    return TestRun(order, tuple(passed), tuple(kills), interrupted, left_original(), timed)
 
 
 def time_items(tests: list[tuple[str, pytest.Item]], budget: float) -> dict[str, float]:
@@ -1051,12 +1056,17 @@ class WorkerPlugin:
         tests needed without it added to its limits."""
         _, rerun, entry, excluded, _ = mutant.tag
         duration = round(hung.duration, 4)
-        # held to its CPU seconds, the mutant is compared with the CPU seconds its tests need
-        needed, unit = outcome.duration, "s"
+        # held to its CPU seconds, the mutant is compared with the CPU seconds its tests need;
+        # held to the limit of the test it hung in, with that test's seconds
+        needed, unit, limit, they = outcome.duration, "s", hung.limit, "they"
         if hung.by_cpu and outcome.cpu is not None:
             needed, unit = outcome.cpu, "s of CPU"
-        if outcome.kind == REPORTED and needed <= hung.limit:
-            reason = f"{timed_out(hung)}; without the mutant they ran in {needed:.1f} {unit}"
+        run, step = _test_run_of(outcome), hung.step
+        if hung.by_step and step is not None and step.own is not None and run is not None:
+            if run.order[-1:] == (step.name,) and len(run.seconds) == len(run.order):
+                needed, limit, they = run.seconds[-1], step.own, "it"
+        if outcome.kind == REPORTED and needed <= limit:
+            reason = f"{timed_out(hung)}; without the mutant {they} ran in {needed:.1f} {unit}"
             return self._after_hang(
                 mutant, Verdict(mutant.key, MutantStatus.TIMEOUT, duration, reason=reason), hung.step
             )
