@@ -164,10 +164,10 @@ class Limits:
         largest = max(moving.values(), default=0.0)
         steps = []
         for test in tests:
-            seconds = self.durations.get(test, 0.0)
-            spent += max(0.0, seconds - moving.get(test, 0.0))
+            recurring = max(0.0, self.durations.get(test, 0.0) - moving.get(test, 0.0))
+            spent += recurring
             need = self.factor * spent + slack
-            own = self.factor * (max(0.0, seconds - moving.get(test, 0.0)) + largest) + slack
+            own = self.factor * (recurring + largest) + slack
             steps.append(Step(test, need + self.constant, cpu=need + CPU_CONSTANT, own=own + self.constant))
         return tuple(steps)
 
