@@ -406,8 +406,13 @@ def main() -> int:
         download(args.download_fresh.resolve(), venvs)
         return 0
     projects: dict[str, Project] = {}
-    for root in (args.corpus, args.fresh):
+    for option, root in (("--corpus", args.corpus), ("--fresh", args.fresh)):
         if root is not None:
+            if not (root / "corpus.tsv").is_file():
+                parser.error(
+                    f"{option} {root} holds no corpus.tsv: give the directory the corpus's fetch.sh "
+                    "unpacked, or one that --download-fresh filled"
+                )
             projects |= read_projects(root.resolve() / "corpus.tsv", root.resolve())
     if not projects:
         parser.error("give --corpus and/or --fresh")

@@ -6,6 +6,8 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 
 def _benchmark(name: str) -> ModuleType:
     path = Path(__file__).parent.parent / "benchmarks" / f"{name}.py"
@@ -39,3 +41,21 @@ def test_eta_accuracy_reads_the_progress_line_as_it_is_printed() -> None:
         found = line.search(printed[-1])
         assert found is not None, printed[-1]
         assert (found.group(1), found.group(2)) == ("1", str(10 - extremes))
+
+
+def test_paired_says_in_one_line_that_a_projects_directory_holds_no_corpus_tsv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pointed at sources unpacked by hand, it stopped with a traceback."""
+    # imported by name, as its sibling scripts are (its dataclasses need it in sys.modules)
+    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "benchmarks"))
+    paired = importlib.import_module("paired")
+    monkeypatch.setattr("sys.argv", ["paired.py", "--fresh", str(tmp_path), "--only", "marko"])
+    with pytest.raises(SystemExit) as stopped:
+        paired.main()
+    assert stopped.value.code == 2
+    (said,) = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert said.endswith(
+        f"--fresh {tmp_path} holds no corpus.tsv: give the directory the corpus's "
+        "fetch.sh unpacked, or one that --download-fresh filled"
+    )
