@@ -2454,9 +2454,9 @@ def test_crosshair_solves_what_sampling_misses_and_proves_equivalence(project: P
         "4",
         "--escape-witness-backend",
         "crosshair",
-        # each survivor's share is still several seconds: what the test reads takes under one
+        # each survivor's share is still over a second: what the test reads takes under one
         "--escape-witness-budget",
-        "20",
+        "12",
     )
     assert result.ret == 0, result.stdout.str()
     mutants = project.mutants()
