@@ -3196,3 +3196,60 @@ def test_a_closure_returned_inside_a_callable_object_is_called(project: Project)
     assert _witness(minus)["verdict"] == WITNESSED, _witness(minus)
     test = _written(minus)
     assert "literal(expected='ab')(text='xab', index=1)" in test.replace('"', "'"), test
+
+
+MARKERS = """
+def make_marker(name):
+    class Marker:
+        def __init__(self):
+            self.name = name
+
+        def __repr__(self):
+            return self.name
+
+        def __bool__(self):
+            return False
+
+    return Marker()
+"""
+
+SLOTS = """
+from markers import make_marker
+
+FREED = make_marker("FREED")
+
+
+class Slots:
+    def __init__(self, items):
+        self.items = list(items)
+
+    def freed(self):
+        found = []
+        for index, item in enumerate(self.items):
+            if item is FREED:
+                found.append(index)
+        return found
+"""
+
+SLOTS_TESTS = """
+from slots import FREED, Slots
+
+
+def test_freed():
+    assert Slots([1, FREED, 3]).freed()
+"""
+
+
+def test_a_marker_a_factory_made_is_written_as_the_global_that_holds_it(project: Project) -> None:
+    """``FREED`` is an instance of a class made inside ``make_marker`` (a
+    sentinel factory, which also gives it state: its name), held by another
+    module than the factory's.  Its class cannot be imported by name, so the
+    receiver ``Slots`` holding it had no regression test ("Marker cannot be
+    imported by name": 11 witnesses of a data-structure library); it is
+    written as the global that holds it, ``from slots import FREED``."""
+    files = {"markers.py": MARKERS, "slots.py": SLOTS, "test_slots.py": SLOTS_TESTS}
+    _searched(project, files, 10)
+    (appended,) = [m for m in project.mutants().values() if m["replacement"] == "found.append(None)"]
+    test = _written(appended)
+    assert "from slots import FREED" in test, test
+    assert "FREED" in _witness(appended)["input"], _witness(appended)

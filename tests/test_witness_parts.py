@@ -1331,6 +1331,41 @@ def test_a_module_s_sentinels_are_passed_as_themselves_never_copied() -> None:
         del sys.modules["sentinel_demo"]
 
 
+def test_an_object_a_factory_made_is_kept_as_itself_and_written_as_the_global_that_holds_it() -> None:
+    """``FREED = make_marker("FREED")``: the marker's class is made inside
+    ``make_marker``, in another module than the one that holds it.  A copy
+    is a marker no ``is`` knows; written, it is the global of the module
+    that holds it (its class's module holds none)."""
+    import types
+
+    from pytest_escape.inputs.calls import fresh_arguments
+    from pytest_escape.inputs.literals import literal
+    from pytest_escape.inputs.themselves import kept_as_themselves
+
+    factory = types.ModuleType("marker_factory_demo")
+    exec(
+        "def make_marker(name):\n    class Marker:\n        name = None\n    made = Marker()\n"
+        "    made.name = name\n    return made\n",
+        factory.__dict__,
+    )
+    holder = types.ModuleType("marker_holder_demo")
+    holder.__dict__["FREED"] = factory.make_marker("FREED")
+    holder.__dict__["OTHER"] = factory.make_marker("OTHER")
+    sys.modules.update(marker_factory_demo=factory, marker_holder_demo=holder)
+    try:
+        keep = kept_as_themselves("marker_holder_demo")
+        assert id(holder.FREED) in keep and id(holder.OTHER) in keep
+        copied = fresh_arguments((("items", [1, holder.FREED]),), keep)
+        assert copied["items"][1] is holder.FREED
+        found = literal([1, holder.FREED])
+        assert (found.source, found.imports) == ("[1, FREED]", {"from marker_holder_demo import FREED"})
+        # one no module holds is made by a function no test can call: refused, as before
+        with pytest.raises(NotLiteral):
+            literal(factory.make_marker("loose"))
+    finally:
+        del sys.modules["marker_factory_demo"], sys.modules["marker_holder_demo"]
+
+
 class _Unset:
     def __deepcopy__(self, memo: Any) -> _Unset:
         return self  # a sentinel that copies as itself (pygtrie's _NoCopy)

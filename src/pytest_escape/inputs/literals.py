@@ -37,7 +37,7 @@ from typing import Any, cast
 from ..targets import why_test_file
 from .compare import HEAPTYPE, UNSET, int_repr, object_state, same_value, show, slotted
 from .copying import GeneratorCall, generator_call, tuple_made_otherwise, unlocked_lock
-from .themselves import global_path, is_constant, is_sentinel
+from .themselves import global_path, is_constant, is_factory_made, is_sentinel
 
 _MAX_DEPTH = 12
 #: whether an object whose ``repr`` is no expression may be written as its
@@ -319,10 +319,16 @@ def python_classes(cls: type) -> bool:
     return True
 
 
+def _held_as_itself(value: Any) -> bool:
+    """A value that means something only as itself (``themselves``): written
+    as the global that holds it, never rebuilt."""
+    return is_sentinel(value) or is_constant(value) or is_factory_made(value)
+
+
 def shaped(value: Any) -> Any:
     """``value`` as a ``Shaped`` if it is a plain instance (attributes in ``__dict__``)."""
     cls = type(value)
-    if (is_sentinel(value) or is_constant(value)) and _global_name(value) is not None:
+    if _held_as_itself(value) and _global_name(value) is not None:
         # a module's sentinel means something only as itself: rebuilt, it is a
         # value the caller gave (``sep is _UNSET`` fails, and ``sep.join`` raises);
         # a constant of the program too (``ttype is T.Keyword``)
@@ -1292,11 +1298,7 @@ def _build(value: Any, depth: int) -> Literal:
         where = class_source(type(value))  # an enum a test defined: its class statement
         member = _enum_source(value, ("", where.source))
         return Literal(member.source, member.imports | where.imports)
-    if (
-        (is_sentinel(value) or is_constant(value))
-        and type(value) is not object
-        and (named := _global_name(value)) is not None
-    ):
+    if _held_as_itself(value) and type(value) is not object and (named := _global_name(value)) is not None:
         return named
     return _by_repr(value, depth)
 

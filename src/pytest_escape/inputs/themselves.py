@@ -15,6 +15,13 @@ value to the code under test:
   call having failed to be copied, and had they been copied no ``is``
   would have held.
 
+- an object of a **class a function made** (``make_sentinel('_MISSING')``
+  makes a class and its one instance on each call), held by a module of
+  the program: no code outside can name its class, so nothing compares it
+  but by ``is``, and a copy is a marker no code knows (a list holding one
+  in place of a freed item read as live, and the branch for freed items
+  was "not reached by the search").
+
 A constant is kept only if its class hashes it by value: by the convention
 ``__hash__`` states, its state does not change, so the original and the
 mutant can share it.  An object hashed by identity may be a registry or a
@@ -51,6 +58,21 @@ def is_sentinel(value: Any) -> bool:
             and not slotted(kind)
         )
     except Exception:  # noqa: BLE001 - a proxy (werkzeug's LocalProxy) raises on any look
+        return False
+
+
+def is_factory_made(value: Any) -> bool:
+    """An instance of a class made inside a function (``<locals>`` in its
+    name): not a class, function, module or exception itself."""
+    kind = type(value)
+    try:
+        return bool(
+            kind.__flags__ & HEAPTYPE
+            and "<locals>" in kind.__qualname__
+            and not isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType))
+            and not isinstance(value, BaseException)
+        )
+    except Exception:  # noqa: BLE001 - a proxy raises on any look
         return False
 
 
@@ -95,6 +117,26 @@ def _program_modules(module: str) -> list[types.ModuleType]:
     return [m for name, m in sorted(found.items()) if name.partition(".")[0] not in stdlib | {"builtins"}]
 
 
+def _holders(module: str) -> list[types.ModuleType]:
+    """The loaded modules that may hold a global made by a factory of
+    ``module``: its own package's first, then the others, test modules
+    (pytest's default names) last; never the standard library's."""
+    stdlib: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+    top = module.partition(".")[0]
+
+    def rank(name: str) -> tuple[bool, bool, str]:
+        leaf = name.rpartition(".")[2]
+        test = leaf.startswith("test_") or leaf.endswith("_test") or leaf == "conftest"
+        return (name.partition(".")[0] != top, test, name)
+
+    loaded = [
+        (name, m)
+        for name, m in list(sys.modules.items())
+        if isinstance(m, types.ModuleType) and name.partition(".")[0] not in stdlib | {"builtins"}
+    ]
+    return [m for name, m in sorted(loaded, key=lambda item: rank(item[0]))]
+
+
 def _attributes(value: Any) -> Iterator[Any]:
     held = getattr(value, "__dict__", None)
     if isinstance(held, dict):
@@ -130,6 +172,9 @@ def kept_as_themselves(module: str) -> dict[int, Any]:
     program's constants."""
     namespace = vars(sys.modules[module]) if module in sys.modules else {}
     kept = {id(value): value for value in list(namespace.values()) if is_sentinel(value)}
+    for held in (g for m in _program_modules(module) for g in list(vars(m).values())):
+        if is_factory_made(held):
+            kept[id(held)] = held
     kept.update(constants(module))
     return kept
 
@@ -147,6 +192,13 @@ def global_path(value: Any) -> tuple[str, str, str] | None:
     for name, held in names:
         if held is value:
             return where, name, name
+    if is_factory_made(value):
+        # made by a factory of one module, kept by the module that called it
+        # (``_MISSING = make_sentinel()`` in each module of a package)
+        for other in _holders(where):
+            for name, held in sorted(vars(other).items(), key=lambda item: str(item[0])):
+                if held is value and isinstance(name, str) and name.isidentifier():
+                    return other.__name__, name, name
     for name, held in names:
         if is_constant(held):
             for attribute, inner in sorted(getattr(held, "__dict__", {}).items()):
