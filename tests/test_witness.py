@@ -3253,3 +3253,48 @@ def test_a_marker_a_factory_made_is_written_as_the_global_that_holds_it(project:
     test = _written(appended)
     assert "from slots import FREED" in test, test
     assert "FREED" in _witness(appended)["input"], _witness(appended)
+
+
+COMPLEMENT = """
+class _Complement:
+    __slots__ = ("_included", "_excluded")
+
+    def __init__(self, included=None, excluded=None):
+        self._included = included
+        self._excluded = excluded
+
+    def __bool__(self):
+        if self._included is not None:
+            return bool(self._included)
+        return True
+
+
+def complement(items):
+    if isinstance(items, _Complement):
+        return _Complement(included=items._excluded, excluded=items._included)
+    return _Complement(excluded=frozenset(items))
+"""
+
+COMPLEMENT_TESTS = """
+from cset import complement
+
+
+def test_complement():
+    assert not complement(complement(set()))
+    assert complement("ab")
+"""
+
+
+def test_a_state_found_in_a_slotted_receiver_is_set_in_its_slot(project: Project) -> None:
+    """``bool(self._included)`` -> ``bool(None)`` differs only on a set that
+    holds an item, and the only one the test made held none.  Two gaps hid
+    it ("too few inputs reached it"): the infection check tried no other
+    value of an empty set (a set of one item now), and the state it finds
+    was set only in receivers whose state is in ``__dict__``, never in a
+    slot."""
+    _searched(project, {"cset.py": COMPLEMENT, "test_cset.py": COMPLEMENT_TESTS}, 10)
+    (dropped,) = [m for m in project.mutants().values() if m["after"] == ["            return bool(None)"]]
+    w = _witness(dropped)
+    assert w["verdict"] == WITNESSED, w
+    assert w["outside"].startswith("self._included = ") and "set directly" in w["outside"], w
+    assert "obj._included = " in _written(dropped)

@@ -3008,6 +3008,40 @@ def test_a_state_is_planted_in_an_argument_or_an_attribute_held_by_its_attribute
     assert call.planted("total", 0) is None
 
 
+class _Pair:
+    __slots__ = ("left", "right")
+
+    def __init__(self, left: Any, right: Any) -> None:
+        self.left, self.right = left, right
+
+
+def test_a_state_is_planted_in_a_slot_of_a_copy() -> None:
+    """A slotted receiver is held as itself, not as a ``Shaped``: the state is
+    set in a slot of a copy, and the receiver the tests made is left alone."""
+    made = _Pair(frozenset(), _Pair(1, 2))
+    call = Call((("self", made),))
+    planted = call.planted("self.left", frozenset({0}))
+    assert planted is not None
+    held = planted.as_dict()["self"]
+    assert held is not made and held.left == frozenset({0}) and held.right.left == 1
+    assert made.left == frozenset()
+    deeper = call.planted("self.right.left", 5)
+    assert deeper is not None and deeper.as_dict()["self"].right.left == 5 and made.right.left == 1
+    # no such slot, or a property's setter: not planted
+    assert call.planted("self.middle", 0) is None
+
+
+def test_an_empty_container_is_tried_holding_an_item() -> None:
+    """``bool(self.items)`` -> ``bool(None)`` differs on any set holding an
+    item, and the expressions name no constant to put in one."""
+    from pytest_escape.inputs.infection import _candidates
+
+    assert frozenset({0}) in _candidates(frozenset(), [None])
+    assert [0] in _candidates([], [])
+    assert {0: 0} in _candidates({}, [])
+    assert ["x"] in _candidates([], ["x"])  # the expression's own constant first
+
+
 def test_a_context_manager_s_call_is_written_entered_and_left() -> None:
     """What a ``@contextmanager`` function gives is entered in the test as
     the search entered it; inside ``pytest.raises`` the two managers join."""

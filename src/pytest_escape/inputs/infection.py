@@ -576,9 +576,13 @@ def _candidates(current: Any, constants: list[Any]) -> list[Any]:
         found = [c for c in constants if c is not None] + [0, 1, "", "a", True, False]
     elif kind in (list, tuple, set, frozenset) and plain(current):
         items = [c for c in constants if c is not None and plain(c) and type(c) in _PLAIN_SCALARS]
-        found = [kind()] + [kind([*current, c]) for c in items]
+        # an empty one, and one holding an item: the expression's constants,
+        # or any item where it names none (``bool(self._included)`` ->
+        # ``bool(None)`` differs on any non-empty set, and every set the
+        # tests left there was empty: nothing was tried, and it was not seen)
+        found = [kind()] + [kind([*current, c]) for c in items or [0]]
     elif kind is dict and plain(current):
-        found = [{}]
+        found = [{}, {**current, 0: 0}]
     if found and plain(current):
         # a value of another type the expression names (``value is False``
         # where every value was a list): the tests' values need not be all

@@ -11,11 +11,13 @@ run with no survivor to search, or no search, never needs.
 from __future__ import annotations
 
 import ast
+import types
 from dataclasses import dataclass
 from typing import Any
 
-from .compare import safe_repr
-from .literals import Shaped, describe, shaped
+from .compare import safe_repr, slotted
+from .copying import deep_copy
+from .literals import Shaped, describe, python_classes, shaped
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,41 @@ def _with_attribute(held: Any, names: list[str], value: Any) -> Any:
     ``Shaped`` at each step), or ``_UNPLANTED``."""
     if not names:
         return value
-    if not isinstance(held, Shaped) or names[0] not in dict(held.state):
+    if not isinstance(held, Shaped):
+        return _in_slot(held, names, value)
+    if names[0] not in dict(held.state):
         return _UNPLANTED
     inner = _with_attribute(dict(held.state)[names[0]], names[1:], value)
     if inner is _UNPLANTED:
         return _UNPLANTED
     state = tuple((k, inner if k == names[0] else v) for k, v in held.state)
     return Shaped(held.cls, state, held.origin)
+
+
+def _in_slot(held: Any, names: list[str], value: Any) -> Any:
+    """A copy of ``held``, an instance whose state is in ``__slots__``, with
+    the attribute path ``names`` holding ``value``; or ``_UNPLANTED``.
+
+    Such an instance is held as itself, never as a ``Shaped``, and a state
+    the infection check found in one was never set: a complement set's
+    ``bool(self._included)`` -> ``bool(None)`` differs on a set holding an
+    item, and every one the tests made held none ("too few inputs reached
+    it").  Only a slot of a class made by class statements is set (by
+    ``object.__setattr__``, as a copy sets it), never a property's setter."""
+    cls = type(held)
+    if not (slotted(cls) and python_classes(cls)):
+        return _UNPLANTED
+    if not isinstance(getattr(cls, names[0], None), types.MemberDescriptorType):
+        return _UNPLANTED
+    try:
+        inner = _with_attribute(getattr(held, names[0]), names[1:], value) if names[1:] else value
+        if inner is _UNPLANTED:
+            return _UNPLANTED
+        planted = deep_copy(held)
+        object.__setattr__(planted, names[0], inner)
+    except Exception:  # noqa: BLE001 - an unset slot, or a copy the class refuses: not planted
+        return _UNPLANTED
+    return planted
 
 
 def call_key(arguments: dict[str, Any]) -> str:
