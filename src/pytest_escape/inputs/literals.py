@@ -37,7 +37,7 @@ from typing import Any, cast
 from ..targets import why_test_file
 from .compare import HEAPTYPE, UNSET, int_repr, object_state, same_value, show, slotted
 from .copying import GeneratorCall, generator_call, tuple_made_otherwise, unlocked_lock
-from .themselves import global_path, is_constant, is_factory_made, is_sentinel
+from .themselves import TEST_MODULE, global_path, is_constant, is_factory_made, is_sentinel
 
 _MAX_DEPTH = 12
 #: whether an object whose ``repr`` is no expression may be written as its
@@ -383,7 +383,6 @@ def plain_exception(cls: type) -> bool:
 
 #: the project's checkout (``project_root``): a path in it is written relative to the project
 _CHECKOUT: list[str] = []
-_TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)$")
 
 
 def project_root(root: str) -> None:
@@ -399,7 +398,7 @@ def _anchor(root: str) -> tuple[str, str] | None:
     found: list[tuple[bool, str, str]] = []
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if "." in name or not isinstance(file, str) or _TEST_MODULE.match(name):
+        if "." in name or not isinstance(file, str) or TEST_MODULE.match(name):
             continue
         directory = os.path.dirname(os.path.abspath(file))
         if _inside(directory, root):

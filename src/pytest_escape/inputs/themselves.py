@@ -31,6 +31,7 @@ cache that a call changes, and is copied as before.
 from __future__ import annotations
 
 import enum
+import re
 import sys
 import types
 from collections.abc import Iterator
@@ -38,6 +39,8 @@ from typing import Any
 
 from .compare import HEAPTYPE, slotted
 
+#: a test module's name by pytest's default ``python_files``, or a conftest
+TEST_MODULE = re.compile(r"^(test_.*|.*_test|conftest)$")
 #: how far into a constant's attributes more constants are looked for, and
 #: how many are kept in all (a token tree holds a few hundred)
 DEPTH = 4
@@ -125,8 +128,7 @@ def _holders(module: str) -> list[types.ModuleType]:
     top = module.partition(".")[0]
 
     def rank(name: str) -> tuple[bool, bool, str]:
-        leaf = name.rpartition(".")[2]
-        test = leaf.startswith("test_") or leaf.endswith("_test") or leaf == "conftest"
+        test = TEST_MODULE.match(name.rpartition(".")[2]) is not None
         return (name.partition(".")[0] != top, test, name)
 
     loaded = [
