@@ -3298,3 +3298,47 @@ def test_a_state_found_in_a_slotted_receiver_is_set_in_its_slot(project: Project
     assert w["verdict"] == WITNESSED, w
     assert w["outside"].startswith("self._included = ") and "set directly" in w["outside"], w
     assert "obj._included = " in _written(dropped)
+
+
+TALLY = """
+class Tally:
+    def __init__(self, keys):
+        self.hits = {}
+        for key in keys:
+            self.hits[key] = self.hits.get(key, 0) + 1
+
+    def leader(self):
+        if len(self.hits) > 3:
+            return sorted(self.hits, key=self.hits.get)[-1]
+        return None
+"""
+
+TALLY_TESTS = """
+from tally import Tally
+
+
+def test_many_small_tallies():
+    for _ in range(300):
+        assert Tally("a").leader() is None
+
+
+def test_a_large_tally():
+    assert Tally("abcdd").leader()
+"""
+
+
+def test_a_late_test_s_calls_are_recorded_after_many_early_ones(project: Project) -> None:
+    """The first test calls ``leader`` 300 times on a tally of one key; only
+    the second test's tally has more than three.  Recording the first 200
+    calls kept none of the second's, and no input the search drew reached
+    the line ("not reached by the search"); half the calls recorded are
+    now a sample of all the later ones."""
+    _searched(project, {"tally.py": TALLY, "test_tally.py": TALLY_TESTS}, 10)
+    (last,) = [
+        m
+        for m in project.mutants().values()
+        if m["after"] == ["            return sorted(self.hits, key=self.hits.get)[-2]"]
+    ]
+    w = _witness(last)
+    assert w["verdict"] == WITNESSED, w
+    assert "'d': 2" in w["input"], w

@@ -3386,3 +3386,29 @@ def test_a_long_text_s_repr_is_made_once_and_is_the_text_s_own() -> None:
     assert len(compare._LONG_REPRS) <= compare._LONG_KEPT
     assert compare.stable_repr(first) == repr(first)
     assert compare.safe_repr(b"x" * 20_000, 50) == repr(b"x" * 20_000)[:47] + "..."
+
+
+def test_the_calls_recorded_are_the_first_and_a_sample_of_the_later() -> None:
+    """``CallSample``: the first half as they come, then a reservoir of the
+    later calls, the same on every run, never more than its size."""
+    from pytest_escape.inputs.observe import CallSample
+
+    def recorded(name: str, calls: int) -> list[int]:
+        sample = CallSample(name, size=10)
+        for n in range(calls):
+            number = sample.slot()
+            if number is not None:
+                sample.keep(number, {"n": n})
+        return [call["n"] for call in sample.calls()]
+
+    assert recorded("f", 8) == list(range(8))
+    many = recorded("f", 1000)
+    assert len(many) == 10 and many[:5] == [0, 1, 2, 3, 4] and many == sorted(many)
+    assert max(many) > 500  # the later calls are there
+    assert recorded("f", 1000) == many  # seeded by the function's name
+    # a call that raised (kept as None) is left out
+    sample = CallSample("g", size=4)
+    first = sample.slot()
+    assert first is not None
+    sample.keep(first, None)
+    assert sample.calls() == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import random
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,54 @@ from .themselves import kept_as_themselves
 
 #: calls of the function recorded while its tests run (deep copies)
 MAX_RECORDED = 200
+
+
+class CallSample:
+    """Which calls of a function are recorded: the first half of
+    ``MAX_RECORDED`` as they come, the rest a uniform sample (a reservoir)
+    of all later calls, so that a late test's calls are there too.
+
+    Recording only the first calls kept one test's: a test that calls a
+    method hundreds of times on small objects filled every place, and a
+    later test's one call on the only object that reaches a branch was
+    never kept, so no input the search had reached it ("not reached by
+    the search").  The sample is drawn with a generator seeded by the
+    function's name: the same calls on every run.  Only a call the sample
+    takes is copied."""
+
+    def __init__(self, name: str, size: int = MAX_RECORDED) -> None:
+        self.first = size // 2
+        self.size = size
+        self.seen = 0
+        self.kept: dict[int, dict[str, Any] | None] = {}
+        #: the later calls kept, by their number, in their reservoir slots
+        self.later: list[int] = []
+        self.random = random.Random(name)
+
+    def slot(self) -> int | None:
+        """The number of the call being made, if it is to be kept (then
+        ``keep`` it); None if not.  Evicts the call it replaces."""
+        self.seen += 1
+        number = self.seen
+        if len(self.kept) < self.size:
+            if number > self.first:
+                self.later.append(number)
+            return number
+        at = self.random.randrange(number - self.first)
+        if at >= len(self.later):
+            return None
+        self.kept.pop(self.later[at], None)
+        self.later[at] = number
+        return number
+
+    def keep(self, number: int, arguments: dict[str, Any] | None) -> None:
+        """The copy of call ``number`` (None: not kept after all, or it raised)."""
+        if number in self.kept or number == self.seen:
+            self.kept[number] = arguments
+
+    def calls(self) -> list[dict[str, Any]]:
+        """The calls kept, in the order they were made."""
+        return [self.kept[n] for n in sorted(self.kept) if self.kept[n] is not None]  # type: ignore[misc]
 
 
 def _test_double(value: Any) -> bool:
@@ -212,7 +261,7 @@ def observe_calls(
     ``returned_only``: leave out calls that raised.  A test that checks
     ``f(1.5)`` raises TypeError passes an input it does not call valid.
     """
-    calls: list[dict[str, Any] | None] = []
+    sample = CallSample(f"{module}:{qualname}")
     keep = kept_as_themselves(module)  # recorded as themselves: a copy of one means nothing
     found = Observed()
     by_test = made_by_test(test_file, mutated_codes().__contains__) if test_file is not None else None
@@ -222,14 +271,16 @@ def observe_calls(
             return None  # a Mock stands in for something else, and records every call made on it
         if by_test is not None and by_test(frame):
             found.direct += 1
-        if len(calls) < MAX_RECORDED and (copied := found.copy_of(arguments, keep)) is not None:
-            calls.append(copied)
-            return len(calls) - 1
-        return None
+        number = sample.slot()
+        if number is None:
+            return None
+        copied = found.copy_of(arguments, keep)
+        sample.keep(number, copied)
+        return number if copied is not None else None
 
-    def raised(index: int) -> None:
-        if returned_only:
-            calls[index] = None
+    def raised(number: int) -> None:
+        if returned_only and number in sample.kept:
+            sample.kept[number] = None
 
     def inner_call(code: CodeType, depth: int) -> OnCall:
         def on_call(arguments: dict[str, Any]) -> None:
@@ -248,7 +299,7 @@ def observe_calls(
             run_tests()
     except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
         pass
-    found.calls = [call for call in calls if call is not None]
+    found.calls = sample.calls()
     if inner:
         original = original_code(module, qualname)
         found.calls += at_collection(original)[: max(MAX_RECORDED - len(found.calls), 0)]
@@ -278,7 +329,7 @@ def observe_with_steps(
     replayed, and written in a test, by keyword.
     """
     found = Observed()
-    calls = found.calls
+    sample = CallSample(f"{module}:{qualname}")
     steps: dict[str, Step] = {}
     keep = kept_as_themselves(module)
     cls = getattr(sys.modules[module], owner, None)
@@ -288,9 +339,10 @@ def observe_with_steps(
     made: dict[str, Any] = {}
 
     def on_target(arguments: dict[str, Any]) -> None:
-        if len(calls) < MAX_RECORDED and not any(_test_double(v) for v in arguments.values()):
-            if (copied := found.copy_of(arguments, keep)) is not None:
-                calls.append(copied)
+        if any(_test_double(v) for v in arguments.values()):
+            return
+        if (number := sample.slot()) is not None:
+            sample.keep(number, found.copy_of(arguments, keep))
 
     def stepper(name: str, receiver: str) -> OnCall:
         def on_call(arguments: dict[str, Any]) -> Callable[[bool, Any], None] | None:
@@ -340,6 +392,7 @@ def observe_with_steps(
             run_tests()
     except BaseException:  # noqa: BLE001 - seeds are a bonus (pytest.skip() is a BaseException)
         pass
+    found.calls = calls = sample.calls()
     target = vars(cls).get(attribute_name(owner, qualname.rpartition(".")[2])) if cls is not None else None
     if isinstance(target, FunctionType):  # a classmethod's or staticmethod's first parameter is no instance
         receiver = next(iter(inspect.signature(target).parameters), None)
