@@ -3342,3 +3342,45 @@ def test_a_late_test_s_calls_are_recorded_after_many_early_ones(project: Project
     w = _witness(last)
     assert w["verdict"] == WITNESSED, w
     assert "'d': 2" in w["input"], w
+
+
+CHUNKS = """
+class Chunks:
+    def __init__(self, items):
+        self.lists = [list(items[i : i + 2]) for i in range(0, len(items), 2)]
+
+    def pop(self, *a):
+        index = a and a[0]
+        if index == () or index == -1:
+            return self.lists[-1].pop()
+        for chunk in self.lists:
+            if index < len(chunk):
+                return chunk.pop(index)
+            index -= len(chunk)
+        raise IndexError(index)
+"""
+
+CHUNKS_TESTS = """
+from chunks import Chunks
+
+
+def test_pop_first():
+    assert Chunks([1, 2, 3, 4, 5]).pop(0) == 1
+"""
+
+
+def test_a_method_s_star_args_are_drawn_not_only_replayed(project: Project) -> None:
+    """``pop(self, *a)`` takes its index through ``*a``, and the test passes
+    ``(0,)`` alone.  Given only the tests' own tuples, the search never
+    called ``pop(-1)``: ``index == -1`` -> ``index == -2`` was "too few
+    inputs reached it" (``index`` is a local, which no input can be given).
+    ``*a`` is now drawn as tuples of values like those the tests passed in
+    it, and the code's constants."""
+    _searched(project, {"chunks.py": CHUNKS, "test_chunks.py": CHUNKS_TESTS}, 10)
+    (moved,) = [
+        m for m in project.mutants().values() if m["after"] == ["        if index == () or index == -2:"]
+    ]
+    w = _witness(moved)
+    assert w["verdict"] == WITNESSED, w
+    assert "a=(-1,)" in w["input"], w
+    assert "(-1,)" in _written(moved)

@@ -3412,3 +3412,25 @@ def test_the_calls_recorded_are_the_first_and_a_sample_of_the_later() -> None:
     assert first is not None
     sample.keep(first, None)
     assert sample.calls() == []
+
+
+def test_star_args_are_drawn_from_values_like_the_tests_and_the_code_s_constants() -> None:
+    """``*a``: tuples no longer than the tests', of values like theirs, the
+    code's constants among them (``index == -1``)."""
+    import inspect as inspecting
+
+    from hypothesis import find, settings
+    from hypothesis.errors import NoSuchExample
+
+    from pytest_escape.inputs.strategies import _positional_rest
+
+    rest = inspecting.Parameter("a", inspecting.Parameter.VAR_POSITIONAL)
+    drawn = _positional_rest(rest, [(0,)], Seeds(ints=[-2, -1, 0]), depth=0)
+    quick = settings(database=None, max_examples=300)
+    assert find(drawn, lambda t: t == (-1,), settings=quick) == (-1,)
+    assert find(drawn, lambda t: True, settings=quick) == ()
+    with pytest.raises(NoSuchExample):
+        find(drawn, lambda t: len(t) > 1, settings=quick)  # never longer than the tests'
+    # the tests passed nothing in it: nothing is drawn
+    with pytest.raises(NoSuchExample):
+        find(_positional_rest(rest, [()], Seeds(), depth=0), lambda t: t != (), settings=quick)

@@ -788,6 +788,10 @@ def call_strategy(
         if not _fillable(param):
             if values:
                 fields[param.name] = st.sampled_from(_unique(values))
+                if param.kind == param.VAR_POSITIONAL and not valid_only:
+                    fields[param.name] = st.one_of(
+                        _positional_rest(param, values, seeds, depth=0), fields[param.name]
+                    )
             else:
                 fields[param.name] = st.just(() if param.kind == param.VAR_POSITIONAL else {})
             keys = () if valid_only or param.kind != param.VAR_KEYWORD else option_keys(function, param.name)
@@ -842,6 +846,29 @@ def call_strategy(
         return generated
     seen = st.sampled_from(unique_calls(observed)).map(lambda kw: Call(tuple(kw.items())))
     return st.one_of(generated, seen)
+
+
+def _positional_rest(
+    param: inspect.Parameter, values: list[Any], seeds: Seeds, depth: int
+) -> st.SearchStrategy[tuple[Any, ...]]:
+    """``*args`` made of values like those the tests passed in it: as many
+    as they passed at most, each drawn as a parameter seen with those
+    values would be (their type's values, the code's constants).
+
+    Given only the tests' own tuples, a method that takes its index
+    through ``*a`` (``pop(self, *a)``, ``index = a and a[0]``) never met
+    ``-1`` or none at all on a receiver of several chunks, and its branch
+    for them was "not reached by the search"."""
+    items = [item for value in values if isinstance(value, tuple) for item in value]
+    longest = max((len(v) for v in values if isinstance(v, tuple)), default=0)
+    if not items:
+        return st.just(())
+    single = inspect.Parameter(param.name, inspect.Parameter.POSITIONAL_ONLY)
+    try:
+        item = parameter_strategy(single, inspect.Parameter.empty, items, seeds, depth=depth)
+    except Unexplorable:
+        return st.just(())
+    return st.lists(item, max_size=longest).map(tuple)
 
 
 def _hashes_cleanly(value: Any) -> bool:
