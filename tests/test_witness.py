@@ -3344,7 +3344,7 @@ def test_a_late_test_s_calls_are_recorded_after_many_early_ones(project: Project
     assert "'d': 2" in w["input"], w
 
 
-CHUNKS = """
+POPPED_CHUNKS = """
 class Chunks:
     def __init__(self, items):
         self.lists = [list(items[i : i + 2]) for i in range(0, len(items), 2)]
@@ -3360,7 +3360,7 @@ class Chunks:
         raise IndexError(index)
 """
 
-CHUNKS_TESTS = """
+POPPED_CHUNKS_TESTS = """
 from chunks import Chunks
 
 
@@ -3376,7 +3376,7 @@ def test_a_method_s_star_args_are_drawn_not_only_replayed(project: Project) -> N
     inputs reached it" (``index`` is a local, which no input can be given).
     ``*a`` is now drawn as tuples of values like those the tests passed in
     it, and the code's constants."""
-    _searched(project, {"chunks.py": CHUNKS, "test_chunks.py": CHUNKS_TESTS}, 10)
+    _searched(project, {"chunks.py": POPPED_CHUNKS, "test_chunks.py": POPPED_CHUNKS_TESTS}, 10)
     (moved,) = [
         m for m in project.mutants().values() if m["after"] == ["        if index == () or index == -2:"]
     ]
