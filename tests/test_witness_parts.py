@@ -3425,7 +3425,7 @@ def test_star_args_are_drawn_from_values_like_the_tests_and_the_code_s_constants
     from pytest_escape.inputs.strategies import _positional_rest
 
     rest = inspecting.Parameter("a", inspecting.Parameter.VAR_POSITIONAL)
-    drawn = _positional_rest(rest, [(0,)], Seeds(ints=[-2, -1, 0]), depth=0)
+    drawn = _positional_rest(rest, [(0,)], Seeds(ints=[-2, -1, 0]))
     quick = settings(database=None, max_examples=300)
     assert find(drawn, lambda t: t == (-1,), settings=quick) == (-1,)
     assert find(drawn, lambda t: True, settings=quick) == ()
@@ -3433,4 +3433,4 @@ def test_star_args_are_drawn_from_values_like_the_tests_and_the_code_s_constants
         find(drawn, lambda t: len(t) > 1, settings=quick)  # never longer than the tests'
     # the tests passed nothing in it: nothing is drawn
     with pytest.raises(NoSuchExample):
-        find(_positional_rest(rest, [()], Seeds(), depth=0), lambda t: t != (), settings=quick)
+        find(_positional_rest(rest, [()], Seeds()), lambda t: t != (), settings=quick)

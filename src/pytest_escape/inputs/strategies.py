@@ -789,9 +789,7 @@ def call_strategy(
             if values:
                 fields[param.name] = st.sampled_from(_unique(values))
                 if param.kind == param.VAR_POSITIONAL and not valid_only:
-                    fields[param.name] = st.one_of(
-                        _positional_rest(param, values, seeds, depth=0), fields[param.name]
-                    )
+                    fields[param.name] = st.one_of(_positional_rest(param, values, seeds), fields[param.name])
             else:
                 fields[param.name] = st.just(() if param.kind == param.VAR_POSITIONAL else {})
             keys = () if valid_only or param.kind != param.VAR_KEYWORD else option_keys(function, param.name)
@@ -849,7 +847,7 @@ def call_strategy(
 
 
 def _positional_rest(
-    param: inspect.Parameter, values: list[Any], seeds: Seeds, depth: int
+    param: inspect.Parameter, values: list[Any], seeds: Seeds
 ) -> st.SearchStrategy[tuple[Any, ...]]:
     """``*args`` made of values like those the tests passed in it: as many
     as they passed at most, each drawn as a parameter seen with those
@@ -865,7 +863,7 @@ def _positional_rest(
         return st.just(())
     single = inspect.Parameter(param.name, inspect.Parameter.POSITIONAL_ONLY)
     try:
-        item = parameter_strategy(single, inspect.Parameter.empty, items, seeds, depth=depth)
+        item = parameter_strategy(single, inspect.Parameter.empty, items, seeds)
     except Unexplorable:
         return st.just(())
     return st.lists(item, max_size=longest).map(tuple)

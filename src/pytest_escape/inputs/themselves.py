@@ -116,15 +116,19 @@ def _program_modules(module: str) -> list[types.ModuleType]:
     for held in list(vars(here).values()):
         if isinstance(held, types.ModuleType):
             found.setdefault(held.__name__, held)
+    return [m for name, m in sorted(found.items()) if _the_program_s(name)]
+
+
+def _the_program_s(name: str) -> bool:
+    """Whether module ``name`` may be the program's: not the standard library's."""
     stdlib: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
-    return [m for name, m in sorted(found.items()) if name.partition(".")[0] not in stdlib | {"builtins"}]
+    return name.partition(".")[0] not in stdlib | {"builtins"}
 
 
 def _holders(module: str) -> list[types.ModuleType]:
     """The loaded modules that may hold a global made by a factory of
     ``module``: its own package's first, then the others, test modules
     (pytest's default names) last; never the standard library's."""
-    stdlib: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
     top = module.partition(".")[0]
 
     def rank(name: str) -> tuple[bool, bool, str]:
@@ -134,7 +138,7 @@ def _holders(module: str) -> list[types.ModuleType]:
     loaded = [
         (name, m)
         for name, m in list(sys.modules.items())
-        if isinstance(m, types.ModuleType) and name.partition(".")[0] not in stdlib | {"builtins"}
+        if isinstance(m, types.ModuleType) and _the_program_s(name)
     ]
     return [m for name, m in sorted(loaded, key=lambda item: rank(item[0]))]
 
