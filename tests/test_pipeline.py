@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import math
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -32,7 +34,7 @@ from pytest_escape.execution.limits import (
     plan_timing,
     timed_out,
 )
-from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step
+from pytest_escape.execution.pool import REPORTED, TIMED_OUT, Outcome, Step, Steps
 from pytest_escape.execution.protocol import (
     EVENT_TYPES,
     Collected,
@@ -61,8 +63,9 @@ from pytest_escape.execution.protocol import (
     cache_of_its_own,
     decode,
     decode_event,
+    decode_plan,
     encode_event,
-    to_json,
+    encode_plan,
 )
 from pytest_escape.execution.recheck import Recheck, of_outcomes
 from pytest_escape.execution.schedule import CHUNK, run_order
@@ -219,8 +222,14 @@ def test_the_worker_plan_round_trips_through_its_json_file() -> None:
             (PropertyCheck("calc", "add", ("t::a",), ("add", "sub")),),
         ),
     )
-    again = decode(WorkerPlan, json.loads(json.dumps(to_json(worker_plan))))
+    text = encode_plan(worker_plan)
+    raw = json.loads(text)
+    (index,) = raw["plan"]["jobs"][0]["tests"]  # a job names its tests by index
+    assert raw["strings"][index] == "t::a" and text.count('"t::a"') == 4  # the table, 3 dicts' keys
+    again = decode_plan(json.loads(text))
     assert again == worker_plan
+    # one object per test id, however many jobs name it (the worker's memory)
+    assert again.jobs[0].tests[0] is again.jobs[1].tests[0] is again.tests[0]
     assert again.modules["calc"].functions[0].changes["x_add__mutmut_1"] == (20, 25, "a - b")
 
 
@@ -713,7 +722,26 @@ def test_each_test_s_limit_counts_the_calls_up_to_it_and_a_one_time_fixture_from
     again = limits.steps(["quick", "slow"], slack=3.0)
     assert [(round(s.limit, 6), round(s.cpu or 0, 6)) for s in again] == [(3.6, 3.35), (23.6, 23.35)]
     assert [round(s.own or 0, 6) for s in again] == [3.6, 23.5]
-    assert limits.steps([]) == ()
+    assert len(limits.steps([])) == 0
+
+
+def test_a_job_s_steps_are_held_as_columns_not_as_a_step_each() -> None:
+    """The worker makes every mutant's job, with a step per covering test,
+    before it runs the first: 1.07 million ``Step`` objects (215 MiB) on
+    wcwidth.  As columns, they read back the same and take 32 bytes each."""
+    tests = [f"t.py::test_{i}" for i in range(20_000)]
+    limits = Limits(factor=10.0, constant=2.0, durations=dict.fromkeys(tests, 0.001), fixtures={})
+    tracemalloc.start()
+    try:
+        steps = limits.steps(tests)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000 * 64, peak  # a Step object each was over 150 bytes
+    assert steps[0] == Step("t.py::test_0", 2.01, cpu=0.01 + CPU_CONSTANT, own=2.01)
+    assert steps[-1].limit == pytest.approx(limits.total(tests)) and steps[-1].name == tests[-1]
+    assert [s.name for s in steps[1:3]] == tests[1:3]
+    assert Steps(["a"], [1.0], [math.nan], [math.nan])[0] == Step("a", 1.0)  # NaN: no such limit
 
 
 def test_the_fixture_seconds_every_test_pays_again_count_with_their_own_test() -> None:

@@ -78,10 +78,11 @@ mutant again with more time.
 from __future__ import annotations
 
 import statistics
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from .pool import Outcome, Step
+from .pool import Outcome, Steps
 
 #: seconds of CPU a child may use beyond ``factor`` times its tests' baseline
 #: seconds: the fork's page copies, pytest's own work per test, a cold cache
@@ -154,7 +155,7 @@ class Limits:
                 fixtures[test] = fixtures[test] * seconds / baseline
         return replace(self, durations=durations, fixtures=fixtures)
 
-    def steps(self, tests: Iterable[str], slack: float = 0.0) -> tuple[Step, ...]:
+    def steps(self, tests: Iterable[str], slack: float = 0.0) -> Steps:
         """Each test's limit, counted from the child's start (the last one is
         ``total``), each ``slack`` seconds later."""
         tests = list(tests)
@@ -162,14 +163,16 @@ class Limits:
         spent = sum(moving.values())
         # a test's own limit: its seconds, and the largest one-time cost, which may move to it
         largest = max(moving.values(), default=0.0)
-        steps = []
+        # C doubles from the start: lists of floats first took 4 times the room, if briefly
+        limits, cpu, own = array("d"), array("d"), array("d")
         for test in tests:
             recurring = max(0.0, self.durations.get(test, 0.0) - moving.get(test, 0.0))
             spent += recurring
             need = self.factor * spent + slack
-            own = self.factor * (recurring + largest) + slack
-            steps.append(Step(test, need + self.constant, cpu=need + CPU_CONSTANT, own=own + self.constant))
-        return tuple(steps)
+            limits.append(need + self.constant)
+            cpu.append(need + CPU_CONSTANT)
+            own.append(self.factor * (recurring + largest) + slack + self.constant)
+        return Steps(tests, limits, cpu, own)
 
 
 def one_time(fixtures: Mapping[str, float]) -> dict[str, float]:

@@ -4,7 +4,6 @@ events, and stop it (and every child it forked) if the run is interrupted."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
 import signal
@@ -38,7 +37,7 @@ from .protocol import (
     WorkerPlan,
     WorkerWarning,
     decode_event,
-    to_json,
+    encode_plan,
 )
 
 
@@ -78,7 +77,7 @@ def run_worker(plan: WorkerPlan, cwd: Path, on_event: Callable[[WorkerEvent], No
     try:
         plan_path = tmp / "plan.json"
         plan = dataclasses.replace(plan, parent=os.getpid())
-        plan_path.write_text(json.dumps(to_json(plan)), encoding="utf-8")
+        plan_path.write_text(encode_plan(plan), encoding="utf-8")
         read_fd, write_fd = os.pipe()
         env = dict(os.environ, **{WORKER_ENV: "1"})
         env.pop("MUTANT_UNDER_TEST", None)

@@ -79,7 +79,9 @@ from .protocol import (
     WorkerWarning,
     cache_of_its_own,
     decode,
+    decode_plan,
     encode_event,
+    plan_parent,
     to_json,
 )
 from .schedule import run_order
@@ -1322,7 +1324,7 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     emit = Emitter(fd)
     # the parent first: whatever else the plan holds, a dead parent's is removed
-    plan_dir, parent = Path(plan_path).parent, int(raw["parent"])
+    plan_dir, parent = Path(plan_path).parent, plan_parent(raw)
     # A dead parent sends two notices, a broken pipe and the SIGTERM, in
     # either order.  The kernel closes the pipe before it reparents us, so
     # after a broken pipe getppid() can still name the dying parent; and the
@@ -1337,7 +1339,8 @@ def main(argv: list[str]) -> int:
     # no notice can come any more) still has its plan removed.
     die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
     keep_scratch_in(str(plan_dir))
-    plan = decode(WorkerPlan, raw)
+    plan = decode_plan(raw)
+    del raw  # the plan's strings are its own now, shared (``encode_plan``)
     os.environ[WORKER_ENV] = "1"
     project_root(plan.properties.root)  # paths in regression tests, relative to the project
     sys.path[:] = plan.sys_path
