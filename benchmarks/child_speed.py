@@ -32,6 +32,8 @@ from pathlib import Path
 
 from physical_limit import install_recorder
 
+from pytest_escape.model import with_test_names
+
 
 def plain_durations(project: Path, scratch: Path, args: list[str]) -> dict[str, float]:
     out = scratch / "plain.json"
@@ -69,7 +71,7 @@ def main() -> int:
         command += ["--escape-witness-budget", "0", "--escape-property-budget", "0"]
         command += ["--escape-report", f"json:{report}", *args]
         subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
-        results = json.loads(report.read_text(encoding="utf-8"))["x-escape"]
+        results = with_test_names(json.loads(report.read_text(encoding="utf-8"))["x-escape"])
         mutants = results["mutants"]
         phase = results["timings"].get("mutants", 0.0)
     finally:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pytest_escape.execution.protocol import MutantJob
 from pytest_escape.execution.schedule import run_order
+from pytest_escape.model import with_test_names
 from pytest_escape.report.progress import Progress
 
 MARKS = (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
@@ -43,7 +44,7 @@ MARKS = (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 
 def load(path: Path) -> tuple[list[MutantJob], dict[str, float], dict[str, float]]:
     """The report's mutants that ran a child, their child seconds, and the tests' seconds."""
-    escape = json.loads(path.read_text(encoding="utf-8"))["x-escape"]
+    escape = with_test_names(json.loads(path.read_text(encoding="utf-8"))["x-escape"])
     durations = {test["id"]: test.get("duration") or 0.0 for test in escape["tests"]}
     jobs, seconds = [], {}
     for mutant in escape["mutants"]:

@@ -115,6 +115,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_escape.model import with_test_names
+
 #: never hashed: caches that any pytest run may write
 IGNORED_DIRS = frozenset({".pytest_cache", "__pycache__", ".hypothesis", ".mypy_cache", ".ruff_cache"})
 CACHE_DB = Path(".pytest_cache/d/escape/outcomes.sqlite")
@@ -334,7 +336,7 @@ class Summary:
 
 
 def summarize(report: Path) -> Summary:
-    x: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))["x-escape"]
+    x: dict[str, Any] = with_test_names(json.loads(report.read_text(encoding="utf-8"))["x-escape"])
     mutants: list[dict[str, Any]] = list(x["mutants"])
     mutants += [f["extreme"] for f in x["functions"] if f.get("extreme")]
     tests = {t["id"]: t["verdict"] for t in x["tests"]}

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from pytest_escape.config import DEFAULT_PROPERTY_BUDGET
-from pytest_escape.model import Results
+from pytest_escape.model import Results, with_test_names
 from pytest_escape.results_io import read_json
 
 pytest_plugins = ["pytester"]
@@ -157,8 +157,12 @@ def plugin_environment(plugins: Sequence[str] = RUN_PLUGINS) -> dict[str, str]:
 
 
 def read_report(report: Path) -> dict[str, Any]:
-    """A run's JSON report, as the tests read it."""
-    return json.loads(report.read_text(encoding="utf-8"))
+    """A run's JSON report, as the tests read it: its model's tests named,
+    not numbered (``model.with_test_names``)."""
+    document: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    if isinstance(document.get("x-escape"), dict) and "tests" in document["x-escape"]:
+        with_test_names(document["x-escape"])
+    return document
 
 
 def mutants_by_id(results: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -99,9 +99,11 @@ def test_results_round_trip_through_a_dict() -> None:
     original = results("killed", "survived")
     original.mutants[0].kills = [Kill("t.py::test_a", "AssertionError", 3, by_check=True)]
     original.mutants[1].passed_by = ["t.py::test_a"]
+    original.mutants[1].covered_by = ["t.py::test_a", "t.py::test_gone"]  # not in ``tests``
     original.mutants[1].witness = Witness("likely equivalent", reason="200 inputs")
     extreme = mutant("survived")
     extreme.operator = "extreme"
+    extreme.covered_by = ["t.py::test_a"]
     original.functions = [
         FunctionResult("m", "m.py", "f", 1, "pseudo-tested", ["t.py::test_a"], extreme=extreme)
     ]
@@ -111,7 +113,14 @@ def test_results_round_trip_through_a_dict() -> None:
         )
     ]
     original.fail_on = ["pseudo-tested"]
-    back = Results.from_dict(original.to_dict())
+    data = original.to_dict()
+    # tests are named by their index in ``tests`` (a report's size), or by name
+    assert data["mutants"][1]["covered_by"] == [0, "t.py::test_gone"] and data["mutants"][1]["passed_by"] == [
+        0
+    ]
+    assert data["functions"][0]["covered_by"] == [0]
+    assert data["functions"][0]["extreme"]["covered_by"] == [0]
+    back = Results.from_dict(data)
     assert back == original
     assert isinstance(back.mutants[0].kills[0], Kill) and isinstance(back.functions[0].extreme, MutantResult)
     with pytest.raises(ValueError, match="model version"):

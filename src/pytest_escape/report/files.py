@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text``, or its pieces in turn: a large report need not be
+    one string in memory first (``stryker_json.write_json``)."""
+    pieces = [text] if isinstance(text, str) else text
     if path.exists() and not path.is_file():
         with path.open("w", encoding="utf-8") as f:
-            f.write(text)
+            f.writelines(pieces)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".escape-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+            f.writelines(pieces)
         # mkstemp makes the file private (0600); a report is as readable as any file the user writes
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
