@@ -214,7 +214,7 @@ def test_a_worker_whose_pytest_died_before_it_started_removes_the_plan(tmp_path:
     plan_dir = tmp_path / "pytest-escape-plan"
     plan_dir.mkdir()
     plan = {"parent": gone.pid, "sys_path": sys.path, "modules": {}, "args": ["--version"]}
-    (plan_dir / "plan.json").write_text(json.dumps(plan))
+    (plan_dir / "plan.json").write_text(json.dumps({"strings": [], "plan": plan}))  # encode_plan's shape
     read_fd, write_fd = os.pipe()
     worker = subprocess.run(
         [sys.executable, "-m", "pytest_escape.execution.worker", str(plan_dir / "plan.json"), str(write_fd)],
