@@ -66,6 +66,7 @@ from pytest_escape.execution.protocol import (
     decode_plan,
     encode_event,
     encode_plan,
+    to_json,
 )
 from pytest_escape.execution.recheck import Recheck, of_outcomes
 from pytest_escape.execution.schedule import CHUNK, run_order
@@ -222,15 +223,24 @@ def test_the_worker_plan_round_trips_through_its_json_file() -> None:
             (PropertyCheck("calc", "add", ("t::a",), ("add", "sub")),),
         ),
     )
-    text = encode_plan(worker_plan)
+    text, main_side = encode_plan(worker_plan)
     raw = json.loads(text)
     (index,) = raw["plan"]["jobs"][0]["tests"]  # a job names its tests by index
     assert raw["strings"][index] == "t::a" and text.count('"t::a"') == 4  # the table, 3 dicts' keys
-    again = decode_plan(json.loads(text))
+    again, worker_side = decode_plan(json.loads(text))
     assert again == worker_plan
     # one object per test id, however many jobs name it (the worker's memory)
     assert again.jobs[0].tests[0] is again.jobs[1].tests[0] is again.tests[0]
     assert again.modules["calc"].functions[0].changes["x_add__mutmut_1"] == (20, 25, "a - b")
+    # the events name the plan's strings by index, both ways; other strings as themselves
+    event = VerdictReached(Verdict("calc.x_add__mutmut_1", SURVIVED, passed=("t::a",), reason="new text"))
+    line = encode_event(event, worker_side)
+    assert "t::a" not in line and "new text" in line
+    heard = decode_event(line, main_side)
+    assert heard == event
+    assert heard.verdict.passed[0] is main_side.table[index]  # type: ignore[union-attr]  # no copy of its own
+    run = TestRun(order=("t::a",), passed=("t::a",))
+    assert decode(TestRun, to_json(run, worker_side.index, grow=False), worker_side) == run
 
 
 def test_statuses_read_as_their_words_everywhere() -> None:

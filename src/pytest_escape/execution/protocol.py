@@ -420,27 +420,53 @@ EVENT_TYPES: dict[str, type[Any]] = {t.KIND: t for t in typing.get_args(WorkerEv
 # -- JSON ------------------------------------------------------------------
 
 
-def to_json(value: Any, strings: dict[str, int] | None = None) -> Any:
+def to_json(value: Any, strings: dict[str, int] | None = None, grow: bool = True) -> Any:
     """A protocol value as JSON-ready data (enums as their values, tuples as lists).
 
-    With ``strings``, every string value (not a dict's key, not an enum's
-    value) is written as its index in that table, which grows as it goes:
-    ``encode_plan`` says why."""
+    With ``strings``, a string value (not a dict's key, not an enum's
+    value) is written as its index in that table: ``encode_plan`` and
+    ``SharedStrings`` say why.  The table grows as it goes, or with
+    ``grow`` false stays as it is, and a string not in it is written as
+    itself."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name), strings) for f in dataclasses.fields(value)}
+        return {f.name: to_json(getattr(value, f.name), strings, grow) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (list, tuple)):
-        return [to_json(v, strings) for v in value]
+        return [to_json(v, strings, grow) for v in value]
     if isinstance(value, dict):
-        return {k: to_json(v, strings) for k, v in value.items()}
+        return {k: to_json(v, strings, grow) for k, v in value.items()}
     if strings is not None and isinstance(value, str):
-        return strings.setdefault(value, len(strings))
+        return strings.setdefault(value, len(strings)) if grow else strings.get(value, value)
     return value
 
 
-def encode_plan(plan: WorkerPlan) -> str:
-    """The plan file's text: every string once, in a table, and indices into it.
+@dataclass(frozen=True)
+class SharedStrings:
+    """The plan's table of strings (``encode_plan``), held by the main
+    process, the worker and every child the worker forks: what crosses a
+    pipe names a string of the table by its index (``encode_event``, and a
+    child's ``TestRun`` as ``to_json(run, shared.index, grow=False)``).
+
+    The events and the children's runs list tests by node id: a survivor's
+    verdict, every test it passed.  python-multipart names tests after
+    their data, and two of its node ids are 10 MB long.  Each survivor's
+    verdict carried 20 MB, decoded into strings of their own in the worker
+    and again in the main process, which each kept them: 14 GB for the tree
+    by the end of the mutants.  By index, both ends hold the plan's one
+    string."""
+
+    table: tuple[str, ...]
+    index: dict[str, int] = dataclasses.field(compare=False, repr=False)
+
+    @classmethod
+    def of(cls, table: Sequence[str]) -> SharedStrings:
+        return cls(tuple(table), {text: i for i, text in enumerate(table)})
+
+
+def encode_plan(plan: WorkerPlan) -> tuple[str, SharedStrings]:
+    """The plan file's text: every string once, in a table, and indices
+    into it; and that table, which the events then share (``SharedStrings``).
 
     A plan names each mutant's covering tests, and on a suite whose helpers
     every test runs that is most tests for most mutants: 1.07 million
@@ -451,30 +477,33 @@ def encode_plan(plan: WorkerPlan) -> str:
     small integers, and the worker's jobs share one object per test id."""
     strings: dict[str, int] = {}
     data = to_json(plan, strings)
-    return json.dumps({"strings": list(strings), "plan": data})
+    text = json.dumps({"strings": list(strings), "plan": data})
+    return text, SharedStrings(tuple(strings), strings)
 
 
-def decode_plan(raw: Any) -> WorkerPlan:
+def decode_plan(raw: Any) -> tuple[WorkerPlan, SharedStrings]:
     """``encode_plan``'s text, read back (``json.loads``'d: the worker reads
     the parent's pid from it before anything else, ``plan_parent``)."""
-    return typing.cast(WorkerPlan, _decode(WorkerPlan, raw["plan"], raw["strings"]))
+    plan = typing.cast(WorkerPlan, _decode(WorkerPlan, raw["plan"], raw["strings"]))
+    return plan, SharedStrings.of(raw["strings"])
 
 
-def encode_event(event: WorkerEvent) -> str:
-    """One line of the worker's pipe."""
-    return json.dumps({"event": event.KIND, **to_json(event)})
+def encode_event(event: WorkerEvent, shared: SharedStrings | None = None) -> str:
+    """One line of the worker's pipe (with ``shared``: strings of the plan by index)."""
+    return json.dumps({"event": event.KIND, **to_json(event, shared.index if shared else None, grow=False)})
 
 
-def decode_event(line: str) -> WorkerEvent:
+def decode_event(line: str, shared: SharedStrings | None = None) -> WorkerEvent:
     data = json.loads(line)
     kind = data.pop("event")
-    event: WorkerEvent = decode(EVENT_TYPES[kind], data)
+    event: WorkerEvent = decode(EVENT_TYPES[kind], data, shared)
     return event
 
 
-def decode(cls: type[T], data: Any) -> T:
-    """Build ``cls`` (a protocol dataclass) from JSON data, field by field from its type hints."""
-    return typing.cast(T, _decode(cls, data))
+def decode(cls: type[T], data: Any, shared: SharedStrings | None = None) -> T:
+    """Build ``cls`` (a protocol dataclass) from JSON data, field by field from
+    its type hints (with ``shared``: the strings the data names by index)."""
+    return typing.cast(T, _decode(cls, data, shared.table if shared else None))
 
 
 @functools.cache

@@ -37,6 +37,7 @@ from .protocol import (
     WorkerPlan,
     WorkerWarning,
     decode_event,
+    encode_event,
     encode_plan,
 )
 
@@ -77,7 +78,9 @@ def run_worker(plan: WorkerPlan, cwd: Path, on_event: Callable[[WorkerEvent], No
     try:
         plan_path = tmp / "plan.json"
         plan = dataclasses.replace(plan, parent=os.getpid())
-        plan_path.write_text(encode_plan(plan), encoding="utf-8")
+        text, shared = encode_plan(plan)
+        plan_path.write_text(text, encoding="utf-8")
+        del text
         read_fd, write_fd = os.pipe()
         env = dict(os.environ, **{WORKER_ENV: "1"})
         env.pop("MUTANT_UNDER_TEST", None)
@@ -99,15 +102,16 @@ def run_worker(plan: WorkerPlan, cwd: Path, on_event: Callable[[WorkerEvent], No
             with os.fdopen(read_fd, "r", encoding="utf-8") as events, whole.installed():
                 for line in events:
                     with whole.event():
-                        event = decode_event(line)
+                        event = decode_event(line, shared)
                         on_event(event)
                         gather(event, report)
                         if trace:
                             # after the event is handled (a verdict or
                             # witness cached): what the trace shows, the
-                            # summary and the cache hold
+                            # summary and the cache hold; every string
+                            # written out (the pipe names the plan's by index)
                             with open(trace, "a", encoding="utf-8") as out:
-                                out.write(line)
+                                out.write(encode_event(event) + "\n")
             report.returncode = proc.wait()
         except KeyboardInterrupt:
             # Ctrl-C: the verdicts that landed are the partial result

@@ -65,6 +65,7 @@ from .protocol import (
     PropertiesChecked,
     PropertyChecked,
     SecondChance,
+    SharedStrings,
     Stage,
     StageStarted,
     TestEvidence,
@@ -273,18 +274,25 @@ def _hang(test: str, reason: str | None) -> KillRecord:
 
 
 def _runner(
+    shared: SharedStrings,
     tests: list[tuple[str, pytest.Item]],
     mutant: str | None,
     keep_going: bool = False,
     rerun: str | None = None,
 ) -> Callable[[], dict[str, Any]]:
     """What a forked child runs: ``tests`` under ``mutant``, its run as JSON for the pool."""
-    return lambda: to_json(run_items(tests, mutant, keep_going, rerun))
+    return lambda: _run_json(shared, run_items(tests, mutant, keep_going, rerun))
 
 
-def _test_run_of(outcome: Outcome) -> TestRun | None:
+def _run_json(shared: SharedStrings, run: TestRun) -> dict[str, Any]:
+    """A child's run as JSON, its tests by their index in the plan's strings (``SharedStrings``)."""
+    payload: dict[str, Any] = to_json(run, shared.index, grow=False)
+    return payload
+
+
+def _test_run_of(shared: SharedStrings, outcome: Outcome) -> TestRun | None:
     """The run a child reported (None: it timed out or died first)."""
-    return decode(TestRun, outcome.payload) if outcome.kind == REPORTED else None
+    return decode(TestRun, outcome.payload, shared) if outcome.kind == REPORTED else None
 
 
 #: mutants a test without a check kill is still tried against before it is called confirming-only
@@ -347,15 +355,17 @@ def _round_robin(mutants: list[str]) -> list[str]:
 
 
 class Emitter:
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, shared: SharedStrings | None = None) -> None:
         self._file = os.fdopen(fd, "w", buffering=1)
+        #: the plan's strings, which events name by index (``SharedStrings``)
+        self.shared = shared
         #: the main process closed its end: it is dying, or stopping us and
         #: will not read our log (it reads it only after reading to the end)
         self.broken = False
 
     def __call__(self, event: WorkerEvent) -> None:
         try:
-            self._file.write(encode_event(event) + "\n")
+            self._file.write(encode_event(event, self.shared) + "\n")
             self._file.flush()
         except BrokenPipeError:
             self.broken = True
@@ -465,6 +475,8 @@ class WorkerPlugin:
         #: the mutants' limits: the slow tests' seconds measured without coverage (``_time_plainly``)
         self.mutant_limits = self.limits
         self.emit = emit
+        #: what children's runs and the events name by index (``SharedStrings``)
+        self.shared = emit.shared or SharedStrings.of(())
         self.started = started
         self.items: dict[str, pytest.Item] = {}
         self.verdicts: dict[str, Verdict] = {}
@@ -910,7 +922,7 @@ class WorkerPlugin:
         job = Job(
             key=test,
             timeout=self._timeout([test]),
-            run=_runner([(test, self.items[test])], FORCED_FAILURE),
+            run=_runner(self.shared, [(test, self.items[test])], FORCED_FAILURE),
             tag=("probe", module, tests, attempt),
         )
         return job
@@ -939,7 +951,7 @@ class WorkerPlugin:
                 run_top_level(module)
             except Exception as e:  # noqa: BLE001 - the module's own top level
                 return {"raised": exception_text(e)}
-            return {"run": to_json(run_items(items, None, keep_going=True))}
+            return {"run": _run_json(self.shared, run_items(items, None, keep_going=True))}
 
         return Job(key=f"{module}:top level", timeout=self._timeout(tests), run=run, tag=("control", module))
 
@@ -960,7 +972,7 @@ class WorkerPlugin:
             for entry in entries:
                 self._record(Verdict(entry.id, NO_COVERAGE, reason=reason), False)
             return None
-        run = decode(TestRun, payload["run"])
+        run = decode(TestRun, payload["run"], self.shared)
         self.rerun_failing[module] = {kill.test for kill in run.kills}
         self.rerun_seconds[module] = outcome.duration
         ordered = run_order(entries, self.mutant_limits.durations)
@@ -989,10 +1001,9 @@ class WorkerPlugin:
             # forked) saved no time on isodate or semver, and which kills were
             # known depended on which child finished first: two runs with one
             # seed gave 34 different killedBy on semver.
-            payload: dict[str, Any] = to_json(
-                run_items([(t, self.items[t]) for t in tests], entry.id, keep_going, top_level)
+            return _run_json(
+                self.shared, run_items([(t, self.items[t]) for t in tests], entry.id, keep_going, top_level)
             )
-            return payload
 
         # the top level runs again before the first test: what the control
         # took for it and the tests is allowed on top (not ``slack``, which
@@ -1017,7 +1028,7 @@ class WorkerPlugin:
         return Job(
             key=job.key,
             timeout=max(self._hang_limit, outcome.limit),
-            run=_runner([(t, self.items[t]) for t in begun], None),
+            run=_runner(self.shared, [(t, self.items[t]) for t in begun], None),
             tag=("without", job, outcome, begun),
         )
 
@@ -1028,7 +1039,7 @@ class WorkerPlugin:
             return self._settle_timing(mutant, ended, outcome)
         _, rerun, *_ = mutant.tag
         duration = round(ended.duration, 4)
-        run = _test_run_of(outcome)
+        run = _test_run_of(self.shared, outcome)
         if run is None or run.failed:
             why = "they fail" if run is not None else "they do not finish"
             reason = f"{ended.detail}; without the mutant {why} too"
@@ -1063,7 +1074,7 @@ class WorkerPlugin:
         needed, unit, limit, they = outcome.duration, "s", hung.limit, "they"
         if hung.by_cpu and outcome.cpu is not None:
             needed, unit = outcome.cpu, "s of CPU"
-        run, step = _test_run_of(outcome), hung.step
+        run, step = _test_run_of(self.shared, outcome), hung.step
         if hung.by_step and step is not None and step.own is not None and run is not None:
             if run.order[-1:] == (step.name,) and len(run.seconds) == len(run.order):
                 needed, limit, they = run.seconds[-1], step.own, "it"
@@ -1137,7 +1148,7 @@ class WorkerPlugin:
         return Job(
             key=tests[-1],
             timeout=steps[-1].limit,
-            run=_runner([(t, self.items[t]) for t in tests], None),
+            run=_runner(self.shared, [(t, self.items[t]) for t in tests], None),
             tag=("check", tests, killers),
             steps=steps,
         )
@@ -1167,7 +1178,7 @@ class WorkerPlugin:
             return self._settle_past_hang(kind[1], kind[2], kind[3], outcome)
         if kind[0] == "control":
             return self._settle_control(job, kind[1], outcome)
-        run = _test_run_of(outcome)
+        run = _test_run_of(self.shared, outcome)
         passed = run is not None and not run.failed
         if kind[0] == "probe":
             _, module, tests, attempt = kind
@@ -1213,7 +1224,7 @@ class WorkerPlugin:
             return None
 
         def run() -> dict[str, Any]:
-            payload: dict[str, Any] = to_json(run_items([(t, self.items[t]) for t in rest], entry.id, True))
+            payload = _run_json(self.shared, run_items([(t, self.items[t]) for t in rest], entry.id, True))
             return payload
 
         steps = self.mutant_limits.steps(rest, slack)
@@ -1225,7 +1236,7 @@ class WorkerPlugin:
     ) -> list[Job] | None:
         """Keep what the tests past a hang did on the timeout's verdict; one
         more hang is passed the same way."""
-        run = _test_run_of(outcome)
+        run = _test_run_of(self.shared, outcome)
         if run is None:
             if outcome.kind == TIMED_OUT:
                 return self._after_hang(job, verdict, outcome.step, hung)
@@ -1339,7 +1350,7 @@ def main(argv: list[str]) -> int:
     # no notice can come any more) still has its plan removed.
     die_with_parent(parent, signal.SIGTERM, on_orphaned=lambda: shutil.rmtree(plan_dir, ignore_errors=True))
     keep_scratch_in(str(plan_dir))
-    plan = decode_plan(raw)
+    plan, emit.shared = decode_plan(raw)
     del raw  # the plan's strings are its own now, shared (``encode_plan``)
     os.environ[WORKER_ENV] = "1"
     project_root(plan.properties.root)  # paths in regression tests, relative to the project
