@@ -122,6 +122,13 @@ def test_results_round_trip_through_a_dict() -> None:
     assert data["functions"][0]["extreme"]["covered_by"] == [0]
     back = Results.from_dict(data)
     assert back == original
+    # a model of version 11 named its tests: it still reads
+    named = original.to_dict()
+    named["mutants"][1]["covered_by"] = ["t.py::test_a", "t.py::test_gone"]
+    assert (
+        Results.from_dict({**named, "model_version": 11}).mutants[1].covered_by
+        == original.mutants[1].covered_by
+    )
     assert isinstance(back.mutants[0].kills[0], Kill) and isinstance(back.functions[0].extreme, MutantResult)
     with pytest.raises(ValueError, match="model version"):
         Results.from_dict({**original.to_dict(), "model_version": 99})

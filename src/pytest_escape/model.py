@@ -12,7 +12,7 @@ import enum
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -608,11 +608,7 @@ class Results:
         ``tests`` keeps its name."""
         data = dataclasses.asdict(self)
         index = {t["id"]: i for i, t in enumerate(data["tests"])}
-        for record in _test_naming(data):
-            for key in TEST_LISTS:
-                if key in record:
-                    record[key] = [index.get(t, t) for t in record[key]]
-        return data
+        return _each_listed_test(data, lambda t: index.get(t, t))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Results:
@@ -704,20 +700,20 @@ def with_test_names(data: dict[str, Any]) -> dict[str, Any]:
     the test's name again.  It changes the records in place, and a name
     stays itself, so reading the same data twice is harmless."""
     names = [t["id"] for t in data["tests"]]
-    for record in _test_naming(data):
+    return _each_listed_test(data, lambda t: names[t] if type(t) is int else t)
+
+
+def _each_listed_test(data: dict[str, Any], name: Callable[[Any], Any]) -> dict[str, Any]:
+    """``data`` with ``name`` applied, in place, to each test its mutants,
+    functions and functions' extreme mutants list (``TEST_LISTS``)."""
+    records: list[dict[str, Any]] = list(data["mutants"])
+    for f in data["functions"]:
+        records += [f, *(x for x in (f.get("extreme"), f.get("second_extreme")) if x)]
+    for record in records:
         for key in TEST_LISTS:
             if key in record:
-                record[key] = [names[t] if type(t) is int else t for t in record[key]]
+                record[key] = [name(t) for t in record[key]]
     return data
-
-
-def _test_naming(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every record of a model's data that lists tests (``TEST_LISTS``): the
-    mutants, the functions, and the functions' extreme mutants."""
-    yield from data["mutants"]
-    for f in data["functions"]:
-        yield f
-        yield from (x for x in (f.get("extreme"), f.get("second_extreme")) if x)
 
 
 def _mutant(data: dict[str, Any]) -> MutantResult:
