@@ -53,7 +53,7 @@ if what == "write":
                       PropertyOptions(1.0, 1, 1, 1.0, "/", PropertyConfig(), ()))
     start = rss_kib()
     began = time.perf_counter()
-    text = protocol.encode_plan(plan) if how == "table" else json.dumps(protocol.to_json(plan))
+    text = protocol.encode_plan(plan)[0] if how == "table" else json.dumps(protocol.to_json(plan))
     with open(path, "w") as f:
         f.write(text)
     held = None

@@ -59,3 +59,18 @@ def test_paired_says_in_one_line_that_a_projects_directory_holds_no_corpus_tsv(
         f"--fresh {tmp_path} holds no corpus.tsv: give the directory the corpus's "
         "fetch.sh unpacked, or one that --download-fresh filled"
     )
+
+
+def test_plan_memory_writes_and_reads_the_plan_both_ways(tmp_path: Path) -> None:
+    """Its 'table' way calls the worker's own ``encode_plan``: when that
+    began to return the shared strings beside the text, the script broke
+    without any test noticing."""
+    plan_memory = _benchmark("plan_memory")
+    shape = ["20", "30", "10"]
+    sizes = {}
+    for how in ("full", "table"):
+        path = tmp_path / f"{how}.json"
+        plan_memory.measure(how, "write", path, shape)
+        assert plan_memory.measure(how, "read", path, shape)["held_kib"] is not None
+        sizes[how] = path.stat().st_size
+    assert sizes["table"] < sizes["full"]

@@ -445,8 +445,8 @@ def to_json(value: Any, strings: dict[str, int] | None = None, grow: bool = True
 class SharedStrings:
     """The plan's table of strings (``encode_plan``), held by the main
     process, the worker and every child the worker forks: what crosses a
-    pipe names a string of the table by its index (``encode_event``, and a
-    child's ``TestRun`` as ``to_json(run, shared.index, grow=False)``).
+    pipe names a string of the table by its index (``encode``: the events,
+    and a child's ``TestRun``).
 
     The events and the children's runs list tests by node id: a survivor's
     verdict, every test it passed.  python-multipart names tests after
@@ -462,6 +462,10 @@ class SharedStrings:
     @classmethod
     def of(cls, table: Sequence[str]) -> SharedStrings:
         return cls(tuple(table), {text: i for i, text in enumerate(table)})
+
+    def encode(self, value: Any) -> Any:
+        """``to_json`` of ``value``, each string of the table as its index."""
+        return to_json(value, self.index, grow=False)
 
 
 def encode_plan(plan: WorkerPlan) -> tuple[str, SharedStrings]:
@@ -490,7 +494,7 @@ def decode_plan(raw: Any) -> tuple[WorkerPlan, SharedStrings]:
 
 def encode_event(event: WorkerEvent, shared: SharedStrings | None = None) -> str:
     """One line of the worker's pipe (with ``shared``: strings of the plan by index)."""
-    return json.dumps({"event": event.KIND, **to_json(event, shared.index if shared else None, grow=False)})
+    return json.dumps({"event": event.KIND, **(shared.encode(event) if shared else to_json(event))})
 
 
 def decode_event(line: str, shared: SharedStrings | None = None) -> WorkerEvent:

@@ -286,7 +286,7 @@ def _runner(
 
 def _run_json(shared: SharedStrings, run: TestRun) -> dict[str, Any]:
     """A child's run as JSON, its tests by their index in the plan's strings (``SharedStrings``)."""
-    payload: dict[str, Any] = to_json(run, shared.index, grow=False)
+    payload: dict[str, Any] = shared.encode(run)
     return payload
 
 
@@ -1224,8 +1224,7 @@ class WorkerPlugin:
             return None
 
         def run() -> dict[str, Any]:
-            payload = _run_json(self.shared, run_items([(t, self.items[t]) for t in rest], entry.id, True))
-            return payload
+            return _run_json(self.shared, run_items([(t, self.items[t]) for t in rest], entry.id, True))
 
         steps = self.mutant_limits.steps(rest, slack)
         tag = ("past hang", job, verdict, hung)
